@@ -1,0 +1,100 @@
+import type { LinkRecord, PageRecord } from './types';
+
+/** rel tokens that tell search engines not to pass authority through the link. */
+export const QUALIFYING_RELS = ['nofollow', 'sponsored', 'ugc'] as const;
+
+export interface BacklinkView extends LinkRecord {
+  sourceTitle: string;
+  /** The link passes no authority: a qualifying rel, or the source page's robots nofollow. */
+  unfollowed: boolean;
+  pageNofollow: boolean;
+}
+
+export interface DomainGroup {
+  domain: string;
+  /** Same registrable domain as the target: an internal link. */
+  internal: boolean;
+  live: number;
+  links: BacklinkView[];
+}
+
+export interface BacklinkSummary {
+  live: number;
+  lost: number;
+  /** Distinct external registrable domains with at least one live link. */
+  referringDomains: number;
+  internal: number;
+  followed: number;
+  relCounts: Record<(typeof QUALIFYING_RELS)[number], number>;
+  groups: DomainGroup[];
+}
+
+function isUnfollowed(link: LinkRecord, source: PageRecord | undefined): boolean {
+  return Boolean(source?.robotsNofollow) || link.rel.some((r) => (QUALIFYING_RELS as readonly string[]).includes(r));
+}
+
+/** Live before lost, followed before not, newest first. */
+function compareLinks(a: BacklinkView, b: BacklinkView): number {
+  return (
+    Number(a.lostAt !== null) - Number(b.lostAt !== null) ||
+    Number(a.unfollowed) - Number(b.unfollowed) ||
+    b.lastSeen - a.lastSeen ||
+    a.source.localeCompare(b.source)
+  );
+}
+
+/** External before internal, then by live links, then by name. */
+function compareGroups(a: DomainGroup, b: DomainGroup): number {
+  return (
+    Number(a.internal) - Number(b.internal) ||
+    b.live - a.live ||
+    b.links.length - a.links.length ||
+    a.domain.localeCompare(b.domain)
+  );
+}
+
+/** Turn stored links to one page into what the popup shows: counts, signals and groups. */
+export function summarizeBacklinks(
+  links: readonly LinkRecord[],
+  sources: Readonly<Record<string, PageRecord>>,
+): BacklinkSummary {
+  const groups = new Map<string, DomainGroup>();
+  const relCounts = { nofollow: 0, sponsored: 0, ugc: 0 };
+  const externalDomains = new Set<string>();
+  let live = 0;
+  let internal = 0;
+  let followed = 0;
+  for (const link of links) {
+    const source = sources[link.source];
+    const view: BacklinkView = {
+      ...link,
+      sourceTitle: source?.title ?? '',
+      unfollowed: isUnfollowed(link, source),
+      pageNofollow: Boolean(source?.robotsNofollow),
+    };
+    const isInternal = link.sourceDomain === link.targetDomain;
+    let group = groups.get(link.sourceDomain);
+    if (!group) {
+      group = { domain: link.sourceDomain, internal: isInternal, live: 0, links: [] };
+      groups.set(link.sourceDomain, group);
+    }
+    group.links.push(view);
+    if (link.lostAt !== null) continue;
+    live++;
+    group.live++;
+    if (isInternal) internal++;
+    else externalDomains.add(link.sourceDomain);
+    if (!view.unfollowed) followed++;
+    for (const rel of QUALIFYING_RELS) if (link.rel.includes(rel)) relCounts[rel]++;
+  }
+  for (const group of groups.values()) group.links.sort(compareLinks);
+  return {
+    live,
+    lost: links.length - live,
+    referringDomains: externalDomains.size,
+    internal,
+    followed,
+    relCounts,
+    groups: [...groups.values()].sort(compareGroups),
+  };
+}

@@ -1,0 +1,142 @@
+import { LINK_REGIONS, type LinkRecord, type PageRecord } from './types';
+import { asObject, asString, asStringArray, asTime, oneOf } from './guards';
+import { canonicalizeUrl, hostOf } from './url';
+import { registrableDomain } from './domain';
+
+export const EXPORT_FORMAT = 'backlink-lens';
+export const EXPORT_VERSION = 1;
+
+export interface ExportFile {
+  format: typeof EXPORT_FORMAT;
+  version: number;
+  exportedAt: string;
+  pages: PageRecord[];
+  links: LinkRecord[];
+}
+
+export interface ParsedImport {
+  pages: PageRecord[];
+  links: LinkRecord[];
+  /** Rows that were not valid records and were left out. */
+  skipped: number;
+}
+
+export class ImportError extends Error {}
+
+function parsePage(value: unknown): PageRecord | null {
+  const v = asObject(value);
+  const url = v && canonicalizeUrl(asString(v.url, 8192) ?? '');
+  if (!v || !url) return null;
+  const firstSeen = asTime(v.firstSeen);
+  const lastSeen = asTime(v.lastSeen);
+  if (firstSeen === null || lastSeen === null) return null;
+  const canonicalRaw = asString(v.canonical, 8192);
+  const aliasOf = asString(v.aliasOf, 8192);
+  const host = hostOf(url);
+  return {
+    url,
+    host,
+    domain: registrableDomain(host),
+    title: asString(v.title, 300) ?? '',
+    canonical: canonicalRaw ? canonicalizeUrl(canonicalRaw) : null,
+    lang: asString(v.lang, 35) ?? '',
+    robotsNoindex: v.robotsNoindex === true,
+    robotsNofollow: v.robotsNofollow === true,
+    firstSeen: Math.min(firstSeen, lastSeen),
+    lastSeen,
+    outboundCount: asTime(v.outboundCount) ?? 0,
+    truncated: v.truncated === true,
+    ...(aliasOf && canonicalizeUrl(aliasOf) ? { aliasOf: canonicalizeUrl(aliasOf)! } : {}),
+  };
+}
+
+function parseLinkRecord(value: unknown): LinkRecord | null {
+  const v = asObject(value);
+  if (!v) return null;
+  const source = canonicalizeUrl(asString(v.source, 8192) ?? '');
+  const target = canonicalizeUrl(asString(v.target, 8192) ?? '');
+  const firstSeen = asTime(v.firstSeen);
+  const lastSeen = asTime(v.lastSeen);
+  if (!source || !target || firstSeen === null || lastSeen === null) return null;
+  return {
+    source,
+    target,
+    anchor: asString(v.anchor, 200) ?? '',
+    rel: asStringArray(v.rel, 8, 40),
+    region: oneOf(v.region, LINK_REGIONS, 'other'),
+    sourceDomain: registrableDomain(hostOf(source)),
+    targetDomain: registrableDomain(hostOf(target)),
+    firstSeen: Math.min(firstSeen, lastSeen),
+    lastSeen,
+    lostAt: asTime(v.lostAt),
+  };
+}
+
+/**
+ * Read an export file back. The file is untrusted: every record is re-validated and its URLs
+ * re-canonicalized; a wrong file as a whole is an ImportError, a bad row is skipped.
+ */
+export function parseExport(text: string): ParsedImport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ImportError('The file is not JSON.');
+  }
+  const v = asObject(data);
+  if (!v || v.format !== EXPORT_FORMAT) {
+    throw new ImportError('The file is not a Backlink Lens export.');
+  }
+  if (typeof v.version !== 'number' || v.version > EXPORT_VERSION) {
+    throw new ImportError(`Unsupported export version: ${String(v.version)}.`);
+  }
+  if (!Array.isArray(v.pages) || !Array.isArray(v.links)) {
+    throw new ImportError('The export has no pages or links list.');
+  }
+  const pages = v.pages.map(parsePage).filter((p): p is PageRecord => p !== null);
+  const links = v.links.map(parseLinkRecord).filter((l): l is LinkRecord => l !== null);
+  return { pages, links, skipped: v.pages.length + v.links.length - pages.length - links.length };
+}
+
+const CSV_COLUMNS = [
+  'source',
+  'target',
+  'anchor',
+  'rel',
+  'region',
+  'source_domain',
+  'target_domain',
+  'first_seen',
+  'last_seen',
+  'lost_at',
+] as const;
+
+/** Quote per RFC 4180, and defuse cells a spreadsheet would run as a formula. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function isoOrEmpty(time: number | null): string {
+  return time === null ? '' : new Date(time).toISOString();
+}
+
+export function linksToCsv(links: readonly LinkRecord[]): string {
+  const rows = links.map((l) =>
+    [
+      l.source,
+      l.target,
+      l.anchor,
+      l.rel.join(' '),
+      l.region,
+      l.sourceDomain,
+      l.targetDomain,
+      isoOrEmpty(l.firstSeen),
+      isoOrEmpty(l.lastSeen),
+      isoOrEmpty(l.lostAt),
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}

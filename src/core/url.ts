@@ -1,0 +1,105 @@
+/**
+ * Query parameters that only track the click, never change what the page is.
+ * Matched case-insensitively; entries ending in '_' are prefixes.
+ */
+const TRACKING_PARAMS = new Set([
+  'fbclid',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'ttclid',
+  'twclid',
+  'li_fat_id',
+  'igshid',
+  'mc_cid',
+  'mc_eid',
+  '_ga',
+  '_gl',
+  '_hsenc',
+  '_hsmi',
+  'mkt_tok',
+  'oly_anon_id',
+  'oly_enc_id',
+  'vero_id',
+  'vero_conv',
+  'rb_clickid',
+  's_cid',
+  'srsltid',
+  'ref_src',
+  'ref_url',
+]);
+const TRACKING_PREFIXES = ['utm_', 'pk_', 'mtm_', 'hsa_'];
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+function isTrackingParam(rawKey: string): boolean {
+  let key: string;
+  try {
+    key = decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    key = rawKey.toLowerCase();
+  }
+  return TRACKING_PARAMS.has(key) || TRACKING_PREFIXES.some((p) => key.startsWith(p));
+}
+
+/** Decode escapes of unreserved characters, upper-case the hex of the rest (RFC 3986 6.2.2). */
+function normalizePercentEncoding(part: string): string {
+  return part.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => {
+    const ch = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
+  });
+}
+
+function cleanQuery(search: string): string {
+  if (search.length <= 1) return '';
+  const kept = search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !isTrackingParam(pair.split('=', 1)[0] ?? ''))
+    .map(normalizePercentEncoding);
+  return kept.length ? `?${kept.join('&')}` : '';
+}
+
+/** Parse as an http(s) URL, optionally against a base; null for anything else. */
+export function parseHttpUrl(input: string, base?: string): URL | null {
+  if (typeof input !== 'string' || input.length > 8192) return null;
+  let url: URL;
+  try {
+    url = base === undefined ? new URL(input.trim()) : new URL(input.trim(), base);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (!url.hostname) return null;
+  return url;
+}
+
+/**
+ * The one canonical form of a URL, used as the key everywhere. WHATWG URL parsing already
+ * lower-cases scheme and host, converts IDN to punycode, drops default ports and resolves
+ * dot segments; on top of that we drop the fragment and credentials, strip a trailing dot
+ * from the host, normalize percent-encoding and remove tracking parameters.
+ * Returns null for anything that is not a usable http(s) URL.
+ */
+export function canonicalizeUrl(input: string, base?: string): string | null {
+  const url = parseHttpUrl(input, base);
+  if (!url) return null;
+  const host = url.hostname.replace(/\.+$/, '');
+  if (!host) return null;
+  const port = url.port ? `:${url.port}` : '';
+  const path = normalizePercentEncoding(url.pathname || '/');
+  return `${url.protocol}//${host}${port}${path}${cleanQuery(url.search)}`;
+}
+
+/** Hostname of a canonical URL (no port). */
+export function hostOf(canonicalUrl: string): string {
+  return new URL(canonicalUrl).hostname;
+}
+
+export function isHttpUrl(value: string): boolean {
+  return parseHttpUrl(value) !== null;
+}

@@ -1,0 +1,169 @@
+import type { LinkRecord, PageRecord, PageSnapshot } from '../core/types';
+import { canonicalizeUrl, hostOf } from '../core/url';
+import { registrableDomain } from '../core/domain';
+import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ParsedImport } from '../core/transfer';
+import type { BacklinkDb } from './db';
+
+export interface RecordResult {
+  url: string;
+  /** Live outbound links now stored for the page. */
+  links: number;
+  added: number;
+  /** Links this visit found gone (marked lost, not deleted). */
+  lost: number;
+}
+
+type LinkKey = string;
+const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target}\u0000${l.anchor}`;
+
+/** The snapshot's links as records for `source`, deduplicated, self-links dropped. */
+function linksOfSnapshot(source: string, selves: Set<string>, snapshot: PageSnapshot, now: number) {
+  const sourceDomain = registrableDomain(hostOf(source));
+  const out = new Map<LinkKey, LinkRecord>();
+  for (const raw of snapshot.links) {
+    const target = canonicalizeUrl(raw.href);
+    if (!target || selves.has(target)) continue;
+    const record: LinkRecord = {
+      source,
+      target,
+      anchor: raw.anchor,
+      rel: raw.rel,
+      region: raw.region,
+      sourceDomain,
+      targetDomain: registrableDomain(hostOf(target)),
+      firstSeen: now,
+      lastSeen: now,
+      lostAt: null,
+    };
+    const key = keyOf(record);
+    if (!out.has(key)) out.set(key, record);
+  }
+  return out;
+}
+
+/**
+ * Store one page load. In a single transaction the page's previous link set is replaced:
+ * links still there get lastSeen (and lose any lostAt), new ones are added, and ones no
+ * longer on the page are marked lost with the date, never deleted. A truncated snapshot
+ * cannot tell removed from unseen, so it marks nothing lost. Returns null for a page that
+ * has no http(s) URL.
+ */
+export async function recordPage(
+  db: BacklinkDb,
+  snapshot: PageSnapshot,
+  now: number = Date.now(),
+): Promise<RecordResult | null> {
+  const source = canonicalizeUrl(snapshot.url);
+  if (!source) return null;
+  const declared = snapshot.canonical ? canonicalizeUrl(snapshot.canonical) : null;
+  const fresh = linksOfSnapshot(source, new Set([source, declared ?? source]), snapshot, now);
+
+  const tx = db.transaction(['pages', 'links'], 'readwrite');
+  const pages = tx.objectStore('pages');
+  const links = tx.objectStore('links');
+  const [oldPage, oldLinks, canonicalPage] = await Promise.all([
+    pages.get(source),
+    links.index('by_source').getAll(source),
+    declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
+  ]);
+
+  let lost = 0;
+  const writes: Promise<unknown>[] = [];
+  for (const old of oldLinks) {
+    const key = keyOf(old);
+    const seen = fresh.get(key);
+    if (seen) {
+      fresh.delete(key);
+      writes.push(
+        links.put({ ...old, rel: seen.rel, region: seen.region, lastSeen: now, lostAt: null }),
+      );
+    } else if (old.lostAt === null && !snapshot.truncated) {
+      lost++;
+      writes.push(links.put({ ...old, lostAt: now }));
+    }
+  }
+  const added = fresh.size;
+  for (const record of fresh.values()) writes.push(links.put(record));
+
+  const host = hostOf(source);
+  const page: PageRecord = {
+    url: source,
+    host,
+    domain: registrableDomain(host),
+    title: snapshot.title,
+    canonical: declared,
+    lang: snapshot.lang,
+    robotsNoindex: snapshot.robots.noindex,
+    robotsNofollow: snapshot.robots.nofollow,
+    firstSeen: oldPage?.firstSeen ?? now,
+    lastSeen: now,
+    outboundCount: snapshot.links.length,
+    truncated: snapshot.truncated,
+  };
+  writes.push(pages.put(page));
+  // The page is also known under the canonical URL it declares, unless that URL was visited.
+  if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
+    const canonicalHost = hostOf(declared);
+    writes.push(
+      pages.put({
+        ...page,
+        url: declared,
+        host: canonicalHost,
+        domain: registrableDomain(canonicalHost),
+        firstSeen: canonicalPage?.firstSeen ?? now,
+        aliasOf: source,
+      }),
+    );
+  }
+  await Promise.all([...writes, tx.done]);
+  const liveOld = oldLinks.filter((l) => l.lostAt === null).length;
+  return { url: source, links: liveOld - lost + added, added, lost };
+}
+
+export async function clearAll(db: BacklinkDb): Promise<void> {
+  const tx = db.transaction(['pages', 'links'], 'readwrite');
+  await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('links').clear(), tx.done]);
+}
+
+export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {
+  const tx = db.transaction(['pages', 'links'], 'readonly');
+  const [pages, links] = await Promise.all([
+    tx.objectStore('pages').getAll(),
+    tx.objectStore('links').getAll(),
+  ]);
+  await tx.done;
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(now).toISOString(),
+    pages,
+    links,
+  };
+}
+
+/** Of two records of the same thing, keep the newer one and the earliest first sighting. */
+function merged<T extends { firstSeen: number; lastSeen: number }>(old: T | undefined, incoming: T): T {
+  if (!old) return incoming;
+  const newer = incoming.lastSeen > old.lastSeen ? incoming : old;
+  return { ...newer, firstSeen: Math.min(old.firstSeen, incoming.firstSeen) };
+}
+
+/** Merge an import into the store (nothing stored is dropped), in one transaction. */
+export async function importAll(
+  db: BacklinkDb,
+  data: ParsedImport,
+): Promise<{ pages: number; links: number }> {
+  const tx = db.transaction(['pages', 'links'], 'readwrite');
+  const pages = tx.objectStore('pages');
+  const links = tx.objectStore('links');
+  const writes: Promise<unknown>[] = [];
+  for (const page of data.pages) {
+    writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
+  }
+  for (const link of data.links) {
+    const key: [string, string, string] = [link.source, link.target, link.anchor];
+    writes.push(links.get(key).then((old) => links.put(merged(old, link))));
+  }
+  await Promise.all([...writes, tx.done]);
+  return { pages: data.pages.length, links: data.links.length };
+}

@@ -1,0 +1,157 @@
+import { render } from 'preact';
+import { signal } from '@preact/signals';
+import { normalizeSitePattern } from '../../core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
+import { linksToCsv, parseExport, ImportError } from '../../core/transfer';
+import { clearAll, exportAll, importAll } from '../../storage/records';
+import { getDb } from '../../platform/db-connection';
+import { loadSettings, saveSettings } from '../../platform/settings-store';
+import { send } from '../../platform/messaging';
+import { downloadText } from './download';
+import '../styles.css';
+
+const settings = signal<Settings>(DEFAULT_SETTINGS);
+const siteInput = signal('');
+const notice = signal<{ text: string; error?: boolean } | null>(null);
+const counts = signal<{ pages: number; links: number } | null>(null);
+
+async function refreshCounts() {
+  const db = await getDb();
+  counts.value = { pages: await db.count('pages'), links: await db.count('links') };
+}
+
+async function update(next: Settings) {
+  settings.value = await saveSettings(next);
+}
+
+async function addSite(e: Event) {
+  e.preventDefault();
+  const site = normalizeSitePattern(siteInput.value);
+  if (!site) {
+    notice.value = { text: `“${siteInput.value}” is not a site name or address.`, error: true };
+    return;
+  }
+  await update({ ...settings.value, excludedSites: [...settings.value.excludedSites, site] });
+  siteInput.value = '';
+  notice.value = { text: `${site} and its subdomains will not be recorded.` };
+}
+
+async function dataChanged(text: string) {
+  notice.value = { text };
+  await refreshCounts();
+  await send({ type: 'data/changed' }).catch(() => undefined);
+}
+
+async function onClear() {
+  if (!confirm('Delete every stored page and link? This cannot be undone.')) return;
+  await clearAll(await getDb());
+  await dataChanged('All stored data was deleted.');
+}
+
+async function onExport(kind: 'json' | 'csv') {
+  const data = await exportAll(await getDb());
+  const stamp = data.exportedAt.slice(0, 10);
+  if (kind === 'json') {
+    downloadText(`backlink-lens-${stamp}.json`, JSON.stringify(data), 'application/json');
+  } else {
+    downloadText(`backlink-lens-links-${stamp}.csv`, linksToCsv(data.links), 'text/csv');
+  }
+}
+
+async function onImport(e: Event) {
+  const input = e.currentTarget as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  try {
+    const parsed = parseExport(await file.text());
+    const done = await importAll(await getDb(), parsed);
+    const skipped = parsed.skipped ? `, ${parsed.skipped} invalid rows skipped` : '';
+    await dataChanged(`Imported ${done.pages} pages and ${done.links} links${skipped}.`);
+  } catch (error) {
+    const text = error instanceof ImportError ? error.message : `Import failed: ${String(error)}`;
+    notice.value = { text, error: true };
+  }
+}
+
+function Options() {
+  const s = settings.value;
+  return (
+    <>
+      <h1>Backlink Lens settings</h1>
+      {notice.value && (
+        <p id="notice" class={notice.value.error ? 'error' : ''} role="status">
+          {notice.value.text}
+        </p>
+      )}
+      <fieldset>
+        <legend>Recording</legend>
+        <label>
+          <input
+            id="paused"
+            type="checkbox"
+            checked={s.paused}
+            onChange={(e) => void update({ ...s, paused: e.currentTarget.checked })}
+          />{' '}
+          Pause recording (pages you visit are not read or stored)
+        </label>
+        <p>Private (incognito) windows are never recorded: the extension does not run in them.</p>
+      </fieldset>
+      <fieldset>
+        <legend>Excluded sites</legend>
+        <p>Pages on these sites and their subdomains are never recorded.</p>
+        <ul class="site-list" id="excluded-sites">
+          {s.excludedSites.map((site) => (
+            <li key={site} data-site={site}>
+              <span>{site}</span>
+              <button
+                onClick={() =>
+                  void update({ ...s, excludedSites: s.excludedSites.filter((x) => x !== site) })
+                }
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={(e) => void addSite(e)}>
+          <input
+            id="site-input"
+            placeholder="example.com"
+            value={siteInput.value}
+            onInput={(e) => (siteInput.value = e.currentTarget.value)}
+          />{' '}
+          <button id="add-site" type="submit">
+            Exclude site
+          </button>
+        </form>
+      </fieldset>
+      <fieldset>
+        <legend>Your data</legend>
+        <p id="counts">
+          {counts.value
+            ? `${counts.value.pages} pages and ${counts.value.links} links stored on this machine.`
+            : '…'}
+        </p>
+        <div class="actions">
+          <button id="export-json" onClick={() => void onExport('json')}>
+            Export JSON
+          </button>
+          <button id="export-csv" onClick={() => void onExport('csv')}>
+            Export CSV
+          </button>
+          <label>
+            Import JSON <input id="import" type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} />
+          </label>
+          <button id="clear" onClick={() => void onClear()}>
+            Clear all data
+          </button>
+        </div>
+      </fieldset>
+    </>
+  );
+}
+
+render(<Options />, document.getElementById('app')!);
+void loadSettings().then((s) => (settings.value = s));
+void refreshCounts();

@@ -1,0 +1,39 @@
+import browser from 'webextension-polyfill';
+import { render } from 'preact';
+import { Report } from '../components/Report';
+import { reportState, loadReport } from '../state';
+import { reportPageUrl } from '../../platform/report-url';
+import '../styles.css';
+
+/** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
+async function targetUrl(): Promise<string | undefined> {
+  const fromQuery = new URLSearchParams(location.search).get('url');
+  if (fromQuery) return fromQuery;
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.url;
+}
+
+function Popup() {
+  const state = reportState.value;
+  return (
+    <>
+      <Report state={state} perDomainLimit={5} domainLimit={30} />
+      {state.status === 'ready' && (
+        <div class="actions">
+          <button
+            id="open-report"
+            onClick={() => void browser.tabs.create({ url: reportPageUrl(state.url) })}
+          >
+            Full report
+          </button>
+          <button id="open-options" onClick={() => void browser.runtime.openOptionsPage()}>
+            Settings
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+render(<Popup />, document.getElementById('app')!);
+void targetUrl().then((url) => loadReport(url ?? ''));

@@ -1,0 +1,15 @@
+import { render } from 'preact';
+import { Report } from '../components/Report';
+import { reportState, loadReport } from '../state';
+import '../styles.css';
+
+// The full report: same components as the popup, with room for every link.
+const url = new URLSearchParams(location.search).get('url') ?? '';
+document.title = `Links to ${url} · Backlink Lens`;
+
+function ReportPage() {
+  return <Report state={reportState.value} perDomainLimit={Infinity} domainLimit={Infinity} />;
+}
+
+render(<ReportPage />, document.getElementById('app')!);
+void loadReport(url);

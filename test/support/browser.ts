@@ -1,0 +1,62 @@
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DIST_DIR = fileURLToPath(new URL('../../dist/', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  extensionUrl(path: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium with the built extension loaded. Made-up *.test hosts resolve to the
+ * local site server, so no request leaves 127.0.0.1.
+ */
+export async function launchWithExtension(options: {
+  sitePort: number;
+  headless?: boolean;
+  userDataDir?: string;
+}): Promise<ExtensionBrowser> {
+  if (!existsSync(join(DIST_DIR, 'manifest.json'))) {
+    throw new Error(`No build in ${DIST_DIR}: run "npm run build" first.`);
+  }
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'backlink-lens-')));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      `--disable-extensions-except=${DIST_DIR}`,
+      `--load-extension=${DIST_DIR}`,
+      `--host-resolver-rules=MAP *.test 127.0.0.1:${options.sitePort}, EXCLUDE 127.0.0.1`,
+    ],
+  });
+  const worker =
+    context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+    (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  return {
+    context,
+    worker,
+    extensionId,
+    extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    close: async () => {
+      await context.close();
+      if (!options.userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

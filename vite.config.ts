@@ -1,0 +1,32 @@
+import { defineConfig } from 'vite';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import baseManifest from './manifest.json' with { type: 'json' };
+
+// One manifest.json (Chrome MV3). Firefox's MV3 wants background.scripts instead of a
+// service worker and an explicit add-on id, so that build rewrites just those fields.
+const target = process.env.TARGET_BROWSER === 'firefox' ? 'firefox' : 'chrome';
+
+function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
+  if (browser === 'chrome') return baseManifest as ManifestV3Export;
+  const { minimum_chrome_version: _unused, ...rest } = baseManifest;
+  return {
+    ...rest,
+    background: { scripts: [baseManifest.background.service_worker], type: 'module' },
+    browser_specific_settings: {
+      gecko: { id: 'backlink-lens@example.org', strict_min_version: '121.0' },
+    },
+  } as ManifestV3Export;
+}
+
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  plugins: [crx({ manifest: manifestFor(target), browser: target })],
+  build: {
+    outDir: target === 'firefox' ? 'dist-firefox' : 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // The report page is not named by the manifest, so it is an extra entry.
+    rolldownOptions: { input: { report: 'src/ui/report/index.html' } },
+  },
+  server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
+});
