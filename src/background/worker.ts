@@ -29,11 +29,27 @@ async function onSnapshot(
   return { recorded: true, url: result.url, links: result.links, lost: result.lost };
 }
 
+/**
+ * How many page loads were handled since the worker started, by outcome ('recorded' or the
+ * reason for skipping). Counts only, no URLs: tests wait on it, and it keeps nothing of
+ * pages that must not be recorded.
+ */
+const activity: Record<string, number> = {};
+
+async function handleSnapshot(message: Message<'page/snapshot'>, sender: Runtime.MessageSender) {
+  const reply = await onSnapshot(message, sender).catch(
+    (error: unknown): RecordReply => ({ recorded: false, reason: `error: ${String(error)}` }),
+  );
+  const outcome = reply.recorded ? 'recorded' : reply.reason;
+  activity[outcome] = (activity[outcome] ?? 0) + 1;
+  return reply;
+}
+
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isMessage(message)) return undefined;
   switch (message.type) {
     case 'page/snapshot':
-      return onSnapshot(message as Message<'page/snapshot'>, sender);
+      return handleSnapshot(message as Message<'page/snapshot'>, sender);
     case 'data/changed':
       scheduleBadgeRefresh(0);
       return Promise.resolve({ ok: true });
@@ -53,5 +69,5 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
 void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
-// cannot be clicked from automation, so it is reachable by name.
-(globalThis as Record<string, unknown>).backlinkLens = { onMenuClick };
+// cannot be clicked from automation, so it is reachable by name, as are the outcome counts.
+(globalThis as Record<string, unknown>).backlinkLens = { onMenuClick, activity };

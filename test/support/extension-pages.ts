@@ -1,0 +1,102 @@
+import type { Page } from 'playwright-core';
+import type { ExtensionBrowser } from './browser';
+
+export interface ShownLink {
+  source: string;
+  anchor: string;
+  rel: string[];
+  region: string;
+  lost: boolean;
+}
+
+export const POPUP = 'src/ui/popup/index.html';
+export const REPORT = 'src/ui/report/index.html';
+export const OPTIONS = 'src/ui/options/index.html';
+
+/** The worker's count of page loads handled, by outcome ('recorded', 'excluded', …). */
+export async function activity(ext: ExtensionBrowser): Promise<Record<string, number>> {
+  return ext.worker.evaluate(() => ({
+    ...(globalThis as unknown as { backlinkLens: { activity: Record<string, number> } })
+      .backlinkLens.activity,
+  }));
+}
+
+const handled = (counts: Record<string, number>) =>
+  Object.values(counts).reduce((a, b) => a + b, 0);
+
+/**
+ * Visit pages as a user would, staying on each until the worker has handled what its
+ * content script sent (a user who leaves before document_idle is not recorded either).
+ */
+export async function browse(
+  ext: ExtensionBrowser,
+  page: Page,
+  urls: readonly string[],
+): Promise<void> {
+  for (const url of urls) {
+    const before = handled(await activity(ext));
+    await page.goto(url, { waitUntil: 'load' });
+    const deadline = Date.now() + 10_000;
+    while (handled(await activity(ext)) <= before) {
+      if (Date.now() > deadline) throw new Error(`the extension never handled ${url}`);
+      await page.waitForTimeout(50);
+    }
+  }
+}
+
+/** What a rendered report (popup or full page) shows, read from its DOM. */
+export async function shownLinks(page: Page): Promise<ShownLink[]> {
+  await page.waitForSelector('.report, .status');
+  return page.$$eval('li.link', (items) =>
+    items.map((li) => ({
+      source: li.getAttribute('data-source') ?? '',
+      anchor: li.querySelector('.anchor')?.getAttribute('data-anchor') ?? '',
+      rel: Array.from(li.querySelectorAll('[data-rel]')).map((b) => b.getAttribute('data-rel')!),
+      region: li.querySelector('[data-region]')?.getAttribute('data-region') ?? '',
+      lost: li.classList.contains('lost'),
+    })),
+  );
+}
+
+export async function stat(page: Page, name: string): Promise<number> {
+  return Number(await page.locator(`[data-stat="${name}"] .value`).innerText());
+}
+
+/** Open the popup page for a URL (the popup takes ?url= in place of the active tab). */
+export async function openPopupFor(ext: ExtensionBrowser, page: Page, url: string): Promise<void> {
+  await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}`));
+  await page.waitForSelector('.report, .status');
+}
+
+/** Links of the popup for a URL, re-read until `until` holds (recording is asynchronous). */
+export async function waitForLinks(
+  ext: ExtensionBrowser,
+  page: Page,
+  url: string,
+  until: (links: ShownLink[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<ShownLink[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await openPopupFor(ext, page, url);
+    const links = await shownLinks(page);
+    if (until(links) || Date.now() > deadline) return links;
+    await page.waitForTimeout(150);
+  }
+}
+
+export function sortLinks(links: ShownLink[]): ShownLink[] {
+  return [...links].sort((a, b) =>
+    `${a.source}|${a.anchor}`.localeCompare(`${b.source}|${b.anchor}`),
+  );
+}
+
+/** The badge text the worker set for the tab showing `url`. */
+export async function badgeFor(ext: ExtensionBrowser, url: string): Promise<string> {
+  return ext.worker.evaluate(async (u) => {
+    const tabs = await chrome.tabs.query({});
+    const tab = tabs.find((t) => t.url === u);
+    if (tab?.id === undefined) throw new Error(`no tab shows ${u}`);
+    return chrome.action.getBadgeText({ tabId: tab.id });
+  }, url);
+}
