@@ -17,8 +17,14 @@ const MAX_REL_TOKENS = 8;
 const COMMENT_HINT = /comment|disqus|replies/i;
 
 function collapse(text: string, max: number): string {
-  // Slice before collapsing so a megabyte-long anchor costs no more than a short one.
-  const s = text.slice(0, max * 4).replace(/\s+/g, ' ').trim();
+  // Collapse a slice at a time and stop once there is enough: a megabyte of text is not all
+  // collapsed, yet a long run of indentation cannot hide the words after it.
+  const step = Math.max(max * 4, 64);
+  let s = '';
+  for (let i = 0; i < text.length && s.length <= max + 1; i += step) {
+    s = `${s}${text.slice(i, i + step)}`.replace(/\s+/g, ' ').trimStart();
+  }
+  s = s.trimEnd();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { startSiteServer, type SiteServer } from '../support/site-server';
+import {
+  activity,
+  browse,
+  OPTIONS,
+  openPopupFor,
+  shownLinks,
+  waitForLinks,
+} from '../support/extension-pages';
+
+const GUIDE = 'http://coffee-blog.test/brewing-guide';
+
+let server: SiteServer;
+let ext: ExtensionBrowser;
+let page: Page;
+let options: Page;
+
+beforeAll(async () => {
+  server = await startSiteServer();
+  ext = await launchWithExtension({ sitePort: server.port });
+  page = await ext.context.newPage();
+  options = await ext.context.newPage();
+  await options.goto(ext.extensionUrl(OPTIONS));
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+async function sourcesOfGuide(): Promise<string[]> {
+  await openPopupFor(ext, page, GUIDE);
+  return (await shownLinks(page)).map((l) => l.source).sort();
+}
+
+test('paused recording stores nothing', async () => {
+  await options.locator('#paused').check();
+  await expect.poll(() => ext.worker.evaluate(() => chrome.storage.local.get('settings'))).toEqual({
+    settings: { paused: true, excludedSites: [] },
+  });
+  const before = (await activity(ext)).paused ?? 0;
+  await browse(ext, page, ['http://news-daily.test/', 'http://deals.test/']);
+  expect((await activity(ext)).paused).toBe(before + 2);
+  expect(await sourcesOfGuide()).toEqual([]);
+  await options.reload();
+  await expect.poll(() => options.locator('#counts').innerText()).toBe(
+    '0 pages and 0 links stored on this machine.',
+  );
+
+  await options.locator('#paused').uncheck();
+  await browse(ext, page, ['http://news-daily.test/']);
+  expect(await sourcesOfGuide()).toEqual(['http://news-daily.test/']);
+});
+
+test('excluded sites (and their subdomains) are never recorded', async () => {
+  await options.locator('#site-input').fill('https://Forum.test/some/page');
+  await options.locator('#add-site').click();
+  await expect.poll(() => options.locator('#excluded-sites li').allInnerTexts()).toEqual([
+    expect.stringContaining('forum.test'),
+  ]);
+  const before = (await activity(ext)).excluded ?? 0;
+  await browse(ext, page, [
+    'http://forum.test/thread-42',
+    'http://www.forum.test/thread-42',
+    'http://deals.test/',
+  ]);
+  expect((await activity(ext)).excluded).toBe(before + 2);
+  expect(await sourcesOfGuide()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
+});
+
+test('incognito is never recorded: the extension is not allowed there', async () => {
+  const allowed = await options.evaluate(() => chrome.extension.isAllowedIncognitoAccess());
+  expect(allowed).toBe(false);
+  const manifest = await options.evaluate(() => chrome.runtime.getManifest());
+  expect(manifest.incognito).toBe('not_allowed');
+});
+
+test('export as JSON and CSV, clear all, import the JSON back', async () => {
+  await options.reload();
+  await expect.poll(() => options.locator('#counts').innerText()).toBe(
+    '2 pages and 5 links stored on this machine.',
+  );
+
+  const [jsonDownload] = await Promise.all([
+    options.waitForEvent('download'),
+    options.locator('#export-json').click(),
+  ]);
+  const jsonPath = await jsonDownload.path();
+  const exported = JSON.parse(await readFile(jsonPath, 'utf8'));
+  expect(exported.format).toBe('backlink-lens');
+  expect(exported.pages.map((p: { url: string }) => p.url).sort()).toEqual([
+    'http://deals.test/',
+    'http://news-daily.test/',
+  ]);
+  // news-daily: /world, the guide, the forum, the blog (its link to itself is not kept); deals: 1.
+  expect(exported.links).toHaveLength(5);
+
+  const [csvDownload] = await Promise.all([
+    options.waitForEvent('download'),
+    options.locator('#export-csv').click(),
+  ]);
+  const csv = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
+  expect(csv[0]).toBe(
+    'source,target,anchor,rel,region,source_domain,target_domain,first_seen,last_seen,lost_at',
+  );
+  expect(csv).toHaveLength(6);
+  expect(csv).toContainEqual(
+    expect.stringMatching(/^http:\/\/deals\.test\/,http:\/\/coffee-blog\.test\/brewing-guide,Brewing guide banner,sponsored,aside,deals\.test,coffee-blog\.test,/),
+  );
+
+  options.once('dialog', (d) => void d.accept());
+  await options.locator('#clear').click();
+  await expect.poll(() => options.locator('#counts').innerText()).toBe(
+    '0 pages and 0 links stored on this machine.',
+  );
+  expect(await sourcesOfGuide()).toEqual([]);
+
+  await options.locator('#import').setInputFiles(jsonPath);
+  await expect.poll(() => options.locator('#notice').innerText()).toBe(
+    'Imported 2 pages and 5 links.',
+  );
+  await expect(options.locator('#counts').innerText()).resolves.toBe(
+    '2 pages and 5 links stored on this machine.',
+  );
+  expect(await sourcesOfGuide()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
+});
+
+test('a file that is not an export is refused and loses nothing', async () => {
+  await options.locator('#import').setInputFiles({
+    name: 'evil.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format":"something-else","pages":[],"links":[]}'),
+  });
+  await expect.poll(() => options.locator('#notice').innerText()).toBe(
+    'The file is not a Backlink Lens export.',
+  );
+  const links = await waitForLinks(ext, page, GUIDE, (l) => l.length === 2);
+  expect(links.map((l) => l.source).sort()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
+});
