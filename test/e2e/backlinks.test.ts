@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { startSiteServer, type SiteServer } from '../support/site-server';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useExtensionSession } from '../support/session';
+import { DEMO_SOURCES, GUIDE } from '../support/demo-site';
 import {
   badgeFor,
   browse,
@@ -14,94 +13,129 @@ import {
   type ShownLink,
 } from '../support/extension-pages';
 
-const GUIDE = 'http://coffee-blog.test/brewing-guide';
-const DEMO_PAGES = [
-  'http://coffee-blog.test/',
-  'http://coffee-blog.test/about',
-  'http://news-daily.test/',
-  'http://forum.test/thread-42',
-  'http://deals.test/',
-  'http://linkfarm.test/',
-  GUIDE,
-];
-
 /** Every link to the guide that the demo pages contain, read off their HTML by hand. */
 const LINKS_TO_GUIDE: ShownLink[] = [
-  { source: 'http://coffee-blog.test/', anchor: 'Brewing guide', rel: [], region: 'nav', lost: false },
-  { source: 'http://coffee-blog.test/', anchor: 'Read the brewing guide', rel: [], region: 'main', lost: false },
-  { source: 'http://coffee-blog.test/about', anchor: 'brewing guide', rel: [], region: 'footer', lost: false },
-  { source: 'http://news-daily.test/', anchor: 'the definitive brewing guide', rel: [], region: 'main', lost: false },
-  { source: 'http://forum.test/thread-42', anchor: 'step two of this guide', rel: ['ugc', 'nofollow'], region: 'comments', lost: false },
-  { source: 'http://deals.test/', anchor: 'Brewing guide banner', rel: ['sponsored'], region: 'aside', lost: false },
-  { source: 'http://linkfarm.test/', anchor: 'best coffee guide cheap coffee', rel: [], region: 'other', lost: false },
+  {
+    source: 'http://coffee-blog.test/',
+    anchor: 'Brewing guide',
+    rel: [],
+    region: 'nav',
+    lost: false,
+  },
+  {
+    source: 'http://coffee-blog.test/',
+    anchor: 'Read the brewing guide',
+    rel: [],
+    region: 'main',
+    lost: false,
+  },
+  {
+    source: 'http://coffee-blog.test/about',
+    anchor: 'brewing guide',
+    rel: [],
+    region: 'footer',
+    lost: false,
+  },
+  {
+    source: 'http://news-daily.test/',
+    anchor: 'the definitive brewing guide',
+    rel: [],
+    region: 'main',
+    lost: false,
+  },
+  {
+    source: 'http://forum.test/thread-42',
+    anchor: 'step two of this guide',
+    rel: ['ugc', 'nofollow'],
+    region: 'comments',
+    lost: false,
+  },
+  {
+    source: 'http://deals.test/',
+    anchor: 'Brewing guide banner',
+    rel: ['sponsored'],
+    region: 'aside',
+    lost: false,
+  },
+  {
+    source: 'http://linkfarm.test/',
+    anchor: 'best coffee guide cheap coffee',
+    rel: [],
+    region: 'other',
+    lost: false,
+  },
 ];
 
-let server: SiteServer;
-let ext: ExtensionBrowser;
-let page: Page;
+const s = useExtensionSession();
 
 beforeAll(async () => {
-  server = await startSiteServer();
-  ext = await launchWithExtension({ sitePort: server.port });
-  page = await ext.context.newPage();
-  await browse(ext, page, DEMO_PAGES);
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
+  await browse(s.ext, s.page, [...DEMO_SOURCES, GUIDE]);
 });
 
 describe('backlinks discovered while browsing', () => {
   test('the popup shows exactly the links the visited pages contain', async () => {
-    const links = await waitForLinks(ext, page, GUIDE, (l) => l.length >= LINKS_TO_GUIDE.length);
+    const links = await waitForLinks(
+      s.ext,
+      s.page,
+      GUIDE,
+      (l) => l.length >= LINKS_TO_GUIDE.length,
+    );
     expect(sortLinks(links)).toEqual(sortLinks(LINKS_TO_GUIDE));
-    expect(await stat(page, 'backlinks')).toBe(7);
+    expect(await stat(s.page, 'backlinks')).toBe(7);
     // news-daily, forum, deals, linkfarm: the blog's own pages are internal.
-    expect(await stat(page, 'domains')).toBe(4);
+    expect(await stat(s.page, 'domains')).toBe(4);
     // Tracking parameters and #fragments did not split the page into several URLs.
-    expect(await page.locator('.report').getAttribute('data-url')).toBe(GUIDE);
+    expect(await s.page.locator('.report').getAttribute('data-url')).toBe(GUIDE);
   });
 
   test('external referring domains are listed before internal links', async () => {
-    await openPopupFor(ext, page, GUIDE);
-    const domains = await page.$$eval('section.group', (s) => s.map((g) => g.getAttribute('data-domain')));
+    await openPopupFor(s.ext, s.page, GUIDE);
+    const domains = await s.page.$$eval('section.group', (sections) =>
+      sections.map((g) => g.getAttribute('data-domain')),
+    );
     expect(domains.at(-1)).toBe('coffee-blog.test');
-    expect(domains.slice(0, -1).sort()).toEqual(['deals.test', 'forum.test', 'linkfarm.test', 'news-daily.test']);
+    expect(domains.slice(0, -1).sort()).toEqual([
+      'deals.test',
+      'forum.test',
+      'linkfarm.test',
+      'news-daily.test',
+    ]);
   });
 
   test('the toolbar badge counts the live backlinks of the tab', async () => {
-    await page.goto(GUIDE);
-    await expect.poll(() => badgeFor(ext, GUIDE), { timeout: 10_000 }).toBe('7');
-    await page.goto('http://forum.test/thread-42');
+    await s.page.goto(GUIDE);
+    await expect.poll(() => badgeFor(s.ext, GUIDE), { timeout: 10_000 }).toBe('7');
+    await s.page.goto('http://forum.test/thread-42');
     // news-daily and linkfarm link to the forum thread.
-    await expect.poll(() => badgeFor(ext, 'http://forum.test/thread-42')).toBe('2');
-    await page.goto('http://linkfarm.test/');
-    await expect.poll(() => badgeFor(ext, 'http://linkfarm.test/')).toBe('');
+    await expect.poll(() => badgeFor(s.ext, 'http://forum.test/thread-42')).toBe('2');
+    await s.page.goto('http://linkfarm.test/');
+    await expect.poll(() => badgeFor(s.ext, 'http://linkfarm.test/')).toBe('');
   });
 
   test('a removed link shows as lost after the page is revisited', async () => {
-    server.setPage(
+    s.server.setPage(
       'news-daily.test',
       '/',
       '<!doctype html><title>News Daily</title><main><p>Story withdrawn.</p>' +
         '<a href="http://forum.test/thread-42">the forum</a></main>',
     );
-    await browse(ext, page, ['http://news-daily.test/']);
-    const links = await waitForLinks(ext, page, GUIDE, (l) => l.some((x) => x.lost));
+    await browse(s.ext, s.page, ['http://news-daily.test/']);
+    const links = await waitForLinks(s.ext, s.page, GUIDE, (l) => l.some((x) => x.lost));
     const news = links.filter((l) => l.source === 'http://news-daily.test/');
     expect(news).toEqual([{ ...LINKS_TO_GUIDE[3], lost: true }]);
     expect(links.filter((l) => l.lost)).toHaveLength(1);
-    expect(await stat(page, 'backlinks')).toBe(6);
-    expect(await stat(page, 'lost')).toBe(1);
-    await expect(page.locator('li.link.lost .badge-lost').innerText()).resolves.toMatch(/^lost /);
+    expect(await stat(s.page, 'backlinks')).toBe(6);
+    expect(await stat(s.page, 'lost')).toBe(1);
+    await expect(s.page.locator('li.link.lost .badge-lost').innerText()).resolves.toMatch(/^lost /);
   });
 
   test('"Find links to this page" on a link opens the report for its target', async () => {
-    await page.goto('http://news-daily.test/');
-    const [tab] = await ext.worker.evaluate(() => chrome.tabs.query({ url: 'http://news-daily.test/*' }));
-    const opened = ext.context.waitForEvent('page');
-    await ext.worker.evaluate(
+    await s.page.goto('http://news-daily.test/');
+    const [tab] = await s.ext.worker.evaluate(() =>
+      chrome.tabs.query({ url: 'http://news-daily.test/*' }),
+    );
+    const opened = s.ext.context.waitForEvent('page');
+    await s.ext.worker.evaluate(
       ({ tab, target }) =>
         (globalThis as any).backlinkLens.onMenuClick(
           { menuItemId: 'find-links-to-link', linkUrl: target, pageUrl: tab.url, editable: false },
@@ -111,17 +145,22 @@ describe('backlinks discovered while browsing', () => {
     );
     const report = await opened;
     await report.waitForLoadState();
-    expect(report.url()).toBe(ext.extensionUrl(`${REPORT}?url=${encodeURIComponent('http://forum.test/thread-42')}`));
+    expect(report.url()).toBe(
+      s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent('http://forum.test/thread-42')}`),
+    );
     const links = await shownLinks(report);
-    expect(links.map((l) => l.source).sort()).toEqual(['http://linkfarm.test/', 'http://news-daily.test/']);
+    expect(links.map((l) => l.source).sort()).toEqual([
+      'http://linkfarm.test/',
+      'http://news-daily.test/',
+    ]);
     await report.close();
   });
 
   test('"Find links to this page" on a page opens the report for that page', async () => {
-    await page.goto(GUIDE);
-    const [tab] = await ext.worker.evaluate((u) => chrome.tabs.query({ url: u }), GUIDE);
-    const opened = ext.context.waitForEvent('page');
-    await ext.worker.evaluate(
+    await s.page.goto(GUIDE);
+    const [tab] = await s.ext.worker.evaluate((u) => chrome.tabs.query({ url: u }), GUIDE);
+    const opened = s.ext.context.waitForEvent('page');
+    await s.ext.worker.evaluate(
       (tab) =>
         (globalThis as any).backlinkLens.onMenuClick(
           { menuItemId: 'find-links-to-page', pageUrl: tab.url, editable: false },

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { startSiteServer, type SiteServer } from '../support/site-server';
+import { useExtensionSession } from '../support/session';
 import {
   activity,
   browse,
@@ -14,61 +13,53 @@ import {
 
 const GUIDE = 'http://coffee-blog.test/brewing-guide';
 
-let server: SiteServer;
-let ext: ExtensionBrowser;
-let page: Page;
+const s = useExtensionSession();
 let options: Page;
 
 beforeAll(async () => {
-  server = await startSiteServer();
-  ext = await launchWithExtension({ sitePort: server.port });
-  page = await ext.context.newPage();
-  options = await ext.context.newPage();
-  await options.goto(ext.extensionUrl(OPTIONS));
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
+  options = await s.ext.context.newPage();
+  await options.goto(s.ext.extensionUrl(OPTIONS));
 });
 
 async function sourcesOfGuide(): Promise<string[]> {
-  await openPopupFor(ext, page, GUIDE);
-  return (await shownLinks(page)).map((l) => l.source).sort();
+  await openPopupFor(s.ext, s.page, GUIDE);
+  return (await shownLinks(s.page)).map((l) => l.source).sort();
 }
 
 test('paused recording stores nothing', async () => {
   await options.locator('#paused').check();
-  await expect.poll(() => ext.worker.evaluate(() => chrome.storage.local.get('settings'))).toEqual({
-    settings: { paused: true, excludedSites: [] },
-  });
-  const before = (await activity(ext)).paused ?? 0;
-  await browse(ext, page, ['http://news-daily.test/', 'http://deals.test/']);
-  expect((await activity(ext)).paused).toBe(before + 2);
+  await expect
+    .poll(() => s.ext.worker.evaluate(() => chrome.storage.local.get('settings')))
+    .toEqual({
+      settings: { paused: true, excludedSites: [] },
+    });
+  const before = (await activity(s.ext)).paused ?? 0;
+  await browse(s.ext, s.page, ['http://news-daily.test/', 'http://deals.test/']);
+  expect((await activity(s.ext)).paused).toBe(before + 2);
   expect(await sourcesOfGuide()).toEqual([]);
   await options.reload();
-  await expect.poll(() => options.locator('#counts').innerText()).toBe(
-    '0 pages and 0 links stored on this machine.',
-  );
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('0 pages and 0 links stored on this machine.');
 
   await options.locator('#paused').uncheck();
-  await browse(ext, page, ['http://news-daily.test/']);
+  await browse(s.ext, s.page, ['http://news-daily.test/']);
   expect(await sourcesOfGuide()).toEqual(['http://news-daily.test/']);
 });
 
 test('excluded sites (and their subdomains) are never recorded', async () => {
   await options.locator('#site-input').fill('https://Forum.test/some/page');
   await options.locator('#add-site').click();
-  await expect.poll(() => options.locator('#excluded-sites li').allInnerTexts()).toEqual([
-    expect.stringContaining('forum.test'),
-  ]);
-  const before = (await activity(ext)).excluded ?? 0;
-  await browse(ext, page, [
+  await expect
+    .poll(() => options.locator('#excluded-sites li').allInnerTexts())
+    .toEqual([expect.stringContaining('forum.test')]);
+  const before = (await activity(s.ext)).excluded ?? 0;
+  await browse(s.ext, s.page, [
     'http://forum.test/thread-42',
     'http://www.forum.test/thread-42',
     'http://deals.test/',
   ]);
-  expect((await activity(ext)).excluded).toBe(before + 2);
+  expect((await activity(s.ext)).excluded).toBe(before + 2);
   expect(await sourcesOfGuide()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
 });
 
@@ -81,9 +72,9 @@ test('incognito is never recorded: the extension is not allowed there', async ()
 
 test('export as JSON and CSV, clear all, import the JSON back', async () => {
   await options.reload();
-  await expect.poll(() => options.locator('#counts').innerText()).toBe(
-    '2 pages and 5 links stored on this machine.',
-  );
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('2 pages and 5 links stored on this machine.');
 
   const [jsonDownload] = await Promise.all([
     options.waitForEvent('download'),
@@ -109,20 +100,22 @@ test('export as JSON and CSV, clear all, import the JSON back', async () => {
   );
   expect(csv).toHaveLength(6);
   expect(csv).toContainEqual(
-    expect.stringMatching(/^http:\/\/deals\.test\/,http:\/\/coffee-blog\.test\/brewing-guide,Brewing guide banner,sponsored,aside,deals\.test,coffee-blog\.test,/),
+    expect.stringMatching(
+      /^http:\/\/deals\.test\/,http:\/\/coffee-blog\.test\/brewing-guide,Brewing guide banner,sponsored,aside,deals\.test,coffee-blog\.test,/,
+    ),
   );
 
   options.once('dialog', (d) => void d.accept());
   await options.locator('#clear').click();
-  await expect.poll(() => options.locator('#counts').innerText()).toBe(
-    '0 pages and 0 links stored on this machine.',
-  );
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('0 pages and 0 links stored on this machine.');
   expect(await sourcesOfGuide()).toEqual([]);
 
   await options.locator('#import').setInputFiles(jsonPath);
-  await expect.poll(() => options.locator('#notice').innerText()).toBe(
-    'Imported 2 pages and 5 links.',
-  );
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe('Imported 2 pages and 5 links.');
   await expect(options.locator('#counts').innerText()).resolves.toBe(
     '2 pages and 5 links stored on this machine.',
   );
@@ -135,9 +128,12 @@ test('a file that is not an export is refused and loses nothing', async () => {
     mimeType: 'application/json',
     buffer: Buffer.from('{"format":"something-else","pages":[],"links":[]}'),
   });
-  await expect.poll(() => options.locator('#notice').innerText()).toBe(
-    'The file is not a Backlink Lens export.',
-  );
-  const links = await waitForLinks(ext, page, GUIDE, (l) => l.length === 2);
-  expect(links.map((l) => l.source).sort()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe('The file is not a Backlink Lens export.');
+  const links = await waitForLinks(s.ext, s.page, GUIDE, (l) => l.length === 2);
+  expect(links.map((l) => l.source).sort()).toEqual([
+    'http://deals.test/',
+    'http://news-daily.test/',
+  ]);
 });

@@ -1,29 +1,24 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { startSiteServer, type SiteServer } from '../support/site-server';
+import { useExtensionSession } from '../support/session';
 import { browse, REPORT } from '../support/extension-pages';
 
-let server: SiteServer;
-let ext: ExtensionBrowser;
+const s = useExtensionSession();
 let helper: Page;
 
 beforeAll(async () => {
-  server = await startSiteServer();
-  ext = await launchWithExtension({ sitePort: server.port });
   // An extension page from which the real popup's window can be read (chrome.extension.getViews).
-  helper = await ext.context.newPage();
-  await helper.goto(ext.extensionUrl(`${REPORT}?url=about:blank`));
-});
-
-afterAll(async () => {
-  await ext?.close();
-  await server?.close();
+  helper = await s.ext.context.newPage();
+  await helper.goto(s.ext.extensionUrl(`${REPORT}?url=about:blank`));
 });
 
 /** Click-equivalent of the toolbar icon, then read what the popup shows. */
-async function openToolbarPopup(): Promise<{ url: string | null; text: string; sources: string[] }> {
-  await ext.worker.evaluate(() => chrome.action.openPopup());
+async function openToolbarPopup(): Promise<{
+  url: string | null;
+  text: string;
+  sources: string[];
+}> {
+  await s.ext.worker.evaluate(() => chrome.action.openPopup());
   const read = () =>
     helper.evaluate(() => {
       const view = chrome.extension.getViews({ type: 'popup' })[0];
@@ -42,25 +37,25 @@ async function openToolbarPopup(): Promise<{ url: string | null; text: string; s
 }
 
 test('the toolbar popup shows the backlinks of the active tab', async () => {
-  const page = await ext.context.newPage();
-  await browse(ext, page, ['http://news-daily.test/', 'http://linkfarm.test/']);
-  await page.goto('http://forum.test/thread-42');
-  await page.bringToFront();
+  const tab = await s.ext.context.newPage();
+  await browse(s.ext, tab, ['http://news-daily.test/', 'http://linkfarm.test/']);
+  await tab.goto('http://forum.test/thread-42');
+  await tab.bringToFront();
   const popup = await openToolbarPopup();
   expect(popup.url).toBe('http://forum.test/thread-42');
   expect(popup.sources.sort()).toEqual(['http://linkfarm.test/', 'http://news-daily.test/']);
   expect(popup.text).toContain('Best way to brew?');
-  await page.close();
+  await tab.close();
 });
 
 test('the popup of a page nobody links to explains how the cache grows', async () => {
-  const page = await ext.context.newPage();
-  await page.goto('http://coffee-blog.test/about');
-  await page.bringToFront();
+  const tab = await s.ext.context.newPage();
+  await tab.goto('http://coffee-blog.test/about');
+  await tab.bringToFront();
   const popup = await openToolbarPopup();
   expect(popup.url).toBe('http://coffee-blog.test/about');
   expect(popup.sources).toEqual([]);
   expect(popup.text).toContain('No links to this page yet');
   expect(popup.text).toContain('As you browse');
-  await page.close();
+  await tab.close();
 });

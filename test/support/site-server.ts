@@ -28,7 +28,10 @@ export async function startSiteServer(root = DEMO_SITE_DIR): Promise<SiteServer>
     try {
       if (!resolved.startsWith(root) || !/^[a-z0-9.-]+$/.test(host)) throw new Error('outside');
       const body = override ?? (await readFile(resolved, 'utf8'));
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });

@@ -1,0 +1,63 @@
+/**
+ * `npm run demo`: Chromium with the built extension on a small demo web of interlinked sites
+ * (coffee-blog.test, news-daily.test, …) served on 127.0.0.1. The demo pages are visited once,
+ * so the toolbar popup has backlinks to show at once. With a display, the browser stays open
+ * until you close it; without one (a server, CI) it runs headless, saves screenshots of the
+ * popup and the full report, prints what they show, and exits.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { launchWithExtension } from '../support/browser';
+import { startSiteServer } from '../support/site-server';
+import { browse, POPUP, REPORT } from '../support/extension-pages';
+import { DEMO_SOURCES, GUIDE as TARGET } from '../support/demo-site';
+
+const headless = process.argv.includes('--headless') || !process.env.DISPLAY;
+const server = await startSiteServer();
+const ext = await launchWithExtension({ sitePort: server.port, headless });
+const page = await ext.context.newPage();
+console.log(
+  `Demo sites served on 127.0.0.1:${server.port}; visiting ${DEMO_SOURCES.length} pages…`,
+);
+await browse(ext, page, DEMO_SOURCES);
+await page.goto(TARGET);
+await page.bringToFront();
+
+const query = `?url=${encodeURIComponent(TARGET)}`;
+if (headless) {
+  const outDir = resolve('demo-output');
+  await mkdir(outDir, { recursive: true });
+  const popup = await ext.context.newPage();
+  await popup.setViewportSize({ width: 440, height: 700 });
+  await popup.goto(ext.extensionUrl(POPUP + query));
+  await popup.waitForSelector('.report');
+  await popup.screenshot({ path: `${outDir}/popup.png`, fullPage: true });
+  const report = await ext.context.newPage();
+  await report.goto(ext.extensionUrl(REPORT + query));
+  await report.waitForSelector('.report');
+  await report.screenshot({ path: `${outDir}/report.png`, fullPage: true });
+  console.log(`\nWhat the popup shows for ${TARGET}:\n`);
+  console.log(
+    (await popup.locator('main').innerText())
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n'),
+  );
+  console.log(
+    `\nNo display, so Chromium ran headless. Screenshots: ${outDir}/popup.png, report.png`,
+  );
+  await ext.close();
+  await server.close();
+} else {
+  await ext.worker.evaluate(() => chrome.action.openPopup()).catch(() => undefined);
+  console.log(`\nChromium is open on ${TARGET}. Click the Backlink Lens icon (pin it from the`);
+  console.log('puzzle-piece menu) to see who links here; browse the demo sites to add more.');
+  console.log('Close the browser window or press Ctrl+C to stop.');
+  const stop = async () => {
+    await ext.close().catch(() => undefined);
+    await server.close();
+    process.exit(0);
+  };
+  ext.context.on('close', () => void stop());
+  process.on('SIGINT', () => void stop());
+}

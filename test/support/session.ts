@@ -1,0 +1,29 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, type ExtensionBrowser } from './browser';
+import { startSiteServer, type SiteServer } from './site-server';
+
+export interface Session {
+  server: SiteServer;
+  ext: ExtensionBrowser;
+  /** A tab to browse in. */
+  page: Page;
+}
+
+/**
+ * One site server and one Chromium with the extension (fresh profile) for a test file.
+ * The returned object is filled in by beforeAll.
+ */
+export function useExtensionSession(): Session {
+  const session = {} as Session;
+  beforeAll(async () => {
+    session.server = await startSiteServer();
+    session.ext = await launchWithExtension({ sitePort: session.server.port });
+    session.page = await session.ext.context.newPage();
+  });
+  afterAll(async () => {
+    await session.ext?.close();
+    await session.server?.close();
+  });
+  return session;
+}
