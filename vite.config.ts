@@ -20,7 +20,15 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  plugins: [crx({ manifest: manifestFor(target), browser: target })],
+  plugins: [
+    crx({
+      manifest: manifestFor(target),
+      browser: target,
+      // One self-contained classic script: no loader doing a dynamic import at page load, and
+      // no web_accessible_resources by which any page could detect the extension.
+      contentScripts: { standaloneFiles: ['src/content/content.ts'] },
+    }),
+  ],
   build: {
     outDir: target === 'firefox' ? 'dist-firefox' : 'dist',
     emptyOutDir: true,

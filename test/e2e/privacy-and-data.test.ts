@@ -70,6 +70,23 @@ test('incognito is never recorded: the extension is not allowed there', async ()
   expect(manifest.incognito).toBe('not_allowed');
 });
 
+test('pages cannot probe for the extension: it exposes no web-accessible files', async () => {
+  const manifest = await options.evaluate(() => chrome.runtime.getManifest());
+  expect(manifest.web_accessible_resources).toBeUndefined();
+  const probe = await s.page.goto('http://deals.test/').then(() =>
+    s.page.evaluate(
+      (url) =>
+        fetch(url).then(
+          (r) => r.status,
+          () => 'blocked',
+        ),
+      // The content script is the file a loader would have had to expose to pages.
+      s.ext.extensionUrl(manifest.content_scripts![0]!.js![0]!),
+    ),
+  );
+  expect(probe).toBe('blocked');
+});
+
 test('export as JSON and CSV, clear all, import the JSON back', async () => {
   await options.reload();
   await expect
