@@ -28,6 +28,11 @@ function collapse(text: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+function isCommentish(el: Element): boolean {
+  const idAndClass = `${el.id} ${el.getAttribute('class') ?? ''}`;
+  return idAndClass.length > 1 && COMMENT_HINT.test(idAndClass);
+}
+
 /** The region an element itself declares, if any (not looking at ancestors). */
 function ownRegion(el: Element): LinkRegion | null {
   switch (el.localName) {
@@ -40,8 +45,10 @@ function ownRegion(el: Element): LinkRegion | null {
     case 'footer':
       return 'footer';
     case 'main':
-    case 'article':
       return 'main';
+    case 'article':
+      // Comment systems often mark each comment up as an <article class="comment">.
+      return isCommentish(el) ? 'comments' : 'main';
   }
   switch (el.getAttribute('role')) {
     case 'navigation':
@@ -56,9 +63,7 @@ function ownRegion(el: Element): LinkRegion | null {
     case 'article':
       return 'main';
   }
-  const idAndClass = `${el.id} ${el.getAttribute('class') ?? ''}`;
-  if (idAndClass.length > 1 && COMMENT_HINT.test(idAndClass)) return 'comments';
-  return null;
+  return isCommentish(el) ? 'comments' : null;
 }
 
 /**

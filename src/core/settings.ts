@@ -7,7 +7,7 @@ import { parseHttpUrl } from './url';
  */
 export function normalizeSitePattern(input: string): string | null {
   const trimmed = input.trim().toLowerCase().replace(/^\*\./, '');
-  if (!trimmed) return null;
+  if (!trimmed || trimmed.includes('*')) return null;
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
   const url = parseHttpUrl(withScheme);
   if (!url) return null;

@@ -30,7 +30,10 @@ export interface BacklinkSummary {
 }
 
 function isUnfollowed(link: LinkRecord, source: PageRecord | undefined): boolean {
-  return Boolean(source?.robotsNofollow) || link.rel.some((r) => (QUALIFYING_RELS as readonly string[]).includes(r));
+  return (
+    Boolean(source?.robotsNofollow) ||
+    link.rel.some((r) => (QUALIFYING_RELS as readonly string[]).includes(r))
+  );
 }
 
 /** Live before lost, followed before not, newest first. */

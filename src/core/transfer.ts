@@ -87,7 +87,11 @@ export function parseExport(text: string): ParsedImport {
   if (!v || v.format !== EXPORT_FORMAT) {
     throw new ImportError('The file is not a Backlink Lens export.');
   }
-  if (typeof v.version !== 'number' || v.version > EXPORT_VERSION) {
+  if (
+    !Number.isInteger(v.version) ||
+    (v.version as number) < 1 ||
+    (v.version as number) > EXPORT_VERSION
+  ) {
     throw new ImportError(`Unsupported export version: ${String(v.version)}.`);
   }
   if (!Array.isArray(v.pages) || !Array.isArray(v.links)) {

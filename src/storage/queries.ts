@@ -20,7 +20,10 @@ export interface BacklinkReport {
  * Everything the popup and report show for one URL, read through indexes only: pages by
  * canonical, links by target. Null when the URL is not an http(s) page.
  */
-export async function loadBacklinks(db: BacklinkDb, rawUrl: string): Promise<BacklinkReport | null> {
+export async function loadBacklinks(
+  db: BacklinkDb,
+  rawUrl: string,
+): Promise<BacklinkReport | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = db.transaction(['pages', 'links'], 'readonly');

@@ -1,7 +1,12 @@
 import type { LinkRecord, PageRecord, PageSnapshot } from '../core/types';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import { registrableDomain } from '../core/domain';
-import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, type ParsedImport } from '../core/transfer';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  type ExportFile,
+  type ParsedImport,
+} from '../core/transfer';
 import type { BacklinkDb } from './db';
 
 export interface RecordResult {
@@ -15,6 +20,37 @@ export interface RecordResult {
 
 type LinkKey = string;
 const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target}\u0000${l.anchor}`;
+
+type WriteTx = ReturnType<typeof writeTransaction>;
+
+const writeTransaction = (db: BacklinkDb) => db.transaction(['pages', 'links'], 'readwrite');
+
+/**
+ * After a failure part-way through a transaction's writes, abort it so that none of them land:
+ * a put that throws does not abort the transaction by itself, and the puts queued before it
+ * would commit. The pending requests and tx.done then reject; nobody waits for them any more.
+ */
+function abortQuietly(tx: WriteTx, pending: readonly Promise<unknown>[]): void {
+  for (const p of [tx.done, ...pending]) p.catch(() => {});
+  try {
+    tx.abort();
+  } catch {
+    // Already finished or aborted.
+  }
+}
+
+/**
+ * The page's declared rel=canonical, canonicalized, if it is on the page's own site. A
+ * canonical pointing at another site is not taken: any page could otherwise claim to be
+ * another site's page and merge its backlinks with that page's.
+ */
+function sameSiteCanonical(source: string, declared: string | null): string | null {
+  const canonical = declared ? canonicalizeUrl(declared) : null;
+  if (!canonical) return null;
+  return registrableDomain(hostOf(canonical)) === registrableDomain(hostOf(source))
+    ? canonical
+    : null;
+}
 
 /** The snapshot's links as records for `source`, deduplicated, self-links dropped. */
 function linksOfSnapshot(source: string, selves: Set<string>, snapshot: PageSnapshot, now: number) {
@@ -55,10 +91,26 @@ export async function recordPage(
 ): Promise<RecordResult | null> {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
-  const declared = snapshot.canonical ? canonicalizeUrl(snapshot.canonical) : null;
+  const tx = writeTransaction(db);
+  const writes: Promise<unknown>[] = [];
+  try {
+    return await writeSnapshot(tx, writes, source, snapshot, now);
+  } catch (error) {
+    abortQuietly(tx, writes);
+    throw error;
+  }
+}
+
+async function writeSnapshot(
+  tx: WriteTx,
+  writes: Promise<unknown>[],
+  source: string,
+  snapshot: PageSnapshot,
+  now: number,
+): Promise<RecordResult> {
+  const declared = sameSiteCanonical(source, snapshot.canonical);
   const fresh = linksOfSnapshot(source, new Set([source, declared ?? source]), snapshot, now);
 
-  const tx = db.transaction(['pages', 'links'], 'readwrite');
   const pages = tx.objectStore('pages');
   const links = tx.objectStore('links');
   const [oldPage, oldLinks, canonicalPage] = await Promise.all([
@@ -68,18 +120,21 @@ export async function recordPage(
   ]);
 
   let lost = 0;
-  const writes: Promise<unknown>[] = [];
+  let live = 0;
   for (const old of oldLinks) {
     const key = keyOf(old);
     const seen = fresh.get(key);
     if (seen) {
       fresh.delete(key);
+      live++;
       writes.push(
         links.put({ ...old, rel: seen.rel, region: seen.region, lastSeen: now, lostAt: null }),
       );
     } else if (old.lostAt === null && !snapshot.truncated) {
       lost++;
       writes.push(links.put({ ...old, lostAt: now }));
+    } else if (old.lostAt === null) {
+      live++; // absent from a truncated snapshot: not known to be gone
     }
   }
   const added = fresh.size;
@@ -116,8 +171,7 @@ export async function recordPage(
     );
   }
   await Promise.all([...writes, tx.done]);
-  const liveOld = oldLinks.filter((l) => l.lostAt === null).length;
-  return { url: source, links: liveOld - lost + added, added, lost };
+  return { url: source, links: live + added, added, lost };
 }
 
 export async function clearAll(db: BacklinkDb): Promise<void> {
@@ -142,10 +196,24 @@ export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promi
 }
 
 /** Of two records of the same thing, keep the newer one and the earliest first sighting. */
-function merged<T extends { firstSeen: number; lastSeen: number }>(old: T | undefined, incoming: T): T {
+function merged<T extends { firstSeen: number; lastSeen: number }>(
+  old: T | undefined,
+  incoming: T,
+): T {
   if (!old) return incoming;
   const newer = incoming.lastSeen > old.lastSeen ? incoming : old;
   return { ...newer, firstSeen: Math.min(old.firstSeen, incoming.firstSeen) };
+}
+
+/**
+ * A link's newest news may be its loss: one copy saw it gone (lostAt) after the other copy last
+ * saw it, so it stays lost; a sighting after the loss makes it live again.
+ */
+function mergedLink(old: LinkRecord | undefined, incoming: LinkRecord): LinkRecord {
+  const link = merged(old, incoming);
+  if (!old) return link;
+  const lostAt = Math.max(old.lostAt ?? -1, incoming.lostAt ?? -1);
+  return { ...link, lostAt: lostAt >= link.lastSeen ? lostAt : null };
 }
 
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
@@ -153,17 +221,22 @@ export async function importAll(
   db: BacklinkDb,
   data: ParsedImport,
 ): Promise<{ pages: number; links: number }> {
-  const tx = db.transaction(['pages', 'links'], 'readwrite');
+  const tx = writeTransaction(db);
   const pages = tx.objectStore('pages');
   const links = tx.objectStore('links');
   const writes: Promise<unknown>[] = [];
-  for (const page of data.pages) {
-    writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
+  try {
+    for (const page of data.pages) {
+      writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
+    }
+    for (const link of data.links) {
+      const key: [string, string, string] = [link.source, link.target, link.anchor];
+      writes.push(links.get(key).then((old) => links.put(mergedLink(old, link))));
+    }
+    await Promise.all([...writes, tx.done]);
+  } catch (error) {
+    abortQuietly(tx, writes);
+    throw error;
   }
-  for (const link of data.links) {
-    const key: [string, string, string] = [link.source, link.target, link.anchor];
-    writes.push(links.get(key).then((old) => links.put(merged(old, link))));
-  }
-  await Promise.all([...writes, tx.done]);
   return { pages: data.pages.length, links: data.links.length };
 }

@@ -40,7 +40,9 @@ function Group({ group, limit }: { group: DomainGroup; limit: number }) {
         ))}
       </ul>
       {group.links.length > shown.length && (
-        <p class="more">+{group.links.length - shown.length} more from {group.domain}</p>
+        <p class="more">
+          +{group.links.length - shown.length} more from {group.domain}
+        </p>
       )}
     </section>
   );
@@ -53,8 +55,8 @@ function Empty() {
         <strong>No links to this page yet.</strong>
       </p>
       <p>
-        Backlink Lens learns from the pages you visit: each page you open is read for its links,
-        on this machine only. As you browse, pages that link here show up in this list.
+        Backlink Lens learns from the pages you visit: each page you open is read for its links, on
+        this machine only. As you browse, pages that link here show up in this list.
       </p>
     </div>
   );

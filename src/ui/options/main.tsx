@@ -141,7 +141,13 @@ function Options() {
             Export CSV
           </button>
           <label>
-            Import JSON <input id="import" type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} />
+            Import JSON{' '}
+            <input
+              id="import"
+              type="file"
+              accept=".json,application/json"
+              onChange={(e) => void onImport(e)}
+            />
           </label>
           <button id="clear" onClick={() => void onClear()}>
             Clear all data

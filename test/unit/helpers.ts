@@ -1,0 +1,111 @@
+/**
+ * Builders shared by the unit tests. Each builder returns a complete, valid value whose
+ * fields can be overridden, so a test states only what it is about.
+ */
+import 'fake-indexeddb/auto';
+import type {
+  LinkRecord,
+  LinkRegion,
+  PageRecord,
+  PageSnapshot,
+  RawLink,
+} from '../../src/core/types';
+import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+
+/** Fixed clock values: 2024-01-01T00:00:00Z and one day later per step. */
+export const T0 = Date.UTC(2024, 0, 1);
+export const DAY = 24 * 60 * 60 * 1000;
+export const at = (days: number): number => T0 + days * DAY;
+
+export function rawLink(href: string, overrides: Partial<RawLink> = {}): RawLink {
+  return { href, anchor: `to ${href}`, rel: [], region: 'main', ...overrides };
+}
+
+/**
+ * A snapshot of `url` whose links are given as hrefs (anchor "to <href>") or as full RawLinks.
+ */
+export function makeSnapshot(
+  url: string,
+  links: ReadonlyArray<string | RawLink> = [],
+  overrides: Partial<PageSnapshot> = {},
+): PageSnapshot {
+  const raw = links.map((l) => (typeof l === 'string' ? rawLink(l) : l));
+  return {
+    url,
+    title: `Title of ${url}`,
+    canonical: null,
+    lang: 'en',
+    robots: { noindex: false, nofollow: false },
+    links: raw,
+    totalLinks: raw.length,
+    truncated: false,
+    ...overrides,
+  };
+}
+
+export function makePage(url: string, overrides: Partial<PageRecord> = {}): PageRecord {
+  const host = new URL(url).hostname;
+  return {
+    url,
+    host,
+    domain: host.split('.').slice(-2).join('.'),
+    title: `Title of ${url}`,
+    canonical: null,
+    lang: 'en',
+    robotsNoindex: false,
+    robotsNofollow: false,
+    firstSeen: T0,
+    lastSeen: T0,
+    outboundCount: 0,
+    truncated: false,
+    ...overrides,
+  };
+}
+
+/** A link record; domains default to the last two labels of each host (fine for .com tests). */
+export function makeLink(
+  source: string,
+  target: string,
+  overrides: Partial<LinkRecord> = {},
+): LinkRecord {
+  const domainOf = (u: string) => new URL(u).hostname.split('.').slice(-2).join('.');
+  return {
+    source,
+    target,
+    anchor: `to ${target}`,
+    rel: [],
+    region: 'main' as LinkRegion,
+    sourceDomain: domainOf(source),
+    targetDomain: domainOf(target),
+    firstSeen: T0,
+    lastSeen: T0,
+    lostAt: null,
+    ...overrides,
+  };
+}
+
+let dbCounter = 0;
+const openDbs: BacklinkDb[] = [];
+
+/** A fresh, empty database (fake-indexeddb) with a name no other test uses. */
+export async function openTestDb(): Promise<BacklinkDb> {
+  dbCounter += 1;
+  const db = await openBacklinkDb(
+    `backlink-lens-test-${process.pid}-${dbCounter}-${Math.random()}`,
+  );
+  openDbs.push(db);
+  return db;
+}
+
+/** Close every database opened with openTestDb (call from afterEach). */
+export function closeTestDbs(): void {
+  for (const db of openDbs.splice(0)) db.close();
+}
+
+/** Both stores in full (in key order), for comparing database states. */
+export async function dumpDb(
+  db: BacklinkDb,
+): Promise<{ pages: PageRecord[]; links: LinkRecord[] }> {
+  const [pages, links] = await Promise.all([db.getAll('pages'), db.getAll('links')]);
+  return { pages, links };
+}

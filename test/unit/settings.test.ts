@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import {
+  coerceSettings,
+  isExcludedUrl,
+  normalizeSitePattern,
+  shouldRecord,
+} from '../../src/core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/core/types';
+
+describe('normalizeSitePattern', () => {
+  it.each([
+    ['example.com', 'example.com'],
+    ['  Example.COM  ', 'example.com'],
+    ['https://www.Example.com/path?q=1#x', 'www.example.com'],
+    ['http://user:pw@shop.example.com:8080/', 'shop.example.com'],
+    ['*.example.com', 'example.com'],
+    ['example.com.', 'example.com'],
+    ['example.com:8443', 'example.com'],
+    ['example.com/some/path', 'example.com'],
+    ['bücher.example', 'xn--bcher-kva.example'],
+    ['localhost', 'localhost'],
+    ['192.168.1.10', '192.168.1.10'],
+  ])('%j -> %j', (input, expected) => {
+    expect(normalizeSitePattern(input)).toBe(expected);
+  });
+
+  it.each([
+    '',
+    '   ',
+    '*.',
+    'not a site',
+    'http://',
+    'ftp://example.com',
+    'javascript:alert(1)',
+    'chrome://extensions',
+    'exa mple.com',
+    'http://[::1',
+    '*',
+    'ex*mple.com',
+  ])('rejects %j', (input) => {
+    expect(normalizeSitePattern(input)).toBeNull();
+  });
+});
+
+describe('isExcludedUrl', () => {
+  const sites = ['example.com', 'private.org'];
+
+  it('matches the site itself and its subdomains', () => {
+    expect(isExcludedUrl('https://example.com/', sites)).toBe(true);
+    expect(isExcludedUrl('http://www.example.com/a?b', sites)).toBe(true);
+    expect(isExcludedUrl('https://a.b.c.example.com:8443/', sites)).toBe(true);
+    expect(isExcludedUrl('https://EXAMPLE.com./x', sites)).toBe(true);
+    expect(isExcludedUrl('https://mail.private.org/', sites)).toBe(true);
+  });
+
+  it('does not match hosts that merely end with the same letters or contain the site', () => {
+    expect(isExcludedUrl('https://notexample.com/', sites)).toBe(false);
+    expect(isExcludedUrl('https://example.com.evil.net/', sites)).toBe(false);
+    expect(isExcludedUrl('https://evil.net/?u=https://example.com/', sites)).toBe(false);
+    expect(isExcludedUrl('https://example.co/', sites)).toBe(false);
+  });
+
+  it('matches a subdomain entry but not its parent', () => {
+    expect(isExcludedUrl('https://example.com/', ['shop.example.com'])).toBe(false);
+    expect(isExcludedUrl('https://shop.example.com/', ['shop.example.com'])).toBe(true);
+  });
+
+  it('is false for non-http URLs and for an empty list', () => {
+    expect(isExcludedUrl('ftp://example.com/', sites)).toBe(false);
+    expect(isExcludedUrl('garbage', sites)).toBe(false);
+    expect(isExcludedUrl('https://example.com/', [])).toBe(false);
+  });
+});
+
+describe('shouldRecord', () => {
+  const on: Settings = { paused: false, excludedSites: ['excluded.com'] };
+
+  it('records an ordinary http(s) page', () => {
+    expect(shouldRecord('https://news.example/a', on, { incognito: false })).toEqual({
+      record: true,
+    });
+    expect(shouldRecord('http://news.example/a', on, { incognito: false })).toEqual({
+      record: true,
+    });
+  });
+
+  it('never records incognito tabs, whatever else holds', () => {
+    expect(shouldRecord('https://news.example/a', on, { incognito: true })).toEqual({
+      record: false,
+      reason: 'incognito',
+    });
+    expect(
+      shouldRecord('https://excluded.com/', { ...on, paused: true }, { incognito: true }),
+    ).toEqual({ record: false, reason: 'incognito' });
+  });
+
+  it('does not record while paused', () => {
+    expect(
+      shouldRecord('https://news.example/a', { ...on, paused: true }, { incognito: false }),
+    ).toEqual({
+      record: false,
+      reason: 'paused',
+    });
+  });
+
+  it('does not record excluded sites or their subdomains', () => {
+    expect(shouldRecord('https://www.excluded.com/x', on, { incognito: false })).toEqual({
+      record: false,
+      reason: 'excluded',
+    });
+    expect(shouldRecord('https://notexcluded.com/x', on, { incognito: false })).toEqual({
+      record: true,
+    });
+  });
+
+  it.each([
+    'chrome://newtab/',
+    'file:///home/me/page.html',
+    'about:blank',
+    'ftp://excluded.com/',
+    '',
+  ])('does not record the non-http URL %j', (url) => {
+    expect(shouldRecord(url, on, { incognito: false })).toEqual({
+      record: false,
+      reason: 'not-http',
+    });
+  });
+});
+
+describe('coerceSettings', () => {
+  it.each([undefined, null, 42, 'paused', true, [], [1, 2]])(
+    'defaults everything for %j',
+    (value) => {
+      expect(coerceSettings(value)).toEqual(DEFAULT_SETTINGS);
+    },
+  );
+
+  it('keeps valid values', () => {
+    expect(coerceSettings({ paused: true, excludedSites: ['example.com'] })).toEqual({
+      paused: true,
+      excludedSites: ['example.com'],
+    });
+  });
+
+  it('defaults fields of the wrong type', () => {
+    expect(coerceSettings({ paused: 'yes', excludedSites: 'example.com' })).toEqual({
+      paused: false,
+      excludedSites: [],
+    });
+    expect(coerceSettings({ paused: 1, excludedSites: { 0: 'example.com' } })).toEqual(
+      DEFAULT_SETTINGS,
+    );
+  });
+
+  it('normalizes the site list, dropping junk and duplicates, keeping order', () => {
+    expect(
+      coerceSettings({
+        paused: false,
+        excludedSites: [
+          'Example.com',
+          42,
+          null,
+          '*.example.com',
+          'bad site',
+          'https://www.Other.org/a',
+          { host: 'x.com' },
+          'example.com.',
+          '',
+        ],
+        extra: 'ignored',
+      }),
+    ).toEqual({ paused: false, excludedSites: ['example.com', 'www.other.org'] });
+  });
+
+  it('does not share the default list between results', () => {
+    const a = coerceSettings(null);
+    a.excludedSites.push('mutated.com');
+    expect(coerceSettings(null).excludedSites).toEqual([]);
+    expect(DEFAULT_SETTINGS.excludedSites).toEqual([]);
+  });
+});

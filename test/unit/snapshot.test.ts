@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { parseSnapshot } from '../../src/core/snapshot';
+import { isMessage } from '../../src/core/messages';
+import { DEFAULT_EXTRACT_OPTIONS } from '../../src/core/extract';
+import { makeSnapshot, rawLink } from './helpers';
+
+const URL_ = 'https://example.com/page';
+
+describe('parseSnapshot', () => {
+  it('passes a well-formed snapshot through unchanged', () => {
+    const snapshot = makeSnapshot(
+      URL_,
+      [
+        rawLink('https://a.example/', { anchor: 'A', rel: ['nofollow'], region: 'nav' }),
+        rawLink('https://b.example/x', { anchor: '', rel: [], region: 'comments' }),
+      ],
+      { canonical: 'https://example.com/canonical', robots: { noindex: true, nofollow: false } },
+    );
+    expect(parseSnapshot(structuredClone(snapshot))).toEqual(snapshot);
+  });
+
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'https://example.com/'],
+    ['a number', 7],
+    ['an array', [URL_]],
+    ['no url', { links: [] }],
+    ['an empty url', { url: '', links: [] }],
+    ['a non-string url', { url: 42, links: [] }],
+    ['no links', { url: URL_ }],
+    ['links not an array', { url: URL_, links: { 0: { href: 'https://a.example/' }, length: 1 } }],
+    ['links a string', { url: URL_, links: 'https://a.example/' }],
+  ])('rejects %s', (_label, value) => {
+    expect(parseSnapshot(value)).toBeNull();
+  });
+
+  it('defaults missing or mistyped page fields', () => {
+    expect(
+      parseSnapshot({
+        url: URL_,
+        links: [],
+        title: 123,
+        canonical: { href: 'x' },
+        lang: ['en'],
+        robots: 'noindex',
+        totalLinks: '9',
+        truncated: 'yes',
+      }),
+    ).toEqual({
+      url: URL_,
+      title: '',
+      canonical: null,
+      lang: '',
+      robots: { noindex: false, nofollow: false },
+      links: [],
+      totalLinks: 0,
+      truncated: false,
+    });
+  });
+
+  it('only takes robots flags that are literally true', () => {
+    const parsed = parseSnapshot({
+      url: URL_,
+      links: [],
+      robots: { noindex: 'true', nofollow: 1 },
+    });
+    expect(parsed?.robots).toEqual({ noindex: false, nofollow: false });
+    const parsed2 = parseSnapshot({
+      url: URL_,
+      links: [],
+      robots: { noindex: true, nofollow: true },
+    });
+    expect(parsed2?.robots).toEqual({ noindex: true, nofollow: true });
+  });
+
+  it('drops links that are not objects or have no string href, and fixes bad fields', () => {
+    const parsed = parseSnapshot({
+      url: URL_,
+      links: [
+        null,
+        'https://string.example/',
+        42,
+        ['https://array.example/'],
+        { anchor: 'no href' },
+        { href: '' },
+        { href: 17 },
+        { href: 'https://ok.example/', anchor: 5, rel: 'nofollow', region: 'sidebar' },
+        { href: 'https://ok2.example/', rel: ['ugc', 7, null, 'sponsored'], region: 'footer' },
+        { href: 'https://ok3.example/', region: '__proto__' },
+      ],
+    });
+    expect(parsed?.links).toEqual([
+      { href: 'https://ok.example/', anchor: '', rel: [], region: 'other' },
+      { href: 'https://ok2.example/', anchor: '', rel: ['ugc', 'sponsored'], region: 'footer' },
+      { href: 'https://ok3.example/', anchor: '', rel: [], region: 'other' },
+    ]);
+    // totalLinks defaults to what was kept.
+    expect(parsed?.totalLinks).toBe(3);
+  });
+
+  it('caps every string', () => {
+    const long = (n: number) => 'x'.repeat(n);
+    const parsed = parseSnapshot({
+      url: `https://example.com/${long(20_000)}`,
+      title: long(10_000),
+      canonical: `https://example.com/${long(20_000)}`,
+      lang: long(100),
+      links: [
+        {
+          href: `https://a.example/${long(20_000)}`,
+          anchor: long(10_000),
+          rel: Array.from({ length: 20 }, (_, i) => `${i}${long(100)}`),
+        },
+      ],
+    });
+    expect(parsed).not.toBeNull();
+    expect(parsed!.url).toHaveLength(8192);
+    expect(parsed!.canonical).toHaveLength(8192);
+    expect(parsed!.title).toHaveLength(DEFAULT_EXTRACT_OPTIONS.maxTitleLength);
+    expect(parsed!.lang).toHaveLength(35);
+    const [link] = parsed!.links;
+    expect(link!.href).toHaveLength(8192);
+    expect(link!.anchor).toHaveLength(DEFAULT_EXTRACT_OPTIONS.maxAnchorLength);
+    expect(link!.rel).toHaveLength(8);
+    expect(link!.rel.every((r) => r.length === 40)).toBe(true);
+    expect(link!.rel[0]!.startsWith('0x')).toBe(true);
+  });
+
+  it('caps a huge link list at 5000 and marks it truncated', () => {
+    const links = Array.from({ length: 100_000 }, (_, i) => ({ href: `https://a.example/${i}` }));
+    const parsed = parseSnapshot({ url: URL_, links, totalLinks: 100_000, truncated: false });
+    expect(parsed!.links).toHaveLength(5000);
+    expect(parsed!.links[4999]!.href).toBe('https://a.example/4999');
+    expect(parsed!.truncated).toBe(true);
+    expect(parsed!.totalLinks).toBe(100_000);
+  });
+
+  it('keeps exactly 5000 links untruncated, and honours a truncated flag from the page', () => {
+    const links = Array.from({ length: 5000 }, (_, i) => ({ href: `https://a.example/${i}` }));
+    expect(parseSnapshot({ url: URL_, links })!.truncated).toBe(false);
+    expect(parseSnapshot({ url: URL_, links: [], truncated: true })!.truncated).toBe(true);
+  });
+
+  it('ignores fields smuggled in under a __proto__ key', () => {
+    const value = JSON.parse(
+      '{"url":"https://example.com/","links":[{"href":"https://a.example/","__proto__":{"region":"nav"}}],"__proto__":{"title":"injected"}}',
+    ) as unknown;
+    const parsed = parseSnapshot(value);
+    expect(parsed?.title).toBe('');
+    expect(parsed?.links[0]?.region).toBe('other');
+  });
+});
+
+describe('isMessage', () => {
+  it('accepts the known message types', () => {
+    expect(isMessage({ type: 'page/snapshot', snapshot: {} })).toBe(true);
+    expect(isMessage({ type: 'data/changed' })).toBe(true);
+  });
+
+  it.each([
+    null,
+    undefined,
+    'page/snapshot',
+    1,
+    [],
+    {},
+    { type: 'other' },
+    { type: 42 },
+    { Type: 'data/changed' },
+  ])('rejects %j', (value) => {
+    expect(isMessage(value)).toBe(false);
+  });
+});

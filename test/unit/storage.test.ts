@@ -1,0 +1,742 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDBObjectStore } from 'fake-indexeddb';
+import { openDB } from 'idb';
+import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { clearAll, exportAll, importAll, recordPage } from '../../src/storage/records';
+import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
+import { parseExport } from '../../src/core/transfer';
+import type { LinkRecord } from '../../src/core/types';
+import { at, closeTestDbs, dumpDb, makeSnapshot, openTestDb, rawLink } from './helpers';
+
+let db: BacklinkDb;
+beforeEach(async () => {
+  db = await openTestDb();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  closeTestDbs();
+});
+
+const linksFrom = (source: string) => db.getAllFromIndex('links', 'by_source', source);
+const byTarget = (a: LinkRecord, b: LinkRecord) =>
+  a.target.localeCompare(b.target) || a.anchor.localeCompare(b.anchor);
+const bySource = (a: LinkRecord, b: LinkRecord) => a.source.localeCompare(b.source);
+
+describe('openBacklinkDb', () => {
+  it('creates the stores and indexes of the current schema', async () => {
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['links', 'pages']);
+    const tx = db.transaction(['pages', 'links']);
+    const pages = tx.objectStore('pages');
+    const links = tx.objectStore('links');
+    expect(pages.keyPath).toBe('url');
+    expect([...pages.indexNames].sort()).toEqual(['by_canonical', 'by_domain']);
+    expect(links.keyPath).toEqual(['source', 'target', 'anchor']);
+    expect([...links.indexNames].sort()).toEqual(['by_source', 'by_target', 'by_target_domain']);
+    expect(links.index('by_target_domain').keyPath).toBe('targetDomain');
+    await tx.done;
+  });
+
+  it('lets a newer version take over: closes itself and reports it', async () => {
+    const name = `takeover-${Math.random()}`;
+    const onClosed = vi.fn();
+    const old = await openBacklinkDb(name, onClosed);
+    const newer = await openDB(name, DB_VERSION + 1);
+    expect(onClosed).toHaveBeenCalledTimes(1);
+    expect(newer.version).toBe(DB_VERSION + 1);
+    expect(() => old.transaction('pages')).toThrow();
+    newer.close();
+  });
+});
+
+describe('recordPage', () => {
+  it('stores the page and its links under canonical URLs', async () => {
+    const result = await recordPage(
+      db,
+      makeSnapshot(
+        'HTTPS://Blog.Example.co.uk/post?utm_source=rss#top',
+        [
+          rawLink('https://Other.com/a?b=1&fbclid=x#frag', {
+            anchor: 'Other A',
+            rel: ['nofollow'],
+            region: 'main',
+          }),
+          rawLink('http://shop.github.io/', { anchor: 'Shop', region: 'footer' }),
+        ],
+        { title: 'Post', lang: 'en-GB', robots: { noindex: true, nofollow: false } },
+      ),
+      at(0),
+    );
+    const source = 'https://blog.example.co.uk/post';
+    expect(result).toEqual({ url: source, links: 2, added: 2, lost: 0 });
+    expect(await db.get('pages', source)).toEqual({
+      url: source,
+      host: 'blog.example.co.uk',
+      domain: 'example.co.uk',
+      title: 'Post',
+      canonical: null,
+      lang: 'en-GB',
+      robotsNoindex: true,
+      robotsNofollow: false,
+      firstSeen: at(0),
+      lastSeen: at(0),
+      outboundCount: 2,
+      truncated: false,
+    });
+    expect((await linksFrom(source)).sort(byTarget)).toEqual([
+      {
+        source,
+        target: 'http://shop.github.io/',
+        anchor: 'Shop',
+        rel: [],
+        region: 'footer',
+        sourceDomain: 'example.co.uk',
+        targetDomain: 'shop.github.io',
+        firstSeen: at(0),
+        lastSeen: at(0),
+        lostAt: null,
+      },
+      {
+        source,
+        target: 'https://other.com/a?b=1',
+        anchor: 'Other A',
+        rel: ['nofollow'],
+        region: 'main',
+        sourceDomain: 'example.co.uk',
+        targetDomain: 'other.com',
+        firstSeen: at(0),
+        lastSeen: at(0),
+        lostAt: null,
+      },
+    ]);
+  });
+
+  it('stores nothing for a page without an http(s) URL', async () => {
+    expect(
+      await recordPage(db, makeSnapshot('chrome://settings', ['https://a.com/']), at(0)),
+    ).toBeNull();
+    expect(await recordPage(db, makeSnapshot('not a url', ['https://a.com/']), at(0))).toBeNull();
+    expect(await dumpDb(db)).toEqual({ pages: [], links: [] });
+  });
+
+  it('skips non-http targets and keeps one record per target and anchor', async () => {
+    const src = 'https://src.com/';
+    const result = await recordPage(
+      db,
+      makeSnapshot(src, [
+        rawLink('javascript:void(0)', { anchor: 'js' }),
+        rawLink('mailto:me@src.com', { anchor: 'mail' }),
+        rawLink('https://t.com/a', { anchor: 'Same' }),
+        rawLink('https://T.com/a#again', { anchor: 'Same', region: 'footer' }),
+        rawLink('https://t.com/a?utm_campaign=x', { anchor: 'Same' }),
+        rawLink('https://t.com/a', { anchor: 'Different words' }),
+      ]),
+      at(0),
+    );
+    expect(result).toMatchObject({ links: 2, added: 2 });
+    const stored = (await linksFrom(src)).sort(byTarget);
+    expect(stored.map((l) => [l.target, l.anchor, l.region])).toEqual([
+      ['https://t.com/a', 'Different words', 'main'],
+      ['https://t.com/a', 'Same', 'main'],
+    ]);
+  });
+
+  it('does not store self-links or links to the declared canonical', async () => {
+    const page = 'https://site.com/article?id=1';
+    await recordPage(
+      db,
+      makeSnapshot(
+        `${page}&utm_source=x`,
+        [
+          page,
+          `${page}#comments`,
+          'HTTPS://SITE.COM/article?id=1&gclid=2',
+          'https://site.com/article/1',
+          'https://site.com/article/1?fbclid=z',
+          'https://site.com/other',
+        ],
+        { canonical: 'https://site.com/article/1' },
+      ),
+      at(0),
+    );
+    expect((await db.getAll('links')).map((l) => l.target)).toEqual(['https://site.com/other']);
+  });
+
+  it('answers "all links to URL X" from several sources, with their page records', async () => {
+    const target = 'https://target.com/page';
+    await recordPage(
+      db,
+      makeSnapshot('https://a.com/1', [target, 'https://elsewhere.com/']),
+      at(0),
+    );
+    await recordPage(db, makeSnapshot('https://b.org/2', [`${target}?utm_medium=social#x`]), at(1));
+    await recordPage(db, makeSnapshot('https://c.net/3', ['https://target.com/other']), at(2));
+    await recordPage(db, makeSnapshot('https://target.com/home', [target]), at(3));
+
+    const report = await loadBacklinks(db, 'HTTPS://TARGET.com/page?gclid=1#top');
+    expect(report).not.toBeNull();
+    expect(report!.url).toBe(target);
+    expect(report!.aliases).toEqual([target]);
+    expect(report!.page).toBeNull();
+    expect(report!.links.map((l) => l.source).sort()).toEqual([
+      'https://a.com/1',
+      'https://b.org/2',
+      'https://target.com/home',
+    ]);
+    expect(report!.links.every((l) => l.target === target)).toBe(true);
+    expect(Object.keys(report!.sources).sort()).toEqual([
+      'https://a.com/1',
+      'https://b.org/2',
+      'https://target.com/home',
+    ]);
+    expect(report!.sources['https://b.org/2']).toMatchObject({
+      title: 'Title of https://b.org/2',
+      lastSeen: at(1),
+    });
+
+    // Once the target page itself is visited, its record comes along.
+    await recordPage(db, makeSnapshot(target, [], { title: 'Target' }), at(4));
+    expect((await loadBacklinks(db, target))!.page).toMatchObject({ url: target, title: 'Target' });
+  });
+
+  it('returns null for a non-http URL and an empty report for an unknown page', async () => {
+    expect(await loadBacklinks(db, 'about:blank')).toBeNull();
+    expect(await loadBacklinks(db, 'https://nobody.example/')).toEqual({
+      url: 'https://nobody.example/',
+      aliases: ['https://nobody.example/'],
+      page: null,
+      links: [],
+      sources: {},
+    });
+    expect(await countLiveBacklinks(db, 'about:blank')).toBe(0);
+  });
+
+  it('indexes links by target registrable domain', async () => {
+    await recordPage(
+      db,
+      makeSnapshot('https://a.com/', [
+        'https://example.com/',
+        'https://blog.example.com/post',
+        'https://other.com/',
+        'https://example.com.evil.net/',
+      ]),
+      at(0),
+    );
+    await recordPage(db, makeSnapshot('https://b.com/', ['https://www.example.com/x']), at(0));
+    const toDomain = await db.getAllFromIndex('links', 'by_target_domain', 'example.com');
+    expect(toDomain.map((l) => [l.source, l.target]).sort()).toEqual([
+      ['https://a.com/', 'https://blog.example.com/post'],
+      ['https://a.com/', 'https://example.com/'],
+      ['https://b.com/', 'https://www.example.com/x'],
+    ]);
+    expect(await db.countFromIndex('pages', 'by_domain', 'a.com')).toBe(1);
+  });
+
+  describe('revisits', () => {
+    const src = 'https://src.com/page';
+    const A = 'https://a.com/';
+    const B = 'https://b.com/';
+    const C = 'https://c.com/';
+    const D = 'https://d.com/';
+    const linkTo = async (target: string) =>
+      (await linksFrom(src)).find((l) => l.target === target)!;
+
+    beforeEach(async () => {
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(0));
+    });
+
+    it('marks a removed link lost at the revisit, updates present ones and adds new ones', async () => {
+      const result = await recordPage(
+        db,
+        makeSnapshot(src, [
+          rawLink(A, { anchor: `to ${A}`, rel: ['ugc'], region: 'comments' }),
+          C,
+          D,
+        ]),
+        at(1),
+      );
+      expect(result).toEqual({ url: src, links: 3, added: 1, lost: 1 });
+      expect(await db.count('links')).toBe(4);
+      expect(await linkTo(A)).toMatchObject({
+        firstSeen: at(0),
+        lastSeen: at(1),
+        lostAt: null,
+        rel: ['ugc'],
+        region: 'comments',
+      });
+      expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(0), lostAt: at(1) });
+      expect(await linkTo(C)).toMatchObject({ firstSeen: at(0), lastSeen: at(1), lostAt: null });
+      expect(await linkTo(D)).toMatchObject({ firstSeen: at(1), lastSeen: at(1), lostAt: null });
+      expect(await db.get('pages', src)).toMatchObject({
+        firstSeen: at(0),
+        lastSeen: at(1),
+        outboundCount: 3,
+      });
+    });
+
+    it('does not lose a link again, keeping the first loss date', async () => {
+      await recordPage(db, makeSnapshot(src, [A, C]), at(1));
+      const result = await recordPage(db, makeSnapshot(src, [A, C]), at(2));
+      expect(result).toEqual({ url: src, links: 2, added: 0, lost: 0 });
+      expect(await linkTo(B)).toMatchObject({ lastSeen: at(0), lostAt: at(1) });
+    });
+
+    it('revives a link that comes back, keeping its first sighting', async () => {
+      await recordPage(db, makeSnapshot(src, [A, C]), at(1));
+      const result = await recordPage(db, makeSnapshot(src, [A, B, C]), at(2));
+      expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(2), lostAt: null });
+      expect(await db.count('links')).toBe(3);
+      // All three are live again, and none of them is new.
+      expect(result).toEqual({ url: src, links: 3, added: 0, lost: 0 });
+      expect(await countLiveBacklinks(db, B)).toBe(1);
+    });
+
+    it('marks nothing lost from a truncated snapshot', async () => {
+      const result = await recordPage(
+        db,
+        makeSnapshot(src, [A, D], { truncated: true, totalLinks: 9000 }),
+        at(1),
+      );
+      expect(result).toEqual({ url: src, links: 4, added: 1, lost: 0 });
+      expect(await linkTo(B)).toMatchObject({ lastSeen: at(0), lostAt: null });
+      expect(await linkTo(C)).toMatchObject({ lastSeen: at(0), lostAt: null });
+      expect(await linkTo(A)).toMatchObject({ lastSeen: at(1), lostAt: null });
+      expect(await db.get('pages', src)).toMatchObject({ truncated: true });
+    });
+
+    it('marks every link lost when the page now has none', async () => {
+      const result = await recordPage(db, makeSnapshot(src, []), at(1));
+      expect(result).toEqual({ url: src, links: 0, added: 0, lost: 3 });
+      expect((await linksFrom(src)).map((l) => l.lostAt)).toEqual([at(1), at(1), at(1)]);
+    });
+
+    it('does not touch links of other pages', async () => {
+      await recordPage(db, makeSnapshot('https://other-src.com/', [B]), at(0));
+      await recordPage(db, makeSnapshot(src, [A]), at(1));
+      const [other] = await linksFrom('https://other-src.com/');
+      expect(other).toMatchObject({ target: B, lostAt: null, lastSeen: at(0) });
+    });
+  });
+
+  describe('declared canonical', () => {
+    const visited = 'https://m.site.com/post';
+    const canonical = 'https://www.site.com/post';
+    const s1 = 'https://blog-a.com/1';
+    const s2 = 'https://blog-b.com/2';
+
+    const recordSources = async () => {
+      await recordPage(db, makeSnapshot(s1, [`${visited}?utm_source=x`]), at(0));
+      await recordPage(db, makeSnapshot(s2, [canonical]), at(0));
+    };
+    const recordVisited = () =>
+      recordPage(
+        db,
+        makeSnapshot(visited, [canonical, 'https://www.site.com/other'], {
+          canonical: `${canonical}#main`,
+          title: 'Mobile post',
+        }),
+        at(1),
+      );
+
+    async function expectBothCountForBoth() {
+      for (const url of [visited, canonical]) {
+        const report = await loadBacklinks(db, url);
+        expect(report!.links.map((l) => l.source).sort(), url).toEqual([s1, s2]);
+        expect(report!.aliases.sort(), url).toEqual([visited, canonical].sort());
+        expect(Object.keys(report!.sources).sort(), url).toEqual([s1, s2]);
+        expect(await countLiveBacklinks(db, url)).toBe(2);
+      }
+    }
+
+    it('counts links to the visited URL and to the canonical as backlinks of both', async () => {
+      await recordSources();
+      await recordVisited();
+      await expectBothCountForBoth();
+    });
+
+    it('does so whichever is recorded first', async () => {
+      await recordVisited();
+      await recordSources();
+      await expectBothCountForBoth();
+    });
+
+    it('keeps the page under the canonical as an alias of the visited URL', async () => {
+      await recordVisited();
+      const page = await db.get('pages', visited);
+      expect(page).toMatchObject({ canonical, title: 'Mobile post' });
+      expect(page).not.toHaveProperty('aliasOf');
+      expect(await db.get('pages', canonical)).toMatchObject({
+        url: canonical,
+        host: 'www.site.com',
+        canonical,
+        aliasOf: visited,
+        title: 'Mobile post',
+      });
+      // Its own links are stored once, under the visited URL, without the link to the canonical.
+      expect((await db.getAll('links')).map((l) => [l.source, l.target])).toEqual([
+        [visited, 'https://www.site.com/other'],
+      ]);
+    });
+
+    it('does not overwrite a canonical page that was itself visited', async () => {
+      await recordPage(db, makeSnapshot(canonical, [], { title: 'Desktop post' }), at(0));
+      await recordSources();
+      await recordVisited();
+      const page = await db.get('pages', canonical);
+      expect(page).toMatchObject({ title: 'Desktop post', canonical: null, lastSeen: at(0) });
+      expect(page).not.toHaveProperty('aliasOf');
+      await expectBothCountForBoth();
+    });
+
+    it("ignores a canonical on another site: a page cannot borrow another site's backlinks", async () => {
+      const victim = 'https://victim.org/post';
+      await recordPage(db, makeSnapshot(s1, [victim]), at(0));
+      const result = await recordPage(
+        db,
+        makeSnapshot('https://spam.example/copy', [victim], { canonical: victim }),
+        at(1),
+      );
+      expect(result).toMatchObject({ links: 1, added: 1 });
+      expect(await db.get('pages', 'https://spam.example/copy')).toMatchObject({ canonical: null });
+      expect(await db.get('pages', victim)).toBeUndefined();
+      const report = await loadBacklinks(db, 'https://spam.example/copy');
+      expect(report!.aliases).toEqual(['https://spam.example/copy']);
+      expect(report!.links).toEqual([]);
+      // The copy's link to the victim is an ordinary backlink of the victim.
+      expect((await loadBacklinks(db, victim))!.links.map((l) => l.source).sort()).toEqual(
+        ['https://spam.example/copy', s1].sort(),
+      );
+    });
+
+    it('makes no alias for a canonical equal to the page itself', async () => {
+      await recordPage(
+        db,
+        makeSnapshot(`${visited}?utm_source=a`, [], { canonical: `${visited}#x` }),
+        at(0),
+      );
+      expect((await db.getAll('pages')).map((p) => [p.url, p.canonical, p.aliasOf])).toEqual([
+        [visited, visited, undefined],
+      ]);
+    });
+  });
+
+  it('countLiveBacklinks ignores lost links, loadBacklinks keeps them', async () => {
+    const target = 'https://target.com/';
+    await recordPage(db, makeSnapshot('https://a.com/', [target]), at(0));
+    await recordPage(db, makeSnapshot('https://b.com/', [target]), at(0));
+    await recordPage(db, makeSnapshot('https://c.com/', [target]), at(0));
+    expect(await countLiveBacklinks(db, target)).toBe(3);
+    await recordPage(db, makeSnapshot('https://b.com/', []), at(1));
+    expect(await countLiveBacklinks(db, target)).toBe(2);
+    const report = await loadBacklinks(db, target);
+    expect(report!.links.sort(bySource).map((l) => [l.source, l.lostAt])).toEqual([
+      ['https://a.com/', null],
+      ['https://b.com/', at(1)],
+      ['https://c.com/', null],
+    ]);
+  });
+});
+
+describe('atomicity', () => {
+  const src = 'https://src.com/page';
+
+  /** Make IDBObjectStore.put throw on its nth call from now on. */
+  function failPutOnCall(n: number) {
+    const realPut = IDBObjectStore.prototype.put;
+    let calls = 0;
+    return vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<typeof realPut>
+    ) {
+      calls += 1;
+      if (calls === n) throw new Error(`injected failure on put #${n}`);
+      return realPut.apply(this, args);
+    });
+  }
+
+  // The second visit makes 6 puts: A updated, B and C lost, D and E added, the page.
+  it.each([1, 2, 3, 4, 5, 6])(
+    'a failure on put #%i of recordPage leaves the store as it was',
+    async (n) => {
+      await recordPage(
+        db,
+        makeSnapshot(src, ['https://a.com/', 'https://b.com/', 'https://c.com/']),
+        at(0),
+      );
+      const before = await dumpDb(db);
+
+      const spy = failPutOnCall(n);
+      await expect(
+        recordPage(
+          db,
+          makeSnapshot(src, ['https://a.com/', 'https://d.com/', 'https://e.com/']),
+          at(1),
+        ),
+      ).rejects.toThrow(`injected failure on put #${n}`);
+      expect(spy.mock.calls.length).toBeGreaterThanOrEqual(n);
+      spy.mockRestore();
+
+      expect(await dumpDb(db)).toEqual(before);
+      // The store still works afterwards.
+      expect(
+        await recordPage(db, makeSnapshot(src, ['https://a.com/', 'https://d.com/']), at(2)),
+      ).toEqual({ url: src, links: 2, added: 1, lost: 2 });
+    },
+  );
+
+  it('a failure writing the canonical alias leaves the store as it was', async () => {
+    await recordPage(db, makeSnapshot('https://x.com/', ['https://y.com/']), at(0));
+    const before = await dumpDb(db);
+    // One link and the page, then the alias page: fail on the third put.
+    failPutOnCall(3);
+    await expect(
+      recordPage(
+        db,
+        makeSnapshot(src, ['https://a.com/'], { canonical: 'https://src.com/canonical' }),
+        at(1),
+      ),
+    ).rejects.toThrow();
+    vi.restoreAllMocks();
+    expect(await dumpDb(db)).toEqual(before);
+  });
+
+  it.each([1, 3, 5])('a failure on put #%i of importAll leaves the store as it was', async (n) => {
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(0));
+    const before = await dumpDb(db);
+    const other = await openTestDb();
+    await recordPage(
+      other,
+      makeSnapshot('https://one.com/', ['https://a.com/', 'https://b.com/']),
+      at(1),
+    );
+    await recordPage(other, makeSnapshot(src, ['https://a.com/', 'https://c.com/']), at(2));
+    const data = parseExport(JSON.stringify(await exportAll(other)));
+    expect(data.pages.length + data.links.length).toBe(6);
+
+    failPutOnCall(n);
+    await expect(importAll(db, data)).rejects.toThrow(`injected failure on put #${n}`);
+    vi.restoreAllMocks();
+    expect(await dumpDb(db)).toEqual(before);
+  });
+});
+
+describe('clearAll', () => {
+  it('empties both stores', async () => {
+    await recordPage(
+      db,
+      makeSnapshot('https://a.com/', ['https://b.com/', 'https://c.com/']),
+      at(0),
+    );
+    await recordPage(
+      db,
+      makeSnapshot('https://b.com/', ['https://a.com/'], { canonical: 'https://b.com/c' }),
+      at(0),
+    );
+    expect(await db.count('pages')).toBe(3);
+    await clearAll(db);
+    expect(await dumpDb(db)).toEqual({ pages: [], links: [] });
+    expect(await countLiveBacklinks(db, 'https://b.com/')).toBe(0);
+  });
+});
+
+describe('export and import', () => {
+  async function populate(target: BacklinkDb) {
+    await recordPage(
+      target,
+      makeSnapshot(
+        'https://blog.example.co.uk/post',
+        [
+          rawLink('https://shop.com/?q=a%2Fb', {
+            anchor: 'Shop, "best" =deals',
+            rel: ['sponsored', 'nofollow'],
+            region: 'aside',
+          }),
+          rawLink('https://xn--bcher-kva.example/', { anchor: 'Bücher', region: 'comments' }),
+          'https://gone.com/',
+        ],
+        {
+          canonical: 'https://example.co.uk/post',
+          robots: { noindex: true, nofollow: true },
+          lang: 'en-GB',
+        },
+      ),
+      at(0),
+    );
+    await recordPage(
+      target,
+      makeSnapshot('https://blog.example.co.uk/post', ['https://shop.com/?q=a%2Fb']),
+      at(1),
+    );
+    await recordPage(
+      target,
+      makeSnapshot('https://shop.com/', ['https://example.co.uk/post'], { truncated: true }),
+      at(2),
+    );
+  }
+
+  it('exportAll writes the whole store in the export format', async () => {
+    await populate(db);
+    const file = await exportAll(db, at(3));
+    expect(file.format).toBe('backlink-lens');
+    expect(file.version).toBe(1);
+    expect(file.exportedAt).toBe('2024-01-04T00:00:00.000Z');
+    expect(file.pages).toEqual(await db.getAll('pages'));
+    expect(file.links).toEqual(await db.getAll('links'));
+    expect(file.pages).toHaveLength(3);
+    expect(file.links.some((l) => l.lostAt !== null)).toBe(true);
+  });
+
+  it('roundtrips exactly through JSON into a fresh database', async () => {
+    await populate(db);
+    const original = await exportAll(db, at(3));
+    const parsed = parseExport(JSON.stringify(original));
+    expect(parsed.skipped).toBe(0);
+
+    const fresh = await openTestDb();
+    expect(await importAll(fresh, parsed)).toEqual({
+      pages: original.pages.length,
+      links: original.links.length,
+    });
+    expect(await exportAll(fresh, at(3))).toEqual(original);
+    // And the imported data answers queries the same way.
+    expect(await loadBacklinks(fresh, 'https://example.co.uk/post')).toEqual(
+      await loadBacklinks(db, 'https://example.co.uk/post'),
+    );
+  });
+
+  it('importing the same file twice changes nothing', async () => {
+    await populate(db);
+    const text = JSON.stringify(await exportAll(db));
+    const before = await dumpDb(db);
+    await importAll(db, parseExport(text));
+    await importAll(db, parseExport(text));
+    expect(await dumpDb(db)).toEqual(before);
+  });
+
+  it('merges: keeps the earliest first sighting and the newer record, drops nothing', async () => {
+    const src = 'https://src.com/';
+    await recordPage(
+      db,
+      makeSnapshot(src, ['https://a.com/', 'https://b.com/'], { title: 'Local' }),
+      at(2),
+    );
+    await recordPage(db, makeSnapshot('https://local-only.com/', ['https://a.com/']), at(2));
+
+    const other = await openTestDb();
+    // Seen earlier there (older firstSeen), with a newer visit too (newer lastSeen), and a new link.
+    await recordPage(other, makeSnapshot(src, ['https://a.com/']), at(0));
+    await recordPage(
+      other,
+      makeSnapshot(src, ['https://a.com/', 'https://c.com/'], { title: 'Remote' }),
+      at(5),
+    );
+    await recordPage(other, makeSnapshot('https://remote-only.com/', ['https://b.com/']), at(1));
+    const beforeCount = { pages: await db.count('pages'), links: await db.count('links') };
+
+    await importAll(db, parseExport(JSON.stringify(await exportAll(other))));
+
+    expect(await db.get('pages', src)).toMatchObject({
+      title: 'Remote',
+      firstSeen: at(0),
+      lastSeen: at(5),
+    });
+    const links = await linksFrom(src);
+    const byT = Object.fromEntries(links.map((l) => [l.target, l]));
+    expect(byT['https://a.com/']).toMatchObject({
+      firstSeen: at(0),
+      lastSeen: at(5),
+      lostAt: null,
+    });
+    // b.com was only ever seen locally: kept as it was.
+    expect(byT['https://b.com/']).toMatchObject({
+      firstSeen: at(2),
+      lastSeen: at(2),
+      lostAt: null,
+    });
+    expect(byT['https://c.com/']).toMatchObject({ firstSeen: at(5), lastSeen: at(5) });
+    expect(await db.get('pages', 'https://local-only.com/')).toBeDefined();
+    expect(await db.get('pages', 'https://remote-only.com/')).toBeDefined();
+    expect(await db.count('pages')).toBe(beforeCount.pages + 1);
+    expect(await db.count('links')).toBe(beforeCount.links + 2);
+  });
+
+  it('merges: an older import does not overwrite newer local data', async () => {
+    const src = 'https://src.com/';
+    await recordPage(db, makeSnapshot(src, ['https://a.com/'], { title: 'Old' }), at(1));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/'], { title: 'New' }), at(5));
+    const other = await openTestDb();
+    await recordPage(
+      other,
+      makeSnapshot(
+        src,
+        [rawLink('https://a.com/', { anchor: 'to https://a.com/', region: 'nav' })],
+        { title: 'Stale' },
+      ),
+      at(3),
+    );
+
+    await importAll(db, parseExport(JSON.stringify(await exportAll(other))));
+    expect(await db.get('pages', src)).toMatchObject({
+      title: 'New',
+      firstSeen: at(1),
+      lastSeen: at(5),
+    });
+    const [link] = await linksFrom(src);
+    expect(link).toMatchObject({ region: 'main', firstSeen: at(1), lastSeen: at(5), lostAt: null });
+  });
+
+  it('merges: a link found gone after the other copy last saw it stays lost', async () => {
+    const src = 'https://src.com/';
+    // Here: seen at day 1, gone at the day-4 visit.
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(1));
+    await recordPage(db, makeSnapshot(src, []), at(4));
+    // Elsewhere: seen at day 2, and never visited since.
+    const other = await openTestDb();
+    await recordPage(other, makeSnapshot(src, ['https://a.com/']), at(2));
+
+    await importAll(db, parseExport(JSON.stringify(await exportAll(other))));
+    const [link] = await linksFrom(src);
+    expect(link).toMatchObject({ firstSeen: at(1), lastSeen: at(2), lostAt: at(4) });
+    expect(await countLiveBacklinks(db, 'https://a.com/')).toBe(0);
+  });
+
+  it('merges: a link seen again after it was lost is live', async () => {
+    const src = 'https://src.com/';
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(1));
+    await recordPage(db, makeSnapshot(src, []), at(2));
+    const other = await openTestDb();
+    await recordPage(other, makeSnapshot(src, ['https://a.com/']), at(3));
+
+    await importAll(db, parseExport(JSON.stringify(await exportAll(other))));
+    const [link] = await linksFrom(src);
+    expect(link).toMatchObject({ firstSeen: at(1), lastSeen: at(3), lostAt: null });
+  });
+
+  it('stores imported URLs in canonical form', async () => {
+    const data = parseExport(
+      JSON.stringify({
+        format: 'backlink-lens',
+        version: 1,
+        pages: [{ url: 'HTTPS://Src.com:443/a?utm_source=x#f', firstSeen: at(0), lastSeen: at(0) }],
+        links: [
+          {
+            source: 'https://SRC.com/a#top',
+            target: 'https://target.com/./x/../y?fbclid=1',
+            anchor: 'T',
+            firstSeen: at(0),
+            lastSeen: at(0),
+          },
+        ],
+      }),
+    );
+    await importAll(db, data);
+    expect(await db.getAllKeys('pages')).toEqual(['https://src.com/a']);
+    expect(await db.getAllKeys('links')).toEqual([
+      ['https://src.com/a', 'https://target.com/y', 'T'],
+    ]);
+    expect(await countLiveBacklinks(db, 'https://target.com/y')).toBe(1);
+    expect(
+      (await loadBacklinks(db, 'https://target.com/y'))!.sources['https://src.com/a'],
+    ).toBeDefined();
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeBacklinks } from '../../src/core/summary';
+import type { LinkRecord, PageRecord } from '../../src/core/types';
+import { at, makeLink, makePage } from './helpers';
+
+const TARGET = 'https://target.com/page';
+
+function sourcesOf(...pages: PageRecord[]): Record<string, PageRecord> {
+  return Object.fromEntries(pages.map((p) => [p.url, p]));
+}
+
+describe('summarizeBacklinks', () => {
+  const links: LinkRecord[] = [
+    makeLink('https://a.com/1', TARGET, { lastSeen: at(1) }),
+    makeLink('https://a.com/2', TARGET, { rel: ['nofollow'], lastSeen: at(9) }),
+    makeLink('https://b.com/x', TARGET, { rel: ['sponsored', 'nofollow'] }),
+    makeLink('https://c.com/', TARGET, { rel: ['ugc'], lostAt: at(4) }),
+    makeLink('https://blog.target.com/post', TARGET, { lastSeen: at(1) }),
+    makeLink('https://d.com/', TARGET),
+    makeLink('https://www.target.com/', TARGET, { lastSeen: at(8), lostAt: at(9) }),
+  ];
+  const sources = sourcesOf(
+    makePage('https://a.com/1', { title: 'A one' }),
+    makePage('https://a.com/2', { title: 'A two' }),
+    makePage('https://d.com/', { title: 'D', robotsNofollow: true }),
+    // b.com, c.com and the target.com pages have no stored page record.
+  );
+  const summary = summarizeBacklinks(links, sources);
+
+  it('counts live and lost links', () => {
+    expect(summary.live).toBe(5);
+    expect(summary.lost).toBe(2);
+  });
+
+  it('counts distinct external referring domains with a live link', () => {
+    // a.com (twice), b.com, d.com; c.com only has a lost link; target.com is internal.
+    expect(summary.referringDomains).toBe(3);
+  });
+
+  it('counts live internal links and followed links', () => {
+    expect(summary.internal).toBe(1);
+    // a.com/1 and blog.target.com; d.com is unfollowed by its robots meta.
+    expect(summary.followed).toBe(2);
+  });
+
+  it('counts qualifying rel values on live links only', () => {
+    expect(summary.relCounts).toEqual({ nofollow: 2, sponsored: 1, ugc: 0 });
+  });
+
+  it('groups by source domain: external first by live links then name, internal last', () => {
+    expect(summary.groups.map((g) => [g.domain, g.internal, g.live, g.links.length])).toEqual([
+      ['a.com', false, 2, 2],
+      ['b.com', false, 1, 1],
+      ['d.com', false, 1, 1],
+      ['c.com', false, 0, 1],
+      ['target.com', true, 1, 2],
+    ]);
+  });
+
+  it('orders links live before lost and followed before unfollowed, whatever their dates', () => {
+    const a = summary.groups.find((g) => g.domain === 'a.com')!;
+    expect(a.links.map((l) => [l.source, l.unfollowed])).toEqual([
+      ['https://a.com/1', false],
+      ['https://a.com/2', true],
+    ]);
+    const internal = summary.groups.find((g) => g.domain === 'target.com')!;
+    expect(internal.links.map((l) => [l.source, l.lostAt])).toEqual([
+      ['https://blog.target.com/post', null],
+      ['https://www.target.com/', at(9)],
+    ]);
+  });
+
+  it('marks links unfollowed by rel or by the source page robots nofollow', () => {
+    const views = summary.groups.flatMap((g) => g.links);
+    const bySource = Object.fromEntries(views.map((v) => [v.source, v]));
+    expect(bySource['https://a.com/1']).toMatchObject({ unfollowed: false, pageNofollow: false });
+    expect(bySource['https://b.com/x']).toMatchObject({ unfollowed: true, pageNofollow: false });
+    expect(bySource['https://c.com/']).toMatchObject({ unfollowed: true, pageNofollow: false });
+    expect(bySource['https://d.com/']).toMatchObject({ unfollowed: true, pageNofollow: true });
+  });
+
+  it('adds source titles, empty when the source page is unknown', () => {
+    const views = summary.groups.flatMap((g) => g.links);
+    const titles = Object.fromEntries(views.map((v) => [v.source, v.sourceTitle]));
+    expect(titles['https://a.com/2']).toBe('A two');
+    expect(titles['https://d.com/']).toBe('D');
+    expect(titles['https://b.com/x']).toBe('');
+  });
+
+  it('keeps every input link exactly once and leaves the input untouched', () => {
+    const views = summary.groups.flatMap((g) => g.links);
+    expect(views).toHaveLength(links.length);
+    expect(new Set(views.map((v) => v.source)).size).toBe(links.length);
+    expect(links[0]).not.toHaveProperty('unfollowed');
+  });
+
+  it('does not treat other rel values as unfollowing', () => {
+    const s = summarizeBacklinks(
+      [makeLink('https://e.com/', TARGET, { rel: ['noopener', 'noreferrer', 'external'] })],
+      {},
+    );
+    expect(s.followed).toBe(1);
+    expect(s.relCounts).toEqual({ nofollow: 0, sponsored: 0, ugc: 0 });
+  });
+
+  it('sorts links of equal standing newest first, then by source', () => {
+    const s = summarizeBacklinks(
+      [
+        makeLink('https://e.com/old', TARGET, { lastSeen: at(1) }),
+        makeLink('https://e.com/b', TARGET, { lastSeen: at(5) }),
+        makeLink('https://e.com/a', TARGET, { lastSeen: at(5) }),
+        makeLink('https://e.com/lost-new', TARGET, { lastSeen: at(9), lostAt: at(10) }),
+        makeLink('https://e.com/nofollow-new', TARGET, { lastSeen: at(9), rel: ['ugc'] }),
+      ],
+      {},
+    );
+    expect(s.groups[0]!.links.map((l) => l.source)).toEqual([
+      'https://e.com/a',
+      'https://e.com/b',
+      'https://e.com/old',
+      'https://e.com/nofollow-new',
+      'https://e.com/lost-new',
+    ]);
+  });
+
+  it('puts the internal group last even when it has the most live links', () => {
+    const s = summarizeBacklinks(
+      [
+        makeLink('https://target.com/1', TARGET),
+        makeLink('https://target.com/2', TARGET),
+        makeLink('https://target.com/3', TARGET),
+        makeLink('https://z.com/', TARGET),
+      ],
+      {},
+    );
+    expect(s.groups.map((g) => g.domain)).toEqual(['z.com', 'target.com']);
+    expect(s.internal).toBe(3);
+    expect(s.referringDomains).toBe(1);
+  });
+
+  it('summarizes nothing as zeros', () => {
+    expect(summarizeBacklinks([], {})).toEqual({
+      live: 0,
+      lost: 0,
+      referringDomains: 0,
+      internal: 0,
+      followed: 0,
+      relCounts: { nofollow: 0, sponsored: 0, ugc: 0 },
+      groups: [],
+    });
+  });
+});

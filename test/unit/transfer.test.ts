@@ -1,0 +1,376 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  ImportError,
+  linksToCsv,
+  parseExport,
+} from '../../src/core/transfer';
+import { T0, at, makeLink, makePage } from './helpers';
+
+/** A minimal RFC 4180 reader, to check that what linksToCsv writes reads back cell for cell. */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = false;
+      } else {
+        cell += ch;
+      }
+    } else if (ch === '"' && cell === '') {
+      quoted = true;
+    } else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += ch;
+    }
+  }
+  if (cell !== '' || row.length) throw new Error('CSV does not end with CRLF');
+  return rows;
+}
+
+const exportText = (pages: unknown[], links: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(T0).toISOString(),
+    pages,
+    links,
+    ...extra,
+  });
+
+describe('parseExport: the file as a whole', () => {
+  it.each([
+    ['not JSON', 'this is not json'],
+    ['truncated JSON', exportText([], []).slice(0, 30)],
+    ['an empty file', ''],
+  ])('rejects %s with ImportError', (_label, text) => {
+    expect(() => parseExport(text)).toThrow(ImportError);
+    expect(() => parseExport(text)).toThrow(/not JSON/);
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an array', '[]'],
+    ['a number', '42'],
+    ['an object without format', '{"version":1,"pages":[],"links":[]}'],
+    ['another format', JSON.stringify({ format: 'other-tool', version: 1, pages: [], links: [] })],
+  ])('rejects %s as not an export', (_label, text) => {
+    expect(() => parseExport(text)).toThrow(ImportError);
+    expect(() => parseExport(text)).toThrow(/not a Backlink Lens export/);
+  });
+
+  it.each([
+    ['a future version', EXPORT_VERSION + 1],
+    ['a string version', '1'],
+    ['no version', undefined],
+    ['version 0', 0],
+    ['a negative version', -1],
+    ['a fractional version', 0.5],
+  ])('rejects %s', (_label, version) => {
+    const text = exportText([], [], { version });
+    expect(() => parseExport(text)).toThrow(ImportError);
+    expect(() => parseExport(text)).toThrow(/Unsupported export version/);
+  });
+
+  it('rejects an export without page or link lists', () => {
+    expect(() => parseExport(exportText([], [], { pages: undefined }))).toThrow(ImportError);
+    expect(() => parseExport(exportText([], [], { links: {} }))).toThrow(/no pages or links/);
+  });
+
+  it('ImportError is an Error', () => {
+    try {
+      parseExport('nope');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(Error);
+      expect(e).toBeInstanceOf(ImportError);
+    }
+  });
+
+  it('accepts an empty export', () => {
+    expect(parseExport(exportText([], []))).toEqual({ pages: [], links: [], skipped: 0 });
+  });
+});
+
+describe('parseExport: rows', () => {
+  it('keeps valid pages and links unchanged', () => {
+    const page = makePage('https://example.com/a', {
+      title: 'A',
+      canonical: 'https://example.com/canonical',
+      robotsNofollow: true,
+      firstSeen: at(0),
+      lastSeen: at(3),
+      outboundCount: 12,
+      truncated: true,
+    });
+    const alias = makePage('https://example.com/canonical', { aliasOf: 'https://example.com/a' });
+    const link = makeLink('https://example.com/a', 'https://other.org/x', {
+      rel: ['nofollow', 'ugc'],
+      region: 'comments',
+      firstSeen: at(0),
+      lastSeen: at(1),
+      lostAt: at(3),
+    });
+    expect(parseExport(exportText([page, alias], [link]))).toEqual({
+      pages: [page, alias],
+      links: [link],
+      skipped: 0,
+    });
+  });
+
+  it('skips invalid rows and counts them', () => {
+    const good = makePage('https://example.com/a');
+    const goodLink = makeLink('https://example.com/a', 'https://other.org/');
+    const parsed = parseExport(
+      exportText(
+        [
+          good,
+          null,
+          'https://example.com/b',
+          [good],
+          { ...good, url: 'javascript:alert(1)' },
+          { ...good, url: 'ftp://example.com/' },
+          { ...good, url: 42 },
+          { ...good, firstSeen: undefined },
+          { ...good, lastSeen: '2024-01-01' },
+          { ...good, firstSeen: -1 },
+        ],
+        [
+          goodLink,
+          7,
+          { ...goodLink, source: 'mailto:a@example.com' },
+          { ...goodLink, target: 'data:text/html,x' },
+          { ...goodLink, target: undefined },
+          { ...goodLink, lastSeen: null },
+          { ...goodLink, firstSeen: 'yesterday' },
+        ],
+      ),
+    );
+    expect(parsed.pages).toEqual([good]);
+    expect(parsed.links).toEqual([goodLink]);
+    expect(parsed.skipped).toBe(9 + 6);
+  });
+
+  it('re-canonicalizes URLs and recomputes host and domains instead of trusting the file', () => {
+    const parsed = parseExport(
+      exportText(
+        [
+          {
+            ...makePage('https://x.example/'),
+            url: 'HTTPS://Blog.Example.CO.UK:443/a/../post?utm_source=feed&id=3#comments',
+            host: 'evil.test',
+            domain: 'evil.test',
+            canonical: 'https://blog.example.co.uk/post?id=3&fbclid=1',
+            aliasOf: 'HTTPS://blog.example.co.uk/p?id=3#x',
+          },
+        ],
+        [
+          {
+            ...makeLink('https://x.example/', 'https://y.example/'),
+            source: 'http://WWW.Source.com:80/a/./b?gclid=1',
+            target: 'https://bücher.example/%7ebook#top',
+            sourceDomain: 'evil.test',
+            targetDomain: 'evil.test',
+          },
+        ],
+      ),
+    );
+    expect(parsed.skipped).toBe(0);
+    expect(parsed.pages[0]).toMatchObject({
+      url: 'https://blog.example.co.uk/post?id=3',
+      host: 'blog.example.co.uk',
+      domain: 'example.co.uk',
+      canonical: 'https://blog.example.co.uk/post?id=3',
+      aliasOf: 'https://blog.example.co.uk/p?id=3',
+    });
+    expect(parsed.links[0]).toMatchObject({
+      source: 'http://www.source.com/a/b',
+      target: 'https://xn--bcher-kva.example/~book',
+      sourceDomain: 'source.com',
+      targetDomain: 'xn--bcher-kva.example',
+    });
+  });
+
+  it('drops an invalid canonical or aliasOf but keeps the page', () => {
+    const parsed = parseExport(
+      exportText(
+        [
+          {
+            ...makePage('https://example.com/a'),
+            canonical: 'javascript:1',
+            aliasOf: 'mailto:x@y.z',
+          },
+        ],
+        [],
+      ),
+    );
+    expect(parsed.pages).toHaveLength(1);
+    expect(parsed.pages[0]!.canonical).toBeNull();
+    expect(parsed.pages[0]).not.toHaveProperty('aliasOf');
+  });
+
+  it('repairs fields: first seen never after last seen, bad values defaulted, strings capped', () => {
+    const parsed = parseExport(
+      exportText(
+        [
+          {
+            ...makePage('https://example.com/a'),
+            firstSeen: at(5),
+            lastSeen: at(2),
+            title: 't'.repeat(1000),
+            lang: 'l'.repeat(100),
+            robotsNoindex: 'yes',
+            robotsNofollow: 1,
+            outboundCount: -4,
+            truncated: 'true',
+          },
+        ],
+        [
+          {
+            ...makeLink('https://example.com/a', 'https://other.org/'),
+            firstSeen: at(5),
+            lastSeen: at(2),
+            anchor: 'a'.repeat(1000),
+            rel: 'nofollow',
+            region: 'sidebar',
+            lostAt: 'never',
+          },
+          {
+            ...makeLink('https://example.com/a', 'https://other.org/2'),
+            anchor: 42,
+            rel: ['ugc', 3, 'x'.repeat(100)],
+            lostAt: -1,
+          },
+        ],
+      ),
+    );
+    expect(parsed.pages[0]).toMatchObject({
+      firstSeen: at(2),
+      lastSeen: at(2),
+      title: 't'.repeat(300),
+      lang: 'l'.repeat(35),
+      robotsNoindex: false,
+      robotsNofollow: false,
+      outboundCount: 0,
+      truncated: false,
+    });
+    expect(parsed.links[0]).toMatchObject({
+      firstSeen: at(2),
+      lastSeen: at(2),
+      anchor: 'a'.repeat(200),
+      rel: [],
+      region: 'other',
+      lostAt: null,
+    });
+    expect(parsed.links[1]).toMatchObject({
+      anchor: '',
+      rel: ['ugc', 'x'.repeat(40)],
+      lostAt: null,
+    });
+  });
+});
+
+describe('linksToCsv', () => {
+  const HEADER = [
+    'source',
+    'target',
+    'anchor',
+    'rel',
+    'region',
+    'source_domain',
+    'target_domain',
+    'first_seen',
+    'last_seen',
+    'lost_at',
+  ];
+
+  it('writes only the header row for no links', () => {
+    expect(linksToCsv([])).toBe(`${HEADER.join(',')}\r\n`);
+  });
+
+  it('writes one row per link with ISO dates and an empty lost_at for live links', () => {
+    const csv = linksToCsv([
+      makeLink('https://a.com/p', 'https://b.com/', {
+        anchor: 'Plain anchor',
+        rel: ['nofollow', 'ugc'],
+        region: 'nav',
+        firstSeen: Date.UTC(2024, 0, 2, 3, 4, 5, 6),
+        lastSeen: Date.UTC(2024, 5, 30),
+      }),
+      makeLink('https://c.com/', 'https://b.com/', {
+        anchor: '',
+        firstSeen: T0,
+        lastSeen: T0,
+        lostAt: Date.UTC(2025, 11, 31, 23, 59, 59),
+      }),
+    ]);
+    expect(csv.split('\r\n')).toEqual([
+      HEADER.join(','),
+      'https://a.com/p,https://b.com/,Plain anchor,nofollow ugc,nav,a.com,b.com,2024-01-02T03:04:05.006Z,2024-06-30T00:00:00.000Z,',
+      'https://c.com/,https://b.com/,,,main,c.com,b.com,2024-01-01T00:00:00.000Z,2024-01-01T00:00:00.000Z,2025-12-31T23:59:59.000Z',
+      '',
+    ]);
+  });
+
+  it('quotes commas, quotes and line breaks so the cells read back intact', () => {
+    const anchors = ['a, b', 'say "hi"', 'line\nbreak', 'cr\rlf\r\n', '"', ','];
+    const csv = linksToCsv(
+      anchors.map((anchor) => makeLink('https://a.com/', 'https://b.com/', { anchor })),
+    );
+    expect(csv).toContain('"a, b"');
+    expect(csv).toContain('"say ""hi"""');
+    const rows = readCsv(csv);
+    expect(rows).toHaveLength(anchors.length + 1);
+    expect(rows.slice(1).map((r) => r[2])).toEqual(anchors);
+    expect(rows.every((r) => r.length === HEADER.length)).toBe(true);
+  });
+
+  it.each([
+    [
+      '=HYPERLINK("http://evil.example","click")',
+      `"'=HYPERLINK(""http://evil.example"",""click"")"`,
+    ],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['=1,2', `"'=1,2"`],
+  ])('defuses the formula-like anchor %j', (anchor, cell) => {
+    const csv = linksToCsv([makeLink('https://a.com/', 'https://b.com/', { anchor })]);
+    const line = csv.split('\r\n')[1]!;
+    expect(line).toContain(`,${cell},`);
+    // Read back, the cell is the text with one leading apostrophe.
+    expect(readCsv(csv)[1]![2]).toBe(`'${anchor}`);
+  });
+
+  it('leaves ordinary cells, including ones with = or - inside, alone', () => {
+    const csv = linksToCsv([
+      makeLink('https://a.com/?q=1', 'https://b.com/x-y', {
+        anchor: 'a = b - c',
+        rel: ['noopener'],
+      }),
+    ]);
+    expect(readCsv(csv)[1]!.slice(0, 4)).toEqual([
+      'https://a.com/?q=1',
+      'https://b.com/x-y',
+      'a = b - c',
+      'noopener',
+    ]);
+  });
+});
