@@ -1,0 +1,185 @@
+/**
+ * Benchmark 4: the popup in real Chromium with the built extension. The extension's own
+ * IndexedDB is seeded through the options page's import with ~20,000 links, one URL having
+ * 500 backlinks. Time to first rendered report is read inside the page: performance.now()
+ * (milliseconds since navigation start) when a MutationObserver first sees `.report` with all
+ * its groups. The baseline is the same popup for a URL with no backlinks (the empty state).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { startSiteServer } from '../support/site-server';
+import { OPTIONS, POPUP, REPORT } from '../support/extension-pages';
+import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from '../../src/core/transfer';
+import { check, collect, heading, info, printTable, step } from './measure';
+import { linkGraph } from './fixtures';
+
+const HOT_BACKLINKS = 500;
+const PER_DOMAIN = 5;
+/** The popup shows this many referring domains (src/ui/popup/main.tsx, domainLimit). */
+const POPUP_DOMAIN_LIMIT = 30;
+const REPEAT = { warmup: 2, reps: 10 };
+
+declare global {
+  interface Window {
+    __benchReady?: number;
+    __benchShown?: { groups: number; links: number };
+  }
+}
+
+/**
+ * Installed before any script of the page runs. `groups` 0 means the empty state is expected.
+ * Records the moment of the first DOM mutation after which the report is complete. Kept as
+ * plain JavaScript text: tsx would wrap named functions in a helper the page does not have.
+ */
+const watchForReport = (groups: number) => `(() => {
+  const groups = ${groups};
+  const done = () => {
+    const report = document.querySelector('.report');
+    if (!report) return false;
+    if (groups === 0) return report.querySelector('.empty') !== null;
+    return report.querySelectorAll('.group').length >= groups;
+  };
+  const observer = new MutationObserver(() => {
+    if (window.__benchReady !== undefined || !done()) return;
+    window.__benchReady = performance.now();
+    window.__benchShown = {
+      groups: document.querySelectorAll('.report .group').length,
+      links: document.querySelectorAll('.report li.link').length,
+    };
+    observer.disconnect();
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+async function timeToReport(
+  ext: ExtensionBrowser,
+  path: string,
+  url: string,
+  groups: number,
+): Promise<{ ms: number; shown: { groups: number; links: number } }> {
+  const page = await ext.context.newPage();
+  try {
+    await page.setViewportSize({ width: 420, height: 600 });
+    await page.addInitScript({ content: watchForReport(groups) });
+    await page.goto(ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}`), {
+      waitUntil: 'commit',
+    });
+    await page.waitForFunction(() => window.__benchReady !== undefined, null, {
+      timeout: 30_000,
+    });
+    return page.evaluate(() => ({ ms: window.__benchReady!, shown: window.__benchShown! }));
+  } finally {
+    await page.close();
+  }
+}
+
+async function seed(ext: ExtensionBrowser, data: ExportFile): Promise<string> {
+  const options: Page = await ext.context.newPage();
+  try {
+    await options.goto(ext.extensionUrl(OPTIONS));
+    await options.locator('#import').setInputFiles({
+      name: 'bench-export.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(data)),
+    });
+    const notice = options.locator('#notice');
+    await options.waitForFunction(
+      () => /Imported|failed|not/i.test(document.querySelector('#notice')?.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
+    return notice.innerText();
+  } finally {
+    await options.close();
+  }
+}
+
+export async function runPopup(): Promise<void> {
+  heading(
+    'popup (Chromium)',
+    `Time from navigation start to the rendered report, for a URL with ${HOT_BACKLINKS} backlinks ` +
+      `vs the empty state,\nin a store of ~20,000 links seeded through the options page import.`,
+  );
+  if (!existsSync(CHROMIUM) || !existsSync(join(DIST_DIR, 'manifest.json'))) {
+    info(`skipped: run npm run build (needs ${CHROMIUM} and dist/manifest.json)`);
+    return;
+  }
+
+  const graph = linkGraph({
+    seed: 20_000,
+    sources: 1_000,
+    perDomain: PER_DOMAIN,
+    linksPerPage: 20,
+    targets: 8_000,
+    hotBacklinks: HOT_BACKLINKS,
+  });
+  const hotLinks = graph.links.filter((l) => l.target === graph.hot);
+  const hotDomains = new Set(hotLinks.map((l) => l.sourceDomain)).size;
+  const data: ExportFile = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    pages: graph.pages,
+    links: graph.links,
+  };
+
+  const server = await startSiteServer();
+  const ext = await step('launch Chromium with the extension (untimed)', () =>
+    launchWithExtension({ sitePort: server.port }),
+  );
+  try {
+    const notice = await step(
+      `import ${graph.pages.length} pages and ${graph.links.length} links (untimed)`,
+      () => seed(ext, data),
+    );
+    check(
+      'import',
+      notice.startsWith(`Imported ${graph.pages.length} pages and ${graph.links.length} links`),
+      notice,
+    );
+
+    const popupGroups = Math.min(hotDomains, POPUP_DOMAIN_LIMIT);
+    const shown: Record<string, { groups: number; links: number }> = {};
+    const row = (name: string, path: string, url: string, groups: number) =>
+      collect(
+        name,
+        async () => {
+          const result = await timeToReport(ext, path, url, groups);
+          shown[name] = result.shown;
+          return result.ms;
+        },
+        REPEAT,
+      );
+
+    const baseline = await row('popup, no backlinks (empty state)', POPUP, graph.cold, 0);
+    const popup = await row(`popup, ${HOT_BACKLINKS} backlinks`, POPUP, graph.hot, popupGroups);
+    const report = await row(
+      `full report page, ${HOT_BACKLINKS} backlinks`,
+      REPORT,
+      graph.hot,
+      hotDomains,
+    );
+    for (const r of [baseline, popup, report]) {
+      const s = shown[r.name]!;
+      r.extra = `${s.groups} groups, ${s.links} links`;
+    }
+    printTable([baseline, popup, report], baseline, { extraHeader: 'rendered' });
+    info('"slower" here is the cost of showing the backlinks, relative to the empty popup.');
+    check(
+      'popup shows its groups',
+      shown[popup.name]?.groups === popupGroups &&
+        shown[popup.name]?.links === popupGroups * PER_DOMAIN,
+      `${popupGroups} of ${hotDomains} domains, up to ${PER_DOMAIN} links each`,
+    );
+    check(
+      'report page shows every backlink',
+      shown[report.name]?.links === hotLinks.length,
+      `${hotLinks.length} links from ${hotDomains} domains`,
+    );
+  } finally {
+    await ext.close();
+    await server.close();
+  }
+}
