@@ -7,31 +7,14 @@ import { deleteDB } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import type { LinkRecord, LinkRegion, PageRecord } from '../../src/core/types';
 import { pick, seededRandom } from './measure';
+import { pageRecord, T0 } from '../support/records';
 
-export const T0 = Date.UTC(2024, 0, 1);
+export { pageRecord, T0 };
+
 export const DAY = 24 * 60 * 60 * 1000;
 
 const REGIONS: LinkRegion[] = ['main', 'main', 'main', 'nav', 'footer', 'aside', 'comments'];
 const SLUGS = ['guide', 'review', 'news', 'how-to', 'best-of', 'interview', 'story', 'list'];
-
-export function pageRecord(url: string, overrides: Partial<PageRecord> = {}): PageRecord {
-  const host = new URL(url).hostname;
-  return {
-    url,
-    host,
-    domain: host.replace(/^www\./, ''),
-    title: `Page at ${url}`,
-    canonical: null,
-    lang: 'en',
-    robotsNoindex: false,
-    robotsNofollow: false,
-    firstSeen: T0,
-    lastSeen: T0,
-    outboundCount: 0,
-    truncated: false,
-    ...overrides,
-  };
-}
 
 export function linkRecord(
   source: PageRecord,

@@ -168,18 +168,5 @@ export function printTable(
   console.log('');
 }
 
-/** Small deterministic PRNG (mulberry32), so every run benchmarks the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
+// Kept in random.ts, which has no Node imports, so page bundles can use it too.
+export { pick, seededRandom } from './random';

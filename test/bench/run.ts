@@ -5,6 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { runExtraction } from './extraction';
+import { runExtractionChromium } from './extraction-chromium';
 import { runStorageWrite } from './storage-write';
 import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
@@ -12,6 +13,7 @@ import { formatMs } from './measure';
 
 const BENCHMARKS: ReadonlyArray<[string, () => Promise<void>]> = [
   ['extraction', runExtraction],
+  ['extraction (Chromium)', runExtractionChromium],
   ['storage write', runStorageWrite],
   ['storage read', runStorageRead],
   ['popup', runPopup],

@@ -11,9 +11,11 @@ import type {
   RawLink,
 } from '../../src/core/types';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { pageRecord, T0 } from '../support/records';
+
+export { pageRecord as makePage, T0 };
 
 /** Fixed clock values: 2024-01-01T00:00:00Z and one day later per step. */
-export const T0 = Date.UTC(2024, 0, 1);
 export const DAY = 24 * 60 * 60 * 1000;
 export const at = (days: number): number => T0 + days * DAY;
 
@@ -38,25 +40,6 @@ export function makeSnapshot(
     robots: { noindex: false, nofollow: false },
     links: raw,
     totalLinks: raw.length,
-    truncated: false,
-    ...overrides,
-  };
-}
-
-export function makePage(url: string, overrides: Partial<PageRecord> = {}): PageRecord {
-  const host = new URL(url).hostname;
-  return {
-    url,
-    host,
-    domain: host.split('.').slice(-2).join('.'),
-    title: `Title of ${url}`,
-    canonical: null,
-    lang: 'en',
-    robotsNoindex: false,
-    robotsNofollow: false,
-    firstSeen: T0,
-    lastSeen: T0,
-    outboundCount: 0,
     truncated: false,
     ...overrides,
   };
