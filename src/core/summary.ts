@@ -101,3 +101,34 @@ export function summarizeBacklinks(
     groups: [...groups.values()].sort(compareGroups),
   };
 }
+
+export interface SiteSummary {
+  domain: string;
+  /** Live links into the site from other sites. */
+  live: number;
+  referringDomains: number;
+  /** The site's pages with the most live external backlinks, most first. */
+  topTargets: Array<{ url: string; live: number }>;
+}
+
+/** Site-wide view of the links into one registrable domain (internal links left out). */
+export function summarizeSite(
+  domain: string,
+  links: readonly LinkRecord[],
+  topCount = 10,
+): SiteSummary {
+  const perTarget = new Map<string, number>();
+  const referring = new Set<string>();
+  let live = 0;
+  for (const link of links) {
+    if (link.lostAt !== null || link.sourceDomain === link.targetDomain) continue;
+    live++;
+    referring.add(link.sourceDomain);
+    perTarget.set(link.target, (perTarget.get(link.target) ?? 0) + 1);
+  }
+  const topTargets = [...perTarget]
+    .map(([url, count]) => ({ url, live: count }))
+    .sort((a, b) => b.live - a.live || a.url.localeCompare(b.url))
+    .slice(0, topCount);
+  return { domain, live, referringDomains: referring.size, topTargets };
+}

@@ -53,3 +53,32 @@ export async function countLiveBacklinks(db: BacklinkDb, rawUrl: string): Promis
   const report = await loadBacklinks(db, rawUrl);
   return report ? report.links.filter((l) => l.lostAt === null).length : 0;
 }
+
+/** The host and each parent domain: exactly one of them is the registrable domain. */
+function domainCandidates(host: string): string[] {
+  const labels = host.split('.');
+  return labels
+    .slice(0, -1)
+    .map((_l, i) => labels.slice(i).join('.'))
+    .concat(host)
+    .slice(0, 10);
+}
+
+/**
+ * Every stored link into the site (registrable domain) of a URL, through the by_target_domain
+ * index. Stored target domains are registrable domains, so probing the host's parent domains
+ * finds the site without loading the Public Suffix List into the popup.
+ */
+export async function loadSiteLinks(
+  db: BacklinkDb,
+  rawUrl: string,
+): Promise<{ domain: string; links: LinkRecord[] } | null> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return null;
+  const index = db.transaction('links').store.index('by_target_domain');
+  for (const domain of domainCandidates(new URL(url).hostname)) {
+    const links = await index.getAll(domain);
+    if (links.length > 0) return { domain, links };
+  }
+  return null;
+}

@@ -172,6 +172,20 @@ describe('backlinks discovered while browsing', () => {
     await report.waitForSelector('.report');
     expect(await report.locator('.report').getAttribute('data-url')).toBe(GUIDE);
     expect(await shownLinks(report)).toHaveLength(LINKS_TO_GUIDE.length);
+    // Site-wide: news-daily's links were removed above, so forum, deals and linkfarm remain.
+    const site = report.locator('section.site[data-site="coffee-blog.test"]');
+    expect(await site.locator('[data-site-stat="backlinks"]').innerText()).toBe('3');
+    expect(await site.locator('[data-site-stat="domains"]').innerText()).toBe('3');
+    expect(
+      await site
+        .locator('.top-targets li')
+        .evaluateAll((lis) =>
+          lis.map((li) => [
+            li.getAttribute('data-target'),
+            li.querySelector('.count')?.textContent,
+          ]),
+        ),
+    ).toEqual([[GUIDE, '3']]);
     await report.close();
   });
 });

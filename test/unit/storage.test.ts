@@ -3,7 +3,7 @@ import { IDBObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { clearAll, exportAll, importAll, recordPage } from '../../src/storage/records';
-import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
+import { countLiveBacklinks, loadBacklinks, loadSiteLinks } from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
 import type { LinkRecord } from '../../src/core/types';
 import { at, closeTestDbs, dumpDb, makeSnapshot, openTestDb, rawLink } from './helpers';
@@ -517,6 +517,32 @@ describe('atomicity', () => {
     await expect(importAll(db, data)).rejects.toThrow(`injected failure on put #${n}`);
     vi.restoreAllMocks();
     expect(await dumpDb(db)).toEqual(before);
+  });
+});
+
+describe('loadSiteLinks', () => {
+  it('finds every link into the registrable domain of the page by the domain index', async () => {
+    await recordPage(
+      db,
+      makeSnapshot('https://news.example/1', [
+        'https://blog.shop.example.co.uk/a',
+        'https://www.example.co.uk/b',
+        'https://other.co.uk/',
+      ]),
+      at(0),
+    );
+    const site = await loadSiteLinks(db, 'https://deep.sub.example.co.uk/never-visited');
+    expect(site?.domain).toBe('example.co.uk');
+    expect(site?.links.map((l) => l.target).sort()).toEqual([
+      'https://blog.shop.example.co.uk/a',
+      'https://www.example.co.uk/b',
+    ]);
+  });
+
+  it('is null for a site nobody links to, and for non-web URLs', async () => {
+    await recordPage(db, makeSnapshot('https://news.example/1', ['https://a.com/']), at(0));
+    expect(await loadSiteLinks(db, 'https://b.com/')).toBeNull();
+    expect(await loadSiteLinks(db, 'mailto:x@a.com')).toBeNull();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeBacklinks } from '../../src/core/summary';
+import { summarizeBacklinks, summarizeSite } from '../../src/core/summary';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { at, makeLink, makePage } from './helpers';
 
@@ -148,5 +148,35 @@ describe('summarizeBacklinks', () => {
       relCounts: { nofollow: 0, sponsored: 0, ugc: 0 },
       groups: [],
     });
+  });
+});
+
+describe('summarizeSite', () => {
+  it('counts live external links into the site and ranks its most linked pages', () => {
+    const links = [
+      makeLink('https://a.com/1', 'https://site.com/x'),
+      makeLink('https://a.com/2', 'https://site.com/x'),
+      makeLink('https://b.com/1', 'https://site.com/x'),
+      makeLink('https://b.com/1', 'https://site.com/y'),
+      makeLink('https://c.com/1', 'https://site.com/z', { lostAt: at(2) }),
+      makeLink('https://site.com/home', 'https://site.com/z'),
+    ];
+    expect(summarizeSite('site.com', links)).toEqual({
+      domain: 'site.com',
+      live: 4,
+      referringDomains: 2,
+      topTargets: [
+        { url: 'https://site.com/x', live: 3 },
+        { url: 'https://site.com/y', live: 1 },
+      ],
+    });
+  });
+
+  it('keeps only the requested number of top pages', () => {
+    const links = ['p', 'q', 'r'].map((p) => makeLink('https://a.com/', `https://site.com/${p}`));
+    expect(summarizeSite('site.com', links, 2).topTargets.map((t) => t.url)).toEqual([
+      'https://site.com/p',
+      'https://site.com/q',
+    ]);
   });
 });

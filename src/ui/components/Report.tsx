@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import type { BacklinkSummary, DomainGroup } from '../../core/summary';
+import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summary';
 import type { PageRecord } from '../../core/types';
 import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
@@ -62,12 +62,36 @@ function Empty() {
   );
 }
 
+function Site({ site, topTargets }: { site: SiteSummary; topTargets: number }) {
+  const top = site.topTargets.slice(0, topTargets);
+  return (
+    <section class="site" data-site={site.domain}>
+      <p>
+        Across <strong>{site.domain}</strong>: <span data-site-stat="backlinks">{site.live}</span>{' '}
+        links from other sites, <span data-site-stat="domains">{site.referringDomains}</span>{' '}
+        referring domains.
+      </p>
+      {top.length > 0 && (
+        <ol class="top-targets">
+          {top.map((t) => (
+            <li key={t.url} data-target={t.url}>
+              <SafeLink href={t.url} /> <span class="count">{t.live}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
 export interface ReportProps {
   state: ReportState;
   /** Links shown per referring domain (the popup is small; the report page shows all). */
   perDomainLimit: number;
   /** Domains shown at most. */
   domainLimit: number;
+  /** The site's most linked pages listed (0: just the site-wide counts). */
+  siteTopTargets: number;
 }
 
 function Heading({ url, page }: { url: string; page: PageRecord | null }) {
@@ -79,7 +103,7 @@ function Heading({ url, page }: { url: string; page: PageRecord | null }) {
   );
 }
 
-export function Report({ state, perDomainLimit, domainLimit }: ReportProps) {
+export function Report({ state, perDomainLimit, domainLimit, siteTopTargets }: ReportProps) {
   const showLost = useSignal(true);
   switch (state.status) {
     case 'loading':
@@ -97,6 +121,7 @@ export function Report({ state, perDomainLimit, domainLimit }: ReportProps) {
     <div class="report" data-url={state.url}>
       <Heading url={state.url} page={state.page} />
       <Summary summary={summary} />
+      {state.site && <Site site={state.site} topTargets={siteTopTargets} />}
       {summary.live + summary.lost === 0 ? (
         <Empty />
       ) : (

@@ -17,7 +17,7 @@ function Popup() {
   const state = reportState.value;
   return (
     <>
-      <Report state={state} perDomainLimit={5} domainLimit={30} />
+      <Report state={state} perDomainLimit={5} domainLimit={30} siteTopTargets={0} />
       {state.status === 'ready' && (
         <div class="actions">
           <button

@@ -8,7 +8,14 @@ const url = new URLSearchParams(location.search).get('url') ?? '';
 document.title = `Links to ${url} · Backlink Lens`;
 
 function ReportPage() {
-  return <Report state={reportState.value} perDomainLimit={Infinity} domainLimit={Infinity} />;
+  return (
+    <Report
+      state={reportState.value}
+      perDomainLimit={Infinity}
+      domainLimit={Infinity}
+      siteTopTargets={10}
+    />
+  );
 }
 
 render(<ReportPage />, document.getElementById('app')!);
