@@ -15,6 +15,8 @@ export interface DomainGroup {
   /** Same registrable domain as the target: an internal link. */
   internal: boolean;
   live: number;
+  /** Live links that pass authority (no nofollow/sponsored/ugc, no robots nofollow). */
+  followed: number;
   links: BacklinkView[];
 }
 
@@ -46,10 +48,11 @@ function compareLinks(a: BacklinkView, b: BacklinkView): number {
   );
 }
 
-/** External before internal, then by live links, then by name. */
+/** External before internal, then domains whose links pass authority, then by live links. */
 function compareGroups(a: DomainGroup, b: DomainGroup): number {
   return (
     Number(a.internal) - Number(b.internal) ||
+    b.followed - a.followed ||
     b.live - a.live ||
     b.links.length - a.links.length ||
     a.domain.localeCompare(b.domain)
@@ -78,7 +81,7 @@ export function summarizeBacklinks(
     const isInternal = link.sourceDomain === link.targetDomain;
     let group = groups.get(link.sourceDomain);
     if (!group) {
-      group = { domain: link.sourceDomain, internal: isInternal, live: 0, links: [] };
+      group = { domain: link.sourceDomain, internal: isInternal, live: 0, followed: 0, links: [] };
       groups.set(link.sourceDomain, group);
     }
     group.links.push(view);
@@ -87,7 +90,10 @@ export function summarizeBacklinks(
     group.live++;
     if (isInternal) internal++;
     else externalDomains.add(link.sourceDomain);
-    if (!view.unfollowed) followed++;
+    if (!view.unfollowed) {
+      followed++;
+      group.followed++;
+    }
     for (const rel of QUALIFYING_RELS) if (link.rel.includes(rel)) relCounts[rel]++;
   }
   for (const group of groups.values()) group.links.sort(compareLinks);

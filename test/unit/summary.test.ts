@@ -47,13 +47,29 @@ describe('summarizeBacklinks', () => {
     expect(summary.relCounts).toEqual({ nofollow: 2, sponsored: 1, ugc: 0 });
   });
 
-  it('groups by source domain: external first by live links then name, internal last', () => {
+  it('groups by source domain: external first by followed then live links then name, internal last', () => {
     expect(summary.groups.map((g) => [g.domain, g.internal, g.live, g.links.length])).toEqual([
       ['a.com', false, 2, 2],
       ['b.com', false, 1, 1],
       ['d.com', false, 1, 1],
       ['c.com', false, 0, 1],
       ['target.com', true, 1, 2],
+    ]);
+  });
+
+  it('ranks a referring domain whose link passes authority above one with more unfollowed links', () => {
+    const s = summarizeBacklinks(
+      [
+        makeLink('https://many.com/1', TARGET, { rel: ['nofollow'] }),
+        makeLink('https://many.com/2', TARGET, { rel: ['ugc'] }),
+        makeLink('https://many.com/3', TARGET, { rel: ['sponsored'] }),
+        makeLink('https://one.com/', TARGET),
+      ],
+      {},
+    );
+    expect(s.groups.map((g) => [g.domain, g.followed, g.live])).toEqual([
+      ['one.com', 1, 1],
+      ['many.com', 0, 3],
     ]);
   });
 
