@@ -174,6 +174,37 @@ async function writeSnapshot(
   return { url: source, links: live + added, added, lost };
 }
 
+/**
+ * Delete every stored page on a site (a hostname, its subdomains included) and the links those
+ * pages contained, in one transaction: what excluding a site means for what is already stored.
+ * Links from other sites into it stay: they are facts about those other pages.
+ */
+export async function forgetSite(db: BacklinkDb, site: string): Promise<number> {
+  const tx = writeTransaction(db);
+  const pages = tx.objectStore('pages');
+  const links = tx.objectStore('links');
+  const onSite = (await pages.index('by_domain').getAll(registrableDomain(site))).filter(
+    (p) => p.host === site || p.host.endsWith(`.${site}`),
+  );
+  const writes: Promise<unknown>[] = [];
+  try {
+    for (const page of onSite) {
+      writes.push(pages.delete(page.url));
+      writes.push(
+        links
+          .index('by_source')
+          .getAllKeys(page.url)
+          .then((keys) => Promise.all(keys.map((key) => links.delete(key)))),
+      );
+    }
+    await Promise.all([...writes, tx.done]);
+  } catch (error) {
+    abortQuietly(tx, writes);
+    throw error;
+  }
+  return onSite.length;
+}
+
 export async function clearAll(db: BacklinkDb): Promise<void> {
   const tx = db.transaction(['pages', 'links'], 'readwrite');
   await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('links').clear(), tx.done]);

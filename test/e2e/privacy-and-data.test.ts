@@ -47,12 +47,25 @@ test('paused recording stores nothing', async () => {
   expect(await sourcesOfGuide()).toEqual(['http://news-daily.test/']);
 });
 
-test('excluded sites (and their subdomains) are never recorded', async () => {
+test('excluding a site forgets what it recorded, and it is never recorded again', async () => {
+  await browse(s.ext, s.page, ['http://forum.test/thread-42']);
+  expect(await sourcesOfGuide()).toEqual([
+    'http://forum.test/thread-42',
+    'http://news-daily.test/',
+  ]);
+
   await options.locator('#site-input').fill('https://Forum.test/some/page');
   await options.locator('#add-site').click();
   await expect
     .poll(() => options.locator('#excluded-sites li').allInnerTexts())
     .toEqual([expect.stringContaining('forum.test')]);
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe(
+      'forum.test and its subdomains will not be recorded. Deleted 1 page already stored from it.',
+    );
+  expect(await sourcesOfGuide()).toEqual(['http://news-daily.test/']);
+
   const before = (await activity(s.ext)).excluded ?? 0;
   await browse(s.ext, s.page, [
     'http://forum.test/thread-42',

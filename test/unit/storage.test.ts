@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
-import { clearAll, exportAll, importAll, recordPage } from '../../src/storage/records';
+import { clearAll, exportAll, forgetSite, importAll, recordPage } from '../../src/storage/records';
 import { countLiveBacklinks, loadBacklinks, loadSiteLinks } from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
 import type { LinkRecord } from '../../src/core/types';
@@ -543,6 +543,37 @@ describe('loadSiteLinks', () => {
     await recordPage(db, makeSnapshot('https://news.example/1', ['https://a.com/']), at(0));
     expect(await loadSiteLinks(db, 'https://b.com/')).toBeNull();
     expect(await loadSiteLinks(db, 'mailto:x@a.com')).toBeNull();
+  });
+});
+
+describe('forgetSite', () => {
+  it('deletes the pages of a site and its subdomains with their links, in one go', async () => {
+    await recordPage(db, makeSnapshot('https://forum.example.com/t/1', ['https://a.com/']), at(0));
+    await recordPage(db, makeSnapshot('https://www.forum.example.com/', ['https://b.com/']), at(0));
+    await recordPage(
+      db,
+      makeSnapshot('https://example.com/', ['https://forum.example.com/t/1']),
+      at(0),
+    );
+    await recordPage(db, makeSnapshot('https://notforum.example.com/', ['https://c.com/']), at(0));
+
+    expect(await forgetSite(db, 'forum.example.com')).toBe(2);
+    const { pages, links } = await dumpDb(db);
+    expect(pages.map((p) => p.url).sort()).toEqual([
+      'https://example.com/',
+      'https://notforum.example.com/',
+    ]);
+    // Links into the forgotten site from elsewhere stay.
+    expect(links.map((l) => [l.source, l.target]).sort()).toEqual([
+      ['https://example.com/', 'https://forum.example.com/t/1'],
+      ['https://notforum.example.com/', 'https://c.com/'],
+    ]);
+  });
+
+  it('forgets nothing for a site that was never visited', async () => {
+    await recordPage(db, makeSnapshot('https://a.com/', ['https://b.com/']), at(0));
+    expect(await forgetSite(db, 'b.com')).toBe(0);
+    expect((await dumpDb(db)).links).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,7 @@ import { signal } from '@preact/signals';
 import { normalizeSitePattern } from '../../core/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
 import { linksToCsv, parseExport, ImportError } from '../../core/transfer';
-import { clearAll, exportAll, importAll } from '../../storage/records';
+import { clearAll, exportAll, forgetSite, importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, saveSettings } from '../../platform/settings-store';
 import { send } from '../../platform/messaging';
@@ -14,6 +14,8 @@ const settings = signal<Settings>(DEFAULT_SETTINGS);
 const siteInput = signal('');
 const notice = signal<{ text: string; error?: boolean } | null>(null);
 const counts = signal<{ pages: number; links: number } | null>(null);
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function refreshCounts() {
   const db = await getDb();
@@ -33,7 +35,10 @@ async function addSite(e: Event) {
   }
   await update({ ...settings.value, excludedSites: [...settings.value.excludedSites, site] });
   siteInput.value = '';
-  notice.value = { text: `${site} and its subdomains will not be recorded.` };
+  // Excluding a site also forgets what was recorded there before.
+  const forgotten = await forgetSite(await getDb(), site);
+  const deleted = forgotten ? ` Deleted ${plural(forgotten, 'page')} already stored from it.` : '';
+  await dataChanged(`${site} and its subdomains will not be recorded.${deleted}`);
 }
 
 async function dataChanged(text: string) {
@@ -130,7 +135,7 @@ function Options() {
         <legend>Your data</legend>
         <p id="counts">
           {counts.value
-            ? `${counts.value.pages} pages and ${counts.value.links} links stored on this machine.`
+            ? `${plural(counts.value.pages, 'page')} and ${plural(counts.value.links, 'link')} stored on this machine.`
             : '…'}
         </p>
         <div class="actions">
