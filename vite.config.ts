@@ -13,7 +13,12 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
     ...rest,
     background: { scripts: [baseManifest.background.service_worker], type: 'module' },
     browser_specific_settings: {
-      gecko: { id: 'backlink-lens@example.org', strict_min_version: '121.0' },
+      gecko: {
+        id: 'backlink-lens@example.org',
+        strict_min_version: '140.0',
+        // Nothing is collected or sent anywhere: the data stays in the browser profile.
+        data_collection_permissions: { required: ['none'] },
+      },
     },
   } as ManifestV3Export;
 }
