@@ -37,10 +37,10 @@ async function onSnapshot(
 const activity: Record<string, number> = {};
 
 async function handleSnapshot(message: Message<'page/snapshot'>, sender: Runtime.MessageSender) {
-  const reply = await onSnapshot(message, sender).catch((error: unknown): RecordReply => ({
-    recorded: false,
-    reason: `error: ${String(error)}`,
-  }));
+  const reply = await onSnapshot(message, sender).catch((error: unknown): RecordReply => {
+    console.error('Backlink Lens could not record a page:', error);
+    return { recorded: false, reason: 'error' };
+  });
   const outcome = reply.recorded ? 'recorded' : reply.reason;
   activity[outcome] = (activity[outcome] ?? 0) + 1;
   return reply;

@@ -16,17 +16,11 @@ export interface BacklinkReport {
   sources: Record<string, PageRecord>;
 }
 
-/**
- * Everything the popup and report show for one URL, read through indexes only: pages by
- * canonical, links by target. Null when the URL is not an http(s) page.
- */
-export async function loadBacklinks(
-  db: BacklinkDb,
-  rawUrl: string,
-): Promise<BacklinkReport | null> {
-  const url = canonicalizeUrl(rawUrl);
-  if (!url) return null;
-  const tx = db.transaction(['pages', 'links'], 'readonly');
+type ReadTx = ReturnType<typeof readTransaction>;
+const readTransaction = (db: BacklinkDb) => db.transaction(['pages', 'links'], 'readonly');
+
+/** The URL's aliases and every link to any of them, through the by_canonical and by_target indexes. */
+async function findBacklinks(tx: ReadTx, url: string): Promise<Omit<BacklinkReport, 'sources'>> {
   const pages = tx.objectStore('pages');
   const aliases = new Set([url]);
   const page = (await pages.get(url)) ?? null;
@@ -38,20 +32,40 @@ export async function loadBacklinks(
   const byTarget = tx.objectStore('links').index('by_target');
   const found = await Promise.all([...aliases].map((a) => byTarget.getAll(a)));
   const links = found.flat().filter((l) => !aliases.has(l.source));
-  const sourceUrls = [...new Set(links.map((l) => l.source))];
+  return { url, aliases: [...aliases], page, links };
+}
+
+/**
+ * Everything the popup and report show for one URL, read through indexes only: pages by
+ * canonical, links by target. Null when the URL is not an http(s) page.
+ */
+export async function loadBacklinks(
+  db: BacklinkDb,
+  rawUrl: string,
+): Promise<BacklinkReport | null> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return null;
+  const tx = readTransaction(db);
+  const found = await findBacklinks(tx, url);
+  const pages = tx.objectStore('pages');
+  const sourceUrls = [...new Set(found.links.map((l) => l.source))];
   const sourcePages = await Promise.all(sourceUrls.map((s) => pages.get(s)));
   await tx.done;
   const sources: Record<string, PageRecord> = {};
   sourcePages.forEach((p) => {
     if (p) sources[p.url] = p;
   });
-  return { url, aliases: [...aliases], page, links, sources };
+  return { ...found, sources };
 }
 
-/** Live (not lost) backlinks of a URL: the badge number. */
+/** Live (not lost) backlinks of a URL: the badge number. Skips loading the source pages. */
 export async function countLiveBacklinks(db: BacklinkDb, rawUrl: string): Promise<number> {
-  const report = await loadBacklinks(db, rawUrl);
-  return report ? report.links.filter((l) => l.lostAt === null).length : 0;
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return 0;
+  const tx = readTransaction(db);
+  const { links } = await findBacklinks(tx, url);
+  await tx.done;
+  return links.filter((l) => l.lostAt === null).length;
 }
 
 /** The host and each parent domain: exactly one of them is the registrable domain. */
