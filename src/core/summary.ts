@@ -115,6 +115,8 @@ export interface SiteSummary {
   referringDomains: number;
   /** The site's pages with the most live external backlinks, most first. */
   topTargets: Array<{ url: string; live: number }>;
+  /** False when only part of the site's links was read: the counts are lower bounds. */
+  complete: boolean;
 }
 
 /** Site-wide view of the links into one registrable domain (internal links left out). */
@@ -122,6 +124,7 @@ export function summarizeSite(
   domain: string,
   links: readonly LinkRecord[],
   topCount = 10,
+  complete = true,
 ): SiteSummary {
   const perTarget = new Map<string, number>();
   const referring = new Set<string>();
@@ -136,5 +139,5 @@ export function summarizeSite(
     .map(([url, count]) => ({ url, live: count }))
     .sort((a, b) => b.live - a.live || a.url.localeCompare(b.url))
     .slice(0, topCount);
-  return { domain, live, referringDomains: referring.size, topTargets };
+  return { domain, live, referringDomains: referring.size, topTargets, complete };
 }

@@ -68,6 +68,9 @@ export async function countLiveBacklinks(db: BacklinkDb, rawUrl: string): Promis
   return links.filter((l) => l.lostAt === null).length;
 }
 
+/** Links read at most for a site-wide view, so a hugely linked site stays quick to show. */
+export const SITE_LINK_LIMIT = 20_000;
+
 /** The host and each parent domain: exactly one of them is the registrable domain. */
 function domainCandidates(host: string): string[] {
   const labels = host.split('.');
@@ -86,13 +89,14 @@ function domainCandidates(host: string): string[] {
 export async function loadSiteLinks(
   db: BacklinkDb,
   rawUrl: string,
-): Promise<{ domain: string; links: LinkRecord[] } | null> {
+  limit = SITE_LINK_LIMIT,
+): Promise<{ domain: string; links: LinkRecord[]; complete: boolean } | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const index = db.transaction('links').store.index('by_target_domain');
   for (const domain of domainCandidates(new URL(url).hostname)) {
-    const links = await index.getAll(domain);
-    if (links.length > 0) return { domain, links };
+    const links = await index.getAll(domain, limit);
+    if (links.length > 0) return { domain, links, complete: links.length < limit };
   }
   return null;
 }

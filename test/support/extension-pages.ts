@@ -9,6 +9,9 @@ export interface ShownLink {
   lost: boolean;
 }
 
+/** A report that finished loading (its list or empty state), or a final status message. */
+const SETTLED = '.report, .status:not(.loading)';
+
 export const POPUP = 'src/ui/popup/index.html';
 export const REPORT = 'src/ui/report/index.html';
 export const OPTIONS = 'src/ui/options/index.html';
@@ -46,7 +49,7 @@ export async function browse(
 
 /** What a rendered report (popup or full page) shows, read from its DOM. */
 export async function shownLinks(page: Page): Promise<ShownLink[]> {
-  await page.waitForSelector('.report, .status');
+  await page.waitForSelector(SETTLED);
   return page.$$eval('li.link', (items) =>
     items.map((li) => ({
       source: li.getAttribute('data-source') ?? '',
@@ -65,7 +68,7 @@ export async function stat(page: Page, name: string): Promise<number> {
 /** Open the popup page for a URL (the popup takes ?url= in place of the active tab). */
 export async function openPopupFor(ext: ExtensionBrowser, page: Page, url: string): Promise<void> {
   await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}`));
-  await page.waitForSelector('.report, .status');
+  await page.waitForSelector(SETTLED);
 }
 
 /** Links of the popup for a URL, re-read until `until` holds (recording is asynchronous). */

@@ -539,6 +539,17 @@ describe('loadSiteLinks', () => {
     ]);
   });
 
+  it('reads at most `limit` links and says the view is partial', async () => {
+    const targets = ['a', 'b', 'c'].map((p) => `https://site.com/${p}`);
+    await recordPage(db, makeSnapshot('https://news.example/1', targets), at(0));
+    expect(await loadSiteLinks(db, 'https://site.com/', 2)).toMatchObject({
+      domain: 'site.com',
+      complete: false,
+    });
+    expect((await loadSiteLinks(db, 'https://site.com/', 2))?.links).toHaveLength(2);
+    expect((await loadSiteLinks(db, 'https://site.com/', 4))?.complete).toBe(true);
+  });
+
   it('is null for a site nobody links to, and for non-web URLs', async () => {
     await recordPage(db, makeSnapshot('https://news.example/1', ['https://a.com/']), at(0));
     expect(await loadSiteLinks(db, 'https://b.com/')).toBeNull();

@@ -185,6 +185,7 @@ describe('summarizeSite', () => {
         { url: 'https://site.com/x', live: 3 },
         { url: 'https://site.com/y', live: 1 },
       ],
+      complete: true,
     });
   });
 

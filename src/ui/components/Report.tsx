@@ -67,9 +67,9 @@ function Site({ site, topTargets }: { site: SiteSummary; topTargets: number }) {
   return (
     <section class="site" data-site={site.domain}>
       <p>
-        Across <strong>{site.domain}</strong>: <span data-site-stat="backlinks">{site.live}</span>{' '}
-        links from other sites, <span data-site-stat="domains">{site.referringDomains}</span>{' '}
-        referring domains.
+        Across <strong>{site.domain}</strong>:{site.complete ? ' ' : ' at least '}
+        <span data-site-stat="backlinks">{site.live}</span> links from other sites,{' '}
+        <span data-site-stat="domains">{site.referringDomains}</span> referring domains.
       </p>
       {top.length > 0 && (
         <ol class="top-targets">
@@ -86,6 +86,7 @@ function Site({ site, topTargets }: { site: SiteSummary; topTargets: number }) {
 
 export interface ReportProps {
   state: ReportState;
+  site: SiteSummary | null;
   /** Links shown per referring domain (the popup is small; the report page shows all). */
   perDomainLimit: number;
   /** Domains shown at most. */
@@ -103,11 +104,11 @@ function Heading({ url, page }: { url: string; page: PageRecord | null }) {
   );
 }
 
-export function Report({ state, perDomainLimit, domainLimit, siteTopTargets }: ReportProps) {
+export function Report({ state, site, perDomainLimit, domainLimit, siteTopTargets }: ReportProps) {
   const showLost = useSignal(true);
   switch (state.status) {
     case 'loading':
-      return <p class="status">Loading…</p>;
+      return <p class="status loading">Loading…</p>;
     case 'error':
       return <p class="status error">Could not read stored links: {state.message}</p>;
     case 'unsupported':
@@ -121,7 +122,7 @@ export function Report({ state, perDomainLimit, domainLimit, siteTopTargets }: R
     <div class="report" data-url={state.url}>
       <Heading url={state.url} page={state.page} />
       <Summary summary={summary} />
-      {state.site && <Site site={state.site} topTargets={siteTopTargets} />}
+      {site && <Site site={site} topTargets={siteTopTargets} />}
       {summary.live + summary.lost === 0 ? (
         <Empty />
       ) : (

@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { Report } from '../components/Report';
-import { reportState, loadReport } from '../state';
+import { reportState, siteState, loadReport } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
 import '../styles.css';
 
@@ -17,7 +17,13 @@ function Popup() {
   const state = reportState.value;
   return (
     <>
-      <Report state={state} perDomainLimit={5} domainLimit={30} siteTopTargets={0} />
+      <Report
+        state={state}
+        site={siteState.value}
+        perDomainLimit={5}
+        domainLimit={30}
+        siteTopTargets={0}
+      />
       {state.status === 'ready' && (
         <div class="actions">
           <button

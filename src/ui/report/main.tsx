@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { Report } from '../components/Report';
-import { reportState, loadReport } from '../state';
+import { reportState, siteState, loadReport } from '../state';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link.
@@ -11,6 +11,7 @@ function ReportPage() {
   return (
     <Report
       state={reportState.value}
+      site={siteState.value}
       perDomainLimit={Infinity}
       domainLimit={Infinity}
       siteTopTargets={10}
