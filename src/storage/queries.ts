@@ -71,13 +71,16 @@ export async function countLiveBacklinks(db: BacklinkDb, rawUrl: string): Promis
 /** Links read at most for a site-wide view, so a hugely linked site stays quick to show. */
 export const SITE_LINK_LIMIT = 20_000;
 
-/** The host and each parent domain: exactly one of them is the registrable domain. */
+/**
+ * The host and each parent domain down to two labels (the host alone if it has one label):
+ * exactly one of them is the registrable domain.
+ */
 function domainCandidates(host: string): string[] {
   const labels = host.split('.');
+  if (labels.length < 2) return [host];
   return labels
     .slice(0, -1)
     .map((_l, i) => labels.slice(i).join('.'))
-    .concat(host)
     .slice(0, 10);
 }
 

@@ -40,6 +40,26 @@ function abortQuietly(tx: WriteTx, pending: readonly Promise<unknown>[]): void {
 }
 
 /**
+ * Run `body` in one read-write transaction over pages and links. Writes it queues in `writes`
+ * are awaited with the commit; if anything fails, the whole transaction is aborted.
+ */
+async function writeAtomically<T>(
+  db: BacklinkDb,
+  body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
+): Promise<T> {
+  const tx = writeTransaction(db);
+  const writes: Promise<unknown>[] = [];
+  try {
+    const result = await body(tx, writes);
+    await Promise.all([...writes, tx.done]);
+    return result;
+  } catch (error) {
+    abortQuietly(tx, writes);
+    throw error;
+  }
+}
+
+/**
  * The page's declared rel=canonical, canonicalized, if it is on the page's own site. A
  * canonical pointing at another site is not taken: any page could otherwise claim to be
  * another site's page and merge its backlinks with that page's.
@@ -91,14 +111,7 @@ export async function recordPage(
 ): Promise<RecordResult | null> {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
-  const tx = writeTransaction(db);
-  const writes: Promise<unknown>[] = [];
-  try {
-    return await writeSnapshot(tx, writes, source, snapshot, now);
-  } catch (error) {
-    abortQuietly(tx, writes);
-    throw error;
-  }
+  return writeAtomically(db, (tx, writes) => writeSnapshot(tx, writes, source, snapshot, now));
 }
 
 async function writeSnapshot(
@@ -170,7 +183,6 @@ async function writeSnapshot(
       }),
     );
   }
-  await Promise.all([...writes, tx.done]);
   return { url: source, links: live + added, added, lost };
 }
 
@@ -179,15 +191,13 @@ async function writeSnapshot(
  * pages contained, in one transaction: what excluding a site means for what is already stored.
  * Links from other sites into it stay: they are facts about those other pages.
  */
-export async function forgetSite(db: BacklinkDb, site: string): Promise<number> {
-  const tx = writeTransaction(db);
-  const pages = tx.objectStore('pages');
-  const links = tx.objectStore('links');
-  const onSite = (await pages.index('by_domain').getAll(registrableDomain(site))).filter(
-    (p) => p.host === site || p.host.endsWith(`.${site}`),
-  );
-  const writes: Promise<unknown>[] = [];
-  try {
+export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
+  return writeAtomically(db, async (tx, writes) => {
+    const pages = tx.objectStore('pages');
+    const links = tx.objectStore('links');
+    const onSite = (await pages.index('by_domain').getAll(registrableDomain(site))).filter(
+      (p) => p.host === site || p.host.endsWith(`.${site}`),
+    );
     for (const page of onSite) {
       writes.push(pages.delete(page.url));
       writes.push(
@@ -197,17 +207,14 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
           .then((keys) => Promise.all(keys.map((key) => links.delete(key)))),
       );
     }
-    await Promise.all([...writes, tx.done]);
-  } catch (error) {
-    abortQuietly(tx, writes);
-    throw error;
-  }
-  return onSite.length;
+    return onSite.length;
+  });
 }
 
-export async function clearAll(db: BacklinkDb): Promise<void> {
-  const tx = db.transaction(['pages', 'links'], 'readwrite');
-  await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('links').clear(), tx.done]);
+export function clearAll(db: BacklinkDb): Promise<void> {
+  return writeAtomically(db, async (tx, writes) => {
+    writes.push(tx.objectStore('pages').clear(), tx.objectStore('links').clear());
+  });
 }
 
 export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {
@@ -248,15 +255,13 @@ function mergedLink(old: LinkRecord | undefined, incoming: LinkRecord): LinkReco
 }
 
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
-export async function importAll(
+export function importAll(
   db: BacklinkDb,
   data: ParsedImport,
 ): Promise<{ pages: number; links: number }> {
-  const tx = writeTransaction(db);
-  const pages = tx.objectStore('pages');
-  const links = tx.objectStore('links');
-  const writes: Promise<unknown>[] = [];
-  try {
+  return writeAtomically(db, async (tx, writes) => {
+    const pages = tx.objectStore('pages');
+    const links = tx.objectStore('links');
     for (const page of data.pages) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
@@ -264,10 +269,6 @@ export async function importAll(
       const key: [string, string, string] = [link.source, link.target, link.anchor];
       writes.push(links.get(key).then((old) => links.put(mergedLink(old, link))));
     }
-    await Promise.all([...writes, tx.done]);
-  } catch (error) {
-    abortQuietly(tx, writes);
-    throw error;
-  }
-  return { pages: data.pages.length, links: data.links.length };
+    return { pages: data.pages.length, links: data.links.length };
+  });
 }
