@@ -1,61 +1,44 @@
 import browser, { type Runtime } from 'webextension-polyfill';
-import { isMessage, type Message, type RecordReply } from '../core/messages';
-import { shouldRecord } from '../core/settings';
-import { parseSnapshot } from '../core/snapshot';
-import { recordPage } from '../storage/records';
-import { getDb } from '../platform/db-connection';
-import { loadSettings } from '../platform/settings-store';
+import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { refreshTabBadge, scheduleBadgeRefresh } from './badge';
 import { createMenus, onMenuClick } from './menus';
-
-async function onSnapshot(
-  message: Message<'page/snapshot'>,
-  sender: Runtime.MessageSender,
-): Promise<RecordReply> {
-  // Only our own content script in a top frame speaks for a page; the URL is the browser's
-  // word for where the frame is, not the page's.
-  const tab = sender.tab;
-  const url = sender.url ?? tab?.url;
-  if (sender.id !== browser.runtime.id || !tab || sender.frameId !== 0 || !url) {
-    return { recorded: false, reason: 'not-a-page' };
-  }
-  const decision = shouldRecord(url, await loadSettings(), { incognito: tab.incognito });
-  if (!decision.record) return { recorded: false, reason: decision.reason };
-  const snapshot = parseSnapshot(message.snapshot);
-  if (!snapshot) return { recorded: false, reason: 'malformed' };
-  const result = await recordPage(await getDb(), { ...snapshot, url });
-  if (!result) return { recorded: false, reason: 'not-http' };
-  scheduleBadgeRefresh();
-  return { recorded: true, url: result.url, links: result.links, lost: result.lost };
-}
+import { onDelta, onSnapshot } from './recording';
 
 /**
- * How many page loads were handled since the worker started, by outcome ('recorded' or the
- * reason for skipping). Counts only, no URLs: tests wait on it, and it keeps nothing of
- * pages that must not be recorded.
+ * How many messages from pages were handled since the worker started, by outcome: 'recorded'
+ * (a snapshot), 'merged' (links added later), or the reason for skipping. Counts only, no
+ * URLs: tests wait on it, and it keeps nothing of pages that must not be recorded.
  */
 const activity: Record<string, number> = {};
 
-async function handleSnapshot(message: Message<'page/snapshot'>, sender: Runtime.MessageSender) {
-  const reply = await onSnapshot(message, sender).catch((error: unknown): RecordReply => {
-    console.error('Backlink Lens could not record a page:', error);
-    return { recorded: false, reason: 'error' };
-  });
-  const outcome = reply.recorded ? 'recorded' : reply.reason;
-  activity[outcome] = (activity[outcome] ?? 0) + 1;
-  return reply;
+/** Log a recording failure once, here, and count every outcome. */
+function counted<M>(
+  kind: string,
+  handler: (message: M, sender: Runtime.MessageSender) => Promise<RecordReply>,
+) {
+  return async (message: M, sender: Runtime.MessageSender): Promise<RecordReply> => {
+    const reply = await handler(message, sender).catch((error: unknown): RecordReply => {
+      console.error('Backlink Lens could not record a page:', error);
+      return { recorded: false, reason: 'error' };
+    });
+    const outcome = reply.recorded ? kind : reply.reason;
+    activity[outcome] = (activity[outcome] ?? 0) + 1;
+    return reply;
+  };
 }
 
-browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
-  if (!isMessage(message)) return undefined;
-  switch (message.type) {
-    case 'page/snapshot':
-      return handleSnapshot(message as Message<'page/snapshot'>, sender);
-    case 'data/changed':
-      scheduleBadgeRefresh(0);
-      return Promise.resolve({ ok: true });
-  }
-});
+const handlers: Handlers<Runtime.MessageSender> = {
+  'page/snapshot': counted('recorded', onSnapshot),
+  'page/links': counted('merged', onDelta),
+  'data/changed': async () => {
+    scheduleBadgeRefresh(0);
+    return { ok: true };
+  },
+};
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
+  dispatch(handlers, message, sender),
+);
 
 browser.runtime.onInstalled.addListener(() => void createMenus());
 browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));

@@ -1,4 +1,6 @@
-import type { LinkRegion, PageSnapshot, RawLink } from './types';
+import type { LinkRegion, PageSnapshot } from './types';
+import { foldOccurrences, type Occurrence } from './occurrences';
+import { stripUrlEdges } from './url';
 
 export interface ExtractOptions {
   /** Links kept at most; the rest are counted and the snapshot marked truncated. */
@@ -66,11 +68,19 @@ function ownRegion(el: Element): LinkRegion | null {
   return isCommentish(el) ? 'comments' : null;
 }
 
+/** The parent element, or for the top of a shadow tree its host: landmarks outside still count. */
+function parentOf(el: Element): Element | null {
+  const parent = el.parentNode;
+  if (!parent) return null;
+  if (parent.nodeType === 1) return parent as Element;
+  return parent.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
+}
+
 /**
- * Region of the nearest classified ancestor. Memoized per element so that a page with tens
- * of thousands of links walks each ancestor once, not once per link.
+ * Region of the nearest classified ancestor (across shadow boundaries). Memoized per element so
+ * that a page with tens of thousands of links walks each ancestor once, not once per link.
  */
-function regionResolver(): (el: Element) => LinkRegion {
+export function regionResolver(): (el: Element) => LinkRegion {
   const memo = new Map<Element, LinkRegion>();
   return (start) => {
     const pending: Element[] = [];
@@ -89,7 +99,7 @@ function regionResolver(): (el: Element) => LinkRegion {
         break;
       }
       pending.push(el);
-      el = el.parentElement;
+      el = parentOf(el);
     }
     for (const p of pending) memo.set(p, found);
     return found;
@@ -119,7 +129,7 @@ function withoutFragment(url: string): string {
 
 /** Resolve a link's href; null for non-http(s) and same-document fragment links. */
 function resolveHref(raw: string, baseUri: string, docUrlNoFragment: string): string | null {
-  const href = raw.trim();
+  const href = stripUrlEdges(raw);
   if (!href || href.startsWith('#')) return null;
   let url: URL;
   try {
@@ -159,43 +169,133 @@ function canonicalOf(doc: Document, baseUri: string): string | null {
   return null;
 }
 
-/**
- * Read a page's outbound links and its own facts. Pure DOM reading, no browser APIs, so it
- * runs the same in the content script and in unit tests.
- */
-export function extractPage(
-  doc: Document,
-  options: ExtractOptions = DEFAULT_EXTRACT_OPTIONS,
-): PageSnapshot {
+/** Reads link elements of one document into occurrences, sharing one region memo. */
+export interface LinkReader {
+  read(el: Element): Occurrence | null;
+}
+
+export function linkReader(doc: Document, options: ExtractOptions): LinkReader {
   const baseUri = doc.baseURI || doc.URL;
   const docUrlNoFragment = withoutFragment(doc.URL);
   const regionOf = regionResolver();
-  const anchors = doc.links; // live HTMLCollection of <a href> and <area href>
-  const total = anchors.length;
-  const links: RawLink[] = [];
-  let truncated = false;
-  for (let i = 0; i < total; i++) {
-    if (links.length >= options.maxLinks) {
-      truncated = true;
-      break;
+  return {
+    read(el) {
+      const href = resolveHref(el.getAttribute('href') ?? '', baseUri, docUrlNoFragment);
+      if (!href) return null;
+      return {
+        href,
+        anchor: anchorText(el, options.maxAnchorLength),
+        rel: relTokens(el),
+        region: regionOf(el),
+      };
+    },
+  };
+}
+
+const LINK_SELECTOR = 'a[href], area[href]';
+
+/** True for an <a href> or <area href> element (any tree). */
+export function isLinkElement(node: Node): node is Element {
+  return node.nodeType === 1 && (node as Element).matches(LINK_SELECTOR);
+}
+
+/**
+ * Every open shadow root at or below `root`, nested ones included. Shadow roots can only be
+ * found by asking each element, so this walks the subtree once.
+ */
+export function shadowRootsIn(root: Document | Element | ShadowRoot): ShadowRoot[] {
+  const found: ShadowRoot[] = [];
+  const queue: Array<Document | Element | ShadowRoot> = [root];
+  while (queue.length > 0) {
+    const node = queue.pop()!;
+    if (node.nodeType === 1 && (node as Element).shadowRoot) {
+      const shadow = (node as Element).shadowRoot!;
+      found.push(shadow);
+      queue.push(shadow);
     }
-    const el = anchors[i] as Element;
-    const href = resolveHref(el.getAttribute('href') ?? '', baseUri, docUrlNoFragment);
-    if (!href) continue;
-    links.push({
-      href,
-      anchor: anchorText(el, options.maxAnchorLength),
-      rel: relTokens(el),
-      region: regionOf(el),
-    });
+    // A live collection for documents and elements (no copy); shadow roots only have qSA.
+    const all: ArrayLike<Element> =
+      node.nodeType === 11
+        ? node.querySelectorAll('*')
+        : (node as Element).getElementsByTagName('*');
+    for (let i = 0; i < all.length; i++) {
+      const shadow = all[i]!.shadowRoot;
+      if (shadow) {
+        found.push(shadow);
+        queue.push(shadow);
+      }
+    }
   }
+  return found;
+}
+
+/** Every link element of a document, light DOM first (document order), then open shadow trees. */
+export function* linkElements(doc: Document, shadows: readonly ShadowRoot[]): Generator<Element> {
+  const anchors = doc.links; // live HTMLCollection of <a href> and <area href>
+  for (let i = 0; i < anchors.length; i++) yield anchors[i] as Element;
+  for (const shadow of shadows) yield* Array.from(shadow.querySelectorAll(LINK_SELECTOR));
+}
+
+/** The page's own facts: everything in a snapshot but its links. */
+export function pageFacts(
+  doc: Document,
+  options: ExtractOptions = DEFAULT_EXTRACT_OPTIONS,
+): Omit<PageSnapshot, 'links' | 'totalLinks' | 'truncated'> {
+  const baseUri = doc.baseURI || doc.URL;
   return {
     url: doc.URL,
     title: collapse(doc.title ?? '', options.maxTitleLength),
     canonical: canonicalOf(doc, baseUri),
     lang: (doc.documentElement?.getAttribute('lang') ?? '').slice(0, 35),
     robots: robotsOf(doc),
-    links,
+  };
+}
+
+/** A snapshot's links and the elements they were read from (the watcher marks them seen). */
+export interface ExtractedLinks {
+  occurrences: Occurrence[];
+  elements: Element[];
+  shadows: ShadowRoot[];
+  total: number;
+  truncated: boolean;
+}
+
+/** Read up to maxLinks link elements of the document, open shadow trees included. */
+export function extractLinks(doc: Document, options: ExtractOptions): ExtractedLinks {
+  const reader = linkReader(doc, options);
+  const shadows = shadowRootsIn(doc);
+  const occurrences: Occurrence[] = [];
+  const elements: Element[] = [];
+  let total = 0;
+  let truncated = false;
+  for (const el of linkElements(doc, shadows)) {
+    total++;
+    if (truncated) continue;
+    if (occurrences.length >= options.maxLinks) {
+      truncated = true;
+      continue;
+    }
+    const occurrence = reader.read(el);
+    if (!occurrence) continue;
+    occurrences.push(occurrence);
+    elements.push(el);
+  }
+  return { occurrences, elements, shadows, total, truncated };
+}
+
+/**
+ * Read a page's outbound links and its own facts. Pure DOM reading, no browser APIs, so it
+ * runs the same in the content script and in unit tests. Repeats of the same link are folded
+ * into one (every region and rel kept, the best placement first).
+ */
+export function extractPage(
+  doc: Document,
+  options: ExtractOptions = DEFAULT_EXTRACT_OPTIONS,
+): PageSnapshot {
+  const { occurrences, total, truncated } = extractLinks(doc, options);
+  return {
+    ...pageFacts(doc, options),
+    links: foldOccurrences(occurrences),
     totalLinks: total,
     truncated,
   };

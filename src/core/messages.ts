@@ -1,26 +1,51 @@
-import type { PageSnapshot } from './types';
+import type { PageDelta, PageSnapshot } from './types';
 
 /**
  * The one message protocol between content script, service worker and extension pages.
- * Each request type maps to the shape of its reply.
+ * Each request type maps to the shape of its reply; the worker's handler map (`Handlers`) must
+ * cover exactly these types, so a message without a handler is a type error.
  */
 export interface Requests {
-  /** Content script -> worker: the links of the page that just loaded. */
+  /**
+   * Content script (any frame) -> worker: the links of the document on screen, after a load or
+   * an in-app navigation. A new visit of the page: links no longer there are marked lost.
+   */
   'page/snapshot': { request: { snapshot: PageSnapshot }; reply: RecordReply };
+  /**
+   * Content script -> worker: links that appeared since the last snapshot of the same URL.
+   * Merged into the current visit; nothing is marked lost.
+   */
+  'page/links': { request: { delta: PageDelta }; reply: RecordReply };
   /** Extension page -> worker: stored data changed (cleared, imported); refresh badges. */
-  'data/changed': { request: object; reply: { ok: true } };
+  'data/changed': { request: Record<never, never>; reply: { ok: true } };
 }
 
 export type RecordReply =
-  | { recorded: true; url: string; links: number; lost: number }
+  | { recorded: true; url: string; links: number; added: number; lost: number }
   | { recorded: false; reason: string };
 
 export type MessageType = keyof Requests;
 export type Message<T extends MessageType = MessageType> = { type: T } & Requests[T]['request'];
 export type Reply<T extends MessageType> = Requests[T]['reply'];
 
-export function isMessage(value: unknown): value is Message {
-  if (typeof value !== 'object' || value === null) return false;
+/** One handler per message type, no more, no less: the worker's dispatch is derived from it. */
+export type Handlers<Sender> = {
+  [T in MessageType]: (message: Message<T>, sender: Sender) => Promise<Reply<T>>;
+};
+
+/**
+ * Route a value received from runtime.onMessage to its handler. Undefined for anything that is
+ * not one of our messages (another listener may answer it, or nobody).
+ */
+export function dispatch<Sender>(
+  handlers: Handlers<Sender>,
+  value: unknown,
+  sender: Sender,
+): Promise<unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
   const type = (value as { type?: unknown }).type;
-  return type === 'page/snapshot' || type === 'data/changed';
+  if (typeof type !== 'string' || !Object.hasOwn(handlers, type)) return undefined;
+  // The handler parses its own payload: the message is untrusted beyond its type.
+  const handler = handlers[type as MessageType] as (m: unknown, s: Sender) => Promise<unknown>;
+  return handler(value, sender);
 }

@@ -1,20 +1,40 @@
-import { LINK_REGIONS, type PageSnapshot, type RawLink } from './types';
+import { LINK_REGIONS, type PageDelta, type PageSnapshot, type RawLink } from './types';
 import { DEFAULT_EXTRACT_OPTIONS } from './extract';
 import { asObject, asString, asStringArray, oneOf } from './guards';
+import { byPlacement } from './occurrences';
 
 const MAX_URL = 8192;
+const MAX_REL_TOKENS = 8;
+const MAX_OCCURRENCES = 100_000;
 const { maxLinks, maxAnchorLength, maxTitleLength } = DEFAULT_EXTRACT_OPTIONS;
 
 function parseLink(value: unknown): RawLink | null {
   const v = asObject(value);
   const href = v && asString(v.href, MAX_URL);
   if (!v || !href) return null;
+  const rel = asStringArray(v.rel, MAX_REL_TOKENS, 40);
+  const region = oneOf(v.region, LINK_REGIONS, 'other');
+  const regions = Array.isArray(v.regions)
+    ? [...new Set([region, ...v.regions.map((r) => oneOf(r, LINK_REGIONS, region))])]
+    : [region];
+  const occurrences = Number.isInteger(v.occurrences) ? (v.occurrences as number) : 1;
   return {
     href,
     anchor: asString(v.anchor, maxAnchorLength) ?? '',
-    rel: asStringArray(v.rel, 8, 40),
-    region: oneOf(v.region, LINK_REGIONS, 'other'),
+    rel,
+    // The best placement is the first region by rank, whatever the sender claimed.
+    region: regions.sort(byPlacement)[0] ?? region,
+    regions,
+    rels: [...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, 40)])],
+    occurrences: Math.min(Math.max(occurrences, 1), MAX_OCCURRENCES),
   };
+}
+
+function parseLinks(value: unknown[]): RawLink[] {
+  return value
+    .slice(0, maxLinks)
+    .map(parseLink)
+    .filter((l): l is RawLink => l !== null);
 }
 
 /**
@@ -25,10 +45,7 @@ export function parseSnapshot(value: unknown): PageSnapshot | null {
   const v = asObject(value);
   const url = v && asString(v.url, MAX_URL);
   if (!v || !url || !Array.isArray(v.links)) return null;
-  const links = v.links
-    .slice(0, maxLinks)
-    .map(parseLink)
-    .filter((l): l is RawLink => l !== null);
+  const links = parseLinks(v.links);
   const robots = asObject(v.robots) ?? {};
   return {
     url,
@@ -40,4 +57,12 @@ export function parseSnapshot(value: unknown): PageSnapshot | null {
     totalLinks: typeof v.totalLinks === 'number' ? v.totalLinks : links.length,
     truncated: v.truncated === true || v.links.length > maxLinks,
   };
+}
+
+/** The same checks for links that appeared after the snapshot. */
+export function parseDelta(value: unknown): PageDelta | null {
+  const v = asObject(value);
+  const url = v && asString(v.url, MAX_URL);
+  if (!v || !url || !Array.isArray(v.links)) return null;
+  return { url, links: parseLinks(v.links) };
 }

@@ -1,7 +1,7 @@
 import type { LinkRecord, PageRecord } from './types';
+import { passesAuthority, QUALIFYING_RELS } from './occurrences';
 
-/** rel tokens that tell search engines not to pass authority through the link. */
-export const QUALIFYING_RELS = ['nofollow', 'sponsored', 'ugc'] as const;
+export { QUALIFYING_RELS };
 
 export interface BacklinkView extends LinkRecord {
   sourceTitle: string;
@@ -32,10 +32,7 @@ export interface BacklinkSummary {
 }
 
 function isUnfollowed(link: LinkRecord, source: PageRecord | undefined): boolean {
-  return (
-    Boolean(source?.robotsNofollow) ||
-    link.rel.some((r) => (QUALIFYING_RELS as readonly string[]).includes(r))
-  );
+  return Boolean(source?.robotsNofollow) || !passesAuthority(link.rel);
 }
 
 /** Live before lost, followed before not, newest first. */

@@ -4,7 +4,8 @@ import { canonicalizeUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
 
 export const EXPORT_FORMAT = 'backlink-lens';
-export const EXPORT_VERSION = 1;
+/** 2: links carry their folded occurrences (regions, rels, occurrences). 1 still imports. */
+export const EXPORT_VERSION = 2;
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;
@@ -58,12 +59,23 @@ function parseLinkRecord(value: unknown): LinkRecord | null {
   const firstSeen = asTime(v.firstSeen);
   const lastSeen = asTime(v.lastSeen);
   if (!source || !target || firstSeen === null || lastSeen === null) return null;
+  const rel = asStringArray(v.rel, 8, 40);
+  const region = oneOf(v.region, LINK_REGIONS, 'other');
+  const regions = asStringArray(v.regions, LINK_REGIONS.length, 16)
+    .map((r) => oneOf(r, LINK_REGIONS, region))
+    .filter((r) => r !== region);
+  const occurrences = asTime(v.occurrences);
   return {
     source,
     target,
     anchor: asString(v.anchor, 200) ?? '',
-    rel: asStringArray(v.rel, 8, 40),
-    region: oneOf(v.region, LINK_REGIONS, 'other'),
+    rel,
+    region,
+    // A version 1 export has no folding: one occurrence, where it was.
+    regions: [region, ...new Set(regions)],
+    rels: [...new Set([...rel, ...asStringArray(v.rels, 16, 40)])],
+    occurrences:
+      occurrences !== null && Number.isInteger(occurrences) && occurrences > 0 ? occurrences : 1,
     sourceDomain: registrableDomain(hostOf(source)),
     targetDomain: registrableDomain(hostOf(target)),
     firstSeen: Math.min(firstSeen, lastSeen),
@@ -108,6 +120,8 @@ const CSV_COLUMNS = [
   'anchor',
   'rel',
   'region',
+  'also_in',
+  'occurrences',
   'source_domain',
   'target_domain',
   'first_seen',
@@ -133,6 +147,8 @@ export function linksToCsv(links: readonly LinkRecord[]): string {
       l.anchor,
       l.rel.join(' '),
       l.region,
+      l.regions.filter((r) => r !== l.region).join(' '),
+      String(l.occurrences),
       l.sourceDomain,
       l.targetDomain,
       isoOrEmpty(l.firstSeen),

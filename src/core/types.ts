@@ -11,12 +11,23 @@ export const LINK_REGIONS: readonly LinkRegion[] = [
   'other',
 ];
 
-/** One outbound link as the content script saw it (target already absolute, not yet canonical). */
+/**
+ * One outbound link as the content script saw it (target already absolute, not yet canonical):
+ * every occurrence of the same href and anchor on the page folded into one (core/occurrences).
+ */
 export interface RawLink {
   href: string;
   anchor: string;
+  /** rel tokens of the occurrence that counts: a followed one if there is one. */
   rel: string[];
+  /** The best placement of any occurrence (main content over the rest). */
   region: LinkRegion;
+  /** Every region it appears in, best first. */
+  regions: LinkRegion[];
+  /** Every rel token seen on any occurrence. */
+  rels: string[];
+  /** How many times it appears on the page. */
+  occurrences: number;
 }
 
 /** Everything the content script reports about one page load. */
@@ -31,6 +42,15 @@ export interface PageSnapshot {
   totalLinks: number;
   /** True when the cap cut the list short: missing links must not be taken as removed. */
   truncated: boolean;
+}
+
+/**
+ * Links that appeared on a page after its snapshot (late rendering, infinite scroll): merged
+ * into the page's current visit, never taken as a reason to mark anything lost.
+ */
+export interface PageDelta {
+  url: string;
+  links: RawLink[];
 }
 
 export interface PageRecord {
@@ -56,14 +76,34 @@ export interface LinkRecord {
   source: string;
   target: string;
   anchor: string;
+  /** rel of the occurrence that counts: a followed one if any occurrence is followed. */
   rel: string[];
+  /** The best placement among the occurrences. */
   region: LinkRegion;
+  /** Every region the link appears in on the source page, best first. */
+  regions: LinkRegion[];
+  /** Every rel token seen on any occurrence. */
+  rels: string[];
+  /** How many times the link appears on the source page (at its last visit). */
+  occurrences: number;
   sourceDomain: string;
   targetDomain: string;
   firstSeen: number;
   lastSeen: number;
   /** When a revisit found the link gone; null while the link is live. */
   lostAt: number | null;
+}
+
+/** One HTTP redirect the browser followed on a navigation the user made. */
+export interface RedirectRecord {
+  /** Canonical URL that answered with the redirect. */
+  from: string;
+  /** Canonical URL it sent the browser to. */
+  to: string;
+  /** HTTP status (301, 302, 307, 308…). */
+  status: number;
+  firstSeen: number;
+  lastSeen: number;
 }
 
 export interface Settings {

@@ -64,12 +64,25 @@ function cleanQuery(search: string): string {
   return kept.length ? `?${kept.join('&')}` : '';
 }
 
+/**
+ * Leading and trailing C0 controls and spaces: what the URL parser itself strips. Not
+ * String#trim, which also strips Unicode spaces the parser keeps (a path ending in U+00A0 is
+ * another URL, and the tab shows it as %C2%A0). https://url.spec.whatwg.org/#concept-basic-url-parser
+ */
+// eslint-disable-next-line no-control-regex -- the parser's rule is about C0 controls
+const URL_EDGE_SPACE = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
+
+export function stripUrlEdges(input: string): string {
+  return input.replace(URL_EDGE_SPACE, '');
+}
+
 /** Parse as an http(s) URL, optionally against a base; null for anything else. */
 export function parseHttpUrl(input: string, base?: string): URL | null {
   if (typeof input !== 'string' || input.length > 8192) return null;
   let url: URL;
   try {
-    url = base === undefined ? new URL(input.trim()) : new URL(input.trim(), base);
+    const trimmed = stripUrlEdges(input);
+    url = base === undefined ? new URL(trimmed) : new URL(trimmed, base);
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@ import {
   type IDBPTransaction,
   type StoreNames,
 } from 'idb';
-import type { LinkRecord, PageRecord } from '../core/types';
+import type { LinkRecord, PageRecord, RedirectRecord } from '../core/types';
 
 /**
  * The one place that knows the IndexedDB schema. Every change to it is a new entry in
@@ -23,6 +23,12 @@ export interface BacklinkSchema extends DBSchema {
     value: LinkRecord;
     indexes: { by_target: string; by_target_domain: string; by_source: string };
   };
+  redirects: {
+    /** [from, to]: one hop, however often it was followed. */
+    key: [string, string];
+    value: RedirectRecord;
+    indexes: { by_to: string; by_from: string };
+  };
 }
 
 export type BacklinkDb = IDBPDatabase<BacklinkSchema>;
@@ -30,7 +36,10 @@ type UpgradeTx = IDBPTransaction<BacklinkSchema, StoreNames<BacklinkSchema>[], '
 
 export const DB_NAME = 'backlink-lens';
 
-const MIGRATIONS: ReadonlyArray<(db: BacklinkDb, tx: UpgradeTx) => void> = [
+/** A migration may be async (walking a cursor); the next one starts when it is done. */
+type Migration = (db: BacklinkDb, tx: UpgradeTx) => void | Promise<void>;
+
+const MIGRATIONS: readonly Migration[] = [
   // v1: pages and links with the indexes the popup, badge and revisit logic read by.
   (db) => {
     const pages = db.createObjectStore('pages', { keyPath: 'url' });
@@ -41,9 +50,41 @@ const MIGRATIONS: ReadonlyArray<(db: BacklinkDb, tx: UpgradeTx) => void> = [
     links.createIndex('by_target_domain', 'targetDomain');
     links.createIndex('by_source', 'source');
   },
+  // v2: repeated links folded into one record (every region and rel seen, how many times), and
+  // the redirects the browser followed, read backwards from a page (by_to) and forwards.
+  async (db, tx) => {
+    const redirects = db.createObjectStore('redirects', { keyPath: ['from', 'to'] });
+    redirects.createIndex('by_to', 'to');
+    redirects.createIndex('by_from', 'from');
+    let cursor = await tx.objectStore('links').openCursor();
+    while (cursor) {
+      const link = cursor.value as LinkRecord & Partial<Pick<LinkRecord, 'occurrences'>>;
+      if (link.occurrences === undefined) {
+        void cursor.update({ ...link, regions: [link.region], rels: link.rel, occurrences: 1 });
+      }
+      cursor = await cursor.continue();
+    }
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
+
+/**
+ * Run the migrations in order, each after the previous one's requests: the upgrade transaction
+ * stays open while requests are pending, so awaiting them is safe. A failure aborts the whole
+ * upgrade, so the database stays at its old version with its data, and opening it rejects.
+ */
+async function migrate(db: BacklinkDb, oldVersion: number, tx: UpgradeTx): Promise<void> {
+  try {
+    for (let v = oldVersion; v < DB_VERSION; v++) await MIGRATIONS[v]?.(db, tx);
+  } catch {
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted by the failed request.
+    }
+  }
+}
 
 /** onClosed: the connection is gone (a newer version took over, or the browser closed it). */
 export function openBacklinkDb(
@@ -52,7 +93,7 @@ export function openBacklinkDb(
 ): Promise<BacklinkDb> {
   return openDB<BacklinkSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
-      for (let v = oldVersion; v < DB_VERSION; v++) MIGRATIONS[v]?.(db, tx);
+      void migrate(db, oldVersion, tx);
     },
     blocking(_current, _blocked, event) {
       // A newer version elsewhere wants to upgrade: let it, we reopen on next use.

@@ -1,4 +1,5 @@
-import type { LinkRecord, PageRecord, PageSnapshot } from '../core/types';
+import type { LinkRecord, PageDelta, PageRecord, PageSnapshot, RawLink } from '../core/types';
+import { mergeFolded, type Folded } from '../core/occurrences';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import { registrableDomain } from '../core/domain';
 import {
@@ -72,19 +73,29 @@ function sameSiteCanonical(source: string, declared: string | null): string | nu
     : null;
 }
 
-/** The snapshot's links as records for `source`, deduplicated, self-links dropped. */
-function linksOfSnapshot(source: string, selves: Set<string>, snapshot: PageSnapshot, now: number) {
+const foldOf = (l: Folded): Folded => ({
+  rel: l.rel,
+  region: l.region,
+  regions: l.regions,
+  rels: l.rels,
+  occurrences: l.occurrences,
+});
+
+/**
+ * Links as records for `source`, self-links dropped, and links whose targets canonicalize to
+ * the same URL (tracking parameters, fragments) folded into one.
+ */
+function recordsOf(source: string, selves: Set<string>, raws: readonly RawLink[], now: number) {
   const sourceDomain = registrableDomain(hostOf(source));
   const out = new Map<LinkKey, LinkRecord>();
-  for (const raw of snapshot.links) {
+  for (const raw of raws) {
     const target = canonicalizeUrl(raw.href);
     if (!target || selves.has(target)) continue;
     const record: LinkRecord = {
       source,
       target,
       anchor: raw.anchor,
-      rel: raw.rel,
-      region: raw.region,
+      ...foldOf(raw),
       sourceDomain,
       targetDomain: registrableDomain(hostOf(target)),
       firstSeen: now,
@@ -92,7 +103,8 @@ function linksOfSnapshot(source: string, selves: Set<string>, snapshot: PageSnap
       lostAt: null,
     };
     const key = keyOf(record);
-    if (!out.has(key)) out.set(key, record);
+    const known = out.get(key);
+    out.set(key, known ? mergeFolded(known, record) : record);
   }
   return out;
 }
@@ -122,7 +134,7 @@ async function writeSnapshot(
   now: number,
 ): Promise<RecordResult> {
   const declared = sameSiteCanonical(source, snapshot.canonical);
-  const fresh = linksOfSnapshot(source, new Set([source, declared ?? source]), snapshot, now);
+  const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
 
   const pages = tx.objectStore('pages');
   const links = tx.objectStore('links');
@@ -140,9 +152,7 @@ async function writeSnapshot(
     if (seen) {
       fresh.delete(key);
       live++;
-      writes.push(
-        links.put({ ...old, rel: seen.rel, region: seen.region, lastSeen: now, lostAt: null }),
-      );
+      writes.push(links.put({ ...old, ...foldOf(seen), lastSeen: now, lostAt: null }));
     } else if (old.lostAt === null && !snapshot.truncated) {
       lost++;
       writes.push(links.put({ ...old, lostAt: now }));
@@ -184,6 +194,47 @@ async function writeSnapshot(
     );
   }
   return { url: source, links: live + added, added, lost };
+}
+
+/**
+ * Merge links that appeared on a page after its snapshot into its current visit (the one that
+ * began at the page's lastSeen). Nothing is marked lost: a delta only ever adds. A link already
+ * seen in this visit gains the new placements and rels (its count is the larger one reported,
+ * since the content script counts a link's occurrences on the whole page); one known from an
+ * earlier visit comes back live. Null when the page has no current visit to merge into (its
+ * snapshot was never recorded): the sender should send a whole snapshot instead.
+ */
+export async function recordDelta(
+  db: BacklinkDb,
+  delta: PageDelta,
+  now: number = Date.now(),
+): Promise<RecordResult | null> {
+  const source = canonicalizeUrl(delta.url);
+  if (!source) return null;
+  return writeAtomically(db, async (tx, writes) => {
+    const pages = tx.objectStore('pages');
+    const links = tx.objectStore('links');
+    const page = await pages.get(source);
+    if (!page || page.aliasOf) return null;
+    const fresh = recordsOf(source, new Set([source, page.canonical ?? source]), delta.links, now);
+    const olds = await Promise.all(
+      [...fresh.values()].map((l) => links.get([l.source, l.target, l.anchor])),
+    );
+    let added = 0;
+    [...fresh.values()].forEach((record, i) => {
+      const old = olds[i];
+      if (!old) added++;
+      const thisVisit = old && old.lostAt === null && old.lastSeen >= page.lastSeen;
+      const merged = !old
+        ? record
+        : thisVisit
+          ? { ...mergeFolded(old, record, 'max'), lastSeen: now }
+          : { ...old, ...foldOf(record), lastSeen: now, lostAt: null };
+      writes.push(links.put(merged));
+    });
+    if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
+    return { url: source, links: page.outboundCount + added, added, lost: 0 };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { LinkRegion, PageSnapshot, RawLink } from '../../src/core/types';
 import { pick, seededRandom } from './random';
+import { foldedOf } from '../../src/core/occurrences';
 
 export const PAGE_URL = 'https://www.example-news.com/2024/05/the-big-roundup';
 export const TOTAL_LINKS = 20_000;
@@ -270,11 +271,11 @@ export function naiveExtract(doc: Document, { regions = true } = {}): PageSnapsh
     if (url.hash && url.href.split('#')[0] === self) continue;
     const text = squash(el.textContent ?? '', 200);
     const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const region = regions ? naiveRegion(el) : 'other';
     links.push({
       href: url.href,
       anchor: text || squash(el.querySelector('img[alt]')?.getAttribute('alt') ?? '', 200),
-      rel: [...new Set(rel)],
-      region: regions ? naiveRegion(el) : 'other',
+      ...foldedOf({ rel: [...new Set(rel)], region }),
     });
   }
   const robots = { noindex: false, nofollow: false };

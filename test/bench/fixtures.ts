@@ -7,6 +7,7 @@ import { deleteDB } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import type { LinkRecord, LinkRegion, PageRecord } from '../../src/core/types';
 import { pick, seededRandom } from './measure';
+import { foldedOf } from '../../src/core/occurrences';
 import { pageRecord, T0 } from '../support/records';
 
 export { pageRecord, T0 };
@@ -24,12 +25,12 @@ export function linkRecord(
 ): LinkRecord {
   const r = random();
   const seen = T0 + Math.floor(random() * 90) * DAY;
+  const rel = r < 0.1 ? ['nofollow'] : r < 0.13 ? ['sponsored'] : r < 0.16 ? ['ugc'] : [];
   return {
     source: source.url,
     target,
     anchor: `${pick(random, SLUGS)} ${Math.floor(random() * 1000)}`,
-    rel: r < 0.1 ? ['nofollow'] : r < 0.13 ? ['sponsored'] : r < 0.16 ? ['ugc'] : [],
-    region: pick(random, REGIONS),
+    ...foldedOf({ rel, region: pick(random, REGIONS) }),
     sourceDomain: source.domain,
     targetDomain: new URL(target).hostname.replace(/^www\./, ''),
     firstSeen: seen,

@@ -8,6 +8,7 @@ import type { BacklinkDb } from '../../src/storage/db';
 import type { PageSnapshot, RawLink } from '../../src/core/types';
 import { check, heading, info, measure, pick, printTable, seededRandom } from './measure';
 import { DAY, T0, dropDb, freshDb } from './fixtures';
+import { foldedOf } from '../../src/core/occurrences';
 
 const SOURCE = 'https://blog.example.com/2024/05/big-link-roundup';
 const LINKS = 5_000;
@@ -19,8 +20,7 @@ function snapshot(): PageSnapshot {
   const links: RawLink[] = Array.from({ length: LINKS }, (_, i) => ({
     href: `https://www.site${Math.floor(random() * 800)}.com/articles/${i}?utm_source=roundup`,
     anchor: `Article ${i} about ${pick(random, ['coffee', 'tea', 'cocoa', 'water'])}`,
-    rel: random() < 0.1 ? ['nofollow'] : [],
-    region: pick(random, regions),
+    ...foldedOf({ rel: random() < 0.1 ? ['nofollow'] : [], region: pick(random, regions) }),
   }));
   return {
     url: SOURCE,

@@ -126,12 +126,12 @@ test('export as JSON and CSV, clear all, import the JSON back', async () => {
   ]);
   const csv = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
   expect(csv[0]).toBe(
-    'source,target,anchor,rel,region,source_domain,target_domain,first_seen,last_seen,lost_at',
+    'source,target,anchor,rel,region,also_in,occurrences,source_domain,target_domain,first_seen,last_seen,lost_at',
   );
   expect(csv).toHaveLength(6);
   expect(csv).toContainEqual(
     expect.stringMatching(
-      /^http:\/\/deals\.test\/,http:\/\/coffee-blog\.test\/brewing-guide,Brewing guide banner,sponsored,aside,deals\.test,coffee-blog\.test,/,
+      /^http:\/\/deals\.test\/,http:\/\/coffee-blog\.test\/brewing-guide,Brewing guide banner,sponsored,aside,,1,deals\.test,coffee-blog\.test,/,
     ),
   );
 

@@ -19,8 +19,20 @@ export { pageRecord as makePage, T0 };
 export const DAY = 24 * 60 * 60 * 1000;
 export const at = (days: number): number => T0 + days * DAY;
 
+/** A link seen once on its page; folding fields follow rel and region unless overridden. */
 export function rawLink(href: string, overrides: Partial<RawLink> = {}): RawLink {
-  return { href, anchor: `to ${href}`, rel: [], region: 'main', ...overrides };
+  const rel = overrides.rel ?? [];
+  const region = overrides.region ?? 'main';
+  return {
+    href,
+    anchor: `to ${href}`,
+    rel,
+    region,
+    regions: [region],
+    rels: rel,
+    occurrences: 1,
+    ...overrides,
+  };
 }
 
 /**
@@ -52,12 +64,17 @@ export function makeLink(
   overrides: Partial<LinkRecord> = {},
 ): LinkRecord {
   const domainOf = (u: string) => new URL(u).hostname.split('.').slice(-2).join('.');
+  const rel = overrides.rel ?? [];
+  const region: LinkRegion = overrides.region ?? 'main';
   return {
     source,
     target,
     anchor: `to ${target}`,
-    rel: [],
-    region: 'main' as LinkRegion,
+    rel,
+    region,
+    regions: [region],
+    rels: rel,
+    occurrences: 1,
     sourceDomain: domainOf(source),
     targetDomain: domainOf(target),
     firstSeen: T0,

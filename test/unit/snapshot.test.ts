@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../src/core/snapshot';
-import { isMessage } from '../../src/core/messages';
+import { dispatch, type Handlers } from '../../src/core/messages';
 import { DEFAULT_EXTRACT_OPTIONS } from '../../src/core/extract';
 import { makeSnapshot, rawLink } from './helpers';
 
@@ -91,9 +91,9 @@ describe('parseSnapshot', () => {
       ],
     });
     expect(parsed?.links).toEqual([
-      { href: 'https://ok.example/', anchor: '', rel: [], region: 'other' },
-      { href: 'https://ok2.example/', anchor: '', rel: ['ugc', 'sponsored'], region: 'footer' },
-      { href: 'https://ok3.example/', anchor: '', rel: [], region: 'other' },
+      rawLink('https://ok.example/', { anchor: '', rel: [], region: 'other' }),
+      rawLink('https://ok2.example/', { anchor: '', rel: ['ugc', 'sponsored'], region: 'footer' }),
+      rawLink('https://ok3.example/', { anchor: '', rel: [], region: 'other' }),
     ]);
     // totalLinks defaults to what was kept.
     expect(parsed?.totalLinks).toBe(3);
@@ -152,10 +152,36 @@ describe('parseSnapshot', () => {
   });
 });
 
-describe('isMessage', () => {
-  it('accepts the known message types', () => {
-    expect(isMessage({ type: 'page/snapshot', snapshot: {} })).toBe(true);
-    expect(isMessage({ type: 'data/changed' })).toBe(true);
+describe('dispatch', () => {
+  const calls: string[] = [];
+  const handlers: Handlers<string> = {
+    'page/snapshot': async (m, sender) => {
+      calls.push(`snapshot from ${sender}`);
+      return { recorded: false, reason: typeof m.snapshot };
+    },
+    'page/links': async (_m, sender) => {
+      calls.push(`links from ${sender}`);
+      return { recorded: false, reason: 'no-visit' };
+    },
+    'data/changed': async () => ({ ok: true }),
+  };
+
+  it('routes each message type to its handler with the sender', async () => {
+    calls.length = 0;
+    await expect(
+      dispatch(handlers, { type: 'page/snapshot', snapshot: {} }, 'tab 1'),
+    ).resolves.toEqual({
+      recorded: false,
+      reason: 'object',
+    });
+    await expect(dispatch(handlers, { type: 'page/links', delta: {} }, 'tab 2')).resolves.toEqual({
+      recorded: false,
+      reason: 'no-visit',
+    });
+    await expect(dispatch(handlers, { type: 'data/changed' }, 'options')).resolves.toEqual({
+      ok: true,
+    });
+    expect(calls).toEqual(['snapshot from tab 1', 'links from tab 2']);
   });
 
   it.each([
@@ -168,7 +194,25 @@ describe('isMessage', () => {
     { type: 'other' },
     { type: 42 },
     { Type: 'data/changed' },
-  ])('rejects %j', (value) => {
-    expect(isMessage(value)).toBe(false);
+    { type: 'toString' },
+    { type: '__proto__' },
+    { type: 'hasOwnProperty' },
+  ])('answers nothing for %j', (value) => {
+    expect(dispatch(handlers, value, 'tab')).toBeUndefined();
+  });
+
+  it('makes a missing or unknown handler a type error', () => {
+    // @ts-expect-error: 'page/links' has no handler
+    const missing: Handlers<string> = {
+      'page/snapshot': handlers['page/snapshot'],
+      'data/changed': handlers['data/changed'],
+    };
+    const extra: Handlers<string> = {
+      ...handlers,
+      // @ts-expect-error: no such message
+      'page/unknown': async () => ({ ok: true }),
+    };
+    expect(Object.keys(missing)).toHaveLength(2);
+    expect(Object.keys(extra)).toHaveLength(4);
   });
 });

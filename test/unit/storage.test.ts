@@ -25,7 +25,7 @@ const bySource = (a: LinkRecord, b: LinkRecord) => a.source.localeCompare(b.sour
 describe('openBacklinkDb', () => {
   it('creates the stores and indexes of the current schema', async () => {
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['links', 'pages']);
+    expect([...db.objectStoreNames].sort()).toEqual(['links', 'pages', 'redirects']);
     const tx = db.transaction(['pages', 'links']);
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
@@ -90,6 +90,9 @@ describe('recordPage', () => {
         anchor: 'Shop',
         rel: [],
         region: 'footer',
+        regions: ['footer'],
+        rels: [],
+        occurrences: 1,
         sourceDomain: 'example.co.uk',
         targetDomain: 'shop.github.io',
         firstSeen: at(0),
@@ -102,6 +105,9 @@ describe('recordPage', () => {
         anchor: 'Other A',
         rel: ['nofollow'],
         region: 'main',
+        regions: ['main'],
+        rels: ['nofollow'],
+        occurrences: 1,
         sourceDomain: 'example.co.uk',
         targetDomain: 'other.com',
         firstSeen: at(0),
@@ -646,7 +652,7 @@ describe('export and import', () => {
     await populate(db);
     const file = await exportAll(db, at(3));
     expect(file.format).toBe('backlink-lens');
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(2);
     expect(file.exportedAt).toBe('2024-01-04T00:00:00.000Z');
     expect(file.pages).toEqual(await db.getAll('pages'));
     expect(file.links).toEqual(await db.getAll('links'));

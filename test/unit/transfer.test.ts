@@ -293,6 +293,8 @@ describe('linksToCsv', () => {
     'anchor',
     'rel',
     'region',
+    'also_in',
+    'occurrences',
     'source_domain',
     'target_domain',
     'first_seen',
@@ -310,6 +312,8 @@ describe('linksToCsv', () => {
         anchor: 'Plain anchor',
         rel: ['nofollow', 'ugc'],
         region: 'nav',
+        regions: ['nav', 'footer', 'comments'],
+        occurrences: 3,
         firstSeen: Date.UTC(2024, 0, 2, 3, 4, 5, 6),
         lastSeen: Date.UTC(2024, 5, 30),
       }),
@@ -322,8 +326,8 @@ describe('linksToCsv', () => {
     ]);
     expect(csv.split('\r\n')).toEqual([
       HEADER.join(','),
-      'https://a.com/p,https://b.com/,Plain anchor,nofollow ugc,nav,a.com,b.com,2024-01-02T03:04:05.006Z,2024-06-30T00:00:00.000Z,',
-      'https://c.com/,https://b.com/,,,main,c.com,b.com,2024-01-01T00:00:00.000Z,2024-01-01T00:00:00.000Z,2025-12-31T23:59:59.000Z',
+      'https://a.com/p,https://b.com/,Plain anchor,nofollow ugc,nav,footer comments,3,a.com,b.com,2024-01-02T03:04:05.006Z,2024-06-30T00:00:00.000Z,',
+      'https://c.com/,https://b.com/,,,main,,1,c.com,b.com,2024-01-01T00:00:00.000Z,2024-01-01T00:00:00.000Z,2025-12-31T23:59:59.000Z',
       '',
     ]);
   });

@@ -1,0 +1,360 @@
+import {
+  DEFAULT_EXTRACT_OPTIONS,
+  extractLinks,
+  isLinkElement,
+  linkReader,
+  linkElements,
+  pageFacts,
+  shadowRootsIn,
+  type ExtractOptions,
+} from '../core/extract';
+import { LinkFolder, occurrenceKey } from '../core/occurrences';
+import type { RecordReply } from '../core/messages';
+import type { PageDelta, PageSnapshot, RawLink } from '../core/types';
+
+export interface WatchOptions {
+  extract: ExtractOptions;
+  /** Quiet time after the last change before new links are read. */
+  debounceMs: number;
+  /** A page that never stops changing is still read at least this often. */
+  maxWaitMs: number;
+  /** Link elements looked at per minute after the first snapshot: what a churning page costs. */
+  perMinute: number;
+  /** Changed subtrees remembered between reads; past that, the next read rescans the page. */
+  maxPendingRoots: number;
+  /** Hidden this long, the page is no longer watched until it is shown again. */
+  hiddenMs: number;
+  /** How often the URL is checked where the Navigation API is missing (Firefox). */
+  pollMs: number;
+  /** Waits before resending a message that got no answer (the worker was restarting). */
+  retryDelaysMs: readonly number[];
+}
+
+export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
+  extract: DEFAULT_EXTRACT_OPTIONS,
+  debounceMs: 250,
+  maxWaitMs: 2000,
+  perMinute: 3000,
+  maxPendingRoots: 500,
+  hiddenMs: 60_000,
+  pollMs: 1000,
+  retryDelaysMs: [250, 1000, 3000],
+};
+
+/** How the watcher talks to the worker (messages in the extension, a fake in unit tests). */
+export interface Transport {
+  snapshot(snapshot: PageSnapshot): Promise<RecordReply>;
+  delta(delta: PageDelta): Promise<RecordReply>;
+}
+
+export interface Watcher {
+  /** Stop watching for good: observers, timers and listeners are released. */
+  stop(): void;
+  /** Why the watcher is idle, if it is ('cap', 'hidden', 'refused: <reason>'), for tests. */
+  readonly idle: string | null;
+}
+
+/** Replies after which watching this document is pointless: the worker will never record it. */
+const FINAL_REFUSALS = new Set(['paused', 'excluded', 'incognito', 'not-http', 'not-a-page']);
+
+const withoutFragment = (url: string) => url.split('#', 1)[0]!;
+
+/** One visit of one URL: which elements were read, and each link's folded occurrences. */
+class Visit {
+  readonly folder = new LinkFolder();
+  /** The key each read element was folded under (an href change makes it a new occurrence). */
+  readonly keyOf = new WeakMap<Element, string>();
+  /** Elements of each link, to count occurrences on screen rather than re-renders. */
+  readonly members = new Map<string, Element[]>();
+  /** What was last sent of each link: its occurrences and placements. */
+  readonly sent = new Map<string, string>();
+  read = 0;
+  /** The snapshot was accepted: deltas have a visit to merge into. */
+  accepted = false;
+
+  constructor(readonly url: string) {}
+
+  add(el: Element, occurrence: Parameters<LinkFolder['add']>[0]): void {
+    const key = this.folder.add(occurrence);
+    this.keyOf.set(el, key);
+    this.read++;
+    const members = (this.members.get(key) ?? []).filter((m) => m.isConnected);
+    members.push(el);
+    this.members.set(key, members);
+    // A repeat counts while both stand on the page: a re-rendered link is not a second one.
+    const link = this.folder.links.get(key)!;
+    link.occurrences = Math.max(link.occurrences - 1, members.length);
+  }
+
+  /** Links new or changed since they were last sent, marked as sent. */
+  unsent(): RawLink[] {
+    const out: RawLink[] = [];
+    for (const [key, link] of this.folder.links) {
+      const state = `${link.occurrences}|${link.regions.join()}|${link.rels.join()}|${link.rel.join()}`;
+      if (this.sent.get(key) === state) continue;
+      this.sent.set(key, state);
+      out.push(link);
+    }
+    return out;
+  }
+
+  /** Forget that these were sent, so the next delta carries them again. */
+  unsend(links: readonly RawLink[]): void {
+    for (const link of links) this.sent.delete(occurrenceKey(link));
+  }
+}
+
+/**
+ * Watch a document for links a person sees: the first render, links added later (batched and
+ * debounced, within a per-minute and a per-visit budget), links in open shadow trees, and
+ * in-app navigations of single-page apps (each starts a new visit under the new URL).
+ * Only what is new is sent after the first snapshot.
+ */
+export function watchPage(
+  doc: Document,
+  win: Window,
+  transport: Transport,
+  options: WatchOptions = DEFAULT_WATCH_OPTIONS,
+): Watcher {
+  let visit = new Visit(withoutFragment(win.location.href));
+  let idle: string | null = null;
+  let stopped = false;
+  const pending = new Set<Node>();
+  let rescan = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let firstChangeAt = 0;
+  let hiddenTimer: ReturnType<typeof setTimeout> | null = null;
+  let windowStart = Date.now();
+  let usedThisWindow = 0;
+  // One message in flight at a time, in order: a delta never overtakes its visit's snapshot.
+  let queue: Promise<unknown> = Promise.resolve();
+  let observed = new WeakSet<Node>();
+
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') pending.add(record.target);
+      else {
+        // An anchor whose content changed is read again (its words may be new).
+        if (record.target.nodeName === 'A') pending.add(record.target);
+        for (const node of Array.from(record.addedNodes))
+          if (node.nodeType === 1) pending.add(node);
+      }
+    }
+    if (pending.size > options.maxPendingRoots) {
+      pending.clear();
+      rescan = true;
+    }
+    if (pending.size > 0 || rescan) schedule();
+  });
+
+  function observe(root: Document | ShadowRoot): void {
+    if (observed.has(root)) return;
+    observed.add(root);
+    observer.observe(root, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['href'],
+    });
+  }
+
+  function connect(): void {
+    idle = null;
+    observe(doc);
+  }
+
+  function disconnect(reason: string): void {
+    idle = reason;
+    observer.disconnect();
+    observed = new WeakSet(); // every root is observed anew after a disconnect
+    pending.clear();
+    if (timer) clearTimeout(timer);
+    timer = null;
+  }
+
+  function schedule(delay = options.debounceMs): void {
+    if (stopped) return;
+    const now = Date.now();
+    if (!timer) firstChangeAt = now;
+    else clearTimeout(timer);
+    // Debounced, but a page that changes all the time is still read every maxWaitMs.
+    const wait = Math.min(delay, Math.max(0, firstChangeAt + options.maxWaitMs - now));
+    timer = setTimeout(flush, wait);
+  }
+
+  function send(kind: 'snapshot' | 'delta', message: () => Promise<RecordReply>) {
+    const attempt = async (tries: number): Promise<RecordReply | null> => {
+      try {
+        return await message();
+      } catch {
+        // No answer: the worker was stopped or is starting. Try again a few times.
+        const delay = options.retryDelaysMs[tries];
+        if (delay === undefined || stopped) return null;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        return attempt(tries + 1);
+      }
+    };
+    const sent = queue.then(() => attempt(0));
+    queue = sent;
+    return sent.then((reply) => {
+      if (!reply || reply.recorded || stopped) return reply;
+      if (FINAL_REFUSALS.has(reply.reason)) stop(`refused: ${reply.reason}`);
+      // The URL moved on (in-app navigation): the next read starts the new visit.
+      else if (reply.reason === 'stale') schedule(0);
+      else if (kind === 'delta' && reply.reason === 'no-visit') startVisit();
+      return reply;
+    });
+  }
+
+  /** Read the whole document as a new visit of the URL it shows now, and send it. */
+  function startVisit(): void {
+    pending.clear();
+    rescan = false;
+    const current = new Visit(withoutFragment(win.location.href));
+    visit = current;
+    const found = extractLinks(doc, options.extract);
+    found.occurrences.forEach((o, i) => current.add(found.elements[i]!, o));
+    for (const shadow of found.shadows) observe(shadow);
+    const links = current.unsent();
+    const snapshot: PageSnapshot = {
+      ...pageFacts(doc, options.extract),
+      url: win.location.href,
+      links,
+      totalLinks: found.total,
+      truncated: found.truncated,
+    };
+    void send('snapshot', () => transport.snapshot(snapshot)).then((reply) => {
+      if (reply?.recorded && visit === current) current.accepted = true;
+      // Not acknowledged: resend it whole with the next change.
+      else if (!reply && visit === current) current.sent.clear();
+    });
+    if (found.truncated || current.read >= options.extract.maxLinks) disconnect('cap');
+  }
+
+  /** Elements to look at: the link elements in and under each changed node. */
+  function candidates(): Element[] {
+    if (rescan) {
+      rescan = false;
+      pending.clear();
+      const shadows = shadowRootsIn(doc);
+      shadows.forEach(observe);
+      return [...linkElements(doc, shadows)];
+    }
+    const out: Element[] = [];
+    for (const node of pending) {
+      if (!node.isConnected || node.nodeType !== 1) continue;
+      const el = node as Element;
+      if (isLinkElement(el)) out.push(el);
+      out.push(...Array.from(el.querySelectorAll('a[href], area[href]')));
+      // Components attach their shadow trees as they are added: watch and read those too.
+      for (const shadow of shadowRootsIn(el)) {
+        observe(shadow);
+        out.push(...Array.from(shadow.querySelectorAll('a[href], area[href]')));
+      }
+    }
+    pending.clear();
+    return out;
+  }
+
+  function flush(): void {
+    timer = null;
+    if (stopped) return;
+    if (withoutFragment(win.location.href) !== visit.url) {
+      connect();
+      startVisit();
+      return;
+    }
+    if (idle) return;
+    const now = Date.now();
+    if (now - windowStart >= 60_000) {
+      windowStart = now;
+      usedThisWindow = 0;
+    }
+    if (usedThisWindow >= options.perMinute) {
+      // Over budget: the changes wait for the next minute (remembered as a rescan if many).
+      schedule(windowStart + 60_000 - now);
+      return;
+    }
+    const elements = candidates();
+    const reader = linkReader(doc, options.extract);
+    for (const el of elements) {
+      if (usedThisWindow >= options.perMinute) {
+        rescan = true; // what was not looked at is found by a rescan in the next window
+        schedule(windowStart + 60_000 - now);
+        break;
+      }
+      usedThisWindow++;
+      if (visit.read >= options.extract.maxLinks) break;
+      const occurrence = reader.read(el);
+      if (!occurrence) continue;
+      const key = occurrenceKey(occurrence);
+      if (visit.keyOf.get(el) === key) continue;
+      visit.add(el, occurrence);
+    }
+    if (visit.read >= options.extract.maxLinks) disconnect('cap');
+    const links = visit.unsent();
+    if (links.length === 0) return;
+    const current = visit;
+    const delta: PageDelta = { url: win.location.href, links };
+    void send('delta', () => transport.delta(delta)).then((reply) => {
+      if (!reply && visit === current) current.unsend(links);
+    });
+  }
+
+  function onUrlMaybeChanged(): void {
+    if (withoutFragment(win.location.href) !== visit.url) schedule();
+  }
+
+  function onVisibility(): void {
+    if (doc.visibilityState === 'hidden') {
+      hiddenTimer ??= setTimeout(() => disconnect('hidden'), options.hiddenMs);
+      return;
+    }
+    if (hiddenTimer) clearTimeout(hiddenTimer);
+    hiddenTimer = null;
+    if (idle === 'hidden') {
+      connect();
+      rescan = true;
+      schedule(0);
+    }
+  }
+
+  function onPageShow(event: PageTransitionEvent): void {
+    // Back from the back/forward cache: the person is looking at the page again.
+    if (event.persisted) {
+      connect();
+      startVisit();
+    }
+  }
+
+  // The Navigation API reports in-app navigations (pushState, replaceState, traversal); where
+  // it is missing, a cheap poll of the URL does (content scripts cannot see pushState calls).
+  const navigation = (win as Window & { navigation?: EventTarget }).navigation;
+  navigation?.addEventListener('currententrychange', onUrlMaybeChanged);
+  const poll = navigation ? null : setInterval(onUrlMaybeChanged, options.pollMs);
+  win.addEventListener('popstate', onUrlMaybeChanged);
+  win.addEventListener('pageshow', onPageShow);
+  doc.addEventListener('visibilitychange', onVisibility);
+
+  function stop(reason = 'stopped'): void {
+    if (stopped) return;
+    disconnect(reason);
+    stopped = true;
+    if (hiddenTimer) clearTimeout(hiddenTimer);
+    if (poll) clearInterval(poll);
+    navigation?.removeEventListener('currententrychange', onUrlMaybeChanged);
+    win.removeEventListener('popstate', onUrlMaybeChanged);
+    win.removeEventListener('pageshow', onPageShow);
+    doc.removeEventListener('visibilitychange', onVisibility);
+  }
+
+  connect();
+  startVisit();
+  onVisibility();
+  return {
+    stop: () => stop(),
+    get idle() {
+      return idle;
+    },
+  };
+}
