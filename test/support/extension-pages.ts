@@ -7,6 +7,11 @@ export interface ShownLink {
   rel: string[];
   region: string;
   lost: boolean;
+  /** Other regions the link stands in on its page ("also in"), and other rels it carries. */
+  alsoIn?: string[];
+  alsoRel?: string[];
+  /** How many times it appears on its page, when more than once. */
+  occurrences?: number;
 }
 
 /** A report that finished loading (its list or empty state), or a final status message. */
@@ -57,6 +62,21 @@ export async function shownLinks(page: Page): Promise<ShownLink[]> {
       rel: Array.from(li.querySelectorAll('[data-rel]')).map((b) => b.getAttribute('data-rel')!),
       region: li.querySelector('[data-region]')?.getAttribute('data-region') ?? '',
       lost: li.classList.contains('lost'),
+      // Only present on repeated links, so exact comparisons of single links stay short.
+      ...Object.fromEntries(
+        [
+          ['alsoIn', li.querySelector('[data-also-in]')?.getAttribute('data-also-in')?.split(' ')],
+          [
+            'alsoRel',
+            li.querySelector('[data-also-rel]')?.getAttribute('data-also-rel')?.split(' '),
+          ],
+          [
+            'occurrences',
+            li.querySelector('[data-occurrences]') &&
+              Number(li.querySelector('[data-occurrences]')!.getAttribute('data-occurrences')),
+          ],
+        ].filter(([, v]) => v),
+      ),
     })),
   );
 }

@@ -6,6 +6,10 @@ const date = (t: number) => new Date(t).toLocaleDateString();
 /** One inbound link: where from, with what words, and how it is qualified. */
 export function LinkRow({ link }: { link: BacklinkView }) {
   const lost = link.lostAt !== null;
+  // Repeats on the source page: the row shows the best placement and the followed rel, these
+  // say where else the link stands and which other rels it carries there.
+  const alsoIn = link.regions.filter((r) => r !== link.region);
+  const alsoRel = link.rels.filter((r) => !link.rel.includes(r));
   return (
     <li class={`link${lost ? ' lost' : ''}`} data-source={link.source} data-target={link.target}>
       <div class="source">
@@ -27,6 +31,21 @@ export function LinkRow({ link }: { link: BacklinkView }) {
         <span class="badge region" data-region={link.region}>
           {link.region}
         </span>
+        {alsoIn.length > 0 && (
+          <span class="also" data-also-in={alsoIn.join(' ')}>
+            also in {alsoIn.join(', ')}
+          </span>
+        )}
+        {alsoRel.length > 0 && (
+          <span class="also" data-also-rel={alsoRel.join(' ')}>
+            elsewhere on the page {alsoRel.join(', ')}
+          </span>
+        )}
+        {link.occurrences > 1 && (
+          <span class="also" data-occurrences={link.occurrences}>
+            {link.occurrences} times on the page
+          </span>
+        )}
         <span class="seen">
           first seen {date(link.firstSeen)} · last seen {date(link.lastSeen)}
         </span>
