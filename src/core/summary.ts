@@ -8,6 +8,8 @@ export interface BacklinkView extends LinkRecord {
   /** The link passes no authority: a qualifying rel, or the source page's robots nofollow. */
   unfollowed: boolean;
   pageNofollow: boolean;
+  /** The source page's robots meta says noindex: search engines may not count it at all. */
+  pageNoindex: boolean;
 }
 
 export interface DomainGroup {
@@ -74,6 +76,7 @@ export function summarizeBacklinks(
       sourceTitle: source?.title ?? '',
       unfollowed: isUnfollowed(link, source),
       pageNofollow: Boolean(source?.robotsNofollow),
+      pageNoindex: Boolean(source?.robotsNoindex),
     };
     const isInternal = link.sourceDomain === link.targetDomain;
     let group = groups.get(link.sourceDomain);

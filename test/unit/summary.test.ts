@@ -95,6 +95,13 @@ describe('summarizeBacklinks', () => {
     expect(bySource['https://d.com/']).toMatchObject({ unfollowed: true, pageNofollow: true });
   });
 
+  it('marks links from a robots noindex page, which does not by itself unfollow them', () => {
+    const noindex = makePage('https://e.com/', { robotsNoindex: true });
+    const s = summarizeBacklinks([makeLink(noindex.url, TARGET)], sourcesOf(noindex));
+    expect(s.groups[0]!.links[0]).toMatchObject({ pageNoindex: true, unfollowed: false });
+    expect(summary.groups.flatMap((g) => g.links).some((v) => v.pageNoindex)).toBe(false);
+  });
+
   it('adds source titles, empty when the source page is unknown', () => {
     const views = summary.groups.flatMap((g) => g.links);
     const titles = Object.fromEntries(views.map((v) => [v.source, v.sourceTitle]));

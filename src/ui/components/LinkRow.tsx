@@ -1,7 +1,23 @@
+import { displayUrl } from '../../core/idn';
 import type { BacklinkView } from '../../core/summary';
 import { SafeLink } from './SafeLink';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
+
+/** What the linking page's robots meta says, one badge per directive that can keep the link from counting. */
+const PAGE_ROBOTS = [
+  {
+    directive: 'nofollow',
+    applies: (l: BacklinkView) => l.pageNofollow,
+    title: 'The linking page tells search engines (robots meta) not to follow its links.',
+  },
+  {
+    directive: 'noindex',
+    applies: (l: BacklinkView) => l.pageNoindex,
+    title:
+      'The linking page tells search engines (robots meta) not to index it: they may not count this link.',
+  },
+] as const;
 
 /** One inbound link: where from, with what words, and how it is qualified. */
 export function LinkRow({ link }: { link: BacklinkView }) {
@@ -13,9 +29,13 @@ export function LinkRow({ link }: { link: BacklinkView }) {
   return (
     <li class={`link${lost ? ' lost' : ''}`} data-source={link.source} data-target={link.target}>
       <div class="source">
-        <SafeLink href={link.source}>{link.sourceTitle || link.source}</SafeLink>
+        <SafeLink href={link.source}>{link.sourceTitle || undefined}</SafeLink>
       </div>
-      {link.sourceTitle && <div class="source-url">{link.source}</div>}
+      {link.sourceTitle && (
+        <div class="source-url" title={link.source}>
+          {displayUrl(link.source)}
+        </div>
+      )}
       <div class="anchor" data-anchor={link.anchor}>
         {link.anchor ? `“${link.anchor}”` : <em>no anchor text</em>}
       </div>
@@ -26,7 +46,11 @@ export function LinkRow({ link }: { link: BacklinkView }) {
             {r}
           </span>
         ))}
-        {link.pageNofollow && <span class="badge rel">page nofollow</span>}
+        {PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
+          <span class="badge rel" data-page-robots={r.directive} title={r.title} key={r.directive}>
+            page {r.directive}
+          </span>
+        ))}
         {!link.unfollowed && <span class="badge followed">followed</span>}
         <span class="badge region" data-region={link.region}>
           {link.region}

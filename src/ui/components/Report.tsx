@@ -1,26 +1,61 @@
 import { useSignal } from '@preact/signals';
+import { countLabel, plural } from '../../core/format';
 import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summary';
 import type { PageRecord } from '../../core/types';
+import { HostName } from './HostName';
 import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
 import type { ReportState } from '../state';
 
-function Stat({ label, value, name }: { label: string; value: number; name: string }) {
+interface StatProps {
+  name: string;
+  value: number;
+  /** The words after the number, singular and plural. */
+  label: [one: string, other: string];
+  /** What exactly is counted, on hover. */
+  explain: string;
+  note?: string;
+}
+
+function Stat({ name, value, label, explain, note }: StatProps) {
   return (
-    <div class="stat" data-stat={name}>
+    <div class="stat" data-stat={name} title={explain}>
       <span class="value">{value}</span>
-      <span class="label">{label}</span>
+      <span class="label">{plural(value, ...label)}</span>
+      {note && <span class="note">{note}</span>}
     </div>
   );
 }
 
 function Summary({ summary }: { summary: BacklinkSummary }) {
+  const external = summary.live - summary.internal;
   return (
     <div class="stats">
-      <Stat name="backlinks" label="backlinks" value={summary.live} />
-      <Stat name="domains" label="referring domains" value={summary.referringDomains} />
-      <Stat name="followed" label="followed" value={summary.followed} />
-      <Stat name="lost" label="lost" value={summary.lost} />
+      <Stat
+        name="backlinks"
+        value={summary.live}
+        label={['link to this page', 'links to this page']}
+        explain="Live links to this page from every page you visited, this site's own pages included."
+        note={countLabel(external, 'from another site', 'from other sites')}
+      />
+      <Stat
+        name="domains"
+        value={summary.referringDomains}
+        label={['referring domain', 'referring domains']}
+        explain="Other sites (registrable domains) with at least one live link to this page."
+      />
+      <Stat
+        name="followed"
+        value={summary.followed}
+        label={['followed', 'followed']}
+        explain="Live links that pass authority: no nofollow, sponsored or ugc, and the linking page is not robots nofollow."
+      />
+      <Stat
+        name="lost"
+        value={summary.lost}
+        label={['lost', 'lost']}
+        explain="Links that were gone when their page was visited again."
+      />
     </div>
   );
 }
@@ -30,9 +65,9 @@ function Group({ group, limit }: { group: DomainGroup; limit: number }) {
   return (
     <section class="group" data-domain={group.domain}>
       <h3>
-        {group.domain}
+        <HostName host={group.domain} />
         {group.internal && <span class="badge">internal</span>}
-        <span class="count">{group.live} live</span>
+        <span class="count">{countLabel(group.live, 'live link', 'live links')}</span>
       </h3>
       <ul>
         {shown.map((l) => (
@@ -41,7 +76,8 @@ function Group({ group, limit }: { group: DomainGroup; limit: number }) {
       </ul>
       {group.links.length > shown.length && (
         <p class="more">
-          +{group.links.length - shown.length} more from {group.domain}
+          +{countLabel(group.links.length - shown.length, 'more link', 'more links')} from{' '}
+          <HostName host={group.domain} />
         </p>
       )}
     </section>
@@ -66,19 +102,25 @@ function Site({ site, topTargets }: { site: SiteSummary; topTargets: number }) {
   const top = site.topTargets.slice(0, topTargets);
   return (
     <section class="site" data-site={site.domain}>
-      <p>
-        Across <strong>{site.domain}</strong>:{site.complete ? ' ' : ' at least '}
-        <span data-site-stat="backlinks">{site.live}</span> links from other sites,{' '}
-        <span data-site-stat="domains">{site.referringDomains}</span> referring domains.
+      <p title="Counted over every page of the site, not only this one; links between its own pages are left out.">
+        Whole site: {site.complete ? '' : 'at least '}
+        <span data-site-stat="backlinks">{site.live}</span> {plural(site.live, 'link', 'links')}{' '}
+        into <HostName host={site.domain} /> from{' '}
+        <span data-site-stat="domains">{site.referringDomains}</span>{' '}
+        {plural(site.referringDomains, 'other site', 'other sites')} (referring domains).
       </p>
       {top.length > 0 && (
-        <ol class="top-targets">
-          {top.map((t) => (
-            <li key={t.url} data-target={t.url}>
-              <SafeLink href={t.url} /> <span class="count">{t.live}</span>
-            </li>
-          ))}
-        </ol>
+        <>
+          <p>Its pages with the most links from other sites:</p>
+          <ol class="top-targets">
+            {top.map((t) => (
+              <li key={t.url} data-target={t.url}>
+                <SafeLink href={t.url} /> <span class="count">{t.live}</span>{' '}
+                {plural(t.live, 'link from another site', 'links from other sites')}
+              </li>
+            ))}
+          </ol>
+        </>
       )}
     </section>
   );
@@ -143,7 +185,14 @@ export function Report({ state, site, perDomainLimit, domainLimit, siteTopTarget
             ))}
           </div>
           {groups.length > domainLimit && (
-            <p class="more">+{groups.length - domainLimit} more referring domains</p>
+            <p class="more">
+              +
+              {countLabel(
+                groups.length - domainLimit,
+                'more referring domain',
+                'more referring domains',
+              )}
+            </p>
           )}
         </>
       )}

@@ -1,12 +1,16 @@
 import type { ComponentChildren } from 'preact';
+import { displayUrl } from '../../core/idn';
 import { isHttpUrl } from '../../core/url';
 
-/** Stored URLs come from web pages: only http(s) ones become clickable. */
+/**
+ * Stored URLs come from web pages: only http(s) ones become clickable. Without children the
+ * URL is shown as an address bar shows it; the title keeps the exact, encoded address.
+ */
 export function SafeLink({ href, children }: { href: string; children?: ComponentChildren }) {
   if (!isHttpUrl(href)) return <span class="url">{children ?? href}</span>;
   return (
     <a class="url" href={href} target="_blank" rel="noopener noreferrer" title={href}>
-      {children ?? href}
+      {children ?? displayUrl(href)}
     </a>
   );
 }

@@ -8,6 +8,7 @@ import { getDb } from '../../platform/db-connection';
 import { loadSettings, saveSettings } from '../../platform/settings-store';
 import { send } from '../../platform/messaging';
 import { downloadText } from './download';
+import { HostName } from '../components/HostName';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -108,7 +109,7 @@ function Options() {
         <ul class="site-list" id="excluded-sites">
           {s.excludedSites.map((site) => (
             <li key={site} data-site={site}>
-              <span>{site}</span>
+              <HostName host={site} />
               <button
                 onClick={() =>
                   void update({ ...s, excludedSites: s.excludedSites.filter((x) => x !== site) })

@@ -1,11 +1,12 @@
 import { render } from 'preact';
 import { Report } from '../components/Report';
+import { displayUrl } from '../../core/idn';
 import { reportState, siteState, loadReport } from '../state';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link.
 const url = new URLSearchParams(location.search).get('url') ?? '';
-document.title = `Links to ${url} · Backlink Lens`;
+document.title = `Links to ${displayUrl(url)} · Backlink Lens`;
 
 function ReportPage() {
   return (

@@ -1,0 +1,131 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { render } from 'preact';
+import { Report, type ReportProps } from '../../src/ui/components/Report';
+import { summarizeBacklinks, summarizeSite, type SiteSummary } from '../../src/core/summary';
+import type { LinkRecord } from '../../src/core/types';
+import { makeLink } from './helpers';
+
+const TARGET = 'http://xn--caf-dma.test/men%C3%BC';
+
+function renderReport(
+  links: LinkRecord[],
+  { site = null, ...limits }: Partial<ReportProps> = {},
+): HTMLElement {
+  const root = document.createElement('div');
+  document.body.append(root);
+  render(
+    <Report
+      state={{ status: 'ready', url: TARGET, page: null, summary: summarizeBacklinks(links, {}) }}
+      site={site}
+      perDomainLimit={limits.perDomainLimit ?? Infinity}
+      domainLimit={limits.domainLimit ?? Infinity}
+      siteTopTargets={limits.siteTopTargets ?? 10}
+    />,
+    root,
+  );
+  return root;
+}
+
+/** Visible text with runs of white space squashed, as a person reads it. */
+const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+/** A stat tile's parts: number, label and note (they are laid out apart, not spaced). */
+const stat = (root: HTMLElement, name: string) =>
+  Array.from(root.querySelectorAll(`[data-stat="${name}"] > span`), (el) => text(el));
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('Report', () => {
+  it('shows the target URL readable, with the encoded URL as its title', () => {
+    const a = renderReport([]).querySelector('header.target a')!;
+    expect(a.textContent).toBe('http://café.test/menü');
+    expect(a.getAttribute('title')).toBe(TARGET);
+  });
+
+  it('labels the totals in the singular for one', () => {
+    const root = renderReport([makeLink('https://a.com/', TARGET)]);
+    expect(stat(root, 'backlinks')).toEqual(['1', 'link to this page', '1 from another site']);
+    expect(stat(root, 'domains')).toEqual(['1', 'referring domain']);
+    expect(root.querySelector('[data-stat="domains"]')!.getAttribute('title')).toMatch(
+      /Other sites/,
+    );
+  });
+
+  it('labels the totals in the plural, counting internal links apart from other sites', () => {
+    const root = renderReport([
+      makeLink('https://a.com/', TARGET),
+      makeLink('https://b.com/', TARGET),
+      makeLink('http://blog.xn--caf-dma.test/', TARGET),
+    ]);
+    expect(stat(root, 'backlinks')).toEqual(['3', 'links to this page', '2 from other sites']);
+    expect(stat(root, 'domains')).toEqual(['2', 'referring domains']);
+  });
+
+  it('heads each domain group with its readable name, encoded on hover, and a counted label', () => {
+    const root = renderReport(
+      [
+        makeLink('http://xn--caf-dma.test/a', TARGET),
+        makeLink('http://xn--caf-dma.test/b', TARGET),
+        makeLink('https://a.com/', TARGET),
+      ],
+      { perDomainLimit: 1 },
+    );
+    const cafe = root.querySelector('section.group[data-domain="xn--caf-dma.test"]')!;
+    expect(cafe.querySelector('h3 .host')!.getAttribute('title')).toBe('xn--caf-dma.test');
+    const heading = (group: Element) => Array.from(group.querySelectorAll('h3 > *'), text);
+    expect(heading(cafe)).toEqual(['café.test', 'internal', '2 live links']);
+    expect(text(cafe.querySelector('.more'))).toBe('+1 more link from café.test');
+    const other = root.querySelector('section.group[data-domain="a.com"]')!;
+    expect(heading(other)).toEqual(['a.com', '1 live link']);
+  });
+
+  it('says how many referring domains are not listed', () => {
+    const links = ['https://a.com/', 'https://b.com/', 'https://c.com/'].map((s) =>
+      makeLink(s, TARGET),
+    );
+    expect(text(renderReport(links, { domainLimit: 2 }).querySelector('.report > .more'))).toBe(
+      '+1 more referring domain',
+    );
+    document.body.innerHTML = '';
+    expect(text(renderReport(links, { domainLimit: 1 }).querySelector('.report > .more'))).toBe(
+      '+2 more referring domains',
+    );
+  });
+
+  describe('site section', () => {
+    const siteLinks = [
+      makeLink('https://a.com/', TARGET),
+      makeLink('https://a.com/2', 'http://xn--caf-dma.test/'),
+      makeLink('https://b.com/', 'http://xn--caf-dma.test/'),
+    ];
+    const site = (complete: boolean): SiteSummary =>
+      summarizeSite('xn--caf-dma.test', siteLinks, 10, complete);
+
+    it('says what the site-wide counts count, keeping the data hooks bare numbers', () => {
+      const root = renderReport([], { site: site(true) });
+      const section = root.querySelector('section.site[data-site="xn--caf-dma.test"]')!;
+      expect(text(section.querySelector('p'))).toBe(
+        'Whole site: 3 links into café.test from 2 other sites (referring domains).',
+      );
+      expect(section.querySelector('[data-site-stat="backlinks"]')!.textContent).toBe('3');
+      expect(section.querySelector('[data-site-stat="domains"]')!.textContent).toBe('2');
+      const top = Array.from(section.querySelectorAll('.top-targets li')).map((li) => [
+        li.getAttribute('data-target'),
+        li.querySelector('.count')!.textContent,
+        text(li),
+      ]);
+      expect(top).toEqual([
+        ['http://xn--caf-dma.test/', '2', 'http://café.test/ 2 links from other sites'],
+        [TARGET, '1', 'http://café.test/menü 1 link from another site'],
+      ]);
+    });
+
+    it('says "at least" when only part of the site was read, and lists no pages in the popup', () => {
+      const root = renderReport([], { site: site(false), siteTopTargets: 0 });
+      expect(text(root.querySelector('section.site p'))).toMatch(/^Whole site: at least 3 links/);
+      expect(root.querySelector('.top-targets')).toBeNull();
+    });
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { decodePunycode, displayHost, displayUrl } from '../../src/core/idn';
+
+/** The encoded host the URL parser stores for a name typed in Unicode. */
+const encode = (unicode: string) => new URL(`http://${unicode}/`).hostname;
+
+describe('decodePunycode', () => {
+  it('decodes RFC 3492 sample strings and IDN labels', () => {
+    // RFC 3492 section 7.1 (B) Chinese (simplified), and (L) a Japanese/Latin mix.
+    expect(decodePunycode('ihqwcrb4cv8a8dqg056pqjye')).toBe('他们为什么不说中文');
+    expect(decodePunycode('3B-ww4c5e180e575a65lsy2b')).toBe('3年B組金八先生');
+    expect(decodePunycode('caf-dma')).toBe('café');
+  });
+
+  it('returns null for malformed input', () => {
+    expect(decodePunycode('-abc')).toBeNull(); // '-' is not a digit
+    expect(decodePunycode('caf-dm!')).toBeNull();
+    expect(decodePunycode('caf-d')).toBeNull(); // ends inside a number
+    expect(decodePunycode('99999999999')).toBeNull(); // overflows
+    expect(decodePunycode('é-abc')).toBeNull(); // non-ASCII basic code point
+  });
+});
+
+describe('displayHost', () => {
+  const shown: Array<[string, string]> = [
+    ['café.test', 'latin with a diacritic'],
+    ['münchen.de', 'latin with an umlaut'],
+    ['例え.jp', 'Han and Hiragana'],
+    ['한국.kr', 'Hangul'],
+    ['пример.рф', 'a Cyrillic word under a Cyrillic TLD'],
+    ['москва.рф', 'a Cyrillic word under a Cyrillic TLD'],
+    ['аррӏе.ru', 'Latin lookalikes, but under a TLD listed for Cyrillic'],
+    ['пример.com', 'Cyrillic with letters that do not pass for Latin'],
+    ['σοφία.com', 'Greek with letters that do not pass for Latin'],
+    ['ελλάδα.gr', 'Greek under .gr'],
+    ['日本語ひらがなカタカナabc.jp', 'Latin + Han + Hiragana + Katakana'],
+    ['中文ㄅabc.tw', 'Latin + Han + Bopomofo'],
+    ['한국abc日本.kr', 'Latin + Han + Hangul'],
+    ['abc-123.café.test', 'an ASCII label beside an IDN label'],
+  ];
+  it.each(shown)('shows %s in Unicode (%s)', (unicode) => {
+    const encoded = encode(unicode);
+    expect(encoded).toMatch(/xn--/);
+    expect(displayHost(encoded)).toEqual({ text: unicode, encoded, readable: true });
+  });
+
+  const kept: Array<[string, string]> = [
+    ['xn--pple-43d.com', 'аpple: Cyrillic а mixed with Latin'],
+    ['xn--80ak6aa92e.com', 'аррӏе: all Cyrillic letters that look Latin, under .com'],
+    ['xn--pypal-d9d.com', 'pαypal: Greek α mixed with Latin'],
+    ['xn--vxajf.com', 'ροκ: all Greek letters that look Latin, under .com'],
+    ['xn--a-ylb.com', 'αa: Greek and Latin'],
+    ['xn--abc-rzef8dvf.com', 'Arabic mixed with Latin (not an East Asian mix)'],
+    ['xn--f9dt7l.com', 'Cherokee: not a script recommended for identifiers'],
+    ['xn--ab-m1t.com', 'an invisible zero-width joiner'],
+    ['xn--example-4z5f.com', 'the Hangul filler, an invisible letter'],
+    ['xn--strae-oqa.de', 'straße: the deviation character ß'],
+    ['xn--paypal-rq0c.com', 'a fraction slash that looks like /'],
+    ['xn--abc-jdc.com', 'a label starting with a combining mark'],
+    ['xn--caf-pia.test', 'an upper-case É, which IDNA never encodes'],
+    ['xn--abc.com', 'decodes to ASCII only'],
+    ['xn--a.test', 'invalid punycode'],
+    ['xn--caf-dm!.test', 'invalid punycode digits'],
+    ['xn--.test', 'an empty A-label'],
+    ['xn--caf-dma.xn--zz.test', 'one invalid label keeps the whole host encoded'],
+  ];
+  it.each(kept)('keeps %s encoded (%s)', (encoded) => {
+    expect(displayHost(encoded)).toEqual({ text: encoded, encoded, readable: false });
+  });
+
+  it('leaves ASCII hosts, IP addresses and localhost as they are', () => {
+    for (const host of ['coffee-blog.test', 'www.example.co.uk', '127.0.0.1', '[::1]', 'localhost'])
+      expect(displayHost(host)).toEqual({ text: host, encoded: host, readable: true });
+  });
+
+  it('takes a host given in Unicode and reports its encoded form', () => {
+    expect(displayHost('Café.test')).toEqual({
+      text: 'café.test',
+      encoded: 'xn--caf-dma.test',
+      readable: true,
+    });
+  });
+});
+
+describe('displayUrl', () => {
+  it('shows the host in Unicode and decodes non-ASCII escapes in path and query', () => {
+    expect(displayUrl('http://xn--caf-dma.test/men%C3%BC?q=%E4%BE%8B')).toBe(
+      'http://café.test/menü?q=例',
+    );
+    expect(displayUrl('https://xn--mnchen-3ya.de:8080/')).toBe('https://münchen.de:8080/');
+  });
+
+  it('keeps escapes that would change what the URL says, or that hide characters', () => {
+    const url = 'http://a.test/a%2Fb%3Fc%23d%25e%20f?x=%26';
+    expect(displayUrl(url)).toBe(url);
+    // U+00A0 no-break space, U+200B zero-width space, U+202E right-to-left override.
+    for (const escaped of ['%C2%A0', '%E2%80%8B', '%E2%80%AE'])
+      expect(displayUrl(`http://a.test/x${escaped}y`)).toBe(`http://a.test/x${escaped}y`);
+    // Decodes the letter, keeps the invisible character beside it escaped.
+    expect(displayUrl('http://a.test/%C3%A9%E2%80%8B')).toBe('http://a.test/é%E2%80%8B');
+  });
+
+  it('keeps bytes that are not UTF-8 as they are', () => {
+    expect(displayUrl('http://a.test/caf%E9')).toBe('http://a.test/caf%E9');
+  });
+
+  it('keeps a lookalike host encoded inside a URL', () => {
+    expect(displayUrl('http://xn--pple-43d.test/login')).toBe('http://xn--pple-43d.test/login');
+  });
+
+  it('returns anything that is not an http(s) URL unchanged', () => {
+    expect(displayUrl('not a url')).toBe('not a url');
+    expect(displayUrl('mailto:x@xn--caf-dma.test')).toBe('mailto:x@xn--caf-dma.test');
+  });
+});
