@@ -2,7 +2,7 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import type { Message, RecordReply } from '../core/messages';
 import { shouldRecord } from '../core/settings';
 import { parseDelta, parseSnapshot } from '../core/snapshot';
-import { canonicalizeUrl } from '../core/url';
+import { canonicalizeUrl, parseHttpUrl } from '../core/url';
 import { recordDelta, recordPage } from '../storage/records';
 import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
@@ -11,17 +11,38 @@ import { scheduleBadgeRefresh } from './badge';
 type Refusal = Extract<RecordReply, { recorded: false }>;
 
 /**
- * The document a content script speaks for, or why it may not be recorded. Only our own
- * content script in a tab speaks for a page, and the URL is the browser's word for where the
- * frame is, not the page's. A frame is its own source page (as search engines treat it), and it
- * obeys the privacy gate twice: its own URL, and the page that embeds it.
+ * The URL of the document a content script speaks for, or why it may not be recorded. Only our
+ * own content script in a tab speaks for a page. Its claimed URL is taken only where the
+ * browser vouches for it: the same origin as the frame's document (an in-app navigation can
+ * change the path, never the origin, and the sender's URL stays the one the document loaded
+ * with), from a document still on screen, so a message from a page the tab has since left is
+ * not filed under the new one (an earlier URL of the same document is fine: links seen there
+ * just before an in-app navigation belong to it). A frame is its own source page (as search engines treat
+ * it) and obeys the privacy gate twice: its own URL, and the page that embeds it.
  */
-async function documentOf(sender: Runtime.MessageSender): Promise<{ url: string } | Refusal> {
+async function documentUrl(
+  claimed: string,
+  sender: Runtime.MessageSender,
+): Promise<Refusal | null> {
   const tab = sender.tab;
   const top = sender.frameId === 0;
-  const url = sender.url ?? (top ? tab?.url : undefined);
-  if (sender.id !== browser.runtime.id || !tab || sender.frameId === undefined || !url) {
+  if (sender.id !== browser.runtime.id || !tab || sender.frameId === undefined || !sender.url) {
     return { recorded: false, reason: 'not-a-page' };
+  }
+  const url = canonicalizeUrl(claimed);
+  const loaded = parseHttpUrl(sender.url);
+  if (!url || !loaded || new URL(url).origin !== loaded.origin) {
+    return { recorded: false, reason: 'stale' };
+  }
+  // Chrome says whether the sending document is still the frame's current one; elsewhere the
+  // top frame's URL must be the tab's. A page the tab has since left speaks for nothing.
+  const lifecycle = (sender as { documentLifecycle?: string }).documentLifecycle;
+  if (
+    lifecycle !== undefined
+      ? lifecycle !== 'active'
+      : top && tab.url !== undefined && canonicalizeUrl(tab.url) !== url
+  ) {
+    return { recorded: false, reason: 'stale' };
   }
   const settings = await loadSettings();
   const context = { incognito: tab.incognito };
@@ -29,26 +50,18 @@ async function documentOf(sender: Runtime.MessageSender): Promise<{ url: string 
     const decision = shouldRecord(gated, settings, context);
     if (!decision.record) return { recorded: false, reason: decision.reason };
   }
-  return { url };
+  return null;
 }
-
-/**
- * A message about another URL than the frame shows now was sent before an in-app navigation
- * landed (or is forged): refused, the content script sends the new URL's snapshot itself.
- */
-const sameDocument = (claimed: string, actual: string) =>
-  canonicalizeUrl(claimed) === canonicalizeUrl(actual);
 
 export async function onSnapshot(
   message: Message<'page/snapshot'>,
   sender: Runtime.MessageSender,
 ): Promise<RecordReply> {
-  const doc = await documentOf(sender);
-  if ('reason' in doc) return doc;
   const snapshot = parseSnapshot(message.snapshot);
   if (!snapshot) return { recorded: false, reason: 'malformed' };
-  if (!sameDocument(snapshot.url, doc.url)) return { recorded: false, reason: 'stale' };
-  const result = await recordPage(await getDb(), { ...snapshot, url: doc.url });
+  const refusal = await documentUrl(snapshot.url, sender);
+  if (refusal) return refusal;
+  const result = await recordPage(await getDb(), snapshot);
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
   return { recorded: true, ...result };
@@ -58,12 +71,11 @@ export async function onDelta(
   message: Message<'page/links'>,
   sender: Runtime.MessageSender,
 ): Promise<RecordReply> {
-  const doc = await documentOf(sender);
-  if ('reason' in doc) return doc;
   const delta = parseDelta(message.delta);
   if (!delta) return { recorded: false, reason: 'malformed' };
-  if (!sameDocument(delta.url, doc.url)) return { recorded: false, reason: 'stale' };
-  const result = await recordDelta(await getDb(), { ...delta, url: doc.url });
+  const refusal = await documentUrl(delta.url, sender);
+  if (refusal) return refusal;
+  const result = await recordDelta(await getDb(), delta);
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) scheduleBadgeRefresh();

@@ -28,6 +28,11 @@ export interface WatchOptions {
   pollMs: number;
   /** Waits before resending a message that got no answer (the worker was restarting). */
   retryDelaysMs: readonly number[];
+  /**
+   * Whole-page rereads after a visit starts. A component defined late attaches its shadow tree
+   * to an element already in the page, which no mutation reports.
+   */
+  rescansAfterMs: readonly number[];
 }
 
 export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
@@ -39,6 +44,7 @@ export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
   hiddenMs: 60_000,
   pollMs: 1000,
   retryDelaysMs: [250, 1000, 3000],
+  rescansAfterMs: [1000, 4000],
 };
 
 /** How the watcher talks to the worker (messages in the extension, a fake in unit tests). */
@@ -72,7 +78,12 @@ class Visit {
   /** The snapshot was accepted: deltas have a visit to merge into. */
   accepted = false;
 
-  constructor(readonly url: string) {}
+  /** The URL without its fragment, which the visit is of. */
+  readonly url: string;
+
+  constructor(readonly href: string) {
+    this.url = withoutFragment(href);
+  }
 
   add(el: Element, occurrence: Parameters<LinkFolder['add']>[0]): void {
     const key = this.folder.add(occurrence);
@@ -116,7 +127,7 @@ export function watchPage(
   transport: Transport,
   options: WatchOptions = DEFAULT_WATCH_OPTIONS,
 ): Watcher {
-  let visit = new Visit(withoutFragment(win.location.href));
+  let visit = new Visit(win.location.href);
   let idle: string | null = null;
   let stopped = false;
   const pending = new Set<Node>();
@@ -124,6 +135,7 @@ export function watchPage(
   let timer: ReturnType<typeof setTimeout> | null = null;
   let firstChangeAt = 0;
   let hiddenTimer: ReturnType<typeof setTimeout> | null = null;
+  let rescanTimers: Array<ReturnType<typeof setTimeout>> = [];
   let windowStart = Date.now();
   let usedThisWindow = 0;
   // One message in flight at a time, in order: a delta never overtakes its visit's snapshot.
@@ -210,7 +222,7 @@ export function watchPage(
   function startVisit(): void {
     pending.clear();
     rescan = false;
-    const current = new Visit(withoutFragment(win.location.href));
+    const current = new Visit(win.location.href);
     visit = current;
     const found = extractLinks(doc, options.extract);
     found.occurrences.forEach((o, i) => current.add(found.elements[i]!, o));
@@ -218,7 +230,7 @@ export function watchPage(
     const links = current.unsent();
     const snapshot: PageSnapshot = {
       ...pageFacts(doc, options.extract),
-      url: win.location.href,
+      url: current.href,
       links,
       totalLinks: found.total,
       truncated: found.truncated,
@@ -229,6 +241,13 @@ export function watchPage(
       else if (!reply && visit === current) current.sent.clear();
     });
     if (found.truncated || current.read >= options.extract.maxLinks) disconnect('cap');
+    rescanTimers.forEach(clearTimeout);
+    rescanTimers = options.rescansAfterMs.map((ms) =>
+      setTimeout(() => {
+        rescan = true;
+        schedule(0);
+      }, ms),
+    );
   }
 
   /** Elements to look at: the link elements in and under each changed node. */
@@ -260,10 +279,16 @@ export function watchPage(
     timer = null;
     if (stopped) return;
     if (withoutFragment(win.location.href) !== visit.url) {
+      // In-app navigation: what is on screen now is the new URL's, read whole as a new visit.
       connect();
       startVisit();
       return;
     }
+    readChanges();
+  }
+
+  /** Read the links in what changed since the last read, within budget, and send what is new. */
+  function readChanges(): void {
     if (idle) return;
     const now = Date.now();
     if (now - windowStart >= 60_000) {
@@ -287,22 +312,29 @@ export function watchPage(
       if (visit.read >= options.extract.maxLinks) break;
       const occurrence = reader.read(el);
       if (!occurrence) continue;
-      const key = occurrenceKey(occurrence);
-      if (visit.keyOf.get(el) === key) continue;
+      if (visit.keyOf.get(el) === occurrenceKey(occurrence)) continue;
       visit.add(el, occurrence);
     }
     if (visit.read >= options.extract.maxLinks) disconnect('cap');
     const links = visit.unsent();
     if (links.length === 0) return;
     const current = visit;
-    const delta: PageDelta = { url: win.location.href, links };
+    const delta: PageDelta = { url: current.href, links };
     void send('delta', () => transport.delta(delta)).then((reply) => {
       if (!reply && visit === current) current.unsend(links);
     });
   }
 
-  function onUrlMaybeChanged(): void {
-    if (withoutFragment(win.location.href) !== visit.url) schedule();
+  /**
+   * The URL may have changed. Told by the Navigation API or popstate, this runs as the URL
+   * changes, before the app renders the new view: changes not yet read are the old URL's, so
+   * they are read for it now. Told by the poll, the new view may be on screen already, so they
+   * are left to the new visit.
+   */
+  function onUrlMaybeChanged(event?: Event): void {
+    if (withoutFragment(win.location.href) === visit.url) return;
+    if (event) readChanges();
+    schedule();
   }
 
   function onVisibility(): void {
@@ -331,7 +363,7 @@ export function watchPage(
   // it is missing, a cheap poll of the URL does (content scripts cannot see pushState calls).
   const navigation = (win as Window & { navigation?: EventTarget }).navigation;
   navigation?.addEventListener('currententrychange', onUrlMaybeChanged);
-  const poll = navigation ? null : setInterval(onUrlMaybeChanged, options.pollMs);
+  const poll = navigation ? null : setInterval(() => onUrlMaybeChanged(), options.pollMs);
   win.addEventListener('popstate', onUrlMaybeChanged);
   win.addEventListener('pageshow', onPageShow);
   doc.addEventListener('visibilitychange', onVisibility);
@@ -341,6 +373,7 @@ export function watchPage(
     disconnect(reason);
     stopped = true;
     if (hiddenTimer) clearTimeout(hiddenTimer);
+    rescanTimers.forEach(clearTimeout);
     if (poll) clearInterval(poll);
     navigation?.removeEventListener('currententrychange', onUrlMaybeChanged);
     win.removeEventListener('popstate', onUrlMaybeChanged);
