@@ -417,3 +417,130 @@ describe('extractPage: caps', () => {
     expect(snap.links.every((l) => l.region === 'main')).toBe(true);
   });
 });
+
+describe('extractPage: whitespace at the edges of an href', () => {
+  it('strips what the URL parser strips (ASCII spaces, C0 controls) and keeps a trailing NBSP', () => {
+    expect(hrefs('<a href="\t /a \n">x</a><a href="/b\u00A0">y</a>')).toEqual([
+      'https://example.com/a',
+      // The tab shows this page as /b%C2%A0: trimming the NBSP would key its links elsewhere.
+      'https://example.com/b%C2%A0',
+    ]);
+  });
+});
+
+describe('extractPage: repeated links', () => {
+  it('folds every occurrence of the same href and words into one link', () => {
+    const snap = extract(
+      '<nav><a href="/w">Widgets</a></nav><main><a href="/w">Widgets</a></main>' +
+        '<div id="comments"><a href="/g" rel="nofollow">g</a></div><footer><a href="/g">g</a>' +
+        '<a href="/w">Widgets</a></footer>',
+    );
+    expect(snap.links).toEqual([
+      {
+        href: 'https://example.com/w',
+        anchor: 'Widgets',
+        rel: [],
+        region: 'main',
+        regions: ['main', 'nav', 'footer'],
+        rels: [],
+        occurrences: 3,
+      },
+      {
+        href: 'https://example.com/g',
+        anchor: 'g',
+        rel: [],
+        region: 'footer',
+        regions: ['footer', 'comments'],
+        rels: ['nofollow'],
+        occurrences: 2,
+      },
+    ]);
+    expect(snap.totalLinks).toBe(5);
+  });
+
+  it('counts repeats against the cap: the cap bounds the work, not the distinct links', () => {
+    const snap = extract(
+      '<a href="/a">a</a>'.repeat(10) + '<a href="/b">b</a>',
+      {},
+      { maxLinks: 5 },
+    );
+    expect(snap.links).toEqual([
+      expect.objectContaining({ href: 'https://example.com/a', occurrences: 5 }),
+    ]);
+    expect(snap.truncated).toBe(true);
+  });
+});
+
+describe('extractPage: open shadow roots', () => {
+  /** A document whose hosts get open shadow trees with the given markup, as components do. */
+  function withShadows(
+    body: string,
+    shadows: Record<string, string>,
+    mode: 'open' | 'closed' = 'open',
+  ) {
+    const doc = docFrom(body);
+    for (const [selector, html] of Object.entries(shadows)) {
+      for (const host of Array.from(doc.querySelectorAll(selector))) {
+        const root = host.attachShadow({ mode });
+        root.innerHTML = html;
+        (host as Element & { testShadow?: ShadowRoot }).testShadow = root;
+      }
+    }
+    return doc;
+  }
+
+  it('reads links inside shadow trees, after the light DOM, with the region of the host', () => {
+    const doc = withShadows(
+      '<main><x-card></x-card><a href="/light">light</a></main><footer><x-links></x-links></footer>',
+      {
+        'x-card': '<p><a href="/in-card">card</a></p>',
+        'x-links': '<a href="/in-footer">footer link</a>',
+      },
+    );
+    expect(extractPage(doc).links.map((l) => [l.href, l.region])).toEqual([
+      ['https://example.com/light', 'main'],
+      ['https://example.com/in-card', 'main'],
+      ['https://example.com/in-footer', 'footer'],
+    ]);
+  });
+
+  it('reads nested shadow trees, where a landmark inside the tree wins', () => {
+    const doc = withShadows('<aside><x-outer></x-outer></aside>', {
+      'x-outer': '<nav><x-inner></x-inner></nav><a href="/outer">outer</a>',
+    });
+    const inner = (doc.querySelector('x-outer') as Element & { testShadow: ShadowRoot }).testShadow
+      .querySelector('x-inner')!
+      .attachShadow({ mode: 'open' });
+    inner.innerHTML = '<a href="/inner">inner</a>';
+    const links = extractPage(doc).links.map((l) => [l.href, l.region]);
+    expect(links).toHaveLength(2);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        ['https://example.com/outer', 'aside'],
+        ['https://example.com/inner', 'nav'],
+      ]),
+    );
+  });
+
+  it('cannot read closed shadow trees (nor can anyone else on the page)', () => {
+    const doc = withShadows(
+      '<main><x-card></x-card></main>',
+      { 'x-card': '<a href="/x">x</a>' },
+      'closed',
+    );
+    expect(extractPage(doc).links).toEqual([]);
+  });
+
+  it('counts shadow links in the total and against the cap', () => {
+    const doc = withShadows('<a href="/1">1</a><x-card></x-card>', {
+      'x-card': '<a href="/2">2</a><a href="/3">3</a>',
+    });
+    const snap = extractPage(doc, { ...DEFAULT_EXTRACT_OPTIONS, maxLinks: 2 });
+    expect(snap.links.map((l) => l.href)).toEqual([
+      'https://example.com/1',
+      'https://example.com/2',
+    ]);
+    expect(snap.totalLinks).toBe(3);
+    expect(snap.truncated).toBe(true);
+  });
+});

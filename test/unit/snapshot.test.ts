@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../src/core/snapshot';
+import { parseDelta, parseSnapshot } from '../../src/core/snapshot';
 import { dispatch, type Handlers } from '../../src/core/messages';
 import { DEFAULT_EXTRACT_OPTIONS } from '../../src/core/extract';
 import { makeSnapshot, rawLink } from './helpers';
@@ -149,6 +149,83 @@ describe('parseSnapshot', () => {
     const parsed = parseSnapshot(value);
     expect(parsed?.title).toBe('');
     expect(parsed?.links[0]?.region).toBe('other');
+  });
+});
+
+describe('parseSnapshot: folded occurrences', () => {
+  it('keeps regions, rels and counts, and puts the best placement first whatever was claimed', () => {
+    const parsed = parseSnapshot({
+      url: URL_,
+      links: [
+        {
+          href: 'https://a.example/',
+          anchor: 'A',
+          rel: [],
+          region: 'footer',
+          regions: ['nav', 'main', 'bogus', 7],
+          rels: ['nofollow', 3],
+          occurrences: 4,
+        },
+      ],
+    });
+    expect(parsed?.links).toEqual([
+      {
+        href: 'https://a.example/',
+        anchor: 'A',
+        rel: [],
+        region: 'main',
+        regions: ['main', 'nav', 'footer'],
+        rels: ['nofollow'],
+        occurrences: 4,
+      },
+    ]);
+  });
+
+  it.each([
+    [undefined, 1],
+    [0, 1],
+    [-5, 1],
+    [2.5, 1],
+    ['3', 1],
+    [1e12, 100_000],
+  ])('bounds an occurrence count of %j to %j', (occurrences, expected) => {
+    const parsed = parseSnapshot({
+      url: URL_,
+      links: [{ href: 'https://a.example/', occurrences }],
+    });
+    expect(parsed?.links[0]?.occurrences).toBe(expected);
+  });
+
+  it('caps the rels seen', () => {
+    const rels = Array.from({ length: 100 }, (_, i) => `r${i}`);
+    const parsed = parseSnapshot({ url: URL_, links: [{ href: 'https://a.example/', rels }] });
+    expect(parsed?.links[0]?.rels).toHaveLength(16);
+  });
+});
+
+describe('parseDelta', () => {
+  it('passes a well-formed delta through', () => {
+    const delta = { url: URL_, links: [rawLink('https://a.example/', { region: 'aside' })] };
+    expect(parseDelta(structuredClone(delta))).toEqual(delta);
+  });
+
+  it.each([null, 'x', { links: [] }, { url: URL_ }, { url: 7, links: [] }])(
+    'rejects %j',
+    (value) => {
+      expect(parseDelta(value)).toBeNull();
+    },
+  );
+
+  it('keeps at most maxLinks links and drops bad ones', () => {
+    const links = [
+      null,
+      { href: 5 },
+      ...Array.from({ length: DEFAULT_EXTRACT_OPTIONS.maxLinks + 10 }, (_, i) => ({
+        href: `https://a.example/${i}`,
+      })),
+    ];
+    const parsed = parseDelta({ url: URL_, links });
+    expect(parsed?.links).toHaveLength(DEFAULT_EXTRACT_OPTIONS.maxLinks - 2);
   });
 });
 

@@ -2,11 +2,27 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
-import { clearAll, exportAll, forgetSite, importAll, recordPage } from '../../src/storage/records';
+import {
+  clearAll,
+  exportAll,
+  forgetSite,
+  importAll,
+  recordDelta,
+  recordPage,
+} from '../../src/storage/records';
 import { countLiveBacklinks, loadBacklinks, loadSiteLinks } from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
 import type { LinkRecord } from '../../src/core/types';
-import { at, closeTestDbs, dumpDb, makeSnapshot, openTestDb, rawLink } from './helpers';
+import {
+  at,
+  closeTestDbs,
+  dumpDb,
+  makeLink,
+  makePage,
+  makeSnapshot,
+  openTestDb,
+  rawLink,
+} from './helpers';
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -812,5 +828,163 @@ describe('export and import', () => {
     expect(
       (await loadBacklinks(db, 'https://target.com/y'))!.sources['https://src.com/a'],
     ).toBeDefined();
+  });
+});
+
+describe('recordDelta', () => {
+  const PAGE = 'https://blog.example.com/post';
+  const targets = async () =>
+    (await linksFrom(PAGE)).sort(byTarget).map((l) => [l.target, l.lostAt, l.occurrences]);
+
+  it('merges links that appeared later into the current visit, marking nothing lost', async () => {
+    await recordPage(db, makeSnapshot(PAGE, ['https://a.example/', 'https://b.example/']), at(0));
+    const result = await recordDelta(
+      db,
+      { url: PAGE, links: [rawLink('https://c.example/')] },
+      at(0) + 300,
+    );
+    expect(result).toEqual({ url: PAGE, links: 3, added: 1, lost: 0 });
+    expect(await targets()).toEqual([
+      ['https://a.example/', null, 1],
+      ['https://b.example/', null, 1],
+      ['https://c.example/', null, 1],
+    ]);
+    const c = await db.get('links', [PAGE, 'https://c.example/', 'to https://c.example/']);
+    expect(c).toMatchObject({ firstSeen: at(0) + 300, lastSeen: at(0) + 300 });
+    // The visit's start and the page's facts are the snapshot's.
+    expect(await db.get('pages', PAGE)).toMatchObject({ lastSeen: at(0), outboundCount: 3 });
+  });
+
+  it('folds new placements of a link seen in this visit into it, keeping the larger count', async () => {
+    await recordPage(
+      db,
+      makeSnapshot(PAGE, [
+        rawLink('https://a.example/', { anchor: 'A', region: 'footer', occurrences: 2 }),
+      ]),
+      at(0),
+    );
+    await recordDelta(
+      db,
+      {
+        url: PAGE,
+        links: [
+          rawLink('https://a.example/?utm_source=x', {
+            anchor: 'A',
+            region: 'main',
+            regions: ['main', 'footer'],
+            rel: ['nofollow'],
+            rels: ['nofollow'],
+            occurrences: 3,
+          }),
+        ],
+      },
+      at(0) + 1000,
+    );
+    expect(await db.get('links', [PAGE, 'https://a.example/', 'A'])).toMatchObject({
+      rel: [],
+      region: 'main',
+      regions: ['main', 'footer'],
+      rels: ['nofollow'],
+      occurrences: 3,
+      firstSeen: at(0),
+      lastSeen: at(0) + 1000,
+      lostAt: null,
+    });
+  });
+
+  it('brings back a link the snapshot of this visit had not shown yet (marked lost), as it is now', async () => {
+    await recordPage(
+      db,
+      makeSnapshot(PAGE, ['https://late.example/', 'https://a.example/']),
+      at(0),
+    );
+    await recordPage(db, makeSnapshot(PAGE, ['https://a.example/']), at(1));
+    expect((await targets())[1]).toEqual(['https://late.example/', at(1), 1]);
+    await recordDelta(
+      db,
+      { url: PAGE, links: [rawLink('https://late.example/', { region: 'aside' })] },
+      at(1) + 3000,
+    );
+    expect(
+      await db.get('links', [PAGE, 'https://late.example/', 'to https://late.example/']),
+    ).toMatchObject({
+      region: 'aside',
+      firstSeen: at(0),
+      lastSeen: at(1) + 3000,
+      lostAt: null,
+    });
+  });
+
+  it('is null, and stores nothing, for a page with no recorded visit or no http URL', async () => {
+    expect(await recordDelta(db, { url: PAGE, links: [rawLink('https://a.example/')] })).toBeNull();
+    expect(await recordDelta(db, { url: 'ftp://x/', links: [] })).toBeNull();
+    expect(await dumpDb(db)).toEqual({ pages: [], links: [] });
+  });
+
+  it('does not merge into a page known only as an alias (its canonical was declared elsewhere)', async () => {
+    await recordPage(
+      db,
+      makeSnapshot('https://blog.example.com/post?page=1', [], { canonical: PAGE }),
+      at(0),
+    );
+    expect(await recordDelta(db, { url: PAGE, links: [rawLink('https://a.example/')] })).toBeNull();
+  });
+
+  it('drops self-links, as a snapshot does', async () => {
+    await recordPage(db, makeSnapshot(PAGE, []), at(0));
+    const result = await recordDelta(db, { url: PAGE, links: [rawLink(`${PAGE}#top`)] }, at(0) + 1);
+    expect(result).toEqual({ url: PAGE, links: 0, added: 0, lost: 0 });
+  });
+});
+
+describe('migration from a version 1 database', () => {
+  it('keeps every record, folds each link as seen once, and adds the redirects store', async () => {
+    const name = `v1-${Math.random()}`;
+    const v1 = await openDB(name, 1, {
+      upgrade(raw) {
+        const pages = raw.createObjectStore('pages', { keyPath: 'url' });
+        pages.createIndex('by_domain', 'domain');
+        pages.createIndex('by_canonical', 'canonical');
+        const links = raw.createObjectStore('links', { keyPath: ['source', 'target', 'anchor'] });
+        links.createIndex('by_target', 'target');
+        links.createIndex('by_target_domain', 'targetDomain');
+        links.createIndex('by_source', 'source');
+      },
+    });
+    const page = makePage('https://a.example/post');
+    const v1Links = Array.from({ length: 250 }, (_, i) => {
+      const {
+        regions: _r,
+        rels: _s,
+        occurrences: _o,
+        ...link
+      } = makeLink('https://a.example/post', `https://b.example/${i}`, {
+        rel: i % 2 ? ['nofollow'] : [],
+        region: i % 3 ? 'main' : 'footer',
+      });
+      return link;
+    });
+    await v1.put('pages', page);
+    for (const link of v1Links) await v1.put('links', link);
+    v1.close();
+
+    const upgraded = await openBacklinkDb(name);
+    expect(upgraded.version).toBe(DB_VERSION);
+    expect([...upgraded.objectStoreNames].sort()).toEqual(['links', 'pages', 'redirects']);
+    expect(await upgraded.getAll('pages')).toEqual([page]);
+    const links = await upgraded.getAll('links');
+    expect(links).toHaveLength(250);
+    for (const link of links) {
+      const before = v1Links.find((l) => l.target === link.target)!;
+      expect(link).toEqual({
+        ...before,
+        regions: [before.region],
+        rels: before.rel,
+        occurrences: 1,
+      });
+    }
+    // And it answers queries like a database written by this version.
+    expect((await loadBacklinks(upgraded, 'https://b.example/3'))?.links).toHaveLength(1);
+    upgraded.close();
   });
 });

@@ -230,3 +230,13 @@ describe('registrableDomain', () => {
     expect(registrableDomain('https://alice.github.io/blog/')).toBe('alice.github.io');
   });
 });
+
+describe('whitespace at the edges', () => {
+  it('strips only what the URL parser strips, so a tab URL and a link to it agree', () => {
+    expect(canonicalizeUrl(' \thttps://example.com/a\n ')).toBe('https://example.com/a');
+    // U+00A0 is kept by the parser (percent-encoded): String#trim would drop it.
+    expect(canonicalizeUrl('https://example.com/a\u00A0')).toBe('https://example.com/a%C2%A0');
+    expect(canonicalizeUrl('https://example.com/a%C2%A0')).toBe('https://example.com/a%C2%A0');
+    expect(canonicalizeUrl('\u00A0https://example.com/')).toBeNull();
+  });
+});

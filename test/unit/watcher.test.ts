@@ -1,0 +1,265 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Window } from 'happy-dom';
+import {
+  DEFAULT_WATCH_OPTIONS,
+  watchPage,
+  type Transport,
+  type Watcher,
+  type WatchOptions,
+} from '../../src/content/watcher';
+import type { RecordReply } from '../../src/core/messages';
+import type { PageDelta, PageSnapshot } from '../../src/core/types';
+
+const URL_ = 'https://example.com/app';
+
+interface Sent {
+  kind: 'snapshot' | 'delta';
+  url: string;
+  links: Array<[string, string, number]>;
+}
+
+const windows: Window[] = [];
+const watchers: Watcher[] = [];
+afterEach(async () => {
+  for (const w of watchers.splice(0)) w.stop();
+  for (const w of windows.splice(0)) await w.happyDOM.close();
+  vi.useRealTimers();
+});
+
+/** A page at URL_ with `body`, watched with fast timers, its messages recorded in `sent`. */
+function setup(
+  body: string,
+  options: Partial<WatchOptions> = {},
+  reply?: (m: Sent) => RecordReply | Promise<RecordReply>,
+) {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
+  const window = new Window({ url: URL_ });
+  windows.push(window);
+  const doc = window.document as unknown as Document;
+  doc.write(`<!doctype html><html><head><title>App</title></head><body>${body}</body></html>`);
+  const sent: Sent[] = [];
+  const answer = (kind: Sent['kind'], m: PageSnapshot | PageDelta) => {
+    const entry: Sent = {
+      kind,
+      url: m.url,
+      links: m.links.map((l) => [
+        l.href.replace('https://example.com', ''),
+        l.region,
+        l.occurrences,
+      ]),
+    };
+    sent.push(entry);
+    return Promise.resolve(
+      reply ? reply(entry) : ({ recorded: true, url: m.url, links: 0, added: 0, lost: 0 } as const),
+    );
+  };
+  const transport: Transport = {
+    snapshot: (s) => answer('snapshot', s),
+    delta: (d) => answer('delta', d),
+  };
+  const watcher = watchPage(doc, window as unknown as Parameters<typeof watchPage>[1], transport, {
+    ...DEFAULT_WATCH_OPTIONS,
+    debounceMs: 20,
+    maxWaitMs: 100,
+    rescansAfterMs: [],
+    retryDelaysMs: [10, 10],
+    pollMs: 20,
+    ...options,
+  });
+  watchers.push(watcher);
+  return { window, doc, sent, watcher };
+}
+
+// Fake clocks: debounce windows and retries elapse exactly, however busy the machine is.
+const settle = async (ms = 150) => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
+
+function addLink(doc: Document, href: string, text: string, parent = 'main') {
+  const a = doc.createElement('a');
+  a.href = href;
+  a.textContent = text;
+  doc.querySelector(parent)!.append(a);
+  return a;
+}
+
+describe('watchPage', () => {
+  it('sends the page as it is at once, folded', async () => {
+    const { sent } = setup(
+      '<nav><a href="/x">X</a></nav><main><a href="/x">X</a><a href="/y">Y</a></main>',
+    );
+    await settle(10);
+    expect(sent).toEqual([
+      {
+        kind: 'snapshot',
+        url: URL_,
+        links: [
+          ['/x', 'main', 2],
+          ['/y', 'main', 1],
+        ],
+      },
+    ]);
+  });
+
+  it('sends only links added later, batched', async () => {
+    const { doc, sent } = setup('<main><a href="/first">first</a></main>');
+    for (let i = 0; i < 20; i++) addLink(doc, `/late/${i}`, `late ${i}`);
+    await settle();
+    expect(sent.map((m) => m.kind)).toEqual(['snapshot', 'delta']);
+    expect(sent[1]!.links).toHaveLength(20);
+    expect(sent[1]!.links[0]).toEqual(['/late/0', 'main', 1]);
+  });
+
+  it('sends a known link again only when it shows up in a new place, not when re-rendered', async () => {
+    const { doc, sent } = setup('<nav></nav><main><a href="/x">X</a></main>');
+    // A framework replaces the element with an equal one: not a second occurrence.
+    doc.querySelector('main')!.innerHTML = '<a href="/x">X</a>';
+    await settle();
+    expect(sent).toHaveLength(1);
+    addLink(doc, '/x', 'X', 'nav');
+    await settle();
+    expect(sent[1]).toEqual({ kind: 'delta', url: URL_, links: [['/x', 'main', 2]] });
+  });
+
+  it('reads a link whose href changed as the link it now is', async () => {
+    const { doc, sent } = setup('<main><a href="/before">go</a></main>');
+    doc.querySelector('a')!.setAttribute('href', '/after');
+    await settle();
+    expect(sent[1]).toEqual({ kind: 'delta', url: URL_, links: [['/after', 'main', 1]] });
+  });
+
+  it('reads shadow trees of components added later, and watches them', async () => {
+    const { doc, sent } = setup('<main></main>');
+    const host = doc.createElement('x-card');
+    host.attachShadow({ mode: 'open' }).innerHTML = '<a href="/in-shadow">s</a>';
+    doc.querySelector('main')!.append(host);
+    await settle();
+    expect(sent[1]?.links).toEqual([['/in-shadow', 'main', 1]]);
+    const more = doc.createElement('a');
+    more.href = '/in-shadow-later';
+    more.textContent = 'later';
+    host.shadowRoot!.append(more);
+    await settle();
+    expect(sent[2]?.links).toEqual([['/in-shadow-later', 'main', 1]]);
+  });
+
+  it('stops reading at the per-visit cap and says so', async () => {
+    const { doc, sent, watcher } = setup('<main></main>', {
+      extract: { ...DEFAULT_WATCH_OPTIONS.extract, maxLinks: 10 },
+    });
+    for (let i = 0; i < 25; i++) addLink(doc, `/p/${i}`, `p ${i}`);
+    await settle();
+    expect(watcher.idle).toBe('cap');
+    expect(sent.flatMap((m) => m.links)).toHaveLength(10);
+    addLink(doc, '/after-cap', 'x');
+    await settle();
+    expect(sent.flatMap((m) => m.links)).toHaveLength(10);
+  });
+
+  it('looks at no more than its per-minute budget of elements', async () => {
+    const { doc, sent } = setup('<main></main>', { perMinute: 15 });
+    for (let i = 0; i < 40; i++) addLink(doc, `/p/${i}`, `p ${i}`);
+    await settle();
+    expect(sent.flatMap((m) => m.links)).toHaveLength(15);
+  });
+
+  it('starts a new visit on an in-app navigation, and gives earlier changes to the earlier URL', async () => {
+    const { window, doc, sent } = setup('<main><a href="/home-link">home</a></main>');
+    addLink(doc, '/seen-before-navigating', 'before');
+    // The poll (no Navigation API here) notices the new URL; the app renders its new view.
+    await settle(40);
+    window.history.pushState({}, '', '/app/about');
+    doc.querySelector('main')!.innerHTML = '<a href="/about-link">about</a>';
+    await settle(300);
+    const kinds = sent.map((m) => [m.kind, m.url]);
+    expect(kinds).toEqual([
+      ['snapshot', URL_],
+      ['delta', URL_],
+      ['snapshot', 'https://example.com/app/about'],
+    ]);
+    expect(sent[1]!.links).toEqual([['/seen-before-navigating', 'main', 1]]);
+    expect(sent[2]!.links).toEqual([['/about-link', 'main', 1]]);
+  });
+
+  it('ignores a change of the fragment alone', async () => {
+    const { window, sent } = setup('<main><a href="/x">x</a></main>');
+    window.location.hash = '#section-2';
+    await settle();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('stops for good when the worker will never record the page', async () => {
+    const { doc, sent, watcher } = setup('<main></main>', {}, () => ({
+      recorded: false,
+      reason: 'excluded',
+    }));
+    await settle(10);
+    expect(watcher.idle).toBe('refused: excluded');
+    addLink(doc, '/x', 'x');
+    await settle();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends the whole page again when the worker has no visit to merge into', async () => {
+    let first = true;
+    const { doc, sent } = setup('<main><a href="/a">a</a></main>', {}, (m) => {
+      if (m.kind === 'delta' && first) {
+        first = false;
+        return { recorded: false, reason: 'no-visit' };
+      }
+      return { recorded: true, url: m.url, links: 0, added: 0, lost: 0 };
+    });
+    addLink(doc, '/b', 'b');
+    await settle();
+    expect(sent.map((m) => m.kind)).toEqual(['snapshot', 'delta', 'snapshot']);
+    expect(sent[2]!.links).toEqual([
+      ['/a', 'main', 1],
+      ['/b', 'main', 1],
+    ]);
+  });
+
+  it('retries a message that got no answer, then carries its links in the next one', async () => {
+    let failures = 0;
+    const { doc, sent } = setup('<main></main>', {}, (m) => {
+      if (m.kind === 'delta' && failures < 3) {
+        failures++;
+        throw new Error('Could not establish connection. Receiving end does not exist.');
+      }
+      return { recorded: true, url: m.url, links: 0, added: 0, lost: 0 };
+    });
+    addLink(doc, '/a', 'a');
+    await settle(200);
+    // One try and two retries, all failed: the link waits for the next change.
+    expect(sent.filter((m) => m.kind === 'delta')).toHaveLength(3);
+    addLink(doc, '/b', 'b');
+    await settle(200);
+    expect(sent.at(-1)!.links).toEqual([
+      ['/a', 'main', 1],
+      ['/b', 'main', 1],
+    ]);
+  });
+
+  it('stops watching a page hidden for long, and reads what changed when it is shown again', async () => {
+    // A link already read stays as it was: the rescan on showing sends only what is new.
+    const { window, doc, sent, watcher } = setup('<main><a href="/kept">kept</a></main>', {
+      hiddenMs: 30,
+    });
+    const setVisibility = (state: 'hidden' | 'visible') => {
+      Object.defineProperty(doc, 'visibilityState', { value: state, configurable: true });
+      doc.dispatchEvent(new window.Event('visibilitychange') as unknown as Event);
+    };
+    setVisibility('hidden');
+    await settle(60);
+    expect(watcher.idle).toBe('hidden');
+    addLink(doc, '/while-hidden', 'h');
+    await settle();
+    expect(sent).toHaveLength(1);
+    setVisibility('visible');
+    await settle();
+    expect(watcher.idle).toBeNull();
+    expect(sent[1]?.links).toEqual([['/while-hidden', 'main', 1]]);
+  });
+});
