@@ -56,7 +56,7 @@ export interface Transport {
 export interface Watcher {
   /** Stop watching for good: observers, timers and listeners are released. */
   stop(): void;
-  /** Why the watcher is idle, if it is ('cap', 'hidden', 'refused: <reason>'), for tests. */
+  /** Why the watcher is idle, if it is ('cap', 'hidden', 'prerendering', 'refused: <reason>'). */
   readonly idle: string | null;
 }
 
@@ -379,11 +379,22 @@ export function watchPage(
     win.removeEventListener('popstate', onUrlMaybeChanged);
     win.removeEventListener('pageshow', onPageShow);
     doc.removeEventListener('visibilitychange', onVisibility);
+    doc.removeEventListener('prerenderingchange', begin);
   }
 
-  connect();
-  startVisit();
-  onVisibility();
+  function begin(): void {
+    if (stopped) return;
+    connect();
+    startVisit();
+    onVisibility();
+  }
+
+  // A page the browser prerenders may never be shown: it is a visit once the person goes there.
+  // https://wicg.github.io/nav-speculation/prerendering.html#document-prerendering
+  if ((doc as Document & { prerendering?: boolean }).prerendering) {
+    idle = 'prerendering';
+    doc.addEventListener('prerenderingchange', begin, { once: true });
+  } else begin();
   return {
     stop: () => stop(),
     get idle() {

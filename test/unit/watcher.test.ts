@@ -32,6 +32,7 @@ function setup(
   body: string,
   options: Partial<WatchOptions> = {},
   reply?: (m: Sent) => RecordReply | Promise<RecordReply>,
+  prepare?: (doc: Document) => void,
 ) {
   vi.useFakeTimers({
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
@@ -40,6 +41,7 @@ function setup(
   windows.push(window);
   const doc = window.document as unknown as Document;
   doc.write(`<!doctype html><html><head><title>App</title></head><body>${body}</body></html>`);
+  prepare?.(doc);
   const sent: Sent[] = [];
   const answer = (kind: Sent['kind'], m: PageSnapshot | PageDelta) => {
     const entry: Sent = {
@@ -261,5 +263,22 @@ describe('watchPage', () => {
     await settle();
     expect(watcher.idle).toBeNull();
     expect(sent[1]?.links).toEqual([['/while-hidden', 'main', 1]]);
+  });
+
+  it('waits for a prerendered page to be shown before it counts as a visit', async () => {
+    const { window, doc, sent, watcher } = setup(
+      '<main><a href="/a">a</a></main>',
+      {},
+      undefined,
+      (d) => Object.defineProperty(d, 'prerendering', { value: true, configurable: true }),
+    );
+    await settle();
+    expect(watcher.idle).toBe('prerendering');
+    expect(sent).toEqual([]);
+    Object.defineProperty(doc, 'prerendering', { value: false, configurable: true });
+    doc.dispatchEvent(new window.Event('prerenderingchange') as unknown as Event);
+    await settle();
+    expect(watcher.idle).toBeNull();
+    expect(sent).toEqual([{ kind: 'snapshot', url: URL_, links: [['/a', 'main', 1]] }]);
   });
 });
