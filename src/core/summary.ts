@@ -1,13 +1,28 @@
 import type { LinkRecord, PageRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
+import type { ViaRedirect } from './redirects';
+import type { VariantKind } from './variants';
 
 export { QUALIFYING_RELS };
+
+/**
+ * How a link to another URL counts for the page: its target redirects there, or is a variant
+ * of it the user folded. Links to the page itself (or a same-site canonical) have none.
+ */
+export type Via = ({ kind: 'redirect' } & ViaRedirect) | { kind: 'variant'; kinds: VariantKind[] };
+
+/** Targets merged into the page, with how, and the page's own registrable domain if known. */
+export interface MergedTargets {
+  via: Readonly<Record<string, Via>>;
+  domain: string | null;
+}
 
 export interface BacklinkView extends LinkRecord {
   sourceTitle: string;
   /** The link passes no authority: a qualifying rel, or the source page's robots nofollow. */
   unfollowed: boolean;
   pageNofollow: boolean;
+  via: Via | null;
 }
 
 export interface DomainGroup {
@@ -27,6 +42,8 @@ export interface BacklinkSummary {
   referringDomains: number;
   internal: number;
   followed: number;
+  /** Live links to a URL that redirects to the page (counted in live too). */
+  viaRedirect: number;
   relCounts: Record<(typeof QUALIFYING_RELS)[number], number>;
   groups: DomainGroup[];
 }
@@ -60,6 +77,7 @@ function compareGroups(a: DomainGroup, b: DomainGroup): number {
 export function summarizeBacklinks(
   links: readonly LinkRecord[],
   sources: Readonly<Record<string, PageRecord>>,
+  merged: MergedTargets = { via: {}, domain: null },
 ): BacklinkSummary {
   const groups = new Map<string, DomainGroup>();
   const relCounts = { nofollow: 0, sponsored: 0, ugc: 0 };
@@ -67,15 +85,19 @@ export function summarizeBacklinks(
   let live = 0;
   let internal = 0;
   let followed = 0;
+  let viaRedirect = 0;
   for (const link of links) {
     const source = sources[link.source];
+    const via = merged.via[link.target] ?? null;
     const view: BacklinkView = {
       ...link,
       sourceTitle: source?.title ?? '',
       unfollowed: isUnfollowed(link, source),
       pageNofollow: Boolean(source?.robotsNofollow),
+      via,
     };
-    const isInternal = link.sourceDomain === link.targetDomain;
+    // A redirect may cross sites: internal means from the page's own site, not the old URL's.
+    const isInternal = link.sourceDomain === ((via && merged.domain) || link.targetDomain);
     let group = groups.get(link.sourceDomain);
     if (!group) {
       group = { domain: link.sourceDomain, internal: isInternal, live: 0, followed: 0, links: [] };
@@ -85,6 +107,7 @@ export function summarizeBacklinks(
     if (link.lostAt !== null) continue;
     live++;
     group.live++;
+    if (via?.kind === 'redirect') viaRedirect++;
     if (isInternal) internal++;
     else externalDomains.add(link.sourceDomain);
     if (!view.unfollowed) {
@@ -100,6 +123,7 @@ export function summarizeBacklinks(
     referringDomains: externalDomains.size,
     internal,
     followed,
+    viaRedirect,
     relCounts,
     groups: [...groups.values()].sort(compareGroups),
   };

@@ -3,7 +3,10 @@ import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summa
 import type { PageRecord } from '../../core/types';
 import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
-import type { ReportState } from '../state';
+import { RedirectNote } from './RedirectNote';
+import { Variants } from './Variants';
+import type { FoldChoice } from '../../core/variants';
+import type { Notice, ReportState } from '../state';
 
 function Stat({ label, value, name }: { label: string; value: number; name: string }) {
   return (
@@ -21,6 +24,9 @@ function Summary({ summary }: { summary: BacklinkSummary }) {
       <Stat name="domains" label="referring domains" value={summary.referringDomains} />
       <Stat name="followed" label="followed" value={summary.followed} />
       <Stat name="lost" label="lost" value={summary.lost} />
+      {summary.viaRedirect > 0 && (
+        <Stat name="via-redirect" label="via redirect" value={summary.viaRedirect} />
+      )}
     </div>
   );
 }
@@ -93,6 +99,9 @@ export interface ReportProps {
   domainLimit: number;
   /** The site's most linked pages listed (0: just the site-wide counts). */
   siteTopTargets: number;
+  /** Fold or unfold a group of the page's URL variants. */
+  onFold: (choice: FoldChoice) => void;
+  notice: Notice | null;
 }
 
 function Heading({ url, page }: { url: string; page: PageRecord | null }) {
@@ -104,7 +113,8 @@ function Heading({ url, page }: { url: string; page: PageRecord | null }) {
   );
 }
 
-export function Report({ state, site, perDomainLimit, domainLimit, siteTopTargets }: ReportProps) {
+export function Report(props: ReportProps) {
+  const { state, site, perDomainLimit, domainLimit, siteTopTargets } = props;
   const showLost = useSignal(true);
   switch (state.status) {
     case 'loading':
@@ -121,7 +131,14 @@ export function Report({ state, site, perDomainLimit, domainLimit, siteTopTarget
   return (
     <div class="report" data-url={state.url}>
       <Heading url={state.url} page={state.page} />
+      {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      <Variants
+        variants={state.variants}
+        choices={state.choices}
+        notice={props.notice}
+        onChoose={props.onFold}
+      />
       {site && <Site site={site} topTargets={siteTopTargets} />}
       {summary.live + summary.lost === 0 ? (
         <Empty />
