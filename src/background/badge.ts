@@ -1,6 +1,7 @@
 import browser from 'webextension-polyfill';
 import { countLiveBacklinks } from '../storage/queries';
 import { getDb } from '../platform/db-connection';
+import { loadSettings } from '../platform/settings-store';
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
@@ -10,7 +11,9 @@ export function badgeText(count: number): string {
 
 /** Show the live backlink count of a tab's page on its toolbar icon. */
 export async function refreshTabBadge(tabId: number, url: string | undefined): Promise<void> {
-  const count = url ? await countLiveBacklinks(await getDb(), url) : 0;
+  const count = url
+    ? await countLiveBacklinks(await getDb(), url, (await loadSettings()).folds)
+    : 0;
   try {
     await browser.action.setBadgeText({ tabId, text: badgeText(count) });
   } catch {

@@ -3,6 +3,7 @@ import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { refreshTabBadge, scheduleBadgeRefresh } from './badge';
 import { createMenus, onMenuClick } from './menus';
 import { onDelta, onSnapshot } from './recording';
+import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
 
 /**
  * How many messages from pages were handled since the worker started, by outcome: 'recorded'
@@ -10,6 +11,8 @@ import { onDelta, onSnapshot } from './recording';
  * URLs: tests wait on it, and it keeps nothing of pages that must not be recorded.
  */
 const activity: Record<string, number> = {};
+/** The same for redirect hops the browser followed, by outcome ('recorded' or why not). */
+const redirects: Partial<Record<RedirectOutcome, number>> = {};
 
 /** Log a recording failure once, here, and count every outcome. */
 function counted<M>(
@@ -40,6 +43,22 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   dispatch(handlers, message, sender),
 );
 
+// Registered at the top level: an MV3 worker may be asleep, and only a listener added in its
+// first turn wakes it for the event.
+browser.webRequest.onBeforeRedirect.addListener((details) => {
+  void onRedirect(details)
+    .catch((error: unknown): RedirectOutcome => {
+      console.error('Backlink Lens could not record a redirect:', error);
+      return 'error';
+    })
+    .then((outcome) => (redirects[outcome] = (redirects[outcome] ?? 0) + 1));
+}, REDIRECT_FILTER);
+
+// Folding variants changes which links count for a page: badges follow settings.
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && 'settings' in changes) scheduleBadgeRefresh(0);
+});
+
 browser.runtime.onInstalled.addListener(() => void createMenus());
 browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
 
@@ -54,4 +73,4 @@ void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
 // cannot be clicked from automation, so it is reachable by name, as are the outcome counts.
-(globalThis as Record<string, unknown>).backlinkLens = { onMenuClick, activity };
+(globalThis as Record<string, unknown>).backlinkLens = { onMenuClick, activity, redirects };

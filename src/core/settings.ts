@@ -1,4 +1,5 @@
-import { DEFAULT_SETTINGS, type Settings } from './types';
+import { DEFAULT_SETTINGS, type Settings, type SiteFolds } from './types';
+import { asObject, asStringArray } from './guards';
 import { parseHttpUrl } from './url';
 
 /**
@@ -38,10 +39,38 @@ export function coerceSettings(value: unknown): Settings {
   return {
     paused: typeof v.paused === 'boolean' ? v.paused : DEFAULT_SETTINGS.paused,
     excludedSites,
+    folds: coerceFolds(v.folds),
   };
 }
 
-export type RecordDecision = { record: true } | { record: false; reason: string };
+/** Folded sites kept at most, and query-folded paths per site. */
+export const MAX_FOLD_SITES = 1000;
+export const MAX_FOLD_PATHS = 200;
+
+/** A fold is keyed by a lowercase host without "www." (core/variants.ts#siteKey). */
+const FOLD_SITE = /^(?!www\.)[a-z0-9.-]{1,253}$|^\[[0-9a-f:.]{2,45}\]$/;
+
+function coerceFolds(value: unknown): Record<string, SiteFolds> {
+  const folds: Record<string, SiteFolds> = {};
+  for (const [site, raw] of Object.entries(asObject(value) ?? {}).slice(0, MAX_FOLD_SITES)) {
+    const v = asObject(raw);
+    if (!v || !FOLD_SITE.test(site)) continue;
+    const address = v.address === true;
+    const queryPaths = [
+      ...new Set(
+        asStringArray(v.queryPaths, MAX_FOLD_PATHS, 2048).filter(
+          (p) => p.startsWith('/') && !p.includes('?') && !p.includes('#'),
+        ),
+      ),
+    ];
+    if (address || queryPaths.length > 0) folds[site] = { address, queryPaths };
+  }
+  return folds;
+}
+
+export type SkipReason = 'incognito' | 'paused' | 'not-http' | 'excluded';
+
+export type RecordDecision = { record: true } | { record: false; reason: SkipReason };
 
 /** Whether a page load may be recorded: the single privacy gate the worker applies. */
 export function shouldRecord(

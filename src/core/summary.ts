@@ -1,7 +1,21 @@
 import type { LinkRecord, PageRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
+import type { ViaRedirect } from './redirects';
+import type { VariantKind } from './variants';
 
 export { QUALIFYING_RELS };
+
+/**
+ * How a link to another URL counts for the page: its target redirects there, or is a variant
+ * of it the user folded. Links to the page itself (or a same-site canonical) have none.
+ */
+export type Via = ({ kind: 'redirect' } & ViaRedirect) | { kind: 'variant'; kinds: VariantKind[] };
+
+/** Targets merged into the page, with how, and the page's own registrable domain if known. */
+export interface MergedTargets {
+  via: Readonly<Record<string, Via>>;
+  domain: string | null;
+}
 
 export interface BacklinkView extends LinkRecord {
   sourceTitle: string;
@@ -10,6 +24,7 @@ export interface BacklinkView extends LinkRecord {
   pageNofollow: boolean;
   /** The source page's robots meta says noindex: search engines may not count it at all. */
   pageNoindex: boolean;
+  via: Via | null;
 }
 
 export interface DomainGroup {
@@ -29,6 +44,8 @@ export interface BacklinkSummary {
   referringDomains: number;
   internal: number;
   followed: number;
+  /** Live links to a URL that redirects to the page (counted in live too). */
+  viaRedirect: number;
   relCounts: Record<(typeof QUALIFYING_RELS)[number], number>;
   groups: DomainGroup[];
 }
@@ -62,6 +79,7 @@ function compareGroups(a: DomainGroup, b: DomainGroup): number {
 export function summarizeBacklinks(
   links: readonly LinkRecord[],
   sources: Readonly<Record<string, PageRecord>>,
+  merged: MergedTargets = { via: {}, domain: null },
 ): BacklinkSummary {
   const groups = new Map<string, DomainGroup>();
   const relCounts = { nofollow: 0, sponsored: 0, ugc: 0 };
@@ -69,16 +87,20 @@ export function summarizeBacklinks(
   let live = 0;
   let internal = 0;
   let followed = 0;
+  let viaRedirect = 0;
   for (const link of links) {
     const source = sources[link.source];
+    const via = merged.via[link.target] ?? null;
     const view: BacklinkView = {
       ...link,
       sourceTitle: source?.title ?? '',
       unfollowed: isUnfollowed(link, source),
       pageNofollow: Boolean(source?.robotsNofollow),
       pageNoindex: Boolean(source?.robotsNoindex),
+      via,
     };
-    const isInternal = link.sourceDomain === link.targetDomain;
+    // A redirect may cross sites: internal means from the page's own site, not the old URL's.
+    const isInternal = link.sourceDomain === ((via && merged.domain) || link.targetDomain);
     let group = groups.get(link.sourceDomain);
     if (!group) {
       group = { domain: link.sourceDomain, internal: isInternal, live: 0, followed: 0, links: [] };
@@ -88,6 +110,7 @@ export function summarizeBacklinks(
     if (link.lostAt !== null) continue;
     live++;
     group.live++;
+    if (via?.kind === 'redirect') viaRedirect++;
     if (isInternal) internal++;
     else externalDomains.add(link.sourceDomain);
     if (!view.unfollowed) {
@@ -103,6 +126,7 @@ export function summarizeBacklinks(
     referringDomains: externalDomains.size,
     internal,
     followed,
+    viaRedirect,
     relCounts,
     groups: [...groups.values()].sort(compareGroups),
   };

@@ -1,11 +1,15 @@
-import { LINK_REGIONS, type LinkRecord, type PageRecord } from './types';
+import { LINK_REGIONS, type LinkRecord, type PageRecord, type RedirectRecord } from './types';
 import { asObject, asString, asStringArray, asTime, oneOf } from './guards';
 import { canonicalizeUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
+import { REDIRECT_STATUSES } from './redirects';
 
 export const EXPORT_FORMAT = 'backlink-lens';
-/** 2: links carry their folded occurrences (regions, rels, occurrences). 1 still imports. */
-export const EXPORT_VERSION = 2;
+/**
+ * 3: the redirects the browser followed. 2: links carry their folded occurrences (regions,
+ * rels, occurrences). 1 and 2 still import (with no redirects).
+ */
+export const EXPORT_VERSION = 3;
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;
@@ -13,11 +17,13 @@ export interface ExportFile {
   exportedAt: string;
   pages: PageRecord[];
   links: LinkRecord[];
+  redirects: RedirectRecord[];
 }
 
 export interface ParsedImport {
   pages: PageRecord[];
   links: LinkRecord[];
+  redirects: RedirectRecord[];
   /** Rows that were not valid records and were left out. */
   skipped: number;
 }
@@ -84,6 +90,18 @@ function parseLinkRecord(value: unknown): LinkRecord | null {
   };
 }
 
+function parseRedirect(value: unknown): RedirectRecord | null {
+  const v = asObject(value);
+  if (!v) return null;
+  const from = canonicalizeUrl(asString(v.from, 8192) ?? '');
+  const to = canonicalizeUrl(asString(v.to, 8192) ?? '');
+  const firstSeen = asTime(v.firstSeen);
+  const lastSeen = asTime(v.lastSeen);
+  if (!from || !to || from === to || firstSeen === null || lastSeen === null) return null;
+  if (typeof v.status !== 'number' || !REDIRECT_STATUSES.includes(v.status)) return null;
+  return { from, to, status: v.status, firstSeen: Math.min(firstSeen, lastSeen), lastSeen };
+}
+
 /**
  * Read an export file back. The file is untrusted: every record is re-validated and its URLs
  * re-canonicalized; a wrong file as a whole is an ImportError, a bad row is skipped.
@@ -109,9 +127,19 @@ export function parseExport(text: string): ParsedImport {
   if (!Array.isArray(v.pages) || !Array.isArray(v.links)) {
     throw new ImportError('The export has no pages or links list.');
   }
+  // Versions before 3 had no redirects; from 3 on the list is part of the format.
+  const rawRedirects = (v.version as number) < 3 ? [] : v.redirects;
+  if (!Array.isArray(rawRedirects)) throw new ImportError('The export has no redirects list.');
   const pages = v.pages.map(parsePage).filter((p): p is PageRecord => p !== null);
   const links = v.links.map(parseLinkRecord).filter((l): l is LinkRecord => l !== null);
-  return { pages, links, skipped: v.pages.length + v.links.length - pages.length - links.length };
+  const redirects = rawRedirects.map(parseRedirect).filter((r): r is RedirectRecord => r !== null);
+  const rows = v.pages.length + v.links.length + rawRedirects.length;
+  return {
+    pages,
+    links,
+    redirects,
+    skipped: rows - pages.length - links.length - redirects.length,
+  };
 }
 
 const CSV_COLUMNS = [

@@ -106,10 +106,20 @@ export interface RedirectRecord {
   lastSeen: number;
 }
 
+/** URL variants the user chose to count as one page, on one site (see core/variants.ts). */
+export interface SiteFolds {
+  /** Scheme, www and trailing-slash variants of every page of the site count as that page. */
+  address: boolean;
+  /** Paths (no trailing slash) whose other query strings count as the page without one. */
+  queryPaths: string[];
+}
+
 export interface Settings {
   paused: boolean;
   /** Hostnames (punycode, lowercase); a site covers its subdomains. */
   excludedSites: string[];
+  /** Folded URL variants by site: the host without a leading "www.". */
+  folds: Record<string, SiteFolds>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { paused: false, excludedSites: [] };
+export const DEFAULT_SETTINGS: Settings = { paused: false, excludedSites: [], folds: {} };

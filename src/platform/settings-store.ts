@@ -15,3 +15,11 @@ export async function saveSettings(settings: Settings): Promise<Settings> {
   await browser.storage.local.set({ [KEY]: clean });
   return clean;
 }
+
+/**
+ * Change settings from their stored value, not from a copy a page loaded earlier: the popup
+ * folds variants while the options page may be open with older settings.
+ */
+export async function updateSettings(change: (current: Settings) => Settings): Promise<Settings> {
+  return saveSettings(change(await loadSettings()));
+}

@@ -1,5 +1,21 @@
-import type { LinkRecord, PageRecord } from '../core/types';
+import type { LinkRecord, PageRecord, RedirectRecord, SiteFolds } from '../core/types';
 import { canonicalizeUrl } from '../core/url';
+import {
+  MAX_REDIRECT_HOPS,
+  redirectChainFrom,
+  redirectsInto,
+  type RedirectChain,
+} from '../core/redirects';
+import type { Via } from '../core/summary';
+import {
+  compareVariants,
+  foldedGroups,
+  isFolded,
+  variantBases,
+  variantKinds,
+  type FoldGroup,
+  type VariantCount,
+} from '../core/variants';
 import type { BacklinkDb } from './db';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
@@ -10,17 +26,103 @@ export interface BacklinkReport {
   /** Every URL taken to be the same page (declared canonicals, both ways). */
   aliases: string[];
   page: PageRecord | null;
-  /** Inbound links to any alias, lost ones included. */
+  /** Inbound links to any alias, to a URL that redirects here, or to a folded variant. */
   links: LinkRecord[];
+  /** How links to other URLs than the aliases count for the page, by target. */
+  via: Record<string, Via>;
+  /** Where this URL itself redirects, if it does. */
+  redirect: RedirectChain | null;
+  /** Stored link targets that are variants of the page, folded or not, with their counts. */
+  variants: VariantCount[];
+  /** The variant groups the user folded for this page. */
+  folded: FoldGroup[];
   /** Stored facts of each linking page, by its URL. */
   sources: Record<string, PageRecord>;
 }
 
-type ReadTx = ReturnType<typeof readTransaction>;
-const readTransaction = (db: BacklinkDb) => db.transaction(['pages', 'links'], 'readonly');
+/** Folds as stored in Settings.folds. */
+export type Folds = Readonly<Record<string, SiteFolds>>;
 
-/** The URL's aliases and every link to any of them, through the by_canonical and by_target indexes. */
-async function findBacklinks(tx: ReadTx, url: string): Promise<Omit<BacklinkReport, 'sources'>> {
+/** Distinct variants read at most per address (a page with thousands of query strings). */
+export const VARIANT_LIMIT = 50;
+
+type ReadTx = ReturnType<typeof readTransaction>;
+const readTransaction = (db: BacklinkDb) =>
+  db.transaction(['pages', 'links', 'redirects'], 'readonly');
+
+/**
+ * The hops core/redirects needs to walk backwards from `targets`: hops into each URL reached,
+ * level by level up to the bound, and every hop out of the URLs found, so that a URL that now
+ * redirects elsewhere is known as such.
+ */
+async function readHopsInto(tx: ReadTx, targets: readonly string[]): Promise<RedirectRecord[]> {
+  const store = tx.objectStore('redirects');
+  const hops: RedirectRecord[] = [];
+  const seen = new Set(targets);
+  let frontier = [...targets];
+  for (let depth = 0; depth < MAX_REDIRECT_HOPS && frontier.length > 0; depth++) {
+    const into = (await Promise.all(frontier.map((u) => store.index('by_to').getAll(u)))).flat();
+    const froms = [...new Set(into.map((h) => h.from))].filter((u) => !seen.has(u));
+    froms.forEach((u) => seen.add(u));
+    hops.push(...(await Promise.all(froms.map((u) => store.index('by_from').getAll(u)))).flat());
+    frontier = froms;
+  }
+  return hops;
+}
+
+/** The hops along the chain forwards from `start`, up to one past the bound (to tell it). */
+async function readHopsFrom(tx: ReadTx, start: string): Promise<RedirectRecord[]> {
+  const byFrom = tx.objectStore('redirects').index('by_from');
+  const hops: RedirectRecord[] = [];
+  const seen = new Set<string>();
+  let url: string | undefined = start;
+  for (let depth = 0; url && !seen.has(url) && depth <= MAX_REDIRECT_HOPS; depth++) {
+    seen.add(url);
+    const out: RedirectRecord[] = await byFrom.getAll(url);
+    hops.push(...out);
+    url = redirectChainFrom(url, out, 1)?.steps[0]?.url;
+  }
+  return hops;
+}
+
+/**
+ * Distinct link targets that are variants of `url` (scheme, www, slash, query), with how many
+ * links each has. Bounded key-range reads on by_target: a unique key cursor over `base?…` for
+ * each address base, and a count per variant; no link record is read.
+ */
+async function findVariants(
+  tx: ReadTx,
+  url: string,
+  known: ReadonlySet<string>,
+): Promise<Array<{ url: string; links: number }>> {
+  const byTarget = tx.objectStore('links').index('by_target');
+  const found: string[] = [];
+  for (const base of variantBases(url)) {
+    if (!known.has(base) && (await byTarget.count(base)) > 0) found.push(base);
+    const queries = IDBKeyRange.bound(`${base}?`, `${base}?\uffff`);
+    let cursor = await byTarget.openKeyCursor(queries, 'nextunique');
+    for (let n = 0; cursor && n < VARIANT_LIMIT; n++) {
+      if (!known.has(cursor.key)) found.push(cursor.key);
+      cursor = await cursor.continue();
+    }
+  }
+  const counts = await Promise.all(found.map((v) => byTarget.count(v)));
+  return found.map((v, i) => ({ url: v, links: counts[i]! }));
+}
+
+type Found = Omit<BacklinkReport, 'sources' | 'redirect'>;
+
+/**
+ * The URL's aliases, the URLs that redirect to it, its variants, and every link to any of them
+ * that counts for it, through the by_canonical, by_to and by_target indexes. Variants are only
+ * looked up when `listVariants` asks for them or the user folded some.
+ */
+async function findBacklinks(
+  tx: ReadTx,
+  url: string,
+  folds: Folds,
+  listVariants: boolean,
+): Promise<Found> {
   const pages = tx.objectStore('pages');
   const aliases = new Set([url]);
   const page = (await pages.get(url)) ?? null;
@@ -29,24 +131,47 @@ async function findBacklinks(tx: ReadTx, url: string): Promise<Omit<BacklinkRepo
   for (const alias of [...aliases]) {
     for (const key of await pages.index('by_canonical').getAllKeys(alias)) aliases.add(key);
   }
+  const via: Record<string, Via> = {};
+  const redirects = redirectsInto([...aliases], await readHopsInto(tx, [...aliases]));
+  for (const [from, how] of redirects) via[from] = { kind: 'redirect', ...how };
+
+  const folded = foldedGroups(url, folds);
+  let variants: VariantCount[] = [];
+  if (listVariants || folded.length > 0) {
+    const known = new Set([...aliases, ...redirects.keys()]);
+    variants = (await findVariants(tx, url, known))
+      .map((v) => {
+        const kinds = variantKinds(url, v.url);
+        return { ...v, kinds, folded: isFolded(kinds, folded) };
+      })
+      .sort(compareVariants);
+    for (const v of variants) if (v.folded) via[v.url] = { kind: 'variant', kinds: v.kinds };
+  }
+
+  const targets = [...aliases, ...Object.keys(via)];
   const byTarget = tx.objectStore('links').index('by_target');
-  const found = await Promise.all([...aliases].map((a) => byTarget.getAll(a)));
-  const links = found.flat().filter((l) => !aliases.has(l.source));
-  return { url, aliases: [...aliases], page, links };
+  const found = await Promise.all(targets.map((t) => byTarget.getAll(t)));
+  // A link from the page to what now counts as the page is a self-link.
+  const merged = new Set(targets);
+  const links = found.flat().filter((l) => !merged.has(l.source));
+  return { url, aliases: [...aliases], page, links, via, variants, folded };
 }
 
 /**
  * Everything the popup and report show for one URL, read through indexes only: pages by
- * canonical, links by target. Null when the URL is not an http(s) page.
+ * canonical, links by target, redirects by either end. Null when the URL is not an http(s)
+ * page. `folds`: the variants the user counts as one page (Settings.folds).
  */
 export async function loadBacklinks(
   db: BacklinkDb,
   rawUrl: string,
+  folds: Folds = {},
 ): Promise<BacklinkReport | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = readTransaction(db);
-  const found = await findBacklinks(tx, url);
+  const found = await findBacklinks(tx, url, folds, true);
+  const redirect = redirectChainFrom(url, await readHopsFrom(tx, url));
   const pages = tx.objectStore('pages');
   const sourceUrls = [...new Set(found.links.map((l) => l.source))];
   const sourcePages = await Promise.all(sourceUrls.map((s) => pages.get(s)));
@@ -55,15 +180,22 @@ export async function loadBacklinks(
   sourcePages.forEach((p) => {
     if (p) sources[p.url] = p;
   });
-  return { ...found, sources };
+  return { ...found, redirect, sources };
 }
 
-/** Live (not lost) backlinks of a URL: the badge number. Skips loading the source pages. */
-export async function countLiveBacklinks(db: BacklinkDb, rawUrl: string): Promise<number> {
+/**
+ * Live (not lost) backlinks of a URL, the same ones loadBacklinks counts: the badge number.
+ * Skips loading the source pages, and variants unless some are folded.
+ */
+export async function countLiveBacklinks(
+  db: BacklinkDb,
+  rawUrl: string,
+  folds: Folds = {},
+): Promise<number> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return 0;
   const tx = readTransaction(db);
-  const { links } = await findBacklinks(tx, url);
+  const { links } = await findBacklinks(tx, url, folds, false);
   await tx.done;
   return links.filter((l) => l.lostAt === null).length;
 }

@@ -1,4 +1,12 @@
-import type { LinkRecord, PageDelta, PageRecord, PageSnapshot, RawLink } from '../core/types';
+import type {
+  LinkRecord,
+  PageDelta,
+  PageRecord,
+  PageSnapshot,
+  RawLink,
+  RedirectRecord,
+} from '../core/types';
+import type { Hop } from '../core/redirects';
 import { mergeFolded, type Folded } from '../core/occurrences';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import { registrableDomain } from '../core/domain';
@@ -24,7 +32,8 @@ const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target
 
 type WriteTx = ReturnType<typeof writeTransaction>;
 
-const writeTransaction = (db: BacklinkDb) => db.transaction(['pages', 'links'], 'readwrite');
+const writeTransaction = (db: BacklinkDb) =>
+  db.transaction(['pages', 'links', 'redirects'], 'readwrite');
 
 /**
  * After a failure part-way through a transaction's writes, abort it so that none of them land:
@@ -41,7 +50,7 @@ function abortQuietly(tx: WriteTx, pending: readonly Promise<unknown>[]): void {
 }
 
 /**
- * Run `body` in one read-write transaction over pages and links. Writes it queues in `writes`
+ * Run `body` in one read-write transaction over every store. Writes it queues in `writes`
  * are awaited with the commit; if anything fails, the whole transaction is aborted.
  */
 async function writeAtomically<T>(
@@ -238,14 +247,45 @@ export async function recordDelta(
 }
 
 /**
+ * Store one redirect hop the browser followed (already canonical and through the privacy gate:
+ * core/redirects#redirectHop). A hop seen again keeps its first sighting and takes the new
+ * status and time: the server may have turned a 302 into a 301.
+ */
+export function recordRedirect(
+  db: BacklinkDb,
+  hop: Hop,
+  now: number = Date.now(),
+): Promise<RedirectRecord> {
+  return writeAtomically(db, async (tx, writes) => {
+    const redirects = tx.objectStore('redirects');
+    const old = await redirects.get([hop.from, hop.to]);
+    const record: RedirectRecord = { ...hop, firstSeen: old?.firstSeen ?? now, lastSeen: now };
+    writes.push(redirects.put(record));
+    return record;
+  });
+}
+
+const isOnSite = (url: string, site: string) => {
+  const host = hostOf(url);
+  return host === site || host.endsWith(`.${site}`);
+};
+
+/**
  * Delete every stored page on a site (a hostname, its subdomains included) and the links those
- * pages contained, in one transaction: what excluding a site means for what is already stored.
- * Links from other sites into it stay: they are facts about those other pages.
+ * pages contained, and every redirect from or to it, in one transaction: what excluding a site
+ * means for what is already stored. Links from other sites into it stay: they are facts about
+ * those other pages.
  */
 export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
   return writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
+    const redirects = tx.objectStore('redirects');
+    // Hops are few (main-frame redirects only) and indexed by whole URL, not by host: their
+    // keys are read in full, no record.
+    for (const key of await redirects.getAllKeys()) {
+      if (key.some((url) => isOnSite(url, site))) writes.push(redirects.delete(key));
+    }
     const onSite = (await pages.index('by_domain').getAll(registrableDomain(site))).filter(
       (p) => p.host === site || p.host.endsWith(`.${site}`),
     );
@@ -264,15 +304,20 @@ export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
 
 export function clearAll(db: BacklinkDb): Promise<void> {
   return writeAtomically(db, async (tx, writes) => {
-    writes.push(tx.objectStore('pages').clear(), tx.objectStore('links').clear());
+    writes.push(
+      tx.objectStore('pages').clear(),
+      tx.objectStore('links').clear(),
+      tx.objectStore('redirects').clear(),
+    );
   });
 }
 
 export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {
-  const tx = db.transaction(['pages', 'links'], 'readonly');
-  const [pages, links] = await Promise.all([
+  const tx = db.transaction(['pages', 'links', 'redirects'], 'readonly');
+  const [pages, links, redirects] = await Promise.all([
     tx.objectStore('pages').getAll(),
     tx.objectStore('links').getAll(),
+    tx.objectStore('redirects').getAll(),
   ]);
   await tx.done;
   return {
@@ -281,6 +326,7 @@ export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promi
     exportedAt: new Date(now).toISOString(),
     pages,
     links,
+    redirects,
   };
 }
 
@@ -309,10 +355,11 @@ function mergedLink(old: LinkRecord | undefined, incoming: LinkRecord): LinkReco
 export function importAll(
   db: BacklinkDb,
   data: ParsedImport,
-): Promise<{ pages: number; links: number }> {
+): Promise<{ pages: number; links: number; redirects: number }> {
   return writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
+    const redirects = tx.objectStore('redirects');
     for (const page of data.pages) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
@@ -320,6 +367,9 @@ export function importAll(
       const key: [string, string, string] = [link.source, link.target, link.anchor];
       writes.push(links.get(key).then((old) => links.put(mergedLink(old, link))));
     }
-    return { pages: data.pages.length, links: data.links.length };
+    for (const hop of data.redirects) {
+      writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
+    }
+    return { pages: data.pages.length, links: data.links.length, redirects: data.redirects.length };
   });
 }

@@ -6,8 +6,17 @@ import {
   type SiteSummary,
 } from '../core/summary';
 import type { PageRecord } from '../core/types';
+import type { RedirectChain } from '../core/redirects';
+import {
+  foldChoices,
+  withFold,
+  type FoldChoice,
+  type FoldGroup,
+  type VariantCount,
+} from '../core/variants';
 import { loadBacklinks, loadSiteLinks } from '../storage/queries';
 import { getDb } from '../platform/db-connection';
+import { loadSettings, updateSettings } from '../platform/settings-store';
 
 export type ReportState =
   | { status: 'loading' }
@@ -18,23 +27,43 @@ export type ReportState =
       url: string;
       page: PageRecord | null;
       summary: BacklinkSummary;
+      /** Where this URL itself redirects. */
+      redirect: RedirectChain | null;
+      variants: VariantCount[];
+      folded: FoldGroup[];
+      /** The fold and unfold buttons to offer. */
+      choices: FoldChoice[];
     };
+
+export interface Notice {
+  text: string;
+  error?: boolean;
+}
 
 export const reportState = signal<ReportState>({ status: 'loading' });
 /** Links into the page's whole site: loaded after the page's own report, null until then. */
 export const siteState = signal<SiteSummary | null>(null);
+/** The outcome of the last action the user started in the report (folding variants). */
+export const notice = signal<Notice | null>(null);
 
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   try {
     const db = await getDb();
-    const report = await loadBacklinks(db, url);
+    const report = await loadBacklinks(db, url, (await loadSettings()).folds);
     reportState.value = report
       ? {
           status: 'ready',
           url: report.url,
           page: report.page,
-          summary: summarizeBacklinks(report.links, report.sources),
+          summary: summarizeBacklinks(report.links, report.sources, {
+            via: report.via,
+            domain: report.page?.domain ?? null,
+          }),
+          redirect: report.redirect,
+          variants: report.variants,
+          folded: report.folded,
+          choices: foldChoices(report.url, report.variants, report.folded),
         }
       : { status: 'unsupported', url };
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
@@ -42,5 +71,26 @@ export async function loadReport(url: string): Promise<void> {
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
   } catch (error) {
     reportState.value = { status: 'error', message: String(error) };
+  }
+}
+
+/**
+ * Count a group of the page's variants as the page (on) or apart again (off), remembered for the
+ * site in settings, then show the report again. Ends in a notice either way.
+ */
+export async function setFold(choice: FoldChoice): Promise<void> {
+  const state = reportState.value;
+  if (state.status !== 'ready') return;
+  const { group, moves: affected } = choice;
+  const on = !choice.folded;
+  try {
+    await updateSettings((s) => ({ ...s, folds: withFold(s.folds, state.url, group, on) }));
+    await loadReport(state.url);
+    const variants = `${affected} variant${affected === 1 ? '' : 's'}`;
+    notice.value = {
+      text: on ? `${variants} now counted as this page.` : `${variants} counted apart again.`,
+    };
+  } catch (error) {
+    notice.value = { text: `Could not save the choice: ${String(error)}`, error: true };
   }
 }

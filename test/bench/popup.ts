@@ -123,6 +123,7 @@ export async function runPopup(): Promise<void> {
     exportedAt: new Date().toISOString(),
     pages: graph.pages,
     links: graph.links,
+    redirects: [],
   };
 
   const server = await startSiteServer();

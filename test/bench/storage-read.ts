@@ -29,7 +29,17 @@ async function scanBacklinks(db: BacklinkDb, target: string): Promise<BacklinkRe
   await tx.done;
   const sources: Record<string, PageRecord> = {};
   for (const p of sourcePages) if (p) sources[p.url] = p;
-  return { url: target, aliases: [target], page, links, sources };
+  return {
+    url: target,
+    aliases: [target],
+    page,
+    links,
+    via: {},
+    redirect: null,
+    variants: [],
+    folded: [],
+    sources,
+  };
 }
 
 const keyOf = (l: LinkRecord) => `${l.source}|${l.target}|${l.anchor}`;

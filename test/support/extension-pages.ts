@@ -29,6 +29,14 @@ export async function activity(ext: ExtensionBrowser): Promise<Record<string, nu
   }));
 }
 
+/** The worker's count of redirect hops the browser followed, by outcome ('recorded', …). */
+export async function redirectActivity(ext: ExtensionBrowser): Promise<Record<string, number>> {
+  return ext.worker.evaluate(() => ({
+    ...(globalThis as unknown as { backlinkLens: { redirects: Record<string, number> } })
+      .backlinkLens.redirects,
+  }));
+}
+
 const handled = (counts: Record<string, number>) =>
   Object.values(counts).reduce((a, b) => a + b, 0);
 

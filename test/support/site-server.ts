@@ -9,6 +9,13 @@ export interface SiteServer {
   port: number;
   /** Serve this HTML for host+path instead of the file (a page that changed). */
   setPage(host: string, path: string, html: string): void;
+  /** Answer host+path with a redirect to `location` (absolute, or relative to the request). */
+  setRedirect(
+    host: string,
+    path: string,
+    status: 301 | 302 | 303 | 307 | 308,
+    location: string,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -19,9 +26,16 @@ export interface SiteServer {
  */
 export async function startSiteServer(root = DEMO_SITE_DIR): Promise<SiteServer> {
   const overrides = new Map<string, string>();
+  const redirects = new Map<string, { status: number; location: string }>();
   const server: Server = createServer(async (req, res) => {
     const host = (req.headers.host ?? '').split(':')[0]!.toLowerCase();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const redirect = redirects.get(`${host}${path}`);
+    if (redirect) {
+      res.writeHead(redirect.status, { location: redirect.location, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
     const override = overrides.get(`${host}${path}`);
     const file = path === '/' ? 'index.html' : `${path.slice(1)}.html`;
     const resolved = normalize(join(root, host, file));
@@ -44,6 +58,8 @@ export async function startSiteServer(root = DEMO_SITE_DIR): Promise<SiteServer>
   return {
     port: address.port,
     setPage: (host, path, html) => overrides.set(`${host}${path}`, html),
+    setRedirect: (host, path, status, location) =>
+      redirects.set(`${host}${path}`, { status, location }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -16,11 +16,22 @@ function renderReport(
   document.body.append(root);
   render(
     <Report
-      state={{ status: 'ready', url: TARGET, page: null, summary: summarizeBacklinks(links, {}) }}
+      state={{
+        status: 'ready',
+        url: TARGET,
+        page: null,
+        summary: summarizeBacklinks(links, {}),
+        redirect: null,
+        variants: [],
+        folded: [],
+        choices: [],
+      }}
       site={site}
       perDomainLimit={limits.perDomainLimit ?? Infinity}
       domainLimit={limits.domainLimit ?? Infinity}
       siteTopTargets={limits.siteTopTargets ?? 10}
+      onFold={() => {}}
+      notice={null}
     />,
     root,
   );

@@ -9,6 +9,7 @@ import type {
   PageRecord,
   PageSnapshot,
   RawLink,
+  RedirectRecord,
 } from '../../src/core/types';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { pageRecord, T0 } from '../support/records';
@@ -102,10 +103,23 @@ export function closeTestDbs(): void {
   for (const db of openDbs.splice(0)) db.close();
 }
 
-/** Both stores in full (in key order), for comparing database states. */
+/** Every store in full (in key order), for comparing database states. */
 export async function dumpDb(
   db: BacklinkDb,
-): Promise<{ pages: PageRecord[]; links: LinkRecord[] }> {
-  const [pages, links] = await Promise.all([db.getAll('pages'), db.getAll('links')]);
-  return { pages, links };
+): Promise<{ pages: PageRecord[]; links: LinkRecord[]; redirects: RedirectRecord[] }> {
+  const [pages, links, redirects] = await Promise.all([
+    db.getAll('pages'),
+    db.getAll('links'),
+    db.getAll('redirects'),
+  ]);
+  return { pages, links, redirects };
+}
+
+/** A redirect hop from `from` to `to`, a 301 seen once at T0. */
+export function makeRedirect(
+  from: string,
+  to: string,
+  overrides: Partial<RedirectRecord> = {},
+): RedirectRecord {
+  return { from, to, status: 301, firstSeen: T0, lastSeen: T0, ...overrides };
 }

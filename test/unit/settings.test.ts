@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   coerceSettings,
   isExcludedUrl,
+  MAX_FOLD_PATHS,
+  MAX_FOLD_SITES,
   normalizeSitePattern,
   shouldRecord,
 } from '../../src/core/settings';
@@ -73,7 +75,7 @@ describe('isExcludedUrl', () => {
 });
 
 describe('shouldRecord', () => {
-  const on: Settings = { paused: false, excludedSites: ['excluded.com'] };
+  const on: Settings = { paused: false, excludedSites: ['excluded.com'], folds: {} };
 
   it('records an ordinary http(s) page', () => {
     expect(shouldRecord('https://news.example/a', on, { incognito: false })).toEqual({
@@ -139,13 +141,15 @@ describe('coerceSettings', () => {
     expect(coerceSettings({ paused: true, excludedSites: ['example.com'] })).toEqual({
       paused: true,
       excludedSites: ['example.com'],
+      folds: {},
     });
   });
 
   it('defaults fields of the wrong type', () => {
-    expect(coerceSettings({ paused: 'yes', excludedSites: 'example.com' })).toEqual({
+    expect(coerceSettings({ paused: 'yes', excludedSites: 'example.com', folds: [] })).toEqual({
       paused: false,
       excludedSites: [],
+      folds: {},
     });
     expect(coerceSettings({ paused: 1, excludedSites: { 0: 'example.com' } })).toEqual(
       DEFAULT_SETTINGS,
@@ -169,7 +173,7 @@ describe('coerceSettings', () => {
         ],
         extra: 'ignored',
       }),
-    ).toEqual({ paused: false, excludedSites: ['example.com', 'www.other.org'] });
+    ).toEqual({ paused: false, excludedSites: ['example.com', 'www.other.org'], folds: {} });
   });
 
   it('does not share the default list between results', () => {
@@ -177,5 +181,47 @@ describe('coerceSettings', () => {
     a.excludedSites.push('mutated.com');
     expect(coerceSettings(null).excludedSites).toEqual([]);
     expect(DEFAULT_SETTINGS.excludedSites).toEqual([]);
+    a.folds['x.com'] = { address: true, queryPaths: [] };
+    expect(coerceSettings(null).folds).toEqual({});
+  });
+
+  it('keeps valid folds, one entry per site', () => {
+    const folds = {
+      'x.test': { address: true, queryPaths: ['/page', '/'] },
+      'y.test': { address: false, queryPaths: ['/a'] },
+    };
+    expect(coerceSettings({ folds }).folds).toEqual(folds);
+  });
+
+  it('drops folds that are malformed or fold nothing, and repairs their fields', () => {
+    expect(
+      coerceSettings({
+        folds: {
+          'x.test': { address: 'yes', queryPaths: ['/a', '/a', 'no-slash', '/q?x=1', '/f#x', 7] },
+          'www.x.test': { address: true, queryPaths: [] },
+          'Upper.test': { address: true, queryPaths: [] },
+          'bad host.test': { address: true, queryPaths: [] },
+          'empty.test': { address: false, queryPaths: [] },
+          'array.test': [true],
+          'null.test': null,
+          '[::1]': { address: true },
+        },
+      }).folds,
+    ).toEqual({
+      'x.test': { address: false, queryPaths: ['/a'] },
+      '[::1]': { address: true, queryPaths: [] },
+    });
+  });
+
+  it('bounds the number of folded sites and paths', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 1200 }, (_, i) => [
+        `s${i}.test`,
+        { address: true, queryPaths: Array.from({ length: 300 }, (_, j) => `/p${j}`) },
+      ]),
+    );
+    const folds = coerceSettings({ folds: many }).folds;
+    expect(Object.keys(folds)).toHaveLength(MAX_FOLD_SITES);
+    expect(folds['s0.test']!.queryPaths).toHaveLength(MAX_FOLD_PATHS);
   });
 });

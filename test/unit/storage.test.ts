@@ -138,7 +138,7 @@ describe('recordPage', () => {
       await recordPage(db, makeSnapshot('chrome://settings', ['https://a.com/']), at(0)),
     ).toBeNull();
     expect(await recordPage(db, makeSnapshot('not a url', ['https://a.com/']), at(0))).toBeNull();
-    expect(await dumpDb(db)).toEqual({ pages: [], links: [] });
+    expect(await dumpDb(db)).toEqual({ pages: [], links: [], redirects: [] });
   });
 
   it('skips non-http targets and keeps one record per target and anchor', async () => {
@@ -228,6 +228,10 @@ describe('recordPage', () => {
       aliases: ['https://nobody.example/'],
       page: null,
       links: [],
+      via: {},
+      redirect: null,
+      variants: [],
+      folded: [],
       sources: {},
     });
     expect(await countLiveBacklinks(db, 'about:blank')).toBe(0);
@@ -624,7 +628,7 @@ describe('clearAll', () => {
     );
     expect(await db.count('pages')).toBe(3);
     await clearAll(db);
-    expect(await dumpDb(db)).toEqual({ pages: [], links: [] });
+    expect(await dumpDb(db)).toEqual({ pages: [], links: [], redirects: [] });
     expect(await countLiveBacklinks(db, 'https://b.com/')).toBe(0);
   });
 });
@@ -668,7 +672,7 @@ describe('export and import', () => {
     await populate(db);
     const file = await exportAll(db, at(3));
     expect(file.format).toBe('backlink-lens');
-    expect(file.version).toBe(2);
+    expect(file.version).toBe(3);
     expect(file.exportedAt).toBe('2024-01-04T00:00:00.000Z');
     expect(file.pages).toEqual(await db.getAll('pages'));
     expect(file.links).toEqual(await db.getAll('links'));
@@ -686,6 +690,7 @@ describe('export and import', () => {
     expect(await importAll(fresh, parsed)).toEqual({
       pages: original.pages.length,
       links: original.links.length,
+      redirects: original.redirects.length,
     });
     expect(await exportAll(fresh, at(3))).toEqual(original);
     // And the imported data answers queries the same way.
@@ -918,7 +923,7 @@ describe('recordDelta', () => {
   it('is null, and stores nothing, for a page with no recorded visit or no http URL', async () => {
     expect(await recordDelta(db, { url: PAGE, links: [rawLink('https://a.example/')] })).toBeNull();
     expect(await recordDelta(db, { url: 'ftp://x/', links: [] })).toBeNull();
-    expect(await dumpDb(db)).toEqual({ pages: [], links: [] });
+    expect(await dumpDb(db)).toEqual({ pages: [], links: [], redirects: [] });
   });
 
   it('does not merge into a page known only as an alias (its canonical was declared elsewhere)', async () => {

@@ -161,6 +161,48 @@ describe('summarizeBacklinks', () => {
     expect(s.referringDomains).toBe(1);
   });
 
+  it('marks links merged by a redirect or a fold and counts live redirected ones apart', () => {
+    const OLD = 'https://old.com/page';
+    const VARIANT = 'https://www.target.com/page';
+    const s = summarizeBacklinks(
+      [
+        makeLink('https://a.com/', TARGET),
+        makeLink('https://b.com/', OLD),
+        makeLink('https://c.com/', OLD, { lostAt: at(2) }),
+        makeLink('https://d.com/', VARIANT),
+      ],
+      {},
+      {
+        via: {
+          [OLD]: { kind: 'redirect', status: 301, next: TARGET, hops: 1 },
+          [VARIANT]: { kind: 'variant', kinds: ['www'] },
+        },
+        domain: 'target.com',
+      },
+    );
+    const via = Object.fromEntries(s.groups.flatMap((g) => g.links).map((l) => [l.source, l.via]));
+    expect(via).toEqual({
+      'https://a.com/': null,
+      'https://b.com/': { kind: 'redirect', status: 301, next: TARGET, hops: 1 },
+      'https://c.com/': { kind: 'redirect', status: 301, next: TARGET, hops: 1 },
+      'https://d.com/': { kind: 'variant', kinds: ['www'] },
+    });
+    expect(s.live).toBe(3);
+    expect(s.viaRedirect).toBe(1);
+  });
+
+  it("judges a redirected link internal against the page's site, not the old URL's", () => {
+    const OLD = 'https://old.com/page';
+    const links = [makeLink('https://old.com/blog', OLD), makeLink('https://target.com/x', OLD)];
+    const via = { [OLD]: { kind: 'redirect' as const, status: 308, next: TARGET, hops: 1 } };
+    const s = summarizeBacklinks(links, {}, { via, domain: 'target.com' });
+    expect(s.groups.map((g) => [g.domain, g.internal])).toEqual([
+      ['old.com', false],
+      ['target.com', true],
+    ]);
+    expect([s.internal, s.referringDomains]).toEqual([1, 1]);
+  });
+
   it('summarizes nothing as zeros', () => {
     expect(summarizeBacklinks([], {})).toEqual({
       live: 0,
@@ -168,6 +210,7 @@ describe('summarizeBacklinks', () => {
       referringDomains: 0,
       internal: 0,
       followed: 0,
+      viaRedirect: 0,
       relCounts: { nofollow: 0, sponsored: 0, ugc: 0 },
       groups: [],
     });

@@ -6,7 +6,7 @@ import {
   linksToCsv,
   parseExport,
 } from '../../src/core/transfer';
-import { T0, at, makeLink, makePage } from './helpers';
+import { T0, at, makeLink, makePage, makeRedirect } from './helpers';
 
 /** A minimal RFC 4180 reader, to check that what linksToCsv writes reads back cell for cell. */
 function readCsv(text: string): string[][] {
@@ -51,6 +51,7 @@ const exportText = (pages: unknown[], links: unknown[], extra: Record<string, un
     exportedAt: new Date(T0).toISOString(),
     pages,
     links,
+    redirects: [],
     ...extra,
   });
 
@@ -104,7 +105,78 @@ describe('parseExport: the file as a whole', () => {
   });
 
   it('accepts an empty export', () => {
-    expect(parseExport(exportText([], []))).toEqual({ pages: [], links: [], skipped: 0 });
+    expect(parseExport(exportText([], []))).toEqual({
+      pages: [],
+      links: [],
+      redirects: [],
+      skipped: 0,
+    });
+  });
+});
+
+describe('parseExport: redirects', () => {
+  const hop = makeRedirect('https://old.com/a', 'https://new.com/a', {
+    status: 308,
+    firstSeen: at(1),
+    lastSeen: at(2),
+  });
+
+  it('keeps valid hops', () => {
+    expect(parseExport(exportText([], [], { redirects: [hop] })).redirects).toEqual([hop]);
+  });
+
+  it('validates every field, skipping bad hops and counting them', () => {
+    const parsed = parseExport(
+      exportText([], [], {
+        redirects: [
+          hop,
+          null,
+          [hop],
+          { ...hop, from: 'javascript:alert(1)' },
+          { ...hop, to: 42 },
+          { ...hop, to: hop.from },
+          { ...hop, status: 200 },
+          { ...hop, status: '301' },
+          { ...hop, status: 304 },
+          { ...hop, firstSeen: 'then' },
+          { ...hop, lastSeen: -5 },
+        ],
+      }),
+    );
+    expect(parsed.redirects).toEqual([hop]);
+    expect(parsed.skipped).toBe(10);
+  });
+
+  it('re-canonicalizes both ends, drops extra fields and repairs the dates', () => {
+    const parsed = parseExport(
+      exportText([], [], {
+        redirects: [
+          {
+            from: 'HTTPS://Old.com/a?utm_source=x#f',
+            to: 'https://new.com:443/a',
+            status: 301,
+            firstSeen: at(5),
+            lastSeen: at(2),
+            note: '<script>',
+          },
+          { ...hop, from: 'https://same.com/a?fbclid=1', to: 'https://same.com/a' },
+        ],
+      }),
+    );
+    expect(parsed.redirects).toEqual([
+      makeRedirect('https://old.com/a', 'https://new.com/a', { firstSeen: at(2), lastSeen: at(2) }),
+    ]);
+    expect(parsed.skipped).toBe(1);
+  });
+
+  it('needs the list from version 3 on, and reads none before', () => {
+    expect(() => parseExport(exportText([], [], { redirects: undefined }))).toThrow(
+      /no redirects list/,
+    );
+    for (const version of [1, 2]) {
+      const old = exportText([], [], { version, redirects: [hop] });
+      expect(parseExport(old)).toEqual({ pages: [], links: [], redirects: [], skipped: 0 });
+    }
   });
 });
 
@@ -130,6 +202,7 @@ describe('parseExport: rows', () => {
     expect(parseExport(exportText([page, alias], [link]))).toEqual({
       pages: [page, alias],
       links: [link],
+      redirects: [],
       skipped: 0,
     });
   });

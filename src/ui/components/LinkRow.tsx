@@ -1,6 +1,7 @@
 import { displayUrl } from '../../core/idn';
 import type { BacklinkView } from '../../core/summary';
 import { SafeLink } from './SafeLink';
+import { ViaBadge } from './ViaBadge';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -41,6 +42,7 @@ export function LinkRow({ link }: { link: BacklinkView }) {
       </div>
       <div class="badges">
         {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
+        {link.via && <ViaBadge via={link.via} target={link.target} />}
         {link.rel.map((r) => (
           <span class={`badge rel rel-${r}`} data-rel={r} key={r}>
             {r}

@@ -5,7 +5,10 @@ import type { PageRecord } from '../../core/types';
 import { HostName } from './HostName';
 import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
-import type { ReportState } from '../state';
+import { RedirectNote } from './RedirectNote';
+import { Variants } from './Variants';
+import type { FoldChoice } from '../../core/variants';
+import type { Notice, ReportState } from '../state';
 
 interface StatProps {
   name: string;
@@ -56,6 +59,14 @@ function Summary({ summary }: { summary: BacklinkSummary }) {
         label={['lost', 'lost']}
         explain="Links that were gone when their page was visited again."
       />
+      {summary.viaRedirect > 0 && (
+        <Stat
+          name="via-redirect"
+          value={summary.viaRedirect}
+          label={['via a redirect', 'via redirects']}
+          explain="Live links to an address that redirects here (counted in the links above too)."
+        />
+      )}
     </div>
   );
 }
@@ -135,6 +146,9 @@ export interface ReportProps {
   domainLimit: number;
   /** The site's most linked pages listed (0: just the site-wide counts). */
   siteTopTargets: number;
+  /** Fold or unfold a group of the page's URL variants. */
+  onFold: (choice: FoldChoice) => void;
+  notice: Notice | null;
 }
 
 function Heading({ url, page }: { url: string; page: PageRecord | null }) {
@@ -146,7 +160,8 @@ function Heading({ url, page }: { url: string; page: PageRecord | null }) {
   );
 }
 
-export function Report({ state, site, perDomainLimit, domainLimit, siteTopTargets }: ReportProps) {
+export function Report(props: ReportProps) {
+  const { state, site, perDomainLimit, domainLimit, siteTopTargets } = props;
   const showLost = useSignal(true);
   switch (state.status) {
     case 'loading':
@@ -163,7 +178,14 @@ export function Report({ state, site, perDomainLimit, domainLimit, siteTopTarget
   return (
     <div class="report" data-url={state.url}>
       <Heading url={state.url} page={state.page} />
+      {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      <Variants
+        variants={state.variants}
+        choices={state.choices}
+        notice={props.notice}
+        onChoose={props.onFold}
+      />
       {site && <Site site={site} topTargets={siteTopTargets} />}
       {summary.live + summary.lost === 0 ? (
         <Empty />

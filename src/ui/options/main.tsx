@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
 import { linksToCsv, parseExport, ImportError } from '../../core/transfer';
 import { clearAll, exportAll, forgetSite, importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
-import { loadSettings, saveSettings } from '../../platform/settings-store';
+import { loadSettings, updateSettings } from '../../platform/settings-store';
 import { send } from '../../platform/messaging';
 import { downloadText } from './download';
 import { HostName } from '../components/HostName';
@@ -24,7 +24,8 @@ async function refreshCounts() {
 }
 
 async function update(next: Settings) {
-  settings.value = await saveSettings(next);
+  // Folds are made in the popup, maybe while this page is open: keep the stored ones.
+  settings.value = await updateSettings((current) => ({ ...next, folds: current.folds }));
 }
 
 async function addSite(e: Event) {

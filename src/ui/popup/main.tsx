@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { Report } from '../components/Report';
-import { reportState, siteState, loadReport } from '../state';
+import { reportState, siteState, loadReport, notice, setFold } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
 import '../styles.css';
 
@@ -23,6 +23,8 @@ function Popup() {
         perDomainLimit={5}
         domainLimit={30}
         siteTopTargets={0}
+        onFold={(choice) => void setFold(choice)}
+        notice={notice.value}
       />
       {state.status === 'ready' && (
         <div class="actions">

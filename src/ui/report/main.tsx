@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { Report } from '../components/Report';
 import { displayUrl } from '../../core/idn';
-import { reportState, siteState, loadReport } from '../state';
+import { reportState, siteState, loadReport, notice, setFold } from '../state';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link.
@@ -16,6 +16,8 @@ function ReportPage() {
       perDomainLimit={Infinity}
       domainLimit={Infinity}
       siteTopTargets={10}
+      onFold={(choice) => void setFold(choice)}
+      notice={notice.value}
     />
   );
 }
