@@ -273,7 +273,7 @@ export function buildDocumentHtml({ shadowRoots = false }: DocumentOptions = {})
         current = undefined;
       }
     }
-    parts.push(HOST_CLOSE.repeat(openHosts));
+    if (openHosts > 0) parts.push(HOST_CLOSE.repeat(openHosts));
     parts.push(close(section.open));
   }
   parts.push('</div></div></body></html>');
