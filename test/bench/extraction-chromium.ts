@@ -5,38 +5,11 @@
  * every link, and extractPage with the content script's own cap (what a user's tab pays).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { build, type Rolldown } from 'vite';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../support/browser';
 import { check, collect, heading, info, printTable, step } from './measure';
 import { buildDocumentHtml, TOTAL_LINKS } from './extraction-page';
-
-declare global {
-  interface Window {
-    BacklinkBench: typeof import('./browser-entry');
-  }
-}
-
-async function bundleForPage(): Promise<string> {
-  const result = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: true,
-      lib: {
-        entry: fileURLToPath(new URL('./browser-entry.ts', import.meta.url)),
-        formats: ['iife'],
-        name: 'BacklinkBench',
-      },
-    },
-  });
-  const output = (Array.isArray(result) ? result[0] : result) as Rolldown.RolldownOutput;
-  const chunk = output.output.find((o) => o.type === 'chunk');
-  if (!chunk || chunk.type !== 'chunk') throw new Error('no bundle produced');
-  return chunk.code;
-}
+import { bundleForPage } from './page-bundle';
 
 export async function runExtractionChromium(): Promise<void> {
   heading(

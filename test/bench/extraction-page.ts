@@ -149,7 +149,77 @@ const WORDS =
     ' ',
   );
 
-export function buildDocumentHtml(): string {
+/** The shadow-root variant: this many open shadow roots hold a quarter of the links. */
+export const SHADOW_ROOTS = 50;
+/** Of SHADOW_ROOTS, how many sit one level down, inside another host's shadow tree. */
+export const NESTED_SHADOW_ROOTS = 5;
+const SHADOW_LINK_SHARE = 0.25;
+
+/** A run of blocks of one section moved into a shadow host (a web component's tree). */
+interface ShadowHost {
+  /** Index of the section's first block inside the host, and how many blocks it holds. */
+  start: number;
+  blocks: number;
+  /** From this block on, the blocks sit in a second host inside the first one's tree. */
+  nestedFrom: number | null;
+}
+
+/**
+ * Where the hosts go: in every section in proportion to its links (largest remainder, so the
+ * counts add up), spread evenly over its blocks, each holding about the same number of links.
+ * Every few hosts holds a nested one, so a share of the links is two shadow roots deep.
+ */
+function planShadowHosts(): Map<SectionSpec, ShadowHost[]> {
+  const outer = SHADOW_ROOTS - NESTED_SHADOW_ROOTS;
+  const linksPerHost = (TOTAL_LINKS * SHADOW_LINK_SHARE) / outer;
+  const exact = SECTIONS.map((section) => (section.links / TOTAL_LINKS) * outer);
+  const counts = exact.map(Math.floor);
+  const byRemainder = exact.map((_e, i) => i).sort((a, b) => (exact[b]! % 1) - (exact[a]! % 1));
+  let missing = outer - counts.reduce((a, b) => a + b, 0);
+  for (const i of byRemainder) if (missing-- > 0) counts[i]! += 1;
+  const nestEvery = Math.max(1, Math.floor(outer / NESTED_SHADOW_ROOTS));
+  let index = 0;
+  let nested = 0;
+  const plan = new Map<SectionSpec, ShadowHost[]>();
+  SECTIONS.forEach((section, s) => {
+    const blocks = Math.ceil(section.links / section.perBlock);
+    const hosts = counts[s]!;
+    const size = Math.max(
+      2,
+      Math.min(
+        Math.round(linksPerHost / section.perBlock),
+        Math.floor(blocks / Math.max(1, hosts)),
+      ),
+    );
+    const list: ShadowHost[] = [];
+    for (let h = 0; h < hosts; h++, index++) {
+      const start = Math.floor((h * blocks) / hosts);
+      const nest = index % nestEvery === 0 && nested < NESTED_SHADOW_ROOTS;
+      if (nest) nested++;
+      list.push({ start, blocks: size, nestedFrom: nest ? start + Math.ceil(size / 2) : null });
+    }
+    plan.set(section, list);
+  });
+  return plan;
+}
+
+// Declarative shadow DOM: the parser attaches an open shadow root to the host from the
+// template (https://html.spec.whatwg.org/multipage/scripting.html#attr-template-shadowrootmode),
+// as server-rendered web components do; no script needed, so both pages parse the same way.
+const HOST_OPEN = '<link-panel><template shadowrootmode="open">';
+const NESTED_HOST_OPEN = '<link-panel class="nested"><template shadowrootmode="open">';
+const HOST_CLOSE = '</template></link-panel>';
+
+export interface DocumentOptions {
+  /**
+   * Move about a quarter of the links into SHADOW_ROOTS open shadow roots, under the same
+   * landmarks. The links (targets, anchors, rel, order) are the same as on the plain page.
+   */
+  shadowRoots?: boolean;
+}
+
+export function buildDocumentHtml({ shadowRoots = false }: DocumentOptions = {}): string {
+  const hostPlan = shadowRoots ? planShadowHosts() : new Map<SectionSpec, ShadowHost[]>();
   const random = seededRandom(20_000);
   let n = 0;
   const href = () => {
@@ -176,7 +246,20 @@ export function buildDocumentHtml(): string {
   ];
   for (const section of SECTIONS) {
     parts.push(section.open.join(''));
-    for (let done = 0; done < section.links;) {
+    const hosts = hostPlan.get(section) ?? [];
+    let openHosts = 0;
+    let current: ShadowHost | undefined;
+    for (let done = 0, block = 0; done < section.links; block++) {
+      const host = hosts.find((h) => h.start === block);
+      if (host) {
+        current = host;
+        parts.push(HOST_OPEN);
+        openHosts = 1;
+      }
+      if (current && current.nestedFrom === block) {
+        parts.push(NESTED_HOST_OPEN);
+        openHosts = 2;
+      }
       parts.push(section.block.join(''));
       for (let i = 0; i < section.perBlock && done < section.links; i++, done++) {
         const rel = section.rel && random() < 0.5 ? ` rel="${section.rel}"` : '';
@@ -185,7 +268,13 @@ export function buildDocumentHtml(): string {
         );
       }
       parts.push(close(section.block));
+      if (current && block === current.start + current.blocks - 1) {
+        parts.push(HOST_CLOSE.repeat(openHosts));
+        openHosts = 0;
+        current = undefined;
+      }
     }
+    if (openHosts > 0) parts.push(HOST_CLOSE.repeat(openHosts));
     parts.push(close(section.open));
   }
   parts.push('</div></div></body></html>');

@@ -60,6 +60,26 @@ export async function collect(
   return { name, samples, median: median(samples) };
 }
 
+/**
+ * Several rows sampled in turns (a, b, c, a, b, c, …) instead of one row after another, so
+ * that a burst of load on a shared machine falls on every row alike. Warm-up turns first.
+ */
+export async function collectInterleaved(
+  rows: ReadonlyArray<{ name: string; sample: (rep: number) => Promise<number> | number }>,
+  { warmup, reps }: RepeatOptions = DEFAULT_REPEAT,
+): Promise<Timing[]> {
+  for (let i = 0; i < warmup; i++) for (const row of rows) await row.sample(-1 - i);
+  const samples: number[][] = rows.map(() => []);
+  for (let i = 0; i < reps; i++) {
+    for (const [r, row] of rows.entries()) samples[r]!.push(await row.sample(i));
+  }
+  return rows.map((row, r) => ({
+    name: row.name,
+    samples: samples[r]!,
+    median: median(samples[r]!),
+  }));
+}
+
 export interface MeasureOptions<C> extends Partial<RepeatOptions> {
   /** Untimed preparation of each repetition (a fresh database…); its result is passed to run. */
   setup?: () => Promise<C> | C;

@@ -2,22 +2,42 @@
  * `npm run bench`: the benchmark suite, run in order. Each prints a table of medians and
  * ratios against a baseline measured in the same run; nothing asserts on time. The exit code
  * is non-zero only when a benchmark fails or a correctness check of what was timed fails.
+ * BENCH_ONLY=watch-cost,extraction-shadow runs only the named ones.
  */
 import { cpus } from 'node:os';
 import { runExtraction } from './extraction';
 import { runExtractionChromium } from './extraction-chromium';
+import { runExtractionShadow } from './extraction-shadow';
 import { runStorageWrite } from './storage-write';
 import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
+import { runWatchCost } from './watch-cost';
 import { formatMs } from './measure';
 
-const BENCHMARKS: ReadonlyArray<[string, () => Promise<void>]> = [
-  ['extraction', runExtraction],
-  ['extraction (Chromium)', runExtractionChromium],
-  ['storage write', runStorageWrite],
-  ['storage read', runStorageRead],
-  ['popup', runPopup],
+/** [id for BENCH_ONLY (the file's name), what it measures, run]. */
+const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
+  ['extraction', 'extraction', runExtraction],
+  ['extraction-chromium', 'extraction (Chromium)', runExtractionChromium],
+  ['extraction-shadow', 'extraction with shadow roots (Chromium)', runExtractionShadow],
+  ['storage-write', 'storage write', runStorageWrite],
+  ['storage-read', 'storage read', runStorageRead],
+  ['popup', 'popup', runPopup],
+  // Last: with the default minute per run it takes a few minutes.
+  ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];
+
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((id) => id.trim())
+  .filter(Boolean);
+const unknown = only.filter((id) => !BENCHMARKS.some(([known]) => known === id));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown BENCH_ONLY ${unknown.join(', ')}; known: ${BENCHMARKS.map(([id]) => id).join(', ')}`,
+  );
+  process.exit(2);
+}
+const selected = BENCHMARKS.filter(([id]) => only.length === 0 || only.includes(id));
 
 const cpu = cpus();
 console.log(
@@ -25,9 +45,10 @@ console.log(
     `${new Date().toISOString()}`,
 );
 console.log('Medians of several runs after a warm-up; ratios against the first row of each table.');
+if (only.length > 0) console.log(`Only: ${selected.map(([id]) => id).join(', ')} (BENCH_ONLY)`);
 
 const started = performance.now();
-for (const [name, run] of BENCHMARKS) {
+for (const [, name, run] of selected) {
   try {
     await run();
   } catch (error) {

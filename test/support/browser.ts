@@ -16,6 +16,20 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
+/** Flags every test browser shares. Made-up *.test hosts resolve to the local site server. */
+export function chromiumArgs(sitePort: number): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    `--host-resolver-rules=MAP *.test 127.0.0.1:${sitePort}, EXCLUDE 127.0.0.1`,
+  ];
+}
+
 /**
  * Debian's Chromium with the built extension loaded. Made-up *.test hosts resolve to the
  * local site server, so no request leaves 127.0.0.1.
@@ -33,30 +47,59 @@ export async function launchWithExtension(options: {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...chromiumArgs(options.sitePort),
       `--disable-extensions-except=${DIST_DIR}`,
       `--load-extension=${DIST_DIR}`,
-      `--host-resolver-rules=MAP *.test 127.0.0.1:${options.sitePort}, EXCLUDE 127.0.0.1`,
     ],
   });
-  const worker =
-    context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
-    (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const close = async () => {
+    await context.close();
+    if (!options.userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  };
+  let worker: Worker;
+  try {
+    worker =
+      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+      (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  } catch (error) {
+    // No worker in time (a busy machine): do not leave the browser running behind the error.
+    await close();
+    throw error;
+  }
   const extensionId = new URL(worker.url()).host;
   return {
     context,
     worker,
     extensionId,
     extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    close,
+  };
+}
+
+export interface PlainBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The same Chromium, flags and kind of fresh profile as launchWithExtension, without the
+ * extension: the baseline a benchmark compares the extension's cost with.
+ */
+export async function launchWithoutExtension(options: {
+  sitePort: number;
+  headless?: boolean;
+}): Promise<PlainBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'backlink-lens-plain-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: options.headless ?? true,
+    args: chromiumArgs(options.sitePort),
+  });
+  return {
+    context,
     close: async () => {
       await context.close();
-      if (!options.userDataDir) await rm(userDataDir, { recursive: true, force: true });
+      await rm(userDataDir, { recursive: true, force: true });
     },
   };
 }
