@@ -17,6 +17,7 @@ const BENCHMARKS: ReadonlyArray<[string, () => Promise<void>]> = [
   ['storage write', runStorageWrite],
   ['storage read', runStorageRead],
   ['popup', runPopup],
+  ['authority', async () => (await import('./authority')).runAuthority()],
 ];
 
 const cpu = cpus();
