@@ -12,6 +12,7 @@ import { runStorageWrite } from './storage-write';
 import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
 import { runWatchCost } from './watch-cost';
+import { runAuthority } from './authority';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -22,6 +23,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['storage-write', 'storage write', runStorageWrite],
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],
+  ['authority', 'authority (PageRank)', runAuthority],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];
