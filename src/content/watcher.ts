@@ -18,8 +18,10 @@ export interface WatchOptions {
   debounceMs: number;
   /** A page that never stops changing is still read at least this often. */
   maxWaitMs: number;
-  /** Link elements looked at per minute after the first snapshot: what a churning page costs. */
+  /** Link elements read per minute after the first snapshot: what a churning page costs. */
   perMinute: number;
+  /** New visits per minute (in-app navigations): a page cannot make us reread it in a loop. */
+  visitsPerMinute: number;
   /** Changed subtrees remembered between reads; past that, the next read rescans the page. */
   maxPendingRoots: number;
   /** Hidden this long, the page is no longer watched until it is shown again. */
@@ -39,7 +41,8 @@ export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
   extract: DEFAULT_EXTRACT_OPTIONS,
   debounceMs: 250,
   maxWaitMs: 2000,
-  perMinute: 3000,
+  perMinute: 6000,
+  visitsPerMinute: 12,
   maxPendingRoots: 500,
   hiddenMs: 60_000,
   pollMs: 1000,
@@ -138,16 +141,21 @@ export function watchPage(
   let rescanTimers: Array<ReturnType<typeof setTimeout>> = [];
   let windowStart = Date.now();
   let usedThisWindow = 0;
+  let visitsThisWindow = 0;
+  /** Links already read whose href or content changed since: read again, the rest are skipped. */
+  const dirty = new Set<Element>();
+  /** Too many changes to remember each: the next rescan reads known links again too. */
+  let rereadKnown = false;
   // One message in flight at a time, in order: a delta never overtakes its visit's snapshot.
   let queue: Promise<unknown> = Promise.resolve();
   let observed = new WeakSet<Node>();
 
   const observer = new MutationObserver((records) => {
     for (const record of records) {
-      if (record.type === 'attributes') pending.add(record.target);
+      if (record.type === 'attributes') markDirty(record.target as Element);
       else {
         // An anchor whose content changed is read again (its words may be new).
-        if (record.target.nodeName === 'A') pending.add(record.target);
+        if (record.target.nodeName === 'A') markDirty(record.target as Element);
         for (const node of Array.from(record.addedNodes))
           if (node.nodeType === 1) pending.add(node);
       }
@@ -158,6 +166,28 @@ export function watchPage(
     }
     if (pending.size > 0 || rescan) schedule();
   });
+
+  function markDirty(el: Element): void {
+    pending.add(el);
+    if (dirty.size < options.maxPendingRoots) dirty.add(el);
+    else rereadKnown = true;
+  }
+
+  /** The budgets count per minute: a new minute starts them afresh. */
+  function budgetLeft(now: number): { links: boolean; visits: boolean } {
+    if (now - windowStart >= 60_000) {
+      windowStart = now;
+      usedThisWindow = 0;
+      visitsThisWindow = 0;
+    }
+    return {
+      links: usedThisWindow < options.perMinute,
+      visits: visitsThisWindow < options.visitsPerMinute,
+    };
+  }
+
+  /** Come back when the minute's budget is renewed. */
+  const waitForBudget = (now: number) => schedule(windowStart + 60_000 - now);
 
   function observe(root: Document | ShadowRoot): void {
     if (observed.has(root)) return;
@@ -221,7 +251,11 @@ export function watchPage(
   /** Read the whole document as a new visit of the URL it shows now, and send it. */
   function startVisit(): void {
     pending.clear();
+    dirty.clear();
     rescan = false;
+    rereadKnown = false;
+    budgetLeft(Date.now());
+    visitsThisWindow++;
     const current = new Visit(win.location.href);
     visit = current;
     const found = extractLinks(doc, options.extract);
@@ -280,6 +314,8 @@ export function watchPage(
     if (stopped) return;
     if (withoutFragment(win.location.href) !== visit.url) {
       // In-app navigation: what is on screen now is the new URL's, read whole as a new visit.
+      const now = Date.now();
+      if (!budgetLeft(now).visits) return waitForBudget(now);
       connect();
       startVisit();
       return;
@@ -291,30 +327,30 @@ export function watchPage(
   function readChanges(): void {
     if (idle) return;
     const now = Date.now();
-    if (now - windowStart >= 60_000) {
-      windowStart = now;
-      usedThisWindow = 0;
-    }
-    if (usedThisWindow >= options.perMinute) {
-      // Over budget: the changes wait for the next minute (remembered as a rescan if many).
-      schedule(windowStart + 60_000 - now);
-      return;
-    }
+    // Over budget: the changes wait for the next minute (remembered as a rescan if many).
+    if (!budgetLeft(now).links) return waitForBudget(now);
+    const rereading = rereadKnown;
     const elements = candidates();
     const reader = linkReader(doc, options.extract);
+    let finished = true;
     for (const el of elements) {
+      // A link already read that did not change since costs nothing (rescans meet many).
+      if (!rereading && !dirty.has(el) && visit.keyOf.has(el)) continue;
       if (usedThisWindow >= options.perMinute) {
-        rescan = true; // what was not looked at is found by a rescan in the next window
-        schedule(windowStart + 60_000 - now);
+        rescan = true; // what was not read is found by a rescan in the next window
+        finished = false;
+        waitForBudget(now);
         break;
       }
       usedThisWindow++;
+      dirty.delete(el);
       if (visit.read >= options.extract.maxLinks) break;
       const occurrence = reader.read(el);
       if (!occurrence) continue;
       if (visit.keyOf.get(el) === occurrenceKey(occurrence)) continue;
       visit.add(el, occurrence);
     }
+    if (finished && rereading) rereadKnown = false;
     if (visit.read >= options.extract.maxLinks) disconnect('cap');
     const links = visit.unsent();
     if (links.length === 0) return;

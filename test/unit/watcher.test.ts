@@ -281,4 +281,30 @@ describe('watchPage', () => {
     expect(watcher.idle).toBeNull();
     expect(sent).toEqual([{ kind: 'snapshot', url: URL_, links: [['/a', 'main', 1]] }]);
   });
+
+  it('starts at most visitsPerMinute visits a minute, however often the app changes its URL', async () => {
+    const { window, sent } = setup('<main></main>', { visitsPerMinute: 3 });
+    for (let i = 1; i <= 20; i++) {
+      window.history.pushState({}, '', `/app/step-${i}`);
+      await settle(100);
+    }
+    // The page's first visit and two navigations; the rest wait for the next minute.
+    expect(sent).toHaveLength(3);
+    expect(sent[0]?.url).toBe(URL_);
+    expect(new Set(sent.map((m) => m.url)).size).toBe(3);
+    await settle(60_000);
+    expect(sent.at(-1)?.url).toBe('https://example.com/app/step-20');
+    expect(sent).toHaveLength(4);
+  });
+
+  it('reads a link whose words change again, and skips unchanged ones on a rescan', async () => {
+    const { doc, sent } = setup('<main><a href="/a">before</a><a href="/b">b</a></main>', {
+      perMinute: 1,
+    });
+    doc.querySelector('a')!.textContent = 'after';
+    await settle();
+    // One read in the budget: the changed link, not the unchanged one.
+    expect(sent[1]?.links).toEqual([['/a', 'main', 1]]);
+    expect(sent).toHaveLength(2);
+  });
 });
