@@ -37,6 +37,10 @@ const row = (source: string, anchor: string, overrides: Partial<ShownLink> = {})
   ...overrides,
 });
 
+/** The popup's rows for a target, once it has any (recording is asynchronous). */
+const linksTo = (target: string, timeoutMs?: number) =>
+  waitForLinks(s.ext, viewer, target, (l) => l.length > 0, timeoutMs);
+
 /** Wait until the worker has handled `count` more messages of the given outcome. */
 async function waitForActivity(outcome: string, atLeast: number, timeoutMs = 10_000) {
   await expect
@@ -67,7 +71,7 @@ describe('links rendered after the page loaded', () => {
       ['http://target.test/at-300ms', 'added at 300 ms'],
       ['http://target.test/at-3s', 'added at 3 s'],
     ] as const) {
-      const links = await waitForLinks(s.ext, viewer, target, (l) => l.length > 0, 15_000);
+      const links = await linksTo(target, 15_000);
       expect(links).toEqual([row('http://late.test/', anchor)]);
     }
     // A revisit reads the page again; once the late links are back on screen they are live.
@@ -114,12 +118,7 @@ describe('links rendered after the page loaded', () => {
     await s.page.waitForFunction(() => document.links.length > 8000, null, { timeout: 30_000 });
     expect(await merged()).toBe(atCap);
     // An early item was recorded and is shown for its target.
-    const links = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/feed/10',
-      (l) => l.length > 0,
-    );
+    const links = await linksTo('http://target.test/feed/10');
     expect(links).toEqual([row('http://churn.test/', 'item 10')]);
   });
 });
@@ -161,12 +160,7 @@ describe('single-page apps', () => {
     s.server.setPage('spa.test', '/', SPA);
     s.server.setPage('spa.test', '/about', SPA);
     await browse(s.ext, s.page, ['http://spa.test/']);
-    const home = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-home',
-      (l) => l.length > 0,
-    );
+    const home = await linksTo('http://target.test/from-home');
     expect(home).toEqual([row('http://spa.test/', 'Our supplier')]);
 
     const before = (await activity(s.ext)).recorded ?? 0;
@@ -177,27 +171,12 @@ describe('single-page apps', () => {
     await waitForActivity('recorded', before + 2);
 
     // The about view's links belong to /about, the late one too; nothing to the home page.
-    const about = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-about',
-      (l) => l.length > 0,
-    );
+    const about = await linksTo('http://target.test/from-about');
     expect(about).toEqual([row('http://spa.test/about', 'Our roaster')]);
-    const late = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/about-late',
-      (l) => l.length > 0,
-    );
+    const late = await linksTo('http://target.test/about-late');
     expect(late).toEqual([row('http://spa.test/about', 'Press kit')]);
-    // The nav is on screen on both URLs: both link to /about.
-    const toAbout = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://spa.test/about',
-      (l) => l.length >= 1,
-    );
+    // The nav is on screen on both URLs; on /about its link to /about is a self-link, not kept.
+    const toAbout = await linksTo('http://spa.test/about');
     expect(sortLinks(toAbout)).toEqual([row('http://spa.test/', 'About us', { region: 'nav' })]);
     // The home page still shows its supplier link live: the in-app navigation was not a revisit.
     await openPopupFor(s.ext, viewer, 'http://target.test/from-home');
@@ -213,12 +192,7 @@ describe('single-page apps', () => {
     await s.page.goBack();
     expect(new URL(s.page.url()).pathname).toBe('/about');
     await waitForActivity('recorded', before + 3);
-    const home = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-home',
-      (l) => l.length > 0,
-    );
+    const home = await linksTo('http://target.test/from-home');
     expect(home).toEqual([row('http://spa.test/', 'Our supplier')]);
   });
 });
@@ -253,28 +227,12 @@ describe('web components and frames', () => {
       ),
     );
     await browse(s.ext, s.page, ['http://components.test/']);
-    const card = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-shadow',
-      (l) => l.length > 0,
-    );
+    const card = await linksTo('http://target.test/from-shadow');
     expect(card).toEqual([row('http://components.test/', 'card link')]);
     // Inside the nested shadow tree the nearest landmark is its own <nav>.
-    const nested = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-nested',
-      (l) => l.length > 0,
-    );
+    const nested = await linksTo('http://target.test/from-nested');
     expect(nested).toEqual([row('http://components.test/', 'nested link', { region: 'nav' })]);
-    const lazy = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-lazy',
-      (l) => l.length > 0,
-      15_000,
-    );
+    const lazy = await linksTo('http://target.test/from-lazy', 15_000);
     expect(lazy).toEqual([row('http://components.test/', 'lazy link', { region: 'aside' })]);
   });
 
@@ -309,26 +267,11 @@ describe('web components and frames', () => {
       page('Pixel', '<a href="http://target.test/from-pixel">tracking pixel link</a>'),
     );
     await browse(s.ext, s.page, ['http://frames.test/']);
-    const top = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-top',
-      (l) => l.length > 0,
-    );
+    const top = await linksTo('http://target.test/from-top');
     expect(top).toEqual([row('http://frames.test/', 'top link')]);
-    const inner = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-frame',
-      (l) => l.length > 0,
-    );
+    const inner = await linksTo('http://target.test/from-frame');
     expect(inner).toEqual([row('http://frames.test/inner', 'same-origin frame link')]);
-    const widget = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/from-widget',
-      (l) => l.length > 0,
-    );
+    const widget = await linksTo('http://target.test/from-widget');
     expect(widget).toEqual([row('http://widgets.test/embed', 'widget link', { region: 'footer' })]);
     // A frame nobody can see is not read.
     await openPopupFor(s.ext, viewer, 'http://target.test/from-pixel');
@@ -385,21 +328,11 @@ describe('repeated links', () => {
       ),
     );
     await browse(s.ext, s.page, ['http://repeats.test/']);
-    const widgets = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/widgets',
-      (l) => l.length > 0,
-    );
+    const widgets = await linksTo('http://target.test/widgets');
     expect(widgets).toEqual([
       row('http://repeats.test/', 'Widgets', { alsoIn: ['nav', 'footer'], occurrences: 3 }),
     ]);
-    const gadgets = await waitForLinks(
-      s.ext,
-      viewer,
-      'http://target.test/gadgets',
-      (l) => l.length > 0,
-    );
+    const gadgets = await linksTo('http://target.test/gadgets');
     expect(gadgets).toEqual([
       row('http://repeats.test/', 'gadgets', {
         region: 'footer',
