@@ -186,8 +186,18 @@ export function watchPage(
     };
   }
 
+  /** Over budget until then: changes wait, and the flush at the new minute reads them all. */
+  let deferredUntil = 0;
+
   /** Come back when the minute's budget is renewed. */
-  const waitForBudget = (now: number) => schedule(windowStart + 60_000 - now);
+  function waitForBudget(now: number): void {
+    if (timer) clearTimeout(timer);
+    deferredUntil = windowStart + 60_000;
+    timer = setTimeout(() => {
+      deferredUntil = 0;
+      flush();
+    }, deferredUntil - now);
+  }
 
   function observe(root: Document | ShadowRoot): void {
     if (observed.has(root)) return;
@@ -217,6 +227,10 @@ export function watchPage(
   function schedule(delay = options.debounceMs): void {
     if (stopped) return;
     const now = Date.now();
+    // While deferred, only an in-app navigation with visits left to start is read sooner.
+    const navigated = withoutFragment(win.location.href) !== visit.url;
+    if (deferredUntil > now && !(navigated && budgetLeft(now).visits)) return;
+    deferredUntil = 0;
     if (!timer) firstChangeAt = now;
     else clearTimeout(timer);
     // Debounced, but a page that changes all the time is still read every maxWaitMs.

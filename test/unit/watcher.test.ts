@@ -166,6 +166,12 @@ describe('watchPage', () => {
     for (let i = 0; i < 40; i++) addLink(doc, `/p/${i}`, `p ${i}`);
     await settle();
     expect(sent.flatMap((m) => m.links)).toHaveLength(15);
+    // More changes meanwhile wait too; the new minute's budget reads the next 15.
+    addLink(doc, '/meanwhile', 'm');
+    await settle(30_000);
+    expect(sent.flatMap((m) => m.links)).toHaveLength(15);
+    await settle(30_000);
+    expect(sent.flatMap((m) => m.links)).toHaveLength(30);
   });
 
   it('starts a new visit on an in-app navigation, and gives earlier changes to the earlier URL', async () => {
