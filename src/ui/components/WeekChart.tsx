@@ -16,6 +16,7 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
         viewBox={`0 0 ${weeks.length * step} ${half * 2}`}
         width="100%"
         height="40"
+        preserveAspectRatio="none"
         aria-hidden="true"
       >
         <line x1={0} x2={weeks.length * step} y1={half} y2={half} class="axis" />
