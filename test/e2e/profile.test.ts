@@ -113,3 +113,19 @@ describe('the backlink profile in the popup', () => {
     expect(await thisWeek.getAttribute('data-new')).toBe('8');
   });
 });
+
+describe('after a link is removed', () => {
+  test('counts it lost this week and leaves it out of the anchor classes', async () => {
+    s.server.setPage('delta.test', '/', page('Delta', '<main>No links today.</main>'));
+    await browse(s.ext, s.page, ['http://delta.test/']);
+    await waitForLinks(s.ext, s.page, TARGET, (links) => links.some((l) => l.lost));
+    expect(await figure(s.page, 'lost-recent')).toBe('1 lost in 30 days');
+    expect((await legend(s.page, 'anchor-class')).other).toBe(0);
+    const thisWeek = s.page.locator('[data-profile="timeline"] tr[data-week]').last();
+    expect(await thisWeek.getAttribute('data-lost')).toBe('1');
+    // Three domains are left, 2 + 2 + 2 links: 1 - 3 / 9.
+    expect(await s.page.locator('[data-profile="diversity"]').getAttribute('data-index')).toBe(
+      '0.67',
+    );
+  });
+});
