@@ -6,6 +6,7 @@ import {
   type SiteSummary,
 } from '../core/summary';
 import type { PageRecord } from '../core/types';
+import { profileTargetOf, summarizeProfile, type PageProfile } from '../core/profile';
 import type { RedirectChain } from '../core/redirects';
 import {
   foldChoices,
@@ -14,7 +15,7 @@ import {
   type FoldGroup,
   type VariantCount,
 } from '../core/variants';
-import { loadBacklinks, loadSiteLinks } from '../storage/queries';
+import { loadBacklinks, loadSiteLinks, type BacklinkReport } from '../storage/queries';
 import { getDb } from '../platform/db-connection';
 import { loadSettings, updateSettings } from '../platform/settings-store';
 
@@ -27,6 +28,8 @@ export type ReportState =
       url: string;
       page: PageRecord | null;
       summary: BacklinkSummary;
+      /** Figures and charts of the page's backlink profile, as of when the report was read. */
+      profile: PageProfile;
       /** Where this URL itself redirects. */
       redirect: RedirectChain | null;
       variants: VariantCount[];
@@ -46,6 +49,19 @@ export const siteState = signal<SiteSummary | null>(null);
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
 
+/** The page's summary, and its profile built from it. */
+function summarizeReport(report: BacklinkReport): {
+  summary: BacklinkSummary;
+  profile: PageProfile;
+} {
+  const summary = summarizeBacklinks(report.links, report.sources, {
+    via: report.via,
+    domain: report.page?.domain ?? null,
+  });
+  const target = profileTargetOf(report.url, report.page, summary);
+  return { summary, profile: summarizeProfile(summary, target, Date.now()) };
+}
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   try {
@@ -56,10 +72,7 @@ export async function loadReport(url: string): Promise<void> {
           status: 'ready',
           url: report.url,
           page: report.page,
-          summary: summarizeBacklinks(report.links, report.sources, {
-            via: report.via,
-            domain: report.page?.domain ?? null,
-          }),
+          ...summarizeReport(report),
           redirect: report.redirect,
           variants: report.variants,
           folded: report.folded,

@@ -4,7 +4,8 @@ import { render } from 'preact';
 import { Report, type ReportProps } from '../../src/ui/components/Report';
 import { summarizeBacklinks, summarizeSite, type SiteSummary } from '../../src/core/summary';
 import type { LinkRecord } from '../../src/core/types';
-import { makeLink } from './helpers';
+import { summarizeProfile, profileTargetOf } from '../../src/core/profile';
+import { makeLink, T0 } from './helpers';
 
 const TARGET = 'http://xn--caf-dma.test/men%C3%BC';
 
@@ -14,13 +15,15 @@ function renderReport(
 ): HTMLElement {
   const root = document.createElement('div');
   document.body.append(root);
+  const summary = summarizeBacklinks(links, {});
   render(
     <Report
       state={{
         status: 'ready',
         url: TARGET,
         page: null,
-        summary: summarizeBacklinks(links, {}),
+        summary,
+        profile: summarizeProfile(summary, profileTargetOf(TARGET, null, summary), T0),
         redirect: null,
         variants: [],
         folded: [],

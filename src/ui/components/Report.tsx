@@ -6,6 +6,7 @@ import { HostName } from './HostName';
 import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
 import { RedirectNote } from './RedirectNote';
+import { Profile } from './Profile';
 import { Variants } from './Variants';
 import type { FoldChoice } from '../../core/variants';
 import type { Notice, ReportState } from '../state';
@@ -180,6 +181,7 @@ export function Report(props: ReportProps) {
       <Heading url={state.url} page={state.page} />
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      {summary.live + summary.lost > 0 && <Profile profile={state.profile} />}
       <Variants
         variants={state.variants}
         choices={state.choices}
