@@ -17,6 +17,7 @@ import {
   type ParsedImport,
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
+import { clearAuthority } from './authority';
 
 export interface RecordResult {
   url: string;
@@ -302,14 +303,16 @@ export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
   });
 }
 
-export function clearAll(db: BacklinkDb): Promise<void> {
-  return writeAtomically(db, async (tx, writes) => {
+export async function clearAll(db: BacklinkDb): Promise<void> {
+  await writeAtomically(db, async (tx, writes) => {
     writes.push(
       tx.objectStore('pages').clear(),
       tx.objectStore('links').clear(),
       tx.objectStore('redirects').clear(),
     );
   });
+  // Scores name pages too, so they go with them; apart, since recording never touches them.
+  await clearAuthority(db);
 }
 
 export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {

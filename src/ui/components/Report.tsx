@@ -7,6 +7,8 @@ import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
 import { RedirectNote } from './RedirectNote';
 import { Variants } from './Variants';
+import { Authority } from './Authority';
+import type { AuthorityView } from '../../core/authority-view';
 import type { FoldChoice } from '../../core/variants';
 import type { Notice, ReportState } from '../state';
 
@@ -71,7 +73,14 @@ function Summary({ summary }: { summary: BacklinkSummary }) {
   );
 }
 
-function Group({ group, limit }: { group: DomainGroup; limit: number }) {
+interface GroupProps {
+  group: DomainGroup;
+  limit: number;
+  /** Authority of the linking pages, by URL (none until the scores are loaded). */
+  sourceAuthority: Record<string, number>;
+}
+
+function Group({ group, limit, sourceAuthority }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -82,7 +91,11 @@ function Group({ group, limit }: { group: DomainGroup; limit: number }) {
       </h3>
       <ul>
         {shown.map((l) => (
-          <LinkRow link={l} key={`${l.source}|${l.anchor}|${l.target}`} />
+          <LinkRow
+            link={l}
+            authority={sourceAuthority[l.source]}
+            key={`${l.source}|${l.anchor}|${l.target}`}
+          />
         ))}
       </ul>
       {group.links.length > shown.length && (
@@ -149,13 +162,22 @@ export interface ReportProps {
   /** Fold or unfold a group of the page's URL variants. */
   onFold: (choice: FoldChoice) => void;
   notice: Notice | null;
+  /** Stored authority scores, loaded after the report: null until then. */
+  authority?: AuthorityView | null;
 }
 
-function Heading({ url, page }: { url: string; page: PageRecord | null }) {
+interface HeadingProps {
+  url: string;
+  page: PageRecord | null;
+  authority: AuthorityView | null;
+}
+
+function Heading({ url, page, authority }: HeadingProps) {
   return (
     <header class="target">
       <div class="title">{page?.title || 'This page'}</div>
       <SafeLink href={url} />
+      {authority && <Authority view={authority} now={Date.now()} />}
     </header>
   );
 }
@@ -177,7 +199,7 @@ export function Report(props: ReportProps) {
     .filter((g) => g.links.length > 0);
   return (
     <div class="report" data-url={state.url}>
-      <Heading url={state.url} page={state.page} />
+      <Heading url={state.url} page={state.page} authority={props.authority ?? null} />
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
       <Variants
@@ -203,7 +225,12 @@ export function Report(props: ReportProps) {
           )}
           <div class="groups">
             {groups.slice(0, domainLimit).map((g) => (
-              <Group group={g} limit={perDomainLimit} key={g.domain} />
+              <Group
+                group={g}
+                limit={perDomainLimit}
+                sourceAuthority={props.authority?.sources ?? {}}
+                key={g.domain}
+              />
             ))}
           </div>
           {groups.length > domainLimit && (

@@ -1,0 +1,106 @@
+/**
+ * What the background authority job reads and writes: the graph's input in batches, its
+ * unfinished progress, and the finished scores. The popup reads scores through queries.ts.
+ */
+import type { StoreValue } from 'idb';
+import type { AuthorityGraphBuilder } from '../core/authority';
+import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
+import type { AuthorityRecord } from '../core/types';
+import type { BacklinkDb, BacklinkSchema } from './db';
+
+/** Records read per transaction while building the graph. */
+export const AUTHORITY_READ_BATCH = 2_000;
+
+/**
+ * Every record of `store` in key order, `batch` at a time, each batch in its own short
+ * transaction: one long read of a million links would hold back every recording until it
+ * ends (a read-write transaction waits for earlier read-only ones on its stores).
+ */
+async function readInBatches<S extends 'pages' | 'links'>(
+  db: BacklinkDb,
+  store: S,
+  batch: number,
+  onBatch: (records: StoreValue<BacklinkSchema, S>[]) => void,
+): Promise<number> {
+  let range: IDBKeyRange | null = null;
+  let read = 0;
+  for (;;) {
+    const tx = db.transaction(store);
+    const [records, keys] = await Promise.all([
+      tx.store.getAll(range, batch),
+      tx.store.getAllKeys(range, batch),
+    ]);
+    if (records.length > 0) onBatch(records);
+    read += records.length;
+    if (records.length < batch) return read;
+    range = IDBKeyRange.lowerBound(keys[keys.length - 1], true);
+  }
+}
+
+/** Feed every stored page and link to `builder`; returns how many of each were read. */
+export async function readAuthorityInput(
+  db: BacklinkDb,
+  builder: AuthorityGraphBuilder,
+  batch = AUTHORITY_READ_BATCH,
+): Promise<{ pages: number; links: number }> {
+  const pages = await readInBatches(db, 'pages', batch, (records) => {
+    for (const page of records) builder.addPage(page);
+  });
+  const links = await readInBatches(db, 'links', batch, (records) => {
+    for (const link of records) builder.addLink(link);
+  });
+  return { pages, links };
+}
+
+export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta | null> {
+  const meta = await db.get('meta', 'authority');
+  if (meta?.id !== 'authority') return null;
+  const { id: _id, ...rest } = meta;
+  return rest;
+}
+
+export async function loadAuthorityRun(db: BacklinkDb): Promise<AuthorityRun | null> {
+  const run = await db.get('meta', 'authority-run');
+  if (run?.id !== 'authority-run') return null;
+  const { id: _id, ...rest } = run;
+  return rest;
+}
+
+export async function saveAuthorityRun(db: BacklinkDb, run: AuthorityRun): Promise<void> {
+  await db.put('meta', { id: 'authority-run', ...run });
+}
+
+/**
+ * Replace every stored score with `records` and the scale with `meta`, and drop the finished
+ * run's progress, in one transaction: the popup sees the old scores or the new, never a mix.
+ */
+export async function writeAuthority(
+  db: BacklinkDb,
+  records: readonly AuthorityRecord[],
+  meta: AuthorityMeta,
+): Promise<void> {
+  const tx = db.transaction(['authority', 'meta'], 'readwrite');
+  const store = tx.objectStore('authority');
+  const metaStore = tx.objectStore('meta');
+  const writes: Promise<unknown>[] = [store.clear()];
+  for (const record of records) writes.push(store.put(record));
+  writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
+  try {
+    await Promise.all([...writes, tx.done]);
+  } catch (error) {
+    // A failed put does not abort by itself: abort, so that no half of the scores lands.
+    for (const p of [tx.done, ...writes]) p.catch(() => {});
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted.
+    }
+    throw error;
+  }
+}
+
+/** Forget every score and the run in progress (all data cleared). */
+export async function clearAuthority(db: BacklinkDb): Promise<void> {
+  const tx = db.transaction(['authority', 'meta'], 'readwrite');
+  await Promise.all([tx.objectStore('authority').clear(), tx.objectStore('meta').clear(), tx.done]);
+}
