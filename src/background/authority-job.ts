@@ -37,9 +37,11 @@ export interface AuthorityOutcome {
   iterations: { pages: number; domains: number };
   /** Whether it went on from a stopped worker's checkpoint. */
   resumed: boolean;
-  /** Wall time from start to stored scores, and of that, walking time. */
+  /** Wall time from start to stored scores, and of that, reading, walking and writing time. */
   totalMs: number;
+  readMs: number;
   rankMs: number;
+  writeMs: number;
   computedAt: number;
 }
 
@@ -85,8 +87,10 @@ async function compute(): Promise<AuthorityOutcome> {
   await setAlarm(Date.now() + WATCHDOG_MS);
   const stored = await loadAuthorityRun(db);
   const builder = new AuthorityGraphBuilder();
+  const reading = performance.now();
   const read = await readAuthorityInput(db, builder);
   const graphs = builder.build();
+  const readMs = performance.now() - reading;
   const run: AuthorityRun = {
     startedAt: stored?.startedAt ?? Date.now(),
     pages: resumeRank(graphs.pages, stored?.pages),
@@ -107,6 +111,7 @@ async function compute(): Promise<AuthorityOutcome> {
     checkpoint: (s) => ((run.domains = s), checkpoint()),
   });
   const rankMs = performance.now() - walking;
+  const writing = performance.now();
   const computedAt = Date.now();
   const pages = authorityRecords('page', graphs.pages, run.pages.scores, computedAt);
   const domains = authorityRecords('domain', graphs.domains, run.domains.scores, computedAt);
@@ -115,6 +120,7 @@ async function compute(): Promise<AuthorityOutcome> {
     pages: pages.scale,
     domains: domains.scale,
   });
+  const writeMs = performance.now() - writing;
   lastComputedAt = Promise.resolve(computedAt);
   return {
     pages: graphs.pages.keys.length,
@@ -123,7 +129,9 @@ async function compute(): Promise<AuthorityOutcome> {
     iterations: { pages: run.pages.iterations, domains: run.domains.iterations },
     resumed: stored !== null,
     totalMs: performance.now() - started,
+    readMs,
     rankMs,
+    writeMs,
     computedAt,
   };
 }

@@ -10,6 +10,8 @@ import type { BacklinkDb, BacklinkSchema } from './db';
 
 /** Records read per transaction while building the graph. */
 export const AUTHORITY_READ_BATCH = 2_000;
+/** Scores put per turn of the event loop while storing them. */
+export const AUTHORITY_WRITE_CHUNK = 500;
 
 /**
  * Every record of `store` in key order, `batch` at a time, each batch in its own short
@@ -19,21 +21,19 @@ export const AUTHORITY_READ_BATCH = 2_000;
 async function readInBatches<S extends 'pages' | 'links'>(
   db: BacklinkDb,
   store: S,
+  keyOf: (record: StoreValue<BacklinkSchema, S>) => IDBValidKey,
   batch: number,
   onBatch: (records: StoreValue<BacklinkSchema, S>[]) => void,
 ): Promise<number> {
   let range: IDBKeyRange | null = null;
   let read = 0;
   for (;;) {
-    const tx = db.transaction(store);
-    const [records, keys] = await Promise.all([
-      tx.store.getAll(range, batch),
-      tx.store.getAllKeys(range, batch),
-    ]);
+    const records = await db.transaction(store).store.getAll(range, batch);
     if (records.length > 0) onBatch(records);
     read += records.length;
     if (records.length < batch) return read;
-    range = IDBKeyRange.lowerBound(keys[keys.length - 1], true);
+    // The key is read off the last record: no second request for the keys.
+    range = IDBKeyRange.lowerBound(keyOf(records[records.length - 1]!), true);
   }
 }
 
@@ -43,12 +43,24 @@ export async function readAuthorityInput(
   builder: AuthorityGraphBuilder,
   batch = AUTHORITY_READ_BATCH,
 ): Promise<{ pages: number; links: number }> {
-  const pages = await readInBatches(db, 'pages', batch, (records) => {
-    for (const page of records) builder.addPage(page);
-  });
-  const links = await readInBatches(db, 'links', batch, (records) => {
-    for (const link of records) builder.addLink(link);
-  });
+  const pages = await readInBatches(
+    db,
+    'pages',
+    (p) => p.url,
+    batch,
+    (records) => {
+      for (const page of records) builder.addPage(page);
+    },
+  );
+  const links = await readInBatches(
+    db,
+    'links',
+    (l) => [l.source, l.target, l.anchor],
+    batch,
+    (records) => {
+      for (const link of records) builder.addLink(link);
+    },
+  );
   return { pages, links };
 }
 
@@ -83,9 +95,18 @@ export async function writeAuthority(
   const store = tx.objectStore('authority');
   const metaStore = tx.objectStore('meta');
   const writes: Promise<unknown>[] = [store.clear()];
-  for (const record of records) writes.push(store.put(record));
-  writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
   try {
+    // Every AUTHORITY_WRITE_CHUNK puts, wait for the last one: the transaction stays active
+    // (the next puts are issued from its success), and the worker's event loop gets a turn
+    // (messages, recording) instead of one long synchronous loop of 100,000 puts.
+    for (let i = 0; i < records.length; i++) {
+      const put = store.put(records[i]!);
+      // A put that fails aborts the rest; its rejection is reported once, by Promise.all.
+      put.catch(() => {});
+      writes.push(put);
+      if ((i + 1) % AUTHORITY_WRITE_CHUNK === 0) await put;
+    }
+    writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
     await Promise.all([...writes, tx.done]);
   } catch (error) {
     // A failed put does not abort by itself: abort, so that no half of the scores lands.

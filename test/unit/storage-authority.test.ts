@@ -4,6 +4,7 @@ import { AuthorityGraphBuilder, buildAuthorityGraphs, rankGraph } from '../../sr
 import { authorityRecords } from '../../src/core/authority-job';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import {
+  AUTHORITY_WRITE_CHUNK,
   clearAuthority,
   loadAuthorityMeta,
   loadAuthorityRun,
@@ -127,6 +128,53 @@ describe('stored scores', () => {
     expect(await loadAuthorityRun(db)).toBeNull();
     expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0 + 1);
   });
+
+  it('stores scores in several chunks, all of them', async () => {
+    const records = Array.from({ length: AUTHORITY_WRITE_CHUNK * 2 + 7 }, (_, i) => ({
+      kind: 'page' as const,
+      key: `https://p${i}.com/`,
+      score: 1 / (i + 1),
+      display: i % 100,
+      computedAt: T0,
+    }));
+    const meta = {
+      computedAt: T0,
+      pages: { nodes: records.length, top: 1 },
+      domains: { nodes: 0, top: 0 },
+    };
+    await writeAuthority(db, records, meta);
+    expect(await db.count('authority')).toBe(records.length);
+    expect(await loadAuthorityMeta(db)).toEqual(meta);
+  });
+
+  it('stores nothing when a put fails part-way', async () => {
+    await computeAndWriteEmptyScores();
+    const records = Array.from({ length: AUTHORITY_WRITE_CHUNK + 3 }, (_, i) => ({
+      kind: 'page' as const,
+      key:
+        i === AUTHORITY_WRITE_CHUNK + 1 ? (undefined as unknown as string) : `https://p${i}.com/`,
+      score: 0.1,
+      display: 1,
+      computedAt: T0 + 1,
+    }));
+    await expect(
+      writeAuthority(db, records, {
+        computedAt: T0 + 1,
+        pages: { nodes: 1, top: 1 },
+        domains: { nodes: 0, top: 0 },
+      }),
+    ).rejects.toThrow();
+    expect(await db.count('authority')).toBe(1);
+    expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0);
+  });
+
+  async function computeAndWriteEmptyScores() {
+    await writeAuthority(
+      db,
+      [{ kind: 'domain', key: 'kept.com', score: 1, display: 20, computedAt: T0 }],
+      { computedAt: T0, pages: { nodes: 0, top: 0 }, domains: { nodes: 1, top: 1 } },
+    );
+  }
 
   it('keeps a run in progress as it was, typed arrays included', async () => {
     const { pages, domains } = buildAuthorityGraphs(storedGraph(5).links);
