@@ -26,6 +26,12 @@ import { getDb } from '../platform/db-connection';
 export const AUTHORITY_ALARM = 'authority';
 /** How far ahead the watchdog is set while a walk runs (Chrome's least alarm delay is 30 s). */
 const WATCHDOG_MS = 60_000;
+/**
+ * While a computation runs, the watchdog is moved on this often. Being an extension API call,
+ * it also resets the worker's 30 s idle timer (Chrome 110+), which IndexedDB work does not:
+ * https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/lifecycle
+ */
+const KEEPALIVE_MS = 10_000;
 /** Re-create the alarm only when its time moves by more than this: not once per recording. */
 const RESCHEDULE_SLACK_MS = 5_000;
 
@@ -82,9 +88,22 @@ export function noteRecorded(now: number = Date.now()): void {
 }
 
 async function compute(): Promise<AuthorityOutcome> {
+  await setAlarm(Date.now() + WATCHDOG_MS);
+  const keepAlive = setInterval(() => {
+    // A failed call only means no keepalive this time; the watchdog set above still stands.
+    setAlarm(Date.now() + WATCHDOG_MS).catch(() => {});
+  }, KEEPALIVE_MS);
+  try {
+    return await computeSteps();
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+/** Read, walk (resuming a stored walk), write. */
+async function computeSteps(): Promise<AuthorityOutcome> {
   const started = performance.now();
   const db = await getDb();
-  await setAlarm(Date.now() + WATCHDOG_MS);
   const stored = await loadAuthorityRun(db);
   const builder = new AuthorityGraphBuilder();
   const reading = performance.now();
@@ -96,11 +115,9 @@ async function compute(): Promise<AuthorityOutcome> {
     pages: resumeRank(graphs.pages, stored?.pages),
     domains: resumeRank(graphs.domains, stored?.domains),
   };
-  // Storing progress also moves the watchdog on; an extension API call keeps the worker alive.
-  const checkpoint = async () => {
-    await saveAuthorityRun(db, run);
-    await setAlarm(Date.now() + WATCHDOG_MS);
-  };
+  // Reading and writing are redone after a stop; the walk, the part that grows with
+  // iterations, goes on from here.
+  const checkpoint = () => saveAuthorityRun(db, run);
   const walking = performance.now();
   run.pages = await rankInSlices(graphs.pages, run.pages, {
     pause,

@@ -105,6 +105,47 @@ describe('source authority', () => {
     expect(Number(shown.shownPage)).toBe(Math.round(shown.page));
   });
 
+  test('a walk stored by a stopped worker is resumed, to the same scores', async () => {
+    await openPopupFor(s.ext, s.page, TARGET);
+    const before = await shownAuthority(s.page);
+    // What a worker stopped mid-walk leaves behind: a run whose scores are far from the answer.
+    await s.ext.worker.evaluate(async (nodes) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('backlink-lens');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const partway = () => {
+        const scores = new Float64Array(nodes);
+        scores[0] = 1;
+        return { scores, iterations: 2, delta: 0.5, converged: false };
+      };
+      const tx = db.transaction('meta', 'readwrite');
+      tx.objectStore('meta').put({
+        id: 'authority-run',
+        startedAt: Date.now(),
+        pages: partway(),
+        domains: partway(),
+      });
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    }, 8);
+    const outcome = await computeAuthorityNow();
+    expect(outcome.resumed).toBe(true);
+    await openPopupFor(s.ext, s.page, TARGET);
+    const after = await shownAuthority(s.page);
+    expect(after.page).toBeCloseTo(before.page, 4);
+    expect(after.domain).toBeCloseTo(before.domain, 4);
+    after.sources.forEach((x, i) =>
+      expect(x.authority).toBeCloseTo(before.sources[i]!.authority, 4),
+    );
+    // The finished run is not resumed again.
+    expect((await computeAuthorityNow()).resumed).toBe(false);
+  });
+
   test('the full report shows the same scores', async () => {
     await openPopupFor(s.ext, s.page, TARGET);
     const inPopup = await shownAuthority(s.page);
