@@ -125,3 +125,24 @@ export async function clearAuthority(db: BacklinkDb): Promise<void> {
   const tx = db.transaction(['authority', 'meta'], 'readwrite');
   await Promise.all([tx.objectStore('authority').clear(), tx.objectStore('meta').clear(), tx.done]);
 }
+
+/**
+ * Delete the scores of the pages whose URL `matches` (a forgotten site), and of a domain that
+ * lies wholly inside it, reading keys only.
+ */
+export async function forgetAuthority(
+  db: BacklinkDb,
+  matches: (url: string) => boolean,
+): Promise<void> {
+  const tx = db.transaction('authority', 'readwrite');
+  let cursor = await tx.store.openKeyCursor();
+  while (cursor) {
+    const [kind, key] = cursor.key;
+    if (matches(kind === 'page' ? key : `https://${key}/`)) {
+      // A failed delete aborts the transaction, and tx.done reports it.
+      tx.store.delete(cursor.key).catch(() => {});
+    }
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+}

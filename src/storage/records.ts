@@ -17,7 +17,7 @@ import {
   type ParsedImport,
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
-import { clearAuthority } from './authority';
+import { clearAuthority, forgetAuthority } from './authority';
 
 export interface RecordResult {
   url: string;
@@ -277,8 +277,8 @@ const isOnSite = (url: string, site: string) => {
  * means for what is already stored. Links from other sites into it stay: they are facts about
  * those other pages.
  */
-export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
-  return writeAtomically(db, async (tx, writes) => {
+export async function forgetSite(db: BacklinkDb, site: string): Promise<number> {
+  const forgotten = await writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
     const redirects = tx.objectStore('redirects');
@@ -301,6 +301,9 @@ export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
     }
     return onSite.length;
   });
+  // Scores name the site's pages; the next computation would drop them, but not before.
+  await forgetAuthority(db, (url) => isOnSite(url, site));
+  return forgotten;
 }
 
 export async function clearAll(db: BacklinkDb): Promise<void> {

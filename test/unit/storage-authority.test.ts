@@ -13,7 +13,7 @@ import {
   writeAuthority,
 } from '../../src/storage/authority';
 import { loadAuthority, loadBacklinks } from '../../src/storage/queries';
-import { clearAll } from '../../src/storage/records';
+import { clearAll, forgetSite } from '../../src/storage/records';
 import { closeTestDbs, dumpDb, makeLink, makePage, makeRedirect, openTestDb, T0 } from './helpers';
 
 let db: BacklinkDb;
@@ -187,6 +187,17 @@ describe('stored scores', () => {
     const loaded = await loadAuthorityRun(db);
     expect(loaded).toEqual(run);
     expect(loaded?.pages.scores).toBeInstanceOf(Float64Array);
+  });
+
+  it('forgets the pages and the domain of a forgotten site, and nothing else', async () => {
+    await store(db, storedGraph(4));
+    await computeAndWrite(T0);
+    await forgetSite(db, 'leaf1.com');
+    const keys = (await db.getAll('authority')).map((r) => `${r.kind} ${r.key}`);
+    expect(keys.filter((k) => k.includes('leaf1'))).toEqual([]);
+    expect(keys).toContain('page https://leaf2.com/');
+    expect(keys).toContain('domain leaf2.com');
+    expect(keys).toContain(`page ${HUB}`);
   });
 
   it('goes when all data is cleared', async () => {
