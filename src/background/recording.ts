@@ -7,6 +7,7 @@ import { recordDelta, recordPage } from '../storage/records';
 import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
 import { scheduleBadgeRefresh } from './badge';
+import { noteRecorded } from './authority-job';
 
 type Refusal = Extract<RecordReply, { recorded: false }>;
 
@@ -64,6 +65,7 @@ export async function onSnapshot(
   const result = await recordPage(await getDb(), snapshot);
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
+  noteRecorded();
   return { recorded: true, ...result };
 }
 
@@ -78,6 +80,9 @@ export async function onDelta(
   const result = await recordDelta(await getDb(), delta);
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
-  if (result.added > 0) scheduleBadgeRefresh();
+  if (result.added > 0) {
+    scheduleBadgeRefresh();
+    noteRecorded();
+  }
   return { recorded: true, ...result };
 }

@@ -2,6 +2,7 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { refreshTabBadge, scheduleBadgeRefresh } from './badge';
 import { createMenus, onMenuClick } from './menus';
+import { authorityStatus, computeAuthorityNow, onAuthorityAlarm } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
 
@@ -59,6 +60,9 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && 'settings' in changes) scheduleBadgeRefresh(0);
 });
 
+// The authority job's debounce and watchdog: an alarm, since a stopped worker keeps no timer.
+browser.alarms.onAlarm.addListener(onAuthorityAlarm);
+
 browser.runtime.onInstalled.addListener(() => void createMenus());
 browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
 
@@ -71,6 +75,24 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
 
 void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
 
+/** What tests and the worker's console reach as `backlinkLens`. */
+export interface WorkerHooks {
+  onMenuClick: typeof onMenuClick;
+  activity: typeof activity;
+  redirects: typeof redirects;
+  /** Compute authority now instead of 30 s after the last recording. */
+  computeAuthorityNow: typeof computeAuthorityNow;
+  authority: typeof authorityStatus;
+}
+
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
-// cannot be clicked from automation, so it is reachable by name, as are the outcome counts.
-(globalThis as Record<string, unknown>).backlinkLens = { onMenuClick, activity, redirects };
+// cannot be clicked from automation, so it is reachable by name, as are the outcome counts;
+// and no test should wait out the authority job's debounce.
+const hooks: WorkerHooks = {
+  onMenuClick,
+  activity,
+  redirects,
+  computeAuthorityNow,
+  authority: authorityStatus,
+};
+(globalThis as Record<string, unknown>).backlinkLens = hooks;

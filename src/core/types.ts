@@ -123,3 +123,18 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = { paused: false, excludedSites: [], folds: {} };
+
+/** Whether an authority score is a page's (keyed by URL) or a registrable domain's. */
+export type AuthorityKind = 'page' | 'domain';
+
+/** One stored authority score, as of the last completed computation. */
+export interface AuthorityRecord {
+  kind: AuthorityKind;
+  /** A page's canonical URL, or a registrable domain. */
+  key: string;
+  /** PageRank (all scores of a kind sum to 1). */
+  score: number;
+  /** The same on the 0–100 scale shown to people (core/authority.ts#displayAuthority). */
+  display: number;
+  computedAt: number;
+}

@@ -5,7 +5,12 @@ import {
   type IDBPTransaction,
   type StoreNames,
 } from 'idb';
-import type { LinkRecord, PageRecord, RedirectRecord } from '../core/types';
+import type { AuthorityRecord, LinkRecord, PageRecord, RedirectRecord } from '../core/types';
+import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
+
+/** One record per kind of fact about the database as a whole, keyed by `id`. */
+export type MetaRecord =
+  ({ id: 'authority' } & AuthorityMeta) | ({ id: 'authority-run' } & AuthorityRun);
 
 /**
  * The one place that knows the IndexedDB schema. Every change to it is a new entry in
@@ -28,6 +33,15 @@ export interface BacklinkSchema extends DBSchema {
     key: [string, string];
     value: RedirectRecord;
     indexes: { by_to: string; by_from: string };
+  };
+  authority: {
+    /** [kind, key]: a page's URL and a domain may be the same string, the kind keeps them apart. */
+    key: [AuthorityRecord['kind'], string];
+    value: AuthorityRecord;
+  };
+  meta: {
+    key: MetaRecord['id'];
+    value: MetaRecord;
   };
 }
 
@@ -64,6 +78,12 @@ const MIGRATIONS: readonly Migration[] = [
       }
       cursor = await cursor.continue();
     }
+  },
+  // v3: source authority, derived from the links (so nothing to convert): the scores of the
+  // last computation, and its scale and unfinished progress in `meta`.
+  (db) => {
+    db.createObjectStore('authority', { keyPath: ['kind', 'key'] });
+    db.createObjectStore('meta', { keyPath: 'id' });
   },
 ];
 

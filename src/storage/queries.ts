@@ -1,4 +1,11 @@
-import type { LinkRecord, PageRecord, RedirectRecord, SiteFolds } from '../core/types';
+import type {
+  AuthorityKind,
+  LinkRecord,
+  PageRecord,
+  RedirectRecord,
+  SiteFolds,
+} from '../core/types';
+import type { AuthorityView } from '../core/authority-view';
 import { canonicalizeUrl } from '../core/url';
 import {
   MAX_REDIRECT_HOPS,
@@ -234,4 +241,34 @@ export async function loadSiteLinks(
     if (links.length > 0) return { domain, links, complete: links.length < limit };
   }
   return null;
+}
+
+/**
+ * The stored authority of a page, its domain and its linking pages, on the 0–100 scale: one
+ * read-only transaction of key lookups, apart from the report's, so it never delays it.
+ */
+export async function loadAuthority(
+  db: BacklinkDb,
+  url: string,
+  domain: string | null,
+  sources: readonly string[],
+): Promise<AuthorityView> {
+  const tx = db.transaction(['authority', 'meta'], 'readonly');
+  const store = tx.objectStore('authority');
+  const display = (kind: AuthorityKind, key: string) =>
+    store.get([kind, key]).then((r) => r?.display ?? null);
+  const [meta, page, site, scored] = await Promise.all([
+    tx.objectStore('meta').get('authority'),
+    display('page', url),
+    domain === null ? null : display('domain', domain),
+    Promise.all(sources.map((s) => display('page', s))),
+  ]);
+  await tx.done;
+  const bySource: Record<string, number> = {};
+  sources.forEach((s, i) => {
+    const d = scored[i];
+    if (d !== null && d !== undefined) bySource[s] = d;
+  });
+  const computedAt = meta?.id === 'authority' ? meta.computedAt : null;
+  return { computedAt, page, domain: site, sources: bySource };
 }

@@ -17,6 +17,7 @@ import {
   type ParsedImport,
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
+import { clearAuthority, forgetAuthority } from './authority';
 
 export interface RecordResult {
   url: string;
@@ -276,8 +277,8 @@ const isOnSite = (url: string, site: string) => {
  * means for what is already stored. Links from other sites into it stay: they are facts about
  * those other pages.
  */
-export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
-  return writeAtomically(db, async (tx, writes) => {
+export async function forgetSite(db: BacklinkDb, site: string): Promise<number> {
+  const forgotten = await writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
     const redirects = tx.objectStore('redirects');
@@ -300,16 +301,21 @@ export function forgetSite(db: BacklinkDb, site: string): Promise<number> {
     }
     return onSite.length;
   });
+  // Scores name the site's pages; the next computation would drop them, but not before.
+  await forgetAuthority(db, (url) => isOnSite(url, site));
+  return forgotten;
 }
 
-export function clearAll(db: BacklinkDb): Promise<void> {
-  return writeAtomically(db, async (tx, writes) => {
+export async function clearAll(db: BacklinkDb): Promise<void> {
+  await writeAtomically(db, async (tx, writes) => {
     writes.push(
       tx.objectStore('pages').clear(),
       tx.objectStore('links').clear(),
       tx.objectStore('redirects').clear(),
     );
   });
+  // Scores name pages too, so they go with them; apart, since recording never touches them.
+  await clearAuthority(db);
 }
 
 export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {

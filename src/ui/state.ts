@@ -15,7 +15,13 @@ import {
   type FoldGroup,
   type VariantCount,
 } from '../core/variants';
-import { loadBacklinks, loadSiteLinks, type BacklinkReport } from '../storage/queries';
+import {
+  loadAuthority,
+  loadBacklinks,
+  loadSiteLinks,
+  type BacklinkReport,
+} from '../storage/queries';
+import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { loadSettings, updateSettings } from '../platform/settings-store';
 
@@ -46,6 +52,8 @@ export interface Notice {
 export const reportState = signal<ReportState>({ status: 'loading' });
 /** Links into the page's whole site: loaded after the page's own report, null until then. */
 export const siteState = signal<SiteSummary | null>(null);
+/** Stored authority of the page, its domain and its sources: loaded after the report. */
+export const authorityState = signal<AuthorityView | null>(null);
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
 
@@ -79,6 +87,17 @@ export async function loadReport(url: string): Promise<void> {
           choices: foldChoices(report.url, report.variants, report.folded),
         }
       : { status: 'unsupported', url };
+    // Scores come from the background job's last run; the list does not wait for them.
+    if (report) {
+      // A page never visited has no record: its domain is on the links to it.
+      const domain =
+        report.page?.domain ??
+        report.links.find((l) => l.target === report.url)?.targetDomain ??
+        null;
+      const sources = [...new Set(report.links.map((l) => l.source))];
+      // Scores are an extra: if they cannot be read, the report stands without them.
+      authorityState.value = await loadAuthority(db, report.url, domain, sources).catch(() => null);
+    }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);

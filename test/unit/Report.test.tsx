@@ -35,6 +35,7 @@ function renderReport(
       siteTopTargets={limits.siteTopTargets ?? 10}
       onFold={() => {}}
       notice={null}
+      authority={limits.authority ?? null}
     />,
     root,
   );
@@ -52,6 +53,32 @@ afterEach(() => {
 });
 
 describe('Report', () => {
+  it('shows authority only once loaded: in the heading, and on the rows of scored sources', () => {
+    const links = [
+      makeLink('https://scored.com/a', TARGET),
+      makeLink('https://unscored.com/b', TARGET),
+    ];
+    const before = renderReport(links);
+    expect(before.querySelector('.authority')).toBeNull();
+    expect(before.querySelector('[data-source-authority]')).toBeNull();
+    const root = renderReport(links, {
+      authority: {
+        computedAt: null,
+        page: 30,
+        domain: 20,
+        sources: { 'https://scored.com/a': 12 },
+      },
+    });
+    expect(root.querySelector('header.target [data-authority="page"]')?.textContent).toBe(
+      'page 30',
+    );
+    const row = (source: string) => root.querySelector(`li[data-source="${source}"]`)!;
+    expect(row('https://scored.com/a').querySelector('[data-source-authority]')?.textContent).toBe(
+      'authority 12',
+    );
+    expect(row('https://unscored.com/b').querySelector('[data-source-authority]')).toBeNull();
+  });
+
   it('shows the target URL readable, with the encoded URL as its title', () => {
     const a = renderReport([]).querySelector('header.target a')!;
     expect(a.textContent).toBe('http://café.test/menü');

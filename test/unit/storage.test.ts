@@ -41,7 +41,13 @@ const bySource = (a: LinkRecord, b: LinkRecord) => a.source.localeCompare(b.sour
 describe('openBacklinkDb', () => {
   it('creates the stores and indexes of the current schema', async () => {
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['links', 'pages', 'redirects']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'authority',
+      'links',
+      'meta',
+      'pages',
+      'redirects',
+    ]);
     const tx = db.transaction(['pages', 'links']);
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
@@ -975,7 +981,13 @@ describe('migration from a version 1 database', () => {
 
     const upgraded = await openBacklinkDb(name);
     expect(upgraded.version).toBe(DB_VERSION);
-    expect([...upgraded.objectStoreNames].sort()).toEqual(['links', 'pages', 'redirects']);
+    expect([...upgraded.objectStoreNames].sort()).toEqual([
+      'authority',
+      'links',
+      'meta',
+      'pages',
+      'redirects',
+    ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);
     const links = await upgraded.getAll('links');
     expect(links).toHaveLength(250);

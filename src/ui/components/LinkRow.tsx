@@ -2,6 +2,7 @@ import { displayUrl } from '../../core/idn';
 import type { BacklinkView } from '../../core/summary';
 import { SafeLink } from './SafeLink';
 import { ViaBadge } from './ViaBadge';
+import { SourceAuthority } from './Authority';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -20,8 +21,11 @@ const PAGE_ROBOTS = [
   },
 ] as const;
 
-/** One inbound link: where from, with what words, and how it is qualified. */
-export function LinkRow({ link }: { link: BacklinkView }) {
+/**
+ * One inbound link: where from, with what words, and how it is qualified. `authority`: the
+ * linking page's, when scores are loaded and it has one.
+ */
+export function LinkRow({ link, authority }: { link: BacklinkView; authority?: number }) {
   const lost = link.lostAt !== null;
   // Repeats on the source page: the row shows the best placement and the followed rel, these
   // say where else the link stands and which other rels it carries there.
@@ -41,6 +45,7 @@ export function LinkRow({ link }: { link: BacklinkView }) {
         {link.anchor ? `“${link.anchor}”` : <em>no anchor text</em>}
       </div>
       <div class="badges">
+        <SourceAuthority value={authority} />
         {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
         {link.rel.map((r) => (

@@ -8,6 +8,8 @@ import { SafeLink } from './SafeLink';
 import { RedirectNote } from './RedirectNote';
 import { Profile } from './Profile';
 import { Variants } from './Variants';
+import { Authority } from './Authority';
+import type { AuthorityView } from '../../core/authority-view';
 import type { FoldChoice } from '../../core/variants';
 import type { Notice, ReportState } from '../state';
 
@@ -72,7 +74,14 @@ function Summary({ summary }: { summary: BacklinkSummary }) {
   );
 }
 
-function Group({ group, limit }: { group: DomainGroup; limit: number }) {
+interface GroupProps {
+  group: DomainGroup;
+  limit: number;
+  /** Authority of the linking pages, by URL (none until the scores are loaded). */
+  sourceAuthority: Record<string, number>;
+}
+
+function Group({ group, limit, sourceAuthority }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -83,7 +92,11 @@ function Group({ group, limit }: { group: DomainGroup; limit: number }) {
       </h3>
       <ul>
         {shown.map((l) => (
-          <LinkRow link={l} key={`${l.source}|${l.anchor}|${l.target}`} />
+          <LinkRow
+            link={l}
+            authority={sourceAuthority[l.source]}
+            key={`${l.source}|${l.anchor}|${l.target}`}
+          />
         ))}
       </ul>
       {group.links.length > shown.length && (
@@ -150,13 +163,22 @@ export interface ReportProps {
   /** Fold or unfold a group of the page's URL variants. */
   onFold: (choice: FoldChoice) => void;
   notice: Notice | null;
+  /** Stored authority scores, loaded after the report: null until then. */
+  authority?: AuthorityView | null;
 }
 
-function Heading({ url, page }: { url: string; page: PageRecord | null }) {
+interface HeadingProps {
+  url: string;
+  page: PageRecord | null;
+  authority: AuthorityView | null;
+}
+
+function Heading({ url, page, authority }: HeadingProps) {
   return (
     <header class="target">
       <div class="title">{page?.title || 'This page'}</div>
       <SafeLink href={url} />
+      {authority && <Authority view={authority} now={Date.now()} />}
     </header>
   );
 }
@@ -178,7 +200,7 @@ export function Report(props: ReportProps) {
     .filter((g) => g.links.length > 0);
   return (
     <div class="report" data-url={state.url}>
-      <Heading url={state.url} page={state.page} />
+      <Heading url={state.url} page={state.page} authority={props.authority ?? null} />
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
       {summary.live + summary.lost > 0 && <Profile profile={state.profile} />}
@@ -205,7 +227,12 @@ export function Report(props: ReportProps) {
           )}
           <div class="groups">
             {groups.slice(0, domainLimit).map((g) => (
-              <Group group={g} limit={perDomainLimit} key={g.domain} />
+              <Group
+                group={g}
+                limit={perDomainLimit}
+                sourceAuthority={props.authority?.sources ?? {}}
+                key={g.domain}
+              />
             ))}
           </div>
           {groups.length > domainLimit && (

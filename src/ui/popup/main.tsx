@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { Report } from '../components/Report';
-import { reportState, siteState, loadReport, notice, setFold } from '../state';
+import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
 import '../styles.css';
 
@@ -25,6 +25,7 @@ function Popup() {
         siteTopTargets={0}
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
+        authority={authorityState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { Report } from '../components/Report';
 import { displayUrl } from '../../core/idn';
-import { reportState, siteState, loadReport, notice, setFold } from '../state';
+import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link.
@@ -18,6 +18,7 @@ function ReportPage() {
       siteTopTargets={10}
       onFold={(choice) => void setFold(choice)}
       notice={notice.value}
+      authority={authorityState.value}
     />
   );
 }

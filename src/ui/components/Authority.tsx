@@ -1,0 +1,39 @@
+import {
+  AUTHORITY_EXPLANATION,
+  authorityLabel,
+  freshnessLabel,
+  type AuthorityView,
+} from '../../core/authority-view';
+
+/** One authority figure; an unscored page (not in the last computation) reads "–". */
+function Figure({ kind, value }: { kind: 'page' | 'domain'; value: number | null }) {
+  return (
+    <span class="authority-figure" data-authority={kind} data-value={value ?? ''}>
+      {kind} <strong>{value === null ? '–' : authorityLabel(value)}</strong>
+    </span>
+  );
+}
+
+/** The page's and its domain's authority, and how fresh the scores are. */
+export function Authority({ view, now }: { view: AuthorityView; now: number }) {
+  return (
+    <div class="authority" title={AUTHORITY_EXPLANATION}>
+      <span class="authority-name">Authority</span>
+      <Figure kind="page" value={view.page} />
+      <Figure kind="domain" value={view.domain} />
+      <span class="authority-freshness" data-authority-freshness={view.computedAt ?? ''}>
+        {freshnessLabel(view.computedAt, now)}
+      </span>
+    </div>
+  );
+}
+
+/** A linking page's authority, on its row. */
+export function SourceAuthority({ value }: { value: number | undefined }) {
+  if (value === undefined) return null;
+  return (
+    <span class="badge authority-badge" data-source-authority={value} title={AUTHORITY_EXPLANATION}>
+      authority {authorityLabel(value)}
+    </span>
+  );
+}

@@ -1,0 +1,254 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDB } from 'idb';
+import { AuthorityGraphBuilder, buildAuthorityGraphs, rankGraph } from '../../src/core/authority';
+import { authorityRecords } from '../../src/core/authority-job';
+import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import {
+  AUTHORITY_WRITE_CHUNK,
+  clearAuthority,
+  loadAuthorityMeta,
+  loadAuthorityRun,
+  readAuthorityInput,
+  saveAuthorityRun,
+  writeAuthority,
+} from '../../src/storage/authority';
+import { loadAuthority, loadBacklinks } from '../../src/storage/queries';
+import { clearAll, forgetSite } from '../../src/storage/records';
+import { closeTestDbs, dumpDb, makeLink, makePage, makeRedirect, openTestDb, T0 } from './helpers';
+
+let db: BacklinkDb;
+beforeEach(async () => {
+  db = await openTestDb();
+});
+afterEach(() => closeTestDbs());
+
+const HUB = 'https://hub.com/';
+/** Leaves that each link to the hub; the first is robots nofollow, the last links nofollow. */
+function storedGraph(leaves: number) {
+  const pages = Array.from({ length: leaves }, (_, i) =>
+    makePage(`https://leaf${i}.com/`, { robotsNofollow: i === 0 }),
+  );
+  const links = pages.map((p, i) =>
+    makeLink(p.url, HUB, { rel: i === leaves - 1 ? ['nofollow'] : [] }),
+  );
+  return { pages, links };
+}
+
+async function store(db: BacklinkDb, { pages, links }: ReturnType<typeof storedGraph>) {
+  const tx = db.transaction(['pages', 'links'], 'readwrite');
+  await Promise.all([
+    ...pages.map((p) => tx.objectStore('pages').put(p)),
+    ...links.map((l) => tx.objectStore('links').put(l)),
+    tx.done,
+  ]);
+}
+
+describe('readAuthorityInput', () => {
+  it('reads every page and link in batches, into the same graphs as one read', async () => {
+    const graph = storedGraph(25);
+    await store(db, graph);
+    const builder = new AuthorityGraphBuilder();
+    expect(await readAuthorityInput(db, builder, 7)).toEqual({ pages: 25, links: 25 });
+    const batched = builder.build();
+    const whole = buildAuthorityGraphs(
+      [...graph.links].sort((a, b) => a.source.localeCompare(b.source)),
+      [...graph.pages].sort((a, b) => a.url.localeCompare(b.url)),
+    );
+    expect(batched.pages.keys).toEqual(whole.pages.keys);
+    expect([...batched.pages.targets]).toEqual([...whole.pages.targets]);
+    expect([...batched.domains.offsets]).toEqual([...whole.domains.offsets]);
+    // The robots-nofollow page and the nofollow link pass nothing: 23 edges into the hub.
+    expect(batched.pages.targets.length).toBe(23);
+  });
+
+  it('reads an exact multiple of the batch, and an empty store', async () => {
+    await store(db, storedGraph(6));
+    expect(await readAuthorityInput(db, new AuthorityGraphBuilder(), 3)).toEqual({
+      pages: 6,
+      links: 6,
+    });
+    const empty = await openTestDb();
+    expect(await readAuthorityInput(empty, new AuthorityGraphBuilder(), 3)).toEqual({
+      pages: 0,
+      links: 0,
+    });
+  });
+});
+
+describe('stored scores', () => {
+  async function computeAndWrite(at: number) {
+    const builder = new AuthorityGraphBuilder();
+    await readAuthorityInput(db, builder);
+    const { pages, domains } = builder.build();
+    const p = authorityRecords('page', pages, rankGraph(pages).scores, at);
+    const d = authorityRecords('domain', domains, rankGraph(domains).scores, at);
+    await writeAuthority(db, [...p.records, ...d.records], {
+      computedAt: at,
+      pages: p.scale,
+      domains: d.scale,
+    });
+  }
+
+  it('answers for the page, its domain and its sources, with when they were computed', async () => {
+    await store(db, storedGraph(10));
+    expect(await loadAuthority(db, HUB, 'hub.com', ['https://leaf3.com/'])).toEqual({
+      computedAt: null,
+      page: null,
+      domain: null,
+      sources: {},
+    });
+    await computeAndWrite(T0);
+    const view = await loadAuthority(db, HUB, 'hub.com', [
+      'https://leaf3.com/',
+      'https://unknown.com/',
+    ]);
+    expect(view.computedAt).toBe(T0);
+    expect(view.page).toBeGreaterThan(view.sources['https://leaf3.com/']!);
+    expect(view.domain).toBeGreaterThan(0);
+    // A page the last computation did not see has no score, rather than a zero.
+    expect(Object.keys(view.sources)).toEqual(['https://leaf3.com/']);
+  });
+
+  it('replaces the earlier scores and drops the finished run', async () => {
+    await store(db, storedGraph(10));
+    await saveAuthorityRun(db, {
+      startedAt: T0,
+      pages: rankGraph(buildAuthorityGraphs([]).pages),
+      domains: rankGraph(buildAuthorityGraphs([]).domains),
+    });
+    await computeAndWrite(T0);
+    await db.delete('links', ['https://leaf3.com/', HUB, `to ${HUB}`]);
+    await db.delete('pages', 'https://leaf3.com/');
+    await computeAndWrite(T0 + 1);
+    const keys = (await db.getAll('authority')).map((r) => r.key);
+    expect(keys).not.toContain('https://leaf3.com/');
+    expect(new Set((await db.getAll('authority')).map((r) => r.computedAt))).toEqual(
+      new Set([T0 + 1]),
+    );
+    expect(await loadAuthorityRun(db)).toBeNull();
+    expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0 + 1);
+  });
+
+  it('stores scores in several chunks, all of them', async () => {
+    const records = Array.from({ length: AUTHORITY_WRITE_CHUNK * 2 + 7 }, (_, i) => ({
+      kind: 'page' as const,
+      key: `https://p${i}.com/`,
+      score: 1 / (i + 1),
+      display: i % 100,
+      computedAt: T0,
+    }));
+    const meta = {
+      computedAt: T0,
+      pages: { nodes: records.length, top: 1 },
+      domains: { nodes: 0, top: 0 },
+    };
+    await writeAuthority(db, records, meta);
+    expect(await db.count('authority')).toBe(records.length);
+    expect(await loadAuthorityMeta(db)).toEqual(meta);
+  });
+
+  it('stores nothing when a put fails part-way', async () => {
+    await computeAndWriteEmptyScores();
+    const records = Array.from({ length: AUTHORITY_WRITE_CHUNK + 3 }, (_, i) => ({
+      kind: 'page' as const,
+      key:
+        i === AUTHORITY_WRITE_CHUNK + 1 ? (undefined as unknown as string) : `https://p${i}.com/`,
+      score: 0.1,
+      display: 1,
+      computedAt: T0 + 1,
+    }));
+    await expect(
+      writeAuthority(db, records, {
+        computedAt: T0 + 1,
+        pages: { nodes: 1, top: 1 },
+        domains: { nodes: 0, top: 0 },
+      }),
+    ).rejects.toThrow();
+    expect(await db.count('authority')).toBe(1);
+    expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0);
+  });
+
+  async function computeAndWriteEmptyScores() {
+    await writeAuthority(
+      db,
+      [{ kind: 'domain', key: 'kept.com', score: 1, display: 20, computedAt: T0 }],
+      { computedAt: T0, pages: { nodes: 0, top: 0 }, domains: { nodes: 1, top: 1 } },
+    );
+  }
+
+  it('keeps a run in progress as it was, typed arrays included', async () => {
+    const { pages, domains } = buildAuthorityGraphs(storedGraph(5).links);
+    const run = {
+      startedAt: T0,
+      pages: rankGraph(pages, { maxIterations: 2 }),
+      domains: rankGraph(domains, { maxIterations: 1 }),
+    };
+    await saveAuthorityRun(db, run);
+    const loaded = await loadAuthorityRun(db);
+    expect(loaded).toEqual(run);
+    expect(loaded?.pages.scores).toBeInstanceOf(Float64Array);
+  });
+
+  it('forgets the pages and the domain of a forgotten site, and nothing else', async () => {
+    await store(db, storedGraph(4));
+    await computeAndWrite(T0);
+    await forgetSite(db, 'leaf1.com');
+    const keys = (await db.getAll('authority')).map((r) => `${r.kind} ${r.key}`);
+    expect(keys.filter((k) => k.includes('leaf1'))).toEqual([]);
+    expect(keys).toContain('page https://leaf2.com/');
+    expect(keys).toContain('domain leaf2.com');
+    expect(keys).toContain(`page ${HUB}`);
+  });
+
+  it('goes when all data is cleared', async () => {
+    await store(db, storedGraph(4));
+    await computeAndWrite(T0);
+    await clearAll(db);
+    expect(await db.count('authority')).toBe(0);
+    expect(await loadAuthorityMeta(db)).toBeNull();
+    await computeAndWrite(T0);
+    await clearAuthority(db);
+    expect(await db.count('authority')).toBe(0);
+  });
+});
+
+describe('migration from a version 2 database', () => {
+  it('keeps every record and adds the authority and meta stores, empty', async () => {
+    const name = `v2-${Math.random()}`;
+    const v2 = await openDB(name, 2, {
+      upgrade(raw) {
+        const pages = raw.createObjectStore('pages', { keyPath: 'url' });
+        pages.createIndex('by_domain', 'domain');
+        pages.createIndex('by_canonical', 'canonical');
+        const links = raw.createObjectStore('links', { keyPath: ['source', 'target', 'anchor'] });
+        links.createIndex('by_target', 'target');
+        links.createIndex('by_target_domain', 'targetDomain');
+        links.createIndex('by_source', 'source');
+        const redirects = raw.createObjectStore('redirects', { keyPath: ['from', 'to'] });
+        redirects.createIndex('by_to', 'to');
+        redirects.createIndex('by_from', 'from');
+      },
+    });
+    const graph = storedGraph(120);
+    const redirect = makeRedirect('https://old.com/', HUB);
+    for (const p of graph.pages) await v2.put('pages', p);
+    for (const l of graph.links) await v2.put('links', l);
+    await v2.put('redirects', redirect);
+    v2.close();
+
+    const upgraded = await openBacklinkDb(name);
+    expect(upgraded.version).toBe(DB_VERSION);
+    expect(DB_VERSION).toBe(3);
+    const dump = await dumpDb(upgraded);
+    const byUrl = (a: { url: string }, b: { url: string }) => a.url.localeCompare(b.url);
+    expect(dump.pages).toEqual([...graph.pages].sort(byUrl));
+    expect(dump.links).toHaveLength(120);
+    expect(new Set(dump.links)).toEqual(new Set(graph.links));
+    expect(dump.redirects).toEqual([redirect]);
+    expect(await upgraded.count('authority')).toBe(0);
+    expect(await upgraded.count('meta')).toBe(0);
+    expect((await loadBacklinks(upgraded, HUB))?.links).toHaveLength(120);
+    expect((await loadAuthority(upgraded, HUB, 'hub.com', [])).computedAt).toBeNull();
+    upgraded.close();
+  });
+});
