@@ -11,6 +11,7 @@ import { launchWithExtension } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { browse, POPUP, REPORT } from '../support/extension-pages';
 import { DEMO_SOURCES, GUIDE as TARGET } from '../support/demo-site';
+import type { WorkerHooks } from '../../src/background/worker';
 
 const headless = process.argv.includes('--headless') || !process.env.DISPLAY;
 const server = await startSiteServer();
@@ -20,6 +21,10 @@ console.log(
   `Demo sites served on 127.0.0.1:${server.port}; visiting ${DEMO_SOURCES.length} pages…`,
 );
 await browse(ext, page, DEMO_SOURCES);
+// The worker computes authority 30 s after the last recording; the demo shows it at once.
+await ext.worker.evaluate(() =>
+  (globalThis as unknown as { backlinkLens: WorkerHooks }).backlinkLens.computeAuthorityNow(),
+);
 await page.goto(TARGET);
 await page.bringToFront();
 
