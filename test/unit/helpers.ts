@@ -3,6 +3,7 @@
  * fields can be overridden, so a test states only what it is about.
  */
 import 'fake-indexeddb/auto';
+import { openDB, type IDBPDatabase } from 'idb';
 import type {
   LinkRecord,
   LinkRegion,
@@ -122,4 +123,26 @@ export function makeRedirect(
   overrides: Partial<RedirectRecord> = {},
 ): RedirectRecord {
   return { from, to, status: 301, firstSeen: T0, lastSeen: T0, ...overrides };
+}
+
+/**
+ * A database as an older release left it, at version 1 or 2, for migration tests. The old
+ * schemas are written out here, frozen: the migrations in src/storage/db.ts are what is tested.
+ */
+export function openLegacyDb(name: string, version: 1 | 2): Promise<IDBPDatabase> {
+  return openDB(name, version, {
+    upgrade(raw) {
+      const pages = raw.createObjectStore('pages', { keyPath: 'url' });
+      pages.createIndex('by_domain', 'domain');
+      pages.createIndex('by_canonical', 'canonical');
+      const links = raw.createObjectStore('links', { keyPath: ['source', 'target', 'anchor'] });
+      links.createIndex('by_target', 'target');
+      links.createIndex('by_target_domain', 'targetDomain');
+      links.createIndex('by_source', 'source');
+      if (version < 2) return;
+      const redirects = raw.createObjectStore('redirects', { keyPath: ['from', 'to'] });
+      redirects.createIndex('by_to', 'to');
+      redirects.createIndex('by_from', 'from');
+    },
+  });
 }

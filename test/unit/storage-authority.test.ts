@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDB } from 'idb';
 import { AuthorityGraphBuilder, buildAuthorityGraphs, rankGraph } from '../../src/core/authority';
 import { authorityRecords } from '../../src/core/authority-job';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
@@ -14,7 +13,16 @@ import {
 } from '../../src/storage/authority';
 import { loadAuthority, loadBacklinks } from '../../src/storage/queries';
 import { clearAll, forgetSite } from '../../src/storage/records';
-import { closeTestDbs, dumpDb, makeLink, makePage, makeRedirect, openTestDb, T0 } from './helpers';
+import {
+  closeTestDbs,
+  dumpDb,
+  makeLink,
+  makePage,
+  makeRedirect,
+  openLegacyDb,
+  openTestDb,
+  T0,
+} from './helpers';
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -215,20 +223,7 @@ describe('stored scores', () => {
 describe('migration from a version 2 database', () => {
   it('keeps every record and adds the authority and meta stores, empty', async () => {
     const name = `v2-${Math.random()}`;
-    const v2 = await openDB(name, 2, {
-      upgrade(raw) {
-        const pages = raw.createObjectStore('pages', { keyPath: 'url' });
-        pages.createIndex('by_domain', 'domain');
-        pages.createIndex('by_canonical', 'canonical');
-        const links = raw.createObjectStore('links', { keyPath: ['source', 'target', 'anchor'] });
-        links.createIndex('by_target', 'target');
-        links.createIndex('by_target_domain', 'targetDomain');
-        links.createIndex('by_source', 'source');
-        const redirects = raw.createObjectStore('redirects', { keyPath: ['from', 'to'] });
-        redirects.createIndex('by_to', 'to');
-        redirects.createIndex('by_from', 'from');
-      },
-    });
+    const v2 = await openLegacyDb(name, 2);
     const graph = storedGraph(120);
     const redirect = makeRedirect('https://old.com/', HUB);
     for (const p of graph.pages) await v2.put('pages', p);

@@ -20,6 +20,7 @@ import {
   makeLink,
   makePage,
   makeSnapshot,
+  openLegacyDb,
   openTestDb,
   rawLink,
 } from './helpers';
@@ -951,17 +952,7 @@ describe('recordDelta', () => {
 describe('migration from a version 1 database', () => {
   it('keeps every record, folds each link as seen once, and adds the redirects store', async () => {
     const name = `v1-${Math.random()}`;
-    const v1 = await openDB(name, 1, {
-      upgrade(raw) {
-        const pages = raw.createObjectStore('pages', { keyPath: 'url' });
-        pages.createIndex('by_domain', 'domain');
-        pages.createIndex('by_canonical', 'canonical');
-        const links = raw.createObjectStore('links', { keyPath: ['source', 'target', 'anchor'] });
-        links.createIndex('by_target', 'target');
-        links.createIndex('by_target_domain', 'targetDomain');
-        links.createIndex('by_source', 'source');
-      },
-    });
+    const v1 = await openLegacyDb(name, 1);
     const page = makePage('https://a.example/post');
     const v1Links = Array.from({ length: 250 }, (_, i) => {
       const {
