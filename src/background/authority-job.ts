@@ -10,6 +10,7 @@ import {
 import {
   loadAuthorityMeta,
   loadAuthorityRun,
+  loadDataEpoch,
   readAuthorityInput,
   saveAuthorityRun,
   writeAuthority,
@@ -100,10 +101,11 @@ async function compute(): Promise<AuthorityOutcome> {
   }
 }
 
-/** Read, walk (resuming a stored walk), write. */
-async function computeSteps(): Promise<AuthorityOutcome> {
+/** Read, walk (resuming a stored walk), write; read again if data was forgotten meanwhile. */
+async function computeSteps(attempts = 3): Promise<AuthorityOutcome> {
   const started = performance.now();
   const db = await getDb();
+  const epoch = await loadDataEpoch(db);
   const stored = await loadAuthorityRun(db);
   const builder = new AuthorityGraphBuilder();
   const reading = performance.now();
@@ -132,11 +134,16 @@ async function computeSteps(): Promise<AuthorityOutcome> {
   const computedAt = Date.now();
   const pages = authorityRecords('page', graphs.pages, run.pages.scores, computedAt);
   const domains = authorityRecords('domain', graphs.domains, run.domains.scores, computedAt);
-  await writeAuthority(db, [...pages.records, ...domains.records], {
-    computedAt,
-    pages: pages.scale,
-    domains: domains.scale,
-  });
+  const written = await writeAuthority(
+    db,
+    [...pages.records, ...domains.records],
+    { computedAt, pages: pages.scale, domains: domains.scale },
+    epoch,
+  );
+  if (!written) {
+    if (attempts <= 1) throw new Error('stored data kept changing while authority was computed');
+    return computeSteps(attempts - 1);
+  }
   const writeMs = performance.now() - writing;
   lastComputedAt = Promise.resolve(computedAt);
   return {

@@ -2,7 +2,12 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { refreshTabBadge, scheduleBadgeRefresh } from './badge';
 import { createMenus, onMenuClick } from './menus';
-import { authorityStatus, computeAuthorityNow, onAuthorityAlarm } from './authority-job';
+import {
+  authorityStatus,
+  computeAuthorityNow,
+  noteRecorded,
+  onAuthorityAlarm,
+} from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
 
@@ -36,6 +41,8 @@ const handlers: Handlers<Runtime.MessageSender> = {
   'page/links': counted('merged', onDelta),
   'data/changed': async () => {
     scheduleBadgeRefresh(0);
+    // Imported or forgotten links change the graph: compute authority again (debounced).
+    noteRecorded();
     return { ok: true };
   },
 };

@@ -1,3 +1,4 @@
+import browser from 'webextension-polyfill';
 import { watchPage } from './watcher';
 import { send } from '../platform/messaging';
 
@@ -7,5 +8,7 @@ if (window === window.top || window.innerWidth * window.innerHeight > 1) {
   watchPage(document, window, {
     snapshot: (snapshot) => send({ type: 'page/snapshot', snapshot }),
     delta: (delta) => send({ type: 'page/links', delta }),
+    // After an update or reload of the extension, this old copy's runtime has no id.
+    connected: () => Boolean(browser.runtime?.id),
   });
 }

@@ -54,14 +54,19 @@ export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
 export interface Transport {
   snapshot(snapshot: PageSnapshot): Promise<RecordReply>;
   delta(delta: PageDelta): Promise<RecordReply>;
+  /** False once the extension was updated or removed: this script is orphaned, and stops. */
+  connected?(): boolean;
 }
 
 export interface Watcher {
   /** Stop watching for good: observers, timers and listeners are released. */
   stop(): void;
-  /** Why the watcher is idle, if it is ('cap', 'hidden', 'prerendering', 'refused: <reason>'). */
+  /** Why the watcher is idle, if it is ('cap', 'hidden', 'prerendering', 'orphaned', 'refused: …'). */
   readonly idle: string | null;
 }
+
+/** What looking at a link already read costs in the per-minute budget, against 1 for a read. */
+const KNOWN_LINK_COST = 0.1;
 
 /** Replies after which watching this document is pointless: the worker will never record it. */
 const FINAL_REFUSALS = new Set(['paused', 'excluded', 'incognito', 'not-http', 'not-a-page']);
@@ -243,6 +248,10 @@ export function watchPage(
       try {
         return await message();
       } catch {
+        if (transport.connected?.() === false) {
+          stop('orphaned');
+          return null;
+        }
         // No answer: the worker was stopped or is starting. Try again a few times.
         const delay = options.retryDelaysMs[tries];
         if (delay === undefined || stopped) return null;
@@ -348,13 +357,18 @@ export function watchPage(
     const reader = linkReader(doc, options.extract);
     let finished = true;
     for (const el of elements) {
-      // A link already read that did not change since costs nothing (rescans meet many).
-      if (!rereading && !dirty.has(el) && visit.keyOf.has(el)) continue;
       if (usedThisWindow >= options.perMinute) {
         rescan = true; // what was not read is found by a rescan in the next window
         finished = false;
         waitForBudget(now);
         break;
+      }
+      // A link already read that did not change since is not read again (rescans meet many),
+      // but looking at it counts a little: a page that re-inserts the same big block again and
+      // again runs out of budget too, and a rescan still leaves room for the new links.
+      if (!rereading && !dirty.has(el) && visit.keyOf.has(el)) {
+        usedThisWindow += KNOWN_LINK_COST;
+        continue;
       }
       usedThisWindow++;
       dirty.delete(el);

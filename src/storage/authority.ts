@@ -2,11 +2,11 @@
  * What the background authority job reads and writes: the graph's input in batches, its
  * unfinished progress, and the finished scores. The popup reads scores through queries.ts.
  */
-import type { StoreValue } from 'idb';
+import type { IDBPObjectStore, StoreValue } from 'idb';
 import type { AuthorityGraphBuilder } from '../core/authority';
 import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
 import type { AuthorityRecord } from '../core/types';
-import type { BacklinkDb, BacklinkSchema } from './db';
+import type { BacklinkDb, BacklinkSchema, MetaRecord } from './db';
 
 /** Records read per transaction while building the graph. */
 export const AUTHORITY_READ_BATCH = 2_000;
@@ -90,10 +90,17 @@ export async function writeAuthority(
   db: BacklinkDb,
   records: readonly AuthorityRecord[],
   meta: AuthorityMeta,
-): Promise<void> {
+  epoch?: number,
+): Promise<boolean> {
   const tx = db.transaction(['authority', 'meta'], 'readwrite');
   const store = tx.objectStore('authority');
   const metaStore = tx.objectStore('meta');
+  // Data forgotten since the links were read (all cleared, a site excluded): these scores would
+  // bring the forgotten URLs back. Nothing is written; the caller computes again.
+  if (epoch !== undefined && epochOf(await metaStore.get('data-epoch')) !== epoch) {
+    await tx.done;
+    return false;
+  }
   const writes: Promise<unknown>[] = [store.clear()];
   try {
     // Every AUTHORITY_WRITE_CHUNK puts, wait for the last one: the transaction stays active
@@ -108,6 +115,7 @@ export async function writeAuthority(
     }
     writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
     await Promise.all([...writes, tx.done]);
+    return true;
   } catch (error) {
     // A failed put does not abort by itself: abort, so that no half of the scores lands.
     for (const p of [tx.done, ...writes]) p.catch(() => {});
@@ -120,10 +128,27 @@ export async function writeAuthority(
   }
 }
 
+const epochOf = (record: MetaRecord | undefined): number =>
+  record?.id === 'data-epoch' ? record.epoch : 0;
+
+/** How many times stored data was forgotten: read before the links, checked at the write. */
+export async function loadDataEpoch(db: BacklinkDb): Promise<number> {
+  return epochOf(await db.get('meta', 'data-epoch'));
+}
+
+/** Count one more forgetting, so that a computation that read the old data writes nothing. */
+async function nextEpoch(
+  meta: IDBPObjectStore<BacklinkSchema, ['authority', 'meta'], 'meta', 'readwrite'>,
+) {
+  return { id: 'data-epoch' as const, epoch: epochOf(await meta.get('data-epoch')) + 1 };
+}
+
 /** Forget every score and the run in progress (all data cleared). */
 export async function clearAuthority(db: BacklinkDb): Promise<void> {
   const tx = db.transaction(['authority', 'meta'], 'readwrite');
-  await Promise.all([tx.objectStore('authority').clear(), tx.objectStore('meta').clear(), tx.done]);
+  const meta = tx.objectStore('meta');
+  const epoch = await nextEpoch(meta);
+  await Promise.all([tx.objectStore('authority').clear(), meta.clear(), meta.put(epoch), tx.done]);
 }
 
 /**
@@ -134,13 +159,16 @@ export async function forgetAuthority(
   db: BacklinkDb,
   matches: (url: string) => boolean,
 ): Promise<void> {
-  const tx = db.transaction('authority', 'readwrite');
-  let cursor = await tx.store.openKeyCursor();
+  const tx = db.transaction(['authority', 'meta'], 'readwrite');
+  const meta = tx.objectStore('meta');
+  void meta.put(await nextEpoch(meta)).catch(() => {}); // a failure aborts: tx.done reports it
+  const store = tx.objectStore('authority');
+  let cursor = await store.openKeyCursor();
   while (cursor) {
     const [kind, key] = cursor.key;
     if (matches(kind === 'page' ? key : `https://${key}/`)) {
       // A failed delete aborts the transaction, and tx.done reports it.
-      tx.store.delete(cursor.key).catch(() => {});
+      store.delete(cursor.key).catch(() => {});
     }
     cursor = await cursor.continue();
   }

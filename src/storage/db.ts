@@ -10,7 +10,10 @@ import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
-  ({ id: 'authority' } & AuthorityMeta) | ({ id: 'authority-run' } & AuthorityRun);
+  | ({ id: 'authority' } & AuthorityMeta)
+  | ({ id: 'authority-run' } & AuthorityRun)
+  /** Counts the times stored data was forgotten (cleared, a site excluded): see writeAuthority. */
+  | { id: 'data-epoch'; epoch: number };
 
 /**
  * The one place that knows the IndexedDB schema. Every change to it is a new entry in

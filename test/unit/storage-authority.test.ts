@@ -7,6 +7,7 @@ import {
   clearAuthority,
   loadAuthorityMeta,
   loadAuthorityRun,
+  loadDataEpoch,
   readAuthorityInput,
   saveAuthorityRun,
   writeAuthority,
@@ -217,6 +218,39 @@ describe('stored scores', () => {
     await computeAndWrite(T0);
     await clearAuthority(db);
     expect(await db.count('authority')).toBe(0);
+  });
+});
+
+describe('scores computed from data forgotten meanwhile', () => {
+  const score = (key: string) => ({
+    kind: 'page' as const,
+    key,
+    score: 1,
+    display: 50,
+    computedAt: T0,
+  });
+  const meta = { computedAt: T0, pages: { nodes: 1, top: 1 }, domains: { nodes: 0, top: 0 } };
+
+  it('are not written after all data was cleared, nor after a site was excluded', async () => {
+    await store(db, storedGraph(3));
+    const before = await loadDataEpoch(db);
+    await clearAll(db);
+    expect(await writeAuthority(db, [score('https://leaf1.com/')], meta, before)).toBe(false);
+    expect(await db.count('authority')).toBe(0);
+    expect(await loadAuthorityMeta(db)).toBeNull();
+
+    const afterClear = await loadDataEpoch(db);
+    expect(afterClear).toBe(before + 1);
+    await forgetSite(db, 'leaf2.com');
+    expect(await loadDataEpoch(db)).toBe(afterClear + 1);
+    expect(await writeAuthority(db, [score('https://leaf2.com/')], meta, afterClear)).toBe(false);
+    expect(await db.count('authority')).toBe(0);
+  });
+
+  it('are written when nothing was forgotten since the links were read', async () => {
+    const epoch = await loadDataEpoch(db);
+    expect(await writeAuthority(db, [score('https://leaf1.com/')], meta, epoch)).toBe(true);
+    expect(await db.count('authority')).toBe(1);
   });
 });
 

@@ -33,6 +33,7 @@ function setup(
   options: Partial<WatchOptions> = {},
   reply?: (m: Sent) => RecordReply | Promise<RecordReply>,
   prepare?: (doc: Document) => void,
+  connected?: () => boolean,
 ) {
   vi.useFakeTimers({
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
@@ -61,6 +62,7 @@ function setup(
   const transport: Transport = {
     snapshot: (s) => answer('snapshot', s),
     delta: (d) => answer('delta', d),
+    ...(connected ? { connected } : {}),
   };
   const watcher = watchPage(doc, window as unknown as Parameters<typeof watchPage>[1], transport, {
     ...DEFAULT_WATCH_OPTIONS,
@@ -171,7 +173,10 @@ describe('watchPage', () => {
     await settle(30_000);
     expect(sent.flatMap((m) => m.links)).toHaveLength(15);
     await settle(30_000);
-    expect(sent.flatMap((m) => m.links)).toHaveLength(30);
+    // The rescan passes the 15 known links at a tenth of the cost and reads new ones.
+    const read = sent.flatMap((m) => m.links).length;
+    expect(read).toBeGreaterThan(25);
+    expect(read).toBeLessThan(41);
   });
 
   it('starts a new visit on an in-app navigation, and gives earlier changes to the earlier URL', async () => {
@@ -312,5 +317,45 @@ describe('watchPage', () => {
     // One read in the budget: the changed link, not the unchanged one.
     expect(sent[1]?.links).toEqual([['/a', 'main', 1]]);
     expect(sent).toHaveLength(2);
+  });
+
+  it('stops for good once the extension was updated or removed (an orphaned script)', async () => {
+    let connected = true;
+    const { doc, sent, watcher } = setup(
+      '<main></main>',
+      {},
+      (m) => {
+        if (m.kind === 'delta') throw new Error('Extension context invalidated.');
+        return { recorded: true, url: m.url, links: 0, added: 0, lost: 0 };
+      },
+      undefined,
+      () => connected,
+    );
+    connected = false;
+    addLink(doc, '/a', 'a');
+    await settle();
+    expect(watcher.idle).toBe('orphaned');
+    // No retries, and nothing more is read.
+    expect(sent.map((m) => m.kind)).toEqual(['snapshot', 'delta']);
+    addLink(doc, '/b', 'b');
+    await settle();
+    expect(sent).toHaveLength(2);
+  });
+
+  it('counts known links a little, so a page re-inserting a big block runs out of budget', async () => {
+    const block = Array.from({ length: 100 }, (_, i) => `<a href="/k/${i}">k${i}</a>`).join('');
+    const { doc, sent } = setup(`<main><div id="block">${block}</div></main>`, { perMinute: 25 });
+    for (let round = 0; round < 3; round++) {
+      const el = doc.getElementById('block')!;
+      el.remove();
+      doc.querySelector('main')!.append(el);
+      await settle(300);
+    }
+    // 250 known links looked at (a tenth each): over budget, a new link waits for the minute.
+    addLink(doc, '/new', 'new');
+    await settle(300);
+    expect(sent).toHaveLength(1);
+    await settle(60_000);
+    expect(sent.at(-1)?.links).toEqual([['/new', 'main', 1]]);
   });
 });
