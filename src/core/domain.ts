@@ -11,3 +11,8 @@ export function registrableDomain(hostOrUrl: string): string {
   const host = hostOrUrl.includes('/') ? hostOf(hostOrUrl) : hostOrUrl;
   return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
+
+/** False for a public suffix itself (com, github.io) and for hosts without one (IPs, localhost). */
+export function hasRegistrableDomain(host: string): boolean {
+  return getDomain(host, { allowPrivateDomains: true }) !== null;
+}

@@ -9,7 +9,7 @@ import type {
 import type { Hop } from '../core/redirects';
 import { mergeFolded, type Folded } from '../core/occurrences';
 import { canonicalizeUrl, hostOf } from '../core/url';
-import { registrableDomain } from '../core/domain';
+import { hasRegistrableDomain, registrableDomain } from '../core/domain';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -287,15 +287,18 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
     for (const key of await redirects.getAllKeys()) {
       if (key.some((url) => isOnSite(url, site))) writes.push(redirects.delete(key));
     }
-    const onSite = (await pages.index('by_domain').getAll(registrableDomain(site))).filter(
-      (p) => p.host === site || p.host.endsWith(`.${site}`),
-    );
-    for (const page of onSite) {
-      writes.push(pages.delete(page.url));
+    // A site is found by its registrable domain's index entry; a public suffix (github.io) has
+    // none, each of its sites being its own domain, so then every page URL is read (keys only).
+    const candidates = hasRegistrableDomain(site)
+      ? await pages.index('by_domain').getAllKeys(registrableDomain(site))
+      : await pages.getAllKeys();
+    const onSite = candidates.filter((url) => isOnSite(url, site));
+    for (const url of onSite) {
+      writes.push(pages.delete(url));
       writes.push(
         links
           .index('by_source')
-          .getAllKeys(page.url)
+          .getAllKeys(url)
           .then((keys) => Promise.all(keys.map((key) => links.delete(key)))),
       );
     }
@@ -357,6 +360,21 @@ function mergedLink(old: LinkRecord | undefined, incoming: LinkRecord): LinkReco
   return { ...link, lostAt: lostAt >= link.lastSeen ? lostAt : null };
 }
 
+/**
+ * Rows of one file with the same key, merged with each other first: each row reads the store
+ * before any writes, so two of them would otherwise both merge with the old record, and the
+ * last would win whole.
+ */
+function foldByKey<T>(
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+  merge: (old: T | undefined, row: T) => T,
+): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(keyOf(row), merge(byKey.get(keyOf(row)), row));
+  return [...byKey.values()];
+}
+
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
 export function importAll(
   db: BacklinkDb,
@@ -366,14 +384,14 @@ export function importAll(
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
     const redirects = tx.objectStore('redirects');
-    for (const page of data.pages) {
+    for (const page of foldByKey(data.pages, (p) => p.url, merged)) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
-    for (const link of data.links) {
+    for (const link of foldByKey(data.links, (l) => `${l.source}\u0000${keyOf(l)}`, mergedLink)) {
       const key: [string, string, string] = [link.source, link.target, link.anchor];
       writes.push(links.get(key).then((old) => links.put(mergedLink(old, link))));
     }
-    for (const hop of data.redirects) {
+    for (const hop of foldByKey(data.redirects, (h) => `${h.from}\u0000${h.to}`, merged)) {
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
     }
     return { pages: data.pages.length, links: data.links.length, redirects: data.redirects.length };

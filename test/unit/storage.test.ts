@@ -614,6 +614,16 @@ describe('forgetSite', () => {
     ]);
   });
 
+  it('forgets every site under a public suffix excluded as a whole (github.io)', async () => {
+    await recordPage(db, makeSnapshot('https://alice.github.io/post', ['https://a.com/']), at(0));
+    await recordPage(db, makeSnapshot('https://bob.github.io/', ['https://b.com/']), at(0));
+    await recordPage(db, makeSnapshot('https://github.com/', ['https://c.com/']), at(0));
+    expect(await forgetSite(db, 'github.io')).toBe(2);
+    const { pages, links } = await dumpDb(db);
+    expect(pages.map((p) => p.url)).toEqual(['https://github.com/']);
+    expect(links.map((l) => l.source)).toEqual(['https://github.com/']);
+  });
+
   it('forgets nothing for a site that was never visited', async () => {
     await recordPage(db, makeSnapshot('https://a.com/', ['https://b.com/']), at(0));
     expect(await forgetSite(db, 'b.com')).toBe(0);
@@ -704,6 +714,19 @@ describe('export and import', () => {
     expect(await loadBacklinks(fresh, 'https://example.co.uk/post')).toEqual(
       await loadBacklinks(db, 'https://example.co.uk/post'),
     );
+  });
+
+  it('merges rows of one file with the same key with each other, not only with the store', async () => {
+    const link = makeLink('https://src.com/', 'https://a.com/', { anchor: 'A' });
+    const rows = [
+      { ...link, firstSeen: at(1), lastSeen: at(5), lostAt: null },
+      // An older copy that saw it lost before the newer sighting: the newer one wins.
+      { ...link, firstSeen: at(0), lastSeen: at(2), lostAt: at(3) },
+    ];
+    await importAll(db, { pages: [], links: rows, redirects: [], skipped: 0 });
+    expect(await db.getAll('links')).toEqual([
+      { ...link, firstSeen: at(0), lastSeen: at(5), lostAt: null },
+    ]);
   });
 
   it('importing the same file twice changes nothing', async () => {
