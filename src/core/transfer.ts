@@ -3,6 +3,7 @@ import { asObject, asString, asStringArray, asTime, oneOf } from './guards';
 import { canonicalizeUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
 import { REDIRECT_STATUSES } from './redirects';
+import { isExcludedUrl } from './settings';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
@@ -29,6 +30,29 @@ export interface ParsedImport {
 }
 
 export class ImportError extends Error {}
+
+/**
+ * An import without what the privacy rules now keep out: pages of excluded sites, the links
+ * on them, and redirects from or to them (an export may predate the exclusion). `excluded`
+ * counts the rows left out.
+ */
+export function withoutExcludedSites(
+  data: ParsedImport,
+  excludedSites: readonly string[],
+): { data: ParsedImport; excluded: number } {
+  const out = (url: string) => isExcludedUrl(url, excludedSites);
+  const pages = data.pages.filter((p) => !out(p.url));
+  const links = data.links.filter((l) => !out(l.source));
+  const redirects = data.redirects.filter((r) => !out(r.from) && !out(r.to));
+  const excluded =
+    data.pages.length -
+    pages.length +
+    data.links.length -
+    links.length +
+    data.redirects.length -
+    redirects.length;
+  return { data: { ...data, pages, links, redirects }, excluded };
+}
 
 function parsePage(value: unknown): PageRecord | null {
   const v = asObject(value);

@@ -5,6 +5,7 @@ import {
   ImportError,
   linksToCsv,
   parseExport,
+  withoutExcludedSites,
 } from '../../src/core/transfer';
 import { T0, at, makeLink, makePage, makeRedirect } from './helpers';
 
@@ -449,5 +450,46 @@ describe('linksToCsv', () => {
       'a = b - c',
       'noopener',
     ]);
+  });
+});
+
+describe('withoutExcludedSites', () => {
+  it('leaves out pages of excluded sites, their links and redirects touching them', () => {
+    const data = {
+      pages: [makePage('https://kept.com/'), makePage('https://www.private.com/x')],
+      links: [
+        makeLink('https://kept.com/', 'https://private.com/'),
+        makeLink('https://www.private.com/x', 'https://kept.com/'),
+      ],
+      redirects: [
+        {
+          from: 'https://private.com/old',
+          to: 'https://kept.com/',
+          status: 301,
+          firstSeen: T0,
+          lastSeen: T0,
+        },
+        {
+          from: 'https://kept.com/a',
+          to: 'https://kept.com/b',
+          status: 308,
+          firstSeen: T0,
+          lastSeen: T0,
+        },
+      ],
+      skipped: 1,
+    };
+    const { data: kept, excluded } = withoutExcludedSites(data, ['private.com']);
+    expect(kept.pages.map((p) => p.url)).toEqual(['https://kept.com/']);
+    // A link from a kept page into the excluded site is a fact about the kept page: it stays.
+    expect(kept.links.map((l) => l.source)).toEqual(['https://kept.com/']);
+    expect(kept.redirects.map((r) => r.from)).toEqual(['https://kept.com/a']);
+    expect(kept.skipped).toBe(1);
+    expect(excluded).toBe(3);
+  });
+
+  it('keeps everything when nothing is excluded', () => {
+    const data = { pages: [makePage('https://a.com/')], links: [], redirects: [], skipped: 0 };
+    expect(withoutExcludedSites(data, [])).toEqual({ data, excluded: 0 });
   });
 });

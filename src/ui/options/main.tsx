@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { normalizeSitePattern } from '../../core/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
-import { linksToCsv, parseExport, ImportError } from '../../core/transfer';
+import { linksToCsv, parseExport, ImportError, withoutExcludedSites } from '../../core/transfer';
 import { clearAll, exportAll, forgetSite, importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, updateSettings } from '../../platform/settings-store';
@@ -72,9 +72,11 @@ async function onImport(e: Event) {
   if (!file) return;
   try {
     const parsed = parseExport(await file.text());
-    const done = await importAll(await getDb(), parsed);
+    const { data, excluded } = withoutExcludedSites(parsed, (await loadSettings()).excludedSites);
+    const done = await importAll(await getDb(), data);
     const skipped = parsed.skipped ? `, ${parsed.skipped} invalid rows skipped` : '';
-    await dataChanged(`Imported ${done.pages} pages and ${done.links} links${skipped}.`);
+    const left = excluded ? `, ${excluded} rows of excluded sites left out` : '';
+    await dataChanged(`Imported ${done.pages} pages and ${done.links} links${skipped}${left}.`);
   } catch (error) {
     const text = error instanceof ImportError ? error.message : `Import failed: ${String(error)}`;
     notice.value = { text, error: true };
