@@ -15,7 +15,8 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
   maxTitleLength: 300,
 };
 
-const MAX_REL_TOKENS = 8;
+/** rel tokens kept per link; the folded rels of repeats keep at most twice as many. */
+export const MAX_REL_TOKENS = 8;
 const COMMENT_HINT = /comment|disqus|replies/i;
 
 function collapse(text: string, max: number): string {

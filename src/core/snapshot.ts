@@ -1,10 +1,9 @@
 import { LINK_REGIONS, type PageDelta, type PageSnapshot, type RawLink } from './types';
-import { DEFAULT_EXTRACT_OPTIONS } from './extract';
+import { DEFAULT_EXTRACT_OPTIONS, MAX_REL_TOKENS } from './extract';
 import { asObject, asString, asStringArray, oneOf } from './guards';
 import { byPlacement } from './occurrences';
 
 const MAX_URL = 8192;
-const MAX_REL_TOKENS = 8;
 const MAX_OCCURRENCES = 100_000;
 const { maxLinks, maxAnchorLength, maxTitleLength } = DEFAULT_EXTRACT_OPTIONS;
 

@@ -4,6 +4,7 @@ import { canonicalizeUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
 import { REDIRECT_STATUSES } from './redirects';
 import { isExcludedUrl } from './settings';
+import { MAX_REL_TOKENS } from './extract';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
@@ -89,7 +90,7 @@ function parseLinkRecord(value: unknown): LinkRecord | null {
   const firstSeen = asTime(v.firstSeen);
   const lastSeen = asTime(v.lastSeen);
   if (!source || !target || firstSeen === null || lastSeen === null) return null;
-  const rel = asStringArray(v.rel, 8, 40);
+  const rel = asStringArray(v.rel, MAX_REL_TOKENS, 40);
   const region = oneOf(v.region, LINK_REGIONS, 'other');
   const regions = asStringArray(v.regions, LINK_REGIONS.length, 16)
     .map((r) => oneOf(r, LINK_REGIONS, region))
@@ -103,7 +104,7 @@ function parseLinkRecord(value: unknown): LinkRecord | null {
     region,
     // A version 1 export has no folding: one occurrence, where it was.
     regions: [region, ...new Set(regions)],
-    rels: [...new Set([...rel, ...asStringArray(v.rels, 16, 40)])],
+    rels: [...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, 40)])],
     occurrences:
       occurrences !== null && Number.isInteger(occurrences) && occurrences > 0 ? occurrences : 1,
     sourceDomain: registrableDomain(hostOf(source)),
