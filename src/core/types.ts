@@ -28,7 +28,32 @@ export interface RawLink {
   rels: string[];
   /** How many times it appears on the page. */
   occurrences: number;
+  /** Words around the link on its page (a short window, capped), for relevance and paid-link wording. */
+  context?: string;
+  /** The link's anchor is an image (its alt text, or nothing): counted as an image link. */
+  image?: boolean;
 }
+
+/**
+ * On-page signals of a page that public research ties to spam sites (core/flags.ts reads them;
+ * the domain's own signals, digits, hyphens, TLD, HTTPS, come from the URL). Absent on pages
+ * recorded before they were captured: unknown, never "missing".
+ */
+export interface PageSignals {
+  /** Words of text in the page's body, counted up to a cap. */
+  words: number;
+  /** Characters of the meta description; 0 when there is none. */
+  descriptionLength: number;
+  /** The page declares an icon (link rel~=icon). */
+  favicon: boolean;
+  /** The page links to a contact page of its own site. */
+  contactLinked: boolean;
+  /** The page links to an about page of its own site. */
+  aboutLinked: boolean;
+}
+
+/** A page's topical terms (headings and main text, stop words left out): term -> weight, capped. */
+export type PageTerms = Record<string, number>;
 
 /** Everything the content script reports about one page load. */
 export interface PageSnapshot {
@@ -42,6 +67,8 @@ export interface PageSnapshot {
   totalLinks: number;
   /** True when the cap cut the list short: missing links must not be taken as removed. */
   truncated: boolean;
+  signals?: PageSignals;
+  terms?: PageTerms;
 }
 
 /**
@@ -70,6 +97,9 @@ export interface PageRecord {
   truncated: boolean;
   /** Set on the record written under a declared canonical URL that was not itself visited. */
   aliasOf?: string;
+  /** From the last visit; absent on records written before they were captured. */
+  signals?: PageSignals;
+  terms?: PageTerms;
 }
 
 export interface LinkRecord {
@@ -92,7 +122,15 @@ export interface LinkRecord {
   lastSeen: number;
   /** When a revisit found the link gone; null while the link is live. */
   lostAt: number | null;
+  /** Words around the link at its last visit (see RawLink). */
+  context?: string;
+  /** The anchor is an image (see RawLink). */
+  image?: boolean;
 }
+
+/** One key for one stored link, (source, target, anchor), for maps of per-link figures. */
+export const linkKey = (l: Pick<LinkRecord, 'source' | 'target' | 'anchor'>): string =>
+  `${l.source}\n${l.target}\n${l.anchor}`;
 
 /** One HTTP redirect the browser followed on a navigation the user made. */
 export interface RedirectRecord {
