@@ -1,3 +1,4 @@
+import { isoOrEmpty, toCsv } from './csv';
 import { LINK_REGIONS, type LinkRecord, type PageRecord, type RedirectRecord } from './types';
 import { asObject, asString, asStringArray, asTime, oneOf } from './guards';
 import { canonicalizeUrl, hostOf } from './url';
@@ -182,34 +183,20 @@ const CSV_COLUMNS = [
   'lost_at',
 ] as const;
 
-/** Quote per RFC 4180, and defuse cells a spreadsheet would run as a formula. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function isoOrEmpty(time: number | null): string {
-  return time === null ? '' : new Date(time).toISOString();
-}
-
 export function linksToCsv(links: readonly LinkRecord[]): string {
-  const rows = links.map((l) =>
-    [
-      l.source,
-      l.target,
-      l.anchor,
-      l.rel.join(' '),
-      l.region,
-      l.regions.filter((r) => r !== l.region).join(' '),
-      String(l.occurrences),
-      l.sourceDomain,
-      l.targetDomain,
-      isoOrEmpty(l.firstSeen),
-      isoOrEmpty(l.lastSeen),
-      isoOrEmpty(l.lostAt),
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  const rows = links.map((l) => [
+    l.source,
+    l.target,
+    l.anchor,
+    l.rel.join(' '),
+    l.region,
+    l.regions.filter((r) => r !== l.region).join(' '),
+    String(l.occurrences),
+    l.sourceDomain,
+    l.targetDomain,
+    isoOrEmpty(l.firstSeen),
+    isoOrEmpty(l.lastSeen),
+    isoOrEmpty(l.lostAt),
+  ]);
+  return toCsv(CSV_COLUMNS, rows);
 }

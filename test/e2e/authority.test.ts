@@ -149,7 +149,9 @@ describe('source authority', () => {
   test('the full report shows the same scores', async () => {
     await openPopupFor(s.ext, s.page, TARGET);
     const inPopup = await shownAuthority(s.page);
-    await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
+    await s.page.goto(
+      s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}&list=domains`),
+    );
     const inReport = await shownAuthority(s.page);
     expect(inReport).toEqual(inPopup);
   });

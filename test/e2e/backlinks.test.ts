@@ -5,6 +5,7 @@ import {
   badgeFor,
   browse,
   openPopupFor,
+  listByDomain,
   REPORT,
   shownLinks,
   sortLinks,
@@ -148,6 +149,7 @@ describe('backlinks discovered while browsing', () => {
     expect(report.url()).toBe(
       s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent('http://forum.test/thread-42')}`),
     );
+    await listByDomain(report);
     const links = await shownLinks(report);
     expect(links.map((l) => l.source).sort()).toEqual([
       'http://linkfarm.test/',
@@ -171,6 +173,7 @@ describe('backlinks discovered while browsing', () => {
     const report = await opened;
     await report.waitForSelector('.report');
     expect(await report.locator('.report').getAttribute('data-url')).toBe(GUIDE);
+    await listByDomain(report);
     expect(await shownLinks(report)).toHaveLength(LINKS_TO_GUIDE.length);
     // Site-wide: news-daily's links were removed above, so forum, deals and linkfarm remain.
     const site = report.locator('section.site[data-site="coffee-blog.test"]');

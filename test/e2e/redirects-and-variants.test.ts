@@ -276,7 +276,7 @@ describe('URL variants', () => {
     await openPopupFor(s.ext, s.page, PAGE);
     await choose('query', 'fold', '1 variant now counted as this page.');
     const report = await s.ext.context.newPage();
-    await report.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(PAGE)}`));
+    await report.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(PAGE)}&list=domains`));
     await report.waitForSelector('.report');
     expect((await variants(report)).map((v) => [v.url, v.folded])).toEqual([
       [WWW_SLASH, true],

@@ -89,6 +89,13 @@ export async function shownLinks(page: Page): Promise<ShownLink[]> {
   );
 }
 
+/** On the full report page, show the links grouped by referring domain (the popup's list). */
+export async function listByDomain(page: Page): Promise<void> {
+  await page.waitForSelector(SETTLED);
+  await page.click('[data-list="domains"]');
+  await page.waitForSelector('.groups');
+}
+
 export async function stat(page: Page, name: string): Promise<number> {
   return Number(await page.locator(`[data-stat="${name}"] .value`).innerText());
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useSignal } from '@preact/signals';
 import { countLabel, plural } from '../../core/format';
 import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summary';
@@ -165,6 +166,10 @@ export interface ReportProps {
   notice: Notice | null;
   /** Stored authority scores, loaded after the report: null until then. */
   authority?: AuthorityView | null;
+  /** Shown in place of the links grouped by domain (the report page's table). */
+  linkList?: ComponentChildren;
+  /** Shown above the links when there are some (the report page's choice of list). */
+  listHeader?: ComponentChildren;
 }
 
 interface HeadingProps {
@@ -213,8 +218,14 @@ export function Report(props: ReportProps) {
       {site && <Site site={site} topTargets={siteTopTargets} />}
       {summary.live + summary.lost === 0 ? (
         <Empty />
+      ) : props.linkList ? (
+        <>
+          {props.listHeader}
+          {props.linkList}
+        </>
       ) : (
         <>
+          {props.listHeader}
           {summary.lost > 0 && (
             <label class="toggle">
               <input

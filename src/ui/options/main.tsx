@@ -7,7 +7,7 @@ import { clearAll, exportAll, forgetSite, importAll } from '../../storage/record
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, updateSettings } from '../../platform/settings-store';
 import { send } from '../../platform/messaging';
-import { downloadText } from './download';
+import { downloadText } from '../download';
 import { HostName } from '../components/HostName';
 import '../styles.css';
 

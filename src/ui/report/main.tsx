@@ -1,14 +1,76 @@
 import { render } from 'preact';
+import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
+import { LinkTable } from '../components/LinkTable';
 import { displayUrl } from '../../core/idn';
+import { parseTableView, tableRowsOf, tableViewQuery, type TableView } from '../../core/table';
 import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
 import '../styles.css';
 
-// The full report: same components as the popup, with room for every link.
-const url = new URLSearchParams(location.search).get('url') ?? '';
+// The full report: same components as the popup, with room for every link, and the links as a
+// table whose filters and order are kept in this page's URL (a view can be bookmarked).
+const params = new URLSearchParams(location.search);
+const url = params.get('url') ?? '';
 document.title = `Links to ${displayUrl(url)} · Backlink Lens`;
 
+type ListMode = 'table' | 'domains';
+const listMode = signal<ListMode>(params.get('list') === 'domains' ? 'domains' : 'table');
+const tableView = signal<TableView>(parseTableView(params));
+
+function writeUrl(): void {
+  const query = new URLSearchParams([['url', url]]);
+  if (listMode.value === 'domains') query.set('list', 'domains');
+  for (const [k, v] of tableViewQuery(tableView.value)) query.set(k, v);
+  history.replaceState(null, '', `?${query.toString()}`);
+}
+
+const rows = computed(() => {
+  const state = reportState.value;
+  if (state.status !== 'ready') return [];
+  const sources = authorityState.value?.sources ?? {};
+  return tableRowsOf(
+    state.summary.groups.flatMap((g) => g.links),
+    { authority: (l) => sources[l.source] },
+  );
+});
+
+function ListSwitch() {
+  const choose = (mode: ListMode) => {
+    listMode.value = mode;
+    writeUrl();
+  };
+  return (
+    <div class="list-switch" role="group" aria-label="Show links">
+      {(['table', 'domains'] as const).map((mode) => (
+        <button
+          type="button"
+          key={mode}
+          data-list={mode}
+          aria-pressed={listMode.value === mode}
+          onClick={() => choose(mode)}
+        >
+          {mode === 'table' ? 'Table' : 'By referring domain'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function ReportPage() {
+  const table = listMode.value === 'table' && (
+    <LinkTable
+      url={url}
+      scope="page"
+      rows={rows.value}
+      view={tableView.value}
+      onView={(view) => {
+        tableView.value = view;
+        writeUrl();
+      }}
+      flagKinds={[...new Set(rows.value.flatMap((r) => r.flags))].sort()}
+      now={Date.now()}
+    />
+  );
   return (
     <Report
       state={reportState.value}
@@ -19,6 +81,8 @@ function ReportPage() {
       onFold={(choice) => void setFold(choice)}
       notice={notice.value}
       authority={authorityState.value}
+      linkList={table || undefined}
+      listHeader={<ListSwitch />}
     />
   );
 }

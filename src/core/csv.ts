@@ -1,0 +1,16 @@
+/** Quote per RFC 4180, and defuse cells a spreadsheet would run as a formula. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A whole CSV document: a header line, then one line per row, CRLF line ends as RFC 4180 says. */
+export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => cells.map(csvCell).join(',');
+  return [line(header), ...rows.map(line)].join('\r\n') + '\r\n';
+}
+
+/** A time as ISO 8601, or an empty cell. */
+export function isoOrEmpty(time: number | null): string {
+  return time === null ? '' : new Date(time).toISOString();
+}

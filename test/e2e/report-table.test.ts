@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useExtensionSession } from '../support/session';
+import { browse, REPORT, waitForLinks } from '../support/extension-pages';
+
+const TARGET = 'http://kettle.test/guide';
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+
+const PAGES: Array<[host: string, path: string, html: string]> = [
+  ['kettle.test', '/guide', page('Kettle guide', '<main>How to pour.</main>')],
+  ['alpha.test', '/a', page('Alpha review', `<main><a href="${TARGET}">kettle guide</a></main>`)],
+  [
+    'alpha.test',
+    '/b',
+    page('Alpha links', `<footer><a rel="nofollow" href="${TARGET}">click here</a></footer>`),
+  ],
+  [
+    'beta.test',
+    '/',
+    page('Beta', `<main><a rel="sponsored" href="${TARGET}">=SUM(1,2) best kettles</a></main>`),
+  ],
+  ['gamma.test', '/x', page('Gamma', `<aside><a href="${TARGET}">pouring tips</a></aside>`)],
+];
+
+const s = useExtensionSession();
+
+beforeAll(async () => {
+  for (const [host, path, html] of PAGES) s.server.setPage(host, path, html);
+  await browse(
+    s.ext,
+    s.page,
+    PAGES.map(([host, path]) => `http://${host}${path}`),
+  );
+  await waitForLinks(s.ext, s.page, TARGET, (links) => links.length === 4);
+});
+
+const reportUrl = (query = '') =>
+  s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}${query}`);
+
+/** The table's rows as shown, top to bottom. */
+async function tableRows(p: Page): Promise<Array<{ source: string; anchor: string }>> {
+  await p.waitForSelector('.link-table');
+  return p.$$eval('tr.table-link', (rows) =>
+    rows.map((r) => ({
+      source: r.getAttribute('data-source') ?? '',
+      anchor: r.getAttribute('data-anchor') ?? '',
+    })),
+  );
+}
+
+const query = (p: Page) => new URL(p.url()).searchParams;
+
+describe('the full report as a table', () => {
+  test('lists every link, and filters by region and rel from the controls', async () => {
+    await s.page.goto(reportUrl());
+    expect((await tableRows(s.page)).map((r) => r.source).sort()).toEqual([
+      'http://alpha.test/a',
+      'http://alpha.test/b',
+      'http://beta.test/',
+      'http://gamma.test/x',
+    ]);
+    await s.page.selectOption('select[name="region"]', 'main');
+    expect((await tableRows(s.page)).map((r) => r.source).sort()).toEqual([
+      'http://alpha.test/a',
+      'http://beta.test/',
+    ]);
+    await s.page.selectOption('select[name="rel"]', 'followed');
+    expect(await tableRows(s.page)).toEqual([
+      { source: 'http://alpha.test/a', anchor: 'kettle guide' },
+    ]);
+    expect(await s.page.locator('[data-table-count]').getAttribute('data-table-count')).toBe('1');
+    // The view is in the address, so it can be bookmarked.
+    expect(query(s.page).get('region')).toBe('main');
+    expect(query(s.page).get('rel')).toBe('followed');
+    expect(query(s.page).get('url')).toBe(TARGET);
+  });
+
+  test('a bookmarked view opens filtered, and "Clear filters" shows everything again', async () => {
+    await s.page.goto(reportUrl('&domain=alpha&sort=anchor&dir=asc'));
+    expect(await tableRows(s.page)).toEqual([
+      { source: 'http://alpha.test/b', anchor: 'click here' },
+      { source: 'http://alpha.test/a', anchor: 'kettle guide' },
+    ]);
+    expect(await s.page.inputValue('input[name="domain"]')).toBe('alpha');
+    expect(await s.page.locator('th[aria-sort]').innerText()).toContain('Anchor');
+    await s.page.click('[data-clear-filters]');
+    expect(await tableRows(s.page)).toHaveLength(4);
+    // The order stays, the filter goes.
+    expect(query(s.page).get('domain')).toBeNull();
+    expect(query(s.page).get('sort')).toBe('anchor');
+  });
+
+  test('sorts by a column from its header, by keyboard too', async () => {
+    await s.page.goto(reportUrl());
+    await s.page.focus('th button[data-sort="domain"]');
+    await s.page.keyboard.press('Enter');
+    const ascending = (await tableRows(s.page)).map((r) => r.source);
+    expect(ascending[ascending.length - 1]).toBe('http://gamma.test/x');
+    expect(await s.page.getAttribute('th:has([data-sort="domain"])', 'aria-sort')).toBe(
+      'ascending',
+    );
+    await s.page.keyboard.press('Enter');
+    expect((await tableRows(s.page))[0]!.source).toBe('http://gamma.test/x');
+    expect(query(s.page).get('dir')).toBe('desc');
+  });
+
+  test('exports the rows shown as CSV, formulas defused, and says so', async () => {
+    await s.page.goto(reportUrl('&region=main'));
+    await tableRows(s.page);
+    const [download] = await Promise.all([
+      s.page.waitForEvent('download'),
+      s.page.click('[data-export="csv"]'),
+    ]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(3); // header and the two links in main content
+    expect(csv).toContain(`'=SUM(1,2) best kettles`);
+    expect(csv).not.toContain('http://gamma.test/x');
+    expect(await s.page.locator('[data-export-notice]').innerText()).toBe('Saved 2 links as CSV.');
+  });
+
+  test('exports JSON with the view that chose the rows', async () => {
+    await s.page.goto(reportUrl('&rel=nofollow'));
+    await tableRows(s.page);
+    const [download] = await Promise.all([
+      s.page.waitForEvent('download'),
+      s.page.click('[data-export="json"]'),
+    ]);
+    const json = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(json.filters).toEqual({ rel: 'nofollow' });
+    expect(json.links.map((l: { source: string }) => l.source)).toEqual(['http://alpha.test/b']);
+  });
+
+  test('switches to the list grouped by domain and back, remembered in the address', async () => {
+    await s.page.goto(reportUrl());
+    await s.page.click('[data-list="domains"]');
+    await s.page.waitForSelector('.groups');
+    expect(await s.page.locator('li.link').count()).toBe(4);
+    expect(query(s.page).get('list')).toBe('domains');
+    await s.page.reload();
+    await s.page.waitForSelector('.groups');
+    await s.page.click('[data-list="table"]');
+    expect(await tableRows(s.page)).toHaveLength(4);
+  });
+});
