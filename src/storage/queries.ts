@@ -243,6 +243,19 @@ export async function loadSiteLinks(
   return null;
 }
 
+/** The stored records of some pages, by URL (those not stored are left out): one transaction. */
+export async function loadPages(
+  db: BacklinkDb,
+  urls: readonly string[],
+): Promise<Record<string, PageRecord>> {
+  const tx = db.transaction('pages');
+  const found = await Promise.all(urls.map((u) => tx.store.get(u)));
+  await tx.done;
+  const pages: Record<string, PageRecord> = {};
+  for (const p of found) if (p) pages[p.url] = p;
+  return pages;
+}
+
 /**
  * The stored authority of a page, its domain and its linking pages, on the 0–100 scale: one
  * read-only transaction of key lookups, apart from the report's, so it never delays it.

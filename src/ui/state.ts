@@ -1,11 +1,11 @@
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import {
   summarizeBacklinks,
   summarizeSite,
   type BacklinkSummary,
   type SiteSummary,
 } from '../core/summary';
-import type { PageRecord } from '../core/types';
+import type { LinkRecord, PageRecord } from '../core/types';
 import { profileTargetOf, summarizeProfile, type PageProfile } from '../core/profile';
 import type { RedirectChain } from '../core/redirects';
 import {
@@ -18,6 +18,7 @@ import {
 import {
   loadAuthority,
   loadBacklinks,
+  loadPages,
   loadSiteLinks,
   type BacklinkReport,
 } from '../storage/queries';
@@ -42,7 +43,12 @@ export type ReportState =
       folded: FoldGroup[];
       /** The fold and unfold buttons to offer. */
       choices: FoldChoice[];
+      /** Set when this is the whole site's report (links from other sites into any of its pages). */
+      site?: { domain: string; complete: boolean };
     };
+
+/** The report of the page itself, or of its whole site (registrable domain). */
+export type Scope = 'page' | 'site';
 
 export interface Notice {
   text: string;
@@ -54,6 +60,17 @@ export const reportState = signal<ReportState>({ status: 'loading' });
 export const siteState = signal<SiteSummary | null>(null);
 /** Stored authority of the page, its domain and its sources: loaded after the report. */
 export const authorityState = signal<AuthorityView | null>(null);
+/** Which report is shown: the page's (default) or its whole site's. */
+export const scopeState = signal<Scope>('page');
+/** The whole site's report, built when first asked for (null until then). */
+export const siteReportState = signal<ReportState | null>(null);
+/** The report shown under the current scope. */
+export const shownReport = computed<ReportState>(() =>
+  scopeState.value === 'site' && siteReportState.value ? siteReportState.value : reportState.value,
+);
+/** The site's links as loadReport read them, for the site's report. */
+let loadedSite: { domain: string; links: LinkRecord[]; complete: boolean } | null = null;
+
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
 
@@ -100,7 +117,10 @@ export async function loadReport(url: string): Promise<void> {
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));
+    loadedSite = site || null;
+    siteReportState.value = null;
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+    if (site && scopeState.value === 'site') await loadSiteReport();
   } catch (error) {
     reportState.value = { status: 'error', message: String(error) };
   }
@@ -125,4 +145,41 @@ export async function setFold(choice: FoldChoice): Promise<void> {
   } catch (error) {
     notice.value = { text: `Could not save the choice: ${String(error)}`, error: true };
   }
+}
+
+/**
+ * The whole site's report: every live or lost link from another site into any of its pages,
+ * summarized and profiled like a page's. Built from the links loadReport already read.
+ */
+async function loadSiteReport(): Promise<void> {
+  const site = loadedSite;
+  if (!site) return;
+  try {
+    const db = await getDb();
+    const links = site.links.filter((l) => l.sourceDomain !== l.targetDomain);
+    const sources = await loadPages(db, [...new Set(links.map((l) => l.source))]);
+    const summary = summarizeBacklinks(links, sources);
+    const home = `https://${site.domain}/`;
+    const target = { url: home, domain: site.domain, title: '' };
+    siteReportState.value = {
+      status: 'ready',
+      url: home,
+      page: null,
+      summary,
+      profile: summarizeProfile(summary, target, Date.now()),
+      redirect: null,
+      variants: [],
+      folded: [],
+      choices: [],
+      site: { domain: site.domain, complete: site.complete },
+    };
+  } catch (error) {
+    siteReportState.value = { status: 'error', message: String(error) };
+  }
+}
+
+/** Show the page's report or its whole site's, building the site's the first time. */
+export async function showScope(scope: Scope): Promise<void> {
+  scopeState.value = scope;
+  if (scope === 'site' && !siteReportState.value) await loadSiteReport();
 }

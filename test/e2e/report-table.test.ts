@@ -2,9 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
-import { browse, REPORT, waitForLinks } from '../support/extension-pages';
+import {
+  browse,
+  openPopupFor,
+  REPORT,
+  shownLinks,
+  stat,
+  waitForLinks,
+} from '../support/extension-pages';
 
 const TARGET = 'http://kettle.test/guide';
+const SHOP = 'http://kettle.test/shop';
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 
@@ -22,6 +30,10 @@ const PAGES: Array<[host: string, path: string, html: string]> = [
     page('Beta', `<main><a rel="sponsored" href="${TARGET}">=SUM(1,2) best kettles</a></main>`),
   ],
   ['gamma.test', '/x', page('Gamma', `<aside><a href="${TARGET}">pouring tips</a></aside>`)],
+  // Another page of the target's site, linked from a site that does not link to the target, and
+  // a link between the site's own pages, which the site's report leaves out.
+  ['delta.test', '/', page('Delta', `<main><a href="${SHOP}">kettle shop</a></main>`)],
+  ['kettle.test', '/shop', page('Shop', `<nav><a href="${TARGET}">Guide</a></nav>`)],
 ];
 
 const s = useExtensionSession();
@@ -33,7 +45,7 @@ beforeAll(async () => {
     s.page,
     PAGES.map(([host, path]) => `http://${host}${path}`),
   );
-  await waitForLinks(s.ext, s.page, TARGET, (links) => links.length === 4);
+  await waitForLinks(s.ext, s.page, TARGET, (links) => links.length === 5);
 });
 
 const reportUrl = (query = '') =>
@@ -60,6 +72,7 @@ describe('the full report as a table', () => {
       'http://alpha.test/b',
       'http://beta.test/',
       'http://gamma.test/x',
+      'http://kettle.test/shop',
     ]);
     await s.page.selectOption('select[name="region"]', 'main');
     expect((await tableRows(s.page)).map((r) => r.source).sort()).toEqual([
@@ -86,7 +99,7 @@ describe('the full report as a table', () => {
     expect(await s.page.inputValue('input[name="domain"]')).toBe('alpha');
     expect(await s.page.locator('th[aria-sort]').innerText()).toContain('Anchor');
     await s.page.click('[data-clear-filters]');
-    expect(await tableRows(s.page)).toHaveLength(4);
+    expect(await tableRows(s.page)).toHaveLength(5);
     // The order stays, the filter goes.
     expect(query(s.page).get('domain')).toBeNull();
     expect(query(s.page).get('sort')).toBe('anchor');
@@ -97,12 +110,12 @@ describe('the full report as a table', () => {
     await s.page.focus('th button[data-sort="domain"]');
     await s.page.keyboard.press('Enter');
     const ascending = (await tableRows(s.page)).map((r) => r.source);
-    expect(ascending[ascending.length - 1]).toBe('http://gamma.test/x');
+    expect(ascending[ascending.length - 1]).toBe('http://kettle.test/shop');
     expect(await s.page.getAttribute('th:has([data-sort="domain"])', 'aria-sort')).toBe(
       'ascending',
     );
     await s.page.keyboard.press('Enter');
-    expect((await tableRows(s.page))[0]!.source).toBe('http://gamma.test/x');
+    expect((await tableRows(s.page))[0]!.source).toBe('http://kettle.test/shop');
     expect(query(s.page).get('dir')).toBe('desc');
   });
 
@@ -137,11 +150,41 @@ describe('the full report as a table', () => {
     await s.page.goto(reportUrl());
     await s.page.click('[data-list="domains"]');
     await s.page.waitForSelector('.groups');
-    expect(await s.page.locator('li.link').count()).toBe(4);
+    expect(await s.page.locator('li.link').count()).toBe(5);
     expect(query(s.page).get('list')).toBe('domains');
     await s.page.reload();
     await s.page.waitForSelector('.groups');
     await s.page.click('[data-list="table"]');
-    expect(await tableRows(s.page)).toHaveLength(4);
+    expect(await tableRows(s.page)).toHaveLength(5);
+  });
+});
+
+describe('this page or the whole site', () => {
+  test('the popup switches to the links into any page of the site, from other sites', async () => {
+    await openPopupFor(s.ext, s.page, TARGET);
+    expect(await stat(s.page, 'backlinks')).toBe(5);
+    await s.page.click('[data-scope="site"]');
+    await s.page.waitForSelector('[data-site-report="kettle.test"]');
+    // Four links into the guide from other sites and one into the shop; the shop's own link out.
+    expect(await stat(s.page, 'backlinks')).toBe(5);
+    expect(await stat(s.page, 'domains')).toBe(4);
+    expect((await shownLinks(s.page)).map((l) => l.source)).toContain('http://delta.test/');
+    expect((await shownLinks(s.page)).map((l) => l.source)).not.toContain(SHOP);
+    expect(await s.page.getAttribute('[data-scope="site"]', 'aria-pressed')).toBe('true');
+    await s.page.click('[data-scope="page"]');
+    await s.page.waitForSelector('header.target:not([data-site-report])');
+    expect((await shownLinks(s.page)).map((l) => l.source)).toContain(SHOP);
+  });
+
+  test('the report page opens on the site from its address, with the page each link is to', async () => {
+    await s.page.goto(reportUrl('&scope=site'));
+    await s.page.waitForSelector('[data-site-report]');
+    const targets = await s.page.$$eval('tr.table-link [data-links-to]', (cells) =>
+      cells.map((c) => c.getAttribute('data-links-to')),
+    );
+    expect(targets.sort()).toEqual([TARGET, TARGET, TARGET, TARGET, SHOP]);
+    await s.page.selectOption('select[name="region"]', 'main');
+    expect(query(s.page).get('scope')).toBe('site');
+    expect(query(s.page).get('region')).toBe('main');
   });
 });

@@ -55,6 +55,13 @@ const COLUMNS: Column[] = [
   { sort: 'lastSeen', label: 'Last seen', explain: 'When the linking page was last visited.' },
 ];
 
+/** The whole site's table also says which of its pages each link points to. */
+const SITE_COLUMNS: Column[] = [
+  ...COLUMNS.slice(0, 2),
+  { label: 'Links to', explain: 'The page of this site the link points to.' },
+  ...COLUMNS.slice(2),
+];
+
 function SortHeader({
   column,
   view,
@@ -185,7 +192,7 @@ function Filters({
   );
 }
 
-function Row({ row }: { row: TableRow }) {
+function Row({ row, showTarget }: { row: TableRow; showTarget: boolean }) {
   const { link } = row;
   return (
     <tr
@@ -203,6 +210,11 @@ function Row({ row }: { row: TableRow }) {
           <HostName host={link.sourceDomain} />
         </div>
       </td>
+      {showTarget && (
+        <td data-links-to={link.target}>
+          <SafeLink href={link.target}>{displayUrl(link.target)}</SafeLink>
+        </td>
+      )}
       <td>{link.anchor ? link.anchor : <em>no anchor text</em>}</td>
       <td data-rel={link.rel.join(' ')}>
         {link.unfollowed ? 'not followed' : 'followed'}
@@ -287,14 +299,14 @@ export function LinkTable(props: LinkTableProps) {
         <table>
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
+              {(props.scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
                 <SortHeader column={c} view={view} onView={onView} key={c.label} />
               ))}
             </tr>
           </thead>
           <tbody>
             {shown.map((r) => (
-              <Row row={r} key={linkKey(r.link)} />
+              <Row row={r} showTarget={props.scope === 'site'} key={linkKey(r.link)} />
             ))}
           </tbody>
         </table>

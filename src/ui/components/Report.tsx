@@ -170,15 +170,31 @@ export interface ReportProps {
   linkList?: ComponentChildren;
   /** Shown above the links when there are some (the report page's choice of list). */
   listHeader?: ComponentChildren;
+  /** Shown under the heading: the choice between this page and its whole site. */
+  scopeSwitch?: ComponentChildren;
 }
 
 interface HeadingProps {
   url: string;
   page: PageRecord | null;
   authority: AuthorityView | null;
+  site?: { domain: string; complete: boolean } | undefined;
 }
 
-function Heading({ url, page, authority }: HeadingProps) {
+function Heading({ url, page, authority, site }: HeadingProps) {
+  if (site) {
+    return (
+      <header class="target" data-site-report={site.domain}>
+        <div class="title">
+          Whole site: <HostName host={site.domain} />
+        </div>
+        <p class="note">
+          Links from other sites into any of its pages
+          {site.complete ? '.' : ': the most linked part of it, read up to a limit.'}
+        </p>
+      </header>
+    );
+  }
   return (
     <header class="target">
       <div class="title">{page?.title || 'This page'}</div>
@@ -205,7 +221,13 @@ export function Report(props: ReportProps) {
     .filter((g) => g.links.length > 0);
   return (
     <div class="report" data-url={state.url}>
-      <Heading url={state.url} page={state.page} authority={props.authority ?? null} />
+      <Heading
+        url={state.url}
+        page={state.page}
+        authority={state.site ? null : (props.authority ?? null)}
+        site={state.site}
+      />
+      {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
       {summary.live + summary.lost > 0 && <Profile profile={state.profile} />}
@@ -215,7 +237,7 @@ export function Report(props: ReportProps) {
         notice={props.notice}
         onChoose={props.onFold}
       />
-      {site && <Site site={site} topTargets={siteTopTargets} />}
+      {site && !state.site && <Site site={site} topTargets={siteTopTargets} />}
       {summary.live + summary.lost === 0 ? (
         <Empty />
       ) : props.linkList ? (

@@ -1,7 +1,18 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { Report } from '../components/Report';
-import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
+import { ScopeSwitch } from '../components/ScopeSwitch';
+import {
+  authorityState,
+  reportState,
+  scopeState,
+  shownReport,
+  showScope,
+  siteState,
+  loadReport,
+  notice,
+  setFold,
+} from '../state';
 import { reportPageUrl } from '../../platform/report-url';
 import '../styles.css';
 
@@ -15,10 +26,20 @@ async function targetUrl(): Promise<string | undefined> {
 
 function Popup() {
   const state = reportState.value;
+  const site = siteState.value;
   return (
     <>
       <Report
-        state={state}
+        state={shownReport.value}
+        scopeSwitch={
+          site && (
+            <ScopeSwitch
+              scope={scopeState.value}
+              domain={site.domain}
+              onScope={(scope) => void showScope(scope)}
+            />
+          )
+        }
         site={siteState.value}
         perDomainLimit={5}
         domainLimit={30}

@@ -4,7 +4,18 @@ import { Report } from '../components/Report';
 import { LinkTable } from '../components/LinkTable';
 import { displayUrl } from '../../core/idn';
 import { parseTableView, tableRowsOf, tableViewQuery, type TableView } from '../../core/table';
-import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
+import { ScopeSwitch } from '../components/ScopeSwitch';
+import {
+  authorityState,
+  scopeState,
+  shownReport,
+  showScope,
+  siteState,
+  loadReport,
+  notice,
+  setFold,
+  type Scope,
+} from '../state';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link, and the links as a
@@ -16,16 +27,18 @@ document.title = `Links to ${displayUrl(url)} · Backlink Lens`;
 type ListMode = 'table' | 'domains';
 const listMode = signal<ListMode>(params.get('list') === 'domains' ? 'domains' : 'table');
 const tableView = signal<TableView>(parseTableView(params));
+scopeState.value = params.get('scope') === 'site' ? 'site' : 'page';
 
 function writeUrl(): void {
   const query = new URLSearchParams([['url', url]]);
+  if (scopeState.value === 'site') query.set('scope', 'site');
   if (listMode.value === 'domains') query.set('list', 'domains');
   for (const [k, v] of tableViewQuery(tableView.value)) query.set(k, v);
   history.replaceState(null, '', `?${query.toString()}`);
 }
 
 const rows = computed(() => {
-  const state = reportState.value;
+  const state = shownReport.value;
   if (state.status !== 'ready') return [];
   const sources = authorityState.value?.sources ?? {};
   return tableRowsOf(
@@ -60,7 +73,7 @@ function ReportPage() {
   const table = listMode.value === 'table' && (
     <LinkTable
       url={url}
-      scope="page"
+      scope={scopeState.value}
       rows={rows.value}
       view={tableView.value}
       onView={(view) => {
@@ -71,9 +84,17 @@ function ReportPage() {
       now={Date.now()}
     />
   );
+  const site = siteState.value;
+  const chooseScope = (scope: Scope) => {
+    void showScope(scope);
+    writeUrl();
+  };
   return (
     <Report
-      state={reportState.value}
+      state={shownReport.value}
+      scopeSwitch={
+        site && <ScopeSwitch scope={scopeState.value} domain={site.domain} onScope={chooseScope} />
+      }
       site={siteState.value}
       perDomainLimit={Infinity}
       domainLimit={Infinity}
