@@ -3,6 +3,7 @@ import { AuthorityGraphBuilder } from '../core/authority';
 import {
   authorityDueAt,
   authorityRecords,
+  authorityRetryDelay,
   rankInSlices,
   resumeRank,
   type AuthorityRun,
@@ -52,10 +53,13 @@ export interface AuthorityOutcome {
   computedAt: number;
 }
 
-export const authorityStatus: { runs: number; last: AuthorityOutcome | null; error?: string } = {
-  runs: 0,
-  last: null,
-};
+export const authorityStatus: {
+  runs: number;
+  last: AuthorityOutcome | null;
+  error?: string;
+  /** Failed computations in a row: the next retry waits longer after each. */
+  failures: number;
+} = { runs: 0, last: null, failures: 0 };
 
 let running: Promise<AuthorityOutcome> | null = null;
 let scheduledFor = 0;
@@ -171,6 +175,7 @@ export function computeAuthority(): Promise<AuthorityOutcome> {
       (outcome) => {
         authorityStatus.runs++;
         authorityStatus.last = outcome;
+        authorityStatus.failures = 0;
         delete authorityStatus.error;
         // Pages recorded during the walk are not in it: schedule the next, else stand down.
         scheduledFor = 0;
@@ -183,9 +188,11 @@ export function computeAuthority(): Promise<AuthorityOutcome> {
         return outcome;
       },
       (error: unknown) => {
-        // The watchdog alarm stays set: it retries, from the last checkpoint.
+        // Retried from the last checkpoint by the alarm, later after each failure in a row.
         authorityStatus.error = String(error);
+        authorityStatus.failures++;
         console.error('Backlink Lens could not compute authority:', error);
+        setAlarm(Date.now() + authorityRetryDelay(authorityStatus.failures)).catch(() => {});
         throw error;
       },
     );
@@ -199,6 +206,6 @@ export async function computeAuthorityNow(): Promise<AuthorityOutcome> {
 }
 
 export function onAuthorityAlarm(alarm: { name: string }): void {
-  // Failures are logged and counted inside; the watchdog alarm retries.
+  // Failures are logged and counted inside; the alarm set there retries.
   if (alarm.name === AUTHORITY_ALARM) computeAuthority().catch(() => {});
 }

@@ -33,6 +33,17 @@ export function authorityDueAt(recordedAt: number, lastComputedAt: number | null
     : Math.max(debounced, lastComputedAt + AUTHORITY_MIN_INTERVAL_MS);
 }
 
+/** First retry of a failed computation: the watchdog's minute. */
+export const AUTHORITY_RETRY_MS = 60_000;
+/** Retries back off up to this: a store that keeps failing is not read in full every minute. */
+export const AUTHORITY_MAX_RETRY_MS = 60 * 60_000;
+
+/** How long after the `failures`-th failure in a row to try again: doubling, capped. */
+export function authorityRetryDelay(failures: number): number {
+  const doublings = Math.min(Math.max(failures - 1, 0), 30);
+  return Math.min(AUTHORITY_RETRY_MS * 2 ** doublings, AUTHORITY_MAX_RETRY_MS);
+}
+
 /** The scale and stored scores of one finished walk. */
 export interface AuthorityMeta {
   computedAt: number;

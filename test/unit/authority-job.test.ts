@@ -10,6 +10,9 @@ import {
   AUTHORITY_DEBOUNCE_MS,
   AUTHORITY_MIN_INTERVAL_MS,
   authorityDueAt,
+  authorityRetryDelay,
+  AUTHORITY_MAX_RETRY_MS,
+  AUTHORITY_RETRY_MS,
   authorityRecords,
   rankInSlices,
   resumeRank,
@@ -39,6 +42,17 @@ describe('authorityDueAt', () => {
 
   it('runs at most once per minimum interval', () => {
     expect(authorityDueAt(T0, T0 - 1_000)).toBe(T0 - 1_000 + AUTHORITY_MIN_INTERVAL_MS);
+  });
+});
+
+describe('authorityRetryDelay', () => {
+  it('waits a minute after one failure, doubling after each more, up to an hour', () => {
+    expect(authorityRetryDelay(1)).toBe(AUTHORITY_RETRY_MS);
+    expect(authorityRetryDelay(2)).toBe(2 * AUTHORITY_RETRY_MS);
+    expect(authorityRetryDelay(4)).toBe(8 * AUTHORITY_RETRY_MS);
+    expect(authorityRetryDelay(7)).toBe(AUTHORITY_MAX_RETRY_MS);
+    expect(authorityRetryDelay(10_000)).toBe(AUTHORITY_MAX_RETRY_MS);
+    expect(authorityRetryDelay(0)).toBe(AUTHORITY_RETRY_MS);
   });
 });
 
