@@ -321,7 +321,20 @@ export function findCliques(
       x.add(v);
     }
   };
-  expand([], new Set(adjacency.keys()), new Set());
+  // Only nodes with at least min - 1 neighbours among such nodes can be in a clique of `min`:
+  // peeling the rest first keeps a large sparse graph of referring domains cheap.
+  const alive = new Set(adjacency.keys());
+  for (let peeled = true; peeled;) {
+    peeled = false;
+    for (const v of alive) {
+      const degree = [...(adjacency.get(v) ?? [])].filter((u) => alive.has(u)).length;
+      if (degree < min - 1) {
+        alive.delete(v);
+        peeled = true;
+      }
+    }
+  }
+  expand([], alive, new Set());
   return cliques.sort((a, b) => b.length - a.length || a.join().localeCompare(b.join()));
 }
 
@@ -491,7 +504,17 @@ export function findAnchorOverOptimization(input: FlagInput): Flag[] {
   const external = externalLinks(input);
   if (external.length < EXACT_ANCHOR_MIN_LINKS) return [];
   const anchorTarget = describeAnchorTarget(input.target);
-  const exact = external.filter((l) => classifyAnchor(l.anchor, anchorTarget) === 'exact');
+  // Many links share an anchor: classify each text once.
+  const classes = new Map<string, boolean>();
+  const isExact = (anchor: string) => {
+    let exact = classes.get(anchor);
+    if (exact === undefined) {
+      exact = classifyAnchor(anchor, anchorTarget) === 'exact';
+      classes.set(anchor, exact);
+    }
+    return exact;
+  };
+  const exact = external.filter((l) => isExact(l.anchor));
   const share = exact.length / external.length;
   if (share <= EXACT_ANCHOR_SHARE) return [];
   return [
