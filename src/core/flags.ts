@@ -797,3 +797,10 @@ export function describeRisks(flags: readonly Flag[]): string {
     .map(([k, n]) => kindPhrase(k, n));
   return `${countLabel(risks.length, 'risk', 'risks')} to look at: ${perKind.join(', ')}.`;
 }
+
+/** The notes (seen and fine) in one line, or null when there is none. */
+export function describeNotes(flags: readonly Flag[]): string | null {
+  const declared = flags.filter((f) => f.kind === 'paid-declared').length;
+  if (declared === 0) return null;
+  return `Also noted: ${kindPhrase('paid-declared', declared)}, marked as paid links should be.`;
+}

@@ -23,6 +23,7 @@ import {
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
+import { loadFlags, type FlagView } from '../storage/flags';
 import { loadSettings, updateSettings } from '../platform/settings-store';
 
 export type ReportState =
@@ -54,6 +55,10 @@ export const reportState = signal<ReportState>({ status: 'loading' });
 export const siteState = signal<SiteSummary | null>(null);
 /** Stored authority of the page, its domain and its sources: loaded after the report. */
 export const authorityState = signal<AuthorityView | null>(null);
+/** Risk flags of the page's links, or why they could not be read. */
+export type FlagsState = { status: 'ready'; view: FlagView } | { status: 'error'; message: string };
+/** Risk flags: computed after the report, authority and site view, null until then. */
+export const flagsState = signal<FlagsState | null>(null);
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
 
@@ -101,6 +106,16 @@ export async function loadReport(url: string): Promise<void> {
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+    // Flags read the neighbourhood of the page's links: last, so nothing above waits for them.
+    const ready = reportState.value;
+    if (report && ready.status === 'ready') {
+      const target = profileTargetOf(report.url, report.page, ready.summary);
+      const { links, sources } = report;
+      flagsState.value = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
+        (view): FlagsState => ({ status: 'ready', view }),
+        (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
+      );
+    }
   } catch (error) {
     reportState.value = { status: 'error', message: String(error) };
   }

@@ -11,7 +11,8 @@ import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
 import type { FoldChoice } from '../../core/variants';
-import type { Notice, ReportState } from '../state';
+import type { FlagsState, Notice, ReportState } from '../state';
+import { Flags } from './Flags';
 
 interface StatProps {
   name: string;
@@ -165,6 +166,10 @@ export interface ReportProps {
   notice: Notice | null;
   /** Stored authority scores, loaded after the report: null until then. */
   authority?: AuthorityView | null;
+  /** Risk flags, loaded last: null until then; left out, no risk line is shown. */
+  flags?: FlagsState | null;
+  /** List each flag with its evidence (the report page), not only the one-line summary. */
+  flagDetails?: boolean;
 }
 
 interface HeadingProps {
@@ -203,6 +208,9 @@ export function Report(props: ReportProps) {
       <Heading url={state.url} page={state.page} authority={props.authority ?? null} />
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      {props.flags !== undefined && summary.live + summary.lost > 0 && (
+        <Flags state={props.flags} detailed={props.flagDetails ?? false} />
+      )}
       {summary.live + summary.lost > 0 && <Profile profile={state.profile} />}
       <Variants
         variants={state.variants}

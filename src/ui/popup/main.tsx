@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { Report } from '../components/Report';
 import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
+import { flagsState } from '../state';
 import '../styles.css';
 
 /** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
@@ -26,6 +27,7 @@ function Popup() {
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
         authority={authorityState.value}
+        flags={flagsState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">
