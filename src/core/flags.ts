@@ -588,13 +588,19 @@ function burstFlags(
   }));
 }
 
-/** Bursts of new links from other sites to the page, and to its site when site links are given. */
+/**
+ * Bursts of new links from other sites to the page, and to its site when site links are given;
+ * a site burst made of this page's links only is the page's burst again, and left out.
+ */
 export function findBursts(input: FlagInput): Flag[] {
   const other = (l: LinkRecord) => l.sourceDomain !== input.target.domain;
-  return [
-    ...burstFlags('page', input.links.filter(other), true, input.now),
-    ...(input.siteLinks ? burstFlags('site', input.siteLinks.filter(other), false, input.now) : []),
-  ];
+  const page = burstFlags('page', input.links.filter(other), true, input.now);
+  const site = input.siteLinks
+    ? burstFlags('site', input.siteLinks.filter(other), false, input.now)
+    : [];
+  const same = (a: Flag, b: Flag) =>
+    a.burst!.start === b.burst!.start && a.burst!.count >= b.burst!.count;
+  return [...page, ...site.filter((s) => !page.some((p) => same(p, s)))];
 }
 
 // ---- spam signals -----------------------------------------------------------------------

@@ -274,6 +274,19 @@ describe('bursts', () => {
     );
     const flags = findBursts(input([old, ...recent, ...internal], { siteLinks: [old] }));
     expect(flags.map((f) => f.burst?.scope)).toEqual(['page']);
+    // The site's links: the same burst is not said twice; one more to another page is a site burst.
+    const elsewhere = makeLink('https://m.com/', 'https://shop.com/other', {
+      firstSeen: NOW - DAY,
+    });
+    const page = [old, ...recent];
+    expect(findBursts(input(page, { siteLinks: page })).map((f) => f.burst?.scope)).toEqual([
+      'page',
+    ]);
+    const wider = findBursts(input(page, { siteLinks: [...page, elsewhere] }));
+    expect(wider.map((f) => [f.burst?.scope, f.burst?.count])).toEqual([
+      ['page', 5],
+      ['site', 6],
+    ]);
     expect(flags[0]!.evidence.map((e) => e.source)).toEqual(recent.map((l) => l.source));
     expect(flags[0]!.summary).toMatch(/^5 new links to this page first seen between/);
   });

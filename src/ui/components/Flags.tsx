@@ -42,6 +42,7 @@ function Evidence({ item }: { item: FlagEvidence }) {
       data-evidence-source={item.source}
       data-evidence-target={item.target}
       data-evidence-note={item.note ?? ''}
+      data-evidence-region={item.region ?? ''}
     >
       <SafeLink href={item.source} />
       {item.target && (
