@@ -376,8 +376,14 @@ export function findLinkFarms(input: FlagInput): Flag[] {
       const evidence: FlagEvidence[] = [];
       for (const from of domains) {
         for (const to of domains) {
-          const found = pair.get(`${from}\n${to}`);
+          const found = to === target ? undefined : pair.get(`${from}\n${to}`);
           if (found) evidence.push(evidenceOf(found.link, found.own, `${from} links to ${to}`));
+        }
+      }
+      // Every link of the circle to this page, so each can be found (and filtered) by its flag.
+      for (const l of external) {
+        if (domains.includes(l.sourceDomain)) {
+          evidence.push(evidenceOf(l, true, `${l.sourceDomain} links to this page`));
         }
       }
       const withTarget = domains.includes(target);

@@ -95,8 +95,18 @@ describe('link farms', () => {
     const flags = findLinkFarms(input(links, { crossLinks }));
     expect(flags).toHaveLength(1);
     expect(flags[0]!.domains).toEqual(domains);
-    // Every ordered pair has its link: 3 × 2.
-    expect(flags[0]!.evidence).toHaveLength(6);
+    // Every ordered pair has its link (3 × 2), then each member's link to this page.
+    expect(flags[0]!.evidence.map((e) => e.note)).toEqual([
+      'x.com links to y.com',
+      'x.com links to z.com',
+      'y.com links to x.com',
+      'y.com links to z.com',
+      'z.com links to x.com',
+      'z.com links to y.com',
+      'x.com links to this page',
+      'y.com links to this page',
+      'z.com links to this page',
+    ]);
     expect(flags[0]!.summary).toMatch(
       /^3 domains all link to each other: x\.com, y\.com, z\.com\./,
     );
