@@ -217,6 +217,9 @@ describe('risk flags', () => {
     await summary.focus();
     await s.page.keyboard.press('Enter');
     expect(await details.getAttribute('open')).not.toBeNull();
+    if (process.env.FLAGS_SCREENSHOT) {
+      await s.page.screenshot({ path: process.env.FLAGS_SCREENSHOT, fullPage: true });
+    }
     const link = s.page.locator(
       '[data-flag="reciprocal"] [data-evidence-source="http://shop.test/friends"] a',
     );
