@@ -121,6 +121,8 @@ export interface Flag {
   evidence: FlagEvidence[];
   rules?: SpamRuleResult[];
   burst?: BurstWindow;
+  /** Evidence left out of the list after MAX_EVIDENCE (set by findFlags). */
+  more?: number;
 }
 
 export interface FlagInput {
@@ -221,7 +223,10 @@ export const ABUSED_TLDS: ReadonlySet<string> = new Set([
 const PAID_WORDS =
   /\b(sponsored|sponsor|partners?|partnership|advertisement|advertorial|ad|ads|paid|affiliate|promoted)\b/i;
 
-/** Evidence lists are capped: a sitewide link from 3,000 pages need not list them all. */
+/**
+ * Evidence shown per flag: a sitewide link from 3,000 pages need not list them all. The per-link
+ * index still holds every link (findFlags caps after indexing).
+ */
 export const MAX_EVIDENCE = 50;
 
 // ---- helpers ----------------------------------------------------------------------------
@@ -275,18 +280,20 @@ export function findReciprocal(input: FlagInput): Flag[] {
     ),
     (l) => l.targetDomain,
   );
-  return [...back].map(([domain, backLinks]) => ({
-    kind: 'reciprocal',
-    severity: 'risk',
-    domain,
-    summary:
-      `${domain} links to this page and ${target} links back to ${domain} ` +
-      `(${countLabel(backLinks.length, 'link', 'links')} back): links swapped both ways can be a link exchange.`,
-    evidence: [
-      ...inbound.get(domain)!.map((l) => evidenceOf(l, true, `${domain} links here`)),
-      ...backLinks.map((l) => evidenceOf(l, false, `${target} links back`)),
-    ].slice(0, MAX_EVIDENCE),
-  }));
+  return [...back].map(([domain, backLinks]) => {
+    const here = inbound.get(domain)!.map((l) => evidenceOf(l, true, `${domain} links here`));
+    const there = backLinks.map((l) => evidenceOf(l, false, `${target} links back`));
+    return {
+      kind: 'reciprocal',
+      severity: 'risk',
+      domain,
+      summary:
+        `${domain} links to this page and ${target} links back to ${domain} ` +
+        `(${countLabel(backLinks.length, 'link', 'links')} back): links swapped both ways can be a link exchange.`,
+      // One pair first, so a cut list still shows both ways.
+      evidence: [here[0]!, ...there, ...here.slice(1)],
+    };
+  });
 }
 
 // ---- link farms -------------------------------------------------------------------------
@@ -394,7 +401,7 @@ export function findLinkFarms(input: FlagInput): Flag[] {
         summary:
           `${domains.length} domains all link to each other: ${domains.join(', ')}` +
           `${withTarget ? ' (this site among them)' : ''}. A closed circle of sites linking to each other can be a private link network.`,
-        evidence: evidence.slice(0, MAX_EVIDENCE),
+        evidence,
       };
     });
 }
@@ -412,9 +419,9 @@ export function findLinkHubs(input: FlagInput): Flag[] {
       summary:
         `${domain} links here from ${countLabel(new Set(links.map((l) => l.source)).size, 'page', 'pages')} ` +
         `that link to as many as ${most} other domains: a page of links to everyone passes little and can be part of a link scheme.`,
-      evidence: links
-        .slice(0, MAX_EVIDENCE)
-        .map((l) => evidenceOf(l, true, `its page links to ${out[l.source]} other domains`)),
+      evidence: links.map((l) =>
+        evidenceOf(l, true, `its page links to ${out[l.source]} other domains`),
+      ),
     };
   });
 }
@@ -448,7 +455,7 @@ export function findSitewide(input: FlagInput): Flag[] {
       summary:
         `${domain} links here from ${countLabel(pages, 'page', 'pages')} of the ${visited} you visited, ` +
         `mostly in ${REGION_WORDS[mostly as LinkRegion]}: a sitewide link (footer, blogroll) counts as one and can look bought.`,
-      evidence: links.slice(0, MAX_EVIDENCE).map((l) => evidenceOf(l, true)),
+      evidence: links.map((l) => evidenceOf(l, true)),
     });
   }
   return flags;
@@ -488,7 +495,7 @@ export function findPaidLinks(input: FlagInput): Flag[] {
       severity: 'risk',
       domain,
       summary: `${countLabel(items.length, 'followed link', 'followed links')} from ${domain} ${plural(items.length, 'reads', 'read')} like a paid placement but ${plural(items.length, 'is', 'are')} not marked rel="sponsored": an undeclared paid link goes against search engines' rules.`,
-      evidence: items.slice(0, MAX_EVIDENCE).map((u) => evidenceOf(u.link, true, u.note)),
+      evidence: items.map((u) => evidenceOf(u.link, true, u.note)),
     });
   }
   for (const [domain, links] of groupBy(declared, (l) => l.sourceDomain)) {
@@ -497,7 +504,7 @@ export function findPaidLinks(input: FlagInput): Flag[] {
       severity: 'note',
       domain,
       summary: `${countLabel(links.length, 'link', 'links')} from ${domain} ${plural(links.length, 'is', 'are')} declared rel="sponsored": a paid placement marked as it should be, passing no authority.`,
-      evidence: links.slice(0, MAX_EVIDENCE).map((l) => evidenceOf(l, true, 'rel="sponsored"')),
+      evidence: links.map((l) => evidenceOf(l, true, 'rel="sponsored"')),
     });
   }
   return flags;
@@ -528,7 +535,7 @@ export function findAnchorOverOptimization(input: FlagInput): Flag[] {
       kind: 'anchor-over-optimization',
       severity: 'risk',
       summary: `${Math.round(share * 100)}% of links from other sites (${exact.length} of ${external.length}) use exactly the page's keywords as anchor; above ${Math.round(EXACT_ANCHOR_SHARE * 100)}% is rarely natural and can read as optimized anchors.`,
-      evidence: exact.slice(0, MAX_EVIDENCE).map((l) => evidenceOf(l, true, 'exact-match anchor')),
+      evidence: exact.map((l) => evidenceOf(l, true, 'exact-match anchor')),
     },
   ];
 }
@@ -589,7 +596,6 @@ function burstFlags(
       'a sudden rise can come from bought or automated links (or from news coverage).',
     evidence: links
       .filter((l) => l.firstSeen > b.start && l.firstSeen <= b.end)
-      .slice(0, MAX_EVIDENCE)
       .map((l) => evidenceOf(l, own)),
   }));
 }
@@ -737,7 +743,7 @@ function spamFlags(input: FlagInput): { flags: Flag[]; spam: DomainSpam[] } {
       summary:
         `${domain}: ${result.fired} of ${SPAM_RULES.length} spam rules fired (${names.join(', ')})` +
         `${result.unknown > 0 ? `, ${result.unknown} not known yet` : ''}. Sites penalized for spam often show these together.`,
-      evidence: links.slice(0, MAX_EVIDENCE).map((l) => evidenceOf(l, true)),
+      evidence: links.map((l) => evidenceOf(l, true)),
     });
   }
   spam.sort((a, b) => b.fired - a.fired || a.domain.localeCompare(b.domain));
@@ -769,7 +775,15 @@ export function findFlags(input: FlagInput): FlagReport {
     }
   }
   return {
-    flags,
+    flags: flags.map((f) =>
+      f.evidence.length <= MAX_EVIDENCE
+        ? f
+        : {
+            ...f,
+            evidence: f.evidence.slice(0, MAX_EVIDENCE),
+            more: f.evidence.length - MAX_EVIDENCE,
+          },
+    ),
     byLink,
     risks: flags.filter((f) => f.severity === 'risk').length,
     spam: spam.spam,

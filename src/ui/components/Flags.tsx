@@ -113,6 +113,9 @@ function FlagItem({ flag }: { flag: Flag }) {
             <Evidence item={e} key={`${e.source}|${e.target}|${e.anchor ?? ''}`} />
           ))}
         </ul>
+        {flag.more !== undefined && (
+          <p class="more">+{countLabel(flag.more, 'more link', 'more links')} not listed</p>
+        )}
       </details>
     </li>
   );
