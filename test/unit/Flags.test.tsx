@@ -88,6 +88,20 @@ describe('Flags', () => {
     );
   });
 
+  it('says when a capped read may have left flags out, and how many links are not listed', () => {
+    const state = ready();
+    if (state.status !== 'ready') throw new Error('not ready');
+    const [first, ...rest] = state.view.flags;
+    const view = { ...state.view, complete: false, flags: [{ ...first!, more: 12 }, ...rest] };
+    const root = mount(<Flags state={{ status: 'ready', view }} detailed />);
+    expect(root.querySelector('.risk-summary')?.textContent).toMatch(
+      /\. Some reads were capped: flags may be missing\.$/,
+    );
+    expect(root.querySelector('[data-flag="reciprocal"] .more')?.textContent).toBe(
+      '+12 more links not listed',
+    );
+  });
+
   it('says when it is still checking, and when it could not', () => {
     expect(mount(<Flags state={null} detailed={false} />).textContent).toBe(
       'Checking these links for risks…',
