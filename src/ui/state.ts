@@ -24,6 +24,7 @@ import {
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
+import { loadFlags, type FlagView } from '../storage/flags';
 import { loadSettings, updateSettings } from '../platform/settings-store';
 
 export type ReportState =
@@ -71,6 +72,10 @@ export const shownReport = computed<ReportState>(() =>
 /** The site's links as loadReport read them, for the site's report. */
 let loadedSite: { domain: string; links: LinkRecord[]; complete: boolean } | null = null;
 
+/** Risk flags of the page's links, or why they could not be read. */
+export type FlagsState = { status: 'ready'; view: FlagView } | { status: 'error'; message: string };
+/** Risk flags: computed after the report, authority and site view, null until then. */
+export const flagsState = signal<FlagsState | null>(null);
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
 
@@ -121,6 +126,16 @@ export async function loadReport(url: string): Promise<void> {
     siteReportState.value = null;
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
     if (site && scopeState.value === 'site') await loadSiteReport();
+    // Flags read the neighbourhood of the page's links: last, so nothing above waits for them.
+    const ready = reportState.value;
+    if (report && ready.status === 'ready') {
+      const target = profileTargetOf(report.url, report.page, ready.summary);
+      const { links, sources } = report;
+      flagsState.value = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
+        (view): FlagsState => ({ status: 'ready', view }),
+        (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
+      );
+    }
   } catch (error) {
     reportState.value = { status: 'error', message: String(error) };
   }

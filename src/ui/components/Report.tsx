@@ -12,7 +12,8 @@ import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
 import type { FoldChoice } from '../../core/variants';
-import type { Notice, ReportState } from '../state';
+import type { FlagsState, Notice, ReportState } from '../state';
+import { Flags } from './Flags';
 
 interface StatProps {
   name: string;
@@ -172,6 +173,10 @@ export interface ReportProps {
   listHeader?: ComponentChildren;
   /** Shown under the heading: the choice between this page and its whole site. */
   scopeSwitch?: ComponentChildren;
+  /** Risk flags, loaded last: null until then; left out, no risk line is shown. */
+  flags?: FlagsState | null;
+  /** List each flag with its evidence (the report page), not only the one-line summary. */
+  flagDetails?: boolean;
 }
 
 interface HeadingProps {
@@ -230,6 +235,9 @@ export function Report(props: ReportProps) {
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      {props.flags !== undefined && summary.live + summary.lost > 0 && (
+        <Flags state={props.flags} detailed={props.flagDetails ?? false} />
+      )}
       {summary.live + summary.lost > 0 && <Profile profile={state.profile} />}
       <Variants
         variants={state.variants}

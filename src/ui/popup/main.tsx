@@ -4,6 +4,7 @@ import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
   authorityState,
+  flagsState,
   reportState,
   scopeState,
   shownReport,
@@ -47,6 +48,7 @@ function Popup() {
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
         authority={authorityState.value}
+        flags={scopeState.value === 'page' ? flagsState.value : undefined}
       />
       {state.status === 'ready' && (
         <div class="actions">

@@ -3,10 +3,12 @@ import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
 import { LinkTable } from '../components/LinkTable';
 import { displayUrl } from '../../core/idn';
+import { linkKey } from '../../core/types';
 import { parseTableView, tableRowsOf, tableViewQuery, type TableView } from '../../core/table';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
   authorityState,
+  flagsState,
   scopeState,
   shownReport,
   showScope,
@@ -41,9 +43,13 @@ const rows = computed(() => {
   const state = shownReport.value;
   if (state.status !== 'ready') return [];
   const sources = authorityState.value?.sources ?? {};
+  const flags = flagsState.value?.status === 'ready' ? flagsState.value.view.byLink : null;
   return tableRowsOf(
     state.summary.groups.flatMap((g) => g.links),
-    { authority: (l) => sources[l.source] },
+    {
+      authority: (l) => sources[l.source],
+      flags: (l) => flags?.get(linkKey(l)),
+    },
   );
 });
 
@@ -104,6 +110,8 @@ function ReportPage() {
       authority={authorityState.value}
       linkList={table || undefined}
       listHeader={<ListSwitch />}
+      flags={scopeState.value === 'page' ? flagsState.value : undefined}
+      flagDetails
     />
   );
 }

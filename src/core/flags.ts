@@ -1,0 +1,832 @@
+/**
+ * Manipulation and risk flags of a page's backlinks (issue 6 §3), each with the links or pages
+ * behind it. Flags are risks to look at, never verdicts: every summary says what was seen, not
+ * what it proves. Pure: storage/flags.ts reads the inputs, `now` is passed in.
+ *
+ * What each flag reads:
+ * - the page's inbound links and their source pages (what the popup already loaded);
+ * - `crossLinks`: live links between the referring domains and the target's own domain, not
+ *   inbound to the page (reciprocal links, link farms);
+ * - `outDomains`: distinct domains linked from a source page with very many links (link hubs);
+ * - `domainPages`: how many pages of each referring domain were visited (sitewide links);
+ * - `siteLinks`: links into the target's whole site (site bursts), when loaded.
+ */
+import type { LinkRecord, LinkRegion, PageRecord } from './types';
+import { linkKey } from './types';
+import { passesAuthority } from './occurrences';
+import { classifyAnchor, describeAnchorTarget, DAY_MS, type ProfileTarget } from './profile';
+import { countLabel, plural } from './format';
+
+export type FlagKind =
+  | 'reciprocal'
+  | 'link-farm'
+  | 'link-hub'
+  | 'sitewide'
+  | 'paid-undeclared'
+  | 'paid-declared'
+  | 'anchor-over-optimization'
+  | 'burst'
+  | 'spam-signals';
+
+export const FLAG_KINDS: readonly FlagKind[] = [
+  'reciprocal',
+  'link-farm',
+  'link-hub',
+  'sitewide',
+  'paid-undeclared',
+  'paid-declared',
+  'anchor-over-optimization',
+  'burst',
+  'spam-signals',
+];
+
+/** 'risk': worth a look. 'note': seen and fine as it is (a declared sponsored link). */
+export type FlagSeverity = 'risk' | 'note';
+
+/** One link (or one page, when target is empty) that a flag rests on. */
+export interface FlagEvidence {
+  source: string;
+  target: string;
+  anchor?: string;
+  region?: LinkRegion;
+  regions?: LinkRegion[];
+  rel?: string[];
+  firstSeen?: number;
+  /** Why this link is listed, in plain words ("'sponsored' in the words around the link"). */
+  note?: string;
+  /** linkKey of the link when it is one of the page's own inbound links. */
+  key?: string;
+}
+
+export type SpamRule =
+  | 'no-https'
+  | 'domain-name'
+  | 'abused-tld'
+  | 'no-favicon'
+  | 'no-contact-about'
+  | 'many-outbound'
+  | 'thin-text'
+  | 'short-title'
+  | 'short-description';
+
+export const SPAM_RULES: readonly SpamRule[] = [
+  'no-https',
+  'domain-name',
+  'abused-tld',
+  'no-favicon',
+  'no-contact-about',
+  'many-outbound',
+  'thin-text',
+  'short-title',
+  'short-description',
+];
+
+/** One spam rule on one referring domain: fired, not fired, or unknown (nothing to read it from). */
+export interface SpamRuleResult {
+  rule: SpamRule;
+  fired: boolean | null;
+  /** What was seen, in plain words. */
+  detail: string;
+  /** The linking pages it fired on. */
+  pages: string[];
+}
+
+export interface DomainSpam {
+  domain: string;
+  rules: SpamRuleResult[];
+  fired: number;
+  unknown: number;
+}
+
+export interface BurstWindow {
+  scope: 'page' | 'site';
+  /** The window (start excluded, end included). */
+  start: number;
+  end: number;
+  count: number;
+  /** Average new links a week before the window, and over how many weeks. */
+  baselineWeekly: number;
+  baselineWeeks: number;
+}
+
+export interface Flag {
+  kind: FlagKind;
+  severity: FlagSeverity;
+  /** The referring domain the flag is about, when it is about one. */
+  domain?: string;
+  /** Domains of a link farm. */
+  domains?: string[];
+  /** One sentence in plain words. */
+  summary: string;
+  evidence: FlagEvidence[];
+  rules?: SpamRuleResult[];
+  burst?: BurstWindow;
+  /** Evidence left out of the list after MAX_EVIDENCE (set by findFlags). */
+  more?: number;
+}
+
+export interface FlagInput {
+  target: ProfileTarget;
+  /** The page's inbound links, live and lost, as the report loaded them. */
+  links: readonly LinkRecord[];
+  sources: Readonly<Record<string, PageRecord>>;
+  crossLinks?: readonly LinkRecord[];
+  outDomains?: Readonly<Record<string, number>>;
+  domainPages?: Readonly<Record<string, number>>;
+  siteLinks?: readonly LinkRecord[];
+  now: number;
+}
+
+export interface FlagReport {
+  flags: Flag[];
+  /** Flag kinds per inbound link, by linkKey: for filtering tables and marking rows. */
+  byLink: Map<string, FlagKind[]>;
+  /** Flags of severity 'risk'. */
+  risks: number;
+  /** The spam rules of every referring domain, flagged or not. */
+  spam: DomainSpam[];
+}
+
+// ---- thresholds -------------------------------------------------------------------------
+
+/**
+ * A page linking to this many distinct other domains is a link hub (directory, link farm
+ * page, spun "resources" list): an editorial article links to a handful, a long resource page
+ * to a few dozen; past a hundred there is no editorial choice left to each link.
+ */
+export const MANY_OUT_DOMAINS = 100;
+/** A domain linking from this many of its pages links sitewide (footer, nav, blogroll). */
+export const SITEWIDE_MIN_PAGES = 5;
+/**
+ * Or from more than this share of its pages the user visited, once there are at least
+ * SITEWIDE_MIN_SHARED_PAGES of them: two pages out of two is too little to say "every page".
+ */
+export const SITEWIDE_SHARE = 0.5;
+export const SITEWIDE_MIN_SHARED_PAGES = 3;
+/**
+ * Exact-match anchors above this share of links from other sites: the industry rule of thumb
+ * (Ahrefs, Moz and the post-Penguin case studies) puts a natural profile's exact-match share
+ * under 20-30%; 25% is the middle of that band.
+ */
+export const EXACT_ANCHOR_SHARE = 0.25;
+/** Fewer links than this are too few for a share to mean anything. */
+export const EXACT_ANCHOR_MIN_LINKS = 10;
+/** Bursts: a week of new links against the weeks before it. */
+export const BURST_WINDOW_DAYS = 7;
+/** At least this many new links in the window: two or three new links are not a burst. */
+export const BURST_MIN_LINKS = 5;
+/** And this many times the average weekly rate before it. */
+export const BURST_FACTOR = 3;
+/** The baseline: at most this many weeks before the window. */
+export const BURST_BASELINE_WEEKS = 8;
+/** Windows looked at, the current one last (the span of the profile's timeline). */
+export const BURST_SCAN_WEEKS = 12;
+/** A referring domain is flagged for spam signals when at least this many rules fire. */
+export const SPAM_RULES_TO_FLAG = 3;
+/** "Very many outbound links" on one page: past a few hundred, each link passes next to nothing. */
+export const MANY_OUTBOUND_LINKS = 200;
+/** Thin text: fewer words than a short article (Moz and Google's quality raters' "thin content"). */
+export const THIN_TEXT_WORDS = 150;
+/** A title shorter than this says nothing about the page. */
+export const SHORT_TITLE_CHARS = 10;
+/** A meta description shorter than this (search engines show about 150 characters). */
+export const SHORT_DESCRIPTION_CHARS = 50;
+/** More hyphens or digits than this in the domain's name (before its TLD). */
+export const DOMAIN_MAX_HYPHENS = 1;
+export const DOMAIN_MAX_DIGITS = 2;
+/**
+ * TLDs often abused, from the Spamhaus Project's "The World's Most Abused TLDs" rankings
+ * (https://www.spamhaus.org/statistics/tlds/), kept short to the names that appeared there
+ * repeatedly in 2021-2024; review when the ranking moves.
+ */
+export const ABUSED_TLDS: ReadonlySet<string> = new Set([
+  'tk',
+  'ml',
+  'ga',
+  'cf',
+  'gq',
+  'top',
+  'xyz',
+  'buzz',
+  'icu',
+  'cyou',
+  'sbs',
+  'cfd',
+  'rest',
+  'bar',
+  'click',
+  'work',
+  'fit',
+  'loan',
+]);
+/** Words that tell a paid placement, matched as whole words, in the link's context or anchor. */
+const PAID_WORDS =
+  /\b(sponsored|sponsor|partners?|partnership|advertisement|advertorial|ad|ads|paid|affiliate|promoted)\b/i;
+
+/**
+ * Evidence shown per flag: a sitewide link from 3,000 pages need not list them all. The per-link
+ * index still holds every link (findFlags caps after indexing).
+ */
+export const MAX_EVIDENCE = 50;
+
+// ---- helpers ----------------------------------------------------------------------------
+
+const isLive = (l: LinkRecord) => l.lostAt === null;
+
+function evidenceOf(link: LinkRecord, own: boolean, note?: string): FlagEvidence {
+  return {
+    source: link.source,
+    target: link.target,
+    anchor: link.anchor,
+    region: link.region,
+    regions: link.regions,
+    rel: link.rel,
+    firstSeen: link.firstSeen,
+    ...(note ? { note } : {}),
+    ...(own ? { key: linkKey(link) } : {}),
+  };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** Live inbound links from other sites. */
+function externalLinks(input: FlagInput): LinkRecord[] {
+  return input.links.filter((l) => isLive(l) && l.sourceDomain !== input.target.domain);
+}
+
+/** A link passes authority: no qualifying rel, and its page is not robots nofollow. */
+function isFollowed(link: LinkRecord, sources: FlagInput['sources']): boolean {
+  return passesAuthority(link.rel) && !sources[link.source]?.robotsNofollow;
+}
+
+// ---- reciprocal links -------------------------------------------------------------------
+
+/** A referring domain the target's site links back to: one flag per domain. */
+export function findReciprocal(input: FlagInput): Flag[] {
+  const target = input.target.domain;
+  const inbound = groupBy(externalLinks(input), (l) => l.sourceDomain);
+  const back = groupBy(
+    (input.crossLinks ?? []).filter(
+      (l) => isLive(l) && l.sourceDomain === target && inbound.has(l.targetDomain),
+    ),
+    (l) => l.targetDomain,
+  );
+  return [...back].map(([domain, backLinks]) => {
+    const here = inbound.get(domain)!.map((l) => evidenceOf(l, true, `${domain} links here`));
+    const there = backLinks.map((l) => evidenceOf(l, false, `${target} links back`));
+    return {
+      kind: 'reciprocal',
+      severity: 'risk',
+      domain,
+      summary:
+        `${domain} links to this page and ${target} links back to ${domain} ` +
+        `(${countLabel(backLinks.length, 'link', 'links')} back): links swapped both ways can be a link exchange.`,
+      // One pair first, so a cut list still shows both ways.
+      evidence: [here[0]!, ...there, ...here.slice(1)],
+    };
+  });
+}
+
+// ---- link farms -------------------------------------------------------------------------
+
+/** Maximal cliques of at least `min` nodes (Bron–Kerbosch with a pivot), largest first. */
+export function findCliques(
+  adjacency: ReadonlyMap<string, ReadonlySet<string>>,
+  min = 3,
+): string[][] {
+  const cliques: string[][] = [];
+  const expand = (r: string[], p: Set<string>, x: Set<string>) => {
+    if (p.size === 0 && x.size === 0) {
+      if (r.length >= min) cliques.push([...r].sort());
+      return;
+    }
+    // A clique of r plus all of p would still be too small: nothing to find here.
+    if (r.length + p.size < min) return;
+    let pivot = '';
+    let most = -1;
+    for (const u of [...p, ...x]) {
+      const n = [...p].filter((v) => adjacency.get(u)?.has(v)).length;
+      if (n > most) [pivot, most] = [u, n];
+    }
+    for (const v of [...p].filter((v) => !adjacency.get(pivot)?.has(v))) {
+      const near = adjacency.get(v) ?? new Set<string>();
+      expand(
+        [...r, v],
+        new Set([...p].filter((u) => near.has(u))),
+        new Set([...x].filter((u) => near.has(u))),
+      );
+      p.delete(v);
+      x.add(v);
+    }
+  };
+  // Only nodes with at least min - 1 neighbours among such nodes can be in a clique of `min`:
+  // peeling the rest first keeps a large sparse graph of referring domains cheap.
+  const alive = new Set(adjacency.keys());
+  for (let peeled = true; peeled;) {
+    peeled = false;
+    for (const v of alive) {
+      const degree = [...(adjacency.get(v) ?? [])].filter((u) => alive.has(u)).length;
+      if (degree < min - 1) {
+        alive.delete(v);
+        peeled = true;
+      }
+    }
+  }
+  expand([], alive, new Set());
+  return cliques.sort((a, b) => b.length - a.length || a.join().localeCompare(b.join()));
+}
+
+/** Link farms reported at most: overlapping cliques of one network say the same thing. */
+export const MAX_FARMS = 5;
+
+/**
+ * Groups of three or more domains, among the referring domains and the target's own, that all
+ * link to each other both ways ("cross-link": one-way links between news sites are common,
+ * every pair linking both ways is not).
+ */
+export function findLinkFarms(input: FlagInput): Flag[] {
+  const target = input.target.domain;
+  const external = externalLinks(input);
+  const nodes = new Set([target, ...external.map((l) => l.sourceDomain)]);
+  // One example link per ordered pair of domains, for the evidence.
+  const pair = new Map<string, { link: LinkRecord; own: boolean }>();
+  const add = (from: string, to: string, link: LinkRecord, own: boolean) => {
+    const key = `${from}\n${to}`;
+    if (from !== to && nodes.has(from) && nodes.has(to) && !pair.has(key)) {
+      pair.set(key, { link, own });
+    }
+  };
+  // An inbound link counts for the page's domain even when it points at a redirect or variant.
+  external.forEach((l) => add(l.sourceDomain, target, l, true));
+  for (const l of input.crossLinks ?? []) {
+    if (isLive(l)) add(l.sourceDomain, l.targetDomain, l, false);
+  }
+  const adjacency = new Map<string, Set<string>>();
+  for (const key of pair.keys()) {
+    const [from, to] = key.split('\n') as [string, string];
+    if (!pair.has(`${to}\n${from}`)) continue;
+    if (!adjacency.has(from)) adjacency.set(from, new Set());
+    adjacency.get(from)!.add(to);
+  }
+  return findCliques(adjacency)
+    .slice(0, MAX_FARMS)
+    .map((domains) => {
+      const evidence: FlagEvidence[] = [];
+      for (const from of domains) {
+        for (const to of domains) {
+          const found = to === target ? undefined : pair.get(`${from}\n${to}`);
+          if (found) evidence.push(evidenceOf(found.link, found.own, `${from} links to ${to}`));
+        }
+      }
+      // Every link of the circle to this page, so each can be found (and filtered) by its flag.
+      for (const l of external) {
+        if (domains.includes(l.sourceDomain)) {
+          evidence.push(evidenceOf(l, true, `${l.sourceDomain} links to this page`));
+        }
+      }
+      const withTarget = domains.includes(target);
+      return {
+        kind: 'link-farm' as const,
+        severity: 'risk' as const,
+        domains,
+        summary:
+          `${domains.length} domains all link to each other: ${domains.join(', ')}` +
+          `${withTarget ? ' (this site among them)' : ''}. A closed circle of sites linking to each other can be a private link network.`,
+        evidence,
+      };
+    });
+}
+
+/** Source pages that link to very many other domains: one flag per referring domain. */
+export function findLinkHubs(input: FlagInput): Flag[] {
+  const out = input.outDomains ?? {};
+  const hubs = externalLinks(input).filter((l) => (out[l.source] ?? 0) >= MANY_OUT_DOMAINS);
+  return [...groupBy(hubs, (l) => l.sourceDomain)].map(([domain, links]) => {
+    const most = Math.max(...links.map((l) => out[l.source]!));
+    return {
+      kind: 'link-hub',
+      severity: 'risk',
+      domain,
+      summary:
+        `${domain} links here from ${countLabel(new Set(links.map((l) => l.source)).size, 'page', 'pages')} ` +
+        `that link to as many as ${most} other domains: a page of links to everyone passes little and can be part of a link scheme.`,
+      evidence: links.map((l) =>
+        evidenceOf(l, true, `its page links to ${out[l.source]} other domains`),
+      ),
+    };
+  });
+}
+
+// ---- sitewide links ---------------------------------------------------------------------
+
+const REGION_WORDS: Record<LinkRegion, string> = {
+  main: 'the main content',
+  nav: 'the navigation',
+  header: 'the header',
+  footer: 'the footer',
+  aside: 'a sidebar',
+  comments: 'comments',
+  other: 'outside any landmark',
+};
+
+/** One domain linking from many of its pages (footer, nav, blogroll): one flag per domain. */
+export function findSitewide(input: FlagInput): Flag[] {
+  const flags: Flag[] = [];
+  for (const [domain, links] of groupBy(externalLinks(input), (l) => l.sourceDomain)) {
+    const pages = new Set(links.map((l) => l.source)).size;
+    const visited = Math.max(pages, input.domainPages?.[domain] ?? pages);
+    const byShare = pages >= SITEWIDE_MIN_SHARED_PAGES && pages / visited > SITEWIDE_SHARE;
+    if (pages < SITEWIDE_MIN_PAGES && !byShare) continue;
+    const regions = groupBy(links, (l) => l.region);
+    const [mostly] = [...regions].sort((a, b) => b[1].length - a[1].length)[0]!;
+    flags.push({
+      kind: 'sitewide',
+      severity: 'risk',
+      domain,
+      summary:
+        `${domain} links here from ${countLabel(pages, 'page', 'pages')} of the ${visited} you visited, ` +
+        `mostly in ${REGION_WORDS[mostly as LinkRegion]}: a sitewide link (footer, blogroll) counts as one and can look bought.`,
+      evidence: links.map((l) => evidenceOf(l, true)),
+    });
+  }
+  return flags;
+}
+
+// ---- paid links -------------------------------------------------------------------------
+
+/** The paid-placement word around a link or in its anchor, if any. */
+export function paidWording(link: Pick<LinkRecord, 'anchor' | 'context'>): string | null {
+  const match = PAID_WORDS.exec(link.context ?? '') ?? PAID_WORDS.exec(link.anchor);
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+/**
+ * Paid-link signals per referring domain: rel=sponsored is declared (a note: that is how a
+ * paid link should be marked); paid wording on a link that is still followed is not (a risk).
+ */
+export function findPaidLinks(input: FlagInput): Flag[] {
+  const flags: Flag[] = [];
+  const external = externalLinks(input);
+  const declared = external.filter((l) => l.rel.includes('sponsored'));
+  const undeclared: Array<{ link: LinkRecord; note: string }> = [];
+  for (const link of external) {
+    if (link.rel.includes('sponsored') || !isFollowed(link, input.sources)) continue;
+    const word = paidWording(link);
+    if (word) {
+      const where =
+        link.context && PAID_WORDS.test(link.context) ? 'the words around the link' : 'its anchor';
+      undeclared.push({ link, note: `"${word}" in ${where}, and the link is followed` });
+    } else if (link.rels.includes('sponsored')) {
+      undeclared.push({ link, note: 'marked sponsored elsewhere on its page, followed here' });
+    }
+  }
+  for (const [domain, items] of groupBy(undeclared, (u) => u.link.sourceDomain)) {
+    flags.push({
+      kind: 'paid-undeclared',
+      severity: 'risk',
+      domain,
+      summary: `${countLabel(items.length, 'followed link', 'followed links')} from ${domain} ${plural(items.length, 'reads', 'read')} like a paid placement but ${plural(items.length, 'is', 'are')} not marked rel="sponsored": an undeclared paid link goes against search engines' rules.`,
+      evidence: items.map((u) => evidenceOf(u.link, true, u.note)),
+    });
+  }
+  for (const [domain, links] of groupBy(declared, (l) => l.sourceDomain)) {
+    flags.push({
+      kind: 'paid-declared',
+      severity: 'note',
+      domain,
+      summary: `${countLabel(links.length, 'link', 'links')} from ${domain} ${plural(links.length, 'is', 'are')} declared rel="sponsored": a paid placement marked as it should be, passing no authority.`,
+      evidence: links.map((l) => evidenceOf(l, true, 'rel="sponsored"')),
+    });
+  }
+  return flags;
+}
+
+// ---- anchors ----------------------------------------------------------------------------
+
+/** An unnatural share of exact-match anchors among links from other sites. */
+export function findAnchorOverOptimization(input: FlagInput): Flag[] {
+  const external = externalLinks(input);
+  if (external.length < EXACT_ANCHOR_MIN_LINKS) return [];
+  const anchorTarget = describeAnchorTarget(input.target);
+  // Many links share an anchor: classify each text once.
+  const classes = new Map<string, boolean>();
+  const isExact = (anchor: string) => {
+    let exact = classes.get(anchor);
+    if (exact === undefined) {
+      exact = classifyAnchor(anchor, anchorTarget) === 'exact';
+      classes.set(anchor, exact);
+    }
+    return exact;
+  };
+  const exact = external.filter((l) => isExact(l.anchor));
+  const share = exact.length / external.length;
+  if (share <= EXACT_ANCHOR_SHARE) return [];
+  return [
+    {
+      kind: 'anchor-over-optimization',
+      severity: 'risk',
+      summary: `${Math.round(share * 100)}% of links from other sites (${exact.length} of ${external.length}) use exactly the page's keywords as anchor; above ${Math.round(EXACT_ANCHOR_SHARE * 100)}% is rarely natural and can read as optimized anchors.`,
+      evidence: exact.map((l) => evidenceOf(l, true, 'exact-match anchor')),
+    },
+  ];
+}
+
+// ---- bursts -----------------------------------------------------------------------------
+
+const WINDOW_MS = BURST_WINDOW_DAYS * DAY_MS;
+
+/**
+ * Windows of BURST_WINDOW_DAYS (ending at `now`, then a week earlier each, over the last
+ * BURST_SCAN_WEEKS) whose new links (by first sighting) are at least BURST_MIN_LINKS and
+ * BURST_FACTOR times the weekly average of the weeks before. The baseline starts at the first
+ * link ever seen: "first seen" is when the user saw it, so the week someone starts browsing
+ * would otherwise look like a burst of everything.
+ */
+export function detectBursts(
+  links: readonly Pick<LinkRecord, 'firstSeen'>[],
+  now: number,
+): Array<Omit<BurstWindow, 'scope'>> {
+  if (links.length === 0) return [];
+  const earliest = Math.min(...links.map((l) => l.firstSeen));
+  const bursts: Array<Omit<BurstWindow, 'scope'>> = [];
+  for (let w = 0; w < BURST_SCAN_WEEKS; w++) {
+    const end = now - w * WINDOW_MS;
+    const start = end - WINDOW_MS;
+    // Whole weeks seen before the window, up to the baseline's length.
+    const baselineWeeks = Math.min(BURST_BASELINE_WEEKS, Math.ceil((start - earliest) / WINDOW_MS));
+    if (baselineWeeks < 1) continue;
+    const baseStart = start - baselineWeeks * WINDOW_MS;
+    let count = 0;
+    let before = 0;
+    for (const { firstSeen: t } of links) {
+      if (t > start && t <= end) count++;
+      else if (t > baseStart && t <= start) before++;
+    }
+    const baselineWeekly = before / baselineWeeks;
+    if (count >= BURST_MIN_LINKS && count >= BURST_FACTOR * baselineWeekly) {
+      bursts.push({ start, end, count, baselineWeekly, baselineWeeks });
+    }
+  }
+  return bursts;
+}
+
+function burstFlags(
+  scope: BurstWindow['scope'],
+  links: readonly LinkRecord[],
+  own: boolean,
+  now: number,
+): Flag[] {
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return detectBursts(links, now).map((b) => ({
+    kind: 'burst',
+    severity: 'risk',
+    burst: { scope, ...b },
+    summary:
+      `${b.count} new links to this ${scope === 'page' ? 'page' : 'site'} first seen between ${day(b.start)} and ${day(b.end)}, ` +
+      `against ${b.baselineWeekly.toFixed(1)} a week over the ${countLabel(b.baselineWeeks, 'week', 'weeks')} before: ` +
+      'a sudden rise can come from bought or automated links (or from news coverage).',
+    evidence: links
+      .filter((l) => l.firstSeen > b.start && l.firstSeen <= b.end)
+      .map((l) => evidenceOf(l, own)),
+  }));
+}
+
+/**
+ * Bursts of new links from other sites to the page, and to its site when site links are given;
+ * a site burst made of this page's links only is the page's burst again, and left out.
+ */
+export function findBursts(input: FlagInput): Flag[] {
+  const other = (l: LinkRecord) => l.sourceDomain !== input.target.domain;
+  const page = burstFlags('page', input.links.filter(other), true, input.now);
+  const site = input.siteLinks
+    ? burstFlags('site', input.siteLinks.filter(other), false, input.now)
+    : [];
+  const same = (a: Flag, b: Flag) =>
+    a.burst!.start === b.burst!.start && a.burst!.count >= b.burst!.count;
+  return [...page, ...site.filter((s) => !page.some((p) => same(p, s)))];
+}
+
+// ---- spam signals -----------------------------------------------------------------------
+
+/** The domain's name without its TLD ("cheap-seo-4u" of cheap-seo-4u.co.uk keeps "cheap-seo-4u"). */
+const nameOf = (domain: string) => domain.split('.')[0] ?? domain;
+
+function rule(
+  rule: SpamRule,
+  fired: boolean | null,
+  detail: string,
+  pages: string[] = [],
+): SpamRuleResult {
+  return { rule, fired, detail, pages };
+}
+
+/** Pages where a known page-level test holds; unknown when no page carries what it reads. */
+function onAnyPage(
+  pages: readonly PageRecord[],
+  test: (page: PageRecord) => boolean | null,
+): { fired: boolean | null; pages: string[] } {
+  const known = pages.filter((p) => test(p) !== null);
+  if (known.length === 0) return { fired: null, pages: [] };
+  const hits = known.filter((p) => test(p)).map((p) => p.url);
+  return { fired: hits.length > 0, pages: hits };
+}
+
+/**
+ * The spam rules of one referring domain, read from its linking pages. Domain-level rules read
+ * the domain and URLs; page-level rules read PageSignals (absent on old records: unknown) and
+ * the title and outbound count. Site traits (favicon, contact/about) fire when none of the
+ * pages has them; page traits (thin text, short title…) when any page shows them.
+ */
+export function spamSignalsOf(domain: string, pages: readonly PageRecord[]): DomainSpam {
+  const name = nameOf(domain);
+  const hyphens = (name.match(/-/g) ?? []).length;
+  const digits = (name.match(/\d/g) ?? []).length;
+  const tld = domain.split('.').at(-1) ?? '';
+  const https = pages.some((p) => p.url.startsWith('https:'));
+  const withSignals = pages.filter((p) => p.signals);
+  const site = (has: (p: PageRecord) => boolean) =>
+    withSignals.length === 0 ? null : !withSignals.some(has);
+  const many = onAnyPage(pages, (p) => p.outboundCount >= MANY_OUTBOUND_LINKS);
+  const thin = onAnyPage(pages, (p) => (p.signals ? p.signals.words < THIN_TEXT_WORDS : null));
+  const title = onAnyPage(pages, (p) => p.title.trim().length < SHORT_TITLE_CHARS);
+  const description = onAnyPage(pages, (p) =>
+    p.signals ? p.signals.descriptionLength < SHORT_DESCRIPTION_CHARS : null,
+  );
+  const rules = [
+    rule(
+      'no-https',
+      pages.length === 0 ? null : !https,
+      https ? 'served over HTTPS' : 'seen over plain HTTP only',
+    ),
+    rule(
+      'domain-name',
+      hyphens > DOMAIN_MAX_HYPHENS || digits > DOMAIN_MAX_DIGITS,
+      `${countLabel(hyphens, 'hyphen', 'hyphens')} and ${countLabel(digits, 'digit', 'digits')} in "${name}"`,
+    ),
+    rule(
+      'abused-tld',
+      ABUSED_TLDS.has(tld),
+      `.${tld}${ABUSED_TLDS.has(tld) ? ' is among the TLDs most abused by spammers (Spamhaus)' : ''}`,
+    ),
+    rule(
+      'no-favicon',
+      site((p) => p.signals!.favicon),
+      'no page seen declares an icon',
+    ),
+    rule(
+      'no-contact-about',
+      site((p) => p.signals!.contactLinked || p.signals!.aboutLinked),
+      'no page seen links to a contact or about page',
+    ),
+    rule('many-outbound', many.fired, `${MANY_OUTBOUND_LINKS} or more links on a page`, many.pages),
+    rule('thin-text', thin.fired, `fewer than ${THIN_TEXT_WORDS} words of text`, thin.pages),
+    rule(
+      'short-title',
+      title.fired,
+      `a title under ${SHORT_TITLE_CHARS} characters, or none`,
+      title.pages,
+    ),
+    rule(
+      'short-description',
+      description.fired,
+      `a meta description under ${SHORT_DESCRIPTION_CHARS} characters, or none`,
+      description.pages,
+    ),
+  ];
+  return {
+    domain,
+    rules,
+    fired: rules.filter((r) => r.fired === true).length,
+    unknown: rules.filter((r) => r.fired === null).length,
+  };
+}
+
+/** Rule names as shown. */
+export const SPAM_RULE_LABELS: Record<SpamRule, string> = {
+  'no-https': 'no HTTPS',
+  'domain-name': 'hyphens or digits piled into the domain',
+  'abused-tld': 'an often-abused TLD',
+  'no-favicon': 'no favicon',
+  'no-contact-about': 'no contact or about page linked',
+  'many-outbound': 'very many outbound links',
+  'thin-text': 'thin text',
+  'short-title': 'very short or missing title',
+  'short-description': 'very short or missing meta description',
+};
+
+function spamFlags(input: FlagInput): { flags: Flag[]; spam: DomainSpam[] } {
+  const byDomain = groupBy(externalLinks(input), (l) => l.sourceDomain);
+  const spam: DomainSpam[] = [];
+  const flags: Flag[] = [];
+  for (const [domain, links] of byDomain) {
+    const pages = [...new Set(links.map((l) => l.source))]
+      .map((url) => input.sources[url])
+      .filter((p): p is PageRecord => p !== undefined);
+    const result = spamSignalsOf(domain, pages);
+    spam.push(result);
+    if (result.fired < SPAM_RULES_TO_FLAG) continue;
+    const names = result.rules.filter((r) => r.fired).map((r) => SPAM_RULE_LABELS[r.rule]);
+    flags.push({
+      kind: 'spam-signals',
+      severity: 'risk',
+      domain,
+      rules: result.rules,
+      summary:
+        `${domain}: ${result.fired} of ${SPAM_RULES.length} spam rules fired (${names.join(', ')})` +
+        `${result.unknown > 0 ? `, ${result.unknown} not known yet` : ''}. Sites penalized for spam often show these together.`,
+      evidence: links.map((l) => evidenceOf(l, true)),
+    });
+  }
+  spam.sort((a, b) => b.fired - a.fired || a.domain.localeCompare(b.domain));
+  return { flags, spam };
+}
+
+// ---- all together -----------------------------------------------------------------------
+
+/** Every flag of a page, with the per-link index and the per-domain spam rules. */
+export function findFlags(input: FlagInput): FlagReport {
+  const spam = spamFlags(input);
+  const flags = [
+    ...findReciprocal(input),
+    ...findLinkFarms(input),
+    ...findLinkHubs(input),
+    ...findSitewide(input),
+    ...findPaidLinks(input),
+    ...findAnchorOverOptimization(input),
+    ...findBursts(input),
+    ...spam.flags,
+  ];
+  const byLink = new Map<string, FlagKind[]>();
+  for (const flag of flags) {
+    for (const e of flag.evidence) {
+      if (!e.key) continue;
+      const kinds = byLink.get(e.key) ?? [];
+      if (!kinds.includes(flag.kind)) kinds.push(flag.kind);
+      byLink.set(e.key, kinds);
+    }
+  }
+  return {
+    flags: flags.map((f) =>
+      f.evidence.length <= MAX_EVIDENCE
+        ? f
+        : {
+            ...f,
+            evidence: f.evidence.slice(0, MAX_EVIDENCE),
+            more: f.evidence.length - MAX_EVIDENCE,
+          },
+    ),
+    byLink,
+    risks: flags.filter((f) => f.severity === 'risk').length,
+    spam: spam.spam,
+  };
+}
+
+/** How each kind reads in the one-line summary, given its number of flags. */
+function kindPhrase(kind: FlagKind, n: number): string {
+  switch (kind) {
+    case 'reciprocal':
+      return `reciprocal links with ${countLabel(n, 'site', 'sites')}`;
+    case 'link-farm':
+      return n === 1 ? 'a possible link network' : `${n} possible link networks`;
+    case 'link-hub':
+      return `pages linking to very many sites on ${countLabel(n, 'domain', 'domains')}`;
+    case 'sitewide':
+      return n === 1 ? 'a sitewide link' : `sitewide links from ${n} sites`;
+    case 'paid-undeclared':
+      return `undeclared paid links from ${countLabel(n, 'site', 'sites')}`;
+    case 'paid-declared':
+      return `declared sponsored links from ${countLabel(n, 'site', 'sites')}`;
+    case 'anchor-over-optimization':
+      return 'too many exact-match anchors';
+    case 'burst':
+      return n === 1 ? 'a burst of new links' : `${n} bursts of new links`;
+    case 'spam-signals':
+      return `spam signals on ${countLabel(n, 'linking site', 'linking sites')}`;
+  }
+}
+
+/** "3 risks to look at: reciprocal links with 1 site, a sitewide link, …", or no risk seen. */
+export function describeRisks(flags: readonly Flag[]): string {
+  const risks = flags.filter((f) => f.severity === 'risk');
+  if (risks.length === 0) return 'No risks seen in these links.';
+  const perKind = FLAG_KINDS.map((k) => [k, risks.filter((f) => f.kind === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => kindPhrase(k, n));
+  return `${countLabel(risks.length, 'risk', 'risks')} to look at: ${perKind.join(', ')}.`;
+}
+
+/** The notes (seen and fine) in one line, or null when there is none. */
+export function describeNotes(flags: readonly Flag[]): string | null {
+  const declared = flags.filter((f) => f.kind === 'paid-declared').length;
+  if (declared === 0) return null;
+  return `Also noted: ${kindPhrase('paid-declared', declared)}, marked as paid links should be.`;
+}

@@ -1,0 +1,138 @@
+import type { LinkRecord, PageRecord } from '../core/types';
+import { findFlags, MANY_OUT_DOMAINS, type FlagReport } from '../core/flags';
+import type { ProfileTarget } from '../core/profile';
+import type { BacklinkDb } from './db';
+
+/**
+ * What the flags need beyond the report (see core/flags.ts), read with bounded index reads in one
+ * read-only transaction, after the report has been shown:
+ * - links between the referring domains and the target's domain: for each referring domain,
+ *   the primary keys (source, target, anchor) of the links into it (`by_target_domain`, keys
+ *   only, so no record is deserialized), kept when their source is on another referring
+ *   domain or the target's; only those crossing links are then read in full;
+ * - how many pages of each referring domain were visited (`by_domain` count, no record read);
+ * - the distinct domains linked from the few source pages with enough links to reach
+ *   MANY_OUT_DOMAINS (`by_source`).
+ * No new store: the domain graph is this small neighbourhood, read on demand.
+ */
+export interface FlagReads {
+  crossLinks: LinkRecord[];
+  domainPages: Record<string, number>;
+  outDomains: Record<string, number>;
+  /** False when a cap cut a read short: flags may be missing, never wrong. */
+  complete: boolean;
+}
+
+/** Referring domains looked at, those with the most live links first. */
+export const FLAG_DOMAIN_LIMIT = 200;
+/** Link keys read per referring domain (a popular domain has many inbound links). */
+export const FLAG_KEYS_PER_DOMAIN = 2_000;
+/** Crossing links read in full at most. */
+export const FLAG_CROSS_LINK_LIMIT = 2_000;
+/** Source pages whose outbound domains are counted, the most links first, and links read each. */
+export const FLAG_HUB_PAGES = 20;
+export const FLAG_HUB_LINKS = 1_000;
+
+/** The host of a canonical URL, without parsing it ("scheme://host[:port]/…"). */
+function hostOfCanonical(url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(url)?.[1] ?? '';
+}
+
+/** The member domain a host belongs to: itself or a parent domain in the set. */
+function memberOf(host: string, members: ReadonlySet<string>): string | null {
+  for (let rest = host; ;) {
+    if (members.has(rest)) return rest;
+    const dot = rest.indexOf('.');
+    if (dot < 0) return null;
+    rest = rest.slice(dot + 1);
+  }
+}
+
+/** Read what the flags need around a page's inbound links (see FlagReads). */
+export async function readFlagInputs(
+  db: BacklinkDb,
+  targetDomain: string,
+  links: readonly LinkRecord[],
+  sources: Readonly<Record<string, PageRecord>>,
+): Promise<FlagReads> {
+  const perDomain = new Map<string, number>();
+  for (const l of links) {
+    if (l.lostAt === null && l.sourceDomain !== targetDomain) {
+      perDomain.set(l.sourceDomain, (perDomain.get(l.sourceDomain) ?? 0) + 1);
+    }
+  }
+  const referring = [...perDomain]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([d]) => d);
+  let complete = referring.length <= FLAG_DOMAIN_LIMIT;
+  const domains = referring.slice(0, FLAG_DOMAIN_LIMIT);
+  const members = new Set([targetDomain, ...domains]);
+
+  const tx = db.transaction(['pages', 'links'], 'readonly');
+  const linkStore = tx.objectStore('links');
+  const byTargetDomain = linkStore.index('by_target_domain');
+  const byDomain = tx.objectStore('pages').index('by_domain');
+
+  const [keySets, pageCounts] = await Promise.all([
+    Promise.all(domains.map((d) => byTargetDomain.getAllKeys(d, FLAG_KEYS_PER_DOMAIN))),
+    Promise.all(domains.map((d) => byDomain.count(d))),
+  ]);
+  const crossing: Array<[string, string, string]> = [];
+  keySets.forEach((keys, i) => {
+    if (keys.length >= FLAG_KEYS_PER_DOMAIN) complete = false;
+    for (const key of keys) {
+      const from = memberOf(hostOfCanonical(key[0]), members);
+      if (from !== null && from !== domains[i]) crossing.push(key);
+    }
+  });
+  if (crossing.length > FLAG_CROSS_LINK_LIMIT) complete = false;
+
+  const hubs = Object.values(sources)
+    .filter((p) => p.outboundCount >= MANY_OUT_DOMAINS && p.domain !== targetDomain)
+    .sort((a, b) => b.outboundCount - a.outboundCount);
+  if (hubs.length > FLAG_HUB_PAGES) complete = false;
+  const hubPages = hubs.slice(0, FLAG_HUB_PAGES);
+
+  const [crossLinks, hubLinks] = await Promise.all([
+    Promise.all(crossing.slice(0, FLAG_CROSS_LINK_LIMIT).map((k) => linkStore.get(k))),
+    Promise.all(hubPages.map((p) => linkStore.index('by_source').getAll(p.url, FLAG_HUB_LINKS))),
+  ]);
+  await tx.done;
+
+  const outDomains: Record<string, number> = {};
+  hubPages.forEach((page, i) => {
+    const others = new Set(hubLinks[i]!.map((l) => l.targetDomain));
+    others.delete(page.domain);
+    outDomains[page.url] = others.size;
+  });
+  const domainPages: Record<string, number> = {};
+  domains.forEach((d, i) => (domainPages[d] = pageCounts[i]!));
+  return {
+    crossLinks: crossLinks.filter((l): l is LinkRecord => l !== undefined && l.lostAt === null),
+    domainPages,
+    outDomains,
+    complete,
+  };
+}
+
+/** The flags of a page, with whether every read was complete. */
+export interface FlagView extends FlagReport {
+  complete: boolean;
+}
+
+/**
+ * Read and compute the flags of a loaded report. `siteLinks`: links into the target's site, when
+ * the site-wide view read them (site bursts).
+ */
+export async function loadFlags(
+  db: BacklinkDb,
+  target: ProfileTarget,
+  links: readonly LinkRecord[],
+  sources: Readonly<Record<string, PageRecord>>,
+  siteLinks: readonly LinkRecord[] | undefined,
+  now: number,
+): Promise<FlagView> {
+  const reads = await readFlagInputs(db, target.domain, links, sources);
+  const report = findFlags({ target, links, sources, siteLinks, now, ...reads });
+  return { ...report, complete: reads.complete };
+}

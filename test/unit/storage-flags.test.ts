@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { BacklinkDb } from '../../src/storage/db';
+import { loadFlags, readFlagInputs } from '../../src/storage/flags';
+import { loadBacklinks } from '../../src/storage/queries';
+import type { LinkRecord, PageRecord } from '../../src/core/types';
+import { closeTestDbs, makeLink, makePage, openTestDb, T0 } from './helpers';
+
+let db: BacklinkDb;
+beforeEach(async () => {
+  db = await openTestDb();
+});
+afterEach(() => closeTestDbs());
+
+const TARGET = 'https://shop.com/widgets';
+
+async function store(pages: PageRecord[], links: LinkRecord[]) {
+  const tx = db.transaction(['pages', 'links'], 'readwrite');
+  await Promise.all([
+    ...pages.map((p) => tx.objectStore('pages').put(p)),
+    ...links.map((l) => tx.objectStore('links').put(l)),
+    tx.done,
+  ]);
+}
+
+/**
+ * x, y and z link to the target and to each other both ways (a farm); the shop links back to x
+ * (an exchange); w links to x one way; an unrelated site links to x too; hub.com's page links
+ * to 120 domains.
+ */
+async function storeNeighbourhood() {
+  const farm = ['x.com', 'y.com', 'z.com'];
+  const links: LinkRecord[] = farm.map((d) => makeLink(`https://${d}/`, TARGET));
+  for (const a of farm) {
+    for (const b of farm) if (a !== b) links.push(makeLink(`https://blog.${a}/`, `https://${b}/`));
+  }
+  links.push(makeLink('https://shop.com/partners', 'https://x.com/'));
+  links.push(makeLink('https://w.com/', TARGET), makeLink('https://w.com/', 'https://x.com/'));
+  links.push(makeLink('https://unrelated.com/', 'https://x.com/'));
+  // A lost link between two referring domains is not read as a live one.
+  links.push(makeLink('https://w.com/old', 'https://y.com/', { lostAt: T0 }));
+  const hub = 'https://hub.com/links';
+  links.push(makeLink(hub, TARGET));
+  for (let i = 0; i < 120; i++) links.push(makeLink(hub, `https://site${i}.com/`));
+  const pages = [
+    ...['x.com', 'y.com', 'z.com', 'w.com'].map((d) => makePage(`https://${d}/`)),
+    makePage('https://x.com/about'),
+    makePage(hub, { outboundCount: 121 }),
+  ];
+  await store(pages, links);
+}
+
+describe('reads for the flags', () => {
+  test('links between referring domains and the target site, page counts, hub domains', async () => {
+    await storeNeighbourhood();
+    const report = (await loadBacklinks(db, TARGET))!;
+    const reads = await readFlagInputs(db, 'shop.com', report.links, report.sources);
+    const pairs = reads.crossLinks.map((l) => `${l.source} > ${l.target}`).sort();
+    expect(pairs).toEqual([
+      'https://blog.x.com/ > https://y.com/',
+      'https://blog.x.com/ > https://z.com/',
+      'https://blog.y.com/ > https://x.com/',
+      'https://blog.y.com/ > https://z.com/',
+      'https://blog.z.com/ > https://x.com/',
+      'https://blog.z.com/ > https://y.com/',
+      'https://shop.com/partners > https://x.com/',
+      'https://w.com/ > https://x.com/',
+    ]);
+    expect(reads.domainPages).toEqual({
+      'x.com': 2,
+      'y.com': 1,
+      'z.com': 1,
+      'w.com': 1,
+      'hub.com': 1,
+    });
+    expect(reads.outDomains).toEqual({ 'https://hub.com/links': 121 });
+    expect(reads.complete).toBe(true);
+  });
+
+  test('the flags of a stored page', async () => {
+    await storeNeighbourhood();
+    const report = (await loadBacklinks(db, TARGET))!;
+    const target = { url: TARGET, domain: 'shop.com', title: 'Widgets' };
+    const view = await loadFlags(db, target, report.links, report.sources, undefined, T0);
+    const kinds = view.flags.map((f) => [f.kind, f.domain ?? f.domains?.join(' ')]);
+    expect(kinds).toEqual([
+      ['reciprocal', 'x.com'],
+      ['link-farm', 'x.com y.com z.com'],
+      ['link-hub', 'hub.com'],
+    ]);
+  });
+
+  test('a page nobody links to reads nothing', async () => {
+    const reads = await readFlagInputs(db, 'shop.com', [], {});
+    expect(reads).toEqual({ crossLinks: [], domainPages: {}, outDomains: {}, complete: true });
+  });
+});
