@@ -5,8 +5,14 @@ import {
   type BacklinkSummary,
   type SiteSummary,
 } from '../core/summary';
-import type { PageRecord } from '../core/types';
-import { profileTargetOf, summarizeProfile, type PageProfile } from '../core/profile';
+import { linkKey, type LinkRecord, type PageRecord } from '../core/types';
+import {
+  describeAnchorTarget,
+  profileTargetOf,
+  summarizeProfile,
+  type PageProfile,
+} from '../core/profile';
+import { scoreBacklinks, type LinkQuality } from '../core/quality';
 import type { RedirectChain } from '../core/redirects';
 import {
   foldChoices,
@@ -56,6 +62,36 @@ export const siteState = signal<SiteSummary | null>(null);
 export const authorityState = signal<AuthorityView | null>(null);
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
+/** Relevance of the report's links (linkKey → 0–1, null not known): null until it is computed. */
+export const relevanceState = signal<ReadonlyMap<string, number | null> | null>(null);
+/**
+ * Quality of the report's links by linkKey (core/quality.ts): empty until the first scoring,
+ * which runs after the list is shown, and again when authority or relevance arrives.
+ */
+export const qualityState = signal<ReadonlyMap<string, LinkQuality>>(new Map());
+
+/** The quality of one link of the report shown; undefined until it is scored. */
+export const qualityOf = (
+  link: Pick<LinkRecord, 'source' | 'target' | 'anchor'>,
+): LinkQuality | undefined => qualityState.value.get(linkKey(link));
+
+/** Score the report's links from what is loaded so far: what is missing counts as not known yet. */
+export function scoreReport(): void {
+  const state = reportState.value;
+  if (state.status !== 'ready') return;
+  const target = profileTargetOf(state.url, state.page, state.summary);
+  qualityState.value = scoreBacklinks(state.summary, {
+    authority: authorityState.value,
+    relevance: relevanceState.value,
+    anchorTarget: describeAnchorTarget(target),
+  });
+}
+
+/** Take the relevance of the report's links (as loaded for it) and score them again. */
+export function setRelevance(relevance: ReadonlyMap<string, number | null>): void {
+  relevanceState.value = relevance;
+  scoreReport();
+}
 
 /** The page's summary, and its profile built from it. */
 function summarizeReport(report: BacklinkReport): {
@@ -75,6 +111,12 @@ export async function loadReport(url: string): Promise<void> {
   try {
     const db = await getDb();
     const report = await loadBacklinks(db, url, (await loadSettings()).folds);
+    const previous = reportState.value;
+    // Another page's scores and relevance must not show on this one's links.
+    if (previous.status !== 'ready' || previous.url !== report?.url) {
+      relevanceState.value = null;
+      qualityState.value = new Map();
+    }
     reportState.value = report
       ? {
           status: 'ready',
@@ -95,8 +137,17 @@ export async function loadReport(url: string): Promise<void> {
         report.links.find((l) => l.target === report.url)?.targetDomain ??
         null;
       const sources = [...new Set(report.links.map((l) => l.source))];
+      const sourceDomains = [...new Set(report.links.map((l) => l.sourceDomain))];
       // Scores are an extra: if they cannot be read, the report stands without them.
-      authorityState.value = await loadAuthority(db, report.url, domain, sources).catch(() => null);
+      authorityState.value = await loadAuthority(
+        db,
+        report.url,
+        domain,
+        sources,
+        sourceDomains,
+      ).catch(() => null);
+      // After the list is on screen (the awaited read above yields to the render).
+      scoreReport();
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));

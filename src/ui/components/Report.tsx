@@ -10,6 +10,8 @@ import { Profile } from './Profile';
 import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
+import type { LinkQuality } from '../../core/quality';
+import { linkKey } from '../../core/types';
 import type { FoldChoice } from '../../core/variants';
 import type { Notice, ReportState } from '../state';
 
@@ -79,9 +81,11 @@ interface GroupProps {
   limit: number;
   /** Authority of the linking pages, by URL (none until the scores are loaded). */
   sourceAuthority: Record<string, number>;
+  /** Quality of the links by linkKey (none until they are scored). */
+  quality: ReadonlyMap<string, LinkQuality> | undefined;
 }
 
-function Group({ group, limit, sourceAuthority }: GroupProps) {
+function Group({ group, limit, sourceAuthority, quality }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -95,6 +99,7 @@ function Group({ group, limit, sourceAuthority }: GroupProps) {
           <LinkRow
             link={l}
             authority={sourceAuthority[l.source]}
+            quality={quality?.get(linkKey(l))}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -165,6 +170,8 @@ export interface ReportProps {
   notice: Notice | null;
   /** Stored authority scores, loaded after the report: null until then. */
   authority?: AuthorityView | null;
+  /** Quality of each link by linkKey, scored after the first render: empty or absent until then. */
+  quality?: ReadonlyMap<string, LinkQuality>;
 }
 
 interface HeadingProps {
@@ -231,6 +238,7 @@ export function Report(props: ReportProps) {
                 group={g}
                 limit={perDomainLimit}
                 sourceAuthority={props.authority?.sources ?? {}}
+                quality={props.quality}
                 key={g.domain}
               />
             ))}

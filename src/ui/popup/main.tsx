@@ -1,7 +1,15 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { Report } from '../components/Report';
-import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
+import {
+  authorityState,
+  qualityState,
+  reportState,
+  siteState,
+  loadReport,
+  notice,
+  setFold,
+} from '../state';
 import { reportPageUrl } from '../../platform/report-url';
 import '../styles.css';
 
@@ -26,6 +34,7 @@ function Popup() {
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
         authority={authorityState.value}
+        quality={qualityState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">

@@ -1,7 +1,15 @@
 import { render } from 'preact';
 import { Report } from '../components/Report';
 import { displayUrl } from '../../core/idn';
-import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
+import {
+  authorityState,
+  qualityState,
+  reportState,
+  siteState,
+  loadReport,
+  notice,
+  setFold,
+} from '../state';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link.
@@ -19,6 +27,7 @@ function ReportPage() {
       onFold={(choice) => void setFold(choice)}
       notice={notice.value}
       authority={authorityState.value}
+      quality={qualityState.value}
     />
   );
 }

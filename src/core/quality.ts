@@ -1,0 +1,482 @@
+/**
+ * Per-link quality: a score from 0 to 100 for each inbound link, with each factor's part in
+ * points and in words, so a person can see why one link scored 82 and another 14. Pure: every
+ * input (authority, relevance, the target's keywords) is passed in.
+ *
+ * How a score is built (the numbers are in QUALITY_WEIGHTS, the one place they live):
+ * - Value factors say what the link is worth: authority, relevance, placement, anchor. Each
+ *   reads the link on a 0–1 scale and gives that share of its points; their points sum to 100,
+ *   so a link at the best of all four is worth 100.
+ * - Pass factors say how much of that worth the link passes on: rel, robots, dilution,
+ *   sitewide. Each keeps a share of it (from its floor up to all of it); the shares multiply,
+ *   as a nofollow link on a crowded page passes little of either. score = worth × shares.
+ * - In the breakdown, value factors add their points and pass factors take points away: the
+ *   points lost are split among them in proportion to the logarithm of their shares, so the
+ *   order they are applied in does not matter. Parts are whole numbers that sum to the score.
+ * - A factor not known yet (authority before its first computation, or for a page recorded
+ *   since; relevance not computed yet; a linking page that is not stored) counts as NEUTRAL, the
+ *   middle of its scale: half its points, or halfway from its floor to all. It moves a score
+ *   neither to 0 nor to 100, and its reason says "not known yet".
+ */
+import type { AuthorityView } from './authority-view';
+import { authorityLabel } from './authority-view';
+import { countLabel } from './format';
+import { passesAuthority } from './occurrences';
+import { classifyAnchor, type AnchorClass, type AnchorTarget } from './profile';
+import type { BacklinkSummary, BacklinkView } from './summary';
+import { linkKey, type LinkRegion } from './types';
+
+export type ValueFactor = 'authority' | 'relevance' | 'placement' | 'anchor';
+export type PassFactor = 'rel' | 'robots' | 'dilution' | 'sitewide';
+export type QualityFactor = ValueFactor | PassFactor;
+
+/** In the order the breakdown lists them: what the link is worth, then what cuts it. */
+export const QUALITY_FACTORS: readonly QualityFactor[] = [
+  'authority',
+  'relevance',
+  'placement',
+  'anchor',
+  'rel',
+  'robots',
+  'dilution',
+  'sitewide',
+];
+
+/** The best score: the sum of the value factors' points. */
+export const QUALITY_MAX = 100;
+
+/** Where an unknown factor reads on its 0–1 scale: the middle, neither good nor bad. */
+export const NEUTRAL = 0.5;
+
+/** Every weight of the score, with why it weighs what it does. */
+export const QUALITY_WEIGHTS = {
+  /** Points of each value factor at its best; they sum to QUALITY_MAX. */
+  points: {
+    // What a link passes on is first the standing of the page and site it comes from: every
+    // link metric (PageRank, DR, DA, Trust Flow) starts there.
+    authority: 35,
+    // A link from a page on the same topic is a vote from someone who knows the subject; search
+    // engines discount off-topic links.
+    relevance: 25,
+    // An editorial link in the body is the author's choice; navigation, footer and comment
+    // links come from a template or from anyone.
+    placement: 25,
+    // The link's words tell what the page is about; "click here" tells nothing. It weighs less
+    // than the rest because a good anchor on a poor page is still a poor link.
+    anchor: 15,
+  } satisfies Record<ValueFactor, number>,
+  /** How the linking page's authority and its site's make one reading (both known). */
+  authorityMix: {
+    // The page is what links; its site's standing backs it, less directly.
+    page: 0.6,
+    domain: 0.4,
+  },
+  /** Placement by the link's best region (0–1). */
+  regions: {
+    main: 1,
+    // No landmark around it: as likely content as template.
+    other: 0.6,
+    aside: 0.4,
+    header: 0.3,
+    nav: 0.3,
+    // Anyone can post in comments; footers are repeated on every page.
+    comments: 0.2,
+    footer: 0.2,
+  } satisfies Record<LinkRegion, number>,
+  /** Anchor by its class (core/profile.ts#classifyAnchor), 0–1. */
+  anchors: {
+    exact: 1,
+    partial: 1,
+    // Names the site, not the topic: natural, and says less about this page.
+    branded: 0.9,
+    // Descriptive words, not this page's keywords.
+    other: 0.8,
+    'naked-url': 0.5,
+    generic: 0.25,
+    empty: 0,
+  } satisfies Record<AnchorClass, number>,
+  /** Shares of its worth a link passes under each pass factor (1: all of it). */
+  shares: {
+    // Since 2019 search engines take nofollow, ugc and sponsored as hints they may still use,
+    // so they keep a little; sponsored says the link was paid for, which engines discount most.
+    nofollow: 0.3,
+    ugc: 0.3,
+    sponsored: 0.2,
+    // The linking page's robots meta: nofollow is nofollow on every link of the page; a
+    // noindex page may be dropped from the index, its links with it, but is often still crawled.
+    pageNofollow: 0.3,
+    pageNoindex: 0.6,
+    // What a page passes is split among its links (PageRank): below DILUTION_FROM links a
+    // page is ordinary and nothing is cut; from DILUTION_FULL on, only this share is left.
+    dilution: 0.5,
+    // One link from a site counts; the same site linking from many pages (footer, blogroll)
+    // adds little: each such link keeps this share.
+    sitewide: 0.5,
+  },
+} as const;
+
+/** Outbound links of the linking page up to which nothing is cut: a typical page has that many. */
+export const DILUTION_FROM = 100;
+/** Outbound links from which dilution keeps only its floor share (a links page, a directory). */
+export const DILUTION_FULL = 1000;
+/** Pages of one site that link to the page, from which its links count as sitewide. */
+export const SITEWIDE_PAGES = 5;
+
+/** One factor's part in a score. */
+export interface FactorPart {
+  factor: QualityFactor;
+  /** Whole points: added by a value factor, taken away (negative or 0) by a pass factor. */
+  points: number;
+  /** The most a value factor can add; 0 for pass factors. */
+  max: number;
+  /** False when the factor is not known yet and counts as neutral. */
+  known: boolean;
+  /** What the factor found, in plain words. */
+  reason: string;
+}
+
+export interface LinkQuality {
+  /** 0–100, a whole number: the sum of the parts' points. */
+  score: number;
+  /** One part per factor, in QUALITY_FACTORS order. */
+  parts: FactorPart[];
+}
+
+/** What is known about one link beyond the link itself. */
+export interface LinkContext {
+  /**
+   * Authority (0–100 display scale) of the linking page and of its domain; a missing value is
+   * one the last computation did not score. `computed` false: no computation has run yet.
+   */
+  authority: { computed: boolean; page?: number; domain?: number };
+  /** Topical similarity of the linking page and the target, 0–1; null when not known. */
+  relevance: number | null;
+  /** Pages of the link's source domain that have a live link to the page. */
+  domainPages: number;
+  /** The target's brand and keywords, for the anchor's class. */
+  anchorTarget: AnchorTarget;
+}
+
+/** A factor's reading before it becomes points. */
+interface Reading {
+  factor: QualityFactor;
+  /** 0–1 for value factors; the share passed on for pass factors. Unknown: already neutral. */
+  value: number;
+  known: boolean;
+  reason: string;
+}
+
+const NOT_KNOWN = 'not known yet';
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+/** A pass factor's share when unknown: halfway from its floor to all. */
+const neutralShare = (floor: number) => floor + (1 - floor) * NEUTRAL;
+
+function readAuthority({ authority }: LinkContext): Reading {
+  const { page, domain } = authority;
+  const mix = QUALITY_WEIGHTS.authorityMix;
+  if (page === undefined && domain === undefined) {
+    const why = authority.computed
+      ? 'the linking page was recorded after the last computation'
+      : 'authority has not been computed yet';
+    return { factor: 'authority', value: NEUTRAL, known: false, reason: `${NOT_KNOWN}: ${why}` };
+  }
+  const value =
+    page !== undefined && domain !== undefined
+      ? (mix.page * page + mix.domain * domain) / 100
+      : (page ?? domain!) / 100;
+  const said = [
+    page !== undefined && `linking page ${authorityLabel(page)}`,
+    domain !== undefined && `its site ${authorityLabel(domain)}`,
+  ].filter(Boolean);
+  return {
+    factor: 'authority',
+    value: clamp01(value),
+    known: true,
+    reason: `authority of the ${said.join(', ')} (of 100)`,
+  };
+}
+
+function readRelevance({ relevance }: LinkContext): Reading {
+  if (relevance === null || !Number.isFinite(relevance)) {
+    return {
+      factor: 'relevance',
+      value: NEUTRAL,
+      known: false,
+      reason: `${NOT_KNOWN}: the topics of the two pages have not been compared`,
+    };
+  }
+  const value = clamp01(relevance);
+  const words =
+    value >= 0.5
+      ? 'on the same topic as'
+      : value >= 0.2
+        ? 'on a related topic to'
+        : 'little in common with';
+  return {
+    factor: 'relevance',
+    value,
+    known: true,
+    reason: `the linking page is ${words} this page (topic similarity ${Math.round(value * 100)}%)`,
+  };
+}
+
+const REGION_WORDS: Record<LinkRegion, string> = {
+  main: 'in the main content: an editorial link',
+  other: 'outside any landmark of the page: content or template, not told apart',
+  aside: 'in a sidebar',
+  header: 'in the page header',
+  nav: 'in a navigation menu',
+  comments: 'in the comments, where anyone can post',
+  footer: 'in the page footer, usually repeated on every page',
+};
+
+function readPlacement(link: BacklinkView): Reading {
+  return {
+    factor: 'placement',
+    value: QUALITY_WEIGHTS.regions[link.region],
+    known: true,
+    reason: REGION_WORDS[link.region],
+  };
+}
+
+const ANCHOR_WORDS: Record<AnchorClass, string> = {
+  exact: "uses this page's main keywords",
+  partial: "shares keywords with this page's",
+  branded: "names this page's site",
+  other: 'descriptive words',
+  'naked-url': 'a bare URL, which says little about the page',
+  generic: 'generic words that say nothing about the page',
+  empty: 'no words at all',
+};
+
+function readAnchor(link: BacklinkView, { anchorTarget }: LinkContext): Reading {
+  const kind = classifyAnchor(link.anchor, anchorTarget);
+  // An image link's anchor is its alt text (stored as the anchor); absent image: unknown, the
+  // anchor is read as text.
+  const what = link.image ? 'image link, alt text' : 'anchor text';
+  const reason =
+    kind === 'empty' && link.image
+      ? 'image link without alt text: nothing tells what the page is about'
+      : `${what}: ${ANCHOR_WORDS[kind]}`;
+  return { factor: 'anchor', value: QUALITY_WEIGHTS.anchors[kind], known: true, reason };
+}
+
+const REL_WORDS = {
+  nofollow: 'rel=nofollow asks search engines not to count it',
+  sponsored: 'rel=sponsored marks it as paid or advertising',
+  ugc: 'rel=ugc marks it as user-generated (comments, forums)',
+} as const;
+
+function readRel(link: BacklinkView): Reading {
+  const { shares } = QUALITY_WEIGHTS;
+  const tokens = (['sponsored', 'nofollow', 'ugc'] as const).filter((r) => link.rel.includes(r));
+  if (tokens.length === 0 || passesAuthority(link.rel)) {
+    return { factor: 'rel', value: 1, known: true, reason: 'a followed link: it passes authority' };
+  }
+  // Several tokens say the same thing more than once: the strongest counts.
+  return {
+    factor: 'rel',
+    value: Math.min(...tokens.map((t) => shares[t])),
+    known: true,
+    reason: tokens.map((t) => REL_WORDS[t]).join('; '),
+  };
+}
+
+function readRobots(link: BacklinkView): Reading {
+  const { shares } = QUALITY_WEIGHTS;
+  const reasons: string[] = [];
+  let value = 1;
+  if (link.pageNofollow) {
+    // A link that is already nofollow loses nothing more to the page saying the same.
+    if (passesAuthority(link.rel)) value *= shares.pageNofollow;
+    reasons.push("the linking page's robots meta says nofollow: none of its links count");
+  }
+  if (link.pageNoindex) {
+    value *= shares.pageNoindex;
+    reasons.push("the linking page's robots meta says noindex: search engines may drop it");
+  }
+  return {
+    factor: 'robots',
+    value,
+    known: true,
+    reason: reasons.join('; ') || "the linking page's robots meta allows it to count",
+  };
+}
+
+/** Share a page with `outbound` links passes to each: see QUALITY_WEIGHTS.shares.dilution. */
+export function dilutionShare(outbound: number): number {
+  const floor = QUALITY_WEIGHTS.shares.dilution;
+  if (outbound <= DILUTION_FROM) return 1;
+  if (outbound >= DILUTION_FULL) return floor;
+  const along = Math.log(outbound / DILUTION_FROM) / Math.log(DILUTION_FULL / DILUTION_FROM);
+  return 1 - (1 - floor) * along;
+}
+
+function readDilution(link: BacklinkView): Reading {
+  const outbound = link.outboundCount;
+  if (outbound === undefined) {
+    return {
+      factor: 'dilution',
+      value: neutralShare(QUALITY_WEIGHTS.shares.dilution),
+      known: false,
+      reason: `${NOT_KNOWN}: the linking page is not stored`,
+    };
+  }
+  const count = countLabel(outbound, 'link', 'links');
+  return {
+    factor: 'dilution',
+    value: dilutionShare(outbound),
+    known: true,
+    reason:
+      outbound > DILUTION_FROM
+        ? `the linking page has ${count}: each passes less`
+        : `the linking page has ${count}, not more than most`,
+  };
+}
+
+function readSitewide(link: BacklinkView, { domainPages }: LinkContext): Reading {
+  const pages = countLabel(domainPages, 'page', 'pages');
+  const sitewide = domainPages >= SITEWIDE_PAGES;
+  return {
+    factor: 'sitewide',
+    value: sitewide ? QUALITY_WEIGHTS.shares.sitewide : 1,
+    known: true,
+    reason: sitewide
+      ? `${pages} of ${link.sourceDomain} link here: a sitewide link (footer, blogroll) adds little each`
+      : `${pages} of ${link.sourceDomain} ${domainPages === 1 ? 'links' : 'link'} here`,
+  };
+}
+
+/**
+ * Whole numbers that sum to round(sum of `values`): each rounded down, the units left given to
+ * the largest remainders (so 33.4 + 33.3 + 33.3 shows as 34 + 33 + 33, not 33 × 3).
+ */
+function roundToTotal(values: readonly number[]): number[] {
+  const floors = values.map(Math.floor);
+  let left = Math.round(values.reduce((a, b) => a + b, 0)) - floors.reduce((a, b) => a + b, 0);
+  const order = values
+    .map((v, i) => ({ i, rest: v - floors[i]! }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    floors[i]!++;
+    left--;
+  }
+  return floors;
+}
+
+/** The quality of one inbound link, with each factor's part (see the top of this file). */
+export function scoreLink(link: BacklinkView, context: LinkContext): LinkQuality {
+  const { points } = QUALITY_WEIGHTS;
+  const value = [
+    readAuthority(context),
+    readRelevance(context),
+    readPlacement(link),
+    readAnchor(link, context),
+  ];
+  const pass = [readRel(link), readRobots(link), readDilution(link), readSitewide(link, context)];
+  const gains = value.map((r) => points[r.factor as ValueFactor] * r.value);
+  const worth = gains.reduce((a, b) => a + b, 0);
+  const logShares = pass.map((r) => Math.log(r.value));
+  const logKept = logShares.reduce((a, b) => a + b, 0);
+  const lost = worth * (1 - Math.exp(logKept));
+  const cuts = logShares.map((l) => (logKept < 0 ? (-lost * l) / logKept : 0));
+  const rounded = roundToTotal([...gains, ...cuts]);
+  const parts = [...value, ...pass].map((r, i): FactorPart => ({
+    factor: r.factor,
+    points: rounded[i]! || 0, // no "-0"
+    max: i < value.length ? points[r.factor as ValueFactor] : 0,
+    known: r.known,
+    reason: r.reason,
+  }));
+  return { score: rounded.reduce((a, b) => a + b, 0), parts };
+}
+
+/** What scoring a report needs besides its links. */
+export interface QualityInputs {
+  /** Stored authority scores; null when they could not be read (every link: not known yet). */
+  authority: AuthorityView | null;
+  /** Relevance by linkKey (0–1, null not known); absent or null until it is computed. */
+  relevance?: ReadonlyMap<string, number | null> | null;
+  /** The target page's brand and keywords (describeAnchorTarget). */
+  anchorTarget: AnchorTarget;
+}
+
+/**
+ * Distinct pages of each source domain with a live link to the page, from the loaded groups
+ * (a group is one source domain).
+ */
+export function pagesPerDomain(summary: BacklinkSummary): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const group of summary.groups) {
+    const pages = new Set<string>();
+    for (const link of group.links) if (link.lostAt === null) pages.add(link.source);
+    counts.set(group.domain, pages.size);
+  }
+  return counts;
+}
+
+/** The quality of every link of a report (live and lost), by linkKey. */
+export function scoreBacklinks(
+  summary: BacklinkSummary,
+  inputs: QualityInputs,
+): Map<string, LinkQuality> {
+  const domainPages = pagesPerDomain(summary);
+  const authority = inputs.authority;
+  const scores = new Map<string, LinkQuality>();
+  for (const group of summary.groups) {
+    for (const link of group.links) {
+      const key = linkKey(link);
+      scores.set(
+        key,
+        scoreLink(link, {
+          authority: {
+            computed: authority?.computedAt != null,
+            page: authority?.sources[link.source],
+            domain: authority?.sourceDomains?.[link.sourceDomain],
+          },
+          relevance: inputs.relevance?.get(key) ?? null,
+          domainPages: domainPages.get(group.domain) ?? 0,
+          anchorTarget: inputs.anchorTarget,
+        }),
+      );
+    }
+  }
+  return scores;
+}
+
+const FACTOR_NAMES: Record<QualityFactor, string> = {
+  authority: 'source authority',
+  relevance: 'relevance',
+  placement: 'placement',
+  anchor: 'anchor',
+  rel: 'rel',
+  robots: 'robots',
+  dilution: 'dilution',
+  sitewide: 'sitewide',
+};
+
+/** A factor's name as shown. */
+export const factorName = (factor: QualityFactor): string => FACTOR_NAMES[factor];
+
+/** How the score is made, in one paragraph: shown on hover of the badge and above the factors. */
+export const QUALITY_EXPLANATION =
+  'Link quality, 0–100: what the link is worth (the authority of the linking page and site, ' +
+  'how related its topic is, where on the page the link sits, its words), times how much of it ' +
+  'the link passes on (nofollow, sponsored and ugc, the page’s robots meta, how many other ' +
+  'links the page has, the same site linking from many pages). Factors not known yet count as ' +
+  'average.';
+
+/** The badge's hover text: the score, what weighed most either way, and how to see the rest. */
+export function describeQuality(quality: LinkQuality): string {
+  const best = quality.parts.reduce((a, b) => (b.points > a.points ? b : a));
+  const worst = quality.parts.reduce((a, b) => (b.points < a.points ? b : a));
+  const most = [
+    best.points > 0 && `most from ${factorName(best.factor)} (+${best.points})`,
+    worst.points < 0 && `loses most to ${factorName(worst.factor)} (${worst.points})`,
+  ].filter(Boolean);
+  return (
+    `Link quality ${quality.score} of 100${most.length ? `: ${most.join(', ')}` : ''}. ` +
+    'Open for every factor.'
+  );
+}
