@@ -354,13 +354,16 @@ function readSitewide(link: BacklinkView, { domainPages }: LinkContext): Reading
 function roundToTotal(values: readonly number[]): number[] {
   const floors = values.map(Math.floor);
   let left = Math.round(values.reduce((a, b) => a + b, 0)) - floors.reduce((a, b) => a + b, 0);
-  const order = values
-    .map((v, i) => ({ i, rest: v - floors[i]! }))
-    .sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    floors[i]!++;
-    left--;
+  // At most one unit per value is left to give (a handful): a scan each beats a sort.
+  const given = new Array<boolean>(values.length).fill(false);
+  for (; left > 0; left--) {
+    let best = -1;
+    for (let i = 0; i < values.length; i++) {
+      if (given[i]) continue;
+      if (best < 0 || values[i]! - floors[i]! > values[best]! - floors[best]!) best = i;
+    }
+    given[best] = true;
+    floors[best]!++;
   }
   return floors;
 }
