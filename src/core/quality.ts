@@ -449,7 +449,7 @@ export function scoreBacklinks(
 }
 
 const FACTOR_NAMES: Record<QualityFactor, string> = {
-  authority: 'source authority',
+  authority: 'authority',
   relevance: 'relevance',
   placement: 'placement',
   anchor: 'anchor',

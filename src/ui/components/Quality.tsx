@@ -51,21 +51,27 @@ export function QualityFactors({ quality, id }: { quality: LinkQuality; id: stri
       role="region"
       aria-label={`Why this link scores ${quality.score}`}
     >
-      <p class="quality-explanation">{QUALITY_EXPLANATION}</p>
-      <ul>
-        {quality.parts.map((part) => (
-          <li
-            key={part.factor}
-            data-factor={part.factor}
-            data-points={part.points}
-            data-known={String(part.known)}
-          >
-            <span class="factor-name">{factorName(part.factor)}</span>
-            <span class="factor-points">{pointsLabel(part)}</span>
-            <span class="factor-reason">{part.reason}</span>
-          </li>
-        ))}
-      </ul>
+      <table>
+        <caption title={QUALITY_EXPLANATION}>
+          Why {quality.score}: what the link is worth, minus what it does not pass on
+        </caption>
+        <tbody>
+          {quality.parts.map((part) => (
+            <tr
+              key={part.factor}
+              data-factor={part.factor}
+              data-points={part.points}
+              data-known={String(part.known)}
+            >
+              <th scope="row" class="factor-name">
+                {factorName(part.factor)}
+              </th>
+              <td class="factor-points">{pointsLabel(part)}</td>
+              <td class="factor-reason">{part.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
