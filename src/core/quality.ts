@@ -155,70 +155,22 @@ export interface LinkContext {
   domainPages: number;
   /** The target's brand and keywords, for the anchor's class. */
   anchorTarget: AnchorTarget;
+  /** Anchor classes already worked out for this target, by anchor text (anchors repeat). */
+  anchorClasses?: Map<string, AnchorClass>;
 }
 
-/** A factor's reading before it becomes points. */
-interface Reading {
-  factor: QualityFactor;
-  /** 0–1 for value factors; the share passed on for pass factors. Unknown: already neutral. */
-  value: number;
-  known: boolean;
-  reason: string;
+/**
+ * One factor: `read` gives its reading (0–1 for a value factor, the share passed on for a
+ * pass factor), null when not known yet; `explain` says what it found. Reading is done for every
+ * link; explaining only for the links whose factors someone opens.
+ */
+interface FactorReader {
+  read(link: BacklinkView, context: LinkContext): number | null;
+  explain(link: BacklinkView, context: LinkContext): string;
 }
 
 const NOT_KNOWN = 'not known yet';
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
-/** A pass factor's share when unknown: halfway from its floor to all. */
-const neutralShare = (floor: number) => floor + (1 - floor) * NEUTRAL;
-
-function readAuthority({ authority }: LinkContext): Reading {
-  const { page, domain } = authority;
-  const mix = QUALITY_WEIGHTS.authorityMix;
-  if (page === undefined && domain === undefined) {
-    const why = authority.computed
-      ? 'the linking page was recorded after the last computation'
-      : 'authority has not been computed yet';
-    return { factor: 'authority', value: NEUTRAL, known: false, reason: `${NOT_KNOWN}: ${why}` };
-  }
-  const value =
-    page !== undefined && domain !== undefined
-      ? (mix.page * page + mix.domain * domain) / 100
-      : (page ?? domain!) / 100;
-  const said = [
-    page !== undefined && `linking page ${authorityLabel(page)}`,
-    domain !== undefined && `its site ${authorityLabel(domain)}`,
-  ].filter(Boolean);
-  return {
-    factor: 'authority',
-    value: clamp01(value),
-    known: true,
-    reason: `authority of the ${said.join(', ')} (of 100)`,
-  };
-}
-
-function readRelevance({ relevance }: LinkContext): Reading {
-  if (relevance === null || !Number.isFinite(relevance)) {
-    return {
-      factor: 'relevance',
-      value: NEUTRAL,
-      known: false,
-      reason: `${NOT_KNOWN}: the topics of the two pages have not been compared`,
-    };
-  }
-  const value = clamp01(relevance);
-  const words =
-    value >= 0.5
-      ? 'on the same topic as'
-      : value >= 0.2
-        ? 'on a related topic to'
-        : 'little in common with';
-  return {
-    factor: 'relevance',
-    value,
-    known: true,
-    reason: `the linking page is ${words} this page (topic similarity ${Math.round(value * 100)}%)`,
-  };
-}
 
 const REGION_WORDS: Record<LinkRegion, string> = {
   main: 'in the main content: an editorial link',
@@ -230,15 +182,6 @@ const REGION_WORDS: Record<LinkRegion, string> = {
   footer: 'in the page footer, usually repeated on every page',
 };
 
-function readPlacement(link: BacklinkView): Reading {
-  return {
-    factor: 'placement',
-    value: QUALITY_WEIGHTS.regions[link.region],
-    known: true,
-    reason: REGION_WORDS[link.region],
-  };
-}
-
 const ANCHOR_WORDS: Record<AnchorClass, string> = {
   exact: "uses this page's main keywords",
   partial: "shares keywords with this page's",
@@ -249,58 +192,20 @@ const ANCHOR_WORDS: Record<AnchorClass, string> = {
   empty: 'no words at all',
 };
 
-function readAnchor(link: BacklinkView, { anchorTarget }: LinkContext): Reading {
-  const kind = classifyAnchor(link.anchor, anchorTarget);
-  // An image link's anchor is its alt text (stored as the anchor); absent image: unknown, the
-  // anchor is read as text.
-  const what = link.image ? 'image link, alt text' : 'anchor text';
-  const reason =
-    kind === 'empty' && link.image
-      ? 'image link without alt text: nothing tells what the page is about'
-      : `${what}: ${ANCHOR_WORDS[kind]}`;
-  return { factor: 'anchor', value: QUALITY_WEIGHTS.anchors[kind], known: true, reason };
-}
+const REL_SHARES = ['sponsored', 'nofollow', 'ugc'] as const;
 
-const REL_WORDS = {
+const REL_WORDS: Record<(typeof REL_SHARES)[number], string> = {
   nofollow: 'rel=nofollow asks search engines not to count it',
   sponsored: 'rel=sponsored marks it as paid or advertising',
   ugc: 'rel=ugc marks it as user-generated (comments, forums)',
-} as const;
+};
 
-function readRel(link: BacklinkView): Reading {
-  const { shares } = QUALITY_WEIGHTS;
-  const tokens = (['sponsored', 'nofollow', 'ugc'] as const).filter((r) => link.rel.includes(r));
-  if (tokens.length === 0 || passesAuthority(link.rel)) {
-    return { factor: 'rel', value: 1, known: true, reason: 'a followed link: it passes authority' };
-  }
-  // Several tokens say the same thing more than once: the strongest counts.
-  return {
-    factor: 'rel',
-    value: Math.min(...tokens.map((t) => shares[t])),
-    known: true,
-    reason: tokens.map((t) => REL_WORDS[t]).join('; '),
-  };
-}
-
-function readRobots(link: BacklinkView): Reading {
-  const { shares } = QUALITY_WEIGHTS;
-  const reasons: string[] = [];
-  let value = 1;
-  if (link.pageNofollow) {
-    // A link that is already nofollow loses nothing more to the page saying the same.
-    if (passesAuthority(link.rel)) value *= shares.pageNofollow;
-    reasons.push("the linking page's robots meta says nofollow: none of its links count");
-  }
-  if (link.pageNoindex) {
-    value *= shares.pageNoindex;
-    reasons.push("the linking page's robots meta says noindex: search engines may drop it");
-  }
-  return {
-    factor: 'robots',
-    value,
-    known: true,
-    reason: reasons.join('; ') || "the linking page's robots meta allows it to count",
-  };
+function anchorClassOf(link: BacklinkView, context: LinkContext): AnchorClass {
+  const known = context.anchorClasses?.get(link.anchor);
+  if (known) return known;
+  const kind = classifyAnchor(link.anchor, context.anchorTarget);
+  context.anchorClasses?.set(link.anchor, kind);
+  return kind;
 }
 
 /** Share a page with `outbound` links passes to each: see QUALITY_WEIGHTS.shares.dilution. */
@@ -312,48 +217,152 @@ export function dilutionShare(outbound: number): number {
   return 1 - (1 - floor) * along;
 }
 
-function readDilution(link: BacklinkView): Reading {
-  const outbound = link.outboundCount;
-  if (outbound === undefined) {
-    return {
-      factor: 'dilution',
-      value: neutralShare(QUALITY_WEIGHTS.shares.dilution),
-      known: false,
-      reason: `${NOT_KNOWN}: the linking page is not stored`,
-    };
-  }
-  const count = countLabel(outbound, 'link', 'links');
-  return {
-    factor: 'dilution',
-    value: dilutionShare(outbound),
-    known: true,
-    reason:
-      outbound > DILUTION_FROM
+const READERS: Record<QualityFactor, FactorReader> = {
+  authority: {
+    read(_link, { authority: { page, domain } }) {
+      const mix = QUALITY_WEIGHTS.authorityMix;
+      if (page === undefined && domain === undefined) return null;
+      if (page === undefined || domain === undefined) return clamp01((page ?? domain!) / 100);
+      return clamp01((mix.page * page + mix.domain * domain) / 100);
+    },
+    explain(_link, { authority: { computed, page, domain } }) {
+      if (page === undefined && domain === undefined) {
+        return computed
+          ? `${NOT_KNOWN}: the linking page was recorded after the last computation`
+          : `${NOT_KNOWN}: authority has not been computed yet`;
+      }
+      const said = [
+        page !== undefined && `linking page ${authorityLabel(page)}`,
+        domain !== undefined && `its site ${authorityLabel(domain)}`,
+      ].filter(Boolean);
+      return `authority of the ${said.join(', ')} (of 100)`;
+    },
+  },
+  relevance: {
+    read: (_link, { relevance }) =>
+      relevance === null || !Number.isFinite(relevance) ? null : clamp01(relevance),
+    explain(link, context) {
+      const value = READERS.relevance.read(link, context);
+      if (value === null) return `${NOT_KNOWN}: the topics of the two pages have not been compared`;
+      const words =
+        value >= 0.5
+          ? 'on the same topic as'
+          : value >= 0.2
+            ? 'on a related topic to'
+            : 'little in common with';
+      return `the linking page is ${words} this page (topic similarity ${Math.round(value * 100)}%)`;
+    },
+  },
+  placement: {
+    read: (link) => QUALITY_WEIGHTS.regions[link.region],
+    explain: (link) => REGION_WORDS[link.region],
+  },
+  anchor: {
+    read: (link, context) => QUALITY_WEIGHTS.anchors[anchorClassOf(link, context)],
+    explain(link, context) {
+      const kind = anchorClassOf(link, context);
+      // An image link's anchor is its alt text (stored as the anchor); absent image: unknown,
+      // the anchor is read as text.
+      if (kind === 'empty' && link.image) {
+        return 'image link without alt text: nothing tells what the page is about';
+      }
+      return `${link.image ? 'image link, alt text' : 'anchor text'}: ${ANCHOR_WORDS[kind]}`;
+    },
+  },
+  rel: {
+    read(link) {
+      if (passesAuthority(link.rel)) return 1;
+      // Several tokens say the same thing more than once: the strongest counts.
+      let share = 1;
+      for (const token of REL_SHARES) {
+        if (link.rel.includes(token)) share = Math.min(share, QUALITY_WEIGHTS.shares[token]);
+      }
+      return share;
+    },
+    explain: (link) =>
+      passesAuthority(link.rel)
+        ? 'a followed link: it passes authority'
+        : REL_SHARES.filter((t) => link.rel.includes(t))
+            .map((t) => REL_WORDS[t])
+            .join('; '),
+  },
+  robots: {
+    read(link) {
+      const { shares } = QUALITY_WEIGHTS;
+      // A link that is already nofollow loses nothing more to the page saying the same.
+      const nofollow = link.pageNofollow && passesAuthority(link.rel) ? shares.pageNofollow : 1;
+      return nofollow * (link.pageNoindex ? shares.pageNoindex : 1);
+    },
+    explain(link) {
+      const said = [
+        link.pageNofollow &&
+          "the linking page's robots meta says nofollow: none of its links count",
+        link.pageNoindex &&
+          "the linking page's robots meta says noindex: search engines may drop it",
+      ].filter(Boolean);
+      return said.join('; ') || "the linking page's robots meta allows it to count";
+    },
+  },
+  dilution: {
+    read: (link) => (link.outboundCount === undefined ? null : dilutionShare(link.outboundCount)),
+    explain({ outboundCount }) {
+      if (outboundCount === undefined) return `${NOT_KNOWN}: the linking page is not stored`;
+      const count = countLabel(outboundCount, 'link', 'links');
+      return outboundCount > DILUTION_FROM
         ? `the linking page has ${count}: each passes less`
-        : `the linking page has ${count}, not more than most`,
-  };
+        : `the linking page has ${count}, not more than most`;
+    },
+  },
+  sitewide: {
+    read: (_link, { domainPages }) =>
+      domainPages >= SITEWIDE_PAGES ? QUALITY_WEIGHTS.shares.sitewide : 1,
+    explain(link, { domainPages }) {
+      const pages = countLabel(domainPages, 'page', 'pages');
+      return domainPages >= SITEWIDE_PAGES
+        ? `${pages} of ${link.sourceDomain} link here: a sitewide link (footer, blogroll) adds little each`
+        : `${pages} of ${link.sourceDomain} ${domainPages === 1 ? 'links' : 'link'} here`;
+    },
+  },
+};
+
+const VALUE_FACTORS = QUALITY_FACTORS.slice(0, 4) as readonly ValueFactor[];
+/** A pass factor's share when unknown: halfway from its floor to all. */
+const NEUTRAL_SHARE: Record<PassFactor, number> = {
+  rel: 1,
+  robots: 1,
+  dilution: QUALITY_WEIGHTS.shares.dilution + (1 - QUALITY_WEIGHTS.shares.dilution) * NEUTRAL,
+  sitewide: 1,
+};
+
+/** Every factor's reading, unknown ones at their neutral value, in QUALITY_FACTORS order. */
+function readAll(link: BacklinkView, context: LinkContext): { values: number[]; known: boolean[] } {
+  const values: number[] = [];
+  const known: boolean[] = [];
+  for (const factor of QUALITY_FACTORS) {
+    const value = READERS[factor].read(link, context);
+    known.push(value !== null);
+    values.push(value ?? (factor in NEUTRAL_SHARE ? NEUTRAL_SHARE[factor as PassFactor] : NEUTRAL));
+  }
+  return { values, known };
 }
 
-function readSitewide(link: BacklinkView, { domainPages }: LinkContext): Reading {
-  const pages = countLabel(domainPages, 'page', 'pages');
-  const sitewide = domainPages >= SITEWIDE_PAGES;
-  return {
-    factor: 'sitewide',
-    value: sitewide ? QUALITY_WEIGHTS.shares.sitewide : 1,
-    known: true,
-    reason: sitewide
-      ? `${pages} of ${link.sourceDomain} link here: a sitewide link (footer, blogroll) adds little each`
-      : `${pages} of ${link.sourceDomain} ${domainPages === 1 ? 'links' : 'link'} here`,
-  };
+/** What the link is worth (value points) and the share of it passed on, from its readings. */
+function worthAndKept(values: readonly number[]): { worth: number; kept: number } {
+  const { points } = QUALITY_WEIGHTS;
+  let worth = 0;
+  VALUE_FACTORS.forEach((f, i) => (worth += points[f] * values[i]!));
+  let kept = 1;
+  for (let i = VALUE_FACTORS.length; i < values.length; i++) kept *= values[i]!;
+  return { worth, kept };
 }
 
 /**
- * Whole numbers that sum to round(sum of `values`): each rounded down, the units left given to
- * the largest remainders (so 33.4 + 33.3 + 33.3 shows as 34 + 33 + 33, not 33 × 3).
+ * Whole numbers that sum to `total` (the rounded sum of `values`): each rounded down, the units
+ * left given to the largest remainders (so 33.4 + 33.3 + 33.3 shows as 34 + 33 + 33).
  */
-function roundToTotal(values: readonly number[]): number[] {
+function roundToTotal(values: readonly number[], total: number): number[] {
   const floors = values.map(Math.floor);
-  let left = Math.round(values.reduce((a, b) => a + b, 0)) - floors.reduce((a, b) => a + b, 0);
+  let left = total - floors.reduce((a, b) => a + b, 0);
   // At most one unit per value is left to give (a handful): a scan each beats a sort.
   const given = new Array<boolean>(values.length).fill(false);
   for (; left > 0; left--) {
@@ -368,31 +377,51 @@ function roundToTotal(values: readonly number[]): number[] {
   return floors;
 }
 
+/** Each factor's part in points and words; the points sum to `score` (see the top of this file). */
+function explainParts(link: BacklinkView, context: LinkContext, score: number): FactorPart[] {
+  const { points } = QUALITY_WEIGHTS;
+  const { values, known } = readAll(link, context);
+  const { worth, kept } = worthAndKept(values);
+  const logKept = Math.log(kept);
+  const lost = worth * (1 - kept);
+  const raw = QUALITY_FACTORS.map((factor, i) =>
+    i < VALUE_FACTORS.length
+      ? points[factor as ValueFactor] * values[i]!
+      : logKept < 0
+        ? (-lost * Math.log(values[i]!)) / logKept
+        : 0,
+  );
+  const rounded = roundToTotal(raw, score);
+  return QUALITY_FACTORS.map((factor, i) => ({
+    factor,
+    points: rounded[i]! || 0, // no "-0"
+    max: i < VALUE_FACTORS.length ? points[factor as ValueFactor] : 0,
+    known: known[i]!,
+    reason: READERS[factor].explain(link, context),
+  }));
+}
+
+/** A score worked out now, its parts in words when first asked for (a row's factors opened). */
+class ScoredLink implements LinkQuality {
+  readonly score: number;
+  #parts: FactorPart[] | undefined;
+
+  constructor(
+    private readonly link: BacklinkView,
+    private readonly context: LinkContext,
+  ) {
+    const { worth, kept } = worthAndKept(readAll(link, context).values);
+    this.score = Math.round(worth * kept);
+  }
+
+  get parts(): FactorPart[] {
+    return (this.#parts ??= explainParts(this.link, this.context, this.score));
+  }
+}
+
 /** The quality of one inbound link, with each factor's part (see the top of this file). */
 export function scoreLink(link: BacklinkView, context: LinkContext): LinkQuality {
-  const { points } = QUALITY_WEIGHTS;
-  const value = [
-    readAuthority(context),
-    readRelevance(context),
-    readPlacement(link),
-    readAnchor(link, context),
-  ];
-  const pass = [readRel(link), readRobots(link), readDilution(link), readSitewide(link, context)];
-  const gains = value.map((r) => points[r.factor as ValueFactor] * r.value);
-  const worth = gains.reduce((a, b) => a + b, 0);
-  const logShares = pass.map((r) => Math.log(r.value));
-  const logKept = logShares.reduce((a, b) => a + b, 0);
-  const lost = worth * (1 - Math.exp(logKept));
-  const cuts = logShares.map((l) => (logKept < 0 ? (-lost * l) / logKept : 0));
-  const rounded = roundToTotal([...gains, ...cuts]);
-  const parts = [...value, ...pass].map((r, i): FactorPart => ({
-    factor: r.factor,
-    points: rounded[i]! || 0, // no "-0"
-    max: i < value.length ? points[r.factor as ValueFactor] : 0,
-    known: r.known,
-    reason: r.reason,
-  }));
-  return { score: rounded.reduce((a, b) => a + b, 0), parts };
+  return new ScoredLink(link, context);
 }
 
 /** What scoring a report needs besides its links. */
@@ -425,22 +454,23 @@ export function scoreBacklinks(
   inputs: QualityInputs,
 ): Map<string, LinkQuality> {
   const domainPages = pagesPerDomain(summary);
-  const authority = inputs.authority;
+  const { authority, anchorTarget } = inputs;
+  const computed = authority !== null && authority.computedAt !== null;
+  const anchorClasses = new Map<string, AnchorClass>();
   const scores = new Map<string, LinkQuality>();
   for (const group of summary.groups) {
+    const pages = domainPages.get(group.domain) ?? 0;
+    const domain = authority?.sourceDomains?.[group.domain];
     for (const link of group.links) {
       const key = linkKey(link);
       scores.set(
         key,
         scoreLink(link, {
-          authority: {
-            computed: authority?.computedAt != null,
-            page: authority?.sources[link.source],
-            domain: authority?.sourceDomains?.[link.sourceDomain],
-          },
+          authority: { computed, page: authority?.sources[link.source], domain },
           relevance: inputs.relevance?.get(key) ?? null,
-          domainPages: domainPages.get(group.domain) ?? 0,
-          anchorTarget: inputs.anchorTarget,
+          domainPages: pages,
+          anchorTarget,
+          anchorClasses,
         }),
       );
     }
