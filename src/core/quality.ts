@@ -76,7 +76,9 @@ export const QUALITY_WEIGHTS = {
     main: 1,
     // No landmark around it: as likely content as template.
     other: 0.6,
+    // A sidebar is chosen per page or per site (blogroll, related links): between the two.
     aside: 0.4,
+    // Menus and mastheads are the site's own template, the same on every page.
     header: 0.3,
     nav: 0.3,
     // Anyone can post in comments; footers are repeated on every page.
@@ -119,6 +121,12 @@ export const QUALITY_WEIGHTS = {
 export const DILUTION_FROM = 100;
 /** Outbound links from which dilution keeps only its floor share (a links page, a directory). */
 export const DILUTION_FULL = 1000;
+/**
+ * The topic similarity (TF-IDF cosine, core/relevance.ts) from which a link reads as fully
+ * relevant: cosines of real pages on one topic rarely go much higher, as pages say more than
+ * their topic; below, the reading falls in proportion, so half of it reads as average.
+ */
+export const RELEVANCE_FULL = 0.5;
 /** Pages of one site that link to the page, from which its links count as sitewide. */
 export const SITEWIDE_PAGES = 5;
 
@@ -240,17 +248,21 @@ const READERS: Record<QualityFactor, FactorReader> = {
   },
   relevance: {
     read: (_link, { relevance }) =>
-      relevance === null || !Number.isFinite(relevance) ? null : clamp01(relevance),
-    explain(link, context) {
-      const value = READERS.relevance.read(link, context);
-      if (value === null) return `${NOT_KNOWN}: the topics of the two pages have not been compared`;
+      relevance === null || !Number.isFinite(relevance)
+        ? null
+        : clamp01(relevance / RELEVANCE_FULL),
+    explain(_link, { relevance }) {
+      if (relevance === null || !Number.isFinite(relevance)) {
+        return `${NOT_KNOWN}: the topics of the two pages have not been compared`;
+      }
+      const similarity = clamp01(relevance);
       const words =
-        value >= 0.5
-          ? 'on the same topic as'
-          : value >= 0.2
-            ? 'on a related topic to'
-            : 'little in common with';
-      return `the linking page is ${words} this page (topic similarity ${Math.round(value * 100)}%)`;
+        similarity >= RELEVANCE_FULL
+          ? 'is on the same topic as'
+          : similarity >= RELEVANCE_FULL / 2
+            ? 'is on a related topic to'
+            : 'has little in common with';
+      return `the linking page ${words} this page (topic similarity ${Math.round(similarity * 100)}%)`;
     },
   },
   placement: {

@@ -9,6 +9,7 @@ import {
   QUALITY_FACTORS,
   QUALITY_MAX,
   QUALITY_WEIGHTS,
+  RELEVANCE_FULL,
   scoreBacklinks,
   scoreLink,
   SITEWIDE_PAGES,
@@ -91,11 +92,11 @@ describe('scoreLink', () => {
   it('ranks an editorial, followed, relevant link from an authoritative page above a footer nofollow link from a page with 500 outbound links', () => {
     const good = scoreLink(
       viewOf({ region: 'main', anchor: 'pour-over guide' }, { outboundCount: 25 }),
-      contextOf({ authority: { computed: true, page: 70, domain: 60 }, relevance: 0.8 }),
+      contextOf({ authority: { computed: true, page: 70, domain: 60 }, relevance: 0.4 }),
     );
     const poor = scoreLink(
       viewOf({ region: 'footer', rel: ['nofollow'], anchor: 'click here' }, { outboundCount: 500 }),
-      contextOf({ authority: { computed: true, page: 70, domain: 60 }, relevance: 0.8 }),
+      contextOf({ authority: { computed: true, page: 70, domain: 60 }, relevance: 0.4 }),
     );
     expect(good.score).toBeGreaterThan(poor.score);
     // Far apart, not a near tie: the difference is the point of the score.
@@ -176,7 +177,17 @@ describe('scoreLink', () => {
     });
 
     it('relevance', () => {
-      falling([1, 0.6, 0.3, 0].map((relevance) => score({}, {}, { relevance })));
+      falling([RELEVANCE_FULL, 0.3, 0.1, 0].map((relevance) => score({}, {}, { relevance })));
+      const said = (relevance: number) =>
+        partOf(scoreLink(viewOf(), contextOf({ relevance })), 'relevance').reason;
+      expect(said(0.3)).toBe(
+        'the linking page is on a related topic to this page (topic similarity 30%)',
+      );
+      expect(said(0.05)).toBe(
+        'the linking page has little in common with this page (topic similarity 5%)',
+      );
+      // From RELEVANCE_FULL on, as relevant as it gets.
+      expect(score({}, {}, { relevance: 0.9 })).toBe(score({}, {}, { relevance: RELEVANCE_FULL }));
       // Out-of-range input is held to 0–1.
       expect(score({}, {}, { relevance: 7 })).toBe(score({}, {}, { relevance: 1 }));
     });
@@ -257,7 +268,10 @@ describe('scoreLink', () => {
       );
       const middle = scoreLink(
         link,
-        contextOf({ authority: { computed: true, page: 50, domain: 50 }, relevance: NEUTRAL }),
+        contextOf({
+          authority: { computed: true, page: 50, domain: 50 },
+          relevance: NEUTRAL * RELEVANCE_FULL,
+        }),
       );
       expect(unknown.score).toBe(middle.score);
       expect(unknown.score).toBeGreaterThan(
