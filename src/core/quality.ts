@@ -145,9 +145,9 @@ export interface FactorPart {
 
 export interface LinkQuality {
   /** 0–100, a whole number: the sum of the parts' points. */
-  score: number;
+  readonly score: number;
   /** One part per factor, in QUALITY_FACTORS order. */
-  parts: FactorPart[];
+  readonly parts: FactorPart[];
 }
 
 /** What is known about one link beyond the link itself. */
@@ -413,17 +413,25 @@ function explainParts(link: BacklinkView, context: LinkContext, score: number): 
   }));
 }
 
-/** A score worked out now, its parts in words when first asked for (a row's factors opened). */
+/**
+ * A link's quality, worked out when first read: a popup shows a few rows of thousands of
+ * links, so only those are scored; a table sorted by score reads them all.
+ */
 class ScoredLink implements LinkQuality {
-  readonly score: number;
+  #score: number | undefined;
   #parts: FactorPart[] | undefined;
 
   constructor(
     private readonly link: BacklinkView,
     private readonly context: LinkContext,
-  ) {
-    const { worth, kept } = worthAndKept(readAll(link, context).values);
-    this.score = Math.round(worth * kept);
+  ) {}
+
+  get score(): number {
+    if (this.#score === undefined) {
+      const { worth, kept } = worthAndKept(readAll(this.link, this.context).values);
+      this.#score = Math.round(worth * kept);
+    }
+    return this.#score;
   }
 
   get parts(): FactorPart[] {
@@ -460,7 +468,10 @@ export function pagesPerDomain(summary: BacklinkSummary): Map<string, number> {
   return counts;
 }
 
-/** The quality of every link of a report (live and lost), by linkKey. */
+/**
+ * The quality of every link of a report (live and lost), by linkKey. Each is worked out when
+ * first read (ScoredLink): building the map costs a key per link.
+ */
 export function scoreBacklinks(
   summary: BacklinkSummary,
   inputs: QualityInputs,
