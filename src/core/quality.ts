@@ -23,7 +23,7 @@ import { authorityLabel } from './authority-view';
 import { countLabel } from './format';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, type AnchorClass, type AnchorTarget } from './profile';
-import type { BacklinkSummary, BacklinkView } from './summary';
+import type { BacklinkSummary, BacklinkView, DomainGroup } from './summary';
 import { linkKey, type LinkRegion } from './types';
 
 export type ValueFactor = 'authority' | 'relevance' | 'placement' | 'anchor';
@@ -448,10 +448,20 @@ export function scoreLink(link: BacklinkView, context: LinkContext): LinkQuality
 export interface QualityInputs {
   /** Stored authority scores; null when they could not be read (every link: not known yet). */
   authority: AuthorityView | null;
-  /** Relevance by linkKey (0–1, null not known); absent or null until it is computed. */
+  /**
+   * Relevance by linkKey: topic similarity 0–1 (read against RELEVANCE_FULL), null not known;
+   * absent or null until it is computed.
+   */
   relevance?: ReadonlyMap<string, number | null> | null;
   /** The target page's brand and keywords (describeAnchorTarget). */
   anchorTarget: AnchorTarget;
+}
+
+/** Distinct pages of one source domain's group with a live link to the page. */
+function livePagesOf(group: DomainGroup): number {
+  const pages = new Set<string>();
+  for (const link of group.links) if (link.lostAt === null) pages.add(link.source);
+  return pages.size;
 }
 
 /**
@@ -459,63 +469,66 @@ export interface QualityInputs {
  * (a group is one source domain).
  */
 export function pagesPerDomain(summary: BacklinkSummary): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const group of summary.groups) {
-    const pages = new Set<string>();
-    for (const link of group.links) if (link.lostAt === null) pages.add(link.source);
-    counts.set(group.domain, pages.size);
-  }
-  return counts;
+  return new Map(summary.groups.map((g) => [g.domain, livePagesOf(g)]));
+}
+
+/** The quality of a report's links, each worked out when first asked for. */
+export interface QualityScores {
+  /** The quality of one link of the report's summary. */
+  of(link: BacklinkView): LinkQuality;
+  /** Every link's (live and lost), by linkKey: for tables that sort or filter by score. */
+  byKey(): ReadonlyMap<string, LinkQuality>;
 }
 
 /**
- * The quality of every link of a report (live and lost), by linkKey. Each is worked out when
- * first read (ScoredLink): building the map costs a key per link.
+ * The quality of the links of a report. Nothing is worked out up front: a popup shows a few
+ * rows of what may be thousands of links, and only those are scored (and a link's factors put
+ * in words only when someone opens them); a table sorted by score reads them all.
  */
-export function scoreBacklinks(
-  summary: BacklinkSummary,
-  inputs: QualityInputs,
-): Map<string, LinkQuality> {
-  const domainPages = pagesPerDomain(summary);
-  const { authority, anchorTarget } = inputs;
+export function scoreBacklinks(summary: BacklinkSummary, inputs: QualityInputs): QualityScores {
+  const { authority, anchorTarget, relevance } = inputs;
   const computed = authority !== null && authority.computedAt !== null;
   const anchorClasses = new Map<string, AnchorClass>();
-  const scores = new Map<string, LinkQuality>();
-  for (const group of summary.groups) {
-    const pages = domainPages.get(group.domain) ?? 0;
-    const domain = authority?.sourceDomains?.[group.domain];
-    for (const link of group.links) {
-      const key = linkKey(link);
-      scores.set(
-        key,
-        scoreLink(link, {
-          authority: { computed, page: authority?.sources[link.source], domain },
-          relevance: inputs.relevance?.get(key) ?? null,
-          domainPages: pages,
-          anchorTarget,
-          anchorClasses,
-        }),
-      );
+  const groups = new Map(summary.groups.map((g) => [g.domain, g]));
+  const domainPages = new Map<string, number>();
+  const scored = new WeakMap<BacklinkView, LinkQuality>();
+  let all: Map<string, LinkQuality> | undefined;
+
+  const pagesOf = (domain: string) => {
+    let pages = domainPages.get(domain);
+    if (pages === undefined) {
+      const group = groups.get(domain);
+      pages = group ? livePagesOf(group) : 0;
+      domainPages.set(domain, pages);
     }
-  }
-  return scores;
+    return pages;
+  };
+  const of = (link: BacklinkView): LinkQuality => {
+    let quality = scored.get(link);
+    if (!quality) {
+      quality = scoreLink(link, {
+        authority: {
+          computed,
+          page: authority?.sources[link.source],
+          domain: authority?.sourceDomains?.[link.sourceDomain],
+        },
+        relevance: relevance?.get(linkKey(link)) ?? null,
+        domainPages: pagesOf(link.sourceDomain),
+        anchorTarget,
+        anchorClasses,
+      });
+      scored.set(link, quality);
+    }
+    return quality;
+  };
+  const byKey = () => {
+    all ??= new Map(summary.groups.flatMap((g) => g.links.map((l) => [linkKey(l), of(l)])));
+    return all;
+  };
+  return { of, byKey };
 }
 
-const FACTOR_NAMES: Record<QualityFactor, string> = {
-  authority: 'authority',
-  relevance: 'relevance',
-  placement: 'placement',
-  anchor: 'anchor',
-  rel: 'rel',
-  robots: 'robots',
-  dilution: 'dilution',
-  sitewide: 'sitewide',
-};
-
-/** A factor's name as shown. */
-export const factorName = (factor: QualityFactor): string => FACTOR_NAMES[factor];
-
-/** How the score is made, in one paragraph: shown on hover of the badge and above the factors. */
+/** How the score is made, in one paragraph: shown on hover of the factors' caption. */
 export const QUALITY_EXPLANATION =
   'Link quality, 0–100: what the link is worth (the authority of the linking page and site, ' +
   'how related its topic is, where on the page the link sits, its words), times how much of it ' +
@@ -528,8 +541,8 @@ export function describeQuality(quality: LinkQuality): string {
   const best = quality.parts.reduce((a, b) => (b.points > a.points ? b : a));
   const worst = quality.parts.reduce((a, b) => (b.points < a.points ? b : a));
   const most = [
-    best.points > 0 && `most from ${factorName(best.factor)} (+${best.points})`,
-    worst.points < 0 && `loses most to ${factorName(worst.factor)} (${worst.points})`,
+    best.points > 0 && `most from ${best.factor} (+${best.points})`,
+    worst.points < 0 && `loses most to ${worst.factor} (${worst.points})`,
   ].filter(Boolean);
   return (
     `Link quality ${quality.score} of 100${most.length ? `: ${most.join(', ')}` : ''}. ` +

@@ -3,16 +3,17 @@ import {
   summarizeBacklinks,
   summarizeSite,
   type BacklinkSummary,
+  type BacklinkView,
   type SiteSummary,
 } from '../core/summary';
-import { linkKey, type LinkRecord, type PageRecord } from '../core/types';
+import type { PageRecord } from '../core/types';
 import {
   describeAnchorTarget,
   profileTargetOf,
   summarizeProfile,
   type PageProfile,
 } from '../core/profile';
-import { scoreBacklinks, type LinkQuality } from '../core/quality';
+import { scoreBacklinks, type LinkQuality, type QualityScores } from '../core/quality';
 import type { RedirectChain } from '../core/redirects';
 import {
   foldChoices,
@@ -65,15 +66,14 @@ export const notice = signal<Notice | null>(null);
 /** Relevance of the report's links (linkKey → 0–1, null not known): null until it is computed. */
 export const relevanceState = signal<ReadonlyMap<string, number | null> | null>(null);
 /**
- * Quality of the report's links by linkKey (core/quality.ts): empty until the first scoring,
- * which runs after the list is shown, and again when authority or relevance arrives.
+ * Quality of the report's links (core/quality.ts): null until the first scoring, which runs
+ * after the list is shown, and again when authority or relevance arrives.
  */
-export const qualityState = signal<ReadonlyMap<string, LinkQuality>>(new Map());
+export const qualityState = signal<QualityScores | null>(null);
 
 /** The quality of one link of the report shown; undefined until it is scored. */
-export const qualityOf = (
-  link: Pick<LinkRecord, 'source' | 'target' | 'anchor'>,
-): LinkQuality | undefined => qualityState.value.get(linkKey(link));
+export const qualityOf = (link: BacklinkView): LinkQuality | undefined =>
+  qualityState.value?.of(link);
 
 /** Score the report's links from what is loaded so far: what is missing counts as not known yet. */
 export function scoreReport(): void {
@@ -115,7 +115,7 @@ export async function loadReport(url: string): Promise<void> {
     // Another page's scores and relevance must not show on this one's links.
     if (previous.status !== 'ready' || previous.url !== report?.url) {
       relevanceState.value = null;
-      qualityState.value = new Map();
+      qualityState.value = null;
     }
     reportState.value = report
       ? {

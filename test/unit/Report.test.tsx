@@ -75,7 +75,7 @@ describe('Report', () => {
           ?.getAttribute('data-quality'),
       );
     expect(shown('https://good.com/a')).toBe(
-      quality.get(`https://good.com/a\n${TARGET}\na menu worth reading`)!.score,
+      quality.byKey().get(`https://good.com/a\n${TARGET}\na menu worth reading`)!.score,
     );
     expect(shown('https://good.com/a')).toBeGreaterThan(shown('https://poor.com/b'));
   });

@@ -436,12 +436,16 @@ describe('scoreBacklinks', () => {
   it('scores every link, live and lost, by linkKey, with authority, relevance and sitewide from the report', () => {
     const { links, summary: s } = summary();
     const relevance = new Map([[linkKey(links.at(-2)!), 0.9]]);
-    const scores = scoreBacklinks(s, {
+    const scored = scoreBacklinks(s, {
       authority: AUTHORITY,
       relevance,
       anchorTarget: ANCHOR_TARGET,
     });
+    const scores = scored.byKey();
     expect([...scores.keys()].sort()).toEqual(links.map(linkKey).sort());
+    // The same object whether asked for by link or by key, worked out once.
+    const view = s.groups.flatMap((g) => g.links).find((l) => l.source === 'https://big.com/a')!;
+    expect(scored.of(view)).toBe(scores.get(linkKey(view)));
     const big = scores.get(linkKey(links.at(-2)!))!;
     expect(partOf(big, 'authority').reason).toBe(
       'authority of the linking page 80, its site 70 (of 100)',
@@ -466,7 +470,7 @@ describe('scoreBacklinks', () => {
       authority: null,
       anchorTarget: ANCHOR_TARGET,
     });
-    for (const q of scores.values()) {
+    for (const q of scores.byKey().values()) {
       expect(partOf(q, 'authority').reason).toBe(
         'not known yet: authority has not been computed yet',
       );

@@ -1,7 +1,6 @@
 import { useId, useState } from 'preact/hooks';
 import {
   describeQuality,
-  factorName,
   QUALITY_EXPLANATION,
   type FactorPart,
   type LinkQuality,
@@ -64,7 +63,7 @@ export function QualityFactors({ quality, id }: { quality: LinkQuality; id: stri
               data-known={String(part.known)}
             >
               <th scope="row" class="factor-name">
-                {factorName(part.factor)}
+                {part.factor}
               </th>
               <td class="factor-points">{pointsLabel(part)}</td>
               <td class="factor-reason">{part.reason}</td>

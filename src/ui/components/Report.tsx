@@ -10,8 +10,7 @@ import { Profile } from './Profile';
 import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
-import type { LinkQuality } from '../../core/quality';
-import { linkKey } from '../../core/types';
+import type { QualityScores } from '../../core/quality';
 import type { FoldChoice } from '../../core/variants';
 import type { Notice, ReportState } from '../state';
 
@@ -81,8 +80,8 @@ interface GroupProps {
   limit: number;
   /** Authority of the linking pages, by URL (none until the scores are loaded). */
   sourceAuthority: Record<string, number>;
-  /** Quality of the links by linkKey (none until they are scored). */
-  quality: ReadonlyMap<string, LinkQuality> | undefined;
+  /** Quality of the links (none until they are scored). */
+  quality: QualityScores | null;
 }
 
 function Group({ group, limit, sourceAuthority, quality }: GroupProps) {
@@ -99,7 +98,7 @@ function Group({ group, limit, sourceAuthority, quality }: GroupProps) {
           <LinkRow
             link={l}
             authority={sourceAuthority[l.source]}
-            quality={quality?.get(linkKey(l))}
+            quality={quality?.of(l)}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -170,8 +169,8 @@ export interface ReportProps {
   notice: Notice | null;
   /** Stored authority scores, loaded after the report: null until then. */
   authority?: AuthorityView | null;
-  /** Quality of each link by linkKey, scored after the first render: empty or absent until then. */
-  quality?: ReadonlyMap<string, LinkQuality>;
+  /** Quality of the links, scored after the first render: null or absent until then. */
+  quality?: QualityScores | null;
 }
 
 interface HeadingProps {
@@ -238,7 +237,7 @@ export function Report(props: ReportProps) {
                 group={g}
                 limit={perDomainLimit}
                 sourceAuthority={props.authority?.sources ?? {}}
-                quality={props.quality}
+                quality={props.quality ?? null}
                 key={g.domain}
               />
             ))}
