@@ -131,6 +131,9 @@ export async function loadReport(url: string): Promise<void> {
       : { status: 'unsupported', url };
     // Scores come from the background job's last run; the list does not wait for them.
     if (report) {
+      // Link quality at once after the list is rendered (Preact renders on a microtask, this
+      // runs on the next task), authority counted as not known yet until it is read.
+      setTimeout(scoreReport, 0);
       // A page never visited has no record: its domain is on the links to it.
       const domain =
         report.page?.domain ??
@@ -146,7 +149,7 @@ export async function loadReport(url: string): Promise<void> {
         sources,
         sourceDomains,
       ).catch(() => null);
-      // After the list is on screen (the awaited read above yields to the render).
+      // Again, with authority.
       scoreReport();
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.

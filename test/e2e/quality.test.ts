@@ -25,8 +25,13 @@ interface ShownFactor {
   reason: string;
 }
 
-/** Each row's quality badge, by linking page, once the scores are shown (after the list). */
+/**
+ * Each row's quality badge, by linking page, once the scores are shown (after the list) and
+ * the stored authority has been read (the heading shows it): scores shown before that count
+ * authority as not known yet.
+ */
 async function shownQuality(p: Page): Promise<Record<string, { score: number; title: string }>> {
+  await p.waitForSelector('header.target .authority');
   await p.waitForFunction(() => document.querySelectorAll('li.link [data-quality]').length === 2);
   const rows = await p.$$eval('li.link', (items) =>
     items.map((li) => {
