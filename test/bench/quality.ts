@@ -156,9 +156,10 @@ export async function runQuality(): Promise<void> {
   ];
   printTable(rows, rows[0]!);
   // Said, not checked: timings never fail the run.
-  const worst = Math.max(...rows.slice(1).map((r) => r.median));
+  const all = Math.max(...rows.slice(2).map((r) => r.median));
   info(
-    `slowest scoring median ${worst.toFixed(1)} ms: ${worst < BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`,
+    `the popup's rows: median ${rows[1]!.median.toFixed(1)} ms; every score read (a table sorted ` +
+      `by score): up to ${all.toFixed(1)} ms (budget ${BUDGET_MS} ms)`,
   );
   await runQualityInChromium();
 }
