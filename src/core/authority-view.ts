@@ -8,6 +8,8 @@ export interface AuthorityView {
   domain: number | null;
   /** By source page URL. */
   sources: Record<string, number>;
+  /** By source registrable domain, when they were asked for (loadAuthority's sourceDomains). */
+  sourceDomains?: Record<string, number>;
 }
 
 /** Shown on hover wherever an authority number is. */

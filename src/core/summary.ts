@@ -25,6 +25,8 @@ export interface BacklinkView extends LinkRecord {
   /** The source page's robots meta says noindex: search engines may not count it at all. */
   pageNoindex: boolean;
   via: Via | null;
+  /** Outbound links of the source page (its PageRecord); absent when the page is not stored. */
+  outboundCount?: number;
 }
 
 export interface DomainGroup {
@@ -98,6 +100,7 @@ export function summarizeBacklinks(
       pageNofollow: Boolean(source?.robotsNofollow),
       pageNoindex: Boolean(source?.robotsNoindex),
       via,
+      outboundCount: source?.outboundCount,
     };
     // A redirect may cross sites: internal means from the page's own site, not the old URL's.
     const isInternal = link.sourceDomain === ((via && merged.domain) || link.targetDomain);

@@ -257,31 +257,39 @@ export async function loadPages(
 }
 
 /**
- * The stored authority of a page, its domain and its linking pages, on the 0–100 scale: one
- * read-only transaction of key lookups, apart from the report's, so it never delays it.
+ * The stored authority of a page, its domain, its linking pages and (for the quality score)
+ * their domains, on the 0–100 scale: one read-only transaction of key lookups, apart from the
+ * report's, so it never delays it.
  */
 export async function loadAuthority(
   db: BacklinkDb,
   url: string,
   domain: string | null,
   sources: readonly string[],
+  sourceDomains: readonly string[] = [],
 ): Promise<AuthorityView> {
   const tx = db.transaction(['authority', 'meta'], 'readonly');
   const store = tx.objectStore('authority');
   const display = (kind: AuthorityKind, key: string) =>
     store.get([kind, key]).then((r) => r?.display ?? null);
-  const [meta, page, site, scored] = await Promise.all([
+  // Keys the last computation did not score are left out, rather than given a zero.
+  const scoredOf = async (kind: AuthorityKind, keys: readonly string[]) => {
+    const found = await Promise.all(keys.map((k) => display(kind, k)));
+    const byKey: Record<string, number> = {};
+    keys.forEach((k, i) => {
+      const d = found[i];
+      if (d !== null && d !== undefined) byKey[k] = d;
+    });
+    return byKey;
+  };
+  const [meta, page, site, bySource, byDomain] = await Promise.all([
     tx.objectStore('meta').get('authority'),
     display('page', url),
     domain === null ? null : display('domain', domain),
-    Promise.all(sources.map((s) => display('page', s))),
+    scoredOf('page', sources),
+    scoredOf('domain', sourceDomains),
   ]);
   await tx.done;
-  const bySource: Record<string, number> = {};
-  sources.forEach((s, i) => {
-    const d = scored[i];
-    if (d !== null && d !== undefined) bySource[s] = d;
-  });
   const computedAt = meta?.id === 'authority' ? meta.computedAt : null;
-  return { computedAt, page, domain: site, sources: bySource };
+  return { computedAt, page, domain: site, sources: bySource, sourceDomains: byDomain };
 }

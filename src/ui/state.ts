@@ -3,10 +3,17 @@ import {
   summarizeBacklinks,
   summarizeSite,
   type BacklinkSummary,
+  type BacklinkView,
   type SiteSummary,
 } from '../core/summary';
 import type { LinkRecord, PageRecord } from '../core/types';
-import { profileTargetOf, summarizeProfile, type PageProfile } from '../core/profile';
+import {
+  describeAnchorTarget,
+  profileTargetOf,
+  summarizeProfile,
+  type PageProfile,
+} from '../core/profile';
+import { scoreBacklinks, type LinkQuality, type QualityScores } from '../core/quality';
 import type { RedirectChain } from '../core/redirects';
 import {
   foldChoices,
@@ -78,6 +85,38 @@ export type FlagsState = { status: 'ready'; view: FlagView } | { status: 'error'
 export const flagsState = signal<FlagsState | null>(null);
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
+/** Relevance of the report's links (linkKey → 0–1, null not known): null until it is computed. */
+export const relevanceState = signal<ReadonlyMap<string, number | null> | null>(null);
+/**
+ * Quality of the report's links (core/quality.ts): null until the first scoring, which runs
+ * after the list is shown, and again when authority or relevance arrives.
+ */
+export const qualityState = signal<QualityScores | null>(null);
+
+/** The quality of one link of the report shown; undefined until it is scored. */
+export const qualityOf = (link: BacklinkView): LinkQuality | undefined =>
+  qualityState.value?.of(link);
+
+/**
+ * Score the shown report's links (the page's or the site's) from what is loaded so far: what is
+ * missing counts as not known yet.
+ */
+export function scoreReport(): void {
+  const state = shownReport.value;
+  if (state.status !== 'ready') return;
+  const target = profileTargetOf(state.url, state.page, state.summary);
+  qualityState.value = scoreBacklinks(state.summary, {
+    authority: authorityState.value,
+    relevance: relevanceState.value,
+    anchorTarget: describeAnchorTarget(target),
+  });
+}
+
+/** Take the relevance of the report's links (as loaded for it) and score them again. */
+export function setRelevance(relevance: ReadonlyMap<string, number | null>): void {
+  relevanceState.value = relevance;
+  scoreReport();
+}
 
 /** The page's summary, and its profile built from it. */
 function summarizeReport(report: BacklinkReport): {
@@ -97,6 +136,12 @@ export async function loadReport(url: string): Promise<void> {
   try {
     const db = await getDb();
     const report = await loadBacklinks(db, url, (await loadSettings()).folds);
+    const previous = reportState.value;
+    // Another page's scores and relevance must not show on this one's links.
+    if (previous.status !== 'ready' || previous.url !== report?.url) {
+      relevanceState.value = null;
+      qualityState.value = null;
+    }
     reportState.value = report
       ? {
           status: 'ready',
@@ -111,14 +156,26 @@ export async function loadReport(url: string): Promise<void> {
       : { status: 'unsupported', url };
     // Scores come from the background job's last run; the list does not wait for them.
     if (report) {
+      // Link quality at once after the list is rendered (Preact renders on a microtask, this
+      // runs on the next task), authority counted as not known yet until it is read.
+      setTimeout(scoreReport, 0);
       // A page never visited has no record: its domain is on the links to it.
       const domain =
         report.page?.domain ??
         report.links.find((l) => l.target === report.url)?.targetDomain ??
         null;
       const sources = [...new Set(report.links.map((l) => l.source))];
+      const sourceDomains = [...new Set(report.links.map((l) => l.sourceDomain))];
       // Scores are an extra: if they cannot be read, the report stands without them.
-      authorityState.value = await loadAuthority(db, report.url, domain, sources).catch(() => null);
+      authorityState.value = await loadAuthority(
+        db,
+        report.url,
+        domain,
+        sources,
+        sourceDomains,
+      ).catch(() => null);
+      // Again, with authority.
+      scoreReport();
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));
@@ -197,4 +254,5 @@ async function loadSiteReport(): Promise<void> {
 export async function showScope(scope: Scope): Promise<void> {
   scopeState.value = scope;
   if (scope === 'site' && !siteReportState.value) await loadSiteReport();
+  scoreReport();
 }

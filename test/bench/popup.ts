@@ -77,7 +77,7 @@ async function timeToReport(
   }
 }
 
-async function seed(ext: ExtensionBrowser, data: ExportFile): Promise<string> {
+export async function seed(ext: ExtensionBrowser, data: ExportFile): Promise<string> {
   const options: Page = await ext.context.newPage();
   try {
     await options.goto(ext.extensionUrl(OPTIONS));

@@ -14,6 +14,7 @@ import { runPopup } from './popup';
 import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
 import { runFlags } from './flags';
+import { runQuality } from './quality';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -26,6 +27,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['popup', 'popup', runPopup],
   ['authority', 'authority (PageRank)', runAuthority],
   ['flags', 'risk flags', runFlags],
+  ['quality', 'link quality scores', runQuality],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];

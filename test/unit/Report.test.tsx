@@ -5,6 +5,8 @@ import { Report, type ReportProps } from '../../src/ui/components/Report';
 import { summarizeBacklinks, summarizeSite, type SiteSummary } from '../../src/core/summary';
 import type { LinkRecord } from '../../src/core/types';
 import { summarizeProfile, profileTargetOf } from '../../src/core/profile';
+import { scoreBacklinks } from '../../src/core/quality';
+import { describeAnchorTarget } from '../../src/core/profile';
 import { makeLink, T0 } from './helpers';
 
 const TARGET = 'http://xn--caf-dma.test/men%C3%BC';
@@ -36,6 +38,7 @@ function renderReport(
       onFold={() => {}}
       notice={null}
       authority={limits.authority ?? null}
+      quality={limits.quality}
     />,
     root,
   );
@@ -53,6 +56,30 @@ afterEach(() => {
 });
 
 describe('Report', () => {
+  it('shows each row its own quality once scored, none before', () => {
+    const links = [
+      makeLink('https://good.com/a', TARGET, { anchor: 'a menu worth reading' }),
+      makeLink('https://poor.com/b', TARGET, { region: 'footer', rel: ['sponsored'] }),
+    ];
+    expect(renderReport(links).querySelector('[data-quality]')).toBeNull();
+    const summary = summarizeBacklinks(links, {});
+    const quality = scoreBacklinks(summary, {
+      authority: null,
+      anchorTarget: describeAnchorTarget(profileTargetOf(TARGET, null, summary)),
+    });
+    const root = renderReport(links, { quality });
+    const shown = (source: string) =>
+      Number(
+        root
+          .querySelector(`li[data-source="${source}"] [data-quality]`)
+          ?.getAttribute('data-quality'),
+      );
+    expect(shown('https://good.com/a')).toBe(
+      quality.byKey().get(`https://good.com/a\n${TARGET}\na menu worth reading`)!.score,
+    );
+    expect(shown('https://good.com/a')).toBeGreaterThan(shown('https://poor.com/b'));
+  });
+
   it('shows authority only once loaded: in the heading, and on the rows of scored sources', () => {
     const links = [
       makeLink('https://scored.com/a', TARGET),

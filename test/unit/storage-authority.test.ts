@@ -105,6 +105,7 @@ describe('stored scores', () => {
       page: null,
       domain: null,
       sources: {},
+      sourceDomains: {},
     });
     await computeAndWrite(T0);
     const view = await loadAuthority(db, HUB, 'hub.com', [
@@ -116,6 +117,21 @@ describe('stored scores', () => {
     expect(view.domain).toBeGreaterThan(0);
     // A page the last computation did not see has no score, rather than a zero.
     expect(Object.keys(view.sources)).toEqual(['https://leaf3.com/']);
+  });
+
+  it("answers for the sources' domains when asked, the hub's above a leaf's", async () => {
+    await store(db, storedGraph(10));
+    await computeAndWrite(T0);
+    const view = await loadAuthority(
+      db,
+      HUB,
+      'hub.com',
+      [],
+      ['hub.com', 'leaf3.com', 'nowhere.com'],
+    );
+    expect(Object.keys(view.sourceDomains!).sort()).toEqual(['hub.com', 'leaf3.com']);
+    expect(view.sourceDomains!['hub.com']).toBe(view.domain);
+    expect(view.sourceDomains!['hub.com']).toBeGreaterThan(view.sourceDomains!['leaf3.com']!);
   });
 
   it('replaces the earlier scores and drops the finished run', async () => {

@@ -3,6 +3,8 @@ import type { BacklinkView } from '../../core/summary';
 import { SafeLink } from './SafeLink';
 import { ViaBadge } from './ViaBadge';
 import { SourceAuthority } from './Authority';
+import { QualityBadge, QualityFactors, useQualityDisclosure } from './Quality';
+import type { LinkQuality } from '../../core/quality';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -21,12 +23,18 @@ const PAGE_ROBOTS = [
   },
 ] as const;
 
-/**
- * One inbound link: where from, with what words, and how it is qualified. `authority`: the
- * linking page's, when scores are loaded and it has one.
- */
-export function LinkRow({ link, authority }: { link: BacklinkView; authority?: number }) {
+interface LinkRowProps {
+  link: BacklinkView;
+  /** The linking page's authority, when scores are loaded and it has one. */
+  authority?: number;
+  /** The link's quality, once scored (after the list is shown). */
+  quality?: LinkQuality;
+}
+
+/** One inbound link: where from, with what words, how it is qualified and what it is worth. */
+export function LinkRow({ link, authority, quality }: LinkRowProps) {
   const lost = link.lostAt !== null;
+  const factors = useQualityDisclosure();
   // Repeats on the source page: the row shows the best placement and the followed rel, these
   // say where else the link stands and which other rels it carries there.
   const alsoIn = link.regions.filter((r) => r !== link.region);
@@ -45,6 +53,14 @@ export function LinkRow({ link, authority }: { link: BacklinkView; authority?: n
         {link.anchor ? `“${link.anchor}”` : <em>no anchor text</em>}
       </div>
       <div class="badges">
+        {quality && (
+          <QualityBadge
+            quality={quality}
+            open={factors.open}
+            onToggle={factors.toggle}
+            controls={factors.id}
+          />
+        )}
         <SourceAuthority value={authority} />
         {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
@@ -81,6 +97,7 @@ export function LinkRow({ link, authority }: { link: BacklinkView; authority?: n
           first seen {date(link.firstSeen)} · last seen {date(link.lastSeen)}
         </span>
       </div>
+      {quality && factors.open && <QualityFactors quality={quality} id={factors.id} />}
     </li>
   );
 }

@@ -11,6 +11,7 @@ import { Profile } from './Profile';
 import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
+import type { QualityScores } from '../../core/quality';
 import type { FoldChoice } from '../../core/variants';
 import type { FlagsState, Notice, ReportState } from '../state';
 import { Flags } from './Flags';
@@ -81,9 +82,11 @@ interface GroupProps {
   limit: number;
   /** Authority of the linking pages, by URL (none until the scores are loaded). */
   sourceAuthority: Record<string, number>;
+  /** Quality of the links (none until they are scored). */
+  quality: QualityScores | null;
 }
 
-function Group({ group, limit, sourceAuthority }: GroupProps) {
+function Group({ group, limit, sourceAuthority, quality }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -97,6 +100,7 @@ function Group({ group, limit, sourceAuthority }: GroupProps) {
           <LinkRow
             link={l}
             authority={sourceAuthority[l.source]}
+            quality={quality?.of(l)}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -177,6 +181,8 @@ export interface ReportProps {
   flags?: FlagsState | null;
   /** List each flag with its evidence (the report page), not only the one-line summary. */
   flagDetails?: boolean;
+  /** Quality of the links, scored after the first render: null or absent until then. */
+  quality?: QualityScores | null;
 }
 
 interface HeadingProps {
@@ -272,6 +278,7 @@ export function Report(props: ReportProps) {
                 group={g}
                 limit={perDomainLimit}
                 sourceAuthority={props.authority?.sources ?? {}}
+                quality={props.quality ?? null}
                 key={g.domain}
               />
             ))}

@@ -5,6 +5,7 @@ import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
   authorityState,
   flagsState,
+  qualityState,
   reportState,
   scopeState,
   shownReport,
@@ -49,6 +50,7 @@ function Popup() {
         notice={notice.value}
         authority={authorityState.value}
         flags={scopeState.value === 'page' ? flagsState.value : undefined}
+        quality={qualityState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">

@@ -9,6 +9,7 @@ import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
   authorityState,
   flagsState,
+  qualityState,
   scopeState,
   shownReport,
   showScope,
@@ -44,9 +45,11 @@ const rows = computed(() => {
   if (state.status !== 'ready') return [];
   const sources = authorityState.value?.sources ?? {};
   const flags = flagsState.value?.status === 'ready' ? flagsState.value.view.byLink : null;
+  const quality = qualityState.value;
   return tableRowsOf(
     state.summary.groups.flatMap((g) => g.links),
     {
+      score: (l) => quality?.of(l)?.score,
       authority: (l) => sources[l.source],
       flags: (l) => flags?.get(linkKey(l)),
     },
@@ -112,6 +115,7 @@ function ReportPage() {
       listHeader={<ListSwitch />}
       flags={scopeState.value === 'page' ? flagsState.value : undefined}
       flagDetails
+      quality={qualityState.value}
     />
   );
 }

@@ -1,0 +1,83 @@
+import { useId, useState } from 'preact/hooks';
+import {
+  describeQuality,
+  QUALITY_EXPLANATION,
+  type FactorPart,
+  type LinkQuality,
+} from '../../core/quality';
+
+/** "+12 of 25", "−8", "0": a part's points as shown, with a real minus sign. */
+function pointsLabel(part: FactorPart): string {
+  const sign = part.points > 0 ? '+' : part.points < 0 ? '−' : '';
+  const points = `${sign}${Math.abs(part.points)}`;
+  return part.max > 0 ? `${points} of ${part.max}` : points;
+}
+
+/** Score bands for the badge's color only; the number and its title carry the meaning. */
+const band = (score: number) => (score >= 60 ? 'high' : score >= 30 ? 'mid' : 'low');
+
+interface QualityProps {
+  quality: LinkQuality;
+  open: boolean;
+  onToggle: () => void;
+  /** The id of the factor list the badge opens (from useQualityDisclosure). */
+  controls: string;
+}
+
+/** The score on its row: a button that opens the list of factors behind it. */
+export function QualityBadge({ quality, open, onToggle, controls }: QualityProps) {
+  return (
+    <button
+      type="button"
+      class={`badge quality quality-${band(quality.score)}`}
+      data-quality={quality.score}
+      aria-expanded={open}
+      aria-controls={controls}
+      title={describeQuality(quality)}
+      onClick={onToggle}
+    >
+      quality {quality.score}
+    </button>
+  );
+}
+
+/** Each factor's part in the score, in points and words. */
+export function QualityFactors({ quality, id }: { quality: LinkQuality; id: string }) {
+  return (
+    <div
+      class="quality-factors"
+      id={id}
+      role="region"
+      aria-label={`Why this link scores ${quality.score}`}
+    >
+      <table>
+        <caption title={QUALITY_EXPLANATION}>
+          Why {quality.score}: what the link is worth, minus what it does not pass on
+        </caption>
+        <tbody>
+          {quality.parts.map((part) => (
+            <tr
+              key={part.factor}
+              data-factor={part.factor}
+              data-points={part.points}
+              data-known={String(part.known)}
+            >
+              <th scope="row" class="factor-name">
+                {part.factor}
+              </th>
+              <td class="factor-points">{pointsLabel(part)}</td>
+              <td class="factor-reason">{part.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Whether a row's factor list is open, the id that ties it to its badge, and the toggle. */
+export function useQualityDisclosure(): { open: boolean; id: string; toggle: () => void } {
+  const [open, setOpen] = useState(false);
+  const id = `quality-${useId()}`;
+  return { open, id, toggle: () => setOpen((o) => !o) };
+}
