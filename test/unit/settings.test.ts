@@ -75,7 +75,12 @@ describe('isExcludedUrl', () => {
 });
 
 describe('shouldRecord', () => {
-  const on: Settings = { paused: false, excludedSites: ['excluded.com'], folds: {} };
+  const on: Settings = {
+    paused: false,
+    excludedSites: ['excluded.com'],
+    folds: {},
+    relatedPages: [],
+  };
 
   it('records an ordinary http(s) page', () => {
     expect(shouldRecord('https://news.example/a', on, { incognito: false })).toEqual({
@@ -142,6 +147,7 @@ describe('coerceSettings', () => {
       paused: true,
       excludedSites: ['example.com'],
       folds: {},
+      relatedPages: [],
     });
   });
 
@@ -150,6 +156,7 @@ describe('coerceSettings', () => {
       paused: false,
       excludedSites: [],
       folds: {},
+      relatedPages: [],
     });
     expect(coerceSettings({ paused: 1, excludedSites: { 0: 'example.com' } })).toEqual(
       DEFAULT_SETTINGS,
@@ -173,7 +180,12 @@ describe('coerceSettings', () => {
         ],
         extra: 'ignored',
       }),
-    ).toEqual({ paused: false, excludedSites: ['example.com', 'www.other.org'], folds: {} });
+    ).toEqual({
+      paused: false,
+      excludedSites: ['example.com', 'www.other.org'],
+      folds: {},
+      relatedPages: [],
+    });
   });
 
   it('does not share the default list between results', () => {
