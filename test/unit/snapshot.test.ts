@@ -240,6 +240,7 @@ describe('dispatch', () => {
       calls.push(`links from ${sender}`);
       return { recorded: false, reason: 'no-visit' };
     },
+    'referral/click': async () => ({ noted: false, reason: 'paused' }),
     'data/changed': async () => ({ ok: true }),
   };
 
