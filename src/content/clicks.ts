@@ -16,8 +16,10 @@ export function clickKind(event: MouseEvent): ClickKind | null {
 
 /** The link element an event went through, inside open shadow trees too. */
 function linkOf(event: Event): Element | null {
-  for (const node of event.composedPath()) {
-    if (node instanceof Node && isLinkElement(node)) return node;
+  for (const target of event.composedPath()) {
+    // The path ends with the document and the window, which are no elements.
+    const node = target as Node;
+    if (node.nodeType === 1 && isLinkElement(node)) return node;
   }
   return null;
 }
@@ -37,8 +39,8 @@ export function watchClicks(
   report: (click: LinkClick) => void,
 ): () => void {
   const onEvent = (event: Event) => {
-    if (!event.isTrusted || !(event instanceof MouseEvent)) return;
-    const kind = clickKind(event);
+    if (!event.isTrusted) return;
+    const kind = clickKind(event as MouseEvent);
     const el = kind && linkOf(event);
     if (!kind || !el) return;
     // A reader per click: the document's URL and base may have changed (single-page apps).
