@@ -17,14 +17,14 @@ function setup(body: string) {
   const doc = window.document as unknown as Document;
   doc.write(`<!doctype html><html><head><title>Post</title></head><body>${body}</body></html>`);
   const clicks: LinkClick[] = [];
-  const stop = watchClicks(doc, window as unknown as Window & typeof globalThis, (c) =>
+  const stop = watchClicks(doc, window as unknown as Parameters<typeof watchClicks>[1], (c) =>
     clicks.push(c),
   );
   /** A mouse event as the browser makes one for a user (isTrusted), unless told otherwise. */
   const fire = (
     el: Element,
     type: 'click' | 'auxclick' | 'contextmenu',
-    init: MouseEventInit = {},
+    init: { button?: number; ctrlKey?: boolean } = {},
     trusted = true,
   ) => {
     const event = new window.MouseEvent(type, { bubbles: true, composed: true, ...init });
