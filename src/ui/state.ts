@@ -24,6 +24,7 @@ import {
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { loadSettings, updateSettings } from '../platform/settings-store';
+import { loadOutreach, loadReferrals, referralState } from './referral-model';
 
 export type ReportState =
   | { status: 'loading' }
@@ -97,10 +98,13 @@ export async function loadReport(url: string): Promise<void> {
       const sources = [...new Set(report.links.map((l) => l.source))];
       // Scores are an extra: if they cannot be read, the report stands without them.
       authorityState.value = await loadAuthority(db, report.url, domain, sources).catch(() => null);
+      // Visits sent by links, an extra too: the list stands without them.
+      await loadReferrals(db, report).catch(() => (referralState.value = null));
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+    if (report) await loadOutreach(db, report, site);
   } catch (error) {
     reportState.value = { status: 'error', message: String(error) };
   }

@@ -3,6 +3,8 @@ import type { BacklinkView } from '../../core/summary';
 import { SafeLink } from './SafeLink';
 import { ViaBadge } from './ViaBadge';
 import { SourceAuthority } from './Authority';
+import { ReferralCount } from './Referrals';
+import type { ReferralTally } from '../../core/referrals';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -25,7 +27,16 @@ const PAGE_ROBOTS = [
  * One inbound link: where from, with what words, and how it is qualified. `authority`: the
  * linking page's, when scores are loaded and it has one.
  */
-export function LinkRow({ link, authority }: { link: BacklinkView; authority?: number }) {
+export function LinkRow({
+  link,
+  authority,
+  referrals,
+}: {
+  link: BacklinkView;
+  authority?: number;
+  /** Visits following this link sent the user, when it sent any. */
+  referrals?: ReferralTally;
+}) {
   const lost = link.lostAt !== null;
   // Repeats on the source page: the row shows the best placement and the followed rel, these
   // say where else the link stands and which other rels it carries there.
@@ -46,6 +57,7 @@ export function LinkRow({ link, authority }: { link: BacklinkView; authority?: n
       </div>
       <div class="badges">
         <SourceAuthority value={authority} />
+        <ReferralCount tally={referrals} />
         {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
         {link.rel.map((r) => (

@@ -10,6 +10,9 @@ import { Profile } from './Profile';
 import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
+import { linkKey } from '../../core/types';
+import type { ReferralView } from '../../core/referrals';
+import type { ComponentChildren } from 'preact';
 import type { FoldChoice } from '../../core/variants';
 import type { Notice, ReportState } from '../state';
 
@@ -79,9 +82,11 @@ interface GroupProps {
   limit: number;
   /** Authority of the linking pages, by URL (none until the scores are loaded). */
   sourceAuthority: Record<string, number>;
+  /** Visits each link sent the user (core/types#linkKey), none until loaded. */
+  referrals: ReferralView['byLink'];
 }
 
-function Group({ group, limit, sourceAuthority }: GroupProps) {
+function Group({ group, limit, sourceAuthority, referrals }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -95,6 +100,7 @@ function Group({ group, limit, sourceAuthority }: GroupProps) {
           <LinkRow
             link={l}
             authority={sourceAuthority[l.source]}
+            referrals={referrals[linkKey(l)]}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -165,6 +171,10 @@ export interface ReportProps {
   notice: Notice | null;
   /** Stored authority scores, loaded after the report: null until then. */
   authority?: AuthorityView | null;
+  /** Visits the links sent the user (loaded after the report): null until then. */
+  referrals?: ReferralView | null;
+  /** Sections a page adds after the summaries, before the list (the report's referral hints). */
+  children?: ComponentChildren;
 }
 
 interface HeadingProps {
@@ -211,6 +221,7 @@ export function Report(props: ReportProps) {
         onChoose={props.onFold}
       />
       {site && <Site site={site} topTargets={siteTopTargets} />}
+      {props.children}
       {summary.live + summary.lost === 0 ? (
         <Empty />
       ) : (
@@ -231,6 +242,7 @@ export function Report(props: ReportProps) {
                 group={g}
                 limit={perDomainLimit}
                 sourceAuthority={props.authority?.sources ?? {}}
+                referrals={props.referrals?.byLink ?? {}}
                 key={g.domain}
               />
             ))}

@@ -3,6 +3,8 @@ import { render } from 'preact';
 import { Report } from '../components/Report';
 import { authorityState, reportState, siteState, loadReport, notice, setFold } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
+import { CameFrom } from '../components/Referrals';
+import { arrivalState, loadArrivalOf, referralState } from '../referral-model';
 import '../styles.css';
 
 /** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
@@ -13,10 +15,19 @@ async function targetUrl(): Promise<string | undefined> {
   return tab?.url;
 }
 
+/** The tab whose arrival to show: ?tab= (tests open the popup in a tab of its own), else the active one. */
+async function arrivalTab(): Promise<number | undefined> {
+  const fromQuery = new URLSearchParams(location.search).get('tab');
+  if (fromQuery !== null) return Number(fromQuery);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
 function Popup() {
   const state = reportState.value;
   return (
     <>
+      {state.status === 'ready' && <CameFrom arrival={arrivalState.value} url={state.url} />}
       <Report
         state={state}
         site={siteState.value}
@@ -26,6 +37,7 @@ function Popup() {
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
         authority={authorityState.value}
+        referrals={referralState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">
@@ -46,3 +58,7 @@ function Popup() {
 
 render(<Popup />, document.getElementById('app')!);
 void targetUrl().then((url) => loadReport(url ?? ''));
+// "You came here from …" is a hint: without it the popup is the same.
+void arrivalTab()
+  .then((tab) => (tab === undefined ? undefined : loadArrivalOf(tab)))
+  .catch(() => undefined);
