@@ -4,8 +4,10 @@ import {
   isExcludedUrl,
   MAX_FOLD_PATHS,
   MAX_FOLD_SITES,
+  MAX_RELATED_PAGES,
   normalizeSitePattern,
   shouldRecord,
+  withRelatedPage,
 } from '../../src/core/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/types';
 
@@ -235,5 +237,41 @@ describe('coerceSettings', () => {
     const folds = coerceSettings({ folds: many }).folds;
     expect(Object.keys(folds)).toHaveLength(MAX_FOLD_SITES);
     expect(folds['s0.test']!.queryPaths).toHaveLength(MAX_FOLD_PATHS);
+  });
+});
+
+describe('related pages', () => {
+  it('keeps canonical http(s) URLs once each, dropping junk', () => {
+    expect(
+      coerceSettings({
+        relatedPages: [
+          'HTTPS://Rival.com/page?utm_source=x#top',
+          'https://rival.com/page',
+          'javascript:alert(1)',
+          42,
+          'not a url',
+          'http://other.org/',
+        ],
+      }).relatedPages,
+    ).toEqual(['https://rival.com/page', 'http://other.org/']);
+    expect(coerceSettings({ relatedPages: 'https://rival.com/' }).relatedPages).toEqual([]);
+  });
+
+  it(`keeps at most ${MAX_RELATED_PAGES}`, () => {
+    const many = Array.from({ length: MAX_RELATED_PAGES + 5 }, (_, i) => `https://r${i}.com/`);
+    const kept = coerceSettings({ relatedPages: many }).relatedPages;
+    expect(kept).toEqual(many.slice(0, MAX_RELATED_PAGES));
+  });
+
+  it('marks and unmarks a page by its canonical URL', () => {
+    expect(withRelatedPage(['https://a.com/'], 'https://B.com/x#y', true)).toEqual([
+      'https://a.com/',
+      'https://b.com/x',
+    ]);
+    expect(
+      withRelatedPage(['https://a.com/', 'https://b.com/x'], 'https://b.com/x', false),
+    ).toEqual(['https://a.com/']);
+    expect(withRelatedPage(['https://a.com/'], 'https://a.com/', true)).toEqual(['https://a.com/']);
+    expect(withRelatedPage([], 'ftp://a.com/', true)).toBeNull();
   });
 });

@@ -283,6 +283,7 @@ describe('dispatch', () => {
     // @ts-expect-error: 'page/links' has no handler
     const missing: Handlers<string> = {
       'page/snapshot': handlers['page/snapshot'],
+      'referral/click': handlers['referral/click'],
       'data/changed': handlers['data/changed'],
     };
     const extra: Handlers<string> = {
@@ -290,7 +291,7 @@ describe('dispatch', () => {
       // @ts-expect-error: no such message
       'page/unknown': async () => ({ ok: true }),
     };
-    expect(Object.keys(missing)).toHaveLength(2);
-    expect(Object.keys(extra)).toHaveLength(4);
+    expect(Object.keys(missing)).toHaveLength(3);
+    expect(Object.keys(extra)).toHaveLength(Object.keys(handlers).length + 1);
   });
 });

@@ -64,7 +64,7 @@ async function dataChanged(text: string) {
 }
 
 async function onClear() {
-  if (!confirm('Delete every stored page and link? This cannot be undone.')) return;
+  if (!confirm('Delete every stored page, link and referral visit? This cannot be undone.')) return;
   await clearAll(await getDb());
   await dataChanged('All stored data was deleted.');
 }
