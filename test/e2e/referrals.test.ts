@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
 import { browse, OPTIONS, POPUP, REPORT } from '../support/extension-pages';
@@ -230,6 +231,72 @@ describe('referral visits', () => {
     );
     // The three visits from the source page only.
     expect(visits).toBe(3);
+  });
+});
+
+describe('export, import and traffic senders', () => {
+  test('the export carries the visits; an imported often-visited page is a likely traffic sender', async () => {
+    await popup.goto(s.ext.extensionUrl(OPTIONS));
+    const [download] = await Promise.all([
+      popup.waitForEvent('download'),
+      popup.locator('#export-json').click(),
+    ]);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    expect(exported.version).toBe(4);
+    expect(
+      exported.referrals
+        .map((v: { source: string; target: string; href: string }) => [v.source, v.target, v.href])
+        .sort(),
+    ).toEqual(
+      [
+        [SOURCE, TARGET, TARGET],
+        [SOURCE, TARGET, TARGET],
+        [SOURCE, TARGET, OLD],
+      ].sort(),
+    );
+
+    // A page read five times (half an hour apart), with an editorial link to the guide.
+    const DAILY = 'http://daily.test/';
+    const now = Date.now();
+    const file = {
+      ...exported,
+      pages: [
+        { url: DAILY, title: 'Daily', firstSeen: now, lastSeen: now, visits: 5, outboundCount: 1 },
+      ],
+      links: [
+        {
+          source: DAILY,
+          target: TARGET,
+          anchor: 'a great guide',
+          rel: [],
+          region: 'main',
+          firstSeen: now,
+          lastSeen: now,
+          lostAt: null,
+        },
+      ],
+      redirects: [],
+      referrals: [],
+    };
+    await popup.locator('#import').setInputFiles({
+      name: 'daily.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(file)),
+    });
+    await expect
+      .poll(() => popup.locator('#notice').innerText())
+      .toBe('Imported 1 pages and 1 links.');
+
+    await popup.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
+    const sender = popup.locator(`[data-sender="${DAILY}"]`);
+    await expect.poll(() => sender.count()).toBe(1);
+    expect(await sender.locator('[data-visits]').innerText()).toBe('you visited it 5 times');
+    // The source post, read once, is not one.
+    expect(await popup.locator(`[data-sender="${SOURCE}"]`).count()).toBe(0);
+    // The report lists where the visits came from.
+    expect(
+      await popup.locator(`[data-referral-source="${SOURCE}"]`).getAttribute('data-count'),
+    ).toBe('3');
   });
 });
 
