@@ -37,8 +37,8 @@ export interface Notice {
 
 /** Visits into the page by following links, per link: loaded after the report. */
 export const referralState = signal<ReferralView | null>(null);
-/** How the user came to the active tab's page, when by a link (the popup). */
-export const arrivalState = signal<Arrival | null>(null);
+/** How the user came to the active tab's page, when by a link (the popup); undefined until read. */
+export const arrivalState = signal<Arrival | null | undefined>(undefined);
 /** Traffic senders and outreach hints: on the report page only, after the site's links. */
 export const outreachState = signal<OutreachView | null>(null);
 /** The outcome of the last marking of a related page. */
@@ -51,8 +51,9 @@ export async function loadReferrals(db: BacklinkDb, report: BacklinkReport): Pro
 }
 
 /** The popup's "you came here from": the tab's last confirmed referral. */
-export async function loadArrivalOf(tabId: number): Promise<void> {
-  arrivalState.value = await loadArrival(tabId);
+export async function loadArrivalOf(tabId: number | undefined): Promise<void> {
+  // A hint: if it cannot be read, the popup is the same without it.
+  arrivalState.value = tabId === undefined ? null : await loadArrival(tabId).catch(() => null);
 }
 
 let wanted = false;

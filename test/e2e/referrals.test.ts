@@ -86,9 +86,9 @@ async function settled(before: Counts, outcome: string): Promise<void> {
 /** What the popup for `url` shows of referrals, opened for the tab `tab` (as its toolbar would). */
 async function shownReferrals(url: string, tab: number) {
   await popup.goto(s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}&tab=${tab}`));
-  await popup.waitForSelector('.report');
-  // The arrival and the per-link counts load after the list.
-  await popup.waitForTimeout(300);
+  // The arrival and the per-link counts are read after the list.
+  await popup.waitForSelector('.report[data-referrals-read]', { state: 'attached' });
+  await popup.waitForSelector('[data-arrival-read]', { state: 'attached' });
   return {
     cameFrom: await popup
       .locator('[data-came-from]')

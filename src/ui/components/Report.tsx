@@ -209,7 +209,7 @@ export function Report(props: ReportProps) {
     .map((g) => (showLost.value ? g : { ...g, links: g.links.filter((l) => l.lostAt === null) }))
     .filter((g) => g.links.length > 0);
   return (
-    <div class="report" data-url={state.url}>
+    <div class="report" data-url={state.url} data-referrals-read={props.referrals ? '' : undefined}>
       <Heading url={state.url} page={state.page} authority={props.authority ?? null} />
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />

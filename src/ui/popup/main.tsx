@@ -27,7 +27,11 @@ function Popup() {
   const state = reportState.value;
   return (
     <>
-      {state.status === 'ready' && <CameFrom arrival={arrivalState.value} url={state.url} />}
+      {state.status === 'ready' && arrivalState.value !== undefined && (
+        <div class="arrival" data-arrival-read>
+          <CameFrom arrival={arrivalState.value} url={state.url} />
+        </div>
+      )}
       <Report
         state={state}
         site={siteState.value}
@@ -58,7 +62,6 @@ function Popup() {
 
 render(<Popup />, document.getElementById('app')!);
 void targetUrl().then((url) => loadReport(url ?? ''));
-// "You came here from …" is a hint: without it the popup is the same.
 void arrivalTab()
-  .then((tab) => (tab === undefined ? undefined : loadArrivalOf(tab)))
-  .catch(() => undefined);
+  .catch(() => undefined)
+  .then(loadArrivalOf);
