@@ -43,6 +43,8 @@ let landings: Landing[] = [];
 let hops: RecentHop[] = [];
 /** New tab -> the tab it was opened from, until the new tab's first navigation. */
 const openers = new Map<number, { sourceTabId: number; at: number }>();
+/** The page each tab last navigated to (canonical), to tell in-page URL rewrites apart. */
+const currentUrls = new Map<number, string>();
 
 /** Counts only, no URLs: what became of clicks and of navigations (tests wait on it). */
 export const referralActivity = {
@@ -134,6 +136,8 @@ export interface NavigationDetails {
   transitionType?: string;
   transitionQualifiers?: string[];
   documentLifecycle?: string;
+  /** From onHistoryStateUpdated: the document stayed, only its URL changed (pushState). */
+  inPage?: boolean;
 }
 
 /**
@@ -151,6 +155,13 @@ export async function onNavigation(details: NavigationDetails): Promise<string> 
   const opened = openers.get(details.tabId);
   openers.delete(details.tabId);
   const url = canonicalizeUrl(details.url);
+  // A page rewriting its own URL on load (replaceState to drop utm_ parameters) is still the
+  // page the user came to: its arrival stays.
+  if (details.inPage && url !== null && currentUrls.get(details.tabId) === url) {
+    return 'same-page';
+  }
+  if (url) currentUrls.set(details.tabId, url);
+  else currentUrls.delete(details.tabId);
   // A reload or a step back or forward is not following a link now.
   const replay =
     details.transitionType === 'reload' ||
@@ -197,5 +208,6 @@ export function noteHop(details: WebRequest.OnBeforeRedirectDetailsType): void {
 
 /** A closed tab has no current page to have arrived at. */
 export function onTabClosed(tabId: number): void {
+  currentUrls.delete(tabId);
   saveArrival(tabId, null).catch(() => undefined);
 }

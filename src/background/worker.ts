@@ -77,7 +77,7 @@ const logReferralError = (error: unknown) =>
   console.error('Backlink Lens could not record a referral:', error);
 browser.webNavigation.onCommitted.addListener((d) => void onNavigation(d).catch(logReferralError));
 browser.webNavigation.onHistoryStateUpdated.addListener(
-  (d) => void onNavigation(d).catch(logReferralError),
+  (d) => void onNavigation({ ...d, inPage: true }).catch(logReferralError),
 );
 browser.webNavigation.onCreatedNavigationTarget.addListener(onNewTab);
 browser.tabs.onRemoved.addListener(onTabClosed);

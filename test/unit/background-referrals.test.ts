@@ -91,6 +91,15 @@ describe('confirming clicks in the worker', () => {
     expect(await loadArrival(1)).toBeNull();
   });
 
+  it('keeps the arrival when the page rewrites its own URL on load, not when it moves on', async () => {
+    await clickOn(TARGET);
+    expect(await navigate(1, TARGET)).toBe('recorded');
+    expect(await navigate(1, `${TARGET}?utm_source=x`, { inPage: true })).toBe('same-page');
+    expect(await loadArrival(1)).toMatchObject({ source: SOURCE });
+    expect(await navigate(1, 'https://shop.com/next', { inPage: true })).toBe('unconfirmed');
+    expect(await loadArrival(1)).toBeNull();
+  });
+
   it('confirms a click whose message came after its navigation', async () => {
     expect(await navigate(1, TARGET)).toBe('unconfirmed');
     await clickOn(TARGET);
