@@ -21,7 +21,7 @@ type Refusal = Extract<RecordReply, { recorded: false }>;
  * just before an in-app navigation belong to it). A frame is its own source page (as search engines treat
  * it) and obeys the privacy gate twice: its own URL, and the page that embeds it.
  */
-async function documentUrl(
+export async function documentUrl(
   claimed: string,
   sender: Runtime.MessageSender,
 ): Promise<Refusal | null> {

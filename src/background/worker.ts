@@ -10,6 +10,14 @@ import {
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
+import {
+  noteHop,
+  onLinkClick,
+  onNavigation,
+  onNewTab,
+  onTabClosed,
+  referralActivity,
+} from './referrals';
 
 /**
  * How many messages from pages were handled since the worker started, by outcome: 'recorded'
@@ -39,6 +47,7 @@ function counted<M>(
 const handlers: Handlers<Runtime.MessageSender> = {
   'page/snapshot': counted('recorded', onSnapshot),
   'page/links': counted('merged', onDelta),
+  'referral/click': onLinkClick,
   'data/changed': async () => {
     scheduleBadgeRefresh(0);
     // Imported or forgotten links change the graph: compute authority again (debounced).
@@ -54,6 +63,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 // Registered at the top level: an MV3 worker may be asleep, and only a listener added in its
 // first turn wakes it for the event.
 browser.webRequest.onBeforeRedirect.addListener((details) => {
+  noteHop(details);
   void onRedirect(details)
     .catch((error: unknown): RedirectOutcome => {
       console.error('Backlink Lens could not record a redirect:', error);
@@ -61,6 +71,16 @@ browser.webRequest.onBeforeRedirect.addListener((details) => {
     })
     .then((outcome) => (redirects[outcome] = (redirects[outcome] ?? 0) + 1));
 }, REDIRECT_FILTER);
+
+// Referrals: a click on a link is confirmed by the navigation that follows (background/referrals).
+const logReferralError = (error: unknown) =>
+  console.error('Backlink Lens could not record a referral:', error);
+browser.webNavigation.onCommitted.addListener((d) => void onNavigation(d).catch(logReferralError));
+browser.webNavigation.onHistoryStateUpdated.addListener(
+  (d) => void onNavigation({ ...d, inPage: true }).catch(logReferralError),
+);
+browser.webNavigation.onCreatedNavigationTarget.addListener(onNewTab);
+browser.tabs.onRemoved.addListener(onTabClosed);
 
 // Folding variants changes which links count for a page: badges follow settings.
 browser.storage.onChanged.addListener((changes, area) => {
@@ -90,6 +110,8 @@ export interface WorkerHooks {
   /** Compute authority now instead of 30 s after the last recording. */
   computeAuthorityNow: typeof computeAuthorityNow;
   authority: typeof authorityStatus;
+  /** What became of link clicks and of navigations (referrals), counts only. */
+  referrals: typeof referralActivity;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -101,5 +123,6 @@ const hooks: WorkerHooks = {
   redirects,
   computeAuthorityNow,
   authority: authorityStatus,
+  referrals: referralActivity,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -1,4 +1,5 @@
 import type { PageDelta, PageSnapshot } from './types';
+import type { LinkClick } from './referrals';
 
 /**
  * The one message protocol between content script, service worker and extension pages.
@@ -16,6 +17,12 @@ export interface Requests {
    * Merged into the current visit; nothing is marked lost.
    */
   'page/links': { request: { delta: PageDelta }; reply: RecordReply };
+  /**
+   * Content script (any frame) -> worker: the user followed (or opened the menu of) a link. Held
+   * until the navigation that follows confirms it (background/referrals.ts); nothing is stored
+   * before that.
+   */
+  'referral/click': { request: { click: LinkClick }; reply: ClickReply };
   /** Extension page -> worker: stored data changed (cleared, imported); refresh badges. */
   'data/changed': { request: Record<never, never>; reply: { ok: true } };
 }
@@ -23,6 +30,9 @@ export interface Requests {
 export type RecordReply =
   | { recorded: true; url: string; links: number; added: number; lost: number }
   | { recorded: false; reason: string };
+
+/** 'noted': held until its navigation; otherwise why not (the privacy gate's reasons too). */
+export type ClickReply = { noted: true } | { noted: false; reason: string };
 
 export type MessageType = keyof Requests;
 export type Message<T extends MessageType = MessageType> = { type: T } & Requests[T]['request'];

@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS, type Settings, type SiteFolds } from './types';
 import { asObject, asStringArray } from './guards';
-import { parseHttpUrl } from './url';
+import { canonicalizeUrl, parseHttpUrl } from './url';
 
 /**
  * Turn what a user typed for an excluded site ("example.com", "*.example.com",
@@ -40,7 +40,31 @@ export function coerceSettings(value: unknown): Settings {
     paused: typeof v.paused === 'boolean' ? v.paused : DEFAULT_SETTINGS.paused,
     excludedSites,
     folds: coerceFolds(v.folds),
+    relatedPages: coerceRelatedPages(v.relatedPages),
   };
+}
+
+/** Related or competitor pages kept at most: each costs a lookup when a report is shown. */
+export const MAX_RELATED_PAGES = 20;
+
+/** Marked pages as canonical http(s) URLs, once each, the first MAX_RELATED_PAGES. */
+function coerceRelatedPages(value: unknown): string[] {
+  const urls = asStringArray(value, MAX_RELATED_PAGES * 4, 8192)
+    .map((u) => canonicalizeUrl(u))
+    .filter((u): u is string => u !== null);
+  return [...new Set(urls)].slice(0, MAX_RELATED_PAGES);
+}
+
+/** The related pages with `url` marked (on) or unmarked; null when it is not a web page. */
+export function withRelatedPage(
+  pages: readonly string[],
+  url: string,
+  on: boolean,
+): string[] | null {
+  const canonical = canonicalizeUrl(url);
+  if (!canonical) return null;
+  const rest = pages.filter((p) => p !== canonical);
+  return on ? [...rest, canonical] : rest;
 }
 
 /** Folded sites kept at most, and query-folded paths per site. */

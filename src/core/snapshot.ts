@@ -3,7 +3,7 @@ import { DEFAULT_EXTRACT_OPTIONS, MAX_REL_TOKENS } from './extract';
 import { asObject, asString, asStringArray, oneOf } from './guards';
 import { byPlacement } from './occurrences';
 
-const MAX_URL = 8192;
+export const MAX_URL = 8192;
 const MAX_OCCURRENCES = 100_000;
 const { maxLinks, maxAnchorLength, maxTitleLength } = DEFAULT_EXTRACT_OPTIONS;
 

@@ -6,13 +6,14 @@ import { registrableDomain } from './domain';
 import { REDIRECT_STATUSES } from './redirects';
 import { isExcludedUrl } from './settings';
 import { MAX_REL_TOKENS } from './extract';
+import { parseReferralVisit, type ReferralVisit } from './referrals';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
- * 3: the redirects the browser followed. 2: links carry their folded occurrences (regions,
- * rels, occurrences). 1 and 2 still import (with no redirects).
+ * 4: the visits made by following links (referrals). 3: the redirects the browser followed. 2: links carry their folded occurrences (regions,
+ * rels, occurrences). 1 to 3 still import (with no redirects before 3, no referrals before 4).
  */
-export const EXPORT_VERSION = 3;
+export const EXPORT_VERSION = 4;
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;
@@ -21,12 +22,14 @@ export interface ExportFile {
   pages: PageRecord[];
   links: LinkRecord[];
   redirects: RedirectRecord[];
+  referrals: ReferralVisit[];
 }
 
 export interface ParsedImport {
   pages: PageRecord[];
   links: LinkRecord[];
   redirects: RedirectRecord[];
+  referrals: ReferralVisit[];
   /** Rows that were not valid records and were left out. */
   skipped: number;
 }
@@ -46,14 +49,17 @@ export function withoutExcludedSites(
   const pages = data.pages.filter((p) => !out(p.url));
   const links = data.links.filter((l) => !out(l.source));
   const redirects = data.redirects.filter((r) => !out(r.from) && !out(r.to));
+  const referrals = data.referrals.filter((r) => !out(r.source) && !out(r.target));
   const excluded =
     data.pages.length -
     pages.length +
     data.links.length -
     links.length +
     data.redirects.length -
-    redirects.length;
-  return { data: { ...data, pages, links, redirects }, excluded };
+    redirects.length +
+    data.referrals.length -
+    referrals.length;
+  return { data: { ...data, pages, links, redirects, referrals }, excluded };
 }
 
 function parsePage(value: unknown): PageRecord | null {
@@ -79,6 +85,9 @@ function parsePage(value: unknown): PageRecord | null {
     lastSeen,
     outboundCount: asTime(v.outboundCount) ?? 0,
     truncated: v.truncated === true,
+    ...(Number.isInteger(v.visits) && (v.visits as number) > 0
+      ? { visits: v.visits as number }
+      : {}),
     ...(aliasOf && canonicalizeUrl(aliasOf) ? { aliasOf: canonicalizeUrl(aliasOf)! } : {}),
   };
 }
@@ -156,15 +165,22 @@ export function parseExport(text: string): ParsedImport {
   // Versions before 3 had no redirects; from 3 on the list is part of the format.
   const rawRedirects = (v.version as number) < 3 ? [] : v.redirects;
   if (!Array.isArray(rawRedirects)) throw new ImportError('The export has no redirects list.');
+  // Versions before 4 had no referrals.
+  const rawReferrals = (v.version as number) < 4 ? [] : v.referrals;
+  if (!Array.isArray(rawReferrals)) throw new ImportError('The export has no referrals list.');
   const pages = v.pages.map(parsePage).filter((p): p is PageRecord => p !== null);
   const links = v.links.map(parseLinkRecord).filter((l): l is LinkRecord => l !== null);
   const redirects = rawRedirects.map(parseRedirect).filter((r): r is RedirectRecord => r !== null);
-  const rows = v.pages.length + v.links.length + rawRedirects.length;
+  const referrals = rawReferrals
+    .map((r) => parseReferralVisit(r, registrableDomain))
+    .filter((r): r is ReferralVisit => r !== null);
+  const rows = v.pages.length + v.links.length + rawRedirects.length + rawReferrals.length;
   return {
     pages,
     links,
     redirects,
-    skipped: rows - pages.length - links.length - redirects.length,
+    referrals,
+    skipped: rows - pages.length - links.length - redirects.length - referrals.length,
   };
 }
 

@@ -100,6 +100,8 @@ export interface PageRecord {
   /** From the last visit; absent on records written before they were captured. */
   signals?: PageSignals;
   terms?: PageTerms;
+  /** Visits of the page (loads half an hour apart: core/referrals#nextVisitCount); absent on records written before they were counted. */
+  visits?: number;
 }
 
 export interface LinkRecord {
@@ -158,9 +160,16 @@ export interface Settings {
   excludedSites: string[];
   /** Folded URL variants by site: the host without a leading "www.". */
   folds: Record<string, SiteFolds>;
+  /** Pages the user marked as related or competitors (canonical URLs), for link intersect. */
+  relatedPages: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = { paused: false, excludedSites: [], folds: {} };
+export const DEFAULT_SETTINGS: Settings = {
+  paused: false,
+  excludedSites: [],
+  folds: {},
+  relatedPages: [],
+};
 
 /** Whether an authority score is a page's (keyed by URL) or a registrable domain's. */
 export type AuthorityKind = 'page' | 'domain';

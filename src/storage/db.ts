@@ -7,6 +7,7 @@ import {
 } from 'idb';
 import type { AuthorityRecord, LinkRecord, PageRecord, RedirectRecord } from '../core/types';
 import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
+import type { ReferralVisit } from '../core/referrals';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -45,6 +46,12 @@ export interface BacklinkSchema extends DBSchema {
   meta: {
     key: MetaRecord['id'];
     value: MetaRecord;
+  };
+  referrals: {
+    /** [source, target, at]: one visit made by following a link (a re-import adds nothing). */
+    key: [string, string, number];
+    value: ReferralVisit;
+    indexes: { by_target: string; by_source_domain: string; by_target_domain: string };
   };
 }
 
@@ -87,6 +94,14 @@ const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('authority', { keyPath: ['kind', 'key'] });
     db.createObjectStore('meta', { keyPath: 'id' });
+  },
+  // v4: visits the user made by following a link (referrals), new facts: nothing to convert.
+  // Read by landing page for the report, by either end's domain to forget a site.
+  (db) => {
+    const referrals = db.createObjectStore('referrals', { keyPath: ['source', 'target', 'at'] });
+    referrals.createIndex('by_target', 'target');
+    referrals.createIndex('by_source_domain', 'sourceDomain');
+    referrals.createIndex('by_target_domain', 'targetDomain');
   },
 ];
 

@@ -18,6 +18,8 @@ import {
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
 import { clearAuthority, forgetAuthority } from './authority';
+import { forgetSiteReferrals, importReferrals } from './referrals';
+import { nextVisitCount } from '../core/referrals';
 
 export interface RecordResult {
   url: string;
@@ -34,7 +36,7 @@ const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target
 type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'redirects'], 'readwrite');
+  db.transaction(['pages', 'links', 'redirects', 'referrals'], 'readwrite');
 
 /**
  * After a failure part-way through a transaction's writes, abort it so that none of them land:
@@ -187,6 +189,7 @@ async function writeSnapshot(
     lastSeen: now,
     outboundCount: snapshot.links.length,
     truncated: snapshot.truncated,
+    visits: nextVisitCount(oldPage, now),
   };
   writes.push(pages.put(page));
   // The page is also known under the canonical URL it declares, unless that URL was visited.
@@ -293,6 +296,12 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       ? await pages.index('by_domain').getAllKeys(registrableDomain(site))
       : await pages.getAllKeys();
     const onSite = candidates.filter((url) => isOnSite(url, site));
+    await forgetSiteReferrals(
+      tx.objectStore('referrals'),
+      hasRegistrableDomain(site) ? registrableDomain(site) : null,
+      (url) => isOnSite(url, site),
+      writes,
+    );
     for (const url of onSite) {
       writes.push(pages.delete(url));
       writes.push(
@@ -315,6 +324,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('pages').clear(),
       tx.objectStore('links').clear(),
       tx.objectStore('redirects').clear(),
+      tx.objectStore('referrals').clear(),
     );
   });
   // Scores name pages too, so they go with them; apart, since recording never touches them.
@@ -322,11 +332,12 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
 }
 
 export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {
-  const tx = db.transaction(['pages', 'links', 'redirects'], 'readonly');
-  const [pages, links, redirects] = await Promise.all([
+  const tx = db.transaction(['pages', 'links', 'redirects', 'referrals'], 'readonly');
+  const [pages, links, redirects, referrals] = await Promise.all([
     tx.objectStore('pages').getAll(),
     tx.objectStore('links').getAll(),
     tx.objectStore('redirects').getAll(),
+    tx.objectStore('referrals').getAll(),
   ]);
   await tx.done;
   return {
@@ -336,6 +347,7 @@ export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promi
     pages,
     links,
     redirects,
+    referrals,
   };
 }
 
@@ -379,7 +391,7 @@ function foldByKey<T>(
 export function importAll(
   db: BacklinkDb,
   data: ParsedImport,
-): Promise<{ pages: number; links: number; redirects: number }> {
+): Promise<{ pages: number; links: number; redirects: number; referrals: number }> {
   return writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
@@ -394,6 +406,12 @@ export function importAll(
     for (const hop of foldByKey(data.redirects, (h) => `${h.from}\u0000${h.to}`, merged)) {
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
     }
-    return { pages: data.pages.length, links: data.links.length, redirects: data.redirects.length };
+    importReferrals(tx.objectStore('referrals'), data.referrals, writes);
+    return {
+      pages: data.pages.length,
+      links: data.links.length,
+      redirects: data.redirects.length,
+      referrals: data.referrals.length,
+    };
   });
 }

@@ -33,6 +33,7 @@ import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { loadFlags, type FlagView } from '../storage/flags';
 import { loadSettings, updateSettings } from '../platform/settings-store';
+import { loadOutreach, loadReferrals, referralState } from './referral-model';
 
 export type ReportState =
   | { status: 'loading' }
@@ -176,6 +177,8 @@ export async function loadReport(url: string): Promise<void> {
       ).catch(() => null);
       // Again, with authority.
       scoreReport();
+      // Visits sent by links, an extra too: the list stands without them.
+      await loadReferrals(db, report).catch(() => (referralState.value = null));
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
     const site = report && (await loadSiteLinks(db, url));
@@ -193,6 +196,7 @@ export async function loadReport(url: string): Promise<void> {
         (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
       );
     }
+    if (report) await loadOutreach(db, report, site);
   } catch (error) {
     reportState.value = { status: 'error', message: String(error) };
   }

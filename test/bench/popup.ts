@@ -126,6 +126,7 @@ export async function runPopup(): Promise<void> {
     pages: graph.pages,
     links: graph.links,
     redirects: [],
+    referrals: [],
   };
 
   const server = await startSiteServer();

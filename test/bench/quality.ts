@@ -229,6 +229,7 @@ async function runQualityInChromium(): Promise<void> {
           pages: graph.pages,
           links: graph.links,
           redirects: [],
+          referrals: [],
         }),
     );
     check('import', notice.startsWith('Imported'), notice);

@@ -126,10 +126,10 @@ export function makeRedirect(
 }
 
 /**
- * A database as an older release left it, at version 1 or 2, for migration tests. The old
+ * A database as an older release left it, at version 1, 2 or 3, for migration tests. The old
  * schemas are written out here, frozen: the migrations in src/storage/db.ts are what is tested.
  */
-export function openLegacyDb(name: string, version: 1 | 2): Promise<IDBPDatabase> {
+export function openLegacyDb(name: string, version: 1 | 2 | 3): Promise<IDBPDatabase> {
   return openDB(name, version, {
     upgrade(raw) {
       const pages = raw.createObjectStore('pages', { keyPath: 'url' });
@@ -143,6 +143,9 @@ export function openLegacyDb(name: string, version: 1 | 2): Promise<IDBPDatabase
       const redirects = raw.createObjectStore('redirects', { keyPath: ['from', 'to'] });
       redirects.createIndex('by_to', 'to');
       redirects.createIndex('by_from', 'from');
+      if (version < 3) return;
+      raw.createObjectStore('authority', { keyPath: ['kind', 'key'] });
+      raw.createObjectStore('meta', { keyPath: 'id' });
     },
   });
 }

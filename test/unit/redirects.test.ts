@@ -16,7 +16,12 @@ const D = 'https://d.test/';
 const E = 'https://e.test/';
 
 describe('redirectHop', () => {
-  const settings: Settings = { paused: false, excludedSites: ['secret.test'], folds: {} };
+  const settings: Settings = {
+    paused: false,
+    excludedSites: ['secret.test'],
+    folds: {},
+    relatedPages: [],
+  };
   const visible = { incognito: false };
 
   it('canonicalizes both ends and keeps the status', () => {

@@ -4,8 +4,10 @@ import {
   isExcludedUrl,
   MAX_FOLD_PATHS,
   MAX_FOLD_SITES,
+  MAX_RELATED_PAGES,
   normalizeSitePattern,
   shouldRecord,
+  withRelatedPage,
 } from '../../src/core/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/types';
 
@@ -75,7 +77,12 @@ describe('isExcludedUrl', () => {
 });
 
 describe('shouldRecord', () => {
-  const on: Settings = { paused: false, excludedSites: ['excluded.com'], folds: {} };
+  const on: Settings = {
+    paused: false,
+    excludedSites: ['excluded.com'],
+    folds: {},
+    relatedPages: [],
+  };
 
   it('records an ordinary http(s) page', () => {
     expect(shouldRecord('https://news.example/a', on, { incognito: false })).toEqual({
@@ -142,6 +149,7 @@ describe('coerceSettings', () => {
       paused: true,
       excludedSites: ['example.com'],
       folds: {},
+      relatedPages: [],
     });
   });
 
@@ -150,6 +158,7 @@ describe('coerceSettings', () => {
       paused: false,
       excludedSites: [],
       folds: {},
+      relatedPages: [],
     });
     expect(coerceSettings({ paused: 1, excludedSites: { 0: 'example.com' } })).toEqual(
       DEFAULT_SETTINGS,
@@ -173,7 +182,12 @@ describe('coerceSettings', () => {
         ],
         extra: 'ignored',
       }),
-    ).toEqual({ paused: false, excludedSites: ['example.com', 'www.other.org'], folds: {} });
+    ).toEqual({
+      paused: false,
+      excludedSites: ['example.com', 'www.other.org'],
+      folds: {},
+      relatedPages: [],
+    });
   });
 
   it('does not share the default list between results', () => {
@@ -223,5 +237,41 @@ describe('coerceSettings', () => {
     const folds = coerceSettings({ folds: many }).folds;
     expect(Object.keys(folds)).toHaveLength(MAX_FOLD_SITES);
     expect(folds['s0.test']!.queryPaths).toHaveLength(MAX_FOLD_PATHS);
+  });
+});
+
+describe('related pages', () => {
+  it('keeps canonical http(s) URLs once each, dropping junk', () => {
+    expect(
+      coerceSettings({
+        relatedPages: [
+          'HTTPS://Rival.com/page?utm_source=x#top',
+          'https://rival.com/page',
+          'javascript:alert(1)',
+          42,
+          'not a url',
+          'http://other.org/',
+        ],
+      }).relatedPages,
+    ).toEqual(['https://rival.com/page', 'http://other.org/']);
+    expect(coerceSettings({ relatedPages: 'https://rival.com/' }).relatedPages).toEqual([]);
+  });
+
+  it(`keeps at most ${MAX_RELATED_PAGES}`, () => {
+    const many = Array.from({ length: MAX_RELATED_PAGES + 5 }, (_, i) => `https://r${i}.com/`);
+    const kept = coerceSettings({ relatedPages: many }).relatedPages;
+    expect(kept).toEqual(many.slice(0, MAX_RELATED_PAGES));
+  });
+
+  it('marks and unmarks a page by its canonical URL', () => {
+    expect(withRelatedPage(['https://a.com/'], 'https://B.com/x#y', true)).toEqual([
+      'https://a.com/',
+      'https://b.com/x',
+    ]);
+    expect(
+      withRelatedPage(['https://a.com/', 'https://b.com/x'], 'https://b.com/x', false),
+    ).toEqual(['https://a.com/']);
+    expect(withRelatedPage(['https://a.com/'], 'https://a.com/', true)).toEqual(['https://a.com/']);
+    expect(withRelatedPage([], 'ftp://a.com/', true)).toBeNull();
   });
 });

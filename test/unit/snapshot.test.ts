@@ -240,6 +240,7 @@ describe('dispatch', () => {
       calls.push(`links from ${sender}`);
       return { recorded: false, reason: 'no-visit' };
     },
+    'referral/click': async () => ({ noted: false, reason: 'paused' }),
     'data/changed': async () => ({ ok: true }),
   };
 
@@ -282,6 +283,7 @@ describe('dispatch', () => {
     // @ts-expect-error: 'page/links' has no handler
     const missing: Handlers<string> = {
       'page/snapshot': handlers['page/snapshot'],
+      'referral/click': handlers['referral/click'],
       'data/changed': handlers['data/changed'],
     };
     const extra: Handlers<string> = {
@@ -289,7 +291,7 @@ describe('dispatch', () => {
       // @ts-expect-error: no such message
       'page/unknown': async () => ({ ok: true }),
     };
-    expect(Object.keys(missing)).toHaveLength(2);
-    expect(Object.keys(extra)).toHaveLength(4);
+    expect(Object.keys(missing)).toHaveLength(3);
+    expect(Object.keys(extra)).toHaveLength(Object.keys(handlers).length + 1);
   });
 });

@@ -181,6 +181,7 @@ describe('export and import of redirects', () => {
       pages: 1,
       links: 1,
       redirects: 1,
+      referrals: 0,
     });
     expect(await dumpDb(fresh)).toEqual(await dumpDb(db));
     expect(await countLiveBacklinks(fresh, NEW)).toBe(1);
@@ -192,6 +193,7 @@ describe('export and import of redirects', () => {
       pages: [],
       links: [],
       redirects: [makeRedirect(OLD, NEW, { status: 301, firstSeen: at(1), lastSeen: at(2) })],
+      referrals: [],
       skipped: 0,
     });
     expect(await db.getAll('redirects')).toEqual([
@@ -208,7 +210,7 @@ describe('export and import of redirects', () => {
       links: [],
     });
     const parsed = parseExport(v2);
-    expect(parsed).toEqual({ pages: [], links: [], redirects: [], skipped: 0 });
-    expect(await importAll(db, parsed)).toEqual({ pages: 0, links: 0, redirects: 0 });
+    expect(parsed).toEqual({ pages: [], links: [], redirects: [], referrals: [], skipped: 0 });
+    expect(await importAll(db, parsed)).toEqual({ pages: 0, links: 0, redirects: 0, referrals: 0 });
   });
 });

@@ -48,6 +48,7 @@ describe('openBacklinkDb', () => {
       'meta',
       'pages',
       'redirects',
+      'referrals',
     ]);
     const tx = db.transaction(['pages', 'links']);
     const pages = tx.objectStore('pages');
@@ -105,6 +106,7 @@ describe('recordPage', () => {
       lastSeen: at(0),
       outboundCount: 2,
       truncated: false,
+      visits: 1,
     });
     expect((await linksFrom(source)).sort(byTarget)).toEqual([
       {
@@ -689,7 +691,7 @@ describe('export and import', () => {
     await populate(db);
     const file = await exportAll(db, at(3));
     expect(file.format).toBe('backlink-lens');
-    expect(file.version).toBe(3);
+    expect(file.version).toBe(4);
     expect(file.exportedAt).toBe('2024-01-04T00:00:00.000Z');
     expect(file.pages).toEqual(await db.getAll('pages'));
     expect(file.links).toEqual(await db.getAll('links'));
@@ -708,6 +710,7 @@ describe('export and import', () => {
       pages: original.pages.length,
       links: original.links.length,
       redirects: original.redirects.length,
+      referrals: original.referrals.length,
     });
     expect(await exportAll(fresh, at(3))).toEqual(original);
     // And the imported data answers queries the same way.
@@ -723,7 +726,7 @@ describe('export and import', () => {
       // An older copy that saw it lost before the newer sighting: the newer one wins.
       { ...link, firstSeen: at(0), lastSeen: at(2), lostAt: at(3) },
     ];
-    await importAll(db, { pages: [], links: rows, redirects: [], skipped: 0 });
+    await importAll(db, { pages: [], links: rows, redirects: [], referrals: [], skipped: 0 });
     expect(await db.getAll('links')).toEqual([
       { ...link, firstSeen: at(0), lastSeen: at(5), lostAt: null },
     ]);
@@ -1001,6 +1004,7 @@ describe('migration from a version 1 database', () => {
       'meta',
       'pages',
       'redirects',
+      'referrals',
     ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);
     const links = await upgraded.getAll('links');

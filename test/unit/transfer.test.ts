@@ -53,6 +53,7 @@ const exportText = (pages: unknown[], links: unknown[], extra: Record<string, un
     pages,
     links,
     redirects: [],
+    referrals: [],
     ...extra,
   });
 
@@ -110,6 +111,7 @@ describe('parseExport: the file as a whole', () => {
       pages: [],
       links: [],
       redirects: [],
+      referrals: [],
       skipped: 0,
     });
   });
@@ -176,7 +178,13 @@ describe('parseExport: redirects', () => {
     );
     for (const version of [1, 2]) {
       const old = exportText([], [], { version, redirects: [hop] });
-      expect(parseExport(old)).toEqual({ pages: [], links: [], redirects: [], skipped: 0 });
+      expect(parseExport(old)).toEqual({
+        pages: [],
+        links: [],
+        redirects: [],
+        referrals: [],
+        skipped: 0,
+      });
     }
   });
 });
@@ -204,6 +212,7 @@ describe('parseExport: rows', () => {
       pages: [page, alias],
       links: [link],
       redirects: [],
+      referrals: [],
       skipped: 0,
     });
   });
@@ -477,6 +486,7 @@ describe('withoutExcludedSites', () => {
           lastSeen: T0,
         },
       ],
+      referrals: [],
       skipped: 1,
     };
     const { data: kept, excluded } = withoutExcludedSites(data, ['private.com']);
@@ -489,7 +499,13 @@ describe('withoutExcludedSites', () => {
   });
 
   it('keeps everything when nothing is excluded', () => {
-    const data = { pages: [makePage('https://a.com/')], links: [], redirects: [], skipped: 0 };
+    const data = {
+      pages: [makePage('https://a.com/')],
+      links: [],
+      redirects: [],
+      referrals: [],
+      skipped: 0,
+    };
     expect(withoutExcludedSites(data, [])).toEqual({ data, excluded: 0 });
   });
 });

@@ -5,6 +5,8 @@ import { ViaBadge } from './ViaBadge';
 import { SourceAuthority } from './Authority';
 import { QualityBadge, QualityFactors, useQualityDisclosure } from './Quality';
 import type { LinkQuality } from '../../core/quality';
+import { ReferralCount } from './Referrals';
+import type { ReferralTally } from '../../core/referrals';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -29,10 +31,12 @@ interface LinkRowProps {
   authority?: number;
   /** The link's quality, once scored (after the list is shown). */
   quality?: LinkQuality;
+  /** Visits following this link sent the user, when it sent any. */
+  referrals?: ReferralTally;
 }
 
 /** One inbound link: where from, with what words, how it is qualified and what it is worth. */
-export function LinkRow({ link, authority, quality }: LinkRowProps) {
+export function LinkRow({ link, authority, quality, referrals }: LinkRowProps) {
   const lost = link.lostAt !== null;
   const factors = useQualityDisclosure();
   // Repeats on the source page: the row shows the best placement and the followed rel, these
@@ -62,6 +66,7 @@ export function LinkRow({ link, authority, quality }: LinkRowProps) {
           />
         )}
         <SourceAuthority value={authority} />
+        <ReferralCount tally={referrals} />
         {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
         {link.rel.map((r) => (

@@ -12,6 +12,8 @@ import { Variants } from './Variants';
 import { Authority } from './Authority';
 import type { AuthorityView } from '../../core/authority-view';
 import type { QualityScores } from '../../core/quality';
+import { linkKey } from '../../core/types';
+import type { ReferralView } from '../../core/referrals';
 import type { FoldChoice } from '../../core/variants';
 import type { FlagsState, Notice, ReportState } from '../state';
 import { Flags } from './Flags';
@@ -84,9 +86,11 @@ interface GroupProps {
   sourceAuthority: Record<string, number>;
   /** Quality of the links (none until they are scored). */
   quality: QualityScores | null;
+  /** Visits each link sent the user (core/types#linkKey), none until loaded. */
+  referrals: ReferralView['byLink'];
 }
 
-function Group({ group, limit, sourceAuthority, quality }: GroupProps) {
+function Group({ group, limit, sourceAuthority, quality, referrals }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -101,6 +105,7 @@ function Group({ group, limit, sourceAuthority, quality }: GroupProps) {
             link={l}
             authority={sourceAuthority[l.source]}
             quality={quality?.of(l)}
+            referrals={referrals[linkKey(l)]}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -183,6 +188,10 @@ export interface ReportProps {
   flagDetails?: boolean;
   /** Quality of the links, scored after the first render: null or absent until then. */
   quality?: QualityScores | null;
+  /** Visits the links sent the user (loaded after the report): null until then. */
+  referrals?: ReferralView | null;
+  /** Sections a page adds after the summaries, before the list (the report's referral hints). */
+  children?: ComponentChildren;
 }
 
 interface HeadingProps {
@@ -231,7 +240,7 @@ export function Report(props: ReportProps) {
     .map((g) => (showLost.value ? g : { ...g, links: g.links.filter((l) => l.lostAt === null) }))
     .filter((g) => g.links.length > 0);
   return (
-    <div class="report" data-url={state.url}>
+    <div class="report" data-url={state.url} data-referrals-read={props.referrals ? '' : undefined}>
       <Heading
         url={state.url}
         page={state.page}
@@ -252,6 +261,7 @@ export function Report(props: ReportProps) {
         onChoose={props.onFold}
       />
       {site && !state.site && <Site site={site} topTargets={siteTopTargets} />}
+      {props.children}
       {summary.live + summary.lost === 0 ? (
         <Empty />
       ) : props.linkList ? (
@@ -279,6 +289,7 @@ export function Report(props: ReportProps) {
                 limit={perDomainLimit}
                 sourceAuthority={props.authority?.sources ?? {}}
                 quality={props.quality ?? null}
+                referrals={props.referrals?.byLink ?? {}}
                 key={g.domain}
               />
             ))}

@@ -9,6 +9,7 @@ import { loadSettings, updateSettings } from '../../platform/settings-store';
 import { send } from '../../platform/messaging';
 import { downloadText } from '../download';
 import { HostName } from '../components/HostName';
+import { RelatedPages } from '../components/Outreach';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -25,7 +26,20 @@ async function refreshCounts() {
 
 async function update(next: Settings) {
   // Folds are made in the popup, maybe while this page is open: keep the stored ones.
-  settings.value = await updateSettings((current) => ({ ...next, folds: current.folds }));
+  settings.value = await updateSettings((current) => ({
+    ...next,
+    folds: current.folds,
+    // Marked on the report page, maybe while this page is open: the stored list wins.
+    relatedPages: current.relatedPages,
+  }));
+}
+
+async function removeRelated(url: string) {
+  settings.value = await updateSettings((current) => ({
+    ...current,
+    relatedPages: current.relatedPages.filter((u) => u !== url),
+  }));
+  notice.value = { text: `${url} is no longer a related page.` };
 }
 
 async function addSite(e: Event) {
@@ -50,7 +64,7 @@ async function dataChanged(text: string) {
 }
 
 async function onClear() {
-  if (!confirm('Delete every stored page and link? This cannot be undone.')) return;
+  if (!confirm('Delete every stored page, link and referral visit? This cannot be undone.')) return;
   await clearAll(await getDb());
   await dataChanged('All stored data was deleted.');
 }
@@ -76,7 +90,10 @@ async function onImport(e: Event) {
     const done = await importAll(await getDb(), data);
     const skipped = parsed.skipped ? `, ${parsed.skipped} invalid rows skipped` : '';
     const left = excluded ? `, ${excluded} rows of excluded sites left out` : '';
-    await dataChanged(`Imported ${done.pages} pages and ${done.links} links${skipped}${left}.`);
+    const visits = done.referrals ? `, ${plural(done.referrals, 'referral visit')}` : '';
+    await dataChanged(
+      `Imported ${done.pages} pages and ${done.links} links${visits}${skipped}${left}.`,
+    );
   } catch (error) {
     const text = error instanceof ImportError ? error.message : `Import failed: ${String(error)}`;
     notice.value = { text, error: true };
@@ -134,6 +151,16 @@ function Options() {
             Exclude site
           </button>
         </form>
+      </fieldset>
+      <fieldset>
+        <legend>Related and competitor pages</legend>
+        <p>
+          Marked from a page's full report. The report lists the sites that link to two or more of
+          them but not to the page you look at.
+        </p>
+        <div id="related-pages">
+          <RelatedPages pages={s.relatedPages} onRemove={(url) => void removeRelated(url)} />
+        </div>
       </fieldset>
       <fieldset>
         <legend>Your data</legend>

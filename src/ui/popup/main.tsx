@@ -16,6 +16,8 @@ import {
   setFold,
 } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
+import { CameFrom } from '../components/Referrals';
+import { arrivalState, loadArrivalOf, referralState } from '../referral-model';
 import '../styles.css';
 
 /** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
@@ -26,11 +28,24 @@ async function targetUrl(): Promise<string | undefined> {
   return tab?.url;
 }
 
+/** The tab whose arrival to show: ?tab= (tests open the popup in a tab of its own), else the active one. */
+async function arrivalTab(): Promise<number | undefined> {
+  const fromQuery = new URLSearchParams(location.search).get('tab');
+  if (fromQuery !== null) return Number(fromQuery);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
 function Popup() {
   const state = reportState.value;
   const site = siteState.value;
   return (
     <>
+      {state.status === 'ready' && arrivalState.value !== undefined && (
+        <div class="arrival" data-arrival-read>
+          <CameFrom arrival={arrivalState.value} url={state.url} />
+        </div>
+      )}
       <Report
         state={shownReport.value}
         scopeSwitch={
@@ -51,6 +66,7 @@ function Popup() {
         authority={authorityState.value}
         flags={scopeState.value === 'page' ? flagsState.value : undefined}
         quality={qualityState.value}
+        referrals={scopeState.value === 'page' ? referralState.value : null}
       />
       {state.status === 'ready' && (
         <div class="actions">
@@ -71,3 +87,6 @@ function Popup() {
 
 render(<Popup />, document.getElementById('app')!);
 void targetUrl().then((url) => loadReport(url ?? ''));
+void arrivalTab()
+  .catch(() => undefined)
+  .then(loadArrivalOf);

@@ -19,6 +19,15 @@ import {
   setFold,
   type Scope,
 } from '../state';
+import { ReferralSources, TrafficSenders } from '../components/Referrals';
+import { Outreach } from '../components/Outreach';
+import {
+  markRelated,
+  outreachNotice,
+  outreachState,
+  referralState,
+  wantOutreach,
+} from '../referral-model';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link, and the links as a
@@ -116,9 +125,23 @@ function ReportPage() {
       flags={scopeState.value === 'page' ? flagsState.value : undefined}
       flagDetails
       quality={qualityState.value}
-    />
+      referrals={scopeState.value === 'page' ? referralState.value : null}
+    >
+      {scopeState.value === 'page' && <ReferralSources view={referralState.value} />}
+      {scopeState.value === 'page' && outreachState.value && (
+        <>
+          <TrafficSenders senders={outreachState.value.senders} />
+          <Outreach
+            view={outreachState.value}
+            notice={outreachNotice.value}
+            onMark={(u, on) => void markRelated(u, on)}
+          />
+        </>
+      )}
+    </Report>
   );
 }
 
 render(<ReportPage />, document.getElementById('app')!);
+wantOutreach();
 void loadReport(url);
