@@ -5,13 +5,16 @@ import { registrableDomain } from './domain';
 import { REDIRECT_STATUSES } from './redirects';
 import { isExcludedUrl } from './settings';
 import { MAX_REL_TOKENS } from './extract';
+import { parseCaptured, parsePageSignals, parsePageTerms } from './snapshot';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
- * 3: the redirects the browser followed. 2: links carry their folded occurrences (regions,
- * rels, occurrences). 1 and 2 still import (with no redirects).
+ * 4: pages carry their signals and terms, links their context and image flag (each optional:
+ * absent on records captured before). 3: the redirects the browser followed. 2: links carry
+ * their folded occurrences (regions, rels, occurrences). 1 to 3 still import (with no redirects
+ * before 3, and the capture fields unknown before 4).
  */
-export const EXPORT_VERSION = 3;
+export const EXPORT_VERSION = 4;
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;
@@ -65,6 +68,8 @@ function parsePage(value: unknown): PageRecord | null {
   const canonicalRaw = asString(v.canonical, 8192);
   const aliasOf = asString(v.aliasOf, 8192);
   const host = hostOf(url);
+  const signals = parsePageSignals(v.signals);
+  const terms = parsePageTerms(v.terms);
   return {
     url,
     host,
@@ -79,6 +84,8 @@ function parsePage(value: unknown): PageRecord | null {
     outboundCount: asTime(v.outboundCount) ?? 0,
     truncated: v.truncated === true,
     ...(aliasOf && canonicalizeUrl(aliasOf) ? { aliasOf: canonicalizeUrl(aliasOf)! } : {}),
+    ...(signals ? { signals } : {}),
+    ...(terms ? { terms } : {}),
   };
 }
 
@@ -112,6 +119,7 @@ function parseLinkRecord(value: unknown): LinkRecord | null {
     firstSeen: Math.min(firstSeen, lastSeen),
     lastSeen,
     lostAt: asTime(v.lostAt),
+    ...parseCaptured(v),
   };
 }
 

@@ -7,7 +7,7 @@ import type {
   RedirectRecord,
 } from '../core/types';
 import type { Hop } from '../core/redirects';
-import { mergeFolded, type Folded } from '../core/occurrences';
+import { capturedOf, mergeFolded, type Folded } from '../core/occurrences';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import { hasRegistrableDomain, registrableDomain } from '../core/domain';
 import {
@@ -89,6 +89,7 @@ const foldOf = (l: Folded): Folded => ({
   regions: l.regions,
   rels: l.rels,
   occurrences: l.occurrences,
+  ...capturedOf(l),
 });
 
 /**
@@ -187,6 +188,9 @@ async function writeSnapshot(
     lastSeen: now,
     outboundCount: snapshot.links.length,
     truncated: snapshot.truncated,
+    // This visit's; a snapshot without them (an older content script) leaves them unknown.
+    ...(snapshot.signals ? { signals: snapshot.signals } : {}),
+    ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   writes.push(pages.put(page));
   // The page is also known under the canonical URL it declares, unless that URL was visited.

@@ -689,7 +689,7 @@ describe('export and import', () => {
     await populate(db);
     const file = await exportAll(db, at(3));
     expect(file.format).toBe('backlink-lens');
-    expect(file.version).toBe(3);
+    expect(file.version).toBe(4);
     expect(file.exportedAt).toBe('2024-01-04T00:00:00.000Z');
     expect(file.pages).toEqual(await db.getAll('pages'));
     expect(file.links).toEqual(await db.getAll('links'));
