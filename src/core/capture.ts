@@ -163,13 +163,8 @@ function windowOf(text: string, start: number, end: number): string {
   const to = Math.min(text.length, end + WINDOW_CHARS);
   const after = words(text.slice(end, to));
   if (to < text.length && !isSpace(text[to])) after.pop();
-  const own = words(text.slice(start, Math.min(end, start + WINDOW_CHARS))).slice(
-    0,
-    CONTEXT_WORDS,
-  );
-  const all = [...before.slice(-CONTEXT_WORDS), ...own, ...after.slice(0, CONTEXT_WORDS)].join(
-    ' ',
-  );
+  const own = words(text.slice(start, Math.min(end, start + WINDOW_CHARS))).slice(0, CONTEXT_WORDS);
+  const all = [...before.slice(-CONTEXT_WORDS), ...own, ...after.slice(0, CONTEXT_WORDS)].join(' ');
   return all.length > MAX_CONTEXT_LENGTH ? `${all.slice(0, MAX_CONTEXT_LENGTH - 1)}…` : all;
 }
 

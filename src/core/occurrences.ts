@@ -36,7 +36,9 @@ export type Folded = Pick<
 >;
 
 /** The words around the link and its image flag, only where known (absent stays absent). */
-export function capturedOf(o: Pick<RawLink, 'context' | 'image'>): Pick<RawLink, 'context' | 'image'> {
+export function capturedOf(
+  o: Pick<RawLink, 'context' | 'image'>,
+): Pick<RawLink, 'context' | 'image'> {
   return {
     ...(o.context !== undefined ? { context: o.context } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),

@@ -20,8 +20,8 @@ export const MAX_TERM_WEIGHT = 10_000;
  * length anyway, so they are not listed.
  */
 const STOP_WORDS = new Set(
+  // English
   (
-    // English
     'the and for are but not you all any can had her was one our out has him his how its may ' +
     'new now old see two way who did get let put say she too use than that this with from have ' +
     'they will your what when were been more some such them then there these those into also ' +
@@ -86,8 +86,7 @@ export function forEachTerm(
     const token = m[0];
     if (UNSPACED.test(token)) {
       const chars = Array.from(token.toLowerCase());
-      const grams =
-        chars.length === 1 ? chars : chars.slice(1).map((c, i) => `${chars[i]!}${c}`);
+      const grams = chars.length === 1 ? chars : chars.slice(1).map((c, i) => `${chars[i]!}${c}`);
       for (const gram of grams) {
         if (onWord?.() === false) return false;
         if (HAS_LETTER.test(gram) && onTerm(gram) === false) return false;
