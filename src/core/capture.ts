@@ -52,33 +52,53 @@ const isInline = (name: string) => INLINE.has(name) || name.includes('-');
 
 type Container = Element | Document | DocumentFragment;
 
+/** What a walk does at a node: read inside it, pass over it, or stop the whole walk. */
+type Step = 'enter' | 'skip' | 'stop';
+
 /**
- * Walk the text under `root` in document order, calling `onText` for each text node until it
- * returns false. `enter(el)` says whether to read inside an element. Iterative: a page nested
- * a hundred thousand deep does not overflow the stack.
+ * Visit the nodes under `root` in document order; `leave` is called once a node's subtree is
+ * done. Iterative, so a page nested a hundred thousand deep does not overflow the stack, and
+ * by index into childNodes (nextSibling is a linear search in some DOMs, happy-dom's).
+ */
+function walkNodes(root: Node, visit: (node: Node) => Step, leave?: (node: Node) => void): void {
+  const stack: Array<{ parent: Node; nodes: NodeListOf<ChildNode>; i: number }> = [
+    { parent: root, nodes: root.childNodes, i: 0 },
+  ];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.nodes.length) {
+      stack.pop();
+      if (stack.length > 0) leave?.(top.parent);
+      continue;
+    }
+    const node = top.nodes[top.i++]!;
+    const step = visit(node);
+    if (step === 'stop') return;
+    if (step === 'enter' && node.firstChild)
+      stack.push({ parent: node, nodes: node.childNodes, i: 0 });
+    else leave?.(node);
+  }
+}
+
+/**
+ * Walk the text under `root`, calling `onText` for each text node until it returns false.
+ * `enter(el)` says whether to read inside an element.
  */
 function walkText(
   root: Container,
   onText: (text: string) => boolean,
   enter: (el: Element) => boolean,
 ): void {
-  let node: Node | null = root.firstChild;
-  outer: while (node) {
-    if (node.nodeType === 3) {
-      if (!onText((node as Text).data)) return;
-    } else if (node.nodeType === 1 && enter(node as Element) && node.firstChild) {
-      node = node.firstChild;
-      continue;
-    }
-    while (!node.nextSibling) {
-      node = node.parentNode;
-      if (!node || node === root) break outer;
-    }
-    node = node.nextSibling;
-  }
+  walkNodes(root, (node) => {
+    if (node.nodeType === 3) return onText((node as Text).data) ? 'skip' : 'stop';
+    return node.nodeType === 1 && enter(node as Element) ? 'enter' : 'skip';
+  });
 }
 
-/** At most `max` characters of the text under `root`, its non-prose parts left out. */
+/**
+ * At most `max` characters of the text under `root`, the parts `enter` refuses left out. A
+ * block or a line break between two texts stands as a space: "<h1>A</h1><h2>B</h2>" is "A B".
+ */
 function textOf(root: Container, max: number, enter = isProse): string {
   let text = '';
   walkText(
@@ -87,7 +107,11 @@ function textOf(root: Container, max: number, enter = isProse): string {
       text += t;
       return text.length < max;
     },
-    enter,
+    (el) => {
+      const name = el.localName;
+      if (name === 'br' || !isInline(name)) text += ' ';
+      return enter(el);
+    },
   );
   return text.slice(0, max);
 }
@@ -117,37 +141,28 @@ function readBlock(block: Node): BlockText {
   let text = '';
   const spans = new Map<Element, [number, number]>();
   const starts = new Map<Element, number>();
-  const close = (node: Node) => {
-    const start = starts.get(node as Element);
-    if (start !== undefined) spans.set(node as Element, [start, text.length]);
-  };
-  let node: Node | null = block.firstChild;
-  outer: while (node) {
-    let descend = false;
-    if (node.nodeType === 3) {
-      text += (node as Text).data;
-      // Past the cap the rest of the block is not read: its links get no context.
-      if (text.length > MAX_BLOCK_CHARS) break;
-    } else if (node.nodeType === 1) {
+  walkNodes(
+    block,
+    (node) => {
+      if (node.nodeType === 3) {
+        text += (node as Text).data;
+        // Past the cap the rest of the block is not read: its links get no context.
+        return text.length > MAX_BLOCK_CHARS ? 'stop' : 'skip';
+      }
+      if (node.nodeType !== 1) return 'skip';
       const name = (node as Element).localName;
       if (name === 'a' || name === 'area') starts.set(node as Element, text.length);
-      if (name === 'br' || !isInline(name)) text += ' ';
-      else descend = !NOT_TEXT.has(name);
-    }
-    if (descend && node.firstChild) {
-      node = node.firstChild;
-      continue;
-    }
-    for (;;) {
-      close(node);
-      if (node.nextSibling) {
-        node = node.nextSibling;
-        continue outer;
+      if (name === 'br' || !isInline(name)) {
+        text += ' ';
+        return 'skip';
       }
-      node = node.parentNode;
-      if (!node || node === block) break outer;
-    }
-  }
+      return NOT_TEXT.has(name) ? 'skip' : 'enter';
+    },
+    (node) => {
+      const start = starts.get(node as Element);
+      if (start !== undefined) spans.set(node as Element, [start, text.length]);
+    },
+  );
   return { text, spans };
 }
 
