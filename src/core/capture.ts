@@ -5,14 +5,14 @@
  * page costs a bounded amount; used by core/extract.ts.
  */
 import type { PageSignals, PageTerms } from './types';
-import { forEachTerm, MAX_PAGE_TERMS, topTerms } from './terms';
+import { countWords as wordsIn, forEachTerm, MAX_PAGE_TERMS, topTerms } from './terms';
 
 /** Words kept before the link, and after it; the anchor's own words at most as many. */
 export const CONTEXT_WORDS = 12;
 /** A link's context is at most this long (characters), in extraction, messages and import. */
 export const MAX_CONTEXT_LENGTH = 400;
 /** Words counted in a page's body; past this a page is simply long. */
-export const MAX_COUNTED_WORDS = 10_000;
+export const MAX_COUNTED_WORDS = 5_000;
 /** Characters of meta description counted; past this it is simply long. */
 export const MAX_DESCRIPTION_LENGTH = 1_000;
 /** Characters of main text read for the page's terms (about 3,000 words). */
@@ -56,27 +56,24 @@ type Container = Element | Document | DocumentFragment;
 type Step = 'enter' | 'skip' | 'stop';
 
 /**
- * Visit the nodes under `root` in document order; `leave` is called once a node's subtree is
- * done. Iterative, so a page nested a hundred thousand deep does not overflow the stack, and
- * by index into childNodes (nextSibling is a linear search in some DOMs, happy-dom's).
+ * Visit the nodes under `root` in document order. Iterative, so a page nested a hundred
+ * thousand deep does not overflow the stack; by firstChild and nextSibling, which allocate
+ * nothing (childNodes makes a list object per element in Chromium).
  */
-function walkNodes(root: Node, visit: (node: Node) => Step, leave?: (node: Node) => void): void {
-  const stack: Array<{ parent: Node; nodes: NodeListOf<ChildNode>; i: number }> = [
-    { parent: root, nodes: root.childNodes, i: 0 },
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.i >= top.nodes.length) {
-      stack.pop();
-      if (stack.length > 0) leave?.(top.parent);
-      continue;
-    }
-    const node = top.nodes[top.i++]!;
+function walkNodes(root: Node, visit: (node: Node) => Step): void {
+  let node: Node | null = root.firstChild;
+  while (node) {
     const step = visit(node);
     if (step === 'stop') return;
-    if (step === 'enter' && node.firstChild)
-      stack.push({ parent: node, nodes: node.childNodes, i: 0 });
-    else leave?.(node);
+    if (step === 'enter' && node.firstChild) {
+      node = node.firstChild;
+      continue;
+    }
+    while (!node.nextSibling) {
+      node = node.parentNode;
+      if (!node || node === root) return;
+    }
+    node = node.nextSibling;
   }
 }
 
@@ -118,14 +115,8 @@ function textOf(root: Container, max: number, enter = isProse): string {
 
 const isProse = (el: Element) => !NOT_TEXT.has(el.localName);
 
-/** One block's text and where each link in it starts and ends, read once for all its links. */
-interface BlockText {
-  text: string;
-  spans: Map<Element, [number, number]>;
-}
-
 /** The link's block: its nearest ancestor that is not inline (or the root of its tree). */
-function blockOf(link: Element): Node | null {
+export function blockOf(link: Element): Node | null {
   let node = link.parentNode;
   while (node && node.nodeType === 1 && isInline((node as Element).localName)) {
     node = node.parentNode;
@@ -133,73 +124,153 @@ function blockOf(link: Element): Node | null {
   return node;
 }
 
+const isLinkName = (name: string) => name === 'a' || name === 'area';
+
 /**
- * Read a block's own text: nested blocks are left to their own links (a space stands for
- * them, so words do not run together), so each text node is read for at most one block.
+ * Read a block's own text, noting in `spans` where each link in it starts and ends. Nested
+ * blocks are left to their own links (a space stands for them, so words do not run
+ * together), so each text node is read for at most one block.
  */
-function readBlock(block: Node): BlockText {
+export function readBlock(block: Node, spans: Map<Element, [number, number]>): string {
   let text = '';
-  const spans = new Map<Element, [number, number]>();
-  const starts = new Map<Element, number>();
-  walkNodes(
-    block,
-    (node) => {
-      if (node.nodeType === 3) {
-        text += (node as Text).data;
-        // Past the cap the rest of the block is not read: its links get no context.
-        return text.length > MAX_BLOCK_CHARS ? 'stop' : 'skip';
-      }
-      if (node.nodeType !== 1) return 'skip';
+  let node: Node | null = block.firstChild;
+  while (node) {
+    let enter = false;
+    if (node.nodeType === 3) {
+      text += (node as Text).data;
+      // Past the cap the rest of the block is not read: its links get no context.
+      if (text.length > MAX_BLOCK_CHARS) break;
+    } else if (node.nodeType === 1) {
       const name = (node as Element).localName;
-      if (name === 'a' || name === 'area') starts.set(node as Element, text.length);
-      if (name === 'br' || !isInline(name)) {
-        text += ' ';
-        return 'skip';
+      if (isLinkName(name)) spans.set(node as Element, [text.length, -1]);
+      if (name === 'br' || !isInline(name)) text += ' ';
+      else enter = !NOT_TEXT.has(name);
+    }
+    if (enter && node.firstChild) {
+      node = node.firstChild;
+      continue;
+    }
+    // Done with this node, and with each ancestor whose last child it is.
+    for (;;) {
+      if (node.nodeType === 1 && isLinkName((node as Element).localName)) {
+        const span = spans.get(node as Element);
+        if (span && span[1] < 0) span[1] = text.length;
       }
-      return NOT_TEXT.has(name) ? 'skip' : 'enter';
-    },
-    (node) => {
-      const start = starts.get(node as Element);
-      if (start !== undefined) spans.set(node as Element, [start, text.length]);
-    },
-  );
-  return { text, spans };
+      if (node.nextSibling) {
+        node = node.nextSibling;
+        break;
+      }
+      node = node.parentNode;
+      if (!node || node === block) return text;
+    }
+  }
+  return text;
 }
 
-const words = (text: string) => text.split(/\s+/).filter(Boolean);
-const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
+/** The \s of regular expressions, by character code: cheap on every character of a window. */
+function isSpace(code: number): boolean {
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 160 ||
+    (code > 255 && /\s/.test(String.fromCharCode(code)))
+  );
+}
+
+/**
+ * Where the `n`th word before `from` starts, looking no further back than `limit`. A word cut
+ * by the limit (not by the text's start) is left out.
+ */
+function wordsBefore(text: string, from: number, n: number, limit: number): number {
+  let i = from;
+  for (let count = 0; count < n; count++) {
+    while (i > limit && isSpace(text.charCodeAt(i - 1))) i--;
+    if (i === limit) break;
+    while (i > limit && !isSpace(text.charCodeAt(i - 1))) i--;
+  }
+  if (i === limit && limit > 0 && !isSpace(text.charCodeAt(limit - 1))) {
+    while (i < from && !isSpace(text.charCodeAt(i))) i++;
+  }
+  return i;
+}
+
+/** Where the `n`th word after `from` ends, no further than `limit` (`hard`: a real edge). */
+function wordsAfter(text: string, from: number, n: number, limit: number, hard: boolean): number {
+  let i = from;
+  for (let count = 0; count < n; count++) {
+    while (i < limit && isSpace(text.charCodeAt(i))) i++;
+    if (i === limit) break;
+    while (i < limit && !isSpace(text.charCodeAt(i))) i++;
+  }
+  if (!hard && i === limit && limit < text.length && !isSpace(text.charCodeAt(limit))) {
+    while (i > from && !isSpace(text.charCodeAt(i - 1))) i--;
+  }
+  return i;
+}
+
+const collapseSpaces = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Up to CONTEXT_WORDS words before [start, end) of `text`, its own first words, and after. */
-function windowOf(text: string, start: number, end: number): string {
-  const from = Math.max(0, start - WINDOW_CHARS);
-  const before = words(text.slice(from, start));
-  // A window that starts or stops inside a word leaves that piece out.
-  if (from > 0 && !isSpace(text[from - 1])) before.shift();
-  const to = Math.min(text.length, end + WINDOW_CHARS);
-  const after = words(text.slice(end, to));
-  if (to < text.length && !isSpace(text[to])) after.pop();
-  const own = words(text.slice(start, Math.min(end, start + WINDOW_CHARS))).slice(0, CONTEXT_WORDS);
-  const all = [...before.slice(-CONTEXT_WORDS), ...own, ...after.slice(0, CONTEXT_WORDS)].join(' ');
+export function windowOf(text: string, start: number, end: number): string {
+  const from = wordsBefore(text, start, CONTEXT_WORDS, Math.max(0, start - WINDOW_CHARS));
+  const ownLimit = Math.min(end, start + WINDOW_CHARS);
+  const ownEnd = wordsAfter(text, start, CONTEXT_WORDS, ownLimit, ownLimit === end);
+  const toLimit = Math.min(text.length, end + WINDOW_CHARS);
+  const to = wordsAfter(text, end, CONTEXT_WORDS, toLimit, toLimit === text.length);
+  // A long anchor keeps its first words: the words after the link still follow.
+  const all = collapseSpaces(
+    ownEnd < end ? `${text.slice(from, ownEnd)} ${text.slice(end, to)}` : text.slice(from, to),
+  );
   return all.length > MAX_CONTEXT_LENGTH ? `${all.slice(0, MAX_CONTEXT_LENGTH - 1)}…` : all;
 }
 
 /**
- * The words around a link on its page: up to CONTEXT_WORDS before it in its block, its own
- * words, and up to CONTEXT_WORDS after, at most MAX_CONTEXT_LENGTH characters. Each block is
- * read once, for all its links (memoized per reader).
+ * True when the link is all its block holds: it and each inline ancestor up to the block are
+ * only children. Then its context is its own words, read without walking the block (menus,
+ * footers and lists of links are mostly like that).
  */
-export function contextReader(): (link: Element) => string {
-  const blocks = new Map<Node, BlockText>();
-  return (link) => {
+function isAlone(link: Element, block: Node): boolean {
+  for (let node: Node = link; node !== block; node = node.parentNode!) {
+    if (node.previousSibling || node.nextSibling) return false;
+  }
+  return true;
+}
+
+/** True when collapsed text (single spaces) has at most CONTEXT_WORDS words. */
+function fewWords(text: string): boolean {
+  let spaces = 0;
+  for (let i = text.indexOf(' '); i !== -1; i = text.indexOf(' ', i + 1)) {
+    if (++spaces >= CONTEXT_WORDS) return false;
+  }
+  return true;
+}
+
+/**
+ * The words around a link on its page: up to CONTEXT_WORDS before it in its block, its own
+ * first words, and up to CONTEXT_WORDS after, at most MAX_CONTEXT_LENGTH characters. Each
+ * block is read once, for all its links (memoized per reader). `ownText`, the link's text
+ * collapsed (single spaces, trimmed) if the caller has it already, spares reading a block that
+ * holds only the link.
+ */
+export function contextReader(): (link: Element, ownText?: string) => string {
+  const texts = new Map<Node, string>();
+  const spans = new Map<Element, [number, number]>();
+  return (link, ownText) => {
     const block = blockOf(link);
     if (!block) return '';
-    let read = blocks.get(block);
-    if (!read) {
-      read = readBlock(block);
-      blocks.set(block, read);
+    if (ownText !== undefined && isAlone(link, block)) {
+      // Most such links say a few words: the anchor itself, no new string.
+      return ownText.length <= MAX_CONTEXT_LENGTH && fewWords(ownText)
+        ? ownText
+        : windowOf(ownText, 0, ownText.length);
     }
-    const span = read.spans.get(link);
-    return span ? windowOf(read.text, span[0], span[1]) : '';
+    let text = texts.get(block);
+    if (text === undefined) {
+      text = readBlock(block, spans);
+      texts.set(block, text);
+    }
+    const span = spans.get(link);
+    return span && span[1] >= 0 ? windowOf(text, span[0], span[1]) : '';
   };
 }
 
@@ -253,18 +324,7 @@ export function pageTerms(doc: Document, title: string): PageTerms {
 function countWords(doc: Document): number {
   let count = 0;
   if (!doc.body) return 0;
-  walkText(
-    doc.body,
-    (text) => {
-      forEachTerm(
-        text,
-        () => true,
-        () => ++count < MAX_COUNTED_WORDS,
-      );
-      return count < MAX_COUNTED_WORDS;
-    },
-    isProse,
-  );
+  walkText(doc.body, (text) => (count += wordsIn(text)) < MAX_COUNTED_WORDS, isProse);
   return Math.min(count, MAX_COUNTED_WORDS);
 }
 
@@ -298,6 +358,10 @@ const ABOUT_ANCHOR =
 const ABOUT_PATH =
   /^(about|about[-_]?us|about[-_]?me|who-we-are|our-story|ueber-uns|uber-uns|über-uns|a-propos|qui-sommes-nous|quienes-somos|sobre-nosotros|sobre-nos|chi-siamo|over-ons)$/i;
 
+/** Every word the patterns above look for, in an anchor or a URL: most links fail this at once. */
+const SITE_PAGE_HINT =
+  /contact|about|kontakt|impressum|imprint|touch|our.story|who.we|propos|sommes|quién|quien|sobre|siamo|over.ons|ber.uns|conosco|cont[aá]t/i;
+
 const siteOf = (host: string) => host.toLowerCase().replace(/^www\./, '');
 const URL_PARTS = /^https?:\/\/(?:[^@/?#]*@)?([^:/?#]+)[^/?#]*([^?#]*)/i;
 
@@ -330,6 +394,7 @@ export function siteLinks(
   let contactLinked = false;
   let aboutLinked = false;
   for (const { href, anchor } of links) {
+    if (!SITE_PAGE_HINT.test(anchor) && !SITE_PAGE_HINT.test(href)) continue;
     const parts = hostAndLeaf(href);
     if (!parts || !ownSite(parts[0])) continue;
     const words = anchor.trim();

@@ -114,9 +114,11 @@ function relTokens(el: Element): string[] {
   return [...new Set(rel.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, MAX_REL_TOKENS);
 }
 
-/** What a link says, and whether it says it with an image rather than words. */
-function anchorOf(el: Element, max: number): { anchor: string; image: boolean } {
-  const text = collapse(el.textContent ?? '', max);
+/**
+ * What a link says, and whether it says it with an image rather than words. `text` is its
+ * textContent collapsed, read once for this and for its context.
+ */
+function anchorOf(el: Element, text: string, max: number): { anchor: string; image: boolean } {
   if (text) return { anchor: text, image: false };
   const image = isImageLink(el, text);
   // Image links: the alt text is what the link says.
@@ -188,13 +190,14 @@ export function linkReader(doc: Document, options: ExtractOptions): LinkReader {
     read(el) {
       const href = resolveHref(el.getAttribute('href') ?? '', baseUri, docUrlNoFragment);
       if (!href) return null;
-      const { anchor, image } = anchorOf(el, options.maxAnchorLength);
+      const text = collapse(el.textContent ?? '', options.maxAnchorLength);
+      const { anchor, image } = anchorOf(el, text, options.maxAnchorLength);
       return {
         href,
         anchor,
         rel: relTokens(el),
         region: regionOf(el),
-        context: contextOf(el),
+        context: contextOf(el, text),
         image,
       };
     },

@@ -100,6 +100,15 @@ export function forEachTerm(
   return true;
 }
 
+/** Words in `text`, as forEachTerm counts them (a CJK run as its bigrams), without the terms. */
+export function countWords(text: string): number {
+  let count = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    count += UNSPACED.test(m[0]) ? Math.max(1, Array.from(m[0]).length - 1) : 1;
+  }
+  return count;
+}
+
 /** Each term of `text` with how often it occurs. */
 export function countTerms(text: string, into = new Map<string, number>()): Map<string, number> {
   forEachTerm(text, (t) => void into.set(t, (into.get(t) ?? 0) + 1));

@@ -41,7 +41,7 @@ describe('link context', () => {
     );
     expect(link?.context).toBe(
       'grinder in the shop, and for a first one our pick is ' +
-        'the Baratza Encore : consistent, quiet and cheap to fix.',
+        'the Baratza Encore: consistent, quiet and cheap to fix.',
     );
     expect(link?.image).toBe(false);
   });

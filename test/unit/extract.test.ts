@@ -457,7 +457,8 @@ describe('extractPage: repeated links', () => {
         regions: ['footer', 'comments'],
         rels: ['nofollow'],
         occurrences: 2,
-        context: 'g Widgets',
+        // As it reads on the page: the two links touch.
+        context: 'gWidgets',
         image: false,
       },
     ]);
