@@ -67,19 +67,24 @@ function dot(a: Vector, b: Vector): number {
 }
 
 /**
- * Cosine of the linking side, (1 - CONTEXT_SHARE)·page + CONTEXT_SHARE·context (each a unit
- * vector; either alone when the other is empty), with the target. 0..1; null when either side
- * has no terms: unknown, never 0.
+ * Cosine of the linking side, s = (1 - a)·p + a·c with a = CONTEXT_SHARE (p, c unit vectors of
+ * the page and the context; either alone when the other is empty), with the unit target t:
+ * (s·t) / |s|, where s·t = (1 - a)(p·t) + a(c·t) and |s|² = (1 - a)² + a² + 2a(1 - a)(p·c).
+ * Expanded so that no mixed vector is built per link. 0..1; null when either side has no
+ * terms: unknown, never 0.
  */
-function cosine(page: Vector | null, context: Vector | null, target: Vector | null) {
-  if (!target || (!page && !context)) return null;
-  if (!page || !context) return clamp(dot(page ?? context!, target));
-  const mixed: Vector = new Map();
-  for (const [t, x] of page) mixed.set(t, (1 - CONTEXT_SHARE) * x);
-  for (const [t, x] of context) mixed.set(t, (mixed.get(t) ?? 0) + CONTEXT_SHARE * x);
-  let norm = 0;
-  for (const x of mixed.values()) norm += x * x;
-  return clamp(dot(mixed, target) / Math.sqrt(norm));
+function cosine(
+  page: { vector: Vector; toTarget: number } | null,
+  context: Vector | null,
+  target: Vector,
+): number | null {
+  if (!page && !context) return null;
+  if (!context) return clamp(page!.toTarget);
+  if (!page) return clamp(dot(context, target));
+  const a = CONTEXT_SHARE;
+  const along = (1 - a) * page.toTarget + a * dot(context, target);
+  const length = Math.sqrt((1 - a) ** 2 + a ** 2 + 2 * a * (1 - a) * dot(context, page.vector));
+  return clamp(along / length);
 }
 
 // Rounding can put a perfect match a hair over 1.
@@ -111,18 +116,17 @@ export function relevanceTo(
   stats: TermStats = NO_TERM_STATS,
 ): (source: PageTerms | undefined, context: string | undefined) => number | null {
   const targetVector = tfidfVector(entries(target), stats);
-  const pages = new WeakMap<PageTerms, Vector | null>();
+  const pages = new WeakMap<PageTerms, { vector: Vector; toTarget: number } | null>();
+  const pageOf = (source: PageTerms) => {
+    if (!pages.has(source)) {
+      const vector = targetVector && tfidfVector(entries(source), stats);
+      pages.set(source, vector ? { vector, toTarget: dot(vector, targetVector!) } : null);
+    }
+    return pages.get(source)!;
+  };
   return (source, context) => {
     if (!targetVector) return null;
-    let page: Vector | null = null;
-    if (source) {
-      page = pages.get(source) ?? null;
-      if (!pages.has(source)) {
-        page = tfidfVector(entries(source), stats);
-        pages.set(source, page);
-      }
-    }
     const words = context ? tfidfVector(countTerms(context), stats) : null;
-    return cosine(page, words, targetVector);
+    return cosine(source ? pageOf(source) : null, words, targetVector);
   };
 }
