@@ -11,12 +11,12 @@ import { countWords as wordsIn, forEachTerm, MAX_PAGE_TERMS, topTerms } from './
 export const CONTEXT_WORDS = 12;
 /** A link's context is at most this long (characters), in extraction, messages and import. */
 export const MAX_CONTEXT_LENGTH = 400;
-/** Words counted in a page's body; past this a page is simply long. */
-export const MAX_COUNTED_WORDS = 5_000;
+/** Words counted in a page's body; past this a page is simply long (thin is a few hundred). */
+export const MAX_COUNTED_WORDS = 3_000;
 /** Characters of meta description counted; past this it is simply long. */
 export const MAX_DESCRIPTION_LENGTH = 1_000;
-/** Characters of main text read for the page's terms (about 3,000 words). */
-export const MAX_SAMPLE_CHARS = 20_000;
+/** Characters of main text read for the page's terms (about 2,000 words). */
+export const MAX_SAMPLE_CHARS = 15_000;
 /** h1–h3 headings read for the page's terms, and characters read of each. */
 const MAX_HEADINGS = 60;
 const MAX_HEADING_CHARS = 300;
@@ -116,7 +116,7 @@ function textOf(root: Container, max: number, enter = isProse): string {
 const isProse = (el: Element) => !NOT_TEXT.has(el.localName);
 
 /** The link's block: its nearest ancestor that is not inline (or the root of its tree). */
-export function blockOf(link: Element): Node | null {
+function blockOf(link: Element): Node | null {
   let node = link.parentNode;
   while (node && node.nodeType === 1 && isInline((node as Element).localName)) {
     node = node.parentNode;
@@ -131,7 +131,7 @@ const isLinkName = (name: string) => name === 'a' || name === 'area';
  * blocks are left to their own links (a space stands for them, so words do not run
  * together), so each text node is read for at most one block.
  */
-export function readBlock(block: Node, spans: Map<Element, [number, number]>): string {
+function readBlock(block: Node, spans: Map<Element, [number, number]>): string {
   let text = '';
   let node: Node | null = block.firstChild;
   while (node) {
@@ -211,7 +211,7 @@ function wordsAfter(text: string, from: number, n: number, limit: number, hard: 
 const collapseSpaces = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** Up to CONTEXT_WORDS words before [start, end) of `text`, its own first words, and after. */
-export function windowOf(text: string, start: number, end: number): string {
+function windowOf(text: string, start: number, end: number): string {
   const from = wordsBefore(text, start, CONTEXT_WORDS, Math.max(0, start - WINDOW_CHARS));
   const ownLimit = Math.min(end, start + WINDOW_CHARS);
   const ownEnd = wordsAfter(text, start, CONTEXT_WORDS, ownLimit, ownLimit === end);
@@ -329,7 +329,8 @@ function countWords(doc: Document): number {
 }
 
 function descriptionLength(doc: Document): number {
-  for (const meta of Array.from(doc.querySelectorAll('meta[name]'))) {
+  // Both belong in <head>: looking there only spares a search of a huge body.
+  for (const meta of Array.from((doc.head ?? doc).querySelectorAll('meta[name]'))) {
     if (meta.getAttribute('name')?.toLowerCase() !== 'description') continue;
     const content = (meta.getAttribute('content') ?? '').slice(0, 4 * MAX_DESCRIPTION_LENGTH);
     return Math.min(content.replace(/\s+/g, ' ').trim().length, MAX_DESCRIPTION_LENGTH);
@@ -340,7 +341,7 @@ function descriptionLength(doc: Document): number {
 const ICON_RELS = new Set(['icon', 'apple-touch-icon', 'mask-icon']);
 
 function declaresIcon(doc: Document): boolean {
-  return Array.from(doc.querySelectorAll('link[rel][href]')).some((link) =>
+  return Array.from((doc.head ?? doc).querySelectorAll('link[rel][href]')).some((link) =>
     (link.getAttribute('rel') ?? '')
       .toLowerCase()
       .split(/\s+/)
