@@ -17,6 +17,7 @@ import {
   writeAuthority,
 } from '../storage/authority';
 import { getDb } from '../platform/db-connection';
+import { updateTermStatsQuietly } from '../storage/term-stats';
 
 /**
  * Source authority in the background. Scheduling is a `chrome.alarms` alarm rather than a
@@ -99,7 +100,10 @@ async function compute(): Promise<AuthorityOutcome> {
     setAlarm(Date.now() + WATCHDOG_MS).catch(() => {});
   }, KEEPALIVE_MS);
   try {
-    return await computeSteps();
+    const outcome = await computeSteps();
+    // Relevance's term counts, over the same pages, while the worker is still kept alive.
+    await updateTermStatsQuietly(await getDb());
+    return outcome;
   } finally {
     clearInterval(keepAlive);
   }

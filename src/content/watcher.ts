@@ -286,7 +286,7 @@ export function watchPage(
     for (const shadow of found.shadows) observe(shadow);
     const links = current.unsent();
     const snapshot: PageSnapshot = {
-      ...pageFacts(doc, options.extract),
+      ...pageFacts(doc, options.extract, found.occurrences),
       url: current.href,
       links,
       totalLinks: found.total,

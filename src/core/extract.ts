@@ -1,6 +1,7 @@
 import type { LinkRegion, PageSnapshot } from './types';
 import { foldOccurrences, type Occurrence } from './occurrences';
 import { stripUrlEdges } from './url';
+import { contextReader, isImageLink, pageSignals, pageTerms } from './capture';
 
 export interface ExtractOptions {
   /** Links kept at most; the rest are counted and the snapshot marked truncated. */
@@ -113,14 +114,19 @@ function relTokens(el: Element): string[] {
   return [...new Set(rel.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, MAX_REL_TOKENS);
 }
 
-function anchorText(el: Element, max: number): string {
-  const text = collapse(el.textContent ?? '', max);
-  if (text) return text;
+/**
+ * What a link says, and whether it says it with an image rather than words. `text` is its
+ * textContent collapsed, read once for this and for its context.
+ */
+function anchorOf(el: Element, text: string, max: number): { anchor: string; image: boolean } {
+  if (text) return { anchor: text, image: false };
+  const image = isImageLink(el, text);
   // Image links: the alt text is what the link says.
   const img = el.querySelector('img[alt]');
   const alt = img ? collapse(img.getAttribute('alt') ?? '', max) : '';
-  if (alt) return alt;
-  return collapse(el.getAttribute('aria-label') ?? el.getAttribute('title') ?? '', max);
+  if (alt) return { anchor: alt, image };
+  const label = el.getAttribute('aria-label') ?? el.getAttribute('title') ?? '';
+  return { anchor: collapse(label, max), image };
 }
 
 function withoutFragment(url: string): string {
@@ -179,15 +185,20 @@ export function linkReader(doc: Document, options: ExtractOptions): LinkReader {
   const baseUri = doc.baseURI || doc.URL;
   const docUrlNoFragment = withoutFragment(doc.URL);
   const regionOf = regionResolver();
+  const contextOf = contextReader();
   return {
     read(el) {
       const href = resolveHref(el.getAttribute('href') ?? '', baseUri, docUrlNoFragment);
       if (!href) return null;
+      const text = collapse(el.textContent ?? '', options.maxAnchorLength);
+      const { anchor, image } = anchorOf(el, text, options.maxAnchorLength);
       return {
         href,
-        anchor: anchorText(el, options.maxAnchorLength),
+        anchor,
         rel: relTokens(el),
         region: regionOf(el),
+        context: contextOf(el, text),
+        image,
       };
     },
   };
@@ -237,18 +248,25 @@ export function* linkElements(doc: Document, shadows: readonly ShadowRoot[]): Ge
   for (const shadow of shadows) yield* Array.from(shadow.querySelectorAll(LINK_SELECTOR));
 }
 
-/** The page's own facts: everything in a snapshot but its links. */
+/**
+ * The page's own facts: everything in a snapshot but its links. `links` are the ones read
+ * (extractLinks' occurrences), for the contact and about links among the page's signals.
+ */
 export function pageFacts(
   doc: Document,
   options: ExtractOptions = DEFAULT_EXTRACT_OPTIONS,
+  links: Iterable<Pick<Occurrence, 'href' | 'anchor'>> = [],
 ): Omit<PageSnapshot, 'links' | 'totalLinks' | 'truncated'> {
   const baseUri = doc.baseURI || doc.URL;
+  const title = collapse(doc.title ?? '', options.maxTitleLength);
   return {
     url: doc.URL,
-    title: collapse(doc.title ?? '', options.maxTitleLength),
+    title,
     canonical: canonicalOf(doc, baseUri),
     lang: (doc.documentElement?.getAttribute('lang') ?? '').slice(0, 35),
     robots: robotsOf(doc),
+    signals: pageSignals(doc, links),
+    terms: pageTerms(doc, title),
   };
 }
 
@@ -295,7 +313,7 @@ export function extractPage(
 ): PageSnapshot {
   const { occurrences, total, truncated } = extractLinks(doc, options);
   return {
-    ...pageFacts(doc, options),
+    ...pageFacts(doc, options, occurrences),
     links: foldOccurrences(occurrences),
     totalLinks: total,
     truncated,

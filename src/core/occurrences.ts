@@ -27,13 +27,33 @@ export function byPlacement(a: LinkRegion, b: LinkRegion): number {
 }
 
 /** One place a link stands on a page, before folding. */
-export type Occurrence = Pick<RawLink, 'href' | 'anchor' | 'rel' | 'region'>;
+export type Occurrence = Pick<RawLink, 'href' | 'anchor' | 'rel' | 'region' | 'context' | 'image'>;
 
 /** What folding keeps of a link's occurrences (RawLink and LinkRecord both carry it). */
-export type Folded = Pick<RawLink, 'rel' | 'region' | 'regions' | 'rels' | 'occurrences'>;
+export type Folded = Pick<
+  RawLink,
+  'rel' | 'region' | 'regions' | 'rels' | 'occurrences' | 'context' | 'image'
+>;
 
-export function foldedOf(o: Pick<RawLink, 'rel' | 'region'>): Folded {
-  return { rel: o.rel, region: o.region, regions: [o.region], rels: o.rel, occurrences: 1 };
+/** The words around the link and its image flag, only where known (absent stays absent). */
+export function capturedOf(
+  o: Pick<RawLink, 'context' | 'image'>,
+): Pick<RawLink, 'context' | 'image'> {
+  return {
+    ...(o.context !== undefined ? { context: o.context } : {}),
+    ...(o.image !== undefined ? { image: o.image } : {}),
+  };
+}
+
+export function foldedOf(o: Pick<RawLink, 'rel' | 'region' | 'context' | 'image'>): Folded {
+  return {
+    rel: o.rel,
+    region: o.region,
+    regions: [o.region],
+    rels: o.rel,
+    occurrences: 1,
+    ...capturedOf(o),
+  };
 }
 
 function union<T>(a: readonly T[], b: readonly T[]): T[] {
@@ -58,8 +78,17 @@ export function mergeFolded<T extends Folded>(a: T, b: Folded, count: 'sum' | 'm
         ? b.rel
         : a.rel;
   const regions = union(a.regions, b.regions).sort(byPlacement);
+  // Context and image flag are those of the best placed occurrence (the first among equals,
+  // so page order decides a tie): the words a reader sees around the link where it counts.
+  // An image link repeated as text elsewhere is an image link only if the image is the
+  // better placed one. A side that never captured them (an old record) does not erase them.
+  const [counting, other] = byPlacement(b.region, a.region) < 0 ? [b, a] : [a, b];
+  const context = counting.context ?? other.context;
+  const image = counting.image ?? other.image;
   return {
     ...a,
+    ...(context !== undefined ? { context } : {}),
+    ...(image !== undefined ? { image } : {}),
     rel,
     region: regions[0] ?? a.region,
     regions,

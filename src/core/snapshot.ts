@@ -1,11 +1,70 @@
-import { LINK_REGIONS, type PageDelta, type PageSnapshot, type RawLink } from './types';
+import {
+  LINK_REGIONS,
+  type PageDelta,
+  type PageSignals,
+  type PageSnapshot,
+  type PageTerms,
+  type RawLink,
+} from './types';
 import { DEFAULT_EXTRACT_OPTIONS, MAX_REL_TOKENS } from './extract';
 import { asObject, asString, asStringArray, oneOf } from './guards';
 import { byPlacement } from './occurrences';
+import { MAX_CONTEXT_LENGTH, MAX_COUNTED_WORDS, MAX_DESCRIPTION_LENGTH } from './capture';
+import { isTerm, MAX_PAGE_TERMS, MAX_TERM_WEIGHT, topTerms } from './terms';
 
 export const MAX_URL = 8192;
 const MAX_OCCURRENCES = 100_000;
 const { maxLinks, maxAnchorLength, maxTitleLength } = DEFAULT_EXTRACT_OPTIONS;
+
+/** A whole number in [0, max], or null. */
+function asCount(value: unknown, max: number): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+    ? Math.min(Math.floor(value), max)
+    : null;
+}
+
+/**
+ * A page's signals as captured (core/capture#pageSignals), within the capture's bounds; null
+ * when absent or not an object (unknown, never "missing").
+ */
+export function parsePageSignals(value: unknown): PageSignals | null {
+  const v = asObject(value);
+  if (!v) return null;
+  return {
+    words: asCount(v.words, MAX_COUNTED_WORDS) ?? 0,
+    descriptionLength: asCount(v.descriptionLength, MAX_DESCRIPTION_LENGTH) ?? 0,
+    favicon: v.favicon === true,
+    contactLinked: v.contactLinked === true,
+    aboutLinked: v.aboutLinked === true,
+  };
+}
+
+/**
+ * A page's terms: only keys that are single terms as the capture makes them (lower case, no
+ * stop words), positive weights capped, the MAX_PAGE_TERMS heaviest. Null when not an object.
+ */
+export function parsePageTerms(value: unknown): PageTerms | null {
+  const v = asObject(value);
+  if (!v) return null;
+  const weights = new Map<string, number>();
+  let looked = 0;
+  // A hostile object may have a million keys: look at a bounded number of them.
+  for (const key in v) {
+    if (++looked > 4 * MAX_PAGE_TERMS) break;
+    const weight = v[key];
+    if (!Object.hasOwn(v, key) || typeof weight !== 'number' || !(weight > 0)) continue;
+    if (isTerm(key)) weights.set(key, Math.min(weight, MAX_TERM_WEIGHT));
+  }
+  return topTerms(weights, MAX_PAGE_TERMS);
+}
+
+/** The optional capture fields of a link (context, image), kept only when well typed. */
+export function parseCaptured(v: Record<string, unknown>): Pick<RawLink, 'context' | 'image'> {
+  return {
+    ...(typeof v.context === 'string' ? { context: v.context.slice(0, MAX_CONTEXT_LENGTH) } : {}),
+    ...(typeof v.image === 'boolean' ? { image: v.image } : {}),
+  };
+}
 
 function parseLink(value: unknown): RawLink | null {
   const v = asObject(value);
@@ -26,6 +85,7 @@ function parseLink(value: unknown): RawLink | null {
     regions,
     rels: [...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, 40)])],
     occurrences: Math.min(Math.max(occurrences, 1), MAX_OCCURRENCES),
+    ...parseCaptured(v),
   };
 }
 
@@ -46,6 +106,8 @@ export function parseSnapshot(value: unknown): PageSnapshot | null {
   if (!v || !url || !Array.isArray(v.links)) return null;
   const links = parseLinks(v.links);
   const robots = asObject(v.robots) ?? {};
+  const signals = parsePageSignals(v.signals);
+  const terms = parsePageTerms(v.terms);
   return {
     url,
     title: asString(v.title, maxTitleLength) ?? '',
@@ -55,6 +117,8 @@ export function parseSnapshot(value: unknown): PageSnapshot | null {
     links,
     totalLinks: typeof v.totalLinks === 'number' ? v.totalLinks : links.length,
     truncated: v.truncated === true || v.links.length > maxLinks,
+    ...(signals ? { signals } : {}),
+    ...(terms ? { terms } : {}),
   };
 }
 

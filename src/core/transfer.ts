@@ -7,11 +7,15 @@ import { REDIRECT_STATUSES } from './redirects';
 import { isExcludedUrl } from './settings';
 import { MAX_REL_TOKENS } from './extract';
 import { parseReferralVisit, type ReferralVisit } from './referrals';
+import { parseCaptured, parsePageSignals, parsePageTerms } from './snapshot';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
- * 4: the visits made by following links (referrals). 3: the redirects the browser followed. 2: links carry their folded occurrences (regions,
- * rels, occurrences). 1 to 3 still import (with no redirects before 3, no referrals before 4).
+ * 4: the visits made by following links (referrals); pages carry their signals and terms, links
+ * their context and image flag (each optional: absent on records captured before). 3: the
+ * redirects the browser followed. 2: links carry their folded occurrences (regions, rels,
+ * occurrences). 1 to 3 still import (with no redirects before 3, no referrals and the capture
+ * fields unknown before 4).
  */
 export const EXPORT_VERSION = 4;
 
@@ -72,6 +76,8 @@ function parsePage(value: unknown): PageRecord | null {
   const canonicalRaw = asString(v.canonical, 8192);
   const aliasOf = asString(v.aliasOf, 8192);
   const host = hostOf(url);
+  const signals = parsePageSignals(v.signals);
+  const terms = parsePageTerms(v.terms);
   return {
     url,
     host,
@@ -89,6 +95,8 @@ function parsePage(value: unknown): PageRecord | null {
       ? { visits: v.visits as number }
       : {}),
     ...(aliasOf && canonicalizeUrl(aliasOf) ? { aliasOf: canonicalizeUrl(aliasOf)! } : {}),
+    ...(signals ? { signals } : {}),
+    ...(terms ? { terms } : {}),
   };
 }
 
@@ -122,6 +130,7 @@ function parseLinkRecord(value: unknown): LinkRecord | null {
     firstSeen: Math.min(firstSeen, lastSeen),
     lastSeen,
     lostAt: asTime(v.lostAt),
+    ...parseCaptured(v),
   };
 }
 

@@ -8,13 +8,16 @@ import {
 import type { AuthorityRecord, LinkRecord, PageRecord, RedirectRecord } from '../core/types';
 import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
 import type { ReferralVisit } from '../core/referrals';
+import type { StoredTermStats } from './term-stats';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
   | ({ id: 'authority' } & AuthorityMeta)
   | ({ id: 'authority-run' } & AuthorityRun)
   /** Counts the times stored data was forgotten (cleared, a site excluded): see writeAuthority. */
-  | { id: 'data-epoch'; epoch: number };
+  | { id: 'data-epoch'; epoch: number }
+  /** Document frequencies of page terms, for relevance (storage/term-stats.ts). */
+  | ({ id: 'term-stats' } & StoredTermStats);
 
 /**
  * The one place that knows the IndexedDB schema. Every change to it is a new entry in

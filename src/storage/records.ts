@@ -7,7 +7,7 @@ import type {
   RedirectRecord,
 } from '../core/types';
 import type { Hop } from '../core/redirects';
-import { mergeFolded, type Folded } from '../core/occurrences';
+import { capturedOf, mergeFolded, type Folded } from '../core/occurrences';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import { hasRegistrableDomain, registrableDomain } from '../core/domain';
 import {
@@ -91,6 +91,7 @@ const foldOf = (l: Folded): Folded => ({
   regions: l.regions,
   rels: l.rels,
   occurrences: l.occurrences,
+  ...capturedOf(l),
 });
 
 /**
@@ -190,6 +191,9 @@ async function writeSnapshot(
     outboundCount: snapshot.links.length,
     truncated: snapshot.truncated,
     visits: nextVisitCount(oldPage, now),
+    // This visit's; a snapshot without them (an older content script) leaves them unknown.
+    ...(snapshot.signals ? { signals: snapshot.signals } : {}),
+    ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   writes.push(pages.put(page));
   // The page is also known under the canonical URL it declares, unless that URL was visited.

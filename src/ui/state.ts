@@ -32,6 +32,7 @@ import {
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { loadFlags, type FlagView } from '../storage/flags';
+import { loadRelevance } from '../storage/term-stats';
 import { loadSettings, updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
 
@@ -175,8 +176,9 @@ export async function loadReport(url: string): Promise<void> {
         sources,
         sourceDomains,
       ).catch(() => null);
-      // Again, with authority.
+      // Again, with authority, and with relevance once the pages' terms are compared.
       scoreReport();
+      await loadRelevance(db, report.url, report.links).then(setRelevance, () => {});
       // Visits sent by links, an extra too: the list stands without them.
       await loadReferrals(db, report).catch(() => (referralState.value = null));
     }

@@ -445,6 +445,9 @@ describe('extractPage: repeated links', () => {
         regions: ['main', 'nav', 'footer'],
         rels: [],
         occurrences: 3,
+        // The words around the best placed occurrence (main's).
+        context: 'Widgets',
+        image: false,
       },
       {
         href: 'https://example.com/g',
@@ -454,6 +457,9 @@ describe('extractPage: repeated links', () => {
         regions: ['footer', 'comments'],
         rels: ['nofollow'],
         occurrences: 2,
+        // As it reads on the page: the two links touch.
+        context: 'gWidgets',
+        image: false,
       },
     ]);
     expect(snap.totalLinks).toBe(5);

@@ -135,3 +135,42 @@ describe('mergeFolded', () => {
     expect(main).toEqual(before);
   });
 });
+
+describe('folding the capture (context, image)', () => {
+  const nav = { href: 'https://a.example/', anchor: 'A', rel: [], region: 'nav' as const };
+  const main = { ...nav, region: 'main' as const };
+
+  it('keeps the words and image flag of the best placed occurrence, whatever the order', () => {
+    for (const order of [
+      [
+        { ...nav, context: 'menu A entry', image: true },
+        { ...main, context: 'our review of A', image: false },
+      ],
+      [
+        { ...main, context: 'our review of A', image: false },
+        { ...nav, context: 'menu A entry', image: true },
+      ],
+    ]) {
+      expect(foldOccurrences(order)[0]).toMatchObject({
+        region: 'main',
+        context: 'our review of A',
+        image: false,
+      });
+    }
+  });
+
+  it('keeps the first among equally placed occurrences (page order)', () => {
+    const [link] = foldOccurrences([
+      { ...main, context: 'first', image: false },
+      { ...main, context: 'second', image: true },
+    ]);
+    expect(link).toMatchObject({ context: 'first', image: false, occurrences: 2 });
+  });
+
+  it('does not erase what one side knows when the other never captured it (old records)', () => {
+    const old = foldedOf({ rel: [], region: 'main' });
+    const fresh = foldedOf({ rel: [], region: 'footer', context: 'words', image: true });
+    expect(mergeFolded(old, fresh, 'max')).toMatchObject({ context: 'words', image: true });
+    expect(old).not.toHaveProperty('context');
+  });
+});

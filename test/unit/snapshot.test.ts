@@ -3,6 +3,8 @@ import { parseDelta, parseSnapshot } from '../../src/core/snapshot';
 import { dispatch, type Handlers } from '../../src/core/messages';
 import { DEFAULT_EXTRACT_OPTIONS } from '../../src/core/extract';
 import { makeSnapshot, rawLink } from './helpers';
+import { MAX_CONTEXT_LENGTH, MAX_COUNTED_WORDS } from '../../src/core/capture';
+import { MAX_PAGE_TERMS, MAX_TERM_LENGTH, MAX_TERM_WEIGHT } from '../../src/core/terms';
 
 const URL_ = 'https://example.com/page';
 
@@ -293,5 +295,98 @@ describe('dispatch', () => {
     };
     expect(Object.keys(missing)).toHaveLength(3);
     expect(Object.keys(extra)).toHaveLength(Object.keys(handlers).length + 1);
+  });
+});
+
+describe('parseSnapshot: the capture', () => {
+  const snapshot = (extra: Record<string, unknown>, link: Record<string, unknown> = {}) =>
+    parseSnapshot({
+      url: URL_,
+      title: 't',
+      links: [{ ...rawLink('https://a.example/'), ...link }],
+      ...extra,
+    });
+
+  it('passes well-formed signals, terms, context and image through', () => {
+    const signals = {
+      words: 300,
+      descriptionLength: 80,
+      favicon: true,
+      contactLinked: false,
+      aboutLinked: true,
+    };
+    const parsed = snapshot(
+      { signals, terms: { coffee: 3, 咖啡: 1 } },
+      { context: 'around', image: true },
+    );
+    expect(parsed?.signals).toEqual(signals);
+    expect(parsed?.terms).toEqual({ coffee: 3, 咖啡: 1 });
+    expect(parsed?.links[0]).toMatchObject({ context: 'around', image: true });
+  });
+
+  it('bounds a hostile page’s values the way the capture does', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 10_000 }, (_, i) => [
+        `term${String.fromCharCode(97 + (i % 26))}q${i}`,
+        i + 1,
+      ]),
+    );
+    const parsed = snapshot(
+      {
+        signals: { words: 1e9, descriptionLength: Infinity, favicon: 1, contactLinked: 'yes' },
+        terms: many,
+      },
+      { context: 'x'.repeat(1e6), image: 'yes' },
+    );
+    expect(parsed?.signals).toEqual({
+      words: MAX_COUNTED_WORDS,
+      descriptionLength: 0,
+      favicon: false,
+      contactLinked: false,
+      aboutLinked: false,
+    });
+    expect(Object.keys(parsed!.terms!).length).toBeLessThanOrEqual(MAX_PAGE_TERMS);
+    expect(parsed?.links[0]?.context).toHaveLength(MAX_CONTEXT_LENGTH);
+    expect(parsed?.links[0]).not.toHaveProperty('image');
+  });
+
+  it('keeps only terms the capture could have made, with positive capped weights', () => {
+    const parsed = snapshot({
+      terms: {
+        coffee: 2,
+        Coffee: 2,
+        'two words': 2,
+        the: 2,
+        ab: 2,
+        '12345': 2,
+        ['x'.repeat(MAX_TERM_LENGTH + 1)]: 2,
+        zero: 0,
+        negative: -4,
+        nan: Number.NaN,
+        text: 'many',
+        huge: 1e300,
+        constructor: 1,
+      },
+    });
+    expect(parsed?.terms).toEqual({ huge: MAX_TERM_WEIGHT, coffee: 2, constructor: 1 });
+  });
+
+  it('leaves the capture unknown when it is missing or of the wrong type', () => {
+    for (const extra of [{}, { signals: 'x', terms: ['coffee'] }, { signals: null, terms: 5 }]) {
+      const parsed = snapshot(extra, { context: 5, image: null });
+      expect(parsed).not.toHaveProperty('signals');
+      expect(parsed).not.toHaveProperty('terms');
+      expect(parsed?.links[0]).not.toHaveProperty('context');
+      expect(parsed?.links[0]).not.toHaveProperty('image');
+    }
+  });
+
+  it('bounds the capture of links that came later too', () => {
+    const delta = parseDelta({
+      url: URL_,
+      links: [{ ...rawLink('https://a.example/'), context: 'y'.repeat(5000), image: false }],
+    });
+    expect(delta?.links[0]?.context).toHaveLength(MAX_CONTEXT_LENGTH);
+    expect(delta?.links[0]?.image).toBe(false);
   });
 });
