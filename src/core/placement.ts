@@ -73,17 +73,36 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
       'credits',
       'disclaimer',
       'disclosure',
+      'banner',
+      'callout',
+      'submeta',
+      'syndication',
     ],
   ],
 ];
 
 /** Words that name the article body itself when two of them meet ("entry-content", "postBody"). */
-const BODY_FIRST = new Set(['entry', 'post', 'article', 'story', 'blog', 'main', 'news', 'rich']);
+const BODY_FIRST = new Set([
+  'entry',
+  'post',
+  'article',
+  'story',
+  'blog',
+  'news',
+  'rich',
+  'name', // Drupal's field-name-body
+]);
 const BODY_SECOND = new Set(['content', 'body', 'text', 'copy', 'entry', 'fulltext']);
 /** Words that name it alone. */
 const BODY_WORDS = new Set(['hentry', 'articlebody', 'postbody', 'storybody', 'fulltext']);
 /** Words that say "content" weakly: a wrapper that may hold the sidebars too. */
 const WEAK_WORDS = new Set(['content', 'article', 'main', 'story', 'entry', 'post', 'body', 'text']);
+
+/**
+ * Words that take the negative ones back: a layout wrapper "content-with-sidebar", an embedded
+ * tweet "social-media-embed" inside the article, Elementor's "elementor-widget" for every block.
+ */
+const NOT_NEGATIVE = new Set(['with', 'has', 'embed', 'tweet', 'elementor']);
 
 const NEGATIVE = new Map<string, LinkRegion>(
   NEGATIVE_WORDS.flatMap(([region, words]) => words.map((w) => [w, region] as const)),
@@ -150,6 +169,7 @@ export function hintOf(el: Element): Hint | null {
     negative ??= NEGATIVE.get(word) ?? null;
     if (WEAK_WORDS.has(word)) weak = true;
   }
+  if (negative && words.some((w) => NOT_NEGATIVE.has(w))) negative = null;
   return negative ?? (weak ? 'weak' : null);
 }
 
@@ -226,8 +246,9 @@ function contextOf(el: Element, parent: Context): Context {
   if (hint === 'comments') return { ...parent, region: 'comments' };
   if (hint === 'body') return { body: true, weak: true, region: null };
   const landmark = landmarkRegion(el);
-  // A main or article landmark inside a region (<nav><main>) starts editorial content again.
-  if (landmark === 'main') return { body: parent.body, weak: true, region: null };
+  // A main or article landmark inside a region stays in it: <article> is also a teaser card
+  // in a related-posts list.
+  if (landmark === 'main') return parent.weak ? parent : { ...parent, weak: true };
   const region = landmark ?? (hint === 'weak' ? null : hint);
   if (region) return { ...parent, region };
   if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
@@ -243,15 +264,20 @@ interface Density {
 }
 
 /** How a link sits in its own block: in running text, in a list of links, or neither. */
-type Local = 'prose' | 'links' | 'heading' | 'plain';
+type Local = 'prose' | 'teasers' | 'links' | 'heading' | 'alone' | 'plain';
 
 /** Below this many characters of words of its own, a block is not running text. */
 const PROSE_MIN_TEXT = 30;
 /** Above this share of link text, a block is a list of links, not running text. */
 const PROSE_MAX_LINK_DENSITY = 0.6;
+/** Blocks that hold a paragraph; a link alone in one is set apart from the text. */
+const STANDALONE = new Set(['p', 'div']);
+const ALONE_MAX_TEXT = 15;
 /** A group of at least this many links, nearly all text in links, reads as navigation. */
 const LIST_MIN_LINKS = 3;
 const LIST_MIN_LINK_DENSITY = 0.7;
+/** A list of links with a line of text each: the links are a third of its text or more. */
+const TEASER_MIN_LINK_DENSITY = 0.3;
 
 /**
  * A placement judge for one document (or one batch of changes): region of a link element.
@@ -305,8 +331,18 @@ export function placementResolver(): (el: Element) => LinkRegion {
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
     const d = densityOf(block);
     if (d.text - d.linkText >= PROSE_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
+      // An item of a list whose every item is a link with a line of text: teasers of posts.
+      if (block.localName === 'li') {
+        const list = parentOf(block);
+        const g = list && densityOf(list);
+        if (g && g.links >= LIST_MIN_LINKS && g.linkText >= g.text * TEASER_MIN_LINK_DENSITY) {
+          return 'teasers';
+        }
+      }
       return 'prose';
     }
+    // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
+    if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) return 'alone';
     const group = parentOf(block);
     if (group) {
       const g = densityOf(group);
@@ -320,7 +356,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     if (context.region) return context.region;
     const local = localOf(link);
     if (local === 'heading') return 'other';
-    if (context.body) return local === 'links' ? 'nav' : 'main';
+    if (context.body) {
+      return local === 'links' ? 'nav' : local === 'alone' || local === 'teasers' ? 'other' : 'main';
+    }
     if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';
     return local === 'prose' ? 'main' : 'other';
   };
