@@ -228,11 +228,13 @@ interface Context {
   body: boolean;
   /** Inside a main/article landmark or a weak content hint. */
   weak: boolean;
+  /** The nearest main/article landmark. */
+  landmark: Element | null;
   /** The nearest non-editorial region below the article body (or anywhere, without one). */
   region: LinkRegion | null;
 }
 
-const TOP: Context = { body: false, weak: false, region: null };
+const TOP: Context = { body: false, weak: false, landmark: null, region: null };
 
 /**
  * The context of an element from its parent's and its own signals. <html> and <body> declare
@@ -244,11 +246,11 @@ function contextOf(el: Element, parent: Context): Context {
   const hint = hintOf(el);
   // Comment systems mark each comment up as an <article class="comment">: the hint wins.
   if (hint === 'comments') return { ...parent, region: 'comments' };
-  if (hint === 'body') return { body: true, weak: true, region: null };
+  if (hint === 'body') return { body: true, weak: true, landmark: parent.landmark, region: null };
   const landmark = landmarkRegion(el);
   // A main or article landmark inside a region stays in it: <article> is also a teaser card
   // in a related-posts list.
-  if (landmark === 'main') return parent.weak ? parent : { ...parent, weak: true };
+  if (landmark === 'main') return { ...parent, weak: true, landmark: el };
   const region = landmark ?? (hint === 'weak' ? null : hint);
   if (region) return { ...parent, region };
   if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
@@ -273,6 +275,8 @@ const PROSE_MAX_LINK_DENSITY = 0.6;
 /** Blocks that hold a paragraph; a link alone in one is set apart from the text. */
 const STANDALONE = new Set(['p', 'div']);
 const ALONE_MAX_TEXT = 15;
+/** A landmark with less text than this is a short page: every link of it counts. */
+const SHORT_PAGE_TEXT = 1000;
 /** A group of at least this many links, nearly all text in links, reads as navigation. */
 const LIST_MIN_LINKS = 3;
 const LIST_MIN_LINK_DENSITY = 0.7;
@@ -358,6 +362,13 @@ export function placementResolver(): (el: Element) => LinkRegion {
     if (local === 'heading') return 'other';
     if (context.body) {
       return local === 'links' ? 'nav' : local === 'alone' || local === 'teasers' ? 'other' : 'main';
+    }
+    if (context.landmark) {
+      if (local === 'links') return 'nav';
+      if (local === 'teasers') return 'other';
+      // On a short page every link of the landmark counts; in a long text, those in its prose.
+      if (local === 'prose' || densityOf(context.landmark).text < SHORT_PAGE_TEXT) return 'main';
+      return 'other';
     }
     if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';
     return local === 'prose' ? 'main' : 'other';

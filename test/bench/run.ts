@@ -13,6 +13,7 @@ import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
 import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
+import { runPlacement } from './placement';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -24,6 +25,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],
   ['authority', 'authority (PageRank)', runAuthority],
+  ['placement', 'placement accuracy on real pages', runPlacement],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];
