@@ -329,7 +329,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return el;
   }
 
-  function localOf(link: Element): Local {
+  function localOf(link: Element, context: Context): Local {
     const block = blockOf(link);
     if (!block) return 'plain';
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
@@ -347,8 +347,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     }
     // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
     if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) return 'alone';
-    const group = parentOf(block);
-    if (group) {
+    // Links straight in the landmark are not a list of its own: the page around it is no group.
+    const group = block === context.landmark ? null : parentOf(block);
+    if (group && group.localName !== 'body' && group.localName !== 'html') {
       const g = densityOf(group);
       if (g.links >= LIST_MIN_LINKS && g.linkText >= g.text * LIST_MIN_LINK_DENSITY) return 'links';
     }
@@ -358,7 +359,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
   return (link) => {
     const context = contextFor(link);
     if (context.region) return context.region;
-    const local = localOf(link);
+    const local = localOf(link, context);
     if (local === 'heading') return 'other';
     if (context.body) {
       return local === 'links' ? 'nav' : local === 'alone' || local === 'teasers' ? 'other' : 'main';

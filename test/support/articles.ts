@@ -7,9 +7,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { Window } from 'happy-dom';
 
-export const ARTICLES_DIR = fileURLToPath(new URL('../fixtures/articles/', import.meta.url));
+// From a path, not new URL(): under happy-dom's test environment URL is the page's.
+export const ARTICLES_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/articles/');
 export const LABELS_FILE = `${ARTICLES_DIR}labels.json.gz`;
 
 export interface GroundTruth {
