@@ -96,7 +96,16 @@ const BODY_SECOND = new Set(['content', 'body', 'text', 'copy', 'entry', 'fullte
 /** Words that name it alone. */
 const BODY_WORDS = new Set(['hentry', 'articlebody', 'postbody', 'storybody', 'fulltext']);
 /** Words that say "content" weakly: a wrapper that may hold the sidebars too. */
-const WEAK_WORDS = new Set(['content', 'article', 'main', 'story', 'entry', 'post', 'body', 'text']);
+const WEAK_WORDS = new Set([
+  'content',
+  'article',
+  'main',
+  'story',
+  'entry',
+  'post',
+  'body',
+  'text',
+]);
 
 /**
  * Words that take the negative ones back: a layout wrapper "content-with-sidebar", an embedded
@@ -317,7 +326,8 @@ export function placementResolver(): (el: Element) => LinkRegion {
     if (d) return d;
     const anchors = el.getElementsByTagName('a');
     let linkText = 0;
-    for (let i = 0; i < anchors.length; i++) linkText += visibleLength(anchors[i]!.textContent ?? '');
+    for (let i = 0; i < anchors.length; i++)
+      linkText += visibleLength(anchors[i]!.textContent ?? '');
     d = { text: visibleLength(el.textContent ?? ''), linkText, links: anchors.length };
     densities.set(el, d);
     return d;
@@ -347,9 +357,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     }
     // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
     if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) return 'alone';
-    // Links straight in the landmark are not a list of its own: the page around it is no group.
-    const group = block === context.landmark ? null : parentOf(block);
-    if (group && group.localName !== 'body' && group.localName !== 'html') {
+    // Links straight in a landmark form a list only with its other links, not the page's.
+    const group = block === context.landmark ? block : parentOf(block);
+    if (group) {
       const g = densityOf(group);
       if (g.links >= LIST_MIN_LINKS && g.linkText >= g.text * LIST_MIN_LINK_DENSITY) return 'links';
     }
@@ -362,7 +372,11 @@ export function placementResolver(): (el: Element) => LinkRegion {
     const local = localOf(link, context);
     if (local === 'heading') return 'other';
     if (context.body) {
-      return local === 'links' ? 'nav' : local === 'alone' || local === 'teasers' ? 'other' : 'main';
+      return local === 'links'
+        ? 'nav'
+        : local === 'alone' || local === 'teasers'
+          ? 'other'
+          : 'main';
     }
     if (context.landmark) {
       if (local === 'links') return 'nav';
