@@ -77,6 +77,8 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
       'callout',
       'submeta',
       'syndication',
+      'listing',
+      'nocontent', // Google's mark for what is not the page's content
     ],
   ],
 ];
@@ -213,6 +215,9 @@ function landmarkRegion(el: Element): LinkRegion | null {
   return null;
 }
 
+const isMainElement = (el: Element) =>
+  el.localName === 'main' || el.getAttribute('role') === 'main';
+
 /** The parent element, or for the top of a shadow tree its host: landmarks outside still count. */
 function parentOf(el: Element): Element | null {
   const parent = el.parentNode;
@@ -339,7 +344,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return el;
   }
 
-  function localOf(link: Element, context: Context): Local {
+  function localOf(link: Element): Local {
     const block = blockOf(link);
     if (!block) return 'plain';
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
@@ -357,9 +362,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     }
     // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
     if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) return 'alone';
-    // Links straight in a landmark form a list only with its other links, not the page's.
-    const group = block === context.landmark ? block : parentOf(block);
-    if (group) {
+    // The whole page is no list of links: <body> holds them all.
+    const group = parentOf(block);
+    if (group && group.localName !== 'body' && group.localName !== 'html') {
       const g = densityOf(group);
       if (g.links >= LIST_MIN_LINKS && g.linkText >= g.text * LIST_MIN_LINK_DENSITY) return 'links';
     }
@@ -369,7 +374,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
   return (link) => {
     const context = contextFor(link);
     if (context.region) return context.region;
-    const local = localOf(link, context);
+    const local = localOf(link);
     if (local === 'heading') return 'other';
     if (context.body) {
       return local === 'links'
@@ -377,6 +382,11 @@ export function placementResolver(): (el: Element) => LinkRegion {
         : local === 'alone' || local === 'teasers'
           ? 'other'
           : 'main';
+    }
+    // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
+    // <article>: also a teaser card, one link and its summary.)
+    if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {
+      return 'main';
     }
     if (context.landmark) {
       if (local === 'links') return 'nav';

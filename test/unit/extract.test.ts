@@ -416,8 +416,7 @@ describe('extractPage: caps', () => {
     expect(snap.totalLinks).toBe(20_000);
     expect(snap.links).toHaveLength(DEFAULT_EXTRACT_OPTIONS.maxLinks);
     expect(snap.truncated).toBe(true);
-    // A <main> of nothing but links reads as a list of links, not editorial (core/placement).
-    expect(snap.links.every((l) => l.region === 'nav')).toBe(true);
+    expect(snap.links.every((l) => l.region === 'main')).toBe(true);
   });
 });
 
