@@ -18,6 +18,11 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
     [
       'nav',
       'navbar',
+      'topnav',
+      'subnav',
+      'sidenav',
+      'mainnav',
+      'menubar',
       'navigation',
       'menu',
       'breadcrumb',
