@@ -1,5 +1,6 @@
 import type { LinkRegion, PageSnapshot } from './types';
 import { foldOccurrences, type Occurrence } from './occurrences';
+import { placementResolver } from './placement';
 import { stripUrlEdges } from './url';
 import { contextReader, isImageLink, pageSignals, pageTerms } from './capture';
 
@@ -18,7 +19,6 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
 
 /** rel tokens kept per link; the folded rels of repeats keep at most twice as many. */
 export const MAX_REL_TOKENS = 8;
-const COMMENT_HINT = /comment|disqus|replies/i;
 
 function collapse(text: string, max: number): string {
   // Collapse a slice at a time and stop once there is enough: a megabyte of text is not all
@@ -32,80 +32,12 @@ function collapse(text: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-function isCommentish(el: Element): boolean {
-  const idAndClass = `${el.id} ${el.getAttribute('class') ?? ''}`;
-  return idAndClass.length > 1 && COMMENT_HINT.test(idAndClass);
-}
-
-/** The region an element itself declares, if any (not looking at ancestors). */
-function ownRegion(el: Element): LinkRegion | null {
-  switch (el.localName) {
-    case 'nav':
-      return 'nav';
-    case 'aside':
-      return 'aside';
-    case 'header':
-      return 'header';
-    case 'footer':
-      return 'footer';
-    case 'main':
-      return 'main';
-    case 'article':
-      // Comment systems often mark each comment up as an <article class="comment">.
-      return isCommentish(el) ? 'comments' : 'main';
-  }
-  switch (el.getAttribute('role')) {
-    case 'navigation':
-      return 'nav';
-    case 'complementary':
-      return 'aside';
-    case 'banner':
-      return 'header';
-    case 'contentinfo':
-      return 'footer';
-    case 'main':
-    case 'article':
-      return 'main';
-  }
-  return isCommentish(el) ? 'comments' : null;
-}
-
-/** The parent element, or for the top of a shadow tree its host: landmarks outside still count. */
-function parentOf(el: Element): Element | null {
-  const parent = el.parentNode;
-  if (!parent) return null;
-  if (parent.nodeType === 1) return parent as Element;
-  return parent.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
-}
-
 /**
- * Region of the nearest classified ancestor (across shadow boundaries). Memoized per element so
- * that a page with tens of thousands of links walks each ancestor once, not once per link.
+ * Region of each link element: landmarks, id/class hints and text density (core/placement.ts).
+ * Memoized per element so that a page with tens of thousands of links walks each ancestor once.
  */
 export function regionResolver(): (el: Element) => LinkRegion {
-  const memo = new Map<Element, LinkRegion>();
-  return (start) => {
-    const pending: Element[] = [];
-    let el: Element | null = start;
-    let found: LinkRegion = 'other';
-    while (el) {
-      const known = memo.get(el);
-      if (known) {
-        found = known;
-        break;
-      }
-      const own = ownRegion(el);
-      if (own) {
-        found = own;
-        memo.set(el, own);
-        break;
-      }
-      pending.push(el);
-      el = parentOf(el);
-    }
-    for (const p of pending) memo.set(p, found);
-    return found;
-  };
+  return placementResolver();
 }
 
 function relTokens(el: Element): string[] {

@@ -66,12 +66,10 @@ export async function runExtraction(): Promise<void> {
         fast.links.every((l, i) => l.href === slow.links[i]?.href),
       `${fast.links.length} vs ${slow.links.length} of ${fast.totalLinks}, truncated: ${fast.truncated}`,
     );
+    // Since issue 6 extractPage also reads id/class hints and text density (core/placement.ts),
+    // so the landmark-only baseline differs by design; said, not checked.
     const agree = fast.links.filter((l, i) => l.region === slow.links[i]?.region).length;
-    check(
-      'both extractors find the same regions',
-      agree === fast.links.length,
-      `${agree}/${fast.links.length}`,
-    );
+    info(`same region as the landmark-only baseline: ${agree}/${fast.links.length} links`);
     const facts = (s: PageSnapshot) =>
       JSON.stringify([s.title, s.canonical, s.lang, s.robots, s.totalLinks]);
     check('both extractors read the same page facts', facts(fast) === facts(slow), facts(fast));

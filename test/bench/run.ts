@@ -15,6 +15,7 @@ import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
 import { runFlags } from './flags';
 import { runQuality } from './quality';
+import { runPlacement } from './placement';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -28,6 +29,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['authority', 'authority (PageRank)', runAuthority],
   ['flags', 'risk flags', runFlags],
   ['quality', 'link quality scores', runQuality],
+  ['placement', 'placement accuracy on real pages', runPlacement],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];

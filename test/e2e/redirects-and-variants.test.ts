@@ -261,6 +261,7 @@ describe('URL variants', () => {
         paused: false,
         excludedSites: [],
         folds: { 'x.test': { address: true, queryPaths: [] } },
+        relatedPages: [],
       },
     });
     // The www address of the page shares the site's choice, seen from there.

@@ -296,7 +296,8 @@ describe('extractPage: regions', () => {
       regionOf(
         [
           '<main><nav><a href="/1">nav in main</a></nav><a href="/2">main</a></main>',
-          '<nav><main><a href="/3">main in nav</a></main></nav>',
+          // An <article> inside an aside is a card of it, not the page's main content.
+          '<aside><article><a href="/3">card in aside</a></article></aside>',
           '<footer><div id="comments"><a href="/4">comments in footer</a></div><a href="/5">footer</a></footer>',
           '<div class="comments"><header><a href="/6">header in comments</a></header></div>',
           '<article><aside><div><a href="/7">aside in article</a></div></aside></article>',
@@ -305,7 +306,7 @@ describe('extractPage: regions', () => {
     ).toEqual([
       ['nav in main', 'nav'],
       ['main', 'main'],
-      ['main in nav', 'main'],
+      ['card in aside', 'aside'],
       ['comments in footer', 'comments'],
       ['footer', 'footer'],
       ['header in comments', 'header'],

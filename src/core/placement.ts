@@ -1,0 +1,414 @@
+/**
+ * Where on its page a link sits, judged the way content-extraction tools judge the article
+ * block (Readability, boilerpipe, jusText): landmarks, id/class hints read as words, and the
+ * text and link density of the link's own block. Pure DOM reading of textContent, no layout,
+ * so it runs in the content script and in Node alike. Measured on real saved pages by
+ * test/bench/placement.ts.
+ */
+import type { LinkRegion } from './types';
+
+/**
+ * Words of an id or class that say what a block is. Read as whole words ("comments", not
+ * "commented"; "nav" in "site-nav", not in "canvas"), with camelCase split ("articleBody").
+ */
+const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
+  ['comments', ['comment', 'comments', 'disqus', 'replies', 'reply', 'respond', 'discussion']],
+  [
+    'nav',
+    [
+      'nav',
+      'navbar',
+      'topnav',
+      'subnav',
+      'sidenav',
+      'mainnav',
+      'menubar',
+      'navigation',
+      'menu',
+      'breadcrumb',
+      'breadcrumbs',
+      'pagination',
+      'pager',
+      'prev',
+      'next',
+      'tags',
+      'tagcloud',
+      'keywords',
+      'topics',
+      'labels',
+      'categories',
+      'category',
+      'terms',
+    ],
+  ],
+  [
+    'header',
+    ['header', 'masthead', 'byline', 'dateline', 'author', 'meta', 'submitted', 'postinfo'],
+  ],
+  ['footer', ['footer', 'copyright', 'colophon', 'cookie', 'cookies', 'consent', 'gdpr']],
+  [
+    'aside',
+    [
+      'sidebar',
+      'widget',
+      'related',
+      'recommended',
+      'recommends',
+      'recirc',
+      'promo',
+      'newsletter',
+      'subscribe',
+      'subscription',
+      'signup',
+      'share',
+      'sharing',
+      'social',
+      'sponsor',
+      'sponsored',
+      'ad',
+      'ads',
+      'advert',
+      'advertisement',
+      'outbrain',
+      'taboola',
+      'trending',
+      'popular',
+      'caption',
+      'credit',
+      'credits',
+      'disclaimer',
+      'disclosure',
+      'banner',
+      'callout',
+      'submeta',
+      'syndication',
+      'listing',
+      'nocontent', // Google's mark for what is not the page's content
+    ],
+  ],
+];
+
+/** Words that name the article body itself when two of them meet ("entry-content", "postBody"). */
+const BODY_FIRST = new Set([
+  'entry',
+  'post',
+  'article',
+  'story',
+  'blog',
+  'news',
+  'rich',
+  'name', // Drupal's field-name-body
+]);
+const BODY_SECOND = new Set(['content', 'body', 'text', 'copy', 'entry', 'fulltext']);
+/** Words that name it alone. */
+const BODY_WORDS = new Set(['hentry', 'articlebody', 'postbody', 'storybody', 'fulltext']);
+/** Words that say "content" weakly: a wrapper that may hold the sidebars too. */
+const WEAK_WORDS = new Set([
+  'content',
+  'article',
+  'main',
+  'story',
+  'entry',
+  'post',
+  'body',
+  'text',
+]);
+
+/**
+ * Words that take the negative ones back: a layout wrapper "content-with-sidebar", an embedded
+ * tweet "social-media-embed" inside the article, Elementor's "elementor-widget" for every block.
+ */
+const NOT_NEGATIVE = new Set(['with', 'has', 'embed', 'tweet', 'elementor']);
+
+const NEGATIVE = new Map<string, LinkRegion>(
+  NEGATIVE_WORDS.flatMap(([region, words]) => words.map((w) => [w, region] as const)),
+);
+
+/** Matches every id/class that holds one of the words above (and some that do not). */
+const ANY_HINT = new RegExp(
+  [...NEGATIVE.keys(), ...BODY_FIRST, ...BODY_SECOND, ...BODY_WORDS, ...WEAK_WORDS].join('|'),
+  'i',
+);
+
+/** What an element's id and class say about it. */
+export type Hint = 'body' | 'weak' | LinkRegion;
+
+/** Inline elements: a link's block is its nearest ancestor that is none of these. */
+const INLINE = new Set([
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'cite',
+  'code',
+  'data',
+  'del',
+  'dfn',
+  'em',
+  'font',
+  'i',
+  'ins',
+  'kbd',
+  'mark',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'u',
+  'var',
+]);
+
+/** The id and class of an element as lower-case words. */
+export function hintWords(el: Element): string[] {
+  const raw = `${el.id} ${el.getAttribute('class') ?? ''}`;
+  if (raw.length <= 1) return [];
+  return raw
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/**
+ * What an element's id and class say: the article body ("entry-content"), a weak content hint
+ * ("content", which may wrap the sidebar too), a non-editorial region, or nothing. The body
+ * wins over the negative words on the same element (WordPress puts "tag-x" on the post).
+ */
+export function hintOf(el: Element): Hint | null {
+  // Most elements carry none of the words: one regular expression tells, without splitting.
+  if (!ANY_HINT.test(`${el.id} ${el.getAttribute('class') ?? ''}`)) return null;
+  const words = hintWords(el);
+  let negative: LinkRegion | null = null;
+  let weak = false;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (BODY_WORDS.has(word)) return 'body';
+    if (BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '')) return 'body';
+    negative ??= NEGATIVE.get(word) ?? null;
+    if (WEAK_WORDS.has(word)) weak = true;
+  }
+  if (negative && words.some((w) => NOT_NEGATIVE.has(w))) negative = null;
+  return negative ?? (weak ? 'weak' : null);
+}
+
+/** The region an element itself declares by its tag or role, if any. */
+function landmarkRegion(el: Element): LinkRegion | null {
+  switch (el.localName) {
+    case 'nav':
+      return 'nav';
+    case 'aside':
+      return 'aside';
+    case 'header':
+      return 'header';
+    case 'footer':
+      return 'footer';
+    case 'main':
+    case 'article':
+      return 'main';
+  }
+  switch (el.getAttribute('role')) {
+    case 'navigation':
+      return 'nav';
+    case 'complementary':
+      return 'aside';
+    case 'banner':
+      return 'header';
+    case 'contentinfo':
+      return 'footer';
+    case 'main':
+    case 'article':
+      return 'main';
+  }
+  return null;
+}
+
+const isMainElement = (el: Element) =>
+  el.localName === 'main' || el.getAttribute('role') === 'main';
+
+/** The parent element, or for the top of a shadow tree its host: landmarks outside still count. */
+function parentOf(el: Element): Element | null {
+  const parent = el.parentNode;
+  if (!parent) return null;
+  if (parent.nodeType === 1) return parent as Element;
+  return parent.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
+}
+
+/** Characters of text that are not whitespace. */
+function visibleLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 32 && c !== 160) n++;
+  }
+  return n;
+}
+
+/** What the ancestors of an element (itself included) say about where it sits. */
+interface Context {
+  /** Inside an element named as the article body ("entry-content", "hentry"). */
+  body: boolean;
+  /** Inside a main/article landmark or a weak content hint. */
+  weak: boolean;
+  /** The nearest main/article landmark. */
+  landmark: Element | null;
+  /** The nearest non-editorial region below the article body (or anywhere, without one). */
+  region: LinkRegion | null;
+}
+
+const TOP: Context = { body: false, weak: false, landmark: null, region: null };
+
+/**
+ * The context of an element from its parent's and its own signals. <html> and <body> declare
+ * nothing: their classes are page-wide feature flags ("comments-enabled", "has-sidebar").
+ */
+function contextOf(el: Element, parent: Context): Context {
+  const name = el.localName;
+  if (name === 'html' || name === 'body') return parent;
+  const hint = hintOf(el);
+  // Comment systems mark each comment up as an <article class="comment">: the hint wins.
+  if (hint === 'comments') return { ...parent, region: 'comments' };
+  if (hint === 'body') return { body: true, weak: true, landmark: parent.landmark, region: null };
+  const landmark = landmarkRegion(el);
+  // A main or article landmark inside a region stays in it: <article> is also a teaser card
+  // in a related-posts list.
+  if (landmark === 'main') return { ...parent, weak: true, landmark: el };
+  const region = landmark ?? (hint === 'weak' ? null : hint);
+  if (region) return { ...parent, region };
+  if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
+  return parent;
+}
+
+interface Density {
+  /** Visible characters of the block's text. */
+  text: number;
+  /** Of which inside links. */
+  linkText: number;
+  links: number;
+}
+
+/** How a link sits in its own block: in running text, in a list of links, or neither. */
+type Local = 'prose' | 'teasers' | 'links' | 'heading' | 'alone' | 'plain';
+
+/** Below this many characters of words of its own, a block is not running text. */
+const PROSE_MIN_TEXT = 30;
+/** Above this share of link text, a block is a list of links, not running text. */
+const PROSE_MAX_LINK_DENSITY = 0.6;
+/** Blocks that hold a paragraph; a link alone in one is set apart from the text. */
+const STANDALONE = new Set(['p', 'div']);
+const ALONE_MAX_TEXT = 15;
+/** A landmark with less text than this is a short page: every link of it counts. */
+const SHORT_PAGE_TEXT = 1000;
+/** A group of at least this many links, nearly all text in links, reads as navigation. */
+const LIST_MIN_LINKS = 3;
+const LIST_MIN_LINK_DENSITY = 0.7;
+/** A list of links with a line of text each: the links are a third of its text or more. */
+const TEASER_MIN_LINK_DENSITY = 0.3;
+
+/**
+ * A placement judge for one document (or one batch of changes): region of a link element.
+ * Memoized per element, so a page with tens of thousands of links judges each ancestor once;
+ * the text measures of a block are taken lazily, only for the blocks links sit in.
+ */
+export function placementResolver(): (el: Element) => LinkRegion {
+  const contexts = new Map<Element, Context>();
+  const densities = new Map<Element, Density>();
+
+  function contextFor(start: Element): Context {
+    const pending: Element[] = [];
+    let el: Element | null = start;
+    let context = TOP;
+    while (el) {
+      const known = contexts.get(el);
+      if (known) {
+        context = known;
+        break;
+      }
+      pending.push(el);
+      el = parentOf(el);
+    }
+    for (let i = pending.length - 1; i >= 0; i--) {
+      context = contextOf(pending[i]!, context);
+      contexts.set(pending[i]!, context);
+    }
+    return context;
+  }
+
+  function densityOf(el: Element): Density {
+    let d = densities.get(el);
+    if (d) return d;
+    const anchors = el.getElementsByTagName('a');
+    let linkText = 0;
+    for (let i = 0; i < anchors.length; i++)
+      linkText += visibleLength(anchors[i]!.textContent ?? '');
+    d = { text: visibleLength(el.textContent ?? ''), linkText, links: anchors.length };
+    densities.set(el, d);
+    return d;
+  }
+
+  function blockOf(link: Element): Element | null {
+    let el = parentOf(link);
+    while (el && INLINE.has(el.localName)) el = parentOf(el);
+    return el;
+  }
+
+  function localOf(link: Element): Local {
+    const block = blockOf(link);
+    if (!block) return 'plain';
+    if (/^h[1-6]$/.test(block.localName)) return 'heading';
+    const d = densityOf(block);
+    if (d.text - d.linkText >= PROSE_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
+      // An item of a list whose every item is a link with a line of text: teasers of posts.
+      if (block.localName === 'li') {
+        const list = parentOf(block);
+        const g = list && densityOf(list);
+        if (g && g.links >= LIST_MIN_LINKS && g.linkText >= g.text * TEASER_MIN_LINK_DENSITY) {
+          return 'teasers';
+        }
+      }
+      return 'prose';
+    }
+    // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
+    if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) return 'alone';
+    // The whole page is no list of links: <body> holds them all.
+    const group = parentOf(block);
+    if (group && group.localName !== 'body' && group.localName !== 'html') {
+      const g = densityOf(group);
+      if (g.links >= LIST_MIN_LINKS && g.linkText >= g.text * LIST_MIN_LINK_DENSITY) return 'links';
+    }
+    return 'plain';
+  }
+
+  return (link) => {
+    const context = contextFor(link);
+    if (context.region) return context.region;
+    const local = localOf(link);
+    if (local === 'heading') return 'other';
+    if (context.body) {
+      return local === 'links'
+        ? 'nav'
+        : local === 'alone' || local === 'teasers'
+          ? 'other'
+          : 'main';
+    }
+    // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
+    // <article>: also a teaser card, one link and its summary.)
+    if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {
+      return 'main';
+    }
+    if (context.landmark) {
+      if (local === 'links') return 'nav';
+      if (local === 'teasers') return 'other';
+      // On a short page every link of the landmark counts; in a long text, those in its prose.
+      if (local === 'prose' || densityOf(context.landmark).text < SHORT_PAGE_TEXT) return 'main';
+      return 'other';
+    }
+    if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';
+    return local === 'prose' ? 'main' : 'other';
+  };
+}
