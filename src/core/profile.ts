@@ -36,8 +36,8 @@ const CONCENTRATED_DOMAINS = 3;
  *   URL's last path segment, or of the page title without its site name;
  * - `partial`: shares at least one keyword with those;
  * - `other`: descriptive words unrelated to the page's keywords.
- * Image anchors are not a class: the stored anchor is the image's alt text when the link had no
- * text, and nothing stored tells that apart from text, so image links cannot be counted here.
+ * The profile counts image links (LinkRecord.image: an image, with or without alt text, is the
+ * whole anchor) as a group of their own, `image`, before these classes: see AnchorGroup.
  */
 export type AnchorClass =
   'branded' | 'exact' | 'partial' | 'naked-url' | 'generic' | 'empty' | 'other';
@@ -48,6 +48,20 @@ export const ANCHOR_CLASSES: readonly AnchorClass[] = [
   'partial',
   'naked-url',
   'generic',
+  'empty',
+  'other',
+];
+
+/** The anchor groups of the profile: the classes, and image links apart. */
+export type AnchorGroup = AnchorClass | 'image';
+
+export const ANCHOR_GROUPS: readonly AnchorGroup[] = [
+  'branded',
+  'exact',
+  'partial',
+  'naked-url',
+  'generic',
+  'image',
   'empty',
   'other',
 ];
@@ -160,7 +174,7 @@ export interface PageProfile {
   /** TLDs of the referring domains, most domains first. */
   tlds: Array<{ tld: string; domains: number }>;
   linkTypes: Record<LinkType, number>;
-  anchors: Record<AnchorClass, number>;
+  anchors: Record<AnchorGroup, number>;
 }
 
 /** What is known of the page the links point to. */
@@ -323,7 +337,7 @@ export function summarizeProfile(
 ): PageProfile {
   const all = summary.groups.flatMap((g) => g.links);
   const anchorTarget = describeAnchorTarget(target);
-  const anchors = zeroes(ANCHOR_CLASSES);
+  const anchors = zeroes(ANCHOR_GROUPS);
   const linkTypes = zeroes(LINK_TYPES);
   const referringPages = new Set<string>();
   const perDomain: number[] = [];
@@ -332,7 +346,7 @@ export function summarizeProfile(
   for (const group of summary.groups) {
     const live = group.links.filter((l) => l.lostAt === null);
     for (const link of live) {
-      anchors[classifyAnchor(link.anchor, anchorTarget)]++;
+      anchors[link.image ? 'image' : classifyAnchor(link.anchor, anchorTarget)]++;
       linkTypes[linkTypeOf(link.region)]++;
       if (link.region === 'main') editorial++;
       if (!group.internal) referringPages.add(link.source);

@@ -75,7 +75,9 @@ describe('the backlink profile in the popup', () => {
       partial: 2,
       'naked-url': 1,
       generic: 1,
-      empty: 1,
+      // The comment's link is an image without alt text: an image link, not an empty anchor.
+      image: 1,
+      empty: 0,
       other: 1,
     });
   });

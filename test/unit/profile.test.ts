@@ -212,9 +212,26 @@ describe('summarizeProfile', () => {
       partial: 1,
       'naked-url': 1,
       generic: 1,
+      image: 0,
       empty: 1,
       other: 0,
     });
+  });
+
+  it('counts image links apart, whatever their alt text says', () => {
+    const withImages = summarizeBacklinks(
+      [
+        makeLink('https://e.net/a', TARGET, { anchor: 'Coffee Blog', image: true }),
+        makeLink('https://e.net/b', TARGET, { anchor: '', image: true }),
+        makeLink('https://e.net/c', TARGET, { anchor: 'Coffee Blog' }),
+        makeLink('https://e.net/d', TARGET, { anchor: 'old', image: true, lostAt: at(5) }),
+      ],
+      {},
+    );
+    const anchors = summarizeProfile(withImages, TARGET_INFO, now).anchors;
+    expect(anchors.image).toBe(2);
+    expect(anchors.branded).toBe(1);
+    expect(anchors.empty).toBe(0);
   });
 
   it('measures diversity over live links from other sites', () => {

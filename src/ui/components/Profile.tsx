@@ -3,7 +3,7 @@ import {
   describeDiversity,
   RECENT_DAYS,
   TIMELINE_WEEKS,
-  type AnchorClass,
+  type AnchorGroup,
   type LinkType,
   type PageProfile,
 } from '../../core/profile';
@@ -11,12 +11,13 @@ import { StackedBar } from './StackedBar';
 import { WeekChart } from './WeekChart';
 
 /** Labels in the order shown; the definitions are in core/profile.ts. */
-const ANCHOR_LABELS: Record<AnchorClass, string> = {
+const ANCHOR_LABELS: Record<AnchorGroup, string> = {
   branded: 'branded',
   exact: 'exact match',
   partial: 'partial match',
   'naked-url': 'naked URL',
   generic: 'generic',
+  image: 'image',
   empty: 'empty',
   other: 'other words',
 };
