@@ -71,7 +71,8 @@ async function timeToReport(
     await page.waitForFunction(() => window.__benchReady !== undefined, null, {
       timeout: 30_000,
     });
-    return page.evaluate(() => ({ ms: window.__benchReady!, shown: window.__benchShown! }));
+    // Awaited here: returned bare, the promise would race the page's closing in `finally`.
+    return await page.evaluate(() => ({ ms: window.__benchReady!, shown: window.__benchShown! }));
   } finally {
     await page.close();
   }
