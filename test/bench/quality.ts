@@ -169,6 +169,7 @@ declare global {
     __benchReport?: number;
     __benchScores?: number;
     __benchAuthority?: number;
+    __benchRisk?: number;
   }
 }
 
@@ -188,7 +189,14 @@ const WATCH_SCORES = `(() => {
     if (window.__benchAuthority === undefined && document.querySelector('header.target .authority')) {
       window.__benchAuthority = performance.now();
     }
-    if (window.__benchScores !== undefined && window.__benchAuthority !== undefined) {
+    if (window.__benchRisk === undefined && document.querySelector('[data-risk-count]')) {
+      window.__benchRisk = performance.now();
+    }
+    if (
+      window.__benchScores !== undefined &&
+      window.__benchAuthority !== undefined &&
+      window.__benchRisk !== undefined
+    ) {
       observer.disconnect();
     }
   });
@@ -198,8 +206,8 @@ const WATCH_SCORES = `(() => {
 /**
  * The same in the built extension in Chromium: a store seeded through the options page with a
  * page that has 5,000 backlinks; the time from the popup's first rendered list to its first
- * quality badge (reading authority for 5,000 linking pages, then scoring), against the time
- * to that first render.
+ * quality badge (reading authority for 5,000 linking pages, then scoring) and to its risk line
+ * (flags, read last), against the time to that first render.
  */
 async function runQualityInChromium(): Promise<void> {
   if (!existsSync(CHROMIUM) || !existsSync(join(DIST_DIR, 'manifest.json'))) {
@@ -241,7 +249,10 @@ async function runQualityInChromium(): Promise<void> {
           waitUntil: 'commit',
         });
         await page.waitForFunction(
-          () => window.__benchScores !== undefined && window.__benchAuthority !== undefined,
+          () =>
+            window.__benchScores !== undefined &&
+            window.__benchAuthority !== undefined &&
+            window.__benchRisk !== undefined,
           null,
           { timeout: 60_000 },
         );
@@ -249,6 +260,7 @@ async function runQualityInChromium(): Promise<void> {
           report: window.__benchReport!,
           scores: window.__benchScores!,
           authority: window.__benchAuthority!,
+          risk: window.__benchRisk!,
         }));
       } finally {
         await page.close();
@@ -264,7 +276,10 @@ async function runQualityInChromium(): Promise<void> {
       'popup: first render to stored authority read (badges rescored)',
       async () => open().then((at) => at.authority - at.report),
     );
-    printTable([firstRender, scores, withAuthority], firstRender);
+    const risks = await collect('popup: first render to the risk line (flags read)', async () =>
+      open().then((at) => at.risk - at.report),
+    );
+    printTable([firstRender, scores, withAuthority, risks], firstRender);
     info(
       `quality badges appear a median ${scores.median.toFixed(0)} ms after the list (budget ${BUDGET_MS} ms); ` +
         `they are scored again once the authority of ${BACKLINKS.toLocaleString('en')} linking pages is read.`,
