@@ -162,6 +162,11 @@ export async function loadReport(url: string): Promise<void> {
       relevanceState.value = null;
       qualityState.value = null;
     }
+    // Opened on the whole site (?scope=site): until the site's links are read, its report is
+    // loading; the page's report under the site switch would pass for the site's.
+    if (scopeState.value === 'site' && !siteReportState.value) {
+      siteReportState.value = { status: 'loading' };
+    }
     reportState.value = report
       ? {
           status: 'ready',
@@ -215,9 +220,10 @@ export async function loadReport(url: string): Promise<void> {
       }));
     if (!current()) return;
     loadedSite = site || null;
-    siteReportState.value = null;
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+    // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
     if (site && scopeState.value === 'site') await loadSiteReport();
+    else siteReportState.value = null;
     if (!current()) return;
     // Flags read the neighbourhood of the page's links: last, so nothing above waits for them.
     const ready = reportState.value;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { effect } from '@preact/signals';
 import { closeTestDbs, makeLink, openTestDb } from './helpers';
 import type { BacklinkDb } from '../../src/storage/db';
 import type { FlagView } from '../../src/storage/flags';
@@ -66,6 +67,23 @@ describe('loadReport', () => {
     flagCalls[0]!(flagView('older'));
     await first;
     expect(state.flagsState.value).toEqual({ status: 'ready', view: flagView('newer') });
+  });
+
+  it("opened on the whole site (the report page's ?scope=site), never shows the page's report as the site's", async () => {
+    await db.put('links', makeLink('https://news.com/a', 'https://shop.com/other'));
+    state.scopeState.value = 'site';
+    const shown: Array<string | undefined> = [];
+    const stop = effect(() => {
+      const report = state.shownReport.value;
+      if (report.status === 'ready') shown.push(report.site?.domain);
+    });
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    stop();
+    state.scopeState.value = 'page';
+    expect(shown).toEqual(['shop.com']);
   });
 
   it('keeps the list when an extra read fails, and still reads the flags', async () => {
