@@ -290,6 +290,26 @@ async function loadSiteReport(): Promise<void> {
       choices: [],
       site: { domain: site.domain, complete: site.complete },
     };
+    // The page's authority read covered only the page's sources: the site's other linking
+    // pages would show no authority and score as if none had been computed.
+    const known = authorityState.value;
+    const missing = [...new Set(links.map((l) => l.source))].filter((u) => !known?.sources[u]);
+    const missingDomains = [...new Set(links.map((l) => l.sourceDomain))].filter(
+      (d) => !known?.sourceDomains?.[d],
+    );
+    if (missing.length + missingDomains.length > 0) {
+      const more = await loadAuthority(db, home, null, missing, missingDomains).catch(() => null);
+      const now = authorityState.value;
+      if (more && now) {
+        authorityState.value = {
+          ...now,
+          sources: { ...more.sources, ...now.sources },
+          sourceDomains: { ...more.sourceDomains, ...now.sourceDomains },
+        };
+      }
+    }
+    // Scored here, not only by showScope: a report opened on the site builds it in loadReport.
+    scoreReport();
   } catch (error) {
     siteReportState.value = { status: 'error', message: String(error) };
   }

@@ -48,6 +48,7 @@ beforeEach(async () => {
   flagCalls.length = 0;
   site.fail = false;
   state.flagsState.value = null;
+  state.qualityState.value = null;
   state.reportState.value = { status: 'loading' };
 });
 beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
@@ -84,6 +85,27 @@ describe('loadReport', () => {
     stop();
     state.scopeState.value = 'page';
     expect(shown).toEqual(['shop.com']);
+    // Scored once built, though every scoring during the load found it not ready yet.
+    expect(state.qualityState.value).not.toBeNull();
+  });
+
+  it("reads the authority of the site's linking pages too, for their rows and scores", async () => {
+    await db.put('links', makeLink('https://news.com/a', 'https://shop.com/other'));
+    const score = (key: string, display: number) =>
+      db.put('authority', { kind: 'page', key, score: display / 100, display, computedAt: 1 });
+    await score('https://blog.com/post', 40);
+    await score('https://news.com/a', 70);
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    expect(state.authorityState.value?.sources).toEqual({ 'https://blog.com/post': 40 });
+    await state.showScope('site');
+    expect(state.authorityState.value?.sources).toEqual({
+      'https://blog.com/post': 40,
+      'https://news.com/a': 70,
+    });
+    state.scopeState.value = 'page';
   });
 
   it('keeps the list when an extra read fails, and still reads the flags', async () => {
