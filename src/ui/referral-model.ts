@@ -82,17 +82,7 @@ export async function loadOutreach(
 ): Promise<void> {
   if (!wanted) return;
   last = { db, report, site, isCurrent };
-  try {
-    await readOutreach(db, report, site, isCurrent);
-  } catch (error) {
-    // An extra of the report page: the list stands, and the section says why it is missing.
-    if (!isCurrent()) return;
-    console.error('Backlink Lens could not read the outreach hints:', error);
-    outreachNotice.value = {
-      text: `Could not read the outreach hints: ${error instanceof Error ? error.message : String(error)}`,
-      error: true,
-    };
-  }
+  await readOutreach(db, report, site, isCurrent);
 }
 
 async function readOutreach(

@@ -237,7 +237,12 @@ export async function loadReport(url: string): Promise<void> {
       if (!current()) return;
       flagsState.value = flags;
     }
-    if (report) await loadOutreach(db, report, site || null, current);
+    // Outreach hints are an extra of the report page: the list stands without them, said so.
+    if (report) {
+      await loadOutreach(db, report, site || null, current).catch((error: unknown) => {
+        if (current()) noteMissing('the outreach hints', error);
+      });
+    }
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }

@@ -23,12 +23,17 @@ const flagCalls: Array<(view: FlagView) => void> = [];
 vi.mock('../../src/storage/flags', () => ({
   loadFlags: () => new Promise<FlagView>((resolve) => flagCalls.push(resolve)),
 }));
-/** The site-wide read, made to fail in one test. */
+/** The site-wide read, made to fail in one test; a related page whose links cannot be read. */
+const RIVAL = 'https://rival.com/x';
 const site = { fail: false };
 vi.mock('../../src/storage/queries', async (original) => {
   const queries = await original<typeof import('../../src/storage/queries')>();
   return {
     ...queries,
+    loadBacklinks: (...args: Parameters<typeof queries.loadBacklinks>) =>
+      args[1] === RIVAL
+        ? Promise.reject(new Error('rival unreadable'))
+        : queries.loadBacklinks(...args),
     loadSiteLinks: (...args: Parameters<typeof queries.loadSiteLinks>) =>
       site.fail
         ? Promise.reject(new Error('site index unreadable'))
@@ -121,5 +126,21 @@ describe('loadReport', () => {
     });
     expect(state.flagsState.value?.status).toBe('ready');
     expect(referralModel.referralState.value?.total).toBe(0);
+  });
+  // Last: outreach, once wanted, stays wanted in this module.
+  it('keeps the list when the outreach hints cannot be read, and says so', async () => {
+    referralModel.wantOutreach();
+    local.settings = { relatedPages: [RIVAL] };
+    state.notice.value = null;
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    delete local.settings;
+    expect(state.reportState.value.status).toBe('ready');
+    expect(state.notice.value).toEqual({
+      text: 'Could not read the outreach hints: rival unreadable',
+      error: true,
+    });
   });
 });
