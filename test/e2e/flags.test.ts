@@ -179,6 +179,16 @@ describe('risk flags', () => {
     ).toMatch(/Reciprocal links/);
   });
 
+  test("the whole site's table carries no flags: they were found for the page", async () => {
+    await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
+    await s.page.waitForSelector('[data-risk-count]');
+    expect(await s.page.locator('tr.table-link:not([data-flags=""])').count()).toBeGreaterThan(0);
+    await s.page.click('[data-scope="site"]');
+    await s.page.waitForSelector('[data-site-report="shop.test"]');
+    expect(await s.page.locator('tr.table-link').count()).toBeGreaterThan(0);
+    expect(await s.page.locator('tr.table-link:not([data-flags=""])').count()).toBe(0);
+  });
+
   test('the report lists each flag with the links behind it', async () => {
     await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
     const flags = await shownFlags(s.page);
