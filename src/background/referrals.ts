@@ -162,6 +162,10 @@ export async function onNavigation(details: NavigationDetails): Promise<string> 
   }
   if (url) currentUrls.set(details.tabId, url);
   else currentUrls.delete(details.tabId);
+  // The tab has left any page it landed on before: a click on this page (or a later one) did
+  // not start that navigation. Held on, a typed visit to B followed by a click on a link that
+  // redirects to B would be confirmed by the old visit, and the real one found unconfirmed.
+  landings = landings.filter((l) => l.tabId !== details.tabId);
   // A reload or a step back or forward is not following a link now.
   const replay =
     details.transitionType === 'reload' ||

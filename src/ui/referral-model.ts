@@ -44,10 +44,10 @@ export const outreachState = signal<OutreachView | null>(null);
 /** The outcome of the last marking of a related page. */
 export const outreachNotice = signal<Notice | null>(null);
 
-/** Visits into the report's page (any alias), credited to its links. */
-export async function loadReferrals(db: BacklinkDb, report: BacklinkReport): Promise<void> {
+/** Visits into the report's page (any alias), credited to its links (for referralState). */
+export async function loadReferrals(db: BacklinkDb, report: BacklinkReport): Promise<ReferralView> {
   const visits = await loadReferralsInto(db, report.aliases);
-  referralState.value = summarizeReferrals(visits, report.links);
+  return summarizeReferrals(visits, report.links);
 }
 
 /** The popup's "you came here from": the tab's last confirmed referral. */
@@ -57,7 +57,12 @@ export async function loadArrivalOf(tabId: number | undefined): Promise<void> {
 }
 
 let wanted = false;
-let last: { db: BacklinkDb; report: BacklinkReport; site: SiteLinks | null } | null = null;
+let last: {
+  db: BacklinkDb;
+  report: BacklinkReport;
+  site: SiteLinks | null;
+  isCurrent: () => boolean;
+} | null = null;
 type SiteLinks = { domain: string; links: LinkRecord[] };
 
 /** The report page asks for outreach hints; the popup does not (they cost a read per page). */
@@ -73,9 +78,19 @@ export async function loadOutreach(
   db: BacklinkDb,
   report: BacklinkReport,
   site: SiteLinks | null,
+  isCurrent: () => boolean = () => true,
 ): Promise<void> {
   if (!wanted) return;
-  last = { db, report, site };
+  last = { db, report, site, isCurrent };
+  await readOutreach(db, report, site, isCurrent);
+}
+
+async function readOutreach(
+  db: BacklinkDb,
+  report: BacklinkReport,
+  site: SiteLinks | null,
+  isCurrent: () => boolean,
+): Promise<void> {
   const related = (await loadSettings()).relatedPages;
   const others = related.filter((u) => !report.aliases.includes(u));
   const relatedLinks = await Promise.all(
@@ -86,6 +101,8 @@ export async function loadOutreach(
     }),
   );
   const domain = site?.domain ?? report.page?.domain ?? null;
+  // A newer load of the report (fold, unfold) began meanwhile: its hints are the ones to show.
+  if (!isCurrent()) return;
   outreachState.value = {
     senders: likelyTrafficSenders(report.links, report.sources, referralState.value),
     site: site ? siteOutreach(site.domain, site.links, report.links) : [],
@@ -109,7 +126,7 @@ export async function markRelated(input: string, on: boolean): Promise<void> {
       }
       return { ...s, relatedPages: withRelatedPage(s.relatedPages, url, on) ?? s.relatedPages };
     });
-    if (last) await loadOutreach(last.db, last.report, last.site);
+    if (last) await readOutreach(last.db, last.report, last.site, last.isCurrent);
     outreachNotice.value = {
       text: on
         ? `${url} is marked as a related page: domains linking to it and to another related page are listed.`

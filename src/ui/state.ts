@@ -133,16 +133,39 @@ function summarizeReport(report: BacklinkReport): {
   return { summary, profile: summarizeProfile(summary, target, Date.now()) };
 }
 
+/**
+ * Bumped by each loadReport. The popup loads again on fold and unfold while the first load may
+ * still be reading authority, referrals or flags: a read that ends after a newer load began is
+ * dropped, or the older link set's flags and scores would land on the newer list.
+ */
+let generation = 0;
+
+/** An extra of the report (site links, referrals) could not be read: the list stands, said so. */
+function noteMissing(what: string, error: unknown): void {
+  console.error(`Backlink Lens could not read ${what}:`, error);
+  notice.value = { text: `Could not read ${what}: ${messageOf(error)}`, error: true };
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
+  const mine = ++generation;
+  const current = () => mine === generation;
   try {
     const db = await getDb();
     const report = await loadBacklinks(db, url, (await loadSettings()).folds);
+    if (!current()) return;
     const previous = reportState.value;
     // Another page's scores and relevance must not show on this one's links.
     if (previous.status !== 'ready' || previous.url !== report?.url) {
       relevanceState.value = null;
       qualityState.value = null;
+    }
+    // Opened on the whole site (?scope=site): until the site's links are read, its report is
+    // loading; the page's report under the site switch would pass for the site's.
+    if (scopeState.value === 'site' && !siteReportState.value) {
+      siteReportState.value = { status: 'loading' };
     }
     reportState.value = report
       ? {
@@ -169,38 +192,59 @@ export async function loadReport(url: string): Promise<void> {
       const sources = [...new Set(report.links.map((l) => l.source))];
       const sourceDomains = [...new Set(report.links.map((l) => l.sourceDomain))];
       // Scores are an extra: if they cannot be read, the report stands without them.
-      authorityState.value = await loadAuthority(
-        db,
-        report.url,
-        domain,
-        sources,
-        sourceDomains,
-      ).catch(() => null);
+      const authority = await loadAuthority(db, report.url, domain, sources, sourceDomains).catch(
+        () => null,
+      );
+      if (!current()) return;
+      authorityState.value = authority;
       // Again, with authority, and with relevance once the pages' terms are compared.
       scoreReport();
-      await loadRelevance(db, report.url, report.links).then(setRelevance, () => {});
+      const relevance = await loadRelevance(db, report.url, report.links).catch(() => null);
+      if (!current()) return;
+      if (relevance) setRelevance(relevance);
       // Visits sent by links, an extra too: the list stands without them.
-      await loadReferrals(db, report).catch(() => (referralState.value = null));
+      const referrals = await loadReferrals(db, report).catch((error: unknown) => {
+        if (current()) noteMissing('the visits sent by these links', error);
+        return null;
+      });
+      if (!current()) return;
+      referralState.value = referrals;
     }
     // The site-wide view can be large (a popular site): it must not delay the page's own list.
-    const site = report && (await loadSiteLinks(db, url));
+    // An extra as well: without it there is no site switch, and the flags are read all the same.
+    const site =
+      report &&
+      (await loadSiteLinks(db, url).catch((error: unknown) => {
+        if (current()) noteMissing('the links into the whole site', error);
+        return null;
+      }));
+    if (!current()) return;
     loadedSite = site || null;
-    siteReportState.value = null;
     if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+    // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
     if (site && scopeState.value === 'site') await loadSiteReport();
+    else siteReportState.value = null;
+    if (!current()) return;
     // Flags read the neighbourhood of the page's links: last, so nothing above waits for them.
     const ready = reportState.value;
     if (report && ready.status === 'ready') {
       const target = profileTargetOf(report.url, report.page, ready.summary);
       const { links, sources } = report;
-      flagsState.value = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
+      const flags = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
         (view): FlagsState => ({ status: 'ready', view }),
         (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
       );
+      if (!current()) return;
+      flagsState.value = flags;
     }
-    if (report) await loadOutreach(db, report, site);
+    // Outreach hints are an extra of the report page: the list stands without them, said so.
+    if (report) {
+      await loadOutreach(db, report, site || null, current).catch((error: unknown) => {
+        if (current()) noteMissing('the outreach hints', error);
+      });
+    }
   } catch (error) {
-    reportState.value = { status: 'error', message: String(error) };
+    if (current()) reportState.value = { status: 'error', message: String(error) };
   }
 }
 
@@ -251,6 +295,26 @@ async function loadSiteReport(): Promise<void> {
       choices: [],
       site: { domain: site.domain, complete: site.complete },
     };
+    // The page's authority read covered only the page's sources: the site's other linking
+    // pages would show no authority and score as if none had been computed.
+    const known = authorityState.value;
+    const missing = [...new Set(links.map((l) => l.source))].filter((u) => !known?.sources[u]);
+    const missingDomains = [...new Set(links.map((l) => l.sourceDomain))].filter(
+      (d) => !known?.sourceDomains?.[d],
+    );
+    if (missing.length + missingDomains.length > 0) {
+      const more = await loadAuthority(db, home, null, missing, missingDomains).catch(() => null);
+      const now = authorityState.value;
+      if (more && now) {
+        authorityState.value = {
+          ...now,
+          sources: { ...more.sources, ...now.sources },
+          sourceDomains: { ...more.sourceDomains, ...now.sourceDomains },
+        };
+      }
+    }
+    // Scored here, not only by showScope: a report opened on the site builds it in loadReport.
+    scoreReport();
   } catch (error) {
     siteReportState.value = { status: 'error', message: String(error) };
   }

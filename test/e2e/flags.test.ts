@@ -161,6 +161,32 @@ describe('risk flags', () => {
     );
     // The popup keeps to the line: the evidence is on the report page.
     expect(await s.page.locator('[data-flag]').count()).toBe(0);
+    // Each row behind a flag carries a mark naming it.
+    const marks = await s.page.$$eval('li.link [data-flags]', (els) =>
+      Object.fromEntries(
+        els.map((el) => [
+          el.closest('li.link')!.getAttribute('data-source'),
+          el.getAttribute('data-flags'),
+        ]),
+      ),
+    );
+    expect(marks['http://partner.test/']?.split(' ')).toContain('reciprocal');
+    expect(marks['http://cheap-links-4-u.test/']?.split(' ')).toContain('spam-signals');
+    expect(
+      await s.page
+        .locator('li.link[data-source="http://partner.test/"] .flag-badge')
+        .getAttribute('title'),
+    ).toMatch(/Reciprocal links/);
+  });
+
+  test("the whole site's table carries no flags: they were found for the page", async () => {
+    await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
+    await s.page.waitForSelector('[data-risk-count]');
+    expect(await s.page.locator('tr.table-link:not([data-flags=""])').count()).toBeGreaterThan(0);
+    await s.page.click('[data-scope="site"]');
+    await s.page.waitForSelector('[data-site-report="shop.test"]');
+    expect(await s.page.locator('tr.table-link').count()).toBeGreaterThan(0);
+    expect(await s.page.locator('tr.table-link:not([data-flags=""])').count()).toBe(0);
   });
 
   test('the report lists each flag with the links behind it', async () => {

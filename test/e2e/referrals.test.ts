@@ -67,6 +67,14 @@ async function referralCounts(): Promise<Counts> {
   });
 }
 
+/** How many redirect hops the worker has stored. */
+async function redirectsRecorded(): Promise<number> {
+  return s.ext.worker.evaluate(
+    () =>
+      (globalThis as unknown as { backlinkLens: WorkerHooks }).backlinkLens.redirects.recorded ?? 0,
+  );
+}
+
 /** The id of the tab showing `url`. */
 async function tabOf(url: string): Promise<number> {
   return s.ext.worker.evaluate(async (u) => {
@@ -165,9 +173,13 @@ describe('referral visits', () => {
   test('a link to an address that redirects counts for that link, on the page it led to', async () => {
     await browse(s.ext, s.page, [SOURCE]);
     const before = await referralCounts();
+    const hops = await redirectsRecorded();
     await s.page.click('#to-old');
     await s.page.waitForURL(TARGET);
     await settled(before, 'recorded');
+    // The link to the old address counts for the guide once the hop is stored, which the
+    // worker does on its own, not before confirming the visit.
+    await expect.poll(redirectsRecorded, { timeout: 10_000 }).toBeGreaterThan(hops);
     const shown = await shownReferrals(TARGET, await tabOf(TARGET));
     expect(shown.cameFrom).toBe(SOURCE);
     expect(shown.rows).toContainEqual({ source: SOURCE, target: OLD, referrals: 1 });

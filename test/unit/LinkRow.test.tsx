@@ -154,4 +154,25 @@ describe('LinkRow', () => {
     expect(list.querySelectorAll('.quality-factors')).toHaveLength(1);
     expect(list.querySelector('li[data-source="https://b.com/"] .quality-factors')).not.toBeNull();
   });
+
+  it('marks a link behind risk flags, naming each, and nothing on a link behind none', () => {
+    const list = document.createElement('ul');
+    document.body.append(list);
+    const view = viewOf('https://a.com/post', null);
+    render(
+      <>
+        <LinkRow link={view} flags={['reciprocal', 'sitewide']} />
+        <LinkRow link={viewOf('https://b.com/post', null)} flags={[]} />
+      </>,
+      list,
+    );
+    const [flagged, clean] = list.querySelectorAll('li.link');
+    const badge = flagged!.querySelector('.flag-badge')!;
+    expect(badge.getAttribute('data-flags')).toBe('reciprocal sitewide');
+    expect(badge.textContent).toBe('2 risks');
+    expect(badge.getAttribute('title')).toBe(
+      'Risks to look at, not verdicts: Reciprocal links; Sitewide link.',
+    );
+    expect(clean!.querySelector('.flag-badge')).toBeNull();
+  });
 });

@@ -8,6 +8,9 @@ import { summarizeProfile, profileTargetOf } from '../../src/core/profile';
 import { scoreBacklinks } from '../../src/core/quality';
 import { describeAnchorTarget } from '../../src/core/profile';
 import { makeLink, T0 } from './helpers';
+import { linkKey } from '../../src/core/types';
+import { findFlags } from '../../src/core/flags';
+import type { FlagsState } from '../../src/ui/state';
 
 const TARGET = 'http://xn--caf-dma.test/men%C3%BC';
 
@@ -39,6 +42,7 @@ function renderReport(
       notice={null}
       authority={limits.authority ?? null}
       quality={limits.quality}
+      flags={limits.flags}
     />,
     root,
   );
@@ -195,5 +199,26 @@ describe('Report', () => {
       expect(text(root.querySelector('section.site p'))).toMatch(/^Whole site: at least 3 links/);
       expect(root.querySelector('.top-targets')).toBeNull();
     });
+  });
+
+  it("passes each link's risk flags to its row once read, none before", () => {
+    const links = [makeLink('https://a.com/post', TARGET), makeLink('https://b.com/', TARGET)];
+    const byLink = new Map([[linkKey(links[0]!), ['reciprocal' as const]]]);
+    const found = findFlags({
+      target: { url: TARGET, domain: 'xn--caf-dma.test', title: '' },
+      links,
+      sources: {},
+      now: T0,
+    });
+    const flags: FlagsState = { status: 'ready', view: { ...found, byLink, complete: true } };
+    const before = renderReport(links, { flags: null });
+    expect(before.querySelector('.flag-badge')).toBeNull();
+    document.body.innerHTML = '';
+    const after = renderReport(links, { flags });
+    const marked = [...after.querySelectorAll('[data-flags]')].map((el) => [
+      el.closest('li.link')?.getAttribute('data-source'),
+      el.getAttribute('data-flags'),
+    ]);
+    expect(marked).toEqual([['https://a.com/post', 'reciprocal']]);
   });
 });

@@ -107,6 +107,27 @@ describe('confirming clicks in the worker', () => {
     expect(await loadArrival(1)).toMatchObject({ source: SOURCE });
   });
 
+  it('does not confirm a click with a navigation the tab made before the page clicked on', async () => {
+    // The tab went to the target by hand, then to the source; the link clicked there points
+    // to an old address whose redirect (already reported) leads to the target.
+    expect(await navigate(1, TARGET, { transitionType: 'typed' })).toBe('unconfirmed');
+    vi.advanceTimersByTime(1_000);
+    expect(await navigate(1, SOURCE)).toBe('unconfirmed');
+    vi.advanceTimersByTime(1_000);
+    noteHop({
+      tabId: 1,
+      url: 'https://shop.com/old',
+      redirectUrl: TARGET,
+      statusCode: 301,
+    } as never);
+    await clickOn('https://shop.com/old');
+    expect(await db.count('referrals')).toBe(0);
+    // The navigation the click started confirms it, and the tab's arrival is kept.
+    expect(await navigate(1, TARGET)).toBe('recorded');
+    expect(await db.count('referrals')).toBe(1);
+    expect(await loadArrival(1)).toMatchObject({ source: SOURCE, target: TARGET });
+  });
+
   it('follows the redirect hops the browser reported, in a tab opened from the click', async () => {
     await clickOn('https://shop.com/old', 'middle');
     noteHop({

@@ -7,6 +7,8 @@ import { QualityBadge, QualityFactors, useQualityDisclosure } from './Quality';
 import type { LinkQuality } from '../../core/quality';
 import { ReferralCount } from './Referrals';
 import type { ReferralTally } from '../../core/referrals';
+import type { FlagKind } from '../../core/flags';
+import { FLAG_LABELS } from './Flags';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -33,10 +35,12 @@ interface LinkRowProps {
   quality?: LinkQuality;
   /** Visits following this link sent the user, when it sent any. */
   referrals?: ReferralTally;
+  /** The risk flags this link is evidence for, once the flags are read (page report only). */
+  flags?: readonly FlagKind[];
 }
 
 /** One inbound link: where from, with what words, how it is qualified and what it is worth. */
-export function LinkRow({ link, authority, quality, referrals }: LinkRowProps) {
+export function LinkRow({ link, authority, quality, referrals, flags }: LinkRowProps) {
   const lost = link.lostAt !== null;
   const factors = useQualityDisclosure();
   // Repeats on the source page: the row shows the best placement and the followed rel, these
@@ -67,6 +71,15 @@ export function LinkRow({ link, authority, quality, referrals }: LinkRowProps) {
         )}
         <SourceAuthority value={authority} />
         <ReferralCount tally={referrals} />
+        {flags && flags.length > 0 && (
+          <span
+            class="badge flag-badge"
+            data-flags={flags.join(' ')}
+            title={`Risks to look at, not verdicts: ${flags.map((f) => FLAG_LABELS[f]).join('; ')}.`}
+          >
+            {flags.length === 1 ? 'risk' : `${flags.length} risks`}
+          </span>
+        )}
         {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
         {link.rel.map((r) => (

@@ -14,6 +14,7 @@ import type { AuthorityView } from '../../core/authority-view';
 import type { QualityScores } from '../../core/quality';
 import { linkKey } from '../../core/types';
 import type { ReferralView } from '../../core/referrals';
+import type { FlagKind } from '../../core/flags';
 import type { FoldChoice } from '../../core/variants';
 import type { FlagsState, Notice, ReportState } from '../state';
 import { Flags } from './Flags';
@@ -88,9 +89,11 @@ interface GroupProps {
   quality: QualityScores | null;
   /** Visits each link sent the user (core/types#linkKey), none until loaded. */
   referrals: ReferralView['byLink'];
+  /** Risk flags each link is evidence for (core/types#linkKey), none until read. */
+  flags: ReadonlyMap<string, readonly FlagKind[]> | null;
 }
 
-function Group({ group, limit, sourceAuthority, quality, referrals }: GroupProps) {
+function Group({ group, limit, sourceAuthority, quality, referrals, flags }: GroupProps) {
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -106,6 +109,7 @@ function Group({ group, limit, sourceAuthority, quality, referrals }: GroupProps
             authority={sourceAuthority[l.source]}
             quality={quality?.of(l)}
             referrals={referrals[linkKey(l)]}
+            flags={flags?.get(linkKey(l))}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -290,6 +294,7 @@ export function Report(props: ReportProps) {
                 sourceAuthority={props.authority?.sources ?? {}}
                 quality={props.quality ?? null}
                 referrals={props.referrals?.byLink ?? {}}
+                flags={props.flags?.status === 'ready' ? props.flags.view.byLink : null}
                 key={g.domain}
               />
             ))}

@@ -53,7 +53,12 @@ const rows = computed(() => {
   const state = shownReport.value;
   if (state.status !== 'ready') return [];
   const sources = authorityState.value?.sources ?? {};
-  const flags = flagsState.value?.status === 'ready' ? flagsState.value.view.byLink : null;
+  // Flags are found for the page (its neighbourhood, its anchors, its bursts): in the whole
+  // site's table they would mark only the links that also point to the page, and filter by it.
+  const flags =
+    scopeState.value === 'page' && flagsState.value?.status === 'ready'
+      ? flagsState.value.view.byLink
+      : null;
   const quality = qualityState.value;
   return tableRowsOf(
     state.summary.groups.flatMap((g) => g.links),

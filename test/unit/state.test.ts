@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { effect } from '@preact/signals';
+import { closeTestDbs, makeLink, openTestDb } from './helpers';
+import type { BacklinkDb } from '../../src/storage/db';
+import type { FlagView } from '../../src/storage/flags';
+
+/** Settings in memory; the report reads the database under test. */
+const local: Record<string, unknown> = {};
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    storage: {
+      local: {
+        get: async (key: string) => ({ [key]: local[key] }),
+        set: async (items: Record<string, unknown>) => void Object.assign(local, items),
+      },
+    },
+  },
+}));
+let db: BacklinkDb;
+vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
+/** Flags answer when the test says so: which load finishes first is the test's choice. */
+const flagCalls: Array<(view: FlagView) => void> = [];
+vi.mock('../../src/storage/flags', () => ({
+  loadFlags: () => new Promise<FlagView>((resolve) => flagCalls.push(resolve)),
+}));
+/** The site-wide read, made to fail in one test; a related page whose links cannot be read. */
+const RIVAL = 'https://rival.com/x';
+const site = { fail: false };
+vi.mock('../../src/storage/queries', async (original) => {
+  const queries = await original<typeof import('../../src/storage/queries')>();
+  return {
+    ...queries,
+    loadBacklinks: (...args: Parameters<typeof queries.loadBacklinks>) =>
+      args[1] === RIVAL
+        ? Promise.reject(new Error('rival unreadable'))
+        : queries.loadBacklinks(...args),
+    loadSiteLinks: (...args: Parameters<typeof queries.loadSiteLinks>) =>
+      site.fail
+        ? Promise.reject(new Error('site index unreadable'))
+        : queries.loadSiteLinks(...args),
+  };
+});
+
+const state = await import('../../src/ui/state');
+const referralModel = await import('../../src/ui/referral-model');
+
+const TARGET = 'https://shop.com/item';
+const flagView = (note: string) => ({ complete: true, note }) as unknown as FlagView;
+
+beforeEach(async () => {
+  db = await openTestDb();
+  await db.put('links', makeLink('https://blog.com/post', TARGET));
+  flagCalls.length = 0;
+  site.fail = false;
+  state.flagsState.value = null;
+  state.qualityState.value = null;
+  state.reportState.value = { status: 'loading' };
+});
+beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
+afterEach(() => {
+  closeTestDbs();
+  vi.restoreAllMocks();
+});
+
+describe('loadReport', () => {
+  it("drops a slower earlier load's flags: the newer load's stay (fold, unfold)", async () => {
+    const first = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    const second = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(2));
+    flagCalls[1]!(flagView('newer'));
+    await second;
+    flagCalls[0]!(flagView('older'));
+    await first;
+    expect(state.flagsState.value).toEqual({ status: 'ready', view: flagView('newer') });
+  });
+
+  it("opened on the whole site (the report page's ?scope=site), never shows the page's report as the site's", async () => {
+    await db.put('links', makeLink('https://news.com/a', 'https://shop.com/other'));
+    state.scopeState.value = 'site';
+    const shown: Array<string | undefined> = [];
+    const stop = effect(() => {
+      const report = state.shownReport.value;
+      if (report.status === 'ready') shown.push(report.site?.domain);
+    });
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    stop();
+    state.scopeState.value = 'page';
+    expect(shown).toEqual(['shop.com']);
+    // Scored once built, though every scoring during the load found it not ready yet.
+    expect(state.qualityState.value).not.toBeNull();
+  });
+
+  it("reads the authority of the site's linking pages too, for their rows and scores", async () => {
+    await db.put('links', makeLink('https://news.com/a', 'https://shop.com/other'));
+    const score = (key: string, display: number) =>
+      db.put('authority', { kind: 'page', key, score: display / 100, display, computedAt: 1 });
+    await score('https://blog.com/post', 40);
+    await score('https://news.com/a', 70);
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    expect(state.authorityState.value?.sources).toEqual({ 'https://blog.com/post': 40 });
+    await state.showScope('site');
+    expect(state.authorityState.value?.sources).toEqual({
+      'https://blog.com/post': 40,
+      'https://news.com/a': 70,
+    });
+    state.scopeState.value = 'page';
+  });
+
+  it('keeps the list when an extra read fails, and still reads the flags', async () => {
+    site.fail = true;
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    expect(state.reportState.value.status).toBe('ready');
+    expect(state.notice.value).toEqual({
+      text: 'Could not read the links into the whole site: site index unreadable',
+      error: true,
+    });
+    expect(state.flagsState.value?.status).toBe('ready');
+    expect(referralModel.referralState.value?.total).toBe(0);
+  });
+  // Last: outreach, once wanted, stays wanted in this module.
+  it('keeps the list when the outreach hints cannot be read, and says so', async () => {
+    referralModel.wantOutreach();
+    local.settings = { relatedPages: [RIVAL] };
+    state.notice.value = null;
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    delete local.settings;
+    expect(state.reportState.value.status).toBe('ready');
+    expect(state.notice.value).toEqual({
+      text: 'Could not read the outreach hints: rival unreadable',
+      error: true,
+    });
+  });
+});
