@@ -184,6 +184,10 @@ export async function loadReport(url: string): Promise<void> {
       // Link quality at once after the list is rendered (Preact renders on a microtask, this
       // runs on the next task), authority counted as not known yet until it is read.
       setTimeout(scoreReport, 0);
+    }
+    // The page's extras (authority, relevance, visits) and its neighbourhood (the whole site,
+    // flags, outreach) are read side by side after the list, each shown when it arrives.
+    const pageExtras = async (report: BacklinkReport): Promise<void> => {
       // A page never visited has no record: its domain is on the links to it.
       const domain =
         report.page?.domain ??
@@ -209,40 +213,43 @@ export async function loadReport(url: string): Promise<void> {
       });
       if (!current()) return;
       referralState.value = referrals;
-    }
-    // The site-wide view can be large (a popular site): it must not delay the page's own list.
-    // An extra as well: without it there is no site switch, and the flags are read all the same.
-    const site =
-      report &&
-      (await loadSiteLinks(db, url).catch((error: unknown) => {
-        if (current()) noteMissing('the links into the whole site', error);
-        return null;
-      }));
-    if (!current()) return;
-    loadedSite = site || null;
-    if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
-    // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
-    if (site && scopeState.value === 'site') await loadSiteReport();
-    else siteReportState.value = null;
-    if (!current()) return;
-    // Flags read the neighbourhood of the page's links: last, so nothing above waits for them.
-    const ready = reportState.value;
-    if (report && ready.status === 'ready') {
-      const target = profileTargetOf(report.url, report.page, ready.summary);
-      const { links, sources } = report;
-      const flags = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
-        (view): FlagsState => ({ status: 'ready', view }),
-        (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
-      );
+    };
+    const neighbourhood = async (): Promise<void> => {
+      // The site-wide view can be large (a popular site): it must not delay the page's own list.
+      // An extra as well: without it there is no site switch, and the flags are read all the same.
+      const site =
+        report &&
+        (await loadSiteLinks(db, url).catch((error: unknown) => {
+          if (current()) noteMissing('the links into the whole site', error);
+          return null;
+        }));
       if (!current()) return;
-      flagsState.value = flags;
-    }
-    // Outreach hints are an extra of the report page: the list stands without them, said so.
-    if (report) {
-      await loadOutreach(db, report, site || null, current).catch((error: unknown) => {
-        if (current()) noteMissing('the outreach hints', error);
-      });
-    }
+      loadedSite = site || null;
+      if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+      // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
+      if (site && scopeState.value === 'site') await loadSiteReport();
+      else siteReportState.value = null;
+      if (!current()) return;
+      // Flags read the neighbourhood of the page's links, after the site's (its bursts need them).
+      const ready = reportState.value;
+      if (report && ready.status === 'ready') {
+        const target = profileTargetOf(report.url, report.page, ready.summary);
+        const { links, sources } = report;
+        const flags = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
+          (view): FlagsState => ({ status: 'ready', view }),
+          (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
+        );
+        if (!current()) return;
+        flagsState.value = flags;
+      }
+      // Outreach hints are an extra of the report page: the list stands without them, said so.
+      if (report) {
+        await loadOutreach(db, report, site || null, current).catch((error: unknown) => {
+          if (current()) noteMissing('the outreach hints', error);
+        });
+      }
+    };
+    await Promise.all([report && pageExtras(report), neighbourhood()]);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }
