@@ -95,7 +95,7 @@ export async function runExtractionChromium(): Promise<void> {
 }
 
 const PARTS = [
-  'part: links read as before (href, anchor, rel)',
+  'part: the whole capped extraction before this session, for scale',
   'part: placement (placementResolver)',
   'part: link context (contextReader)',
   'part: page terms',
@@ -137,7 +137,7 @@ function timeInPage(page: Page, code: Code): Promise<number> {
         case 'before-capped':
           B.baselineExtractPage(document);
           break;
-        case 'part: links read as before (href, anchor, rel)':
+        case 'part: the whole capped extraction before this session, for scale':
           B.baselineExtractPage(document);
           break;
         case 'part: placement (placementResolver)': {
