@@ -298,6 +298,30 @@ const isMainText = (el: Element) =>
   !el.hasAttribute('hidden');
 
 /**
+ * The first `max` h1–h3 of a document, in document order: what querySelectorAll('h1, h2, h3')
+ * gives, but from the three tag collections, which Chromium fills in a fraction of the time the
+ * selector list takes on a huge page (a few ms on 80,000 elements).
+ */
+function firstHeadings(doc: Document, max: number): Element[] {
+  const lists = (['h1', 'h2', 'h3'] as const).map((tag) => doc.getElementsByTagName(tag));
+  const next = [0, 0, 0];
+  const found: Element[] = [];
+  while (found.length < max) {
+    // The earliest of the three lists' next headings.
+    let pick = -1;
+    for (let l = 0; l < 3; l++) {
+      const h = lists[l]![next[l]!];
+      if (!h) continue;
+      const best = pick === -1 ? null : lists[pick]![next[pick]!]!;
+      if (!best || best.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_PRECEDING) pick = l;
+    }
+    if (pick === -1) break;
+    found.push(lists[pick]![next[pick]!++]!);
+  }
+  return found;
+}
+
+/**
  * The page's topical terms: the words of its title and h1–h3 headings (weighted more, see
  * TERM_WEIGHTS) and of the first MAX_SAMPLE_CHARS of its main text, stop words, numbers and
  * one- or two-letter words left out, the MAX_PAGE_TERMS heaviest kept.
@@ -307,9 +331,7 @@ export function pageTerms(doc: Document, title: string): PageTerms {
   const add = (text: string, weight: number) =>
     forEachTerm(text, (t) => void weights.set(t, (weights.get(t) ?? 0) + weight));
   add(title, TERM_WEIGHTS.title);
-  const headings = doc.querySelectorAll('h1, h2, h3');
-  for (let i = 0; i < headings.length && i < MAX_HEADINGS; i++) {
-    const h = headings[i]!;
+  for (const h of firstHeadings(doc, MAX_HEADINGS)) {
     add(textOf(h, MAX_HEADING_CHARS), TERM_WEIGHTS[h.localName as 'h1' | 'h2' | 'h3'] ?? 1);
   }
   const main = mainRoot(doc);

@@ -164,11 +164,19 @@ const INLINE = new Set([
   'var',
 ]);
 
+/** An element's id and class in one string, what the hints are read from. */
+function namesOf(el: Element): string {
+  return `${el.id} ${el.getAttribute('class') ?? ''}`;
+}
+
 /** The id and class of an element as lower-case words. */
 export function hintWords(el: Element): string[] {
-  const raw = `${el.id} ${el.getAttribute('class') ?? ''}`;
-  if (raw.length <= 1) return [];
-  return raw
+  return wordsOf(namesOf(el));
+}
+
+function wordsOf(names: string): string[] {
+  if (names.length <= 1) return [];
+  return names
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
@@ -181,9 +189,13 @@ export function hintWords(el: Element): string[] {
  * wins over the negative words on the same element (WordPress puts "tag-x" on the post).
  */
 export function hintOf(el: Element): Hint | null {
+  return hintOfNames(namesOf(el));
+}
+
+function hintOfNames(names: string): Hint | null {
   // Most elements carry none of the words: one regular expression tells, without splitting.
-  if (!ANY_HINT.test(`${el.id} ${el.getAttribute('class') ?? ''}`)) return null;
-  const words = hintWords(el);
+  if (names.length <= 1 || !ANY_HINT.test(names)) return null;
+  const words = wordsOf(names);
   let negative: LinkRegion | null = null;
   let weak = false;
   for (let i = 0; i < words.length; i++) {
@@ -195,6 +207,25 @@ export function hintOf(el: Element): Hint | null {
   }
   if (negative && words.some((w) => NOT_NEGATIVE.has(w))) negative = null;
   return negative ?? (weak ? 'weak' : null);
+}
+
+/**
+ * hintOfNames memoized by the id and class string: the regular expression above tries each of
+ * its hundred-odd words at every character, while most elements of a page (every item of a
+ * list) repeat a few class strings. Per resolver, so a page's strings do not outlive it.
+ */
+function hintReader(): (el: Element) => Hint | null {
+  const hints = new Map<string, Hint | null>();
+  return (el) => {
+    const names = namesOf(el);
+    if (names.length <= 1) return null;
+    let hint = hints.get(names);
+    if (hint === undefined) {
+      hint = hintOfNames(names);
+      hints.set(names, hint);
+    }
+    return hint;
+  };
 }
 
 /** The region an element itself declares by its tag or role, if any. */
@@ -239,10 +270,10 @@ function parentOf(el: Element): Element | null {
   return parent.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
 }
 
-/** Characters of text that are not whitespace. */
-function visibleLength(text: string): number {
+/** Characters of text that are not whitespace, counted up to `max` at most. */
+function visibleLength(text: string, max = Infinity): number {
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && n < max; i++) {
     const c = text.charCodeAt(i);
     if (c > 32 && c !== 160) n++;
   }
@@ -267,10 +298,10 @@ const TOP: Context = { body: false, weak: false, landmark: null, region: null };
  * The context of an element from its parent's and its own signals. <html> and <body> declare
  * nothing: their classes are page-wide feature flags ("comments-enabled", "has-sidebar").
  */
-function contextOf(el: Element, parent: Context): Context {
+function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint | null): Context {
   const name = el.localName;
   if (name === 'html' || name === 'body') return parent;
-  const hint = hintOf(el);
+  const hint = hintOfEl(el);
   // Comment systems mark each comment up as an <article class="comment">: the hint wins.
   if (hint === 'comments') return { ...parent, region: 'comments' };
   if (hint === 'body') return { body: true, weak: true, landmark: parent.landmark, region: null };
@@ -318,6 +349,7 @@ const TEASER_MIN_LINK_DENSITY = 0.3;
 export function placementResolver(): (el: Element) => LinkRegion {
   const contexts = new Map<Element, Context>();
   const densities = new Map<Element, Density>();
+  const hintOfEl = hintReader();
 
   function contextFor(start: Element): Context {
     const pending: Element[] = [];
@@ -333,7 +365,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       el = parentOf(el);
     }
     for (let i = pending.length - 1; i >= 0; i--) {
-      context = contextOf(pending[i]!, context);
+      context = contextOf(pending[i]!, context, hintOfEl);
       contexts.set(pending[i]!, context);
     }
     return context;
@@ -349,6 +381,21 @@ export function placementResolver(): (el: Element) => LinkRegion {
     d = { text: visibleLength(el.textContent ?? ''), linkText, links: anchors.length };
     densities.set(el, d);
     return d;
+  }
+
+  /**
+   * Whether a landmark holds less text than a short page. Only its text is needed, counted up
+   * to the bound: the full density of an <article> reads every one of its links' text (8,000
+   * links on the benchmark's page, a third of the capped extraction's time).
+   */
+  const short = new Map<Element, boolean>();
+  function isShort(el: Element): boolean {
+    let known = short.get(el);
+    if (known === undefined) {
+      known = visibleLength(el.textContent ?? '', SHORT_PAGE_TEXT) < SHORT_PAGE_TEXT;
+      short.set(el, known);
+    }
+    return known;
   }
 
   function blockOf(link: Element): Element | null {
@@ -405,7 +452,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       if (local === 'links') return 'nav';
       if (local === 'teasers') return 'other';
       // On a short page every link of the landmark counts; in a long text, those in its prose.
-      if (local === 'prose' || densityOf(context.landmark).text < SHORT_PAGE_TEXT) return 'main';
+      if (local === 'prose' || isShort(context.landmark)) return 'main';
       return 'other';
     }
     if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../support/browser';
-import { check, collect, heading, info, printTable, step } from './measure';
+import type { Page } from 'playwright-core';
+import { check, collect, collectInterleaved, heading, info, printTable, step } from './measure';
 import { buildDocumentHtml, TOTAL_LINKS } from './extraction-page';
 import { bundleForPage } from './page-bundle';
 
@@ -24,7 +25,14 @@ export async function runExtractionChromium(): Promise<void> {
   const script = await step('bundle the extractor with Vite (untimed)', bundleForPage);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      // gc() before each timed run keeps the garbage of the previous one out of the figure.
+      '--js-flags=--expose-gc',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -50,28 +58,107 @@ export async function runExtractionChromium(): Promise<void> {
       `${sizes.fast} links`,
     );
     const time = (name: string, code: 'naive' | 'all' | 'capped') =>
-      collect(
-        name,
-        () =>
-          page.evaluate(
-            ({ code, all }) => {
-              const B = window.BacklinkBench;
-              const start = performance.now();
-              if (code === 'naive') B.naiveExtract(document);
-              else if (code === 'all')
-                B.extractPage(document, { ...B.DEFAULT_EXTRACT_OPTIONS, maxLinks: all });
-              else B.extractPage(document);
-              return performance.now() - start;
-            },
-            { code, all },
-          ),
-        { warmup: 2, reps: 9 },
-      );
+      collect(name, () => timeInPage(page, code), { warmup: 2, reps: 9 });
     const baseline = await time('naive extractor (closest + walk)', 'naive');
     const memo = await time('extractPage, all 20,000 links', 'all');
     const capped = await time('extractPage, default cap (5,000)', 'capped');
     printTable([baseline, memo, capped], baseline);
+
+    // Issue 6's budget: today's extraction within 1.5x of the one before the capture and
+    // placement work (test/bench/baseline-extract.ts, frozen at 29bd6fd). Interleaved, so load
+    // on a shared machine falls on both alike.
+    info('before this session (29bd6fd, frozen copy) vs now, interleaved:');
+    for (const [label, before, now] of [
+      ['all 20,000 links', 'before-all', 'all'],
+      ['default cap (5,000)', 'before-capped', 'capped'],
+    ] as const) {
+      const [old, current] = await collectInterleaved(
+        [
+          { name: `before this session, ${label}`, sample: () => timeInPage(page, before) },
+          { name: `now, ${label}`, sample: () => timeInPage(page, now) },
+        ],
+        { warmup: 2, reps: 11 },
+      );
+      printTable([old!, current!], old!);
+    }
+
+    // Where the time of the capped extraction goes: each part alone, on the same links.
+    const parts = await collectInterleaved(
+      PARTS.map((part) => ({ name: part, sample: () => timeInPage(page, part) })),
+      { warmup: 2, reps: 9 },
+    );
+    info('parts of the capped extraction (each alone, over the first 5,000 links):');
+    printTable(parts, parts[0]!);
   } finally {
     await browser.close();
   }
+}
+
+const PARTS = [
+  'part: the whole capped extraction before this session, for scale',
+  'part: placement (placementResolver)',
+  'part: link context (contextReader)',
+  'part: page terms',
+  'part: page signals',
+] as const;
+
+type Code = 'naive' | 'all' | 'capped' | 'before-all' | 'before-capped' | (typeof PARTS)[number];
+
+/** Milliseconds of one run of `code` inside the page, timed there. */
+function timeInPage(page: Page, code: Code): Promise<number> {
+  return page.evaluate(
+    ({ code, all }) => {
+      const B = window.BacklinkBench;
+      const options = B.DEFAULT_EXTRACT_OPTIONS;
+      // The parts are timed over the capped extraction's links, gathered untimed. (No named
+      // functions in here: tsx would wrap them in a helper the page does not have.)
+      const els: Element[] = [];
+      if (code.startsWith('part:')) {
+        for (const el of B.linkElements(document, B.shadowRootsIn(document))) {
+          if (els.length >= options.maxLinks) break;
+          els.push(el);
+        }
+      }
+      (window as { gc?: () => void }).gc?.();
+      const start = performance.now();
+      switch (code) {
+        case 'naive':
+          B.naiveExtract(document);
+          break;
+        case 'all':
+          B.extractPage(document, { ...options, maxLinks: all });
+          break;
+        case 'capped':
+          B.extractPage(document);
+          break;
+        case 'before-all':
+          B.baselineExtractPage(document, { ...options, maxLinks: all });
+          break;
+        case 'before-capped':
+          B.baselineExtractPage(document);
+          break;
+        case 'part: the whole capped extraction before this session, for scale':
+          B.baselineExtractPage(document);
+          break;
+        case 'part: placement (placementResolver)': {
+          const regionOf = B.placementResolver();
+          for (const el of els) regionOf(el);
+          break;
+        }
+        case 'part: link context (contextReader)': {
+          const contextOf = B.contextReader();
+          for (const el of els) contextOf(el, (el.textContent ?? '').replace(/\s+/g, ' ').trim());
+          break;
+        }
+        case 'part: page terms':
+          B.pageTerms(document, document.title);
+          break;
+        case 'part: page signals':
+          B.pageSignals(document, []);
+          break;
+      }
+      return performance.now() - start;
+    },
+    { code, all: TOTAL_LINKS },
+  );
 }

@@ -191,6 +191,16 @@ describe('page terms', () => {
     console.log(`page terms and signals of a 6,500-word page: ${ms.toFixed(1)} ms`);
   });
 
+  it('reads the first 60 h1–h3 in page order, whatever their level', () => {
+    // 59 h2 and an h3, then an h1 past the cap: the h1 is not read, though h1s are listed first.
+    const doc = docFrom(
+      `<div>${'<h2>alpha</h2>'.repeat(59)}<section><h3>beta</h3></section><h1>gamma</h1></div>`,
+    );
+    const { h2, h3 } = TERM_WEIGHTS;
+    expect(pageTerms(doc, '')).toMatchObject({ alpha: 59 * h2 + 59, beta: h3 + 1 });
+    expect(pageTerms(doc, '').gamma).toBe(1);
+  });
+
   it('cuts Chinese and Japanese runs into bigrams', () => {
     const doc = docFrom('<main><p>咖啡豆 coffee</p></main>');
     expect(pageTerms(doc, '')).toEqual({ 咖啡: 1, 啡豆: 1, coffee: 1 });
