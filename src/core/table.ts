@@ -195,12 +195,16 @@ export interface RowFigures {
 
 /** The table's rows for a report's links, in the report's order. */
 export function tableRowsOf(links: readonly BacklinkView[], figures: RowFigures = {}): TableRow[] {
-  return links.map((link) => ({
-    link,
-    score: figures.score?.(link) ?? null,
-    authority: figures.authority?.(link) ?? null,
-    flags: figures.flags?.(link) ?? [],
-  }));
+  return links.map((link) => {
+    const authority = figures.authority?.(link);
+    return {
+      link,
+      score: figures.score?.(link) ?? null,
+      // Shown, sorted and exported as the whole number the rows of the list show.
+      authority: authority === null || authority === undefined ? null : Math.round(authority),
+      flags: figures.flags?.(link) ?? [],
+    };
+  });
 }
 
 /** Filter, then sort: the rows a view shows. */

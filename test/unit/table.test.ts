@@ -55,7 +55,7 @@ const SCORES: Record<string, number> = {
 };
 const rows = tableRowsOf(views(), {
   score: (l) => SCORES[l.source],
-  authority: (l) => (l.source === 'https://news.com/a' ? 55 : undefined),
+  authority: (l) => (l.source === 'https://news.com/a' ? 54.6 : undefined),
   flags: (l) => (l.source === 'https://blog.org/x' ? ['paid'] : []),
 });
 const view = (patch: Partial<TableView>): TableView => ({ ...DEFAULT_TABLE_VIEW, ...patch });
