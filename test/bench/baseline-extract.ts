@@ -88,7 +88,7 @@ function parentOf(el: Element): Element | null {
  * Region of the nearest classified ancestor (across shadow boundaries). Memoized per element so
  * that a page with tens of thousands of links walks each ancestor once, not once per link.
  */
-function regionResolver(): (el: Element) => LinkRegion {
+export function regionResolver(): (el: Element) => LinkRegion {
   const memo = new Map<Element, LinkRegion>();
   return (start) => {
     const pending: Element[] = [];

@@ -3,11 +3,12 @@
  * of scrapinghub/article-extraction-benchmark (test/fixtures/articles), each link labelled
  * editorial or not from the ground-truth article text (label.ts). For the links labelled, the
  * precision and recall of "main" for editorial links, of the landmark-only classifier the
- * extension had before (copied below as the baseline) and of today's regionResolver, on the
+ * extension had before (the frozen pre-session extractor, baseline-extract.ts) and of today's regionResolver, on the
  * development half (tuned on) and the held-out half (only measured). Pages are parsed by
  * happy-dom without scripts, as in the unit test.
  */
 import { regionResolver } from '../../src/core/extract';
+import { regionResolver as landmarkResolver } from './baseline-extract';
 import type { LinkRegion } from '../../src/core/types';
 import {
   addScore,
@@ -24,58 +25,6 @@ import { heading, info, step } from './measure';
 
 /** Issue 6: at least this precision and recall for editorial links, on the held-out half. */
 const TARGET = { precision: 0.9, recall: 0.85 };
-
-// --- The baseline: the landmark-only classifier of extract.ts before issue 6, unchanged. -----
-
-const OLD_COMMENT_HINT = /comment|disqus|replies/i;
-
-function oldIsCommentish(el: Element): boolean {
-  const idAndClass = `${el.id} ${el.getAttribute('class') ?? ''}`;
-  return idAndClass.length > 1 && OLD_COMMENT_HINT.test(idAndClass);
-}
-
-function oldOwnRegion(el: Element): LinkRegion | null {
-  switch (el.localName) {
-    case 'nav':
-      return 'nav';
-    case 'aside':
-      return 'aside';
-    case 'header':
-      return 'header';
-    case 'footer':
-      return 'footer';
-    case 'main':
-      return 'main';
-    case 'article':
-      return oldIsCommentish(el) ? 'comments' : 'main';
-  }
-  switch (el.getAttribute('role')) {
-    case 'navigation':
-      return 'nav';
-    case 'complementary':
-      return 'aside';
-    case 'banner':
-      return 'header';
-    case 'contentinfo':
-      return 'footer';
-    case 'main':
-    case 'article':
-      return 'main';
-  }
-  return oldIsCommentish(el) ? 'comments' : null;
-}
-
-export function landmarkResolver(): (el: Element) => LinkRegion {
-  return (start) => {
-    for (let el: Element | null = start; el; el = el.parentElement) {
-      const own = oldOwnRegion(el);
-      if (own) return own;
-    }
-    return 'other';
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 
 const CLASSIFIERS: ReadonlyArray<[string, () => (el: Element) => LinkRegion]> = [
   ['landmarks only (before issue 6)', landmarkResolver],
