@@ -6,7 +6,8 @@ import type { IDBPObjectStore, StoreValue } from 'idb';
 import type { AuthorityGraphBuilder } from '../core/authority';
 import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
 import type { AuthorityRecord } from '../core/types';
-import type { BacklinkDb, BacklinkSchema, MetaRecord } from './db';
+import type { BacklinkDb, BacklinkSchema } from './db';
+import { epochOf, loadDataEpoch } from './epoch';
 
 /** Records read per transaction while building the graph. */
 export const AUTHORITY_READ_BATCH = 2_000;
@@ -128,13 +129,7 @@ export async function writeAuthority(
   }
 }
 
-const epochOf = (record: MetaRecord | undefined): number =>
-  record?.id === 'data-epoch' ? record.epoch : 0;
-
-/** How many times stored data was forgotten: read before the links, checked at the write. */
-export async function loadDataEpoch(db: BacklinkDb): Promise<number> {
-  return epochOf(await db.get('meta', 'data-epoch'));
-}
+export { loadDataEpoch };
 
 /** Count one more forgetting, so that a computation that read the old data writes nothing. */
 async function nextEpoch(

@@ -8,6 +8,7 @@ import type { LinkRecord, PageRecord } from '../core/types';
 import { linkKey } from '../core/types';
 import { NO_TERM_STATS, relevanceTo, type TermStats } from '../core/relevance';
 import type { BacklinkDb } from './db';
+import { epochOf, loadDataEpoch } from './epoch';
 
 /** Pages read per transaction while counting (short transactions: recording goes on). */
 export const TERM_STATS_READ_BATCH = 2_000;
@@ -33,11 +34,6 @@ export interface TermStatsOutcome {
 
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-async function epochOf(db: BacklinkDb): Promise<number> {
-  const record = await db.get('meta', 'data-epoch');
-  return record?.id === 'data-epoch' ? record.epoch : 0;
-}
-
 /**
  * Count every stored page's terms into a document-frequency table and store it, replacing the
  * last one in a single put. Pages are read in batches of short transactions with a turn of
@@ -49,7 +45,7 @@ export async function updateTermStats(
   { batch = TERM_STATS_READ_BATCH, maxTerms = MAX_DF_TERMS, now = Date.now() } = {},
 ): Promise<TermStatsOutcome> {
   const started = performance.now();
-  const epoch = await epochOf(db);
+  const epoch = await loadDataEpoch(db);
   const df = new Map<string, number>();
   let pages = 0;
   let range: IDBKeyRange | null = null;
@@ -82,7 +78,7 @@ export async function updateTermStats(
   const current = await meta.get('data-epoch');
   // Data forgotten since the pages were read (cleared, a site excluded): its words would stay
   // counted. Nothing is written; the next run counts what is left.
-  const written = (current?.id === 'data-epoch' ? current.epoch : 0) === epoch;
+  const written = epochOf(current) === epoch;
   if (written) await meta.put({ id: 'term-stats', ...stored });
   await tx.done;
   return { pages, terms: top.length, written, ms: performance.now() - started };
