@@ -179,14 +179,9 @@ export async function loadBacklinks(
   const tx = readTransaction(db);
   const found = await findBacklinks(tx, url, folds, true);
   const redirect = redirectChainFrom(url, await readHopsFrom(tx, url));
-  const pages = tx.objectStore('pages');
   const sourceUrls = [...new Set(found.links.map((l) => l.source))];
-  const sourcePages = await Promise.all(sourceUrls.map((s) => pages.get(s)));
+  const sources = await readPages(tx.objectStore('pages'), sourceUrls);
   await tx.done;
-  const sources: Record<string, PageRecord> = {};
-  sourcePages.forEach((p) => {
-    if (p) sources[p.url] = p;
-  });
   return { ...found, redirect, sources };
 }
 
@@ -243,16 +238,25 @@ export async function loadSiteLinks(
   return null;
 }
 
-/** The stored records of some pages, by URL (those not stored are left out): one transaction. */
+/** The stored records of some pages, by URL (those not stored are left out). */
+async function readPages(
+  store: { get(url: string): Promise<PageRecord | undefined> },
+  urls: readonly string[],
+): Promise<Record<string, PageRecord>> {
+  const found = await Promise.all(urls.map((u) => store.get(u)));
+  const pages: Record<string, PageRecord> = {};
+  for (const p of found) if (p) pages[p.url] = p;
+  return pages;
+}
+
+/** readPages in a transaction of its own. */
 export async function loadPages(
   db: BacklinkDb,
   urls: readonly string[],
 ): Promise<Record<string, PageRecord>> {
   const tx = db.transaction('pages');
-  const found = await Promise.all(urls.map((u) => tx.store.get(u)));
+  const pages = await readPages(tx.store, urls);
   await tx.done;
-  const pages: Record<string, PageRecord> = {};
-  for (const p of found) if (p) pages[p.url] = p;
   return pages;
 }
 
