@@ -210,8 +210,13 @@ export function noteHop(details: WebRequest.OnBeforeRedirectDetailsType): void {
   hops.push({ from, to, status: details.statusCode, at: Date.now() });
 }
 
-/** A closed tab has no current page to have arrived at. */
+/**
+ * A closed tab has no current page to have arrived at, and nothing held for it can be
+ * confirmed. Its pending clicks stay: a tab it opened may still land.
+ */
 export function onTabClosed(tabId: number): void {
   currentUrls.delete(tabId);
+  openers.delete(tabId);
+  landings = landings.filter((l) => l.tabId !== tabId);
   saveArrival(tabId, null).catch(() => undefined);
 }

@@ -365,3 +365,87 @@ describe('link intersect', () => {
     await expect.poll(() => popup.locator('[data-outreach="intersect"]').count()).toBe(0);
   });
 });
+
+describe('other ways of following a link', () => {
+  // Pages of their own, so the counts above stay as they are.
+  const MENU_SOURCE = 'http://ref-menu.test/post';
+  const MENU_TARGET = 'http://ref-menu-target.test/page';
+  const HOST = 'http://ref-host.test/';
+  const WIDGET = 'http://ref-frame.test/widget';
+  const FRAME_TARGET = 'http://ref-frame-target.test/page';
+
+  beforeAll(async () => {
+    s.server.setPage(
+      'ref-menu.test',
+      '/post',
+      page('Menu source', `<p>See <a id="to-menu-target" href="${MENU_TARGET}">the page</a>.</p>`),
+    );
+    s.server.setPage('ref-menu-target.test', '/page', page('Menu target', ''));
+    s.server.setPage(
+      'ref-host.test',
+      '/',
+      page('Host', `<iframe src="${WIDGET}" width="400" height="200"></iframe>`),
+    );
+    s.server.setPage(
+      'ref-frame.test',
+      '/widget',
+      page('Widget', `<a id="to-frame-target" href="${FRAME_TARGET}" target="_top">read on</a>`),
+    );
+    s.server.setPage('ref-frame-target.test', '/page', page('Frame target', ''));
+  });
+
+  test('the context menu, then a new tab opened from that tab: the visit counts', async () => {
+    await browse(s.ext, s.page, [MENU_SOURCE]);
+    const sourceTab = await tabOf(MENU_SOURCE);
+    const before = await referralCounts();
+    // A real right click: the page gets a trusted contextmenu event. Native menu items cannot
+    // be chosen from a test, so the tab "Open link in new tab" would make is opened the way the
+    // browser opens it, from the source tab; it also takes the path where no
+    // onCreatedNavigationTarget comes (Firefox's menu) and the tab's opener stands in.
+    await s.page.click('#to-menu-target', { button: 'right' });
+    await expect
+      .poll(async () => (await referralCounts()).clicks.noted ?? 0)
+      .toBe((before.clicks.noted ?? 0) + 1);
+    const [opened] = await Promise.all([
+      s.ext.context.waitForEvent('page'),
+      s.ext.worker.evaluate(([url, openerTabId]) => chrome.tabs.create({ url, openerTabId }), [
+        MENU_TARGET,
+        sourceTab,
+      ] as const),
+    ]);
+    await opened.waitForURL(MENU_TARGET);
+    await settled(before, 'recorded');
+    const shown = await shownReferrals(MENU_TARGET, await tabOf(MENU_TARGET));
+    expect(shown.cameFrom).toBe(MENU_SOURCE);
+    expect(shown.rows).toContainEqual({ source: MENU_SOURCE, target: MENU_TARGET, referrals: 1 });
+    await opened.close();
+  });
+
+  test('a right click alone, then typing the address in the same tab, is no referral', async () => {
+    await browse(s.ext, s.page, [MENU_SOURCE]);
+    const before = await referralCounts();
+    await s.page.click('#to-menu-target', { button: 'right' });
+    await s.page.keyboard.press('Escape');
+    await s.page.goto(MENU_TARGET);
+    await settled(before, 'unconfirmed');
+    const shown = await shownReferrals(MENU_TARGET, await tabOf(MENU_TARGET));
+    expect(shown.cameFrom).toBeNull();
+    expect(shown.rows).toContainEqual({ source: MENU_SOURCE, target: MENU_TARGET, referrals: 1 });
+  });
+
+  test('a link in a frame that opens in the whole tab counts for the frame’s page', async () => {
+    await s.page.goto(HOST, { waitUntil: 'load' });
+    const frameLink = s.page.frameLocator('iframe').locator('#to-frame-target');
+    // The frame's own links are recorded under the frame's URL (discovery.test.ts).
+    await expect
+      .poll(async () => (await shownReferrals(FRAME_TARGET, -1)).rows.length, { timeout: 10_000 })
+      .toBe(1);
+    const before = await referralCounts();
+    await frameLink.click();
+    await s.page.waitForURL(FRAME_TARGET);
+    await settled(before, 'recorded');
+    const shown = await shownReferrals(FRAME_TARGET, await tabOf(FRAME_TARGET));
+    expect(shown.cameFrom).toBe(WIDGET);
+    expect(shown.rows).toEqual([{ source: WIDGET, target: FRAME_TARGET, referrals: 1 }]);
+  });
+});

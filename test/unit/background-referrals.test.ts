@@ -34,7 +34,7 @@ vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
 vi.mock('../../src/background/badge', () => ({ scheduleBadgeRefresh: () => {} }));
 vi.mock('../../src/background/authority-job', () => ({ noteRecorded: () => {} }));
 
-const { onLinkClick, onNavigation, onNewTab, noteHop } =
+const { onLinkClick, onNavigation, onNewTab, noteHop, onTabClosed } =
   await import('../../src/background/referrals');
 const { loadArrival } = await import('../../src/platform/arrivals-store');
 
@@ -105,6 +105,14 @@ describe('confirming clicks in the worker', () => {
     await clickOn(TARGET);
     expect(await db.count('referrals')).toBe(1);
     expect(await loadArrival(1)).toMatchObject({ source: SOURCE });
+  });
+
+  it('forgets what it held for a tab that was closed', async () => {
+    // The navigation came first and the tab closed before the click's message arrived.
+    expect(await navigate(1, TARGET)).toBe('unconfirmed');
+    onTabClosed(1);
+    expect(await clickOn(TARGET)).toEqual({ noted: true });
+    expect(await db.count('referrals')).toBe(0);
   });
 
   it('does not confirm a click with a navigation the tab made before the page clicked on', async () => {
