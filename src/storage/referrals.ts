@@ -10,11 +10,34 @@ type ReferralStore = IDBPObjectStore<
 >;
 
 /**
+ * Visits kept per pair of pages: the count shown stays honest far beyond what one person
+ * clicks, and a page that keeps sending the user on (a redirecting loop of clicks, a script
+ * the user keeps following) cannot grow the store without bound. The oldest go first.
+ */
+export const MAX_VISITS_PER_PAIR = 1_000;
+
+/**
  * Store one visit made by following a link (already confirmed and through the privacy gate:
  * background/referrals.ts). Domains are the registrable domains of both ends.
  */
-export async function recordReferral(db: BacklinkDb, visit: ReferralVisit): Promise<void> {
-  await db.put('referrals', visit);
+export async function recordReferral(
+  db: BacklinkDb,
+  visit: ReferralVisit,
+  cap: number = MAX_VISITS_PER_PAIR,
+): Promise<void> {
+  const tx = db.transaction('referrals', 'readwrite');
+  await tx.store.put(visit);
+  const pair = IDBKeyRange.bound(
+    [visit.source, visit.target, -Infinity],
+    [visit.source, visit.target, Infinity],
+  );
+  let extra = (await tx.store.count(pair)) - cap;
+  // Keys sort by time within the pair: the cursor meets the oldest first.
+  for (let cursor = await tx.store.openKeyCursor(pair); cursor && extra > 0; extra--) {
+    await tx.store.delete(cursor.primaryKey);
+    cursor = await cursor.continue();
+  }
+  await tx.done;
 }
 
 /** Every visit that landed on one of `targets` (a page and its aliases), by the target index. */

@@ -54,6 +54,21 @@ describe('referrals store', () => {
       ['https://b.com/', T0 + 2],
     ]);
   });
+
+  it('keeps the newest visits of a pair of pages past the cap, and leaves other pairs alone', async () => {
+    // Recorded out of order: the cap drops by time, not by arrival.
+    for (const at of [T0 + 3, T0 + 1, T0 + 4, T0, T0 + 2]) {
+      await recordReferral(db, visit('https://a.com/', 'https://t.com/p', at), 3);
+    }
+    await recordReferral(db, visit('https://a.com/', 'https://t.com/q', T0), 3);
+    const kept = await loadReferralsInto(db, ['https://t.com/p', 'https://t.com/q']);
+    expect(kept.sort(byTime).map((v) => [v.target, v.at - T0])).toEqual([
+      ['https://t.com/q', 0],
+      ['https://t.com/p', 2],
+      ['https://t.com/p', 3],
+      ['https://t.com/p', 4],
+    ]);
+  });
 });
 
 describe('visits per page', () => {
