@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useExtensionSession } from '../support/session';
-import { DEMO_SOURCES, GUIDE } from '../support/demo-site';
+import { DEMO_SOURCES, GUIDE, LINKS_TO_GUIDE } from '../support/demo-site';
 import {
   badgeFor,
   browse,
@@ -11,61 +11,7 @@ import {
   sortLinks,
   stat,
   waitForLinks,
-  type ShownLink,
 } from '../support/extension-pages';
-
-/** Every link to the guide that the demo pages contain, read off their HTML by hand. */
-const LINKS_TO_GUIDE: ShownLink[] = [
-  {
-    source: 'http://coffee-blog.test/',
-    anchor: 'Brewing guide',
-    rel: [],
-    region: 'nav',
-    lost: false,
-  },
-  {
-    source: 'http://coffee-blog.test/',
-    anchor: 'Read the brewing guide',
-    rel: [],
-    region: 'main',
-    lost: false,
-  },
-  {
-    source: 'http://coffee-blog.test/about',
-    anchor: 'brewing guide',
-    rel: [],
-    region: 'footer',
-    lost: false,
-  },
-  {
-    source: 'http://news-daily.test/',
-    anchor: 'the definitive brewing guide',
-    rel: [],
-    region: 'main',
-    lost: false,
-  },
-  {
-    source: 'http://forum.test/thread-42',
-    anchor: 'step two of this guide',
-    rel: ['ugc', 'nofollow'],
-    region: 'comments',
-    lost: false,
-  },
-  {
-    source: 'http://deals.test/',
-    anchor: 'Brewing guide banner',
-    rel: ['sponsored'],
-    region: 'aside',
-    lost: false,
-  },
-  {
-    source: 'http://linkfarm.test/',
-    anchor: 'best coffee guide cheap coffee',
-    rel: [],
-    region: 'other',
-    lost: false,
-  },
-];
 
 const s = useExtensionSession();
 

@@ -60,8 +60,17 @@ export async function browse(
   }
 }
 
+/**
+ * What reading a rendered page needs, which Playwright's page (Chromium) and Puppeteer's
+ * (Firefox) both offer: the same readers serve both suites.
+ */
+export interface PageReader {
+  waitForSelector(selector: string): Promise<unknown>;
+  $$eval<R>(selector: string, read: (elements: Element[]) => R): Promise<R>;
+}
+
 /** What a rendered report (popup or full page) shows, read from its DOM. */
-export async function shownLinks(page: Page): Promise<ShownLink[]> {
+export async function shownLinks(page: PageReader): Promise<ShownLink[]> {
   await page.waitForSelector(SETTLED);
   return page.$$eval('li.link', (items) =>
     items.map((li) => ({
@@ -96,8 +105,12 @@ export async function listByDomain(page: Page): Promise<void> {
   await page.waitForSelector('.groups');
 }
 
-export async function stat(page: Page, name: string): Promise<number> {
-  return Number(await page.locator(`[data-stat="${name}"] .value`).innerText());
+export async function stat(page: PageReader, name: string): Promise<number> {
+  await page.waitForSelector(`[data-stat="${name}"] .value`);
+  const [value] = await page.$$eval(`[data-stat="${name}"] .value`, (els) =>
+    els.map((el) => (el as HTMLElement).innerText),
+  );
+  return Number(value);
 }
 
 /** Open the popup page for a URL (the popup takes ?url= in place of the active tab). */

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
+import type { Page } from 'puppeteer-core';
+import {
+  launchFirefoxWithExtension,
+  nextDownload,
+  type FirefoxExtension,
+} from '../support/firefox';
+import { startSiteServer, type SiteServer } from '../support/site-server';
+import { DEMO_SOURCES, GUIDE, LINKS_TO_GUIDE } from '../support/demo-site';
+import {
+  OPTIONS,
+  POPUP,
+  shownLinks,
+  sortLinks,
+  stat,
+  type ShownLink,
+} from '../support/extension-pages';
+
+/*
+ * The journeys the Chromium suite runs, in Debian's Firefox ESR with the Firefox build: links
+ * found on served pages, the popup for a target with exactly the expected links, a lost link,
+ * pause and exclusions, export, clear and import. One browser for the file: Firefox takes
+ * tens of seconds to start on a busy machine.
+ */
+
+let server: SiteServer;
+let ff: FirefoxExtension;
+let popup: Page;
+let options: Page;
+
+const handled = (counts: Record<string, number>) =>
+  Object.values(counts).reduce((a, b) => a + b, 0);
+
+/** Visit pages as a user would, staying on each until the background has handled it. */
+async function browse(urls: readonly string[]): Promise<void> {
+  for (const url of urls) {
+    const before = handled(await ff.activity());
+    await ff.page.goto(url, { waitUntil: 'load' });
+    // Not expect.poll: this also runs in beforeAll.
+    const deadline = Date.now() + 10_000;
+    while (handled(await ff.activity()) <= before) {
+      if (Date.now() > deadline) throw new Error(`the extension never handled ${url}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function openPopupFor(url: string): Promise<void> {
+  await ff.openExtensionPage(popup, `${POPUP}?url=${encodeURIComponent(url)}`);
+  await popup.waitForSelector('.report, .status:not(.loading)');
+}
+
+/** The popup's links for `url`, re-read until `until` holds (recording is asynchronous). */
+async function linksOf(
+  url: string,
+  until: (links: ShownLink[]) => boolean = () => true,
+): Promise<ShownLink[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await openPopupFor(url);
+    const links = await shownLinks(popup);
+    if (until(links) || Date.now() > deadline) return links;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+const sourcesOf = async (url: string) => (await linksOf(url)).map((l) => l.source).sort();
+
+const textOf = (page: Page, selector: string) =>
+  page.$eval(selector, (el) => (el as HTMLElement).innerText);
+
+async function openOptions(): Promise<void> {
+  await ff.openExtensionPage(options, OPTIONS);
+  await options.waitForSelector('#counts');
+}
+
+beforeAll(async () => {
+  server = await startSiteServer();
+  ff = await launchFirefoxWithExtension({ sitePort: server.port });
+  popup = await ff.browser.newPage();
+  options = await ff.browser.newPage();
+}, 180_000);
+
+afterAll(async () => {
+  await ff?.close();
+  await server?.close();
+});
+
+describe('Firefox: installing', () => {
+  test('host access to every site is granted with the add-on, as the install prompt lists it', async () => {
+    await openOptions();
+    const granted = await options.evaluate(() =>
+      (globalThis as unknown as { browser: typeof chrome }).browser.permissions.getAll(),
+    );
+    expect(granted.origins).toEqual(['http://*/*', 'https://*/*']);
+    // Firefox runs the background as a page of its own, not a service worker.
+    expect(
+      await options.evaluate(async () => {
+        const runtime = (globalThis as unknown as { browser: typeof chrome }).browser.runtime;
+        return (await runtime.getBackgroundPage()) !== null;
+      }),
+    ).toBe(true);
+  });
+});
+
+describe('Firefox: backlinks discovered while browsing', () => {
+  beforeAll(async () => {
+    await browse([...DEMO_SOURCES, GUIDE]);
+  }, 120_000);
+
+  test('the popup shows exactly the links the visited pages contain', async () => {
+    const links = await linksOf(GUIDE, (l) => l.length >= LINKS_TO_GUIDE.length);
+    expect(sortLinks(links)).toEqual(sortLinks(LINKS_TO_GUIDE));
+    expect(await stat(popup, 'backlinks')).toBe(7);
+    expect(await stat(popup, 'domains')).toBe(4);
+  });
+
+  test('a removed link shows as lost after the page is revisited', async () => {
+    server.setPage(
+      'news-daily.test',
+      '/',
+      '<!doctype html><title>News Daily</title><main><p>Story withdrawn.</p>' +
+        '<a href="http://forum.test/thread-42">the forum</a></main>',
+    );
+    await browse(['http://news-daily.test/']);
+    const links = await linksOf(GUIDE, (l) => l.some((x) => x.lost));
+    expect(links.filter((l) => l.source === 'http://news-daily.test/')).toEqual([
+      { ...LINKS_TO_GUIDE[3], lost: true },
+    ]);
+    expect(await stat(popup, 'lost')).toBe(1);
+  });
+});
+
+describe('Firefox: pause, exclusions, export and import', () => {
+  test('paused recording stores nothing; resumed, it records again', async () => {
+    await openOptions();
+    await options.click('#paused');
+    await expect
+      .poll(() => options.$eval('#paused', (el) => (el as HTMLInputElement).checked))
+      .toBe(true);
+    const before = (await ff.activity()).paused ?? 0;
+    await browse(['http://deals.test/']);
+    expect((await ff.activity()).paused).toBe(before + 1);
+
+    await options.click('#paused');
+    await expect
+      .poll(() => options.$eval('#paused', (el) => (el as HTMLInputElement).checked))
+      .toBe(false);
+    const recorded = (await ff.activity()).recorded ?? 0;
+    await browse(['http://deals.test/']);
+    expect((await ff.activity()).recorded).toBe(recorded + 1);
+  });
+
+  test('excluding a site forgets what it recorded, and it is not recorded again', async () => {
+    expect(await sourcesOf('http://forum.test/thread-42')).toContain('http://linkfarm.test/');
+    await openOptions();
+    await options.type('#site-input', 'linkfarm.test');
+    await options.click('#add-site');
+    await expect.poll(() => textOf(options, '#notice')).toContain('linkfarm.test');
+    expect(await sourcesOf('http://forum.test/thread-42')).not.toContain('http://linkfarm.test/');
+    const before = (await ff.activity()).excluded ?? 0;
+    await browse(['http://linkfarm.test/']);
+    expect((await ff.activity()).excluded).toBe(before + 1);
+    expect(await sourcesOf(GUIDE)).not.toContain('http://linkfarm.test/');
+  });
+
+  test('export as JSON, clear all, import the JSON back', async () => {
+    await openOptions();
+    const stored = await textOf(options, '#counts');
+    expect(stored).toMatch(/^\d+ pages and \d+ links stored on this machine\.$/);
+    const guideSources = await sourcesOf(GUIDE);
+    expect(guideSources.length).toBeGreaterThan(0);
+
+    await openOptions();
+    const known = await readdir(ff.downloads);
+    await options.click('#export-json');
+    const file = await nextDownload(ff.downloads, known);
+    const exported = JSON.parse(await readFile(file, 'utf8'));
+    expect(exported.format).toBe('backlink-lens');
+    expect(exported.links.some((l: { target: string }) => l.target === GUIDE)).toBe(true);
+
+    options.once('dialog', (dialog) => void dialog.accept());
+    await options.click('#clear');
+    await expect
+      .poll(() => textOf(options, '#counts'))
+      .toBe('0 pages and 0 links stored on this machine.');
+    expect(await sourcesOf(GUIDE)).toEqual([]);
+
+    await openOptions();
+    const input = await options.$('input#import');
+    await input!.uploadFile(file);
+    await expect.poll(() => textOf(options, '#notice'), { timeout: 15_000 }).toMatch(/^Imported /);
+    await expect.poll(() => textOf(options, '#counts')).toBe(stored);
+    expect(await sourcesOf(GUIDE)).toEqual(guideSources);
+  });
+});
