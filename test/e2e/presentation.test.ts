@@ -98,7 +98,7 @@ describe('links to the guide from an IDN host, a lookalike host and a noindex pa
     await openPopupFor(s.ext, s.page, GUIDE);
     const groups = await s.page.$$eval('section.group', (sections) =>
       sections.map((g) => {
-        const host = g.querySelector('h3 .host')!;
+        const host = g.querySelector('h2 .host')!;
         return [g.getAttribute('data-domain'), host.textContent, host.getAttribute('title')];
       }),
     );
@@ -107,7 +107,7 @@ describe('links to the guide from an IDN host, a lookalike host and a noindex pa
       ['xn--caf-dma.test', 'café.test', 'xn--caf-dma.test'],
       ['xn--pple-43d.test', 'xn--pple-43d.test', null],
     ]);
-    expect(await texts(s.page, 'section.group h3 .count')).toEqual([
+    expect(await texts(s.page, 'section.group h2 .count')).toEqual([
       '1 live link',
       '1 live link',
       '1 live link',

@@ -89,7 +89,7 @@ describe('ReferralSources', () => {
       [],
     );
     const root = mount(<ReferralSources view={view} />);
-    expect(root.querySelector('h3')?.textContent).toBe('You came here by following links 2 times');
+    expect(root.querySelector('h2')?.textContent).toBe('You came here by following links 2 times');
     const item = root.querySelector(`[data-referral-source="${SOURCE}"]`)!;
     expect(item.getAttribute('data-count')).toBe('2');
     expect(mount(<ReferralSources view={summarizeReferrals([], [])} />).innerHTML).toBe('');
@@ -103,7 +103,7 @@ describe('TrafficSenders', () => {
     expect(root.querySelector(`[data-sender="${SOURCE}"] [data-visits]`)?.textContent).toBe(
       'you visited it 5 times',
     );
-    expect(root.querySelector('h3')?.getAttribute('title')).toMatch(/at least 3 times/);
+    expect(root.querySelector('h2')?.getAttribute('title')).toMatch(/at least 3 times/);
   });
 
   it('says why the list is empty', () => {

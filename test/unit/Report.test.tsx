@@ -145,8 +145,8 @@ describe('Report', () => {
       { perDomainLimit: 1 },
     );
     const cafe = root.querySelector('section.group[data-domain="xn--caf-dma.test"]')!;
-    expect(cafe.querySelector('h3 .host')!.getAttribute('title')).toBe('xn--caf-dma.test');
-    const heading = (group: Element) => Array.from(group.querySelectorAll('h3 > *'), text);
+    expect(cafe.querySelector('h2 .host')!.getAttribute('title')).toBe('xn--caf-dma.test');
+    const heading = (group: Element) => Array.from(group.querySelectorAll('h2 > *'), text);
     expect(heading(cafe)).toEqual(['café.test', 'internal', '2 live links']);
     expect(text(cafe.querySelector('.more'))).toBe('+1 more link from café.test');
     const other = root.querySelector('section.group[data-domain="a.com"]')!;

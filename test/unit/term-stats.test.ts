@@ -141,5 +141,6 @@ describe('loadRelevance', () => {
         `of which scoring ${computeMs.toFixed(0)} ms; ` +
         `updateTermStats over 2,501 pages: ${counted.ms.toFixed(0)} ms`,
     );
-  });
+    // 7,500 records in fake-indexeddb: seconds on a loaded machine, not the default 5.
+  }, 60_000);
 });

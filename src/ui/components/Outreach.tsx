@@ -66,17 +66,17 @@ export function Outreach({ view, notice, onMark }: OutreachProps) {
   const marked = view.related.includes(view.url);
   return (
     <section class="outreach" data-outreach-for={view.url}>
-      <h3 title="Sites that already link to your other pages, counted from the pages you visited.">
+      <h2 title="Sites that already link to your other pages, counted from the pages you visited.">
         Sites linking to this site but not to this page
-      </h3>
+      </h2>
       {view.site.length === 0 ? (
         <p class="empty">None known: every site seen linking to this site also links here.</p>
       ) : (
         <DomainHints domains={view.site} kind="site" />
       )}
-      <h3 title="Domains that link to two or more of the related pages you marked, and not to this page: they may link here too.">
+      <h2 title="Domains that link to two or more of the related pages you marked, and not to this page: they may link here too.">
         Link intersect: sites linking to related pages but not to this one
-      </h3>
+      </h2>
       {view.intersect.length === 0 ? (
         <p class="empty">
           {view.related.filter((u) => u !== view.url).length < 2
@@ -86,9 +86,9 @@ export function Outreach({ view, notice, onMark }: OutreachProps) {
       ) : (
         <DomainHints domains={view.intersect} kind="intersect" />
       )}
-      <h4>
+      <h3>
         Related or competitor pages ({view.related.length} of at most {MAX_RELATED_PAGES})
-      </h4>
+      </h3>
       <RelatedPages pages={view.related} onRemove={(url) => onMark(url, false)} />
       <button data-mark-related={marked ? 'off' : 'on'} onClick={() => onMark(view.url, !marked)}>
         {marked ? 'Unmark this page as related' : 'Mark this page as related or a competitor'}

@@ -128,7 +128,7 @@ export function Profile({ profile }: { profile: PageProfile }) {
       <Tlds tlds={profile.tlds} />
       {profile.live > 0 && (
         <>
-          <h4>Where live links sit</h4>
+          <h2>Where live links sit</h2>
           <div data-profile="link-types">
             <StackedBar
               hook="link-type"
@@ -136,7 +136,7 @@ export function Profile({ profile }: { profile: PageProfile }) {
               unit={['link', 'links']}
             />
           </div>
-          <h4>Anchor text</h4>
+          <h2>Anchor text</h2>
           <div data-profile="anchors">
             <StackedBar
               hook="anchor-class"
@@ -146,7 +146,7 @@ export function Profile({ profile }: { profile: PageProfile }) {
           </div>
         </>
       )}
-      <h4>New and lost by week (last {TIMELINE_WEEKS} weeks)</h4>
+      <h2>New and lost by week (last {TIMELINE_WEEKS} weeks)</h2>
       <div data-profile="timeline">
         <WeekChart weeks={profile.timeline} />
       </div>

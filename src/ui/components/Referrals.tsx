@@ -47,9 +47,9 @@ export function ReferralSources({ view }: { view: ReferralView | null }) {
   if (!view || view.sources.length === 0) return null;
   return (
     <section class="referral-sources" data-referral-sources={view.total}>
-      <h3 title="Each time you followed a link to this page, counted on this machine only.">
+      <h2 title="Each time you followed a link to this page, counted on this machine only.">
         You came here by following links {countLabel(view.total, 'time', 'times')}
-      </h3>
+      </h2>
       <ul>
         {view.sources.map((s) => (
           <li key={`${s.source}\n${s.target}`} data-referral-source={s.source} data-count={s.count}>
@@ -66,11 +66,11 @@ export function ReferralSources({ view }: { view: ReferralView | null }) {
 export function TrafficSenders({ senders }: { senders: readonly TrafficSender[] }) {
   return (
     <section class="traffic-senders" data-traffic-senders={senders.length}>
-      <h3
+      <h2
         title={`Links from other sites in the main content of pages you opened at least ${OFTEN_VISITED} times (visits half an hour apart): where readers are likely to see and follow them.`}
       >
         Likely traffic senders
-      </h3>
+      </h2>
       {senders.length === 0 ? (
         <p class="empty">
           None yet: no page you visit often ({OFTEN_VISITED} times or more) links here from its main

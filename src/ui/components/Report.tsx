@@ -97,11 +97,11 @@ function Group({ group, limit, sourceAuthority, quality, referrals, flags }: Gro
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
-      <h3>
+      <h2>
         <HostName host={group.domain} />
         {group.internal && <span class="badge">internal</span>}
         <span class="count">{countLabel(group.live, 'live link', 'live links')}</span>
-      </h3>
+      </h2>
       <ul>
         {shown.map((l) => (
           <LinkRow
@@ -209,9 +209,9 @@ function Heading({ url, page, authority, site }: HeadingProps) {
   if (site) {
     return (
       <header class="target" data-site-report={site.domain}>
-        <div class="title">
+        <h1 class="title">
           Whole site: <HostName host={site.domain} />
-        </div>
+        </h1>
         <p class="note">
           Links from other sites into any of its pages
           {site.complete ? '.' : ': the most linked part of it, read up to a limit.'}
@@ -221,7 +221,7 @@ function Heading({ url, page, authority, site }: HeadingProps) {
   }
   return (
     <header class="target">
-      <div class="title">{page?.title || 'This page'}</div>
+      <h1 class="title">{page?.title || 'This page'}</h1>
       <SafeLink href={url} />
       {authority && <Authority view={authority} now={Date.now()} />}
     </header>

@@ -38,7 +38,7 @@ export function Variants({ variants, choices, notice, onChoose }: VariantsProps)
   if (variants.length === 0 && !notice) return null;
   return (
     <section class="variants" data-variants>
-      <h3>Other addresses of this page</h3>
+      <h2>Other addresses of this page</h2>
       <ul>
         {variants.map((v) => (
           <li
