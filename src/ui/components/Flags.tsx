@@ -98,7 +98,7 @@ function FlagItem({ flag }: { flag: Flag }) {
       data-severity={flag.severity}
       data-flag-domain={flag.domain ?? flag.domains?.join(' ') ?? ''}
     >
-      <details>
+      <details onKeyDown={closeOnEscape}>
         <summary>
           <strong>{label}</strong> <span class="flag-summary">{flag.summary}</span>
         </summary>
@@ -121,10 +121,20 @@ function FlagItem({ flag }: { flag: Flag }) {
   );
 }
 
+/** Escape closes an open disclosure from anywhere inside it, back on its summary. */
+function closeOnEscape(event: KeyboardEvent): void {
+  const details = event.currentTarget as HTMLDetailsElement;
+  if (event.key !== 'Escape' || !details.open) return;
+  event.preventDefault();
+  event.stopPropagation();
+  details.open = false;
+  details.querySelector('summary')?.focus();
+}
+
 function SpamTable({ spam }: { spam: DomainSpam[] }) {
   if (spam.length === 0) return null;
   return (
-    <details class="spam-all">
+    <details class="spam-all" onKeyDown={closeOnEscape}>
       <summary title={SPAM_EXPLAINED}>
         Spam rules of every linking site ({countLabel(spam.length, 'site', 'sites')})
       </summary>

@@ -35,6 +35,13 @@ export function QualityBadge({ quality, open, onToggle, controls }: QualityProps
       aria-controls={controls}
       title={describeQuality(quality)}
       onClick={onToggle}
+      // Escape closes what Enter opened; focus stays on the badge.
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && open) {
+          event.preventDefault();
+          onToggle();
+        }
+      }}
     >
       quality {quality.score}
     </button>
