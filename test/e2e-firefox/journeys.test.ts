@@ -8,6 +8,7 @@ import {
 } from '../support/firefox';
 import { startSiteServer, type SiteServer } from '../support/site-server';
 import { DEMO_SOURCES, GUIDE, LINKS_TO_GUIDE } from '../support/demo-site';
+import { LATE_LINKS_PAGE, SPA_PAGE } from '../support/discovery-pages';
 import {
   OPTIONS,
   POPUP,
@@ -129,6 +130,50 @@ describe('Firefox: backlinks discovered while browsing', () => {
       { ...LINKS_TO_GUIDE[3], lost: true },
     ]);
     expect(await stat(popup, 'lost')).toBe(1);
+  });
+});
+
+describe('Firefox: links that come late, and a single-page app', () => {
+  const row = (source: string, anchor: string): ShownLink => ({
+    source,
+    anchor,
+    rel: [],
+    region: 'main',
+    lost: false,
+  });
+  const linksTo = (target: string) => linksOf(target, (l) => l.length > 0);
+
+  test('links added at 300 ms and at 3 s are recorded', async () => {
+    server.setPage('late.test', '/', LATE_LINKS_PAGE);
+    await browse(['http://late.test/']);
+    for (const [target, anchor] of [
+      ['http://target.test/first', 'a link from the start'],
+      ['http://target.test/at-300ms', 'added at 300 ms'],
+      ['http://target.test/at-3s', 'added at 3 s'],
+    ] as const) {
+      expect(await linksTo(target)).toEqual([row('http://late.test/', anchor)]);
+    }
+  });
+
+  test('an in-app navigation starts a visit of the new URL with the links then on screen', async () => {
+    server.setPage('spa.test', '/', SPA_PAGE);
+    server.setPage('spa.test', '/about', SPA_PAGE);
+    await browse(['http://spa.test/']);
+    expect(await linksTo('http://target.test/from-home')).toEqual([
+      row('http://spa.test/', 'Our supplier'),
+    ]);
+    const before = (await ff.activity()).recorded ?? 0;
+    await ff.page.click('a[href="/about"]');
+    await expect
+      .poll(async () => (await ff.activity()).recorded ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(before);
+    expect(new URL(ff.page.url()).pathname).toBe('/about');
+    expect(await linksTo('http://target.test/from-about')).toEqual([
+      row('http://spa.test/about', 'Our roaster'),
+    ]);
+    expect(await linksTo('http://target.test/about-late')).toEqual([
+      row('http://spa.test/about', 'Press kit'),
+    ]);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   openPopupFor,
   type ShownLink,
 } from '../support/extension-pages';
+import { htmlPage as page, LATE_LINKS_PAGE, SPA_PAGE } from '../support/discovery-pages';
 
 /**
  * Pages built like today's web, each served by the test server: links rendered late by a
@@ -22,11 +23,6 @@ let viewer: Page;
 beforeAll(async () => {
   viewer = await s.ext.context.newPage();
 });
-
-const page = (title: string, body: string, script = '') =>
-  `<!doctype html><html lang="en"><head><title>${title}</title></head><body>${body}` +
-  (script ? `<script>${script}</script>` : '') +
-  '</body></html>';
 
 const row = (source: string, anchor: string, overrides: Partial<ShownLink> = {}): ShownLink => ({
   source,
@@ -50,21 +46,7 @@ async function waitForActivity(outcome: string, atLeast: number, timeoutMs = 10_
 
 describe('links rendered after the page loaded', () => {
   test('a link added at 300 ms and one added at 3 s are both recorded, nothing marked lost', async () => {
-    s.server.setPage(
-      'late.test',
-      '/',
-      page(
-        'Late links',
-        '<main id="article"><p>Intro with <a href="http://target.test/first">a link from the start</a>.</p></main>',
-        `const add = (href, text, ms) => setTimeout(() => {
-           const a = document.createElement('a'); a.href = href; a.textContent = text;
-           const p = document.createElement('p'); p.append(a);
-           document.getElementById('article').append(p);
-         }, ms);
-         add('http://target.test/at-300ms', 'added at 300 ms', 300);
-         add('http://target.test/at-3s', 'added at 3 s', 3000);`,
-      ),
-    );
+    s.server.setPage('late.test', '/', LATE_LINKS_PAGE);
     await browse(s.ext, s.page, ['http://late.test/']);
     for (const [target, anchor] of [
       ['http://target.test/first', 'a link from the start'],
@@ -136,41 +118,9 @@ describe('links rendered after the page loaded', () => {
 });
 
 describe('single-page apps', () => {
-  const SPA = page(
-    'Shop app',
-    `<nav><a href="/" data-route>Home</a> <a href="/about" data-route>About us</a></nav>
-     <main id="view"></main>`,
-    `const views = {
-       '/': '<h1>Home</h1><p><a href="http://target.test/from-home">Our supplier</a></p>',
-       '/about': '<h1>About</h1><p><a href="http://target.test/from-about">Our roaster</a></p>',
-     };
-     function render() {
-       const path = location.pathname;
-       document.title = path === '/' ? 'Shop app' : 'About · Shop app';
-       // Frameworks render after the URL changed, often a moment later.
-       setTimeout(() => {
-         document.getElementById('view').innerHTML = views[path] ?? '<h1>Not found</h1>';
-         if (path === '/about') setTimeout(() => {
-           const p = document.createElement('p');
-           p.innerHTML = '<a href="http://target.test/about-late">Press kit</a>';
-           document.getElementById('view').append(p);
-         }, 800);
-       }, 50);
-     }
-     document.addEventListener('click', (e) => {
-       const a = e.target.closest('a[data-route]');
-       if (!a) return;
-       e.preventDefault();
-       history.pushState({}, '', a.getAttribute('href'));
-       render();
-     });
-     addEventListener('popstate', render);
-     render();`,
-  );
-
   test('an in-app navigation starts a visit of the new URL with the links then on screen', async () => {
-    s.server.setPage('spa.test', '/', SPA);
-    s.server.setPage('spa.test', '/about', SPA);
+    s.server.setPage('spa.test', '/', SPA_PAGE);
+    s.server.setPage('spa.test', '/about', SPA_PAGE);
     await browse(s.ext, s.page, ['http://spa.test/']);
     const home = await linksTo('http://target.test/from-home');
     expect(home).toEqual([row('http://spa.test/', 'Our supplier')]);

@@ -79,12 +79,22 @@ export async function launchFirefoxWithExtension(options: {
     const url = extensionUrl(path);
     // BiDi never reports an extension page's load to puppeteer's navigation: start it, then
     // wait for the document itself.
-    // Asked by hand, not by waitForFunction, whose polling breaks while the realm changes.
+    // The document now is marked, so that reopening the same URL waits for the new one.
+    await page
+      .evaluate(() => ((globalThis as { staleDocument?: boolean }).staleDocument = true))
+      .catch(() => undefined);
     page.goto(url, { timeout: 120_000 }).catch(() => undefined);
     const deadline = Date.now() + 20_000;
+    // Asked by hand, not by waitForFunction, whose polling breaks while the realm changes.
     const loaded = () =>
       page
-        .evaluate((u) => location.href === u && document.readyState === 'complete', url)
+        .evaluate(
+          (u) =>
+            location.href === u &&
+            document.readyState === 'complete' &&
+            !(globalThis as { staleDocument?: boolean }).staleDocument,
+          url,
+        )
         .catch(() => false);
     while (!(await loaded())) {
       if (Date.now() > deadline) throw new Error(`${url} did not load in 20 s`);
