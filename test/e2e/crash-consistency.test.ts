@@ -138,7 +138,7 @@ async function readStores(full: boolean): Promise<Dump> {
   if (!db) return { pages: [], links: [], pageKeys: [], linkKeys: [] };
   try {
     const tx = db.transaction(['pages', 'links']);
-    const all = <T,>(request: IDBRequest<T>) =>
+    const all = <T>(request: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
@@ -185,7 +185,6 @@ test('stopped workers and killed processes lose no visit and leave the database 
         if (load.seen || seenTitle.get(load.url) !== load.title) continue;
         load.seen = true;
         if (load.loadedAt) load.storedAfterMs = Date.now() - load.loadedAt;
-
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -206,7 +205,7 @@ test('stopped workers and killed processes lose no visit and leave the database 
   });
   await cdp.send('ServiceWorker.enable');
   let random = 0x5eed;
-  const nextRandom = () => ((random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const nextRandom = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const chaos = (async () => {
     for (let n = 1; !done; n++) {
       const until = Date.now() + DISRUPT_MS[0] + nextRandom() * (DISRUPT_MS[1] - DISRUPT_MS[0]);
