@@ -13,9 +13,9 @@ import type { LinkRecord, PageRecord } from '../../src/core/types';
 // database must be consistent and every load recorded.
 
 const TABS = 5;
-const LOADS_PER_TAB = 9;
+const LOADS_PER_TAB = 8;
 /** Loads past this many in a tab revisit its first pages, with a changed link set. */
-const URLS_PER_TAB = 6;
+const URLS_PER_TAB = 5;
 /** Between two disruptions (ms); every KILL_EVERY-th one kills the process instead. */
 const DISRUPT_MS = [1000, 2500] as const;
 const KILL_EVERY = 3;
@@ -313,4 +313,4 @@ test('stopped workers and killed processes lose no visit and leave the database 
   for (const [url, load] of lastLoads) {
     expect(dump.pages.find((p) => p.url === url)?.title).toBe(load.title);
   }
-}, 150_000);
+}, 180_000);
