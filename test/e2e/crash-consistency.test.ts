@@ -6,6 +6,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer, type SiteServer } from '../support/site-server';
 import { canonicalizeUrl } from '../../src/core/url';
+import { seededRandom } from '../bench/random';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 
 // A burst of page loads in several tabs while the extension's service worker is stopped over
@@ -204,17 +205,24 @@ test('stopped workers and killed processes lose no visit and leave the database 
     }
   });
   await cdp.send('ServiceWorker.enable');
-  let random = 0x5eed;
-  const nextRandom = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = seededRandom(7);
   const chaos = (async () => {
     for (let n = 1; !done; n++) {
-      const until = Date.now() + DISRUPT_MS[0] + nextRandom() * (DISRUPT_MS[1] - DISRUPT_MS[0]);
+      const until = Date.now() + DISRUPT_MS[0] + random() * (DISRUPT_MS[1] - DISRUPT_MS[0]);
       while (!done && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
       if (done) break;
       if (n % KILL_EVERY === 0) {
         const pids = await extensionProcesses();
-        for (const pid of pids) process.kill(pid, 'SIGKILL');
-        if (pids.length > 0) kills++;
+        let killed = false;
+        for (const pid of pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+            killed = true;
+          } catch {
+            // Gone between the listing and the kill (the worker had stopped): nothing to kill.
+          }
+        }
+        if (killed) kills++;
       } else {
         await cdp.send('ServiceWorker.stopAllWorkers');
         workerStops++;
