@@ -2,6 +2,7 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import type { Message, RecordReply } from '../core/messages';
 import { shouldRecord } from '../core/settings';
 import { parseDelta, parseSnapshot } from '../core/snapshot';
+import { parseVisitId } from '../core/delivery';
 import { canonicalizeUrl, parseHttpUrl } from '../core/url';
 import { recordDelta, recordPage } from '../storage/records';
 import { getDb } from '../platform/db-connection';
@@ -62,7 +63,9 @@ export async function onSnapshot(
   if (!snapshot) return { recorded: false, reason: 'malformed' };
   const refusal = await documentUrl(snapshot.url, sender);
   if (refusal) return refusal;
-  const result = await recordPage(await getDb(), snapshot);
+  // Without a usable visit id, each delivery of a snapshot is stored as a visit of its own.
+  const visit = parseVisitId(message.visit);
+  const result = await recordPage(await getDb(), snapshot, Date.now(), visit);
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
   noteRecorded();

@@ -7,7 +7,7 @@ import { send } from '../platform/messaging';
 // document. Frames too small to be seen (trackers, hidden helpers) are left alone.
 if (window === window.top || window.innerWidth * window.innerHeight > 1) {
   watchPage(document, window, {
-    snapshot: (snapshot) => send({ type: 'page/snapshot', snapshot }),
+    snapshot: (snapshot, visit) => send({ type: 'page/snapshot', snapshot, visit }),
     delta: (delta) => send({ type: 'page/links', delta }),
     // After an update or reload of the extension, this old copy's runtime has no id.
     connected: () => Boolean(browser.runtime?.id),

@@ -10,6 +10,7 @@ import {
 } from '../core/extract';
 import { LinkFolder, occurrenceKey } from '../core/occurrences';
 import type { RecordReply } from '../core/messages';
+import { newVisitId, nextStep, RETRY_DELAYS_MS } from '../core/delivery';
 import type { PageDelta, PageSnapshot, RawLink } from '../core/types';
 
 export interface WatchOptions {
@@ -28,7 +29,7 @@ export interface WatchOptions {
   hiddenMs: number;
   /** How often the URL is checked where the Navigation API is missing (Firefox). */
   pollMs: number;
-  /** Waits before resending a message that got no answer (the worker was restarting). */
+  /** Waits before resending a message that got no answer (core/delivery#nextStep). */
   retryDelaysMs: readonly number[];
   /**
    * Whole-page rereads after a visit starts. A component defined late attaches its shadow tree
@@ -46,13 +47,14 @@ export const DEFAULT_WATCH_OPTIONS: WatchOptions = {
   maxPendingRoots: 500,
   hiddenMs: 60_000,
   pollMs: 1000,
-  retryDelaysMs: [250, 1000, 3000],
+  retryDelaysMs: RETRY_DELAYS_MS,
   rescansAfterMs: [1000, 4000],
 };
 
 /** How the watcher talks to the worker (messages in the extension, a fake in unit tests). */
 export interface Transport {
-  snapshot(snapshot: PageSnapshot): Promise<RecordReply>;
+  /** `visit` names the visit: the worker stores a snapshot sent twice under it once. */
+  snapshot(snapshot: PageSnapshot, visit: string): Promise<RecordReply>;
   delta(delta: PageDelta): Promise<RecordReply>;
   /** False once the extension was updated or removed: this script is orphaned, and stops. */
   connected?(): boolean;
@@ -85,6 +87,9 @@ class Visit {
   read = 0;
   /** The snapshot was accepted: deltas have a visit to merge into. */
   accepted = false;
+  /** The snapshot, when no try got an answer: sent again with the next change. */
+  unanswered: PageSnapshot | null = null;
+  readonly id = newVisitId();
 
   /** The URL without its fragment, which the visit is of. */
   readonly url: string;
@@ -245,19 +250,21 @@ export function watchPage(
 
   function send(kind: 'snapshot' | 'delta', message: () => Promise<RecordReply>) {
     const attempt = async (tries: number): Promise<RecordReply | null> => {
+      let reply: unknown;
       try {
-        return await message();
+        reply = await message();
       } catch {
-        if (transport.connected?.() === false) {
-          stop('orphaned');
-          return null;
-        }
-        // No answer: the worker was stopped or is starting. Try again a few times.
-        const delay = options.retryDelaysMs[tries];
-        if (delay === undefined || stopped) return null;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        return attempt(tries + 1);
+        // No answer: the worker was stopped, is starting, or its process died.
       }
+      const step = nextStep(reply, tries, options.retryDelaysMs);
+      if ('answer' in step && step.answer) return step.answer;
+      if (transport.connected?.() === false) {
+        stop('orphaned');
+        return null;
+      }
+      if ('answer' in step || stopped) return null;
+      await new Promise((resolve) => setTimeout(resolve, step.retryInMs));
+      return attempt(tries + 1);
     };
     const sent = queue.then(() => attempt(0));
     queue = sent;
@@ -292,11 +299,7 @@ export function watchPage(
       totalLinks: found.total,
       truncated: found.truncated,
     };
-    void send('snapshot', () => transport.snapshot(snapshot)).then((reply) => {
-      if (reply?.recorded && visit === current) current.accepted = true;
-      // Not acknowledged: resend it whole with the next change.
-      else if (!reply && visit === current) current.sent.clear();
-    });
+    sendSnapshot(current, snapshot);
     if (found.truncated || current.read >= options.extract.maxLinks) disconnect('cap');
     rescanTimers.forEach(clearTimeout);
     rescanTimers = options.rescansAfterMs.map((ms) =>
@@ -305,6 +308,14 @@ export function watchPage(
         schedule(0);
       }, ms),
     );
+  }
+
+  /** Send a visit's snapshot; one that never got an answer waits for the next change. */
+  function sendSnapshot(current: Visit, snapshot: PageSnapshot): void {
+    void send('snapshot', () => transport.snapshot(snapshot, current.id)).then((reply) => {
+      if (reply?.recorded && visit === current) current.accepted = true;
+      else if (!reply && visit === current) current.unanswered = snapshot;
+    });
   }
 
   /** Elements to look at: the link elements in and under each changed node. */
@@ -381,8 +392,14 @@ export function watchPage(
     if (finished && rereading) rereadKnown = false;
     if (visit.read >= options.extract.maxLinks) disconnect('cap');
     const links = visit.unsent();
-    if (links.length === 0) return;
     const current = visit;
+    // Sent again under the same visit id, so a copy that was stored after all counts once; the
+    // links found since follow as a delta of that visit.
+    if (current.unanswered) {
+      sendSnapshot(current, current.unanswered);
+      current.unanswered = null;
+    }
+    if (links.length === 0) return;
     const delta: PageDelta = { url: current.href, links };
     void send('delta', () => transport.delta(delta)).then((reply) => {
       if (!reply && visit === current) current.unsend(links);

@@ -10,8 +10,9 @@ export interface Requests {
   /**
    * Content script (any frame) -> worker: the links of the document on screen, after a load or
    * an in-app navigation. A new visit of the page: links no longer there are marked lost.
+   * `visit` is the visit's random id (core/delivery): a resent snapshot is stored once.
    */
-  'page/snapshot': { request: { snapshot: PageSnapshot }; reply: RecordReply };
+  'page/snapshot': { request: { snapshot: PageSnapshot; visit: string }; reply: RecordReply };
   /**
    * Content script -> worker: links that appeared since the last snapshot of the same URL.
    * Merged into the current visit; nothing is marked lost.

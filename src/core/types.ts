@@ -102,6 +102,8 @@ export interface PageRecord {
   terms?: PageTerms;
   /** Visits of the page (loads half an hour apart: core/referrals#nextVisitCount); absent on records written before they were counted. */
   visits?: number;
+  /** Ids of the latest visits stored, newest last (core/delivery#rememberVisit). */
+  visitIds?: string[];
 }
 
 export interface LinkRecord {

@@ -20,6 +20,7 @@ import type { BacklinkDb } from './db';
 import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
+import { rememberVisit } from '../core/delivery';
 
 export interface RecordResult {
   url: string;
@@ -126,17 +127,21 @@ function recordsOf(source: string, selves: Set<string>, raws: readonly RawLink[]
  * Store one page load. In a single transaction the page's previous link set is replaced:
  * links still there get lastSeen (and lose any lostAt), new ones are added, and ones no
  * longer on the page are marked lost with the date, never deleted. A truncated snapshot
- * cannot tell removed from unseen, so it marks nothing lost. Returns null for a page that
- * has no http(s) URL.
+ * cannot tell removed from unseen, so it marks nothing lost. A snapshot of a visit already
+ * stored (the same `visit` id, resent after its reply was lost) changes nothing. Returns null
+ * for a page that has no http(s) URL.
  */
 export async function recordPage(
   db: BacklinkDb,
   snapshot: PageSnapshot,
   now: number = Date.now(),
+  visit: string | null = null,
 ): Promise<RecordResult | null> {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
-  return writeAtomically(db, (tx, writes) => writeSnapshot(tx, writes, source, snapshot, now));
+  return writeAtomically(db, (tx, writes) =>
+    writeSnapshot(tx, writes, source, snapshot, now, visit),
+  );
 }
 
 async function writeSnapshot(
@@ -145,6 +150,7 @@ async function writeSnapshot(
   source: string,
   snapshot: PageSnapshot,
   now: number,
+  visit: string | null,
 ): Promise<RecordResult> {
   const declared = sameSiteCanonical(source, snapshot.canonical);
   const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
@@ -156,6 +162,12 @@ async function writeSnapshot(
     links.index('by_source').getAll(source),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
   ]);
+  // Stored already, its reply lost to a stopped worker: storing it again would count the visit
+  // twice, and mark lost the links of any visit stored in between.
+  if (visit !== null && oldPage?.visitIds?.includes(visit)) {
+    const live = oldLinks.filter((l) => l.lostAt === null).length;
+    return { url: source, links: live, added: 0, lost: 0 };
+  }
 
   let lost = 0;
   let live = 0;
@@ -177,6 +189,7 @@ async function writeSnapshot(
   for (const record of fresh.values()) writes.push(links.put(record));
 
   const host = hostOf(source);
+  const visitIds = visit !== null ? rememberVisit(oldPage?.visitIds, visit) : oldPage?.visitIds;
   const page: PageRecord = {
     url: source,
     host,
@@ -191,6 +204,7 @@ async function writeSnapshot(
     outboundCount: snapshot.links.length,
     truncated: snapshot.truncated,
     visits: nextVisitCount(oldPage, now),
+    ...(visitIds ? { visitIds } : {}),
     // This visit's; a snapshot without them (an older content script) leaves them unknown.
     ...(snapshot.signals ? { signals: snapshot.signals } : {}),
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
@@ -199,9 +213,10 @@ async function writeSnapshot(
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);
+    const { visitIds: _ofTheVisitedUrl, ...visited } = page;
     writes.push(
       pages.put({
-        ...page,
+        ...visited,
         url: declared,
         host: canonicalHost,
         domain: registrableDomain(canonicalHost),

@@ -472,6 +472,53 @@ describe('recordPage', () => {
   });
 });
 
+describe('recordPage: a snapshot delivered again', () => {
+  // The worker stored it, then died before its reply: the content script sends it again.
+  const page = 'https://blog.com/post';
+  const first = makeSnapshot(page, ['https://a.com/', 'https://b.com/'], { title: 'First' });
+
+  it('is stored once: one visit, the same records', async () => {
+    expect(await recordPage(db, first, at(0), 'visit-1')).toEqual({
+      url: page,
+      links: 2,
+      added: 2,
+      lost: 0,
+    });
+    const stored = await dumpDb(db);
+    expect(stored.pages[0]).toMatchObject({ visits: 1, visitIds: ['visit-1'] });
+    // A day later: a new delivery without an id would count a second visit.
+    expect(await recordPage(db, first, at(1), 'visit-1')).toEqual({
+      url: page,
+      links: 2,
+      added: 0,
+      lost: 0,
+    });
+    expect(await dumpDb(db)).toEqual(stored);
+    await recordPage(db, first, at(2), null);
+    expect((await db.get('pages', page))?.visits).toBe(2);
+  });
+
+  it('does not undo a later visit: its links stay live, its title stays', async () => {
+    await recordPage(db, first, at(0), 'visit-1');
+    const second = makeSnapshot(page, ['https://a.com/', 'https://c.com/'], { title: 'Second' });
+    await recordPage(db, second, at(1), 'visit-2');
+    await recordDelta(db, { url: page, links: [rawLink('https://d.com/')] }, at(1));
+    const stored = await dumpDb(db);
+    await recordPage(db, first, at(2), 'visit-1');
+    expect(await dumpDb(db)).toEqual(stored);
+    expect(stored.pages[0]).toMatchObject({ title: 'Second', visitIds: ['visit-1', 'visit-2'] });
+    const live = (await linksFrom(page)).filter((l) => l.lostAt === null).map((l) => l.target);
+    expect(live.sort()).toEqual(['https://a.com/', 'https://c.com/', 'https://d.com/']);
+  });
+
+  it('keeps the visit ids off the alias written under a declared canonical', async () => {
+    const canonical = 'https://blog.com/canonical';
+    await recordPage(db, makeSnapshot(page, [], { canonical }), at(0), 'visit-1');
+    expect((await db.get('pages', page))?.visitIds).toEqual(['visit-1']);
+    expect(await db.get('pages', canonical)).not.toHaveProperty('visitIds');
+  });
+});
+
 describe('atomicity', () => {
   const src = 'https://src.com/page';
 

@@ -44,6 +44,8 @@ function setup(
   doc.write(`<!doctype html><html><head><title>App</title></head><body>${body}</body></html>`);
   prepare?.(doc);
   const sent: Sent[] = [];
+  /** The visit id of each snapshot sent, in order. */
+  const visits: string[] = [];
   const answer = (kind: Sent['kind'], m: PageSnapshot | PageDelta) => {
     const entry: Sent = {
       kind,
@@ -60,7 +62,10 @@ function setup(
     );
   };
   const transport: Transport = {
-    snapshot: (s) => answer('snapshot', s),
+    snapshot: (s, visit) => {
+      visits.push(visit);
+      return answer('snapshot', s);
+    },
     delta: (d) => answer('delta', d),
     ...(connected ? { connected } : {}),
   };
@@ -74,7 +79,7 @@ function setup(
     ...options,
   });
   watchers.push(watcher);
-  return { window, doc, sent, watcher };
+  return { window, doc, sent, visits, watcher };
 }
 
 // Fake clocks: debounce windows and retries elapse exactly, however busy the machine is.
@@ -253,6 +258,70 @@ describe('watchPage', () => {
       ['/a', 'main', 1],
       ['/b', 'main', 1],
     ]);
+  });
+
+  it('resends a snapshot that got no answer, under the same visit id, until one comes', async () => {
+    // What a stopped or killed worker looks like: the polyfill resolves nothing when the worker
+    // died before replying, sending throws while it restarts, and a write can fail as it stops.
+    const replies: Array<(url: string) => RecordReply> = [
+      () => undefined as unknown as RecordReply,
+      () => {
+        throw new Error('Could not establish connection. Receiving end does not exist.');
+      },
+      () => ({ recorded: false, reason: 'error' }),
+      (url) => ({ recorded: true, url, links: 1, added: 1, lost: 0 }),
+    ];
+    const { doc, sent, visits } = setup(
+      '<main><a href="/a">a</a></main>',
+      { retryDelaysMs: [10, 20, 40] },
+      (m) => (replies.length > 1 ? replies.shift()! : replies[0]!)(m.url),
+    );
+    await settle(100);
+    expect(sent.map((m) => m.kind)).toEqual(['snapshot', 'snapshot', 'snapshot', 'snapshot']);
+    expect(new Set(visits).size).toBe(1);
+    // Answered: the visit is accepted, later links go as a delta of it.
+    addLink(doc, '/b', 'b');
+    await settle();
+    expect(sent.slice(4)).toEqual([{ kind: 'delta', url: URL_, links: [['/b', 'main', 1]] }]);
+  });
+
+  it('does not resend a snapshot the worker refused', async () => {
+    const { sent, watcher } = setup('<main><a href="/a">a</a></main>', {}, () => ({
+      recorded: false,
+      reason: 'excluded',
+    }));
+    await settle();
+    expect(sent).toHaveLength(1);
+    expect(watcher.idle).toBe('refused: excluded');
+  });
+
+  it('sends a snapshot never answered again with the next change, as the same visit', async () => {
+    let snapshots = 0;
+    const { doc, sent, visits } = setup('<main><a href="/a">a</a></main>', {}, (m) =>
+      m.kind === 'snapshot' && ++snapshots <= 3
+        ? (undefined as unknown as RecordReply)
+        : { recorded: true, url: m.url, links: 0, added: 0, lost: 0 },
+    );
+    await settle();
+    // One try and two retries, none answered: the page waits for a change.
+    expect(sent.map((m) => m.kind)).toEqual(['snapshot', 'snapshot', 'snapshot']);
+    addLink(doc, '/b', 'b');
+    await settle();
+    // The snapshot again (the worker stores one visit id once), then what is new since.
+    expect(sent.slice(3)).toEqual([
+      { kind: 'snapshot', url: URL_, links: [['/a', 'main', 1]] },
+      { kind: 'delta', url: URL_, links: [['/b', 'main', 1]] },
+    ]);
+    expect(new Set(visits).size).toBe(1);
+  });
+
+  it('gives every visit its own id', async () => {
+    const { window, visits } = setup('<main><a href="/a">a</a></main>');
+    await settle();
+    window.history.pushState({}, '', '/app/next');
+    await settle();
+    expect(visits).toHaveLength(2);
+    expect(visits[0]).not.toBe(visits[1]);
   });
 
   it('stops watching a page hidden for long, and reads what changed when it is shown again', async () => {
