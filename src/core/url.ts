@@ -135,3 +135,11 @@ export function hostOf(canonicalUrl: string): string {
 export function isHttpUrl(value: string): boolean {
   return parseHttpUrl(value) !== null;
 }
+
+/**
+ * An untrusted field (a file, storage) read as a canonical URL: null when it is not a string,
+ * is over the length limit (refused, never cut), is not http(s) or carries a secret path.
+ */
+export function asCanonicalUrl(value: unknown): string | null {
+  return typeof value === 'string' ? canonicalizeUrl(value) : null;
+}
