@@ -126,10 +126,10 @@ export function makeRedirect(
 }
 
 /**
- * A database as an older release left it, at version 1, 2 or 3, for migration tests. The old
+ * A database as an older release left it, at version 1 to 4, for migration tests. The old
  * schemas are written out here, frozen: the migrations in src/storage/db.ts are what is tested.
  */
-export function openLegacyDb(name: string, version: 1 | 2 | 3): Promise<IDBPDatabase> {
+export function openLegacyDb(name: string, version: 1 | 2 | 3 | 4): Promise<IDBPDatabase> {
   return openDB(name, version, {
     upgrade(raw) {
       const pages = raw.createObjectStore('pages', { keyPath: 'url' });
@@ -146,6 +146,11 @@ export function openLegacyDb(name: string, version: 1 | 2 | 3): Promise<IDBPData
       if (version < 3) return;
       raw.createObjectStore('authority', { keyPath: ['kind', 'key'] });
       raw.createObjectStore('meta', { keyPath: 'id' });
+      if (version < 4) return;
+      const referrals = raw.createObjectStore('referrals', { keyPath: ['source', 'target', 'at'] });
+      referrals.createIndex('by_target', 'target');
+      referrals.createIndex('by_source_domain', 'sourceDomain');
+      referrals.createIndex('by_target_domain', 'targetDomain');
     },
   });
 }
