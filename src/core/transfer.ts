@@ -247,3 +247,18 @@ export function linksToCsv(links: readonly LinkRecord[]): string {
   ]);
   return toCsv(CSV_COLUMNS, rows);
 }
+
+/** A file to save: its name, text and media type. */
+export interface ExportDocument {
+  name: string;
+  text: string;
+  type: string;
+}
+
+/** The whole store as a JSON export, or its links as CSV, named after the export's day. */
+export function exportDocument(data: ExportFile, kind: 'json' | 'csv'): ExportDocument {
+  const day = data.exportedAt.slice(0, 10);
+  return kind === 'json'
+    ? { name: `backlink-lens-${day}.json`, text: JSON.stringify(data), type: 'application/json' }
+    : { name: `backlink-lens-links-${day}.csv`, text: linksToCsv(data.links), type: 'text/csv' };
+}

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
+  exportDocument,
   ImportError,
+  type ExportFile,
   linksToCsv,
   parseExport,
   withoutExcludedSites,
@@ -445,6 +447,32 @@ describe('parseExport: values bounded, secrets kept out', () => {
     expect(parsed.pages).toMatchObject([{ url: `${A}?page=2`, canonical: null }]);
     expect(parsed.links.map((l) => l.target)).toEqual(['https://bucket.s3.amazonaws.com/f.pdf']);
     expect(parsed.skipped).toBe(2);
+  });
+});
+
+describe('exportDocument', () => {
+  const data: ExportFile = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(T0).toISOString(),
+    pages: [makePage('https://example.com/a')],
+    // Stored before times were bounded: it must not end the export with a RangeError.
+    links: [makeLink('https://example.com/a', 'https://other.org/', { lastSeen: 1e20 })],
+    redirects: [],
+    referrals: [],
+  };
+
+  it('names the file after the export day, and writes JSON that reads back', () => {
+    const file = exportDocument(data, 'json');
+    expect(file).toMatchObject({ name: 'backlink-lens-2024-01-01.json', type: 'application/json' });
+    expect(JSON.parse(file.text)).toMatchObject({ pages: [{ url: 'https://example.com/a' }] });
+  });
+
+  it('writes CSV with an empty cell for a time no Date holds', () => {
+    const file = exportDocument(data, 'csv');
+    expect(file.name).toBe('backlink-lens-links-2024-01-01.csv');
+    const [, row] = readCsv(file.text);
+    expect(row!.slice(-3)).toEqual([new Date(T0).toISOString(), '', '']);
   });
 });
 
