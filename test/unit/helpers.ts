@@ -12,6 +12,7 @@ import type {
   RawLink,
   RedirectRecord,
 } from '../../src/core/types';
+import type { ReferralVisit } from '../../src/core/referrals';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { pageRecord, T0 } from '../support/records';
 
@@ -82,6 +83,26 @@ export function makeLink(
     firstSeen: T0,
     lastSeen: T0,
     lostAt: null,
+    ...overrides,
+  };
+}
+
+/** A referral visit from `source` to `target` at `at`, following a link straight to it. */
+export function makeVisit(
+  source: string,
+  target: string,
+  at: number,
+  overrides: Partial<ReferralVisit> = {},
+): ReferralVisit {
+  const domainOf = (u: string) => new URL(u).hostname.split('.').slice(-2).join('.');
+  return {
+    source,
+    target,
+    href: target,
+    anchor: `to ${target}`,
+    at,
+    sourceDomain: domainOf(source),
+    targetDomain: domainOf(target),
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { fixLink, fixPage, fixReferral } from '../../src/storage/scrub';
 import type { ReferralVisit } from '../../src/core/referrals';
-import { T0, makeLink, makePage, makeRedirect, openLegacyDb } from './helpers';
+import { T0, makeLink, makePage, makeRedirect, makeVisit, openLegacyDb } from './helpers';
 
 const A = 'https://a.example/post';
 const SESSION = `${A}?sessionid=8f14e45fceea167a5a36dedd4bea2543&page=2`;
@@ -10,16 +10,8 @@ const RESET = 'https://a.example/reset-password/8d2f0e6a41b94c3e9a7f';
 const SIGNED = 'https://bucket.s3.amazonaws.com/f.pdf?X-Amz-Credential=AKIA&X-Amz-Signature=fe5f';
 const NOW = T0 + 1000;
 
-const visit = (overrides: Partial<ReferralVisit> = {}): ReferralVisit => ({
-  source: 'https://b.example/',
-  target: A,
-  href: A,
-  anchor: 'post',
-  at: T0,
-  sourceDomain: 'b.example',
-  targetDomain: 'a.example',
-  ...overrides,
-});
+const visit = (overrides: Partial<ReferralVisit> = {}) =>
+  makeVisit('https://b.example/', A, T0, overrides);
 
 describe('the fixers', () => {
   it('return the very record when nothing is wrong, so nothing is written', () => {
