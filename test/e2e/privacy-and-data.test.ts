@@ -167,3 +167,64 @@ test('a file that is not an export is refused and loses nothing', async () => {
     'http://news-daily.test/',
   ]);
 });
+
+test('an import with an impossible date and a too-long URL skips those rows, says so, and keeps the rest', async () => {
+  await options.reload();
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('2 pages and 5 links stored on this machine.');
+  const T = Date.UTC(2024, 0, 1);
+  const page = (url: string, lastSeen = T) => ({ url, title: url, firstSeen: T, lastSeen });
+  const link = (source: string, target: string) => ({
+    source,
+    target,
+    anchor: 'a guide',
+    rel: [],
+    region: 'main',
+    firstSeen: T,
+    lastSeen: T,
+    lostAt: null,
+  });
+  const tooLong = `http://imported.test/${'x'.repeat(1_000_000)}`;
+  const file = {
+    format: 'backlink-lens',
+    version: 4,
+    exportedAt: new Date(T).toISOString(),
+    pages: [
+      page('http://imported.test/'),
+      page('http://imported.test/future', 1e20),
+      page(tooLong),
+    ],
+    links: [link('http://imported.test/', GUIDE), link('http://imported.test/', tooLong)],
+    redirects: [],
+    referrals: [],
+  };
+  await options.locator('#import').setInputFiles({
+    name: 'mixed.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(file)),
+  });
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe(
+      'Imported 1 pages and 1 links, 3 invalid rows skipped (an address that is too long, not a web page or a one-time secret, or an impossible date).',
+    );
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('3 pages and 6 links stored on this machine.');
+  expect(await sourcesOfGuide()).toEqual([
+    'http://deals.test/',
+    'http://imported.test/',
+    'http://news-daily.test/',
+  ]);
+
+  // Export ends in a notice too.
+  const [download] = await Promise.all([
+    options.waitForEvent('download'),
+    options.locator('#export-csv').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^backlink-lens-links-\d{4}-\d\d-\d\d\.csv$/);
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe(`Saved 6 links as ${download.suggestedFilename()}.`);
+});
