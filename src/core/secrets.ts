@@ -99,7 +99,7 @@ export function isSecretParam(key: string, value: string, keys: ReadonlySet<stri
 const SESSION_PATH_PARAM = /;(?:jsessionid|phpsessid|sessionid|sid)=[^/;]*/gi;
 
 export function stripPathSecrets(path: string): string {
-  return path.replace(SESSION_PATH_PARAM, '');
+  return path.includes(';') ? path.replace(SESSION_PATH_PARAM, '') : path;
 }
 
 /** Path segments after which anything at all is a one-time login: `/magic-link/…`. */
@@ -137,12 +137,17 @@ const isTrigger = (s: string, i: number, all: readonly string[]) =>
   LOGIN_SEGMENTS.has(s) ||
   (s === 'token' && LOGIN_PARENTS.has(all[i - 1] ?? ''));
 
+/** Every keyword above contains one of these (case-insensitive). */
+const MAY_BE_SECRET_PATH = /reset|verif|confirm|activat|unlock|invit|magic|token/i;
+
 /**
  * Whether the path of a URL is itself a secret: a magic-login link, or a reset, verify,
  * confirm or activate path with a generated segment after the keyword. Such a URL is not
  * recorded at all. `path` is the URL's pathname as parsed (percent-encoded).
  */
 export function isSecretPath(path: string): boolean {
+  // Most paths name none of the keywords: one scan instead of splitting every path.
+  if (!MAY_BE_SECRET_PATH.test(path)) return false;
   const segments = path.toLowerCase().split('/');
   const at = segments.findIndex(isTrigger);
   if (at === -1) return false;

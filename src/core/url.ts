@@ -103,8 +103,6 @@ export function parseHttpUrl(input: string, base?: string): URL | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (!url.hostname) return null;
-  // A short relative href can resolve against a long base into an address over the limit.
-  if (url.href.length > MAX_URL_LENGTH) return null;
   return url;
 }
 
@@ -124,7 +122,9 @@ export function canonicalizeUrl(input: string, base?: string): string | null {
   const port = url.port ? `:${url.port}` : '';
   if (isSecretPath(url.pathname)) return null;
   const path = normalizePercentEncoding(stripPathSecrets(url.pathname || '/'));
-  return `${url.protocol}//${host}${port}${path}${cleanQuery(url.search)}`;
+  const canonical = `${url.protocol}//${host}${port}${path}${cleanQuery(url.search)}`;
+  // A short relative href can resolve against a long base into an address over the limit.
+  return canonical.length > MAX_URL_LENGTH ? null : canonical;
 }
 
 /** Hostname of a canonical URL (no port). */
