@@ -228,3 +228,21 @@ test('an import with an impossible date and a too-long URL skips those rows, say
     .poll(() => options.locator('#notice').innerText())
     .toBe(`Saved 6 links as ${download.suggestedFilename()}.`);
 });
+
+test('a page visited with a session id in its address is stored, shown and exported without it', async () => {
+  await browse(s.ext, s.page, [
+    'http://news-daily.test/?sessionid=8f14e45fceea167a5a36dedd4bea2543',
+  ]);
+  expect(await sourcesOfGuide()).toEqual([
+    'http://deals.test/',
+    'http://imported.test/',
+    'http://news-daily.test/',
+  ]);
+  const [download] = await Promise.all([
+    options.waitForEvent('download'),
+    options.locator('#export-json').click(),
+  ]);
+  const exported = await readFile(await download.path(), 'utf8');
+  expect(exported).toContain('"url":"http://news-daily.test/"');
+  expect(exported).not.toContain('8f14e45fceea167a5a36dedd4bea2543');
+});
