@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
 import {
   activity,
@@ -168,6 +168,22 @@ test('a file that is not an export is refused and loses nothing', async () => {
   ]);
 });
 
+/** Click an export button of the options page and wait for the file it saves. */
+async function exported(button: '#export-json' | '#export-csv'): Promise<Download> {
+  const [download] = await Promise.all([
+    options.waitForEvent('download'),
+    options.locator(button).click(),
+  ]);
+  return download;
+}
+
+/** The guide's sources once the import below added one. */
+const SOURCES_WITH_IMPORTED = [
+  'http://deals.test/',
+  'http://imported.test/',
+  'http://news-daily.test/',
+];
+
 test('an import with an impossible date and a too-long URL skips those rows, says so, and keeps the rest', async () => {
   await options.reload();
   await expect
@@ -212,17 +228,10 @@ test('an import with an impossible date and a too-long URL skips those rows, say
   await expect
     .poll(() => options.locator('#counts').innerText())
     .toBe('3 pages and 6 links stored on this machine.');
-  expect(await sourcesOfGuide()).toEqual([
-    'http://deals.test/',
-    'http://imported.test/',
-    'http://news-daily.test/',
-  ]);
+  expect(await sourcesOfGuide()).toEqual(SOURCES_WITH_IMPORTED);
 
   // Export ends in a notice too.
-  const [download] = await Promise.all([
-    options.waitForEvent('download'),
-    options.locator('#export-csv').click(),
-  ]);
+  const download = await exported('#export-csv');
   expect(download.suggestedFilename()).toMatch(/^backlink-lens-links-\d{4}-\d\d-\d\d\.csv$/);
   await expect
     .poll(() => options.locator('#notice').innerText())
@@ -233,16 +242,8 @@ test('a page visited with a session id in its address is stored, shown and expor
   await browse(s.ext, s.page, [
     'http://news-daily.test/?sessionid=8f14e45fceea167a5a36dedd4bea2543',
   ]);
-  expect(await sourcesOfGuide()).toEqual([
-    'http://deals.test/',
-    'http://imported.test/',
-    'http://news-daily.test/',
-  ]);
-  const [download] = await Promise.all([
-    options.waitForEvent('download'),
-    options.locator('#export-json').click(),
-  ]);
-  const exported = await readFile(await download.path(), 'utf8');
-  expect(exported).toContain('"url":"http://news-daily.test/"');
-  expect(exported).not.toContain('8f14e45fceea167a5a36dedd4bea2543');
+  expect(await sourcesOfGuide()).toEqual(SOURCES_WITH_IMPORTED);
+  const json = await readFile(await (await exported('#export-json')).path(), 'utf8');
+  expect(json).toContain('"url":"http://news-daily.test/"');
+  expect(json).not.toContain('8f14e45fceea167a5a36dedd4bea2543');
 });
