@@ -10,7 +10,13 @@ export function toCsv(header: readonly string[], rows: readonly (readonly string
   return [line(header), ...rows.map(line)].join('\r\n') + '\r\n';
 }
 
-/** A time as ISO 8601, or an empty cell. */
+/**
+ * A time as ISO 8601, or an empty cell. Also empty for a time no Date can hold (beyond
+ * ±8.64e15 ms, or NaN): toISOString would throw a RangeError and end the whole export,
+ * and such a value can only be one stored before times were bounded on the way in.
+ */
 export function isoOrEmpty(time: number | null): string {
-  return time === null ? '' : new Date(time).toISOString();
+  if (time === null) return '';
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }

@@ -3,6 +3,7 @@ import { foldOccurrences, type Occurrence } from './occurrences';
 import { placementResolver } from './placement';
 import { stripUrlEdges } from './url';
 import { contextReader, isImageLink, pageSignals, pageTerms } from './capture';
+import { MAX_ANCHOR_LENGTH, MAX_REL_TOKENS, MAX_TITLE_LENGTH } from './limits';
 
 export interface ExtractOptions {
   /** Links kept at most; the rest are counted and the snapshot marked truncated. */
@@ -13,12 +14,12 @@ export interface ExtractOptions {
 
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
   maxLinks: 5000,
-  maxAnchorLength: 200,
-  maxTitleLength: 300,
+  maxAnchorLength: MAX_ANCHOR_LENGTH,
+  maxTitleLength: MAX_TITLE_LENGTH,
 };
 
 /** rel tokens kept per link; the folded rels of repeats keep at most twice as many. */
-export const MAX_REL_TOKENS = 8;
+export { MAX_REL_TOKENS };
 
 function collapse(text: string, max: number): string {
   // Collapse a slice at a time and stop once there is enough: a megabyte of text is not all

@@ -1,7 +1,6 @@
 import { linkKey, type LinkRecord, type PageRecord } from './types';
-import { asObject, asString, asTime, oneOf } from './guards';
+import { asObject, asString, asTime, asUrlString, oneOf } from './guards';
 import { DEFAULT_EXTRACT_OPTIONS } from './extract';
-import { MAX_URL } from './snapshot';
 import { canonicalizeUrl, hostOf } from './url';
 import { redirectChainFrom, MAX_REDIRECT_HOPS } from './redirects';
 
@@ -29,8 +28,8 @@ const { maxAnchorLength } = DEFAULT_EXTRACT_OPTIONS;
 /** A click arriving by message is untrusted: re-check its shape and bounds. */
 export function parseLinkClick(value: unknown): LinkClick | null {
   const v = asObject(value);
-  const page = v && asString(v.page, MAX_URL);
-  const href = v && asString(v.href, MAX_URL);
+  const page = v && asUrlString(v.page);
+  const href = v && asUrlString(v.href);
   if (!v || !page || !href || !CLICK_KINDS.includes(v.kind as ClickKind)) return null;
   return {
     page,
@@ -144,9 +143,9 @@ export function parseReferralVisit(
 ): ReferralVisit | null {
   const v = asObject(value);
   if (!v) return null;
-  const source = canonicalizeUrl(asString(v.source, MAX_URL) ?? '');
-  const target = canonicalizeUrl(asString(v.target, MAX_URL) ?? '');
-  const href = canonicalizeUrl(asString(v.href, MAX_URL) ?? '') ?? target;
+  const source = canonicalizeUrl(asUrlString(v.source) ?? '');
+  const target = canonicalizeUrl(asUrlString(v.target) ?? '');
+  const href = canonicalizeUrl(asUrlString(v.href) ?? '') ?? target;
   const at = asTime(v.at);
   if (!source || !target || !href || at === null || source === target) return null;
   return {
@@ -245,8 +244,8 @@ export function parseArrivals(value: unknown): Record<string, Arrival> {
   const out: Record<string, Arrival> = {};
   for (const [tab, raw] of Object.entries(asObject(value) ?? {}).slice(0, MAX_ARRIVAL_TABS)) {
     const v = asObject(raw);
-    const source = v && canonicalizeUrl(asString(v.source, MAX_URL) ?? '');
-    const target = v && canonicalizeUrl(asString(v.target, MAX_URL) ?? '');
+    const source = v && canonicalizeUrl(asUrlString(v.source) ?? '');
+    const target = v && canonicalizeUrl(asUrlString(v.target) ?? '');
     const at = v && asTime(v.at);
     if (!/^\d+$/.test(tab) || !v || !source || !target || at === null || at === undefined) continue;
     out[tab] = { source, target, anchor: asString(v.anchor, maxAnchorLength) ?? '', at };

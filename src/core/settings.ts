@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, type Settings, type SiteFolds } from './types';
 import { asObject, asStringArray } from './guards';
-import { canonicalizeUrl, parseHttpUrl } from './url';
+import { isSecretPath } from './secrets';
+import { asCanonicalUrl, canonicalizeUrl, parseHttpUrl } from './url';
 
 /**
  * Turn what a user typed for an excluded site ("example.com", "*.example.com",
@@ -49,8 +50,8 @@ export const MAX_RELATED_PAGES = 20;
 
 /** Marked pages as canonical http(s) URLs, once each, the first MAX_RELATED_PAGES. */
 function coerceRelatedPages(value: unknown): string[] {
-  const urls = asStringArray(value, MAX_RELATED_PAGES * 4, 8192)
-    .map((u) => canonicalizeUrl(u))
+  const urls = (Array.isArray(value) ? value.slice(0, MAX_RELATED_PAGES * 4) : [])
+    .map(asCanonicalUrl)
     .filter((u): u is string => u !== null);
   return [...new Set(urls)].slice(0, MAX_RELATED_PAGES);
 }
@@ -92,7 +93,8 @@ function coerceFolds(value: unknown): Record<string, SiteFolds> {
   return folds;
 }
 
-export type SkipReason = 'incognito' | 'paused' | 'not-http' | 'excluded';
+/** 'secret': the address itself is a one-time secret (core/secrets.ts#isSecretPath). */
+export type SkipReason = 'incognito' | 'paused' | 'not-http' | 'excluded' | 'secret';
 
 export type RecordDecision = { record: true } | { record: false; reason: SkipReason };
 
@@ -104,7 +106,9 @@ export function shouldRecord(
 ): RecordDecision {
   if (context.incognito) return { record: false, reason: 'incognito' };
   if (settings.paused) return { record: false, reason: 'paused' };
-  if (!parseHttpUrl(url)) return { record: false, reason: 'not-http' };
+  const parsed = parseHttpUrl(url);
+  if (!parsed) return { record: false, reason: 'not-http' };
   if (isExcludedUrl(url, settings.excludedSites)) return { record: false, reason: 'excluded' };
+  if (isSecretPath(parsed.pathname)) return { record: false, reason: 'secret' };
   return { record: true };
 }

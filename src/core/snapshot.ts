@@ -6,22 +6,21 @@ import {
   type PageTerms,
   type RawLink,
 } from './types';
-import { DEFAULT_EXTRACT_OPTIONS, MAX_REL_TOKENS } from './extract';
-import { asObject, asString, asStringArray, oneOf } from './guards';
+import { DEFAULT_EXTRACT_OPTIONS } from './extract';
+import { asCount, asObject, asString, asStringArray, asUrlString, oneOf } from './guards';
+import {
+  MAX_ANCHOR_LENGTH,
+  MAX_LANG_LENGTH,
+  MAX_REL_TOKEN_LENGTH,
+  MAX_REL_TOKENS,
+  MAX_TITLE_LENGTH,
+} from './limits';
 import { byPlacement } from './occurrences';
 import { MAX_CONTEXT_LENGTH, MAX_COUNTED_WORDS, MAX_DESCRIPTION_LENGTH } from './capture';
 import { isTerm, MAX_PAGE_TERMS, MAX_TERM_WEIGHT, topTerms } from './terms';
 
-export const MAX_URL = 8192;
 const MAX_OCCURRENCES = 100_000;
-const { maxLinks, maxAnchorLength, maxTitleLength } = DEFAULT_EXTRACT_OPTIONS;
-
-/** A whole number in [0, max], or null. */
-function asCount(value: unknown, max: number): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
-    ? Math.min(Math.floor(value), max)
-    : null;
-}
+const { maxLinks } = DEFAULT_EXTRACT_OPTIONS;
 
 /**
  * A page's signals as captured (core/capture#pageSignals), within the capture's bounds; null
@@ -68,9 +67,10 @@ export function parseCaptured(v: Record<string, unknown>): Pick<RawLink, 'contex
 
 function parseLink(value: unknown): RawLink | null {
   const v = asObject(value);
-  const href = v && asString(v.href, MAX_URL);
+  // A link whose href is over the limit is left out, not cut into an address nobody linked to.
+  const href = v && asUrlString(v.href);
   if (!v || !href) return null;
-  const rel = asStringArray(v.rel, MAX_REL_TOKENS, 40);
+  const rel = asStringArray(v.rel, MAX_REL_TOKENS, MAX_REL_TOKEN_LENGTH);
   const region = oneOf(v.region, LINK_REGIONS, 'other');
   const regions = Array.isArray(v.regions)
     ? [...new Set([region, ...v.regions.map((r) => oneOf(r, LINK_REGIONS, region))])]
@@ -78,12 +78,14 @@ function parseLink(value: unknown): RawLink | null {
   const occurrences = Number.isInteger(v.occurrences) ? (v.occurrences as number) : 1;
   return {
     href,
-    anchor: asString(v.anchor, maxAnchorLength) ?? '',
+    anchor: asString(v.anchor, MAX_ANCHOR_LENGTH) ?? '',
     rel,
     // The best placement is the first region by rank, whatever the sender claimed.
     region: regions.sort(byPlacement)[0] ?? region,
     regions,
-    rels: [...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, 40)])],
+    rels: [
+      ...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, MAX_REL_TOKEN_LENGTH)]),
+    ],
     occurrences: Math.min(Math.max(occurrences, 1), MAX_OCCURRENCES),
     ...parseCaptured(v),
   };
@@ -102,7 +104,7 @@ function parseLinks(value: unknown[]): RawLink[] {
  */
 export function parseSnapshot(value: unknown): PageSnapshot | null {
   const v = asObject(value);
-  const url = v && asString(v.url, MAX_URL);
+  const url = v && asUrlString(v.url);
   if (!v || !url || !Array.isArray(v.links)) return null;
   const links = parseLinks(v.links);
   const robots = asObject(v.robots) ?? {};
@@ -110,9 +112,9 @@ export function parseSnapshot(value: unknown): PageSnapshot | null {
   const terms = parsePageTerms(v.terms);
   return {
     url,
-    title: asString(v.title, maxTitleLength) ?? '',
-    canonical: asString(v.canonical, MAX_URL),
-    lang: asString(v.lang, 35) ?? '',
+    title: asString(v.title, MAX_TITLE_LENGTH) ?? '',
+    canonical: asUrlString(v.canonical),
+    lang: asString(v.lang, MAX_LANG_LENGTH) ?? '',
     robots: { noindex: robots.noindex === true, nofollow: robots.nofollow === true },
     links,
     totalLinks: typeof v.totalLinks === 'number' ? v.totalLinks : links.length,
@@ -125,7 +127,7 @@ export function parseSnapshot(value: unknown): PageSnapshot | null {
 /** The same checks for links that appeared after the snapshot. */
 export function parseDelta(value: unknown): PageDelta | null {
   const v = asObject(value);
-  const url = v && asString(v.url, MAX_URL);
+  const url = v && asUrlString(v.url);
   if (!v || !url || !Array.isArray(v.links)) return null;
   return { url, links: parseLinks(v.links) };
 }

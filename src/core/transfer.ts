@@ -1,11 +1,18 @@
 import { isoOrEmpty, toCsv } from './csv';
 import { LINK_REGIONS, type LinkRecord, type PageRecord, type RedirectRecord } from './types';
-import { asObject, asString, asStringArray, asTime, oneOf } from './guards';
-import { canonicalizeUrl, hostOf } from './url';
+import { asCount, asObject, asString, asStringArray, asTime, oneOf } from './guards';
+import { asCanonicalUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
 import { REDIRECT_STATUSES } from './redirects';
 import { isExcludedUrl } from './settings';
-import { MAX_REL_TOKENS } from './extract';
+import {
+  MAX_ANCHOR_LENGTH,
+  MAX_LANG_LENGTH,
+  MAX_REL_TOKEN_LENGTH,
+  MAX_REL_TOKENS,
+  MAX_TITLE_LENGTH,
+  isPlausibleTime,
+} from './limits';
 import { parseReferralVisit, type ReferralVisit } from './referrals';
 import { parseCaptured, parsePageSignals, parsePageTerms } from './snapshot';
 
@@ -66,15 +73,14 @@ export function withoutExcludedSites(
   return { data: { ...data, pages, links, redirects, referrals }, excluded };
 }
 
-function parsePage(value: unknown): PageRecord | null {
+function parsePage(value: unknown, now: number): PageRecord | null {
   const v = asObject(value);
-  const url = v && canonicalizeUrl(asString(v.url, 8192) ?? '');
+  const url = v && asCanonicalUrl(v.url);
   if (!v || !url) return null;
-  const firstSeen = asTime(v.firstSeen);
-  const lastSeen = asTime(v.lastSeen);
+  const firstSeen = asTime(v.firstSeen, now);
+  const lastSeen = asTime(v.lastSeen, now);
   if (firstSeen === null || lastSeen === null) return null;
-  const canonicalRaw = asString(v.canonical, 8192);
-  const aliasOf = asString(v.aliasOf, 8192);
+  const aliasOf = asCanonicalUrl(v.aliasOf);
   const host = hostOf(url);
   const signals = parsePageSignals(v.signals);
   const terms = parsePageTerms(v.terms);
@@ -82,75 +88,91 @@ function parsePage(value: unknown): PageRecord | null {
     url,
     host,
     domain: registrableDomain(host),
-    title: asString(v.title, 300) ?? '',
-    canonical: canonicalRaw ? canonicalizeUrl(canonicalRaw) : null,
-    lang: asString(v.lang, 35) ?? '',
+    title: asString(v.title, MAX_TITLE_LENGTH) ?? '',
+    canonical: asCanonicalUrl(v.canonical),
+    lang: asString(v.lang, MAX_LANG_LENGTH) ?? '',
     robotsNoindex: v.robotsNoindex === true,
     robotsNofollow: v.robotsNofollow === true,
     firstSeen: Math.min(firstSeen, lastSeen),
     lastSeen,
-    outboundCount: asTime(v.outboundCount) ?? 0,
+    outboundCount: asCount(v.outboundCount, Number.MAX_SAFE_INTEGER) ?? 0,
     truncated: v.truncated === true,
     ...(Number.isInteger(v.visits) && (v.visits as number) > 0
       ? { visits: v.visits as number }
       : {}),
-    ...(aliasOf && canonicalizeUrl(aliasOf) ? { aliasOf: canonicalizeUrl(aliasOf)! } : {}),
+    ...(aliasOf ? { aliasOf } : {}),
     ...(signals ? { signals } : {}),
     ...(terms ? { terms } : {}),
   };
 }
 
-function parseLinkRecord(value: unknown): LinkRecord | null {
+function parseLinkRecord(value: unknown, now: number): LinkRecord | null {
   const v = asObject(value);
   if (!v) return null;
-  const source = canonicalizeUrl(asString(v.source, 8192) ?? '');
-  const target = canonicalizeUrl(asString(v.target, 8192) ?? '');
-  const firstSeen = asTime(v.firstSeen);
-  const lastSeen = asTime(v.lastSeen);
+  const source = asCanonicalUrl(v.source);
+  const target = asCanonicalUrl(v.target);
+  const firstSeen = asTime(v.firstSeen, now);
+  const lastSeen = asTime(v.lastSeen, now);
   if (!source || !target || firstSeen === null || lastSeen === null) return null;
-  const rel = asStringArray(v.rel, MAX_REL_TOKENS, 40);
+  const lost = v.lostAt ?? null;
+  const lostAt = lost === null ? null : asTime(lost, now);
+  // A loss time that is there but impossible makes the row as doubtful as a bad sighting.
+  if (lost !== null && lostAt === null) return null;
+  const rel = asStringArray(v.rel, MAX_REL_TOKENS, MAX_REL_TOKEN_LENGTH);
   const region = oneOf(v.region, LINK_REGIONS, 'other');
   const regions = asStringArray(v.regions, LINK_REGIONS.length, 16)
     .map((r) => oneOf(r, LINK_REGIONS, region))
     .filter((r) => r !== region);
-  const occurrences = asTime(v.occurrences);
+  const occurrences = asCount(v.occurrences, Number.MAX_SAFE_INTEGER);
   return {
     source,
     target,
-    anchor: asString(v.anchor, 200) ?? '',
+    anchor: asString(v.anchor, MAX_ANCHOR_LENGTH) ?? '',
     rel,
     region,
     // A version 1 export has no folding: one occurrence, where it was.
     regions: [region, ...new Set(regions)],
-    rels: [...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, 40)])],
-    occurrences:
-      occurrences !== null && Number.isInteger(occurrences) && occurrences > 0 ? occurrences : 1,
+    rels: [
+      ...new Set([...rel, ...asStringArray(v.rels, 2 * MAX_REL_TOKENS, MAX_REL_TOKEN_LENGTH)]),
+    ],
+    occurrences: occurrences !== null && occurrences > 0 ? occurrences : 1,
     sourceDomain: registrableDomain(hostOf(source)),
     targetDomain: registrableDomain(hostOf(target)),
     firstSeen: Math.min(firstSeen, lastSeen),
     lastSeen,
-    lostAt: asTime(v.lostAt),
+    lostAt,
     ...parseCaptured(v),
   };
 }
 
-function parseRedirect(value: unknown): RedirectRecord | null {
+function parseRedirect(value: unknown, now: number): RedirectRecord | null {
   const v = asObject(value);
   if (!v) return null;
-  const from = canonicalizeUrl(asString(v.from, 8192) ?? '');
-  const to = canonicalizeUrl(asString(v.to, 8192) ?? '');
-  const firstSeen = asTime(v.firstSeen);
-  const lastSeen = asTime(v.lastSeen);
+  const from = asCanonicalUrl(v.from);
+  const to = asCanonicalUrl(v.to);
+  const firstSeen = asTime(v.firstSeen, now);
+  const lastSeen = asTime(v.lastSeen, now);
   if (!from || !to || from === to || firstSeen === null || lastSeen === null) return null;
   if (typeof v.status !== 'number' || !REDIRECT_STATUSES.includes(v.status)) return null;
   return { from, to, status: v.status, firstSeen: Math.min(firstSeen, lastSeen), lastSeen };
 }
 
+/** What a version number this import cannot read is, in words a person can act on. */
+function unsupportedVersion(version: unknown): string {
+  const supported = `this version of Backlink Lens reads versions 1 to ${EXPORT_VERSION}`;
+  if (typeof version === 'number' && Number.isInteger(version) && version > EXPORT_VERSION) {
+    return `This file is an export of version ${version}, from a newer Backlink Lens; ${supported}. Update the extension to import it.`;
+  }
+  return `This file's export version (${JSON.stringify(version) ?? 'none'}) is not valid; ${supported}.`;
+}
+
 /**
- * Read an export file back. The file is untrusted: every record is re-validated and its URLs
- * re-canonicalized; a wrong file as a whole is an ImportError, a bad row is skipped.
+ * Read an export file back. The file is untrusted: every record is re-validated (URLs
+ * re-canonicalized, so secrets are stripped and overlong URLs refused; times within
+ * core/limits' bounds at `now`); a wrong file as a whole is an ImportError, a bad row is
+ * skipped and counted.
  */
-export function parseExport(text: string): ParsedImport {
+export function parseExport(text: string, now: number = Date.now()): ParsedImport {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -166,7 +188,7 @@ export function parseExport(text: string): ParsedImport {
     (v.version as number) < 1 ||
     (v.version as number) > EXPORT_VERSION
   ) {
-    throw new ImportError(`Unsupported export version: ${String(v.version)}.`);
+    throw new ImportError(unsupportedVersion(v.version));
   }
   if (!Array.isArray(v.pages) || !Array.isArray(v.links)) {
     throw new ImportError('The export has no pages or links list.');
@@ -177,12 +199,12 @@ export function parseExport(text: string): ParsedImport {
   // Versions before 4 had no referrals.
   const rawReferrals = (v.version as number) < 4 ? [] : v.referrals;
   if (!Array.isArray(rawReferrals)) throw new ImportError('The export has no referrals list.');
-  const pages = v.pages.map(parsePage).filter((p): p is PageRecord => p !== null);
-  const links = v.links.map(parseLinkRecord).filter((l): l is LinkRecord => l !== null);
-  const redirects = rawRedirects.map(parseRedirect).filter((r): r is RedirectRecord => r !== null);
+  const pages = v.pages.map((p) => parsePage(p, now)).filter((p) => p !== null);
+  const links = v.links.map((l) => parseLinkRecord(l, now)).filter((l) => l !== null);
+  const redirects = rawRedirects.map((r) => parseRedirect(r, now)).filter((r) => r !== null);
   const referrals = rawReferrals
     .map((r) => parseReferralVisit(r, registrableDomain))
-    .filter((r): r is ReferralVisit => r !== null);
+    .filter((r): r is ReferralVisit => r !== null && isPlausibleTime(r.at, now));
   const rows = v.pages.length + v.links.length + rawRedirects.length + rawReferrals.length;
   return {
     pages,
@@ -224,4 +246,19 @@ export function linksToCsv(links: readonly LinkRecord[]): string {
     isoOrEmpty(l.lostAt),
   ]);
   return toCsv(CSV_COLUMNS, rows);
+}
+
+/** A file to save: its name, text and media type. */
+export interface ExportDocument {
+  name: string;
+  text: string;
+  type: string;
+}
+
+/** The whole store as a JSON export, or its links as CSV, named after the export's day. */
+export function exportDocument(data: ExportFile, kind: 'json' | 'csv'): ExportDocument {
+  const day = data.exportedAt.slice(0, 10);
+  return kind === 'json'
+    ? { name: `backlink-lens-${day}.json`, text: JSON.stringify(data), type: 'application/json' }
+    : { name: `backlink-lens-links-${day}.csv`, text: linksToCsv(data.links), type: 'text/csv' };
 }

@@ -1,3 +1,6 @@
+import { MAX_URL_LENGTH } from './limits';
+import { isSecretParam, isSecretPath, stripPathSecrets } from './secrets';
+
 /**
  * Query parameters that only track the click, never change what the page is.
  * Matched case-insensitively; entries ending in '_' are prefixes.
@@ -36,13 +39,16 @@ const TRACKING_PREFIXES = ['utm_', 'pk_', 'mtm_', 'hsa_'];
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
-function isTrackingParam(rawKey: string): boolean {
-  let key: string;
+/** A query parameter's name, decoded and lower-cased, for matching against the lists. */
+function paramName(rawKey: string): string {
   try {
-    key = decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase();
+    return decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase();
   } catch {
-    key = rawKey.toLowerCase();
+    return rawKey.toLowerCase();
   }
+}
+
+function isTrackingParam(key: string): boolean {
   return TRACKING_PARAMS.has(key) || TRACKING_PREFIXES.some((p) => key.startsWith(p));
 }
 
@@ -54,13 +60,22 @@ function normalizePercentEncoding(part: string): string {
   });
 }
 
+/** The query without tracking parameters and secrets (core/secrets.ts), escapes normalized. */
 function cleanQuery(search: string): string {
   if (search.length <= 1) return '';
-  const kept = search
+  const pairs = search
     .slice(1)
     .split('&')
-    .filter((pair) => pair !== '' && !isTrackingParam(pair.split('=', 1)[0] ?? ''))
-    .map(normalizePercentEncoding);
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = paramName(eq === -1 ? pair : pair.slice(0, eq));
+      return { pair, key, value: eq === -1 ? '' : pair.slice(eq + 1) };
+    });
+  const keys = new Set(pairs.map((p) => p.key));
+  const kept = pairs
+    .filter(({ key, value }) => !isTrackingParam(key) && !isSecretParam(key, value, keys))
+    .map(({ pair }) => normalizePercentEncoding(pair));
   return kept.length ? `?${kept.join('&')}` : '';
 }
 
@@ -78,7 +93,7 @@ export function stripUrlEdges(input: string): string {
 
 /** Parse as an http(s) URL, optionally against a base; null for anything else. */
 export function parseHttpUrl(input: string, base?: string): URL | null {
-  if (typeof input !== 'string' || input.length > 8192) return null;
+  if (typeof input !== 'string' || input.length > MAX_URL_LENGTH) return null;
   let url: URL;
   try {
     const trimmed = stripUrlEdges(input);
@@ -95,8 +110,9 @@ export function parseHttpUrl(input: string, base?: string): URL | null {
  * The one canonical form of a URL, used as the key everywhere. WHATWG URL parsing already
  * lower-cases scheme and host, converts IDN to punycode, drops default ports and resolves
  * dot segments; on top of that we drop the fragment and credentials, strip a trailing dot
- * from the host, normalize percent-encoding and remove tracking parameters.
- * Returns null for anything that is not a usable http(s) URL.
+ * from the host, normalize percent-encoding and remove tracking parameters and secrets.
+ * Returns null for anything that is not a usable http(s) URL, and for one whose path is a
+ * secret (core/secrets.ts): such a URL is never recorded.
  */
 export function canonicalizeUrl(input: string, base?: string): string | null {
   const url = parseHttpUrl(input, base);
@@ -104,8 +120,11 @@ export function canonicalizeUrl(input: string, base?: string): string | null {
   const host = url.hostname.replace(/\.+$/, '');
   if (!host) return null;
   const port = url.port ? `:${url.port}` : '';
-  const path = normalizePercentEncoding(url.pathname || '/');
-  return `${url.protocol}//${host}${port}${path}${cleanQuery(url.search)}`;
+  if (isSecretPath(url.pathname)) return null;
+  const path = normalizePercentEncoding(stripPathSecrets(url.pathname || '/'));
+  const canonical = `${url.protocol}//${host}${port}${path}${cleanQuery(url.search)}`;
+  // A short relative href can resolve against a long base into an address over the limit.
+  return canonical.length > MAX_URL_LENGTH ? null : canonical;
 }
 
 /** Hostname of a canonical URL (no port). */
@@ -115,4 +134,12 @@ export function hostOf(canonicalUrl: string): string {
 
 export function isHttpUrl(value: string): boolean {
   return parseHttpUrl(value) !== null;
+}
+
+/**
+ * An untrusted field (a file, storage) read as a canonical URL: null when it is not a string,
+ * is over the length limit (refused, never cut), is not http(s) or carries a secret path.
+ */
+export function asCanonicalUrl(value: unknown): string | null {
+  return typeof value === 'string' ? canonicalizeUrl(value) : null;
 }

@@ -9,6 +9,7 @@ import type { AuthorityRecord, LinkRecord, PageRecord, RedirectRecord } from '..
 import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
 import type { ReferralVisit } from '../core/referrals';
 import type { StoredTermStats } from './term-stats';
+import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } from './scrub';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -59,7 +60,11 @@ export interface BacklinkSchema extends DBSchema {
 }
 
 export type BacklinkDb = IDBPDatabase<BacklinkSchema>;
-type UpgradeTx = IDBPTransaction<BacklinkSchema, StoreNames<BacklinkSchema>[], 'versionchange'>;
+export type UpgradeTx = IDBPTransaction<
+  BacklinkSchema,
+  StoreNames<BacklinkSchema>[],
+  'versionchange'
+>;
 
 export const DB_NAME = 'backlink-lens';
 
@@ -105,6 +110,18 @@ const MIGRATIONS: readonly Migration[] = [
     referrals.createIndex('by_target', 'target');
     referrals.createIndex('by_source_domain', 'sourceDomain');
     referrals.createIndex('by_target_domain', 'targetDomain');
+  },
+  // v5: nothing kept that the rules on the way in now refuse: secrets in URLs stripped (the
+  // record moved to its clean key) or, for secret addresses, removed with every link, hop and
+  // visit to or from them; records with impossible times (an old import of 1e20) removed.
+  // Rewriting rather than deleting keeps a page's history when only a parameter was secret.
+  async (_db, tx) => {
+    const now = Date.now();
+    await scrubStore(tx, 'pages', fixPage, now);
+    await scrubStore(tx, 'links', fixLink, now);
+    await scrubStore(tx, 'redirects', fixRedirect, now);
+    await scrubStore(tx, 'referrals', fixReferral, now);
+    await scrubStore(tx, 'authority', fixAuthority, now);
   },
 ];
 

@@ -16,6 +16,7 @@ import { runAuthority } from './authority';
 import { runFlags } from './flags';
 import { runQuality } from './quality';
 import { runPlacement } from './placement';
+import { runCanonicalize } from './canonicalize';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -23,6 +24,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['extraction', 'extraction', runExtraction],
   ['extraction-chromium', 'extraction (Chromium)', runExtractionChromium],
   ['extraction-shadow', 'extraction with shadow roots (Chromium)', runExtractionShadow],
+  ['canonicalize', 'canonicalization with the secrets list', runCanonicalize],
   ['storage-write', 'storage write', runStorageWrite],
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],

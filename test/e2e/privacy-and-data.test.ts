@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
 import {
   activity,
@@ -166,4 +166,84 @@ test('a file that is not an export is refused and loses nothing', async () => {
     'http://deals.test/',
     'http://news-daily.test/',
   ]);
+});
+
+/** Click an export button of the options page and wait for the file it saves. */
+async function exported(button: '#export-json' | '#export-csv'): Promise<Download> {
+  const [download] = await Promise.all([
+    options.waitForEvent('download'),
+    options.locator(button).click(),
+  ]);
+  return download;
+}
+
+/** The guide's sources once the import below added one. */
+const SOURCES_WITH_IMPORTED = [
+  'http://deals.test/',
+  'http://imported.test/',
+  'http://news-daily.test/',
+];
+
+test('an import with an impossible date and a too-long URL skips those rows, says so, and keeps the rest', async () => {
+  await options.reload();
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('2 pages and 5 links stored on this machine.');
+  const T = Date.UTC(2024, 0, 1);
+  const page = (url: string, lastSeen = T) => ({ url, title: url, firstSeen: T, lastSeen });
+  const link = (source: string, target: string) => ({
+    source,
+    target,
+    anchor: 'a guide',
+    rel: [],
+    region: 'main',
+    firstSeen: T,
+    lastSeen: T,
+    lostAt: null,
+  });
+  const tooLong = `http://imported.test/${'x'.repeat(1_000_000)}`;
+  const file = {
+    format: 'backlink-lens',
+    version: 4,
+    exportedAt: new Date(T).toISOString(),
+    pages: [
+      page('http://imported.test/'),
+      page('http://imported.test/future', 1e20),
+      page(tooLong),
+    ],
+    links: [link('http://imported.test/', GUIDE), link('http://imported.test/', tooLong)],
+    redirects: [],
+    referrals: [],
+  };
+  await options.locator('#import').setInputFiles({
+    name: 'mixed.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(file)),
+  });
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe(
+      'Imported 1 pages and 1 links, 3 invalid rows skipped (an address that is too long, not a web page or a one-time secret, or an impossible date).',
+    );
+  await expect
+    .poll(() => options.locator('#counts').innerText())
+    .toBe('3 pages and 6 links stored on this machine.');
+  expect(await sourcesOfGuide()).toEqual(SOURCES_WITH_IMPORTED);
+
+  // Export ends in a notice too.
+  const download = await exported('#export-csv');
+  expect(download.suggestedFilename()).toMatch(/^backlink-lens-links-\d{4}-\d\d-\d\d\.csv$/);
+  await expect
+    .poll(() => options.locator('#notice').innerText())
+    .toBe(`Saved 6 links as ${download.suggestedFilename()}.`);
+});
+
+test('a page visited with a session id in its address is stored, shown and exported without it', async () => {
+  await browse(s.ext, s.page, [
+    'http://news-daily.test/?sessionid=8f14e45fceea167a5a36dedd4bea2543',
+  ]);
+  expect(await sourcesOfGuide()).toEqual(SOURCES_WITH_IMPORTED);
+  const json = await readFile(await (await exported('#export-json')).path(), 'utf8');
+  expect(json).toContain('"url":"http://news-daily.test/"');
+  expect(json).not.toContain('8f14e45fceea167a5a36dedd4bea2543');
 });

@@ -12,6 +12,7 @@ import type {
   RawLink,
   RedirectRecord,
 } from '../../src/core/types';
+import type { ReferralVisit } from '../../src/core/referrals';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { pageRecord, T0 } from '../support/records';
 
@@ -86,6 +87,26 @@ export function makeLink(
   };
 }
 
+/** A referral visit from `source` to `target` at `at`, following a link straight to it. */
+export function makeVisit(
+  source: string,
+  target: string,
+  at: number,
+  overrides: Partial<ReferralVisit> = {},
+): ReferralVisit {
+  const domainOf = (u: string) => new URL(u).hostname.split('.').slice(-2).join('.');
+  return {
+    source,
+    target,
+    href: target,
+    anchor: `to ${target}`,
+    at,
+    sourceDomain: domainOf(source),
+    targetDomain: domainOf(target),
+    ...overrides,
+  };
+}
+
 let dbCounter = 0;
 const openDbs: BacklinkDb[] = [];
 
@@ -126,10 +147,10 @@ export function makeRedirect(
 }
 
 /**
- * A database as an older release left it, at version 1, 2 or 3, for migration tests. The old
+ * A database as an older release left it, at version 1 to 4, for migration tests. The old
  * schemas are written out here, frozen: the migrations in src/storage/db.ts are what is tested.
  */
-export function openLegacyDb(name: string, version: 1 | 2 | 3): Promise<IDBPDatabase> {
+export function openLegacyDb(name: string, version: 1 | 2 | 3 | 4): Promise<IDBPDatabase> {
   return openDB(name, version, {
     upgrade(raw) {
       const pages = raw.createObjectStore('pages', { keyPath: 'url' });
@@ -146,6 +167,11 @@ export function openLegacyDb(name: string, version: 1 | 2 | 3): Promise<IDBPData
       if (version < 3) return;
       raw.createObjectStore('authority', { keyPath: ['kind', 'key'] });
       raw.createObjectStore('meta', { keyPath: 'id' });
+      if (version < 4) return;
+      const referrals = raw.createObjectStore('referrals', { keyPath: ['source', 'target', 'at'] });
+      referrals.createIndex('by_target', 'target');
+      referrals.createIndex('by_source_domain', 'sourceDomain');
+      referrals.createIndex('by_target_domain', 'targetDomain');
     },
   });
 }

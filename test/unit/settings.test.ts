@@ -122,6 +122,17 @@ describe('shouldRecord', () => {
     });
   });
 
+  it('does not record a page whose address is a one-time secret, and records one stripped', () => {
+    const reset = 'https://app.example/reset-password/8d2f0e6a41b94c3e9a7f';
+    expect(shouldRecord(reset, on, { incognito: false })).toEqual({
+      record: false,
+      reason: 'secret',
+    });
+    expect(shouldRecord('https://app.example/a?token=abc', on, { incognito: false })).toEqual({
+      record: true,
+    });
+  });
+
   it.each([
     'chrome://newtab/',
     'file:///home/me/page.html',
@@ -137,6 +148,16 @@ describe('shouldRecord', () => {
 });
 
 describe('coerceSettings', () => {
+  it('keeps related pages canonical: secrets stripped, overlong and secret addresses left out', () => {
+    const relatedPages = [
+      'https://a.example/p?sid=0123456789abcdef&x=1',
+      `https://a.example/${'x'.repeat(20_000)}`,
+      'https://a.example/magic-link/abc',
+      42,
+    ];
+    expect(coerceSettings({ relatedPages }).relatedPages).toEqual(['https://a.example/p?x=1']);
+  });
+
   it.each([undefined, null, 42, 'paused', true, [], [1, 2]])(
     'defaults everything for %j',
     (value) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDelta, parseSnapshot } from '../../src/core/snapshot';
 import { dispatch, type Handlers } from '../../src/core/messages';
 import { DEFAULT_EXTRACT_OPTIONS } from '../../src/core/extract';
+import { MAX_URL_LENGTH } from '../../src/core/limits';
 import { makeSnapshot, rawLink } from './helpers';
 import { MAX_CONTEXT_LENGTH, MAX_COUNTED_WORDS } from '../../src/core/capture';
 import { MAX_PAGE_TERMS, MAX_TERM_LENGTH, MAX_TERM_WEIGHT } from '../../src/core/terms';
@@ -101,28 +102,31 @@ describe('parseSnapshot', () => {
     expect(parsed?.totalLinks).toBe(3);
   });
 
-  it('caps every string', () => {
+  it('caps every text, and refuses URLs over the limit instead of cutting them', () => {
     const long = (n: number) => 'x'.repeat(n);
+    expect(parseSnapshot({ url: `https://example.com/${long(20_000)}`, links: [] })).toBeNull();
     const parsed = parseSnapshot({
-      url: `https://example.com/${long(20_000)}`,
+      url: URL_,
       title: long(10_000),
       canonical: `https://example.com/${long(20_000)}`,
       lang: long(100),
       links: [
+        { href: `https://a.example/${long(1_000_000)}` },
+        { href: `https://a.example/${long(MAX_URL_LENGTH - 18)}` },
         {
-          href: `https://a.example/${long(20_000)}`,
+          href: 'https://a.example/short',
           anchor: long(10_000),
           rel: Array.from({ length: 20 }, (_, i) => `${i}${long(100)}`),
         },
       ],
     });
     expect(parsed).not.toBeNull();
-    expect(parsed!.url).toHaveLength(8192);
-    expect(parsed!.canonical).toHaveLength(8192);
+    expect(parsed!.canonical).toBeNull();
     expect(parsed!.title).toHaveLength(DEFAULT_EXTRACT_OPTIONS.maxTitleLength);
     expect(parsed!.lang).toHaveLength(35);
-    const [link] = parsed!.links;
-    expect(link!.href).toHaveLength(8192);
+    // The megabyte href is left out; one at the limit exactly is kept whole.
+    expect(parsed!.links.map((l) => l.href.length)).toEqual([MAX_URL_LENGTH, 23]);
+    const link = parsed!.links[1];
     expect(link!.anchor).toHaveLength(DEFAULT_EXTRACT_OPTIONS.maxAnchorLength);
     expect(link!.rel).toHaveLength(8);
     expect(link!.rel.every((r) => r.length === 40)).toBe(true);

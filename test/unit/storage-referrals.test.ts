@@ -12,6 +12,7 @@ import {
   makeLink,
   makePage,
   makeRedirect,
+  makeVisit,
   makeSnapshot,
   openLegacyDb,
   openTestDb,
@@ -23,21 +24,7 @@ beforeEach(async () => {
 });
 afterEach(() => closeTestDbs());
 
-const visit = (
-  source: string,
-  target: string,
-  at: number,
-  overrides: Partial<ReferralVisit> = {},
-): ReferralVisit => ({
-  source,
-  target,
-  href: target,
-  anchor: `to ${target}`,
-  at,
-  sourceDomain: new URL(source).hostname.split('.').slice(-2).join('.'),
-  targetDomain: new URL(target).hostname.split('.').slice(-2).join('.'),
-  ...overrides,
-});
+const visit = makeVisit;
 
 const byTime = (a: ReferralVisit, b: ReferralVisit) => a.at - b.at;
 

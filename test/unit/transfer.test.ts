@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
+  exportDocument,
   ImportError,
+  type ExportFile,
   linksToCsv,
   parseExport,
   withoutExcludedSites,
 } from '../../src/core/transfer';
-import { T0, at, makeLink, makePage, makeRedirect } from './helpers';
+import { DAY, T0, at, makeLink, makePage, makeRedirect } from './helpers';
+import { MAX_URL_LENGTH } from '../../src/core/limits';
 
 /** A minimal RFC 4180 reader, to check that what linksToCsv writes reads back cell for cell. */
 function readCsv(text: string): string[][] {
@@ -78,17 +81,29 @@ describe('parseExport: the file as a whole', () => {
     expect(() => parseExport(text)).toThrow(/not a Backlink Lens export/);
   });
 
+  it('rejects a future version, naming it and the versions it reads', () => {
+    const text = exportText([], [], { version: EXPORT_VERSION + 3 });
+    expect(() => parseExport(text)).toThrow(ImportError);
+    expect(() => parseExport(text)).toThrow(
+      `This file is an export of version ${EXPORT_VERSION + 3}, from a newer Backlink Lens; ` +
+        `this version of Backlink Lens reads versions 1 to ${EXPORT_VERSION}. ` +
+        'Update the extension to import it.',
+    );
+  });
+
   it.each([
-    ['a future version', EXPORT_VERSION + 1],
-    ['a string version', '1'],
-    ['no version', undefined],
-    ['version 0', 0],
-    ['a negative version', -1],
-    ['a fractional version', 0.5],
-  ])('rejects %s', (_label, version) => {
+    ['a string version', '1', '"1"'],
+    ['no version', undefined, 'none'],
+    ['version 0', 0, '0'],
+    ['a negative version', -1, '-1'],
+    ['a fractional version', 0.5, '0.5'],
+  ])('rejects %s as not valid', (_label, version, shown) => {
     const text = exportText([], [], { version });
     expect(() => parseExport(text)).toThrow(ImportError);
-    expect(() => parseExport(text)).toThrow(/Unsupported export version/);
+    expect(() => parseExport(text)).toThrow(
+      `This file's export version (${shown}) is not valid; ` +
+        `this version of Backlink Lens reads versions 1 to ${EXPORT_VERSION}.`,
+    );
   });
 
   it('rejects an export without page or link lists', () => {
@@ -332,13 +347,12 @@ describe('parseExport: rows', () => {
             anchor: 'a'.repeat(1000),
             rel: 'nofollow',
             region: 'sidebar',
-            lostAt: 'never',
           },
           {
             ...makeLink('https://example.com/a', 'https://other.org/2'),
             anchor: 42,
             rel: ['ugc', 3, 'x'.repeat(100)],
-            lostAt: -1,
+            lostAt: null,
           },
         ],
       ),
@@ -366,6 +380,99 @@ describe('parseExport: rows', () => {
       rel: ['ugc', 'x'.repeat(40)],
       lostAt: null,
     });
+  });
+});
+
+describe('parseExport: values bounded, secrets kept out', () => {
+  const NOW = at(10);
+  const A = 'https://example.com/a';
+  const long = `https://example.com/${'x'.repeat(MAX_URL_LENGTH)}`;
+
+  it('skips and counts rows with a time before 1990 or over a day ahead', () => {
+    const parsed = parseExport(
+      exportText(
+        [
+          makePage(A),
+          makePage('https://example.com/far', { lastSeen: 1e20 }),
+          makePage('https://example.com/old', { firstSeen: Date.UTC(1989, 11, 31) }),
+        ],
+        [
+          makeLink(A, 'https://other.org/'),
+          makeLink(A, 'https://other.org/1', { lastSeen: 1e20 }),
+          makeLink(A, 'https://other.org/2', { lostAt: 1e20 }),
+          makeLink(A, 'https://other.org/3', { lostAt: NOW + 2 * DAY }),
+          makeLink(A, 'https://other.org/4', { lostAt: NOW + DAY / 2 }),
+        ],
+        {
+          redirects: [makeRedirect(A, 'https://example.com/b', { firstSeen: -1 })],
+          referrals: [{ source: 'https://other.org/', target: A, href: A, anchor: '', at: 1e20 }],
+        },
+      ),
+      NOW,
+    );
+    expect(parsed.pages.map((p) => p.url)).toEqual([A]);
+    // Half a day ahead is a clock running fast, not an impossible time.
+    expect(parsed.links.map((l) => l.target)).toEqual([
+      'https://other.org/',
+      'https://other.org/4',
+    ]);
+    expect(parsed.redirects).toEqual([]);
+    expect(parsed.referrals).toEqual([]);
+    expect(parsed.skipped).toBe(2 + 3 + 1 + 1);
+  });
+
+  it('skips a URL over the limit instead of cutting it', () => {
+    const parsed = parseExport(
+      exportText([makePage(long)], [makeLink(A, long), makeLink(long, A)]),
+      NOW,
+    );
+    expect(parsed).toMatchObject({ pages: [], links: [], skipped: 3 });
+  });
+
+  it('strips secret parameters and leaves out secret paths', () => {
+    const reset = 'https://example.com/reset-password/8d2f0e6a41b94c3e9a7f';
+    const parsed = parseExport(
+      exportText(
+        [
+          makePage(`${A}?sessionid=8f14e45fceea167a5a36dedd4bea2543&page=2`, { canonical: reset }),
+          makePage(reset),
+        ],
+        [
+          makeLink(A, 'https://bucket.s3.amazonaws.com/f.pdf?X-Amz-Signature=abc&X-Amz-Date=1'),
+          makeLink(A, reset),
+        ],
+      ),
+      NOW,
+    );
+    expect(parsed.pages).toMatchObject([{ url: `${A}?page=2`, canonical: null }]);
+    expect(parsed.links.map((l) => l.target)).toEqual(['https://bucket.s3.amazonaws.com/f.pdf']);
+    expect(parsed.skipped).toBe(2);
+  });
+});
+
+describe('exportDocument', () => {
+  const data: ExportFile = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(T0).toISOString(),
+    pages: [makePage('https://example.com/a')],
+    // Stored before times were bounded: it must not end the export with a RangeError.
+    links: [makeLink('https://example.com/a', 'https://other.org/', { lastSeen: 1e20 })],
+    redirects: [],
+    referrals: [],
+  };
+
+  it('names the file after the export day, and writes JSON that reads back', () => {
+    const file = exportDocument(data, 'json');
+    expect(file).toMatchObject({ name: 'backlink-lens-2024-01-01.json', type: 'application/json' });
+    expect(JSON.parse(file.text)).toMatchObject({ pages: [{ url: 'https://example.com/a' }] });
+  });
+
+  it('writes CSV with an empty cell for a time no Date holds', () => {
+    const file = exportDocument(data, 'csv');
+    expect(file.name).toBe('backlink-lens-links-2024-01-01.csv');
+    const [, row] = readCsv(file.text);
+    expect(row!.slice(-3)).toEqual([new Date(T0).toISOString(), '', '']);
   });
 });
 

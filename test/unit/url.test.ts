@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalizeUrl, hostOf, isHttpUrl, parseHttpUrl } from '../../src/core/url';
+import {
+  asCanonicalUrl,
+  canonicalizeUrl,
+  hostOf,
+  isHttpUrl,
+  parseHttpUrl,
+} from '../../src/core/url';
+import { MAX_URL_LENGTH } from '../../src/core/limits';
 import { registrableDomain } from '../../src/core/domain';
 
 describe('canonicalizeUrl', () => {
@@ -238,5 +245,27 @@ describe('whitespace at the edges', () => {
     expect(canonicalizeUrl('https://example.com/a\u00A0')).toBe('https://example.com/a%C2%A0');
     expect(canonicalizeUrl('https://example.com/a%C2%A0')).toBe('https://example.com/a%C2%A0');
     expect(canonicalizeUrl('\u00A0https://example.com/')).toBeNull();
+  });
+});
+
+describe('the URL length limit', () => {
+  const at = (n: number) => `https://example.com/${'x'.repeat(n - 'https://example.com/'.length)}`;
+
+  it('keeps a URL at the limit whole and refuses a longer one rather than cutting it', () => {
+    expect(canonicalizeUrl(at(MAX_URL_LENGTH))).toBe(at(MAX_URL_LENGTH));
+    expect(canonicalizeUrl(at(MAX_URL_LENGTH + 1))).toBeNull();
+    expect(canonicalizeUrl(at(1_000_000))).toBeNull();
+  });
+
+  it('refuses a short href that resolves against a long base into a URL over the limit', () => {
+    const base = `${at(MAX_URL_LENGTH - 10)}/`;
+    expect(canonicalizeUrl('page-with-a-name', base)).toBeNull();
+    expect(canonicalizeUrl('/short', base)).toBe('https://example.com/short');
+  });
+
+  it('reads an untrusted field as a URL only when it is a string within bounds', () => {
+    expect(asCanonicalUrl('https://example.com/a?token=x')).toBe('https://example.com/a');
+    expect(asCanonicalUrl(42)).toBeNull();
+    expect(asCanonicalUrl(at(MAX_URL_LENGTH + 1))).toBeNull();
   });
 });

@@ -2,19 +2,20 @@ import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { normalizeSitePattern } from '../../core/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
-import { linksToCsv, parseExport, ImportError, withoutExcludedSites } from '../../core/transfer';
+import { exportDocument, parseExport, withoutExcludedSites } from '../../core/transfer';
 import { clearAll, exportAll, forgetSite, importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, updateSettings } from '../../platform/settings-store';
 import { send } from '../../platform/messaging';
 import { downloadText } from '../download';
+import { runAction, type Notice } from '../notice';
 import { HostName } from '../components/HostName';
 import { RelatedPages } from '../components/Outreach';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
 const siteInput = signal('');
-const notice = signal<{ text: string; error?: boolean } | null>(null);
+const notice = signal<Notice | null>(null);
 const counts = signal<{ pages: number; links: number } | null>(null);
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -49,34 +50,54 @@ async function addSite(e: Event) {
     notice.value = { text: `“${siteInput.value}” is not a site name or address.`, error: true };
     return;
   }
-  await update({ ...settings.value, excludedSites: [...settings.value.excludedSites, site] });
-  siteInput.value = '';
-  // Excluding a site also forgets what was recorded there before.
-  const forgotten = await forgetSite(await getDb(), site);
-  const deleted = forgotten ? ` Deleted ${plural(forgotten, 'page')} already stored from it.` : '';
-  await dataChanged(`${site} and its subdomains will not be recorded.${deleted}`);
+  await runAction(
+    notice,
+    async () => {
+      await update({ ...settings.value, excludedSites: [...settings.value.excludedSites, site] });
+      siteInput.value = '';
+      // Excluding a site also forgets what was recorded there before.
+      const forgotten = await forgetSite(await getDb(), site);
+      const deleted = forgotten
+        ? ` Deleted ${plural(forgotten, 'page')} already stored from it.`
+        : '';
+      await dataChanged();
+      return `${site} and its subdomains will not be recorded.${deleted}`;
+    },
+    'Could not exclude the site',
+  );
 }
 
-async function dataChanged(text: string) {
-  notice.value = { text };
+/** After a change to stored data: fresh counts here, fresh badges everywhere. */
+async function dataChanged() {
   await refreshCounts();
   await send({ type: 'data/changed' }).catch(() => undefined);
 }
 
 async function onClear() {
   if (!confirm('Delete every stored page, link and referral visit? This cannot be undone.')) return;
-  await clearAll(await getDb());
-  await dataChanged('All stored data was deleted.');
+  await runAction(
+    notice,
+    async () => {
+      await clearAll(await getDb());
+      await dataChanged();
+      return 'All stored data was deleted.';
+    },
+    'Could not delete the data',
+  );
 }
 
 async function onExport(kind: 'json' | 'csv') {
-  const data = await exportAll(await getDb());
-  const stamp = data.exportedAt.slice(0, 10);
-  if (kind === 'json') {
-    downloadText(`backlink-lens-${stamp}.json`, JSON.stringify(data), 'application/json');
-  } else {
-    downloadText(`backlink-lens-links-${stamp}.csv`, linksToCsv(data.links), 'text/csv');
-  }
+  await runAction(
+    notice,
+    async () => {
+      const data = await exportAll(await getDb());
+      const file = exportDocument(data, kind);
+      downloadText(file.name, file.text, file.type);
+      const what = kind === 'json' ? `${plural(data.pages.length, 'page')} and ` : '';
+      return `Saved ${what}${plural(data.links.length, 'link')} as ${file.name}.`;
+    },
+    'Export failed',
+  );
 }
 
 async function onImport(e: Event) {
@@ -84,20 +105,24 @@ async function onImport(e: Event) {
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
-  try {
-    const parsed = parseExport(await file.text());
-    const { data, excluded } = withoutExcludedSites(parsed, (await loadSettings()).excludedSites);
-    const done = await importAll(await getDb(), data);
-    const skipped = parsed.skipped ? `, ${parsed.skipped} invalid rows skipped` : '';
-    const left = excluded ? `, ${excluded} rows of excluded sites left out` : '';
-    const visits = done.referrals ? `, ${plural(done.referrals, 'referral visit')}` : '';
-    await dataChanged(
-      `Imported ${done.pages} pages and ${done.links} links${visits}${skipped}${left}.`,
-    );
-  } catch (error) {
-    const text = error instanceof ImportError ? error.message : `Import failed: ${String(error)}`;
-    notice.value = { text, error: true };
-  }
+  await runAction(
+    notice,
+    async () => {
+      const parsed = parseExport(await file.text());
+      const excludedSites = (await loadSettings()).excludedSites;
+      const { data, excluded } = withoutExcludedSites(parsed, excludedSites);
+      const done = await importAll(await getDb(), data);
+      // Rows are refused whole, never cut or guessed at: say how many and why they can be.
+      const skipped = parsed.skipped
+        ? `, ${plural(parsed.skipped, 'invalid row')} skipped (an address that is too long, not a web page or a one-time secret, or an impossible date)`
+        : '';
+      const left = excluded ? `, ${excluded} rows of excluded sites left out` : '';
+      const visits = done.referrals ? `, ${plural(done.referrals, 'referral visit')}` : '';
+      await dataChanged();
+      return `Imported ${done.pages} pages and ${done.links} links${visits}${skipped}${left}.`;
+    },
+    'Import failed',
+  );
 }
 
 function Options() {
