@@ -3,6 +3,7 @@ import type { Message, RecordReply } from '../core/messages';
 import { shouldRecord } from '../core/settings';
 import { parseDelta, parseSnapshot } from '../core/snapshot';
 import { parseVisitId } from '../core/delivery';
+import { isSecretPath } from '../core/secrets';
 import { canonicalizeUrl, parseHttpUrl } from '../core/url';
 import { recordDelta, recordPage } from '../storage/records';
 import { getDb } from '../platform/db-connection';
@@ -30,6 +31,12 @@ export async function documentUrl(
   const top = sender.frameId === 0;
   if (sender.id !== browser.runtime.id || !tab || sender.frameId === undefined || !sender.url) {
     return { recorded: false, reason: 'not-a-page' };
+  }
+  // A page whose address is a one-time secret has no canonical form: refused for what it is,
+  // not taken for a document the tab has left (which the sender would read again at once).
+  const claimedUrl = parseHttpUrl(claimed);
+  if (claimedUrl && isSecretPath(claimedUrl.pathname)) {
+    return { recorded: false, reason: 'secret' };
   }
   const url = canonicalizeUrl(claimed);
   const loaded = parseHttpUrl(sender.url);

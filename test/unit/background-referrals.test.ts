@@ -192,6 +192,16 @@ describe('confirming clicks in the worker', () => {
       sender(),
     );
     expect(other).toEqual({ noted: false, reason: 'stale' });
+    // A magic-login page is refused as a secret, not as a page the tab has left.
+    const MAGIC = 'https://blog.com/magic-link/Zk8qP2xV9aLm4TnR7sYw';
+    const magic = await onLinkClick(
+      {
+        type: 'referral/click',
+        click: { page: MAGIC, href: TARGET, anchor: '', kind: 'click' },
+      } as never,
+      sender(1, MAGIC),
+    );
+    expect(magic).toEqual({ noted: false, reason: 'secret' });
     expect(await onLinkClick({ type: 'referral/click', click: 'nope' } as never, sender())).toEqual(
       {
         noted: false,
