@@ -84,11 +84,7 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
       'syndication',
       'listing',
       'nocontent', // Google's mark for what is not the page's content
-      // Hover cards and dialogs: hidden until asked for, never part of the text.
-      'rollover',
-      'hovercard',
-      'tooltip',
-      'popover',
+      // Dialogs: hidden until asked for, never part of the text.
       'popup',
       'modal',
       'notice',
@@ -97,6 +93,12 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
     ],
   ],
 ];
+
+/**
+ * Words of a hover card: the card is hidden until its link is hovered, never part of the text.
+ * The link itself often sits in the same wrapper ("span.rollover-people > a + span.card").
+ */
+const HOVER_WORDS = new Set(['rollover', 'hovercard', 'tooltip', 'popover']);
 
 /** Words that name the article body itself when two of them meet ("entry-content", "postBody"). */
 const BODY_FIRST = new Set([
@@ -141,14 +143,20 @@ const NEGATIVE = new Map<string, LinkRegion>(
 
 /** Matches every id/class that holds one of the words above (and some that do not). */
 const ANY_HINT = new RegExp(
-  [...NEGATIVE.keys(), ...BODY_FIRST, ...BODY_SECOND, ...BODY_WORDS, ...WEAK_WORDS, 'read'].join(
-    '|',
-  ),
+  [
+    ...NEGATIVE.keys(),
+    ...HOVER_WORDS,
+    ...BODY_FIRST,
+    ...BODY_SECOND,
+    ...BODY_WORDS,
+    ...WEAK_WORDS,
+    'read',
+  ].join('|'),
   'i',
 );
 
 /** What an element's id and class say about it. */
-export type Hint = 'body' | 'weak' | LinkRegion;
+export type Hint = 'body' | 'weak' | 'hover' | LinkRegion;
 
 /** Inline elements: a link's block is its nearest ancestor that is none of these. */
 const INLINE = new Set([
@@ -213,6 +221,7 @@ function hintOfNames(names: string): Hint | null {
   // Most elements carry none of the words: one regular expression tells, without splitting.
   if (names.length <= 1 || !ANY_HINT.test(names)) return null;
   let negative: LinkRegion | null = null;
+  let hover = false;
   let weak = false;
   for (const name of names.split(/\s+/)) {
     const words = wordsOf(name);
@@ -225,10 +234,11 @@ function hintOfNames(names: string): Hint | null {
       if (word === 'read' && words[i + 1] === 'more') negative ??= 'aside';
       if (NOT_AFTER.has(word)) cancelled = true;
       if (!cancelled) negative ??= NEGATIVE.get(word) ?? null;
+      if (HOVER_WORDS.has(word)) hover = true;
       if (WEAK_WORDS.has(word)) weak = true;
     }
   }
-  return negative ?? (weak ? 'weak' : null);
+  return negative ?? (hover ? 'hover' : weak ? 'weak' : null);
 }
 
 /**
@@ -339,7 +349,9 @@ function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint
   // A main or article landmark inside a region stays in it: <article> is also a teaser card
   // in a related-posts list.
   if (landmark === 'main') return { ...parent, weak: true, landmark: el };
-  const region = landmark ?? (hint === 'weak' ? null : hint);
+  // A link named for its hover card ("rollover-link") is the text the card explains.
+  if (hint === 'hover' && name === 'a') return parent;
+  const region = landmark ?? (hint === 'weak' ? null : hint === 'hover' ? 'aside' : hint);
   if (region) return { ...parent, region };
   if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
   return parent;
@@ -508,8 +520,21 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return 'plain';
   }
 
+  /**
+   * The context a link is judged in. A hover card's wrapper often begins with the link it
+   * explains ("span.rollover > a + span.card"): that link is judged outside the wrapper.
+   */
+  function linkContext(link: Element): Context {
+    const parent = parentOf(link);
+    if (parent && parent.firstElementChild === link && hintOfEl(parent) === 'hover') {
+      const above = parentOf(parent);
+      return above ? contextFor(above) : TOP;
+    }
+    return contextFor(link);
+  }
+
   return (link) => {
-    const context = contextFor(link);
+    const context = linkContext(link);
     if (context.region) return context.region;
     const local = localOf(link);
     if (local === 'heading') return 'other';

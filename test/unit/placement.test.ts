@@ -220,7 +220,7 @@ describe('placementResolver', () => {
 
   it('leaves hover cards, dialogs and captions out of the main content', () => {
     const doc = docFrom(
-      `<div class="entry-content">${para('<span class="person"><a href="/p">Jane Doe</a><span class="hovercard-block"><a href="/p/1">Her latest story</a></span></span>')}` +
+      `<div class="entry-content">${para('<span class="rollover-person"><a class="rollover-link" href="/p">Jane Doe</a><span class="rollover-block"><a href="/p/1">Her latest story</a></span></span>')}` +
         `<figure><img src="x.jpg"><figcaption>Photo by <a href="/ph">A Photographer</a> for the paper</figcaption></figure></div>` +
         '<div class="modal-window"><p>By signing up you agree to the terms in our <a href="/privacy">Privacy Policy</a> and more.</p></div>' +
         '<div class="read-more-box"><a href="/next">Also on this site: another story</a></div>',
