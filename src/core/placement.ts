@@ -84,12 +84,11 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
       'syndication',
       'listing',
       'nocontent', // Google's mark for what is not the page's content
-      // Dialogs: hidden until asked for, never part of the text.
-      'popup',
+      'popup', // dialogs, hidden until asked for
       'modal',
-      'notice',
-      'rail',
-      'readmore',
+      'notice', // cookie and consent notices
+      'rail', // "right-rail": a sidebar by another name
+      'readmore', // "Read more: …" boxes promoting another page
     ],
   ],
 ];
@@ -546,7 +545,8 @@ export function placementResolver(): (el: Element) => LinkRegion {
           : 'main';
     }
     // The page names its article body and this link is outside it: a teaser, a byline, a
-    // section label. A paragraph of an article landmark still counts (a lead above the body).
+    // section label. A paragraph of running text in a landmark or a content wrapper still
+    // counts (a lead above the body).
     if (hasBody(link) && !(local === 'prose' && blockOf(link)?.localName === 'p' && context.weak)) {
       return 'other';
     }
