@@ -84,9 +84,20 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
       'syndication',
       'listing',
       'nocontent', // Google's mark for what is not the page's content
+      'popup', // dialogs, hidden until asked for
+      'modal',
+      'notice', // cookie and consent notices
+      'rail', // "right-rail": a sidebar by another name
+      'readmore', // "Read more: …" boxes promoting another page
     ],
   ],
 ];
+
+/**
+ * Words of a hover card: the card is hidden until its link is hovered, never part of the text.
+ * The link itself often sits in the same wrapper ("span.rollover-people > a + span.card").
+ */
+const HOVER_WORDS = new Set(['rollover', 'hovercard', 'tooltip', 'popover']);
 
 /** Words that name the article body itself when two of them meet ("entry-content", "postBody"). */
 const BODY_FIRST = new Set([
@@ -115,10 +126,15 @@ const WEAK_WORDS = new Set([
 ]);
 
 /**
- * Words that take the negative ones back: a layout wrapper "content-with-sidebar", an embedded
- * tweet "social-media-embed" inside the article, Elementor's "elementor-widget" for every block.
+ * Words that take back the negative words after them in the same class: a layout wrapper
+ * "content-with-sidebar", a page flag "has-sidebar" ("callout--has-border" stays a callout).
  */
-const NOT_NEGATIVE = new Set(['with', 'has', 'embed', 'tweet', 'elementor']);
+const NOT_AFTER = new Set(['with', 'has', 'no']);
+/**
+ * Words that take back every negative word of their class: an embedded tweet
+ * "social-media-embed" inside the article, Elementor's "elementor-widget" for every block.
+ */
+const NOT_NEGATIVE = new Set(['embed', 'tweet', 'elementor']);
 
 const NEGATIVE = new Map<string, LinkRegion>(
   NEGATIVE_WORDS.flatMap(([region, words]) => words.map((w) => [w, region] as const)),
@@ -126,12 +142,20 @@ const NEGATIVE = new Map<string, LinkRegion>(
 
 /** Matches every id/class that holds one of the words above (and some that do not). */
 const ANY_HINT = new RegExp(
-  [...NEGATIVE.keys(), ...BODY_FIRST, ...BODY_SECOND, ...BODY_WORDS, ...WEAK_WORDS].join('|'),
+  [
+    ...NEGATIVE.keys(),
+    ...HOVER_WORDS,
+    ...BODY_FIRST,
+    ...BODY_SECOND,
+    ...BODY_WORDS,
+    ...WEAK_WORDS,
+    'read',
+  ].join('|'),
   'i',
 );
 
 /** What an element's id and class say about it. */
-export type Hint = 'body' | 'weak' | LinkRegion;
+export type Hint = 'body' | 'weak' | 'hover' | LinkRegion;
 
 /** Inline elements: a link's block is its nearest ancestor that is none of these. */
 const INLINE = new Set([
@@ -195,18 +219,25 @@ export function hintOf(el: Element): Hint | null {
 function hintOfNames(names: string): Hint | null {
   // Most elements carry none of the words: one regular expression tells, without splitting.
   if (names.length <= 1 || !ANY_HINT.test(names)) return null;
-  const words = wordsOf(names);
   let negative: LinkRegion | null = null;
+  let hover = false;
   let weak = false;
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (BODY_WORDS.has(word)) return 'body';
-    if (BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '')) return 'body';
-    negative ??= NEGATIVE.get(word) ?? null;
-    if (WEAK_WORDS.has(word)) weak = true;
+  for (const name of names.split(/\s+/)) {
+    const words = wordsOf(name);
+    let cancelled = words.some((w) => NOT_NEGATIVE.has(w));
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      if (BODY_WORDS.has(word)) return 'body';
+      if (BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '')) return 'body';
+      // "read-more", "readMore": a promotion of another page.
+      if (word === 'read' && words[i + 1] === 'more') negative ??= 'aside';
+      if (NOT_AFTER.has(word)) cancelled = true;
+      if (!cancelled) negative ??= NEGATIVE.get(word) ?? null;
+      if (HOVER_WORDS.has(word)) hover = true;
+      if (WEAK_WORDS.has(word)) weak = true;
+    }
   }
-  if (negative && words.some((w) => NOT_NEGATIVE.has(w))) negative = null;
-  return negative ?? (weak ? 'weak' : null);
+  return negative ?? (hover ? 'hover' : weak ? 'weak' : null);
 }
 
 /**
@@ -239,6 +270,9 @@ function landmarkRegion(el: Element): LinkRegion | null {
       return 'header';
     case 'footer':
       return 'footer';
+    // A caption's links credit the picture; the caption words below say the same of classes.
+    case 'figcaption':
+      return 'aside';
     case 'main':
     case 'article':
       return 'main';
@@ -304,12 +338,19 @@ function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint
   const hint = hintOfEl(el);
   // Comment systems mark each comment up as an <article class="comment">: the hint wins.
   if (hint === 'comments') return { ...parent, region: 'comments' };
+  // A post's class on an item of a list, or just inside one, is a teaser card of that post
+  // ("li > article.hentry" in a related-posts list).
+  if (hint === 'body' && (name === 'li' || parentOf(el)?.localName === 'li')) {
+    return { ...parent, weak: true };
+  }
   if (hint === 'body') return { body: true, weak: true, landmark: parent.landmark, region: null };
   const landmark = landmarkRegion(el);
   // A main or article landmark inside a region stays in it: <article> is also a teaser card
   // in a related-posts list.
   if (landmark === 'main') return { ...parent, weak: true, landmark: el };
-  const region = landmark ?? (hint === 'weak' ? null : hint);
+  // A link named for its hover card ("rollover-link") is the text the card explains.
+  if (hint === 'hover' && name === 'a') return parent;
+  const region = landmark ?? (hint === 'weak' ? null : hint === 'hover' ? 'aside' : hint);
   if (region) return { ...parent, region };
   if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
   return parent;
@@ -324,7 +365,7 @@ interface Density {
 }
 
 /** How a link sits in its own block: in running text, in a list of links, or neither. */
-type Local = 'prose' | 'teasers' | 'links' | 'heading' | 'alone' | 'plain';
+type Local = 'prose' | 'cited' | 'teasers' | 'links' | 'heading' | 'alone' | 'plain';
 
 /** Below this many characters of words of its own, a block is not running text. */
 const PROSE_MIN_TEXT = 30;
@@ -333,6 +374,13 @@ const PROSE_MAX_LINK_DENSITY = 0.6;
 /** Blocks that hold a paragraph; a link alone in one is set apart from the text. */
 const STANDALONE = new Set(['p', 'div']);
 const ALONE_MAX_TEXT = 15;
+/**
+ * A paragraph that is one short link names a source ("[Engadget]", "@handle", a bare URL); a
+ * longer one is a headline, the promotion of another page.
+ */
+const CITED_MAX_ANCHOR = 25;
+/** A body hint on less text than this (an empty wrapper, a teaser's summary) names no article. */
+const BODY_MIN_TEXT = 200;
 /** A landmark with less text than this is a short page: every link of it counts. */
 const SHORT_PAGE_TEXT = 1000;
 /** A group of at least this many links, nearly all text in links, reads as navigation. */
@@ -398,6 +446,43 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return known;
   }
 
+  /**
+   * Whether the page names its article body somewhere (an element with a body hint and some
+   * text, outside any non-editorial region). Found once per resolver, and only when a link
+   * outside every body needs it: one pass over the elements with an id or class.
+   */
+  let bodyFound: boolean | undefined;
+  function hasBody(link: Element): boolean {
+    if (bodyFound === undefined) {
+      bodyFound = false;
+      const named = link.ownerDocument.querySelectorAll('[class], [id]');
+      for (let i = 0; i < named.length && !bodyFound; i++) {
+        const el = named[i]!;
+        const parent = parentOf(el);
+        bodyFound =
+          hintOfEl(el) === 'body' &&
+          contextFor(el).body &&
+          !(parent && contextFor(parent).region) &&
+          visibleLength(el.textContent ?? '', BODY_MIN_TEXT) >= BODY_MIN_TEXT;
+      }
+    }
+    return bodyFound;
+  }
+
+  /**
+   * A landmark that can stand for the whole page: <main>, or an <article> that is not one card
+   * of a list (inside an item, or beside other articles that are not comments).
+   */
+  function isPageLandmark(el: Element): boolean {
+    if (isMainElement(el)) return true;
+    const parent = parentOf(el);
+    if (!parent || parent.localName === 'li') return false;
+    for (let s = parent.firstElementChild; s; s = s.nextElementSibling) {
+      if (s !== el && s.localName === 'article' && hintOfEl(s) !== 'comments') return false;
+    }
+    return true;
+  }
+
   function blockOf(link: Element): Element | null {
     let el = parentOf(link);
     while (el && INLINE.has(el.localName)) el = parentOf(el);
@@ -421,7 +506,10 @@ export function placementResolver(): (el: Element) => LinkRegion {
       return 'prose';
     }
     // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
-    if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) return 'alone';
+    if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) {
+      const short = visibleLength(link.textContent ?? '', CITED_MAX_ANCHOR) < CITED_MAX_ANCHOR;
+      return block.localName === 'p' && short ? 'cited' : 'alone';
+    }
     // The whole page is no list of links: <body> holds them all.
     const group = parentOf(block);
     if (group && group.localName !== 'body' && group.localName !== 'html') {
@@ -431,8 +519,21 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return 'plain';
   }
 
+  /**
+   * The context a link is judged in. A hover card's wrapper often begins with the link it
+   * explains ("span.rollover > a + span.card"): that link is judged outside the wrapper.
+   */
+  function linkContext(link: Element): Context {
+    const parent = parentOf(link);
+    if (parent && parent.firstElementChild === link && hintOfEl(parent) === 'hover') {
+      const above = parentOf(parent);
+      return above ? contextFor(above) : TOP;
+    }
+    return contextFor(link);
+  }
+
   return (link) => {
-    const context = contextFor(link);
+    const context = linkContext(link);
     if (context.region) return context.region;
     const local = localOf(link);
     if (local === 'heading') return 'other';
@@ -443,6 +544,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
           ? 'other'
           : 'main';
     }
+    // The page names its article body and this link is outside it: a teaser, a byline, a
+    // section label. A paragraph of running text in a landmark or a content wrapper still
+    // counts (a lead above the body).
+    if (hasBody(link) && !(local === 'prose' && blockOf(link)?.localName === 'p' && context.weak)) {
+      return 'other';
+    }
     // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
     // <article>: also a teaser card, one link and its summary.)
     if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {
@@ -452,8 +559,8 @@ export function placementResolver(): (el: Element) => LinkRegion {
       if (local === 'links') return 'nav';
       if (local === 'teasers') return 'other';
       // On a short page every link of the landmark counts; in a long text, those in its prose.
-      if (local === 'prose' || isShort(context.landmark)) return 'main';
-      return 'other';
+      if (local === 'prose' || local === 'cited') return 'main';
+      return isPageLandmark(context.landmark) && isShort(context.landmark) ? 'main' : 'other';
     }
     if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';
     return local === 'prose' ? 'main' : 'other';

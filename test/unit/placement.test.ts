@@ -57,6 +57,20 @@ describe('hint words', () => {
     expect(hintOf(comments!)).toBe('comments');
   });
 
+  it('takes back negative words after "with" or "has" in the same class only', () => {
+    const doc = docFrom(
+      '<div class="content-with-sidebar"></div><div class="callout callout--has-top-border"></div>' +
+        '<div class="social-media-embed"></div><div class="no-sidebar wrap"></div><div class="read-more"></div>',
+    );
+    expect(Array.from(doc.querySelectorAll('div')).map(hintOf)).toEqual([
+      'weak',
+      'aside',
+      null,
+      null,
+      'aside',
+    ]);
+  });
+
   it('names the article body by a pair of words or by hentry, over negative words on it', () => {
     const doc = docFrom(
       '<div class="entry-content"></div><div class="article__body"></div>' +
@@ -137,11 +151,87 @@ describe('placementResolver', () => {
   it('sets apart a promotion alone in its paragraph in a long article, not on a short page', () => {
     const long = Array.from({ length: 20 }, () => para('')).join('');
     const doc = docFrom(
-      `<main>${long}<p><a href="/promo">Subscribe to our newsletter</a></p></main>`,
+      `<main>${long}<p><a href="/promo">Ten more ways to brew better coffee at home</a></p></main>`,
     );
-    expect(regions(doc)).toEqual([['Subscribe to our newsletter', 'other']]);
+    expect(regions(doc)).toEqual([['Ten more ways to brew better coffee at home', 'other']]);
     const short = docFrom('<main><p>New here? <a href="/guide">Read the guide</a>.</p></main>');
     expect(regions(short)).toEqual([['Read the guide', 'main']]);
+  });
+
+  it('keeps a short link alone in its paragraph as a cited source, in a body or a landmark', () => {
+    const long = Array.from({ length: 20 }, () => para('')).join('');
+    const body = docFrom(
+      `<div class="entry-content">${long}<p><strong>[</strong><a href="/e">Engadget</a>]</p>` +
+        '<p><a href="https://example.org/a/long/path">http://example.org/a/long/path</a></p></div>',
+    );
+    expect(regions(body)).toEqual([
+      ['Engadget', 'main'],
+      ['http://example.org/a/long/path', 'other'],
+    ]);
+    const landmark = docFrom(`<article>${long}<p><a href="/h">@handle</a></p></article>`);
+    expect(regions(landmark)).toEqual([['@handle', 'main']]);
+    // Not a paragraph: a tag or a button in a <div>.
+    const div = docFrom(`<article>${long}<div><a href="/t">coffee</a></div></article>`);
+    expect(regions(div)).toEqual([['coffee', 'other']]);
+  });
+
+  it('once the page names its article body, takes prose outside it for teasers and labels', () => {
+    const doc = docFrom(
+      '<main><div class="section-label"><a href="/opinion">Opinion</a> pieces and essays by our writers on the news</div>' +
+        `<p>${'A lead paragraph above the body. '.repeat(3)}<a href="/lead">the lead link</a> ends here.</p>` +
+        `<div class="post-content">${para('<a href="/in">in the body</a>')}${para('')}${para('')}${para('')}</div></main>` +
+        '<div class="wrap"><ul><li><a href="/t">A teaser headline</a> and the first line of that other story</li></ul></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['Opinion', 'other'],
+      ['the lead link', 'main'],
+      ['in the body', 'main'],
+      ['A teaser headline', 'other'],
+    ]);
+    // The same teaser on a page that names no body is running text, as before.
+    const plain = docFrom(
+      '<div class="wrap"><ul><li><a href="/t">A teaser headline</a> and the first line of that other story</li></ul></div>',
+    );
+    expect(regions(plain)).toEqual([['A teaser headline', 'main']]);
+  });
+
+  it('does not take a body hint on a short block or a list item for the article body', () => {
+    const doc = docFrom(
+      `<ul><li class="post-content"><a href="/c">A card of another post</a> ${'with its summary text. '.repeat(12)}</li></ul>` +
+        '<div class="entry-content"></div>' +
+        `<div class="wrap">${para('<a href="/x">a source</a>')}</div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['A card of another post', 'main'],
+      ['a source', 'main'],
+    ]);
+  });
+
+  it('counts a short <article> whole only when it is not one card among others', () => {
+    const card = (n: number) =>
+      `<article><h3>Title ${n}</h3><div><a href="/${n}">Read the story</a></div></article>`;
+    expect(regions(docFrom(`<div>${card(1)}${card(2)}</div>`))).toEqual([
+      ['Read the story', 'other'],
+      ['Read the story', 'other'],
+    ]);
+    expect(regions(docFrom(`<ul><li>${card(1)}</li></ul>`))).toEqual([['Read the story', 'other']]);
+    expect(regions(docFrom(`<div>${card(1)}</div>`))).toEqual([['Read the story', 'main']]);
+  });
+
+  it('leaves hover cards, dialogs and captions out of the main content', () => {
+    const doc = docFrom(
+      `<div class="entry-content">${para('<span class="rollover-person"><a class="rollover-link" href="/p">Jane Doe</a><span class="rollover-block"><a href="/p/1">Her latest story</a></span></span>')}` +
+        `<figure><img src="x.jpg"><figcaption>Photo by <a href="/ph">A Photographer</a> for the paper</figcaption></figure></div>` +
+        '<div class="modal-window"><p>By signing up you agree to the terms in our <a href="/privacy">Privacy Policy</a> and more.</p></div>' +
+        '<div class="read-more-box"><a href="/next">Also on this site: another story</a></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['Jane Doe', 'main'],
+      ['Her latest story', 'aside'],
+      ['A Photographer', 'aside'],
+      ['Privacy Policy', 'aside'],
+      ['Also on this site: another story', 'aside'],
+    ]);
   });
 
   it('keeps running text outside any landmark or hint as main, a bare list as other', () => {
