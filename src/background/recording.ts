@@ -65,7 +65,7 @@ export async function onSnapshot(
   const result = await recordPage(await getDb(), snapshot);
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
-  noteRecorded();
+  noteRecorded(result.url);
   return { recorded: true, ...result };
 }
 
@@ -82,7 +82,7 @@ export async function onDelta(
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) {
     scheduleBadgeRefresh();
-    noteRecorded();
+    noteRecorded(result.url);
   }
   return { recorded: true, ...result };
 }
