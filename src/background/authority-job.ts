@@ -1,7 +1,6 @@
 import browser from 'webextension-polyfill';
 import {
   authorityDueAt,
-  authorityRecords,
   authorityRetryDelay,
   rankInSlices,
   resumeRank,
@@ -9,13 +8,12 @@ import {
   type FullReason,
 } from '../core/authority-job';
 import {
-  keepFor,
   loadAuthorityMeta,
   loadAuthorityRun,
   noteAuthorityChanges,
   readAuthorityGraphs,
   saveAuthorityRun,
-  writeAuthority,
+  writeAuthorityUpdate,
 } from '../storage/authority';
 import { getDb } from '../platform/db-connection';
 import { updateTermStatsQuietly } from '../storage/term-stats';
@@ -185,15 +183,7 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
   const rankMs = performance.now() - walking;
   const writing = performance.now();
   const computedAt = Date.now();
-  const pages = authorityRecords('page', graphs.pages, run.pages.scores, computedAt);
-  const domains = authorityRecords('domain', graphs.domains, run.domains.scores, computedAt);
-  const written = await writeAuthority(
-    db,
-    [...pages.records, ...domains.records],
-    { computedAt, pages: pages.scale, domains: domains.scale },
-    input.epoch,
-    keepFor(input, run),
-  );
+  const written = await writeAuthorityUpdate(db, input, run, computedAt);
   if (!written) {
     if (attempts <= 1) throw new Error('stored data kept changing while authority was computed');
     return computeSteps(full, attempts - 1);

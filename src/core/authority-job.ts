@@ -109,19 +109,42 @@ export async function rankInSlices(
   }
 }
 
-/** The records to store for one graph's scores, each with its 0–100 display value. */
+/**
+ * A stored score is rewritten when its 0–100 value moved by at least this. The popup shows
+ * whole points and the quality score weighs the value, so a hundredth is never seen; after a
+ * one-page change almost every value moves by less (each node's share shifts a little), and
+ * rewriting 100,000 records for that is what an update would spend most of its time on.
+ */
+export const AUTHORITY_DISPLAY_STEP = 0.01;
+
+/**
+ * The records to store for one graph's scores, each with its 0–100 display value, and the
+ * value each node then has stored (`shown`, by id). Given `stored` (the values stored by the
+ * last computation, same ids), only nodes whose value moved by AUTHORITY_DISPLAY_STEP or
+ * more, and new nodes, get a record: the others keep theirs.
+ */
 export function authorityRecords(
   kind: AuthorityKind,
   graph: LinkGraph,
   scores: Float64Array,
   computedAt: number,
-): { records: AuthorityRecord[]; scale: AuthorityScale } {
+  stored?: Float64Array,
+): { records: AuthorityRecord[]; scale: AuthorityScale; shown: Float64Array } {
   const scale = authorityScale(scores);
-  const records = graph.keys.map((key, id) => {
+  const records: AuthorityRecord[] = [];
+  const shown = new Float64Array(graph.keys.length);
+  graph.keys.forEach((key, id) => {
     const score = scores[id]!;
-    return { kind, key, score, display: displayAuthority(score, scale), computedAt };
+    const display = displayAuthority(score, scale);
+    const before = stored?.[id];
+    if (before !== undefined && Math.abs(display - before) < AUTHORITY_DISPLAY_STEP) {
+      shown[id] = before;
+      return;
+    }
+    shown[id] = display;
+    records.push({ kind, key, score, display, computedAt });
   });
-  return { records, scale };
+  return { records, scale, shown };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +164,9 @@ export interface AuthorityCache extends StoredGraphs {
   /** Scores by page id and by domain id. */
   pageScores: Float64Array;
   domainScores: Float64Array;
+  /** The 0–100 values stored, by id (see authorityRecords). */
+  pageShown: Float64Array;
+  domainShown: Float64Array;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type RankState,
 } from '../core/authority';
 import {
+  authorityRecords,
   NO_CHANGES,
   noteChanges,
   planAuthority,
@@ -137,20 +138,23 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<AuthorityCache
     !isInt32Array(r.targets) ||
     !isFloat64Array(r.pageScores) ||
     !isFloat64Array(r.domainScores) ||
+    !isFloat64Array(r.pageShown) ||
+    !isFloat64Array(r.domainShown) ||
     !isCount(r.epoch) ||
     typeof r.fullAt !== 'number'
   ) {
     return null;
   }
-  const { pageKeys, domainKeys, domainOf, offsets, targets, pageScores, domainScores } = r;
   return {
-    pageKeys,
-    domainKeys,
-    domainOf,
-    offsets,
-    targets,
-    pageScores,
-    domainScores,
+    pageKeys: r.pageKeys,
+    domainKeys: r.domainKeys,
+    domainOf: r.domainOf,
+    offsets: r.offsets,
+    targets: r.targets,
+    pageScores: r.pageScores,
+    domainScores: r.domainScores,
+    pageShown: r.pageShown,
+    domainShown: r.domainShown,
     epoch: r.epoch,
     fullAt: r.fullAt,
   };
@@ -193,6 +197,8 @@ export interface AuthorityInput {
   graphs: AuthorityGraphs;
   /** The last computation's scores carried over to these graphs, when there was one. */
   warm: { pages?: Float64Array; domains?: Float64Array };
+  /** When patched: the 0–100 values stored now, by id (the ids of the patched graphs). */
+  stored?: { pages: Float64Array; domains: Float64Array };
   /** The data epoch read before the records: the write checks it. */
   epoch: number;
   /** The change log's number when it was read, and when the graphs were last read whole. */
@@ -233,6 +239,9 @@ export async function readAuthorityGraphs(
     plan,
     graphs,
     warm,
+    ...(plan.mode === 'incremental'
+      ? { stored: { pages: cache!.pageShown, domains: cache!.domainShown } }
+      : {}),
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
@@ -240,21 +249,48 @@ export async function readAuthorityGraphs(
   };
 }
 
-/** What to keep of a computation on `input` whose walks ended at `scores`. */
-export function keepFor(
+/**
+ * Store the scores a computation on `input` ended with, and keep its graphs for the next
+ * update: every record after a full read, only the records whose value moved after a patch.
+ * False when data was forgotten since `input` was read: nothing is written.
+ */
+export function writeAuthorityUpdate(
+  db: BacklinkDb,
   input: AuthorityInput,
-  scores: { pages: RankState; domains: RankState },
-): AuthorityKeep {
-  return {
-    cache: {
-      ...storeGraphs(input.graphs),
-      epoch: input.epoch,
-      fullAt: input.fullAt,
-      pageScores: scores.pages.scores,
-      domainScores: scores.domains.scores,
-    },
-    settled: input.settled,
+  ranks: { pages: RankState; domains: RankState },
+  computedAt: number,
+): Promise<boolean> {
+  const { graphs, stored } = input;
+  const pages = authorityRecords(
+    'page',
+    graphs.pages,
+    ranks.pages.scores,
+    computedAt,
+    stored?.pages,
+  );
+  const domains = authorityRecords(
+    'domain',
+    graphs.domains,
+    ranks.domains.scores,
+    computedAt,
+    stored?.domains,
+  );
+  const cache: AuthorityCache = {
+    ...storeGraphs(graphs),
+    epoch: input.epoch,
+    fullAt: input.fullAt,
+    pageScores: ranks.pages.scores,
+    domainScores: ranks.domains.scores,
+    pageShown: pages.shown,
+    domainShown: domains.shown,
   };
+  return writeAuthority(
+    db,
+    [...pages.records, ...domains.records],
+    { computedAt, pages: pages.scale, domains: domains.scale },
+    input.epoch,
+    { cache, settled: input.settled, patch: stored !== undefined },
+  );
 }
 
 export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta | null> {
@@ -281,6 +317,8 @@ export interface AuthorityKeep {
   cache: AuthorityCache;
   /** The change log's number when it was read: those notes are taken in. */
   settled: number;
+  /** `records` are only those that changed: the other stored scores stay. */
+  patch?: boolean;
 }
 
 /**
@@ -305,7 +343,7 @@ export async function writeAuthority(
     await tx.done;
     return false;
   }
-  const writes: Promise<unknown>[] = [store.clear()];
+  const writes: Promise<unknown>[] = keep?.patch ? [] : [store.clear()];
   try {
     // Every AUTHORITY_WRITE_CHUNK puts, wait for the last one: the transaction stays active
     // (the next puts are issued from its success), and the worker's event loop gets a turn
