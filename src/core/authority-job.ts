@@ -110,41 +110,55 @@ export async function rankInSlices(
 }
 
 /**
- * A stored score is rewritten when its 0–100 value moved by at least this. The popup shows
- * whole points and the quality score weighs the value, so a hundredth is never seen; after a
- * one-page change almost every value moves by less (each node's share shifts a little), and
- * rewriting 100,000 records for that is what an update would spend most of its time on.
+ * A stored score is rewritten when its 0–100 value moved by at least this, or the score
+ * itself by AUTHORITY_SCORE_STEP. The popup shows whole points and the quality score weighs
+ * the value, so a hundredth is never seen; after a one-page change almost every node's share
+ * moves by far less, and rewriting 100,000 records for that is what an update would spend
+ * most of its time on.
  */
 export const AUTHORITY_DISPLAY_STEP = 0.01;
+/** Scores sum to 1: a stored one stays this close to the computed one (the top reads 100 however it moves). */
+export const AUTHORITY_SCORE_STEP = 1e-7;
+
+/** What is stored for each node, by id: its score and its 0–100 value. */
+export interface StoredValues {
+  scores: Float64Array;
+  displays: Float64Array;
+}
 
 /**
- * The records to store for one graph's scores, each with its 0–100 display value, and the
- * value each node then has stored (`shown`, by id). Given `stored` (the values stored by the
- * last computation, same ids), only nodes whose value moved by AUTHORITY_DISPLAY_STEP or
- * more, and new nodes, get a record: the others keep theirs.
+ * The records to store for one graph's scores, each with its 0–100 display value, and what
+ * each node then has stored. Given `before` (what the last computation stored, same ids),
+ * only nodes that moved by a step or more, and new nodes, get a record: the others keep theirs.
  */
 export function authorityRecords(
   kind: AuthorityKind,
   graph: LinkGraph,
   scores: Float64Array,
   computedAt: number,
-  stored?: Float64Array,
-): { records: AuthorityRecord[]; scale: AuthorityScale; shown: Float64Array } {
+  before?: StoredValues,
+): { records: AuthorityRecord[]; scale: AuthorityScale; stored: StoredValues } {
   const scale = authorityScale(scores);
   const records: AuthorityRecord[] = [];
-  const shown = new Float64Array(graph.keys.length);
+  const stored = { scores: scores.slice(), displays: new Float64Array(scores.length) };
   graph.keys.forEach((key, id) => {
     const score = scores[id]!;
     const display = displayAuthority(score, scale);
-    const before = stored?.[id];
-    if (before !== undefined && Math.abs(display - before) < AUTHORITY_DISPLAY_STEP) {
-      shown[id] = before;
+    const [oldScore, oldDisplay] = [before?.scores[id], before?.displays[id]];
+    if (
+      oldScore !== undefined &&
+      oldDisplay !== undefined &&
+      Math.abs(score - oldScore) < AUTHORITY_SCORE_STEP &&
+      Math.abs(display - oldDisplay) < AUTHORITY_DISPLAY_STEP
+    ) {
+      stored.scores[id] = oldScore;
+      stored.displays[id] = oldDisplay;
       return;
     }
-    shown[id] = display;
+    stored.displays[id] = display;
     records.push({ kind, key, score, display, computedAt });
   });
-  return { records, scale, shown };
+  return { records, scale, stored };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,9 +178,9 @@ export interface AuthorityCache extends StoredGraphs {
   /** Scores by page id and by domain id. */
   pageScores: Float64Array;
   domainScores: Float64Array;
-  /** The 0–100 values stored, by id (see authorityRecords). */
-  pageShown: Float64Array;
-  domainShown: Float64Array;
+  /** What is stored for each node (see authorityRecords). */
+  pageStored: StoredValues;
+  domainStored: StoredValues;
 }
 
 /**

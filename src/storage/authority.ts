@@ -22,6 +22,7 @@ import {
   type AuthorityMeta,
   type AuthorityPlan,
   type AuthorityRun,
+  type StoredValues,
 } from '../core/authority-job';
 import { asObject } from '../core/guards';
 import type { AuthorityRecord } from '../core/types';
@@ -124,6 +125,10 @@ export async function readChangedPages(
 
 const isInt32Array = (v: unknown): v is Int32Array => v instanceof Int32Array;
 const isFloat64Array = (v: unknown): v is Float64Array => v instanceof Float64Array;
+const isStoredValues = (v: unknown): v is StoredValues => {
+  const o = asObject(v);
+  return !!o && isFloat64Array(o.scores) && isFloat64Array(o.displays);
+};
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The last computation's graphs and scores, or null when absent or not of the right shape. */
@@ -138,8 +143,8 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<AuthorityCache
     !isInt32Array(r.targets) ||
     !isFloat64Array(r.pageScores) ||
     !isFloat64Array(r.domainScores) ||
-    !isFloat64Array(r.pageShown) ||
-    !isFloat64Array(r.domainShown) ||
+    !isStoredValues(r.pageStored) ||
+    !isStoredValues(r.domainStored) ||
     !isCount(r.epoch) ||
     typeof r.fullAt !== 'number'
   ) {
@@ -153,8 +158,8 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<AuthorityCache
     targets: r.targets,
     pageScores: r.pageScores,
     domainScores: r.domainScores,
-    pageShown: r.pageShown,
-    domainShown: r.domainShown,
+    pageStored: r.pageStored,
+    domainStored: r.domainStored,
     epoch: r.epoch,
     fullAt: r.fullAt,
   };
@@ -197,8 +202,8 @@ export interface AuthorityInput {
   graphs: AuthorityGraphs;
   /** The last computation's scores carried over to these graphs, when there was one. */
   warm: { pages?: Float64Array; domains?: Float64Array };
-  /** When patched: the 0–100 values stored now, by id (the ids of the patched graphs). */
-  stored?: { pages: Float64Array; domains: Float64Array };
+  /** When patched: what is stored now for each node, by id (the ids of the patched graphs). */
+  stored?: { pages: StoredValues; domains: StoredValues };
   /** The data epoch read before the records: the write checks it. */
   epoch: number;
   /** The change log's number when it was read, and when the graphs were last read whole. */
@@ -240,7 +245,7 @@ export async function readAuthorityGraphs(
     graphs,
     warm,
     ...(plan.mode === 'incremental'
-      ? { stored: { pages: cache!.pageShown, domains: cache!.domainShown } }
+      ? { stored: { pages: cache!.pageStored, domains: cache!.domainStored } }
       : {}),
     epoch,
     settled: changes.seq,
@@ -281,8 +286,8 @@ export function writeAuthorityUpdate(
     fullAt: input.fullAt,
     pageScores: ranks.pages.scores,
     domainScores: ranks.domains.scores,
-    pageShown: pages.shown,
-    domainShown: domains.shown,
+    pageStored: pages.stored,
+    domainStored: domains.stored,
   };
   return writeAuthority(
     db,
