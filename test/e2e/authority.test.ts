@@ -23,9 +23,11 @@ const page = (title: string, links: string[]) =>
 
 const s = useExtensionSession();
 
-async function computeAuthorityNow(): Promise<AuthorityOutcome> {
-  return s.ext.worker.evaluate(() =>
-    (globalThis as unknown as { backlinkLens: WorkerHooks }).backlinkLens.computeAuthorityNow(),
+async function computeAuthorityNow(mode?: 'full'): Promise<AuthorityOutcome> {
+  return s.ext.worker.evaluate(
+    (m) =>
+      (globalThis as unknown as { backlinkLens: WorkerHooks }).backlinkLens.computeAuthorityNow(m),
+    mode,
   );
 }
 
@@ -154,5 +156,26 @@ describe('source authority', () => {
     );
     const inReport = await shownAuthority(s.page);
     expect(inReport).toEqual(inPopup);
+  });
+
+  test('a page visited since is patched into the last graphs, to the scores of a full run', async () => {
+    const NEWCOMER = 'http://newcomer.test/';
+    s.server.setPage('newcomer.test', '/', page('Newcomer', [HUB, 'http://elsewhere.test/x']));
+    await browse(s.ext, s.page, [NEWCOMER]);
+    const outcome = await computeAuthorityNow();
+    // Only the visited page's links were read; its new target became a node.
+    expect(outcome).toMatchObject({ mode: 'incremental', links: 2, pages: 10, domains: 10 });
+    await openPopupFor(s.ext, s.page, TARGET);
+    const patched = await shownAuthority(s.page);
+    expect(patched.sources.map((x) => x.source)).not.toContain(NEWCOMER);
+
+    expect(await computeAuthorityNow('full')).toMatchObject({ mode: 'full', reason: 'requested' });
+    await openPopupFor(s.ext, s.page, TARGET);
+    const full = await shownAuthority(s.page);
+    expect(patched.page).toBeCloseTo(full.page, 1);
+    expect(patched.domain).toBeCloseTo(full.domain, 1);
+    patched.sources.forEach((x, i) =>
+      expect(x.authority).toBeCloseTo(full.sources[i]!.authority, 1),
+    );
   });
 });
