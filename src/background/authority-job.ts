@@ -1,20 +1,19 @@
 import browser from 'webextension-polyfill';
-import { AuthorityGraphBuilder } from '../core/authority';
 import {
   authorityDueAt,
-  authorityRecords,
   authorityRetryDelay,
   rankInSlices,
   resumeRank,
   type AuthorityRun,
+  type FullReason,
 } from '../core/authority-job';
 import {
   loadAuthorityMeta,
   loadAuthorityRun,
-  loadDataEpoch,
-  readAuthorityInput,
+  noteAuthorityChanges,
+  readAuthorityGraphs,
   saveAuthorityRun,
-  writeAuthority,
+  writeAuthorityUpdate,
 } from '../storage/authority';
 import { getDb } from '../platform/db-connection';
 import { updateTermStatsQuietly } from '../storage/term-stats';
@@ -40,8 +39,14 @@ const RESCHEDULE_SLACK_MS = 5_000;
 
 /** What the last computation did: counts and times only, for tests and the worker's console. */
 export interface AuthorityOutcome {
+  /** Whether it patched the last graphs with the pages recorded since, or read every record. */
+  mode: 'incremental' | 'full';
+  /** Why every record was read. */
+  reason?: FullReason;
+  /** Nodes in the graphs. */
   pages: number;
   domains: number;
+  /** Links read: every stored link, or those of the pages recorded since the last run. */
   links: number;
   iterations: { pages: number; domains: number };
   /** Whether it went on from a stopped worker's checkpoint. */
@@ -85,22 +90,54 @@ async function schedule(recordedAt: number): Promise<void> {
   await setAlarm(due);
 }
 
-/** Call after a page or new links were recorded: schedules a computation, never waits on it. */
-export function noteRecorded(now: number = Date.now()): void {
+/** Pages recorded but not yet in the stored change log; null when some were not named. */
+let unnoted: string[] | null = [];
+/** The change log's write in progress, awaited before a computation reads the log. */
+let noting: Promise<void> | null = null;
+/** A note that could not be stored: the next computation cannot trust the log. */
+let notesLost = false;
+
+async function storeNotes(): Promise<void> {
+  try {
+    // Pages recorded while a write is in flight go in the next one: one short write per
+    // burst of recordings, not one per page.
+    while (unnoted === null || unnoted.length > 0) {
+      const urls = unnoted;
+      unnoted = [];
+      await noteAuthorityChanges(await getDb(), urls);
+    }
+  } catch (error) {
+    notesLost = true;
+    unnoted = [];
+    console.error('Backlink Lens could not note a change for authority:', error);
+  } finally {
+    noting = null;
+  }
+}
+
+/**
+ * Call after a page or new links were recorded (`url`, the page's canonical URL), or after
+ * data changed in ways not named (an import: no URL): notes what changed for the next
+ * update and schedules it. Never waits on either.
+ */
+export function noteRecorded(url?: string, now: number = Date.now()): void {
   lastRecordedAt = now;
+  if (url === undefined) unnoted = null;
+  else unnoted?.push(url);
+  noting ??= storeNotes();
   schedule(now).catch((error: unknown) => {
     console.error('Backlink Lens could not schedule authority:', error);
   });
 }
 
-async function compute(): Promise<AuthorityOutcome> {
+async function compute(full: boolean): Promise<AuthorityOutcome> {
   await setAlarm(Date.now() + WATCHDOG_MS);
   const keepAlive = setInterval(() => {
     // A failed call only means no keepalive this time; the watchdog set above still stands.
     setAlarm(Date.now() + WATCHDOG_MS).catch(() => {});
   }, KEEPALIVE_MS);
   try {
-    const outcome = await computeSteps();
+    const outcome = await computeSteps(full);
     // Relevance's term counts, over the same pages, while the worker is still kept alive.
     await updateTermStatsQuietly(await getDb());
     return outcome;
@@ -109,21 +146,27 @@ async function compute(): Promise<AuthorityOutcome> {
   }
 }
 
-/** Read, walk (resuming a stored walk), write; read again if data was forgotten meanwhile. */
-async function computeSteps(attempts = 3): Promise<AuthorityOutcome> {
+/**
+ * Read, walk (resuming a stored walk), write; read again if data was forgotten meanwhile.
+ * Reading is the costly part at scale, so when only a few pages were recorded since the last
+ * computation, their records patch its graphs instead; either way the walk starts from its
+ * scores and runs until it converges on the graph as it is now.
+ */
+async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutcome> {
   const started = performance.now();
   const db = await getDb();
-  const epoch = await loadDataEpoch(db);
+  // The notes of pages this worker recorded are in the log before it is read.
+  await noting;
+  const lost = notesLost;
   const stored = await loadAuthorityRun(db);
-  const builder = new AuthorityGraphBuilder();
   const reading = performance.now();
-  const read = await readAuthorityInput(db, builder);
-  const graphs = builder.build();
+  const input = await readAuthorityGraphs(db, { full: full || lost });
+  const { graphs, plan, read } = input;
   const readMs = performance.now() - reading;
   const run: AuthorityRun = {
     startedAt: stored?.startedAt ?? Date.now(),
-    pages: resumeRank(graphs.pages, stored?.pages),
-    domains: resumeRank(graphs.domains, stored?.domains),
+    pages: resumeRank(graphs.pages, stored?.pages, input.warm.pages),
+    domains: resumeRank(graphs.domains, stored?.domains, input.warm.domains),
   };
   // Reading and writing are redone after a stop; the walk, the part that grows with
   // iterations, goes on from here.
@@ -140,21 +183,18 @@ async function computeSteps(attempts = 3): Promise<AuthorityOutcome> {
   const rankMs = performance.now() - walking;
   const writing = performance.now();
   const computedAt = Date.now();
-  const pages = authorityRecords('page', graphs.pages, run.pages.scores, computedAt);
-  const domains = authorityRecords('domain', graphs.domains, run.domains.scores, computedAt);
-  const written = await writeAuthority(
-    db,
-    [...pages.records, ...domains.records],
-    { computedAt, pages: pages.scale, domains: domains.scale },
-    epoch,
-  );
+  const written = await writeAuthorityUpdate(db, input, run, computedAt);
   if (!written) {
     if (attempts <= 1) throw new Error('stored data kept changing while authority was computed');
-    return computeSteps(attempts - 1);
+    return computeSteps(full, attempts - 1);
   }
+  // The log is trusted again once a computation that read everything has taken its place.
+  if (plan.mode === 'full' && lost) notesLost = false;
   const writeMs = performance.now() - writing;
   lastComputedAt = Promise.resolve(computedAt);
   return {
+    mode: plan.mode,
+    ...(plan.mode === 'full' ? { reason: plan.reason } : {}),
     pages: graphs.pages.keys.length,
     domains: graphs.domains.keys.length,
     links: read.links,
@@ -172,8 +212,8 @@ async function computeSteps(attempts = 3): Promise<AuthorityOutcome> {
  * Compute and store every score now (one walk at a time), then schedule the next if pages
  * were recorded meanwhile. Logs a failure once, here; the watchdog alarm retries it.
  */
-export function computeAuthority(): Promise<AuthorityOutcome> {
-  running ??= compute()
+export function computeAuthority(full = false): Promise<AuthorityOutcome> {
+  running ??= compute(full)
     .finally(() => (running = null))
     .then(
       (outcome) => {
@@ -203,10 +243,13 @@ export function computeAuthority(): Promise<AuthorityOutcome> {
   return running;
 }
 
-/** For the test hook: a fresh computation that sees everything recorded so far. */
-export async function computeAuthorityNow(): Promise<AuthorityOutcome> {
+/**
+ * For the test hook: a fresh computation that sees everything recorded so far; 'full' reads
+ * every record even when patching the last graphs would do (to compare the two).
+ */
+export async function computeAuthorityNow(mode?: 'full'): Promise<AuthorityOutcome> {
   await running?.catch(() => {});
-  return computeAuthority();
+  return computeAuthority(mode === 'full');
 }
 
 export function onAuthorityAlarm(alarm: { name: string }): void {

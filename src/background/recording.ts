@@ -75,7 +75,7 @@ export async function onSnapshot(
   const result = await recordPage(await getDb(), snapshot, Date.now(), visit);
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
-  noteRecorded();
+  noteRecorded(result.url);
   return { recorded: true, ...result };
 }
 
@@ -92,7 +92,7 @@ export async function onDelta(
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) {
     scheduleBadgeRefresh();
-    noteRecorded();
+    noteRecorded(result.url);
   }
   return { recorded: true, ...result };
 }

@@ -10,6 +10,7 @@ import {
   type AuthorityScale,
   type LinkGraph,
   type RankState,
+  type StoredGraphs,
 } from './authority';
 import type { AuthorityKind, AuthorityRecord } from './types';
 
@@ -59,14 +60,19 @@ export interface AuthorityRun {
 }
 
 /**
- * A walk resumed from stored progress when it fits the graph, else a fresh one. Any start
+ * A walk resumed from stored progress when it fits the graph, else a fresh one (from `warm`,
+ * the last computation's scores carried over, when given). Any start
  * converges to the same scores (PageRank's power iteration does from any distribution), so a
  * graph that changed a little since the progress was stored only costs iterations; the count
  * starts again so the walk runs until it converges on the graph as it is now.
  */
-export function resumeRank(graph: LinkGraph, stored: RankState | undefined): RankState {
+export function resumeRank(
+  graph: LinkGraph,
+  stored: RankState | undefined,
+  warm?: Float64Array,
+): RankState {
   const fits = stored && stored.scores.length === graph.keys.length && graph.keys.length > 0;
-  return startRank(graph, fits ? stored.scores : undefined);
+  return startRank(graph, fits ? stored.scores : warm);
 }
 
 export interface SlicedWalk {
@@ -103,17 +109,158 @@ export async function rankInSlices(
   }
 }
 
-/** The records to store for one graph's scores, each with its 0–100 display value. */
+/**
+ * A stored score is rewritten when its 0–100 value moved by at least this, or the score
+ * itself by AUTHORITY_SCORE_STEP. The popup shows whole points and the quality score weighs
+ * the value, so a hundredth is never seen; after a one-page change almost every node's share
+ * moves by far less, and rewriting 100,000 records for that is what an update would spend
+ * most of its time on.
+ */
+export const AUTHORITY_DISPLAY_STEP = 0.01;
+/** Scores sum to 1: a stored one stays this close to the computed one (the top reads 100 however it moves). */
+export const AUTHORITY_SCORE_STEP = 1e-7;
+
+/** What is stored for each node, by id: its score and its 0–100 value. */
+export interface StoredValues {
+  scores: Float64Array;
+  displays: Float64Array;
+}
+
+/**
+ * The records to store for one graph's scores, each with its 0–100 display value, and what
+ * each node then has stored. Given `before` (what the last computation stored, same ids),
+ * only nodes that moved by a step or more, and new nodes, get a record: the others keep theirs.
+ */
 export function authorityRecords(
   kind: AuthorityKind,
   graph: LinkGraph,
   scores: Float64Array,
   computedAt: number,
-): { records: AuthorityRecord[]; scale: AuthorityScale } {
+  before?: StoredValues,
+): { records: AuthorityRecord[]; scale: AuthorityScale; stored: StoredValues } {
   const scale = authorityScale(scores);
-  const records = graph.keys.map((key, id) => {
+  const records: AuthorityRecord[] = [];
+  const stored = { scores: scores.slice(), displays: new Float64Array(scores.length) };
+  graph.keys.forEach((key, id) => {
     const score = scores[id]!;
-    return { kind, key, score, display: displayAuthority(score, scale), computedAt };
+    const display = displayAuthority(score, scale);
+    const [oldScore, oldDisplay] = [before?.scores[id], before?.displays[id]];
+    if (
+      oldScore !== undefined &&
+      oldDisplay !== undefined &&
+      Math.abs(score - oldScore) < AUTHORITY_SCORE_STEP &&
+      Math.abs(display - oldDisplay) < AUTHORITY_DISPLAY_STEP
+    ) {
+      stored.scores[id] = oldScore;
+      stored.displays[id] = oldDisplay;
+      return;
+    }
+    stored.displays[id] = display;
+    records.push({ kind, key, score, display, computedAt });
   });
-  return { records, scale };
+  return { records, scale, stored };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incremental updates
+
+/**
+ * The graphs and scores of the last computation, kept for the next one: after a few pages are
+ * recorded, it patches their rows instead of reading a million links again, and walks from
+ * these scores instead of from uniform, so it converges in fewer iterations to the same
+ * answer (the power iteration converges from any start).
+ */
+export interface AuthorityCache extends StoredGraphs {
+  /** The data epoch the graphs were read at: any forgetting since makes them stale. */
+  epoch: number;
+  /** When the graphs were last read in full from the records. */
+  fullAt: number;
+  /** Scores by page id and by domain id. */
+  pageScores: Float64Array;
+  domainScores: Float64Array;
+  /** What is stored for each node (see authorityRecords). */
+  pageStored: StoredValues;
+  domainStored: StoredValues;
+}
+
+/**
+ * Pages recorded since the last computation: what an incremental update must read again.
+ * Each note gets the next number, and a computation settles the notes up to the number it
+ * read, so a page recorded while it runs stays noted for the next one.
+ */
+export interface AuthorityChanges {
+  seq: number;
+  /** URL → number of its latest note. */
+  pages: Map<string, number>;
+  /** Number of a note that did not say which pages changed (an import), else null. */
+  unknown: number | null;
+}
+
+export const NO_CHANGES: AuthorityChanges = { seq: 0, pages: new Map(), unknown: null };
+
+/**
+ * More changed pages than this and the update reads everything: patching costs one keyed read
+ * per page, and past this many the batched read of every record is as quick (see the
+ * authority-chromium benchmark). The log stays small, too.
+ */
+export const AUTHORITY_INCREMENTAL_MAX_PAGES = 2_000;
+/**
+ * Read everything at least this often anyway: a page recorded just as the worker was killed,
+ * before its note was stored, is then missed for a day at most.
+ */
+export const AUTHORITY_FULL_EVERY_MS = 24 * 60 * 60_000;
+
+/** `changes` with one more note: these pages changed, or (null) some pages did. */
+export function noteChanges(
+  changes: AuthorityChanges,
+  urls: readonly string[] | null,
+): AuthorityChanges {
+  const seq = changes.seq + 1;
+  const pages = new Map(changes.pages);
+  for (const url of urls ?? []) pages.set(url, seq);
+  // Past the cap the URLs are not worth keeping: the next update reads everything.
+  if (urls === null || pages.size > AUTHORITY_INCREMENTAL_MAX_PAGES) {
+    return { seq, pages: new Map(), unknown: seq };
+  }
+  return { seq, pages, unknown: changes.unknown };
+}
+
+/** `changes` without the notes a computation that read them at `upTo` has taken in. */
+export function settleChanges(changes: AuthorityChanges, upTo: number): AuthorityChanges {
+  const pages = new Map([...changes.pages].filter(([, seq]) => seq > upTo));
+  const unknown = changes.unknown !== null && changes.unknown > upTo ? changes.unknown : null;
+  return { seq: changes.seq, pages, unknown };
+}
+
+/** Why an update reads every record rather than patching the last graphs. */
+export type FullReason =
+  'requested' | 'no-cache' | 'data-forgotten' | 'unknown-change' | 'many-changes' | 'due';
+
+export type AuthorityPlan =
+  { mode: 'incremental'; pages: string[] } | { mode: 'full'; reason: FullReason };
+
+/** Patch the last graphs when they are there, still true and the change is small; else read all. */
+export function planAuthority(
+  changes: AuthorityChanges,
+  cache: Pick<AuthorityCache, 'epoch' | 'fullAt'> | null,
+  epoch: number,
+  now: number,
+  full = false,
+): AuthorityPlan {
+  const reason: FullReason | null = full
+    ? 'requested'
+    : !cache
+      ? 'no-cache'
+      : cache.epoch !== epoch
+        ? 'data-forgotten'
+        : changes.unknown !== null
+          ? 'unknown-change'
+          : changes.pages.size > AUTHORITY_INCREMENTAL_MAX_PAGES
+            ? 'many-changes'
+            : now - cache.fullAt >= AUTHORITY_FULL_EVERY_MS || now < cache.fullAt
+              ? 'due'
+              : null;
+  return reason
+    ? { mode: 'full', reason }
+    : { mode: 'incremental', pages: [...changes.pages.keys()] };
 }

@@ -37,8 +37,14 @@ export interface LinkGraph {
 
 /** Keys to dense ids, in order of first appearance (so the same input gives the same ids). */
 class Interner {
-  readonly keys: string[] = [];
-  readonly ids = new Map<string, number>();
+  readonly keys: string[];
+  readonly ids: Map<string, number>;
+
+  /** From earlier keys (copied, so theirs stay as they were): every key keeps its id. */
+  constructor(keys: readonly string[] = [], ids?: ReadonlyMap<string, number>) {
+    this.keys = [...keys];
+    this.ids = new Map(ids ?? keys.map((key, id) => [key, id]));
+  }
 
   id(key: string): number {
     let id = this.ids.get(key);
@@ -112,6 +118,26 @@ function compressEdges(interner: Interner, edges: EdgeList, skipFrom?: Uint8Arra
 export interface AuthorityGraphs {
   pages: LinkGraph;
   domains: LinkGraph;
+  /** The domain id of each page id. */
+  domainOf: Int32Array;
+}
+
+/**
+ * One edge per linking domain pair, internal links left out, as in Common Crawl's domain
+ * graph (https://commoncrawl.org/web-graphs): a site with a thousand pages linking to
+ * another counts once, and a site cannot vote for itself.
+ */
+function domainGraph(pages: LinkGraph, domainOf: ArrayLike<number>, domains: Interner): LinkGraph {
+  const edges = new EdgeList();
+  const { offsets, targets } = pages;
+  for (let s = 0; s < domainOf.length; s++) {
+    const ds = domainOf[s]!;
+    for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
+      const dt = domainOf[targets[e]!]!;
+      if (dt !== ds) edges.push(ds, dt);
+    }
+  }
+  return compressEdges(domains, edges);
 }
 
 /**
@@ -119,16 +145,36 @@ export interface AuthorityGraphs {
  * builds both graphs. Every page and domain seen becomes a node, so it gets a score; only
  * links that pass authority become edges. Call `build` once, after the last add: the graphs
  * share the builder's key tables.
+ *
+ * Given `base`, the graphs of an earlier build, it patches them instead: every node keeps its
+ * id (new ones come after), and each page named with `replaceLinksOf` gets the out-links
+ * added here in place of its old ones. The result is the graph a build from all records
+ * would give, as long as nothing was deleted since `base` (the caller checks the data epoch).
  */
 export class AuthorityGraphBuilder {
-  private readonly pages = new Interner();
-  private readonly domains = new Interner();
+  private readonly pages: Interner;
+  private readonly domains: Interner;
   /** Domain id of each page id. */
-  private readonly domainOf: number[] = [];
+  private readonly domainOf: number[];
   private readonly nofollowPages: number[] = [];
   private readonly edges = new EdgeList();
+  private readonly base: LinkGraph | null;
+  private readonly replaced = new Set<string>();
   private lastSource = '';
   private lastSourceId = -1;
+
+  constructor(base?: AuthorityGraphs) {
+    this.pages = new Interner(base?.pages.keys, base?.pages.ids);
+    this.domains = new Interner(base?.domains.keys, base?.domains.ids);
+    this.domainOf = base ? Array.from(base.domainOf) : [];
+    this.base = base?.pages ?? null;
+  }
+
+  /** The page was recorded again: its out-links in `base` give way to those added here. */
+  replaceLinksOf(url: string): this {
+    this.replaced.add(url);
+    return this;
+  }
 
   private page(url: string, domain: string): number {
     const id = this.pages.id(url);
@@ -162,22 +208,23 @@ export class AuthorityGraphBuilder {
   build(): AuthorityGraphs {
     const nofollow = new Uint8Array(this.pages.keys.length);
     for (const id of this.nofollowPages) nofollow[id] = 1;
+    if (this.base) this.keepBaseRows(this.base);
     const pages = compressEdges(this.pages, this.edges, nofollow);
+    const domainOf = Int32Array.from(this.domainOf);
+    return { pages, domains: domainGraph(pages, domainOf, this.domains), domainOf };
+  }
 
-    // One edge per linking domain pair, internal links left out, as in Common Crawl's domain
-    // graph (https://commoncrawl.org/web-graphs): a site with a thousand pages linking to
-    // another counts once, and a site cannot vote for itself.
-    const domainEdges = new EdgeList();
-    const { offsets, targets } = pages;
-    const domainOf = this.domainOf;
-    for (let s = 0; s < domainOf.length; s++) {
-      const ds = domainOf[s]!;
-      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
-        const dt = domainOf[targets[e]!]!;
-        if (dt !== ds) domainEdges.push(ds, dt);
-      }
+  /** The base graph's out-links of every page not replaced, as edges beside the new ones. */
+  private keepBaseRows({ offsets, targets }: LinkGraph): void {
+    const skip = new Uint8Array(offsets.length - 1);
+    for (const url of this.replaced) {
+      const id = this.pages.ids.get(url);
+      if (id !== undefined && id < skip.length) skip[id] = 1;
     }
-    return { pages, domains: compressEdges(this.domains, domainEdges) };
+    for (let s = 0; s < skip.length; s++) {
+      if (skip[s]) continue;
+      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) this.edges.push(s, targets[e]!);
+    }
   }
 }
 
@@ -190,6 +237,58 @@ export function buildAuthorityGraphs(
   for (const page of pages) builder.addPage(page);
   for (const link of links) builder.addLink(link);
   return builder.build();
+}
+
+/**
+ * Both graphs as a few flat values, to keep between computations: the page graph's rows,
+ * each page's domain, and the keys as one string each (URLs and domains hold no newline).
+ * One string and three typed arrays clone into IndexedDB far faster than 100,000 strings.
+ * The domain graph is left out: it follows from the rest.
+ */
+export interface StoredGraphs {
+  pageKeys: string;
+  domainKeys: string;
+  domainOf: Int32Array;
+  offsets: Int32Array;
+  targets: Int32Array;
+}
+
+export function storeGraphs({ pages, domains, domainOf }: AuthorityGraphs): StoredGraphs {
+  return {
+    pageKeys: pages.keys.join('\n'),
+    domainKeys: domains.keys.join('\n'),
+    domainOf,
+    offsets: pages.offsets,
+    targets: pages.targets,
+  };
+}
+
+const splitKeys = (joined: string) => (joined === '' ? [] : joined.split('\n'));
+
+/**
+ * The graphs back from `storeGraphs`, or null when the stored values do not make one graph
+ * (a key twice, a row or a domain out of range): then the caller builds from the records.
+ */
+export function restoreGraphs(stored: StoredGraphs): AuthorityGraphs | null {
+  const pages = new Interner(splitKeys(stored.pageKeys));
+  const domains = new Interner(splitKeys(stored.domainKeys));
+  const { offsets, targets, domainOf } = stored;
+  const n = pages.keys.length;
+  if (
+    pages.ids.size !== n ||
+    domains.ids.size !== domains.keys.length ||
+    offsets.length !== n + 1 ||
+    domainOf.length !== n ||
+    offsets[0] !== 0 ||
+    offsets[n] !== targets.length
+  ) {
+    return null;
+  }
+  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) return null;
+  for (const t of targets) if (!(t >= 0 && t < n)) return null;
+  for (const d of domainOf) if (!(d >= 0 && d < domains.keys.length)) return null;
+  const graph: LinkGraph = { keys: pages.keys, ids: pages.ids, offsets, targets };
+  return { pages: graph, domains: domainGraph(graph, domainOf, domains), domainOf };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,8 +3,28 @@
  * unfinished progress, and the finished scores. The popup reads scores through queries.ts.
  */
 import type { IDBPObjectStore, StoreValue } from 'idb';
-import type { AuthorityGraphBuilder } from '../core/authority';
-import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
+import {
+  AuthorityGraphBuilder,
+  carryScores,
+  restoreGraphs,
+  storeGraphs,
+  type AuthorityGraphs,
+  type RankState,
+} from '../core/authority';
+import {
+  authorityRecords,
+  NO_CHANGES,
+  noteChanges,
+  planAuthority,
+  settleChanges,
+  type AuthorityCache,
+  type AuthorityChanges,
+  type AuthorityMeta,
+  type AuthorityPlan,
+  type AuthorityRun,
+  type StoredValues,
+} from '../core/authority-job';
+import { asObject } from '../core/guards';
 import type { AuthorityRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
@@ -65,6 +85,219 @@ export async function readAuthorityInput(
   return { pages, links };
 }
 
+/** Every key of the links store whose source is `url`: its primary key starts with it. */
+const linksFrom = (url: string) => IDBKeyRange.bound([url], [url, []]);
+
+/**
+ * Feed `builder` (made from the last graphs) the records of the pages in `urls`, recorded
+ * again since: each page's record, its out-links in place of the old ones, and the page it
+ * declares canonical (recording writes that one too). One read-only transaction of keyed
+ * reads, all in flight at once.
+ */
+export async function readChangedPages(
+  db: BacklinkDb,
+  builder: AuthorityGraphBuilder,
+  urls: readonly string[],
+): Promise<{ pages: number; links: number }> {
+  const tx = db.transaction(['pages', 'links']);
+  const pages = tx.objectStore('pages');
+  const links = tx.objectStore('links');
+  const read = await Promise.all(
+    urls.map(async (url) => {
+      const [page, out] = await Promise.all([pages.get(url), links.getAll(linksFrom(url))]);
+      const canonical = page?.canonical && page.canonical !== url ? page.canonical : null;
+      return { url, page, out, alias: canonical ? await pages.get(canonical) : undefined };
+    }),
+  );
+  await tx.done;
+  let counts = { pages: 0, links: 0 };
+  for (const { url, page, out, alias } of read) {
+    builder.replaceLinksOf(url);
+    for (const p of [page, alias]) if (p) builder.addPage(p);
+    for (const link of out) builder.addLink(link);
+    counts = {
+      pages: counts.pages + Number(page !== undefined) + Number(alias !== undefined),
+      links: counts.links + out.length,
+    };
+  }
+  return counts;
+}
+
+const isInt32Array = (v: unknown): v is Int32Array => v instanceof Int32Array;
+const isFloat64Array = (v: unknown): v is Float64Array => v instanceof Float64Array;
+const isStoredValues = (v: unknown): v is StoredValues => {
+  const o = asObject(v);
+  return !!o && isFloat64Array(o.scores) && isFloat64Array(o.displays);
+};
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The last computation's graphs and scores, or null when absent or not of the right shape. */
+export async function loadAuthorityCache(db: BacklinkDb): Promise<AuthorityCache | null> {
+  const r = asObject(await db.get('meta', 'authority-graph'));
+  if (
+    !r ||
+    typeof r.pageKeys !== 'string' ||
+    typeof r.domainKeys !== 'string' ||
+    !isInt32Array(r.domainOf) ||
+    !isInt32Array(r.offsets) ||
+    !isInt32Array(r.targets) ||
+    !isFloat64Array(r.pageScores) ||
+    !isFloat64Array(r.domainScores) ||
+    !isStoredValues(r.pageStored) ||
+    !isStoredValues(r.domainStored) ||
+    !isCount(r.epoch) ||
+    typeof r.fullAt !== 'number'
+  ) {
+    return null;
+  }
+  return {
+    pageKeys: r.pageKeys,
+    domainKeys: r.domainKeys,
+    domainOf: r.domainOf,
+    offsets: r.offsets,
+    targets: r.targets,
+    pageScores: r.pageScores,
+    domainScores: r.domainScores,
+    pageStored: r.pageStored,
+    domainStored: r.domainStored,
+    epoch: r.epoch,
+    fullAt: r.fullAt,
+  };
+}
+
+/** The pages noted as changed since the last computation (none when the log is unreadable). */
+export async function loadAuthorityChanges(db: BacklinkDb): Promise<AuthorityChanges> {
+  return changesOf(await db.get('meta', 'authority-changes'));
+}
+
+function changesOf(record: unknown): AuthorityChanges {
+  const r = asObject(record);
+  if (!r || !isCount(r.seq) || !(r.pages instanceof Map)) {
+    // A log that cannot be read says nothing of what changed: read everything next time.
+    return record === undefined ? NO_CHANGES : { ...NO_CHANGES, unknown: 0 };
+  }
+  const pages = new Map<string, number>();
+  for (const [url, seq] of r.pages as Map<unknown, unknown>) {
+    if (typeof url === 'string' && isCount(seq)) pages.set(url, seq);
+  }
+  return { seq: r.seq, pages, unknown: isCount(r.unknown) ? r.unknown : null };
+}
+
+/**
+ * Note that the pages in `urls` were recorded (or, null, that some unknown pages changed:
+ * an import), in one short transaction of its own.
+ */
+export async function noteAuthorityChanges(
+  db: BacklinkDb,
+  urls: readonly string[] | null,
+): Promise<void> {
+  const tx = db.transaction('meta', 'readwrite');
+  const changes = noteChanges(changesOf(await tx.store.get('authority-changes')), urls);
+  await Promise.all([tx.store.put({ id: 'authority-changes', ...changes }), tx.done]);
+}
+
+/** The graphs to rank now, how they were come by, and what the walk may start from. */
+export interface AuthorityInput {
+  plan: AuthorityPlan;
+  graphs: AuthorityGraphs;
+  /** The last computation's scores carried over to these graphs, when there was one. */
+  warm: { pages?: Float64Array; domains?: Float64Array };
+  /** When patched: what is stored now for each node, by id (the ids of the patched graphs). */
+  stored?: { pages: StoredValues; domains: StoredValues };
+  /** The data epoch read before the records: the write checks it. */
+  epoch: number;
+  /** The change log's number when it was read, and when the graphs were last read whole. */
+  settled: number;
+  fullAt: number;
+  read: { pages: number; links: number };
+}
+
+/**
+ * The graphs as the stores hold them now: the last computation's graphs patched with the
+ * pages recorded since when that is possible and cheaper, else every record read (`full`
+ * forces that). The epoch is read first and the change log before any record, so whatever
+ * is recorded meanwhile is either in these graphs or still noted for the next update.
+ */
+export async function readAuthorityGraphs(
+  db: BacklinkDb,
+  { full = false, now = Date.now() }: { full?: boolean; now?: number } = {},
+): Promise<AuthorityInput> {
+  const epoch = await loadDataEpoch(db);
+  const [changes, cache] = await Promise.all([loadAuthorityChanges(db), loadAuthorityCache(db)]);
+  const previous = cache && restoreGraphs(cache);
+  const plan = planAuthority(changes, previous ? cache : null, epoch, now, full);
+  const builder = new AuthorityGraphBuilder(plan.mode === 'incremental' ? previous! : undefined);
+  const read =
+    plan.mode === 'incremental'
+      ? await readChangedPages(db, builder, plan.pages)
+      : await readAuthorityInput(db, builder);
+  const graphs = builder.build();
+  // Ids are the same for every node the last graphs had when patched, else found by key.
+  const warm =
+    previous && cache
+      ? {
+          pages: carryScores(graphs.pages, previous.pages, cache.pageScores),
+          domains: carryScores(graphs.domains, previous.domains, cache.domainScores),
+        }
+      : {};
+  return {
+    plan,
+    graphs,
+    warm,
+    ...(plan.mode === 'incremental'
+      ? { stored: { pages: cache!.pageStored, domains: cache!.domainStored } }
+      : {}),
+    epoch,
+    settled: changes.seq,
+    fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
+    read,
+  };
+}
+
+/**
+ * Store the scores a computation on `input` ended with, and keep its graphs for the next
+ * update: every record after a full read, only the records whose value moved after a patch.
+ * False when data was forgotten since `input` was read: nothing is written.
+ */
+export function writeAuthorityUpdate(
+  db: BacklinkDb,
+  input: AuthorityInput,
+  ranks: { pages: RankState; domains: RankState },
+  computedAt: number,
+): Promise<boolean> {
+  const { graphs, stored } = input;
+  const pages = authorityRecords(
+    'page',
+    graphs.pages,
+    ranks.pages.scores,
+    computedAt,
+    stored?.pages,
+  );
+  const domains = authorityRecords(
+    'domain',
+    graphs.domains,
+    ranks.domains.scores,
+    computedAt,
+    stored?.domains,
+  );
+  const cache: AuthorityCache = {
+    ...storeGraphs(graphs),
+    epoch: input.epoch,
+    fullAt: input.fullAt,
+    pageScores: ranks.pages.scores,
+    domainScores: ranks.domains.scores,
+    pageStored: pages.stored,
+    domainStored: domains.stored,
+  };
+  return writeAuthority(
+    db,
+    [...pages.records, ...domains.records],
+    { computedAt, pages: pages.scale, domains: domains.scale },
+    input.epoch,
+    { cache, settled: input.settled, patch: stored !== undefined },
+  );
+}
+
 export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta | null> {
   const meta = await db.get('meta', 'authority');
   if (meta?.id !== 'authority') return null;
@@ -83,15 +316,28 @@ export async function saveAuthorityRun(db: BacklinkDb, run: AuthorityRun): Promi
   await db.put('meta', { id: 'authority-run', ...run });
 }
 
+/** What a computation keeps for the next one besides the scores. */
+export interface AuthorityKeep {
+  /** The graphs and scores, for the next update to patch. */
+  cache: AuthorityCache;
+  /** The change log's number when it was read: those notes are taken in. */
+  settled: number;
+  /** `records` are only those that changed: the other stored scores stay. */
+  patch?: boolean;
+}
+
 /**
  * Replace every stored score with `records` and the scale with `meta`, and drop the finished
  * run's progress, in one transaction: the popup sees the old scores or the new, never a mix.
+ * With `keep`, the graphs are stored and the changes they took in settled in it too, so the
+ * graphs always match the scores and the notes still open.
  */
 export async function writeAuthority(
   db: BacklinkDb,
   records: readonly AuthorityRecord[],
   meta: AuthorityMeta,
   epoch?: number,
+  keep?: AuthorityKeep,
 ): Promise<boolean> {
   const tx = db.transaction(['authority', 'meta'], 'readwrite');
   const store = tx.objectStore('authority');
@@ -102,7 +348,7 @@ export async function writeAuthority(
     await tx.done;
     return false;
   }
-  const writes: Promise<unknown>[] = [store.clear()];
+  const writes: Promise<unknown>[] = keep?.patch ? [] : [store.clear()];
   try {
     // Every AUTHORITY_WRITE_CHUNK puts, wait for the last one: the transaction stays active
     // (the next puts are issued from its success), and the worker's event loop gets a turn
@@ -115,6 +361,13 @@ export async function writeAuthority(
       if ((i + 1) % AUTHORITY_WRITE_CHUNK === 0) await put;
     }
     writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
+    if (keep) {
+      const changes = changesOf(await metaStore.get('authority-changes'));
+      writes.push(
+        metaStore.put({ id: 'authority-graph', ...keep.cache }),
+        metaStore.put({ id: 'authority-changes', ...settleChanges(changes, keep.settled) }),
+      );
+    }
     await Promise.all([...writes, tx.done]);
     return true;
   } catch (error) {
@@ -157,6 +410,9 @@ export async function forgetAuthority(
   const tx = db.transaction(['authority', 'meta'], 'readwrite');
   const meta = tx.objectStore('meta');
   void meta.put(await nextEpoch(meta)).catch(() => {}); // a failure aborts: tx.done reports it
+  // The kept graphs and the change log name the site's pages too; the next update reads all.
+  void meta.delete('authority-graph').catch(() => {});
+  void meta.delete('authority-changes').catch(() => {});
   const store = tx.objectStore('authority');
   let cursor = await store.openKeyCursor();
   while (cursor) {

@@ -6,7 +6,12 @@ import {
   type StoreNames,
 } from 'idb';
 import type { AuthorityRecord, LinkRecord, PageRecord, RedirectRecord } from '../core/types';
-import type { AuthorityMeta, AuthorityRun } from '../core/authority-job';
+import type {
+  AuthorityCache,
+  AuthorityChanges,
+  AuthorityMeta,
+  AuthorityRun,
+} from '../core/authority-job';
 import type { ReferralVisit } from '../core/referrals';
 import type { StoredTermStats } from './term-stats';
 import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } from './scrub';
@@ -15,6 +20,9 @@ import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } 
 export type MetaRecord =
   | ({ id: 'authority' } & AuthorityMeta)
   | ({ id: 'authority-run' } & AuthorityRun)
+  /** The last authority graphs and the pages recorded since: see background/authority-job.ts. */
+  | ({ id: 'authority-graph' } & AuthorityCache)
+  | ({ id: 'authority-changes' } & AuthorityChanges)
   /** Counts the times stored data was forgotten (cleared, a site excluded): see writeAuthority. */
   | { id: 'data-epoch'; epoch: number }
   /** Document frequencies of page terms, for relevance (storage/term-stats.ts). */

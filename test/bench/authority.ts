@@ -8,8 +8,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
+  AuthorityGraphBuilder,
   authorityScale,
   buildAuthorityGraphs,
+  restoreGraphs,
+  storeGraphs,
   displayAuthority,
   carryScores,
   DEFAULT_RANK_OPTIONS,
@@ -337,6 +340,40 @@ export async function runAuthority(): Promise<void> {
     ),
   ];
   printTable(changes, changes[0]!, { extraHeader: 'iterations (pages + domains)' });
+
+  heading(
+    'authority: patching the kept graphs',
+    'What an incremental update computes in memory after one page was revisited, at this size:\n' +
+      'the kept graphs restored from their stored form, the page patched in, stored again; against\n' +
+      'building both graphs from every record (reading them aside; see authority-chromium).',
+  );
+  const stored = storeGraphs(cold.graphs);
+  const page = corpus.links[0]!.source;
+  const pageLinks = revisit.links.filter((l) => l.source === page);
+  const patch = () => {
+    const builder = new AuthorityGraphBuilder(restoreGraphs(stored)!).replaceLinksOf(page);
+    for (const link of pageLinks) builder.addLink(link);
+    return builder.build();
+  };
+  const patched = patch();
+  const cold1 = revisitCold.graphs;
+  check(
+    'the patched graphs have the edges of a build from every record',
+    patched.pages.targets.length === cold1.pages.targets.length &&
+      patched.domains.targets.length === cold1.domains.targets.length,
+    `${patched.pages.targets.length.toLocaleString('en')} page edges`,
+  );
+  const patching = [
+    await measure(
+      'build both graphs from every record',
+      () => buildAuthorityGraphs(revisit.links, revisit.pages),
+      REPEAT,
+    ),
+    await measure('restore the kept graphs', () => restoreGraphs(stored), REPEAT),
+    await measure('restore + patch one page', patch, REPEAT),
+    await measure('store the patched graphs', () => storeGraphs(patched), REPEAT),
+  ];
+  printTable(patching, patching[0]!);
 }
 
 // Direct entry: `npx tsx test/bench/authority.ts`; run.ts imports it without running it twice.

@@ -13,6 +13,7 @@ import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
 import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
+import { runAuthorityChromium } from './authority-chromium';
 import { runFlags } from './flags';
 import { runQuality } from './quality';
 import { runPlacement } from './placement';
@@ -29,6 +30,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],
   ['authority', 'authority (PageRank)', runAuthority],
+  ['authority-chromium', 'authority in the worker (Chromium)', runAuthorityChromium],
   ['flags', 'risk flags', runFlags],
   ['quality', 'link quality scores', runQuality],
   ['placement', 'placement accuracy on real pages', runPlacement],

@@ -8,6 +8,12 @@ import {
 import {
   AUTHORITY_CHECKPOINT_MS,
   AUTHORITY_DEBOUNCE_MS,
+  AUTHORITY_FULL_EVERY_MS,
+  AUTHORITY_INCREMENTAL_MAX_PAGES,
+  NO_CHANGES,
+  noteChanges,
+  planAuthority,
+  settleChanges,
   AUTHORITY_MIN_INTERVAL_MS,
   authorityDueAt,
   authorityRetryDelay,
@@ -132,5 +138,77 @@ describe('authorityRecords', () => {
     for (const r of records) expect(r.display).toBeLessThanOrEqual(100);
     const byDomain = authorityRecords('domain', domains, rankGraph(domains).scores, T0);
     expect(byDomain.records.map((r) => r.kind)).toEqual(domains.keys.map(() => 'domain'));
+  });
+});
+
+describe('the change log', () => {
+  it('numbers each note, and a page noted again takes the later number', () => {
+    let log = noteChanges(NO_CHANGES, ['https://a.com/', 'https://b.com/']);
+    log = noteChanges(log, ['https://a.com/']);
+    expect(log.seq).toBe(2);
+    expect([...log.pages]).toEqual([
+      ['https://a.com/', 2],
+      ['https://b.com/', 1],
+    ]);
+    expect(log.unknown).toBeNull();
+  });
+
+  it('settles the notes a computation read, and keeps those made while it ran', () => {
+    let log = noteChanges(NO_CHANGES, ['https://a.com/', 'https://b.com/']);
+    const read = log.seq;
+    log = noteChanges(log, ['https://a.com/']);
+    log = noteChanges(log, ['https://c.com/']);
+    const settled = settleChanges(log, read);
+    expect([...settled.pages.keys()]).toEqual(['https://a.com/', 'https://c.com/']);
+    expect(settleChanges(settled, settled.seq).pages.size).toBe(0);
+  });
+
+  it('turns an unnamed change, or too many pages, into one that needs everything read', () => {
+    const imported = noteChanges(noteChanges(NO_CHANGES, ['https://a.com/']), null);
+    expect(imported).toMatchObject({ seq: 2, unknown: 2 });
+    expect(imported.pages.size).toBe(0);
+    // Notes after it add pages, but the unknown change stays until a full run settles it.
+    const later = noteChanges(imported, ['https://b.com/']);
+    expect(later.unknown).toBe(2);
+    expect(settleChanges(later, 1).unknown).toBe(2);
+    expect(settleChanges(later, 2).unknown).toBeNull();
+
+    const many = Array.from(
+      { length: AUTHORITY_INCREMENTAL_MAX_PAGES + 1 },
+      (_, i) => `https://p${i}.com/`,
+    );
+    expect(noteChanges(NO_CHANGES, many)).toMatchObject({ unknown: 1 });
+    expect(noteChanges(NO_CHANGES, many.slice(1)).unknown).toBeNull();
+  });
+});
+
+describe('planAuthority', () => {
+  const cache = { epoch: 3, fullAt: T0 };
+  const changed = noteChanges(NO_CHANGES, ['https://a.com/']);
+
+  it('patches the last graphs with the pages recorded since', () => {
+    expect(planAuthority(changed, cache, 3, T0 + 1)).toEqual({
+      mode: 'incremental',
+      pages: ['https://a.com/'],
+    });
+    expect(planAuthority(NO_CHANGES, cache, 3, T0 + 1)).toEqual({ mode: 'incremental', pages: [] });
+  });
+
+  it.each([
+    ['requested', () => planAuthority(changed, cache, 3, T0 + 1, true)],
+    ['no-cache', () => planAuthority(changed, null, 3, T0 + 1)],
+    ['data-forgotten', () => planAuthority(changed, cache, 4, T0 + 1)],
+    ['unknown-change', () => planAuthority(noteChanges(changed, null), cache, 3, T0 + 1)],
+    ['due', () => planAuthority(changed, cache, 3, T0 + AUTHORITY_FULL_EVERY_MS)],
+    ['due', () => planAuthority(changed, cache, 3, T0 - 1)],
+  ] as const)('reads everything when %s', (reason, plan) => {
+    expect(plan()).toEqual({ mode: 'full', reason });
+  });
+
+  it('reads everything when more pages changed than patching is worth', () => {
+    const many = { ...changed, pages: new Map<string, number>() };
+    for (let i = 0; i <= AUTHORITY_INCREMENTAL_MAX_PAGES; i++)
+      many.pages.set(`https://p${i}.com/`, 1);
+    expect(planAuthority(many, cache, 3, T0 + 1)).toEqual({ mode: 'full', reason: 'many-changes' });
   });
 });

@@ -7,12 +7,15 @@ import {
   continueRank,
   displayAuthority,
   rankGraph,
+  restoreGraphs,
   scoresByKey,
   startRank,
+  storeGraphs,
+  type AuthorityGraphs,
   type LinkGraph,
   type RankState,
 } from '../../src/core/authority';
-import type { LinkRecord } from '../../src/core/types';
+import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
 import { at, makeLink, makePage } from './helpers';
 
@@ -398,5 +401,165 @@ describe('warm start', () => {
     let worst = 0;
     cold.scores.forEach((s, i) => (worst = Math.max(worst, Math.abs(s - warm.scores[i]!))));
     expect(worst).toBeLessThan(1e-9);
+  });
+});
+
+describe('patching the graphs with pages recorded again', () => {
+  const links = randomLinks(31, 400, 8);
+  const pages = [makePage('https://site3.com/p3', { robotsNofollow: true })];
+  const base = buildAuthorityGraphs(links, pages);
+  const baseScores = {
+    pages: rankGraph(base.pages).scores,
+    domains: rankGraph(base.domains).scores,
+  };
+  const SOURCE = 'https://site5.com/p5';
+
+  /**
+   * The graphs patched with the changed pages' records (their links as they are now), and the
+   * graphs built from every record: what an incremental update and a full one would rank.
+   */
+  function patchAndBuild(changed: {
+    sources: string[];
+    links: LinkRecord[];
+    pages?: PageRecord[];
+  }): { patched: AuthorityGraphs; cold: AuthorityGraphs } {
+    const replaced = new Set(changed.sources);
+    const all = [...links.filter((l) => !replaced.has(l.source)), ...changed.links];
+    const allPages = [...pages.filter((p) => !replaced.has(p.url)), ...(changed.pages ?? [])];
+    const builder = new AuthorityGraphBuilder(base);
+    for (const url of changed.sources) builder.replaceLinksOf(url);
+    for (const page of changed.pages ?? []) builder.addPage(page);
+    for (const link of changed.links) builder.addLink(link);
+    return { patched: builder.build(), cold: buildAuthorityGraphs(all, allPages) };
+  }
+
+  const linksOf = (url: string) => links.filter((l) => l.source === url);
+
+  it.each([
+    [
+      'a new page linking in',
+      {
+        sources: ['https://new.site0.com/'],
+        links: [makeLink('https://new.site0.com/', 'https://site1.com/p1')],
+        pages: [makePage('https://new.site0.com/')],
+      },
+    ],
+    [
+      'links of a page lost on a revisit',
+      {
+        sources: [SOURCE],
+        links: linksOf(SOURCE).map((l, i) => (i % 2 ? l : { ...l, lostAt: at(3) })),
+      },
+    ],
+    [
+      'a new domain, linked to and linking',
+      {
+        sources: [SOURCE, 'https://fresh.org/'],
+        links: [
+          ...linksOf(SOURCE),
+          makeLink(SOURCE, 'https://fresh.org/'),
+          makeLink('https://fresh.org/', 'https://site7.com/p7'),
+          makeLink('https://fresh.org/', 'https://other-fresh.net/a'),
+        ],
+        pages: [makePage('https://fresh.org/')],
+      },
+    ],
+    [
+      'a link turned nofollow',
+      {
+        sources: [SOURCE],
+        links: linksOf(SOURCE).map((l, i) => (i === 0 ? { ...l, rel: ['nofollow'] } : l)),
+      },
+    ],
+    [
+      'a page turned robots nofollow, and one that no longer is',
+      {
+        sources: [SOURCE, 'https://site3.com/p3'],
+        links: [...linksOf(SOURCE), ...linksOf('https://site3.com/p3')],
+        pages: [
+          makePage(SOURCE, { robotsNofollow: true }),
+          makePage('https://site3.com/p3', { robotsNofollow: false }),
+        ],
+      },
+    ],
+  ])('gives the graphs and scores of a build from every record: %s', (_, changed) => {
+    const { patched, cold } = patchAndBuild(changed);
+    expect(edgesOf(patched.pages)).toEqual(edgesOf(cold.pages));
+    expect(edgesOf(patched.domains)).toEqual(edgesOf(cold.domains));
+    expect([...patched.pages.keys].sort()).toEqual([...cold.pages.keys].sort());
+    // Every node keeps its id; new ones come after.
+    expect(patched.pages.keys.slice(0, base.pages.keys.length)).toEqual(base.pages.keys);
+    expect(patched.domains.keys.slice(0, base.domains.keys.length)).toEqual(base.domains.keys);
+    patched.pages.keys.forEach((url, id) => {
+      const domain = patched.domains.keys[patched.domainOf[id]!];
+      expect(domain).toBe(cold.domains.keys[cold.domainOf[cold.pages.ids.get(url)!]!]);
+    });
+
+    for (const level of ['pages', 'domains'] as const) {
+      const fromScratch = rankGraph(cold[level]);
+      const warm = rankGraph(patched[level], {
+        initial: carryScores(patched[level], base[level], baseScores[level]),
+      });
+      expect(warm.converged).toBe(true);
+      expect(warm.iterations).toBeLessThan(fromScratch.iterations);
+      expectClose(byKey(patched[level], warm), byKey(cold[level], fromScratch), 1e-6);
+    }
+  });
+
+  it('leaves the graphs it extends as they were', () => {
+    const keys = [...base.pages.keys];
+    const targets = base.pages.targets.slice();
+    patchAndBuild({ sources: ['https://x.com/'], links: [makeLink('https://x.com/', SOURCE)] });
+    expect(base.pages.keys).toEqual(keys);
+    expect(base.pages.ids.has('https://x.com/')).toBe(false);
+    expect(base.pages.targets).toEqual(targets);
+  });
+});
+
+describe('storeGraphs and restoreGraphs', () => {
+  const graphs = buildAuthorityGraphs(randomLinks(41, 200, 6), [makePage('https://lonely.net/')]);
+
+  it('give back the same graphs, the domain graph rebuilt', () => {
+    const restored = restoreGraphs(structuredClone(storeGraphs(graphs)))!;
+    expect(restored.pages.keys).toEqual(graphs.pages.keys);
+    expect(restored.pages.ids.get('https://lonely.net/')).toBe(
+      graphs.pages.ids.get('https://lonely.net/'),
+    );
+    expect(restored.pages.offsets).toEqual(graphs.pages.offsets);
+    expect(restored.pages.targets).toEqual(graphs.pages.targets);
+    expect(restored.domainOf).toEqual(graphs.domainOf);
+    expect(restored.domains.keys).toEqual(graphs.domains.keys);
+    expect(edgesOf(restored.domains)).toEqual(edgesOf(graphs.domains));
+  });
+
+  it('give back empty graphs', () => {
+    const restored = restoreGraphs(storeGraphs(buildAuthorityGraphs([])))!;
+    expect(restored.pages.keys).toEqual([]);
+    expect(restored.domains.keys).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a key twice',
+      (s: ReturnType<typeof storeGraphs>) => ({ ...s, pageKeys: `${s.pageKeys}\n${s.pageKeys}` }),
+    ],
+    [
+      'a link to no node',
+      (s: ReturnType<typeof storeGraphs>) => {
+        const targets = s.targets.slice();
+        targets[0] = 1e6;
+        return { ...s, targets };
+      },
+    ],
+    [
+      'rows that do not add up',
+      (s: ReturnType<typeof storeGraphs>) => ({ ...s, offsets: s.offsets.slice(1) }),
+    ],
+    [
+      'a page of no domain',
+      (s: ReturnType<typeof storeGraphs>) => ({ ...s, domainOf: s.domainOf.map(() => -1) }),
+    ],
+  ])('refuse stored values that make no graph: %s', (_, spoil) => {
+    expect(restoreGraphs(spoil(storeGraphs(graphs)))).toBeNull();
   });
 });
