@@ -210,14 +210,11 @@ function addAuthority(more: AuthorityView): void {
 
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
-  const lat = (l: string) => console.log('[lat]', l, performance.now().toFixed(1));
-  lat('start');
   const mine = ++generation;
   const current = () => mine === generation;
   try {
     const db = await getDb();
     const report = await loadBacklinks(db, url, (await loadSettings()).folds);
-    lat('backlinks read');
     if (!current()) return;
     const previous = reportState.value;
     // Another page's scores and relevance must not show on this one's links.
@@ -246,7 +243,7 @@ export async function loadReport(url: string): Promise<void> {
     if (report) {
       // Link quality at once after the list is rendered (Preact renders on a microtask, this
       // runs on the next task), authority counted as not known yet until it is read.
-      setTimeout(() => { lat('score start'); scoreReport(); lat('scored'); }, 0);
+      setTimeout(scoreReport, 0);
     }
     // The page's extras (authority, relevance, visits) and its neighbourhood (the whole site,
     // flags, outreach) are read side by side after the list, each shown when it arrives.
@@ -261,7 +258,6 @@ export async function loadReport(url: string): Promise<void> {
       // Scores are an extra: if they cannot be read, the report stands without them.
       const authority = await loadAuthority(db, report.url, domain, first.sources, first.domains)
         .catch(() => null);
-      lat('authority read');
       if (!current()) return;
       authorityState.value = authority;
       // Again, with authority, and with relevance once the pages' terms are compared.
@@ -272,9 +268,7 @@ export async function loadReport(url: string): Promise<void> {
         ...(report.page ? { [report.url]: report.page } : {}),
       }).catch(() => null);
       if (!current()) return;
-      lat('relevance read');
       if (relevance) setRelevance(relevance);
-      lat('relevance scored');
       // Visits sent by links, an extra too: the list stands without them.
       const referrals = await loadReferrals(db, report).catch((error: unknown) => {
         if (current()) noteMissing('the visits sent by these links', error);
@@ -282,7 +276,6 @@ export async function loadReport(url: string): Promise<void> {
       });
       if (!current()) return;
       referralState.value = referrals;
-      lat('referrals');
       // The other rows' authority last (a table sorted by score, lost links shown or hidden).
       if (authority && rest.sources.length + rest.domains.length > 0) {
         const more = await loadAuthority(db, report.url, null, rest.sources, rest.domains).catch(
@@ -291,7 +284,6 @@ export async function loadReport(url: string): Promise<void> {
         if (!current()) return;
         if (more) addAuthority(more);
         scoreReport();
-        lat('rest of authority');
       }
     };
     const neighbourhood = async (summary: BacklinkSummary | null): Promise<void> => {
@@ -325,17 +317,14 @@ export async function loadReport(url: string): Promise<void> {
           : null;
       const site = await siteRead;
       if (!current()) return;
-      lat('site read');
       loadedSite = site;
       if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
       // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
       if (site && scopeState.value === 'site') await loadSiteReport();
       else siteReportState.value = null;
-      lat('site summarized');
       if (!current()) return;
       if (flagsRead) {
         const flags = await flagsRead;
-        lat('flags done');
         if (!current()) return;
         flagsState.value = flags;
       }
