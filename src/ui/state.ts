@@ -256,8 +256,13 @@ export async function loadReport(url: string): Promise<void> {
       // The rows on screen first: thousands of keyed reads would hold their scores back.
       const [first, rest] = splitByShown(summary, shownRows);
       // Scores are an extra: if they cannot be read, the report stands without them.
-      const authority = await loadAuthority(db, report.url, domain, first.sources, first.domains)
-        .catch(() => null);
+      const authority = await loadAuthority(
+        db,
+        report.url,
+        domain,
+        first.sources,
+        first.domains,
+      ).catch(() => null);
       if (!current()) return;
       authorityState.value = authority;
       // Again, with authority, and with relevance once the pages' terms are compared.
