@@ -600,19 +600,28 @@ function burstFlags(
   }));
 }
 
+const fromOtherSites = (input: FlagInput) => (l: LinkRecord) =>
+  l.sourceDomain !== input.target.domain;
+
+/**
+ * Bursts of new links to the site (its links from other sites, when given), but those made of
+ * the page's links only: `page`, the page's own bursts, already says them.
+ */
+function findSiteBursts(input: FlagInput, page: readonly Flag[]): Flag[] {
+  if (!input.siteLinks) return [];
+  const site = burstFlags('site', input.siteLinks.filter(fromOtherSites(input)), false, input.now);
+  const same = (a: Flag, b: Flag) =>
+    a.burst!.start === b.burst!.start && a.burst!.count >= b.burst!.count;
+  return site.filter((s) => !page.some((p) => same(p, s)));
+}
+
 /**
  * Bursts of new links from other sites to the page, and to its site when site links are given;
  * a site burst made of this page's links only is the page's burst again, and left out.
  */
 export function findBursts(input: FlagInput): Flag[] {
-  const other = (l: LinkRecord) => l.sourceDomain !== input.target.domain;
-  const page = burstFlags('page', input.links.filter(other), true, input.now);
-  const site = input.siteLinks
-    ? burstFlags('site', input.siteLinks.filter(other), false, input.now)
-    : [];
-  const same = (a: Flag, b: Flag) =>
-    a.burst!.start === b.burst!.start && a.burst!.count >= b.burst!.count;
-  return [...page, ...site.filter((s) => !page.some((p) => same(p, s)))];
+  const page = burstFlags('page', input.links.filter(fromOtherSites(input)), true, input.now);
+  return [...page, ...findSiteBursts(input, page)];
 }
 
 // ---- spam signals -----------------------------------------------------------------------
@@ -765,6 +774,39 @@ export function findFlags(input: FlagInput): FlagReport {
     ...findBursts(input),
     ...spam.flags,
   ];
+  return reportOf(flags, spam.spam);
+}
+
+/**
+ * The report of findFlags with the site's links (`siteLinks`), from one found without them: the
+ * site's bursts added where findFlags lists them. What the page's flags need is read long before
+ * the whole site's links, so its one-line summary need not wait for them.
+ */
+export function addSiteFlags(report: FlagReport, input: FlagInput): FlagReport {
+  const bursts = report.flags.filter((f) => f.kind === 'burst');
+  const site = capEvidence(findSiteBursts(input, bursts));
+  if (site.length === 0) return report;
+  const at = report.flags.findIndex((f) => f.kind === 'spam-signals');
+  const flags = [...report.flags];
+  flags.splice(at < 0 ? flags.length : at, 0, ...site);
+  return { ...report, flags, risks: report.risks + site.length };
+}
+
+/** Flags with their evidence cut to MAX_EVIDENCE, and how many were left out. */
+function capEvidence(flags: readonly Flag[]): Flag[] {
+  return flags.map((f) =>
+    f.evidence.length <= MAX_EVIDENCE
+      ? f
+      : {
+          ...f,
+          evidence: f.evidence.slice(0, MAX_EVIDENCE),
+          more: f.evidence.length - MAX_EVIDENCE,
+        },
+  );
+}
+
+/** The per-link index, the count of risks and the capped evidence of a page's flags. */
+function reportOf(flags: readonly Flag[], spam: DomainSpam[]): FlagReport {
   const byLink = new Map<string, FlagKind[]>();
   for (const flag of flags) {
     for (const e of flag.evidence) {
@@ -775,18 +817,10 @@ export function findFlags(input: FlagInput): FlagReport {
     }
   }
   return {
-    flags: flags.map((f) =>
-      f.evidence.length <= MAX_EVIDENCE
-        ? f
-        : {
-            ...f,
-            evidence: f.evidence.slice(0, MAX_EVIDENCE),
-            more: f.evidence.length - MAX_EVIDENCE,
-          },
-    ),
+    flags: capEvidence(flags),
     byLink,
     risks: flags.filter((f) => f.severity === 'risk').length,
-    spam: spam.spam,
+    spam,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { LinkRecord, PageRecord } from '../core/types';
-import { findFlags, MANY_OUT_DOMAINS, type FlagReport } from '../core/flags';
+import { addSiteFlags, findFlags, MANY_OUT_DOMAINS, type FlagReport } from '../core/flags';
 import type { ProfileTarget } from '../core/profile';
 import type { BacklinkDb } from './db';
 
@@ -118,21 +118,34 @@ export async function readFlagInputs(
 /** The flags of a page, with whether every read was complete. */
 export interface FlagView extends FlagReport {
   complete: boolean;
+  /** Set while the site's links are still being read: its bursts are not in yet. */
+  sitePending?: true;
 }
 
+type SiteLinks = readonly LinkRecord[] | undefined;
+
 /**
- * Read and compute the flags of a loaded report. `siteLinks`: links into the target's site, when
- * the site-wide view read them (site bursts).
+ * Read and compute the flags of a loaded report. `site`: links into the target's site, when the
+ * site-wide view reads them (site bursts); while they are still on their way, the neighbourhood
+ * is read and the page's own flags are given to `onPageFlags` first (the site's bursts are
+ * added to them after).
  */
 export async function loadFlags(
   db: BacklinkDb,
   target: ProfileTarget,
   links: readonly LinkRecord[],
   sources: Readonly<Record<string, PageRecord>>,
-  siteLinks: readonly LinkRecord[] | undefined,
+  site: SiteLinks | PromiseLike<SiteLinks>,
   now: number,
+  onPageFlags: (view: FlagView) => void = () => {},
 ): Promise<FlagView> {
   const reads = await readFlagInputs(db, target.domain, links, sources);
-  const report = findFlags({ target, links, sources, siteLinks, now, ...reads });
+  const input = { target, links, sources, now, ...reads };
+  const page = findFlags(input);
+  const pending = Symbol('pending');
+  const ready = await Promise.race([site, Promise.resolve(pending)]);
+  if (ready === pending) onPageFlags({ ...page, complete: reads.complete, sitePending: true });
+  const siteLinks = ready === pending ? await site : ready;
+  const report = siteLinks ? addSiteFlags(page, { ...input, siteLinks }) : page;
   return { ...report, complete: reads.complete };
 }

@@ -1,9 +1,10 @@
-import type {
-  AuthorityKind,
-  LinkRecord,
-  PageRecord,
-  RedirectRecord,
-  SiteFolds,
+import {
+  linkKey,
+  type AuthorityKind,
+  type LinkRecord,
+  type PageRecord,
+  type RedirectRecord,
+  type SiteFolds,
 } from '../core/types';
 import type { AuthorityView } from '../core/authority-view';
 import { canonicalizeUrl } from '../core/url';
@@ -219,21 +220,45 @@ function domainCandidates(host: string): string[] {
 }
 
 /**
+ * Past this many links of the site not already read, one getAll of the whole site costs less
+ * than a get for each.
+ */
+export const SITE_GET_LIMIT = 500;
+
+/**
  * Every stored link into the site (registrable domain) of a URL, through the by_target_domain
  * index. Stored target domains are registrable domains, so probing the host's parent domains
- * finds the site without loading the Public Suffix List into the popup.
+ * finds the site without loading the Public Suffix List into the popup. `known`: links already
+ * read (the page's own, with the report): the site's keys are read first and only the links
+ * not known are read in full, unless there are many of those.
  */
 export async function loadSiteLinks(
   db: BacklinkDb,
   rawUrl: string,
   limit = SITE_LINK_LIMIT,
+  known: readonly LinkRecord[] = [],
 ): Promise<{ domain: string; links: LinkRecord[]; complete: boolean } | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  const index = db.transaction('links').store.index('by_target_domain');
+  const store = db.transaction('links').store;
+  const index = store.index('by_target_domain');
+  const byKey = new Map(known.map((l) => [linkKey(l), l]));
   for (const domain of domainCandidates(new URL(url).hostname)) {
-    const links = await index.getAll(domain, limit);
-    if (links.length > 0) return { domain, links, complete: links.length < limit };
+    const keys = await index.getAllKeys(domain, limit);
+    if (keys.length === 0) continue;
+    const keyOf = ([source, target, anchor]: readonly string[]) =>
+      linkKey({ source: source!, target: target!, anchor: anchor! });
+    const missing = keys.filter((k) => !byKey.has(keyOf(k)));
+    let links: LinkRecord[];
+    if (missing.length > SITE_GET_LIMIT) {
+      links = await index.getAll(domain, limit);
+    } else {
+      const read = await Promise.all(missing.map((k) => store.get(k)));
+      read.forEach((l) => l && byKey.set(linkKey(l), l));
+      // In index order, as one getAll would give them; a link deleted meanwhile is left out.
+      links = keys.map((k) => byKey.get(keyOf(k))).filter((l): l is LinkRecord => !!l);
+    }
+    return { domain, links, complete: keys.length < limit };
   }
   return null;
 }

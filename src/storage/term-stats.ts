@@ -113,16 +113,18 @@ export async function loadTermStats(db: BacklinkDb): Promise<TermStats> {
  * The relevance of each link into `targetUrl` (0..1, or null when the source or the target
  * has no captured terms), keyed by linkKey. Reads the table, the target page (and each link's
  * own target, when the view folds URL variants) and every source page in one read-only
- * transaction; no write, nothing computed in the background is waited for.
+ * transaction, but for the pages in `known` (already read with the report); no write, nothing
+ * computed in the background is waited for.
  */
 export async function loadRelevance(
   db: BacklinkDb,
   targetUrl: string,
   links: ReadonlyArray<Pick<LinkRecord, 'source' | 'target' | 'anchor' | 'context'>>,
+  known: Readonly<Record<string, PageRecord>> = {},
 ): Promise<Map<string, number | null>> {
   const urls = [
     ...new Set([targetUrl, ...links.map((l) => l.target), ...links.map((l) => l.source)]),
-  ];
+  ].filter((url) => !Object.hasOwn(known, url));
   const tx = db.transaction(['pages', 'meta'], 'readonly');
   const pages = tx.objectStore('pages');
   const [statsRecord, ...records] = await Promise.all([
@@ -130,7 +132,7 @@ export async function loadRelevance(
     ...urls.map((url) => pages.get(url)),
   ]);
   await tx.done;
-  const byUrl = new Map<string, PageRecord>();
+  const byUrl = new Map<string, PageRecord>(Object.entries(known));
   records.forEach((page, i) => page && byUrl.set(urls[i]!, page));
   const stats = termStatsOf(statsRecord);
   const fallback = byUrl.get(targetUrl)?.terms;

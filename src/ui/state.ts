@@ -27,6 +27,7 @@ import {
   loadBacklinks,
   loadPages,
   loadSiteLinks,
+  SITE_LINK_LIMIT,
   type BacklinkReport,
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
@@ -148,6 +149,65 @@ function noteMissing(what: string, error: unknown): void {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Rows a screen shows at first: so many referring domains, so many links of each. */
+export interface ShownRows {
+  domains: number;
+  perDomain: number;
+}
+
+/** The popup's rows (showRows); null: every row counts as shown (the report page's table). */
+let shownRows: ShownRows | null = null;
+
+/** Say which rows the screen shows first: their sources' authority is read before the others'. */
+export function showRows(rows: ShownRows): void {
+  shownRows = rows;
+}
+
+interface AuthorityKeys {
+  sources: string[];
+  domains: string[];
+}
+
+/**
+ * The linking pages and domains of the rows shown (the first `shown.domains` groups, their
+ * first `shown.perDomain` links, and as many live ones for when lost links are hidden), and
+ * those of every other row. With no `shown`, every row is shown.
+ */
+export function splitByShown(
+  summary: BacklinkSummary,
+  shown: ShownRows | null,
+): [AuthorityKeys, AuthorityKeys] {
+  const groups = shown ? summary.groups.slice(0, shown.domains) : summary.groups;
+  const rowsOf = (links: BacklinkView[]) =>
+    shown
+      ? [
+          ...links.slice(0, shown.perDomain),
+          ...links.filter((l) => l.lostAt === null).slice(0, shown.perDomain),
+        ]
+      : links;
+  const sources = new Set(groups.flatMap((g) => rowsOf(g.links)).map((l) => l.source));
+  const domains = new Set(groups.map((g) => g.domain));
+  const others = summary.groups.flatMap((g) => g.links).map((l) => l.source);
+  return [
+    { sources: [...sources], domains: [...domains] },
+    {
+      sources: [...new Set(others)].filter((u) => !sources.has(u)),
+      domains: summary.groups.map((g) => g.domain).filter((d) => !domains.has(d)),
+    },
+  ];
+}
+
+/** Add scores read later (other rows, the site's pages) to those shown: the first read wins. */
+function addAuthority(more: AuthorityView): void {
+  const now = authorityState.value;
+  if (!now) return;
+  authorityState.value = {
+    ...now,
+    sources: { ...more.sources, ...now.sources },
+    sourceDomains: { ...more.sourceDomains, ...now.sourceDomains },
+  };
+}
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   const mine = ++generation;
@@ -187,23 +247,31 @@ export async function loadReport(url: string): Promise<void> {
     }
     // The page's extras (authority, relevance, visits) and its neighbourhood (the whole site,
     // flags, outreach) are read side by side after the list, each shown when it arrives.
-    const pageExtras = async (report: BacklinkReport): Promise<void> => {
+    const pageExtras = async (report: BacklinkReport, summary: BacklinkSummary): Promise<void> => {
       // A page never visited has no record: its domain is on the links to it.
       const domain =
         report.page?.domain ??
         report.links.find((l) => l.target === report.url)?.targetDomain ??
         null;
-      const sources = [...new Set(report.links.map((l) => l.source))];
-      const sourceDomains = [...new Set(report.links.map((l) => l.sourceDomain))];
+      // The rows on screen first: thousands of keyed reads would hold their scores back.
+      const [first, rest] = splitByShown(summary, shownRows);
       // Scores are an extra: if they cannot be read, the report stands without them.
-      const authority = await loadAuthority(db, report.url, domain, sources, sourceDomains).catch(
-        () => null,
-      );
+      const authority = await loadAuthority(
+        db,
+        report.url,
+        domain,
+        first.sources,
+        first.domains,
+      ).catch(() => null);
       if (!current()) return;
       authorityState.value = authority;
       // Again, with authority, and with relevance once the pages' terms are compared.
       scoreReport();
-      const relevance = await loadRelevance(db, report.url, report.links).catch(() => null);
+      // The source pages were read with the report: only the target's terms are read again.
+      const relevance = await loadRelevance(db, report.url, report.links, {
+        ...report.sources,
+        ...(report.page ? { [report.url]: report.page } : {}),
+      }).catch(() => null);
       if (!current()) return;
       if (relevance) setRelevance(relevance);
       // Visits sent by links, an extra too: the list stands without them.
@@ -213,43 +281,68 @@ export async function loadReport(url: string): Promise<void> {
       });
       if (!current()) return;
       referralState.value = referrals;
+      // The other rows' authority last (a table sorted by score, lost links shown or hidden).
+      if (authority && rest.sources.length + rest.domains.length > 0) {
+        const more = await loadAuthority(db, report.url, null, rest.sources, rest.domains).catch(
+          () => null,
+        );
+        if (!current()) return;
+        if (more) addAuthority(more);
+        scoreReport();
+      }
     };
-    const neighbourhood = async (): Promise<void> => {
+    const neighbourhood = async (summary: BacklinkSummary | null): Promise<void> => {
       // The site-wide view can be large (a popular site): it must not delay the page's own list.
       // An extra as well: without it there is no site switch, and the flags are read all the same.
-      const site =
-        report &&
-        (await loadSiteLinks(db, url).catch((error: unknown) => {
-          if (current()) noteMissing('the links into the whole site', error);
-          return null;
-        }));
+      const siteRead = report
+        ? loadSiteLinks(db, url, SITE_LINK_LIMIT, report.links).catch((error: unknown) => {
+            if (current()) noteMissing('the links into the whole site', error);
+            return null;
+          })
+        : Promise.resolve(null);
+      // Flags read the neighbourhood of the page's links while the site's are read (its bursts
+      // need them), not after.
+      const flagsRead =
+        report && summary
+          ? loadFlags(
+              db,
+              profileTargetOf(report.url, report.page, summary),
+              report.links,
+              report.sources,
+              siteRead.then((site) => site?.links),
+              Date.now(),
+              // The page's own flags first: the risk line need not wait for the whole site.
+              (view) => {
+                if (current()) flagsState.value = { status: 'ready', view };
+              },
+            ).then(
+              (view): FlagsState => ({ status: 'ready', view }),
+              (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
+            )
+          : null;
+      const site = await siteRead;
       if (!current()) return;
-      loadedSite = site || null;
+      loadedSite = site;
       if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
       // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
       if (site && scopeState.value === 'site') await loadSiteReport();
       else siteReportState.value = null;
       if (!current()) return;
-      // Flags read the neighbourhood of the page's links, after the site's (its bursts need them).
-      const ready = reportState.value;
-      if (report && ready.status === 'ready') {
-        const target = profileTargetOf(report.url, report.page, ready.summary);
-        const { links, sources } = report;
-        const flags = await loadFlags(db, target, links, sources, site?.links, Date.now()).then(
-          (view): FlagsState => ({ status: 'ready', view }),
-          (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
-        );
+      if (flagsRead) {
+        const flags = await flagsRead;
         if (!current()) return;
         flagsState.value = flags;
       }
       // Outreach hints are an extra of the report page: the list stands without them, said so.
       if (report) {
-        await loadOutreach(db, report, site || null, current).catch((error: unknown) => {
+        await loadOutreach(db, report, site, current).catch((error: unknown) => {
           if (current()) noteMissing('the outreach hints', error);
         });
       }
     };
-    await Promise.all([report && pageExtras(report), neighbourhood()]);
+    const ready = reportState.value;
+    const summary = ready.status === 'ready' ? ready.summary : null;
+    await Promise.all([report && summary && pageExtras(report, summary), neighbourhood(summary)]);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }
@@ -311,14 +404,7 @@ async function loadSiteReport(): Promise<void> {
     );
     if (missing.length + missingDomains.length > 0) {
       const more = await loadAuthority(db, home, null, missing, missingDomains).catch(() => null);
-      const now = authorityState.value;
-      if (more && now) {
-        authorityState.value = {
-          ...now,
-          sources: { ...more.sources, ...now.sources },
-          sourceDomains: { ...more.sourceDomains, ...now.sourceDomains },
-        };
-      }
+      if (more) addAuthority(more);
     }
     // Scored here, not only by showScope: a report opened on the site builds it in loadReport.
     scoreReport();

@@ -1,6 +1,7 @@
 /**
  * The extractors bundled with Vite into one page script (browser-entry.ts, global
- * BacklinkBench), for the benchmarks that time them inside real Chromium.
+ * BacklinkBench), for the benchmarks that time them inside real Chromium; or another entry
+ * under another global (seed-entry.ts, BacklinkSeed: the store's write path).
  */
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
@@ -8,10 +9,14 @@ import { build, type Rolldown } from 'vite';
 declare global {
   interface Window {
     BacklinkBench: typeof import('./browser-entry');
+    BacklinkSeed: typeof import('./seed-entry');
   }
 }
 
-export async function bundleForPage(): Promise<string> {
+export async function bundleForPage(
+  entry = './browser-entry.ts',
+  name = 'BacklinkBench',
+): Promise<string> {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
@@ -19,9 +24,9 @@ export async function bundleForPage(): Promise<string> {
       write: false,
       minify: true,
       lib: {
-        entry: fileURLToPath(new URL('./browser-entry.ts', import.meta.url)),
+        entry: fileURLToPath(new URL(entry, import.meta.url)),
         formats: ['iife'],
-        name: 'BacklinkBench',
+        name,
       },
     },
   });

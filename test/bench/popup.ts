@@ -1,6 +1,6 @@
 /**
  * Benchmark 4: the popup in real Chromium with the built extension. The extension's own
- * IndexedDB is seeded through the options page's import with ~20,000 links, one URL having
+ * IndexedDB is seeded through the worker's write path (seed) with ~20,000 links, one URL having
  * 500 backlinks. Time to first rendered report is read inside the page: performance.now()
  * (milliseconds since navigation start) when a MutationObserver first sees `.report` with all
  * its groups (the popup) or its table's first page of rows (the report page). The baseline is the same popup for a URL with no backlinks (the empty state).
@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
-import { OPTIONS, POPUP, REPORT } from '../support/extension-pages';
-import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from '../../src/core/transfer';
+import { POPUP, REPORT } from '../support/extension-pages';
+import type { LinkRecord } from '../../src/core/types';
 import { check, collect, heading, info, printTable, step } from './measure';
-import { linkGraph } from './fixtures';
+import { linkGraph, type LinkGraph } from './fixtures';
+import { bundleForPage } from './page-bundle';
+import type { SeedVisit } from './seed-entry';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
 
 const HOT_BACKLINKS = 500;
@@ -78,24 +80,70 @@ async function timeToReport(
   }
 }
 
-export async function seed(ext: ExtensionBrowser, data: ExportFile): Promise<string> {
-  const options: Page = await ext.context.newPage();
+/** Page loads recorded per round trip to the page that writes them. */
+const SEED_CHUNK = 500;
+
+/** Each page of `graph` as one visit: its snapshot with its outbound links, at its first sighting. */
+function visitsOf(graph: Pick<LinkGraph, 'pages' | 'links'>): SeedVisit[] {
+  const bySource = new Map<string, LinkRecord[]>();
+  for (const link of graph.links) {
+    const links = bySource.get(link.source);
+    if (links) links.push(link);
+    else bySource.set(link.source, [link]);
+  }
+  return graph.pages.map((page) => {
+    const links = bySource.get(page.url) ?? [];
+    return {
+      at: page.firstSeen,
+      snapshot: {
+        url: page.url,
+        title: page.title,
+        canonical: null,
+        lang: page.lang,
+        robots: { noindex: page.robotsNoindex, nofollow: page.robotsNofollow },
+        links: links.map((l) => ({
+          href: l.target,
+          anchor: l.anchor,
+          rel: l.rel,
+          region: l.region,
+          regions: l.regions,
+          rels: l.rels,
+          occurrences: l.occurrences,
+        })),
+        totalLinks: links.length,
+        truncated: false,
+      },
+    };
+  });
+}
+
+/**
+ * Fill the extension's store with `graph` through the worker's write path (recordPage, one
+ * transaction per page load), in chunks from an extension page, not through the options page's
+ * file import (issue 7: slow, and it crashed under load). Every link is recorded live. Returns
+ * what the store then holds.
+ */
+export async function seed(
+  ext: ExtensionBrowser,
+  graph: Pick<LinkGraph, 'pages' | 'links'>,
+  onProgress: (links: number) => void = () => {},
+): Promise<{ pages: number; links: number }> {
+  const script = await bundleForPage('./seed-entry.ts', 'BacklinkSeed');
+  const page: Page = await ext.context.newPage();
   try {
-    await options.goto(ext.extensionUrl(OPTIONS));
-    await options.locator('#import').setInputFiles({
-      name: 'bench-export.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from(JSON.stringify(data)),
-    });
-    const notice = options.locator('#notice');
-    await options.waitForFunction(
-      () => /Imported|failed|not/i.test(document.querySelector('#notice')?.textContent ?? ''),
-      null,
-      { timeout: 120_000 },
-    );
-    return notice.innerText();
+    // An extension page (same origin as the worker's store) that reads nothing itself.
+    await page.goto(ext.extensionUrl(`${POPUP}?url=about:blank`));
+    await page.evaluate(script);
+    const visits = visitsOf(graph);
+    let links = 0;
+    for (let i = 0; i < visits.length; i += SEED_CHUNK) {
+      const chunk = visits.slice(i, i + SEED_CHUNK);
+      links += await page.evaluate((c) => window.BacklinkSeed.recordVisits(c), chunk);
+      onProgress(links);
+    }
+    return await page.evaluate(() => window.BacklinkSeed.countStored());
   } finally {
-    await options.close();
+    await page.close();
   }
 }
 
@@ -103,7 +151,7 @@ export async function runPopup(): Promise<void> {
   heading(
     'popup (Chromium)',
     `Time from navigation start to the rendered report, for a URL with ${HOT_BACKLINKS} backlinks ` +
-      `vs the empty state,\nin a store of ~20,000 links seeded through the options page import.`,
+      `vs the empty state,\nin a store of ~20,000 links recorded through the worker's write path.`,
   );
   if (!existsSync(CHROMIUM) || !existsSync(join(DIST_DIR, 'manifest.json'))) {
     info(`skipped: run npm run build (needs ${CHROMIUM} and dist/manifest.json)`);
@@ -120,29 +168,20 @@ export async function runPopup(): Promise<void> {
   });
   const hotLinks = graph.links.filter((l) => l.target === graph.hot);
   const hotDomains = new Set(hotLinks.map((l) => l.sourceDomain)).size;
-  const data: ExportFile = {
-    format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
-    exportedAt: new Date().toISOString(),
-    pages: graph.pages,
-    links: graph.links,
-    redirects: [],
-    referrals: [],
-  };
 
   const server = await startSiteServer();
   const ext = await step('launch Chromium with the extension (untimed)', () =>
     launchWithExtension({ sitePort: server.port }),
   );
   try {
-    const notice = await step(
-      `import ${graph.pages.length} pages and ${graph.links.length} links (untimed)`,
-      () => seed(ext, data),
+    const stored = await step(
+      `record ${graph.pages.length} pages and ${graph.links.length} links (untimed)`,
+      () => seed(ext, graph),
     );
     check(
-      'import',
-      notice.startsWith(`Imported ${graph.pages.length} pages and ${graph.links.length} links`),
-      notice,
+      'store seeded',
+      stored.pages === graph.pages.length && stored.links === graph.links.length,
+      `${stored.pages} pages, ${stored.links} links`,
     );
 
     const popupGroups = Math.min(hotDomains, POPUP_DOMAIN_LIMIT);

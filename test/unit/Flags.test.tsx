@@ -88,6 +88,20 @@ describe('Flags', () => {
     );
   });
 
+  it("says while the site's bursts are still checked, and marks the line for it", () => {
+    const state = ready();
+    if (state.status !== 'ready') throw new Error('not ready');
+    const view = { ...state.view, sitePending: true as const };
+    const pending = mount(<Flags state={{ status: 'ready', view }} detailed={false} />);
+    expect(pending.querySelector('.flags')?.hasAttribute('data-site-pending')).toBe(true);
+    expect(pending.querySelector('.risk-summary')?.textContent).toMatch(
+      / Checking the whole site for bursts…$/,
+    );
+    const done = mount(<Flags state={state} detailed={false} />);
+    expect(done.querySelector('.flags')?.hasAttribute('data-site-pending')).toBe(false);
+    expect(done.querySelector('.risk-summary')?.textContent).not.toMatch(/Checking/);
+  });
+
   it('says when a capped read may have left flags out, and how many links are not listed', () => {
     const state = ready();
     if (state.status !== 'ready') throw new Error('not ready');

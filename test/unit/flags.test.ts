@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  addSiteFlags,
   BURST_FACTOR,
   BURST_MIN_LINKS,
   describeRisks,
@@ -309,6 +310,28 @@ describe('bursts', () => {
     ]);
     expect(flags[0]!.evidence.map((e) => e.source)).toEqual(recent.map((l) => l.source));
     expect(flags[0]!.summary).toMatch(/^5 new links to this page first seen between/);
+  });
+
+  test("the site's bursts added to flags found without them: the same report as all at once", () => {
+    const page = [
+      inbound('https://a.com/', { firstSeen: NOW - 30 * DAY }),
+      ...Array.from({ length: 5 }, (_, i) =>
+        inbound(`https://n${i}.com/`, { firstSeen: NOW - DAY, rel: ['sponsored'] }),
+      ),
+    ];
+    const elsewhere = Array.from({ length: 60 }, (_, i) =>
+      makeLink(`https://m${i}.com/`, 'https://shop.com/other', { firstSeen: NOW - DAY }),
+    );
+    const withSite = input(page, { siteLinks: [...page, ...elsewhere] });
+    const first = findFlags(input(page));
+    const added = addSiteFlags(first, withSite);
+    expect(first.flags.some((f) => f.burst?.scope === 'site')).toBe(false);
+    expect(added).toEqual(findFlags(withSite));
+    expect(added.risks).toBe(first.risks + 1);
+    // Its evidence is capped like any flag's.
+    expect(added.flags.find((f) => f.burst?.scope === 'site')?.more).toBe(65 - MAX_EVIDENCE);
+    // Nothing to add: the same report.
+    expect(addSiteFlags(first, input(page, { siteLinks: page }))).toBe(first);
   });
 });
 

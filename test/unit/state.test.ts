@@ -3,6 +3,7 @@ import { effect } from '@preact/signals';
 import { closeTestDbs, makeLink, openTestDb } from './helpers';
 import type { BacklinkDb } from '../../src/storage/db';
 import type { FlagView } from '../../src/storage/flags';
+import { summarizeBacklinks } from '../../src/core/summary';
 
 /** Settings in memory; the report reads the database under test. */
 const local: Record<string, unknown> = {};
@@ -60,6 +61,38 @@ beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
 afterEach(() => {
   closeTestDbs();
   vi.restoreAllMocks();
+});
+
+describe('splitByShown', () => {
+  const links = [
+    makeLink('https://a.com/1', TARGET, { lostAt: 5 }),
+    makeLink('https://a.com/2', TARGET),
+    makeLink('https://a.com/3', TARGET),
+    makeLink('https://b.com/1', TARGET),
+    makeLink('https://c.com/1', TARGET),
+  ];
+  const summary = summarizeBacklinks(links, {});
+
+  it("puts the shown rows' pages and domains first, and live ones for when lost links are hidden", () => {
+    const [first, rest] = state.splitByShown(summary, { domains: 2, perDomain: 1 });
+    const firstDomains = summary.groups.slice(0, 2).map((g) => g.domain);
+    expect(first.domains).toEqual(firstDomains);
+    // Each shown domain's first link, and its first live one when that is another.
+    const expected = summary.groups.slice(0, 2).flatMap((g) => {
+      const live = g.links.find((l) => l.lostAt === null);
+      return [...new Set([g.links[0]!.source, live?.source])].filter((u) => u !== undefined);
+    });
+    expect(first.sources.sort()).toEqual(expected.sort());
+    // Every page and domain once, in one part or the other.
+    expect([...first.sources, ...rest.sources].sort()).toEqual(links.map((l) => l.source).sort());
+    expect([...first.domains, ...rest.domains].sort()).toEqual(['a.com', 'b.com', 'c.com']);
+  });
+
+  it('puts every row first when none is said to be shown (the report page)', () => {
+    const [first, rest] = state.splitByShown(summary, null);
+    expect(first.sources.sort()).toEqual(links.map((l) => l.source).sort());
+    expect(rest).toEqual({ sources: [], domains: [] });
+  });
 });
 
 describe('loadReport', () => {

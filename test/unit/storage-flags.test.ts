@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
-import { loadFlags, readFlagInputs } from '../../src/storage/flags';
+import { loadFlags, readFlagInputs, type FlagView } from '../../src/storage/flags';
 import { loadBacklinks } from '../../src/storage/queries';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
-import { closeTestDbs, makeLink, makePage, openTestDb, T0 } from './helpers';
+import { closeTestDbs, DAY, makeLink, makePage, openTestDb, T0 } from './helpers';
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -87,6 +87,39 @@ describe('reads for the flags', () => {
       ['link-farm', 'x.com y.com z.com'],
       ['link-hub', 'hub.com'],
     ]);
+  });
+
+  test("the page's flags first while the site's links are still read, then with the site's bursts", async () => {
+    await storeNeighbourhood();
+    const report = (await loadBacklinks(db, TARGET))!;
+    const target = { url: TARGET, domain: 'shop.com', title: 'Widgets' };
+    // Ten new links to another page of the site this week: a burst of the site only.
+    const now = T0 + 90 * DAY;
+    const elsewhere = Array.from({ length: 10 }, (_, i) =>
+      makeLink(`https://new${i}.com/`, 'https://shop.com/other', { firstSeen: now - DAY }),
+    );
+    let site!: (links: LinkRecord[]) => void;
+    const siteLinks = new Promise<LinkRecord[]>((resolve) => (site = resolve));
+    const early: FlagView[] = [];
+    const loaded = loadFlags(db, target, report.links, report.sources, siteLinks, now, (v) =>
+      early.push(v),
+    );
+    await vi.waitFor(() => expect(early).toHaveLength(1));
+    expect(early[0]!.sitePending).toBe(true);
+    expect(early[0]!.flags.some((f) => f.kind === 'burst')).toBe(false);
+    site([...report.links, ...elsewhere]);
+    const view = await loaded;
+    expect(view.sitePending).toBeUndefined();
+    expect(view.flags.filter((f) => f.kind === 'burst').map((f) => f.burst?.scope)).toEqual([
+      'site',
+    ]);
+    expect(view.risks).toBe(early[0]!.risks + 1);
+    // The site's links already there: no early view.
+    const ready = await loadFlags(db, target, report.links, report.sources, [], now, (v) =>
+      early.push(v),
+    );
+    expect(early).toHaveLength(1);
+    expect(ready.risks).toBe(early[0]!.risks);
   });
 
   test('a page nobody links to reads nothing', async () => {

@@ -10,7 +10,13 @@ import {
   recordDelta,
   recordPage,
 } from '../../src/storage/records';
-import { countLiveBacklinks, loadBacklinks, loadSiteLinks } from '../../src/storage/queries';
+import {
+  countLiveBacklinks,
+  loadBacklinks,
+  loadSiteLinks,
+  SITE_GET_LIMIT,
+  SITE_LINK_LIMIT,
+} from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
 import type { LinkRecord } from '../../src/core/types';
 import {
@@ -630,6 +636,22 @@ describe('loadSiteLinks', () => {
     });
     expect((await loadSiteLinks(db, 'https://site.com/', 2))?.links).toHaveLength(2);
     expect((await loadSiteLinks(db, 'https://site.com/', 4))?.complete).toBe(true);
+  });
+
+  it('gives the same links when some are known already (read by key), or many are not', async () => {
+    const targets = Array.from({ length: SITE_GET_LIMIT + 20 }, (_, i) => `https://site.com/${i}`);
+    await recordPage(db, makeSnapshot('https://news.example/1', targets), at(0));
+    await recordPage(db, makeSnapshot('https://blog.example/1', targets.slice(0, 3)), at(1));
+    const all = (await loadSiteLinks(db, 'https://site.com/'))!;
+    expect(all.links).toHaveLength(targets.length + 3);
+    // Few not known: those read by key, the known records taken as they are.
+    const most = all.links.slice(10).map((l) => ({ ...l }));
+    const fromKnown = await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, most);
+    expect(fromKnown).toEqual(all);
+    expect(fromKnown!.links[10]).toBe(most[0]);
+    // More than SITE_GET_LIMIT not known: the whole site read at once, the same links.
+    const page = all.links.filter((l) => l.target === targets[0]);
+    expect(await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, page)).toEqual(all);
   });
 
   it('is null for a site nobody links to, and for non-web URLs', async () => {

@@ -101,6 +101,21 @@ describe('loadRelevance', () => {
     expect(scores.get(linkKey(links[3]!))).toBeNull();
   });
 
+  it('gives the same scores from pages already read as from the store', async () => {
+    await db.put('pages', makePage(TARGET, { terms: { coffee: 4, grinder: 3 } }));
+    const source = makePage('https://a.example/', { terms: { coffee: 6 } });
+    await db.put('pages', source);
+    await updateTermStats(db);
+    const links = [makeLink(source.url, TARGET, { context: 'a burr grinder' })];
+    const stored = await loadRelevance(db, TARGET, links);
+    // Known with other terms than stored: the known record is the one used.
+    const known = await loadRelevance(db, TARGET, links, {
+      [source.url]: { ...source, terms: { grinder: 2 } },
+    });
+    expect(await loadRelevance(db, TARGET, links, { [source.url]: source })).toEqual(stored);
+    expect(known.get(linkKey(links[0]!))).not.toBe(stored.get(linkKey(links[0]!)));
+  });
+
   it('is unknown for every link while the target has no terms', async () => {
     await db.put('pages', makePage('https://a.example/', { terms: { coffee: 1 } }));
     const link = makeLink('https://a.example/', TARGET, { context: 'coffee' });

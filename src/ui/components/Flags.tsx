@@ -169,13 +169,19 @@ export function Flags({ state, detailed }: { state: FlagsState | null; detailed:
   if (state.status === 'error') {
     return <p class="flags status error">Could not check these links for risks: {state.message}</p>;
   }
-  const { flags, risks, spam, complete } = state.view;
+  const { flags, risks, spam, complete, sitePending } = state.view;
   const notes = describeNotes(flags);
   return (
-    <section class="flags" aria-label="Risks" data-risk-count={risks}>
+    <section
+      class="flags"
+      aria-label="Risks"
+      data-risk-count={risks}
+      data-site-pending={sitePending ? '' : undefined}
+    >
       <p class={risks > 0 ? 'risk-summary risky' : 'risk-summary'} title={RISKS_EXPLAINED}>
         {describeRisks(flags)}
         {!complete && ' Some reads were capped: flags may be missing.'}
+        {sitePending && ' Checking the whole site for bursts…'}
       </p>
       {notes !== null && (
         <p class="note" data-note-count={flags.length - risks}>

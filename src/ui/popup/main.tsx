@@ -14,6 +14,8 @@ import {
   loadReport,
   notice,
   setFold,
+  showRows,
+  type ShownRows,
 } from '../state';
 import { reportPageUrl } from '../../platform/report-url';
 import { CameFrom } from '../components/Referrals';
@@ -35,6 +37,10 @@ async function arrivalTab(): Promise<number | undefined> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.id;
 }
+
+/** The popup's list: the top referring domains, a few links of each. */
+const ROWS: ShownRows = { domains: 30, perDomain: 5 };
+showRows(ROWS);
 
 function Popup() {
   const state = reportState.value;
@@ -58,8 +64,8 @@ function Popup() {
           )
         }
         site={siteState.value}
-        perDomainLimit={5}
-        domainLimit={30}
+        perDomainLimit={ROWS.perDomain}
+        domainLimit={ROWS.domains}
         siteTopTargets={0}
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
