@@ -52,51 +52,44 @@ const isInline = (name: string) => INLINE.has(name) || name.includes('-');
 
 type Container = Element | Document | DocumentFragment;
 
-/** What a walk does at a node: read inside it, pass over it, or stop the whole walk. */
-type Step = 'enter' | 'skip' | 'stop';
+/** Whether a walk reads inside an element, told its local name (read once per element). */
+type Enter = (el: Element, name: string) => boolean;
 
 /**
- * Visit the nodes under `root` in document order. Iterative, so a page nested a hundred
- * thousand deep does not overflow the stack; by firstChild and nextSibling, which allocate
- * nothing (childNodes makes a list object per element in Chromium).
+ * Walk the text under `root` in document order, calling `onText` for each text node until it
+ * returns false; `enter` says whether to read inside an element. Iterative, so a page nested
+ * a hundred thousand deep does not overflow the stack; by firstChild and nextSibling, which
+ * allocate nothing (childNodes makes a list object per element in Chromium). Each DOM
+ * property is read once per node: the walk is most of what the terms and word count cost.
  */
-function walkNodes(root: Node, visit: (node: Node) => Step): void {
+function walkText(root: Container, onText: (text: string) => boolean, enter: Enter): void {
   let node: Node | null = root.firstChild;
   while (node) {
-    const step = visit(node);
-    if (step === 'stop') return;
-    if (step === 'enter' && node.firstChild) {
-      node = node.firstChild;
-      continue;
+    const type = node.nodeType;
+    if (type === 3) {
+      if (!onText((node as Text).data)) return;
+    } else if (type === 1 && enter(node as Element, (node as Element).localName)) {
+      const child: Node | null = node.firstChild;
+      if (child) {
+        node = child;
+        continue;
+      }
     }
-    while (!node.nextSibling) {
+    let next: Node | null = node.nextSibling;
+    while (!next) {
       node = node.parentNode;
       if (!node || node === root) return;
+      next = node.nextSibling;
     }
-    node = node.nextSibling;
+    node = next;
   }
-}
-
-/**
- * Walk the text under `root`, calling `onText` for each text node until it returns false.
- * `enter(el)` says whether to read inside an element.
- */
-function walkText(
-  root: Container,
-  onText: (text: string) => boolean,
-  enter: (el: Element) => boolean,
-): void {
-  walkNodes(root, (node) => {
-    if (node.nodeType === 3) return onText((node as Text).data) ? 'skip' : 'stop';
-    return node.nodeType === 1 && enter(node as Element) ? 'enter' : 'skip';
-  });
 }
 
 /**
  * At most `max` characters of the text under `root`, the parts `enter` refuses left out. A
  * block or a line break between two texts stands as a space: "<h1>A</h1><h2>B</h2>" is "A B".
  */
-function textOf(root: Container, max: number, enter = isProse): string {
+function textOf(root: Container, max: number, enter: Enter = isProse): string {
   let text = '';
   walkText(
     root,
@@ -104,16 +97,15 @@ function textOf(root: Container, max: number, enter = isProse): string {
       text += t;
       return text.length < max;
     },
-    (el) => {
-      const name = el.localName;
+    (el, name) => {
       if (name === 'br' || !isInline(name)) text += ' ';
-      return enter(el);
+      return enter(el, name);
     },
   );
   return text.slice(0, max);
 }
 
-const isProse = (el: Element) => !NOT_TEXT.has(el.localName);
+const isProse: Enter = (_el, name) => !NOT_TEXT.has(name);
 
 /** The link's block: its nearest ancestor that is not inline (or the root of its tree). */
 function blockOf(link: Element): Node | null {
@@ -291,9 +283,9 @@ function mainRoot(doc: Document): Element | null {
   return doc.querySelector('main, [role="main"]') ?? doc.querySelector('article') ?? doc.body;
 }
 
-const isMainText = (el: Element) =>
-  !NOT_TEXT.has(el.localName) &&
-  !NOT_MAIN.has(el.localName) &&
+const isMainText: Enter = (el, name) =>
+  !NOT_TEXT.has(name) &&
+  !NOT_MAIN.has(name) &&
   !NOT_MAIN_ROLES.has(el.getAttribute('role') ?? '') &&
   !el.hasAttribute('hidden');
 
