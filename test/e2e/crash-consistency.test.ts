@@ -15,6 +15,13 @@ import type { LinkRecord, PageRecord } from '../../src/core/types';
 
 const TABS = 5;
 const LOADS_PER_TAB = 8;
+/**
+ * A fast machine finishes LOADS_PER_TAB before enough disruptions: the tabs go on loading
+ * until MIN_STOPS and MIN_KILLS happened, up to this many loads each.
+ */
+const MAX_LOADS_PER_TAB = 30;
+const MIN_STOPS = 6;
+const MIN_KILLS = 3;
 /** Loads past this many in a tab revisit its first pages, with a changed link set. */
 const URLS_PER_TAB = 5;
 /** Between two disruptions (ms); every KILL_EVERY-th one kills the process instead. */
@@ -234,13 +241,15 @@ test('stopped workers and killed processes lose no visit and leave the database 
   await Promise.all(
     Array.from({ length: TABS }, async (_, t) => {
       const tab = await ext.context.newPage();
-      for (let i = 0; i < LOADS_PER_TAB; i++) {
+      const enough = () => workerStops >= MIN_STOPS && kills >= MIN_KILLS;
+      for (let i = 0; i < MAX_LOADS_PER_TAB && (i < LOADS_PER_TAB || !enough()); i++) {
         const u = i % URLS_PER_TAB;
         const host = `crash-${t}.test`;
         const load: Load = {
           url: `http://${host}/page-${u}`,
           title: `Tab ${t} page ${u} load ${i}`,
-          links: servedLinks(t, u, i < URLS_PER_TAB ? 0 : 1),
+          // Revisits alternate between the two link sets.
+          links: servedLinks(t, u, Math.floor(i / URLS_PER_TAB) % 2),
           seen: false,
         };
         server.setPage(host, `/page-${u}`, html(load.title, load.links));
@@ -310,8 +319,8 @@ test('stopped workers and killed processes lose no visit and leave the database 
   });
 
   // The disruptions happened, or the test proves nothing.
-  expect(kills).toBeGreaterThanOrEqual(3);
-  expect(workerStops).toBeGreaterThanOrEqual(6);
+  expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
+  expect(workerStops).toBeGreaterThanOrEqual(MIN_STOPS);
   expect(orphans).toEqual([]);
   expect(wrongLinkSets).toEqual([]);
   expect(duplicateKeys).toBe(0);
