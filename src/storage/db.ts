@@ -159,7 +159,10 @@ export function openBacklinkDb(
 ): Promise<BacklinkDb> {
   return openDB<BacklinkSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
-      void migrate(db, oldVersion, tx);
+      // A database another page opened without a version (DevTools, a test) is an empty
+      // version 1: built from the start, or every upgrade would fail on the missing stores.
+      const empty = db.objectStoreNames.length === 0;
+      void migrate(db, empty ? 0 : oldVersion, tx);
     },
     blocking(_current, _blocked, event) {
       // A newer version elsewhere wants to upgrade: let it, we reopen on next use.

@@ -1044,6 +1044,20 @@ describe('recordDelta', () => {
   });
 });
 
+describe('a database opened empty by someone else', () => {
+  it('is built from the start, not left failing every upgrade', async () => {
+    const name = `empty-${Math.random()}`;
+    // What indexedDB.open(name) without a version does: version 1, no stores.
+    (await openDB(name)).close();
+    const db = await openBacklinkDb(name);
+    expect(db.version).toBe(DB_VERSION);
+    expect(db.objectStoreNames.contains('links')).toBe(true);
+    await db.put('pages', makePage('https://a.example/'));
+    expect(await db.count('pages')).toBe(1);
+    db.close();
+  });
+});
+
 describe('migration from a version 1 database', () => {
   it('keeps every record, folds each link as seen once, and adds the redirects store', async () => {
     const name = `v1-${Math.random()}`;
