@@ -32,13 +32,12 @@ export async function documentUrl(
   if (sender.id !== browser.runtime.id || !tab || sender.frameId === undefined || !sender.url) {
     return { recorded: false, reason: 'not-a-page' };
   }
+  const url = canonicalizeUrl(claimed);
   // A page whose address is a one-time secret has no canonical form: refused for what it is,
   // not taken for a document the tab has left (which the sender would read again at once).
-  const claimedUrl = parseHttpUrl(claimed);
-  if (claimedUrl && isSecretPath(claimedUrl.pathname)) {
+  if (!url && isSecretPath(parseHttpUrl(claimed)?.pathname ?? '')) {
     return { recorded: false, reason: 'secret' };
   }
-  const url = canonicalizeUrl(claimed);
   const loaded = parseHttpUrl(sender.url);
   if (!url || !loaded || new URL(url).origin !== loaded.origin) {
     return { recorded: false, reason: 'stale' };

@@ -10,11 +10,12 @@ import { startSiteServer, type SiteServer } from '../support/site-server';
 import { DEMO_SOURCES, GUIDE, LINKS_TO_GUIDE } from '../support/demo-site';
 import { LATE_LINKS_PAGE, SPA_PAGE } from '../support/discovery-pages';
 import {
+  browseWith,
   OPTIONS,
   POPUP,
-  shownLinks,
   sortLinks,
   stat,
+  waitForLinksWith,
   type ShownLink,
 } from '../support/extension-pages';
 
@@ -30,22 +31,9 @@ let ff: FirefoxExtension;
 let popup: Page;
 let options: Page;
 
-const handled = (counts: Record<string, number>) =>
-  Object.values(counts).reduce((a, b) => a + b, 0);
-
 /** Visit pages as a user would, staying on each until the background has handled it. */
-async function browse(urls: readonly string[]): Promise<void> {
-  for (const url of urls) {
-    const before = handled(await ff.activity());
-    await ff.page.goto(url, { waitUntil: 'load' });
-    // Not expect.poll: this also runs in beforeAll.
-    const deadline = Date.now() + 10_000;
-    while (handled(await ff.activity()) <= before) {
-      if (Date.now() > deadline) throw new Error(`the extension never handled ${url}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+const browse = (urls: readonly string[]) =>
+  browseWith((url) => ff.page.goto(url, { waitUntil: 'load' }), ff.activity, urls);
 
 async function openPopupFor(url: string): Promise<void> {
   await ff.openExtensionPage(popup, `${POPUP}?url=${encodeURIComponent(url)}`);
@@ -53,18 +41,8 @@ async function openPopupFor(url: string): Promise<void> {
 }
 
 /** The popup's links for `url`, re-read until `until` holds (recording is asynchronous). */
-async function linksOf(
-  url: string,
-  until: (links: ShownLink[]) => boolean = () => true,
-): Promise<ShownLink[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    await openPopupFor(url);
-    const links = await shownLinks(popup);
-    if (until(links) || Date.now() > deadline) return links;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+const linksOf = (url: string, until: (links: ShownLink[]) => boolean = () => true) =>
+  waitForLinksWith(openPopupFor, popup, url, until);
 
 const sourcesOf = async (url: string) => (await linksOf(url)).map((l) => l.source).sort();
 

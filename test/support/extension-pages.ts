@@ -40,24 +40,36 @@ export async function redirectActivity(ext: ExtensionBrowser): Promise<Record<st
 const handled = (counts: Record<string, number>) =>
   Object.values(counts).reduce((a, b) => a + b, 0);
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Visit pages as a user would, staying on each until the worker has handled what its
- * content script sent (a user who leaves before document_idle is not recorded either).
+ * Visit pages as a user would (`visit`), staying on each until the extension has handled what
+ * its content script sent (`activity`: the worker's counts in Chromium, the background page's
+ * in Firefox). A user who leaves before document_idle is not recorded either.
  */
-export async function browse(
-  ext: ExtensionBrowser,
-  page: Page,
+export async function browseWith(
+  visit: (url: string) => Promise<unknown>,
+  activityOf: () => Promise<Record<string, number>>,
   urls: readonly string[],
 ): Promise<void> {
   for (const url of urls) {
-    const before = handled(await activity(ext));
-    await page.goto(url, { waitUntil: 'load' });
+    const before = handled(await activityOf());
+    await visit(url);
     const deadline = Date.now() + 10_000;
-    while (handled(await activity(ext)) <= before) {
+    while (handled(await activityOf()) <= before) {
       if (Date.now() > deadline) throw new Error(`the extension never handled ${url}`);
-      await page.waitForTimeout(50);
+      await sleep(50);
     }
   }
+}
+
+/** browseWith in Chromium, in the tab `page`. */
+export function browse(ext: ExtensionBrowser, page: Page, urls: readonly string[]): Promise<void> {
+  return browseWith(
+    (url) => page.goto(url, { waitUntil: 'load' }),
+    () => activity(ext),
+    urls,
+  );
 }
 
 /**
@@ -119,21 +131,35 @@ export async function openPopupFor(ext: ExtensionBrowser, page: Page, url: strin
   await page.waitForSelector(SETTLED);
 }
 
-/** Links of the popup for a URL, re-read until `until` holds (recording is asynchronous). */
-export async function waitForLinks(
-  ext: ExtensionBrowser,
-  page: Page,
+/**
+ * Links of the popup for a URL, opened by `open` and read from `page`, re-read until `until`
+ * holds (recording is asynchronous).
+ */
+export async function waitForLinksWith(
+  open: (url: string) => Promise<void>,
+  page: PageReader,
   url: string,
   until: (links: ShownLink[]) => boolean,
   timeoutMs = 10_000,
 ): Promise<ShownLink[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await openPopupFor(ext, page, url);
+    await open(url);
     const links = await shownLinks(page);
     if (until(links) || Date.now() > deadline) return links;
-    await page.waitForTimeout(150);
+    await sleep(150);
   }
+}
+
+/** waitForLinksWith in Chromium, the popup opened in the tab `page`. */
+export function waitForLinks(
+  ext: ExtensionBrowser,
+  page: Page,
+  url: string,
+  until: (links: ShownLink[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<ShownLink[]> {
+  return waitForLinksWith((u) => openPopupFor(ext, page, u), page, url, until, timeoutMs);
 }
 
 export function sortLinks(links: ShownLink[]): ShownLink[] {
