@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-firefox/', 'node_modules/', '.demo-profile/'] },
+  { ignores: ['dist/', 'dist-firefox/', 'artifacts/', 'node_modules/', '.demo-profile/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,14 @@
 import { defineConfig } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
-import baseManifest from './manifest.json' with { type: 'json' };
+import manifestJson from './manifest.json' with { type: 'json' };
+import { version } from './package.json' with { type: 'json' };
 
 // One manifest.json (Chrome MV3). Firefox's MV3 wants background.scripts instead of a
 // service worker and an explicit add-on id, so that build rewrites just those fields.
 const target = process.env.TARGET_BROWSER === 'firefox' ? 'firefox' : 'chrome';
+
+// The version lives in package.json only: both builds (and `npm run package`) take it from there.
+const baseManifest = { ...manifestJson, version };
 
 function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
   if (browser === 'chrome') return baseManifest as ManifestV3Export;
@@ -19,6 +23,8 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
         // Nothing is collected or sent anywhere: the data stays in the browser profile.
         data_collection_permissions: { required: ['none'] },
       },
+      // Firefox for Android reads data_collection_permissions from 142 on.
+      gecko_android: { strict_min_version: '142.0' },
     },
   } as ManifestV3Export;
 }
