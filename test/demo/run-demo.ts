@@ -3,15 +3,30 @@
  * (coffee-blog.test, news-daily.test, …) served on 127.0.0.1. The demo pages are visited once,
  * so the toolbar popup has backlinks to show at once. With a display, the browser stays open
  * until you close it; without one (a server, CI) it runs headless, saves screenshots of the
- * popup and the full report, prints what they show, and exits.
+ * popup and the full report, prints what they show, and exits. That run also takes the
+ * README's screenshots (docs/screenshots/: popup, report and options, light and dark).
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { launchWithExtension } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
-import { browse, POPUP, REPORT } from '../support/extension-pages';
+import { browse, OPTIONS, POPUP, REPORT } from '../support/extension-pages';
+import type { Page } from 'playwright-core';
 import { DEMO_SOURCES, GUIDE as TARGET } from '../support/demo-site';
 import type { WorkerHooks } from '../../src/background/worker';
+
+const SHOTS = resolve('docs/screenshots');
+
+/** A page whose data has arrived: its main content shown and no part still loading. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForSelector('main');
+  await page.waitForFunction(
+    () => !document.querySelector('[data-site-pending], .loading, [aria-busy="true"]'),
+  );
+  // Fonts and the last signal-driven paint.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(300);
+}
 
 const headless = process.argv.includes('--headless') || !process.env.DISPLAY;
 const server = await startSiteServer();
@@ -32,14 +47,31 @@ const query = `?url=${encodeURIComponent(TARGET)}`;
 if (headless) {
   const outDir = resolve('demo-output');
   await mkdir(outDir, { recursive: true });
+  await mkdir(SHOTS, { recursive: true });
   const popup = await ext.context.newPage();
   await popup.setViewportSize({ width: 440, height: 700 });
-  await popup.goto(ext.extensionUrl(POPUP + query));
-  await popup.waitForSelector('.report');
-  await popup.screenshot({ path: `${outDir}/popup.png`, fullPage: true });
   const report = await ext.context.newPage();
-  await report.goto(ext.extensionUrl(REPORT + query));
-  await report.waitForSelector('.report');
+  await report.setViewportSize({ width: 1200, height: 900 });
+  const options = await ext.context.newPage();
+  await options.setViewportSize({ width: 1000, height: 800 });
+  // The README's screenshots, light and dark, taken from this run so they never go stale.
+  for (const scheme of ['light', 'dark'] as const) {
+    for (const [shot, url] of [
+      [popup, POPUP + query],
+      [report, REPORT + query],
+      [options, OPTIONS],
+    ] as const) {
+      await shot.emulateMedia({ colorScheme: scheme });
+      await shot.goto(ext.extensionUrl(url));
+      await settled(shot);
+    }
+    await popup.screenshot({ path: `${SHOTS}/popup-${scheme}.png`, fullPage: true });
+    await report.screenshot({ path: `${SHOTS}/report-${scheme}.png` });
+    await options.screenshot({ path: `${SHOTS}/options-${scheme}.png` });
+  }
+  await popup.emulateMedia({ colorScheme: 'light' });
+  await popup.screenshot({ path: `${outDir}/popup.png`, fullPage: true });
+  await report.emulateMedia({ colorScheme: 'light' });
   await report.screenshot({ path: `${outDir}/report.png`, fullPage: true });
   console.log(`\nWhat the popup shows for ${TARGET}:\n`);
   console.log(
@@ -49,7 +81,8 @@ if (headless) {
       .join('\n'),
   );
   console.log(
-    `\nNo display, so Chromium ran headless. Screenshots: ${outDir}/popup.png, report.png`,
+    `\nNo display, so Chromium ran headless. Screenshots: ${outDir}/popup.png, report.png, ` +
+      `and the README's in ${SHOTS}`,
   );
   await ext.close();
   await server.close();

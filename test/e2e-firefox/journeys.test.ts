@@ -13,6 +13,8 @@ import {
   browseWith,
   OPTIONS,
   POPUP,
+  REPORT,
+  shownLinks,
   sortLinks,
   stat,
   waitForLinksWith,
@@ -93,6 +95,57 @@ describe('Firefox: backlinks discovered while browsing', () => {
     expect(sortLinks(links)).toEqual(sortLinks(LINKS_TO_GUIDE));
     expect(await stat(popup, 'backlinks')).toBe(7);
     expect(await stat(popup, 'domains')).toBe(4);
+  });
+
+  test('"Find links to this page" is in the context menu and opens the report for a link', async () => {
+    const target = 'http://forum.test/thread-42';
+    await openOptions();
+    const menus = await options.evaluate(async (target) => {
+      const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+      // No API lists an add-on's menu items; updating one fails when it does not exist.
+      const exists = (id: string) =>
+        api.contextMenus.update(id, {}).then(
+          () => true,
+          () => false,
+        );
+      const found = {
+        page: await exists('find-links-to-page'),
+        link: await exists('find-links-to-link'),
+      };
+      const [tab] = await api.tabs.query({ url: 'http://coffee-blog.test/*' });
+      const background = (await api.runtime.getBackgroundPage()) as unknown as {
+        backlinkLens: { onMenuClick(info: object, tab: object): Promise<void> };
+      };
+      // What Firefox hands the listener when the item is chosen on a link.
+      await background.backlinkLens.onMenuClick(
+        { menuItemId: 'find-links-to-link', linkUrl: target, pageUrl: tab!.url, editable: false },
+        tab!,
+      );
+      return found;
+    }, target);
+    expect(menus).toEqual({ page: true, link: true });
+    const reportUrl = ff.extensionUrl(`${REPORT}?url=${encodeURIComponent(target)}`);
+    // BiDi does not report an extension page's URL to puppeteer: ask each tab's document.
+    const showing = async (page: Page) =>
+      (await page.evaluate(() => location.href).catch(() => '')) === reportUrl;
+    let report: Page | undefined;
+    await expect
+      .poll(
+        async () => {
+          for (const page of await ff.browser.pages()) if (await showing(page)) report = page;
+          return report;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeDefined();
+    await report!.waitForSelector('[data-list="domains"]');
+    await report!.click('[data-list="domains"]');
+    await report!.waitForSelector('.groups');
+    expect((await shownLinks(report!)).map((l) => l.source).sort()).toEqual([
+      'http://linkfarm.test/',
+      'http://news-daily.test/',
+    ]);
+    await report!.close();
   });
 
   test('a removed link shows as lost after the page is revisited', async () => {
