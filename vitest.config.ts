@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // The English messages stand in for the browser's i18n in Node.
+    setupFiles: ['test/support/i18n-setup.ts'],
     projects: [
       {
         extends: true,

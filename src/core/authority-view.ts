@@ -1,4 +1,5 @@
 /** What the popup and report show of the stored authority scores, and how they word it. */
+import { t, tn } from './i18n';
 
 /** Scores for one report: display values (0–100), null where a node was never scored. */
 export interface AuthorityView {
@@ -13,11 +14,7 @@ export interface AuthorityView {
 }
 
 /** Shown on hover wherever an authority number is. */
-export const AUTHORITY_EXPLANATION =
-  'Authority, 0–100: PageRank over the links you have seen while browsing (on this machine ' +
-  'only), on a log scale where the most linked page or site you know reads highest. Links ' +
-  'marked nofollow, sponsored or ugc, and links of pages whose robots meta says nofollow, ' +
-  'pass nothing.';
+export const authorityExplanation = (): string => t('authority_explanation');
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -25,13 +22,12 @@ const DAY = 24 * HOUR;
 
 /** "computed 5 min ago", or "not computed yet". */
 export function freshnessLabel(computedAt: number | null, now: number): string {
-  if (computedAt === null) return 'not computed yet';
+  if (computedAt === null) return t('authority_not_computed');
   const age = Math.max(0, now - computedAt);
-  if (age < MINUTE) return 'computed just now';
-  if (age < HOUR) return `computed ${Math.floor(age / MINUTE)} min ago`;
-  if (age < DAY) return `computed ${Math.floor(age / HOUR)} h ago`;
-  const days = Math.floor(age / DAY);
-  return `computed ${days} ${days === 1 ? 'day' : 'days'} ago`;
+  if (age < MINUTE) return t('authority_just_now');
+  if (age < HOUR) return t('authority_minutes_ago', { count: Math.floor(age / MINUTE) });
+  if (age < DAY) return t('authority_hours_ago', { count: Math.floor(age / HOUR) });
+  return tn('authority_days_ago', Math.floor(age / DAY));
 }
 
 /** A display value as shown: a whole number. */

@@ -12,7 +12,7 @@
  */
 import type { BacklinkSummary, BacklinkView } from './summary';
 import type { LinkRegion } from './types';
-import { countLabel, plural } from './format';
+import { t, tn } from './i18n';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 const WEEK_MS = 7 * DAY_MS;
@@ -296,13 +296,15 @@ export function describeDiversity(diversity: Diversity): string {
   const { topDomains, topShare } = diversity;
   switch (diversity.reading) {
     case 'none':
-      return 'No links from other sites yet.';
+      return t('profile_diversity_none');
     case 'single':
-      return 'All links from other sites come from one domain.';
+      return t('profile_diversity_single');
     case 'concentrated':
-      return `${countLabel(topDomains, 'domain', 'domains')} ${plural(topDomains, 'gives', 'give')} ${Math.round(topShare * 100)}% of the links from other sites.`;
+      return tn('profile_diversity_concentrated', topDomains, {
+        share: `${Math.round(topShare * 100)}%`,
+      });
     case 'diverse':
-      return 'Links come from many independent sites.';
+      return t('profile_diversity_diverse');
   }
 }
 

@@ -38,6 +38,8 @@ export async function launchWithExtension(options: {
   sitePort: number;
   headless?: boolean;
   userDataDir?: string;
+  /** The browser's UI language (Chromium on Linux reads it from LANGUAGE), e.g. "de". */
+  language?: string;
 }): Promise<ExtensionBrowser> {
   if (!existsSync(join(DIST_DIR, 'manifest.json'))) {
     throw new Error(`No build in ${DIST_DIR}: run "npm run build" first.`);
@@ -50,7 +52,11 @@ export async function launchWithExtension(options: {
       ...chromiumArgs(options.sitePort),
       `--disable-extensions-except=${DIST_DIR}`,
       `--load-extension=${DIST_DIR}`,
+      ...(options.language ? [`--lang=${options.language}`] : []),
     ],
+    ...(options.language
+      ? { env: { ...process.env, LANGUAGE: options.language, LANG: `${options.language}.UTF-8` } }
+      : {}),
   });
   const close = async () => {
     await context.close();

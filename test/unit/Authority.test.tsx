@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { Authority, SourceAuthority } from '../../src/ui/components/Authority';
-import { AUTHORITY_EXPLANATION } from '../../src/core/authority-view';
+import { authorityExplanation } from '../../src/core/authority-view';
 import { T0 } from './helpers';
 
 function mount(node: preact.ComponentChild): HTMLElement {
@@ -29,7 +29,7 @@ describe('Authority', () => {
     expect(root.querySelector('[data-authority-freshness]')?.textContent).toBe(
       'computed 5 min ago',
     );
-    expect(root.querySelector('.authority')?.getAttribute('title')).toBe(AUTHORITY_EXPLANATION);
+    expect(root.querySelector('.authority')?.getAttribute('title')).toBe(authorityExplanation());
   });
 
   it('says when nothing was computed yet', () => {

@@ -1,15 +1,17 @@
 import {
-  AUTHORITY_EXPLANATION,
+  authorityExplanation,
   authorityLabel,
   freshnessLabel,
   type AuthorityView,
 } from '../../core/authority-view';
+import { t } from '../../core/i18n';
 
 /** One authority figure; an unscored page (not in the last computation) reads "–". */
 function Figure({ kind, value }: { kind: 'page' | 'domain'; value: number | null }) {
   return (
     <span class="authority-figure" data-authority={kind} data-value={value ?? ''}>
-      {kind} <strong>{value === null ? '–' : authorityLabel(value)}</strong>
+      {t(kind === 'page' ? 'authority_page' : 'authority_domain')}{' '}
+      <strong>{value === null ? '–' : authorityLabel(value)}</strong>
     </span>
   );
 }
@@ -17,8 +19,8 @@ function Figure({ kind, value }: { kind: 'page' | 'domain'; value: number | null
 /** The page's and its domain's authority, and how fresh the scores are. */
 export function Authority({ view, now }: { view: AuthorityView; now: number }) {
   return (
-    <div class="authority" title={AUTHORITY_EXPLANATION}>
-      <span class="authority-name">Authority</span>
+    <div class="authority" title={authorityExplanation()}>
+      <span class="authority-name">{t('authority_name')}</span>
       <Figure kind="page" value={view.page} />
       <Figure kind="domain" value={view.domain} />
       <span class="authority-freshness" data-authority-freshness={view.computedAt ?? ''}>
@@ -32,8 +34,12 @@ export function Authority({ view, now }: { view: AuthorityView; now: number }) {
 export function SourceAuthority({ value }: { value: number | undefined }) {
   if (value === undefined) return null;
   return (
-    <span class="badge authority-badge" data-source-authority={value} title={AUTHORITY_EXPLANATION}>
-      authority {authorityLabel(value)}
+    <span
+      class="badge authority-badge"
+      data-source-authority={value}
+      title={authorityExplanation()}
+    >
+      {t('authority_badge', { value: authorityLabel(value) })}
     </span>
   );
 }

@@ -1,4 +1,4 @@
-import { countLabel, plural } from '../../core/format';
+import { formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import {
   describeDiversity,
   RECENT_DAYS,
@@ -11,23 +11,23 @@ import { StackedBar } from './StackedBar';
 import { WeekChart } from './WeekChart';
 
 /** Labels in the order shown; the definitions are in core/profile.ts. */
-const ANCHOR_LABELS: Record<AnchorGroup, string> = {
-  branded: 'branded',
-  exact: 'exact match',
-  partial: 'partial match',
-  'naked-url': 'naked URL',
-  generic: 'generic',
-  image: 'image',
-  empty: 'empty',
-  other: 'other words',
+const ANCHOR_LABELS: Record<AnchorGroup, MessageKey> = {
+  branded: 'anchor_branded',
+  exact: 'anchor_exact',
+  partial: 'anchor_partial',
+  'naked-url': 'anchor_naked_url',
+  generic: 'anchor_generic',
+  image: 'anchor_image',
+  empty: 'anchor_empty',
+  other: 'anchor_other',
 };
 
-const TYPE_LABELS: Record<LinkType, string> = {
-  editorial: 'editorial',
-  navigation: 'nav, header, footer',
-  aside: 'sidebar',
-  comments: 'comments',
-  other: 'elsewhere',
+const TYPE_LABELS: Record<LinkType, MessageKey> = {
+  editorial: 'type_editorial',
+  navigation: 'type_navigation',
+  aside: 'type_aside',
+  comments: 'type_comments',
+  other: 'type_other',
 };
 
 /** How many TLDs are named before the rest is summed up. */
@@ -37,10 +37,10 @@ function percent(share: number | null): string {
   return share === null ? '–' : `${Math.round(share * 100)}%`;
 }
 
-function partsOf<K extends string>(counts: Record<K, number>, labels: Record<K, string>) {
+function partsOf<K extends string>(counts: Record<K, number>, labels: Record<K, MessageKey>) {
   return (Object.keys(labels) as K[]).map((key) => ({
     key,
-    label: labels[key],
+    label: t(labels[key]),
     count: counts[key],
   }));
 }
@@ -65,14 +65,14 @@ function Tlds({ tlds }: { tlds: PageProfile['tlds'] }) {
   if (tlds.length === 0) return null;
   const rest = tlds.slice(TLDS_SHOWN).reduce((sum, t) => sum + t.domains, 0);
   return (
-    <p data-profile="tlds" title="Top-level domains of the referring domains (other sites).">
-      TLDs:{' '}
+    <p data-profile="tlds" title={t('profile_tlds_title')}>
+      {t('profile_tlds')}{' '}
       {tlds.slice(0, TLDS_SHOWN).map((t, i) => (
         <span key={t.tld} data-tld={t.tld} data-count={t.domains}>
-          {i > 0 && ', '}.{t.tld} {countLabel(t.domains, 'domain', 'domains')}
+          {i > 0 && ', '}.{t.tld} {tn('profile_tld_domains', t.domains)}
         </span>
       ))}
-      {rest > 0 && `, others ${countLabel(rest, 'domain', 'domains')}`}
+      {rest > 0 && `, ${tn('profile_tld_others', rest)}`}
     </p>
   );
 }
@@ -81,72 +81,74 @@ function Tlds({ tlds }: { tlds: PageProfile['tlds'] }) {
 export function Profile({ profile }: { profile: PageProfile }) {
   const { diversity } = profile;
   return (
-    <section class="profile" aria-label="Backlink profile">
+    <section class="profile" aria-label={t('profile_label')}>
       <ul class="figures">
         <Figure
           name="referring-pages"
-          value={String(profile.referringPages)}
-          label={plural(profile.referringPages, 'page on other sites', 'pages on other sites')}
-          explain="Pages on other sites with at least one live link to this page."
+          value={formatNumber(profile.referringPages)}
+          label={tn('profile_referring_pages', profile.referringPages)}
+          explain={t('profile_referring_pages_title')}
         />
         <Figure
           name="followed-share"
           value={percent(profile.followedShare)}
-          label="of links followed"
-          explain="Share of live links that pass authority (no nofollow, sponsored or ugc, linking page not robots nofollow)."
+          label={t('profile_followed')}
+          explain={t('profile_followed_title')}
         />
         <Figure
           name="editorial-share"
           value={percent(profile.editorialShare)}
-          label="of links editorial"
-          explain="Share of live links placed in the main content of their page."
+          label={t('profile_editorial')}
+          explain={t('profile_editorial_title')}
         />
         <Figure
           name="new-recent"
-          value={String(profile.newRecent)}
-          label={`new in ${RECENT_DAYS} days`}
-          explain={`Links first seen in the last ${RECENT_DAYS} days (some may be lost since).`}
+          value={formatNumber(profile.newRecent)}
+          label={t('profile_new_recent', { days: RECENT_DAYS })}
+          explain={t('profile_new_recent_title', { days: RECENT_DAYS })}
         />
         <Figure
           name="lost-recent"
-          value={String(profile.lostRecent)}
-          label={`lost in ${RECENT_DAYS} days`}
-          explain={`Links found gone in the last ${RECENT_DAYS} days.`}
+          value={formatNumber(profile.lostRecent)}
+          label={t('profile_lost_recent', { days: RECENT_DAYS })}
+          explain={t('profile_lost_recent_title', { days: RECENT_DAYS })}
         />
       </ul>
       <p
         data-profile="diversity"
         data-reading={diversity.reading}
         data-index={diversity.index.toFixed(2)}
-        title="1 minus the Herfindahl index of live links from other sites per referring domain: 0 when one domain gives every link, near 1 when many give a few each."
+        title={t('profile_diversity_title')}
       >
         {diversity.reading !== 'none' && (
-          <span class="value">Diversity {diversity.index.toFixed(2)}: </span>
+          <span class="value">
+            {t('profile_diversity', { index: diversity.index.toFixed(2) })}{' '}
+          </span>
         )}
         <span data-diversity-line>{describeDiversity(diversity)}</span>
       </p>
       <Tlds tlds={profile.tlds} />
       {profile.live > 0 && (
         <>
-          <h2>Where live links sit</h2>
+          <h2>{t('profile_where')}</h2>
           <div data-profile="link-types">
             <StackedBar
               hook="link-type"
               parts={partsOf(profile.linkTypes, TYPE_LABELS)}
-              unit={['link', 'links']}
+              unit="unit_links"
             />
           </div>
-          <h2>Anchor text</h2>
+          <h2>{t('profile_anchor_text')}</h2>
           <div data-profile="anchors">
             <StackedBar
               hook="anchor-class"
               parts={partsOf(profile.anchors, ANCHOR_LABELS)}
-              unit={['anchor', 'anchors']}
+              unit="unit_anchors"
             />
           </div>
         </>
       )}
-      <h2>New and lost by week (last {TIMELINE_WEEKS} weeks)</h2>
+      <h2>{t('profile_timeline', { weeks: TIMELINE_WEEKS })}</h2>
       <div data-profile="timeline">
         <WeekChart weeks={profile.timeline} />
       </div>

@@ -1,4 +1,6 @@
 import type { RedirectChain } from '../../core/redirects';
+import { t } from '../../core/i18n';
+import { richText } from '../rich-text';
 
 /** A report in the same view (popup or report page) for another URL. */
 const reportHref = (url: string) => `?url=${encodeURIComponent(url)}`;
@@ -9,20 +11,25 @@ export function RedirectNote({ url, chain }: { url: string; chain: RedirectChain
   if (chain.loop) {
     return (
       <p class="redirect-note" data-redirect-loop="true">
-        This address is in a redirect loop: {[url, ...chain.steps.map((s) => s.url)].join(' → ')} (
-        {statuses}). Browsers stop with an error; links to it reach no page.
+        {t('redirect_loop', {
+          chain: [url, ...chain.steps.map((s) => s.url)].join(' → '),
+          statuses,
+        })}
       </p>
     );
   }
   const final = chain.steps.at(-1)!.url;
+  const link = (
+    <a href={reportHref(final)} data-report-link>
+      {final}
+    </a>
+  );
   return (
     <p class="redirect-note" data-redirect-to={final}>
-      This address redirects to{' '}
-      <a href={reportHref(final)} data-report-link>
-        {final}
-      </a>{' '}
-      ({statuses}
-      {chain.bounded && ', and on: more hops than are followed'}). Links to it count for that page.
+      {richText(chain.bounded ? 'redirect_to_bounded' : 'redirect_to', {
+        link,
+        statuses: statuses,
+      })}
     </p>
   );
 }

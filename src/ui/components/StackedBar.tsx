@@ -1,4 +1,4 @@
-import { plural } from '../../core/format';
+import { formatNumber, tn, type PluralKey } from '../../core/i18n';
 
 /**
  * One horizontal bar split into parts, drawn as inline SVG (no chart library), with a legend
@@ -14,8 +14,8 @@ export interface StackedBarProps {
   /** Names the data-* hook of each part, e.g. "anchor-class" → data-anchor-class="branded". */
   hook: string;
   parts: readonly BarPart[];
-  /** Words after each count, singular and plural. */
-  unit: [one: string, other: string];
+  /** What is counted, said after each count for screen readers. */
+  unit: PluralKey;
 }
 
 const WIDTH = 100;
@@ -49,8 +49,8 @@ export function StackedBar({ hook, parts, unit }: StackedBarProps) {
         {parts.map((p) => (
           <li key={p.key} {...{ [`data-${hook}`]: p.key }} data-count={p.count}>
             <span class={`swatch part-${p.key}`} aria-hidden="true" />
-            {p.label} <span class="count">{p.count}</span>
-            <span class="visually-hidden"> {plural(p.count, ...unit)}</span>
+            {p.label} <span class="count">{formatNumber(p.count)}</span>
+            <span class="visually-hidden"> {tn(unit, p.count)}</span>
           </li>
         ))}
       </ul>

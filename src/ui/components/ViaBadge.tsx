@@ -1,4 +1,5 @@
 import type { Via } from '../../core/summary';
+import { t } from '../../core/i18n';
 
 /**
  * How a link to another URL counts for this page: its target redirects here ("via 301", with
@@ -11,9 +12,9 @@ export function ViaBadge({ via, target }: { via: Via; target: string }) {
         class="badge via"
         data-via="variant"
         data-via-url={target}
-        title={`Counted as this page by your choice (differs by ${via.kinds.join(', ')})`}
+        title={t('via_variant_title', { kinds: via.kinds.join(', ') })}
       >
-        via variant {target}
+        {t('via_variant', { url: target })}
       </span>
     );
   }
@@ -24,9 +25,14 @@ export function ViaBadge({ via, target }: { via: Via; target: string }) {
       data-via="redirect"
       data-via-status={via.status}
       data-via-url={via.next}
-      title={`${target} redirects (${via.status}) to ${via.next}${chain ? `, ${via.hops} hops to this page` : ''}`}
+      title={t(chain ? 'via_redirect_chain_title' : 'via_redirect_title', {
+        url: target,
+        status: via.status,
+        next: via.next,
+        hops: via.hops,
+      })}
     >
-      via {via.status}
+      {t('via_redirect', { status: via.status })}
       {chain && ` → ${via.next}`}
     </span>
   );

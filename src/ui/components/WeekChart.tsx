@@ -1,5 +1,5 @@
 import type { WeekCounts } from '../../core/profile';
-import { countLabel } from '../../core/format';
+import { t, tn } from '../../core/i18n';
 
 /**
  * New (up) and lost (down) links per week as paired SVG columns, the current week last. The
@@ -22,7 +22,7 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
         <line x1={0} x2={weeks.length * step} y1={half} y2={half} class="axis" />
         {weeks.map((w, i) => (
           <g key={w.start}>
-            <title>{`Week from ${day(w.start)}: ${w.new} new, ${w.lost} lost`}</title>
+            <title>{t('week_title', { day: day(w.start), new: w.new, lost: w.lost })}</title>
             <rect
               class="new"
               x={i * step + 1}
@@ -41,20 +41,20 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
         ))}
       </svg>
       <table class="visually-hidden">
-        <caption>New and lost links per week, the last {weeks.length} weeks</caption>
+        <caption>{t('week_caption', { weeks: weeks.length })}</caption>
         <thead>
           <tr>
-            <th scope="col">Week from</th>
-            <th scope="col">New</th>
-            <th scope="col">Lost</th>
+            <th scope="col">{t('week_from')}</th>
+            <th scope="col">{t('week_new')}</th>
+            <th scope="col">{t('week_lost')}</th>
           </tr>
         </thead>
         <tbody>
           {weeks.map((w) => (
             <tr key={w.start} data-week={day(w.start)} data-new={w.new} data-lost={w.lost}>
               <th scope="row">{day(w.start)}</th>
-              <td>{countLabel(w.new, 'new link', 'new links')}</td>
-              <td>{countLabel(w.lost, 'lost link', 'lost links')}</td>
+              <td>{tn('week_new_links', w.new)}</td>
+              <td>{tn('week_lost_links', w.lost)}</td>
             </tr>
           ))}
         </tbody>

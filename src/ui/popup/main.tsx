@@ -20,6 +20,7 @@ import {
 import { reportPageUrl } from '../../platform/report-url';
 import { CameFrom } from '../components/Referrals';
 import { arrivalState, loadArrivalOf, referralState } from '../referral-model';
+import { t } from '../../core/i18n';
 import '../styles.css';
 
 /** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
@@ -80,10 +81,10 @@ function Popup() {
             id="open-report"
             onClick={() => void browser.tabs.create({ url: reportPageUrl(state.url) })}
           >
-            Full report
+            {t('popup_full_report')}
           </button>
           <button id="open-options" onClick={() => void browser.runtime.openOptionsPage()}>
-            Settings
+            {t('popup_settings')}
           </button>
         </div>
       )}

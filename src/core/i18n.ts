@@ -1,0 +1,88 @@
+/**
+ * Words shown to people, in their language: every user-visible string is a key of
+ * public/_locales/<lang>/messages.json, read through the browser's i18n (chrome.i18n in both
+ * Chrome and Firefox). Numbers and dates are formatted by Intl in the browser's UI language.
+ *
+ * The browser's own substitution ($1, placeholders) is not used: messages carry named slots
+ * such as {count}, filled here, so one message reads the same in every browser. Counts pick a
+ * plural form by Intl.PluralRules: the key gets a suffix (_one, _other, and _few, _many ...
+ * where the language has them), falling back to _other.
+ */
+import type english from '../../public/_locales/en/messages.json';
+
+/** Every message key, checked by the compiler against the English file. */
+export type MessageKey = keyof typeof english;
+
+/** Keys that have plural forms, named without their suffix. */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer Base}_other` ? Base : never;
+}[MessageKey];
+
+export type Slots = Readonly<Record<string, string | number>>;
+
+/** Reads one message of the current locale; '' when there is none. */
+export type MessageLookup = (key: string) => string;
+
+interface Locale {
+  lookup: MessageLookup;
+  language: string;
+  plurals: Intl.PluralRules;
+  numbers: Intl.NumberFormat;
+}
+
+function browserLocale(): Locale | null {
+  const i18n = (globalThis as { chrome?: { i18n?: typeof chrome.i18n } }).chrome?.i18n;
+  if (!i18n?.getMessage) return null;
+  return localeOf((key) => i18n.getMessage(key), i18n.getUILanguage?.() ?? 'en');
+}
+
+function localeOf(lookup: MessageLookup, language: string): Locale {
+  return {
+    lookup,
+    language,
+    plurals: new Intl.PluralRules(language),
+    numbers: new Intl.NumberFormat(language),
+  };
+}
+
+let current: Locale | null = null;
+const locale = (): Locale => (current ??= browserLocale() ?? localeOf(() => '', 'en'));
+
+/** Use these messages (tests in Node, where there is no browser i18n). */
+export function useMessages(lookup: MessageLookup, language: string): void {
+  current = localeOf(lookup, language);
+}
+
+/** The language messages and numbers are shown in, as a BCP 47 tag. */
+export const uiLanguage = (): string => locale().language;
+
+function fill(message: string, slots: Slots | undefined): string {
+  if (!slots) return message;
+  return message.replace(/\{(\w+)\}/g, (slot, name: string) =>
+    name in slots ? String(slots[name]) : slot,
+  );
+}
+
+/**
+ * The message for `key` with its slots filled. A missing message shows its key, so a
+ * forgotten translation is visible rather than blank (and the locale test fails on it).
+ */
+export function t(key: MessageKey, slots?: Slots): string {
+  return fill(locale().lookup(key) || key, slots);
+}
+
+/** The plural form of `key` for `count`, with {count} (formatted) and the other slots filled. */
+export function tn(key: PluralKey, count: number, slots?: Slots): string {
+  const { lookup, plurals } = locale();
+  const form = `${key}_${plurals.select(count)}`;
+  const message = lookup(form) || lookup(`${key}_other`) || form;
+  return fill(message, { count: formatNumber(count), ...slots });
+}
+
+export const formatNumber = (n: number): string => locale().numbers.format(n);
+
+export const formatDate = (time: number): string =>
+  new Date(time).toLocaleDateString(locale().language);
+
+export const formatDateTime = (time: number): string =>
+  new Date(time).toLocaleString(locale().language);
