@@ -26,11 +26,8 @@ const NOT_YET_TRANSLATED = new Set([
   'src/ui/components/Flags.tsx',
   'src/ui/components/LinkRow.tsx',
   'src/ui/components/LinkTable.tsx',
-  'src/ui/components/Outreach.tsx',
   'src/ui/components/Quality.tsx',
-  'src/ui/components/Referrals.tsx',
   'src/ui/components/Report.tsx',
-  'src/ui/components/Variants.tsx',
   'src/ui/options/main.tsx',
   'src/ui/report/main.tsx',
 ]);

@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
-import { countLabel } from '../../core/format';
+import { t, tn } from '../../core/i18n';
+import { richText } from '../rich-text';
 import { MAX_RELATED_PAGES } from '../../core/settings';
 import type { OutreachDomain } from '../../core/outreach';
 import type { Notice, OutreachView } from '../referral-model';
@@ -12,12 +13,14 @@ function DomainHints({ domains, kind }: { domains: readonly OutreachDomain[]; ki
     <ul>
       {domains.map((d) => (
         <li key={d.domain} data-outreach={kind} data-domain={d.domain} data-targets={d.targets}>
-          <HostName host={d.domain} />{' '}
-          <span class="count">{countLabel(d.targets, 'page', 'pages')}</span>
+          <HostName host={d.domain} /> <span class="count">{tn('outreach_pages', d.targets)}</span>
           <ul>
             {d.pages.map((p) => (
               <li key={p.target} data-source={p.source} data-target={p.target}>
-                open <SafeLink href={p.source} /> → links to <SafeLink href={p.target} />
+                {richText('outreach_open', {
+                  source: <SafeLink href={p.source} />,
+                  target: <SafeLink href={p.target} />,
+                })}
               </li>
             ))}
           </ul>
@@ -34,14 +37,14 @@ export interface RelatedPagesProps {
 
 /** The related or competitor pages the user marked, each removable (report and options). */
 export function RelatedPages({ pages, onRemove }: RelatedPagesProps) {
-  if (pages.length === 0) return <p class="empty">No related pages marked yet.</p>;
+  if (pages.length === 0) return <p class="empty">{t('related_none')}</p>;
   return (
     <ul class="related-pages">
       {pages.map((url) => (
         <li key={url} data-related={url}>
           <SafeLink href={url} />{' '}
-          <button aria-label={`Remove ${url} from the related pages`} onClick={() => onRemove(url)}>
-            Remove
+          <button aria-label={t('related_remove_label', { url })} onClick={() => onRemove(url)}>
+            {t('related_remove')}
           </button>
         </li>
       ))}
@@ -66,32 +69,26 @@ export function Outreach({ view, notice, onMark }: OutreachProps) {
   const marked = view.related.includes(view.url);
   return (
     <section class="outreach" data-outreach-for={view.url}>
-      <h2 title="Sites that already link to your other pages, counted from the pages you visited.">
-        Sites linking to this site but not to this page
-      </h2>
+      <h2 title={t('outreach_site_title')}>{t('outreach_site_heading')}</h2>
       {view.site.length === 0 ? (
-        <p class="empty">None known: every site seen linking to this site also links here.</p>
+        <p class="empty">{t('outreach_site_none')}</p>
       ) : (
         <DomainHints domains={view.site} kind="site" />
       )}
-      <h2 title="Domains that link to two or more of the related pages you marked, and not to this page: they may link here too.">
-        Link intersect: sites linking to related pages but not to this one
-      </h2>
+      <h2 title={t('outreach_intersect_title')}>{t('outreach_intersect_heading')}</h2>
       {view.intersect.length === 0 ? (
         <p class="empty">
           {view.related.filter((u) => u !== view.url).length < 2
-            ? 'Mark two or more related or competitor pages to see the sites linking to several of them.'
-            : 'None known: no site seen linking to two related pages is missing here.'}
+            ? t('outreach_intersect_mark_more')
+            : t('outreach_intersect_none')}
         </p>
       ) : (
         <DomainHints domains={view.intersect} kind="intersect" />
       )}
-      <h3>
-        Related or competitor pages ({view.related.length} of at most {MAX_RELATED_PAGES})
-      </h3>
+      <h3>{t('related_heading', { count: view.related.length, max: MAX_RELATED_PAGES })}</h3>
       <RelatedPages pages={view.related} onRemove={(url) => onMark(url, false)} />
       <button data-mark-related={marked ? 'off' : 'on'} onClick={() => onMark(view.url, !marked)}>
-        {marked ? 'Unmark this page as related' : 'Mark this page as related or a competitor'}
+        {marked ? t('related_unmark') : t('related_mark')}
       </button>
       <form
         class="mark-related"
@@ -102,16 +99,16 @@ export function Outreach({ view, notice, onMark }: OutreachProps) {
         }}
       >
         <label>
-          Add a related page{' '}
+          {t('related_add_label')}{' '}
           <input
             id="related-input"
-            placeholder="https://competitor.example/page"
+            placeholder={t('related_add_placeholder')}
             value={input.value}
             onInput={(e) => (input.value = e.currentTarget.value)}
           />
         </label>{' '}
         <button type="submit" id="add-related">
-          Add
+          {t('related_add')}
         </button>
       </form>
       {notice && (

@@ -1,16 +1,16 @@
-import { countLabel } from '../../core/format';
+import { formatDate, formatDateTime, t, tn } from '../../core/i18n';
+import { richText } from '../rich-text';
 import type { Arrival, ReferralTally, ReferralView, TrafficSender } from '../../core/referrals';
 import { OFTEN_VISITED } from '../../core/referrals';
 import { SafeLink } from './SafeLink';
 
-const date = (t: number) => new Date(t).toLocaleDateString();
-const time = (t: number) => new Date(t).toLocaleString();
-
 /** When visits happened, in words: "on 1/2/2024" or "from 1/2/2024 to 3/4/2024". */
-function when(t: ReferralTally): string {
-  const first = date(t.firstVisit);
-  const last = date(t.lastVisit);
-  return first === last ? `on ${first}` : `from ${first} to ${last}`;
+function when(tally: ReferralTally): string {
+  const first = formatDate(tally.firstVisit);
+  const last = formatDate(tally.lastVisit);
+  return first === last
+    ? t('referral_on', { date: first })
+    : t('referral_between', { first, last });
 }
 
 /** On a link's row: how many visits following it has sent the user, and when. */
@@ -20,9 +20,9 @@ export function ReferralCount({ tally }: { tally?: ReferralTally | null }) {
     <span
       class="badge referrals"
       data-referrals={tally.count}
-      title={`You followed this link to this page ${countLabel(tally.count, 'time', 'times')}, ${when(tally)}. Counted on this machine when a click on it led here.`}
+      title={tn('referral_count_title', tally.count, { when: when(tally) })}
     >
-      sent you {countLabel(tally.count, 'visit', 'visits')}
+      {tn('referral_count', tally.count)}
     </span>
   );
 }
@@ -34,10 +34,12 @@ export function CameFrom({ arrival, url }: { arrival: Arrival | null; url: strin
     <p
       class="came-from"
       data-came-from={arrival.source}
-      title={`You opened this page by following a link at ${time(arrival.at)}.`}
+      title={t('came_from_title', { time: formatDateTime(arrival.at) })}
     >
-      You came here from <SafeLink href={arrival.source} />
-      {arrival.anchor && <> by the link “{arrival.anchor}”</>}.
+      {richText(arrival.anchor ? 'came_from_anchor' : 'came_from', {
+        source: <SafeLink href={arrival.source} />,
+        anchor: arrival.anchor,
+      })}
     </p>
   );
 }
@@ -47,14 +49,14 @@ export function ReferralSources({ view }: { view: ReferralView | null }) {
   if (!view || view.sources.length === 0) return null;
   return (
     <section class="referral-sources" data-referral-sources={view.total}>
-      <h2 title="Each time you followed a link to this page, counted on this machine only.">
-        You came here by following links {countLabel(view.total, 'time', 'times')}
-      </h2>
+      <h2 title={t('referral_sources_title')}>{tn('referral_sources', view.total)}</h2>
       <ul>
         {view.sources.map((s) => (
           <li key={`${s.source}\n${s.target}`} data-referral-source={s.source} data-count={s.count}>
-            <SafeLink href={s.source} /> {countLabel(s.count, 'visit', 'visits')} {when(s)}
-            {s.anchor && <span class="also"> last by “{s.anchor}”</span>}
+            <SafeLink href={s.source} /> {tn('referral_visits', s.count)} {when(s)}
+            {s.anchor && (
+              <span class="also"> {t('referral_last_anchor', { anchor: s.anchor })}</span>
+            )}
           </li>
         ))}
       </ul>
@@ -66,23 +68,16 @@ export function ReferralSources({ view }: { view: ReferralView | null }) {
 export function TrafficSenders({ senders }: { senders: readonly TrafficSender[] }) {
   return (
     <section class="traffic-senders" data-traffic-senders={senders.length}>
-      <h2
-        title={`Links from other sites in the main content of pages you opened at least ${OFTEN_VISITED} times (visits half an hour apart): where readers are likely to see and follow them.`}
-      >
-        Likely traffic senders
-      </h2>
+      <h2 title={t('senders_title', { times: OFTEN_VISITED })}>{t('senders_heading')}</h2>
       {senders.length === 0 ? (
-        <p class="empty">
-          None yet: no page you visit often ({OFTEN_VISITED} times or more) links here from its main
-          content.
-        </p>
+        <p class="empty">{t('senders_none', { times: OFTEN_VISITED })}</p>
       ) : (
         <ul>
           {senders.map((s) => (
             <li key={`${s.link.source}\n${s.link.anchor}`} data-sender={s.link.source}>
               <SafeLink href={s.link.source} /> <span class="anchor">“{s.link.anchor}”</span>{' '}
               <span class="count" data-visits={s.visits}>
-                you visited it {countLabel(s.visits, 'time', 'times')}
+                {tn('senders_visited', s.visits)}
               </span>{' '}
               <ReferralCount tally={s.referrals} />
             </li>

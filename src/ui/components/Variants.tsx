@@ -1,26 +1,24 @@
 import type { FoldChoice, VariantCount, VariantKind } from '../../core/variants';
 import type { Notice } from '../state';
 import { SafeLink } from './SafeLink';
+import { t, tn, type MessageKey } from '../../core/i18n';
 
-const KIND_LABELS: Record<VariantKind, string> = {
-  scheme: 'http/https',
-  www: 'www',
-  slash: 'trailing slash',
-  query: 'query string',
+const KIND_LABELS: Record<VariantKind, MessageKey> = {
+  scheme: 'variant_kind_scheme',
+  www: 'variant_kind_www',
+  slash: 'variant_kind_slash',
+  query: 'variant_kind_query',
 };
 
 function choiceLabel({ group, folded, moves }: FoldChoice): string {
-  const what = group === 'address' ? 'variant' : 'query-string variant';
-  if (folded) return `Count ${what}s apart again`;
-  return moves === 1
-    ? `Count this ${what} as this page`
-    : `Count these ${moves} ${what}s as this page`;
+  if (group === 'address') return folded ? t('variant_unfold') : tn('variant_fold', moves);
+  return folded ? t('variant_query_unfold') : tn('variant_query_fold', moves);
 }
 
 /** Scope of each fold, said next to the button: what one click changes. */
-const SCOPE: Record<FoldChoice['group'], string> = {
-  address: 'http/https, www and trailing slash, for every page of this site',
-  query: 'other query strings of this page only',
+const SCOPE: Record<FoldChoice['group'], MessageKey> = {
+  address: 'variant_scope_address',
+  query: 'variant_scope_query',
 };
 
 export interface VariantsProps {
@@ -38,7 +36,7 @@ export function Variants({ variants, choices, notice, onChoose }: VariantsProps)
   if (variants.length === 0 && !notice) return null;
   return (
     <section class="variants" data-variants>
-      <h2>Other addresses of this page</h2>
+      <h2>{t('variants_heading')}</h2>
       <ul>
         {variants.map((v) => (
           <li
@@ -51,13 +49,11 @@ export function Variants({ variants, choices, notice, onChoose }: VariantsProps)
             <SafeLink href={v.url} />{' '}
             {v.kinds.map((k) => (
               <span class="badge kind" data-kind={k} key={k}>
-                {KIND_LABELS[k]}
+                {t(KIND_LABELS[k])}
               </span>
             ))}{' '}
-            <span class="count">
-              {v.links} link{v.links === 1 ? '' : 's'}
-            </span>
-            {v.folded && <span class="badge followed">counted as this page</span>}
+            <span class="count">{tn('variant_links', v.links)}</span>
+            {v.folded && <span class="badge followed">{t('variant_folded')}</span>}
           </li>
         ))}
       </ul>
@@ -70,7 +66,7 @@ export function Variants({ variants, choices, notice, onChoose }: VariantsProps)
           >
             {choiceLabel(c)}
           </button>{' '}
-          <span class="scope">{SCOPE[c.group]}</span>
+          <span class="scope">{t(SCOPE[c.group])}</span>
         </div>
       ))}
       {notice && (
