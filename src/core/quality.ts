@@ -20,7 +20,7 @@
  */
 import type { AuthorityView } from './authority-view';
 import { authorityLabel } from './authority-view';
-import { countLabel } from './format';
+import { t, tn, type MessageKey } from './i18n';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, type AnchorClass, type AnchorTarget } from './profile';
 import type { BacklinkSummary, BacklinkView, DomainGroup } from './summary';
@@ -177,35 +177,34 @@ interface FactorReader {
   explain(link: BacklinkView, context: LinkContext): string;
 }
 
-const NOT_KNOWN = 'not known yet';
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
-const REGION_WORDS: Record<LinkRegion, string> = {
-  main: 'in the main content: an editorial link',
-  other: 'outside any landmark of the page: content or template, not told apart',
-  aside: 'in a sidebar',
-  header: 'in the page header',
-  nav: 'in a navigation menu',
-  comments: 'in the comments, where anyone can post',
-  footer: 'in the page footer, usually repeated on every page',
+const REGION_WORDS: Record<LinkRegion, MessageKey> = {
+  main: 'quality_region_main',
+  other: 'quality_region_other',
+  aside: 'quality_region_aside',
+  header: 'quality_region_header',
+  nav: 'quality_region_nav',
+  comments: 'quality_region_comments',
+  footer: 'quality_region_footer',
 };
 
-const ANCHOR_WORDS: Record<AnchorClass, string> = {
-  exact: "uses this page's main keywords",
-  partial: "shares keywords with this page's",
-  branded: "names this page's site",
-  other: 'descriptive words',
-  'naked-url': 'a bare URL, which says little about the page',
-  generic: 'generic words that say nothing about the page',
-  empty: 'no words at all',
+const ANCHOR_WORDS: Record<AnchorClass, MessageKey> = {
+  exact: 'quality_anchor_exact',
+  partial: 'quality_anchor_partial',
+  branded: 'quality_anchor_branded',
+  other: 'quality_anchor_other',
+  'naked-url': 'quality_anchor_naked_url',
+  generic: 'quality_anchor_generic',
+  empty: 'quality_anchor_empty',
 };
 
 const REL_SHARES = ['sponsored', 'nofollow', 'ugc'] as const;
 
-const REL_WORDS: Record<(typeof REL_SHARES)[number], string> = {
-  nofollow: 'rel=nofollow asks search engines not to count it',
-  sponsored: 'rel=sponsored marks it as paid or advertising',
-  ugc: 'rel=ugc marks it as user-generated (comments, forums)',
+const REL_WORDS: Record<(typeof REL_SHARES)[number], MessageKey> = {
+  nofollow: 'quality_rel_nofollow',
+  sponsored: 'quality_rel_sponsored',
+  ugc: 'quality_rel_ugc',
 };
 
 function anchorClassOf(link: BacklinkView, context: LinkContext): AnchorClass {
@@ -235,15 +234,15 @@ const READERS: Record<QualityFactor, FactorReader> = {
     },
     explain(_link, { authority: { computed, page, domain } }) {
       if (page === undefined && domain === undefined) {
-        return computed
-          ? `${NOT_KNOWN}: the linking page was recorded after the last computation`
-          : `${NOT_KNOWN}: authority has not been computed yet`;
+        return t(computed ? 'quality_authority_after' : 'quality_authority_never');
       }
-      const said = [
-        page !== undefined && `linking page ${authorityLabel(page)}`,
-        domain !== undefined && `its site ${authorityLabel(domain)}`,
-      ].filter(Boolean);
-      return `authority of the ${said.join(', ')} (of 100)`;
+      if (domain === undefined) return t('quality_authority_page', { page: authorityLabel(page!) });
+      if (page === undefined)
+        return t('quality_authority_site', { domain: authorityLabel(domain) });
+      return t('quality_authority_both', {
+        page: authorityLabel(page),
+        domain: authorityLabel(domain),
+      });
     },
   },
   relevance: {
@@ -253,21 +252,21 @@ const READERS: Record<QualityFactor, FactorReader> = {
         : clamp01(relevance / RELEVANCE_FULL),
     explain(_link, { relevance }) {
       if (relevance === null || !Number.isFinite(relevance)) {
-        return `${NOT_KNOWN}: the topics of the two pages have not been compared`;
+        return t('quality_relevance_unknown');
       }
       const similarity = clamp01(relevance);
-      const words =
+      const key =
         similarity >= RELEVANCE_FULL
-          ? 'is on the same topic as'
+          ? 'quality_relevance_same'
           : similarity >= RELEVANCE_FULL / 2
-            ? 'is on a related topic to'
-            : 'has little in common with';
-      return `the linking page ${words} this page (topic similarity ${Math.round(similarity * 100)}%)`;
+            ? 'quality_relevance_related'
+            : 'quality_relevance_little';
+      return t(key, { similarity: `${Math.round(similarity * 100)}%` });
     },
   },
   placement: {
     read: (link) => QUALITY_WEIGHTS.regions[link.region],
-    explain: (link) => REGION_WORDS[link.region],
+    explain: (link) => t(REGION_WORDS[link.region]),
   },
   anchor: {
     read: (link, context) => QUALITY_WEIGHTS.anchors[anchorClassOf(link, context)],
@@ -276,9 +275,11 @@ const READERS: Record<QualityFactor, FactorReader> = {
       // An image link's anchor is its alt text (stored as the anchor); absent image: unknown,
       // the anchor is read as text.
       if (kind === 'empty' && link.image) {
-        return 'image link without alt text: nothing tells what the page is about';
+        return t('quality_anchor_image_empty');
       }
-      return `${link.image ? 'image link, alt text' : 'anchor text'}: ${ANCHOR_WORDS[kind]}`;
+      return t(link.image ? 'quality_anchor_alt' : 'quality_anchor_text', {
+        words: t(ANCHOR_WORDS[kind]),
+      });
     },
   },
   rel: {
@@ -293,9 +294,9 @@ const READERS: Record<QualityFactor, FactorReader> = {
     },
     explain: (link) =>
       passesAuthority(link.rel)
-        ? 'a followed link: it passes authority'
-        : REL_SHARES.filter((t) => link.rel.includes(t))
-            .map((t) => REL_WORDS[t])
+        ? t('quality_rel_followed')
+        : REL_SHARES.filter((token) => link.rel.includes(token))
+            .map((token) => t(REL_WORDS[token]))
             .join('; '),
   },
   robots: {
@@ -307,32 +308,31 @@ const READERS: Record<QualityFactor, FactorReader> = {
     },
     explain(link) {
       const said = [
-        link.pageNofollow &&
-          "the linking page's robots meta says nofollow: none of its links count",
-        link.pageNoindex &&
-          "the linking page's robots meta says noindex: search engines may drop it",
+        link.pageNofollow && t('quality_robots_nofollow'),
+        link.pageNoindex && t('quality_robots_noindex'),
       ].filter(Boolean);
-      return said.join('; ') || "the linking page's robots meta allows it to count";
+      return said.join('; ') || t('quality_robots_ok');
     },
   },
   dilution: {
     read: (link) => (link.outboundCount === undefined ? null : dilutionShare(link.outboundCount)),
     explain({ outboundCount }) {
-      if (outboundCount === undefined) return `${NOT_KNOWN}: the linking page is not stored`;
-      const count = countLabel(outboundCount, 'link', 'links');
-      return outboundCount > DILUTION_FROM
-        ? `the linking page has ${count}: each passes less`
-        : `the linking page has ${count}, not more than most`;
+      if (outboundCount === undefined) return t('quality_dilution_unknown');
+      return tn(
+        outboundCount > DILUTION_FROM ? 'quality_dilution_many' : 'quality_dilution_few',
+        outboundCount,
+      );
     },
   },
   sitewide: {
     read: (_link, { domainPages }) =>
       domainPages >= SITEWIDE_PAGES ? QUALITY_WEIGHTS.shares.sitewide : 1,
     explain(link, { domainPages }) {
-      const pages = countLabel(domainPages, 'page', 'pages');
-      return domainPages >= SITEWIDE_PAGES
-        ? `${pages} of ${link.sourceDomain} link here: a sitewide link (footer, blogroll) adds little each`
-        : `${pages} of ${link.sourceDomain} ${domainPages === 1 ? 'links' : 'link'} here`;
+      return tn(
+        domainPages >= SITEWIDE_PAGES ? 'quality_sitewide' : 'quality_domain_pages',
+        domainPages,
+        { domain: link.sourceDomain },
+      );
     },
   },
 };
@@ -529,23 +529,22 @@ export function scoreBacklinks(summary: BacklinkSummary, inputs: QualityInputs):
 }
 
 /** How the score is made, in one paragraph: shown on hover of the factors' caption. */
-export const QUALITY_EXPLANATION =
-  'Link quality, 0–100: what the link is worth (the authority of the linking page and site, ' +
-  'how related its topic is, where on the page the link sits, its words), times how much of it ' +
-  'the link passes on (nofollow, sponsored and ugc, the page’s robots meta, how many other ' +
-  'links the page has, the same site linking from many pages). Factors not known yet count as ' +
-  'average.';
+export const qualityExplanation = (): string => t('quality_explanation');
+
+/** A factor's name as shown. */
+export const factorName = (factor: QualityFactor): string => t(`quality_factor_${factor}`);
 
 /** The badge's hover text: the score, what weighed most either way, and how to see the rest. */
 export function describeQuality(quality: LinkQuality): string {
   const best = quality.parts.reduce((a, b) => (b.points > a.points ? b : a));
   const worst = quality.parts.reduce((a, b) => (b.points < a.points ? b : a));
   const most = [
-    best.points > 0 && `most from ${best.factor} (+${best.points})`,
-    worst.points < 0 && `loses most to ${worst.factor} (${worst.points})`,
+    best.points > 0 &&
+      t('quality_most_from', { factor: factorName(best.factor), points: best.points }),
+    worst.points < 0 &&
+      t('quality_loses_most', { factor: factorName(worst.factor), points: worst.points }),
   ].filter(Boolean);
-  return (
-    `Link quality ${quality.score} of 100${most.length ? `: ${most.join(', ')}` : ''}. ` +
-    'Open for every factor.'
-  );
+  return most.length
+    ? t('quality_title_detail', { score: quality.score, detail: most.join(', ') })
+    : t('quality_title', { score: quality.score });
 }

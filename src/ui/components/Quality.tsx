@@ -1,16 +1,18 @@
 import { useId, useState } from 'preact/hooks';
 import {
   describeQuality,
-  QUALITY_EXPLANATION,
+  factorName,
+  qualityExplanation,
   type FactorPart,
   type LinkQuality,
 } from '../../core/quality';
+import { t } from '../../core/i18n';
 
 /** "+12 of 25", "−8", "0": a part's points as shown, with a real minus sign. */
 function pointsLabel(part: FactorPart): string {
   const sign = part.points > 0 ? '+' : part.points < 0 ? '−' : '';
   const points = `${sign}${Math.abs(part.points)}`;
-  return part.max > 0 ? `${points} of ${part.max}` : points;
+  return part.max > 0 ? t('quality_points_of', { points, max: part.max }) : points;
 }
 
 /** Score bands for the badge's color only; the number and its title carry the meaning. */
@@ -43,7 +45,7 @@ export function QualityBadge({ quality, open, onToggle, controls }: QualityProps
         }
       }}
     >
-      quality {quality.score}
+      {t('quality_badge', { score: quality.score })}
     </button>
   );
 }
@@ -55,11 +57,11 @@ export function QualityFactors({ quality, id }: { quality: LinkQuality; id: stri
       class="quality-factors"
       id={id}
       role="region"
-      aria-label={`Why this link scores ${quality.score}`}
+      aria-label={t('quality_factors_label', { score: quality.score })}
     >
       <table>
-        <caption title={QUALITY_EXPLANATION}>
-          Why {quality.score}: what the link is worth, minus what it does not pass on
+        <caption title={qualityExplanation()}>
+          {t('quality_factors_caption', { score: quality.score })}
         </caption>
         <tbody>
           {quality.parts.map((part) => (
@@ -70,7 +72,7 @@ export function QualityFactors({ quality, id }: { quality: LinkQuality; id: stri
               data-known={String(part.known)}
             >
               <th scope="row" class="factor-name">
-                {part.factor}
+                {factorName(part.factor)}
               </th>
               <td class="factor-points">{pointsLabel(part)}</td>
               <td class="factor-reason">{part.reason}</td>
