@@ -27,6 +27,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'firefox',
           include: ['test/e2e-firefox/**/*.test.ts'],
           environment: 'node',

@@ -96,7 +96,7 @@ export async function* gzipMembers(
   chunks: AsyncIterable<Buffer>,
 ): AsyncGenerator<Buffer | WarcSkip> {
   const source = chunks[Symbol.asyncIterator]();
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let ended = false;
   // After a reported skip, the bytes up to the next good member belong to the same damage.
   let resyncing = false;
