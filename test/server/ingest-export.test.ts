@@ -51,12 +51,17 @@ const C = 'https://c.com/empty';
 const sample = {
   pages: [
     pageRecord(A, { lastSeen: T0 + 5, robotsNofollow: true }),
-    pageRecord(B, { lastSeen: T0 + 7 }),
+    pageRecord(B, { lastSeen: T0 + 7, truncated: true }),
     pageRecord(C, { lastSeen: T0 + 9 }),
   ],
   // Grouped by source, as IndexedDB's [source, target, anchor] key order leaves them.
   links: [
-    makeLink(A, 'https://x.com/1', { anchor: 'one', rel: ['nofollow'], region: 'aside' }),
+    makeLink(A, 'https://x.com/1', {
+      anchor: 'one',
+      rel: ['nofollow'],
+      region: 'aside',
+      firstSeen: T0 - 9,
+    }),
     makeLink(A, 'https://x.com/2', { anchor: 'two' }),
     makeLink(A, 'https://x.com/gone', { lostAt: T0 + 3, lastSeen: T0 + 2 }),
     makeLink(B, 'https://x.com/1', { anchor: 'from b' }),
@@ -73,19 +78,35 @@ describe('readExport', () => {
         nofollow: true,
         origin: 'export',
         links: [
-          { url: 'https://x.com/1', anchor: 'one', rel: ['nofollow'], region: 'aside' },
-          { url: 'https://x.com/2', anchor: 'two', rel: [], region: 'main' },
+          {
+            url: 'https://x.com/1',
+            anchor: 'one',
+            rel: ['nofollow'],
+            region: 'aside',
+            firstSeen: T0 - 9,
+          },
+          { url: 'https://x.com/2', anchor: 'two', rel: [], region: 'main', firstSeen: T0 },
         ],
       },
       {
         url: B,
         seenAt: T0 + 7,
+        truncated: true,
         origin: 'export',
-        links: [{ url: 'https://x.com/1', anchor: 'from b', rel: [], region: 'main' }],
+        links: [
+          { url: 'https://x.com/1', anchor: 'from b', rel: [], region: 'main', firstSeen: T0 },
+        ],
       },
       { url: C, seenAt: T0 + 9, origin: 'export', links: [] },
     ]);
     expect(skipsIn(items)).toEqual(['lost link']);
+  });
+
+  it('marks a page whose row is missing as truncated: its other links are not taken as removed', async () => {
+    const items = await read(
+      exportText([], [makeLink(A, 'https://x.com/1', { lastSeen: T0 + 4 })]),
+    );
+    expect(pagesIn(items)).toMatchObject([{ url: A, seenAt: T0 + 4, truncated: true }]);
   });
 
   it('gives the same pages whatever the chunk size', async () => {

@@ -73,6 +73,7 @@ describe('readWat on the sample WAT file', () => {
       expect(page.links).toEqual(expectedLinks(declared));
       const robots = `${declared.robots ?? ''} ${declared.xRobotsTag?.includes(':') ? '' : (declared.xRobotsTag ?? '')}`;
       expect(page.nofollow ?? false).toBe(/nofollow/i.test(robots));
+      expect(page.truncated ?? false).toBe(declared.truncated ?? false);
     }
     // Counted against the declarations: 6 pages, 15 kept links in all.
     expect(pages).toHaveLength(6);

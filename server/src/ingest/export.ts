@@ -41,21 +41,38 @@ export interface ExportReadOptions {
   origin?: string;
 }
 
+interface PageMeta {
+  seenAt: number;
+  nofollow: boolean;
+  truncated: boolean;
+}
+
+interface Current {
+  url: string;
+  links: IndexedLink[];
+  seenAt: number;
+  capped: boolean;
+}
+
 /**
  * Pages and their links, put together from rows: a page is handed out when the links of the
  * next source start (rows arrive grouped by source), and pages without links at the end.
  */
 class PageAssembler {
-  private readonly pages = new Map<string, { seenAt: number; nofollow: boolean }>();
+  private readonly pages = new Map<string, PageMeta>();
   private readonly done = new Set<string>();
-  private current: { url: string; links: IndexedLink[]; seenAt: number } | null = null;
+  private current: Current | null = null;
 
   constructor(private readonly origin: string | undefined) {}
 
   addPage(row: PageRecord): void {
     const known = this.pages.get(row.url);
     if (known && known.seenAt >= row.lastSeen) return;
-    this.pages.set(row.url, { seenAt: row.lastSeen, nofollow: row.robotsNofollow });
+    this.pages.set(row.url, {
+      seenAt: row.lastSeen,
+      nofollow: row.robotsNofollow,
+      truncated: row.truncated,
+    });
   }
 
   addLink(row: LinkRecord): ExportItem[] {
@@ -66,38 +83,42 @@ class PageAssembler {
       if (this.current) out.push(this.flush(this.current));
       // Its page went out already; a second, partial copy of it could read as links removed.
       if (this.done.has(row.source)) return [...out, { skipped: 'link out of order' }];
-      this.current = { url: row.source, links: [], seenAt: row.lastSeen };
+      this.current = { url: row.source, links: [], seenAt: row.lastSeen, capped: false };
     }
     const page = this.current!;
-    if (page.links.length >= MAX_LINKS_PER_PAGE)
+    if (page.links.length >= MAX_LINKS_PER_PAGE) {
+      page.capped = true;
       return [...out, { skipped: 'over the links-per-page cap' }];
-    page.links.push({ url: row.target, anchor: row.anchor, rel: row.rel, region: row.region });
+    }
+    page.links.push({
+      url: row.target,
+      anchor: row.anchor,
+      rel: row.rel,
+      region: row.region,
+      firstSeen: row.firstSeen,
+    });
     page.seenAt = Math.max(page.seenAt, row.lastSeen);
     return out;
   }
 
-  private flush(current: { url: string; links: IndexedLink[]; seenAt: number }): IndexedPage {
+  private flush(current: Current): IndexedPage {
     this.current = null;
     this.done.add(current.url);
-    const page = this.pages.get(current.url);
+    const known = this.pages.get(current.url);
     this.pages.delete(current.url);
-    return this.page(
-      current.url,
-      page ?? { seenAt: current.seenAt, nofollow: false },
-      current.links,
-    );
+    // Links without their page's row: whether they are all of its links is unknown.
+    const meta = known ?? { seenAt: current.seenAt, nofollow: false, truncated: true };
+    return this.page(current.url, meta, current.links, current.capped);
   }
 
-  private page(
-    url: string,
-    meta: { seenAt: number; nofollow: boolean },
-    links: IndexedLink[],
-  ): IndexedPage {
+  private page(url: string, meta: PageMeta, links: IndexedLink[], capped = false): IndexedPage {
     return {
       url,
       seenAt: meta.seenAt,
       links,
       ...(meta.nofollow ? { nofollow: true } : {}),
+      // A capped list is not the page's whole list: what is missing from it is not removed.
+      ...(meta.truncated || capped ? { truncated: true } : {}),
       ...(this.origin ? { origin: this.origin } : {}),
     };
   }

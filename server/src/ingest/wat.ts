@@ -122,9 +122,7 @@ function linksOf(
     if (target && withoutFragment(target.href) !== pageNoFragment) add(e, rel);
   }
   // Repeats of one href with the same words are one link, folded as the extension folds them.
-  return foldOccurrences(occurrences)
-    .slice(0, MAX_LINKS_PER_PAGE)
-    .map((l) => ({ url: l.href, anchor: l.anchor, rel: l.rel }));
+  return foldOccurrences(occurrences).map((l) => ({ url: l.href, anchor: l.anchor, rel: l.rel }));
 }
 
 function crawlTime(...dates: unknown[]): number | null {
@@ -168,11 +166,16 @@ export function pageOfWatRecord(record: WarcRecord, origin?: string): IndexedPag
   const head = asObject(html.Head);
   // Relative links resolve against <base href> when the page declares one.
   const base = parseHttpUrl(str(head?.Base) ?? '', page.href)?.href ?? page.href;
+  const links = linksOf(html, head, page, base);
+  // The crawler cut the response short (WARC-Truncated), or the page has more links than are
+  // kept: links missing from the list are not gone from the page.
+  const truncated = warc['WARC-Truncated'] !== undefined || links.length > MAX_LINKS_PER_PAGE;
   return {
     url: page.href,
     seenAt,
-    links: linksOf(html, head, page, base),
+    links: links.slice(0, MAX_LINKS_PER_PAGE),
     ...(pageNofollow(http, head) ? { nofollow: true } : {}),
+    ...(truncated ? { truncated: true } : {}),
     ...(origin ? { origin } : {}),
   };
 }
