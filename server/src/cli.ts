@@ -5,6 +5,7 @@
 import { ConfigError, readConfig } from './config';
 import { openDb } from './db';
 import { computeAuthority } from './authority';
+import { ingestCommand } from './ingest/ingest';
 import { migrate } from './schema';
 import { serveCommand } from './serve';
 
@@ -34,6 +35,10 @@ const COMMANDS: Record<string, Command> = {
   serve: {
     summary: 'serve the index API (HOST, PORT, INDEX_DATA_DIR or DATABASE_URL)',
     run: serveCommand,
+  },
+  ingest: {
+    summary: 'read WAT files and Backlink Lens exports into the index ([--batch N] FILE...)',
+    run: ingestCommand,
   },
   authority: {
     summary: 'compute page and domain authority over the indexed graph',

@@ -73,7 +73,7 @@ export function withoutExcludedSites(
   return { data: { ...data, pages, links, redirects, referrals }, excluded };
 }
 
-function parsePage(value: unknown, now: number): PageRecord | null {
+export function parsePage(value: unknown, now: number): PageRecord | null {
   const v = asObject(value);
   const url = v && asCanonicalUrl(v.url);
   if (!v || !url) return null;
@@ -106,7 +106,7 @@ function parsePage(value: unknown, now: number): PageRecord | null {
   };
 }
 
-function parseLinkRecord(value: unknown, now: number): LinkRecord | null {
+export function parseLinkRecord(value: unknown, now: number): LinkRecord | null {
   const v = asObject(value);
   if (!v) return null;
   const source = asCanonicalUrl(v.source);
