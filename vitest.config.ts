@@ -29,17 +29,6 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'server',
-          include: ['test/server/**/*.test.ts'],
-          environment: 'node',
-          // PGlite (PostgreSQL in WebAssembly) takes seconds to start on a busy machine.
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-        },
-      },
-      {
-        extends: true,
-        test: {
           name: 'firefox',
           include: ['test/e2e-firefox/**/*.test.ts'],
           environment: 'node',
