@@ -240,20 +240,23 @@ export async function countLiveBacklinks(
         .index('by_target_lost')
         .count(IDBKeyRange.bound([target, -Infinity], [target, Infinity])),
     ]).then(([all, lost]) => all - lost);
-  const [found, own] = await findTargets(tx, url, folds, false, () => countOf(url));
+  const selfLinks = (source: string, target: string) =>
+    links.getAll(IDBKeyRange.bound([source, target], [source, target, []]));
+  // The URL's own count with the first round: a URL with no aliases is counted in one.
+  const [found, [own, ownSelves]] = await findTargets(tx, url, folds, false, () =>
+    Promise.all([countOf(url), selfLinks(url, url)]),
+  );
   const { targets } = found;
   const [others, selves] = await Promise.all([
     Promise.all(targets.slice(1).map(countOf)),
     Promise.all(
       targets.flatMap((source) =>
-        targets.map((target) =>
-          links.getAll(IDBKeyRange.bound([source, target], [source, target, []])),
-        ),
+        targets.filter((t) => source !== url || t !== url).map((t) => selfLinks(source, t)),
       ),
     ),
   ]);
   await tx.done;
-  const selfLive = selves.flat().filter((l) => l.lostAt === null).length;
+  const selfLive = [ownSelves, ...selves].flat().filter((l) => l.lostAt === null).length;
   return [own, ...others].reduce((a, b) => a + b, 0) - selfLive;
 }
 

@@ -1,5 +1,6 @@
 // Bundled into one IIFE (global BacklinkScale) and run in an extension page of the built
 // extension, so every figure is the extension's own IndexedDB in real Chromium.
+import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
@@ -134,16 +135,17 @@ async function forgetPage(url: string): Promise<void> {
   ]);
 }
 
-/** The records in one read-write transaction, puts issued together: the write alone. */
+/** The records in one read-write transaction, plain IndexedDB puts, then the commit. */
 async function putRaw(page: PageRecord, links: readonly LinkRecord[]): Promise<void> {
-  const d = await db();
-  const tx = d.transaction(['pages', 'links'], 'readwrite');
+  const raw = unwrap(await db()) as unknown as IDBDatabase;
+  const tx = raw.transaction(['pages', 'links'], 'readwrite');
   const store = tx.objectStore('links');
-  await Promise.all([
-    ...links.map((l) => store.put(l)),
-    tx.objectStore('pages').put(page),
-    tx.done,
-  ]);
+  for (const link of links) store.put(link);
+  tx.objectStore('pages').put(page);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
+  });
 }
 
 /**

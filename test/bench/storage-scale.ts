@@ -254,7 +254,7 @@ const BURST_PAGES = 15;
 
 /**
  * Item 5: the popup opened for the hot target of a 10k store, idle and then while 8 loops
- * record 2,000-link pages one after another (as 8 tabs loading), from another extension page.
+ * record 2,000-link pages one after another (as 8 tabs loading), in the service worker.
  */
 export async function runStorageBurst(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
@@ -282,16 +282,24 @@ export async function runStorageBurst(): Promise<void> {
       warmup: 2,
       reps: 7,
     });
-    const writer = await benchPage(ext, script);
+    // Recorded in the service worker, where the extension records pages: its own thread, as
+    // with 8 tabs loading (an extension page would share the popup's renderer thread).
+    await ext.worker.evaluate(script);
     const started = performance.now();
-    await writer.evaluate(([t, p, l]) => window.BacklinkScale.startBurst(t, p, l), [
-      BURST_TABS,
-      BURST_PAGES,
-      BURST_LINKS,
-    ] as const);
+    await ext.worker.evaluate(
+      ([t, p, l]) =>
+        (
+          globalThis as unknown as { BacklinkScale: Window['BacklinkScale'] }
+        ).BacklinkScale.startBurst(t, p, l),
+      [BURST_TABS, BURST_PAGES, BURST_LINKS] as const,
+    );
     let done = false;
-    const finished = writer
-      .evaluate(() => window.BacklinkScale.burstDone())
+    const finished = ext.worker
+      .evaluate(() =>
+        (
+          globalThis as unknown as { BacklinkScale: Window['BacklinkScale'] }
+        ).BacklinkScale.burstDone(),
+      )
       .then((links) => {
         done = true;
         return links;
