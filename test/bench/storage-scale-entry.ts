@@ -157,7 +157,7 @@ export async function ingestPair(
   options: ScaleOptions,
   p: number,
   revisit: boolean,
-): Promise<{ record: number; raw: number; links: number }> {
+): Promise<{ ours: number; raw: number; links: number }> {
   const d = await db();
   const snapshot = pageSnapshot(options, p);
   const at = T0 + 200 * DAY;
@@ -167,15 +167,15 @@ export async function ingestPair(
   const { page, links } = await storedOf(snapshot.url);
   if (!revisit) await forgetPage(snapshot.url);
   const raw = await timed(() => putRaw(page, links));
-  return { record: record.ms, raw: raw.ms, links: links.length };
+  return { ours: record.ms, raw: raw.ms, links: links.length };
 }
 
 /** The badge: countLiveBacklinks, and the raw key count of the same index entries. */
-export async function badgePair(url: string): Promise<{ count: number; raw: number; n: number }> {
+export async function badgePair(url: string): Promise<{ ours: number; raw: number; n: number }> {
   const d = await db();
   const count = await timed(() => countLiveBacklinks(d, url));
   const raw = await timed(() => d.countFromIndex('links', 'by_target', url));
-  return { count: count.ms, raw: raw.ms, n: count.result };
+  return { ours: count.ms, raw: raw.ms, n: count.result };
 }
 
 /** Rows the popup shows: 30 referring domains, up to 5 links each (src/ui/popup/main.tsx). */
@@ -187,7 +187,7 @@ export const SHOWN_ROWS = 150;
  */
 export async function readPair(
   url: string,
-): Promise<{ load: number; raw: number; links: number; rows: number }> {
+): Promise<{ ours: number; raw: number; links: number; rows: number }> {
   const d = await db();
   const load = await timed(() => loadBacklinks(d, url));
   const raw = await timed(async () => {
@@ -201,7 +201,7 @@ export async function readPair(
     await tx.done;
     return rows.length;
   });
-  return { load: load.ms, raw: raw.ms, links: load.result?.links.length ?? 0, rows: raw.result };
+  return { ours: load.ms, raw: raw.ms, links: load.result?.links.length ?? 0, rows: raw.result };
 }
 
 /**

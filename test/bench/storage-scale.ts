@@ -94,23 +94,22 @@ async function benchPage(ext: ExtensionBrowser, script: string): Promise<Page> {
   return page;
 }
 
-/** A row of in-page samples: `pair` is run once per turn, and `pick` takes one side of it. */
-function pairRows<R>(
-  names: [string, string],
-  pair: (rep: number) => Promise<R>,
-  pick: [(r: R) => number, (r: R) => number],
+/** Two rows from one in-page call per turn: the raw baseline and ours, timed side by side. */
+function pairRows(
+  [rawName, oursName]: [string, string],
+  pair: (rep: number) => Promise<{ raw: number; ours: number }>,
 ) {
-  let last: R | null = null;
+  let last = { raw: Number.NaN, ours: Number.NaN };
   return [
     {
-      name: names[0],
+      name: rawName,
       sample: async (rep: number) => {
         last = await pair(rep);
-        return pick[0](last);
+        return last.raw;
       },
     },
-    // The second side of the same call: its figure was taken in the same turn.
-    { name: names[1], sample: () => pick[1](last!) },
+    // The other side of the same call: its figure was taken in the same turn.
+    { name: oursName, sample: () => last.ours },
   ];
 }
 
@@ -184,24 +183,11 @@ async function runSize(label: string, links: number, script: string): Promise<vo
         ...pairRows(
           [`raw puts, one tx (${first.links} links)`, 'recordPage, first visit'],
           ingest(false),
-          [(r) => r.raw, (r) => r.record],
         ),
-        ...pairRows(['raw puts, one tx (overwrite)', 'recordPage, revisit'], ingest(true), [
-          (r) => r.raw,
-          (r) => r.record,
-        ]),
-        ...pairRows(['raw count (by_target), hot', 'countLiveBacklinks, hot'], badge(HOT), [
-          (r) => r.raw,
-          (r) => r.count,
-        ]),
-        ...pairRows(['raw read of shown rows, hot', 'loadBacklinks, hot'], read(HOT), [
-          (r) => r.raw,
-          (r) => r.load,
-        ]),
-        ...pairRows(['raw read of shown rows, cold', 'loadBacklinks, cold'], read(cold), [
-          (r) => r.raw,
-          (r) => r.load,
-        ]),
+        ...pairRows(['raw puts, one tx (overwrite)', 'recordPage, revisit'], ingest(true)),
+        ...pairRows(['raw count (by_target), hot', 'countLiveBacklinks, hot'], badge(HOT)),
+        ...pairRows(['raw read of shown rows, hot', 'loadBacklinks, hot'], read(HOT)),
+        ...pairRows(['raw read of shown rows, cold', 'loadBacklinks, cold'], read(cold)),
       ],
       REPEAT,
     );
@@ -238,13 +224,19 @@ async function runSize(label: string, links: number, script: string): Promise<vo
   }
 }
 
-export async function runStorageScale(): Promise<void> {
+/** The in-page bundle, with dist/ built; null (said so) without Chromium. */
+async function prepare(id: string): Promise<string | null> {
   if (!existsSync(CHROMIUM)) {
-    info(`storage-scale skipped: needs ${CHROMIUM}`);
-    return;
+    info(`${id} skipped: needs ${CHROMIUM}`);
+    return null;
   }
   await ensureExtensionBuilt();
-  const script = await bundleForPage('./storage-scale-entry.ts', 'BacklinkScale');
+  return bundleForPage('./storage-scale-entry.ts', 'BacklinkScale');
+}
+
+export async function runStorageScale(): Promise<void> {
+  const script = await prepare('storage-scale');
+  if (script === null) return;
   for (const [label, links] of sizesToRun()) await runSize(label, links, script);
 }
 
@@ -257,12 +249,8 @@ const BURST_PAGES = 15;
  * record 2,000-link pages one after another (as 8 tabs loading), in the service worker.
  */
 export async function runStorageBurst(): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    info(`storage-burst skipped: needs ${CHROMIUM}`);
-    return;
-  }
-  await ensureExtensionBuilt();
-  const script = await bundleForPage('./storage-scale-entry.ts', 'BacklinkScale');
+  const script = await prepare('storage-burst');
+  if (script === null) return;
   const options = scaleOptions(10_000);
   heading(
     'popup during a recording burst (Chromium)',
