@@ -42,7 +42,13 @@ export interface BacklinkSchema extends DBSchema {
     /** [source, target, anchor]: the same page linking twice with other words is two links. */
     key: [string, string, string];
     value: LinkRecord;
-    indexes: { by_target: string; by_target_domain: string; by_source: string };
+    indexes: {
+      by_target: string;
+      by_target_domain: string;
+      by_source: string;
+      /** Lost links only, by [target, lostAt]: a live link (lostAt null) has no entry. */
+      by_target_lost: [string, number];
+    };
   };
   redirects: {
     /** [from, to]: one hop, however often it was followed. */
@@ -130,6 +136,12 @@ const MIGRATIONS: readonly Migration[] = [
     await scrubStore(tx, 'redirects', fixRedirect, now);
     await scrubStore(tx, 'referrals', fixReferral, now);
     await scrubStore(tx, 'authority', fixAuthority, now);
+  },
+  // v6: the lost links of a target, so that its live links are counted from two index counts
+  // (all links minus lost ones) without reading a record: the badge after every recorded page.
+  // A null is not a valid key, so a live link has no entry and the index stays small.
+  (_db, tx) => {
+    tx.objectStore('links').createIndex('by_target_lost', ['target', 'lostAt']);
   },
 ];
 

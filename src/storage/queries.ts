@@ -25,6 +25,7 @@ import {
   type VariantCount,
 } from '../core/variants';
 import type { BacklinkDb } from './db';
+import { getMany } from './requests';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
 
@@ -95,59 +96,88 @@ async function readHopsFrom(tx: ReadTx, start: string): Promise<RedirectRecord[]
 
 /**
  * Distinct link targets that are variants of `url` (scheme, www, slash, query), with how many
- * links each has. Bounded key-range reads on by_target: a unique key cursor over `base?…` for
- * each address base, and a count per variant; no link record is read.
+ * links each has. Bounded key-range reads on by_target: for every address base at once, a count
+ * and a unique key cursor over `base?…`; then a count per variant found. No link record is
+ * read. The caller leaves out the URLs it counts otherwise (aliases, redirects).
  */
 async function findVariants(
   tx: ReadTx,
   url: string,
-  known: ReadonlySet<string>,
 ): Promise<Array<{ url: string; links: number }>> {
   const byTarget = tx.objectStore('links').index('by_target');
-  const found: string[] = [];
-  for (const base of variantBases(url)) {
-    if (!known.has(base) && (await byTarget.count(base)) > 0) found.push(base);
+  const ofBase = async (base: string): Promise<Array<{ url: string; links: number }>> => {
     const queries = IDBKeyRange.bound(`${base}?`, `${base}?\uffff`);
-    let cursor = await byTarget.openKeyCursor(queries, 'nextunique');
+    const [links, first] = await Promise.all([
+      base === url ? 0 : byTarget.count(base),
+      byTarget.openKeyCursor(queries, 'nextunique'),
+    ]);
+    const keys: string[] = [];
+    let cursor = first;
     for (let n = 0; cursor && n < VARIANT_LIMIT; n++) {
-      if (!known.has(cursor.key)) found.push(cursor.key);
+      keys.push(cursor.key);
       cursor = await cursor.continue();
     }
-  }
-  const counts = await Promise.all(found.map((v) => byTarget.count(v)));
-  return found.map((v, i) => ({ url: v, links: counts[i]! }));
+    const counts = await Promise.all(keys.map((v) => byTarget.count(v)));
+    return [
+      ...(links > 0 ? [{ url: base, links }] : []),
+      ...keys.map((v, i) => ({ url: v, links: counts[i]! })),
+    ];
+  };
+  return (await Promise.all(variantBases(url).map(ofBase))).flat();
 }
 
-type Found = Omit<BacklinkReport, 'sources' | 'redirect'>;
+type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
+  /** Every URL whose links count for the page: the aliases, then those in `via`. */
+  targets: string[];
+};
 
 /**
- * The URL's aliases, the URLs that redirect to it, its variants, and every link to any of them
- * that counts for it, through the by_canonical, by_to and by_target indexes. Variants are only
- * looked up when `listVariants` asks for them or the user folded some.
+ * The URL's aliases, the URLs that redirect to it, and its variants, through the by_canonical,
+ * by_to and by_target indexes. Variants are only looked up when `listVariants` asks for them or
+ * the user folded some. `first`: more reads of the URL alone, issued with the first round.
+ * A cold lookup (nothing stored about the URL) is one round trip: every read that depends on
+ * the URL alone is issued at once; a second round reads what the first names (its canonical,
+ * the page it is an alias of).
  */
-async function findBacklinks(
+async function findTargets<T>(
   tx: ReadTx,
   url: string,
   folds: Folds,
   listVariants: boolean,
-): Promise<Found> {
+  first: () => Promise<T>,
+): Promise<[Found, T]> {
   const pages = tx.objectStore('pages');
-  const aliases = new Set([url]);
-  const page = (await pages.get(url)) ?? null;
-  if (page?.canonical) aliases.add(page.canonical);
-  if (page?.aliasOf) aliases.add(page.aliasOf);
-  for (const alias of [...aliases]) {
-    for (const key of await pages.index('by_canonical').getAllKeys(alias)) aliases.add(key);
-  }
+  const byCanonical = pages.index('by_canonical');
+  const folded = foldedGroups(url, folds);
+  const wantVariants = listVariants || folded.length > 0;
+  const [stored, declaring, hopsToUrl, rawVariants, extra] = await Promise.all([
+    pages.get(url),
+    byCanonical.getAllKeys(url),
+    readHopsInto(tx, [url]),
+    wantVariants ? findVariants(tx, url) : Promise.resolve([]),
+    first(),
+  ]);
+  const page = stored ?? null;
+  // The page's own canonical and the page it stands for, and every page declaring either.
+  const linked = [page?.canonical, page?.aliasOf].filter((a): a is string => !!a && a !== url);
+  const aliases = new Set([url, ...linked, ...declaring]);
+  const [declaringLinked, hopsToLinked] = await Promise.all([
+    Promise.all(linked.map((a) => byCanonical.getAllKeys(a))),
+    readHopsInto(
+      tx,
+      [...aliases].filter((a) => a !== url),
+    ),
+  ]);
+  for (const key of declaringLinked.flat()) aliases.add(key);
   const via: Record<string, Via> = {};
-  const redirects = redirectsInto([...aliases], await readHopsInto(tx, [...aliases]));
+  const redirects = redirectsInto([...aliases], [...hopsToUrl, ...hopsToLinked]);
   for (const [from, how] of redirects) via[from] = { kind: 'redirect', ...how };
 
-  const folded = foldedGroups(url, folds);
   let variants: VariantCount[] = [];
-  if (listVariants || folded.length > 0) {
+  if (wantVariants) {
     const known = new Set([...aliases, ...redirects.keys()]);
-    variants = (await findVariants(tx, url, known))
+    variants = rawVariants
+      .filter((v) => !known.has(v.url))
       .map((v) => {
         const kinds = variantKinds(url, v.url);
         return { ...v, kinds, folded: isFolded(kinds, folded) };
@@ -155,14 +185,8 @@ async function findBacklinks(
       .sort(compareVariants);
     for (const v of variants) if (v.folded) via[v.url] = { kind: 'variant', kinds: v.kinds };
   }
-
   const targets = [...aliases, ...Object.keys(via)];
-  const byTarget = tx.objectStore('links').index('by_target');
-  const found = await Promise.all(targets.map((t) => byTarget.getAll(t)));
-  // A link from the page to what now counts as the page is a self-link.
-  const merged = new Set(targets);
-  const links = found.flat().filter((l) => !merged.has(l.source));
-  return { url, aliases: [...aliases], page, links, via, variants, folded };
+  return [{ url, aliases: [...aliases], page, via, variants, folded, targets }, extra];
 }
 
 /**
@@ -178,17 +202,27 @@ export async function loadBacklinks(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = readTransaction(db);
-  const found = await findBacklinks(tx, url, folds, true);
-  const redirect = redirectChainFrom(url, await readHopsFrom(tx, url));
-  const sourceUrls = [...new Set(found.links.map((l) => l.source))];
+  const byTarget = tx.objectStore('links').index('by_target');
+  // The URL's own links and where it redirects, asked with the first round.
+  const [found, [own, hopsFrom]] = await findTargets(tx, url, folds, true, () =>
+    Promise.all([byTarget.getAll(url), readHopsFrom(tx, url)]),
+  );
+  const others = await Promise.all(found.targets.slice(1).map((t) => byTarget.getAll(t)));
+  // A link from the page to what now counts as the page is a self-link.
+  const merged = new Set(found.targets);
+  const links = [own, ...others].flat().filter((l) => !merged.has(l.source));
+  const sourceUrls = [...new Set(links.map((l) => l.source))];
   const sources = await readPages(tx.objectStore('pages'), sourceUrls);
   await tx.done;
-  return { ...found, redirect, sources };
+  const { targets: _counted, ...report } = found;
+  return { ...report, links, redirect: redirectChainFrom(url, hopsFrom), sources };
 }
 
 /**
  * Live (not lost) backlinks of a URL, the same ones loadBacklinks counts: the badge number.
- * Skips loading the source pages, and variants unless some are folded.
+ * Counted, not read: every link of each target (by_target) minus its lost ones
+ * (by_target_lost), minus the live links between the targets themselves (self-links, read by
+ * primary key range: a handful). Variants only when some are folded.
  */
 export async function countLiveBacklinks(
   db: BacklinkDb,
@@ -198,9 +232,32 @@ export async function countLiveBacklinks(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return 0;
   const tx = readTransaction(db);
-  const { links } = await findBacklinks(tx, url, folds, false);
+  const links = tx.objectStore('links');
+  const countOf = (target: string) =>
+    Promise.all([
+      links.index('by_target').count(target),
+      links
+        .index('by_target_lost')
+        .count(IDBKeyRange.bound([target, -Infinity], [target, Infinity])),
+    ]).then(([all, lost]) => all - lost);
+  const selfLinks = (source: string, target: string) =>
+    links.getAll(IDBKeyRange.bound([source, target], [source, target, []]));
+  // The URL's own count with the first round: a URL with no aliases is counted in one.
+  const [found, [own, ownSelves]] = await findTargets(tx, url, folds, false, () =>
+    Promise.all([countOf(url), selfLinks(url, url)]),
+  );
+  const { targets } = found;
+  const [others, selves] = await Promise.all([
+    Promise.all(targets.slice(1).map(countOf)),
+    Promise.all(
+      targets.flatMap((source) =>
+        targets.filter((t) => source !== url || t !== url).map((t) => selfLinks(source, t)),
+      ),
+    ),
+  ]);
   await tx.done;
-  return links.filter((l) => l.lostAt === null).length;
+  const selfLive = [ownSelves, ...selves].flat().filter((l) => l.lostAt === null).length;
+  return [own, ...others].reduce((a, b) => a + b, 0) - selfLive;
 }
 
 /** Links read at most for a site-wide view, so a hugely linked site stays quick to show. */
@@ -253,7 +310,7 @@ export async function loadSiteLinks(
     if (missing.length > SITE_GET_LIMIT) {
       links = await index.getAll(domain, limit);
     } else {
-      const read = await Promise.all(missing.map((k) => store.get(k)));
+      const read = await getMany(store, missing);
       read.forEach((l) => l && byKey.set(linkKey(l), l));
       // In index order, as one getAll would give them; a link deleted meanwhile is left out.
       links = keys.map((k) => byKey.get(keyOf(k))).filter((l): l is LinkRecord => !!l);
@@ -268,7 +325,7 @@ async function readPages(
   store: { get(url: string): Promise<PageRecord | undefined> },
   urls: readonly string[],
 ): Promise<Record<string, PageRecord>> {
-  const found = await Promise.all(urls.map((u) => store.get(u)));
+  const found = await getMany(store, urls);
   const pages: Record<string, PageRecord> = {};
   for (const p of found) if (p) pages[p.url] = p;
   return pages;

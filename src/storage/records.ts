@@ -17,6 +17,7 @@ import {
   type ParsedImport,
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
+import { putAll } from './requests';
 import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
@@ -53,11 +54,32 @@ function abortQuietly(tx: WriteTx, pending: readonly Promise<unknown>[]): void {
   }
 }
 
+/** Per connection, the write that runs last: the next one starts after it (see writeAtomically). */
+const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();
+
 /**
  * Run `body` in one read-write transaction over every store. Writes it queues in `writes`
  * are awaited with the commit; if anything fails, the whole transaction is aborted.
+ *
+ * Writes on one connection run one after another, each transaction opened only when the one
+ * before it is done: IndexedDB runs a read after every write transaction opened before it on
+ * the same stores, so a burst of page loads queued at once would keep the popup's read waiting
+ * for all of them; queued here, it waits for one at most (issue 7, item 5).
  */
-async function writeAtomically<T>(
+function writeAtomically<T>(
+  db: BacklinkDb,
+  body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
+): Promise<T> {
+  const run = (lastWrite.get(db) ?? Promise.resolve()).then(() => writeNow(db, body));
+  // The next write waits for this one to end, not to succeed.
+  lastWrite.set(
+    db,
+    run.catch(() => {}),
+  );
+  return run;
+}
+
+async function writeNow<T>(
   db: BacklinkDb,
   body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
 ): Promise<T> {
@@ -69,6 +91,8 @@ async function writeAtomically<T>(
     return result;
   } catch (error) {
     abortQuietly(tx, writes);
+    // Ended before the next write opens its transaction.
+    await tx.done.catch(() => {});
     throw error;
   }
 }
@@ -95,13 +119,20 @@ const foldOf = (l: Folded): Folded => ({
   ...capturedOf(l),
 });
 
+type Fresh = Map<LinkKey, LinkRecord>;
+
 /**
  * Links as records for `source`, self-links dropped, and links whose targets canonicalize to
  * the same URL (tracking parameters, fragments) folded into one.
  */
-function recordsOf(source: string, selves: Set<string>, raws: readonly RawLink[], now: number) {
+function recordsOf(
+  source: string,
+  selves: Set<string>,
+  raws: readonly RawLink[],
+  now: number,
+): Fresh {
   const sourceDomain = registrableDomain(hostOf(source));
-  const out = new Map<LinkKey, LinkRecord>();
+  const out: Fresh = new Map();
   for (const raw of raws) {
     const target = canonicalizeUrl(raw.href);
     if (!target || selves.has(target)) continue;
@@ -139,22 +170,22 @@ export async function recordPage(
 ): Promise<RecordResult | null> {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
+  // Canonicalized before the transaction opens, so that it stays as short as the writes.
+  const declared = sameSiteCanonical(source, snapshot.canonical);
+  const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
   return writeAtomically(db, (tx, writes) =>
-    writeSnapshot(tx, writes, source, snapshot, now, visit),
+    writeSnapshot(tx, writes, { source, declared, fresh }, snapshot, now, visit),
   );
 }
 
 async function writeSnapshot(
   tx: WriteTx,
   writes: Promise<unknown>[],
-  source: string,
+  { source, declared, fresh }: { source: string; declared: string | null; fresh: Fresh },
   snapshot: PageSnapshot,
   now: number,
   visit: string | null,
 ): Promise<RecordResult> {
-  const declared = sameSiteCanonical(source, snapshot.canonical);
-  const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
-
   const pages = tx.objectStore('pages');
   const links = tx.objectStore('links');
   const [oldPage, oldLinks, canonicalPage] = await Promise.all([
@@ -171,22 +202,24 @@ async function writeSnapshot(
 
   let lost = 0;
   let live = 0;
+  const changed: LinkRecord[] = [];
   for (const old of oldLinks) {
     const key = keyOf(old);
     const seen = fresh.get(key);
     if (seen) {
       fresh.delete(key);
       live++;
-      writes.push(links.put({ ...old, ...foldOf(seen), lastSeen: now, lostAt: null }));
+      changed.push({ ...old, ...foldOf(seen), lastSeen: now, lostAt: null });
     } else if (old.lostAt === null && !snapshot.truncated) {
       lost++;
-      writes.push(links.put({ ...old, lostAt: now }));
+      changed.push({ ...old, lostAt: now });
     } else if (old.lostAt === null) {
       live++; // absent from a truncated snapshot: not known to be gone
     }
   }
   const added = fresh.size;
-  for (const record of fresh.values()) writes.push(links.put(record));
+  putAll(links, changed);
+  putAll(links, fresh.values());
 
   const host = hostOf(source);
   const visitIds = visit !== null ? rememberVisit(oldPage?.visitIds, visit) : oldPage?.visitIds;

@@ -51,13 +51,13 @@ const watchForReport = (done: string) => `(() => {
 })();`;
 
 /** The empty state, the popup's groups, or the report page's table with its first rows. */
-const EMPTY_SHOWN = "document.querySelector('.report .empty') !== null";
-const groupsShown = (groups: number) =>
+export const EMPTY_SHOWN = "document.querySelector('.report .empty') !== null";
+export const groupsShown = (groups: number) =>
   `document.querySelectorAll('.report .group').length >= ${groups}`;
 const tableShown = (rows: number) =>
   `document.querySelectorAll('.report tr.table-link').length >= ${rows}`;
 
-async function timeToReport(
+export async function timeToReport(
   ext: ExtensionBrowser,
   path: string,
   url: string,

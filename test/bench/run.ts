@@ -19,6 +19,7 @@ import { runQuality } from './quality';
 import { runPlacement } from './placement';
 import { runCanonicalize } from './canonicalize';
 import { runIndexServer } from './index-server';
+import { runStorageBurst, runStorageScale } from './storage-scale';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -30,6 +31,8 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['storage-write', 'storage write', runStorageWrite],
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],
+  ['storage-scale', 'storage at 10k and 100k links (Chromium)', runStorageScale],
+  ['storage-burst', 'popup during a recording burst (Chromium)', runStorageBurst],
   ['authority', 'authority (PageRank)', runAuthority],
   ['authority-chromium', 'authority in the worker (Chromium)', runAuthorityChromium],
   ['flags', 'risk flags', runFlags],

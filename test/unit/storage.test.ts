@@ -9,11 +9,13 @@ import {
   importAll,
   recordDelta,
   recordPage,
+  recordRedirect,
 } from '../../src/storage/records';
 import {
   countLiveBacklinks,
   loadBacklinks,
   loadSiteLinks,
+  type Folds,
   SITE_GET_LIMIT,
   SITE_LINK_LIMIT,
 } from '../../src/storage/queries';
@@ -62,7 +64,12 @@ describe('openBacklinkDb', () => {
     expect(pages.keyPath).toBe('url');
     expect([...pages.indexNames].sort()).toEqual(['by_canonical', 'by_domain']);
     expect(links.keyPath).toEqual(['source', 'target', 'anchor']);
-    expect([...links.indexNames].sort()).toEqual(['by_source', 'by_target', 'by_target_domain']);
+    expect([...links.indexNames].sort()).toEqual([
+      'by_source',
+      'by_target',
+      'by_target_domain',
+      'by_target_lost',
+    ]);
     expect(links.index('by_target_domain').keyPath).toBe('targetDomain');
     await tx.done;
   });
@@ -475,6 +482,90 @@ describe('recordPage', () => {
       ['https://b.com/', at(1)],
       ['https://c.com/', null],
     ]);
+  });
+});
+
+describe('countLiveBacklinks: counted from the indexes', () => {
+  const target = 'https://target.com/page';
+  const live = (links: readonly LinkRecord[]) => links.filter((l) => l.lostAt === null).length;
+
+  it('gives an index entry to lost links only, and counts as loadBacklinks does', async () => {
+    for (const s of ['a', 'b', 'c', 'd']) {
+      await recordPage(db, makeSnapshot(`https://${s}.com/`, [target]), at(0));
+    }
+    await recordPage(db, makeSnapshot('https://b.com/', []), at(1));
+    await recordPage(db, makeSnapshot('https://d.com/', []), at(2));
+    expect(await db.getAllKeysFromIndex('links', 'by_target_lost')).toEqual([
+      ['https://b.com/', target, `to ${target}`],
+      ['https://d.com/', target, `to ${target}`],
+    ]);
+    // Seen again: live, out of the index.
+    await recordPage(db, makeSnapshot('https://b.com/', [target]), at(3));
+    expect(await db.countFromIndex('links', 'by_target_lost')).toBe(1);
+    expect(await countLiveBacklinks(db, target)).toBe(3);
+    expect(live((await loadBacklinks(db, target))!.links)).toBe(3);
+  });
+
+  it('agrees with loadBacklinks across aliases, redirects, folded variants and self-links', async () => {
+    const canonical = 'https://target.com/canonical';
+    const hop = 'https://target.com/old';
+    const variant = 'https://target.com/page?id=2';
+    await recordPage(db, makeSnapshot(target, [], { canonical }), at(0));
+    await recordRedirect(db, { from: hop, to: target, status: 301 }, at(0));
+    await recordPage(
+      db,
+      makeSnapshot('https://a.com/', [target, canonical, hop, variant, 'http://target.com/page']),
+      at(0),
+    );
+    await recordPage(db, makeSnapshot('https://b.com/', [canonical, variant]), at(0));
+    await recordPage(db, makeSnapshot('https://b.com/', [canonical]), at(1)); // variant lost
+    // Links between the page's own addresses (an import can bring them): self-links.
+    await importAll(db, {
+      pages: [],
+      links: [
+        makeLink(hop, target),
+        makeLink(canonical, target, { lostAt: at(1), lastSeen: at(0) }),
+      ],
+      redirects: [],
+      referrals: [],
+      skipped: 0,
+    });
+    const folds: Folds = { 'target.com': { address: true, queryPaths: ['/page'] } };
+    for (const f of [{}, folds]) {
+      const report = await loadBacklinks(db, target, f);
+      expect(await countLiveBacklinks(db, target, f)).toBe(live(report!.links));
+      expect(await countLiveBacklinks(db, canonical, f)).toBe(
+        live((await loadBacklinks(db, canonical, f))!.links),
+      );
+    }
+    expect(await countLiveBacklinks(db, target)).toBe(4);
+  });
+});
+
+describe('write transactions', () => {
+  it('run one after another on a connection, each opened when the one before is done', async () => {
+    const events: string[] = [];
+    const open = db.transaction.bind(db);
+    vi.spyOn(db, 'transaction').mockImplementation(((...args: Parameters<typeof open>) => {
+      const tx = open(...args);
+      if (args[1] === 'readwrite') {
+        events.push('open');
+        const done = () => events.push('done');
+        tx.done.then(done, done);
+      }
+      return tx;
+    }) as typeof db.transaction);
+    const loads = ['https://a.com/', 'https://b.com/', 'https://c.com/'].map((url) =>
+      recordPage(db, makeSnapshot(url, ['https://t.com/']), at(0)),
+    );
+    // A failed write does not stop the ones queued after it.
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new Error('injected');
+    });
+    const results = await Promise.allSettled(loads);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(events.join(' ')).toMatch(/^open (done )?open done open done$/);
+    expect(await countLiveBacklinks(db, 'https://t.com/')).toBe(2);
   });
 });
 
@@ -1103,6 +1194,34 @@ describe('migration from a version 1 database', () => {
     }
     // And it answers queries like a database written by this version.
     expect((await loadBacklinks(upgraded, 'https://b.example/3'))?.links).toHaveLength(1);
+    upgraded.close();
+  });
+});
+
+describe('migration from a version 5 database', () => {
+  it('indexes the lost links it holds, and counts live ones as before', async () => {
+    const name = `v5-${Math.random()}`;
+    // Version 5 has the stores of version 4 (it only cleaned records).
+    const v4 = await openLegacyDb(name, 4);
+    const target = 'https://t.example/';
+    const links = ['a', 'b', 'c', 'd', 'e'].map((s, i) =>
+      makeLink(`https://${s}.example/`, target, i % 2 ? { lostAt: at(2), lastSeen: at(1) } : {}),
+    );
+    for (const link of links) await v4.put('links', link);
+    v4.close();
+    const v5 = await openDB(name, 5);
+    v5.close();
+
+    const upgraded = await openBacklinkDb(name);
+    expect(upgraded.version).toBe(DB_VERSION);
+    expect(await upgraded.getAll('links')).toEqual(
+      [...links].sort((a, b) => a.source.localeCompare(b.source)),
+    );
+    expect(await upgraded.getAllKeysFromIndex('links', 'by_target_lost')).toEqual([
+      ['https://b.example/', target, links[1]!.anchor],
+      ['https://d.example/', target, links[3]!.anchor],
+    ]);
+    expect(await countLiveBacklinks(upgraded, target)).toBe(3);
     upgraded.close();
   });
 });

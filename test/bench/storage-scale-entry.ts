@@ -1,0 +1,239 @@
+// Bundled into one IIFE (global BacklinkScale) and run in an extension page of the built
+// extension, so every figure is the extension's own IndexedDB in real Chromium.
+import { unwrap } from 'idb';
+import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { recordPage } from '../../src/storage/records';
+import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
+import type { LinkRecord, PageRecord, PageSnapshot, RawLink } from '../../src/core/types';
+import { foldedOf } from '../../src/core/occurrences';
+import { seededRandom } from './random';
+
+/** The shape of a generated store: same options, same data, in any chunking. */
+export interface ScaleOptions {
+  seed: number;
+  /** Source pages; each links to `linksPerPage` targets. */
+  pages: number;
+  linksPerPage: number;
+  /** Distinct targets the links are drawn from (Zipf: target k has weight 1/k). */
+  targets: number;
+  /** The first `hotLinks` pages link to the hot target. */
+  hotLinks: number;
+}
+
+export const HOT = 'https://www.hot-target.com/the-definitive-guide';
+export const COLD = 'https://www.hot-target.com/nobody-links-here';
+/** Source pages per referring domain. */
+export const PAGES_PER_DOMAIN = 5;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+const WORDS = ['guide', 'review', 'news', 'how to', 'best of', 'interview', 'story', 'list'];
+const REGIONS = ['main', 'main', 'main', 'nav', 'footer', 'aside', 'comments'] as const;
+
+const targetUrl = (k: number, domains: number) =>
+  `https://www.target${k % domains}.com/articles/${k}/${WORDS[k % WORDS.length]!.replace(' ', '-')}`;
+
+/** Zipf(1) over 1..n by inverse transform of the continuous law: k = floor(n^u). */
+const zipf = (random: () => number, n: number) => Math.max(1, Math.floor(n ** random()));
+
+/** A link as the content script reports it. */
+function rawLink(random: () => number, href: string): RawLink {
+  const r = random();
+  const rel = r < 0.1 ? ['nofollow'] : r < 0.13 ? ['sponsored'] : [];
+  return {
+    href,
+    anchor: `${WORDS[Math.floor(random() * WORDS.length)]} ${Math.floor(random() * 1000)}`,
+    ...foldedOf({ rel, region: REGIONS[Math.floor(random() * REGIONS.length)]! }),
+    context: 'some words before the link and some words after it on the page',
+  };
+}
+
+/** Source page p's snapshot, the same for the same options whatever the chunk. */
+export function pageSnapshot(options: ScaleOptions, p: number): PageSnapshot {
+  const random = seededRandom(options.seed * 1_000_003 + p);
+  const domains = Math.max(1, Math.floor(options.targets / 20));
+  const hrefs = new Set<string>();
+  if (p < options.hotLinks) hrefs.add(HOT);
+  while (hrefs.size < options.linksPerPage) {
+    hrefs.add(targetUrl(zipf(random, options.targets), domains));
+  }
+  const links = [...hrefs].map((href) => rawLink(random, href));
+  return {
+    url: `https://www.source${Math.floor(p / PAGES_PER_DOMAIN)}.com/posts/${p}`,
+    title: `Post ${p} on source ${Math.floor(p / PAGES_PER_DOMAIN)}`,
+    canonical: null,
+    lang: 'en',
+    robots: { noindex: false, nofollow: false },
+    links,
+    totalLinks: links.length,
+    truncated: false,
+  };
+}
+
+/** The target of Zipf rank k (1 the most linked): rank 1,000 has a few links at 100k. */
+export function rankedTarget(options: ScaleOptions, k: number): string {
+  return targetUrl(k, Math.max(1, Math.floor(options.targets / 20)));
+}
+
+let connection: Promise<BacklinkDb> | null = null;
+const db = () => (connection ??= openBacklinkDb());
+
+/**
+ * Record pages [from, to) through the worker's write path, each load in its own transaction,
+ * all issued at once (IndexedDB runs them in turn). Returns the links added.
+ */
+export async function seedPages(options: ScaleOptions, from: number, to: number): Promise<number> {
+  const d = await db();
+  const at = (p: number) => T0 + (p % 90) * DAY;
+  const jobs: Promise<number>[] = [];
+  for (let p = from; p < to; p++) {
+    jobs.push(recordPage(d, pageSnapshot(options, p), at(p)).then((r) => r?.added ?? 0));
+  }
+  return (await Promise.all(jobs)).reduce((a, b) => a + b, 0);
+}
+
+export async function countStored(): Promise<{ pages: number; links: number }> {
+  const d = await db();
+  const [pages, links] = await Promise.all([d.count('pages'), d.count('links')]);
+  return { pages, links };
+}
+
+/** The origin's usage as the browser estimates it (IndexedDB included). */
+export async function usageBytes(): Promise<number> {
+  return (await navigator.storage.estimate()).usage ?? 0;
+}
+
+/** Time one async call in this page. */
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now();
+  const result = await run();
+  return { ms: performance.now() - start, result };
+}
+
+/** What a page's load stored: its record and its outbound links. */
+async function storedOf(url: string): Promise<{ page: PageRecord; links: LinkRecord[] }> {
+  const d = await db();
+  const tx = d.transaction(['pages', 'links']);
+  const [page, links] = await Promise.all([
+    tx.objectStore('pages').get(url),
+    tx.objectStore('links').index('by_source').getAll(url),
+  ]);
+  await tx.done;
+  if (!page) throw new Error(`nothing stored for ${url}`);
+  return { page, links };
+}
+
+/** Delete a page's record and links (to insert them again). */
+async function forgetPage(url: string): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['pages', 'links'], 'readwrite');
+  const links = tx.objectStore('links');
+  const keys = await links.index('by_source').getAllKeys(url);
+  await Promise.all([
+    ...keys.map((k) => links.delete(k)),
+    tx.objectStore('pages').delete(url),
+    tx.done,
+  ]);
+}
+
+/** The records in one read-write transaction, plain IndexedDB puts, then the commit. */
+async function putRaw(page: PageRecord, links: readonly LinkRecord[]): Promise<void> {
+  const raw = unwrap(await db()) as unknown as IDBDatabase;
+  const tx = raw.transaction(['pages', 'links'], 'readwrite');
+  const store = tx.objectStore('links');
+  for (const link of links) store.put(link);
+  tx.objectStore('pages').put(page);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+/**
+ * One repetition of ingest: a page's load recorded (recordPage) and the very same records put
+ * raw, on a first visit (inserts: the page is forgotten before each) or a revisit (the page's
+ * links are all stored already). Milliseconds of each, and the links stored.
+ */
+export async function ingestPair(
+  options: ScaleOptions,
+  p: number,
+  revisit: boolean,
+): Promise<{ ours: number; raw: number; links: number }> {
+  const d = await db();
+  const snapshot = pageSnapshot(options, p);
+  const at = T0 + 200 * DAY;
+  if (revisit) await recordPage(d, snapshot, at);
+  else await forgetPage(snapshot.url);
+  const record = await timed(() => recordPage(d, snapshot, at + DAY));
+  const { page, links } = await storedOf(snapshot.url);
+  if (!revisit) await forgetPage(snapshot.url);
+  const raw = await timed(() => putRaw(page, links));
+  return { ours: record.ms, raw: raw.ms, links: links.length };
+}
+
+/** The badge: countLiveBacklinks, and the raw key count of the same index entries. */
+export async function badgePair(url: string): Promise<{ ours: number; raw: number; n: number }> {
+  const d = await db();
+  const count = await timed(() => countLiveBacklinks(d, url));
+  const raw = await timed(() => d.countFromIndex('links', 'by_target', url));
+  return { ours: count.ms, raw: raw.ms, n: count.result };
+}
+
+/** Rows the popup shows: 30 referring domains, up to 5 links each (src/ui/popup/main.tsx). */
+export const SHOWN_ROWS = 150;
+
+/**
+ * The popup's read (loadBacklinks) and a raw read of the rows it shows: in one transaction the
+ * page, the first SHOWN_ROWS links by target and their source pages.
+ */
+export async function readPair(
+  url: string,
+): Promise<{ ours: number; raw: number; links: number; rows: number }> {
+  const d = await db();
+  const load = await timed(() => loadBacklinks(d, url));
+  const raw = await timed(async () => {
+    const tx = d.transaction(['pages', 'links']);
+    const pages = tx.objectStore('pages');
+    const [, rows] = await Promise.all([
+      pages.get(url),
+      tx.objectStore('links').index('by_target').getAll(url, SHOWN_ROWS),
+    ]);
+    await Promise.all([...new Set(rows.map((l) => l.source))].map((s) => pages.get(s)));
+    await tx.done;
+    return rows.length;
+  });
+  return { ours: load.ms, raw: raw.ms, links: load.result?.links.length ?? 0, rows: raw.result };
+}
+
+/**
+ * A burst of recording: `tabs` loops, each recording `pages` loads of `links`-link pages one
+ * after another (as a tab loading page after page), started together. Resolves with the links
+ * stored when all are done; `startBurst` returns at once, `burstDone` waits.
+ */
+let burst: Promise<number> | null = null;
+export function startBurst(tabs: number, pages: number, links: number): void {
+  const options: ScaleOptions = {
+    seed: 77,
+    pages: tabs * pages,
+    linksPerPage: links,
+    targets: 50_000,
+    hotLinks: 0,
+  };
+  burst = (async () => {
+    const d = await db();
+    const loops = Array.from({ length: tabs }, async (_t, t) => {
+      let stored = 0;
+      for (let i = 0; i < pages; i++) {
+        const snapshot = pageSnapshot(options, t * pages + i);
+        // A burst page of its own, not one of the seeded sources.
+        const r = await recordPage(d, { ...snapshot, url: `https://burst${t}.test/page/${i}` });
+        stored += r?.links ?? 0;
+      }
+      return stored;
+    });
+    return (await Promise.all(loops)).reduce((a, b) => a + b, 0);
+  })();
+}
+
+export function burstDone(): Promise<number> {
+  return burst ?? Promise.resolve(0);
+}
