@@ -1,9 +1,8 @@
+import type { LookupKind } from '../core/index-protocol';
 import type { LinkRecord } from '../core/types';
 
 /** What to look up: the page itself, or its whole site (registrable domain). */
-export type LookupKind = 'url' | 'domain';
-
-export const LOOKUP_KINDS: readonly LookupKind[] = ['url', 'domain'];
+export type { LookupKind };
 
 /** A source's own figures, which may count more links than it sent (an index caps its lists). */
 export interface SourceTotals {
