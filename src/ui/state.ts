@@ -33,7 +33,7 @@ import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { loadFlags, type FlagView } from '../storage/flags';
 import { loadRelevance } from '../storage/term-stats';
-import { loadSettings, updateSettings } from '../platform/settings-store';
+import { updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
 import { LOCAL_PROVENANCE, mergeProvenance, type ProvenancedLinks } from '../core/provenance';
 import { loadLocalReport } from '../sources/local';
