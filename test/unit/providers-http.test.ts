@@ -8,8 +8,8 @@ import {
   type HttpOptions,
   type ProviderIdentity,
 } from '../../src/sources/providers/http';
-import { ProviderError, type ProviderRequest } from '../../src/sources/providers/types';
-import { startFakeApi, type FakeApi } from './providers-server';
+import type { ProviderRequest } from '../../src/sources/providers/types';
+import { nth, providerFailure, startFakeApi, type FakeApi } from './providers-server';
 
 const KEY = 'sk_live_9f8e7d6c5b4a3928';
 const SECRET = 'pa$$word/with+chars';
@@ -40,18 +40,6 @@ const get = (path = '/v1/thing'): ProviderRequest => ({
   headers: { Authorization: `Bearer ${KEY}` },
 });
 
-/** The ProviderError a request ends in (fails the test when it resolves). */
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the request to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
-
 beforeAll(async () => {
   api = await startFakeApi();
 });
@@ -65,14 +53,14 @@ describe('requestJson', () => {
   it('returns the parsed body and sends no cookies or referrer', async () => {
     api.reply({ body: '{"ok":true,"n":3}' });
     await expect(requestJson(get(), service, options())).resolves.toEqual({ ok: true, n: 3 });
-    expect(api.requests[0].headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(api.requests[0].headers.cookie).toBeUndefined();
-    expect(api.requests[0].headers.referer).toBeUndefined();
+    expect(nth(api.requests, 0).headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(nth(api.requests, 0).headers.cookie).toBeUndefined();
+    expect(nth(api.requests, 0).headers.referer).toBeUndefined();
   });
 
   it('gives up after the timeout', async () => {
     api.reply({ write: (res) => setTimeout(() => res.end('{}'), 2_000) });
-    const error = await failure(requestJson(get(), service, options({ timeoutMs: 150 })));
+    const error = await providerFailure(requestJson(get(), service, options({ timeoutMs: 150 })));
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('Test Service did not answer in time.');
   });
@@ -89,7 +77,7 @@ describe('requestJson', () => {
 
   it('stops after a bounded number of 429s and says when to come back', async () => {
     api.reply({ status: 429, headers: { 'retry-after': '3' }, body: '' });
-    const error = await failure(requestJson(get(), service, options()));
+    const error = await providerFailure(requestJson(get(), service, options()));
     expect(error.kind).toBe('rate-limit');
     expect(error.retryAfter).toBe(3);
     expect(error.message).toContain('too many requests');
@@ -98,7 +86,7 @@ describe('requestJson', () => {
 
   it('does not wait for a Retry-After longer than the popup can', async () => {
     api.reply({ status: 429, headers: { 'retry-after': '3600' }, body: '' });
-    const error = await failure(requestJson(get(), service, options()));
+    const error = await providerFailure(requestJson(get(), service, options()));
     expect(error.kind).toBe('rate-limit');
     expect(api.requests).toHaveLength(1);
     expect(waits).toEqual([]);
@@ -113,28 +101,28 @@ describe('requestJson', () => {
     [400, 'refused', 'refused the request'],
   ])('maps HTTP %i to %s', async (status, kind, words) => {
     api.reply({ status, body: '{"error":"nope"}' });
-    const error = await failure(requestJson(get(), service, options()));
+    const error = await providerFailure(requestJson(get(), service, options()));
     expect(error.kind).toBe(kind);
     expect(error.message).toContain(words);
   });
 
   it("lets the service's own error body say more than its status", async () => {
     api.reply({ status: 403, body: '{"error":"Monthly quota exhausted"}' });
-    const error = await failure(requestJson(get(), service, options()));
+    const error = await providerFailure(requestJson(get(), service, options()));
     expect(error.kind).toBe('quota');
     expect(error.message).toContain('Monthly quota exhausted');
   });
 
   it('refuses a body that is not JSON', async () => {
     api.reply({ body: '<html>maintenance</html>' });
-    expect((await failure(requestJson(get(), service, options()))).kind).toBe('malformed');
+    expect((await providerFailure(requestJson(get(), service, options()))).kind).toBe('malformed');
   });
 
   it('refuses a body over the cap, declared or streamed', async () => {
     api.reply({ body: JSON.stringify({ pad: 'x'.repeat(5_000) }) });
-    expect((await failure(requestJson(get(), service, options({ maxBytes: 1_000 })))).kind).toBe(
-      'malformed',
-    );
+    expect(
+      (await providerFailure(requestJson(get(), service, options({ maxBytes: 1_000 })))).kind,
+    ).toBe('malformed');
     // No content-length: the cap must hold while reading an endless stream.
     api.reply({
       write: (res) => {
@@ -143,7 +131,9 @@ describe('requestJson', () => {
         res.on('close', () => clearInterval(timer));
       },
     });
-    const error = await failure(requestJson(get(), service, options({ maxBytes: 64 * 1024 })));
+    const error = await providerFailure(
+      requestJson(get(), service, options({ maxBytes: 64 * 1024 })),
+    );
     expect(error.kind).toBe('malformed');
     expect(error.message).toContain('larger than allowed');
   });
@@ -152,7 +142,7 @@ describe('requestJson', () => {
     const closed = await startFakeApi();
     const url = `${closed.origin}/v1?key=${KEY}`;
     await closed.close();
-    const error = await failure(
+    const error = await providerFailure(
       requestJson({ url, method: 'GET', headers: {} }, service, options()),
     );
     expect(error.kind).toBe('unreachable');
@@ -167,7 +157,7 @@ describe('requestJson', () => {
     ];
     for (const body of echoes) {
       api.reply({ status: 403, body });
-      const error = await failure(requestJson(get(), service, options()));
+      const error = await providerFailure(requestJson(get(), service, options()));
       for (const text of [error.message, String(error), JSON.stringify(error), error.stack ?? '']) {
         expect(text).not.toContain(KEY);
         expect(text).not.toContain(SECRET);

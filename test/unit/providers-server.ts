@@ -5,6 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { SourceResult } from '../../src/sources/types';
+import {
+  ProviderError,
+  type ProviderAnswer,
+  type ProviderSettings,
+} from '../../src/sources/providers/types';
 
 export interface SeenRequest {
   method: string;
@@ -27,23 +34,27 @@ export interface FakeApi {
   requests: SeenRequest[];
   /** Answer the next requests with `replies` in turn; the last one repeats. */
   reply(...replies: Reply[]): void;
+  /** Answer each request by what it asks (requests made side by side arrive in any order). */
+  route(pick: (request: SeenRequest) => Reply): void;
   close(): Promise<void>;
 }
 
 export async function startFakeApi(): Promise<FakeApi> {
   const requests: SeenRequest[] = [];
   let replies: Reply[] = [{ status: 404, body: '{}' }];
+  let picker: ((request: SeenRequest) => Reply) | null = null;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const seen: SeenRequest = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const reply = replies.length > 1 ? replies.shift()! : replies[0];
+      };
+      requests.push(seen);
+      const reply = picker ? picker(seen) : replies.length > 1 ? replies.shift()! : nth(replies);
       if (reply.write) return reply.write(res);
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
       res.end(reply.body ?? '');
@@ -55,7 +66,11 @@ export async function startFakeApi(): Promise<FakeApi> {
     origin: `http://127.0.0.1:${port}`,
     requests,
     reply: (...next) => {
+      picker = null;
       replies = next;
+    },
+    route: (pick) => {
+      picker = pick;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -64,6 +79,12 @@ export async function startFakeApi(): Promise<FakeApi> {
       }),
   };
 }
+
+/** A router that answers by the request's path (before any query) from `routes`. */
+export const byPath =
+  (routes: Record<string, Reply>) =>
+  (request: SeenRequest): Reply =>
+    routes[request.url.split('?')[0] ?? ''] ?? { status: 404, body: '{"error":"no such route"}' };
 
 /** A recorded response body from test/fixtures/providers/. */
 export const fixture = (path: string): string =>
@@ -79,3 +100,52 @@ export const fixtureReply = (
   headers,
   body: fixture(path),
 });
+
+/** The clock of the provider tests: 2026-11-26, after every date in the fixtures. */
+export const NOW = Date.UTC(2026, 10, 26);
+
+/** Settings that send a provider's requests to the fake API, with the test clock. */
+export const settingsFor = (api: FakeApi, key: string, secret?: string): ProviderSettings => ({
+  credentials: secret === undefined ? { key } : { key, secret },
+  endpoint: api.origin,
+  now: () => NOW,
+});
+
+/** The ProviderError a promise ends in (the test fails when it resolves). */
+export async function providerFailure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the request to fail');
+    },
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ProviderError)) throw error;
+  return error;
+}
+
+/** The fake API for one test file: started before, closed after, forgetting between tests. */
+export function useFakeApi(): { readonly api: FakeApi } {
+  const holder = {} as { api: FakeApi };
+  beforeAll(async () => {
+    holder.api = await startFakeApi();
+  });
+  afterAll(() => holder.api.close());
+  beforeEach(() => {
+    holder.api.requests.length = 0;
+  });
+  return holder;
+}
+
+/** What a source lookup answered, or the test fails with what it said instead. */
+export function answered(result: SourceResult): ProviderAnswer {
+  if (result.status !== 'answered')
+    throw new Error(`expected an answer, got ${JSON.stringify(result)}`);
+  return result.answer as ProviderAnswer;
+}
+
+/** Item `i` of a list that must have it (a test fails on a missing request or link). */
+export function nth<T>(items: readonly T[], i = 0): T {
+  const item = items[i];
+  if (item === undefined) throw new Error(`expected an item at ${i} of ${items.length}`);
+  return item;
+}

@@ -94,7 +94,7 @@ async function answerOf(
   ]);
   const authority = figures.flat();
   const metrics = [...(links?.metrics ?? []), ...authority];
-  const headline = metrics.find((m) => m.max === 100);
+  const headline = headlineAuthority(metrics, kind);
   return {
     name: adapter.name,
     links: links?.links ?? [],
@@ -106,6 +106,18 @@ async function answerOf(
       ...(headline ? { authority: headline.value } : {}),
     },
   };
+}
+
+/** The 0–100 authority scores, page figures first; Spam Score and ranks are not authority. */
+const AUTHORITY: readonly MetricName[] = ['UR', 'PA', 'DR', 'DA', 'TF'];
+
+/** The figure that stands for the source's authority: of the thing looked up, where it has one. */
+function headlineAuthority(
+  metrics: readonly ProviderMetric[],
+  kind: LookupScope,
+): ProviderMetric | undefined {
+  const ranked = AUTHORITY.flatMap((name) => metrics.filter((m) => m.name === name));
+  return ranked.find((m) => m.subject === kind) ?? ranked[0];
 }
 
 function registrableDomainOf(url: string): string {

@@ -74,11 +74,16 @@ const resultOf = (body: unknown) => {
   return 'jsonrpc' in object ? objectOf(object.result, NAME) : object;
 };
 
-/** A page field the APIs give without a scheme ("moz.com/blog"), as a URL we can canonicalize. */
-const pageUrl = (value: unknown) =>
-  typeof value === 'string' && value !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(value)
-    ? `http://${value}`
-    : value;
+/**
+ * A page field the APIs give without a scheme ("moz.com/blog") as a URL we can canonicalize:
+ * the looked-up page's own URL when it is that page (so the merge meets the local record),
+ * else http://, which a server upgrades; the scheme is not in the answer.
+ */
+function pageUrl(value: unknown, lookedUp: string): unknown {
+  if (typeof value !== 'string' || value === '' || /^[a-z][a-z0-9+.-]*:/i.test(value)) return value;
+  const bare = (url: string) => url.replace(/^https?:\/\//, '').replace(/\/$/, '');
+  return bare(value) === bare(lookedUp) ? lookedUp : `http://${value}`;
+}
 
 const backlinks: ProviderCall<ProviderLinks> = {
   request: (target, settings, scope) =>
@@ -98,7 +103,7 @@ const backlinks: ProviderCall<ProviderLinks> = {
           { site_query: siteQuery(target, scope), filter: 'external', limit: LIMIT },
           settings,
         ),
-  parse(body, { now }) {
+  parse(body, { now, target: lookedUp }) {
     const result = resultOf(body);
     const rows = arrayOf(result.links ?? result.results ?? [], NAME);
     const links = linksOf(
@@ -107,8 +112,8 @@ const backlinks: ProviderCall<ProviderLinks> = {
         const source = asObject(row.source);
         const target = asObject(row.target);
         return {
-          source: pageUrl(source?.page),
-          target: pageUrl(target?.page),
+          source: pageUrl(source?.page, lookedUp),
+          target: pageUrl(target?.page, lookedUp),
           anchor: row.anchor_text,
           rel: relOf(row.nofollow),
           firstSeen: row.date_first_seen,
