@@ -6,6 +6,7 @@ import {
   byPath,
   fixtureReply,
   providerFailure,
+  queryOf,
   settingsFor,
   nth,
   useFakeApi,
@@ -15,7 +16,6 @@ const KEY = 'ahrefs-v3-Zx9Yw8Vu7Ts6Rq5';
 const PAGE = 'https://coffee-blog.example/brewing-guide';
 const fake = useFakeApi();
 const settings = () => settingsFor(fake.api, KEY);
-const queryOf = (url: string) => Object.fromEntries(new URL(url, 'http://x').searchParams);
 
 const routes = byPath({
   '/v3/site-explorer/all-backlinks': fixtureReply('ahrefs/all-backlinks.json'),

@@ -4,6 +4,7 @@ import {
   answered,
   fixtureReply,
   providerFailure,
+  queryOf,
   settingsFor,
   nth,
   useFakeApi,
@@ -13,7 +14,6 @@ const KEY = 'MAJ3ST1C0FFEE9876543210';
 const PAGE = 'https://coffee-blog.example/brewing-guide';
 const fake = useFakeApi();
 const settings = () => settingsFor(fake.api, KEY);
-const queryOf = (url: string) => Object.fromEntries(new URL(url, 'http://x').searchParams);
 
 describe('Majestic', () => {
   it('asks GetBackLinkData of the fresh index with app_api_key', async () => {

@@ -149,3 +149,7 @@ export function nth<T>(items: readonly T[], i = 0): T {
   if (item === undefined) throw new Error(`expected an item at ${i} of ${items.length}`);
   return item;
 }
+
+/** A request path's query parameters, for requests that carry their arguments there. */
+export const queryOf = (url: string): Record<string, string> =>
+  Object.fromEntries(new URL(url, 'http://fake.invalid').searchParams);

@@ -14,7 +14,7 @@ import {
   objectOf,
   originOf,
 } from './adapter';
-import { providerError } from './http';
+import { statusError } from './http';
 import type {
   AuthorityCall,
   LookupScope,
@@ -150,18 +150,9 @@ export const ahrefs = defineProvider({
   apiOrigin: API,
   metrics: ['DR', 'UR'],
   errorOf(body, status) {
-    if (status < 400) return null;
     const said = asObject(body)?.error;
-    const message = typeof said === 'string' ? said : null;
-    if (status === 401 || status === 403) {
-      // A 403 that is about units is the plan's limit, not the key.
-      return /unit|limit|quota|insufficient/i.test(message ?? '')
-        ? providerError('quota', NAME, message)
-        : providerError('bad-key', NAME, message);
-    }
-    if (status === 402) return providerError('quota', NAME, message);
-    if (status === 429) return providerError('rate-limit', NAME, message);
-    return providerError(status >= 500 ? 'down' : 'refused', NAME, message);
+    // A 403 about units is the plan's limit, not the key: statusError reads the words.
+    return status < 400 ? null : statusError(status, NAME, typeof said === 'string' ? said : null);
   },
   // subscription-info/limits-and-usage is free and says the units left.
   testKey: {

@@ -118,13 +118,30 @@ async function readBounded(response: Response, maxBytes: number, name: string): 
   return text + decoder.decode();
 }
 
-/** The kind an HTTP status says, for a body that did not say better. */
-function kindOfStatus(status: number): ProviderErrorKind {
-  if (status === 401 || status === 403) return 'bad-key';
-  if (status === 402) return 'quota';
+/** Words a service uses when a refusal is about the plan's allowance, not the key. */
+const QUOTA_WORDS = /quota|insufficient|units|exhausted|exceeded|balance|funds/i;
+
+/**
+ * The kind an HTTP status says. A 400/401/403 whose words (`hint`: the service's message or
+ * error family) are about the allowance is "quota": several services refuse a spent plan so.
+ */
+function kindOfStatus(status: number, hint = ''): ProviderErrorKind {
   if (status === 429) return 'rate-limit';
   if (status >= 500) return 'down';
+  if (status === 402 || ([400, 401, 403].includes(status) && QUOTA_WORDS.test(hint)))
+    return 'quota';
+  if (status === 401 || status === 403) return 'bad-key';
   return 'refused';
+}
+
+/** The error an HTTP error status means, with the service's own words as the detail. */
+export function statusError(
+  status: number,
+  name: string,
+  detail?: string | null,
+  hint: string = detail ?? '',
+): ProviderError {
+  return providerError(kindOfStatus(status, hint), name, detail);
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -191,8 +208,7 @@ async function attempt(
   try {
     body = JSON.parse(text);
   } catch {
-    if (!response.ok)
-      throw providerError(kindOfStatus(response.status), name, `HTTP ${response.status}`);
+    if (!response.ok) throw statusError(response.status, name, `HTTP ${response.status}`);
     throw providerError('malformed', name);
   }
   // A documented error body says more than its status (DataForSEO's 40210 at HTTP 200).

@@ -15,7 +15,7 @@ import {
   originOf,
   relOf,
 } from './adapter';
-import { providerError } from './http';
+import { providerError, statusError } from './http';
 import type {
   AuthorityCall,
   ProviderCall,
@@ -108,21 +108,16 @@ export const majestic = defineProvider({
     if (code === 'OK' || (code === null && status < 400)) return null;
     const message = typeof object?.ErrorMessage === 'string' ? object.ErrorMessage : null;
     const said = `${code ?? ''} ${message ?? ''}`;
+    const detail = message || code;
     // Majestic names its errors rather than numbering them; they fall into these families.
     if (/insufficient|resunits|quota|exceeded|expired|subscription/i.test(said)) {
-      return providerError('quota', NAME, message || code);
+      return providerError('quota', NAME, detail);
     }
-    if (
-      /api ?key|access ?denied|auth|forbidden|not ?allowed/i.test(said) ||
-      status === 401 ||
-      status === 403
-    ) {
-      return providerError('bad-key', NAME, message || code);
+    if (/api ?key|access ?denied|auth|forbidden|not ?allowed/i.test(said)) {
+      return providerError('bad-key', NAME, detail);
     }
-    if (/throttl|rate|too ?many/i.test(said) || status === 429) {
-      return providerError('rate-limit', NAME, message || code);
-    }
-    return providerError(status >= 500 ? 'down' : 'refused', NAME, message || code);
+    if (/throttl|rate|too ?many/i.test(said)) return providerError('rate-limit', NAME, detail);
+    return statusError(status < 400 ? 400 : status, NAME, detail);
   },
   // GetSubscriptionInfo uses no resources and says what is left.
   testKey: {

@@ -18,7 +18,7 @@ import {
   originOf,
   relOf,
 } from './adapter';
-import { providerError } from './http';
+import { statusError } from './http';
 import type {
   LookupScope,
   ProviderCall,
@@ -165,14 +165,13 @@ export const moz = defineProvider({
           ? object.message
           : null;
     const issue = typeof data?.issue === 'string' ? data.issue : '';
-    const code = numberOf(error?.status) ?? status;
-    if (/quota|limit-exceeded|insufficient/i.test(`${issue} ${message ?? ''}`) && code !== 429) {
-      return providerError('quota', NAME, message);
-    }
-    if (code === 401 || code === 403) return providerError('bad-key', NAME, message);
-    if (code === 429) return providerError('rate-limit', NAME, message);
-    if (code >= 500) return providerError('down', NAME, message);
-    return providerError('refused', NAME, message);
+    // Its error object carries the HTTP status too; `issue` names the family ("quota-exceeded").
+    return statusError(
+      numberOf(error?.status) ?? status,
+      NAME,
+      message,
+      `${issue} ${message ?? ''}`,
+    );
   },
   // quota.lookup costs nothing and says the rows left; v2's usage_data says the rows used.
   testKey: {

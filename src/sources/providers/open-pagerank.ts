@@ -7,7 +7,7 @@ import { registrableDomain } from '../../core/domain';
 import { asObject } from '../../core/guards';
 import { canonicalizeUrl, hostOf } from '../../core/url';
 import { arrayOf, defineProvider, metricOf, numberOf, objectOf, originOf } from './adapter';
-import { providerError } from './http';
+import { statusError } from './http';
 import type { ProviderCall, ProviderMetric, ProviderSettings } from './types';
 
 const NAME = 'Open PageRank';
@@ -56,10 +56,8 @@ export const openPageRank = defineProvider({
     const object = asObject(body) ?? {};
     const code = numberOf(object.status_code) ?? status;
     const error = typeof object.error === 'string' ? object.error : null;
-    if (code === 401 || code === 403) return providerError('bad-key', NAME, error);
-    if (code === 429) return providerError('rate-limit', NAME, error);
-    if (code >= 400 && code !== 404)
-      return providerError(code >= 500 ? 'down' : 'refused', NAME, error);
+    // Its 404 is a row for an unknown domain, not a failure.
+    if (code >= 400 && code !== 404) return statusError(code, NAME, error);
     return null;
   },
   // The cheapest call is the lookup itself, of one well-known domain; the service reports no quota.
