@@ -7,6 +7,7 @@ import {
   plainAnchor,
   timeOf,
 } from '../../src/sources/providers/adapter';
+import { PROVIDERS, providerById } from '../../src/sources/providers/index';
 import type { ProviderSpec } from '../../src/sources/providers/types';
 import { byPath, NOW, settingsFor, useFakeApi } from './providers-server';
 
@@ -138,4 +139,51 @@ describe('readers of a service row', () => {
       { source: 'Toy', name: 'DR', value: 55, max: 100, subject: 'domain' },
     ]);
   });
+});
+
+describe('every provider', () => {
+  const KEY = 'k3y-th4t-must-n0t-leak-0123';
+  const SECRET = 's3cret-th4t-must-n0t-leak';
+
+  it('declares a unique id, an https API origin, its metrics and a key test', () => {
+    expect(new Set(PROVIDERS.map((p) => p.id)).size).toBe(PROVIDERS.length);
+    for (const provider of PROVIDERS) {
+      for (const origin of [provider.apiOrigin, ...(provider.otherOrigins ?? [])]) {
+        expect(new URL(origin).protocol).toBe('https:');
+        expect(new URL(origin).origin).toBe(origin);
+      }
+      expect(provider.metrics.length).toBeGreaterThan(0);
+      expect(provider.backlinks ?? provider.authority).toBeDefined();
+      expect(providerById(provider.id)).toBe(provider);
+      expect(provider.toSource(settingsFor(fake.api, KEY)).id).toBe(`provider:${provider.id}`);
+    }
+    expect(providerById('semrush')).toBeUndefined();
+  });
+
+  it.each(PROVIDERS.map((p) => [p.name, p] as const))(
+    '%s: a refused key is one plain line that never repeats the key, even when echoed',
+    async (_name, provider) => {
+      const echo = `bad key ${KEY} / ${SECRET} / ${encodeURIComponent(SECRET)}`;
+      fake.api.reply({
+        status: 401,
+        body: JSON.stringify({
+          status_code: 40100,
+          status_message: echo,
+          error: { status: 401, message: echo },
+          message: echo,
+          Code: 'InvalidAPIKey',
+          ErrorMessage: echo,
+        }),
+      });
+      const result = await provider
+        .toSource(settingsFor(fake.api, KEY, SECRET))
+        .lookup('url', 'https://coffee-blog.example/brewing-guide');
+      expect(result.status).toBe('failed');
+      const said = JSON.stringify(result);
+      expect(said).toContain('did not accept the key');
+      expect(said).not.toContain(KEY);
+      expect(said).not.toContain(SECRET);
+      expect(said).not.toContain(encodeURIComponent(SECRET));
+    },
+  );
 });

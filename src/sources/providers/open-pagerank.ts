@@ -54,7 +54,9 @@ export const openPageRank = defineProvider({
   metrics: ['OPR', 'OPR rank'],
   errorOf(body, status) {
     const object = asObject(body) ?? {};
-    const code = numberOf(object.status_code) ?? status;
+    // Its envelope repeats an HTTP status; anything else there is not one, and HTTP's own counts.
+    const said = numberOf(object.status_code);
+    const code = said !== null && said >= 100 && said < 600 ? said : status;
     const error = typeof object.error === 'string' ? object.error : null;
     // Its 404 is a row for an unknown domain, not a failure.
     if (code >= 400 && code !== 404) return statusError(code, NAME, error);
