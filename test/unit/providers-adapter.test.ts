@@ -33,6 +33,7 @@ function toyProvider(overrides: Partial<ProviderSpec> = {}) {
         links: (body as { s: string; t: string }[]).flatMap(
           (r) => linkOf({ source: r.s, target: r.t }, now) ?? [],
         ),
+        linkMetrics: {},
         metrics: [],
       }),
     },

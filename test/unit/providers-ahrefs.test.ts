@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ahrefs } from '../../src/sources/providers/ahrefs';
+import { linkKey } from '../../src/core/types';
 import { canonicalizeUrl } from '../../src/core/url';
 import {
   answered,
@@ -51,6 +52,15 @@ describe('Ahrefs API v3', () => {
     ]);
     expect(nth(links, 0)).toMatchObject({ rel: [], firstSeen: Date.UTC(2026, 2, 18, 7, 12, 41) });
     expect(nth(links, 1).rel).toEqual(['nofollow', 'sponsored']);
+  });
+
+  it("keeps each linking site's DR beside its link", async () => {
+    fake.api.reply(fixtureReply('ahrefs/all-backlinks.json'));
+    const { links, linkMetrics } = await ahrefs.run(ahrefs.backlinks!, PAGE, settings());
+    expect(linkMetrics[linkKey(nth(links, 0))]).toEqual([
+      { source: 'Ahrefs', name: 'DR', value: 58, max: 100, subject: 'domain' },
+    ]);
+    expect(linkMetrics[linkKey(nth(links, 1))]?.map((m) => m.value)).toEqual([12]);
   });
 
   it('a page lookup shows DR of the site and UR of the page; a site lookup does not ask UR', async () => {

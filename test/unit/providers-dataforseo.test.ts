@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { linkKey } from '../../src/core/types';
 import { dataForSeo } from '../../src/sources/providers/dataforseo';
 import {
   answered,
@@ -39,7 +40,11 @@ describe('DataForSEO', () => {
 
   it('maps backlinks to link records: canonical, plain anchors, rel, dates, lost links', async () => {
     fake.api.reply(fixtureReply('dataforseo/backlinks.json'));
-    const { links, total } = await dataForSeo.run(dataForSeo.backlinks!, PAGE, settings());
+    const { links, linkMetrics, total } = await dataForSeo.run(
+      dataForSeo.backlinks!,
+      PAGE,
+      settings(),
+    );
     expect(total).toBe(1874);
     // The android-app:// source is not a web page: dropped.
     expect(links.map((l) => l.source)).toEqual([
@@ -58,6 +63,9 @@ describe('DataForSEO', () => {
       lostAt: null,
     });
     expect(nth(links, 1).rel).toEqual(['nofollow', 'ugc']);
+    expect(linkMetrics[linkKey(nth(links, 0))]).toEqual([
+      { source: 'DataForSEO', name: 'Rank', value: 455, max: 1000, subject: 'domain' },
+    ]);
     expect(nth(links, 2).lostAt).toBe(Date.UTC(2026, 8, 12, 8));
   });
 
@@ -123,6 +131,7 @@ describe('DataForSEO', () => {
     fake.api.reply(fixtureReply('dataforseo/no-results.json'));
     await expect(dataForSeo.run(dataForSeo.backlinks!, PAGE, settings())).resolves.toEqual({
       links: [],
+      linkMetrics: {},
       metrics: [],
       total: undefined,
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { linkKey } from '../../src/core/types';
 import { majestic } from '../../src/sources/providers/majestic';
 import {
   answered,
@@ -44,6 +45,15 @@ describe('Majestic', () => {
       firstSeen: Date.UTC(2026, 2, 19),
       lastSeen: Date.UTC(2026, 10, 19),
     });
+  });
+
+  it("keeps each linking page's TF and CF beside its link", async () => {
+    fake.api.reply(fixtureReply('majestic/backlink-data.json'));
+    const { links, linkMetrics } = await majestic.run(majestic.backlinks!, PAGE, settings());
+    expect(linkMetrics[linkKey(nth(links, 0))]?.map((m) => [m.name, m.value])).toEqual([
+      ['TF', 39],
+      ['CF', 44],
+    ]);
   });
 
   it('keeps TF, CF and the strongest Topical Trust Flow with its topic', async () => {

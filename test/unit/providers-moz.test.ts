@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { linkKey } from '../../src/core/types';
 import { moz } from '../../src/sources/providers/moz';
 import {
   answered,
@@ -38,7 +39,7 @@ describe('Moz, current API (JSON-RPC with x-moz-token)', () => {
 
   it('maps links: scheme-less pages (the looked-up page keeps its scheme), nofollow, dates', async () => {
     fake.api.reply(fixtureReply('moz/link-list.json'));
-    const { links } = await moz.run(moz.backlinks!, PAGE, current());
+    const { links, linkMetrics } = await moz.run(moz.backlinks!, PAGE, current());
     expect(links).toHaveLength(3);
     expect(nth(links, 0)).toMatchObject({
       source: 'http://news-daily.example/2026/11/best-coffee',
@@ -50,6 +51,10 @@ describe('Moz, current API (JSON-RPC with x-moz-token)', () => {
       lostAt: null,
     });
     expect(nth(links, 1).rel).toEqual(['nofollow']);
+    expect(linkMetrics[linkKey(nth(links, 0))]?.map((m) => [m.name, m.value])).toEqual([
+      ['PA', 41],
+      ['DA', 58],
+    ]);
     expect(nth(links, 2).lostAt).toBe(Date.UTC(2026, 8, 12));
   });
 

@@ -6,7 +6,7 @@
 import { registrableDomain } from '../../core/domain';
 import { asObject } from '../../core/guards';
 import { isPlausibleTime, MAX_ANCHOR_LENGTH, MAX_REL_TOKENS } from '../../core/limits';
-import type { LinkRecord } from '../../core/types';
+import { linkKey, type LinkRecord } from '../../core/types';
 import { canonicalizeUrl, hostOf } from '../../core/url';
 import type { SourceResult } from '../types';
 import { base64Utf8, providerError, requestJson } from './http';
@@ -17,6 +17,7 @@ import {
   type ProviderAdapter,
   type ProviderAnswer,
   type ProviderCall,
+  type ProviderLinks,
   type ProviderMetric,
   type ProviderSettings,
   type ProviderSpec,
@@ -98,6 +99,7 @@ async function answerOf(
   return {
     name: adapter.name,
     links: links?.links ?? [],
+    linkMetrics: links?.linkMetrics ?? {},
     metrics,
     totals: {
       backlinks: links?.total ?? links?.links.length ?? 0,
@@ -194,6 +196,8 @@ export interface ServiceLink {
   lostAt?: unknown;
   /** The service says it is gone but not when: lost as of its last sighting. */
   lost?: boolean;
+  /** The service's figures of the linking page or site (its DR, TF, DA…). */
+  metrics?: ProviderMetric[];
 }
 
 /**
@@ -231,14 +235,18 @@ export function linksOf(
   rows: readonly unknown[],
   read: (row: Record<string, unknown>) => ServiceLink,
   now: number,
-): LinkRecord[] {
+): Pick<ProviderLinks, 'links' | 'linkMetrics'> {
   const links: LinkRecord[] = [];
+  const linkMetrics: Record<string, ProviderMetric[]> = {};
   for (const row of rows) {
     const object = asObject(row);
-    const link = object && linkOf(read(object), now);
-    if (link) links.push(link);
+    const said = object && read(object);
+    const link = said && linkOf(said, now);
+    if (!link) continue;
+    links.push(link);
+    if (said.metrics?.length) linkMetrics[linkKey(link)] = said.metrics;
   }
-  return links;
+  return { links, linkMetrics };
 }
 
 /** A metric when the service gave a number for it; values off the scale are refused. */

@@ -81,10 +81,11 @@ const backlinks: ProviderCall<ProviderLinks> = {
         firstSeen: row.first_seen,
         lastSeen: row.last_visited,
         lostAt: row.lost_date,
+        metrics: metricOf(NAME, 'DR', row.domain_rating_source, 'domain', 100),
       }),
       now,
     );
-    return { links, metrics: [] };
+    return { ...links, metrics: [] };
   },
 };
 

@@ -84,10 +84,11 @@ const backlinks: ProviderCall<ProviderLinks> = {
         firstSeen: item.first_seen,
         lastSeen: item.last_seen,
         lost: item.is_lost === true,
+        metrics: metricOf(NAME, 'Rank', item.domain_from_rank, 'domain', 1000),
       }),
       now,
     );
-    return { links, metrics: [], total: numberOf(result.total_count) ?? undefined };
+    return { ...links, metrics: [], total: numberOf(result.total_count) ?? undefined };
   },
 };
 

@@ -73,10 +73,14 @@ const backlinks: ProviderCall<ProviderLinks> = {
         lastSeen: dateOf(row.LastSeenDate),
         lostAt: dateOf(row.DateLost),
         lost: row.FlagDeleted === 1 || row.FlagDeleted === '1' || row.FlagDeleted === true,
+        metrics: [
+          ...metricOf(NAME, 'TF', row.SourceTrustFlow, 'url', 100),
+          ...metricOf(NAME, 'CF', row.SourceCitationFlow, 'url', 100),
+        ],
       }),
       now,
     );
-    return { links, metrics: [] };
+    return { ...links, metrics: [] };
   },
 };
 

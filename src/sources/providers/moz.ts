@@ -119,11 +119,15 @@ const backlinks: ProviderCall<ProviderLinks> = {
           firstSeen: row.date_first_seen,
           lastSeen: row.date_last_seen,
           lostAt: row.date_disappeared || row.date_lost || null,
+          metrics: [
+            ...metricOf(NAME, 'PA', source?.page_authority, 'url', 100),
+            ...metricOf(NAME, 'DA', source?.domain_authority, 'domain', 100),
+          ],
         };
       },
       now,
     );
-    return { links, metrics: [] };
+    return { ...links, metrics: [] };
   },
 };
 

@@ -56,6 +56,8 @@ export interface ProviderRequest {
 /** What a backlinks lookup gives: links in our shape, and the service's own figures. */
 export interface ProviderLinks {
   links: LinkRecord[];
+  /** Figures of each link's linking page or site, by core/types#linkKey of the link. */
+  linkMetrics: Record<string, ProviderMetric[]>;
   metrics: ProviderMetric[];
   /** How many the service counts in all (it sends a capped list). */
   total?: number;
@@ -118,6 +120,7 @@ export interface AuthorityCall extends ProviderCall<ProviderMetric[]> {
 /** A source's answer with the service's own figures beside the links. */
 export interface ProviderAnswer extends SourceAnswer {
   metrics: ProviderMetric[];
+  linkMetrics: Record<string, ProviderMetric[]>;
 }
 
 export interface ProviderAdapter extends ProviderSpec {
