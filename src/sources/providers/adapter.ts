@@ -19,6 +19,7 @@ import {
   type ProviderCall,
   type ProviderLinks,
   type ProviderMetric,
+  type ProviderRequest,
   type ProviderSettings,
   type ProviderSpec,
 } from './types';
@@ -279,6 +280,18 @@ export const relOf = (nofollow: unknown): string[] =>
 /** A basic-auth header value for a pair (DataForSEO's login:password, Moz v2's id:secret). */
 export const basicAuth = (user: string, password: string): string =>
   `Basic ${base64Utf8(`${user}:${password}`)}`;
+
+/** A GET of `path` on `origin` with `params` as its query string, asking for JSON. */
+export const getRequest = (
+  origin: string,
+  path: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): ProviderRequest => ({
+  url: `${origin}${path}?${new URLSearchParams(params)}`,
+  method: 'GET',
+  headers: { Accept: 'application/json', ...headers },
+});
 
 /** The API origin a request goes to: the service's own, or the test server's. */
 export const originOf = (settings: ProviderSettings, apiOrigin: string): string =>

@@ -8,6 +8,7 @@ import { asObject } from '../../core/guards';
 import {
   arrayOf,
   defineProvider,
+  getRequest,
   linksOf,
   metricOf,
   numberOf,
@@ -21,7 +22,6 @@ import type {
   ProviderCall,
   ProviderDomains,
   ProviderLinks,
-  ProviderRequest,
   ProviderSettings,
 } from './types';
 
@@ -29,16 +29,15 @@ const NAME = 'Ahrefs';
 const API = 'https://api.ahrefs.com';
 const LIMIT = 100;
 
-function get(
-  path: string,
-  query: Record<string, string>,
-  settings: ProviderSettings,
-): ProviderRequest {
-  return {
-    url: `${originOf(settings, API)}/v3/${path}?${new URLSearchParams({ ...query, output: 'json' })}`,
-    method: 'GET',
-    headers: { Authorization: `Bearer ${settings.credentials.key}`, Accept: 'application/json' },
-  };
+function get(path: string, query: Record<string, string>, settings: ProviderSettings) {
+  return getRequest(
+    originOf(settings, API),
+    `/v3/${path}`,
+    { ...query, output: 'json' },
+    {
+      Authorization: `Bearer ${settings.credentials.key}`,
+    },
+  );
 }
 
 /** The target and how much of it: one exact page, or the whole domain with its subdomains. */

@@ -8,6 +8,7 @@ import { asObject } from '../../core/guards';
 import {
   arrayOf,
   defineProvider,
+  getRequest,
   linksOf,
   metricOf,
   numberOf,
@@ -16,36 +17,21 @@ import {
   relOf,
 } from './adapter';
 import { providerError, statusError } from './http';
-import type {
-  AuthorityCall,
-  ProviderCall,
-  ProviderLinks,
-  ProviderRequest,
-  ProviderSettings,
-} from './types';
+import type { AuthorityCall, ProviderCall, ProviderLinks, ProviderSettings } from './types';
 
 const NAME = 'Majestic';
 const API = 'https://api.majestic.com';
 const LIMIT = 100;
 
-function command(
-  cmd: string,
-  query: Record<string, string>,
-  settings: ProviderSettings,
-): ProviderRequest {
+function command(cmd: string, query: Record<string, string>, settings: ProviderSettings) {
   // The key is a query parameter because that is how Majestic documents it; http.ts keeps
   // request URLs out of every message, and redact() catches an echo.
-  const params = new URLSearchParams({
+  return getRequest(originOf(settings, API), '/api/json', {
     app_api_key: settings.credentials.key,
     cmd,
     datasource: 'fresh',
     ...query,
   });
-  return {
-    url: `${originOf(settings, API)}/api/json?${params}`,
-    method: 'GET',
-    headers: { Accept: 'application/json' },
-  };
 }
 
 /** A data table's rows: DataTables.<name>.Data. */

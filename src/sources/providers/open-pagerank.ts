@@ -6,7 +6,15 @@
 import { registrableDomain } from '../../core/domain';
 import { asObject } from '../../core/guards';
 import { canonicalizeUrl, hostOf } from '../../core/url';
-import { arrayOf, defineProvider, metricOf, numberOf, objectOf, originOf } from './adapter';
+import {
+  arrayOf,
+  defineProvider,
+  getRequest,
+  metricOf,
+  numberOf,
+  objectOf,
+  originOf,
+} from './adapter';
 import { statusError } from './http';
 import type { ProviderCall, ProviderMetric, ProviderSettings } from './types';
 
@@ -20,12 +28,12 @@ function domainOf(target: string): string {
 }
 
 function pageRankRequest(domain: string, settings: ProviderSettings) {
-  const query = new URLSearchParams({ 'domains[]': domainOf(domain) });
-  return {
-    url: `${originOf(settings, API)}/api/v1.0/getPageRank?${query}`,
-    method: 'GET' as const,
-    headers: { 'API-OPR': settings.credentials.key, Accept: 'application/json' },
-  };
+  return getRequest(
+    originOf(settings, API),
+    '/api/v1.0/getPageRank',
+    { 'domains[]': domainOf(domain) },
+    { 'API-OPR': settings.credentials.key },
+  );
 }
 
 /** The one row of the answer, or null when the service does not know the domain (its 404 row). */
