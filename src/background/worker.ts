@@ -9,6 +9,7 @@ import {
   onAuthorityAlarm,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
+import { lookupActivity, onRemoteLookup } from './remote-index';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
 import {
   noteHop,
@@ -54,6 +55,7 @@ const handlers: Handlers<Runtime.MessageSender> = {
     noteRecorded();
     return { ok: true };
   },
+  'remote/lookup': onRemoteLookup,
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
@@ -112,6 +114,8 @@ export interface WorkerHooks {
   authority: typeof authorityStatus;
   /** What became of link clicks and of navigations (referrals), counts only. */
   referrals: typeof referralActivity;
+  /** What became of remote index lookups (fetched, cached, failed, off), counts only. */
+  remoteLookups: typeof lookupActivity;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -124,5 +128,6 @@ const hooks: WorkerHooks = {
   computeAuthorityNow,
   authority: authorityStatus,
   referrals: referralActivity,
+  remoteLookups: lookupActivity,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -1,5 +1,7 @@
 import type { PageDelta, PageSnapshot } from './types';
 import type { LinkClick } from './referrals';
+import type { LookupKind } from './index-protocol';
+import type { SourceResult } from '../sources/types';
 
 /**
  * The one message protocol between content script, service worker and extension pages.
@@ -26,6 +28,12 @@ export interface Requests {
   'referral/click': { request: { click: LinkClick }; reply: ClickReply };
   /** Extension page -> worker: stored data changed (cleared, imported); refresh badges. */
   'data/changed': { request: Record<never, never>; reply: { ok: true } };
+  /**
+   * Extension page (popup, report) -> worker: what the user's remote index knows of a page
+   * (kind 'url') or its site ('domain'). Sent only when the user opens the popup or report,
+   * never on page load; 'off' unless the user added and turned on an index.
+   */
+  'remote/lookup': { request: { kind: LookupKind; url: string }; reply: SourceResult };
 }
 
 export type RecordReply =

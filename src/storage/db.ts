@@ -15,6 +15,7 @@ import type {
 import type { ReferralVisit } from '../core/referrals';
 import type { StoredTermStats } from './term-stats';
 import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } from './scrub';
+import type { RemoteCacheRecord } from './remote-cache';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -70,6 +71,12 @@ export interface BacklinkSchema extends DBSchema {
     key: [string, string, number];
     value: ReferralVisit;
     indexes: { by_target: string; by_source_domain: string; by_target_domain: string };
+  };
+  'remote-cache': {
+    /** [sourceId, kind, key]: one validated answer of a remote source (storage/remote-cache.ts). */
+    key: [string, string, string];
+    value: RemoteCacheRecord;
+    indexes: { by_source: string };
   };
 }
 
@@ -142,6 +149,12 @@ const MIGRATIONS: readonly Migration[] = [
   // A null is not a valid key, so a live link has no entry and the index stays small.
   (_db, tx) => {
     tx.objectStore('links').createIndex('by_target_lost', ['target', 'lostAt']);
+  },
+  // v7: the remote index (issue 8): validated answers of remote sources, kept for a while so that
+  // opening the popup twice asks the index once. A store of its own, nothing to convert.
+  (db) => {
+    const cache = db.createObjectStore('remote-cache', { keyPath: ['sourceId', 'kind', 'key'] });
+    cache.createIndex('by_source', 'sourceId');
   },
 ];
 

@@ -24,7 +24,6 @@ import {
 } from '../core/variants';
 import {
   loadAuthority,
-  loadBacklinks,
   loadPages,
   loadSiteLinks,
   SITE_LINK_LIMIT,
@@ -34,8 +33,12 @@ import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { loadFlags, type FlagView } from '../storage/flags';
 import { loadRelevance } from '../storage/term-stats';
-import { loadSettings, updateSettings } from '../platform/settings-store';
+import { updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
+import { LOCAL_PROVENANCE, mergeProvenance, type ProvenancedLinks } from '../core/provenance';
+import { loadLocalReport } from '../sources/local';
+import { remoteSources } from '../sources/registry';
+import type { SourceResult, SourceTotals } from '../sources/types';
 
 export type ReportState =
   | { status: 'loading' }
@@ -81,6 +84,20 @@ export const shownReport = computed<ReportState>(() =>
 );
 /** The site's links as loadReport read them, for the site's report. */
 let loadedSite: { domain: string; links: LinkRecord[]; complete: boolean } | null = null;
+
+/** Where a remote source stands for the report shown: asking, answered, or failed (in words). */
+export type RemoteStatus =
+  | { id: string; status: 'loading' }
+  | { id: string; status: 'answered'; name: string; links: number; totals?: SourceTotals }
+  | { id: string; status: 'failed'; name: string; message: string };
+
+/** The remote sources the user turned on, for the page's report; empty when none is. */
+export const remoteState = signal<readonly RemoteStatus[]>([]);
+/**
+ * Who knows each link of the page's report (core/types#linkKey → "this browser", index
+ * names): null until a remote source answered, so a local-only popup is unchanged.
+ */
+export const provenanceState = signal<ReadonlyMap<string, readonly string[]> | null>(null);
 
 /** Risk flags of the page's links, or why they could not be read. */
 export type FlagsState = { status: 'ready'; view: FlagView } | { status: 'error'; message: string };
@@ -214,7 +231,7 @@ export async function loadReport(url: string): Promise<void> {
   const current = () => mine === generation;
   try {
     const db = await getDb();
-    const report = await loadBacklinks(db, url, (await loadSettings()).folds);
+    const report = await loadLocalReport(url);
     if (!current()) return;
     const previous = reportState.value;
     // Another page's scores and relevance must not show on this one's links.
@@ -342,10 +359,63 @@ export async function loadReport(url: string): Promise<void> {
     };
     const ready = reportState.value;
     const summary = ready.status === 'ready' ? ready.summary : null;
-    await Promise.all([report && summary && pageExtras(report, summary), neighbourhood(summary)]);
+    await Promise.all([
+      report && summary && pageExtras(report, summary),
+      neighbourhood(summary),
+      report && mergeRemote(report, current),
+    ]);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }
+}
+
+/** One remote source's outcome as shown; null for a source the user has not turned on. */
+function remoteStatusOf(id: string, result: SourceResult): RemoteStatus | null {
+  switch (result.status) {
+    case 'off':
+      return null;
+    case 'failed':
+      return { id, status: 'failed', name: result.name, message: result.message };
+    case 'answered':
+      return {
+        id,
+        status: 'answered',
+        name: result.answer.name,
+        links: result.answer.links.length,
+        totals: result.answer.totals,
+      };
+  }
+}
+
+/**
+ * Ask the other sources (the remote index) about the page while its local links are shown,
+ * and merge each answer into the report as it arrives: every link once, with who knows it,
+ * counts and profile over all of them. A source that fails leaves the list as it was and says
+ * why in one line. Flags, authority and referrals stay those of the local links.
+ */
+async function mergeRemote(report: BacklinkReport, current: () => boolean): Promise<void> {
+  const sources = remoteSources();
+  provenanceState.value = null;
+  remoteState.value = sources.map((s) => ({ id: s.id, status: 'loading' }));
+  const answers: ProvenancedLinks[] = [{ name: LOCAL_PROVENANCE, links: report.links }];
+  await Promise.all(
+    sources.map(async (source) => {
+      const result = await source.lookup('url', report.url);
+      if (!current()) return;
+      const status = remoteStatusOf(source.id, result);
+      remoteState.value = remoteState.value.flatMap((s) =>
+        s.id !== source.id ? [s] : status ? [status] : [],
+      );
+      if (result.status !== 'answered') return;
+      answers.push(result.answer);
+      const merged = mergeProvenance(answers);
+      const state = reportState.value;
+      if (state.status !== 'ready') return;
+      reportState.value = { ...state, ...summarizeReport({ ...report, links: merged.links }) };
+      provenanceState.value = merged.provenance;
+      scoreReport();
+    }),
+  );
 }
 
 /**

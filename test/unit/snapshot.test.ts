@@ -248,6 +248,7 @@ describe('dispatch', () => {
     },
     'referral/click': async () => ({ noted: false, reason: 'paused' }),
     'data/changed': async () => ({ ok: true }),
+    'remote/lookup': async () => ({ status: 'off' }),
   };
 
   it('routes each message type to its handler with the sender', async () => {

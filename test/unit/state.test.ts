@@ -4,6 +4,8 @@ import { closeTestDbs, makeLink, openTestDb } from './helpers';
 import type { BacklinkDb } from '../../src/storage/db';
 import type { FlagView } from '../../src/storage/flags';
 import { summarizeBacklinks } from '../../src/core/summary';
+import { linkKey } from '../../src/core/types';
+import type { SourceResult } from '../../src/sources/types';
 
 /** Settings in memory; the report reads the database under test. */
 const local: Record<string, unknown> = {};
@@ -42,6 +44,26 @@ vi.mock('../../src/storage/queries', async (original) => {
   };
 });
 
+/** The remote sources: one fake index whose answer each test sets (off unless it does). */
+const remote = {
+  result: { status: 'off' } as SourceResult,
+  asked: [] as string[],
+  gate: Promise.resolve(),
+};
+vi.mock('../../src/sources/registry', () => ({
+  remoteSources: () => [
+    {
+      id: 'fake-index',
+      local: false,
+      lookup: async (kind: string, url: string) => {
+        remote.asked.push(`${kind} ${url}`);
+        await remote.gate;
+        return remote.result;
+      },
+    },
+  ],
+}));
+
 const state = await import('../../src/ui/state');
 const referralModel = await import('../../src/ui/referral-model');
 
@@ -56,6 +78,9 @@ beforeEach(async () => {
   state.flagsState.value = null;
   state.qualityState.value = null;
   state.reportState.value = { status: 'loading' };
+  remote.result = { status: 'off' };
+  remote.asked = [];
+  remote.gate = Promise.resolve();
 });
 beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
 afterEach(() => {
@@ -175,5 +200,90 @@ describe('loadReport', () => {
       text: 'Could not read the outreach hints: rival unreadable',
       error: true,
     });
+  });
+});
+
+describe('loadReport with a remote source', () => {
+  const readySummary = () => {
+    const report = state.reportState.value;
+    if (report.status !== 'ready') throw new Error(`report is ${report.status}`);
+    return report.summary;
+  };
+  const answer = (links: ReturnType<typeof makeLink>[]): SourceResult => ({
+    status: 'answered',
+    answer: {
+      name: 'Team index',
+      links,
+      totals: { backlinks: 40, referringDomains: 9, referringPages: 30 },
+    },
+  });
+
+  it('shows the local links first, then merges the remote ones with their provenance', async () => {
+    let open = () => {};
+    remote.gate = new Promise((resolve) => (open = resolve));
+    remote.result = answer([
+      makeLink('https://blog.com/post', TARGET),
+      makeLink('https://news.com/story', TARGET),
+    ]);
+    const loaded = state.loadReport(TARGET);
+    // The local list is on screen while the index has not answered.
+    await vi.waitFor(() => expect(readySummary().live).toBe(1));
+    expect(state.remoteState.value).toEqual([{ id: 'fake-index', status: 'loading' }]);
+    expect(state.provenanceState.value).toBeNull();
+    open();
+    await vi.waitFor(() => expect(readySummary().live).toBe(2));
+    flagCalls.forEach((resolve) => resolve(flagView('done')));
+    await loaded;
+    expect(remote.asked).toEqual([`url ${TARGET}`]);
+    // blog.com is known to both and counted once; news.com comes from the index alone.
+    expect(readySummary().referringDomains).toBe(2);
+    const provenance = state.provenanceState.value!;
+    expect(provenance.get(linkKey(makeLink('https://blog.com/post', TARGET)))).toEqual([
+      'this browser',
+      'Team index',
+    ]);
+    expect(provenance.get(linkKey(makeLink('https://news.com/story', TARGET)))).toEqual([
+      'Team index',
+    ]);
+    expect(state.remoteState.value).toEqual([
+      {
+        id: 'fake-index',
+        status: 'answered',
+        name: 'Team index',
+        links: 2,
+        totals: { backlinks: 40, referringDomains: 9, referringPages: 30 },
+      },
+    ]);
+  });
+
+  it('keeps the local links and says what went wrong when the index fails', async () => {
+    remote.result = {
+      status: 'failed',
+      name: 'Team index',
+      message: 'The index did not answer in time.',
+    };
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(state.remoteState.value[0]?.status).toBe('failed'));
+    flagCalls.forEach((resolve) => resolve(flagView('done')));
+    await loaded;
+    expect(readySummary().live).toBe(1);
+    expect(state.provenanceState.value).toBeNull();
+    expect(state.remoteState.value).toEqual([
+      {
+        id: 'fake-index',
+        status: 'failed',
+        name: 'Team index',
+        message: 'The index did not answer in time.',
+      },
+    ]);
+  });
+
+  it('shows nothing of a source the user has not turned on', async () => {
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('done'));
+    await loaded;
+    expect(state.remoteState.value).toEqual([]);
+    expect(readySummary().live).toBe(1);
   });
 });

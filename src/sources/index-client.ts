@@ -1,0 +1,254 @@
+/**
+ * The HTTP side of the remote index protocol (docs/index-protocol.md): fetch /v1/info and look
+ * a page or site up by hash prefix, holding every answer to the protocol's caps and
+ * validators before anything is used. No browser API beyond fetch: the worker and the options
+ * page call it, and unit tests run it against servers on 127.0.0.1.
+ */
+import {
+  choosePrefixLength,
+  decoyPrefixes,
+  hashKey,
+  lookupPath,
+  MAX_RESPONSE_BYTES,
+  parseErrorBody,
+  parseInfo,
+  parseLookup,
+  pickEntry,
+  ProtocolError,
+  type IndexEntry,
+  type IndexInfo,
+  type LookupKind,
+} from '../core/index-protocol';
+import { registrableDomain } from '../core/domain';
+import type { LinkRecord } from '../core/types';
+import { canonicalizeUrl, hostOf } from '../core/url';
+import type { SourceAnswer } from './types';
+
+/** Where an index answers, and the bearer token it wants ('' for none). */
+export interface IndexEndpoint {
+  url: string;
+  token: string;
+}
+
+/** A request to the index failed; the message says why in plain words, for the UI. */
+export class IndexError extends Error {
+  override name = 'IndexError';
+}
+
+/** A lookup that takes longer is given up: the popup has shown local links meanwhile. */
+export const LOOKUP_TIMEOUT_MS = 5_000;
+/** Pages of one bucket read at most; a bucket bigger than that is an index that ignores k. */
+export const MAX_LOOKUP_PAGES = 4;
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** For tests: the clock that bounds link times. */
+  now?: number;
+}
+
+/**
+ * The body as text, refused as soon as it passes `maxBytes`: a hostile or broken server
+ * streaming gigabytes must not fill the worker's memory before JSON.parse could refuse it.
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+const tooLarge = (maxBytes: number) =>
+  new IndexError(
+    `The index sent an answer larger than ${Math.round(maxBytes / 1024 / 1024)} MB; it was refused.`,
+  );
+
+/** Why a request that got an HTTP error status failed, in words, with the server's own message. */
+function statusError(response: Response, body: unknown): IndexError {
+  const said = parseErrorBody(body)?.message;
+  const detail = said ? `: ${said}` : '';
+  switch (response.status) {
+    case 401:
+    case 403:
+      return new IndexError(`The index refused access (${response.status})${detail}.`);
+    case 429: {
+      const wait = Number(response.headers.get('retry-after'));
+      const when = wait > 0 ? ` Try again in ${Math.ceil(wait)} seconds.` : '';
+      return new IndexError(`The index is busy (too many requests).${when}`);
+    }
+    default:
+      return new IndexError(`The index answered with an error (${response.status})${detail}.`);
+  }
+}
+
+/** GET a path of the index as JSON, within the timeout and the size cap. */
+async function getJson(
+  endpoint: IndexEndpoint,
+  path: string,
+  signal: AbortSignal,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, `${endpoint.url}/`), {
+      signal,
+      headers: endpoint.token ? { Authorization: `Bearer ${endpoint.token}` } : {},
+      // Nothing of the browser's identity goes with a lookup: no cookies, no referrer, and no
+      // redirect to an origin the user did not grant.
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+      redirect: 'error',
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw describeFailure(error);
+  }
+  let text: string;
+  try {
+    text = await readCapped(response, MAX_RESPONSE_BYTES);
+  } catch (error) {
+    throw describeFailure(error);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    if (!response.ok) throw statusError(response, null);
+    throw new IndexError('The index sent an answer that is not JSON; it was refused.');
+  }
+  if (!response.ok) throw statusError(response, body);
+  return body;
+}
+
+/** Any failure of a request, as an IndexError whose message a person can act on. */
+export function describeFailure(error: unknown): IndexError {
+  if (error instanceof IndexError) return error;
+  if (error instanceof ProtocolError) return new IndexError(`${error.message} It was refused.`);
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new IndexError('The index did not answer in time.');
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new IndexError(`The index could not be reached (${detail}).`);
+}
+
+const timeoutOf = (options: RequestOptions) =>
+  AbortSignal.timeout(options.timeoutMs ?? LOOKUP_TIMEOUT_MS);
+
+/** The index's description of itself, validated. */
+export async function fetchInfo(
+  endpoint: IndexEndpoint,
+  options: RequestOptions = {},
+): Promise<IndexInfo> {
+  const body = await getJson(endpoint, '/v1/info', timeoutOf(options));
+  try {
+    return parseInfo(body);
+  } catch (error) {
+    throw describeFailure(error);
+  }
+}
+
+export interface LookupPlan {
+  info: IndexInfo;
+  /** Privacy: the bucket asked for holds at least this many indexed keys in expectation. */
+  k: number;
+  /** Random buckets asked for as well, so the server cannot tell which one was wanted. */
+  decoys: number;
+}
+
+/**
+ * Look `key` (a canonical URL, or a registrable domain) up by the prefix of its hash, reading
+ * the bucket page by page until its entry is found. Only the entry whose full hash and key
+ * match is kept; the rest of the bucket is dropped unread. Null when the index does not have it.
+ */
+export async function lookupEntry(
+  endpoint: IndexEndpoint,
+  plan: LookupPlan,
+  kind: LookupKind,
+  key: string,
+  options: RequestOptions = {},
+): Promise<IndexEntry | null> {
+  const signal = timeoutOf(options);
+  const hash = await hashKey(key);
+  const length = choosePrefixLength(plan.info, plan.k, kind);
+  const prefix = hash.slice(0, length);
+  // Decoys are asked first and alongside, their answers never read: only their timing and
+  // number are seen by the server, the same as the real one's.
+  for (const decoy of decoyPrefixes(length, plan.decoys)) {
+    void getJson(endpoint, lookupPath(kind, decoy), signal).catch(() => undefined);
+  }
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
+    const body = await getJson(endpoint, lookupPath(kind, prefix, cursor), signal);
+    let response;
+    try {
+      response = parseLookup(body, prefix, kind, options.now);
+    } catch (error) {
+      throw describeFailure(error);
+    }
+    const entry = pickEntry(response, hash, key);
+    if (entry) return entry;
+    if (response.next === undefined) return null;
+    cursor = response.next;
+  }
+  throw new IndexError(
+    `The index's bucket for this page is larger than ${MAX_LOOKUP_PAGES} pages; it was not read.`,
+  );
+}
+
+/**
+ * The entry's links as link records, canonical as the local cache stores them, so that the
+ * merge finds a link known to both. A link whose source has no canonical form (a one-time
+ * secret, say) is dropped, as recording would have dropped it; lost links keep their last
+ * sighting as the time they were found gone.
+ */
+export function linksOfEntry(entry: IndexEntry): LinkRecord[] {
+  const links: LinkRecord[] = [];
+  for (const l of entry.links) {
+    const source = canonicalizeUrl(l.source);
+    const target = canonicalizeUrl(l.target);
+    if (!source || !target || source === target) continue;
+    const region = l.region ?? 'other';
+    links.push({
+      source,
+      target,
+      anchor: l.anchor,
+      rel: l.rel,
+      region,
+      regions: [region],
+      rels: l.rel,
+      occurrences: 1,
+      sourceDomain: registrableDomain(hostOf(source)),
+      targetDomain: registrableDomain(hostOf(target)),
+      firstSeen: l.firstSeen,
+      lastSeen: l.lastSeen,
+      lostAt: l.lost ? l.lastSeen : null,
+    });
+  }
+  return links;
+}
+
+/** What the index knows of the key, as a source's answer under the index's name. */
+export function answerOf(name: string, entry: IndexEntry | null): SourceAnswer {
+  if (!entry) return { name, links: [], totals: emptyTotals };
+  return { name, links: linksOfEntry(entry), totals: entry.summary };
+}
+
+const emptyTotals = { backlinks: 0, referringDomains: 0, referringPages: 0 };
