@@ -11,6 +11,11 @@ import { downloadText } from '../download';
 import { runAction, type Notice } from '../notice';
 import { HostName } from '../components/HostName';
 import { RelatedPages } from '../components/Outreach';
+import { StoragePanel } from '../components/StoragePanel';
+import { describeRetention } from '../../core/retention';
+import type { RetentionMonths } from '../../core/types';
+import { pruneNow, refreshStorage, storageStats } from './storage-model';
+import { storageAlert } from '../storage-alert';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -23,6 +28,32 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 async function refreshCounts() {
   const db = await getDb();
   counts.value = { pages: await db.count('pages'), links: await db.count('links') };
+  await refreshStorage();
+}
+
+async function setRetention(months: RetentionMonths) {
+  await runAction(
+    notice,
+    async () => {
+      await update({ ...settings.value, retentionMonths: months });
+      return months === 'forever'
+        ? 'Every page will be kept.'
+        : `Pages not visited again in ${describeRetention(months)} will be deleted once a day.`;
+    },
+    'Could not change how long pages are kept',
+  );
+}
+
+async function onPrune() {
+  await runAction(
+    notice,
+    async () => {
+      const text = await pruneNow(settings.value.retentionMonths);
+      await dataChanged();
+      return text;
+    },
+    'Could not delete expired pages',
+  );
 }
 
 async function update(next: Settings) {
@@ -187,6 +218,14 @@ function Options() {
           <RelatedPages pages={s.relatedPages} onRemove={(url) => void removeRelated(url)} />
         </div>
       </fieldset>
+      <StoragePanel
+        stats={storageStats.value}
+        retention={s.retentionMonths}
+        alert={storageAlert.value}
+        now={Date.now()}
+        onRetention={(months) => void setRetention(months)}
+        onPrune={() => void onPrune()}
+      />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">

@@ -20,6 +20,8 @@ import {
 import { reportPageUrl } from '../../platform/report-url';
 import { CameFrom } from '../components/Referrals';
 import { arrivalState, loadArrivalOf, referralState } from '../referral-model';
+import { StorageAlertNote } from '../components/StorageAlertNote';
+import { loadAlert, storageAlert } from '../storage-alert';
 import '../styles.css';
 
 /** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
@@ -47,6 +49,7 @@ function Popup() {
   const site = siteState.value;
   return (
     <>
+      <StorageAlertNote alert={storageAlert.value} now={Date.now()} />
       {state.status === 'ready' && arrivalState.value !== undefined && (
         <div class="arrival" data-arrival-read>
           <CameFrom arrival={arrivalState.value} url={state.url} />
@@ -93,6 +96,7 @@ function Popup() {
 
 render(<Popup />, document.getElementById('app')!);
 void targetUrl().then((url) => loadReport(url ?? ''));
+void loadAlert().catch(() => undefined); // no line is the right fallback for an unreadable alert
 void arrivalTab()
   .catch(() => undefined)
   .then(loadArrivalOf);
