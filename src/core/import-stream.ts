@@ -21,6 +21,12 @@ const CLOSE_ARRAY = 93;
 const COLON = 58;
 const COMMA = 44;
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+/**
+ * Gets each list element's raw text, and where it ends in the text pushed last (in characters:
+ * how far into the file it is, for progress).
+ */
+type ElementSink = (list: ExportList, raw: string, end: number) => void;
+
 const isList = (key: string): key is ExportList =>
   (EXPORT_LISTS as readonly string[]).includes(key);
 
@@ -53,13 +59,16 @@ export class ExportScanner {
   /** Elements of a list this version does not have (referrals in a version 3 file): not read. */
   private ignored = false;
   private done = false;
+  /** Where the text pushed last begins in buf. */
+  private offset = 0;
 
   /** Read the next piece of text; `onElement` gets each complete list element's raw text. */
-  push(text: string, onElement: (list: ExportList, raw: string) => void): void {
+  push(text: string, onElement: ElementSink): void {
     const buf = this.start >= 0 ? this.buf.slice(this.start) + text : text;
     let i = this.start >= 0 ? this.buf.length - this.start : 0;
     if (this.start >= 0) this.start = 0;
     this.buf = buf;
+    this.offset = buf.length - text.length;
     for (; i < buf.length; i++) {
       const c = buf.charCodeAt(i);
       if (this.inString) {
@@ -148,7 +157,7 @@ export class ExportScanner {
     this.ignored = !listsOf(this.version).includes(list);
   }
 
-  private close(i: number, onElement: (list: ExportList, raw: string) => void): void {
+  private close(i: number, onElement: ElementSink): void {
     this.depth--;
     if (this.depth < 0) throw new ImportError('The file is not JSON.');
     if (this.depth === 2 && this.kind === 'element') this.finish(i + 1, onElement);
@@ -157,14 +166,14 @@ export class ExportScanner {
   }
 
   /** The kept text ends before `end`: hand it out. */
-  private finish(end: number, onElement: (list: ExportList, raw: string) => void): void {
+  private finish(end: number, onElement: ElementSink): void {
     const raw = this.buf.slice(this.start, end);
     if (this.kind === 'key') {
       const key = parseOrUndefined(raw);
       if (typeof key !== 'string') throw new ImportError('The file is not JSON.');
       this.key = key;
     } else if (this.kind === 'value') this.fields[this.key] = parseOrUndefined(raw);
-    else if (this.kind === 'element' && this.list) onElement(this.list, raw);
+    else if (this.kind === 'element' && this.list) onElement(this.list, raw, end - this.offset);
     this.start = -1;
     this.kind = null;
     this.bare = false;
@@ -227,6 +236,9 @@ export interface StreamImportOptions {
  * drops a stored record, so a cancelled or failed import leaves what was stored before and
  * the batches written so far; the outcome (or ImportStoppedError) says how far it got.
  */
+/** Characters of the file read between two chances to write a batch or cancel. */
+const SLICE_CHARS = 64 * 1024;
+
 export async function importStream(options: StreamImportOptions): Promise<ImportOutcome> {
   const { totalBytes, write, excludedSites, signal, onProgress } = options;
   const now = options.now ?? Date.now();
@@ -261,21 +273,31 @@ export async function importStream(options: StreamImportOptions): Promise<Import
       progress.excluded += excluded;
     });
   };
-  const onElement = (list: ExportList, raw: string) => {
-    if (list === 'links' && linksFrom < 0) linksFrom = progress.bytesRead;
+  let pieceStart = 0;
+  const onElement = (list: ExportList, raw: string, end: number) => {
+    // Characters stand for bytes here: exact for the URLs and numbers an export is made of.
+    if (list === 'links' && linksFrom < 0) linksFrom = pieceStart + Math.max(0, end - raw.length);
     if (list === 'links') linksRead++;
     addRow(batch, parseElement(list, raw, now));
     rows++;
   };
 
   try {
-    for await (const piece of options.bytes) {
-      if (signal?.aborted) break;
-      progress.bytesRead += piece.byteLength;
-      scanner.push(decoder.decode(piece, { stream: true }), onElement);
-      if (rows >= batchSize) await flush();
-      progress.aboutLinks = estimateLinks(progress, linksFrom, linksRead);
-      onProgress?.({ ...progress });
+    reading: for await (const piece of options.bytes) {
+      const text = decoder.decode(piece, { stream: true });
+      const before = progress.bytesRead;
+      // A browser may hand out megabytes at once: read them a slice at a time, so that a
+      // batch never grows past batchSize and a slice's rows, and progress moves smoothly.
+      for (let at = 0; at < text.length || at === 0; at += SLICE_CHARS) {
+        if (signal?.aborted) break reading;
+        const share = (n: number) => Math.round(piece.byteLength * Math.min(1, n / text.length));
+        pieceStart = before + share(at);
+        progress.bytesRead = before + (text.length ? share(at + SLICE_CHARS) : piece.byteLength);
+        scanner.push(text.slice(at, at + SLICE_CHARS), onElement);
+        if (rows >= batchSize) await flush();
+        progress.aboutLinks = estimateLinks(progress, linksFrom, linksRead);
+        onProgress?.({ ...progress });
+      }
     }
     if (signal?.aborted) {
       await writing;
@@ -296,6 +318,24 @@ export async function importStream(options: StreamImportOptions): Promise<Import
   progress.aboutLinks = progress.links;
   onProgress?.({ ...progress });
   return { ...progress, status: 'done' };
+}
+
+/**
+ * The chunks of a byte stream (File.stream()), through a reader: async iteration of a
+ * ReadableStream came to Chrome only in 124, after the version this extension supports.
+ */
+export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stopped early (cancelled, failed): the rest of the file is not read.
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 function parseElement(list: ExportList, raw: string, now: number) {

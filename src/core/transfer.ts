@@ -317,10 +317,19 @@ export interface ExportDocument {
   type: string;
 }
 
+/** The export's file name, after its day, and media type. */
+export function exportFileOf(
+  kind: 'json' | 'csv',
+  exportedAt: string,
+): Omit<ExportDocument, 'text'> {
+  const day = exportedAt.slice(0, 10);
+  return kind === 'json'
+    ? { name: `backlink-lens-${day}.json`, type: 'application/json' }
+    : { name: `backlink-lens-links-${day}.csv`, type: 'text/csv' };
+}
+
 /** The whole store as a JSON export, or its links as CSV, named after the export's day. */
 export function exportDocument(data: ExportFile, kind: 'json' | 'csv'): ExportDocument {
-  const day = data.exportedAt.slice(0, 10);
-  return kind === 'json'
-    ? { name: `backlink-lens-${day}.json`, text: JSON.stringify(data), type: 'application/json' }
-    : { name: `backlink-lens-links-${day}.csv`, text: linksToCsv(data.links), type: 'text/csv' };
+  const text = kind === 'json' ? JSON.stringify(data) : linksToCsv(data.links);
+  return { ...exportFileOf(kind, data.exportedAt), text };
 }

@@ -100,7 +100,7 @@ describe('pruneExpired', () => {
   });
 });
 
-describe('capSourceLinks', () => {
+describe('capSourceLinks', { timeout: 60_000 }, () => {
   const SRC = 'https://reloads.com/feed';
 
   it('holds a self-reloading page with fresh links to the cap, keeping every live link', async () => {
