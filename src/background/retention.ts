@@ -25,6 +25,12 @@ const PRUNE_EVERY = 24 * 60 * 60 * 1000;
 const ALERT_COLOR = '#b3261e';
 const NORMAL_COLOR = '#3559c7';
 
+let pruning = false;
+/** When the retention rule last ran: read once per worker start (storage.local keeps it). */
+let prunedAt: number | null = null;
+/** Whether the stored alert says "full": read once per worker start, then kept up to date. */
+let full: boolean | null = null;
+
 /**
  * Record within bounds. The write (recordPage or recordDelta: one atomic transaction) is
  * retried once after making room when the quota is full, and the user is told (popup line,
@@ -48,9 +54,11 @@ export async function recordWithinBounds<T extends { url: string } | null>(
   }
   if (outcome.removed !== null) {
     await announce({ kind: 'pruned', at: now, removed: outcome.removed });
-  } else if ((await loadStorageAlert())?.kind === 'full') {
+  } else if (full !== false) {
+    const alert = await loadStorageAlert();
+    full = alert?.kind === 'full';
     // Recording works again (space was freed elsewhere): no longer full, still news.
-    await announce({ ...(await loadStorageAlert())!, kind: 'pruned' });
+    if (alert && full) await announce({ ...alert, kind: 'pruned' });
   }
   if (outcome.result) await capSourceLinks(db, outcome.result.url, MAX_LINKS_PER_SOURCE);
   void pruneIfDue(now).catch((error: unknown) =>
@@ -59,13 +67,12 @@ export async function recordWithinBounds<T extends { url: string } | null>(
   return outcome.result;
 }
 
-let pruning = false;
-
 /** Run the retention rule once a day, in the background of a recording. */
 async function pruneIfDue(now: number): Promise<void> {
-  if (pruning || now - (await loadPrunedAt()) < PRUNE_EVERY) return;
+  if (pruning || now - (prunedAt ??= await loadPrunedAt()) < PRUNE_EVERY) return;
   pruning = true;
   try {
+    prunedAt = now;
     await savePrunedAt(now);
     const cutoff = retentionCutoff(now, (await loadSettings()).retentionMonths);
     await pruneExpired(await getDb(), cutoff);
@@ -77,7 +84,7 @@ async function pruneIfDue(now: number): Promise<void> {
 /** Tell the user what a full disk made the worker do: stored for the popup, and on the icon. */
 async function announce(alert: StorageAlert): Promise<void> {
   await saveStorageAlert(alert);
-  const full = alert.kind === 'full';
+  full = alert.kind === 'full';
   await Promise.all([
     browser.action.setTitle({ title: `Backlink Lens: ${alertText(alert)}` }),
     browser.action.setBadgeBackgroundColor({ color: full ? ALERT_COLOR : NORMAL_COLOR }),

@@ -5,12 +5,10 @@ import { recordPage } from '../../src/storage/records';
 import {
   capSourceLinks,
   pruneExpired,
-  pruneForSpace,
   removePages,
   StorageFullError,
   writeWithRoom,
 } from '../../src/storage/retention';
-import { retentionCutoff } from '../../src/core/retention';
 import {
   at,
   closeTestDbs,
