@@ -80,6 +80,20 @@ describe('removePages', () => {
     expect((await db.getAllKeys('pages')).sort()).toEqual([KEPT, CANONICAL]);
   });
 
+  it('still deletes the pages when the disk is too full to note that scores changed', async () => {
+    await seed();
+    const realPut = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<typeof realPut>
+    ) {
+      if (this.name === 'meta') throw new DOMException('full', 'QuotaExceededError');
+      return realPut.apply(this, args);
+    });
+    expect(await removePages(db, [OLD])).toBe(1);
+    expect((await db.getAllKeys('pages')).sort()).toEqual([KEPT]);
+  });
+
   it('deletes in batches, every page of a long list', async () => {
     const urls = Array.from({ length: 450 }, (_, i) => `https://many.com/${i}`);
     for (const url of urls) await db.put('pages', makePage(url));

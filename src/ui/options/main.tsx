@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { normalizeSitePattern } from '../../core/settings';
-import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
+import { DEFAULT_SETTINGS, type RetentionMonths, type Settings } from '../../core/types';
 import { clearAll, forgetSite } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, updateSettings } from '../../platform/settings-store';
@@ -13,7 +13,6 @@ import { HostName } from '../components/HostName';
 import { RelatedPages } from '../components/Outreach';
 import { StoragePanel } from '../components/StoragePanel';
 import { describeRetention } from '../../core/retention';
-import type { RetentionMonths } from '../../core/types';
 import { pruneNow, refreshStorage, storageStats } from './storage-model';
 import { storageAlert } from '../storage-alert';
 import '../styles.css';
