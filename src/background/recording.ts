@@ -10,6 +10,7 @@ import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
 import { scheduleBadgeRefresh } from './badge';
 import { noteRecorded } from './authority-job';
+import { recordWithinBounds } from './retention';
 
 type Refusal = Extract<RecordReply, { recorded: false }>;
 
@@ -71,7 +72,9 @@ export async function onSnapshot(
   if (refusal) return refusal;
   // Without a usable visit id, each delivery of a snapshot is stored as a visit of its own.
   const visit = parseVisitId(message.visit);
-  const result = await recordPage(await getDb(), snapshot, Date.now(), visit);
+  // A full disk: room is made and the write retried once (background/retention.ts).
+  const db = await getDb();
+  const result = await recordWithinBounds(() => recordPage(db, snapshot, Date.now(), visit));
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
   noteRecorded(result.url);
@@ -86,7 +89,8 @@ export async function onDelta(
   if (!delta) return { recorded: false, reason: 'malformed' };
   const refusal = await documentUrl(delta.url, sender);
   if (refusal) return refusal;
-  const result = await recordDelta(await getDb(), delta);
+  const db = await getDb();
+  const result = await recordWithinBounds(() => recordDelta(db, delta));
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) {

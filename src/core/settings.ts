@@ -2,6 +2,7 @@ import { DEFAULT_SETTINGS, type Settings, type SiteFolds } from './types';
 import { asObject, asStringArray } from './guards';
 import { isSecretPath } from './secrets';
 import { asCanonicalUrl, canonicalizeUrl, parseHttpUrl } from './url';
+import { asRetention } from './retention';
 
 /**
  * Turn what a user typed for an excluded site ("example.com", "*.example.com",
@@ -42,6 +43,7 @@ export function coerceSettings(value: unknown): Settings {
     excludedSites,
     folds: coerceFolds(v.folds),
     relatedPages: coerceRelatedPages(v.relatedPages),
+    retentionMonths: asRetention(v.retentionMonths),
   };
 }
 

@@ -166,11 +166,89 @@ function unsupportedVersion(version: unknown): string {
   return `This file's export version (${JSON.stringify(version) ?? 'none'}) is not valid; ${supported}.`;
 }
 
+/** The lists of an export, in the order an export writes them. */
+export const EXPORT_LISTS = ['pages', 'links', 'redirects', 'referrals'] as const;
+export type ExportList = (typeof EXPORT_LISTS)[number];
+
+/** One row of an export, parsed: its list and record, or null for a row that is not valid. */
+export type ParsedRow =
+  | { list: 'pages'; record: PageRecord }
+  | { list: 'links'; record: LinkRecord }
+  | { list: 'redirects'; record: RedirectRecord }
+  | { list: 'referrals'; record: ReferralVisit };
+
+/** Parse one row of one list (the same rules for a whole file and for a streamed one). */
+export function parseRow(list: ExportList, value: unknown, now: number): ParsedRow | null {
+  switch (list) {
+    case 'pages': {
+      const record = parsePage(value, now);
+      return record && { list, record };
+    }
+    case 'links': {
+      const record = parseLinkRecord(value, now);
+      return record && { list, record };
+    }
+    case 'redirects': {
+      const record = parseRedirect(value, now);
+      return record && { list, record };
+    }
+    case 'referrals': {
+      const record = parseReferralVisit(value, registrableDomain);
+      return record && isPlausibleTime(record.at, now) ? { list, record } : null;
+    }
+  }
+}
+
 /**
- * Read an export file back. The file is untrusted: every record is re-validated (URLs
- * re-canonicalized, so secrets are stripped and overlong URLs refused; times within
- * core/limits' bounds at `now`); a wrong file as a whole is an ImportError, a bad row is
- * skipped and counted.
+ * The export's version, once its format and version fields are checked; an ImportError in
+ * words a person can act on otherwise.
+ */
+export function checkHeader(format: unknown, version: unknown): number {
+  if (format !== EXPORT_FORMAT) throw new ImportError('The file is not a Backlink Lens export.');
+  if (
+    !Number.isInteger(version) ||
+    (version as number) < 1 ||
+    (version as number) > EXPORT_VERSION
+  ) {
+    throw new ImportError(unsupportedVersion(version));
+  }
+  return version as number;
+}
+
+/** The lists a file of this version must have: redirects from 3 on, referrals from 4 on. */
+export function listsOf(version: number): ExportList[] {
+  return EXPORT_LISTS.filter(
+    (l) => (l !== 'redirects' || version >= 3) && (l !== 'referrals' || version >= 4),
+  );
+}
+
+/** An ImportError for a list a file of its version must have and lacks. */
+export function missingList(list: ExportList): ImportError {
+  return list === 'pages' || list === 'links'
+    ? new ImportError('The export has no pages or links list.')
+    : new ImportError(`The export has no ${list} list.`);
+}
+
+/** An empty import, to add rows to. */
+export const emptyImport = (): ParsedImport => ({
+  pages: [],
+  links: [],
+  redirects: [],
+  referrals: [],
+  skipped: 0,
+});
+
+/** Add a parsed row to an import, or count it skipped. */
+export function addRow(into: ParsedImport, row: ParsedRow | null): void {
+  if (!row) into.skipped++;
+  else (into[row.list] as ParsedRow['record'][]).push(row.record);
+}
+
+/**
+ * Read an export file back, whole (core/import-stream.ts reads a big one in pieces). The file
+ * is untrusted: every record is re-validated (URLs re-canonicalized, so secrets are stripped
+ * and overlong URLs refused; times within core/limits' bounds at `now`); a wrong file as a
+ * whole is an ImportError, a bad row is skipped and counted.
  */
 export function parseExport(text: string, now: number = Date.now()): ParsedImport {
   let data: unknown;
@@ -180,39 +258,16 @@ export function parseExport(text: string, now: number = Date.now()): ParsedImpor
     throw new ImportError('The file is not JSON.');
   }
   const v = asObject(data);
-  if (!v || v.format !== EXPORT_FORMAT) {
-    throw new ImportError('The file is not a Backlink Lens export.');
+  if (!v) throw new ImportError('The file is not a Backlink Lens export.');
+  const version = checkHeader(v.format, v.version);
+  const out = emptyImport();
+  // Versions before 3 had no redirects and before 4 no referrals: such lists are not read.
+  for (const list of listsOf(version)) {
+    const rows = v[list];
+    if (!Array.isArray(rows)) throw missingList(list);
+    for (const row of rows) addRow(out, parseRow(list, row, now));
   }
-  if (
-    !Number.isInteger(v.version) ||
-    (v.version as number) < 1 ||
-    (v.version as number) > EXPORT_VERSION
-  ) {
-    throw new ImportError(unsupportedVersion(v.version));
-  }
-  if (!Array.isArray(v.pages) || !Array.isArray(v.links)) {
-    throw new ImportError('The export has no pages or links list.');
-  }
-  // Versions before 3 had no redirects; from 3 on the list is part of the format.
-  const rawRedirects = (v.version as number) < 3 ? [] : v.redirects;
-  if (!Array.isArray(rawRedirects)) throw new ImportError('The export has no redirects list.');
-  // Versions before 4 had no referrals.
-  const rawReferrals = (v.version as number) < 4 ? [] : v.referrals;
-  if (!Array.isArray(rawReferrals)) throw new ImportError('The export has no referrals list.');
-  const pages = v.pages.map((p) => parsePage(p, now)).filter((p) => p !== null);
-  const links = v.links.map((l) => parseLinkRecord(l, now)).filter((l) => l !== null);
-  const redirects = rawRedirects.map((r) => parseRedirect(r, now)).filter((r) => r !== null);
-  const referrals = rawReferrals
-    .map((r) => parseReferralVisit(r, registrableDomain))
-    .filter((r): r is ReferralVisit => r !== null && isPlausibleTime(r.at, now));
-  const rows = v.pages.length + v.links.length + rawRedirects.length + rawReferrals.length;
-  return {
-    pages,
-    links,
-    redirects,
-    referrals,
-    skipped: rows - pages.length - links.length - redirects.length - referrals.length,
-  };
+  return out;
 }
 
 const CSV_COLUMNS = [
@@ -230,8 +285,9 @@ const CSV_COLUMNS = [
   'lost_at',
 ] as const;
 
-export function linksToCsv(links: readonly LinkRecord[]): string {
-  const rows = links.map((l) => [
+/** The CSV cells of each link, in CSV_COLUMNS order. */
+export function linkCsvRows(links: readonly LinkRecord[]): string[][] {
+  return links.map((l) => [
     l.source,
     l.target,
     l.anchor,
@@ -245,8 +301,14 @@ export function linksToCsv(links: readonly LinkRecord[]): string {
     isoOrEmpty(l.lastSeen),
     isoOrEmpty(l.lostAt),
   ]);
-  return toCsv(CSV_COLUMNS, rows);
 }
+
+export function linksToCsv(links: readonly LinkRecord[]): string {
+  return toCsv(CSV_COLUMNS, linkCsvRows(links));
+}
+
+/** The CSV export's header line. */
+export const csvHeader = (): string => toCsv(CSV_COLUMNS, []);
 
 /** A file to save: its name, text and media type. */
 export interface ExportDocument {
@@ -255,10 +317,19 @@ export interface ExportDocument {
   type: string;
 }
 
+/** The export's file name, after its day, and media type. */
+export function exportFileOf(
+  kind: 'json' | 'csv',
+  exportedAt: string,
+): Omit<ExportDocument, 'text'> {
+  const day = exportedAt.slice(0, 10);
+  return kind === 'json'
+    ? { name: `backlink-lens-${day}.json`, type: 'application/json' }
+    : { name: `backlink-lens-links-${day}.csv`, type: 'text/csv' };
+}
+
 /** The whole store as a JSON export, or its links as CSV, named after the export's day. */
 export function exportDocument(data: ExportFile, kind: 'json' | 'csv'): ExportDocument {
-  const day = data.exportedAt.slice(0, 10);
-  return kind === 'json'
-    ? { name: `backlink-lens-${day}.json`, text: JSON.stringify(data), type: 'application/json' }
-    : { name: `backlink-lens-links-${day}.csv`, text: linksToCsv(data.links), type: 'text/csv' };
+  const text = kind === 'json' ? JSON.stringify(data) : linksToCsv(data.links);
+  return { ...exportFileOf(kind, data.exportedAt), text };
 }

@@ -164,13 +164,20 @@ export interface Settings {
   folds: Record<string, SiteFolds>;
   /** Pages the user marked as related or competitors (canonical URLs), for link intersect. */
   relatedPages: string[];
+  /** Pages not visited again for this many months are deleted (core/retention.ts). */
+  retentionMonths: RetentionMonths;
 }
+
+/** How long a page not visited again is kept: a closed set, so the options page can list it. */
+export type RetentionMonths = 3 | 6 | 12 | 24 | 60 | 'forever';
 
 export const DEFAULT_SETTINGS: Settings = {
   paused: false,
   excludedSites: [],
   folds: {},
   relatedPages: [],
+  // Generous: a year of not coming back, so nothing a person still uses goes.
+  retentionMonths: 12,
 };
 
 /** Whether an authority score is a page's (keyed by URL) or a registrable domain's. */

@@ -1,6 +1,7 @@
 import browser from 'webextension-polyfill';
 import { coerceSettings } from '../core/settings';
 import type { Settings } from '../core/types';
+import { parseStorageAlert, type StorageAlert } from '../core/retention';
 
 const KEY = 'settings';
 
@@ -22,4 +23,29 @@ export async function saveSettings(settings: Settings): Promise<Settings> {
  */
 export async function updateSettings(change: (current: Settings) => Settings): Promise<Settings> {
   return saveSettings(change(await loadSettings()));
+}
+
+const ALERT_KEY = 'storage-alert';
+const PRUNED_KEY = 'retention-pruned-at';
+
+/** What the worker last had to do about a full disk (core/retention#StorageAlert), if anything. */
+export async function loadStorageAlert(): Promise<StorageAlert | null> {
+  const stored = await browser.storage.local.get(ALERT_KEY);
+  return parseStorageAlert(stored[ALERT_KEY]);
+}
+
+export async function saveStorageAlert(alert: StorageAlert | null): Promise<void> {
+  if (alert) await browser.storage.local.set({ [ALERT_KEY]: alert });
+  else await browser.storage.local.remove(ALERT_KEY);
+}
+
+/** When the retention rule last ran (0: never), kept across worker restarts. */
+export async function loadPrunedAt(): Promise<number> {
+  const stored = await browser.storage.local.get(PRUNED_KEY);
+  const at = stored[PRUNED_KEY];
+  return typeof at === 'number' && Number.isFinite(at) ? at : 0;
+}
+
+export async function savePrunedAt(at: number): Promise<void> {
+  await browser.storage.local.set({ [PRUNED_KEY]: at });
 }

@@ -20,6 +20,7 @@ import { runPlacement } from './placement';
 import { runCanonicalize } from './canonicalize';
 import { runIndexServer } from './index-server';
 import { runStorageBurst, runStorageScale } from './storage-scale';
+import { runTransfer } from './transfer';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -39,6 +40,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['quality', 'link quality scores', runQuality],
   ['placement', 'placement accuracy on real pages', runPlacement],
   ['index-server', 'index server on PGlite (BENCH_SCALE=1m for 1M links)', runIndexServer],
+  ['transfer', 'streaming import and export (Chromium)', runTransfer],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];

@@ -31,7 +31,13 @@ test('paused recording stores nothing', async () => {
   await expect
     .poll(() => s.ext.worker.evaluate(() => chrome.storage.local.get('settings')))
     .toEqual({
-      settings: { paused: true, excludedSites: [], folds: {}, relatedPages: [] },
+      settings: {
+        paused: true,
+        excludedSites: [],
+        folds: {},
+        relatedPages: [],
+        retentionMonths: 12,
+      },
     });
   const before = (await activity(s.ext)).paused ?? 0;
   await browse(s.ext, s.page, ['http://news-daily.test/', 'http://deals.test/']);

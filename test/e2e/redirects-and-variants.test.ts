@@ -262,6 +262,7 @@ describe('URL variants', () => {
         excludedSites: [],
         folds: { 'x.test': { address: true, queryPaths: [] } },
         relatedPages: [],
+        retentionMonths: 12,
       },
     });
     // The www address of the page shares the site's choice, seen from there.

@@ -21,6 +21,7 @@ describe('redirectHop', () => {
     excludedSites: ['secret.test'],
     folds: {},
     relatedPages: [],
+    retentionMonths: 12,
   };
   const visible = { incognito: false };
 

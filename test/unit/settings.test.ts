@@ -82,6 +82,7 @@ describe('shouldRecord', () => {
     excludedSites: ['excluded.com'],
     folds: {},
     relatedPages: [],
+    retentionMonths: 12,
   };
 
   it('records an ordinary http(s) page', () => {
@@ -171,6 +172,7 @@ describe('coerceSettings', () => {
       excludedSites: ['example.com'],
       folds: {},
       relatedPages: [],
+      retentionMonths: 12,
     });
   });
 
@@ -180,6 +182,7 @@ describe('coerceSettings', () => {
       excludedSites: [],
       folds: {},
       relatedPages: [],
+      retentionMonths: 12,
     });
     expect(coerceSettings({ paused: 1, excludedSites: { 0: 'example.com' } })).toEqual(
       DEFAULT_SETTINGS,
@@ -208,6 +211,7 @@ describe('coerceSettings', () => {
       excludedSites: ['example.com', 'www.other.org'],
       folds: {},
       relatedPages: [],
+      retentionMonths: 12,
     });
   });
 

@@ -1,16 +1,20 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { normalizeSitePattern } from '../../core/settings';
-import { DEFAULT_SETTINGS, type Settings } from '../../core/types';
-import { exportDocument, parseExport, withoutExcludedSites } from '../../core/transfer';
-import { clearAll, exportAll, forgetSite, importAll } from '../../storage/records';
+import { DEFAULT_SETTINGS, type RetentionMonths, type Settings } from '../../core/types';
+import { clearAll, forgetSite } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, updateSettings } from '../../platform/settings-store';
+import { cancelImport, exportFile, importFile, transfer } from './transfer-model';
+import { TransferProgress } from '../components/TransferProgress';
 import { send } from '../../platform/messaging';
-import { downloadText } from '../download';
 import { runAction, type Notice } from '../notice';
 import { HostName } from '../components/HostName';
 import { RelatedPages } from '../components/Outreach';
+import { StoragePanel } from '../components/StoragePanel';
+import { describeRetention } from '../../core/retention';
+import { pruneNow, refreshStorage, storageStats } from './storage-model';
+import { storageAlert } from '../storage-alert';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -23,6 +27,32 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 async function refreshCounts() {
   const db = await getDb();
   counts.value = { pages: await db.count('pages'), links: await db.count('links') };
+  await refreshStorage();
+}
+
+async function setRetention(months: RetentionMonths) {
+  await runAction(
+    notice,
+    async () => {
+      await update({ ...settings.value, retentionMonths: months });
+      return months === 'forever'
+        ? 'Every page will be kept.'
+        : `Pages not visited again in ${describeRetention(months)} will be deleted once a day.`;
+    },
+    'Could not change how long pages are kept',
+  );
+}
+
+async function onPrune() {
+  await runAction(
+    notice,
+    async () => {
+      const text = await pruneNow(settings.value.retentionMonths);
+      await dataChanged();
+      return text;
+    },
+    'Could not delete expired pages',
+  );
 }
 
 async function update(next: Settings) {
@@ -87,17 +117,7 @@ async function onClear() {
 }
 
 async function onExport(kind: 'json' | 'csv') {
-  await runAction(
-    notice,
-    async () => {
-      const data = await exportAll(await getDb());
-      const file = exportDocument(data, kind);
-      downloadText(file.name, file.text, file.type);
-      const what = kind === 'json' ? `${plural(data.pages.length, 'page')} and ` : '';
-      return `Saved ${what}${plural(data.links.length, 'link')} as ${file.name}.`;
-    },
-    'Export failed',
-  );
+  await runAction(notice, () => exportFile(kind), 'Export failed');
 }
 
 async function onImport(e: Event) {
@@ -105,28 +125,17 @@ async function onImport(e: Event) {
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
-  await runAction(
-    notice,
-    async () => {
-      const parsed = parseExport(await file.text());
-      const excludedSites = (await loadSettings()).excludedSites;
-      const { data, excluded } = withoutExcludedSites(parsed, excludedSites);
-      const done = await importAll(await getDb(), data);
-      // Rows are refused whole, never cut or guessed at: say how many and why they can be.
-      const skipped = parsed.skipped
-        ? `, ${plural(parsed.skipped, 'invalid row')} skipped (an address that is too long, not a web page or a one-time secret, or an impossible date)`
-        : '';
-      const left = excluded ? `, ${excluded} rows of excluded sites left out` : '';
-      const visits = done.referrals ? `, ${plural(done.referrals, 'referral visit')}` : '';
-      await dataChanged();
-      return `Imported ${done.pages} pages and ${done.links} links${visits}${skipped}${left}.`;
-    },
-    'Import failed',
-  );
+  try {
+    await runAction(notice, () => importFile(file), 'Import failed');
+  } finally {
+    // Even a cancelled or failed import may have stored some batches.
+    await dataChanged();
+  }
 }
 
 function Options() {
   const s = settings.value;
+  const busy = transfer.value !== null;
   return (
     <>
       <h1>Backlink Lens settings</h1>
@@ -187,6 +196,14 @@ function Options() {
           <RelatedPages pages={s.relatedPages} onRemove={(url) => void removeRelated(url)} />
         </div>
       </fieldset>
+      <StoragePanel
+        stats={storageStats.value}
+        retention={s.retentionMonths}
+        alert={storageAlert.value}
+        now={Date.now()}
+        onRetention={(months) => void setRetention(months)}
+        onPrune={() => void onPrune()}
+      />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">
@@ -195,10 +212,10 @@ function Options() {
             : '…'}
         </p>
         <div class="actions">
-          <button id="export-json" onClick={() => void onExport('json')}>
+          <button id="export-json" disabled={busy} onClick={() => void onExport('json')}>
             Export JSON
           </button>
-          <button id="export-csv" onClick={() => void onExport('csv')}>
+          <button id="export-csv" disabled={busy} onClick={() => void onExport('csv')}>
             Export CSV
           </button>
           <label>
@@ -207,13 +224,15 @@ function Options() {
               id="import"
               type="file"
               accept=".json,application/json"
+              disabled={busy}
               onChange={(e) => void onImport(e)}
             />
           </label>
-          <button id="clear" onClick={() => void onClear()}>
+          <button id="clear" disabled={busy} onClick={() => void onClear()}>
             Clear all data
           </button>
         </div>
+        {transfer.value && <TransferProgress transfer={transfer.value} onCancel={cancelImport} />}
       </fieldset>
     </>
   );

@@ -21,6 +21,8 @@ import { reportPageUrl } from '../../platform/report-url';
 import { CameFrom } from '../components/Referrals';
 import { arrivalState, loadArrivalOf, referralState } from '../referral-model';
 import { t } from '../../core/i18n';
+import { StorageAlertNote } from '../components/StorageAlertNote';
+import { loadAlert, storageAlert } from '../storage-alert';
 import '../styles.css';
 
 /** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
@@ -48,6 +50,7 @@ function Popup() {
   const site = siteState.value;
   return (
     <>
+      <StorageAlertNote alert={storageAlert.value} now={Date.now()} />
       {state.status === 'ready' && arrivalState.value !== undefined && (
         <div class="arrival" data-arrival-read>
           <CameFrom arrival={arrivalState.value} url={state.url} />
@@ -94,6 +97,7 @@ function Popup() {
 
 render(<Popup />, document.getElementById('app')!);
 void targetUrl().then((url) => loadReport(url ?? ''));
+void loadAlert().catch(() => undefined); // no line is the right fallback for an unreadable alert
 void arrivalTab()
   .catch(() => undefined)
   .then(loadArrivalOf);

@@ -1,0 +1,161 @@
+import type { BacklinkDb } from './db';
+import { forgetAuthority } from './authority';
+import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
+
+/** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
+const PAGES_PER_TRANSACTION = 200;
+
+/**
+ * Delete pages and what they alone account for, in one transaction per batch: the page, the
+ * alias record of the canonical URL it declared, the links on it, the redirect hops from or to
+ * it, and the referral visits from or to it; then their authority scores (as forgetSite does).
+ * Links from other pages to them stay: those are facts about the other pages. Returns how many
+ * of the pages were stored.
+ */
+export async function removePages(db: BacklinkDb, urls: readonly string[]): Promise<number> {
+  let removed = 0;
+  for (let i = 0; i < urls.length; i += PAGES_PER_TRANSACTION) {
+    removed += await removeBatch(db, urls.slice(i, i + PAGES_PER_TRANSACTION));
+  }
+  if (removed > 0) {
+    const gone = new Set(urls);
+    // Scores name these pages; the next computation would drop them, but not before. On a full
+    // disk its bookkeeping write may fail: the pages are gone all the same, that is what counts.
+    await forgetAuthority(db, (url) => gone.has(url)).catch((error: unknown) => {
+      if (!isQuotaError(error)) throw error;
+    });
+  }
+  return removed;
+}
+
+async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
+  const tx = db.transaction(['pages', 'links', 'redirects', 'referrals'], 'readwrite');
+  const pages = tx.objectStore('pages');
+  const links = tx.objectStore('links');
+  const redirects = tx.objectStore('redirects');
+  const referrals = tx.objectStore('referrals');
+  // A failed delete aborts the transaction and tx.done reports it: nothing half-deleted.
+  const drop = (p: Promise<unknown>) => void p.catch(() => {});
+  let removed = 0;
+  try {
+    for (const url of urls) {
+      const page = await pages.get(url);
+      if (!page) continue;
+      removed++;
+      drop(pages.delete(url));
+      if (page.canonical && page.canonical !== url) {
+        const alias = await pages.get(page.canonical);
+        if (alias?.aliasOf === url) drop(pages.delete(page.canonical));
+      }
+      const [linkKeys, hopsFrom, hopsTo, visitsFrom, visitsTo] = await Promise.all([
+        links.index('by_source').getAllKeys(url),
+        redirects.index('by_from').getAllKeys(url),
+        redirects.index('by_to').getAllKeys(url),
+        // Keys are [source, target, at]: every key starting with the URL (arrays sort last).
+        referrals.getAllKeys(IDBKeyRange.bound([url], [url, []])),
+        referrals.index('by_target').getAllKeys(url),
+      ]);
+      for (const key of linkKeys) drop(links.delete(key));
+      for (const key of [...hopsFrom, ...hopsTo]) drop(redirects.delete(key));
+      for (const key of [...visitsFrom, ...visitsTo]) drop(referrals.delete(key));
+    }
+  } catch (error) {
+    tx.done.catch(() => {});
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted by the failed request.
+    }
+    throw error;
+  }
+  await tx.done;
+  return removed;
+}
+
+/** Walk every page record once, in key order, handing each URL and last visit to `visit`. */
+async function eachPage(db: BacklinkDb, visit: (url: string, lastSeen: number) => void) {
+  let cursor = await db.transaction('pages').store.openCursor();
+  while (cursor) {
+    // An alias goes with the page that declared it (removePages), never on its own.
+    if (!cursor.value.aliasOf) visit(cursor.value.url, cursor.value.lastSeen);
+    cursor = await cursor.continue();
+  }
+}
+
+/** Pages last visited before `cutoff` (none without one): what the retention setting deletes. */
+export async function expiredPages(db: BacklinkDb, cutoff: number | null): Promise<string[]> {
+  const out: string[] = [];
+  if (cutoff === null) return out;
+  await eachPage(db, (url, lastSeen) => {
+    if (isExpired(lastSeen, cutoff)) out.push(url);
+  });
+  return out;
+}
+
+/** Delete every page past the retention cutoff, with its links. Returns the pages deleted. */
+export async function pruneExpired(db: BacklinkDb, cutoff: number | null): Promise<number> {
+  return removePages(db, await expiredPages(db, cutoff));
+}
+
+/**
+ * Make room after a QuotaExceededError: the pages past the retention cutoff, or when there are
+ * none (kept forever, or all recent), the pages not visited for longest (quotaPruneCount).
+ */
+export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Promise<number> {
+  const expired = await pruneExpired(db, cutoff);
+  if (expired > 0) return expired;
+  const all: Array<[number, string]> = [];
+  await eachPage(db, (url, lastSeen) => all.push([lastSeen, url]));
+  all.sort((a, b) => a[0] - b[0]);
+  const oldest = all.slice(0, quotaPruneCount(all.length)).map(([, url]) => url);
+  return removePages(db, oldest);
+}
+
+/**
+ * Keep at most `cap` links for a source page (core/retention#linksOverCap). The count is a
+ * key count of the index, so a page under the cap costs no record read. Returns links deleted.
+ */
+export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
+  if ((await db.countFromIndex('links', 'by_source', source)) <= cap) return 0;
+  const tx = db.transaction('links', 'readwrite');
+  const over = linksOverCap(await tx.store.index('by_source').getAll(source), cap);
+  for (const l of over) void tx.store.delete([l.source, l.target, l.anchor]).catch(() => {});
+  await tx.done;
+  return over.length;
+}
+
+/** A write that failed for lack of room even after pages were deleted to make some. */
+export class StorageFullError extends Error {
+  constructor(
+    readonly removed: number,
+    cause: unknown,
+  ) {
+    super('Storage is full, even after deleting the pages not visited for longest.', { cause });
+    this.name = 'StorageFullError';
+  }
+}
+
+/**
+ * Run a write (one atomic transaction, as recordPage is); when it fails for a full quota, make
+ * room (pruneForSpace) and try it once more. A failed attempt left nothing behind, since the
+ * transaction aborted whole. `removed` is null when the first attempt went through.
+ * Contract: resolves with the write's result; rejects with StorageFullError when the retry
+ * was full too, or with the write's own error for anything else.
+ */
+export async function writeWithRoom<T>(
+  db: BacklinkDb,
+  cutoff: number | null,
+  write: () => Promise<T>,
+): Promise<{ result: T; removed: number | null }> {
+  try {
+    return { result: await write(), removed: null };
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+  }
+  const removed = await pruneForSpace(db, cutoff);
+  try {
+    return { result: await write(), removed };
+  } catch (error) {
+    throw isQuotaError(error) ? new StorageFullError(removed, error) : error;
+  }
+}

@@ -1,0 +1,93 @@
+import { signal } from '@preact/signals';
+import { exportCsvPieces, exportJsonPieces, piecesToBlob } from '../../core/export-stream';
+import {
+  chunksOf,
+  importStream,
+  importSummary,
+  type ImportProgress,
+} from '../../core/import-stream';
+import { exportFileOf } from '../../core/transfer';
+import { countLabel } from '../../core/format';
+import { storeBatches } from '../../storage/batches';
+import { importAll } from '../../storage/records';
+import { getDb } from '../../platform/db-connection';
+import { loadSettings } from '../../platform/settings-store';
+import { downloadBlob } from '../download';
+
+/** An export or import under way, for the progress bar; null when none is. */
+export type Transfer =
+  { kind: 'export'; rows: number; total: number } | { kind: 'import'; progress: ImportProgress };
+
+export const transfer = signal<Transfer | null>(null);
+
+let cancelling: AbortController | null = null;
+
+/** Stop the import under way after the batch being written; it then says how far it got. */
+export function cancelImport(): void {
+  cancelling?.abort();
+}
+
+/**
+ * Export the whole store as JSON (or its links as CSV), batch by batch into a Blob, with
+ * progress; the file is saved through the browser's download.
+ */
+export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
+  const db = await getDb();
+  const [pages, links, redirects, referrals] = await Promise.all([
+    db.count('pages'),
+    db.count('links'),
+    db.count('redirects'),
+    db.count('referrals'),
+  ]);
+  const exportedAt = new Date().toISOString();
+  const file = exportFileOf(kind, exportedAt);
+  const total = kind === 'json' ? pages + links + redirects + referrals : links;
+  transfer.value = { kind: 'export', rows: 0, total };
+  try {
+    const pieces =
+      kind === 'json'
+        ? exportJsonPieces(
+            {
+              pages: storeBatches(db, 'pages'),
+              links: storeBatches(db, 'links'),
+              redirects: storeBatches(db, 'redirects'),
+              referrals: storeBatches(db, 'referrals'),
+            },
+            exportedAt,
+          )
+        : exportCsvPieces(storeBatches(db, 'links'));
+    const blob = await piecesToBlob(pieces, file.type, (rows) => {
+      transfer.value = { kind: 'export', rows, total };
+    });
+    downloadBlob(file.name, blob);
+  } finally {
+    transfer.value = null;
+  }
+  const what = kind === 'json' ? `${countLabel(pages, 'page', 'pages')} and ` : '';
+  return `Saved ${what}${countLabel(links, 'link', 'links')} as ${file.name}.`;
+}
+
+/**
+ * Import an export file in pieces and batches (core/import-stream.ts), with progress and a
+ * cancel button. What was stored before is never dropped; a cancelled or failed import keeps
+ * the batches it wrote and says how far it got.
+ */
+export async function importFile(file: File): Promise<string> {
+  const db = await getDb();
+  const { excludedSites } = await loadSettings();
+  cancelling = new AbortController();
+  try {
+    const outcome = await importStream({
+      bytes: chunksOf(file.stream()),
+      totalBytes: file.size,
+      write: (batch) => importAll(db, batch),
+      excludedSites,
+      signal: cancelling.signal,
+      onProgress: (progress) => (transfer.value = { kind: 'import', progress }),
+    });
+    return importSummary(outcome);
+  } finally {
+    cancelling = null;
+    transfer.value = null;
+  }
+}
