@@ -138,10 +138,18 @@ describe('ingest of an extension export into PGlite', () => {
 
   it('reports a file that is not an export and goes on with the next file', async () => {
     const wrong = writeExport('wrong.json', '{"hello": "world"}');
-    const summary = await ingestFiles([wrong, join(dir, 'missing.json'), SAMPLE_PATH], writer());
+    const plainWarc = writeExport('plain.warc', 'WARC/1.0\r\nWARC-Type: warcinfo\r\n\r\n');
+    const text = writeExport('notes.txt', 'just some notes');
+    const missing = join(dir, 'missing.json');
+    const summary = await ingestFiles([wrong, missing, plainWarc, text, SAMPLE_PATH], writer());
     expect(summary.failed).toEqual([
       { file: wrong, message: 'The file is not a Backlink Lens export.' },
-      { file: join(dir, 'missing.json'), message: 'The file does not exist.' },
+      { file: missing, message: 'The file does not exist.' },
+      { file: plainWarc, message: expect.stringMatching(/^This is an uncompressed WARC file/) },
+      {
+        file: text,
+        message: 'This is neither a WAT file (gzipped WARC) nor a Backlink Lens export.',
+      },
     ]);
     expect(summary.pages).toBe(declaredPages.length);
   });
