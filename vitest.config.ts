@@ -27,22 +27,25 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'server',
-          include: ['test/server/**/*.test.ts'],
-          environment: 'node',
-          // PGlite (PostgreSQL in WebAssembly) takes seconds to start on a busy machine.
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-        },
-      },
-      {
-        extends: true,
-        test: {
           name: 'firefox',
           include: ['test/e2e-firefox/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 90_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          // A throwaway PostgreSQL for the whole run (skipped or failing when not installed).
+          globalSetup: ['test/server/setup/postgres.ts'],
+          // PGlite and PostgreSQL are heavy on two shared cores: one file at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
           hookTimeout: 180_000,
         },
       },
