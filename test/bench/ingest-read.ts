@@ -15,11 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { EXPORT_FORMAT, EXPORT_VERSION, parseExport } from '../../src/core/transfer';
+import { parseExport } from '../../src/core/transfer';
 import { isSkipped, type IngestItem } from '../../server/src/model';
 import { readExport } from '../../server/src/ingest/export';
 import { readWat } from '../../server/src/ingest/wat';
 import { pageRecord, T0 } from '../support/records';
+import { exportText } from '../support/export-file';
 import { makeLink } from '../unit/helpers';
 import { check, collectInterleaved, heading, info, printTable, seededRandom } from './measure';
 
@@ -61,7 +62,7 @@ function watRecord(n: number, random: () => number): { member: Buffer; json: str
   };
 }
 
-function exportText(): string {
+function benchExportText(): string {
   const pages = [];
   const links = [];
   for (let p = 0; p < EXPORT_PAGES; p++) {
@@ -73,15 +74,7 @@ function exportText(): string {
       );
     }
   }
-  return JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
-    exportedAt: new Date(T0).toISOString(),
-    pages,
-    links,
-    redirects: [],
-    referrals: [],
-  });
+  return exportText(pages, links);
 }
 
 interface Read {
@@ -172,7 +165,7 @@ async function benchWat(dir: string): Promise<void> {
 }
 
 async function benchExport(dir: string): Promise<void> {
-  const text = exportText();
+  const text = benchExportText();
   const path = join(dir, 'bench-export.json');
   writeFileSync(path, text);
   const links = EXPORT_PAGES * EXPORT_LINKS_PER_PAGE;

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXPORT_FORMAT, EXPORT_VERSION } from '../../src/core/transfer';
 import type { Db } from '../../server/src/db';
 import { ingestPages } from '../../server/src/store';
 import { ingestFiles, summaryText, type PageWriter } from '../../server/src/ingest/ingest';
@@ -11,6 +10,7 @@ import { progressReporter } from '../../server/src/ingest/progress';
 import { SAMPLE, SAMPLE_PATH, type SamplePage } from '../fixtures/wat/make-sample';
 import { makeLink } from '../unit/helpers';
 import { pageRecord, T0 } from '../support/records';
+import { exportText } from '../support/export-file';
 import { describeEngines } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingest-store-'));
@@ -102,19 +102,14 @@ function writeExport(name: string, text: string, gzip = false): string {
 }
 
 const A = 'https://a.com/post';
-const exportJson = JSON.stringify({
-  format: EXPORT_FORMAT,
-  version: EXPORT_VERSION,
-  exportedAt: new Date(T0).toISOString(),
-  pages: [pageRecord(A, { lastSeen: T0 + 5 }), pageRecord('https://b.com/')],
-  links: [
+const exportJson = exportText(
+  [pageRecord(A, { lastSeen: T0 + 5 }), pageRecord('https://b.com/')],
+  [
     makeLink(A, 'https://x.com/1', { anchor: 'one', firstSeen: T0 - 100, lastSeen: T0 + 5 }),
     makeLink(A, 'https://x.com/2', { anchor: 'two', lastSeen: T0 + 5 }),
     makeLink(A, 'https://x.com/gone', { lastSeen: T0 + 1, lostAt: T0 + 5 }),
   ],
-  redirects: [],
-  referrals: [],
-});
+);
 
 describeEngines('ingest of an extension export', (db) => {
   it('stores the live links with their first sighting, gzipped or not, idempotently', async () => {
