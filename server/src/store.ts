@@ -265,6 +265,9 @@ async function writeRound(tx: Queryable, pages: PreparedPage[]): Promise<number>
      JOIN pages p ON p.id = b.id
      WHERE l.source_id = b.id AND l.last_seen < b.seen AND l.lost_at IS NULL
        AND b.seen >= COALESCE(p.last_seen, 0)
+       -- Said again as an array test, so the planner reads the batch's pages by index rather
+       -- than hashing the whole pages table (a scan per batch, quadratic over an ingest).
+       AND p.id = ANY($1::bigint[])
      RETURNING 1`,
     [complete.map((p) => idOf(p.page)), complete.map((p) => p.seenAt)],
   );
@@ -275,7 +278,7 @@ async function writeRound(tx: Queryable, pages: PreparedPage[]): Promise<number>
        last_seen = GREATEST(COALESCE(p.last_seen, b.seen), b.seen),
        nofollow = CASE WHEN b.seen >= COALESCE(p.last_seen, 0) THEN b.nf ELSE p.nofollow END
      FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS b(id, seen, nf)
-     WHERE p.id = b.id
+     WHERE p.id = b.id AND p.id = ANY($1::bigint[])
        AND (p.first_seen IS NULL OR b.seen < p.first_seen OR b.seen > p.last_seen
             OR (b.seen = p.last_seen AND b.nf <> p.nofollow))
      RETURNING 1`,

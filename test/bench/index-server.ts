@@ -149,7 +149,13 @@ async function measureIngest(db: Db, raw: Db) {
     const result = await ingestPages(db, batch, T0 + 1000);
     serverMs += performance.now() - t;
     links += result.links;
-    if (++n % 20 === 0) process.stdout.write(`   ingested ${links.toLocaleString('en')} links\r`);
+    // A line per 100,000 links, with the rates so far: a run cut short still tells them.
+    if (++n % 20 === 0) {
+      const perSecond = (ms: number) => Math.round(links / (ms / 1000)).toLocaleString('en');
+      info(
+        `${links.toLocaleString('en')} links: ingestPages ${perSecond(serverMs)}/s, raw INSERTs ${perSecond(rawMs)}/s`,
+      );
+    }
   }
   const rate = (ms: number) => `${Math.round(links / (ms / 1000)).toLocaleString('en')} links/s`;
   const rows: Timing[] = [

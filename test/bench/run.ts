@@ -18,6 +18,7 @@ import { runFlags } from './flags';
 import { runQuality } from './quality';
 import { runPlacement } from './placement';
 import { runCanonicalize } from './canonicalize';
+import { runIngestRead } from './ingest-read';
 import { runIndexServer } from './index-server';
 import { runStorageBurst, runStorageScale } from './storage-scale';
 import { runTransfer } from './transfer';
@@ -41,6 +42,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['placement', 'placement accuracy on real pages', runPlacement],
   ['index-server', 'index server on PGlite (BENCH_SCALE=1m for 1M links)', runIndexServer],
   ['transfer', 'streaming import and export (Chromium)', runTransfer],
+  ['ingest-read', 'index ingest readers (WAT, export)', runIngestRead],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];

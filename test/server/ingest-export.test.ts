@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EXPORT_FORMAT, EXPORT_VERSION, ImportError } from '../../src/core/transfer';
+import { EXPORT_VERSION, ImportError } from '../../src/core/transfer';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { isSkipped, type IndexedPage, type IngestItem } from '../../server/src/model';
 import { readExport } from '../../server/src/ingest/export';
 import { TopLevelJsonReader, type JsonEvent } from '../../server/src/ingest/json-stream';
 import { makeLink } from '../unit/helpers';
 import { pageRecord, T0 } from '../support/records';
+import { exportText } from '../support/export-file';
 
 const NOW = T0 + 10 * 24 * 60 * 60 * 1000;
-
-function exportText(
-  pages: PageRecord[],
-  links: LinkRecord[],
-  overrides: Record<string, unknown> = {},
-): string {
-  return JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
-    exportedAt: new Date(NOW).toISOString(),
-    pages,
-    links,
-    redirects: [],
-    referrals: [],
-    ...overrides,
-  });
-}
 
 /** The text in chunks of `size` characters, as a file read in pieces would give it. */
 const chunked = (text: string, size: number) =>

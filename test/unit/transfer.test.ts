@@ -11,6 +11,7 @@ import {
 } from '../../src/core/transfer';
 import { DAY, T0, at, makeLink, makePage, makeRedirect } from './helpers';
 import { MAX_URL_LENGTH } from '../../src/core/limits';
+import { exportText } from '../support/export-file';
 
 /** A minimal RFC 4180 reader, to check that what linksToCsv writes reads back cell for cell. */
 function readCsv(text: string): string[][] {
@@ -47,18 +48,6 @@ function readCsv(text: string): string[][] {
   if (cell !== '' || row.length) throw new Error('CSV does not end with CRLF');
   return rows;
 }
-
-const exportText = (pages: unknown[], links: unknown[], extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
-    exportedAt: new Date(T0).toISOString(),
-    pages,
-    links,
-    redirects: [],
-    referrals: [],
-    ...extra,
-  });
 
 describe('parseExport: the file as a whole', () => {
   it.each([

@@ -23,6 +23,20 @@ export type JsonEvent =
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const QUOTE = 0x22;
 
+/**
+ * Where the next backslash of one chunk is, found once and reused: most chunks have none, and
+ * searching the rest of a megabyte chunk at every string would make a chunk cost its length
+ * times its strings.
+ */
+class BackslashIndex {
+  private at = -2;
+  constructor(private readonly s: string) {}
+  next(from: number): number {
+    if (this.at === -2 || (this.at !== -1 && this.at < from)) this.at = this.s.indexOf('\\', from);
+    return this.at;
+  }
+}
+
 /** Finds where one JSON value ends, across chunks, keeping its text up to a cap. */
 class ValueScanner {
   private depth = 0;
@@ -42,7 +56,7 @@ class ValueScanner {
   }
 
   /** Scan `s` from `i` (a value's first character, or where the last chunk left off). */
-  scan(s: string, i: number): number {
+  scan(s: string, i: number, slashes: BackslashIndex): number {
     const start = i;
     let end = -1;
     while (i < s.length) {
@@ -54,7 +68,7 @@ class ValueScanner {
         }
         // Jump to the next quote or backslash: most of an export is text inside strings.
         const quote = s.indexOf('"', i);
-        const slash = s.indexOf('\\', i);
+        const slash = slashes.next(i);
         if (quote === -1 && slash === -1) {
           i = s.length;
           break;
@@ -162,6 +176,7 @@ export class TopLevelJsonReader {
   /** The events of one more chunk of text. */
   push(s: string): JsonEvent[] {
     const out: JsonEvent[] = [];
+    const slashes = new BackslashIndex(s);
     let i = 0;
     while (i < s.length) {
       const c = s.charCodeAt(i);
@@ -193,7 +208,7 @@ export class TopLevelJsonReader {
         case 'in-value':
         case 'in-element': {
           const scanner = this.scanner!;
-          const end = scanner.scan(s, i);
+          const end = scanner.scan(s, i, slashes);
           if (end === -1) {
             i = s.length;
             break;
