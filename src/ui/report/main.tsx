@@ -16,6 +16,8 @@ import {
   siteState,
   loadReport,
   notice,
+  provenanceState,
+  remoteState,
   setFold,
   type Scope,
 } from '../state';
@@ -131,6 +133,8 @@ function ReportPage() {
       flagDetails
       quality={qualityState.value}
       referrals={scopeState.value === 'page' ? referralState.value : null}
+      provenance={scopeState.value === 'page' ? provenanceState.value : null}
+      remote={remoteState.value}
     >
       {scopeState.value === 'page' && <ReferralSources view={referralState.value} />}
       {scopeState.value === 'page' && outreachState.value && (
