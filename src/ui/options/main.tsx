@@ -11,6 +11,7 @@ import { downloadText } from '../download';
 import { runAction, type Notice } from '../notice';
 import { HostName } from '../components/HostName';
 import { RelatedPages } from '../components/Outreach';
+import { RemoteIndexSection } from '../components/RemoteIndex';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -187,6 +188,7 @@ function Options() {
           <RelatedPages pages={s.relatedPages} onRemove={(url) => void removeRelated(url)} />
         </div>
       </fieldset>
+      <RemoteIndexSection />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">
