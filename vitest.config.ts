@@ -35,6 +35,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          // A throwaway PostgreSQL for the whole run (skipped or failing when not installed).
+          globalSetup: ['test/server/setup/postgres.ts'],
+          // PGlite and PostgreSQL are heavy on two shared cores: one file at a time.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

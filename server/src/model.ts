@@ -15,6 +15,8 @@ export interface IndexedLink {
   rel: string[];
   /** Where on its page the link sits, when the source knows it (WAT records do not). */
   region?: LinkRegion;
+  /** When the link was first seen, when the source knows an earlier time than the page's seenAt (exports). */
+  firstSeen?: number;
 }
 
 export interface IndexedPage {
@@ -24,6 +26,11 @@ export interface IndexedPage {
   links: IndexedLink[];
   /** The page carries a robots nofollow (meta or X-Robots-Tag): its links pass no authority. */
   nofollow?: boolean;
+  /**
+   * The links are not the page's whole list (an export of a capped page, a contribution of
+   * links only): a link missing from it is not taken as removed.
+   */
+  truncated?: boolean;
   /** Where it came from (a WAT file name, "export"), for ingest reports. */
   origin?: string;
 }

@@ -141,8 +141,11 @@ const DOMAIN_KEY = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
 /** Lower-case hex SHA-256 of the UTF-8 bytes of `text`. */
 export async function hashKey(text: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(digest));
 }
+
+const toHex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * The key a URL is looked up by, for a kind: its canonical form, or its registrable domain.
@@ -185,14 +188,32 @@ export function choosePrefixLength(info: IndexInfo, k: number, kind: LookupKind 
 }
 
 /**
- * `count` random prefixes of `length` hex characters, to ask for along with the real one so
- * that the server cannot tell which bucket was wanted (docs/index-protocol.md, decoys).
+ * `count` decoy prefixes of `length` hex characters to ask for along with the real one, so
+ * the server cannot tell which bucket was wanted (docs/index-protocol.md, decoys). They are
+ * derived from the key's hash with a secret kept on the device (HMAC-SHA-256), so looking up
+ * the same page again sends the same decoys: fresh random ones each time would let the
+ * server find the real prefix as the one that repeats.
  */
-export function decoyPrefixes(length: number, count: number): string[] {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(count * Math.ceil(length / 2)));
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  const step = Math.ceil(length / 2) * 2;
-  return Array.from({ length: count }, (_, i) => hex.slice(i * step, i * step + length));
+export async function decoyPrefixes(
+  secret: Uint8Array,
+  hash: string,
+  length: number,
+  count: number,
+): Promise<string[]> {
+  const key = await globalThis.crypto.subtle.importKey(
+    'raw',
+    secret as Uint8Array<ArrayBuffer>,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const encoder = new TextEncoder();
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const mac = await globalThis.crypto.subtle.sign('HMAC', key, encoder.encode(`${hash}:${i}`));
+      return toHex(new Uint8Array(mac)).slice(0, length);
+    }),
+  );
 }
 
 /** The path and query of a lookup, as the client sends it and the server reads it. */

@@ -144,11 +144,19 @@ describe('prefixes', () => {
     expect(isValidPrefix('zz', 2, 8)).toBe(false);
   });
 
-  it('makes decoys of the asked length, different from each other', () => {
-    const decoys = decoyPrefixes(5, 20);
+  it('makes decoys of the asked length, the same for a key each time, unguessable without the secret', async () => {
+    const secret = new Uint8Array(32).fill(7);
+    const [vector] = vectors.urls;
+    const decoys = await decoyPrefixes(secret, vector!.hash, 5, 20);
     expect(decoys).toHaveLength(20);
     for (const d of decoys) expect(isValidPrefix(d, 5, 5)).toBe(true);
     expect(new Set(decoys).size).toBeGreaterThan(15);
+    expect(decoys).not.toContain(vector!.hash.slice(0, 5));
+    expect(await decoyPrefixes(secret, vector!.hash, 5, 20)).toEqual(decoys);
+    expect(await decoyPrefixes(new Uint8Array(32).fill(8), vector!.hash, 5, 20)).not.toEqual(
+      decoys,
+    );
+    expect(await decoyPrefixes(secret, vectors.urls[1]!.hash, 5, 20)).not.toEqual(decoys);
   });
 
   it('builds the lookup path the server reads', () => {
