@@ -1,7 +1,11 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { LOOKUP_KINDS, lookupKey, type LookupKind } from '../core/index-protocol';
 import type { Message } from '../core/messages';
-import { INFO_MAX_AGE, type RemoteIndexSettings } from '../core/remote-index-settings';
+import {
+  decoySecretBytes,
+  INFO_MAX_AGE,
+  type RemoteIndexSettings,
+} from '../core/remote-index-settings';
 import { getDb } from '../platform/db-connection';
 import { loadRemoteIndex, saveRemoteIndex } from '../platform/remote-index-store';
 import { answerOf, describeFailure, fetchInfo, lookupEntry } from '../sources/index-client';
@@ -70,7 +74,12 @@ export async function onRemoteLookup(
       return { status: 'answered', answer: cached.answer };
     }
     const info = await currentInfo(settings);
-    const plan = { info, k: settings.k, decoys: settings.decoys };
+    const plan = {
+      info,
+      k: settings.k,
+      decoys: settings.decoys,
+      decoySecret: decoySecretBytes(settings.decoySecret),
+    };
     const answer = answerOf(info.name, await lookupEntry(settings, plan, message.kind, key));
     const record = { sourceId: settings.url, kind: message.kind, key, fetchedAt: Date.now() };
     // The answer is shown even if it cannot be kept: the cache only saves asking again.

@@ -169,8 +169,10 @@ export interface LookupPlan {
   info: IndexInfo;
   /** Privacy: the bucket asked for holds at least this many indexed keys in expectation. */
   k: number;
-  /** Random buckets asked for as well, so the server cannot tell which one was wanted. */
+  /** Decoy buckets asked for as well, so the server cannot tell which one was wanted. */
   decoys: number;
+  /** The device's secret the decoys are derived from (core/index-protocol#decoyPrefixes). */
+  decoySecret: Uint8Array;
 }
 
 /**
@@ -189,9 +191,10 @@ export async function lookupEntry(
   const hash = await hashKey(key);
   const length = choosePrefixLength(plan.info, plan.k, kind);
   const prefix = hash.slice(0, length);
-  // Decoys are asked first and alongside, their answers never read: only their timing and
+  // Decoys are asked alongside, their answers never read: only their timing and
   // number are seen by the server, the same as the real one's.
-  for (const decoy of decoyPrefixes(length, plan.decoys)) {
+  const decoys = await decoyPrefixes(plan.decoySecret, hash, length, plan.decoys);
+  for (const decoy of decoys) {
     void getJson(endpoint, lookupPath(kind, decoy), signal).catch(() => undefined);
   }
   let cursor: string | undefined;

@@ -4,6 +4,7 @@ import { DEFAULT_K } from '../core/index-protocol';
 import {
   clampK,
   MAX_DECOYS,
+  newDecoySecret,
   normalizeIndexUrl,
   permissionOrigin,
   type RemoteIndexSettings,
@@ -60,6 +61,7 @@ export function addIndex(): Promise<void> {
         enabled: true,
         k: DEFAULT_K,
         decoys: 0,
+        decoySecret: newDecoySecret(),
         info,
         infoFetchedAt: Date.now(),
       });
@@ -119,7 +121,7 @@ export const setK = (k: number) =>
 export const setDecoys = (decoys: number) =>
   changeIndex(
     (s) => ({ ...s, decoys: Math.min(MAX_DECOYS, Math.max(0, Math.round(decoys) || 0)) }),
-    (s) => `Each lookup now asks for ${s.decoys} random bucket${s.decoys === 1 ? '' : 's'} too.`,
+    (s) => `Each lookup now asks for ${s.decoys} decoy bucket${s.decoys === 1 ? '' : 's'} too.`,
   );
 
 /** Read /v1/info again (the index grew, its limits changed). */

@@ -56,6 +56,7 @@ beforeAll(async () => {
     enabled: true,
     k: 50,
     decoys: 0,
+    decoySecret: 'ab'.repeat(32),
     info,
     infoFetchedAt: Date.now(),
   };

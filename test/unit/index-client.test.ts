@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashKey, type IndexLink } from '../../src/core/index-protocol';
 import {
   answerOf,
@@ -51,7 +51,12 @@ const endpoint = () => ({ url: index.url, token: '' });
 
 beforeAll(async () => {
   index = await startTestIndex(KEYS);
-  plan = { info: await fetchInfo(endpoint()), k: 4, decoys: 0 };
+  plan = {
+    info: await fetchInfo(endpoint()),
+    k: 4,
+    decoys: 0,
+    decoySecret: new Uint8Array(32).fill(7),
+  };
 });
 afterAll(() => index.close());
 beforeEach(() => {
@@ -110,12 +115,17 @@ describe('lookupEntry', () => {
     );
   });
 
-  it('asks decoy buckets of the same length alongside', async () => {
-    await lookupEntry(endpoint(), { ...plan, decoys: 2 }, 'url', PAGE);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const prefixes = index.requests.map((r) => new URL(r.path, 'http://x').searchParams);
-    expect(prefixes).toHaveLength(3);
-    expect(prefixes.every((p) => p.get('prefix')!.length === 1)).toBe(true);
+  it('asks decoy buckets of the same length alongside, the same ones each time', async () => {
+    const prefixesAsked = async () => {
+      index.requests = [];
+      await lookupEntry(endpoint(), { ...plan, decoys: 2 }, 'url', PAGE);
+      await vi.waitFor(() => expect(index.requests).toHaveLength(3));
+      return index.requests.map((r) => new URL(r.path, 'http://x').searchParams.get('prefix')!);
+    };
+    const first = await prefixesAsked();
+    expect(first.every((p) => p.length === 1)).toBe(true);
+    // A repeated lookup sends the same decoys: the real prefix is not the one that repeats.
+    expect((await prefixesAsked()).sort()).toEqual([...first].sort());
   });
 
   const failures: Array<[TestIndexServer['mode'], string]> = [

@@ -107,7 +107,7 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
             value={index.decoys}
             onChange={(e) => void setDecoys(e.currentTarget.valueAsNumber)}
           />{' '}
-          random buckets with each lookup (decoys; more requests, harder to tell which was wanted)
+          decoy buckets with each lookup (more requests; the index cannot tell which one you wanted)
         </label>
       </p>
       <div class="actions">
