@@ -10,7 +10,7 @@ import { getDb } from '../platform/db-connection';
 import { loadRemoteIndex, saveRemoteIndex } from '../platform/remote-index-store';
 import { answerOf, describeFailure, fetchInfo, lookupEntry } from '../sources/index-client';
 import type { SourceResult } from '../sources/types';
-import { readCachedAnswer, writeCachedAnswer } from '../storage/remote-cache';
+import { clearRemoteCache, readCachedAnswer, writeCachedAnswer } from '../storage/remote-cache';
 
 /** What became of remote lookups since the worker started: counts only, for tests. */
 export type LookupOutcome = 'fetched' | 'cached' | 'failed' | 'off' | 'refused';
@@ -94,4 +94,11 @@ export async function onRemoteLookup(
     noteOutcome('failed');
     return { status: 'failed', name: settings.info.name, message: why };
   }
+}
+
+/** Delete every cached remote answer; a failure is logged, the caller's work goes on. */
+export async function forgetRemoteAnswers(): Promise<void> {
+  await clearRemoteCache(await getDb()).catch((error: unknown) =>
+    console.error('Backlink Lens could not clear the remote answers:', error),
+  );
 }

@@ -62,12 +62,14 @@ const rows = computed(() => {
       ? flagsState.value.view.byLink
       : null;
   const quality = qualityState.value;
+  const provenance = scopeState.value === 'page' ? provenanceState.value : null;
   return tableRowsOf(
     state.summary.groups.flatMap((g) => g.links),
     {
       score: (l) => quality?.of(l)?.score,
       authority: (l) => sources[l.source],
       flags: (l) => flags?.get(linkKey(l)),
+      provenance: (l) => provenance?.get(linkKey(l)),
     },
   );
 });
