@@ -5,7 +5,14 @@ import { startServer, type RunningServer } from '../../server/src/serve';
 import { ingestPages } from '../../server/src/store';
 import type { IndexedPage } from '../../server/src/model';
 import { useExtensionSession } from '../support/session';
-import { browse, OPTIONS, openPopupFor, shownLinks, stat } from '../support/extension-pages';
+import {
+  browse,
+  OPTIONS,
+  openPopupFor,
+  REPORT,
+  shownLinks,
+  stat,
+} from '../support/extension-pages';
 
 const GUIDE = 'http://coffee-blog.test/brewing-guide';
 const THREAD = 'http://forum.test/thread-42';
@@ -118,6 +125,23 @@ test('the popup of a page merges the index links with their provenance, each lin
     `${NAME} knows 3 links to this page`,
   );
   expect(await lookups()).toEqual({ fetched: 1 });
+});
+
+test('the full report lists the merged links with their provenance, from the cache', async () => {
+  await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
+  await s.page.waitForSelector('tr.table-link [data-provenance]');
+  const rows = await s.page.$$eval('tr.table-link', (trs) =>
+    trs.map((tr) => [
+      tr.getAttribute('data-source'),
+      tr.querySelector('[data-provenance]')?.getAttribute('data-provenance'),
+    ]),
+  );
+  expect(Object.fromEntries(rows)).toEqual({
+    'http://news-daily.test/': `this browser|${NAME}`,
+    'http://roasters.test/guides': NAME,
+    'http://tea-forum.test/t/9': NAME,
+  });
+  expect(await lookups()).toEqual({ fetched: 1, cached: 1 });
 });
 
 test('with the index down, the popup shows the local links and says what went wrong', async () => {
