@@ -73,38 +73,33 @@ export function addIndex(): Promise<void> {
   );
 }
 
-/** Forget the index and its cached answers: nothing is sent to it any more. */
-export async function removeIndex(): Promise<void> {
-  const current = remoteIndex.value;
-  if (!current) return;
-  await runAction(
-    remoteNotice,
-    async () => {
-      await save(null);
-      await clearRemoteCache(await getDb(), current.url);
-      return `Removed ${current.info.name} and its cached answers. Nothing is sent to it any more.`;
-    },
-    'Could not remove the index',
-  );
-}
-
-/** Change the settings of the index in place (on/off, k, decoys), ending in a notice. */
-export async function changeIndex(
-  change: (current: RemoteIndexSettings) => RemoteIndexSettings,
-  done: (next: RemoteIndexSettings) => string,
+/** Run an action on the configured index (none: nothing to do), ending in a notice. */
+async function withIndex(
+  failure: string,
+  action: (current: RemoteIndexSettings) => Promise<string>,
 ): Promise<void> {
   const current = remoteIndex.value;
-  if (!current) return;
-  await runAction(
-    remoteNotice,
-    async () => {
-      const next = change(current);
-      await save(next);
-      return done(next);
-    },
-    'Could not save the change',
-  );
+  if (current) await runAction(remoteNotice, () => action(current), failure);
 }
+
+/** Forget the index and its cached answers: nothing is sent to it any more. */
+export const removeIndex = () =>
+  withIndex('Could not remove the index', async (current) => {
+    await save(null);
+    await clearRemoteCache(await getDb(), current.url);
+    return `Removed ${current.info.name} and its cached answers. Nothing is sent to it any more.`;
+  });
+
+/** Change the settings of the index in place (on/off, k, decoys). */
+const changeIndex = (
+  change: (current: RemoteIndexSettings) => RemoteIndexSettings,
+  done: (next: RemoteIndexSettings) => string,
+) =>
+  withIndex('Could not save the change', async (current) => {
+    const next = change(current);
+    await save(next);
+    return done(next);
+  });
 
 export const setEnabled = (enabled: boolean) =>
   changeIndex(
@@ -125,16 +120,9 @@ export const setDecoys = (decoys: number) =>
   );
 
 /** Read /v1/info again (the index grew, its limits changed). */
-export async function refreshInfo(): Promise<void> {
-  const current = remoteIndex.value;
-  if (!current) return;
-  await runAction(
-    remoteNotice,
-    async () => {
-      const info = await fetchInfo(current);
-      await save({ ...current, info, infoFetchedAt: Date.now() });
-      return `${info.name} was read again.`;
-    },
-    'Could not read the index',
-  );
-}
+export const refreshInfo = () =>
+  withIndex('Could not read the index', async (current) => {
+    const info = await fetchInfo(current);
+    await save({ ...current, info, infoFetchedAt: Date.now() });
+    return `${info.name} was read again.`;
+  });

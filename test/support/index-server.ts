@@ -102,6 +102,9 @@ export async function startTestIndex(
   };
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // For tests run under happy-dom, whose fetch applies CORS (the extension's does not: it
+    // holds a host permission for the index's origin).
+    res.setHeader('access-control-allow-origin', '*');
     const url = new URL(req.url ?? '/', 'http://index');
     state.requests.push({
       path: url.pathname + url.search,
