@@ -237,5 +237,10 @@ export function createIndexServer(options: IndexServerOptions): Server {
     }
   }
 
-  return createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => void handle(req, res));
+  // Longer than a client's idle reuse (undici keeps sockets 4 s, proxies often 60 s): a socket
+  // closed by the server just as the client reuses it fails that request with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

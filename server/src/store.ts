@@ -1,11 +1,12 @@
 /**
  * Writing pages and their links into the index: one batch, one transaction, idempotent (the
  * same batch twice changes nothing: every write is an insert-if-missing or an update guarded
- * by "the values differ"). URLs are put in the extension's canonical form and hashed with the
- * protocol's hashKey, so the server keys a page exactly as the client will ask for it.
+ * by "the values differ"). URLs are put in the extension's canonical form and hashed as the
+ * protocol's hashKey does (SHA-256 of the UTF-8 key, hex), so the server keys a page exactly as
+ * the client will ask for it: the test vectors are run through both (test/server/http.test.ts).
  */
+import { createHash } from 'node:crypto';
 import { registrableDomain } from '../../src/core/domain';
-import { hashKey } from '../../src/core/index-protocol';
 import {
   isPlausibleTime,
   MAX_ANCHOR_LENGTH,
@@ -49,13 +50,20 @@ interface PreparedPage {
   links: PreparedLink[];
 }
 
-/** Hashes of one batch, each computed once (a popular target is linked from many pages). */
+/**
+ * Hashes of one batch, each computed once (a popular target is linked from many pages).
+ * node:crypto rather than the protocol's WebCrypto hashKey: the same SHA-256, but synchronous;
+ * a round trip to the thread pool per key made ingest several times slower.
+ */
 class Hasher {
-  private readonly cache = new Map<string, Promise<string>>();
-  async key(key: string): Promise<Key> {
+  private readonly cache = new Map<string, string>();
+  key(key: string): Key {
     let hash = this.cache.get(key);
-    if (!hash) this.cache.set(key, (hash = hashKey(key)));
-    return { key, hash: await hash };
+    if (hash === undefined) {
+      hash = createHash('sha256').update(key, 'utf8').digest('hex');
+      this.cache.set(key, hash);
+    }
+    return { key, hash };
   }
 }
 
@@ -76,7 +84,7 @@ function mergeLink(a: PreparedLink, b: PreparedLink): PreparedLink {
   return byPlacement(b.region, a.region) < 0 ? b : a;
 }
 
-async function prepareLink(link: IndexedLink, seenAt: number, hasher: Hasher, now: number) {
+function prepareLink(link: IndexedLink, seenAt: number, hasher: Hasher, now: number) {
   const target = typeof link.url === 'string' ? canonicalizeUrl(link.url) : null;
   if (!target) return null;
   const firstSeen =
@@ -84,8 +92,8 @@ async function prepareLink(link: IndexedLink, seenAt: number, hasher: Hasher, no
       ? Math.min(link.firstSeen, seenAt)
       : seenAt;
   return {
-    target: await hasher.key(target),
-    targetDomain: await hasher.key(registrableDomain(hostOf(target))),
+    target: hasher.key(target),
+    targetDomain: hasher.key(registrableDomain(hostOf(target))),
     anchor: typeof link.anchor === 'string' ? link.anchor.trim().slice(0, MAX_ANCHOR_LENGTH) : '',
     rel: Array.isArray(link.rel) ? cleanRel(link.rel) : [],
     region: LINK_REGIONS.includes(link.region as LinkRegion) ? (link.region as LinkRegion) : null,
@@ -93,11 +101,11 @@ async function prepareLink(link: IndexedLink, seenAt: number, hasher: Hasher, no
   };
 }
 
-async function preparePage(
+function preparePage(
   page: IndexedPage,
   hasher: Hasher,
   now: number,
-): Promise<{ page: PreparedPage | null; skipped: number }> {
+): { page: PreparedPage | null; skipped: number } {
   const url = typeof page.url === 'string' ? canonicalizeUrl(page.url) : null;
   const links = Array.isArray(page.links) ? page.links : [];
   if (!url || typeof page.seenAt !== 'number' || !isPlausibleTime(page.seenAt, now)) {
@@ -106,7 +114,7 @@ async function preparePage(
   const byKey = new Map<string, PreparedLink>();
   let skipped = 0;
   for (const raw of links) {
-    const link = await prepareLink(raw, page.seenAt, hasher, now);
+    const link = prepareLink(raw, page.seenAt, hasher, now);
     if (!link) {
       skipped++;
       continue;
@@ -118,8 +126,8 @@ async function preparePage(
   }
   return {
     page: {
-      page: await hasher.key(url),
-      domain: await hasher.key(registrableDomain(hostOf(url))),
+      page: hasher.key(url),
+      domain: hasher.key(registrableDomain(hostOf(url))),
       seenAt: page.seenAt,
       nofollow: page.nofollow === true,
       truncated: page.truncated === true,
@@ -174,7 +182,7 @@ async function ensureKeys(
   }
   const found = await tx.query<{ id: number; hash: string }>(
     `SELECT id, encode(hash, 'hex') AS hash FROM ${table}
-     WHERE hash IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS u(h))`,
+     WHERE hash = ANY(ARRAY(SELECT decode(h, 'hex') FROM unnest($1::text[]) AS u(h)))`,
     [hashes],
   );
   return new Map(found.map((r) => [r.hash, Number(r.id)]));
@@ -257,6 +265,9 @@ async function writeRound(tx: Queryable, pages: PreparedPage[]): Promise<number>
      JOIN pages p ON p.id = b.id
      WHERE l.source_id = b.id AND l.last_seen < b.seen AND l.lost_at IS NULL
        AND b.seen >= COALESCE(p.last_seen, 0)
+       -- Said again as an array test, so the planner reads the batch's pages by index rather
+       -- than hashing the whole pages table (a scan per batch, quadratic over an ingest).
+       AND p.id = ANY($1::bigint[])
      RETURNING 1`,
     [complete.map((p) => idOf(p.page)), complete.map((p) => p.seenAt)],
   );
@@ -267,7 +278,7 @@ async function writeRound(tx: Queryable, pages: PreparedPage[]): Promise<number>
        last_seen = GREATEST(COALESCE(p.last_seen, b.seen), b.seen),
        nofollow = CASE WHEN b.seen >= COALESCE(p.last_seen, 0) THEN b.nf ELSE p.nofollow END
      FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS b(id, seen, nf)
-     WHERE p.id = b.id
+     WHERE p.id = b.id AND p.id = ANY($1::bigint[])
        AND (p.first_seen IS NULL OR b.seen < p.first_seen OR b.seen > p.last_seen
             OR (b.seen = p.last_seen AND b.nf <> p.nofollow))
      RETURNING 1`,
@@ -298,7 +309,7 @@ export async function ingestPages(
   const prepared: PreparedPage[] = [];
   let skipped = 0;
   for (const page of pages) {
-    const result = await preparePage(page, hasher, now);
+    const result = preparePage(page, hasher, now);
     skipped += result.skipped;
     if (result.page) prepared.push(result.page);
   }

@@ -18,6 +18,7 @@ import { runFlags } from './flags';
 import { runQuality } from './quality';
 import { runPlacement } from './placement';
 import { runCanonicalize } from './canonicalize';
+import { runIndexServer } from './index-server';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -34,6 +35,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['flags', 'risk flags', runFlags],
   ['quality', 'link quality scores', runQuality],
   ['placement', 'placement accuracy on real pages', runPlacement],
+  ['index-server', 'index server on PGlite (BENCH_SCALE=1m for 1M links)', runIndexServer],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
 ];

@@ -67,16 +67,14 @@ async function lookupAll(request: Request, kind: LookupKind, prefix: string) {
   return { pages, entries: pages.flatMap((p) => p.entries) };
 }
 
+/** An export of the extension (src/core/transfer.ts) with these rows, as a member would send it. */
+const EXPORT_HEADER = {
+  format: EXPORT_FORMAT,
+  version: EXPORT_VERSION,
+  exportedAt: '2026-10-01T00:00:00.000Z',
+};
 const contribution = (links: unknown[], pages: unknown[] = []) =>
-  JSON.stringify({
-    format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
-    exportedAt: new Date(T0).toISOString(),
-    pages,
-    links,
-    redirects: [],
-    referrals: [],
-  });
+  JSON.stringify({ ...EXPORT_HEADER, pages, links, redirects: [], referrals: [] });
 
 const post = (
   body: string,
