@@ -102,11 +102,33 @@ describe('lookupEntry', () => {
     ]);
   });
 
-  it('follows the pages of a bucket until its entry is found', async () => {
+  it('reads every page of a bucket, even after its entry was found', async () => {
     index.pageSize = 1;
     const entry = await lookupEntry(endpoint(), plan, 'url', PAGE);
     expect(entry?.key).toBe(PAGE);
-    expect(index.requests.length).toBeGreaterThan(1);
+    const hash = await hashKey(PAGE);
+    const bucket = [PAGE, ...OTHERS.map((o) => o.key)];
+    const hashes = await Promise.all(bucket.map((k) => hashKey(k)));
+    // One request per entry of the bucket: the server cannot tell where in it the page was.
+    expect(index.requests).toHaveLength(hashes.filter((h) => h[0] === hash[0]).length);
+  });
+
+  it('refuses a bucket of more pages than an index honouring k would send', async () => {
+    // 320 pages in 16 one-character buckets: about 20 a bucket, one a page.
+    const big = await startTestIndex(
+      Array.from({ length: 320 }, (_, i) => ({
+        kind: 'url' as const,
+        key: `https://big.example/${i}`,
+        links: [],
+      })),
+      { maxPrefixLength: 1 },
+    );
+    big.pageSize = 1;
+    const info = await fetchInfo({ url: big.url, token: '' });
+    await expect(
+      lookupEntry({ url: big.url, token: '' }, { ...plan, info, k: 1 }, 'url', PAGE),
+    ).rejects.toThrow(/larger than 10 pages/);
+    await big.close();
   });
 
   it('answers null for a page the index does not have', async () => {
@@ -143,7 +165,10 @@ describe('lookupEntry', () => {
   ];
   it.each(failures)('refuses a %s answer with a plain message', async (mode, message) => {
     index.mode = mode;
-    const lookup = lookupEntry(endpoint(), plan, 'url', PAGE, { timeoutMs: 500 });
+    // Only the slow server is given a short time: the others must fail for their own reason.
+    const lookup = lookupEntry(endpoint(), plan, 'url', PAGE, {
+      timeoutMs: mode === 'slow' ? 500 : 10_000,
+    });
     await expect(lookup).rejects.toThrow(IndexError);
     await expect(lookup).rejects.toThrow(message);
   });
