@@ -5,26 +5,10 @@ import { REMOTE_INDEX_KEY } from '../../src/core/remote-index-settings';
 import type { BacklinkDb } from '../../src/storage/db';
 import { startTestIndex, type TestIndexServer } from '../support/index-server';
 import { closeTestDbs, openTestDb } from './helpers';
+import { permissionPrompt as prompt, storedLocal as local } from './fake-browser';
 
-/** storage.local in memory; the permission prompt answers what the test says. */
-const local: Record<string, unknown> = {};
-const prompt = { grant: true, asked: [] as string[][] };
-vi.mock('webextension-polyfill', () => ({
-  default: {
-    permissions: {
-      request: async ({ origins }: { origins: string[] }) => {
-        prompt.asked.push(origins);
-        return prompt.grant;
-      },
-    },
-    storage: {
-      local: {
-        get: async (key: string) => ({ [key]: local[key] }),
-        set: async (items: Record<string, unknown>) => void Object.assign(local, items),
-        remove: async (key: string) => void delete local[key],
-      },
-    },
-  },
+vi.mock('webextension-polyfill', async () => ({
+  default: (await import('./fake-browser')).fakeBrowser,
 }));
 let db: BacklinkDb;
 vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));

@@ -5,21 +5,10 @@ import { fetchInfo } from '../../src/sources/index-client';
 import type { BacklinkDb } from '../../src/storage/db';
 import { startTestIndex, type TestIndexServer } from '../support/index-server';
 import { at, closeTestDbs, openTestDb } from './helpers';
+import { EXTENSION_ORIGIN as ORIGIN, storedLocal as local } from './fake-browser';
 
-/** storage.local in memory, and the extension's own id and origin. */
-const local: Record<string, unknown> = {};
-const ORIGIN = 'chrome-extension://lens/';
-vi.mock('webextension-polyfill', () => ({
-  default: {
-    runtime: { id: 'lens', getURL: (path: string) => `${ORIGIN}${path}` },
-    storage: {
-      local: {
-        get: async (key: string) => ({ [key]: local[key] }),
-        set: async (items: Record<string, unknown>) => void Object.assign(local, items),
-        remove: async (key: string) => void delete local[key],
-      },
-    },
-  },
+vi.mock('webextension-polyfill', async () => ({
+  default: (await import('./fake-browser')).fakeBrowser,
 }));
 let db: BacklinkDb;
 vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
