@@ -1,12 +1,16 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { LOOKUP_KINDS, lookupKey, type LookupKind } from '../core/index-protocol';
 import type { Message } from '../core/messages';
-import { INFO_MAX_AGE, type RemoteIndexSettings } from '../core/remote-index-settings';
+import {
+  decoySecretBytes,
+  INFO_MAX_AGE,
+  type RemoteIndexSettings,
+} from '../core/remote-index-settings';
 import { getDb } from '../platform/db-connection';
 import { loadRemoteIndex, saveRemoteIndex } from '../platform/remote-index-store';
 import { answerOf, describeFailure, fetchInfo, lookupEntry } from '../sources/index-client';
 import type { SourceResult } from '../sources/types';
-import { readCachedAnswer, writeCachedAnswer } from '../storage/remote-cache';
+import { clearRemoteCache, readCachedAnswer, writeCachedAnswer } from '../storage/remote-cache';
 
 /** What became of remote lookups since the worker started: counts only, for tests. */
 export type LookupOutcome = 'fetched' | 'cached' | 'failed' | 'off' | 'refused';
@@ -70,7 +74,12 @@ export async function onRemoteLookup(
       return { status: 'answered', answer: cached.answer };
     }
     const info = await currentInfo(settings);
-    const plan = { info, k: settings.k, decoys: settings.decoys };
+    const plan = {
+      info,
+      k: settings.k,
+      decoys: settings.decoys,
+      decoySecret: decoySecretBytes(settings.decoySecret),
+    };
     const answer = answerOf(info.name, await lookupEntry(settings, plan, message.kind, key));
     const record = { sourceId: settings.url, kind: message.kind, key, fetchedAt: Date.now() };
     // The answer is shown even if it cannot be kept: the cache only saves asking again.
@@ -85,4 +94,11 @@ export async function onRemoteLookup(
     noteOutcome('failed');
     return { status: 'failed', name: settings.info.name, message: why };
   }
+}
+
+/** Delete every cached remote answer; a failure is logged, the caller's work goes on. */
+export async function forgetRemoteAnswers(): Promise<void> {
+  await clearRemoteCache(await getDb()).catch((error: unknown) =>
+    console.error('Backlink Lens could not clear the remote answers:', error),
+  );
 }

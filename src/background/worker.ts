@@ -9,7 +9,7 @@ import {
   onAuthorityAlarm,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
-import { lookupActivity, onRemoteLookup } from './remote-index';
+import { forgetRemoteAnswers, lookupActivity, onRemoteLookup } from './remote-index';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
 import {
   noteHop,
@@ -51,6 +51,9 @@ const handlers: Handlers<Runtime.MessageSender> = {
   'referral/click': onLinkClick,
   'data/changed': async () => {
     scheduleBadgeRefresh(0);
+    // Cached remote answers name pages whose popup was opened: cleared data, an excluded site
+    // or an import must not leave them behind (they are fetched again when needed).
+    await forgetRemoteAnswers();
     // Imported or forgotten links change the graph: compute authority again (debounced).
     noteRecorded();
     return { ok: true };

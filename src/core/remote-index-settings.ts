@@ -15,8 +15,13 @@ export interface RemoteIndexSettings {
   enabled: boolean;
   /** A lookup's bucket holds at least k indexed keys in expectation. */
   k: number;
-  /** Random buckets asked for with each lookup (0–MAX_DECOYS). */
+  /** Decoy buckets asked for with each lookup (0–MAX_DECOYS). */
   decoys: number;
+  /**
+   * The device's secret for deriving decoys (core/index-protocol#decoyPrefixes), hex: the same
+   * page gets the same decoys, so the real prefix is not the one that repeats.
+   */
+  decoySecret: string;
   /** The index's /v1/info when it was added or last refreshed. */
   info: IndexInfo;
   infoFetchedAt: number;
@@ -61,11 +66,24 @@ export function clampK(value: unknown): number {
     : DEFAULT_K;
 }
 
+const SECRET = /^[0-9a-f]{64}$/;
+
+/** A fresh decoy secret: 32 random bytes, hex. */
+export function newDecoySecret(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The decoy secret as bytes. */
+export function decoySecretBytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
 /** Stored settings, or null (no index: the feature is off) when absent or not valid. */
 export function parseRemoteIndexSettings(value: unknown): RemoteIndexSettings | null {
   const v = asObject(value);
   const url = typeof v?.url === 'string' ? normalizeIndexUrl(v.url) : null;
-  if (!v || !url) return null;
+  if (!v || !url || typeof v.decoySecret !== 'string' || !SECRET.test(v.decoySecret)) return null;
   let info: IndexInfo;
   try {
     info = parseInfo(v.info);
@@ -79,6 +97,7 @@ export function parseRemoteIndexSettings(value: unknown): RemoteIndexSettings | 
     enabled: v.enabled === true,
     k: clampK(v.k),
     decoys: Number.isFinite(decoys) ? Math.min(MAX_DECOYS, Math.max(0, decoys)) : 0,
+    decoySecret: v.decoySecret,
     info,
     infoFetchedAt: typeof v.infoFetchedAt === 'number' ? v.infoFetchedAt : 0,
   };

@@ -18,6 +18,8 @@ export interface TableRow {
   authority: number | null;
   /** Kinds of the risk flags the link is evidence of. */
   flags: readonly string[];
+  /** Who knows the link ("this browser", a remote index), once a remote source answered. */
+  provenance?: readonly string[];
 }
 
 export const REL_FILTERS = ['followed', 'unfollowed', 'nofollow', 'sponsored', 'ugc'] as const;
@@ -191,13 +193,16 @@ export interface RowFigures {
   score?: (link: BacklinkView) => number | null | undefined;
   authority?: (link: BacklinkView) => number | null | undefined;
   flags?: (link: BacklinkView) => readonly string[] | undefined;
+  provenance?: (link: BacklinkView) => readonly string[] | undefined;
 }
 
 /** The table's rows for a report's links, in the report's order. */
 export function tableRowsOf(links: readonly BacklinkView[], figures: RowFigures = {}): TableRow[] {
   return links.map((link) => {
     const authority = figures.authority?.(link);
+    const provenance = figures.provenance?.(link);
     return {
+      ...(provenance ? { provenance } : {}),
       link,
       score: figures.score?.(link) ?? null,
       // Shown, sorted and exported as the whole number the rows of the list show.

@@ -37,8 +37,11 @@ export class IndexError extends Error {
 
 /** A lookup that takes longer is given up: the popup has shown local links meanwhile. */
 export const LOOKUP_TIMEOUT_MS = 5_000;
-/** Pages of one bucket read at most; a bucket bigger than that is an index that ignores k. */
-export const MAX_LOOKUP_PAGES = 4;
+/**
+ * Pages of one bucket read at most: a bucket holds k to 16·k keys (800 at the default k), a
+ * few pages of the server's maxEntries; one far bigger is an index that ignores k.
+ */
+export const MAX_LOOKUP_PAGES = 10;
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -169,14 +172,16 @@ export interface LookupPlan {
   info: IndexInfo;
   /** Privacy: the bucket asked for holds at least this many indexed keys in expectation. */
   k: number;
-  /** Random buckets asked for as well, so the server cannot tell which one was wanted. */
+  /** Decoy buckets asked for as well, so the server cannot tell which one was wanted. */
   decoys: number;
+  /** The device's secret the decoys are derived from (core/index-protocol#decoyPrefixes). */
+  decoySecret: Uint8Array;
 }
 
 /**
  * Look `key` (a canonical URL, or a registrable domain) up by the prefix of its hash, reading
- * the bucket page by page until its entry is found. Only the entry whose full hash and key
- * match is kept; the rest of the bucket is dropped unread. Null when the index does not have it.
+ * every page of the bucket. Only the entry whose full hash and key match is kept; the rest of
+ * the bucket is dropped unread. Null when the index does not have it.
  */
 export async function lookupEntry(
   endpoint: IndexEndpoint,
@@ -189,11 +194,15 @@ export async function lookupEntry(
   const hash = await hashKey(key);
   const length = choosePrefixLength(plan.info, plan.k, kind);
   const prefix = hash.slice(0, length);
-  // Decoys are asked first and alongside, their answers never read: only their timing and
+  // Decoys are asked alongside, their answers never read: only their timing and
   // number are seen by the server, the same as the real one's.
-  for (const decoy of decoyPrefixes(length, plan.decoys)) {
+  const decoys = await decoyPrefixes(plan.decoySecret, hash, length, plan.decoys);
+  for (const decoy of decoys) {
     void getJson(endpoint, lookupPath(kind, decoy), signal).catch(() => undefined);
   }
+  // Every page of the bucket is read, even after the entry turned up: stopping early would
+  // tell the server where in the bucket the key is (docs/index-protocol.md, paging).
+  let found: IndexEntry | null = null;
   let cursor: string | undefined;
   for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
     const body = await getJson(endpoint, lookupPath(kind, prefix, cursor), signal);
@@ -203,9 +212,8 @@ export async function lookupEntry(
     } catch (error) {
       throw describeFailure(error);
     }
-    const entry = pickEntry(response, hash, key);
-    if (entry) return entry;
-    if (response.next === undefined) return null;
+    found ??= pickEntry(response, hash, key) ?? null;
+    if (response.next === undefined) return found;
     cursor = response.next;
   }
   throw new IndexError(

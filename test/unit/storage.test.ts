@@ -57,6 +57,7 @@ describe('openBacklinkDb', () => {
       'pages',
       'redirects',
       'referrals',
+      'remote-cache',
     ]);
     const tx = db.transaction(['pages', 'links']);
     const pages = tx.objectStore('pages');
@@ -1179,6 +1180,7 @@ describe('migration from a version 1 database', () => {
       'pages',
       'redirects',
       'referrals',
+      'remote-cache',
     ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);
     const links = await upgraded.getAll('links');

@@ -68,6 +68,21 @@ describe('table rows', () => {
     expect(byUrl['https://shop.net/y']).toMatchObject({ score: null, authority: null });
     expect(byUrl['https://blog.org/x']!.flags).toEqual(['paid']);
   });
+
+  it('carries who knows each link once a remote source answered, nothing before', () => {
+    const merged = tableRowsOf(views(), {
+      provenance: (l) =>
+        l.source === 'https://news.com/a' ? ['this browser', 'Team index'] : undefined,
+    });
+    expect(merged.find((r) => r.link.source === 'https://news.com/a')!.provenance).toEqual([
+      'this browser',
+      'Team index',
+    ]);
+    expect(merged.find((r) => r.link.source === 'https://blog.org/x')).not.toHaveProperty(
+      'provenance',
+    );
+    expect(rows[0]).not.toHaveProperty('provenance');
+  });
 });
 
 describe('filters', () => {

@@ -9,6 +9,7 @@ import { ReferralCount } from './Referrals';
 import type { ReferralTally } from '../../core/referrals';
 import type { FlagKind } from '../../core/flags';
 import { FLAG_LABELS } from './Flags';
+import { ProvenanceBadge } from './Provenance';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
 
@@ -37,10 +38,12 @@ interface LinkRowProps {
   referrals?: ReferralTally;
   /** The risk flags this link is evidence for, once the flags are read (page report only). */
   flags?: readonly FlagKind[];
+  /** Who knows the link ("this browser", a remote index), once another source answered. */
+  provenance?: readonly string[];
 }
 
 /** One inbound link: where from, with what words, how it is qualified and what it is worth. */
-export function LinkRow({ link, authority, quality, referrals, flags }: LinkRowProps) {
+export function LinkRow({ link, authority, quality, referrals, flags, provenance }: LinkRowProps) {
   const lost = link.lostAt !== null;
   const factors = useQualityDisclosure();
   // Repeats on the source page: the row shows the best placement and the followed rel, these
@@ -61,6 +64,7 @@ export function LinkRow({ link, authority, quality, referrals, flags }: LinkRowP
         {link.anchor ? `“${link.anchor}”` : <em>no anchor text</em>}
       </div>
       <div class="badges">
+        {provenance && <ProvenanceBadge names={provenance} />}
         {quality && (
           <QualityBadge
             quality={quality}

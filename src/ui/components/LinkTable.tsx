@@ -17,6 +17,7 @@ import { LINK_REGIONS, linkKey } from '../../core/types';
 import { downloadText } from '../download';
 import { HostName } from './HostName';
 import { SafeLink } from './SafeLink';
+import { ProvenanceBadge } from './Provenance';
 
 /** Rows rendered at first and per "show more": a long table must not freeze the page. */
 export const TABLE_PAGE_SIZE = 200;
@@ -209,6 +210,7 @@ function Row({ row, showTarget }: { row: TableRow; showTarget: boolean }) {
         <div class="source-url">
           <HostName host={link.sourceDomain} />
         </div>
+        {row.provenance && <ProvenanceBadge names={row.provenance} />}
       </td>
       {showTarget && (
         <td data-links-to={link.target}>

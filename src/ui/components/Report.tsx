@@ -16,8 +16,9 @@ import { linkKey } from '../../core/types';
 import type { ReferralView } from '../../core/referrals';
 import type { FlagKind } from '../../core/flags';
 import type { FoldChoice } from '../../core/variants';
-import type { FlagsState, Notice, ReportState } from '../state';
+import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
+import { RemoteSources } from './Provenance';
 
 interface StatProps {
   name: string;
@@ -91,9 +92,12 @@ interface GroupProps {
   referrals: ReferralView['byLink'];
   /** Risk flags each link is evidence for (core/types#linkKey), none until read. */
   flags: ReadonlyMap<string, readonly FlagKind[]> | null;
+  /** Who knows each link (core/types#linkKey), once a remote source answered. */
+  provenance: ReadonlyMap<string, readonly string[]> | null;
 }
 
-function Group({ group, limit, sourceAuthority, quality, referrals, flags }: GroupProps) {
+function Group(props: GroupProps) {
+  const { group, limit, sourceAuthority, quality, referrals, flags, provenance } = props;
   const shown = group.links.slice(0, limit);
   return (
     <section class="group" data-domain={group.domain}>
@@ -110,6 +114,7 @@ function Group({ group, limit, sourceAuthority, quality, referrals, flags }: Gro
             quality={quality?.of(l)}
             referrals={referrals[linkKey(l)]}
             flags={flags?.get(linkKey(l))}
+            provenance={provenance?.get(linkKey(l))}
             key={`${l.source}|${l.anchor}|${l.target}`}
           />
         ))}
@@ -194,6 +199,10 @@ export interface ReportProps {
   quality?: QualityScores | null;
   /** Visits the links sent the user (loaded after the report): null until then. */
   referrals?: ReferralView | null;
+  /** Who knows each link, once a remote source answered: null or absent until then. */
+  provenance?: ReadonlyMap<string, readonly string[]> | null;
+  /** The remote sources the user turned on and where they stand (asking, answered, failed). */
+  remote?: readonly RemoteStatus[];
   /** Sections a page adds after the summaries, before the list (the report's referral hints). */
   children?: ComponentChildren;
 }
@@ -254,6 +263,7 @@ export function Report(props: ReportProps) {
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      {!state.site && props.remote && <RemoteSources statuses={props.remote} />}
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
         <Flags state={props.flags} detailed={props.flagDetails ?? false} />
       )}
@@ -295,6 +305,7 @@ export function Report(props: ReportProps) {
                 quality={props.quality ?? null}
                 referrals={props.referrals?.byLink ?? {}}
                 flags={props.flags?.status === 'ready' ? props.flags.view.byLink : null}
+                provenance={props.provenance ?? null}
                 key={g.domain}
               />
             ))}

@@ -15,6 +15,7 @@ import { StoragePanel } from '../components/StoragePanel';
 import { describeRetention } from '../../core/retention';
 import { pruneNow, refreshStorage, storageStats } from './storage-model';
 import { storageAlert } from '../storage-alert';
+import { RemoteIndexSection } from '../components/RemoteIndex';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -204,6 +205,7 @@ function Options() {
         onRetention={(months) => void setRetention(months)}
         onPrune={() => void onPrune()}
       />
+      <RemoteIndexSection />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">

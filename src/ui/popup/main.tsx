@@ -13,6 +13,8 @@ import {
   siteState,
   loadReport,
   notice,
+  provenanceState,
+  remoteState,
   setFold,
   showRows,
   type ShownRows,
@@ -77,6 +79,8 @@ function Popup() {
         flags={scopeState.value === 'page' ? flagsState.value : undefined}
         quality={qualityState.value}
         referrals={scopeState.value === 'page' ? referralState.value : null}
+        provenance={scopeState.value === 'page' ? provenanceState.value : null}
+        remote={remoteState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">

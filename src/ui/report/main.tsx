@@ -16,6 +16,8 @@ import {
   siteState,
   loadReport,
   notice,
+  provenanceState,
+  remoteState,
   setFold,
   type Scope,
 } from '../state';
@@ -60,12 +62,14 @@ const rows = computed(() => {
       ? flagsState.value.view.byLink
       : null;
   const quality = qualityState.value;
+  const provenance = scopeState.value === 'page' ? provenanceState.value : null;
   return tableRowsOf(
     state.summary.groups.flatMap((g) => g.links),
     {
       score: (l) => quality?.of(l)?.score,
       authority: (l) => sources[l.source],
       flags: (l) => flags?.get(linkKey(l)),
+      provenance: (l) => provenance?.get(linkKey(l)),
     },
   );
 });
@@ -131,6 +135,8 @@ function ReportPage() {
       flagDetails
       quality={qualityState.value}
       referrals={scopeState.value === 'page' ? referralState.value : null}
+      provenance={scopeState.value === 'page' ? provenanceState.value : null}
+      remote={remoteState.value}
     >
       {scopeState.value === 'page' && <ReferralSources view={referralState.value} />}
       {scopeState.value === 'page' && outreachState.value && (

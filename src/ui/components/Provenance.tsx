@@ -1,0 +1,55 @@
+import { countLabel, plural } from '../../core/format';
+import type { RemoteStatus } from '../state';
+
+/**
+ * Who knows a link: "this browser", a remote index's name, or both. Names come from the
+ * index's /v1/info and are rendered as text, like anchors.
+ */
+export function ProvenanceBadge({ names }: { names: readonly string[] }) {
+  return (
+    <span
+      class="badge provenance"
+      data-provenance={names.join('|')}
+      title={`Known from ${names.join(' and ')}.`}
+    >
+      {names.join(' + ')}
+    </span>
+  );
+}
+
+function statusText(status: RemoteStatus): string {
+  switch (status.status) {
+    case 'loading':
+      return 'Asking the remote index…';
+    case 'failed':
+      return `${status.name} could not be used: ${status.message} The links shown are this browser's only.`;
+    case 'answered': {
+      const totals = status.totals;
+      if (!totals || totals.backlinks + status.links === 0) {
+        return `${status.name} knows no links to this page.`;
+      }
+      const shown = status.links < totals.backlinks ? ` (${status.links} of them listed)` : '';
+      return `${status.name} knows ${countLabel(totals.backlinks, 'link', 'links')} to this page from ${totals.referringDomains} ${plural(totals.referringDomains, 'site', 'sites')}${shown}, merged with this browser's below.`;
+    }
+  }
+}
+
+/** One line per remote source the user turned on: asking, what it knows, or what went wrong. */
+export function RemoteSources({ statuses }: { statuses: readonly RemoteStatus[] }) {
+  if (statuses.length === 0) return null;
+  return (
+    <div class="remote-sources">
+      {statuses.map((s) => (
+        <p
+          key={s.id}
+          class={`remote-source${s.status === 'failed' ? ' error' : ''}`}
+          data-remote-source={s.id}
+          data-remote-status={s.status}
+          role="status"
+        >
+          {statusText(s)}
+        </p>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { readConfig } from '../../server/src/config';
+import { startServer, type RunningServer } from '../../server/src/serve';
+import { ingestPages } from '../../server/src/store';
+import type { IndexedPage } from '../../server/src/model';
+import { useExtensionSession } from '../support/session';
+import {
+  browse,
+  OPTIONS,
+  openPopupFor,
+  REPORT,
+  shownLinks,
+  stat,
+} from '../support/extension-pages';
+
+const GUIDE = 'http://coffee-blog.test/brewing-guide';
+const THREAD = 'http://forum.test/thread-42';
+const NAME = 'Team index';
+
+// Pages of the index's crawl that this browser never opened, and one it did (news-daily).
+const now = Date.now();
+const CRAWL: IndexedPage[] = [
+  {
+    url: 'http://roasters.test/guides',
+    seenAt: now,
+    links: [{ url: GUIDE, anchor: 'The best brewing guide', rel: [], region: 'main' }],
+  },
+  {
+    url: 'http://tea-forum.test/t/9',
+    seenAt: now,
+    // Markup in an anchor is text: the popup must show it, never run it.
+    links: [{ url: GUIDE, anchor: '<img src=x onerror="window.pwned=1">', rel: ['ugc'] }],
+  },
+  {
+    url: 'http://news-daily.test/',
+    seenAt: now,
+    links: [{ url: `${GUIDE}?utm_source=news`, anchor: 'A guide to brewing', rel: [] }],
+  },
+];
+
+const s = useExtensionSession();
+let index: RunningServer;
+let options: Page;
+
+/** The worker's counts of remote lookups, by outcome. */
+const lookups = () =>
+  s.ext.worker.evaluate(() => ({
+    ...(globalThis as unknown as { backlinkLens: { remoteLookups: Record<string, number> } })
+      .backlinkLens.remoteLookups,
+  }));
+
+/** The options section's notice, '' until there is one. */
+const noticeText = () =>
+  options
+    .locator('#remote-index-notice')
+    .innerText({ timeout: 1000 })
+    .catch(() => '');
+
+/**
+ * The reference server on PGlite, started while Chromium launches: PGlite's WebAssembly
+ * takes a minute to start on a loaded machine. In memory, so nothing is left behind.
+ */
+const starting = (async () => {
+  const config = readConfig({ PORT: '0', INDEX_NAME: NAME, INDEX_MIN_PREFIX: '1' });
+  const running = await startServer({ ...config, dataDir: '' });
+  await ingestPages(running.db, CRAWL);
+  return running;
+})();
+
+beforeAll(async () => {
+  index = await starting;
+  options = await s.ext.context.newPage();
+}, 240_000);
+
+afterAll(async () => {
+  const running = await starting.catch(() => null);
+  running?.server.closeAllConnections();
+  await running?.close().catch(() => undefined);
+});
+
+test('the remote index is off until added; adding it shows what it is and what it sees', async () => {
+  await browse(s.ext, s.page, ['http://news-daily.test/']);
+  await options.goto(s.ext.extensionUrl(OPTIONS));
+  await options.waitForSelector('#remote-index-url');
+  await options.fill('#remote-index-url', index.url);
+  await options.click('#remote-index-add');
+  await expect
+    .poll(() => noticeText())
+    .toBe(`Added ${NAME}. It is asked when you open the popup or the full report of a page.`);
+  const info = options.locator('#remote-index-info');
+  expect(await info.getAttribute('data-index-name')).toBe(NAME);
+  expect(await info.innerText()).toContain('never its address');
+  // Nothing was looked up: not while browsing, not while adding the index.
+  expect(await lookups()).toEqual({});
+});
+
+test('the popup of a page merges the index links with their provenance, each link once', async () => {
+  await openPopupFor(s.ext, s.page, GUIDE);
+  await s.page.waitForSelector('[data-remote-status="answered"]');
+  const provenance = await s.page.$$eval('li.link', (items) =>
+    Object.fromEntries(
+      items.map((li) => [
+        li.getAttribute('data-source'),
+        li.querySelector('[data-provenance]')?.getAttribute('data-provenance'),
+      ]),
+    ),
+  );
+  expect(provenance).toEqual({
+    'http://news-daily.test/': `this browser|${NAME}`,
+    'http://roasters.test/guides': NAME,
+    'http://tea-forum.test/t/9': NAME,
+  });
+  // Three links, not four: the one known to both counts once.
+  expect(await stat(s.page, 'backlinks')).toBe(3);
+  expect(await stat(s.page, 'domains')).toBe(3);
+  const links = await shownLinks(s.page);
+  expect(links.find((l) => l.source === 'http://tea-forum.test/t/9')).toMatchObject({
+    anchor: '<img src=x onerror="window.pwned=1">',
+    rel: ['ugc'],
+  });
+  expect(await s.page.evaluate(() => document.querySelectorAll('.anchor img').length)).toBe(0);
+  expect(await s.page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+  expect(await s.page.locator('[data-remote-status]').innerText()).toContain(
+    `${NAME} knows 3 links to this page`,
+  );
+  expect(await lookups()).toEqual({ fetched: 1 });
+});
+
+test('the full report lists the merged links with their provenance, from the cache', async () => {
+  await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
+  await s.page.waitForSelector('tr.table-link [data-provenance]');
+  const rows = await s.page.$$eval('tr.table-link', (trs) =>
+    trs.map((tr) => [
+      tr.getAttribute('data-source'),
+      tr.querySelector('[data-provenance]')?.getAttribute('data-provenance'),
+    ]),
+  );
+  expect(Object.fromEntries(rows)).toEqual({
+    'http://news-daily.test/': `this browser|${NAME}`,
+    'http://roasters.test/guides': NAME,
+    'http://tea-forum.test/t/9': NAME,
+  });
+  expect(await lookups()).toEqual({ fetched: 1, cached: 1 });
+});
+
+test('with the index down, the popup shows the local links and says what went wrong', async () => {
+  index.server.closeAllConnections();
+  await index.close();
+  await openPopupFor(s.ext, s.page, THREAD);
+  await s.page.waitForSelector('[data-remote-status="failed"]');
+  expect((await shownLinks(s.page)).map((l) => l.source)).toEqual(['http://news-daily.test/']);
+  expect(await s.page.locator('[data-remote-status]').innerText()).toMatch(
+    /^Team index could not be used: The index could not be reached .*The links shown are this browser's only\.$/,
+  );
+  expect(await s.page.locator('[data-provenance]').count()).toBe(0);
+});
+
+test('removing the index deletes its cached answers and asks nothing any more', async () => {
+  await options.click('#remote-index-remove');
+  await expect.poll(() => noticeText()).toMatch(new RegExp(`^Removed ${NAME}`));
+  expect(
+    await s.ext.worker.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('backlink-lens');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const count = open.result
+              .transaction('remote-cache')
+              .objectStore('remote-cache')
+              .count();
+            count.onsuccess = () => resolve(count.result);
+          };
+        }),
+    ),
+  ).toBe(0);
+  await openPopupFor(s.ext, s.page, GUIDE);
+  expect((await shownLinks(s.page)).map((l) => l.source)).toEqual(['http://news-daily.test/']);
+  expect(await s.page.locator('[data-remote-status]').count()).toBe(0);
+  expect(await lookups()).toMatchObject({ fetched: 1, failed: 1, off: 1 });
+});
