@@ -26,7 +26,10 @@ const NOT_YET_TRANSLATED = new Set([
   'src/ui/components/Flags.tsx',
   'src/ui/components/LinkRow.tsx',
   'src/ui/components/LinkTable.tsx',
+  'src/ui/components/RemoteIndex.tsx',
   'src/ui/components/Report.tsx',
+  'src/ui/components/StoragePanel.tsx',
+  'src/ui/components/TransferProgress.tsx',
   'src/ui/options/main.tsx',
   'src/ui/report/main.tsx',
 ]);
