@@ -15,7 +15,7 @@ import type { LinkRecord, LinkRegion, PageRecord } from './types';
 import { linkKey } from './types';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, describeAnchorTarget, DAY_MS, type ProfileTarget } from './profile';
-import { countLabel, plural } from './format';
+import { t, tn, type MessageKey, type PluralKey } from './i18n';
 
 export type FlagKind =
   | 'reciprocal'
@@ -281,15 +281,17 @@ export function findReciprocal(input: FlagInput): Flag[] {
     (l) => l.targetDomain,
   );
   return [...back].map(([domain, backLinks]) => {
-    const here = inbound.get(domain)!.map((l) => evidenceOf(l, true, `${domain} links here`));
-    const there = backLinks.map((l) => evidenceOf(l, false, `${target} links back`));
+    const here = inbound
+      .get(domain)!
+      .map((l) => evidenceOf(l, true, t('flag_note_links_here', { domain })));
+    const there = backLinks.map((l) =>
+      evidenceOf(l, false, t('flag_note_links_back', { domain: target })),
+    );
     return {
       kind: 'reciprocal',
       severity: 'risk',
       domain,
-      summary:
-        `${domain} links to this page and ${target} links back to ${domain} ` +
-        `(${countLabel(backLinks.length, 'link', 'links')} back): links swapped both ways can be a link exchange.`,
+      summary: tn('flag_reciprocal', backLinks.length, { domain, site: target }),
       // One pair first, so a cut list still shows both ways.
       evidence: [here[0]!, ...there, ...here.slice(1)],
     };
@@ -384,13 +386,17 @@ export function findLinkFarms(input: FlagInput): Flag[] {
       for (const from of domains) {
         for (const to of domains) {
           const found = to === target ? undefined : pair.get(`${from}\n${to}`);
-          if (found) evidence.push(evidenceOf(found.link, found.own, `${from} links to ${to}`));
+          if (found) {
+            evidence.push(evidenceOf(found.link, found.own, t('flag_note_links_to', { from, to })));
+          }
         }
       }
       // Every link of the circle to this page, so each can be found (and filtered) by its flag.
       for (const l of external) {
         if (domains.includes(l.sourceDomain)) {
-          evidence.push(evidenceOf(l, true, `${l.sourceDomain} links to this page`));
+          evidence.push(
+            evidenceOf(l, true, t('flag_note_links_to_page', { domain: l.sourceDomain })),
+          );
         }
       }
       const withTarget = domains.includes(target);
@@ -398,9 +404,10 @@ export function findLinkFarms(input: FlagInput): Flag[] {
         kind: 'link-farm' as const,
         severity: 'risk' as const,
         domains,
-        summary:
-          `${domains.length} domains all link to each other: ${domains.join(', ')}` +
-          `${withTarget ? ' (this site among them)' : ''}. A closed circle of sites linking to each other can be a private link network.`,
+        summary: t(withTarget ? 'flag_link_farm_with_site' : 'flag_link_farm', {
+          count: domains.length,
+          list: domains.join(', '),
+        }),
         evidence,
       };
     });
@@ -416,11 +423,9 @@ export function findLinkHubs(input: FlagInput): Flag[] {
       kind: 'link-hub',
       severity: 'risk',
       domain,
-      summary:
-        `${domain} links here from ${countLabel(new Set(links.map((l) => l.source)).size, 'page', 'pages')} ` +
-        `that link to as many as ${most} other domains: a page of links to everyone passes little and can be part of a link scheme.`,
+      summary: tn('flag_link_hub', new Set(links.map((l) => l.source)).size, { domain, most }),
       evidence: links.map((l) =>
-        evidenceOf(l, true, `its page links to ${out[l.source]} other domains`),
+        evidenceOf(l, true, t('flag_note_hub', { count: out[l.source]! })),
       ),
     };
   });
@@ -428,14 +433,14 @@ export function findLinkHubs(input: FlagInput): Flag[] {
 
 // ---- sitewide links ---------------------------------------------------------------------
 
-const REGION_WORDS: Record<LinkRegion, string> = {
-  main: 'the main content',
-  nav: 'the navigation',
-  header: 'the header',
-  footer: 'the footer',
-  aside: 'a sidebar',
-  comments: 'comments',
-  other: 'outside any landmark',
+const REGION_WORDS: Record<LinkRegion, MessageKey> = {
+  main: 'flag_region_main',
+  nav: 'flag_region_nav',
+  header: 'flag_region_header',
+  footer: 'flag_region_footer',
+  aside: 'flag_region_aside',
+  comments: 'flag_region_comments',
+  other: 'flag_region_other',
 };
 
 /** One domain linking from many of its pages (footer, nav, blogroll): one flag per domain. */
@@ -452,9 +457,11 @@ export function findSitewide(input: FlagInput): Flag[] {
       kind: 'sitewide',
       severity: 'risk',
       domain,
-      summary:
-        `${domain} links here from ${countLabel(pages, 'page', 'pages')} of the ${visited} you visited, ` +
-        `mostly in ${REGION_WORDS[mostly as LinkRegion]}: a sitewide link (footer, blogroll) counts as one and can look bought.`,
+      summary: tn('flag_sitewide', pages, {
+        domain,
+        visited,
+        region: t(REGION_WORDS[mostly as LinkRegion]),
+      }),
       evidence: links.map((l) => evidenceOf(l, true)),
     });
   }
@@ -482,11 +489,11 @@ export function findPaidLinks(input: FlagInput): Flag[] {
     if (link.rel.includes('sponsored') || !isFollowed(link, input.sources)) continue;
     const word = paidWording(link);
     if (word) {
-      const where =
-        link.context && PAID_WORDS.test(link.context) ? 'the words around the link' : 'its anchor';
-      undeclared.push({ link, note: `"${word}" in ${where}, and the link is followed` });
+      const inContext = link.context !== undefined && PAID_WORDS.test(link.context);
+      const note = t(inContext ? 'flag_note_paid_context' : 'flag_note_paid_anchor', { word });
+      undeclared.push({ link, note });
     } else if (link.rels.includes('sponsored')) {
-      undeclared.push({ link, note: 'marked sponsored elsewhere on its page, followed here' });
+      undeclared.push({ link, note: t('flag_note_paid_elsewhere') });
     }
   }
   for (const [domain, items] of groupBy(undeclared, (u) => u.link.sourceDomain)) {
@@ -494,7 +501,7 @@ export function findPaidLinks(input: FlagInput): Flag[] {
       kind: 'paid-undeclared',
       severity: 'risk',
       domain,
-      summary: `${countLabel(items.length, 'followed link', 'followed links')} from ${domain} ${plural(items.length, 'reads', 'read')} like a paid placement but ${plural(items.length, 'is', 'are')} not marked rel="sponsored": an undeclared paid link goes against search engines' rules.`,
+      summary: tn('flag_paid_undeclared', items.length, { domain }),
       evidence: items.map((u) => evidenceOf(u.link, true, u.note)),
     });
   }
@@ -503,7 +510,7 @@ export function findPaidLinks(input: FlagInput): Flag[] {
       kind: 'paid-declared',
       severity: 'note',
       domain,
-      summary: `${countLabel(links.length, 'link', 'links')} from ${domain} ${plural(links.length, 'is', 'are')} declared rel="sponsored": a paid placement marked as it should be, passing no authority.`,
+      summary: tn('flag_paid_declared', links.length, { domain }),
       evidence: links.map((l) => evidenceOf(l, true, 'rel="sponsored"')),
     });
   }
@@ -534,8 +541,13 @@ export function findAnchorOverOptimization(input: FlagInput): Flag[] {
     {
       kind: 'anchor-over-optimization',
       severity: 'risk',
-      summary: `${Math.round(share * 100)}% of links from other sites (${exact.length} of ${external.length}) use exactly the page's keywords as anchor; above ${Math.round(EXACT_ANCHOR_SHARE * 100)}% is rarely natural and can read as optimized anchors.`,
-      evidence: exact.map((l) => evidenceOf(l, true, 'exact-match anchor')),
+      summary: t('flag_anchor_over', {
+        share: `${Math.round(share * 100)}%`,
+        exact: exact.length,
+        total: external.length,
+        limit: `${Math.round(EXACT_ANCHOR_SHARE * 100)}%`,
+      }),
+      evidence: exact.map((l) => evidenceOf(l, true, t('flag_note_exact_anchor'))),
     },
   ];
 }
@@ -590,10 +602,12 @@ function burstFlags(
     kind: 'burst',
     severity: 'risk',
     burst: { scope, ...b },
-    summary:
-      `${b.count} new links to this ${scope === 'page' ? 'page' : 'site'} first seen between ${day(b.start)} and ${day(b.end)}, ` +
-      `against ${b.baselineWeekly.toFixed(1)} a week over the ${countLabel(b.baselineWeeks, 'week', 'weeks')} before: ` +
-      'a sudden rise can come from bought or automated links (or from news coverage).',
+    summary: tn(scope === 'page' ? 'flag_burst_page' : 'flag_burst_site', b.baselineWeeks, {
+      links: b.count,
+      from: day(b.start),
+      to: day(b.end),
+      weekly: b.baselineWeekly.toFixed(1),
+    }),
     evidence: links
       .filter((l) => l.firstSeen > b.start && l.firstSeen <= b.end)
       .map((l) => evidenceOf(l, own)),
@@ -674,40 +688,49 @@ export function spamSignalsOf(domain: string, pages: readonly PageRecord[]): Dom
     rule(
       'no-https',
       pages.length === 0 ? null : !https,
-      https ? 'served over HTTPS' : 'seen over plain HTTP only',
+      t(https ? 'spam_detail_https' : 'spam_detail_http'),
     ),
     rule(
       'domain-name',
       hyphens > DOMAIN_MAX_HYPHENS || digits > DOMAIN_MAX_DIGITS,
-      `${countLabel(hyphens, 'hyphen', 'hyphens')} and ${countLabel(digits, 'digit', 'digits')} in "${name}"`,
+      t('spam_detail_domain', {
+        hyphens: tn('spam_hyphens', hyphens),
+        digits: tn('spam_digits', digits),
+        name,
+      }),
     ),
     rule(
       'abused-tld',
       ABUSED_TLDS.has(tld),
-      `.${tld}${ABUSED_TLDS.has(tld) ? ' is among the TLDs most abused by spammers (Spamhaus)' : ''}`,
+      t(ABUSED_TLDS.has(tld) ? 'spam_detail_tld_abused' : 'spam_detail_tld', { tld }),
     ),
     rule(
       'no-favicon',
       site((p) => p.signals!.favicon),
-      'no page seen declares an icon',
+      t('spam_detail_favicon'),
     ),
     rule(
       'no-contact-about',
       site((p) => p.signals!.contactLinked || p.signals!.aboutLinked),
-      'no page seen links to a contact or about page',
+      t('spam_detail_contact'),
     ),
-    rule('many-outbound', many.fired, `${MANY_OUTBOUND_LINKS} or more links on a page`, many.pages),
-    rule('thin-text', thin.fired, `fewer than ${THIN_TEXT_WORDS} words of text`, thin.pages),
+    rule(
+      'many-outbound',
+      many.fired,
+      t('spam_detail_outbound', { count: MANY_OUTBOUND_LINKS }),
+      many.pages,
+    ),
+    rule('thin-text', thin.fired, t('spam_detail_thin', { count: THIN_TEXT_WORDS }), thin.pages),
     rule(
       'short-title',
       title.fired,
-      `a title under ${SHORT_TITLE_CHARS} characters, or none`,
+      t('spam_detail_title', { count: SHORT_TITLE_CHARS }),
       title.pages,
     ),
     rule(
       'short-description',
       description.fired,
-      `a meta description under ${SHORT_DESCRIPTION_CHARS} characters, or none`,
+      t('spam_detail_description', { count: SHORT_DESCRIPTION_CHARS }),
       description.pages,
     ),
   ];
@@ -719,18 +742,20 @@ export function spamSignalsOf(domain: string, pages: readonly PageRecord[]): Dom
   };
 }
 
-/** Rule names as shown. */
-export const SPAM_RULE_LABELS: Record<SpamRule, string> = {
-  'no-https': 'no HTTPS',
-  'domain-name': 'hyphens or digits piled into the domain',
-  'abused-tld': 'an often-abused TLD',
-  'no-favicon': 'no favicon',
-  'no-contact-about': 'no contact or about page linked',
-  'many-outbound': 'very many outbound links',
-  'thin-text': 'thin text',
-  'short-title': 'very short or missing title',
-  'short-description': 'very short or missing meta description',
+const SPAM_RULE_LABELS: Record<SpamRule, MessageKey> = {
+  'no-https': 'spam_rule_no_https',
+  'domain-name': 'spam_rule_domain_name',
+  'abused-tld': 'spam_rule_abused_tld',
+  'no-favicon': 'spam_rule_no_favicon',
+  'no-contact-about': 'spam_rule_no_contact_about',
+  'many-outbound': 'spam_rule_many_outbound',
+  'thin-text': 'spam_rule_thin_text',
+  'short-title': 'spam_rule_short_title',
+  'short-description': 'spam_rule_short_description',
 };
+
+/** A rule's name as shown. */
+export const spamRuleLabel = (rule: SpamRule): string => t(SPAM_RULE_LABELS[rule]);
 
 function spamFlags(input: FlagInput): { flags: Flag[]; spam: DomainSpam[] } {
   const byDomain = groupBy(externalLinks(input), (l) => l.sourceDomain);
@@ -743,15 +768,19 @@ function spamFlags(input: FlagInput): { flags: Flag[]; spam: DomainSpam[] } {
     const result = spamSignalsOf(domain, pages);
     spam.push(result);
     if (result.fired < SPAM_RULES_TO_FLAG) continue;
-    const names = result.rules.filter((r) => r.fired).map((r) => SPAM_RULE_LABELS[r.rule]);
+    const names = result.rules.filter((r) => r.fired).map((r) => spamRuleLabel(r.rule));
     flags.push({
       kind: 'spam-signals',
       severity: 'risk',
       domain,
       rules: result.rules,
-      summary:
-        `${domain}: ${result.fired} of ${SPAM_RULES.length} spam rules fired (${names.join(', ')})` +
-        `${result.unknown > 0 ? `, ${result.unknown} not known yet` : ''}. Sites penalized for spam often show these together.`,
+      summary: t(result.unknown > 0 ? 'flag_spam_unknown' : 'flag_spam', {
+        domain,
+        fired: result.fired,
+        total: SPAM_RULES.length,
+        names: names.join(', '),
+        unknown: result.unknown,
+      }),
       evidence: links.map((l) => evidenceOf(l, true)),
     });
   }
@@ -825,42 +854,26 @@ function reportOf(flags: readonly Flag[], spam: DomainSpam[]): FlagReport {
 }
 
 /** How each kind reads in the one-line summary, given its number of flags. */
-function kindPhrase(kind: FlagKind, n: number): string {
-  switch (kind) {
-    case 'reciprocal':
-      return `reciprocal links with ${countLabel(n, 'site', 'sites')}`;
-    case 'link-farm':
-      return n === 1 ? 'a possible link network' : `${n} possible link networks`;
-    case 'link-hub':
-      return `pages linking to very many sites on ${countLabel(n, 'domain', 'domains')}`;
-    case 'sitewide':
-      return n === 1 ? 'a sitewide link' : `sitewide links from ${n} sites`;
-    case 'paid-undeclared':
-      return `undeclared paid links from ${countLabel(n, 'site', 'sites')}`;
-    case 'paid-declared':
-      return `declared sponsored links from ${countLabel(n, 'site', 'sites')}`;
-    case 'anchor-over-optimization':
-      return 'too many exact-match anchors';
-    case 'burst':
-      return n === 1 ? 'a burst of new links' : `${n} bursts of new links`;
-    case 'spam-signals':
-      return `spam signals on ${countLabel(n, 'linking site', 'linking sites')}`;
-  }
-}
+const kindPhrase = (kind: FlagKind, n: number): string =>
+  tn(`risk_${kind.replaceAll('-', '_')}` as PluralKey, n);
+
+/** A flag kind's name as shown; what each means is in its summary sentence. */
+export const flagLabel = (kind: FlagKind): string =>
+  t(`flag_label_${kind.replaceAll('-', '_')}` as MessageKey);
 
 /** "3 risks to look at: reciprocal links with 1 site, a sitewide link, …", or no risk seen. */
 export function describeRisks(flags: readonly Flag[]): string {
   const risks = flags.filter((f) => f.severity === 'risk');
-  if (risks.length === 0) return 'No risks seen in these links.';
+  if (risks.length === 0) return t('risks_none');
   const perKind = FLAG_KINDS.map((k) => [k, risks.filter((f) => f.kind === k).length] as const)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => kindPhrase(k, n));
-  return `${countLabel(risks.length, 'risk', 'risks')} to look at: ${perKind.join(', ')}.`;
+  return tn('risks_line', risks.length, { list: perKind.join(', ') });
 }
 
 /** The notes (seen and fine) in one line, or null when there is none. */
 export function describeNotes(flags: readonly Flag[]): string | null {
   const declared = flags.filter((f) => f.kind === 'paid-declared').length;
   if (declared === 0) return null;
-  return `Also noted: ${kindPhrase('paid-declared', declared)}, marked as paid links should be.`;
+  return t('risks_notes', { phrase: kindPhrase('paid-declared', declared) });
 }

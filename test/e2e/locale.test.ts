@@ -38,6 +38,11 @@ test('a German browser gets the German messages', async () => {
   await expect(page.locator('.scope-switch [data-scope="page"]').innerText()).resolves.toBe(
     'Diese Seite',
   );
+  // The risk line is worded in German too (the demo web holds sites with spam signals).
+  await page.waitForSelector('.flags .risk-summary');
+  await expect(page.locator('.flags .risk-summary').innerText()).resolves.toMatch(
+    /^\d+ Risiken zum Ansehen: .*Spam-Signale auf \d+ verlinkenden Websites?/,
+  );
   // German plural forms: "Seiten auf anderen Websites" after a count other than one.
   const pages = page.locator('[data-profile="referring-pages"]');
   const count = Number(await pages.locator('.value').innerText());

@@ -1,39 +1,20 @@
-import { countLabel } from '../../core/format';
+import { t, tn } from '../../core/i18n';
 import {
   describeNotes,
   describeRisks,
-  SPAM_RULE_LABELS,
+  flagLabel,
+  spamRuleLabel,
   SPAM_RULES,
   type DomainSpam,
   type Flag,
   type FlagEvidence,
-  type FlagKind,
   type SpamRuleResult,
 } from '../../core/flags';
 import type { FlagsState } from '../state';
 import { SafeLink } from './SafeLink';
 
-/** Flag names as shown; what each means is in its summary sentence. */
-export const FLAG_LABELS: Record<FlagKind, string> = {
-  reciprocal: 'Reciprocal links',
-  'link-farm': 'Possible link network',
-  'link-hub': 'Page linking to very many sites',
-  sitewide: 'Sitewide link',
-  'paid-undeclared': 'Paid link not declared',
-  'paid-declared': 'Declared sponsored link',
-  'anchor-over-optimization': 'Too many exact-match anchors',
-  burst: 'Burst of new links',
-  'spam-signals': 'Spam signals of the linking site',
-};
-
-const RISKS_EXPLAINED =
-  'Patterns search engines treat as link manipulation, found in the links you have seen while ' +
-  'browsing. Each is a risk to look at, not a verdict: the full report lists the links behind each.';
-
-const SPAM_EXPLAINED =
-  'Rules that public research ties to sites penalized for spam, checked on the pages of each ' +
-  `linking site you visited: ${SPAM_RULES.map((r) => SPAM_RULE_LABELS[r]).join(', ')}. ` +
-  'A rule is unknown when its page was recorded before the extension read what it needs.';
+const spamExplained = () =>
+  t('spam_explained', { rules: SPAM_RULES.map(spamRuleLabel).join(', ') });
 
 function Evidence({ item }: { item: FlagEvidence }) {
   return (
@@ -64,6 +45,8 @@ function Evidence({ item }: { item: FlagEvidence }) {
   );
 }
 
+const RULE_STATE = { unknown: 'rule_unknown', fired: 'rule_yes', clear: 'rule_no' } as const;
+
 function ruleState(r: SpamRuleResult): 'fired' | 'clear' | 'unknown' {
   return r.fired === null ? 'unknown' : r.fired ? 'fired' : 'clear';
 }
@@ -73,8 +56,7 @@ function Rules({ rules }: { rules: SpamRuleResult[] }) {
     <ul class="spam-rules">
       {rules.map((r) => (
         <li key={r.rule} data-rule={r.rule} data-rule-state={ruleState(r)}>
-          <strong>{SPAM_RULE_LABELS[r.rule]}</strong>:{' '}
-          {ruleState(r) === 'unknown' ? 'not known yet' : ruleState(r) === 'fired' ? 'yes' : 'no'}{' '}
+          <strong>{spamRuleLabel(r.rule)}</strong>: {t(RULE_STATE[ruleState(r)])}{' '}
           <span class="note">({r.detail})</span>
           {r.fired === true &&
             r.pages.map((p) => (
@@ -90,7 +72,9 @@ function Rules({ rules }: { rules: SpamRuleResult[] }) {
 }
 
 function FlagItem({ flag }: { flag: Flag }) {
-  const label = flag.domain ? `${FLAG_LABELS[flag.kind]}: ${flag.domain}` : FLAG_LABELS[flag.kind];
+  const label = flag.domain
+    ? t('flag_label_domain', { label: flagLabel(flag.kind), domain: flag.domain })
+    : flagLabel(flag.kind);
   return (
     <li
       class={`flag flag-${flag.severity}`}
@@ -105,17 +89,15 @@ function FlagItem({ flag }: { flag: Flag }) {
         {flag.rules && <Rules rules={flag.rules} />}
         <p class="note">
           {flag.kind === 'spam-signals'
-            ? 'Its links to this page:'
-            : countLabel(flag.evidence.length, 'link behind it:', 'links behind it:')}
+            ? t('flag_its_links')
+            : tn('flag_links_behind', flag.evidence.length)}
         </p>
         <ul class="evidence-list">
           {flag.evidence.map((e) => (
             <Evidence item={e} key={`${e.source}|${e.target}|${e.anchor ?? ''}`} />
           ))}
         </ul>
-        {flag.more !== undefined && (
-          <p class="more">+{countLabel(flag.more, 'more link', 'more links')} not listed</p>
-        )}
+        {flag.more !== undefined && <p class="more">{tn('flag_more', flag.more)}</p>}
       </details>
     </li>
   );
@@ -135,24 +117,22 @@ function SpamTable({ spam }: { spam: DomainSpam[] }) {
   if (spam.length === 0) return null;
   return (
     <details class="spam-all" onKeyDown={closeOnEscape}>
-      <summary title={SPAM_EXPLAINED}>
-        Spam rules of every linking site ({countLabel(spam.length, 'site', 'sites')})
-      </summary>
+      <summary title={spamExplained()}>{tn('spam_all', spam.length)}</summary>
       <ul>
         {spam.map((d) => (
           <li
             key={d.domain}
             data-spam-domain={d.domain}
             data-fired={d.fired}
-            title={SPAM_EXPLAINED}
+            title={spamExplained()}
           >
-            {d.domain}: {d.fired} of {d.rules.length} rules fired
+            {t('spam_domain', { domain: d.domain, fired: d.fired, total: d.rules.length })}
             {d.fired > 0 &&
               ` (${d.rules
                 .filter((r) => r.fired)
-                .map((r) => SPAM_RULE_LABELS[r.rule])
+                .map((r) => spamRuleLabel(r.rule))
                 .join(', ')})`}
-            {d.unknown > 0 && `, ${d.unknown} not known yet`}
+            {d.unknown > 0 && t('spam_domain_unknown', { count: d.unknown })}
           </li>
         ))}
       </ul>
@@ -165,23 +145,23 @@ function SpamTable({ spam }: { spam: DomainSpam[] }) {
  * flag with the links behind it, opened with a click or the keyboard (report page).
  */
 export function Flags({ state, detailed }: { state: FlagsState | null; detailed: boolean }) {
-  if (state === null) return <p class="flags status loading">Checking these links for risks…</p>;
+  if (state === null) return <p class="flags status loading">{t('flags_checking')}</p>;
   if (state.status === 'error') {
-    return <p class="flags status error">Could not check these links for risks: {state.message}</p>;
+    return <p class="flags status error">{t('flags_error', { message: state.message })}</p>;
   }
   const { flags, risks, spam, complete, sitePending } = state.view;
   const notes = describeNotes(flags);
   return (
     <section
       class="flags"
-      aria-label="Risks"
+      aria-label={t('flags_label')}
       data-risk-count={risks}
       data-site-pending={sitePending ? '' : undefined}
     >
-      <p class={risks > 0 ? 'risk-summary risky' : 'risk-summary'} title={RISKS_EXPLAINED}>
+      <p class={risks > 0 ? 'risk-summary risky' : 'risk-summary'} title={t('risks_explained')}>
         {describeRisks(flags)}
-        {!complete && ' Some reads were capped: flags may be missing.'}
-        {sitePending && ' Checking the whole site for bursts…'}
+        {!complete && ` ${t('flags_capped')}`}
+        {sitePending && ` ${t('flags_site_pending')}`}
       </p>
       {notes !== null && (
         <p class="note" data-note-count={flags.length - risks}>

@@ -8,7 +8,8 @@ import type { LinkQuality } from '../../core/quality';
 import { ReferralCount } from './Referrals';
 import type { ReferralTally } from '../../core/referrals';
 import type { FlagKind } from '../../core/flags';
-import { FLAG_LABELS } from './Flags';
+import { flagLabel } from '../../core/flags';
+import { t } from '../../core/i18n';
 import { ProvenanceBadge } from './Provenance';
 
 const date = (t: number) => new Date(t).toLocaleDateString();
@@ -79,7 +80,7 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
           <span
             class="badge flag-badge"
             data-flags={flags.join(' ')}
-            title={`Risks to look at, not verdicts: ${flags.map((f) => FLAG_LABELS[f]).join('; ')}.`}
+            title={t('row_flags_title', { list: flags.map(flagLabel).join('; ') })}
           >
             {flags.length === 1 ? 'risk' : `${flags.length} risks`}
           </span>
