@@ -23,6 +23,7 @@ import { registrableDomain } from '../core/domain';
 import type { LinkRecord } from '../core/types';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import type { SourceAnswer } from './types';
+import { readCapped } from './read-capped';
 
 /** Where an index answers, and the bearer token it wants ('' for none). */
 export interface IndexEndpoint {
@@ -47,36 +48,6 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** For tests: the clock that bounds link times. */
   now?: number;
-}
-
-/**
- * The body as text, refused as soon as it passes `maxBytes`: a hostile or broken server
- * streaming gigabytes must not fill the worker's memory before JSON.parse could refuse it.
- */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      void reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 const tooLarge = (maxBytes: number) =>
@@ -125,7 +96,7 @@ async function getJson(
   }
   let text: string;
   try {
-    text = await readCapped(response, MAX_RESPONSE_BYTES);
+    text = await readCapped(response, MAX_RESPONSE_BYTES, () => tooLarge(MAX_RESPONSE_BYTES));
   } catch (error) {
     throw describeFailure(error);
   }

@@ -8,6 +8,7 @@
  * - nothing of the browser's identity goes along: no cookies, no referrer, no redirects.
  */
 import { ProviderError, type ProviderErrorKind, type ProviderRequest } from './types';
+import { readCapped } from '../read-capped';
 
 /** A lookup that takes longer is given up: the popup has shown local links meanwhile. */
 export const PROVIDER_TIMEOUT_MS = 10_000;
@@ -97,27 +98,6 @@ export function retryAfterSeconds(
   return Number.isFinite(date) ? Math.max(0, Math.ceil((date - now) / 1000)) : undefined;
 }
 
-/** The body as text, refused as soon as it passes `maxBytes` (a declared length first). */
-async function readBounded(response: Response, maxBytes: number, name: string): Promise<string> {
-  const tooLarge = () => providerError('malformed', name, 'the answer was larger than allowed');
-  if (Number(response.headers.get('content-length')) > maxBytes) throw tooLarge();
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let size = 0;
-  for (let step = await reader.read(); !step.done; step = await reader.read()) {
-    size += step.value.byteLength;
-    if (size > maxBytes) {
-      // Stop the download; the cancel's own outcome does not matter any more.
-      void reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    text += decoder.decode(step.value, { stream: true });
-  }
-  return text + decoder.decode();
-}
-
 /** Words a service uses when a refusal is about the plan's allowance, not the key. */
 const QUOTA_WORDS = /quota|insufficient|units|exhausted|exceeded|balance|funds/i;
 
@@ -200,7 +180,9 @@ async function attempt(
   }
   let text: string;
   try {
-    text = await readBounded(response, options.maxBytes ?? MAX_PROVIDER_BYTES, name);
+    text = await readCapped(response, options.maxBytes ?? MAX_PROVIDER_BYTES, () =>
+      providerError('malformed', name, 'the answer was larger than allowed'),
+    );
   } catch (error) {
     throw asProviderError(error, name);
   }
