@@ -12,15 +12,11 @@ import { registrableDomain } from './domain';
 import { asString } from './guards';
 import { isPlausibleTime, MAX_ANCHOR_LENGTH } from './limits';
 import type { LinkRecord } from './types';
+import { ENGINE_NAMES, type Engine } from './engines';
+import { ImportError } from './transfer';
 import { canonicalizeUrl, hostOf } from './url';
 
-export type Engine = 'google' | 'bing';
-
-/** The provenance shown on each imported link. */
-export const ENGINE_NAMES: Readonly<Record<Engine, string>> = {
-  google: 'Google Search Console',
-  bing: 'Bing Webmaster Tools',
-};
+export { ENGINE_NAMES, type Engine };
 
 export type EngineExportKind =
   | 'gsc-top-linking-sites'
@@ -55,8 +51,11 @@ export interface EngineImport {
   skipped: number;
 }
 
-/** The file is not an export this reads; the message says what to do. */
-export class EngineExportError extends Error {
+/**
+ * The file is not an export this reads; the message says what to do. An ImportError, so the
+ * options page shows it as it is (ui/notice.ts#messageOf).
+ */
+export class EngineExportError extends ImportError {
   override name = 'EngineExportError';
 }
 
@@ -313,4 +312,50 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/** An export read, with the site (property) it is for: the registrable domain its links point to. */
+export interface ReadExport {
+  parsed: EngineImport;
+  site: string;
+}
+
+/**
+ * Read an export file for the options page. `target` is what the user typed for the site or
+ * page the export was downloaded for ("coffee-blog.example" or a full address); it is needed
+ * where the file does not name it (GSC's latest links, sample links, top linking sites), and
+ * otherwise names the site the import is listed under.
+ */
+export function readEngineExport(
+  text: string,
+  options: { target?: string; now?: number } = {},
+): ReadExport {
+  const typed = options.target?.trim() ?? '';
+  const target = typed === '' ? undefined : typed.includes('://') ? typed : `https://${typed}/`;
+  if (target !== undefined && !canonicalizeUrl(target)) {
+    throw new EngineExportError(`“${typed.slice(0, 80)}” is not a site name or address.`);
+  }
+  const parsed = parseEngineExport(text, { now: options.now, target });
+  const site = target ? siteOf(target) : mostCommon(parsed);
+  if (!site) {
+    throw new EngineExportError(
+      'This export does not say which site it is for: type the site it was downloaded for, then import it again.',
+    );
+  }
+  return { parsed, site };
+}
+
+const siteOf = (url: string) => registrableDomain(hostOf(canonicalizeUrl(url)!));
+
+/** The domain most of the export's links or pages point to (an export is of one property). */
+function mostCommon(parsed: EngineImport): string | null {
+  const domains = [
+    ...parsed.links.map((l) => l.targetDomain),
+    ...parsed.pages.map((p) => siteOf(p.url)),
+  ];
+  const counts = new Map<string, number>();
+  for (const d of domains) counts.set(d, (counts.get(d) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [d, n] of counts) if (best === null || n > counts.get(best)!) best = d;
+  return best;
 }

@@ -1,3 +1,4 @@
+import { engineSources } from './engines';
 import { localSource } from './local';
 import { remoteIndexSource } from './remote-index';
 import type { BacklinkSource } from './types';
@@ -6,7 +7,7 @@ import type { BacklinkSource } from './types';
  * Every source of backlinks, the local cache first: the popup shows it at once and merges the
  * others as they answer. A new source is one file in this folder and one line here.
  */
-export const SOURCES: readonly BacklinkSource[] = [localSource, remoteIndexSource];
+export const SOURCES: readonly BacklinkSource[] = [localSource, remoteIndexSource, ...engineSources];
 
 /** The sources merged in after the local list is shown. */
 export const remoteSources = (): BacklinkSource[] => SOURCES.filter((s) => !s.local);

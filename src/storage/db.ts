@@ -16,6 +16,7 @@ import type { ReferralVisit } from '../core/referrals';
 import type { StoredTermStats } from './term-stats';
 import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } from './scrub';
 import type { RemoteCacheRecord } from './remote-cache';
+import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -77,6 +78,17 @@ export interface BacklinkSchema extends DBSchema {
     key: [string, string, string];
     value: RemoteCacheRecord;
     indexes: { by_source: string };
+  };
+  /** One record per imported search-engine export (storage/engine-links.ts). */
+  'engine-imports': {
+    key: string;
+    value: EngineImportRecord;
+  };
+  'engine-links': {
+    /** [importId, source, target, anchor]: a re-import of the same file adds nothing. */
+    key: [string, string, string, string];
+    value: EngineLinkRecord;
+    indexes: { by_target: string; by_import: string };
   };
 }
 
@@ -155,6 +167,16 @@ const MIGRATIONS: readonly Migration[] = [
   (db) => {
     const cache = db.createObjectStore('remote-cache', { keyPath: ['sourceId', 'kind', 'key'] });
     cache.createIndex('by_source', 'sourceId');
+  },
+  // The search engines' own link exports (issue 9): imports and their links, stores of their
+  // own so that an import is removed whole and never mixes with what this browser recorded.
+  (db) => {
+    db.createObjectStore('engine-imports', { keyPath: 'id' });
+    const links = db.createObjectStore('engine-links', {
+      keyPath: ['importId', 'source', 'target', 'anchor'],
+    });
+    links.createIndex('by_target', 'target');
+    links.createIndex('by_import', 'importId');
   },
 ];
 

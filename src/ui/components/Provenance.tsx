@@ -1,4 +1,6 @@
 import { countLabel, plural } from '../../core/format';
+import { ENGINE_NAMES, engineOfName } from '../../core/engines';
+import { t } from '../../core/i18n';
 import type { RemoteStatus } from '../state';
 
 /**
@@ -7,13 +9,39 @@ import type { RemoteStatus } from '../state';
  */
 export function ProvenanceBadge({ names }: { names: readonly string[] }) {
   return (
-    <span
-      class="badge provenance"
-      data-provenance={names.join('|')}
-      title={`Known from ${names.join(' and ')}.`}
-    >
-      {names.join(' + ')}
-    </span>
+    <>
+      <span
+        class="badge provenance"
+        data-provenance={names.join('|')}
+        title={`Known from ${names.join(' and ')}.`}
+      >
+        {names.join(' + ')}
+      </span>
+      <EngineMarks names={names} />
+    </>
+  );
+}
+
+/** "✓ confirmed by Google Search Console": a link a search engine counted itself, in words. */
+function EngineMarks({ names }: { names: readonly string[] }) {
+  return (
+    <>
+      {names.flatMap((name) => {
+        const engine = engineOfName(name);
+        if (!engine) return [];
+        const slots = { engine: ENGINE_NAMES[engine] };
+        return [
+          <span
+            key={engine}
+            class="badge confirmed"
+            data-confirmed={engine}
+            title={t('engine_confirmed_title', slots)}
+          >
+            {t('engine_confirmed', slots)}
+          </span>,
+        ];
+      })}
+    </>
   );
 }
 

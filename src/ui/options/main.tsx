@@ -16,6 +16,8 @@ import { describeRetention } from '../../core/retention';
 import { pruneNow, refreshStorage, storageStats } from './storage-model';
 import { storageAlert } from '../storage-alert';
 import { RemoteIndexSection } from '../components/RemoteIndex';
+import { EngineImportSection } from '../components/EngineImport';
+import { clearEngineLinks, forgetEngineSite } from '../../storage/engine-links';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -88,6 +90,7 @@ async function addSite(e: Event) {
       siteInput.value = '';
       // Excluding a site also forgets what was recorded there before.
       const forgotten = await forgetSite(await getDb(), site);
+      await forgetEngineSite(await getDb(), site);
       const deleted = forgotten
         ? ` Deleted ${plural(forgotten, 'page')} already stored from it.`
         : '';
@@ -110,6 +113,7 @@ async function onClear() {
     notice,
     async () => {
       await clearAll(await getDb());
+      await clearEngineLinks(await getDb());
       await dataChanged();
       return 'All stored data was deleted.';
     },
@@ -206,6 +210,7 @@ function Options() {
         onPrune={() => void onPrune()}
       />
       <RemoteIndexSection />
+      <EngineImportSection />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">

@@ -1,0 +1,79 @@
+import { signal } from '@preact/signals';
+import { readEngineExport } from '../core/engine-exports';
+import { ENGINE_NAMES } from '../core/engines';
+import { tn, t } from '../core/i18n';
+import { getDb } from '../platform/db-connection';
+import { send } from '../platform/messaging';
+import {
+  listEngineImports,
+  removeEngineImport,
+  writeEngineImport,
+  type EngineImportRecord,
+} from '../storage/engine-links';
+import { runAction, type Notice } from './notice';
+
+/** What was imported (newest first), the typed site, and the section's last notice. */
+export const engineImports = signal<readonly EngineImportRecord[]>([]);
+export const engineTarget = signal('');
+export const engineNotice = signal<Notice | null>(null);
+
+export async function loadEngineImports(): Promise<void> {
+  engineImports.value = await listEngineImports(await getDb());
+}
+
+/** "2 links confirmed by Google Search Console", or the sites or pages an import holds. */
+export function describeImport(record: Pick<EngineImportRecord, 'engine' | 'kind' | 'links' | 'sites' | 'pages'>): string {
+  const engine = ENGINE_NAMES[record.engine];
+  if (record.kind === 'gsc-top-linking-sites') {
+    return tn('engine_count_sites', record.sites.length, { engine });
+  }
+  if (record.kind === 'gsc-top-linked-pages') {
+    return tn('engine_count_pages', record.pages.length, { engine });
+  }
+  return tn('engine_count_links', record.links, { engine });
+}
+
+/**
+ * Import each chosen file on its own: one that is refused says why and changes nothing, the
+ * others still land. Ends in one notice that names every file's outcome.
+ */
+export async function importEngineFiles(files: readonly File[]): Promise<void> {
+  const lines: string[] = [];
+  let failed = false;
+  for (const file of files) {
+    try {
+      lines.push(await importOne(file));
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      lines.push(t('engine_import_failed', { file: file.name, message }));
+    }
+  }
+  await loadEngineImports().catch(() => undefined);
+  if (lines.length > 0) engineNotice.value = { text: lines.join(' '), error: failed };
+  // Popups and badges read the new links on their next look.
+  await send({ type: 'data/changed' }).catch(() => undefined);
+}
+
+async function importOne(file: File): Promise<string> {
+  const text = await file.text();
+  const { parsed, site } = readEngineExport(text, { target: engineTarget.value });
+  const { record, existed } = await writeEngineImport(await getDb(), { parsed, site, fileName: file.name, text });
+  if (existed) return t('engine_import_again', { file: file.name });
+  const skipped = parsed.skipped > 0 ? ` ${tn('engine_import_skipped', parsed.skipped)}` : '';
+  return `${t('engine_import_done', { what: describeImport(record), site })}${skipped}`;
+}
+
+/** Remove one import and its links, said so. */
+export async function removeImport(record: EngineImportRecord): Promise<void> {
+  await runAction(
+    engineNotice,
+    async () => {
+      await removeEngineImport(await getDb(), record.id);
+      await loadEngineImports();
+      await send({ type: 'data/changed' }).catch(() => undefined);
+      return t('engine_import_removed', { file: record.fileName });
+    },
+    t('engine_import_remove_failed'),
+  );
+}
