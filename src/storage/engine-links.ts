@@ -85,35 +85,40 @@ export async function writeEngineImport(
   };
   const tx = db.transaction(['engine-imports', 'engine-links'], 'readwrite');
   let existed = false;
-  // Every put is queued in one go: a failed one aborts the transaction, and the aborted
-  // tx.done rejects, so nothing of a half-written import stays.
-  const writes: Promise<unknown>[] = [
-    tx
-      .objectStore('engine-imports')
-      .getKey(record.id)
-      .then((key) => (existed = key !== undefined)),
-    tx.objectStore('engine-imports').put(record),
-  ];
-  const links = tx.objectStore('engine-links');
-  for (const link of parsed.links) {
-    writes.push(links.put({ ...link, importId: record.id, engine: parsed.engine }));
-  }
+  // Every put is queued in one go, in the try: a put with a bad key throws at once rather than
+  // rejecting, and either way the transaction is aborted, so nothing of a half-written import
+  // stays.
+  const writes: Promise<unknown>[] = [];
   try {
+    const imports = tx.objectStore('engine-imports');
+    writes.push(
+      imports.getKey(record.id).then((key) => (existed = key !== undefined)),
+      imports.put(record),
+    );
+    const links = tx.objectStore('engine-links');
+    for (const link of parsed.links) {
+      writes.push(links.put({ ...link, importId: record.id, engine: parsed.engine }));
+    }
     await Promise.all([...writes, tx.done]);
   } catch (error) {
-    abortQuietly(tx);
+    abortQuietly(tx, writes);
     throw error;
   }
   return { record, existed };
 }
 
-function abortQuietly(tx: { abort(): void; done: Promise<void> }): void {
+/** Abort, with the queued writes' rejections (AbortError) handled: the caller throws the cause. */
+function abortQuietly(
+  tx: { abort(): void; done: Promise<void> },
+  writes: Promise<unknown>[],
+): void {
+  for (const write of writes) write.catch(() => {});
+  tx.done.catch(() => {});
   try {
     tx.abort();
   } catch {
     // Already aborted by the failed request.
   }
-  tx.done.catch(() => {});
 }
 
 /** Every import, newest first, for the options page's list. */

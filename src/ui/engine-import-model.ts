@@ -17,12 +17,23 @@ export const engineImports = signal<readonly EngineImportRecord[]>([]);
 export const engineTarget = signal('');
 export const engineNotice = signal<Notice | null>(null);
 
+/** Tell the worker (badges) that stored links changed; without a worker there is no one to tell. */
+async function dataChanged(): Promise<void> {
+  try {
+    await send({ type: 'data/changed' });
+  } catch {
+    // No worker to reach: nothing shows stale counts.
+  }
+}
+
 export async function loadEngineImports(): Promise<void> {
   engineImports.value = await listEngineImports(await getDb());
 }
 
 /** "2 links confirmed by Google Search Console", or the sites or pages an import holds. */
-export function describeImport(record: Pick<EngineImportRecord, 'engine' | 'kind' | 'links' | 'sites' | 'pages'>): string {
+export function describeImport(
+  record: Pick<EngineImportRecord, 'engine' | 'kind' | 'links' | 'sites' | 'pages'>,
+): string {
   const engine = ENGINE_NAMES[record.engine];
   if (record.kind === 'gsc-top-linking-sites') {
     return tn('engine_count_sites', record.sites.length, { engine });
@@ -51,14 +62,18 @@ export async function importEngineFiles(files: readonly File[]): Promise<void> {
   }
   await loadEngineImports().catch(() => undefined);
   if (lines.length > 0) engineNotice.value = { text: lines.join(' '), error: failed };
-  // Popups and badges read the new links on their next look.
-  await send({ type: 'data/changed' }).catch(() => undefined);
+  await dataChanged();
 }
 
 async function importOne(file: File): Promise<string> {
   const text = await file.text();
   const { parsed, site } = readEngineExport(text, { target: engineTarget.value });
-  const { record, existed } = await writeEngineImport(await getDb(), { parsed, site, fileName: file.name, text });
+  const { record, existed } = await writeEngineImport(await getDb(), {
+    parsed,
+    site,
+    fileName: file.name,
+    text,
+  });
   if (existed) return t('engine_import_again', { file: file.name });
   const skipped = parsed.skipped > 0 ? ` ${tn('engine_import_skipped', parsed.skipped)}` : '';
   return `${t('engine_import_done', { what: describeImport(record), site })}${skipped}`;
@@ -71,7 +86,7 @@ export async function removeImport(record: EngineImportRecord): Promise<void> {
     async () => {
       await removeEngineImport(await getDb(), record.id);
       await loadEngineImports();
-      await send({ type: 'data/changed' }).catch(() => undefined);
+      await dataChanged();
       return t('engine_import_removed', { file: record.fileName });
     },
     t('engine_import_remove_failed'),

@@ -27,6 +27,25 @@ describe('ProvenanceBadge', () => {
   });
 });
 
+describe('engine-confirmed links', () => {
+  it('marks a link a search engine counted with words, beside who knows it', () => {
+    const root = mount(
+      <ProvenanceBadge names={['this browser', 'Google Search Console', 'Bing Webmaster Tools']} />,
+    );
+    const marks = [...root.querySelectorAll('[data-confirmed]')];
+    expect(marks.map((m) => m.getAttribute('data-confirmed'))).toEqual(['google', 'bing']);
+    expect(marks.map((m) => m.textContent)).toEqual([
+      '✓ confirmed by Google Search Console',
+      '✓ confirmed by Bing Webmaster Tools',
+    ]);
+  });
+
+  it('has no mark for a link no engine confirmed', () => {
+    const root = mount(<ProvenanceBadge names={['this browser', 'Team index']} />);
+    expect(root.querySelector('[data-confirmed]')).toBeNull();
+  });
+});
+
 describe('LinkRow from a remote index', () => {
   it('renders markup in an anchor as text and shows the provenance', () => {
     const link = makeLink('https://spam.example/', 'https://target.com/', {

@@ -4,6 +4,7 @@ import {
   EngineExportError,
   parseCsv,
   parseEngineExport,
+  readEngineExport,
   type EngineImport,
 } from '../../src/core/engine-exports';
 import { mergeProvenance } from '../../src/core/provenance';
@@ -150,5 +151,32 @@ describe('parseCsv', () => {
       ['Site', 'Linking pages'],
       ['x.example', '3'],
     ]);
+  });
+});
+
+describe('readEngineExport (the options page)', () => {
+  it('takes a typed site name or address for the exports that do not name the page', () => {
+    const byName = readEngineExport(file('gsc/latest-links.csv'), {
+      target: ' coffee-blog.example ',
+      now: NOW,
+    });
+    expect(byName.site).toBe('coffee-blog.example');
+    expect(byName.parsed.links[0]!.target).toBe('https://coffee-blog.example/');
+    const byPage = readEngineExport(file('gsc/latest-links.csv'), { target: PAGE, now: NOW });
+    expect(byPage.parsed.links[0]!.target).toBe(PAGE);
+  });
+
+  it('finds the site from the links or pages when nothing is typed', () => {
+    expect(readEngineExport(file('bing/backlinks.csv')).site).toBe('coffee-blog.example');
+    expect(readEngineExport(file('gsc/top-linked-pages.csv')).site).toBe('coffee-blog.example');
+  });
+
+  it('asks for the site where neither the file nor the user names it', () => {
+    expect(() => readEngineExport(file('gsc/top-linking-sites.csv'))).toThrow(
+      /does not say which site/,
+    );
+    expect(() => readEngineExport(file('gsc/latest-links.csv'), { target: 'not a site' })).toThrow(
+      EngineExportError,
+    );
   });
 });

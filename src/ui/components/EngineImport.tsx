@@ -33,7 +33,10 @@ function ImportRow({ record }: { record: EngineImportRecord }) {
           {record.sites.slice(0, SITES_SHOWN).map((s) => (
             <li key={s.domain} data-confirmed-site={s.domain}>
               {s.linkingPages === null
-                ? t('engine_confirmed_site', { engine: ENGINE_NAMES[record.engine], domain: s.domain })
+                ? t('engine_confirmed_site', {
+                    engine: ENGINE_NAMES[record.engine],
+                    domain: s.domain,
+                  })
                 : tn('engine_confirmed_site_links', s.linkingPages, {
                     engine: ENGINE_NAMES[record.engine],
                     domain: s.domain,
@@ -41,7 +44,9 @@ function ImportRow({ record }: { record: EngineImportRecord }) {
             </li>
           ))}
           {record.sites.length > SITES_SHOWN && (
-            <li>{t('engine_sites_more', { count: formatNumber(record.sites.length - SITES_SHOWN) })}</li>
+            <li>
+              {t('engine_sites_more', { count: formatNumber(record.sites.length - SITES_SHOWN) })}
+            </li>
           )}
         </ul>
       )}
