@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useExtensionSession } from '../support/session';
+import { browse, OPTIONS, openPopupFor, stat } from '../support/extension-pages';
+
+const GUIDE = 'http://coffee-blog.test/brewing-guide';
+const ARTICLE = 'http://news-daily.test/2026/11/best-coffee';
+const GOOGLE = 'Google Search Console';
+const BING = 'Bing Webmaster Tools';
+
+/**
+ * A fixture export as the engine would have written it for the served demo site: the same
+ * file with its made-up *.example hosts on the *.test hosts the browser reaches here.
+ */
+function exportFile(path: string) {
+  const text = readFileSync(new URL(`../fixtures/providers/${path}`, import.meta.url), 'utf8')
+    .replaceAll('https://', 'http://')
+    .replaceAll('.example', '.test');
+  return { name: path.split('/').pop()!, mimeType: 'text/csv', buffer: Buffer.from(text) };
+}
+
+const s = useExtensionSession();
+let options: Page;
+
+beforeAll(async () => {
+  // The article the Bing and Google exports both list, which this browser also read.
+  s.server.setPage(
+    'news-daily.test',
+    '/2026/11/best-coffee',
+    `<!doctype html><title>Best coffee</title><main><p>Read
+     <a href="${GUIDE}">a brewing guide, with photos</a> first.</p></main>`,
+  );
+  await browse(s.ext, s.page, [ARTICLE]);
+  options = await s.ext.context.newPage();
+  await options.goto(s.ext.extensionUrl(OPTIONS));
+  await options.waitForSelector('#engine-file');
+});
+
+const noticeText = () => options.locator('#engine-notice').innerText({ timeout: 5000 });
+const importRows = () =>
+  options.$$eval('[data-engine-import]', (rows) =>
+    rows.map((r) => `${r.getAttribute('data-engine')}:${r.getAttribute('data-kind')}`).sort(),
+  );
+
+/** Each shown link's source and who knows it (names sorted: the engines answer in any order). */
+async function shownProvenance(page: Page) {
+  await page.waitForSelector('[data-remote-status="answered"][data-remote-source="engine-bing"]');
+  await page.waitForSelector('[data-remote-status="answered"][data-remote-source="engine-google"]');
+  return page.$$eval('li.link', (items) =>
+    Object.fromEntries(
+      items.map((li) => [
+        li.getAttribute('data-source'),
+        {
+          from: (li.querySelector('[data-provenance]')?.getAttribute('data-provenance') ?? '')
+            .split('|')
+            .sort(),
+          marks: Array.from(li.querySelectorAll('[data-confirmed]'), (m) =>
+            (m as HTMLElement).innerText.trim(),
+          ).sort(),
+        },
+      ]),
+    ),
+  );
+}
+
+test('importing a Search Console and a Bing export says what each added, for which site', async () => {
+  await options.fill('#engine-target', GUIDE);
+  await options
+    .locator('#engine-file')
+    .setInputFiles([exportFile('gsc/latest-links.csv'), exportFile('bing/backlinks.csv')]);
+  await expect
+    .poll(noticeText)
+    .toBe(
+      `Imported 3 links confirmed by ${GOOGLE} for coffee-blog.test. 1 row could not be read and was left out. ` +
+        `Imported 2 links confirmed by ${BING} for coffee-blog.test. 1 row could not be read and was left out.`,
+    );
+  expect(await importRows()).toEqual(['bing:bing-backlinks', 'google:gsc-latest-links']);
+});
+
+test('the popup shows each confirmed link once, marked in words by the engines that counted it', async () => {
+  await openPopupFor(s.ext, s.page, GUIDE);
+  expect(await shownProvenance(s.page)).toEqual({
+    // Seen in this browser and in both exports: one row, both marks.
+    [ARTICLE]: {
+      from: [BING, GOOGLE, 'this browser'],
+      marks: [`✓ confirmed by ${BING}`, `✓ confirmed by ${GOOGLE}`],
+    },
+    'http://forum.test/t/grinders/812': {
+      from: [BING, GOOGLE],
+      marks: [`✓ confirmed by ${BING}`, `✓ confirmed by ${GOOGLE}`],
+    },
+    'http://old-reviews.test/espresso': { from: [GOOGLE], marks: [`✓ confirmed by ${GOOGLE}`] },
+  });
+  expect(await stat(s.page, 'backlinks')).toBe(3);
+});
+
+test('a malformed file is refused with a clear message and changes nothing', async () => {
+  await options.locator('#engine-file').setInputFiles(exportFile('gsc/cut-short.csv'));
+  await expect.poll(noticeText).toMatch(/^cut-short\.csv was not imported: .*quoted cell/);
+  expect(await options.locator('#engine-notice').getAttribute('class')).toBe('error');
+  expect(await importRows()).toEqual(['bing:bing-backlinks', 'google:gsc-latest-links']);
+  await openPopupFor(s.ext, s.page, GUIDE);
+  expect(Object.keys(await shownProvenance(s.page))).toHaveLength(3);
+});
+
+test('removing an import takes its links out of the popup, said so', async () => {
+  await options.locator('[data-engine="google"] button').click();
+  await expect
+    .poll(noticeText)
+    .toBe('Removed the import of latest-links.csv; its links are no longer shown.');
+  expect(await importRows()).toEqual(['bing:bing-backlinks']);
+  await openPopupFor(s.ext, s.page, GUIDE);
+  await s.page.waitForSelector('[data-remote-status="answered"][data-remote-source="engine-bing"]');
+  const sources = await s.page.$$eval('li.link', (items) =>
+    items.map((li) => li.getAttribute('data-source')).sort(),
+  );
+  expect(sources).toEqual(['http://forum.test/t/grinders/812', ARTICLE]);
+});
