@@ -17,3 +17,10 @@ export const ENGINE_NAMES: Readonly<Record<Engine, string>> = {
 export function engineOfName(name: string): Engine | null {
   return ENGINES.find((e) => ENGINE_NAMES[e] === name) ?? null;
 }
+
+/** The id of an engine's source in the registry (sources/engines.ts). */
+export const engineSourceId = (engine: Engine): string => `engine-${engine}`;
+
+/** True for an engine's source: read from this machine, so it has no "asking …" line. */
+export const isEngineSourceId = (id: string): boolean =>
+  ENGINES.some((e) => engineSourceId(e) === id);

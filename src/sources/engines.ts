@@ -1,4 +1,4 @@
-import { ENGINE_NAMES, type Engine } from '../core/engines';
+import { ENGINE_NAMES, engineSourceId, type Engine } from '../core/engines';
 import { getDb } from '../platform/db-connection';
 import { loadEngineLinks } from '../storage/engine-links';
 import type { BacklinkSource } from './types';
@@ -10,7 +10,7 @@ import type { BacklinkSource } from './types';
  */
 function engineSource(engine: Engine): BacklinkSource {
   return {
-    id: `engine-${engine}`,
+    id: engineSourceId(engine),
     local: false,
     async lookup(kind, url) {
       try {

@@ -40,6 +40,32 @@ describe('engine-confirmed links', () => {
     ]);
   });
 
+  it('says nothing while an engine source is read, and its count once read', () => {
+    const root = mount(
+      <RemoteSources
+        statuses={[
+          { id: 'engine-google', status: 'loading' },
+          { id: 'remote-index', status: 'loading' },
+          {
+            id: 'engine-bing',
+            status: 'answered',
+            name: 'Bing Webmaster Tools',
+            links: 2,
+            totals: { backlinks: 2, referringDomains: 2, referringPages: 2 },
+          },
+        ]}
+      />,
+    );
+    const lines = [...root.querySelectorAll('[data-remote-source]')];
+    expect(lines.map((l) => l.getAttribute('data-remote-source'))).toEqual([
+      'remote-index',
+      'engine-bing',
+    ]);
+    expect(lines[1]!.textContent).toBe(
+      "Bing Webmaster Tools knows 2 links to this page from 2 sites, merged with this browser's below.",
+    );
+  });
+
   it('has no mark for a link no engine confirmed', () => {
     const root = mount(<ProvenanceBadge names={['this browser', 'Team index']} />);
     expect(root.querySelector('[data-confirmed]')).toBeNull();

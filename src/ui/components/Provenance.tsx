@@ -1,5 +1,5 @@
 import { countLabel, plural } from '../../core/format';
-import { ENGINE_NAMES, engineOfName } from '../../core/engines';
+import { ENGINE_NAMES, engineOfName, isEngineSourceId } from '../../core/engines';
 import { t } from '../../core/i18n';
 import type { RemoteStatus } from '../state';
 
@@ -63,7 +63,9 @@ function statusText(status: RemoteStatus): string {
 }
 
 /** One line per remote source the user turned on: asking, what it knows, or what went wrong. */
-export function RemoteSources({ statuses }: { statuses: readonly RemoteStatus[] }) {
+export function RemoteSources({ statuses: all }: { statuses: readonly RemoteStatus[] }) {
+  // An engine's imported links are read from this machine: nothing to wait for is said.
+  const statuses = all.filter((s) => s.status !== 'loading' || !isEngineSourceId(s.id));
   if (statuses.length === 0) return null;
   return (
     <div class="remote-sources">
