@@ -82,6 +82,45 @@ describe('Majestic', () => {
     expect(queryOf(info.url)).toMatchObject({ items: '1', item0: PAGE });
   });
 
+  it('asks GetRefDomains for the item and reads each domain with its links and flows', async () => {
+    fake.api.reply(fixtureReply('majestic/ref-domains.json'));
+    const { domains } = await majestic.run(majestic.referringDomains!, PAGE, settings());
+    expect(queryOf(nth(fake.api.requests).url)).toEqual({
+      app_api_key: KEY,
+      cmd: 'GetRefDomains',
+      datasource: 'fresh',
+      item0: PAGE,
+      Count: '100',
+    });
+    // A row without a domain is left out; names are lower-cased as every domain here is.
+    expect(domains).toEqual([
+      {
+        domain: 'news-daily.example',
+        backlinks: 14,
+        metrics: [
+          { source: 'Majestic', name: 'TF', value: 39, max: 100, subject: 'domain' },
+          { source: 'Majestic', name: 'CF', value: 44, max: 100, subject: 'domain' },
+        ],
+      },
+      {
+        domain: 'forum.example',
+        backlinks: 3,
+        metrics: [
+          { source: 'Majestic', name: 'TF', value: 18, max: 100, subject: 'domain' },
+          { source: 'Majestic', name: 'CF', value: 25, max: 100, subject: 'domain' },
+        ],
+      },
+    ]);
+  });
+
+  it('refuses a GetRefDomains answer without its Results table as malformed', async () => {
+    fake.api.reply({ status: 200, body: JSON.stringify({ Code: 'OK', DataTables: {} }) });
+    const error = await providerFailure(
+      majestic.run(majestic.referringDomains!, 'coffee-blog.example', settings(), 'domain'),
+    );
+    expect(error.kind).toBe('malformed');
+  });
+
   it('tests the key with GetSubscriptionInfo and shows the retrieval units left', async () => {
     fake.api.reply(fixtureReply('majestic/subscription-info.json'));
     await expect(majestic.run(majestic.testKey, '', settings())).resolves.toEqual({
@@ -96,6 +135,12 @@ describe('Majestic', () => {
     fake.api.reply(fixtureReply(path));
     const error = await providerFailure(majestic.run(majestic.backlinks!, PAGE, settings()));
     expect(error.kind).toBe(kind);
+    fake.api.reply(fixtureReply(path));
+    const refused = await providerFailure(
+      majestic.run(majestic.referringDomains!, PAGE, settings()),
+    );
+    expect(refused.kind).toBe(kind);
+    expect(refused.message).not.toContain(KEY);
     // The key travels in the query string: it must not come back in any message.
     expect(error.message).not.toContain(KEY);
     const failed = await majestic.toSource(settings()).lookup('url', PAGE);

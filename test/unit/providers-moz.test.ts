@@ -83,6 +83,57 @@ describe('Moz, current API (JSON-RPC with x-moz-token)', () => {
     expect(rpcMethod(nth(fake.api.requests, 0))).toBe('quota.lookup');
   });
 
+  it('asks data.site.linking-domain.list and reads each root domain, its pages and DA', async () => {
+    fake.api.reply(fixtureReply('moz/linking-domain-list.json'));
+    const { domains } = await moz.run(moz.referringDomains!, PAGE, current(), 'url');
+    const request = nth(fake.api.requests);
+    expect(request.headers['x-moz-token']).toBe(TOKEN);
+    expect(JSON.parse(request.body)).toMatchObject({
+      jsonrpc: '2.0',
+      method: 'data.site.linking-domain.list',
+      params: { data: { site_query: { query: PAGE, scope: 'url' }, offset: { limit: 50 } } },
+    });
+    // Spam Score -1 (not computed) is left out; a row without a domain is too.
+    expect(domains).toEqual([
+      {
+        domain: 'news-daily.example',
+        backlinks: 14,
+        metrics: [
+          { source: 'Moz', name: 'DA', value: 58, max: 100, subject: 'domain' },
+          { source: 'Moz', name: 'Spam Score', value: 1, max: 100, subject: 'domain' },
+        ],
+      },
+      {
+        domain: 'forum.example',
+        backlinks: 3,
+        metrics: [{ source: 'Moz', name: 'DA', value: 37, max: 100, subject: 'domain' }],
+      },
+    ]);
+  });
+
+  it('asks a site lookup at domain scope', async () => {
+    fake.api.reply(fixtureReply('moz/linking-domain-list.json'));
+    await moz.run(moz.referringDomains!, 'coffee-blog.example', current(), 'domain');
+    expect(JSON.parse(nth(fake.api.requests).body).params.data.site_query).toEqual({
+      query: 'coffee-blog.example',
+      scope: 'domain',
+    });
+  });
+
+  it.each([
+    ['moz/error-bad-token.json', 401, 'bad-key'],
+    ['moz/error-quota.json', 403, 'quota'],
+    ['moz/error-missing-query.json', 400, 'refused'],
+  ])(
+    'maps the documented error %s (HTTP %i) of a domains lookup to %s',
+    async (path, status, kind) => {
+      fake.api.reply(fixtureReply(path, status));
+      const error = await providerFailure(moz.run(moz.referringDomains!, PAGE, current()));
+      expect(error.kind).toBe(kind);
+      expect(error.message).not.toContain(TOKEN);
+    },
+  );
+
   it.each([
     ['moz/error-bad-token.json', 401, 'bad-key'],
     ['moz/error-quota.json', 403, 'quota'],
@@ -119,6 +170,36 @@ describe('Moz, legacy Links API v2 (access id and secret)', () => {
       ['PA', 33],
       ['DA', 45],
     ]);
+  });
+
+  it('POSTs to /v2/linking_root_domains and reads root_domain and to_target.pages', async () => {
+    fake.api.reply(fixtureReply('moz/v2-linking-root-domains.json'));
+    const { domains } = await moz.run(
+      moz.referringDomains!,
+      'coffee-blog.example',
+      legacy(),
+      'domain',
+    );
+    const request = nth(fake.api.requests);
+    expect(request).toMatchObject({ method: 'POST', url: '/v2/linking_root_domains' });
+    expect(request.headers.authorization).toBe(`Basic ${btoa(`${ACCESS_ID}:${SECRET}`)}`);
+    expect(JSON.parse(request.body)).toEqual({
+      target: 'coffee-blog.example',
+      target_scope: 'root_domain',
+      filter: 'external',
+      limit: 50,
+    });
+    expect(domains.map((d) => [d.domain, d.backlinks, d.metrics.map((m) => m.value)])).toEqual([
+      ['news-daily.example', 14, [58, 1]],
+      ['deals.example', 2, [12, 31]],
+    ]);
+  });
+
+  it('maps a linking root domains 401 to a bad key without the secret', async () => {
+    fake.api.reply(fixtureReply('moz/v2-error-unauthorized.json', 401));
+    const error = await providerFailure(moz.run(moz.referringDomains!, PAGE, legacy()));
+    expect(error.kind).toBe('bad-key');
+    expect(error.message).not.toContain(SECRET);
   });
 
   it('maps its 401 to a bad key without the secret', async () => {

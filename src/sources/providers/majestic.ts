@@ -1,6 +1,6 @@
 /**
- * Majestic: GetBackLinkData (a URL's or a site's backlinks) and GetIndexItemInfo (Trust Flow,
- * Citation Flow, Topical Trust Flow), GET /api/json with the key as `app_api_key`
+ * Majestic: GetBackLinkData (a URL's or a site's backlinks), GetRefDomains (the domains linking
+ * to it) and GetIndexItemInfo (Trust Flow, Citation Flow, Topical Trust Flow), GET /api/json with the key as `app_api_key`
  * (https://developer-support.majestic.com/api/). Every answer carries `Code` ("OK" or the
  * error's name) and `ErrorMessage`, at HTTP 200.
  */
@@ -17,7 +17,13 @@ import {
   relOf,
 } from './adapter';
 import { providerError, statusError } from './http';
-import type { AuthorityCall, ProviderCall, ProviderLinks, ProviderSettings } from './types';
+import type {
+  AuthorityCall,
+  ProviderCall,
+  ProviderDomains,
+  ProviderLinks,
+  ProviderSettings,
+} from './types';
 
 const NAME = 'Majestic';
 const API = 'https://api.majestic.com';
@@ -70,6 +76,34 @@ const backlinks: ProviderCall<ProviderLinks> = {
   },
 };
 
+/**
+ * The root domains linking to the URL or site (GetRefDomains, which replaced GetLinkedDomains):
+ * its Results table, one row per domain with the links it has to the item (MatchedLinks) and its
+ * own Trust Flow and Citation Flow. Retrieval units are charged per row returned, hence LIMIT.
+ */
+const referringDomains: ProviderCall<ProviderDomains> = {
+  request: (target, settings) =>
+    command('GetRefDomains', { item0: target, Count: String(LIMIT) }, settings),
+  parse(body) {
+    const domains = tableRows(body, 'Results').flatMap((row) => {
+      const item = asObject(row);
+      if (!item || typeof item.Domain !== 'string' || item.Domain === '') return [];
+      const links = numberOf(item.MatchedLinks);
+      return [
+        {
+          domain: item.Domain.toLowerCase(),
+          ...(links === null ? {} : { backlinks: links }),
+          metrics: [
+            ...metricOf(NAME, 'TF', item.TrustFlow, 'domain', 100),
+            ...metricOf(NAME, 'CF', item.CitationFlow, 'domain', 100),
+          ],
+        },
+      ];
+    });
+    return { domains };
+  },
+};
+
 /** TF, CF and the strongest Topical Trust Flow of the URL or the domain. */
 const flowMetrics: AuthorityCall = {
   request: (target, settings) =>
@@ -119,5 +153,6 @@ export const majestic = defineProvider({
     },
   },
   backlinks,
+  referringDomains,
   authority: [flowMetrics],
 });

@@ -3,8 +3,8 @@
  * `x-moz-token` header (https://moz.com/api/docs/guides/getting-started); errors come with
  * their HTTP status and an `error` object (…/guides/error-handling). A key of the legacy kind,
  * an access id and a secret, goes to the Links API v2 at https://lsapi.seomoz.com/v2 with
- * Basic auth (https://moz.com/help/links-api). Both give links and URL metrics: Page
- * Authority, Domain Authority, Spam Score.
+ * Basic auth (https://moz.com/help/links-api). Both give links, linking root domains and URL
+ * metrics: Page Authority, Domain Authority, Spam Score.
  */
 import { asObject } from '../../core/guards';
 import {
@@ -22,6 +22,7 @@ import { statusError } from './http';
 import type {
   LookupScope,
   ProviderCall,
+  ProviderDomains,
   ProviderLinks,
   ProviderMetric,
   ProviderRequest,
@@ -131,6 +132,56 @@ const backlinks: ProviderCall<ProviderLinks> = {
   },
 };
 
+/**
+ * The root domains linking to the page or site, each with the pages on it that link and its DA.
+ * Current API: data.site.linking-domain.list, its rows' `site_metrics` and `targeted_pages`
+ * (moz.com/api/docs/methods/DataSiteLinkingDomainListAction). v2: /v2/linking_root_domains,
+ * its results' `root_domain`, `domain_authority` and `to_target.pages`
+ * (moz.com/help/links-api/making-calls/linking-root-domains).
+ */
+const referringDomains: ProviderCall<ProviderDomains> = {
+  request: (target, settings, scope) =>
+    isLegacy(settings)
+      ? legacy(
+          'linking_root_domains',
+          {
+            target,
+            target_scope: scope === 'url' ? 'page' : 'root_domain',
+            filter: 'external',
+            limit: LIMIT,
+          },
+          settings,
+        )
+      : rpc(
+          'data.site.linking-domain.list',
+          { site_query: siteQuery(target, scope), offset: { limit: LIMIT } },
+          settings,
+        ),
+  parse(body) {
+    const result = resultOf(body);
+    const rows = arrayOf(result.linking_domains ?? result.results ?? [], NAME);
+    const domains = rows.flatMap((row) => {
+      const item = asObject(row);
+      // v2 puts the domain's fields on the row; the current API nests them in site_metrics.
+      const site = asObject(item?.site_metrics) ?? item;
+      const domain = site?.root_domain;
+      if (!item || !site || typeof domain !== 'string' || domain === '') return [];
+      const pages = numberOf(item.targeted_pages) ?? numberOf(asObject(item.to_target)?.pages);
+      return [
+        {
+          domain: domain.toLowerCase(),
+          ...(pages === null ? {} : { backlinks: pages }),
+          metrics: [
+            ...metricOf(NAME, 'DA', site.domain_authority, 'domain', 100),
+            ...metricOf(NAME, 'Spam Score', site.spam_score, 'domain', 100),
+          ],
+        },
+      ];
+    });
+    return { domains };
+  },
+};
+
 /** PA, DA and Spam Score of the page (or the site's home page for a domain lookup). */
 const authority: ProviderCall<ProviderMetric[]> = {
   request: (target, settings, scope) =>
@@ -195,5 +246,6 @@ export const moz = defineProvider({
     },
   },
   backlinks,
+  referringDomains,
   authority: [authority],
 });
