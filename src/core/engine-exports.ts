@@ -227,8 +227,18 @@ function dateOf(cell: string, now: number): number | null {
   return isPlausibleTime(time, now) ? time : null;
 }
 
+/**
+ * A cell as a canonical URL whose host is a plain host name. Chromium's URL parser, unlike
+ * Node's, takes "not a host name" as a host (spaces escaped as %20), so the host is checked here
+ * rather than left to the parser.
+ */
+function urlOf(cell: string): string | null {
+  const url = canonicalizeUrl(cell);
+  return url && /^[a-z0-9_.-]+$|^\[[0-9a-f:.]+\]$/.test(hostOf(url)) ? url : null;
+}
+
 function pushSite(sites: ConfirmedSite[], site: string, pages: string, targets: string): boolean {
-  const host = site.includes('://') ? canonicalizeUrl(site) : canonicalizeUrl(`https://${site}/`);
+  const host = site.includes('://') ? urlOf(site) : urlOf(`https://${site}/`);
   const linkingPages = countOf(pages);
   const targetPages = countOf(targets);
   if (!host || Number.isNaN(linkingPages) || Number.isNaN(targetPages)) return false;
@@ -237,7 +247,7 @@ function pushSite(sites: ConfirmedSite[], site: string, pages: string, targets: 
 }
 
 function pushPage(pages: ConfirmedPage[], page: string, links: string, sites: string): boolean {
-  const url = canonicalizeUrl(page);
+  const url = urlOf(page);
   const incomingLinks = countOf(links);
   const linkingSites = countOf(sites);
   if (!url || Number.isNaN(incomingLinks) || Number.isNaN(linkingSites)) return false;
@@ -250,8 +260,8 @@ function pushLink(
   links: LinkRecord[],
   row: { source: string; target: string; anchor: string; seen: number },
 ): boolean {
-  const source = canonicalizeUrl(row.source);
-  const target = canonicalizeUrl(row.target);
+  const source = urlOf(row.source);
+  const target = urlOf(row.target);
   if (!source || !target || source === target) return false;
   links.push({
     source,

@@ -95,21 +95,46 @@ test('the popup shows each confirmed link once, marked in words by the engines t
   expect(await stat(s.page, 'backlinks')).toBe(3);
 });
 
+test('the site view lists the sites Search Console counts, as figures with no made-up links', async () => {
+  await options.fill('#engine-target', 'coffee-blog.test');
+  await options.locator('#engine-file').setInputFiles(exportFile('gsc/top-linking-sites.csv'));
+  await expect
+    .poll(noticeText)
+    .toBe(
+      `Imported 3 linking sites counted by ${GOOGLE} for coffee-blog.test. 1 row could not be read and was left out.`,
+    );
+  await openPopupFor(s.ext, s.page, GUIDE);
+  await s.page.click('[data-scope="site"]');
+  const figures = s.page.locator('[data-confirmed-sites="coffee-blog.test"] [data-confirmed-site]');
+  await figures.first().waitFor();
+  expect(await figures.allInnerTexts()).toEqual([
+    `Confirmed by ${GOOGLE}: 1,204 links from news-daily.test`,
+    `Confirmed by ${GOOGLE}: 87 links from forum.test`,
+    // blog.shop.example.co.uk, on .test hosts: a .co.uk site.
+    `Confirmed by ${GOOGLE}: 5 links from test.co.uk`,
+  ]);
+  expect(await s.page.locator('[data-confirmed-sites] a').count()).toBe(0);
+});
+
 test('a malformed file is refused with a clear message and changes nothing', async () => {
   await options.locator('#engine-file').setInputFiles(exportFile('gsc/cut-short.csv'));
   await expect.poll(noticeText).toMatch(/^cut-short\.csv was not imported: .*quoted cell/);
   expect(await options.locator('#engine-notice').getAttribute('class')).toBe('error');
-  expect(await importRows()).toEqual(['bing:bing-backlinks', 'google:gsc-latest-links']);
+  expect(await importRows()).toEqual([
+    'bing:bing-backlinks',
+    'google:gsc-latest-links',
+    'google:gsc-top-linking-sites',
+  ]);
   await openPopupFor(s.ext, s.page, GUIDE);
   expect(Object.keys(await shownProvenance(s.page))).toHaveLength(3);
 });
 
 test('removing an import takes its links out of the popup, said so', async () => {
-  await options.locator('[data-engine="google"] button').click();
+  await options.locator('[data-kind="gsc-latest-links"] button').click();
   await expect
     .poll(noticeText)
     .toBe('Removed the import of latest-links.csv; its links are no longer shown.');
-  expect(await importRows()).toEqual(['bing:bing-backlinks']);
+  expect(await importRows()).toEqual(['bing:bing-backlinks', 'google:gsc-top-linking-sites']);
   await openPopupFor(s.ext, s.page, GUIDE);
   await s.page.waitForSelector('[data-remote-status="answered"][data-remote-source="engine-bing"]');
   const sources = await s.page.$$eval('li.link', (items) =>

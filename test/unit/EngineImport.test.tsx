@@ -22,6 +22,9 @@ const {
   removeImport,
 } = await import('../../src/ui/engine-import-model');
 const { EngineImportSection } = await import('../../src/ui/components/EngineImport');
+const { ConfirmedSites } = await import('../../src/ui/components/ConfirmedSites');
+const { confirmedSites, loadConfirmedSitesFor } =
+  await import('../../src/ui/confirmed-sites-model');
 
 beforeEach(async () => {
   db = await openTestDb();
@@ -147,5 +150,33 @@ describe('importEngineFiles', () => {
     );
     expect(engineImports.value).toEqual([]);
     expect(await loadEngineLinks(db, 'bing', 'url', PAGE)).toBeNull();
+  });
+});
+
+describe('ConfirmedSites (the site view)', () => {
+  it("lists the sites Google counted for the site from the user's import, as figures", async () => {
+    engineTarget.value = 'coffee-blog.example';
+    await importEngineFiles([fixture('gsc/top-linking-sites.csv')]);
+    await loadConfirmedSitesFor('coffee-blog.example');
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(<ConfirmedSites domain="coffee-blog.example" />, root);
+    expect([...root.querySelectorAll('[data-confirmed-site]')].map((li) => li.textContent)).toEqual(
+      [
+        'Confirmed by Google Search Console: 1,204 links from news-daily.example',
+        'Confirmed by Google Search Console: 87 links from forum.example',
+        'Confirmed by Google Search Console: 5 links from example.co.uk',
+      ],
+    );
+    expect(root.querySelector('a')).toBeNull();
+  });
+
+  it('shows nothing for a site nothing was imported for', async () => {
+    await loadConfirmedSitesFor('other.example');
+    expect(confirmedSites.value).toEqual({ domain: 'other.example', sites: [] });
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(<ConfirmedSites domain="other.example" />, root);
+    expect(root.innerHTML).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
-import { ENGINE_NAMES } from '../../core/engines';
-import { formatDate, formatNumber, t, tn } from '../../core/i18n';
+import { formatDate, formatNumber, t } from '../../core/i18n';
+import { ConfirmedSiteLine } from './ConfirmedSites';
 import {
   describeImport,
   engineImports,
@@ -31,17 +31,7 @@ function ImportRow({ record }: { record: EngineImportRecord }) {
       {record.sites.length > 0 && (
         <ul class="engine-sites">
           {record.sites.slice(0, SITES_SHOWN).map((s) => (
-            <li key={s.domain} data-confirmed-site={s.domain}>
-              {s.linkingPages === null
-                ? t('engine_confirmed_site', {
-                    engine: ENGINE_NAMES[record.engine],
-                    domain: s.domain,
-                  })
-                : tn('engine_confirmed_site_links', s.linkingPages, {
-                    engine: ENGINE_NAMES[record.engine],
-                    domain: s.domain,
-                  })}
-            </li>
+            <ConfirmedSiteLine key={s.domain} engine={record.engine} site={s} />
           ))}
           {record.sites.length > SITES_SHOWN && (
             <li>

@@ -18,6 +18,7 @@ import type { FlagKind } from '../../core/flags';
 import type { FoldChoice } from '../../core/variants';
 import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
+import { ConfirmedSites } from './ConfirmedSites';
 import { RemoteSources } from './Provenance';
 
 interface StatProps {
@@ -263,6 +264,7 @@ export function Report(props: ReportProps) {
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
+      {state.site && <ConfirmedSites domain={state.site.domain} />}
       {!state.site && props.remote && <RemoteSources statuses={props.remote} />}
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
         <Flags state={props.flags} detailed={props.flagDetails ?? false} />
