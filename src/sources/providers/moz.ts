@@ -86,24 +86,42 @@ function pageUrl(value: unknown, lookedUp: string): unknown {
   return bare(value) === bare(lookedUp) ? lookedUp : `http://${value}`;
 }
 
+/**
+ * A list into the page or site: v2's body (links or linking root domains, external only), or the
+ * current API's site query with that method's own paging fields.
+ */
+function listRequest(
+  v2Path: string,
+  method: string,
+  paging: Record<string, unknown>,
+  target: string,
+  settings: ProviderSettings,
+  scope: LookupScope,
+): ProviderRequest {
+  return isLegacy(settings)
+    ? legacy(
+        v2Path,
+        {
+          target,
+          target_scope: scope === 'url' ? 'page' : 'root_domain',
+          filter: 'external',
+          limit: LIMIT,
+        },
+        settings,
+      )
+    : rpc(method, { site_query: siteQuery(target, scope), ...paging }, settings);
+}
+
 const backlinks: ProviderCall<ProviderLinks> = {
   request: (target, settings, scope) =>
-    isLegacy(settings)
-      ? legacy(
-          'links',
-          {
-            target,
-            target_scope: scope === 'url' ? 'page' : 'root_domain',
-            filter: 'external',
-            limit: LIMIT,
-          },
-          settings,
-        )
-      : rpc(
-          'data.site.link.list',
-          { site_query: siteQuery(target, scope), filter: 'external', limit: LIMIT },
-          settings,
-        ),
+    listRequest(
+      'links',
+      'data.site.link.list',
+      { filter: 'external', limit: LIMIT },
+      target,
+      settings,
+      scope,
+    ),
   parse(body, { now, target: lookedUp }) {
     const result = resultOf(body);
     const rows = arrayOf(result.links ?? result.results ?? [], NAME);
@@ -141,22 +159,14 @@ const backlinks: ProviderCall<ProviderLinks> = {
  */
 const referringDomains: ProviderCall<ProviderDomains> = {
   request: (target, settings, scope) =>
-    isLegacy(settings)
-      ? legacy(
-          'linking_root_domains',
-          {
-            target,
-            target_scope: scope === 'url' ? 'page' : 'root_domain',
-            filter: 'external',
-            limit: LIMIT,
-          },
-          settings,
-        )
-      : rpc(
-          'data.site.linking-domain.list',
-          { site_query: siteQuery(target, scope), offset: { limit: LIMIT } },
-          settings,
-        ),
+    listRequest(
+      'linking_root_domains',
+      'data.site.linking-domain.list',
+      { offset: { limit: LIMIT } },
+      target,
+      settings,
+      scope,
+    ),
   parse(body) {
     const result = resultOf(body);
     const rows = arrayOf(result.linking_domains ?? result.results ?? [], NAME);

@@ -59,15 +59,15 @@ export function EngineImportSection() {
     <fieldset id="engine-import">
       <legend>{t('engine_import_legend')}</legend>
       <p>{t('engine_import_intro')}</p>
-      <label>
-        {t('engine_import_target')}{' '}
+      <p>
+        <label for="engine-target">{t('engine_import_target')}</label>{' '}
         <input
           id="engine-target"
           placeholder={t('engine_import_target_placeholder')}
           value={engineTarget.value}
           onInput={(e) => (engineTarget.value = e.currentTarget.value)}
         />
-      </label>
+      </p>
       <label>
         {t('engine_import_choose')}{' '}
         <input
