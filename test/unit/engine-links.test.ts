@@ -33,6 +33,16 @@ async function importFixture(path: string, target?: string, now = NOW) {
 
 const sourcesOf = (links: { source: string }[] | null) => links?.map((l) => l.source).sort();
 
+describe('the engine stores', () => {
+  it('key imports by id and links by import, source, target and anchor', () => {
+    const tx = db.transaction(['engine-imports', 'engine-links']);
+    expect(tx.objectStore('engine-imports').keyPath).toBe('id');
+    const links = tx.objectStore('engine-links');
+    expect(links.keyPath).toEqual(['importId', 'source', 'target', 'anchor']);
+    expect([...links.indexNames].sort()).toEqual(['by_import', 'by_target']);
+  });
+});
+
 describe('writeEngineImport', () => {
   it('stores the import (engine, site, when) and its links, read back by page', async () => {
     const { record, existed } = await importFixture('bing/backlinks.csv');

@@ -52,6 +52,8 @@ describe('openBacklinkDb', () => {
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
       'authority',
+      'engine-imports',
+      'engine-links',
       'links',
       'meta',
       'pages',
@@ -1175,6 +1177,8 @@ describe('migration from a version 1 database', () => {
     expect(upgraded.version).toBe(DB_VERSION);
     expect([...upgraded.objectStoreNames].sort()).toEqual([
       'authority',
+      'engine-imports',
+      'engine-links',
       'links',
       'meta',
       'pages',
