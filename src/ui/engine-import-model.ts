@@ -5,6 +5,8 @@ import { tn, t } from '../core/i18n';
 import { getDb } from '../platform/db-connection';
 import { send } from '../platform/messaging';
 import {
+  clearEngineLinks,
+  forgetEngineSite,
   listEngineImports,
   removeEngineImport,
   writeEngineImport,
@@ -91,4 +93,16 @@ export async function removeImport(record: EngineImportRecord): Promise<void> {
     },
     t('engine_import_remove_failed'),
   );
+}
+
+/** "Clear all data" covers the engines' links too; the list here then shows none. */
+export async function clearEngineData(): Promise<void> {
+  await clearEngineLinks(await getDb());
+  await loadEngineImports();
+}
+
+/** Excluding a site drops the engines' links from or to it as well (storage/engine-links.ts). */
+export async function forgetEngineData(site: string): Promise<void> {
+  await forgetEngineSite(await getDb(), site);
+  await loadEngineImports();
 }

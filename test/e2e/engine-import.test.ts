@@ -142,3 +142,21 @@ test('removing an import takes its links out of the popup, said so', async () =>
   );
   expect(sources).toEqual(['http://forum.test/t/grinders/812', ARTICLE]);
 });
+
+test('excluding a site drops the confirmed links from it; clearing all data drops every import', async () => {
+  await options.fill('#site-input', 'forum.test');
+  await options.click('#add-site');
+  await options.waitForSelector('#excluded-sites [data-site="forum.test"]');
+  await openPopupFor(s.ext, s.page, GUIDE);
+  await s.page.waitForSelector('[data-remote-status="answered"][data-remote-source="engine-bing"]');
+  expect(
+    await s.page.$$eval('li.link', (items) => items.map((li) => li.getAttribute('data-source'))),
+  ).toEqual([ARTICLE]);
+
+  options.once('dialog', (d) => void d.accept());
+  await options.click('#clear');
+  await options.waitForSelector('#engine-imports-none');
+  await openPopupFor(s.ext, s.page, GUIDE);
+  expect(await s.page.locator('li.link').count()).toBe(0);
+  expect(await s.page.locator('[data-remote-source^="engine-"]').count()).toBe(0);
+});

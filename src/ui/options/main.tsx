@@ -17,7 +17,7 @@ import { pruneNow, refreshStorage, storageStats } from './storage-model';
 import { storageAlert } from '../storage-alert';
 import { RemoteIndexSection } from '../components/RemoteIndex';
 import { EngineImportSection } from '../components/EngineImport';
-import { clearEngineLinks, forgetEngineSite } from '../../storage/engine-links';
+import { clearEngineData, forgetEngineData } from '../engine-import-model';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -90,7 +90,7 @@ async function addSite(e: Event) {
       siteInput.value = '';
       // Excluding a site also forgets what was recorded there before.
       const forgotten = await forgetSite(await getDb(), site);
-      await forgetEngineSite(await getDb(), site);
+      await forgetEngineData(site);
       const deleted = forgotten
         ? ` Deleted ${plural(forgotten, 'page')} already stored from it.`
         : '';
@@ -113,7 +113,7 @@ async function onClear() {
     notice,
     async () => {
       await clearAll(await getDb());
-      await clearEngineLinks(await getDb());
+      await clearEngineData();
       await dataChanged();
       return 'All stored data was deleted.';
     },
