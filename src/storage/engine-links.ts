@@ -187,7 +187,10 @@ export async function forgetEngineSite(db: BacklinkDb, site: string): Promise<nu
   return removed;
 }
 
-/** One engine's confirmed links into a page (canonical URL), or into any page of its site. */
+/**
+ * One engine's confirmed links into a page (canonical URL), or into any page of its site; null
+ * when nothing of that engine was imported for the page's site.
+ */
 export async function loadEngineLinks(
   db: BacklinkDb,
   engine: Engine,
@@ -195,18 +198,19 @@ export async function loadEngineLinks(
   url: string,
 ): Promise<LinkRecord[] | null> {
   const tx = db.transaction(['engine-imports', 'engine-links'], 'readonly');
+  const host = hostOf(url);
   const imports = (await tx.objectStore('engine-imports').getAll()).filter(
-    (r) => r.engine === engine,
+    (r) => r.engine === engine && isOnSite(host, r.site),
   );
-  // No import of this engine: the source is off, not silent.
+  // Nothing of this engine imported for this site: the source is off there, not "no links",
+  // so the popup of every other site stays as it was.
   if (imports.length === 0) return null;
   const links = tx.objectStore('engine-links');
   let found: EngineLinkRecord[];
   if (kind === 'url') {
     found = (await links.index('by_target').getAll(url)).filter((l) => l.engine === engine);
   } else {
-    const host = hostOf(url);
-    const ids = imports.filter((r) => isOnSite(host, r.site)).map((r) => r.id);
+    const ids = imports.map((r) => r.id);
     found = (await Promise.all(ids.map((id) => links.index('by_import').getAll(id)))).flat();
   }
   // The engine's word on a link, not which file said it: stored fields only.

@@ -82,6 +82,8 @@ describe('writeEngineImport', () => {
     await importFixture('bing/backlinks.csv');
     expect(await loadEngineLinks(db, 'bing', 'url', PAGE)).toHaveLength(2);
     expect(await loadEngineLinks(db, 'google', 'url', 'https://coffee-blog.example/')).toEqual([]);
+    // Another site than the one imported for: off there, not "no links".
+    expect(await loadEngineLinks(db, 'google', 'url', 'https://other.example/a')).toBeNull();
   });
 
   it('reads the links into any page of the site for a site lookup', async () => {
@@ -89,7 +91,7 @@ describe('writeEngineImport', () => {
     await importFixture('gsc/latest-links.csv', PAGE);
     const site = await loadEngineLinks(db, 'google', 'domain', 'https://www.coffee-blog.example/x');
     expect(site).toHaveLength(5);
-    expect(await loadEngineLinks(db, 'google', 'domain', 'https://other.example/')).toEqual([]);
+    expect(await loadEngineLinks(db, 'google', 'domain', 'https://other.example/')).toBeNull();
   });
 
   it('writes nothing when a link cannot be stored (one transaction)', async () => {
