@@ -16,6 +16,7 @@ import { describeRetention } from '../../core/retention';
 import { pruneNow, refreshStorage, storageStats } from './storage-model';
 import { storageAlert } from '../storage-alert';
 import { RemoteIndexSection } from '../components/RemoteIndex';
+import { ProvidersSection } from '../components/Providers';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -206,6 +207,7 @@ function Options() {
         onPrune={() => void onPrune()}
       />
       <RemoteIndexSection />
+      <ProvidersSection />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">
