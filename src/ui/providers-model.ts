@@ -29,8 +29,16 @@ export const configuredProviders = computed(() =>
   providerConfigs.value.filter((c) => c.credentials),
 );
 
+/** Read the stored providers; a failure is said in the section, never left unhandled. */
 export async function loadProvidersSection(): Promise<void> {
-  providerConfigs.value = await loadProviderConfigs();
+  try {
+    providerConfigs.value = await loadProviderConfigs();
+  } catch (error) {
+    providersNotice.value = {
+      text: t('provider_load_failed', { why: String(error) }),
+      error: true,
+    };
+  }
 }
 
 /** The origins a provider's key goes to: its API (and Moz's legacy one), or a test's fake API. */

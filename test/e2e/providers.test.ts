@@ -2,7 +2,15 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
-import { browse, OPTIONS, openPopupFor, REPORT, shownLinks } from '../support/extension-pages';
+import { GUIDE } from '../support/demo-site';
+import {
+  browse,
+  OPTIONS,
+  openPopupFor,
+  REPORT,
+  shownLinks,
+  shownProvenance,
+} from '../support/extension-pages';
 import { byPath, fixture, startFakeApi, type FakeApi, type Reply } from '../unit/providers-server';
 
 /*
@@ -11,7 +19,6 @@ import { byPath, fixture, startFakeApi, type FakeApi, type Reply } from '../unit
  * would, then asked by the popup and the report.
  */
 
-const GUIDE = 'http://coffee-blog.test/brewing-guide';
 const THREAD = 'http://forum.test/thread-42';
 const KEY = 'ahrefs-e2e-key-7f3a9c2d41';
 const SOURCE = 'provider:ahrefs';
@@ -111,14 +118,7 @@ test('loading pages asks no provider', async () => {
 test('the popup merges the provider links with provenance and shows its figures', async () => {
   await openPopupFor(s.ext, s.page, GUIDE);
   await s.page.waitForSelector(`[data-remote-source="${SOURCE}"][data-remote-status="answered"]`);
-  const provenance = await s.page.$$eval('li.link', (items) =>
-    Object.fromEntries(
-      items.map((li) => [
-        li.getAttribute('data-source'),
-        li.querySelector('[data-provenance]')?.getAttribute('data-provenance'),
-      ]),
-    ),
-  );
+  const provenance = await shownProvenance(s.page);
   // The javascript: row of the recording is not a link; news-daily counts once.
   expect(provenance).toEqual({
     'http://deals.test/': 'this browser',

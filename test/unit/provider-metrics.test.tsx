@@ -1,19 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { render } from 'preact';
+import { mount } from '../support/mount';
 import { metricText, ProviderMetrics } from '../../src/ui/components/ProviderMetrics';
 import type { RemoteStatus } from '../../src/ui/state';
 
 afterEach(() => {
   document.body.innerHTML = '';
 });
-
-function mount(node: preact.ComponentChild): HTMLElement {
-  const root = document.createElement('div');
-  document.body.append(root);
-  render(node, root);
-  return root;
-}
 
 const majestic: RemoteStatus = {
   id: 'provider:majestic',

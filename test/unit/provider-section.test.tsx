@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render } from 'preact';
+import { mount } from '../support/mount';
 import { PROVIDERS_KEY } from '../../src/sources/providers/settings';
 import { storedLocal as local } from './fake-browser';
 
@@ -23,16 +23,9 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function mount(): HTMLElement {
-  const root = document.createElement('div');
-  document.body.append(root);
-  render(<ProvidersSection />, root);
-  return root;
-}
-
 describe('the section', () => {
   it('labels every control, offers the secret only where a service has one', async () => {
-    const root = mount();
+    const root = mount(<ProvidersSection />);
     const labelled = (id: string) => root.querySelector(`label[for="${id}"]`)?.textContent;
     expect(labelled('provider-choice')).toBe('Service');
     expect(labelled('provider-key')).toBe('API key');
@@ -49,7 +42,7 @@ describe('the section', () => {
     local[PROVIDERS_KEY] = {
       majestic: { credentials: { key: KEY }, enabled: true },
     };
-    const root = mount();
+    const root = mount(<ProvidersSection />);
     await model.loadProvidersSection();
     await new Promise((r) => setTimeout(r, 0));
     const item = root.querySelector('[data-provider="majestic"]')!;

@@ -48,6 +48,28 @@ function Configured({ config }: { config: ProviderConfig }) {
   );
 }
 
+/** A key or secret: typed hidden, never filled in by the browser. */
+function CredentialField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+}) {
+  return (
+    <p>
+      <label for={props.id}>{props.label}</label>{' '}
+      <input
+        id={props.id}
+        type="password"
+        autocomplete="off"
+        spellcheck={false}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </p>
+  );
+}
+
 /** Choose a service, paste its key (and the second part where it has one), add it. */
 function AddForm() {
   const need = SECRET_NEED[chosenProvider.value];
@@ -73,29 +95,19 @@ function AddForm() {
           ))}
         </select>
       </p>
-      <p>
-        <label for="provider-key">{t(`provider_key_label_${need}`)}</label>{' '}
-        <input
-          id="provider-key"
-          type="password"
-          autocomplete="off"
-          spellcheck={false}
-          value={keyInput.value}
-          onInput={(e) => (keyInput.value = e.currentTarget.value)}
-        />
-      </p>
+      <CredentialField
+        id="provider-key"
+        label={t(`provider_key_label_${need}`)}
+        value={keyInput.value}
+        onInput={(value) => (keyInput.value = value)}
+      />
       {need !== 'none' && (
-        <p>
-          <label for="provider-secret">{t(`provider_secret_label_${need}`)}</label>{' '}
-          <input
-            id="provider-secret"
-            type="password"
-            autocomplete="off"
-            spellcheck={false}
-            value={secretInput.value}
-            onInput={(e) => (secretInput.value = e.currentTarget.value)}
-          />
-        </p>
+        <CredentialField
+          id="provider-secret"
+          label={t(`provider_secret_label_${need}`)}
+          value={secretInput.value}
+          onInput={(value) => (secretInput.value = value)}
+        />
       )}
       <button id="provider-add" type="submit">
         {t('provider_add')}
@@ -108,14 +120,8 @@ function AddForm() {
 export function ProvidersSection() {
   const notice = providersNotice.value;
   const configured = configuredProviders.value;
-  useEffect(() => {
-    loadProvidersSection().catch((error: unknown) => {
-      providersNotice.value = {
-        text: t('provider_load_failed', { why: String(error) }),
-        error: true,
-      };
-    });
-  }, []);
+  // The model says a failed read in the section's notice.
+  useEffect(() => void loadProvidersSection(), []);
   return (
     <fieldset id="providers">
       <legend>{t('providers_legend')}</legend>
