@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
 import { GUIDE } from '../support/demo-site';
+import { findings } from '../support/axe';
 import {
   browse,
   OPTIONS,
@@ -107,6 +108,11 @@ test('a person adds Ahrefs with the keyboard: the key is tested and the units le
   // Only the free key check was made, with the key as Ahrefs documents it.
   expect(paths()).toEqual(['/v3/subscription-info/limits-and-usage']);
   expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+  // The section with a provider listed and its notice: labelled, readable, in both schemes.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await options.emulateMedia({ colorScheme });
+    expect(await findings(options)).toEqual([]);
+  }
 });
 
 test('loading pages asks no provider', async () => {
@@ -140,6 +146,7 @@ test('the popup merges the provider links with provenance and shows its figures'
   expect(await s.page.locator(`[data-provider-metrics="${SOURCE}"]`).innerText()).toMatch(
     /^Ahrefs:/,
   );
+  expect(await findings(s.page)).toEqual([]);
   expect(paths().slice(1).sort()).toEqual([
     '/v3/site-explorer/all-backlinks',
     '/v3/site-explorer/domain-rating',

@@ -48,7 +48,7 @@ describe('the section', () => {
     const item = root.querySelector('[data-provider="majestic"]')!;
     expect(item.textContent).toContain('Majestic');
     expect(item.querySelector('#provider-test-majestic')?.getAttribute('aria-label')).toBe(
-      'Test the key of Majestic',
+      'Test key of Majestic',
     );
     expect(root.innerHTML).not.toContain(KEY);
   });
