@@ -20,7 +20,7 @@ const noteOutcome = (outcome: LookupOutcome) =>
   (lookupActivity[outcome] = (lookupActivity[outcome] ?? 0) + 1);
 
 /** Only the extension's own pages may ask: a content script would make lookups on page load. */
-function fromExtensionPage(sender: Runtime.MessageSender): boolean {
+export function fromExtensionPage(sender: Runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id && !!sender.url?.startsWith(browser.runtime.getURL(''));
 }
 

@@ -10,6 +10,7 @@ import {
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { forgetRemoteAnswers, lookupActivity, onRemoteLookup } from './remote-index';
+import { onProviderLookup, onProviderTest, providerActivity } from './providers';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
 import {
   noteHop,
@@ -59,6 +60,8 @@ const handlers: Handlers<Runtime.MessageSender> = {
     return { ok: true };
   },
   'remote/lookup': onRemoteLookup,
+  'provider/lookup': onProviderLookup,
+  'provider/test': onProviderTest,
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
@@ -119,6 +122,8 @@ export interface WorkerHooks {
   referrals: typeof referralActivity;
   /** What became of remote index lookups (fetched, cached, failed, off), counts only. */
   remoteLookups: typeof lookupActivity;
+  /** What became of provider lookups (fetched, cached, joined, paused, failed, off), counts only. */
+  providerLookups: typeof providerActivity;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -132,5 +137,6 @@ const hooks: WorkerHooks = {
   authority: authorityStatus,
   referrals: referralActivity,
   remoteLookups: lookupActivity,
+  providerLookups: providerActivity,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -2,6 +2,7 @@ import type { PageDelta, PageSnapshot } from './types';
 import type { LinkClick } from './referrals';
 import type { LookupKind } from './index-protocol';
 import type { SourceResult } from '../sources/types';
+import type { KeyCheck, ProviderCredentials, ProviderId } from '../sources/providers/types';
 
 /**
  * The one message protocol between content script, service worker and extension pages.
@@ -34,7 +35,27 @@ export interface Requests {
    * never on page load; 'off' unless the user added and turned on an index.
    */
   'remote/lookup': { request: { kind: LookupKind; url: string }; reply: SourceResult };
+  /**
+   * Extension page (popup, report) -> worker: what one bring-your-own-key provider knows of a
+   * page or its site. Sent only when the user opens the popup or report; 'off' unless the user
+   * added that provider's key and it is on.
+   */
+  'provider/lookup': {
+    request: { provider: ProviderId; kind: LookupKind; url: string };
+    reply: SourceResult;
+  };
+  /**
+   * Options page -> worker: try a provider's key with its cheapest documented call. With
+   * `credentials`, those (a key being added); without, the stored ones.
+   */
+  'provider/test': {
+    request: { provider: ProviderId; credentials?: ProviderCredentials };
+    reply: ProviderTestReply;
+  };
 }
+
+/** A key that works, with the quota left where the service says; or why not, in plain words. */
+export type ProviderTestReply = ({ ok: true } & KeyCheck) | { ok: false; message: string };
 
 export type RecordReply =
   | { recorded: true; url: string; links: number; added: number; lost: number }

@@ -1,5 +1,6 @@
 import { engineSources } from './engines';
 import { localSource } from './local';
+import { providerSources } from './provider-source';
 import { remoteIndexSource } from './remote-index';
 import type { BacklinkSource } from './types';
 
@@ -11,6 +12,7 @@ export const SOURCES: readonly BacklinkSource[] = [
   localSource,
   remoteIndexSource,
   ...engineSources,
+  ...providerSources,
 ];
 
 /** The sources merged in after the local list is shown. */

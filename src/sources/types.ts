@@ -1,5 +1,6 @@
 import type { LookupKind } from '../core/index-protocol';
 import type { LinkRecord } from '../core/types';
+import type { ProviderMetric } from './providers/types';
 
 /** What to look up: the page itself, or its whole site (registrable domain). */
 export type { LookupKind };
@@ -19,6 +20,8 @@ export interface SourceAnswer {
   name: string;
   links: LinkRecord[];
   totals?: SourceTotals;
+  /** A service's own figures (DR, DA, TF…), labelled with the service: shown as it names them. */
+  metrics?: ProviderMetric[];
 }
 
 /**

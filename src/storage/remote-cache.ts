@@ -15,18 +15,19 @@ export interface RemoteCacheRecord {
 /** How long an answer is used before the source is asked again. */
 export const REMOTE_CACHE_TTL = 6 * 60 * 60 * 1000;
 
-/** The cached answer if it is younger than the TTL (and not from the future), else null. */
+/** The cached answer if younger than `ttl` (the source's own, if any) and not from the future. */
 export async function readCachedAnswer(
   db: BacklinkDb,
   sourceId: string,
   kind: LookupKind,
   key: string,
   now: number = Date.now(),
+  ttl: number = REMOTE_CACHE_TTL,
 ): Promise<RemoteCacheRecord | null> {
   const record = await db.get('remote-cache', [sourceId, kind, key]);
   if (!record) return null;
   const age = now - record.fetchedAt;
-  return age >= 0 && age < REMOTE_CACHE_TTL ? record : null;
+  return age >= 0 && age < ttl ? record : null;
 }
 
 export async function writeCachedAnswer(db: BacklinkDb, record: RemoteCacheRecord): Promise<void> {

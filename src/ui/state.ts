@@ -39,6 +39,7 @@ import { LOCAL_PROVENANCE, mergeProvenance, type ProvenancedLinks } from '../cor
 import { loadLocalReport } from '../sources/local';
 import { remoteSources } from '../sources/registry';
 import type { SourceResult, SourceTotals } from '../sources/types';
+import type { ProviderMetric } from '../sources/providers/types';
 
 export type ReportState =
   | { status: 'loading' }
@@ -88,7 +89,15 @@ let loadedSite: { domain: string; links: LinkRecord[]; complete: boolean } | nul
 /** Where a remote source stands for the report shown: asking, answered, or failed (in words). */
 export type RemoteStatus =
   | { id: string; status: 'loading' }
-  | { id: string; status: 'answered'; name: string; links: number; totals?: SourceTotals }
+  | {
+      id: string;
+      status: 'answered';
+      name: string;
+      links: number;
+      totals?: SourceTotals;
+      /** A service's own figures (DR, DA, TF…), shown by ProviderMetrics. */
+      metrics?: readonly ProviderMetric[];
+    }
   | { id: string; status: 'failed'; name: string; message: string };
 
 /** The remote sources the user turned on, for the page's report; empty when none is. */
@@ -383,6 +392,7 @@ function remoteStatusOf(id: string, result: SourceResult): RemoteStatus | null {
         name: result.answer.name,
         links: result.answer.links.length,
         totals: result.answer.totals,
+        metrics: result.answer.metrics,
       };
   }
 }

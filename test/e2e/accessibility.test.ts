@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import type { AxeResults } from 'axe-core';
 import { useExtensionSession } from '../support/session';
+import { findings } from '../support/axe';
 import { DEMO_SOURCES, GUIDE } from '../support/demo-site';
 import { browse, OPTIONS, POPUP, REPORT, waitForLinks } from '../support/extension-pages';
 
@@ -14,24 +12,11 @@ import { browse, OPTIONS, POPUP, REPORT, waitForLinks } from '../support/extensi
  */
 
 const s = useExtensionSession();
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   await browse(s.ext, s.page, [...DEMO_SOURCES, GUIDE]);
   await waitForLinks(s.ext, s.page, GUIDE, (l) => l.length >= 7);
 });
-
-/** axe-core's findings on the page as it is now, one line per element, worst first. */
-async function findings(page: Page): Promise<string[]> {
-  // Evaluated, not added as a <script>: the extension's pages run only their own scripts.
-  await page.evaluate(`${await axeSource}\n;void 0`);
-  const results = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
-  )) as AxeResults;
-  return results.violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
-  );
-}
 
 const PAGES: ReadonlyArray<[string, string, string]> = [
   ['popup', `${POPUP}?url=${encodeURIComponent(GUIDE)}`, '.report[data-referrals-read]'],

@@ -177,3 +177,15 @@ export async function badgeFor(ext: ExtensionBrowser, url: string): Promise<stri
     return chrome.action.getBadgeText({ tabId: tab.id });
   }, url);
 }
+
+/** Who knows each listed link, by its linking page: "this browser|Team index", or none. */
+export function shownProvenance(page: Page): Promise<Record<string, string | null | undefined>> {
+  return page.$$eval('li.link', (items) =>
+    Object.fromEntries(
+      items.map((li) => [
+        li.getAttribute('data-source'),
+        li.querySelector('[data-provenance]')?.getAttribute('data-provenance'),
+      ]),
+    ),
+  );
+}

@@ -249,6 +249,8 @@ describe('dispatch', () => {
     'referral/click': async () => ({ noted: false, reason: 'paused' }),
     'data/changed': async () => ({ ok: true }),
     'remote/lookup': async () => ({ status: 'off' }),
+    'provider/lookup': async () => ({ status: 'off' }),
+    'provider/test': async () => ({ ok: false, message: 'not here' }),
   };
 
   it('routes each message type to its handler with the sender', async () => {

@@ -57,7 +57,7 @@ export function defineProvider(spec: ProviderSpec): ProviderAdapter {
         local: false,
         async lookup(kind, url): Promise<SourceResult> {
           try {
-            return { status: 'answered', answer: await answerOf(adapter, kind, url, settings) };
+            return { status: 'answered', answer: await askProvider(adapter, kind, url, settings) };
           } catch (error) {
             const message =
               error instanceof ProviderError ? error.message : `${spec.name} could not be asked.`;
@@ -74,8 +74,9 @@ export function defineProvider(spec: ProviderSpec): ProviderAdapter {
  * The page's (or site's) backlinks and authority from one provider, asked side by side. The
  * links decide the outcome; authority alone is still an answer for a service that has no
  * links (Open PageRank), and a failed authority call beside good links is left out quietly.
+ * Rejects with a ProviderError (the worker reads its kind to hold back after a rate limit).
  */
-async function answerOf(
+export async function askProvider(
   adapter: ProviderAdapter,
   kind: LookupScope,
   url: string,

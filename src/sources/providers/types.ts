@@ -7,7 +7,8 @@
 import type { LinkRecord } from '../../core/types';
 import type { BacklinkSource, SourceAnswer } from '../types';
 
-export type ProviderId = 'open-pagerank' | 'dataforseo' | 'moz' | 'ahrefs' | 'majestic';
+export type { ProviderId } from './ids';
+import type { ProviderId } from './ids';
 
 /** The services' own metric names, kept as they call them. */
 export type MetricName =

@@ -10,6 +10,7 @@ import { RedirectNote } from './RedirectNote';
 import { Profile } from './Profile';
 import { Variants } from './Variants';
 import { Authority } from './Authority';
+import { ProviderMetrics } from './ProviderMetrics';
 import type { AuthorityView } from '../../core/authority-view';
 import type { QualityScores } from '../../core/quality';
 import { linkKey } from '../../core/types';
@@ -261,6 +262,7 @@ export function Report(props: ReportProps) {
         authority={state.site ? null : (props.authority ?? null)}
         site={state.site}
       />
+      {!state.site && props.remote && <ProviderMetrics statuses={props.remote} />}
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />

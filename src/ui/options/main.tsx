@@ -18,6 +18,7 @@ import { storageAlert } from '../storage-alert';
 import { RemoteIndexSection } from '../components/RemoteIndex';
 import { EngineImportSection } from '../components/EngineImport';
 import { clearEngineData, forgetEngineData } from '../engine-import-model';
+import { ProvidersSection } from '../components/Providers';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
@@ -211,6 +212,7 @@ function Options() {
       />
       <RemoteIndexSection />
       <EngineImportSection />
+      <ProvidersSection />
       <fieldset>
         <legend>Your data</legend>
         <p id="counts">
