@@ -50,8 +50,7 @@ export const emptyContribution = (): ContributionState => ({
   lastError: null,
 });
 
-const count = (v: unknown) =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0;
+const count = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0);
 const time = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
 
 /** The stored state, parsed (storage is untrusted); empty when absent or not valid. */

@@ -185,7 +185,9 @@ export async function sendContribution(
   const pages = n(accepted?.pages);
   const links = n(accepted?.links);
   if (pages === null || links === null) {
-    throw new IndexError('The index answered the contribution with something else; it was refused.');
+    throw new IndexError(
+      'The index answered the contribution with something else; it was refused.',
+    );
   }
   return { pages, links, skipped: n(answer?.skipped) ?? 0 };
 }

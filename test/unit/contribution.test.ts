@@ -44,8 +44,7 @@ function makePage(pageUrl: string, overrides: Partial<PageRecord> = {}): PageRec
   };
 }
 
-const queued = (...urls: string[]) =>
-  urls.reduce((s, u) => enqueuePage(s, u), emptyContribution());
+const queued = (...urls: string[]) => urls.reduce((s, u) => enqueuePage(s, u), emptyContribution());
 
 describe('the contribution queue', () => {
   it('keeps each page once, oldest first, and a page recorded again moves to the end', () => {
