@@ -20,12 +20,25 @@ const NAME = 'Team index';
 
 // Pages of the index's crawl that this browser never opened, and one it did (news-daily).
 const now = Date.now();
+const ABOUT = 'http://coffee-blog.test/about';
+// Five pages of one site linking to the guide from their footers: a sitewide-link flag that
+// only the index's links can raise (this browser never saw roasters.test).
+const ROASTER_FOOTERS = [2, 3, 4, 5].map((n) => `http://roasters.test/guides/${n}`);
 const CRAWL: IndexedPage[] = [
   {
     url: 'http://roasters.test/guides',
     seenAt: now,
-    links: [{ url: GUIDE, anchor: 'The best brewing guide', rel: [], region: 'main' }],
+    links: [
+      { url: GUIDE, anchor: 'The best brewing guide', rel: [], region: 'main' },
+      // Into another page of the guide's site: in the whole site's report only.
+      { url: ABOUT, anchor: 'About the blog', rel: [], region: 'main' },
+    ],
   },
+  ...ROASTER_FOOTERS.map((url) => ({
+    url,
+    seenAt: now,
+    links: [{ url: GUIDE, anchor: 'Brewing guide', rel: [], region: 'footer' as const }],
+  })),
   {
     url: 'http://tea-forum.test/t/9',
     seenAt: now,
@@ -109,10 +122,11 @@ test('the popup of a page merges the index links with their provenance, each lin
   expect(provenance).toEqual({
     'http://news-daily.test/': `this browser|${NAME}`,
     'http://roasters.test/guides': NAME,
+    ...Object.fromEntries(ROASTER_FOOTERS.map((u) => [u, NAME])),
     'http://tea-forum.test/t/9': NAME,
   });
-  // Three links, not four: the one known to both counts once.
-  expect(await stat(s.page, 'backlinks')).toBe(3);
+  // Seven links, not eight: the one known to both counts once.
+  expect(await stat(s.page, 'backlinks')).toBe(7);
   expect(await stat(s.page, 'domains')).toBe(3);
   const links = await shownLinks(s.page);
   expect(links.find((l) => l.source === 'http://tea-forum.test/t/9')).toMatchObject({
@@ -122,14 +136,35 @@ test('the popup of a page merges the index links with their provenance, each lin
   expect(await s.page.evaluate(() => document.querySelectorAll('.anchor img').length)).toBe(0);
   expect(await s.page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
   expect(await s.page.locator('[data-remote-status]').innerText()).toContain(
-    `${NAME} knows 3 links to this page`,
+    `${NAME} knows 7 links to this page`,
   );
   expect(await lookups()).toEqual({ fetched: 1 });
+});
+
+test("the whole site's report merges the index's links into any page of the site", async () => {
+  await s.page.click('[data-scope="site"]');
+  await s.page.waitForSelector(`li.link[data-target="${ABOUT}"] [data-provenance]`);
+  const rows = await s.page.$$eval('li.link', (items) =>
+    items.map((li) => [
+      `${li.getAttribute('data-source')} -> ${li.getAttribute('data-target')}`,
+      li.querySelector('[data-provenance]')?.getAttribute('data-provenance'),
+    ]),
+  );
+  expect(Object.fromEntries(rows)).toMatchObject({
+    [`http://news-daily.test/ -> ${GUIDE}`]: `this browser|${NAME}`,
+    [`http://roasters.test/guides -> ${ABOUT}`]: NAME,
+    [`http://tea-forum.test/t/9 -> ${GUIDE}`]: NAME,
+  });
+  // Eight links into the site (the page's seven, and one to its about page), each once.
+  expect(await stat(s.page, 'backlinks')).toBe(8);
+  expect(await lookups()).toEqual({ fetched: 2 });
 });
 
 test('the full report lists the merged links with their provenance, from the cache', async () => {
   await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
   await s.page.waitForSelector('tr.table-link [data-provenance]');
+  // A flag only the index's links raise: five pages of roasters.test link from their footers.
+  await s.page.waitForSelector('li[data-flag="sitewide"][data-flag-domain="roasters.test"]');
   const rows = await s.page.$$eval('tr.table-link', (trs) =>
     trs.map((tr) => [
       tr.getAttribute('data-source'),
@@ -139,9 +174,10 @@ test('the full report lists the merged links with their provenance, from the cac
   expect(Object.fromEntries(rows)).toEqual({
     'http://news-daily.test/': `this browser|${NAME}`,
     'http://roasters.test/guides': NAME,
+    ...Object.fromEntries(ROASTER_FOOTERS.map((u) => [u, NAME])),
     'http://tea-forum.test/t/9': NAME,
   });
-  expect(await lookups()).toEqual({ fetched: 1, cached: 1 });
+  expect(await lookups()).toEqual({ fetched: 2, cached: 1 });
 });
 
 test('with the index down, the popup shows the local links and says what went wrong', async () => {
@@ -178,5 +214,5 @@ test('removing the index deletes its cached answers and asks nothing any more', 
   await openPopupFor(s.ext, s.page, GUIDE);
   expect((await shownLinks(s.page)).map((l) => l.source)).toEqual(['http://news-daily.test/']);
   expect(await s.page.locator('[data-remote-status]').count()).toBe(0);
-  expect(await lookups()).toMatchObject({ fetched: 1, failed: 1, off: 1 });
+  expect(await lookups()).toMatchObject({ fetched: 2, failed: 1, off: 1 });
 });
