@@ -68,7 +68,8 @@ const tooLarge = (maxBytes: number) =>
 /** Why a request that got an HTTP error status failed, in words, with the server's own message. */
 function statusError(response: Response, body: unknown): IndexError {
   const said = parseErrorBody(body)?.message;
-  const detail = said ? `: ${said}` : '';
+  // The server's message is a sentence of its own: its full stop would double ours.
+  const detail = said ? `: ${said.replace(/\.+$/, '')}` : '';
   // Retry-After in seconds (an HTTP date is not used by the reference server).
   const seconds = Number(response.headers.get('retry-after'));
   const wait = seconds > 0 && Number.isFinite(seconds) ? Math.ceil(seconds) : null;
