@@ -1,39 +1,17 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { DEFAULT_K, hashKey } from '../../src/core/index-protocol';
 import { fetchInfo, linksOfEntry, lookupEntry } from '../../src/sources/index-client';
-import { readConfig } from '../../server/src/config';
-import { startServer, type RunningServer } from '../../server/src/serve';
 import { GUIDE } from '../support/demo-site';
 import { useExtensionSession } from '../support/session';
 import { browse, OPTIONS } from '../support/extension-pages';
+import { useReferenceIndex } from '../support/reference-index';
 
 const NAME = 'Team index';
 const TOKEN = 'team-token-for-e2e-0001';
 
 const s = useExtensionSession();
-let index: RunningServer;
-let options: Page;
-
-/**
- * The reference server on PGlite, in memory, taking contributions with one token; started
- * while Chromium launches (PGlite's WebAssembly is slow to start on a loaded machine).
- */
-const starting = startServer({
-  ...readConfig({ PORT: '0', INDEX_NAME: NAME, INDEX_MIN_PREFIX: '1', INDEX_TOKENS: TOKEN }),
-  dataDir: '',
-});
-
-beforeAll(async () => {
-  index = await starting;
-  options = await s.ext.context.newPage();
-}, 240_000);
-
-afterAll(async () => {
-  const running = await starting.catch(() => null);
-  running?.server.closeAllConnections();
-  await running?.close().catch(() => undefined);
-});
+// The reference server, taking contributions with one token.
+const ref = useReferenceIndex(s, { INDEX_NAME: NAME, INDEX_MIN_PREFIX: '1', INDEX_TOKENS: TOKEN });
 
 type Hooks = {
   backlinkLens: {
@@ -55,7 +33,7 @@ const sendNow = () =>
 
 /** The sources of the links into the guide that the index answers with, over the protocol. */
 async function indexedSourcesOfGuide(): Promise<string[]> {
-  const endpoint = { url: index.url, token: '' };
+  const endpoint = { url: ref.index.url, token: '' };
   const plan = {
     info: await fetchInfo(endpoint),
     k: DEFAULT_K,
@@ -69,19 +47,19 @@ async function indexedSourcesOfGuide(): Promise<string[]> {
 /** Every source page the index holds, straight from its database. */
 const indexedPages = async () =>
   (
-    await index.db.query<{ url: string }>(
+    await ref.index.db.query<{ url: string }>(
       'SELECT DISTINCT s.url FROM links l JOIN pages s ON s.id = l.source_id ORDER BY 1',
     )
   ).map((r) => r.url);
 
 test('contribution is off by default: browsing sends nothing', async () => {
-  await options.goto(s.ext.extensionUrl(OPTIONS));
-  await options.fill('#remote-index-url', index.url);
-  await options.fill('#remote-index-token', TOKEN);
-  await options.click('#remote-index-add');
-  await options.waitForSelector('#contribute-enabled');
-  expect(await options.locator('#contribute-enabled').isChecked()).toBe(false);
-  expect(await options.locator('#contribute .explain').innerText()).toContain(
+  await ref.options.goto(s.ext.extensionUrl(OPTIONS));
+  await ref.options.fill('#remote-index-url', ref.index.url);
+  await ref.options.fill('#remote-index-token', TOKEN);
+  await ref.options.click('#remote-index-add');
+  await ref.options.waitForSelector('#contribute-enabled');
+  expect(await ref.options.locator('#contribute-enabled').isChecked()).toBe(false);
+  expect(await ref.options.locator('#contribute .explain').innerText()).toContain(
     'nothing from excluded sites or private windows',
   );
 
@@ -89,13 +67,13 @@ test('contribution is off by default: browsing sends nothing', async () => {
   expect(await sendNow()).toEqual([]);
   expect(await contributions()).toEqual({ off: 1 });
   expect(await indexedPages()).toEqual([]);
-  expect(await options.locator('#contribute-status').count()).toBe(0);
+  expect(await ref.options.locator('#contribute-status').count()).toBe(0);
 });
 
 test('turned on, the pages browsed since reach the index; an excluded site never does', async () => {
-  await options.click('#contribute-enabled');
+  await ref.options.click('#contribute-enabled');
   await expect
-    .poll(() => options.locator('#contribute-notice').innerText())
+    .poll(() => ref.options.locator('#contribute-notice').innerText())
     .toBe(`The links of the pages you visit from now on are sent to ${NAME}.`);
   // One site excluded before browsing (never recorded), one after its page was recorded and
   // queued but before the batch went (dropped at sending).
@@ -125,7 +103,7 @@ test('turned on, the pages browsed since reach the index; an excluded site never
   expect(pages.filter((u) => /deals\.test|forum\.test/.test(u))).toEqual([]);
   // The index keeps what it was sent: the news page's links, as recorded here.
   const guideHash = await hashKey(GUIDE);
-  const [row] = await index.db.query<{ anchor: string }>(
+  const [row] = await ref.index.db.query<{ anchor: string }>(
     `SELECT l.anchor FROM links l JOIN pages s ON s.id = l.source_id
      WHERE l.target_hash = decode($1, 'hex') AND s.url = 'http://news-daily.test/'`,
     [guideHash],
@@ -133,17 +111,17 @@ test('turned on, the pages browsed since reach the index; an excluded site never
   expect(row?.anchor).toBe('the definitive brewing guide');
 
   await expect
-    .poll(() => options.locator('#contribute-status').getAttribute('data-pages'))
+    .poll(() => ref.options.locator('#contribute-status').getAttribute('data-pages'))
     .toBe('2');
-  expect(await options.locator('#contribute-status').innerText()).toMatch(
+  expect(await ref.options.locator('#contribute-status').innerText()).toMatch(
     /^2 pages \(\d+ links\) sent so far, last at .+\.$/,
   );
 });
 
 test('turned off again, nothing more is queued or sent', async () => {
-  await options.click('#contribute-enabled');
+  await ref.options.click('#contribute-enabled');
   await expect
-    .poll(() => options.locator('#contribute-notice').innerText())
+    .poll(() => ref.options.locator('#contribute-notice').innerText())
     .toBe(`Nothing more is sent to ${NAME}; pages still waiting were dropped.`);
   const before = await contributions();
   await browse(s.ext, s.page, ['http://linkfarm.test/']);
