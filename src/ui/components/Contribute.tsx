@@ -8,6 +8,7 @@ import {
   setContribute,
   watchContribution,
 } from '../contribute-model';
+import { messageOf } from '../notice';
 
 /** What was sent, or why the last try failed, in one line; nothing before the first send. */
 function StatusLine({ state }: { state: ContributionState }) {
@@ -49,11 +50,17 @@ function StatusLine({ state }: { state: ContributionState }) {
  * default, offered only by an index that takes contributions, and only with a token.
  */
 export function Contribute({ index }: { index: RemoteIndexSettings }) {
+  const offered = index.info.contributions;
+  // Followed only where contribution is offered; a storage that cannot be read is said so.
   useEffect(() => {
-    const stop = watchContribution();
+    if (!offered) return;
+    const stop = watchContribution().catch((error: unknown) => {
+      contributeNotice.value = { text: messageOf(error, t('contribute_read_failed')), error: true };
+      return () => {};
+    });
     return () => void stop.then((unwatch) => unwatch());
-  }, []);
-  if (!index.info.contributions) return null;
+  }, [offered]);
+  if (!offered) return null;
   const state = contributionState.value;
   const notice = contributeNotice.value;
   const noToken = index.token === '';
