@@ -11,6 +11,7 @@ import { loadSettings } from '../platform/settings-store';
 import { scheduleBadgeRefresh } from './badge';
 import { noteRecorded } from './authority-job';
 import { recordWithinBounds } from './retention';
+import { noteContributable } from './contribute';
 
 type Refusal = Extract<RecordReply, { recorded: false }>;
 
@@ -78,6 +79,7 @@ export async function onSnapshot(
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
   noteRecorded(result.url);
+  noteContributable(result.url);
   return { recorded: true, ...result };
 }
 
@@ -96,6 +98,7 @@ export async function onDelta(
   if (result.added > 0) {
     scheduleBadgeRefresh();
     noteRecorded(result.url);
+    noteContributable(result.url);
   }
   return { recorded: true, ...result };
 }

@@ -9,6 +9,12 @@ import {
   onAuthorityAlarm,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
+import {
+  contributeActivity,
+  onContributeAlarm,
+  onRemoteIndexChanged,
+  sendContributions,
+} from './contribute';
 import { forgetRemoteAnswers, lookupActivity, onRemoteLookup } from './remote-index';
 import { onProviderLookup, onProviderTest, providerActivity } from './providers';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
@@ -97,6 +103,9 @@ browser.storage.onChanged.addListener((changes, area) => {
 
 // The authority job's debounce and watchdog: an alarm, since a stopped worker keeps no timer.
 browser.alarms.onAlarm.addListener(onAuthorityAlarm);
+// Contribution to the remote index: batches sent by an alarm; settings changes reset the queue.
+browser.alarms.onAlarm.addListener(onContributeAlarm);
+browser.storage.onChanged.addListener(onRemoteIndexChanged);
 
 browser.runtime.onInstalled.addListener(() => void createMenus());
 browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
@@ -124,6 +133,10 @@ export interface WorkerHooks {
   remoteLookups: typeof lookupActivity;
   /** What became of provider lookups (fetched, cached, joined, paused, failed, off), counts only. */
   providerLookups: typeof providerActivity;
+  /** Contribution: pages queued, sent, dropped, failures, counts only. */
+  contributions: typeof contributeActivity;
+  /** Send the contribution queue now instead of a minute after the last recording. */
+  sendContributionsNow: typeof sendContributions;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -138,5 +151,7 @@ const hooks: WorkerHooks = {
   referrals: referralActivity,
   remoteLookups: lookupActivity,
   providerLookups: providerActivity,
+  contributions: contributeActivity,
+  sendContributionsNow: sendContributions,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

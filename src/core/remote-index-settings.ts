@@ -13,6 +13,11 @@ export interface RemoteIndexSettings {
   token: string;
   /** Lookups happen only while on; off keeps the index configured but asks it nothing. */
   enabled: boolean;
+  /**
+   * Send the links of pages recorded from now on to the index (background/contribute.ts). Off
+   * by default; only with a token, and only to an index that takes contributions.
+   */
+  contribute: boolean;
   /** A lookup's bucket holds at least k indexed keys in expectation. */
   k: number;
   /** Decoy buckets asked for with each lookup (0–MAX_DECOYS). */
@@ -79,6 +84,10 @@ export function decoySecretBytes(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
 }
 
+/** Whether recorded pages go to this index: turned on, with a token, to an index that takes them. */
+export const contributesTo = (settings: RemoteIndexSettings | null): boolean =>
+  !!settings && settings.contribute && settings.token !== '' && settings.info.contributions;
+
 /** Stored settings, or null (no index: the feature is off) when absent or not valid. */
 export function parseRemoteIndexSettings(value: unknown): RemoteIndexSettings | null {
   const v = asObject(value);
@@ -95,6 +104,7 @@ export function parseRemoteIndexSettings(value: unknown): RemoteIndexSettings | 
     url,
     token: asString(v.token, MAX_TOKEN_LENGTH) ?? '',
     enabled: v.enabled === true,
+    contribute: v.contribute === true,
     k: clampK(v.k),
     decoys: Number.isFinite(decoys) ? Math.min(MAX_DECOYS, Math.max(0, decoys)) : 0,
     decoySecret: v.decoySecret,

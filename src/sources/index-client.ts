@@ -20,6 +20,7 @@ import {
   type LookupKind,
 } from '../core/index-protocol';
 import { registrableDomain } from '../core/domain';
+import { asObject } from '../core/guards';
 import type { LinkRecord } from '../core/types';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import type { SourceAnswer } from './types';
@@ -31,9 +32,18 @@ export interface IndexEndpoint {
   token: string;
 }
 
-/** A request to the index failed; the message says why in plain words, for the UI. */
+/**
+ * A request to the index failed; the message says why in plain words, for the UI.
+ * `retryAfterSeconds`: the index asked to wait that long (a 429 or 503 with Retry-After).
+ */
 export class IndexError extends Error {
   override name = 'IndexError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
 }
 
 /** A lookup that takes longer is given up: the popup has shown local links meanwhile. */
@@ -58,32 +68,43 @@ const tooLarge = (maxBytes: number) =>
 /** Why a request that got an HTTP error status failed, in words, with the server's own message. */
 function statusError(response: Response, body: unknown): IndexError {
   const said = parseErrorBody(body)?.message;
-  const detail = said ? `: ${said}` : '';
+  // The server's message is a sentence of its own: its full stop would double ours.
+  const detail = said ? `: ${said.replace(/\.+$/, '')}` : '';
+  // Retry-After in seconds (an HTTP date is not used by the reference server).
+  const seconds = Number(response.headers.get('retry-after'));
+  const wait = seconds > 0 && Number.isFinite(seconds) ? Math.ceil(seconds) : null;
   switch (response.status) {
     case 401:
     case 403:
       return new IndexError(`The index refused access (${response.status})${detail}.`);
     case 429: {
-      const wait = Number(response.headers.get('retry-after'));
-      const when = wait > 0 ? ` Try again in ${Math.ceil(wait)} seconds.` : '';
-      return new IndexError(`The index is busy (too many requests).${when}`);
+      const when = wait !== null ? ` Try again in ${wait} seconds.` : '';
+      return new IndexError(`The index is busy (too many requests).${when}`, wait);
     }
     default:
-      return new IndexError(`The index answered with an error (${response.status})${detail}.`);
+      return new IndexError(
+        `The index answered with an error (${response.status})${detail}.`,
+        wait,
+      );
   }
 }
 
-/** GET a path of the index as JSON, within the timeout and the size cap. */
+/** GET (or POST `body` to) a path of the index as JSON, within the timeout and the size cap. */
 async function getJson(
   endpoint: IndexEndpoint,
   path: string,
   signal: AbortSignal,
+  body?: string,
 ): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(new URL(path, `${endpoint.url}/`), {
       signal,
-      headers: endpoint.token ? { Authorization: `Bearer ${endpoint.token}` } : {},
+      ...(body !== undefined ? { method: 'POST', body } : {}),
+      headers: {
+        ...(endpoint.token ? { Authorization: `Bearer ${endpoint.token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       // Nothing of the browser's identity goes with a lookup: no cookies, no referrer, and no
       // redirect to an origin the user did not grant.
       credentials: 'omit',
@@ -100,15 +121,15 @@ async function getJson(
   } catch (error) {
     throw describeFailure(error);
   }
-  let body: unknown;
+  let answer: unknown;
   try {
-    body = JSON.parse(text);
+    answer = JSON.parse(text);
   } catch {
     if (!response.ok) throw statusError(response, null);
     throw new IndexError('The index sent an answer that is not JSON; it was refused.');
   }
-  if (!response.ok) throw statusError(response, body);
-  return body;
+  if (!response.ok) throw statusError(response, answer);
+  return answer;
 }
 
 /** Any failure of a request, as an IndexError whose message a person can act on. */
@@ -137,6 +158,39 @@ export async function fetchInfo(
   } catch (error) {
     throw describeFailure(error);
   }
+}
+
+/** What the index took of a contribution. */
+export interface ContributionReceipt {
+  pages: number;
+  links: number;
+  skipped: number;
+}
+
+/** Sending a batch may take longer than a lookup: the index writes it in one transaction. */
+export const CONTRIBUTE_TIMEOUT_MS = 30_000;
+
+/**
+ * POST a contribution (an export-format body, core/contribution#contributionBody) with the
+ * endpoint's bearer token. Throws an IndexError in words, with the index's Retry-After.
+ */
+export async function sendContribution(
+  endpoint: IndexEndpoint,
+  body: string,
+  options: RequestOptions = {},
+): Promise<ContributionReceipt> {
+  const signal = AbortSignal.timeout(options.timeoutMs ?? CONTRIBUTE_TIMEOUT_MS);
+  const answer = asObject(await getJson(endpoint, '/v1/contribute', signal, body));
+  const accepted = asObject(answer?.accepted);
+  const n = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  const pages = n(accepted?.pages);
+  const links = n(accepted?.links);
+  if (pages === null || links === null) {
+    throw new IndexError(
+      'The index answered the contribution with something else; it was refused.',
+    );
+  }
+  return { pages, links, skipped: n(answer?.skipped) ?? 0 };
 }
 
 export interface LookupPlan {

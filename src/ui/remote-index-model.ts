@@ -59,6 +59,7 @@ export function addIndex(): Promise<void> {
         url,
         token,
         enabled: true,
+        contribute: false,
         k: DEFAULT_K,
         decoys: 0,
         decoySecret: newDecoySecret(),

@@ -1,4 +1,4 @@
-import { computed, signal } from '@preact/signals';
+import { computed, signal, type Signal } from '@preact/signals';
 import {
   summarizeBacklinks,
   summarizeSite,
@@ -35,7 +35,14 @@ import { loadFlags, type FlagView } from '../storage/flags';
 import { loadRelevance } from '../storage/term-stats';
 import { updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
-import { LOCAL_PROVENANCE, mergeProvenance, type ProvenancedLinks } from '../core/provenance';
+import {
+  LOCAL_PROVENANCE,
+  mergeProvenance,
+  type MergedLinks,
+  type ProvenancedLinks,
+} from '../core/provenance';
+import type { LookupKind } from '../core/index-protocol';
+import type { BacklinkDb } from '../storage/db';
 import { loadLocalReport } from '../sources/local';
 import { remoteSources } from '../sources/registry';
 import type { SourceResult, SourceTotals } from '../sources/types';
@@ -107,6 +114,16 @@ export const remoteState = signal<readonly RemoteStatus[]>([]);
  * names): null until a remote source answered, so a local-only popup is unchanged.
  */
 export const provenanceState = signal<ReadonlyMap<string, readonly string[]> | null>(null);
+/** The same for the whole site's report: its links into any page of the site ('domain'). */
+export const siteProvenanceState = signal<ReadonlyMap<string, readonly string[]> | null>(null);
+/** The remote sources' outcome for the whole site's report. */
+export const siteRemoteState = signal<readonly RemoteStatus[]>([]);
+/** Who knows each link of the report shown (the page's or the whole site's). */
+export const shownProvenance = computed(() =>
+  scopeState.value === 'site' && siteReportState.value
+    ? siteProvenanceState.value
+    : provenanceState.value,
+);
 
 /** Risk flags of the page's links, or why they could not be read. */
 export type FlagsState = { status: 'ready'; view: FlagView } | { status: 'error'; message: string };
@@ -368,11 +385,14 @@ export async function loadReport(url: string): Promise<void> {
     };
     const ready = reportState.value;
     const summary = ready.status === 'ready' ? ready.summary : null;
-    await Promise.all([
+    const [, , merged] = await Promise.all([
       report && summary && pageExtras(report, summary),
       neighbourhood(summary),
-      report && mergeRemote(report, current),
+      report ? mergeRemote(report, current) : null,
     ]);
+    // Flags over every link once the local ones are shown: never before, so neither the
+    // first render nor the risk line waits on a remote source.
+    if (report && merged && current()) await flagMerged(db, report, merged, current);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }
@@ -398,34 +418,84 @@ function remoteStatusOf(id: string, result: SourceResult): RemoteStatus | null {
 }
 
 /**
- * Ask the other sources (the remote index) about the page while its local links are shown,
- * and merge each answer into the report as it arrives: every link once, with who knows it,
- * counts and profile over all of them. A source that fails leaves the list as it was and says
- * why in one line. Flags, authority and referrals stay those of the local links.
+ * Ask the other sources (the remote index) about a page ('url') or its whole site ('domain')
+ * while the local links are shown, and merge each answer as it arrives: every link once, with
+ * who knows it. `show` takes the merged links after each answer; `statuses` says where each
+ * source stands, one line each. A source that fails leaves the links as they were.
+ * Resolves to the last merge, or null when no source answered.
  */
-async function mergeRemote(report: BacklinkReport, current: () => boolean): Promise<void> {
+async function mergeSources(
+  kind: LookupKind,
+  url: string,
+  local: readonly LinkRecord[],
+  current: () => boolean,
+  statuses: Signal<readonly RemoteStatus[]>,
+  show: (merged: MergedLinks) => void,
+): Promise<MergedLinks | null> {
   const sources = remoteSources();
-  provenanceState.value = null;
-  remoteState.value = sources.map((s) => ({ id: s.id, status: 'loading' }));
-  const answers: ProvenancedLinks[] = [{ name: LOCAL_PROVENANCE, links: report.links }];
+  statuses.value = sources.map((s) => ({ id: s.id, status: 'loading' }));
+  const answers: ProvenancedLinks[] = [{ name: LOCAL_PROVENANCE, links: local }];
+  let merged: MergedLinks | null = null;
   await Promise.all(
     sources.map(async (source) => {
-      const result = await source.lookup('url', report.url);
+      const result = await source.lookup(kind, url);
       if (!current()) return;
       const status = remoteStatusOf(source.id, result);
-      remoteState.value = remoteState.value.flatMap((s) =>
+      statuses.value = statuses.value.flatMap((s) =>
         s.id !== source.id ? [s] : status ? [status] : [],
       );
       if (result.status !== 'answered') return;
       answers.push(result.answer);
-      const merged = mergeProvenance(answers);
-      const state = reportState.value;
-      if (state.status !== 'ready') return;
-      reportState.value = { ...state, ...summarizeReport({ ...report, links: merged.links }) };
-      provenanceState.value = merged.provenance;
-      scoreReport();
+      merged = mergeProvenance(answers);
+      show(merged);
     }),
   );
+  return merged;
+}
+
+/**
+ * The page's report with the other sources merged in (mergeSources): counts, profile and
+ * quality over every link once. Flags follow when the local ones are done (flagMerged).
+ */
+async function mergeRemote(
+  report: BacklinkReport,
+  current: () => boolean,
+): Promise<MergedLinks | null> {
+  provenanceState.value = null;
+  return mergeSources('url', report.url, report.links, current, remoteState, (merged) => {
+    const state = reportState.value;
+    if (state.status !== 'ready') return;
+    reportState.value = { ...state, ...summarizeReport({ ...report, links: merged.links }) };
+    provenanceState.value = merged.provenance;
+    scoreReport();
+  });
+}
+
+/**
+ * The page's flags over its merged links: a remote link counts like a local one, once. Its
+ * source page is not stored here, so what the flags read of source pages (robots nofollow,
+ * outbound links, pages visited) is not known for it and flags nothing by itself.
+ */
+async function flagMerged(
+  db: BacklinkDb,
+  report: BacklinkReport,
+  merged: MergedLinks,
+  current: () => boolean,
+): Promise<void> {
+  const state = reportState.value;
+  if (state.status !== 'ready') return;
+  const flags = await loadFlags(
+    db,
+    profileTargetOf(report.url, report.page, state.summary),
+    merged.links,
+    report.sources,
+    loadedSite?.links,
+    Date.now(),
+  ).then(
+    (view): FlagsState => ({ status: 'ready', view }),
+    (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
+  );
+  if (current()) flagsState.value = flags;
 }
 
 /**
@@ -449,32 +519,53 @@ export async function setFold(choice: FoldChoice): Promise<void> {
   }
 }
 
+/** A site's report from links into it from other sites, summarized and profiled like a page's. */
+function siteReportOf(
+  site: { domain: string; complete: boolean },
+  links: readonly LinkRecord[],
+  sources: Readonly<Record<string, PageRecord>>,
+): ReportState {
+  const summary = summarizeBacklinks([...links], sources);
+  const home = `https://${site.domain}/`;
+  const target = { url: home, domain: site.domain, title: '' };
+  return {
+    status: 'ready',
+    url: home,
+    page: null,
+    summary,
+    profile: summarizeProfile(summary, target, Date.now()),
+    redirect: null,
+    variants: [],
+    folded: [],
+    choices: [],
+    site: { domain: site.domain, complete: site.complete },
+  };
+}
+
 /**
  * The whole site's report: every live or lost link from another site into any of its pages,
- * summarized and profiled like a page's. Built from the links loadReport already read.
+ * summarized and profiled like a page's. Built from the links loadReport already read, then
+ * the remote sources' links into the site (kind 'domain') merged in as they answer.
  */
 async function loadSiteReport(): Promise<void> {
   const site = loadedSite;
   if (!site) return;
+  const mine = generation;
+  const current = () => mine === generation && loadedSite === site;
   try {
     const db = await getDb();
     const links = site.links.filter((l) => l.sourceDomain !== l.targetDomain);
     const sources = await loadPages(db, [...new Set(links.map((l) => l.source))]);
-    const summary = summarizeBacklinks(links, sources);
-    const home = `https://${site.domain}/`;
-    const target = { url: home, domain: site.domain, title: '' };
-    siteReportState.value = {
-      status: 'ready',
-      url: home,
-      page: null,
-      summary,
-      profile: summarizeProfile(summary, target, Date.now()),
-      redirect: null,
-      variants: [],
-      folded: [],
-      choices: [],
-      site: { domain: site.domain, complete: site.complete },
-    };
+    siteReportState.value = siteReportOf(site, links, sources);
+    siteProvenanceState.value = null;
+    // Not awaited: the site's own links and their scores do not wait on a remote source.
+    mergeSources('domain', `https://${site.domain}/`, links, current, siteRemoteState, (m) => {
+      if (siteReportState.value?.status !== 'ready') return;
+      const external = m.links.filter((l) => l.sourceDomain !== l.targetDomain);
+      siteReportState.value = siteReportOf(site, external, sources);
+      siteProvenanceState.value = m.provenance;
+      scoreReport();
+    }).catch((error: unknown) => noteMissing('the remote links into the whole site', error));
     // The page's authority read covered only the page's sources: the site's other linking
     // pages would show no authority and score as if none had been computed.
     const known = authorityState.value;
@@ -483,6 +574,7 @@ async function loadSiteReport(): Promise<void> {
       (d) => !known?.sourceDomains?.[d],
     );
     if (missing.length + missingDomains.length > 0) {
+      const home = `https://${site.domain}/`;
       const more = await loadAuthority(db, home, null, missing, missingDomains).catch(() => null);
       if (more) addAuthority(more);
     }

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { get } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,9 +134,14 @@ function folderBytes(dir: string): number {
 }
 
 /**
- * GET a JSON body on a new connection each time (agent: false): with fetch's pooled sockets
- * two runs at 1M links ended in ECONNRESET on a loaded machine (not yet explained); a fresh
- * connection to 127.0.0.1 adds well under a millisecond.
+ * GET a JSON body on a new connection each time (agent: false). The server runs in this
+ * process, and PGlite runs every query on this thread, so the raw and lookupBucket samples
+ * block the event loop for their whole length; the first two 1M runs (pooled fetch sockets)
+ * died with ECONNRESET on the first HTTP lookup after such a block: a keep-alive socket whose
+ * idle timeout fell due during the block is closed by the server just as the client reuses it
+ * (nodejs/node#54293). At 1M a sample of lookupBucket scanned every links partition per lookup
+ * (fixed in server/src/lookup.ts), which made those blocks long. A fresh connection to
+ * 127.0.0.1 adds well under a millisecond.
  */
 function getJson(url: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -264,6 +270,8 @@ async function lookups(db: Db) {
     };
     let rawRows = 0;
     let httpEntries = 0;
+    const loop = monitorEventLoopDelay({ resolution: 20 });
+    loop.enable();
     const rows = await collectInterleaved(
       [
         {
@@ -309,9 +317,12 @@ async function lookups(db: Db) {
       ],
       { warmup: 1, reps: 5 },
     );
+    loop.disable();
     for (const row of rows)
       row.extra = `${(row.median / LOOKUPS_PER_SAMPLE).toFixed(2)} ms per lookup`;
     printTable(rows, rows[0]!, { extraHeader: 'latency' });
+    // The longest stretch the server's own timers had to wait (see getJson).
+    info(`event loop blocked at most ${(loop.max / 1e6).toFixed(0)} ms at a time during lookups`);
     check(
       'lookups found the sampled keys',
       rawRows > 0 && httpEntries > 0,

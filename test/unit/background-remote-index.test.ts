@@ -43,6 +43,7 @@ beforeAll(async () => {
     url: index.url,
     token: '',
     enabled: true,
+    contribute: false,
     k: 50,
     decoys: 0,
     decoySecret: 'ab'.repeat(32),

@@ -25,6 +25,7 @@ const stored = {
   url: 'https://index.example.org/team',
   token: 't',
   enabled: true,
+  contribute: false,
   k: 50,
   decoys: 1,
   decoySecret: 'ab'.repeat(32),

@@ -4,7 +4,7 @@ import { closeTestDbs, makeLink, openTestDb } from './helpers';
 import type { BacklinkDb } from '../../src/storage/db';
 import type { FlagView } from '../../src/storage/flags';
 import { summarizeBacklinks } from '../../src/core/summary';
-import { linkKey } from '../../src/core/types';
+import { linkKey, type LinkRecord } from '../../src/core/types';
 import type { SourceResult } from '../../src/sources/types';
 
 /** Settings in memory; the report reads the database under test. */
@@ -23,8 +23,14 @@ let db: BacklinkDb;
 vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
 /** Flags answer when the test says so: which load finishes first is the test's choice. */
 const flagCalls: Array<(view: FlagView) => void> = [];
+/** The links each loadFlags call was given. */
+const flagLinks: Array<readonly LinkRecord[]> = [];
 vi.mock('../../src/storage/flags', () => ({
-  loadFlags: () => new Promise<FlagView>((resolve) => flagCalls.push(resolve)),
+  loadFlags: (_db: unknown, _target: unknown, links: readonly LinkRecord[]) =>
+    new Promise<FlagView>((resolve) => {
+      flagLinks.push(links);
+      flagCalls.push(resolve);
+    }),
 }));
 /** The site-wide read, made to fail in one test; a related page whose links cannot be read. */
 const RIVAL = 'https://rival.com/x';
@@ -74,6 +80,7 @@ beforeEach(async () => {
   db = await openTestDb();
   await db.put('links', makeLink('https://blog.com/post', TARGET));
   flagCalls.length = 0;
+  flagLinks.length = 0;
   site.fail = false;
   state.flagsState.value = null;
   state.qualityState.value = null;
@@ -233,7 +240,16 @@ describe('loadReport with a remote source', () => {
     open();
     await vi.waitFor(() => expect(readySummary().live).toBe(2));
     flagCalls.forEach((resolve) => resolve(flagView('done')));
+    // Flags again once the local ones are in, over every link once (blog.com's counted once).
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(2));
+    expect(flagLinks[0]!.map((l) => l.source)).toEqual(['https://blog.com/post']);
+    expect(flagLinks[1]!.map((l) => l.source).sort()).toEqual([
+      'https://blog.com/post',
+      'https://news.com/story',
+    ]);
+    flagCalls[1]!(flagView('merged'));
     await loaded;
+    expect(state.flagsState.value).toEqual({ status: 'ready', view: flagView('merged') });
     expect(remote.asked).toEqual([`url ${TARGET}`]);
     // blog.com is known to both and counted once; news.com comes from the index alone.
     expect(readySummary().referringDomains).toBe(2);

@@ -7,6 +7,7 @@ import {
 } from '../../core/remote-index-settings';
 import { useEffect } from 'preact/hooks';
 import { REMOTE_CACHE_TTL } from '../../storage/remote-cache';
+import { Contribute } from './Contribute';
 import {
   addIndex,
   loadRemoteIndexSection,
@@ -82,6 +83,7 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
         />{' '}
         Ask this index when I open the popup or the report
       </label>
+      <Contribute index={index} />
       <p>
         <label>
           Privacy: hide each page among at least{' '}

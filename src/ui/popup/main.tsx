@@ -13,7 +13,7 @@ import {
   siteState,
   loadReport,
   notice,
-  provenanceState,
+  shownProvenance,
   remoteState,
   setFold,
   showRows,
@@ -79,7 +79,7 @@ function Popup() {
         flags={scopeState.value === 'page' ? flagsState.value : undefined}
         quality={qualityState.value}
         referrals={scopeState.value === 'page' ? referralState.value : null}
-        provenance={scopeState.value === 'page' ? provenanceState.value : null}
+        provenance={shownProvenance.value}
         remote={remoteState.value}
       />
       {state.status === 'ready' && (

@@ -16,7 +16,7 @@ import {
   siteState,
   loadReport,
   notice,
-  provenanceState,
+  shownProvenance,
   remoteState,
   setFold,
   type Scope,
@@ -62,7 +62,7 @@ const rows = computed(() => {
       ? flagsState.value.view.byLink
       : null;
   const quality = qualityState.value;
-  const provenance = scopeState.value === 'page' ? provenanceState.value : null;
+  const provenance = shownProvenance.value;
   return tableRowsOf(
     state.summary.groups.flatMap((g) => g.links),
     {
@@ -135,7 +135,7 @@ function ReportPage() {
       flagDetails
       quality={qualityState.value}
       referrals={scopeState.value === 'page' ? referralState.value : null}
-      provenance={scopeState.value === 'page' ? provenanceState.value : null}
+      provenance={shownProvenance.value}
       remote={remoteState.value}
     >
       {scopeState.value === 'page' && <ReferralSources view={referralState.value} />}

@@ -1,0 +1,21 @@
+import type { LinkRecord, PageRecord } from '../core/types';
+import type { BacklinkDb } from './db';
+
+/**
+ * A recorded page and the links on it, for contribution (background/contribute.ts); null when
+ * the page is no longer stored (forgotten, its site excluded, cleared). The one place that
+ * reads a page's outbound links for sending, so a change of the links store's layout changes
+ * this function only.
+ */
+export async function loadOutboundLinks(
+  db: BacklinkDb,
+  source: string,
+): Promise<{ page: PageRecord; links: LinkRecord[] } | null> {
+  const tx = db.transaction(['pages', 'links']);
+  const [page, links] = await Promise.all([
+    tx.objectStore('pages').get(source),
+    tx.objectStore('links').index('by_source').getAll(source),
+  ]);
+  await tx.done;
+  return page ? { page, links } : null;
+}
