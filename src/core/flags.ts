@@ -258,10 +258,29 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return groups;
 }
 
-/** Live inbound links from other sites. */
-function externalLinks(input: FlagInput): LinkRecord[] {
-  return input.links.filter((l) => isLive(l) && l.sourceDomain !== input.target.domain);
+/**
+ * Live inbound links from other sites, and grouped by referring domain: every detector reads
+ * them, so they are found once per input (countFlags and findFlags each run them all).
+ */
+const external = new WeakMap<
+  FlagInput,
+  { links: LinkRecord[]; byDomain: Map<string, LinkRecord[]> }
+>();
+
+function externalOf(input: FlagInput): {
+  links: LinkRecord[];
+  byDomain: Map<string, LinkRecord[]>;
+} {
+  let found = external.get(input);
+  if (!found) {
+    const links = input.links.filter((l) => isLive(l) && l.sourceDomain !== input.target.domain);
+    found = { links, byDomain: groupBy(links, (l) => l.sourceDomain) };
+    external.set(input, found);
+  }
+  return found;
 }
+
+const externalLinks = (input: FlagInput): LinkRecord[] => externalOf(input).links;
 
 /** A link passes authority: no qualifying rel, and its page is not robots nofollow. */
 function isFollowed(link: LinkRecord, sources: FlagInput['sources']): boolean {
@@ -270,20 +289,24 @@ function isFollowed(link: LinkRecord, sources: FlagInput['sources']): boolean {
 
 // ---- reciprocal links -------------------------------------------------------------------
 
-/** A referring domain the target's site links back to: one flag per domain. */
-export function findReciprocal(input: FlagInput): Flag[] {
+/** Referring domains the target's site links back to, with the links each way. */
+function reciprocalPairs(input: FlagInput): Array<[string, LinkRecord[], LinkRecord[]]> {
   const target = input.target.domain;
-  const inbound = groupBy(externalLinks(input), (l) => l.sourceDomain);
+  const inbound = externalOf(input).byDomain;
   const back = groupBy(
     (input.crossLinks ?? []).filter(
       (l) => isLive(l) && l.sourceDomain === target && inbound.has(l.targetDomain),
     ),
     (l) => l.targetDomain,
   );
-  return [...back].map(([domain, backLinks]) => {
-    const here = inbound
-      .get(domain)!
-      .map((l) => evidenceOf(l, true, t('flag_note_links_here', { domain })));
+  return [...back].map(([domain, backLinks]) => [domain, inbound.get(domain)!, backLinks]);
+}
+
+/** A referring domain the target's site links back to: one flag per domain. */
+export function findReciprocal(input: FlagInput): Flag[] {
+  const target = input.target.domain;
+  return reciprocalPairs(input).map(([domain, inbound, backLinks]) => {
+    const here = inbound.map((l) => evidenceOf(l, true, t('flag_note_links_here', { domain })));
     const there = backLinks.map((l) =>
       evidenceOf(l, false, t('flag_note_links_back', { domain: target })),
     );
@@ -350,16 +373,18 @@ export function findCliques(
 /** Link farms reported at most: overlapping cliques of one network say the same thing. */
 export const MAX_FARMS = 5;
 
-/**
- * Groups of three or more domains, among the referring domains and the target's own, that all
- * link to each other both ways ("cross-link": one-way links between news sites are common,
- * every pair linking both ways is not).
- */
-export function findLinkFarms(input: FlagInput): Flag[] {
+interface Farms {
+  external: LinkRecord[];
+  /** One example link per ordered pair of domains ("from\nto"), for the evidence. */
+  pair: Map<string, { link: LinkRecord; own: boolean }>;
+  cliques: string[][];
+}
+
+/** The cliques of domains that all link both ways, at most MAX_FARMS (see findLinkFarms). */
+function farmCliques(input: FlagInput): Farms {
   const target = input.target.domain;
   const external = externalLinks(input);
   const nodes = new Set([target, ...external.map((l) => l.sourceDomain)]);
-  // One example link per ordered pair of domains, for the evidence.
   const pair = new Map<string, { link: LinkRecord; own: boolean }>();
   const add = (from: string, to: string, link: LinkRecord, own: boolean) => {
     const key = `${from}\n${to}`;
@@ -367,8 +392,9 @@ export function findLinkFarms(input: FlagInput): Flag[] {
       pair.set(key, { link, own });
     }
   };
-  // An inbound link counts for the page's domain even when it points at a redirect or variant.
-  external.forEach((l) => add(l.sourceDomain, target, l, true));
+  // An inbound link counts for the page's domain even when it points at a redirect or variant;
+  // the first link of each domain is its example.
+  for (const [domain, links] of externalOf(input).byDomain) add(domain, target, links[0]!, true);
   for (const l of input.crossLinks ?? []) {
     if (isLive(l)) add(l.sourceDomain, l.targetDomain, l, false);
   }
@@ -379,45 +405,60 @@ export function findLinkFarms(input: FlagInput): Flag[] {
     if (!adjacency.has(from)) adjacency.set(from, new Set());
     adjacency.get(from)!.add(to);
   }
-  return findCliques(adjacency)
-    .slice(0, MAX_FARMS)
-    .map((domains) => {
-      const evidence: FlagEvidence[] = [];
-      for (const from of domains) {
-        for (const to of domains) {
-          const found = to === target ? undefined : pair.get(`${from}\n${to}`);
-          if (found) {
-            evidence.push(evidenceOf(found.link, found.own, t('flag_note_links_to', { from, to })));
-          }
+  return { external, pair, cliques: findCliques(adjacency).slice(0, MAX_FARMS) };
+}
+
+/**
+ * Groups of three or more domains, among the referring domains and the target's own, that all
+ * link to each other both ways ("cross-link": one-way links between news sites are common,
+ * every pair linking both ways is not).
+ */
+export function findLinkFarms(input: FlagInput): Flag[] {
+  const target = input.target.domain;
+  const { external, pair, cliques } = farmCliques(input);
+  return cliques.map((domains) => {
+    const evidence: FlagEvidence[] = [];
+    for (const from of domains) {
+      for (const to of domains) {
+        const found = to === target ? undefined : pair.get(`${from}\n${to}`);
+        if (found) {
+          evidence.push(evidenceOf(found.link, found.own, t('flag_note_links_to', { from, to })));
         }
       }
-      // Every link of the circle to this page, so each can be found (and filtered) by its flag.
-      for (const l of external) {
-        if (domains.includes(l.sourceDomain)) {
-          evidence.push(
-            evidenceOf(l, true, t('flag_note_links_to_page', { domain: l.sourceDomain })),
-          );
-        }
+    }
+    // Every link of the circle to this page, so each can be found (and filtered) by its flag.
+    for (const l of external) {
+      if (domains.includes(l.sourceDomain)) {
+        evidence.push(
+          evidenceOf(l, true, t('flag_note_links_to_page', { domain: l.sourceDomain })),
+        );
       }
-      const withTarget = domains.includes(target);
-      return {
-        kind: 'link-farm' as const,
-        severity: 'risk' as const,
-        domains,
-        summary: t(withTarget ? 'flag_link_farm_with_site' : 'flag_link_farm', {
-          count: domains.length,
-          list: domains.join(', '),
-        }),
-        evidence,
-      };
-    });
+    }
+    const withTarget = domains.includes(target);
+    return {
+      kind: 'link-farm' as const,
+      severity: 'risk' as const,
+      domains,
+      summary: t(withTarget ? 'flag_link_farm_with_site' : 'flag_link_farm', {
+        count: domains.length,
+        list: domains.join(', '),
+      }),
+      evidence,
+    };
+  });
+}
+
+/** The links from source pages that link to very many other domains, by referring domain. */
+function hubGroups(input: FlagInput): Map<string, LinkRecord[]> {
+  const out = input.outDomains ?? {};
+  const hubs = externalLinks(input).filter((l) => (out[l.source] ?? 0) >= MANY_OUT_DOMAINS);
+  return groupBy(hubs, (l) => l.sourceDomain);
 }
 
 /** Source pages that link to very many other domains: one flag per referring domain. */
 export function findLinkHubs(input: FlagInput): Flag[] {
   const out = input.outDomains ?? {};
-  const hubs = externalLinks(input).filter((l) => (out[l.source] ?? 0) >= MANY_OUT_DOMAINS);
-  return [...groupBy(hubs, (l) => l.sourceDomain)].map(([domain, links]) => {
+  return [...hubGroups(input)].map(([domain, links]) => {
     const most = Math.max(...links.map((l) => out[l.source]!));
     return {
       kind: 'link-hub',
@@ -443,17 +484,32 @@ const REGION_WORDS: Record<LinkRegion, MessageKey> = {
   other: 'flag_region_other',
 };
 
-/** One domain linking from many of its pages (footer, nav, blogroll): one flag per domain. */
-export function findSitewide(input: FlagInput): Flag[] {
-  const flags: Flag[] = [];
-  for (const [domain, links] of groupBy(externalLinks(input), (l) => l.sourceDomain)) {
+interface Sitewide {
+  domain: string;
+  links: LinkRecord[];
+  /** Its pages that link here, and its pages visited. */
+  pages: number;
+  visited: number;
+}
+
+/** Referring domains that link from many of their pages (see findSitewide). */
+function sitewideDomains(input: FlagInput): Sitewide[] {
+  const found: Sitewide[] = [];
+  for (const [domain, links] of externalOf(input).byDomain) {
     const pages = new Set(links.map((l) => l.source)).size;
     const visited = Math.max(pages, input.domainPages?.[domain] ?? pages);
     const byShare = pages >= SITEWIDE_MIN_SHARED_PAGES && pages / visited > SITEWIDE_SHARE;
-    if (pages < SITEWIDE_MIN_PAGES && !byShare) continue;
+    if (pages >= SITEWIDE_MIN_PAGES || byShare) found.push({ domain, links, pages, visited });
+  }
+  return found;
+}
+
+/** One domain linking from many of its pages (footer, nav, blogroll): one flag per domain. */
+export function findSitewide(input: FlagInput): Flag[] {
+  return sitewideDomains(input).map(({ domain, links, pages, visited }) => {
     const regions = groupBy(links, (l) => l.region);
     const [mostly] = [...regions].sort((a, b) => b[1].length - a[1].length)[0]!;
-    flags.push({
+    return {
       kind: 'sitewide',
       severity: 'risk',
       domain,
@@ -463,9 +519,8 @@ export function findSitewide(input: FlagInput): Flag[] {
         region: t(REGION_WORDS[mostly as LinkRegion]),
       }),
       evidence: links.map((l) => evidenceOf(l, true)),
-    });
-  }
-  return flags;
+    };
+  });
 }
 
 // ---- paid links -------------------------------------------------------------------------
@@ -476,36 +531,62 @@ export function paidWording(link: Pick<LinkRecord, 'anchor' | 'context'>): strin
   return match ? match[1]!.toLowerCase() : null;
 }
 
-/**
- * Paid-link signals per referring domain: rel=sponsored is declared (a note: that is how a
- * paid link should be marked); paid wording on a link that is still followed is not (a risk).
- */
-export function findPaidLinks(input: FlagInput): Flag[] {
-  const flags: Flag[] = [];
+/** A followed link with paid wording: the word, and whether it is in the context (else the anchor). */
+interface Undeclared {
+  link: LinkRecord;
+  word: string | null;
+  inContext: boolean;
+}
+
+/** Paid-link signals by referring domain: undeclared (followed) and declared (rel=sponsored). */
+function paidGroups(input: FlagInput): {
+  undeclared: Map<string, Undeclared[]>;
+  declared: Map<string, LinkRecord[]>;
+} {
   const external = externalLinks(input);
-  const declared = external.filter((l) => l.rel.includes('sponsored'));
-  const undeclared: Array<{ link: LinkRecord; note: string }> = [];
+  const undeclared: Undeclared[] = [];
   for (const link of external) {
     if (link.rel.includes('sponsored') || !isFollowed(link, input.sources)) continue;
     const word = paidWording(link);
     if (word) {
       const inContext = link.context !== undefined && PAID_WORDS.test(link.context);
-      const note = t(inContext ? 'flag_note_paid_context' : 'flag_note_paid_anchor', { word });
-      undeclared.push({ link, note });
+      undeclared.push({ link, word, inContext });
     } else if (link.rels.includes('sponsored')) {
-      undeclared.push({ link, note: t('flag_note_paid_elsewhere') });
+      undeclared.push({ link, word: null, inContext: false });
     }
   }
-  for (const [domain, items] of groupBy(undeclared, (u) => u.link.sourceDomain)) {
+  return {
+    undeclared: groupBy(undeclared, (u) => u.link.sourceDomain),
+    declared: groupBy(
+      external.filter((l) => l.rel.includes('sponsored')),
+      (l) => l.sourceDomain,
+    ),
+  };
+}
+
+/** Why an undeclared paid link is listed, in words. */
+function paidNote({ word, inContext }: Undeclared): string {
+  if (word === null) return t('flag_note_paid_elsewhere');
+  return t(inContext ? 'flag_note_paid_context' : 'flag_note_paid_anchor', { word });
+}
+
+/**
+ * Paid-link signals per referring domain: rel=sponsored is declared (a note: that is how a
+ * paid link should be marked); paid wording on a link that is still followed is not (a risk).
+ */
+export function findPaidLinks(input: FlagInput): Flag[] {
+  const { undeclared, declared } = paidGroups(input);
+  const flags: Flag[] = [];
+  for (const [domain, items] of undeclared) {
     flags.push({
       kind: 'paid-undeclared',
       severity: 'risk',
       domain,
       summary: tn('flag_paid_undeclared', items.length, { domain }),
-      evidence: items.map((u) => evidenceOf(u.link, true, u.note)),
+      evidence: items.map((u) => evidenceOf(u.link, true, paidNote(u))),
     });
   }
-  for (const [domain, links] of groupBy(declared, (l) => l.sourceDomain)) {
+  for (const [domain, links] of declared) {
     flags.push({
       kind: 'paid-declared',
       severity: 'note',
@@ -519,10 +600,12 @@ export function findPaidLinks(input: FlagInput): Flag[] {
 
 // ---- anchors ----------------------------------------------------------------------------
 
-/** An unnatural share of exact-match anchors among links from other sites. */
-export function findAnchorOverOptimization(input: FlagInput): Flag[] {
+/** The exact-match anchors among links from other sites, when their share is unnatural. */
+function overOptimized(
+  input: FlagInput,
+): { exact: LinkRecord[]; external: LinkRecord[]; share: number } | null {
   const external = externalLinks(input);
-  if (external.length < EXACT_ANCHOR_MIN_LINKS) return [];
+  if (external.length < EXACT_ANCHOR_MIN_LINKS) return null;
   const anchorTarget = describeAnchorTarget(input.target);
   // Many links share an anchor: classify each text once.
   const classes = new Map<string, boolean>();
@@ -536,7 +619,14 @@ export function findAnchorOverOptimization(input: FlagInput): Flag[] {
   };
   const exact = external.filter((l) => isExact(l.anchor));
   const share = exact.length / external.length;
-  if (share <= EXACT_ANCHOR_SHARE) return [];
+  return share > EXACT_ANCHOR_SHARE ? { exact, external, share } : null;
+}
+
+/** An unnatural share of exact-match anchors among links from other sites. */
+export function findAnchorOverOptimization(input: FlagInput): Flag[] {
+  const found = overOptimized(input);
+  if (!found) return [];
+  const { exact, external, share } = found;
   return [
     {
       kind: 'anchor-over-optimization',
@@ -591,14 +681,16 @@ export function detectBursts(
   return bursts;
 }
 
+type Window = Omit<BurstWindow, 'scope'>;
+
 function burstFlags(
   scope: BurstWindow['scope'],
+  windows: readonly Window[],
   links: readonly LinkRecord[],
   own: boolean,
-  now: number,
 ): Flag[] {
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-  return detectBursts(links, now).map((b) => ({
+  return windows.map((b) => ({
     kind: 'burst',
     severity: 'risk',
     burst: { scope, ...b },
@@ -618,15 +710,23 @@ const fromOtherSites = (input: FlagInput) => (l: LinkRecord) =>
   l.sourceDomain !== input.target.domain;
 
 /**
- * Bursts of new links to the site (its links from other sites, when given), but those made of
- * the page's links only: `page`, the page's own bursts, already says them.
+ * Windows of new links to the site (its links from other sites, when given), but those made of
+ * the page's links only: `page`, the page's own windows, already says them.
  */
+function siteBurstsOf(input: FlagInput, page: readonly Window[]): Window[] {
+  if (!input.siteLinks) return [];
+  const site = detectBursts(input.siteLinks.filter(fromOtherSites(input)), input.now);
+  return site.filter((s) => !page.some((p) => p.start === s.start && p.count >= s.count));
+}
+
+/** The site's burst flags (see siteBurstsOf), beside the page's own burst flags. */
 function findSiteBursts(input: FlagInput, page: readonly Flag[]): Flag[] {
   if (!input.siteLinks) return [];
-  const site = burstFlags('site', input.siteLinks.filter(fromOtherSites(input)), false, input.now);
-  const same = (a: Flag, b: Flag) =>
-    a.burst!.start === b.burst!.start && a.burst!.count >= b.burst!.count;
-  return site.filter((s) => !page.some((p) => same(p, s)));
+  const windows = siteBurstsOf(
+    input,
+    page.map((f) => f.burst!),
+  );
+  return burstFlags('site', windows, input.siteLinks.filter(fromOtherSites(input)), false);
 }
 
 /**
@@ -634,7 +734,8 @@ function findSiteBursts(input: FlagInput, page: readonly Flag[]): Flag[] {
  * a site burst made of this page's links only is the page's burst again, and left out.
  */
 export function findBursts(input: FlagInput): Flag[] {
-  const page = burstFlags('page', input.links.filter(fromOtherSites(input)), true, input.now);
+  const links = input.links.filter(fromOtherSites(input));
+  const page = burstFlags('page', detectBursts(links, input.now), links, true);
   return [...page, ...findSiteBursts(input, page)];
 }
 
@@ -669,7 +770,13 @@ function onAnyPage(
  * the title and outbound count. Site traits (favicon, contact/about) fire when none of the
  * pages has them; page traits (thin text, short title…) when any page shows them.
  */
-export function spamSignalsOf(domain: string, pages: readonly PageRecord[]): DomainSpam {
+export function spamSignalsOf(
+  domain: string,
+  pages: readonly PageRecord[],
+  worded = true,
+): DomainSpam {
+  // Counting flags first (countFlags) needs which rules fire, not what each says.
+  const say = (words: () => string) => (worded ? words() : '');
   const name = nameOf(domain);
   const hyphens = (name.match(/-/g) ?? []).length;
   const digits = (name.match(/\d/g) ?? []).length;
@@ -688,49 +795,56 @@ export function spamSignalsOf(domain: string, pages: readonly PageRecord[]): Dom
     rule(
       'no-https',
       pages.length === 0 ? null : !https,
-      t(https ? 'spam_detail_https' : 'spam_detail_http'),
+      say(() => t(https ? 'spam_detail_https' : 'spam_detail_http')),
     ),
     rule(
       'domain-name',
       hyphens > DOMAIN_MAX_HYPHENS || digits > DOMAIN_MAX_DIGITS,
-      t('spam_detail_domain', {
-        hyphens: tn('spam_hyphens', hyphens),
-        digits: tn('spam_digits', digits),
-        name,
-      }),
+      say(() =>
+        t('spam_detail_domain', {
+          hyphens: tn('spam_hyphens', hyphens),
+          digits: tn('spam_digits', digits),
+          name,
+        }),
+      ),
     ),
     rule(
       'abused-tld',
       ABUSED_TLDS.has(tld),
-      t(ABUSED_TLDS.has(tld) ? 'spam_detail_tld_abused' : 'spam_detail_tld', { tld }),
+      say(() => t(ABUSED_TLDS.has(tld) ? 'spam_detail_tld_abused' : 'spam_detail_tld', { tld })),
     ),
     rule(
       'no-favicon',
       site((p) => p.signals!.favicon),
-      t('spam_detail_favicon'),
+      say(() => t('spam_detail_favicon')),
     ),
     rule(
       'no-contact-about',
       site((p) => p.signals!.contactLinked || p.signals!.aboutLinked),
-      t('spam_detail_contact'),
+      say(() => t('spam_detail_contact')),
     ),
     rule(
       'many-outbound',
       many.fired,
-      t('spam_detail_outbound', { count: MANY_OUTBOUND_LINKS }),
+      say(() => t('spam_detail_outbound', { count: MANY_OUTBOUND_LINKS })),
       many.pages,
     ),
-    rule('thin-text', thin.fired, t('spam_detail_thin', { count: THIN_TEXT_WORDS }), thin.pages),
+    rule(
+      'thin-text',
+      thin.fired,
+      say(() => t('spam_detail_thin', { count: THIN_TEXT_WORDS })),
+      thin.pages,
+    ),
     rule(
       'short-title',
       title.fired,
-      t('spam_detail_title', { count: SHORT_TITLE_CHARS }),
+      say(() => t('spam_detail_title', { count: SHORT_TITLE_CHARS })),
       title.pages,
     ),
     rule(
       'short-description',
       description.fired,
-      t('spam_detail_description', { count: SHORT_DESCRIPTION_CHARS }),
+      say(() => t('spam_detail_description', { count: SHORT_DESCRIPTION_CHARS })),
       description.pages,
     ),
   ];
@@ -757,14 +871,21 @@ const SPAM_RULE_LABELS: Record<SpamRule, MessageKey> = {
 /** A rule's name as shown. */
 export const spamRuleLabel = (rule: SpamRule): string => t(SPAM_RULE_LABELS[rule]);
 
+/** Each referring domain with its links here and its linking pages that were read. */
+function linkingSites(input: FlagInput): Array<[string, LinkRecord[], PageRecord[]]> {
+  return [...externalOf(input).byDomain].map(([domain, links]) => [
+    domain,
+    links,
+    [...new Set(links.map((l) => l.source))]
+      .map((url) => input.sources[url])
+      .filter((p): p is PageRecord => p !== undefined),
+  ]);
+}
+
 function spamFlags(input: FlagInput): { flags: Flag[]; spam: DomainSpam[] } {
-  const byDomain = groupBy(externalLinks(input), (l) => l.sourceDomain);
   const spam: DomainSpam[] = [];
   const flags: Flag[] = [];
-  for (const [domain, links] of byDomain) {
-    const pages = [...new Set(links.map((l) => l.source))]
-      .map((url) => input.sources[url])
-      .filter((p): p is PageRecord => p !== undefined);
+  for (const [domain, links, pages] of linkingSites(input)) {
     const result = spamSignalsOf(domain, pages);
     spam.push(result);
     if (result.fired < SPAM_RULES_TO_FLAG) continue;
@@ -804,6 +925,47 @@ export function findFlags(input: FlagInput): FlagReport {
     ...spam.flags,
   ];
   return reportOf(flags, spam.spam);
+}
+
+/**
+ * How many flags of each kind a page has: what the one-line summary says. Counted before any
+ * flag's evidence or wording is built, so the line can be shown first (it equals the counts of
+ * findFlags for the same input).
+ */
+export interface FlagCounts {
+  kinds: Partial<Record<FlagKind, number>>;
+  /** Flags of severity 'risk'. */
+  risks: number;
+}
+
+/** The counts of flags already found (findFlags, addSiteFlags). */
+export function countsOf(flags: readonly Pick<Flag, 'kind' | 'severity'>[]): FlagCounts {
+  const kinds: Partial<Record<FlagKind, number>> = {};
+  for (const f of flags) kinds[f.kind] = (kinds[f.kind] ?? 0) + 1;
+  return { kinds, risks: flags.filter((f) => f.severity === 'risk').length };
+}
+
+/** The counts findFlags would give, found by the same detectors without building the flags. */
+export function countFlags(input: FlagInput): FlagCounts {
+  const paid = paidGroups(input);
+  const spammy = linkingSites(input).filter(
+    ([domain, , pages]) => spamSignalsOf(domain, pages, false).fired >= SPAM_RULES_TO_FLAG,
+  );
+  const pageBursts = detectBursts(input.links.filter(fromOtherSites(input)), input.now);
+  const kinds: Partial<Record<FlagKind, number>> = {
+    reciprocal: reciprocalPairs(input).length,
+    'link-farm': farmCliques(input).cliques.length,
+    'link-hub': hubGroups(input).size,
+    sitewide: sitewideDomains(input).length,
+    'paid-undeclared': paid.undeclared.size,
+    'paid-declared': paid.declared.size,
+    'anchor-over-optimization': overOptimized(input) ? 1 : 0,
+    burst: pageBursts.length + siteBurstsOf(input, pageBursts).length,
+    'spam-signals': spammy.length,
+  };
+  for (const kind of FLAG_KINDS) if (kinds[kind] === 0) delete kinds[kind];
+  const all = Object.values(kinds).reduce((a, n) => a + n, 0);
+  return { kinds, risks: all - (kinds['paid-declared'] ?? 0) };
 }
 
 /**
@@ -862,18 +1024,17 @@ export const flagLabel = (kind: FlagKind): string =>
   t(`flag_label_${kind.replaceAll('-', '_')}` as MessageKey);
 
 /** "3 risks to look at: reciprocal links with 1 site, a sitewide link, …", or no risk seen. */
-export function describeRisks(flags: readonly Flag[]): string {
-  const risks = flags.filter((f) => f.severity === 'risk');
-  if (risks.length === 0) return t('risks_none');
-  const perKind = FLAG_KINDS.map((k) => [k, risks.filter((f) => f.kind === k).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => kindPhrase(k, n));
-  return tn('risks_line', risks.length, { list: perKind.join(', ') });
+export function describeRisks({ kinds, risks }: FlagCounts): string {
+  if (risks === 0) return t('risks_none');
+  const perKind = FLAG_KINDS.filter((k) => k !== 'paid-declared' && (kinds[k] ?? 0) > 0).map((k) =>
+    kindPhrase(k, kinds[k]!),
+  );
+  return tn('risks_line', risks, { list: perKind.join(', ') });
 }
 
 /** The notes (seen and fine) in one line, or null when there is none. */
-export function describeNotes(flags: readonly Flag[]): string | null {
-  const declared = flags.filter((f) => f.kind === 'paid-declared').length;
+export function describeNotes({ kinds }: FlagCounts): string | null {
+  const declared = kinds['paid-declared'] ?? 0;
   if (declared === 0) return null;
   return t('risks_notes', { phrase: kindPhrase('paid-declared', declared) });
 }

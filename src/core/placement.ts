@@ -228,7 +228,15 @@ function hintOfNames(names: string): Hint | null {
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       if (BODY_WORDS.has(word)) return 'body';
-      if (BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '')) return 'body';
+      if (BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '')) {
+        // The last word names the block: "post-text-author" is the author box of the post.
+        const rest = words.slice(i + 2);
+        const stop = rest.findIndex((w) => NOT_AFTER.has(w));
+        const part = (stop < 0 ? rest : rest.slice(0, stop)).find((w) => NEGATIVE.has(w));
+        if (part === undefined || cancelled) return 'body';
+        negative ??= NEGATIVE.get(part)!;
+        break;
+      }
       // "read-more", "readMore": a promotion of another page.
       if (word === 'read' && words[i + 1] === 'more') negative ??= 'aside';
       if (NOT_AFTER.has(word)) cancelled = true;
@@ -257,6 +265,42 @@ function hintReader(): (el: Element) => Hint | null {
     }
     return hint;
   };
+}
+
+/**
+ * Social networks a "follow us" line or a share button links to: their home, a profile
+ * ("twitter.com/NYTopinion", "youtube.com/user/x") or a share endpoint ("sharer.php"). A post
+ * on them ("twitter.com/x/status/1") is cited by the text, and not matched.
+ */
+const SOCIAL_HOSTS = new Set([
+  'facebook.com',
+  'twitter.com',
+  'x.com',
+  'instagram.com',
+  'youtube.com',
+  'linkedin.com',
+  'pinterest.com',
+  'tiktok.com',
+]);
+/** One-segment paths that are no profile: a video, a search, a tag. */
+const NOT_PROFILES = new Set(['watch', 'hashtag', 'search', 'explore', 'shorts', 'playlist']);
+/** Profile paths of two segments: "youtube.com/channel/…", "linkedin.com/company/…". */
+const PROFILE_PREFIXES = new Set(['user', 'channel', 'c', 'company', 'in', 'pg']);
+
+/** An anchor that names the network itself ("Twitter (@NYTopinion)", "Facebook"). */
+const NETWORK_ANCHOR = /^\s*(facebook|twitter|x|instagram|youtube|linkedin|pinterest|tiktok)\b/i;
+/** A line that asks the reader to follow or subscribe. */
+const FOLLOW_WORDS = /\b(follow|subscribe)\b/i;
+
+/** Whether a link's address is a social network's home, profile or share endpoint. */
+export function isSocialProfile(href: string): boolean {
+  const m = /^(?:https?:)?\/\/(?:(?:www|m|mobile)\.)?([^/?#:]+)([^?#]*)/i.exec(href);
+  if (!m || !SOCIAL_HOSTS.has(m[1]!.toLowerCase())) return false;
+  const parts = m[2]!.split('/').filter(Boolean);
+  if (parts.length === 1) return !NOT_PROFILES.has(parts[0]!.toLowerCase());
+  return (
+    parts.length === 0 || (parts.length === 2 && PROFILE_PREFIXES.has(parts[0]!.toLowerCase()))
+  );
 }
 
 /** The region an element itself declares by its tag or role, if any. */
@@ -532,7 +576,26 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return contextFor(link);
   }
 
+  /**
+   * "Follow us on Facebook, Twitter": a social network's profile named by the network, or on a
+   * line that asks to follow. A profile named by a person's name or handle in running text is
+   * the text's own ("@AOC tweeted"), and stays.
+   */
+  function isFollowLink(link: Element): boolean {
+    if (!isSocialProfile(link.getAttribute('href') ?? '')) return false;
+    if (NETWORK_ANCHOR.test(link.textContent ?? '')) return true;
+    const block = blockOf(link);
+    return block !== null && FOLLOW_WORDS.test(block.textContent ?? '');
+  }
+
   return (link) => {
+    const region = judge(link);
+    // Inside the article body too, follow lines are the site's, not the text's: only links the
+    // rest calls main are looked at.
+    return region === 'main' && isFollowLink(link) ? 'aside' : region;
+  };
+
+  function judge(link: Element): LinkRegion {
     const context = linkContext(link);
     if (context.region) return context.region;
     const local = localOf(link);
@@ -564,5 +627,5 @@ export function placementResolver(): (el: Element) => LinkRegion {
     }
     if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';
     return local === 'prose' ? 'main' : 'other';
-  };
+  }
 }

@@ -1,5 +1,14 @@
 import type { LinkRecord, PageRecord } from '../core/types';
-import { addSiteFlags, findFlags, MANY_OUT_DOMAINS, type FlagReport } from '../core/flags';
+import {
+  addSiteFlags,
+  countFlags,
+  countsOf,
+  findFlags,
+  MANY_OUT_DOMAINS,
+  SITEWIDE_MIN_SHARED_PAGES,
+  type FlagCounts,
+  type FlagReport,
+} from '../core/flags';
 import type { ProfileTarget } from '../core/profile';
 import type { BacklinkDb } from './db';
 
@@ -10,7 +19,8 @@ import type { BacklinkDb } from './db';
  *   the primary keys (source, target, anchor) of the links into it (`by_target_domain`, keys
  *   only, so no record is deserialized), kept when their source is on another referring
  *   domain or the target's; only those crossing links are then read in full;
- * - how many pages of each referring domain were visited (`by_domain` count, no record read);
+ * - how many pages of each referring domain were visited (`by_domain` count, no record read),
+ *   for those linking from SITEWIDE_MIN_SHARED_PAGES pages or more (no fewer can be sitewide);
  * - the distinct domains linked from the few source pages with enough links to reach
  *   MANY_OUT_DOMAINS (`by_source`).
  * No new store: the domain graph is this small neighbourhood, read on demand.
@@ -56,9 +66,12 @@ export async function readFlagInputs(
   sources: Readonly<Record<string, PageRecord>>,
 ): Promise<FlagReads> {
   const perDomain = new Map<string, number>();
+  const linkingPages = new Map<string, Set<string>>();
   for (const l of links) {
     if (l.lostAt === null && l.sourceDomain !== targetDomain) {
       perDomain.set(l.sourceDomain, (perDomain.get(l.sourceDomain) ?? 0) + 1);
+      const pages = linkingPages.get(l.sourceDomain) ?? new Set<string>();
+      linkingPages.set(l.sourceDomain, pages.add(l.source));
     }
   }
   const referring = [...perDomain]
@@ -67,6 +80,9 @@ export async function readFlagInputs(
   let complete = referring.length <= FLAG_DOMAIN_LIMIT;
   const domains = referring.slice(0, FLAG_DOMAIN_LIMIT);
   const members = new Set([targetDomain, ...domains]);
+  // A domain linking from fewer pages can never be sitewide, however many were visited: its
+  // pages are not counted (most referring domains link from one or two pages).
+  const counted = domains.filter((d) => linkingPages.get(d)!.size >= SITEWIDE_MIN_SHARED_PAGES);
 
   const tx = db.transaction(['pages', 'links'], 'readonly');
   const linkStore = tx.objectStore('links');
@@ -75,7 +91,7 @@ export async function readFlagInputs(
 
   const [keySets, pageCounts] = await Promise.all([
     Promise.all(domains.map((d) => byTargetDomain.getAllKeys(d, FLAG_KEYS_PER_DOMAIN))),
-    Promise.all(domains.map((d) => byDomain.count(d))),
+    Promise.all(counted.map((d) => byDomain.count(d))),
   ]);
   const crossing: Array<[string, string, string]> = [];
   keySets.forEach((keys, i) => {
@@ -97,7 +113,9 @@ export async function readFlagInputs(
     Promise.all(crossing.slice(0, FLAG_CROSS_LINK_LIMIT).map((k) => linkStore.get(k))),
     Promise.all(hubPages.map((p) => linkStore.index('by_source').getAll(p.url, FLAG_HUB_LINKS))),
   ]);
-  await tx.done;
+  // Read-only: every result is in, and a failed read has rejected above. Waiting for the
+  // transaction's end would wait behind the popup's other reads for nothing.
+  tx.done.catch(() => {});
 
   const outDomains: Record<string, number> = {};
   hubPages.forEach((page, i) => {
@@ -106,7 +124,7 @@ export async function readFlagInputs(
     outDomains[page.url] = others.size;
   });
   const domainPages: Record<string, number> = {};
-  domains.forEach((d, i) => (domainPages[d] = pageCounts[i]!));
+  counted.forEach((d, i) => (domainPages[d] = pageCounts[i]!));
   return {
     crossLinks: crossLinks.filter((l): l is LinkRecord => l !== undefined && l.lostAt === null),
     domainPages,
@@ -117,18 +135,26 @@ export async function readFlagInputs(
 
 /** The flags of a page, with whether every read was complete. */
 export interface FlagView extends FlagReport {
+  /** What the one-line summary says; known before the flags themselves are built. */
+  counts: FlagCounts;
   complete: boolean;
   /** Set while the site's links are still being read: its bursts are not in yet. */
   sitePending?: true;
+  /** Set while only the counts are known: `flags`, `byLink` and `spam` are still empty. */
+  building?: true;
 }
 
 type SiteLinks = readonly LinkRecord[] | undefined;
 
+/** A new task: what was rendered so far is painted before the next long computation. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * Read and compute the flags of a loaded report. `site`: links into the target's site, when the
- * site-wide view reads them (site bursts); while they are still on their way, the neighbourhood
- * is read and the page's own flags are given to `onPageFlags` first (the site's bursts are
- * added to them after).
+ * site-wide view reads them (site bursts). Views before the last are given to `onEarly`, as
+ * soon as each is known: first the counts alone (the risk line; flags and evidence are built in
+ * the next task), then, while the site's links are still on their way, the page's own flags
+ * (the site's bursts are added to them after).
  */
 export async function loadFlags(
   db: BacklinkDb,
@@ -137,15 +163,39 @@ export async function loadFlags(
   sources: Readonly<Record<string, PageRecord>>,
   site: SiteLinks | PromiseLike<SiteLinks>,
   now: number,
-  onPageFlags: (view: FlagView) => void = () => {},
+  onEarly: (view: FlagView) => void = () => {},
 ): Promise<FlagView> {
   const reads = await readFlagInputs(db, target.domain, links, sources);
   const input = { target, links, sources, now, ...reads };
-  const page = findFlags(input);
   const pending = Symbol('pending');
-  const ready = await Promise.race([site, Promise.resolve(pending)]);
-  if (ready === pending) onPageFlags({ ...page, complete: reads.complete, sitePending: true });
-  const siteLinks = ready === pending ? await site : ready;
-  const report = siteLinks ? addSiteFlags(page, { ...input, siteLinks }) : page;
-  return { ...report, complete: reads.complete };
+  const siteNow = async () => {
+    const ready = await Promise.race([site, Promise.resolve(pending)]);
+    return ready === pending ? pending : { siteLinks: ready };
+  };
+  const viewOf = (report: FlagReport, waiting: boolean): FlagView => ({
+    ...report,
+    counts: countsOf(report.flags),
+    complete: reads.complete,
+    ...(waiting ? { sitePending: true as const } : {}),
+  });
+  // The counts first, with the site's bursts when its links are already there.
+  let withSite = await siteNow();
+  const counts = countFlags(withSite === pending ? input : { ...input, ...withSite });
+  onEarly({
+    flags: [],
+    byLink: new Map(),
+    risks: counts.risks,
+    spam: [],
+    counts,
+    complete: reads.complete,
+    building: true,
+    ...(withSite === pending ? { sitePending: true as const } : {}),
+  });
+  await nextTask();
+  if (withSite !== pending) return viewOf(findFlags({ ...input, ...withSite }), false);
+  const page = findFlags(input);
+  withSite = await siteNow();
+  if (withSite === pending) onEarly(viewOf(page, true));
+  const siteLinks = withSite === pending ? await site : withSite.siteLinks;
+  return viewOf(siteLinks ? addSiteFlags(page, { ...input, siteLinks }) : page, false);
 }

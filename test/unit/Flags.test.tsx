@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { Flags } from '../../src/ui/components/Flags';
-import { findFlags } from '../../src/core/flags';
+import { countsOf, findFlags } from '../../src/core/flags';
 import type { FlagsState } from '../../src/ui/state';
 import { makeLink, makePage, T0 } from './helpers';
 
@@ -36,7 +36,7 @@ function ready(): FlagsState {
     crossLinks: [makeLink('https://shop.com/friends', 'https://a.com/')],
     now: T0,
   });
-  return { status: 'ready', view: { ...report, complete: true } };
+  return { status: 'ready', view: { ...report, counts: countsOf(report.flags), complete: true } };
 }
 
 describe('Flags', () => {

@@ -9,7 +9,7 @@ import { scoreBacklinks } from '../../src/core/quality';
 import { describeAnchorTarget } from '../../src/core/profile';
 import { makeLink, T0 } from './helpers';
 import { linkKey } from '../../src/core/types';
-import { findFlags } from '../../src/core/flags';
+import { countsOf, findFlags } from '../../src/core/flags';
 import type { FlagsState } from '../../src/ui/state';
 
 const TARGET = 'http://xn--caf-dma.test/men%C3%BC';
@@ -210,7 +210,10 @@ describe('Report', () => {
       sources: {},
       now: T0,
     });
-    const flags: FlagsState = { status: 'ready', view: { ...found, byLink, complete: true } };
+    const flags: FlagsState = {
+      status: 'ready',
+      view: { ...found, byLink, counts: countsOf(found.flags), complete: true },
+    };
     const before = renderReport(links, { flags: null });
     expect(before.querySelector('.flag-badge')).toBeNull();
     document.body.innerHTML = '';

@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import {
   addSiteFlags,
   BURST_FACTOR,
+  countFlags,
+  countsOf,
   BURST_MIN_LINKS,
   describeRisks,
   detectBursts,
@@ -30,13 +32,26 @@ const TARGET = 'https://shop.com/blue-widgets';
 const target = { url: TARGET, domain: 'shop.com', title: 'Blue widgets | Shop' };
 const NOW = at(100);
 
+/** Every input a test builds: its counts are checked against the full computation's after it. */
+const built: FlagInput[] = [];
+
 function input(links: LinkRecord[], overrides: Partial<FlagInput> = {}): FlagInput {
   const sources: Record<string, PageRecord> = {};
   for (const l of links) {
     sources[l.source] ??= makePage(l.source, { title: 'A fine page title', outboundCount: 20 });
   }
-  return { target, links, sources, now: NOW, ...overrides };
+  const made = { target, links, sources, now: NOW, ...overrides };
+  built.push(made);
+  return made;
 }
+
+// The risk line is shown from countFlags before findFlags builds the flags: on every fixture of
+// this file, it must count what findFlags finds, kind by kind.
+afterEach(() => {
+  for (const fixture of built.splice(0)) {
+    expect(countFlags(fixture)).toEqual(countsOf(findFlags(fixture).flags));
+  }
+});
 
 const inbound = (source: string, overrides: Partial<LinkRecord> = {}) =>
   makeLink(source, TARGET, overrides);
@@ -414,11 +429,11 @@ describe('all flags together', () => {
     const spam = inbound('http://cheap-4-u-links.top/');
     const links = [exchange, sponsored, ...footer, spam];
     const base = input(links);
-    const report = findFlags({
-      ...base,
+    const all = input(links, {
       sources: { ...base.sources, [spam.source]: makePage(spam.source, { title: 'x' }) },
       crossLinks: [makeLink('https://shop.com/friends', 'https://a.com/')],
     });
+    const report = findFlags(all);
     expect(report.flags.map((f) => f.kind)).toEqual([
       'reciprocal',
       'sitewide',
@@ -430,14 +445,23 @@ describe('all flags together', () => {
     expect(report.byLink.get(linkKey(footer[0]!))).toEqual(['sitewide']);
     expect(report.byLink.get(linkKey(sponsored))).toEqual(['paid-declared']);
     expect(report.byLink.get(linkKey(spam))).toEqual(['spam-signals']);
-    expect(describeRisks(report.flags)).toBe(
-      '3 risks to look at: reciprocal links with 1 site, a sitewide link, spam signals on 1 linking site.',
-    );
+    const line =
+      '3 risks to look at: reciprocal links with 1 site, a sitewide link, spam signals on 1 linking site.';
+    expect(describeRisks(countsOf(report.flags))).toBe(line);
+    // The same line from the counts alone, before any flag is built.
+    expect(countFlags(all)).toEqual({
+      kinds: { reciprocal: 1, sitewide: 1, 'paid-declared': 1, 'spam-signals': 1 },
+      risks: 3,
+    });
+    expect(describeRisks(countFlags(all))).toBe(line);
     expect(report.spam.find((s) => s.domain === 'cheap-4-u-links.top')?.fired).toBe(4);
   });
 
   test('no risk, said so', () => {
-    expect(describeRisks([])).toBe('No risks seen in these links.');
+    expect(describeRisks(countsOf([]))).toBe('No risks seen in these links.');
+    expect(describeRisks(countFlags(input([inbound('https://a.com/')])))).toBe(
+      'No risks seen in these links.',
+    );
   });
 
   test('5,000 inbound links: time to compute (printed, not asserted)', () => {
@@ -464,11 +488,14 @@ describe('all flags together', () => {
       summarizeProfile(summarizeBacklinks(links, base.sources), target, NOW),
     );
     const [report, ms] = timed(() => findFlags(base));
+    const [counts, countMs] = timed(() => countFlags(base));
     console.log(
       `5,000 inbound links from 700 domains, 2,000 cross links: findFlags ${ms.toFixed(1)} ms, ` +
+        `countFlags ${countMs.toFixed(1)} ms, ` +
         `summarizeBacklinks + summarizeProfile (baseline) ${baseline.toFixed(1)} ms`,
     );
     expect(report.flags.length).toBeGreaterThan(0);
+    expect(counts.risks).toBe(report.risks);
     // A measurement on a shared machine: room for a slow run, nothing asserted on time.
   }, 60_000);
 });

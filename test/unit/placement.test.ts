@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { Window } from 'happy-dom';
-import { hintOf, hintWords, placementResolver } from '../../src/core/placement';
+import { hintOf, hintWords, isSocialProfile, placementResolver } from '../../src/core/placement';
 import {
   addScore,
   emptyScore,
@@ -86,9 +86,60 @@ describe('hint words', () => {
       'aside',
     ]);
   });
+
+  it('reads a body pair followed by a negative word as that block of the body', () => {
+    const classes = ['post-text-author', 'entry-content-share', 'post-content'];
+    const doc = docFrom(classes.map((c) => `<p class="${c}"></p>`).join(''));
+    expect(Array.from(doc.querySelectorAll('p'), hintOf)).toEqual(['header', 'aside', 'body']);
+    // "with" takes the negative word back, as anywhere in a class.
+    expect(hintOf(docFrom('<p class="post-content-with-sidebar"></p>').querySelector('p')!)).toBe(
+      'body',
+    );
+  });
+});
+
+describe('social profiles', () => {
+  it("matches a network's home, a profile or a share endpoint, not a post on it", () => {
+    const yes = [
+      'https://twitter.com/NYTopinion',
+      'https://www.facebook.com/nytopinion/',
+      'https://instagram.com',
+      '//m.facebook.com/sharer.php?u=x',
+      'https://www.youtube.com/user/bbc',
+      'https://www.linkedin.com/company/acme',
+    ];
+    const no = [
+      'https://twitter.com/AOC/status/1196',
+      'https://www.facebook.com/acme/posts/123',
+      'https://www.youtube.com/watch?v=abc',
+      'https://example.com/twitter',
+      '/facebook',
+    ];
+    expect(yes.filter(isSocialProfile)).toEqual(yes);
+    expect(no.filter(isSocialProfile)).toEqual([]);
+  });
 });
 
 describe('placementResolver', () => {
+  it('takes a follow line out of the article body, not a profile the text names', () => {
+    const doc = docFrom(
+      '<div class="entry-content">' +
+        para('<a href="https://twitter.com/AOC">Ocasio-Cortez</a>') +
+        '<p>Follow Newsbeat on <a href="https://www.instagram.com/bbcnewsbeat/">Instagram</a> and ' +
+        '<a href="https://twitter.com/bbcnewsbeat">@bbcnewsbeat</a> every day of the week.</p>' +
+        para('<a href="https://www.facebook.com/nytopinion">Facebook</a>', 'Read us on') +
+        para('<a href="https://twitter.com/AOC/status/1">a tweet</a>') +
+        '</div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['Ocasio-Cortez', 'main'],
+      ['Instagram', 'aside'],
+      ['@bbcnewsbeat', 'aside'],
+      ['Facebook', 'aside'],
+      ['a tweet', 'main'],
+    ]);
+  });
+
   it('finds the article by its class when the page has no landmark', () => {
     const doc = docFrom(
       '<div id="top"><ul class="menu"><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul></div>' +

@@ -52,6 +52,13 @@ async function storeNeighbourhood() {
 describe('reads for the flags', () => {
   test('links between referring domains and the target site, page counts, hub domains', async () => {
     await storeNeighbourhood();
+    // q.com links from three of its six visited pages: its pages are counted (the others link
+    // from too few pages to be sitewide, and are not).
+    const q = [0, 1, 2, 3, 4, 5].map((i) => makePage(`https://q.com/${i}`));
+    await store(
+      q,
+      [0, 1, 2].map((i) => makeLink(`https://q.com/${i}`, TARGET)),
+    );
     const report = (await loadBacklinks(db, TARGET))!;
     const reads = await readFlagInputs(db, 'shop.com', report.links, report.sources);
     const pairs = reads.crossLinks.map((l) => `${l.source} > ${l.target}`).sort();
@@ -65,13 +72,7 @@ describe('reads for the flags', () => {
       'https://shop.com/partners > https://x.com/',
       'https://w.com/ > https://x.com/',
     ]);
-    expect(reads.domainPages).toEqual({
-      'x.com': 2,
-      'y.com': 1,
-      'z.com': 1,
-      'w.com': 1,
-      'hub.com': 1,
-    });
+    expect(reads.domainPages).toEqual({ 'q.com': 6 });
     expect(reads.outDomains).toEqual({ 'https://hub.com/links': 121 });
     expect(reads.complete).toBe(true);
   });
@@ -104,22 +105,30 @@ describe('reads for the flags', () => {
     const loaded = loadFlags(db, target, report.links, report.sources, siteLinks, now, (v) =>
       early.push(v),
     );
-    await vi.waitFor(() => expect(early).toHaveLength(1));
-    expect(early[0]!.sitePending).toBe(true);
-    expect(early[0]!.flags.some((f) => f.kind === 'burst')).toBe(false);
+    // The counts first (the risk line), then the page's flags built, both before the site's.
+    await vi.waitFor(() => expect(early).toHaveLength(2));
+    const [counted, built] = early as [FlagView, FlagView];
+    expect(counted).toMatchObject({ building: true, sitePending: true, flags: [] });
+    expect(built.building).toBeUndefined();
+    expect(built.sitePending).toBe(true);
+    expect(counted.counts).toEqual(built.counts);
+    expect(built.flags.some((f) => f.kind === 'burst')).toBe(false);
     site([...report.links, ...elsewhere]);
     const view = await loaded;
     expect(view.sitePending).toBeUndefined();
     expect(view.flags.filter((f) => f.kind === 'burst').map((f) => f.burst?.scope)).toEqual([
       'site',
     ]);
-    expect(view.risks).toBe(early[0]!.risks + 1);
-    // The site's links already there: no early view.
+    expect(view.risks).toBe(built.risks + 1);
+    expect(view.counts.risks).toBe(view.risks);
+    // The site's links already there: the counts with its bursts, then the flags.
+    early.length = 0;
     const ready = await loadFlags(db, target, report.links, report.sources, [], now, (v) =>
       early.push(v),
     );
     expect(early).toHaveLength(1);
-    expect(ready.risks).toBe(early[0]!.risks);
+    expect(early[0]).toMatchObject({ building: true, counts: ready.counts });
+    expect(ready.risks).toBe(built.risks);
   });
 
   test('a page nobody links to reads nothing', async () => {

@@ -149,8 +149,9 @@ export function Flags({ state, detailed }: { state: FlagsState | null; detailed:
   if (state.status === 'error') {
     return <p class="flags status error">{t('flags_error', { message: state.message })}</p>;
   }
-  const { flags, risks, spam, complete, sitePending } = state.view;
-  const notes = describeNotes(flags);
+  const { flags, counts, spam, complete, sitePending, building } = state.view;
+  const { risks } = counts;
+  const notes = describeNotes(counts);
   return (
     <section
       class="flags"
@@ -159,15 +160,17 @@ export function Flags({ state, detailed }: { state: FlagsState | null; detailed:
       data-site-pending={sitePending ? '' : undefined}
     >
       <p class={risks > 0 ? 'risk-summary risky' : 'risk-summary'} title={t('risks_explained')}>
-        {describeRisks(flags)}
+        {describeRisks(counts)}
         {!complete && ` ${t('flags_capped')}`}
         {sitePending && ` ${t('flags_site_pending')}`}
       </p>
       {notes !== null && (
-        <p class="note" data-note-count={flags.length - risks}>
+        <p class="note" data-note-count={counts.kinds['paid-declared']}>
           {notes}
         </p>
       )}
+      {/* The line is shown from the counts; the flags and their evidence follow at once. */}
+      {detailed && building && <p class="flags status loading">{t('flags_checking')}</p>}
       {detailed && flags.length > 0 && (
         <ul class="flag-list">
           {flags.map((f, i) => (
