@@ -487,8 +487,9 @@ const REGION_WORDS: Record<LinkRegion, MessageKey> = {
 interface Sitewide {
   domain: string;
   links: LinkRecord[];
-  /** Its pages that link here, and its pages visited. */
+  /** Its pages that link here (any source), those of them this browser stored, its pages visited. */
   pages: number;
+  local: number;
   visited: number;
 }
 
@@ -497,27 +498,32 @@ function sitewideDomains(input: FlagInput): Sitewide[] {
   const found: Sitewide[] = [];
   for (const [domain, links] of externalOf(input).byDomain) {
     const pages = new Set(links.map((l) => l.source)).size;
-    const visited = Math.max(pages, input.domainPages?.[domain] ?? pages);
-    const byShare = pages >= SITEWIDE_MIN_SHARED_PAGES && pages / visited > SITEWIDE_SHARE;
-    if (pages >= SITEWIDE_MIN_PAGES || byShare) found.push({ domain, links, pages, visited });
+    // The share is known only over pages this browser stored: a remote source names a site's
+    // linking pages, never how many pages the site has.
+    const local = new Set(links.filter((l) => input.sources[l.source]).map((l) => l.source)).size;
+    const visited = Math.max(local, input.domainPages?.[domain] ?? local);
+    const byShare = local >= SITEWIDE_MIN_SHARED_PAGES && local / visited > SITEWIDE_SHARE;
+    if (pages >= SITEWIDE_MIN_PAGES || byShare) {
+      found.push({ domain, links, pages, local, visited });
+    }
   }
   return found;
 }
 
 /** One domain linking from many of its pages (footer, nav, blogroll): one flag per domain. */
 export function findSitewide(input: FlagInput): Flag[] {
-  return sitewideDomains(input).map(({ domain, links, pages, visited }) => {
+  return sitewideDomains(input).map(({ domain, links, pages, local, visited }) => {
     const regions = groupBy(links, (l) => l.region);
     const [mostly] = [...regions].sort((a, b) => b[1].length - a[1].length)[0]!;
+    const region = t(REGION_WORDS[mostly as LinkRegion]);
     return {
       kind: 'sitewide',
       severity: 'risk',
       domain,
-      summary: tn('flag_sitewide', pages, {
-        domain,
-        visited,
-        region: t(REGION_WORDS[mostly as LinkRegion]),
-      }),
+      summary:
+        local === pages
+          ? tn('flag_sitewide', pages, { domain, visited, region })
+          : tn('flag_sitewide_known', pages, { domain, local, region }),
       evidence: links.map((l) => evidenceOf(l, true)),
     };
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findSitewide } from '../../src/core/flags';
 import { LOCAL_PROVENANCE, mergeProvenance } from '../../src/core/provenance';
 import { summarizeBacklinks } from '../../src/core/summary';
 import type { LinkRecord } from '../../src/core/types';
@@ -55,5 +56,20 @@ describe('signals over local and remote links', () => {
     expect(sitewide.map((f) => f.domain)).toEqual(['blog.com']);
     expect(sitewide[0]!.evidence).toHaveLength(5);
     expect([...after.byLink.keys()]).toHaveLength(5);
+    // Five pages known, two of them visited here: the wording says so, not "of the 2 you visited".
+    expect(sitewide[0]!.summary).toContain(
+      '5 pages known to your sources (2 of them visited by you)',
+    );
+  });
+
+  it('does not call three remote pages of an unvisited site a share of the whole site', () => {
+    // Three of five local pages would be most of the site; three pages the index names are not:
+    // how many pages the site has is unknown.
+    const three = [1, 2, 3].map(footer);
+    const input = { target, links: three, sources: {}, now: T0 };
+    expect(findSitewide(input)).toEqual([]);
+    const visited = Object.fromEntries(three.map((l) => [l.source, makePage(l.source)]));
+    const localInput = { ...input, sources: visited, domainPages: { 'blog.com': 4 } };
+    expect(findSitewide(localInput).map((f) => f.domain)).toEqual(['blog.com']);
   });
 });
