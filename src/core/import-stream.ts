@@ -109,9 +109,7 @@ export class ExportScanner {
   end(): void {
     if (this.done && this.lists.size === 0) checkHeader(this.fields.format, this.fields.version);
     if (!this.done) {
-      throw importError(
-        this.depth === 0 ? 'import_empty' : 'import_cut_short',
-      );
+      throw importError(this.depth === 0 ? 'import_empty' : 'import_cut_short');
     }
     for (const list of listsOf(this.version)) if (!this.lists.has(list)) throw missingList(list);
   }

@@ -63,7 +63,11 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
         </div>
       )}
       <div class="anchor" data-anchor={link.anchor}>
-        {link.anchor ? t('row_anchor_quoted', { anchor: link.anchor }) : <em>{t('no_anchor_text')}</em>}
+        {link.anchor ? (
+          t('row_anchor_quoted', { anchor: link.anchor })
+        ) : (
+          <em>{t('no_anchor_text')}</em>
+        )}
       </div>
       <div class="badges">
         {provenance && <ProvenanceBadge names={provenance} />}
@@ -96,7 +100,12 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
           </span>
         ))}
         {PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
-          <span class="badge rel" data-page-robots={r.directive} title={t(r.title)} key={r.directive}>
+          <span
+            class="badge rel"
+            data-page-robots={r.directive}
+            title={t(r.title)}
+            key={r.directive}
+          >
             {t('row_page_robots', { directive: r.directive })}
           </span>
         ))}

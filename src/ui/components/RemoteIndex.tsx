@@ -45,7 +45,10 @@ function IndexInfoView({ index }: { index: RemoteIndexSettings }) {
           sites: tn('remote_sites', info.keys.domains),
           links: tn('count_links', info.links),
         })}
-        {info.updatedAt ? t('remote_updated', { time: formatDateTime(Date.parse(info.updatedAt)) }) : ''}.
+        {info.updatedAt
+          ? t('remote_updated', { time: formatDateTime(Date.parse(info.updatedAt)) })
+          : ''}
+        .
       </p>
       <p class="explain">{t('remote_sees', { length, bucket: bucketText })}</p>
       {bucket < index.k && (
@@ -173,9 +176,7 @@ export function RemoteIndexSection() {
         </p>
       )}
       {index ? <Configured index={index} /> : <AddForm />}
-      {index && (
-        <p class="note">{tn('remote_cache_note', REMOTE_CACHE_TTL / 3_600_000)}</p>
-      )}
+      {index && <p class="note">{tn('remote_cache_note', REMOTE_CACHE_TTL / 3_600_000)}</p>}
     </fieldset>
   );
 }

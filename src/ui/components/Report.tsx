@@ -63,12 +63,7 @@ function Summary({ summary }: { summary: BacklinkSummary }) {
         unit="stat_followed"
         explain="stat_followed_explain"
       />
-      <Stat
-        name="lost"
-        value={summary.lost}
-        unit="stat_lost"
-        explain="stat_lost_explain"
-      />
+      <Stat name="lost" value={summary.lost} unit="stat_lost" explain="stat_lost_explain" />
       {summary.viaRedirect > 0 && (
         <Stat
           name="via-redirect"
@@ -218,7 +213,9 @@ function Heading({ url, page, authority, site }: HeadingProps) {
         <h1 class="title">
           {t('site_line_whole')} <HostName host={site.domain} />
         </h1>
-        <p class="note">{site.complete ? t('site_heading_note') : t('site_heading_note_partial')}</p>
+        <p class="note">
+          {site.complete ? t('site_heading_note') : t('site_heading_note_partial')}
+        </p>
       </header>
     );
   }

@@ -63,9 +63,7 @@ export function StoragePanel({
       <button id="prune-now" disabled={retention === 'forever'} onClick={onPrune}>
         {t('storage_prune_now')}
       </button>
-      <p class="status">
-        {t('storage_rules', { max: formatNumber(MAX_LINKS_PER_SOURCE) })}
-      </p>
+      <p class="status">{t('storage_rules', { max: formatNumber(MAX_LINKS_PER_SOURCE) })}</p>
     </fieldset>
   );
 }
