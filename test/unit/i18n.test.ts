@@ -3,6 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { formatNumber, t, tn, uiLanguage } from '../../src/core/i18n';
+import { importSummary, type ImportOutcome } from '../../src/core/import-stream';
+import { parseExport } from '../../src/core/transfer';
+import { describeRetention, pruneText } from '../../src/core/retention';
 import { readLocale, useLocale } from '../support/i18n-setup';
 
 const ROOT = process.cwd();
@@ -196,6 +199,33 @@ describe('messages in use', () => {
     expect(formatNumber(1234567)).toBe('1.234.567');
     expect(t('profile_diversity_diverse')).toBe(
       'Die Links kommen von vielen unabhängigen Websites.',
+    );
+  });
+
+  it('words what core builds (import notices and errors, retention) in German', () => {
+    useLocale('de');
+    const outcome: ImportOutcome = {
+      status: 'done',
+      bytesRead: 10,
+      totalBytes: 10,
+      pages: 1,
+      links: 12000,
+      redirects: 0,
+      referrals: 2,
+      skipped: 1,
+      excluded: 0,
+      aboutLinks: null,
+    };
+    expect(importSummary(outcome)).toBe(
+      '1 Seite und 12.000 Links importiert, 2 Besuche über Links, 1 ungültige Zeile übersprungen ' +
+        '(eine zu lange Adresse, keine Webseite oder ein Einmal-Geheimnis, oder ein unmögliches Datum).',
+    );
+    expect(() => parseExport('{"format":"other"}')).toThrow(
+      'Die Datei ist kein Export von Backlink Lens.',
+    );
+    expect(describeRetention(12)).toBe('1 Jahr');
+    expect(pruneText(3, 6)).toBe(
+      '3 Seiten, die in den letzten 6 Monaten nicht besucht wurden, samt ihren Links gelöscht.',
     );
   });
 
