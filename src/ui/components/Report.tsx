@@ -33,7 +33,9 @@ interface StatProps {
 function Stat({ name, value, unit, explain, note }: StatProps) {
   return (
     <div class="stat" data-stat={name} title={t(explain)}>
-      <span class="value">{formatNumber(value)}</span>
+      <span class="value" data-value={value}>
+        {formatNumber(value)}
+      </span>
       <span class="label">{tn(unit, value)}</span>
       {note && <span class="note">{note}</span>}
     </div>
