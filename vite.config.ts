@@ -16,6 +16,16 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
   return {
     ...rest,
     background: { scripts: [baseManifest.background.service_worker], type: 'module' },
+    // A lighter tile on dark themes ("light" names the icon for a theme's light text); the
+    // icons are drawn by .ci/icons.ts.
+    action: {
+      ...baseManifest.action,
+      theme_icons: [16, 32].map((size) => ({
+        light: `icons/icon-light-${size}.png`,
+        dark: `icons/icon-${size}.png`,
+        size,
+      })),
+    },
     browser_specific_settings: {
       gecko: {
         id: 'backlink-lens@example.org',

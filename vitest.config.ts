@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // Vitest's default is one worker less than the cores: one worker on a 2-core runner,
+          // leaving a core idle. Unit files share nothing, so they take both.
+          maxWorkers: 2,
         },
       },
       {

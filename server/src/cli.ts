@@ -2,6 +2,7 @@
  * `npm run index -- <command>`: the index server's commands, one line each in COMMANDS.
  * A failure prints its message (no stack for a known error) and exits non-zero.
  */
+import './messages';
 import { ConfigError, readConfig } from './config';
 import { openDb } from './db';
 import { computeAuthority } from './authority';

@@ -1,6 +1,7 @@
 import browser, { type Menus, type Tabs } from 'webextension-polyfill';
 import { isHttpUrl } from '../core/url';
 import { reportPageUrl } from '../platform/report-url';
+import { t } from '../core/i18n';
 
 export const MENU_PAGE = 'find-links-to-page';
 export const MENU_LINK = 'find-links-to-link';
@@ -10,13 +11,13 @@ export async function createMenus(): Promise<void> {
   await browser.contextMenus.removeAll();
   browser.contextMenus.create({
     id: MENU_PAGE,
-    title: 'Find links to this page',
+    title: t('menu_find_links'),
     contexts: ['page'],
     documentUrlPatterns: WEB_PAGES,
   });
   browser.contextMenus.create({
     id: MENU_LINK,
-    title: 'Find links to this page',
+    title: t('menu_find_links'),
     contexts: ['link'],
     targetUrlPatterns: WEB_PAGES,
   });

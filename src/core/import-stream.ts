@@ -4,6 +4,7 @@ import {
   emptyImport,
   EXPORT_LISTS,
   ImportError,
+  importError,
   listsOf,
   missingList,
   parseRow,
@@ -11,6 +12,7 @@ import {
   type ExportList,
   type ParsedImport,
 } from './transfer';
+import { formatNumber, t, tn } from './i18n';
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -87,7 +89,7 @@ export class ExportScanner {
         this.finish(i, onElement);
       }
       if (isSpace(c) || c === COMMA) continue;
-      if (this.done) throw new ImportError('The file is not JSON.');
+      if (this.done) throw importError('import_not_json');
       if (c === COLON) {
         if (this.depth === 1) this.afterColon = true;
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
@@ -107,18 +109,14 @@ export class ExportScanner {
   end(): void {
     if (this.done && this.lists.size === 0) checkHeader(this.fields.format, this.fields.version);
     if (!this.done) {
-      throw new ImportError(
-        this.depth === 0
-          ? 'The file is empty.'
-          : 'The file ends before the export does: it was cut short, or is not a whole export.',
-      );
+      throw importError(this.depth === 0 ? 'import_empty' : 'import_cut_short');
     }
     for (const list of listsOf(this.version)) if (!this.lists.has(list)) throw missingList(list);
   }
 
   /** A string or a number/literal begins at i: a key, a field's value, or an element. */
   private begin(i: number, quoted: boolean): void {
-    if (this.depth === 0) throw new ImportError('The file is not JSON.');
+    if (this.depth === 0) throw importError('import_not_json');
     const kind =
       this.depth === 1
         ? this.afterColon
@@ -136,7 +134,7 @@ export class ExportScanner {
 
   private open(c: number, i: number): void {
     if (this.depth === 0) {
-      if (c !== OPEN_OBJECT) throw new ImportError('The file is not a Backlink Lens export.');
+      if (c !== OPEN_OBJECT) throw importError('import_not_export');
     } else if (this.depth === 1 && this.afterColon) {
       this.afterColon = false;
       if (c === OPEN_ARRAY && isList(this.key)) this.openList(this.key);
@@ -159,7 +157,7 @@ export class ExportScanner {
 
   private close(i: number, onElement: ElementSink): void {
     this.depth--;
-    if (this.depth < 0) throw new ImportError('The file is not JSON.');
+    if (this.depth < 0) throw importError('import_not_json');
     if (this.depth === 2 && this.kind === 'element') this.finish(i + 1, onElement);
     else if (this.depth === 1) this.list = null;
     else if (this.depth === 0) this.done = true;
@@ -170,7 +168,7 @@ export class ExportScanner {
     const raw = this.buf.slice(this.start, end);
     if (this.kind === 'key') {
       const key = parseOrUndefined(raw);
-      if (typeof key !== 'string') throw new ImportError('The file is not JSON.');
+      if (typeof key !== 'string') throw importError('import_not_json');
       this.key = key;
     } else if (this.kind === 'value') this.fields[this.key] = parseOrUndefined(raw);
     else if (this.kind === 'element' && this.list) onElement(this.list, raw, end - this.offset);
@@ -212,7 +210,7 @@ export class ImportStoppedError extends ImportError {
     readonly progress: ImportProgress,
     reason: string,
   ) {
-    super(`${importedSoFar(progress)}; then it failed: ${reason}`);
+    super(t('import_stopped', { imported: importedSoFar(progress), reason }));
   }
 }
 
@@ -355,30 +353,28 @@ function estimateLinks(p: ImportProgress, linksFrom: number, seen: number): numb
   return Math.max(seen, Math.round((seen * (p.totalBytes - linksFrom)) / span));
 }
 
-const number = (n: number) => n.toLocaleString('en-US');
-
 /** "Imported 120,000 of about 400,000 links" (or of the pages, before any link). */
 export function importedSoFar(p: ImportProgress): string {
   if (p.links === 0) {
-    return `Imported ${number(p.pages)} pages (${Math.floor((100 * p.bytesRead) / (p.totalBytes || 1))}% of the file read)`;
+    const percent = Math.floor((100 * p.bytesRead) / (p.totalBytes || 1));
+    return tn('import_so_far_pages', p.pages, { percent });
   }
-  const about =
-    p.aboutLinks !== null && p.aboutLinks > p.links ? ` of about ${number(p.aboutLinks)}` : '';
-  return `Imported ${number(p.links)}${about} links`;
+  return p.aboutLinks !== null && p.aboutLinks > p.links
+    ? tn('import_so_far_about', p.aboutLinks, { links: formatNumber(p.links) })
+    : tn('import_so_far_links', p.links);
 }
 
 /** The notice at the end of an import: what was stored, what was left out and why. */
 export function importSummary(outcome: ImportOutcome): string {
   if (outcome.status === 'cancelled') {
-    return `${importedSoFar(outcome)}; cancelled. What was imported stays, and importing the file again adds the rest.`;
+    return t('import_cancelled', { imported: importedSoFar(outcome) });
   }
   // Rows are refused whole, never cut or guessed at: say how many and why they can be.
-  const skipped = outcome.skipped
-    ? `, ${number(outcome.skipped)} invalid row${outcome.skipped === 1 ? '' : 's'} skipped (an address that is too long, not a web page or a one-time secret, or an impossible date)`
-    : '';
-  const left = outcome.excluded ? `, ${outcome.excluded} rows of excluded sites left out` : '';
-  const visits = outcome.referrals
-    ? `, ${outcome.referrals} referral visit${outcome.referrals === 1 ? '' : 's'}`
-    : '';
-  return `Imported ${outcome.pages} pages and ${outcome.links} links${visits}${skipped}${left}.`;
+  const skipped = outcome.skipped ? tn('import_skipped', outcome.skipped) : '';
+  const left = outcome.excluded ? tn('import_excluded', outcome.excluded) : '';
+  const visits = outcome.referrals ? tn('import_visits', outcome.referrals) : '';
+  return tn('import_done', outcome.pages, {
+    links: tn('count_links', outcome.links),
+    rest: visits + skipped + left,
+  });
 }

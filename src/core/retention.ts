@@ -2,6 +2,7 @@ import type { LinkRecord, RetentionMonths } from './types';
 import { DEFAULT_SETTINGS } from './types';
 import { DEFAULT_EXTRACT_OPTIONS } from './extract';
 import { asCount, asObject, oneOf } from './guards';
+import { t, tn } from './i18n';
 
 /** The choices the options page offers, shortest first. */
 export const RETENTION_CHOICES: readonly RetentionMonths[] = [3, 6, 12, 24, 60, 'forever'];
@@ -15,8 +16,8 @@ export function asRetention(value: unknown): RetentionMonths {
 
 /** The retention in words, for the options page and notices. */
 export function describeRetention(months: RetentionMonths): string {
-  if (months === 'forever') return 'forever';
-  return months % 12 === 0 ? `${months / 12} year${months === 12 ? '' : 's'}` : `${months} months`;
+  if (months === 'forever') return t('retention_forever');
+  return months % 12 === 0 ? tn('retention_years', months / 12) : tn('retention_months', months);
 }
 
 /**
@@ -111,21 +112,14 @@ export function isCurrentAlert(alert: StorageAlert | null, now: number): alert i
   return alert.kind === 'full' || now - alert.at < ALERT_DAYS * 24 * 60 * 60 * 1000;
 }
 
-const pagesWord = (n: number) => `${n.toLocaleString('en-US')} page${n === 1 ? '' : 's'}`;
-
 /** The alert in one line, for the popup, the options page and the toolbar button's title. */
 export function alertText(alert: StorageAlert): string {
-  const removed = `deleted the ${pagesWord(alert.removed)} not visited for longest`;
-  return alert.kind === 'full'
-    ? `Storage is full: new pages are not recorded. Backlink Lens ${removed}, and it was not enough; free disk space or clear data in the options.`
-    : `Storage was full: Backlink Lens ${removed} to keep recording.`;
+  return tn(alert.kind === 'full' ? 'alert_full' : 'alert_pruned', alert.removed);
 }
 
 /** What a prune did, for the notice after "Prune now". */
 export function pruneText(removed: number, months: RetentionMonths): string {
-  if (months === 'forever') return 'Pages are kept forever: nothing was deleted.';
+  if (months === 'forever') return t('prune_forever');
   const span = describeRetention(months);
-  return removed === 0
-    ? `Nothing to delete: every page was visited in the last ${span}.`
-    : `Deleted ${pagesWord(removed)} not visited in the last ${span}, with their links.`;
+  return removed === 0 ? t('prune_none', { span }) : tn('prune_done', removed, { span });
 }

@@ -15,6 +15,7 @@ import {
 } from './limits';
 import { parseReferralVisit, type ReferralVisit } from './referrals';
 import { parseCaptured, parsePageSignals, parsePageTerms } from './snapshot';
+import { t, type MessageKey, type Slots } from './i18n';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
@@ -45,7 +46,19 @@ export interface ParsedImport {
   skipped: number;
 }
 
-export class ImportError extends Error {}
+export class ImportError extends Error {
+  /** The message's key when it came from the messages (the server's own are plain English). */
+  constructor(
+    message: string,
+    readonly key?: MessageKey,
+  ) {
+    super(message);
+  }
+}
+
+/** An ImportError in the UI's language, named by its message key. */
+export const importError = (key: MessageKey, slots?: Slots): ImportError =>
+  new ImportError(t(key, slots), key);
 
 /**
  * An import without what the privacy rules now keep out: pages of excluded sites, the links
@@ -158,12 +171,12 @@ function parseRedirect(value: unknown, now: number): RedirectRecord | null {
 }
 
 /** What a version number this import cannot read is, in words a person can act on. */
-function unsupportedVersion(version: unknown): string {
-  const supported = `this version of Backlink Lens reads versions 1 to ${EXPORT_VERSION}`;
+function unsupportedVersion(version: unknown): ImportError {
   if (typeof version === 'number' && Number.isInteger(version) && version > EXPORT_VERSION) {
-    return `This file is an export of version ${version}, from a newer Backlink Lens; ${supported}. Update the extension to import it.`;
+    return importError('import_newer_version', { version, supported: EXPORT_VERSION });
   }
-  return `This file's export version (${JSON.stringify(version) ?? 'none'}) is not valid; ${supported}.`;
+  const shown = JSON.stringify(version) ?? t('import_no_version');
+  return importError('import_bad_version', { version: shown, supported: EXPORT_VERSION });
 }
 
 /** The lists of an export, in the order an export writes them. */
@@ -204,13 +217,13 @@ export function parseRow(list: ExportList, value: unknown, now: number): ParsedR
  * words a person can act on otherwise.
  */
 export function checkHeader(format: unknown, version: unknown): number {
-  if (format !== EXPORT_FORMAT) throw new ImportError('The file is not a Backlink Lens export.');
+  if (format !== EXPORT_FORMAT) throw importError('import_not_export');
   if (
     !Number.isInteger(version) ||
     (version as number) < 1 ||
     (version as number) > EXPORT_VERSION
   ) {
-    throw new ImportError(unsupportedVersion(version));
+    throw unsupportedVersion(version);
   }
   return version as number;
 }
@@ -225,8 +238,8 @@ export function listsOf(version: number): ExportList[] {
 /** An ImportError for a list a file of its version must have and lacks. */
 export function missingList(list: ExportList): ImportError {
   return list === 'pages' || list === 'links'
-    ? new ImportError('The export has no pages or links list.')
-    : new ImportError(`The export has no ${list} list.`);
+    ? importError('import_no_pages_or_links')
+    : importError('import_no_list', { list });
 }
 
 /** An empty import, to add rows to. */
@@ -255,10 +268,10 @@ export function parseExport(text: string, now: number = Date.now()): ParsedImpor
   try {
     data = JSON.parse(text);
   } catch {
-    throw new ImportError('The file is not JSON.');
+    throw importError('import_not_json');
   }
   const v = asObject(data);
-  if (!v) throw new ImportError('The file is not a Backlink Lens export.');
+  if (!v) throw importError('import_not_export');
   const version = checkHeader(v.format, v.version);
   const out = emptyImport();
   // Versions before 3 had no redirects and before 4 no referrals: such lists are not read.

@@ -10,6 +10,7 @@ import {
 import { linkIntersect, siteOutreach, type OutreachDomain } from '../core/outreach';
 import { MAX_RELATED_PAGES, withRelatedPage } from '../core/settings';
 import { canonicalizeUrl } from '../core/url';
+import { t } from '../core/i18n';
 import { loadBacklinks, type BacklinkReport } from '../storage/queries';
 import { loadReferralsInto } from '../storage/referrals';
 import type { BacklinkDb } from '../storage/db';
@@ -119,18 +120,16 @@ async function readOutreach(
 export async function markRelated(input: string, on: boolean): Promise<void> {
   try {
     const url = canonicalizeUrl(input.trim());
-    if (!url) throw new Error(`“${input}” is not a web address (http or https).`);
+    if (!url) throw new Error(t('related_invalid', { input }));
     await updateSettings((s) => {
       if (on && !s.relatedPages.includes(url) && s.relatedPages.length >= MAX_RELATED_PAGES) {
-        throw new Error(`At most ${MAX_RELATED_PAGES} related pages: remove one first.`);
+        throw new Error(t('related_limit', { max: MAX_RELATED_PAGES }));
       }
       return { ...s, relatedPages: withRelatedPage(s.relatedPages, url, on) ?? s.relatedPages };
     });
     if (last) await readOutreach(last.db, last.report, last.site, last.isCurrent);
     outreachNotice.value = {
-      text: on
-        ? `${url} is marked as a related page: domains linking to it and to another related page are listed.`
-        : `${url} is no longer a related page.`,
+      text: on ? t('related_marked', { url }) : t('related_removed', { url }),
     };
   } catch (error) {
     outreachNotice.value = {

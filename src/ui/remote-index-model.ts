@@ -14,6 +14,7 @@ import { clearRemoteCache } from '../storage/remote-cache';
 import { getDb } from '../platform/db-connection';
 import { loadRemoteIndex, saveRemoteIndex } from '../platform/remote-index-store';
 import { runAction, type Notice } from './notice';
+import { t, tn } from '../core/i18n';
 
 /** The configured index (null: none, the feature is off), and the options section's inputs. */
 export const remoteIndex = signal<RemoteIndexSettings | null>(null);
@@ -39,7 +40,7 @@ export function addIndex(): Promise<void> {
   const url = normalizeIndexUrl(urlInput.value);
   if (!url) {
     remoteNotice.value = {
-      text: `“${urlInput.value}” is not an http or https address (with no user name or password).`,
+      text: t('remote_url_invalid', { input: urlInput.value }),
       error: true,
     };
     return Promise.resolve();
@@ -49,7 +50,7 @@ export function addIndex(): Promise<void> {
     remoteNotice,
     async () => {
       if (!(await granted)) {
-        throw new Error(`Access to ${new URL(url).host} was not granted; nothing was saved.`);
+        throw new Error(t('remote_not_granted', { host: new URL(url).host }));
       }
       const token = tokenInput.value.trim();
       const info = await fetchInfo({ url, token });
@@ -68,9 +69,9 @@ export function addIndex(): Promise<void> {
       });
       urlInput.value = '';
       tokenInput.value = '';
-      return `Added ${info.name}. It is asked when you open the popup or the full report of a page.`;
+      return t('remote_added', { name: info.name });
     },
-    'Could not add the index',
+    t('remote_add_failed'),
   );
 }
 
@@ -85,10 +86,10 @@ async function withIndex(
 
 /** Forget the index and its cached answers: nothing is sent to it any more. */
 export const removeIndex = () =>
-  withIndex('Could not remove the index', async (current) => {
+  withIndex(t('remote_remove_failed'), async (current) => {
     await save(null);
     await clearRemoteCache(await getDb(), current.url);
-    return `Removed ${current.info.name} and its cached answers. Nothing is sent to it any more.`;
+    return t('remote_removed', { name: current.info.name });
   });
 
 /** Change the settings of the index in place (on/off, k, decoys). */
@@ -96,7 +97,7 @@ const changeIndex = (
   change: (current: RemoteIndexSettings) => RemoteIndexSettings,
   done: (next: RemoteIndexSettings) => string,
 ) =>
-  withIndex('Could not save the change', async (current) => {
+  withIndex(t('remote_change_failed'), async (current) => {
     const next = change(current);
     await save(next);
     return done(next);
@@ -105,25 +106,25 @@ const changeIndex = (
 export const setEnabled = (enabled: boolean) =>
   changeIndex(
     (s) => ({ ...s, enabled }),
-    (s) => (enabled ? `${s.info.name} is asked again.` : `${s.info.name} is not asked any more.`),
+    (s) => t(enabled ? 'remote_asked_again' : 'remote_not_asked', { name: s.info.name }),
   );
 
 export const setK = (k: number) =>
   changeIndex(
     (s) => ({ ...s, k: clampK(k) }),
-    (s) => `Each lookup now hides the page among at least ${s.k} pages of the index, where it can.`,
+    (s) => tn('remote_k_set', s.k),
   );
 
 export const setDecoys = (decoys: number) =>
   changeIndex(
     (s) => ({ ...s, decoys: Math.min(MAX_DECOYS, Math.max(0, Math.round(decoys) || 0)) }),
-    (s) => `Each lookup now asks for ${s.decoys} decoy bucket${s.decoys === 1 ? '' : 's'} too.`,
+    (s) => tn('remote_decoys_set', s.decoys),
   );
 
 /** Read /v1/info again (the index grew, its limits changed). */
 export const refreshInfo = () =>
-  withIndex('Could not read the index', async (current) => {
+  withIndex(t('remote_refresh_failed'), async (current) => {
     const info = await fetchInfo(current);
     await save({ ...current, info, infoFetchedAt: Date.now() });
-    return `${info.name} was read again.`;
+    return t('remote_refreshed', { name: info.name });
   });

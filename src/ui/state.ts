@@ -47,6 +47,7 @@ import { loadLocalReport } from '../sources/local';
 import { remoteSources } from '../sources/registry';
 import type { SourceResult, SourceTotals } from '../sources/types';
 import type { ProviderMetric } from '../sources/providers/types';
+import { t, tn, type MessageKey } from '../core/i18n';
 
 export type ReportState =
   | { status: 'loading' }
@@ -185,9 +186,9 @@ function summarizeReport(report: BacklinkReport): {
 let generation = 0;
 
 /** An extra of the report (site links, referrals) could not be read: the list stands, said so. */
-function noteMissing(what: string, error: unknown): void {
-  console.error(`Backlink Lens could not read ${what}:`, error);
-  notice.value = { text: `Could not read ${what}: ${messageOf(error)}`, error: true };
+function noteMissing(what: MessageKey, error: unknown): void {
+  console.error(`Backlink Lens could not read an extra (${what}):`, error);
+  notice.value = { text: t(what, { message: messageOf(error) }), error: true };
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -319,7 +320,7 @@ export async function loadReport(url: string): Promise<void> {
       if (relevance) setRelevance(relevance);
       // Visits sent by links, an extra too: the list stands without them.
       const referrals = await loadReferrals(db, report).catch((error: unknown) => {
-        if (current()) noteMissing('the visits sent by these links', error);
+        if (current()) noteMissing('missing_referrals', error);
         return null;
       });
       if (!current()) return;
@@ -339,7 +340,7 @@ export async function loadReport(url: string): Promise<void> {
       // An extra as well: without it there is no site switch, and the flags are read all the same.
       const siteRead = report
         ? loadSiteLinks(db, url, SITE_LINK_LIMIT, report.links).catch((error: unknown) => {
-            if (current()) noteMissing('the links into the whole site', error);
+            if (current()) noteMissing('missing_site_links', error);
             return null;
           })
         : Promise.resolve(null);
@@ -379,7 +380,7 @@ export async function loadReport(url: string): Promise<void> {
       // Outreach hints are an extra of the report page: the list stands without them, said so.
       if (report) {
         await loadOutreach(db, report, site, current).catch((error: unknown) => {
-          if (current()) noteMissing('the outreach hints', error);
+          if (current()) noteMissing('missing_outreach', error);
         });
       }
     };
@@ -510,12 +511,9 @@ export async function setFold(choice: FoldChoice): Promise<void> {
   try {
     await updateSettings((s) => ({ ...s, folds: withFold(s.folds, state.url, group, on) }));
     await loadReport(state.url);
-    const variants = `${affected} variant${affected === 1 ? '' : 's'}`;
-    notice.value = {
-      text: on ? `${variants} now counted as this page.` : `${variants} counted apart again.`,
-    };
+    notice.value = { text: tn(on ? 'fold_on' : 'fold_off', affected) };
   } catch (error) {
-    notice.value = { text: `Could not save the choice: ${String(error)}`, error: true };
+    notice.value = { text: t('fold_failed', { message: String(error) }), error: true };
   }
 }
 
@@ -565,7 +563,7 @@ async function loadSiteReport(): Promise<void> {
       siteReportState.value = siteReportOf(site, external, sources);
       siteProvenanceState.value = m.provenance;
       scoreReport();
-    }).catch((error: unknown) => noteMissing('the remote links into the whole site', error));
+    }).catch((error: unknown) => noteMissing('missing_site_remote', error));
     // The page's authority read covered only the page's sources: the site's other linking
     // pages would show no authority and score as if none had been computed.
     const known = authorityState.value;

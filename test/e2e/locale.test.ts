@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer, type SiteServer } from '../support/site-server';
-import { browse, openPopupFor, POPUP } from '../support/extension-pages';
+import { browse, openPopupFor, OPTIONS, POPUP, REPORT } from '../support/extension-pages';
 import { DEMO_SOURCES, GUIDE } from '../support/demo-site';
 
 /*
@@ -48,4 +48,49 @@ test('a German browser gets the German messages', async () => {
   const count = Number(await pages.locator('.value').innerText());
   expect(count).toBeGreaterThan(1);
   await expect(pages.innerText()).resolves.toBe(`${count} Seiten auf anderen Websites`);
+});
+
+test('the full report is German, with German dates and numbers', async () => {
+  await page.goto(ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
+  await page.waitForSelector('.link-table tbody tr');
+  expect(await page.title()).toMatch(
+    /^Links auf http:\/\/coffee-blog\.test\/brewing-guide · Backlink Lens$/,
+  );
+  await expect(page.locator('[data-stat="backlinks"] .label').innerText()).resolves.toBe(
+    'Links auf diese Seite',
+  );
+  await expect(page.locator('[data-list="table"]').innerText()).resolves.toBe('Tabelle');
+  await expect(page.locator('th button[data-sort="domain"]').innerText()).resolves.toMatch(
+    /^Verlinkende Seite/,
+  );
+  await expect(page.locator('[data-table-count]').innerText()).resolves.toMatch(/^\d+ Links\b/);
+  // Dates as Germans write them: day.month.year.
+  const firstSeen = page.locator('.link-table tbody tr').first().locator('td').nth(6);
+  await expect(firstSeen.innerText()).resolves.toMatch(/^\d{1,2}\.\d{1,2}\.\d{4}$/);
+  await expect(
+    page.locator('select[name="status"] option[value="lost"]').innerText(),
+  ).resolves.toBe('verloren');
+});
+
+test('the options page is German, its notices and import errors included', async () => {
+  await page.goto(ext.extensionUrl(OPTIONS));
+  await page.waitForSelector('#storage-counts');
+  await expect(page.locator('h1').innerText()).resolves.toBe('Backlink Lens – Einstellungen');
+  await expect(page.locator('#storage legend').innerText()).resolves.toBe('Speicher');
+  await expect(page.locator('#storage-counts').innerText()).resolves.toMatch(
+    /^\d+ Seiten und \d+ Links gespeichert\.$/,
+  );
+  // German digit grouping: "10.000", not "10,000".
+  await expect(page.locator('#storage p.status').last().innerText()).resolves.toContain(
+    'höchstens 10.000 Links',
+  );
+  await expect(page.locator('#remote-index legend').innerText()).resolves.toBe('Entfernter Index');
+  await page.locator('#import').setInputFiles({
+    name: 'not-an-export.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format":"something-else","pages":[],"links":[]}'),
+  });
+  await expect
+    .poll(() => page.locator('#notice').innerText())
+    .toBe('Die Datei ist kein Export von Backlink Lens.');
 });

@@ -229,7 +229,7 @@ test('an import with an impossible date and a too-long URL skips those rows, say
   await expect
     .poll(() => options.locator('#notice').innerText())
     .toBe(
-      'Imported 1 pages and 1 links, 3 invalid rows skipped (an address that is too long, not a web page or a one-time secret, or an impossible date).',
+      'Imported 1 page and 1 link, 3 invalid rows skipped (an address that is too long, not a web page or a one-time secret, or an impossible date).',
     );
   await expect
     .poll(() => options.locator('#counts').innerText())

@@ -297,7 +297,7 @@ describe('export, import and traffic senders', () => {
     });
     await expect
       .poll(() => popup.locator('#notice').innerText())
-      .toBe('Imported 1 pages and 1 links.');
+      .toBe('Imported 1 page and 1 link.');
 
     await popup.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
     const sender = popup.locator(`[data-sender="${DAILY}"]`);

@@ -151,7 +151,7 @@ test('a big import shows its progress, can be cancelled, and says how far it got
 
   // Importing the same file again, to the end, adds the rest and no duplicates.
   await options.locator('#import').setInputFiles(path);
-  await expect.poll(notice, { timeout: 120_000 }).toBe(`Imported 100 pages and ${LINKS} links.`);
+  await expect.poll(notice, { timeout: 120_000 }).toBe('Imported 100 pages and 12,000 links.');
   await expect.poll(storedLinks, { timeout: 60_000 }).toBe(before + LINKS);
 }, 240_000);
 

@@ -119,8 +119,9 @@ export async function listByDomain(page: Page): Promise<void> {
 
 export async function stat(page: PageReader, name: string): Promise<number> {
   await page.waitForSelector(`[data-stat="${name}"] .value`);
+  // The number as data, not as shown: shown, it is grouped the UI language's way ("1,234").
   const [value] = await page.$$eval(`[data-stat="${name}"] .value`, (els) =>
-    els.map((el) => (el as HTMLElement).innerText),
+    els.map((el) => el.getAttribute('data-value')),
   );
   return Number(value);
 }

@@ -25,7 +25,7 @@ describe('StoragePanel', () => {
   it('shows the counts and the space used with data hooks', () => {
     const root = panel();
     const counts = root.querySelector<HTMLElement>('#storage-counts')!;
-    expect(counts.textContent).toBe('1200 pages and 45000 links stored.');
+    expect(counts.textContent).toBe('1,200 pages and 45,000 links stored.');
     expect(counts.dataset.links).toBe('45000');
     expect(root.querySelector('#storage-usage')!.textContent).toBe(
       '3.0 MB used on disk, of 100 GB the browser allows (<1%).',

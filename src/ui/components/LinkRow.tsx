@@ -1,5 +1,6 @@
 import { displayUrl } from '../../core/idn';
 import type { BacklinkView } from '../../core/summary';
+import type { LinkRegion } from '../../core/types';
 import { SafeLink } from './SafeLink';
 import { ViaBadge } from './ViaBadge';
 import { SourceAuthority } from './Authority';
@@ -9,23 +10,23 @@ import { ReferralCount } from './Referrals';
 import type { ReferralTally } from '../../core/referrals';
 import type { FlagKind } from '../../core/flags';
 import { flagLabel } from '../../core/flags';
-import { t } from '../../core/i18n';
+import { formatDate, t, tn } from '../../core/i18n';
 import { ProvenanceBadge } from './Provenance';
 
-const date = (t: number) => new Date(t).toLocaleDateString();
+/** A link's region in words: the short name the badge and the table show. */
+export const regionLabel = (region: LinkRegion): string => t(`region_${region}`);
 
 /** What the linking page's robots meta says, one badge per directive that can keep the link from counting. */
 const PAGE_ROBOTS = [
   {
     directive: 'nofollow',
     applies: (l: BacklinkView) => l.pageNofollow,
-    title: 'The linking page tells search engines (robots meta) not to follow its links.',
+    title: 'row_robots_nofollow_title',
   },
   {
     directive: 'noindex',
     applies: (l: BacklinkView) => l.pageNoindex,
-    title:
-      'The linking page tells search engines (robots meta) not to index it: they may not count this link.',
+    title: 'row_robots_noindex_title',
   },
 ] as const;
 
@@ -62,7 +63,11 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
         </div>
       )}
       <div class="anchor" data-anchor={link.anchor}>
-        {link.anchor ? `“${link.anchor}”` : <em>no anchor text</em>}
+        {link.anchor ? (
+          t('row_anchor_quoted', { anchor: link.anchor })
+        ) : (
+          <em>{t('no_anchor_text')}</em>
+        )}
       </div>
       <div class="badges">
         {provenance && <ProvenanceBadge names={provenance} />}
@@ -82,10 +87,12 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
             data-flags={flags.join(' ')}
             title={t('row_flags_title', { list: flags.map(flagLabel).join('; ') })}
           >
-            {flags.length === 1 ? 'risk' : `${flags.length} risks`}
+            {tn('row_risks', flags.length)}
           </span>
         )}
-        {lost && <span class="badge badge-lost">lost {date(link.lostAt!)}</span>}
+        {lost && (
+          <span class="badge badge-lost">{t('lost_on', { date: formatDate(link.lostAt!) })}</span>
+        )}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
         {link.rel.map((r) => (
           <span class={`badge rel rel-${r}`} data-rel={r} key={r}>
@@ -93,31 +100,36 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
           </span>
         ))}
         {PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
-          <span class="badge rel" data-page-robots={r.directive} title={r.title} key={r.directive}>
-            page {r.directive}
+          <span
+            class="badge rel"
+            data-page-robots={r.directive}
+            title={t(r.title)}
+            key={r.directive}
+          >
+            {t('row_page_robots', { directive: r.directive })}
           </span>
         ))}
-        {!link.unfollowed && <span class="badge followed">followed</span>}
+        {!link.unfollowed && <span class="badge followed">{t('row_followed')}</span>}
         <span class="badge region" data-region={link.region}>
-          {link.region}
+          {regionLabel(link.region)}
         </span>
         {alsoIn.length > 0 && (
           <span class="also" data-also-in={alsoIn.join(' ')}>
-            also in {alsoIn.join(', ')}
+            {t('row_also_in', { list: alsoIn.map(regionLabel).join(', ') })}
           </span>
         )}
         {alsoRel.length > 0 && (
           <span class="also" data-also-rel={alsoRel.join(' ')}>
-            elsewhere on the page {alsoRel.join(', ')}
+            {t('row_also_rel', { list: alsoRel.join(', ') })}
           </span>
         )}
         {link.occurrences > 1 && (
           <span class="also" data-occurrences={link.occurrences}>
-            {link.occurrences} times on the page
+            {tn('row_occurrences', link.occurrences)}
           </span>
         )}
         <span class="seen">
-          first seen {date(link.firstSeen)} · last seen {date(link.lastSeen)}
+          {t('row_seen', { first: formatDate(link.firstSeen), last: formatDate(link.lastSeen) })}
         </span>
       </div>
       {quality && factors.open && <QualityFactors quality={quality} id={factors.id} />}

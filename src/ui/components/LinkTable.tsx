@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import { countLabel } from '../../core/format';
+import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import { displayUrl } from '../../core/idn';
 import {
   applyTableView,
@@ -14,10 +14,16 @@ import {
   type TableView,
 } from '../../core/table';
 import { LINK_REGIONS, linkKey } from '../../core/types';
+import { flagLabel, type FlagKind } from '../../core/flags';
 import { downloadText } from '../download';
 import { HostName } from './HostName';
 import { SafeLink } from './SafeLink';
 import { ProvenanceBadge } from './Provenance';
+import { regionLabel } from './LinkRow';
+
+/** nofollow, sponsored and ugc are the HTML's own words; the other two are ours. */
+const relFilterLabel = (rel: (typeof REL_FILTERS)[number]): string =>
+  rel === 'followed' ? t('row_followed') : rel === 'unfollowed' ? t('row_not_followed') : rel;
 
 /** Rows rendered at first and per "show more": a long table must not freeze the page. */
 export const TABLE_PAGE_SIZE = 200;
@@ -33,33 +39,28 @@ export interface LinkTableProps {
   now: number;
 }
 
-const date = (t: number) => new Date(t).toLocaleDateString();
-
 interface Column {
   sort?: SortKey;
-  label: string;
-  explain: string;
+  /** Message keys of the heading and of what the column holds (on hover). */
+  label: MessageKey;
+  explain: MessageKey;
 }
 
 const COLUMNS: Column[] = [
-  { sort: 'score', label: 'Score', explain: 'Quality score of the link, 0–100.' },
-  { sort: 'domain', label: 'Linking page', explain: 'The page the link is on, by its domain.' },
-  { sort: 'anchor', label: 'Anchor', explain: 'The words of the link.' },
-  { label: 'Rel', explain: 'Whether the link passes authority, and its rel qualifiers.' },
-  { sort: 'region', label: 'Where', explain: 'Where on the linking page the link sits.' },
-  {
-    sort: 'authority',
-    label: 'Authority',
-    explain: 'Authority of the linking page in your local link graph, 0–100.',
-  },
-  { sort: 'firstSeen', label: 'First seen', explain: 'When the link was first seen.' },
-  { sort: 'lastSeen', label: 'Last seen', explain: 'When the linking page was last visited.' },
+  { sort: 'score', label: 'col_score', explain: 'col_score_explain' },
+  { sort: 'domain', label: 'col_domain', explain: 'col_domain_explain' },
+  { sort: 'anchor', label: 'col_anchor', explain: 'col_anchor_explain' },
+  { label: 'col_rel', explain: 'col_rel_explain' },
+  { sort: 'region', label: 'col_region', explain: 'col_region_explain' },
+  { sort: 'authority', label: 'col_authority', explain: 'col_authority_explain' },
+  { sort: 'firstSeen', label: 'col_first_seen', explain: 'col_first_seen_explain' },
+  { sort: 'lastSeen', label: 'col_last_seen', explain: 'col_last_seen_explain' },
 ];
 
 /** The whole site's table also says which of its pages each link points to. */
 const SITE_COLUMNS: Column[] = [
   ...COLUMNS.slice(0, 2),
-  { label: 'Links to', explain: 'The page of this site the link points to.' },
+  { label: 'col_links_to', explain: 'col_links_to_explain' },
   ...COLUMNS.slice(2),
 ];
 
@@ -68,12 +69,12 @@ function SortHeader({
   view,
   onView,
 }: { column: Column } & Pick<LinkTableProps, 'view' | 'onView'>) {
-  if (!column.sort) return <th title={column.explain}>{column.label}</th>;
+  if (!column.sort) return <th title={t(column.explain)}>{t(column.label)}</th>;
   const key = column.sort;
   const active = view.sort === key;
   const sort = active ? (view.descending ? 'descending' : 'ascending') : undefined;
   return (
-    <th aria-sort={sort} title={column.explain}>
+    <th aria-sort={sort} title={t(column.explain)}>
       <button
         type="button"
         data-sort={key}
@@ -86,7 +87,7 @@ function SortHeader({
           })
         }
       >
-        {column.label}
+        {t(column.label)}
         {active ? (view.descending ? ' ↓' : ' ↑') : ''}
       </button>
     </th>
@@ -98,6 +99,8 @@ function Select<T extends string>(props: {
   label: string;
   value: T | null;
   options: readonly T[];
+  /** The option in words; the value stays the code the URL keeps. */
+  optionLabel: (value: T) => string;
   onChange: (value: T | null) => void;
 }) {
   return (
@@ -108,10 +111,10 @@ function Select<T extends string>(props: {
         value={props.value ?? ''}
         onChange={(e) => props.onChange((e.currentTarget.value || null) as T | null)}
       >
-        <option value="">any</option>
+        <option value="">{t('filter_any')}</option>
         {props.options.map((o) => (
           <option value={o} key={o}>
-            {o}
+            {props.optionLabel(o)}
           </option>
         ))}
       </select>
@@ -128,55 +131,59 @@ function Filters({
   return (
     <form class="table-filters" role="search" onSubmit={(e) => e.preventDefault()}>
       <label>
-        Domain{' '}
+        {t('filter_domain')}{' '}
         <input
           name="domain"
           type="search"
           value={view.domain}
-          placeholder="e.g. news"
+          placeholder={t('filter_domain_placeholder')}
           onInput={(e) => set({ domain: e.currentTarget.value.trim().toLowerCase() })}
         />
       </label>
       <label>
-        Words{' '}
+        {t('filter_words')}{' '}
         <input
           name="q"
           type="search"
           value={view.text}
-          placeholder="in anchor or page"
+          placeholder={t('filter_words_placeholder')}
           onInput={(e) => set({ text: e.currentTarget.value })}
         />
       </label>
       <Select
         name="rel"
-        label="Rel"
+        label={t('col_rel')}
         value={view.rel}
         options={REL_FILTERS}
+        optionLabel={relFilterLabel}
         onChange={(rel) => set({ rel })}
       />
       <Select
         name="region"
-        label="Where"
+        label={t('col_region')}
         value={view.region}
         options={LINK_REGIONS}
+        optionLabel={regionLabel}
         onChange={(region) => set({ region })}
       />
       <Select
         name="status"
-        label="Status"
+        label={t('filter_status')}
         value={view.status}
         options={STATUS_FILTERS}
+        optionLabel={(status) => t(`filter_status_${status}`)}
         onChange={(status) => set({ status })}
       />
       <Select
         name="flag"
-        label="Flag"
+        label={t('filter_flag')}
         value={view.flag}
         options={flagKinds}
+        optionLabel={(kind) => flagLabel(kind as FlagKind)}
         onChange={(flag) => set({ flag })}
       />
       <label>
-        Score at least{' '}
+        {t('filter_min_score')}{' '}
         <input
           name="min"
           type="number"
@@ -217,15 +224,19 @@ function Row({ row, showTarget }: { row: TableRow; showTarget: boolean }) {
           <SafeLink href={link.target}>{displayUrl(link.target)}</SafeLink>
         </td>
       )}
-      <td>{link.anchor ? link.anchor : <em>no anchor text</em>}</td>
+      <td>{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
       <td data-rel={link.rel.join(' ')}>
-        {link.unfollowed ? 'not followed' : 'followed'}
+        {link.unfollowed ? t('row_not_followed') : t('row_followed')}
         {link.rel.length > 0 && ` (${link.rel.join(', ')})`}
       </td>
-      <td data-region={link.region}>{link.region}</td>
+      <td data-region={link.region}>{regionLabel(link.region)}</td>
       <td class="num">{row.authority ?? '–'}</td>
-      <td>{date(link.firstSeen)}</td>
-      <td>{link.lostAt !== null ? `lost ${date(link.lostAt)}` : date(link.lastSeen)}</td>
+      <td>{formatDate(link.firstSeen)}</td>
+      <td>
+        {link.lostAt !== null
+          ? t('lost_on', { date: formatDate(link.lostAt) })
+          : formatDate(link.lastSeen)}
+      </td>
     </tr>
   );
 }
@@ -250,17 +261,18 @@ export function LinkTable(props: LinkTableProps) {
         const about = { url: props.url, scope: props.scope, view, exportedAt: Date.now() };
         downloadText(`backlinks-${stamp}.json`, rowsToJson(matching, about), 'application/json');
       }
-      saved.value = `Saved ${countLabel(matching.length, 'link', 'links')} as ${format.toUpperCase()}.`;
+      saved.value = tn('table_saved', matching.length, { format: format.toUpperCase() });
     } catch (error) {
-      saved.value = `Could not save the file: ${String(error)}`;
+      saved.value = t('table_save_failed', { message: String(error) });
     }
   };
   return (
-    <section class="link-table" aria-label="Links, as a table">
+    <section class="link-table" aria-label={t('table_label')}>
       <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
       <p class="table-count" data-table-count={matching.length} aria-live="polite">
-        {countLabel(matching.length, 'link', 'links')}
-        {matching.length !== rows.length && ` of ${rows.length}`}
+        {matching.length !== rows.length
+          ? tn('table_count_of', matching.length, { total: formatNumber(rows.length) })
+          : tn('count_links', matching.length)}
         {!isUnfiltered(view) && (
           <>
             {' '}
@@ -271,7 +283,7 @@ export function LinkTable(props: LinkTableProps) {
                 onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
               }
             >
-              Clear filters
+              {t('table_clear_filters')}
             </button>
           </>
         )}{' '}
@@ -281,7 +293,7 @@ export function LinkTable(props: LinkTableProps) {
           disabled={matching.length === 0}
           onClick={() => save('csv')}
         >
-          Export CSV
+          {t('export_csv')}
         </button>{' '}
         <button
           type="button"
@@ -289,7 +301,7 @@ export function LinkTable(props: LinkTableProps) {
           disabled={matching.length === 0}
           onClick={() => save('json')}
         >
-          Export JSON
+          {t('export_json')}
         </button>
       </p>
       {saved.value && (
@@ -313,7 +325,7 @@ export function LinkTable(props: LinkTableProps) {
           </tbody>
         </table>
       ) : (
-        <p class="status">No link matches these filters.</p>
+        <p class="status">{t('table_no_match')}</p>
       )}
       {matching.length > shown.length && (
         <button
@@ -322,8 +334,10 @@ export function LinkTable(props: LinkTableProps) {
           data-show-more
           onClick={() => (shownCount.value += TABLE_PAGE_SIZE)}
         >
-          Show {Math.min(TABLE_PAGE_SIZE, matching.length - shown.length)} more (of{' '}
-          {matching.length - shown.length} not shown)
+          {t('table_show_more', {
+            count: formatNumber(Math.min(TABLE_PAGE_SIZE, matching.length - shown.length)),
+            hidden: formatNumber(matching.length - shown.length),
+          })}
         </button>
       )}
     </section>

@@ -1,6 +1,5 @@
-import { countLabel, plural } from '../../core/format';
 import { ENGINE_NAMES, engineOfName, isEngineSourceId } from '../../core/engines';
-import { t } from '../../core/i18n';
+import { formatNumber, t, tn } from '../../core/i18n';
 import type { RemoteStatus } from '../state';
 
 /**
@@ -48,16 +47,23 @@ function EngineMarks({ names }: { names: readonly string[] }) {
 function statusText(status: RemoteStatus): string {
   switch (status.status) {
     case 'loading':
-      return 'Asking the remote index…';
+      return t('remote_asking');
     case 'failed':
-      return `${status.name} could not be used: ${status.message} The links shown are this browser's only.`;
+      return t('remote_failed', { name: status.name, message: status.message });
     case 'answered': {
       const totals = status.totals;
       if (!totals || totals.backlinks + status.links === 0) {
-        return `${status.name} knows no links to this page.`;
+        return t('remote_knows_none', { name: status.name });
       }
-      const shown = status.links < totals.backlinks ? ` (${status.links} of them listed)` : '';
-      return `${status.name} knows ${countLabel(totals.backlinks, 'link', 'links')} to this page from ${totals.referringDomains} ${plural(totals.referringDomains, 'site', 'sites')}${shown}, merged with this browser's below.`;
+      const shown =
+        status.links < totals.backlinks
+          ? t('remote_listed', { count: formatNumber(status.links) })
+          : '';
+      return tn('remote_knows', totals.backlinks, {
+        name: status.name,
+        sites: tn('remote_sites', totals.referringDomains),
+        shown,
+      });
     }
   }
 }

@@ -22,7 +22,7 @@ import {
   urlInput,
 } from '../remote-index-model';
 
-const number = (n: number) => n.toLocaleString('en');
+import { formatDateTime, formatNumber as number, t, tn, uiLanguage } from '../../core/i18n';
 
 /** Loopback addresses never cross a network: http is fine there, nowhere else. */
 const isPlainHttp = (url: string) =>
@@ -33,38 +33,37 @@ function IndexInfoView({ index }: { index: RemoteIndexSettings }) {
   const { info } = index;
   const length = choosePrefixLength(info, index.k);
   const bucket = expectedBucketSize(info, length);
-  const bucketText = bucket >= 10 ? number(Math.round(bucket)) : bucket.toFixed(1);
+  const bucketText =
+    bucket >= 10
+      ? number(Math.round(bucket))
+      : bucket.toLocaleString(uiLanguage(), { maximumFractionDigits: 1, minimumFractionDigits: 1 });
   return (
     <div id="remote-index-info" data-index-name={info.name} data-prefix-length={length}>
       <p>
-        <strong>{info.name}</strong> at <code>{index.url}</code>: {number(info.keys.urls)} pages,{' '}
-        {number(info.keys.domains)} sites and {number(info.links)} links
-        {info.updatedAt ? `, updated ${new Date(info.updatedAt).toLocaleString()}` : ''}.
+        <strong>{info.name}</strong> {t('remote_at')} <code>{index.url}</code>
+        {t('remote_sizes', {
+          pages: tn('count_pages', info.keys.urls),
+          sites: tn('remote_sites', info.keys.domains),
+          links: tn('count_links', info.links),
+        })}
+        {info.updatedAt
+          ? t('remote_updated', { time: formatDateTime(Date.parse(info.updatedAt)) })
+          : ''}
+        .
       </p>
-      <p class="explain">
-        What the index sees: when you open the popup or the full report of a page, the extension
-        sends it the first {length} characters of the page's SHA-256 hash, never its address. That
-        bucket holds about {bucketText} of the pages the index knows; the index sends them all and
-        the extension keeps the one that matches. The index also sees your IP address and when you
-        open the popup. Nothing is sent when pages load, and nothing you browse is sent to it.
-      </p>
+      <p class="explain">{t('remote_sees', { length, bucket: bucketText })}</p>
       {bucket < index.k && (
         <p class="error" data-small-index>
-          This index is small: a bucket holds fewer than {index.k} pages, so the index could guess
-          which page you opened.
+          {t('remote_small', { k: number(index.k) })}
         </p>
       )}
       {isPlainHttp(index.url) && (
         <p class="error" data-plain-http>
-          This address is not encrypted (http): others on the network can see the hash prefixes
-          {index.token ? ' and your token' : ''}.
+          {index.token ? t('remote_plain_http_token') : t('remote_plain_http')}
         </p>
       )}
       <p>
-        Contributions:{' '}
-        {info.contributions
-          ? 'the index accepts links from its users, but this version of the extension sends none.'
-          : 'the index does not accept any.'}
+        {info.contributions ? t('remote_contributions_accepted') : t('remote_contributions_none')}
       </p>
     </div>
   );
@@ -81,12 +80,12 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
           checked={index.enabled}
           onChange={(e) => void setEnabled(e.currentTarget.checked)}
         />{' '}
-        Ask this index when I open the popup or the report
+        {t('remote_enabled_label')}
       </label>
       <Contribute index={index} />
       <p>
         <label>
-          Privacy: hide each page among at least{' '}
+          {t('remote_k_before')}{' '}
           <input
             id="remote-index-k"
             type="number"
@@ -95,12 +94,12 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
             value={index.k}
             onChange={(e) => void setK(e.currentTarget.valueAsNumber)}
           />{' '}
-          pages of the index (k)
+          {t('remote_k_after')}
         </label>
       </p>
       <p>
         <label>
-          Also ask for{' '}
+          {t('remote_decoys_before')}{' '}
           <input
             id="remote-index-decoys"
             type="number"
@@ -109,15 +108,15 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
             value={index.decoys}
             onChange={(e) => void setDecoys(e.currentTarget.valueAsNumber)}
           />{' '}
-          decoy buckets with each lookup (more requests; the index cannot tell which one you wanted)
+          {t('remote_decoys_after')}
         </label>
       </p>
       <div class="actions">
         <button id="remote-index-refresh" onClick={() => void refreshInfo()}>
-          Read the index again
+          {t('remote_refresh')}
         </button>
         <button id="remote-index-remove" onClick={() => void removeIndex()}>
-          Remove the index
+          {t('remote_remove')}
         </button>
       </div>
     </>
@@ -127,10 +126,7 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
 function AddForm() {
   return (
     <>
-      <p>
-        Off. A remote index shows links from pages you never visited. Lookups are private: only a
-        short prefix of the page's hash is sent, and only when you open the popup or the report.
-      </p>
+      <p>{t('remote_off')}</p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -140,21 +136,21 @@ function AddForm() {
         <input
           id="remote-index-url"
           placeholder="https://index.example.org"
-          aria-label="Index address"
+          aria-label={t('remote_url_label')}
           value={urlInput.value}
           onInput={(e) => (urlInput.value = e.currentTarget.value)}
         />{' '}
         <input
           id="remote-index-token"
           type="password"
-          placeholder="Token (if the index needs one)"
-          aria-label="Token"
+          placeholder={t('remote_token_placeholder')}
+          aria-label={t('remote_token_label')}
           autocomplete="off"
           value={tokenInput.value}
           onInput={(e) => (tokenInput.value = e.currentTarget.value)}
         />{' '}
         <button id="remote-index-add" type="submit">
-          Add index
+          {t('remote_add')}
         </button>
       </form>
     </>
@@ -168,26 +164,21 @@ export function RemoteIndexSection() {
   useEffect(() => {
     loadRemoteIndexSection().catch((error: unknown) => {
       remoteNotice.value = {
-        text: `Could not read the remote index settings: ${String(error)}`,
+        text: t('remote_settings_error', { message: String(error) }),
         error: true,
       };
     });
   }, []);
   return (
     <fieldset id="remote-index">
-      <legend>Remote index</legend>
+      <legend>{t('remote_legend')}</legend>
       {notice && (
         <p id="remote-index-notice" class={notice.error ? 'error' : ''} role="status">
           {notice.text}
         </p>
       )}
       {index ? <Configured index={index} /> : <AddForm />}
-      {index && (
-        <p class="note">
-          Answers are kept on this machine for {REMOTE_CACHE_TTL / 3_600_000} hours and deleted with
-          the index.
-        </p>
-      )}
+      {index && <p class="note">{tn('remote_cache_note', REMOTE_CACHE_TTL / 3_600_000)}</p>}
     </fieldset>
   );
 }

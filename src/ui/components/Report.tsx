@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useSignal } from '@preact/signals';
-import { countLabel, plural } from '../../core/format';
+import { formatNumber, t, tn, type PluralKey, type MessageKey } from '../../core/i18n';
 import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summary';
 import type { PageRecord } from '../../core/types';
 import { HostName } from './HostName';
@@ -25,18 +25,20 @@ import { RemoteSources } from './Provenance';
 interface StatProps {
   name: string;
   value: number;
-  /** The words after the number, singular and plural. */
-  label: [one: string, other: string];
+  /** The words after the number: a plural family whose forms leave the number out. */
+  unit: PluralKey;
   /** What exactly is counted, on hover. */
-  explain: string;
+  explain: MessageKey;
   note?: string;
 }
 
-function Stat({ name, value, label, explain, note }: StatProps) {
+function Stat({ name, value, unit, explain, note }: StatProps) {
   return (
-    <div class="stat" data-stat={name} title={explain}>
-      <span class="value">{value}</span>
-      <span class="label">{plural(value, ...label)}</span>
+    <div class="stat" data-stat={name} title={t(explain)}>
+      <span class="value" data-value={value}>
+        {formatNumber(value)}
+      </span>
+      <span class="label">{tn(unit, value)}</span>
       {note && <span class="note">{note}</span>}
     </div>
   );
@@ -49,34 +51,29 @@ function Summary({ summary }: { summary: BacklinkSummary }) {
       <Stat
         name="backlinks"
         value={summary.live}
-        label={['link to this page', 'links to this page']}
-        explain="Live links to this page from every page you visited, this site's own pages included."
-        note={countLabel(external, 'from another site', 'from other sites')}
+        unit="stat_backlinks"
+        explain="stat_backlinks_explain"
+        note={tn('stat_backlinks_external', external)}
       />
       <Stat
         name="domains"
         value={summary.referringDomains}
-        label={['referring domain', 'referring domains']}
-        explain="Other sites (registrable domains) with at least one live link to this page."
+        unit="stat_domains"
+        explain="stat_domains_explain"
       />
       <Stat
         name="followed"
         value={summary.followed}
-        label={['followed', 'followed']}
-        explain="Live links that pass authority: no nofollow, sponsored or ugc, and the linking page is not robots nofollow."
+        unit="stat_followed"
+        explain="stat_followed_explain"
       />
-      <Stat
-        name="lost"
-        value={summary.lost}
-        label={['lost', 'lost']}
-        explain="Links that were gone when their page was visited again."
-      />
+      <Stat name="lost" value={summary.lost} unit="stat_lost" explain="stat_lost_explain" />
       {summary.viaRedirect > 0 && (
         <Stat
           name="via-redirect"
           value={summary.viaRedirect}
-          label={['via a redirect', 'via redirects']}
-          explain="Live links to an address that redirects here (counted in the links above too)."
+          unit="stat_via_redirect"
+          explain="stat_via_redirect_explain"
         />
       )}
     </div>
@@ -105,8 +102,8 @@ function Group(props: GroupProps) {
     <section class="group" data-domain={group.domain}>
       <h2>
         <HostName host={group.domain} />
-        {group.internal && <span class="badge">internal</span>}
-        <span class="count">{countLabel(group.live, 'live link', 'live links')}</span>
+        {group.internal && <span class="badge">{t('group_internal')}</span>}
+        <span class="count">{tn('group_live', group.live)}</span>
       </h2>
       <ul>
         {shown.map((l) => (
@@ -123,8 +120,7 @@ function Group(props: GroupProps) {
       </ul>
       {group.links.length > shown.length && (
         <p class="more">
-          +{countLabel(group.links.length - shown.length, 'more link', 'more links')} from{' '}
-          <HostName host={group.domain} />
+          {tn('group_more', group.links.length - shown.length)} <HostName host={group.domain} />
         </p>
       )}
     </section>
@@ -135,12 +131,9 @@ function Empty() {
   return (
     <div class="empty">
       <p>
-        <strong>No links to this page yet.</strong>
+        <strong>{t('empty_title')}</strong>
       </p>
-      <p>
-        Backlink Lens learns from the pages you visit: each page you open is read for its links, on
-        this machine only. As you browse, pages that link here show up in this list.
-      </p>
+      <p>{t('empty_explain')}</p>
     </div>
   );
 }
@@ -149,21 +142,22 @@ function Site({ site, topTargets }: { site: SiteSummary; topTargets: number }) {
   const top = site.topTargets.slice(0, topTargets);
   return (
     <section class="site" data-site={site.domain}>
-      <p title="Counted over every page of the site, not only this one; links between its own pages are left out.">
-        Whole site: {site.complete ? '' : 'at least '}
-        <span data-site-stat="backlinks">{site.live}</span> {plural(site.live, 'link', 'links')}{' '}
-        into <HostName host={site.domain} /> from{' '}
-        <span data-site-stat="domains">{site.referringDomains}</span>{' '}
-        {plural(site.referringDomains, 'other site', 'other sites')} (referring domains).
+      <p title={t('site_line_explain')}>
+        {site.complete ? t('site_line_whole') : t('site_line_at_least')}{' '}
+        <span data-site-stat="backlinks">{formatNumber(site.live)}</span>{' '}
+        {tn('site_line_links', site.live)} <HostName host={site.domain} /> {t('site_line_from')}{' '}
+        <span data-site-stat="domains">{formatNumber(site.referringDomains)}</span>{' '}
+        {tn('site_line_domains', site.referringDomains)}
       </p>
       {top.length > 0 && (
         <>
-          <p>Its pages with the most links from other sites:</p>
+          <p>{t('site_top_targets')}</p>
           <ol class="top-targets">
-            {top.map((t) => (
-              <li key={t.url} data-target={t.url}>
-                <SafeLink href={t.url} /> <span class="count">{t.live}</span>{' '}
-                {plural(t.live, 'link from another site', 'links from other sites')}
+            {top.map((target) => (
+              <li key={target.url} data-target={target.url}>
+                <SafeLink href={target.url} />{' '}
+                <span class="count">{formatNumber(target.live)}</span>{' '}
+                {tn('site_top_target_links', target.live)}
               </li>
             ))}
           </ol>
@@ -221,18 +215,17 @@ function Heading({ url, page, authority, site }: HeadingProps) {
     return (
       <header class="target" data-site-report={site.domain}>
         <h1 class="title">
-          Whole site: <HostName host={site.domain} />
+          {t('site_line_whole')} <HostName host={site.domain} />
         </h1>
         <p class="note">
-          Links from other sites into any of its pages
-          {site.complete ? '.' : ': the most linked part of it, read up to a limit.'}
+          {site.complete ? t('site_heading_note') : t('site_heading_note_partial')}
         </p>
       </header>
     );
   }
   return (
     <header class="target">
-      <h1 class="title">{page?.title || 'This page'}</h1>
+      <h1 class="title">{page?.title || t('this_page')}</h1>
       <SafeLink href={url} />
       {authority && <Authority view={authority} now={Date.now()} />}
     </header>
@@ -244,11 +237,11 @@ export function Report(props: ReportProps) {
   const showLost = useSignal(true);
   switch (state.status) {
     case 'loading':
-      return <p class="status loading">Loading…</p>;
+      return <p class="status loading">{t('loading')}</p>;
     case 'error':
-      return <p class="status error">Could not read stored links: {state.message}</p>;
+      return <p class="status error">{t('report_error', { message: state.message })}</p>;
     case 'unsupported':
-      return <p class="status">Backlinks are kept for web pages (http and https) only.</p>;
+      return <p class="status">{t('report_unsupported')}</p>;
   }
   const { summary } = state;
   const groups = summary.groups
@@ -297,7 +290,7 @@ export function Report(props: ReportProps) {
                 checked={showLost.value}
                 onChange={(e) => (showLost.value = e.currentTarget.checked)}
               />
-              show lost links
+              {t('show_lost_links')}
             </label>
           )}
           <div class="groups">
@@ -315,14 +308,7 @@ export function Report(props: ReportProps) {
             ))}
           </div>
           {groups.length > domainLimit && (
-            <p class="more">
-              +
-              {countLabel(
-                groups.length - domainLimit,
-                'more referring domain',
-                'more referring domains',
-              )}
-            </p>
+            <p class="more">{tn('more_domains', groups.length - domainLimit)}</p>
           )}
         </>
       )}

@@ -1,4 +1,5 @@
 import type { RetentionMonths } from '../../core/types';
+import { formatNumber, t } from '../../core/i18n';
 import { StorageAlertNote } from './StorageAlertNote';
 import {
   describeRetention,
@@ -28,7 +29,7 @@ export function StoragePanel({
 }: StoragePanelProps) {
   return (
     <fieldset id="storage" data-region="storage">
-      <legend>Storage</legend>
+      <legend>{t('storage_legend')}</legend>
       <StorageAlertNote alert={alert} now={now} />
       {stats ? (
         <>
@@ -40,10 +41,10 @@ export function StoragePanel({
           </p>
         </>
       ) : (
-        <p class="status">Counting…</p>
+        <p class="status">{t('storage_counting')}</p>
       )}
       <label>
-        Delete pages not visited again in{' '}
+        {t('storage_retention_label')}{' '}
         <select
           id="retention"
           value={String(retention)}
@@ -54,20 +55,15 @@ export function StoragePanel({
         >
           {RETENTION_CHOICES.map((m) => (
             <option key={m} value={String(m)}>
-              {m === 'forever' ? 'never (keep every page)' : describeRetention(m)}
+              {m === 'forever' ? t('storage_retention_never') : describeRetention(m)}
             </option>
           ))}
         </select>
       </label>{' '}
       <button id="prune-now" disabled={retention === 'forever'} onClick={onPrune}>
-        Delete expired pages now
+        {t('storage_prune_now')}
       </button>
-      <p class="status">
-        Expired pages are deleted once a day, with the links on them; links from other pages to them
-        stay. Each page keeps at most {MAX_LINKS_PER_SOURCE.toLocaleString('en-US')} links, the
-        longest lost deleted first. When the disk is full, the pages not visited for longest make
-        room.
-      </p>
+      <p class="status">{t('storage_rules', { max: formatNumber(MAX_LINKS_PER_SOURCE) })}</p>
     </fieldset>
   );
 }

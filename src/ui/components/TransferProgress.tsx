@@ -1,6 +1,5 @@
 import type { Transfer } from '../options/transfer-model';
-
-const number = (n: number) => n.toLocaleString('en-US');
+import { formatNumber, t, tn } from '../../core/i18n';
 
 /** How far an export or import is, as a bar and in words; an import can be cancelled. */
 export function TransferProgress({
@@ -14,15 +13,19 @@ export function TransferProgress({
     return (
       <div id="transfer" data-kind="export" data-rows={transfer.rows} role="status">
         <progress id="transfer-progress" max={transfer.total || 1} value={transfer.rows} />{' '}
-        Exporting: {number(transfer.rows)} of {number(transfer.total)} records written.
+        {t('transfer_exporting', {
+          rows: formatNumber(transfer.rows),
+          total: formatNumber(transfer.total),
+        })}
       </div>
     );
   }
   const p = transfer.progress;
   const links =
     p.aboutLinks !== null && p.aboutLinks > p.links
-      ? `${number(p.links)} of about ${number(p.aboutLinks)} links`
-      : `${number(p.links)} links`;
+      ? tn('transfer_links_of_about', p.aboutLinks, { links: formatNumber(p.links) })
+      : tn('count_links', p.links);
+  const skipped = p.skipped ? tn('transfer_skipped', p.skipped) : '';
   return (
     <div
       id="transfer"
@@ -31,11 +34,10 @@ export function TransferProgress({
       data-bytes={p.bytesRead}
       role="status"
     >
-      <progress id="transfer-progress" max={p.totalBytes || 1} value={p.bytesRead} /> Importing:{' '}
-      {number(p.pages)} pages and {links} stored
-      {p.skipped ? `, ${number(p.skipped)} invalid rows skipped` : ''}.{' '}
+      <progress id="transfer-progress" max={p.totalBytes || 1} value={p.bytesRead} />{' '}
+      {tn('transfer_importing', p.pages, { links, skipped })}{' '}
       <button id="cancel-import" onClick={onCancel}>
-        Cancel import
+        {t('transfer_cancel')}
       </button>
     </div>
   );

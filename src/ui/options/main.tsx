@@ -19,14 +19,13 @@ import { RemoteIndexSection } from '../components/RemoteIndex';
 import { EngineImportSection } from '../components/EngineImport';
 import { clearEngineData, forgetEngineData } from '../engine-import-model';
 import { ProvidersSection } from '../components/Providers';
+import { t, tn } from '../../core/i18n';
 import '../styles.css';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
 const siteInput = signal('');
 const notice = signal<Notice | null>(null);
 const counts = signal<{ pages: number; links: number } | null>(null);
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 async function refreshCounts() {
   const db = await getDb();
@@ -40,10 +39,10 @@ async function setRetention(months: RetentionMonths) {
     async () => {
       await update({ ...settings.value, retentionMonths: months });
       return months === 'forever'
-        ? 'Every page will be kept.'
-        : `Pages not visited again in ${describeRetention(months)} will be deleted once a day.`;
+        ? t('options_retention_forever')
+        : t('options_retention_set', { span: describeRetention(months) });
     },
-    'Could not change how long pages are kept',
+    t('options_retention_failed'),
   );
 }
 
@@ -55,7 +54,7 @@ async function onPrune() {
       await dataChanged();
       return text;
     },
-    'Could not delete expired pages',
+    t('options_prune_failed'),
   );
 }
 
@@ -74,14 +73,14 @@ async function removeRelated(url: string) {
     ...current,
     relatedPages: current.relatedPages.filter((u) => u !== url),
   }));
-  notice.value = { text: `${url} is no longer a related page.` };
+  notice.value = { text: t('related_removed', { url }) };
 }
 
 async function addSite(e: Event) {
   e.preventDefault();
   const site = normalizeSitePattern(siteInput.value);
   if (!site) {
-    notice.value = { text: `“${siteInput.value}” is not a site name or address.`, error: true };
+    notice.value = { text: t('options_site_invalid', { input: siteInput.value }), error: true };
     return;
   }
   await runAction(
@@ -92,13 +91,11 @@ async function addSite(e: Event) {
       // Excluding a site also forgets what was recorded there before.
       const forgotten = await forgetSite(await getDb(), site);
       await forgetEngineData(site);
-      const deleted = forgotten
-        ? ` Deleted ${plural(forgotten, 'page')} already stored from it.`
-        : '';
+      const deleted = forgotten ? ` ${tn('options_site_forgotten', forgotten)}` : '';
       await dataChanged();
-      return `${site} and its subdomains will not be recorded.${deleted}`;
+      return t('options_site_excluded', { site }) + deleted;
     },
-    'Could not exclude the site',
+    t('options_site_failed'),
   );
 }
 
@@ -109,21 +106,21 @@ async function dataChanged() {
 }
 
 async function onClear() {
-  if (!confirm('Delete every stored page, link and referral visit? This cannot be undone.')) return;
+  if (!confirm(t('options_clear_confirm'))) return;
   await runAction(
     notice,
     async () => {
       await clearAll(await getDb());
       await clearEngineData();
       await dataChanged();
-      return 'All stored data was deleted.';
+      return t('options_cleared');
     },
-    'Could not delete the data',
+    t('options_clear_failed'),
   );
 }
 
 async function onExport(kind: 'json' | 'csv') {
-  await runAction(notice, () => exportFile(kind), 'Export failed');
+  await runAction(notice, () => exportFile(kind), t('options_export_failed'));
 }
 
 async function onImport(e: Event) {
@@ -132,7 +129,7 @@ async function onImport(e: Event) {
   input.value = '';
   if (!file) return;
   try {
-    await runAction(notice, () => importFile(file), 'Import failed');
+    await runAction(notice, () => importFile(file), t('options_import_failed'));
   } finally {
     // Even a cancelled or failed import may have stored some batches.
     await dataChanged();
@@ -144,14 +141,14 @@ function Options() {
   const busy = transfer.value !== null;
   return (
     <>
-      <h1>Backlink Lens settings</h1>
+      <h1>{t('options_title')}</h1>
       {notice.value && (
         <p id="notice" class={notice.value.error ? 'error' : ''} role="status">
           {notice.value.text}
         </p>
       )}
       <fieldset>
-        <legend>Recording</legend>
+        <legend>{t('options_recording')}</legend>
         <label>
           <input
             id="paused"
@@ -159,23 +156,24 @@ function Options() {
             checked={s.paused}
             onChange={(e) => void update({ ...s, paused: e.currentTarget.checked })}
           />{' '}
-          Pause recording (pages you visit are not read or stored)
+          {t('options_pause')}
         </label>
-        <p>Private (incognito) windows are never recorded: the extension does not run in them.</p>
+        <p>{t('options_incognito')}</p>
       </fieldset>
       <fieldset>
-        <legend>Excluded sites</legend>
-        <p>Pages on these sites and their subdomains are never recorded.</p>
+        <legend>{t('options_excluded')}</legend>
+        <p>{t('options_excluded_explain')}</p>
         <ul class="site-list" id="excluded-sites">
           {s.excludedSites.map((site) => (
             <li key={site} data-site={site}>
               <HostName host={site} />
               <button
+                aria-label={t('options_site_remove_label', { site })}
                 onClick={() =>
                   void update({ ...s, excludedSites: s.excludedSites.filter((x) => x !== site) })
                 }
               >
-                Remove
+                {t('options_remove')}
               </button>
             </li>
           ))}
@@ -183,21 +181,19 @@ function Options() {
         <form onSubmit={(e) => void addSite(e)}>
           <input
             id="site-input"
-            placeholder="example.com"
+            placeholder={t('options_site_placeholder')}
+            aria-label={t('options_site_label')}
             value={siteInput.value}
             onInput={(e) => (siteInput.value = e.currentTarget.value)}
           />{' '}
           <button id="add-site" type="submit">
-            Exclude site
+            {t('options_exclude_site')}
           </button>
         </form>
       </fieldset>
       <fieldset>
-        <legend>Related and competitor pages</legend>
-        <p>
-          Marked from a page's full report. The report lists the sites that link to two or more of
-          them but not to the page you look at.
-        </p>
+        <legend>{t('options_related')}</legend>
+        <p>{t('options_related_explain')}</p>
         <div id="related-pages">
           <RelatedPages pages={s.relatedPages} onRemove={(url) => void removeRelated(url)} />
         </div>
@@ -214,21 +210,23 @@ function Options() {
       <EngineImportSection />
       <ProvidersSection />
       <fieldset>
-        <legend>Your data</legend>
+        <legend>{t('options_data')}</legend>
         <p id="counts">
           {counts.value
-            ? `${plural(counts.value.pages, 'page')} and ${plural(counts.value.links, 'link')} stored on this machine.`
+            ? tn('options_counts', counts.value.pages, {
+                links: tn('count_links', counts.value.links),
+              })
             : '…'}
         </p>
         <div class="actions">
           <button id="export-json" disabled={busy} onClick={() => void onExport('json')}>
-            Export JSON
+            {t('export_json')}
           </button>
           <button id="export-csv" disabled={busy} onClick={() => void onExport('csv')}>
-            Export CSV
+            {t('export_csv')}
           </button>
           <label>
-            Import JSON{' '}
+            {t('options_import')}{' '}
             <input
               id="import"
               type="file"
@@ -238,7 +236,7 @@ function Options() {
             />
           </label>
           <button id="clear" disabled={busy} onClick={() => void onClear()}>
-            Clear all data
+            {t('options_clear')}
           </button>
         </div>
         {transfer.value && <TransferProgress transfer={transfer.value} onCancel={cancelImport} />}

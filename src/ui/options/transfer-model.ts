@@ -7,7 +7,7 @@ import {
   type ImportProgress,
 } from '../../core/import-stream';
 import { exportFileOf } from '../../core/transfer';
-import { countLabel } from '../../core/format';
+import { t, tn } from '../../core/i18n';
 import { storeBatches } from '../../storage/batches';
 import { importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
@@ -63,8 +63,8 @@ export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
   } finally {
     transfer.value = null;
   }
-  const what = kind === 'json' ? `${countLabel(pages, 'page', 'pages')} and ` : '';
-  return `Saved ${what}${countLabel(links, 'link', 'links')} as ${file.name}.`;
+  const saved = { links: tn('count_links', links), file: file.name };
+  return kind === 'json' ? tn('export_saved_json', pages, saved) : t('export_saved_csv', saved);
 }
 
 /**

@@ -30,13 +30,14 @@ import {
   referralState,
   wantOutreach,
 } from '../referral-model';
+import { t } from '../../core/i18n';
 import '../styles.css';
 
 // The full report: same components as the popup, with room for every link, and the links as a
 // table whose filters and order are kept in this page's URL (a view can be bookmarked).
 const params = new URLSearchParams(location.search);
 const url = params.get('url') ?? '';
-document.title = `Links to ${displayUrl(url)} · Backlink Lens`;
+document.title = t('report_title', { url: displayUrl(url) });
 
 type ListMode = 'table' | 'domains';
 const listMode = signal<ListMode>(params.get('list') === 'domains' ? 'domains' : 'table');
@@ -80,7 +81,7 @@ function ListSwitch() {
     writeUrl();
   };
   return (
-    <div class="list-switch" role="group" aria-label="Show links">
+    <div class="list-switch" role="group" aria-label={t('list_switch_label')}>
       {(['table', 'domains'] as const).map((mode) => (
         <button
           type="button"
@@ -89,7 +90,7 @@ function ListSwitch() {
           aria-pressed={listMode.value === mode}
           onClick={() => choose(mode)}
         >
-          {mode === 'table' ? 'Table' : 'By referring domain'}
+          {mode === 'table' ? t('list_table') : t('list_domains')}
         </button>
       ))}
     </div>
