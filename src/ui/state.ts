@@ -418,6 +418,9 @@ function remoteStatusOf(id: string, result: SourceResult): RemoteStatus | null {
   }
 }
 
+/** How long a remote source may take before its "asking" line shows. */
+const ASKING_LINE_DELAY = 250;
+
 /**
  * Ask the other sources (the remote index) about a page ('url') or its whole site ('domain')
  * while the local links are shown, and merge each answer as it arrives: every link once, with
@@ -434,23 +437,39 @@ async function mergeSources(
   show: (merged: MergedLinks) => void,
 ): Promise<MergedLinks | null> {
   const sources = remoteSources();
-  statuses.value = sources.map((s) => ({ id: s.id, status: 'loading' }));
+  // A source that is off says so at once; one still asking after a moment gets its line, so the
+  // sources a person never turned on never flash "asking".
+  const pending = new Set(sources.map((s) => s.id));
+  statuses.value = [];
+  const asking = setTimeout(() => {
+    if (!current()) return;
+    statuses.value = [
+      ...statuses.value,
+      ...[...pending].map((id) => ({ id, status: 'loading' as const })),
+    ];
+  }, ASKING_LINE_DELAY);
   const answers: ProvenancedLinks[] = [{ name: LOCAL_PROVENANCE, links: local }];
   let merged: MergedLinks | null = null;
-  await Promise.all(
-    sources.map(async (source) => {
-      const result = await source.lookup(kind, url);
-      if (!current()) return;
-      const status = remoteStatusOf(source.id, result);
-      statuses.value = statuses.value.flatMap((s) =>
-        s.id !== source.id ? [s] : status ? [status] : [],
-      );
-      if (result.status !== 'answered') return;
-      answers.push(result.answer);
-      merged = mergeProvenance(answers);
-      show(merged);
-    }),
-  );
+  try {
+    await Promise.all(
+      sources.map(async (source) => {
+        const result = await source.lookup(kind, url);
+        pending.delete(source.id);
+        if (!current()) return;
+        const status = remoteStatusOf(source.id, result);
+        statuses.value = [
+          ...statuses.value.filter((s) => s.id !== source.id),
+          ...(status ? [status] : []),
+        ];
+        if (result.status !== 'answered') return;
+        answers.push(result.answer);
+        merged = mergeProvenance(answers);
+        show(merged);
+      }),
+    );
+  } finally {
+    clearTimeout(asking);
+  }
   return merged;
 }
 

@@ -57,11 +57,12 @@ describe('engine-confirmed links', () => {
       />,
     );
     const lines = [...root.querySelectorAll('[data-remote-source]')];
+    // What sources said first, then one line for those still asking.
     expect(lines.map((l) => l.getAttribute('data-remote-source'))).toEqual([
-      'remote-index',
       'engine-bing',
+      'remote-index',
     ]);
-    expect(lines[1]!.textContent).toBe(
+    expect(lines[0]!.textContent).toBe(
       "Bing Webmaster Tools knows 2 links to this page from 2 sites, merged with this browser's below.",
     );
   });
@@ -126,7 +127,7 @@ describe('RemoteSources', () => {
     expect(lines).toEqual([
       "Team index knows 40 links to this page from 9 sites (2 of them listed), merged with this browser's below.",
       "Other could not be used: The index did not answer in time. The links shown are this browser's only.",
-      'Asking the remote index…',
+      'Asking one more source…',
     ]);
     expect(root.querySelector('[data-remote-status="failed"]')!.className).toContain('error');
   });

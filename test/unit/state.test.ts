@@ -235,7 +235,10 @@ describe('loadReport with a remote source', () => {
     const loaded = state.loadReport(TARGET);
     // The local list is on screen while the index has not answered.
     await vi.waitFor(() => expect(readySummary().live).toBe(1));
-    expect(state.remoteState.value).toEqual([{ id: 'fake-index', status: 'loading' }]);
+    // Its "asking" line shows once it has taken a moment (an off source never flashes one).
+    await vi.waitFor(() =>
+      expect(state.remoteState.value).toEqual([{ id: 'fake-index', status: 'loading' }]),
+    );
     expect(state.provenanceState.value).toBeNull();
     open();
     await vi.waitFor(() => expect(readySummary().live).toBe(2));
@@ -294,11 +297,19 @@ describe('loadReport with a remote source', () => {
     ]);
   });
 
-  it('shows nothing of a source the user has not turned on', async () => {
+  it('shows nothing of a source the user has not turned on, not even a moment of "asking"', async () => {
+    const seen: string[] = [];
+    let first = true; // subscribe calls at once with the last test's value
+    const stop = state.remoteState.subscribe((v) => {
+      if (!first) seen.push(...v.map((s) => s.status));
+      first = false;
+    });
     const loaded = state.loadReport(TARGET);
     await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
     flagCalls[0]!(flagView('done'));
     await loaded;
+    stop();
+    expect(seen).toEqual([]);
     expect(state.remoteState.value).toEqual([]);
     expect(readySummary().live).toBe(1);
   });

@@ -44,10 +44,10 @@ function EngineMarks({ names }: { names: readonly string[] }) {
   );
 }
 
-function statusText(status: RemoteStatus): string {
+type Settled = Exclude<RemoteStatus, { status: 'loading' }>;
+
+function statusText(status: Settled): string {
   switch (status.status) {
-    case 'loading':
-      return t('remote_asking');
     case 'failed':
       return t('remote_failed', { name: status.name, message: status.message });
     case 'answered': {
@@ -71,11 +71,12 @@ function statusText(status: RemoteStatus): string {
 /** One line per remote source the user turned on: asking, what it knows, or what went wrong. */
 export function RemoteSources({ statuses: all }: { statuses: readonly RemoteStatus[] }) {
   // An engine's imported links are read from this machine: nothing to wait for is said.
-  const statuses = all.filter((s) => s.status !== 'loading' || !isEngineSourceId(s.id));
-  if (statuses.length === 0) return null;
+  const asking = all.filter((s) => s.status === 'loading' && !isEngineSourceId(s.id));
+  const done = all.filter((s): s is Settled => s.status !== 'loading');
+  if (asking.length + done.length === 0) return null;
   return (
     <div class="remote-sources">
-      {statuses.map((s) => (
+      {done.map((s) => (
         <p
           key={s.id}
           class={`remote-source${s.status === 'failed' ? ' error' : ''}`}
@@ -86,6 +87,16 @@ export function RemoteSources({ statuses: all }: { statuses: readonly RemoteStat
           {statusText(s)}
         </p>
       ))}
+      {asking.length > 0 && (
+        <p
+          class="remote-source"
+          data-remote-source={asking.map((s) => s.id).join(' ')}
+          data-remote-status="loading"
+          role="status"
+        >
+          {tn('remote_asking', asking.length)}
+        </p>
+      )}
     </div>
   );
 }
