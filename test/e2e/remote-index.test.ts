@@ -137,6 +137,9 @@ test("the whole site's report merges the index's links into any page of the site
   // one known to both counted once, and news-daily's link to the blog's home, known here only.
   expect(await stat(s.page, 'backlinks')).toBe(9);
   expect(await lookups()).toEqual({ fetched: 2 });
+  // The index's line speaks of the site's links now, not the page's.
+  const line = s.page.locator('[data-remote-status="answered"][data-remote-source="remote-index"]');
+  expect(await line.innerText()).toMatch(new RegExp(`^${NAME} knows \\d+ links? into this site`));
 });
 
 test('the full report lists the merged links with their provenance, from the cache', async () => {

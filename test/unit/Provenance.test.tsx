@@ -132,6 +132,20 @@ describe('RemoteSources', () => {
     expect(root.querySelector('[data-remote-status="failed"]')!.className).toContain('error');
   });
 
+  it("speaks of the whole site's links in the site view", () => {
+    const answered = {
+      id: 'a',
+      status: 'answered' as const,
+      name: 'Team index',
+      links: 3,
+      totals: { backlinks: 3, referringDomains: 2, referringPages: 3 },
+    };
+    const root = mount(<RemoteSources statuses={[answered]} site />);
+    expect(root.textContent).toBe(
+      "Team index knows 3 links into this site from 2 sites, merged with this browser's below.",
+    );
+  });
+
   it('shows nothing when no remote source is on', () => {
     expect(mount(<RemoteSources statuses={[]} />).innerHTML).toBe('');
   });

@@ -46,20 +46,20 @@ function EngineMarks({ names }: { names: readonly string[] }) {
 
 type Settled = Exclude<RemoteStatus, { status: 'loading' }>;
 
-function statusText(status: Settled): string {
+function statusText(status: Settled, site: boolean): string {
   switch (status.status) {
     case 'failed':
       return t('remote_failed', { name: status.name, message: status.message });
     case 'answered': {
       const totals = status.totals;
       if (!totals || totals.backlinks + status.links === 0) {
-        return t('remote_knows_none', { name: status.name });
+        return t(site ? 'remote_site_knows_none' : 'remote_knows_none', { name: status.name });
       }
       const shown =
         status.links < totals.backlinks
           ? t('remote_listed', { count: formatNumber(status.links) })
           : '';
-      return tn('remote_knows', totals.backlinks, {
+      return tn(site ? 'remote_site_knows' : 'remote_knows', totals.backlinks, {
         name: status.name,
         sites: tn('remote_sites', totals.referringDomains),
         shown,
@@ -68,8 +68,17 @@ function statusText(status: Settled): string {
   }
 }
 
-/** One line per remote source the user turned on: asking, what it knows, or what went wrong. */
-export function RemoteSources({ statuses: all }: { statuses: readonly RemoteStatus[] }) {
+/**
+ * One line per remote source the user turned on: what it knows or what went wrong, and one line
+ * for those still asking. `site`: the lines speak of the whole site's links, not the page's.
+ */
+export function RemoteSources({
+  statuses: all,
+  site = false,
+}: {
+  statuses: readonly RemoteStatus[];
+  site?: boolean;
+}) {
   // An engine's imported links are read from this machine: nothing to wait for is said.
   const asking = all.filter((s) => s.status === 'loading' && !isEngineSourceId(s.id));
   const done = all.filter((s): s is Settled => s.status !== 'loading');
@@ -84,7 +93,7 @@ export function RemoteSources({ statuses: all }: { statuses: readonly RemoteStat
           data-remote-status={s.status}
           role="status"
         >
-          {statusText(s)}
+          {statusText(s, site)}
         </p>
       ))}
       {asking.length > 0 && (

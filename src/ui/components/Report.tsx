@@ -260,7 +260,7 @@ export function Report(props: ReportProps) {
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
       {state.site && <ConfirmedSites domain={state.site.domain} />}
-      {!state.site && props.remote && <RemoteSources statuses={props.remote} />}
+      {props.remote && <RemoteSources statuses={props.remote} site={!!state.site} />}
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
         <Flags state={props.flags} detailed={props.flagDetails ?? false} />
       )}

@@ -15,6 +15,7 @@ import {
   notice,
   shownProvenance,
   remoteState,
+  siteRemoteState,
   setFold,
   showRows,
   type ShownRows,
@@ -80,7 +81,7 @@ function Popup() {
         quality={qualityState.value}
         referrals={scopeState.value === 'page' ? referralState.value : null}
         provenance={shownProvenance.value}
-        remote={remoteState.value}
+        remote={scopeState.value === 'page' ? remoteState.value : siteRemoteState.value}
       />
       {state.status === 'ready' && (
         <div class="actions">

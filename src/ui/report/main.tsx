@@ -18,6 +18,7 @@ import {
   notice,
   shownProvenance,
   remoteState,
+  siteRemoteState,
   setFold,
   type Scope,
 } from '../state';
@@ -137,7 +138,7 @@ function ReportPage() {
       quality={qualityState.value}
       referrals={scopeState.value === 'page' ? referralState.value : null}
       provenance={shownProvenance.value}
-      remote={remoteState.value}
+      remote={scopeState.value === 'page' ? remoteState.value : siteRemoteState.value}
     >
       {scopeState.value === 'page' && <ReferralSources view={referralState.value} />}
       {scopeState.value === 'page' && outreachState.value && (
