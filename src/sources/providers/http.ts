@@ -82,9 +82,10 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   for (const a of present) for (const b of present) forms.add(base64Utf8(`${a}:${b}`));
   let out = text;
+  const hidden = t('provider_key_hidden');
   // Longest first, so a key inside a longer form is not half replaced.
   for (const form of [...forms].sort((x, y) => y.length - x.length)) {
-    if (form.length >= 4) out = out.split(form).join('[key hidden]');
+    if (form.length >= 4) out = out.split(form).join(hidden);
   }
   return out;
 }
