@@ -13,6 +13,7 @@ import { asString } from './guards';
 import { isPlausibleTime, MAX_ANCHOR_LENGTH } from './limits';
 import type { LinkRecord } from './types';
 import { ENGINE_NAMES, type Engine } from './engines';
+import { formatNumber, t, tn, type MessageKey, type Slots } from './i18n';
 import { ImportError } from './transfer';
 import { canonicalizeUrl, hostOf } from './url';
 
@@ -58,6 +59,9 @@ export interface EngineImport {
 export class EngineExportError extends ImportError {
   override name = 'EngineExportError';
 }
+
+const exportError = (key: MessageKey, slots?: Slots): EngineExportError =>
+  new EngineExportError(t(key, slots), key);
 
 /** Larger than any export the engines offer (GSC's sample is 100,000 rows of one URL each). */
 export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
@@ -108,17 +112,12 @@ export function parseEngineExport(text: string, options: EngineExportOptions = {
     header.findIndex((h) => (COLUMNS[column] as readonly string[]).includes(h));
   const kind = kindOf(at);
   if (!kind) {
-    throw new EngineExportError(
-      `This file is not a Search Console or Bing Webmaster Tools links export (its columns are ${describe(header)}). ` +
-        'Export "Top linking sites", "Top linked pages" or "Latest links" from Search Console, or the backlinks from Bing Webmaster Tools, as CSV in English.',
-    );
+    throw exportError('engine_error_not_export', { columns: describe(header) });
   }
   const body = rows.filter((r) => r.some((cell) => cell.trim() !== ''));
-  if (body.length === 0) throw new EngineExportError('The export has a header but no rows.');
+  if (body.length === 0) throw exportError('engine_error_no_rows');
   if (body.length > MAX_EXPORT_ROWS) {
-    throw new EngineExportError(
-      `The export has more than ${MAX_EXPORT_ROWS.toLocaleString('en')} rows; it was not read.`,
-    );
+    throw exportError('engine_error_too_many_rows', { max: formatNumber(MAX_EXPORT_ROWS) });
   }
   const engine: Engine = kind === 'bing-backlinks' ? 'bing' : 'google';
   const result: EngineImport = {
@@ -162,7 +161,8 @@ export function parseEngineExport(text: string, options: EngineExportOptions = {
   }
   if (result.skipped === body.length) {
     throw new EngineExportError(
-      `None of the ${body.length} rows holds an address that could be read; nothing was imported.`,
+      tn('engine_error_no_readable_rows', body.length),
+      'engine_error_no_readable_rows_other',
     );
   }
   return result;
@@ -170,16 +170,13 @@ export function parseEngineExport(text: string, options: EngineExportOptions = {
 
 /** The text, refused early when it is too big or is a spreadsheet rather than CSV. */
 function checkedText(text: string): string {
-  if (text.length > MAX_EXPORT_CHARS)
-    throw new EngineExportError('The file is too large to be a links export.');
+  if (text.length > MAX_EXPORT_CHARS) throw exportError('engine_error_too_large');
   if (text.startsWith('PK') || text.includes('\u0000')) {
-    throw new EngineExportError(
-      'This is a spreadsheet (Excel) file, not CSV. Download the export as CSV and import that.',
-    );
+    throw exportError('engine_error_spreadsheet');
   }
   // A UTF-8 byte-order mark, which Search Console writes and the header must not keep.
   const clean = text.replace(/^\uFEFF/, '');
-  if (clean.trim() === '') throw new EngineExportError('The file is empty.');
+  if (clean.trim() === '') throw exportError('engine_error_empty');
   return clean;
 }
 
@@ -196,7 +193,7 @@ function kindOf(at: (column: Column) => number): EngineExportKind | null {
 
 const describe = (header: readonly string[]) =>
   header.length === 0 || header.every((h) => h === '')
-    ? 'none'
+    ? t('engine_error_no_columns')
     : header
         .slice(0, 6)
         .map((h) => `"${h.slice(0, 40)}"`)
@@ -205,9 +202,7 @@ const describe = (header: readonly string[]) =>
 function targetOf(target: string | undefined): string {
   const canonical = target ? canonicalizeUrl(target) : null;
   if (!canonical) {
-    throw new EngineExportError(
-      'This export lists linking pages only; choose the page or site it was downloaded for, then import it again.',
-    );
+    throw exportError('engine_error_needs_target');
   }
   return canonical;
 }
@@ -315,8 +310,7 @@ export function parseCsv(text: string): string[][] {
       cell = '';
     } else cell += c;
   }
-  if (quoted)
-    throw new EngineExportError('The file ends inside a quoted cell; it is cut short or not CSV.');
+  if (quoted) throw exportError('engine_error_open_quote');
   if (cell !== '' || row.length > 0) {
     row.push(cell);
     rows.push(row);
@@ -343,14 +337,12 @@ export function readEngineExport(
   const typed = options.target?.trim() ?? '';
   const target = typed === '' ? undefined : typed.includes('://') ? typed : `https://${typed}/`;
   if (target !== undefined && !canonicalizeUrl(target)) {
-    throw new EngineExportError(`“${typed.slice(0, 80)}” is not a site name or address.`);
+    throw exportError('engine_error_bad_target', { typed: typed.slice(0, 80) });
   }
   const parsed = parseEngineExport(text, { now: options.now, target });
   const site = target ? siteOf(target) : mostCommon(parsed);
   if (!site) {
-    throw new EngineExportError(
-      'This export does not say which site it is for: type the site it was downloaded for, then import it again.',
-    );
+    throw exportError('engine_error_no_site');
   }
   return { parsed, site };
 }

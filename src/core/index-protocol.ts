@@ -10,6 +10,7 @@ import { asObject } from './guards';
 import { LINK_REGIONS, type LinkRegion } from './types';
 import { canonicalizeUrl, hostOf, parseHttpUrl } from './url';
 import { registrableDomain } from './domain';
+import { t, type MessageKey, type Slots } from './i18n';
 
 /** Bumped on any change a version-1 client or server could misread. */
 export const PROTOCOL_VERSION = 1;
@@ -234,95 +235,103 @@ export function pickEntry(
 
 // --- Validators: everything a server says is untrusted. ---
 
-function fail(message: string): never {
-  throw new ProtocolError(message);
+/** The reason for refusing an answer, as a message (the popup shows it, core/i18n). */
+function fail(key: MessageKey, slots?: Slots): never {
+  throw new ProtocolError(t(key, slots));
 }
 
-function count(value: unknown, what: string): number {
+/** A field of an answer, named in the reasons that refuse it. */
+type Field = Extract<MessageKey, `index_field_${string}`>;
+
+function count(value: unknown, what: Field): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    fail(`The index sent ${what} that is not a whole number.`);
+    fail('index_bad_not_whole', { what: t(what) });
   }
   return value;
 }
 
-function positive(value: unknown, what: string): number {
+function positive(value: unknown, what: Field): number {
   const n = count(value, what);
-  return n > 0 ? n : fail(`The index sent ${what} of 0.`);
+  return n > 0 ? n : fail('index_bad_zero_value', { what: t(what) });
 }
 
-function text(value: unknown, max: number, what: string): string {
-  if (typeof value !== 'string') fail(`The index sent ${what} that is not text.`);
-  if (value.length > max) fail(`The index sent ${what} longer than ${max} characters.`);
+function text(value: unknown, max: number, what: Field): string {
+  if (typeof value !== 'string') fail('index_bad_not_text', { what: t(what) });
+  if (value.length > max) fail('index_bad_too_long', { what: t(what), max });
   return value;
 }
 
 /** Read `/v1/info`. Throws ProtocolError when anything is missing, malformed or unsupported. */
 export function parseInfo(json: unknown): IndexInfo {
-  const v = asObject(json) ?? fail('The index did not answer with a description of itself.');
-  const name = text(v.name, MAX_NAME_LENGTH, 'a name').trim();
-  if (!name) fail('The index sent an empty name.');
+  const v = asObject(json) ?? fail('index_bad_no_description');
+  const name = text(v.name, MAX_NAME_LENGTH, 'index_field_name').trim();
+  if (!name) fail('index_bad_empty_name');
   if (v.protocolVersion !== PROTOCOL_VERSION) {
-    fail(
-      `The index speaks protocol version ${JSON.stringify(v.protocolVersion)}; this extension speaks version ${PROTOCOL_VERSION}.`,
-    );
+    fail('index_bad_protocol_version', {
+      theirs: String(JSON.stringify(v.protocolVersion)),
+      ours: PROTOCOL_VERSION,
+    });
   }
   if (v.canonicalVersion !== CANONICAL_VERSION) {
-    fail(
-      `The index keys pages by canonical form ${JSON.stringify(v.canonicalVersion)}; this extension uses form ${CANONICAL_VERSION}, so lookups would miss.`,
-    );
+    fail('index_bad_canonical_version', {
+      theirs: String(JSON.stringify(v.canonicalVersion)),
+      ours: CANONICAL_VERSION,
+    });
   }
-  const keys = asObject(v.keys) ?? fail('The index did not say how many keys it holds.');
-  const minPrefixLength = positive(v.minPrefixLength, 'a minimum prefix length');
-  const maxPrefixLength = positive(v.maxPrefixLength, 'a maximum prefix length');
+  const keys = asObject(v.keys) ?? fail('index_bad_no_keys');
+  const minPrefixLength = positive(v.minPrefixLength, 'index_field_min_prefix');
+  const maxPrefixLength = positive(v.maxPrefixLength, 'index_field_max_prefix');
   if (maxPrefixLength > HASH_HEX_LENGTH || minPrefixLength > maxPrefixLength) {
-    fail(`The index sent impossible prefix lengths (${minPrefixLength} to ${maxPrefixLength}).`);
+    fail('index_bad_prefix_lengths', { min: minPrefixLength, max: maxPrefixLength });
   }
   const updatedAt = v.updatedAt;
   if (
     updatedAt !== null &&
     (typeof updatedAt !== 'string' || Number.isNaN(Date.parse(updatedAt)))
   ) {
-    fail('The index sent an update time that is not a date.');
+    fail('index_bad_update_time');
   }
-  if (typeof v.contributions !== 'boolean')
-    fail('The index did not say if it takes contributions.');
-  const limits = asObject(v.limits) ?? fail('The index did not state its limits.');
+  if (typeof v.contributions !== 'boolean') fail('index_bad_contributions');
+  const limits = asObject(v.limits) ?? fail('index_bad_limits');
   return {
     name,
     protocolVersion: PROTOCOL_VERSION,
     canonicalVersion: CANONICAL_VERSION,
-    keys: { urls: count(keys.urls, 'a URL count'), domains: count(keys.domains, 'a domain count') },
-    links: count(v.links, 'a link count'),
+    keys: {
+      urls: count(keys.urls, 'index_field_url_count'),
+      domains: count(keys.domains, 'index_field_domain_count'),
+    },
+    links: count(v.links, 'index_field_link_count'),
     minPrefixLength,
     maxPrefixLength,
     updatedAt: updatedAt as string | null,
     contributions: v.contributions,
     limits: {
-      maxLinksPerEntry: positive(limits.maxLinksPerEntry, 'a link limit'),
-      maxEntries: positive(limits.maxEntries, 'an entry limit'),
-      maxBodyBytes: positive(limits.maxBodyBytes, 'a body size limit'),
-      ratePerMinute: positive(limits.ratePerMinute, 'a rate limit'),
+      maxLinksPerEntry: positive(limits.maxLinksPerEntry, 'index_field_link_limit'),
+      maxEntries: positive(limits.maxEntries, 'index_field_entry_limit'),
+      maxBodyBytes: positive(limits.maxBodyBytes, 'index_field_body_limit'),
+      ratePerMinute: positive(limits.ratePerMinute, 'index_field_rate_limit'),
     },
   };
 }
 
 /** An http(s) URL within the length limit, as sent; anything else (javascript:, data:) throws. */
-function httpUrl(value: unknown, what: string): string {
+function httpUrl(value: unknown, what: Field): string {
   if (typeof value !== 'string' || parseHttpUrl(value) === null) {
-    fail(`The index sent ${what} that is not an http(s) address.`);
+    fail('index_bad_not_http', { what: t(what) });
   }
   return value;
 }
 
 function parseLink(value: unknown, now: number): IndexLink {
-  const v = asObject(value) ?? fail('The index sent a link that is not an object.');
-  const anchor = text(v.anchor, MAX_ANCHOR_LENGTH, 'an anchor');
+  const v = asObject(value) ?? fail('index_bad_link_object');
+  const anchor = text(v.anchor, MAX_ANCHOR_LENGTH, 'index_field_anchor');
   if (!Array.isArray(v.rel) || v.rel.length > MAX_REL_TOKENS) {
-    fail(`The index sent a rel list that is not a list of at most ${MAX_REL_TOKENS} tokens.`);
+    fail('index_bad_rel_list', { max: MAX_REL_TOKENS });
   }
-  const rel = v.rel.map((t) => text(t, MAX_REL_TOKEN_LENGTH, 'a rel token'));
+  const rel = v.rel.map((token) => text(token, MAX_REL_TOKEN_LENGTH, 'index_field_rel_token'));
   if (v.region !== undefined && !LINK_REGIONS.includes(v.region as LinkRegion)) {
-    fail('The index sent a link region this extension does not know.');
+    fail('index_bad_region');
   }
   const firstSeen = v.firstSeen;
   const lastSeen = v.lastSeen;
@@ -333,12 +342,12 @@ function parseLink(value: unknown, now: number): IndexLink {
     !isPlausibleTime(lastSeen, now) ||
     firstSeen > lastSeen
   ) {
-    fail('The index sent a link with impossible first or last seen times.');
+    fail('index_bad_seen_times');
   }
-  if (typeof v.lost !== 'boolean') fail('The index sent a link without a lost flag.');
+  if (typeof v.lost !== 'boolean') fail('index_bad_lost_flag');
   return {
-    source: httpUrl(v.source, 'a linking page'),
-    target: httpUrl(v.target, 'a link target'),
+    source: httpUrl(v.source, 'index_field_source'),
+    target: httpUrl(v.target, 'index_field_target'),
     anchor,
     rel,
     ...(v.region !== undefined ? { region: v.region as LinkRegion } : {}),
@@ -349,50 +358,48 @@ function parseLink(value: unknown, now: number): IndexLink {
 }
 
 function parseSummary(value: unknown): IndexSummary {
-  const v = asObject(value) ?? fail('The index sent an entry without a summary.');
+  const v = asObject(value) ?? fail('index_bad_no_summary');
   const authority = v.authority;
   if (
     authority !== undefined &&
     (typeof authority !== 'number' || !(authority >= 0 && authority <= 100))
   ) {
-    fail('The index sent an authority outside 0 to 100.');
+    fail('index_bad_authority');
   }
   return {
-    backlinks: count(v.backlinks, 'a backlink count'),
-    referringDomains: count(v.referringDomains, 'a referring domain count'),
-    referringPages: count(v.referringPages, 'a referring page count'),
+    backlinks: count(v.backlinks, 'index_field_backlink_count'),
+    referringDomains: count(v.referringDomains, 'index_field_domain_referrers'),
+    referringPages: count(v.referringPages, 'index_field_page_referrers'),
     ...(authority !== undefined ? { authority: authority as number } : {}),
   };
 }
 
 function parseKey(value: unknown, kind: LookupKind): string {
   if (kind === 'url') {
-    const key = httpUrl(value, 'a page key');
+    const key = httpUrl(value, 'index_field_page_key');
     // A key not in canonical form cannot be the one the client hashed.
-    return canonicalizeUrl(key) === key
-      ? key
-      : fail('The index sent a page key not in canonical form.');
+    return canonicalizeUrl(key) === key ? key : fail('index_bad_page_key');
   }
-  const key = text(value, MAX_DOMAIN_LENGTH, 'a site key');
-  return DOMAIN_KEY.test(key) ? key : fail('The index sent a site key that is not a domain.');
+  const key = text(value, MAX_DOMAIN_LENGTH, 'index_field_site_key');
+  return DOMAIN_KEY.test(key) ? key : fail('index_bad_site_key');
 }
 
 function parseEntry(value: unknown, prefix: string, kind: LookupKind, now: number): IndexEntry {
-  const v = asObject(value) ?? fail('The index sent an entry that is not an object.');
+  const v = asObject(value) ?? fail('index_bad_entry_object');
   if (typeof v.hash !== 'string' || !HASH.test(v.hash)) {
-    fail('The index sent an entry whose hash is not a SHA-256 in hex.');
+    fail('index_bad_entry_hash');
   }
   if (!v.hash.startsWith(prefix)) {
-    fail(`The index sent an entry outside the bucket asked for (${prefix}).`);
+    fail('index_bad_entry_bucket', { prefix });
   }
   const key = parseKey(v.key, kind);
   if (!Array.isArray(v.links) || v.links.length > MAX_LINKS_PER_ENTRY) {
-    fail(`The index sent an entry with more than ${MAX_LINKS_PER_ENTRY} links, or none listed.`);
+    fail('index_bad_entry_links', { max: MAX_LINKS_PER_ENTRY });
   }
   const links = v.links.map((l) => parseLink(l, now));
   // Links of a page entry all point at that page: anything else was not asked for.
   if (kind === 'url' && links.some((l) => canonicalizeUrl(l.target) !== key)) {
-    fail('The index sent a link to another page than the entry it was listed under.');
+    fail('index_bad_link_target');
   }
   return { hash: v.hash, key, summary: parseSummary(v.summary), links };
 }
@@ -407,22 +414,23 @@ export function parseLookup(
   kind: LookupKind,
   now: number = Date.now(),
 ): LookupResponse {
-  if (!isValidPrefix(prefix, 1, HASH_HEX_LENGTH)) fail(`"${prefix}" is not a hex prefix.`);
-  const v = asObject(json) ?? fail('The index did not answer the lookup with an object.');
-  if (v.kind !== kind) fail(`The index answered about ${JSON.stringify(v.kind)}, not ${kind}.`);
-  if (v.prefix !== prefix) fail('The index answered about another prefix than the one asked.');
-  if (!Array.isArray(v.entries)) fail('The index answered without a list of entries.');
+  if (!isValidPrefix(prefix, 1, HASH_HEX_LENGTH)) fail('index_bad_prefix', { prefix });
+  const v = asObject(json) ?? fail('index_bad_lookup_object');
+  if (v.kind !== kind)
+    fail('index_bad_kind', { theirs: String(JSON.stringify(v.kind)), ours: kind });
+  if (v.prefix !== prefix) fail('index_bad_wrong_prefix');
+  if (!Array.isArray(v.entries)) fail('index_bad_no_entries');
   if (v.entries.length > MAX_ENTRIES) {
-    fail(`The index sent ${v.entries.length} entries; at most ${MAX_ENTRIES} are accepted.`);
+    fail('index_bad_too_many_entries', { sent: v.entries.length, max: MAX_ENTRIES });
   }
   const entries = v.entries.map((e) => parseEntry(e, prefix, kind, now));
   if (new Set(entries.map((e) => e.hash)).size !== entries.length) {
-    fail('The index sent the same entry twice.');
+    fail('index_bad_same_entry');
   }
   const next = v.next;
   if (next !== undefined && next !== null) {
-    const cursor = text(next, MAX_CURSOR_LENGTH, 'a page cursor');
-    if (!CURSOR.test(cursor)) fail('The index sent a page cursor with unexpected characters.');
+    const cursor = text(next, MAX_CURSOR_LENGTH, 'index_field_cursor');
+    if (!CURSOR.test(cursor)) fail('index_bad_cursor');
     return { kind, prefix, entries, next: cursor };
   }
   return { kind, prefix, entries };

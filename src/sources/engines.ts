@@ -1,4 +1,5 @@
 import { ENGINE_NAMES, engineSourceId, type Engine } from '../core/engines';
+import { t } from '../core/i18n';
 import { getDb } from '../platform/db-connection';
 import { loadEngineLinks } from '../storage/engine-links';
 import type { BacklinkSource } from './types';
@@ -27,7 +28,9 @@ function engineSource(engine: Engine): BacklinkSource {
         return {
           status: 'failed',
           name: ENGINE_NAMES[engine],
-          message: `Its imported links could not be read (${error instanceof Error ? error.message : String(error)}).`,
+          message: t('engine_source_unreadable', {
+            why: error instanceof Error ? error.message : String(error),
+          }),
         };
       }
     },

@@ -21,6 +21,7 @@ import {
 } from '../core/index-protocol';
 import { registrableDomain } from '../core/domain';
 import { asObject } from '../core/guards';
+import { t, tn } from '../core/i18n';
 import type { LinkRecord } from '../core/types';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import type { SourceAnswer } from './types';
@@ -61,9 +62,7 @@ export interface RequestOptions {
 }
 
 const tooLarge = (maxBytes: number) =>
-  new IndexError(
-    `The index sent an answer larger than ${Math.round(maxBytes / 1024 / 1024)} MB; it was refused.`,
-  );
+  new IndexError(t('index_error_too_large', { mb: Math.round(maxBytes / 1024 / 1024) }));
 
 /** Why a request that got an HTTP error status failed, in words, with the server's own message. */
 function statusError(response: Response, body: unknown): IndexError {
@@ -76,16 +75,14 @@ function statusError(response: Response, body: unknown): IndexError {
   switch (response.status) {
     case 401:
     case 403:
-      return new IndexError(`The index refused access (${response.status})${detail}.`);
-    case 429: {
-      const when = wait !== null ? ` Try again in ${wait} seconds.` : '';
-      return new IndexError(`The index is busy (too many requests).${when}`, wait);
-    }
-    default:
+      return new IndexError(t('index_error_refused_access', { status: response.status, detail }));
+    case 429:
       return new IndexError(
-        `The index answered with an error (${response.status})${detail}.`,
+        wait !== null ? tn('index_error_busy_wait', wait) : t('index_error_busy'),
         wait,
       );
+    default:
+      return new IndexError(t('index_error_status', { status: response.status, detail }), wait);
   }
 }
 
@@ -126,7 +123,7 @@ async function getJson(
     answer = JSON.parse(text);
   } catch {
     if (!response.ok) throw statusError(response, null);
-    throw new IndexError('The index sent an answer that is not JSON; it was refused.');
+    throw new IndexError(t('index_error_not_json'));
   }
   if (!response.ok) throw statusError(response, answer);
   return answer;
@@ -135,13 +132,15 @@ async function getJson(
 /** Any failure of a request, as an IndexError whose message a person can act on. */
 export function describeFailure(error: unknown): IndexError {
   if (error instanceof IndexError) return error;
-  if (error instanceof ProtocolError) return new IndexError(`${error.message} It was refused.`);
+  if (error instanceof ProtocolError) {
+    return new IndexError(t('index_error_refused_answer', { reason: error.message }));
+  }
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new IndexError('The index did not answer in time.');
+    return new IndexError(t('index_error_timeout'));
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return new IndexError(`The index could not be reached (${detail}).`);
+  return new IndexError(t('index_error_unreachable', { detail }));
 }
 
 const timeoutOf = (options: RequestOptions) =>
@@ -186,9 +185,7 @@ export async function sendContribution(
   const pages = n(accepted?.pages);
   const links = n(accepted?.links);
   if (pages === null || links === null) {
-    throw new IndexError(
-      'The index answered the contribution with something else; it was refused.',
-    );
+    throw new IndexError(t('index_error_contribution_answer'));
   }
   return { pages, links, skipped: n(answer?.skipped) ?? 0 };
 }
@@ -241,9 +238,7 @@ export async function lookupEntry(
     if (response.next === undefined) return found;
     cursor = response.next;
   }
-  throw new IndexError(
-    `The index's bucket for this page is larger than ${MAX_LOOKUP_PAGES} pages; it was not read.`,
-  );
+  throw new IndexError(t('index_error_bucket_too_large', { pages: MAX_LOOKUP_PAGES }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { t } from '../core/i18n';
 import { send } from '../platform/messaging';
 import type { BacklinkSource, SourceResult } from './types';
 
@@ -17,8 +18,8 @@ export const remoteIndexSource: BacklinkSource = {
       const why = error instanceof Error ? error.message : String(error);
       return {
         status: 'failed',
-        name: 'The remote index',
-        message: `It could not be asked (${why}).`,
+        name: t('remote_source_name'),
+        message: t('remote_source_not_asked', { why }),
       };
     }
   },

@@ -1,6 +1,7 @@
 import type { BacklinkDb } from './db';
 import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
+import { t } from '../core/i18n';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -130,7 +131,7 @@ export class StorageFullError extends Error {
     readonly removed: number,
     cause: unknown,
   ) {
-    super('Storage is full, even after deleting the pages not visited for longest.', { cause });
+    super(t('storage_full_error'), { cause });
     this.name = 'StorageFullError';
   }
 }

@@ -6,6 +6,10 @@ import { formatNumber, t, tn, uiLanguage } from '../../src/core/i18n';
 import { importSummary, type ImportOutcome } from '../../src/core/import-stream';
 import { parseExport } from '../../src/core/transfer';
 import { describeRetention, pruneText } from '../../src/core/retention';
+import { parseInfo } from '../../src/core/index-protocol';
+import { readEngineExport } from '../../src/core/engine-exports';
+import { describeFailure } from '../../src/sources/index-client';
+import { providerError } from '../../src/sources/providers/http';
 import { readLocale, useLocale } from '../support/i18n-setup';
 
 const ROOT = process.cwd();
@@ -223,6 +227,15 @@ describe('messages in use', () => {
     expect(() => parseExport('{"format":"other"}')).toThrow(
       'Die Datei ist kein Export von Backlink Lens.',
     );
+    expect(providerError('bad-key', 'Moz', 'invalid token', 30).message).toBe(
+      'Moz hat den Schlüssel nicht angenommen. Prüfen Sie ihn in den Einstellungen. ' +
+        'Moz meldete: „invalid token“. (es bat, 30 s zu warten)',
+    );
+    expect(() => parseInfo({})).toThrow('Der Index schickte für den Namen keinen Text.');
+    expect(describeFailure(new TypeError('Failed to fetch')).message).toBe(
+      'Der Index war nicht erreichbar (Failed to fetch).',
+    );
+    expect(() => readEngineExport('')).toThrow('Die Datei ist leer.');
     expect(describeRetention(12)).toBe('1 Jahr');
     expect(pruneText(3, 6)).toBe(
       '3 Seiten, die in den letzten 6 Monaten nicht besucht wurden, samt ihren Links gelöscht.',

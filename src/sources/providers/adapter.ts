@@ -5,6 +5,7 @@
  */
 import { registrableDomain } from '../../core/domain';
 import { asObject } from '../../core/guards';
+import { t } from '../../core/i18n';
 import { isPlausibleTime, MAX_ANCHOR_LENGTH, MAX_REL_TOKENS } from '../../core/limits';
 import { linkKey, type LinkRecord } from '../../core/types';
 import { canonicalizeUrl, hostOf } from '../../core/url';
@@ -60,7 +61,9 @@ export function defineProvider(spec: ProviderSpec): ProviderAdapter {
             return { status: 'answered', answer: await askProvider(adapter, kind, url, settings) };
           } catch (error) {
             const message =
-              error instanceof ProviderError ? error.message : `${spec.name} could not be asked.`;
+              error instanceof ProviderError
+                ? error.message
+                : t('provider_error_not_asked', { name: spec.name });
             return { status: 'failed', name: spec.name, message };
           }
         },

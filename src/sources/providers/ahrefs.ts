@@ -5,6 +5,7 @@
  * with `{"error": "…"}`.
  */
 import { asObject } from '../../core/guards';
+import { t } from '../../core/i18n';
 import {
   arrayOf,
   defineProvider,
@@ -162,7 +163,7 @@ export const ahrefs = defineProvider({
       const limit = numberOf(usage?.units_limit_workspace);
       const used = numberOf(usage?.units_usage_workspace);
       return limit !== null && used !== null
-        ? { quota: { remaining: Math.max(0, limit - used), unit: 'API units' } }
+        ? { quota: { remaining: Math.max(0, limit - used), unit: t('provider_unit_api_units') } }
         : {};
     },
   },

@@ -9,6 +9,7 @@
  */
 import { ProviderError, type ProviderErrorKind, type ProviderRequest } from './types';
 import { readCapped } from '../read-capped';
+import { t, type MessageKey } from '../../core/i18n';
 
 /** A lookup that takes longer is given up: the popup has shown local links meanwhile. */
 export const PROVIDER_TIMEOUT_MS = 10_000;
@@ -38,15 +39,16 @@ export interface ProviderIdentity {
   errorOf(body: unknown, status: number): ProviderError | null;
 }
 
-const WORDS: Record<ProviderErrorKind, (name: string) => string> = {
-  'bad-key': (name) => `${name} did not accept the key. Check it in the settings.`,
-  quota: (name) => `Your ${name} quota is used up. It renews with your plan, or add credit.`,
-  'rate-limit': (name) => `${name} asks to slow down (too many requests). Try again shortly.`,
-  down: (name) => `${name} is not answering properly right now. Try again later.`,
-  timeout: (name) => `${name} did not answer in time.`,
-  unreachable: (name) => `${name} could not be reached. Check the connection.`,
-  malformed: (name) => `${name} sent an answer that could not be read; nothing of it was kept.`,
-  refused: (name) => `${name} refused the request.`,
+/** The message of each kind of failure; each takes the service's {name}. */
+const WORDS: Record<ProviderErrorKind, MessageKey> = {
+  'bad-key': 'provider_error_bad_key',
+  quota: 'provider_error_quota',
+  'rate-limit': 'provider_error_rate_limit',
+  down: 'provider_error_down',
+  timeout: 'provider_error_timeout',
+  unreachable: 'provider_error_unreachable',
+  malformed: 'provider_error_malformed',
+  refused: 'provider_error_refused',
 };
 
 /** The ProviderError of `kind`, in plain words, with the service's own detail when it gave one. */
@@ -57,8 +59,13 @@ export function providerError(
   retryAfter?: number,
 ): ProviderError {
   const said = detail?.trim().slice(0, MAX_DETAIL_LENGTH);
-  const wait = retryAfter !== undefined ? ` (it asked to wait ${Math.ceil(retryAfter)} s)` : '';
-  const message = `${WORDS[kind](name)}${said ? ` ${name} said: "${said}".` : ''}${wait}`;
+  const message = [
+    t(WORDS[kind], { name }),
+    said ? t('provider_error_said', { name, said }) : '',
+    retryAfter !== undefined ? t('provider_error_wait', { seconds: Math.ceil(retryAfter) }) : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' ');
   return new ProviderError(kind, message, retryAfter);
 }
 
@@ -75,9 +82,10 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   for (const a of present) for (const b of present) forms.add(base64Utf8(`${a}:${b}`));
   let out = text;
+  const hidden = t('provider_key_hidden');
   // Longest first, so a key inside a longer form is not half replaced.
   for (const form of [...forms].sort((x, y) => y.length - x.length)) {
-    if (form.length >= 4) out = out.split(form).join('[key hidden]');
+    if (form.length >= 4) out = out.split(form).join(hidden);
   }
   return out;
 }
@@ -181,7 +189,7 @@ async function attempt(
   let text: string;
   try {
     text = await readCapped(response, options.maxBytes ?? MAX_PROVIDER_BYTES, () =>
-      providerError('malformed', name, 'the answer was larger than allowed'),
+      providerError('malformed', name, t('provider_error_too_large')),
     );
   } catch (error) {
     throw asProviderError(error, name);

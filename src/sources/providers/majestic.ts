@@ -5,6 +5,7 @@
  * error's name) and `ErrorMessage`, at HTTP 200.
  */
 import { asObject } from '../../core/guards';
+import { t } from '../../core/i18n';
 import {
   arrayOf,
   defineProvider,
@@ -149,7 +150,9 @@ export const majestic = defineProvider({
     parse(body) {
       const vars = asObject(objectOf(body, NAME).GlobalVars);
       const left = numberOf(vars?.TotalRetrievalResUnits);
-      return left === null ? {} : { quota: { remaining: left, unit: 'retrieval units' } };
+      return left === null
+        ? {}
+        : { quota: { remaining: left, unit: t('provider_unit_retrieval_units') } };
     },
   },
   backlinks,

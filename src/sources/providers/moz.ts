@@ -7,6 +7,7 @@
  * metrics: Page Authority, Domain Authority, Spam Score.
  */
 import { asObject } from '../../core/guards';
+import { t } from '../../core/i18n';
 import {
   arrayOf,
   basicAuth,
@@ -250,7 +251,9 @@ export const moz = defineProvider({
       const allotted = numberOf(quota?.allotted);
       const used = numberOf(quota?.used);
       if (allotted !== null && used !== null) {
-        return { quota: { remaining: Math.max(0, allotted - used), unit: 'rows' } };
+        return {
+          quota: { remaining: Math.max(0, allotted - used), unit: t('provider_unit_rows') },
+        };
       }
       return {};
     },
