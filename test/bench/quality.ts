@@ -208,7 +208,8 @@ const WATCH_SCORES = `(() => {
       observer.disconnect();
     }
   });
-  observer.observe(document, { childList: true, subtree: true });
+  // Attributes too: the risk line drops data-site-pending in place when the site's bursts are in.
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
 })();`;
 
 /** A store the popup is timed in: a page with BACKLINKS inbound links among `links` in all. */
