@@ -66,16 +66,27 @@ function compareLinks(a: BacklinkView, b: BacklinkView): number {
   );
 }
 
-/** External before internal, then domains whose links pass authority, then by live links. */
-function compareGroups(a: DomainGroup, b: DomainGroup): number {
+/** What orders the groups: a group's counts, `size` its links live or lost. */
+export type GroupRank = Pick<DomainGroup, 'domain' | 'internal' | 'live' | 'followed'> & {
+  size: number;
+};
+
+/**
+ * External before internal, then domains whose links pass authority, then by live links. From
+ * counts alone, so that storage/head.ts ranks groups whose links it has not read.
+ */
+export function compareGroupRanks(a: GroupRank, b: GroupRank): number {
   return (
     Number(a.internal) - Number(b.internal) ||
     b.followed - a.followed ||
     b.live - a.live ||
-    b.links.length - a.links.length ||
+    b.size - a.size ||
     a.domain.localeCompare(b.domain)
   );
 }
+
+const compareGroups = (a: DomainGroup, b: DomainGroup) =>
+  compareGroupRanks({ ...a, size: a.links.length }, { ...b, size: b.links.length });
 
 /** Turn stored links to one page into what the popup shows: counts, signals and groups. */
 export function summarizeBacklinks(

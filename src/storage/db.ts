@@ -17,6 +17,7 @@ import type { StoredTermStats } from './term-stats';
 import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } from './scrub';
 import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
+import type { TargetStats } from '../core/target-stats';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -50,6 +51,8 @@ export interface BacklinkSchema extends DBSchema {
       by_source: string;
       /** Lost links only, by [target, lostAt]: a live link (lostAt null) has no entry. */
       by_target_lost: [string, number];
+      /** [target, sourceDomain]: the rows of a target's shown groups only (storage/head.ts). */
+      by_target_source_domain: [string, string];
     };
   };
   redirects: {
@@ -89,6 +92,11 @@ export interface BacklinkSchema extends DBSchema {
     key: [string, string, string, string];
     value: EngineLinkRecord;
     indexes: { by_target: string; by_import: string };
+  };
+  /** Aggregates of hot targets for the popup's first render (storage/target-stats.ts). */
+  'target-stats': {
+    key: string;
+    value: TargetStats;
   };
 }
 
@@ -177,6 +185,16 @@ const MIGRATIONS: readonly Migration[] = [
     });
     links.createIndex('by_target', 'target');
     links.createIndex('by_import', 'importId');
+  },
+  // The popup's first render reads what it shows (issue 7, item 1): per-target aggregates of
+  // hot targets, built lazily by storage/target-stats.ts (nothing to build here), and the
+  // links of a target by referring domain, so only the shown groups' rows are read.
+  (db, tx) => {
+    db.createObjectStore('target-stats', { keyPath: 'target' });
+    const links = tx.objectStore('links');
+    if (!links.indexNames.contains('by_target_source_domain')) {
+      links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
+    }
   },
 ];
 

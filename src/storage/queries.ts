@@ -55,7 +55,7 @@ export type Folds = Readonly<Record<string, SiteFolds>>;
 /** Distinct variants read at most per address (a page with thousands of query strings). */
 export const VARIANT_LIMIT = 50;
 
-type ReadTx = ReturnType<typeof readTransaction>;
+export type ReadTx = ReturnType<typeof readTransaction>;
 const readTransaction = (db: BacklinkDb) =>
   db.transaction(['pages', 'links', 'redirects'], 'readonly');
 
@@ -80,7 +80,7 @@ async function readHopsInto(tx: ReadTx, targets: readonly string[]): Promise<Red
 }
 
 /** The hops along the chain forwards from `start`, up to one past the bound (to tell it). */
-async function readHopsFrom(tx: ReadTx, start: string): Promise<RedirectRecord[]> {
+export async function readHopsFrom(tx: ReadTx, start: string): Promise<RedirectRecord[]> {
   const byFrom = tx.objectStore('redirects').index('by_from');
   const hops: RedirectRecord[] = [];
   const seen = new Set<string>();
@@ -126,7 +126,7 @@ async function findVariants(
   return (await Promise.all(variantBases(url).map(ofBase))).flat();
 }
 
-type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
+export type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
   /** Every URL whose links count for the page: the aliases, then those in `via`. */
   targets: string[];
 };
@@ -139,7 +139,7 @@ type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
  * the URL alone is issued at once; a second round reads what the first names (its canonical,
  * the page it is an alias of).
  */
-async function findTargets<T>(
+export async function findTargets<T>(
   tx: ReadTx,
   url: string,
   folds: Folds,
@@ -321,7 +321,7 @@ export async function loadSiteLinks(
 }
 
 /** The stored records of some pages, by URL (those not stored are left out). */
-async function readPages(
+export async function readPages(
   store: { get(url: string): Promise<PageRecord | undefined> },
   urls: readonly string[],
 ): Promise<Record<string, PageRecord>> {

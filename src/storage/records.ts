@@ -22,6 +22,7 @@ import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
+import { adjustTargetStats, forgetTargetStats } from './target-stats';
 
 export interface RecordResult {
   url: string;
@@ -38,7 +39,7 @@ const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target
 type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'redirects', 'referrals'], 'readwrite');
+  db.transaction(['pages', 'links', 'redirects', 'referrals', 'target-stats'], 'readwrite');
 
 /**
  * After a failure part-way through a transaction's writes, abort it so that none of them land:
@@ -220,6 +221,13 @@ async function writeSnapshot(
   const added = fresh.size;
   putAll(links, changed);
   putAll(links, fresh.values());
+  writes.push(
+    adjustTargetStats(
+      tx.objectStore('target-stats'),
+      { links: oldLinks, nofollow: !!oldPage?.robotsNofollow },
+      { links: [...changed, ...fresh.values()], nofollow: snapshot.robots.nofollow },
+    ),
+  );
 
   const host = hostOf(source);
   const visitIds = visit !== null ? rememberVisit(oldPage?.visitIds, visit) : oldPage?.visitIds;
@@ -286,6 +294,7 @@ export async function recordDelta(
       [...fresh.values()].map((l) => links.get([l.source, l.target, l.anchor])),
     );
     let added = 0;
+    const rewritten: LinkRecord[] = [];
     [...fresh.values()].forEach((record, i) => {
       const old = olds[i];
       if (!old) added++;
@@ -296,7 +305,16 @@ export async function recordDelta(
           ? { ...mergeFolded(old, record, 'max'), lastSeen: now }
           : { ...old, ...foldOf(record), lastSeen: now, lostAt: null };
       writes.push(links.put(merged));
+      rewritten.push(merged);
     });
+    const nofollow = page.robotsNofollow;
+    writes.push(
+      adjustTargetStats(
+        tx.objectStore('target-stats'),
+        { links: olds.filter((l) => !!l), nofollow },
+        { links: rewritten, nofollow },
+      ),
+    );
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
     return { url: source, links: page.outboundCount + added, added, lost: 0 };
   });
@@ -363,6 +381,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
           .then((keys) => Promise.all(keys.map((key) => links.delete(key)))),
       );
     }
+    writes.push(forgetTargetStats(tx.objectStore('target-stats')));
     return onSite.length;
   });
   // Scores name the site's pages; the next computation would drop them, but not before.
@@ -377,6 +396,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('links').clear(),
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
+      forgetTargetStats(tx.objectStore('target-stats')),
     );
   });
   // Scores name pages too, so they go with them; apart, since recording never touches them.
@@ -459,6 +479,7 @@ export function importAll(
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
     }
     importReferrals(tx.objectStore('referrals'), data.referrals, writes);
+    writes.push(forgetTargetStats(tx.objectStore('target-stats')));
     return {
       pages: data.pages.length,
       links: data.links.length,

@@ -2,6 +2,7 @@ import type { BacklinkDb } from './db';
 import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
+import { forgetStatsOf, forgetTargetStats } from './target-stats';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -30,7 +31,10 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 }
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
-  const tx = db.transaction(['pages', 'links', 'redirects', 'referrals'], 'readwrite');
+  const tx = db.transaction(
+    ['pages', 'links', 'redirects', 'referrals', 'target-stats'],
+    'readwrite',
+  );
   const pages = tx.objectStore('pages');
   const links = tx.objectStore('links');
   const redirects = tx.objectStore('redirects');
@@ -60,6 +64,7 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       for (const key of [...hopsFrom, ...hopsTo]) drop(redirects.delete(key));
       for (const key of [...visitsFrom, ...visitsTo]) drop(referrals.delete(key));
     }
+    if (removed > 0) drop(forgetTargetStats(tx.objectStore('target-stats')));
   } catch (error) {
     tx.done.catch(() => {});
     try {
@@ -118,9 +123,14 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
  */
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
   if ((await db.countFromIndex('links', 'by_source', source)) <= cap) return 0;
-  const tx = db.transaction('links', 'readwrite');
-  const over = linksOverCap(await tx.store.index('by_source').getAll(source), cap);
-  for (const l of over) void tx.store.delete([l.source, l.target, l.anchor]).catch(() => {});
+  const tx = db.transaction(['links', 'target-stats'], 'readwrite');
+  const store = tx.objectStore('links');
+  const over = linksOverCap(await store.index('by_source').getAll(source), cap);
+  for (const l of over) void store.delete([l.source, l.target, l.anchor]).catch(() => {});
+  void forgetStatsOf(
+    tx.objectStore('target-stats'),
+    over.map((l) => l.target),
+  ).catch(() => {});
   await tx.done;
   return over.length;
 }

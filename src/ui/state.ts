@@ -48,6 +48,7 @@ import { remoteSources } from '../sources/registry';
 import type { SourceResult, SourceTotals } from '../sources/types';
 import type { ProviderMetric } from '../sources/providers/types';
 import { t, tn, type MessageKey } from '../core/i18n';
+import { loadHeadState, prepareHead } from './head-state';
 
 export type ReportState =
   | { status: 'loading' }
@@ -58,8 +59,11 @@ export type ReportState =
       url: string;
       page: PageRecord | null;
       summary: BacklinkSummary;
-      /** Figures and charts of the page's backlink profile, as of when the report was read. */
-      profile: PageProfile;
+      /**
+       * Figures and charts of the page's backlink profile, as of when the report was read; null
+       * in the popup's first render of a hot page (`head`), which has not read every link.
+       */
+      profile: PageProfile | null;
       /** Where this URL itself redirects. */
       redirect: RedirectChain | null;
       variants: VariantCount[];
@@ -68,6 +72,11 @@ export type ReportState =
       choices: FoldChoice[];
       /** Set when this is the whole site's report (links from other sites into any of its pages). */
       site?: { domain: string; complete: boolean };
+      /**
+       * Set in the popup's first render of a hot page (ui/head-state.ts): `summary.groups`
+       * holds the groups shown only; these are the counts of all groups, until the full read.
+       */
+      head?: { groups: number; liveGroups: number };
     };
 
 /** The report of the page itself, or of its whole site (registrable domain). */
@@ -258,14 +267,25 @@ export async function loadReport(url: string): Promise<void> {
   const current = () => mine === generation;
   try {
     const db = await getDb();
+    // Another page's scores and relevance must not show on this one's links.
+    const forgetOtherPage = (shown: string | undefined) => {
+      const previous = reportState.value;
+      if (previous.status !== 'ready' || previous.url !== shown) {
+        relevanceState.value = null;
+        qualityState.value = null;
+      }
+    };
+    // The popup's rows of a hot page first, from its aggregates; the full read follows. A head
+    // that cannot be read is only a slower first render: the full read says what is wrong.
+    const head = shownRows ? await loadHeadState(url, shownRows).catch(() => null) : null;
+    if (!current()) return;
+    if (head?.status === 'ready') {
+      forgetOtherPage(head.url);
+      reportState.value = head;
+    }
     const report = await loadLocalReport(url);
     if (!current()) return;
-    const previous = reportState.value;
-    // Another page's scores and relevance must not show on this one's links.
-    if (previous.status !== 'ready' || previous.url !== report?.url) {
-      relevanceState.value = null;
-      qualityState.value = null;
-    }
+    forgetOtherPage(report?.url);
     // Opened on the whole site (?scope=site): until the site's links are read, its report is
     // loading; the page's report under the site switch would pass for the site's.
     if (scopeState.value === 'site' && !siteReportState.value) {
@@ -394,6 +414,7 @@ export async function loadReport(url: string): Promise<void> {
     // Flags over every link once the local ones are shown: never before, so neither the
     // first render nor the risk line waits on a remote source.
     if (report && merged && current()) await flagMerged(db, report, merged, current);
+    if (report && shownRows) prepareHead(report);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }

@@ -60,6 +60,7 @@ describe('openBacklinkDb', () => {
       'redirects',
       'referrals',
       'remote-cache',
+      'target-stats',
     ]);
     const tx = db.transaction(['pages', 'links']);
     const pages = tx.objectStore('pages');
@@ -72,6 +73,7 @@ describe('openBacklinkDb', () => {
       'by_target',
       'by_target_domain',
       'by_target_lost',
+      'by_target_source_domain',
     ]);
     expect(links.index('by_target_domain').keyPath).toBe('targetDomain');
     await tx.done;
@@ -1185,6 +1187,7 @@ describe('migration from a version 1 database', () => {
       'redirects',
       'referrals',
       'remote-cache',
+      'target-stats',
     ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);
     const links = await upgraded.getAll('links');

@@ -247,6 +247,12 @@ export function Report(props: ReportProps) {
   const groups = summary.groups
     .map((g) => (showLost.value ? g : { ...g, links: g.links.filter((l) => l.lostAt === null) }))
     .filter((g) => g.links.length > 0);
+  // A first render holds the shown groups only (ui/head-state.ts), and counts the others.
+  const allGroups = state.head
+    ? showLost.value
+      ? state.head.groups
+      : state.head.liveGroups
+    : groups.length;
   return (
     <div class="report" data-url={state.url} data-referrals-read={props.referrals ? '' : undefined}>
       <Heading
@@ -264,7 +270,7 @@ export function Report(props: ReportProps) {
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
         <Flags state={props.flags} detailed={props.flagDetails ?? false} />
       )}
-      {summary.live + summary.lost > 0 && <Profile profile={state.profile} />}
+      {summary.live + summary.lost > 0 && state.profile && <Profile profile={state.profile} />}
       <Variants
         variants={state.variants}
         choices={state.choices}
@@ -307,8 +313,8 @@ export function Report(props: ReportProps) {
               />
             ))}
           </div>
-          {groups.length > domainLimit && (
-            <p class="more">{tn('more_domains', groups.length - domainLimit)}</p>
+          {allGroups > domainLimit && (
+            <p class="more">{tn('more_domains', allGroups - domainLimit)}</p>
           )}
         </>
       )}

@@ -1,0 +1,216 @@
+import type { LinkRecord } from '../core/types';
+import { canonicalizeUrl } from '../core/url';
+import { redirectChainFrom } from '../core/redirects';
+import {
+  compareGroupRanks,
+  summarizeBacklinks,
+  type BacklinkSummary,
+  type GroupRank,
+} from '../core/summary';
+import { statsOf, tallyLink, type TargetStats } from '../core/target-stats';
+import type { BacklinkDb } from './db';
+import {
+  findTargets,
+  readHopsFrom,
+  readPages,
+  type BacklinkReport,
+  type Folds,
+  type ReadTx,
+} from './queries';
+import { getMany } from './requests';
+
+/**
+ * The popup's first render for a hot page (issue 7, item 1): its counts from the targets'
+ * aggregates (storage/target-stats.ts), and only the rows of the groups it shows, read by
+ * [target, source domain]. Everything is as loadBacklinks + summarizeBacklinks would show
+ * first: the same counts, the same groups in the same order, each with all its links.
+ */
+export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> {
+  /** Exact counts; `groups` holds the shown groups only, each whole. */
+  summary: BacklinkSummary;
+  /** Referring domains in all, and those with a live link (lost links hidden). */
+  groups: number;
+  liveGroups: number;
+}
+
+/** Groups a screen shows first (ui/state#ShownRows). */
+export interface HeadRows {
+  domains: number;
+}
+
+/** A target's aggregate, counted from its links when it has none stored (a cold target). */
+interface Counted {
+  target: string;
+  stats: TargetStats;
+  /** Its links when they were read in full (no aggregate stored), self-links left out. */
+  links: LinkRecord[] | null;
+}
+
+/**
+ * The head of the report of `rawUrl`, or null when none of the URLs that count for it has an
+ * aggregate (a cold page: loadBacklinks reads it whole, as fast). One read-only transaction.
+ */
+export async function loadHead(
+  db: BacklinkDb,
+  rawUrl: string,
+  folds: Folds,
+  rows: HeadRows,
+): Promise<BacklinkHead | null> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return null;
+  const tx = db.transaction(['pages', 'links', 'redirects', 'target-stats'], 'readonly');
+  const statsStore = tx.objectStore('target-stats');
+  const pages = tx.objectStore('pages');
+  const links = tx.objectStore('links');
+  // The same transaction has the stores findTargets reads, and one more.
+  const [found, [own, hopsFrom]] = await findTargets(
+    tx as unknown as ReadTx,
+    url,
+    folds,
+    true,
+    () => Promise.all([statsStore.get(url), readHopsFrom(tx as unknown as ReadTx, url)]),
+  );
+  const { targets: order, ...report } = found;
+  if (!own && order.length === 1) return null;
+  const stored = [own, ...(await getMany(statsStore, order.slice(1)))];
+  if (!stored.some(Boolean)) return null;
+
+  // A link from one of the targets to another is a self-link of the page: loadBacklinks drops
+  // it, so it is taken out of the aggregates too (only with several targets: a page's own
+  // links to itself are never stored).
+  const merged = new Set(order);
+  const [cold, selves] = await Promise.all([
+    Promise.all(order.map((t, i) => (stored[i] ? null : links.index('by_target').getAll(t)))),
+    order.length > 1
+      ? Promise.all(order.map((s) => links.index('by_source').getAll(s))).then((all) =>
+          all.flat().filter((l) => merged.has(l.target)),
+        )
+      : [],
+  ]);
+  const coldLinks = cold.flatMap((l) => l ?? []).filter((l) => !merged.has(l.source));
+  const sources = await readPages(pages, [
+    ...new Set([...coldLinks, ...selves].map((l) => l.source)),
+  ]);
+  const nofollow = (l: LinkRecord) => Boolean(sources[l.source]?.robotsNofollow);
+  const counted: Counted[] = order.map((target, i) => {
+    const kept = stored[i];
+    if (!kept) {
+      const mine = coldLinks.filter((l) => l.target === target);
+      const tallies = mine.map((link) => ({ link, pageNofollow: nofollow(link) }));
+      return { target, stats: statsOf(target, tallies), links: mine };
+    }
+    const stats = structuredClone(kept);
+    for (const link of selves) tallyLink(stats, { link, pageNofollow: nofollow(link) }, -1);
+    return { target, stats, links: null };
+  });
+
+  const domain = report.page?.domain ?? null;
+  const { summary, ranks } = countAll(counted, report.via, domain);
+  const shown = shownDomains(ranks, rows.domains);
+  const byDomain = links.index('by_target_source_domain');
+  const rowLinks = await readRows(byDomain, counted, shown, merged);
+  const rowSources = await readPages(
+    pages,
+    [...new Set(rowLinks.map((l) => l.source))].filter((s) => !sources[s]),
+  );
+  await tx.done;
+  const groups = summarizeBacklinks(
+    rowLinks,
+    { ...sources, ...rowSources },
+    {
+      via: report.via,
+      domain,
+    },
+  ).groups;
+  return {
+    ...report,
+    redirect: redirectChainFrom(url, hopsFrom),
+    summary: { ...summary, groups },
+    groups: ranks.length,
+    liveGroups: ranks.filter((r) => r.live > 0).length,
+  };
+}
+
+/**
+ * The summary's counts over every target's aggregate, and each referring domain's rank, as
+ * summarizeBacklinks counts them link by link: a domain's group is internal as its first link
+ * is (the targets in order), a link internal when from the page's own site.
+ */
+function countAll(
+  counted: readonly Counted[],
+  via: BacklinkReport['via'],
+  domain: string | null,
+): { summary: Omit<BacklinkSummary, 'groups'>; ranks: GroupRank[] } {
+  const ranks = new Map<string, GroupRank>();
+  const external = new Set<string>();
+  const summary = {
+    live: 0,
+    lost: 0,
+    referringDomains: 0,
+    internal: 0,
+    followed: 0,
+    viaRedirect: 0,
+    relCounts: { nofollow: 0, sponsored: 0, ugc: 0 },
+  };
+  for (const { target, stats } of counted) {
+    const how = via[target] ?? null;
+    const home = (how && domain) || stats.targetDomain;
+    for (const [source, [links, live, followed]] of Object.entries(stats.domains)) {
+      const isInternal = source === home;
+      let rank = ranks.get(source);
+      if (!rank) {
+        rank = { domain: source, internal: isInternal, live: 0, followed: 0, size: 0 };
+        ranks.set(source, rank);
+      }
+      rank.size += links;
+      rank.live += live;
+      rank.followed += followed;
+      if (isInternal) summary.internal += live;
+      else if (live > 0) external.add(source);
+    }
+    summary.live += stats.live;
+    summary.lost += stats.links - stats.live;
+    summary.followed += Object.values(stats.domains).reduce((n, d) => n + d[2], 0);
+    if (how?.kind === 'redirect') summary.viaRedirect += stats.live;
+    for (const rel of Object.keys(summary.relCounts) as Array<keyof TargetStats['rels']>) {
+      summary.relCounts[rel] += stats.rels[rel];
+    }
+  }
+  summary.referringDomains = external.size;
+  return { summary, ranks: [...ranks.values()].sort(compareGroupRanks) };
+}
+
+/**
+ * The domains whose groups are shown: the first `n` in order, and the first `n` with a live
+ * link, which are the ones shown when lost links are hidden.
+ */
+function shownDomains(ranks: readonly GroupRank[], n: number): Set<string> {
+  const live = ranks.filter((r) => r.live > 0).slice(0, n);
+  return new Set([...ranks.slice(0, n), ...live].map((r) => r.domain));
+}
+
+/**
+ * Every link of the shown groups, in the order loadBacklinks reads them (target by target,
+ * each in key order), so that ties sort the same: by [target, source domain] for a target with
+ * an aggregate, from the links already read for one without.
+ */
+async function readRows(
+  byDomain: { getAll(key: [string, string]): Promise<LinkRecord[]> },
+  counted: readonly Counted[],
+  shown: ReadonlySet<string>,
+  merged: ReadonlySet<string>,
+): Promise<LinkRecord[]> {
+  const perTarget = await Promise.all(
+    counted.map(({ target, stats, links: read }) =>
+      read
+        ? read.filter((l) => shown.has(l.sourceDomain))
+        : Promise.all(
+            Object.keys(stats.domains)
+              .filter((d) => shown.has(d))
+              .sort()
+              .map((d) => byDomain.getAll([target, d])),
+          ).then((all) => all.flat().filter((l) => !merged.has(l.source))),
+    ),
+  );
+  return perTarget.flat();
+}

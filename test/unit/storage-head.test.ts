@@ -1,0 +1,210 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BacklinkDb } from '../../src/storage/db';
+import {
+  clearAll,
+  forgetSite,
+  importAll,
+  recordDelta,
+  recordPage,
+  recordRedirect,
+} from '../../src/storage/records';
+import { capSourceLinks, removePages } from '../../src/storage/retention';
+import { loadBacklinks, type Folds } from '../../src/storage/queries';
+import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
+import { loadHead } from '../../src/storage/head';
+import { ensureTargetStats } from '../../src/storage/target-stats';
+import { statsOf } from '../../src/core/target-stats';
+import { summarizeBacklinks } from '../../src/core/summary';
+import { withFold } from '../../src/core/variants';
+import type { RawLink } from '../../src/core/types';
+import { seededRandom } from '../bench/random';
+import {
+  at,
+  closeTestDbs,
+  makeLink,
+  makePage,
+  makeSnapshot,
+  openLegacyDb,
+  openTestDb,
+  rawLink,
+} from './helpers';
+
+let db: BacklinkDb;
+beforeEach(async () => {
+  db = await openTestDb();
+});
+afterEach(() => closeTestDbs());
+
+// A page with every way of counting links: a visited alias declaring it (AMP), a URL that
+// redirects to it (OLD), a slash variant (folded or not), internal links, and a second target.
+const HOT = 'https://hot.com/page';
+const AMP = 'https://hot.com/page/amp';
+const OLD = 'https://old.net/page';
+const SLASH = 'https://hot.com/page/';
+const OTHER = 'https://other.org/x';
+const TARGETS = [HOT, AMP, OLD, SLASH, OTHER];
+const HREFS = [...TARGETS, 'https://elsewhere.io/'];
+const EXTERNAL = [0, 1, 2, 3, 4].flatMap((d) => [0, 1].map((i) => `https://www.s${d}.com/p${i}`));
+// HOT and AMP link out too: their links to each other are self-links of the page.
+const SOURCES = [...EXTERNAL, 'https://hot.com/about', 'https://hot.com/blog', HOT, AMP];
+const FOLDED: Folds = withFold({}, HOT, 'address', true);
+/** Groups shown: few, so that most runs cut the list. */
+const ROWS = { domains: 2 };
+
+function randomLinks(random: () => number, count: number): RawLink[] {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  return Array.from({ length: count }, () =>
+    rawLink(pick(HREFS), {
+      anchor: pick(['', 'read more', 'the guide']),
+      rel: pick([[], [], ['nofollow'], ['sponsored', 'ugc']]),
+      region: pick(['main', 'nav', 'footer'] as const),
+    }),
+  );
+}
+
+/** Every stored aggregate equals one recomputed from the links. Returns how many there are. */
+async function expectStatsExact(): Promise<number> {
+  const [stats, links, pages] = await Promise.all([
+    db.getAll('target-stats'),
+    db.getAll('links'),
+    db.getAll('pages'),
+  ]);
+  const nofollow = new Set(pages.filter((p) => p.robotsNofollow).map((p) => p.url));
+  for (const kept of stats) {
+    const mine = links.filter((l) => l.target === kept.target);
+    const counted = mine.map((link) => ({ link, pageNofollow: nofollow.has(link.source) }));
+    expect(kept).toEqual(statsOf(kept.target, counted));
+  }
+  return stats.length;
+}
+
+/**
+ * The head, when there is one, shows what the full read shows first: the same counts, every
+ * group counted, the shown groups whole and in the same order. Returns whether there was one.
+ */
+async function expectHeadExact(url: string, folds: Folds): Promise<boolean> {
+  const head = await loadHead(db, url, folds, ROWS);
+  if (!head) return false;
+  const full = (await loadBacklinks(db, url, folds))!;
+  const { groups, ...counts } = summarizeBacklinks(full.links, full.sources, {
+    via: full.via,
+    domain: full.page?.domain ?? null,
+  });
+  const { groups: shown, ...headCounts } = head.summary;
+  expect(headCounts).toEqual(counts);
+  expect(head.groups).toBe(groups.length);
+  expect(head.liveGroups).toBe(groups.filter((g) => g.live > 0).length);
+  const live = groups.filter((g) => g.live > 0);
+  const first = new Set(
+    [...groups.slice(0, ROWS.domains), ...live.slice(0, ROWS.domains)].map((g) => g.domain),
+  );
+  expect(shown).toEqual(groups.filter((g) => first.has(g.domain)));
+  const { links: _links, sources: _sources, ...found } = full;
+  const { summary: _summary, groups: _g, liveGroups: _l, ...headFound } = head;
+  expect(headFound).toEqual(found);
+  return true;
+}
+
+/** One random change to the store, through the same paths the extension writes by. */
+async function randomStep(random: () => number, step: number): Promise<void> {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const r = random();
+  const source = pick(SOURCES);
+  if (r < 0.45) {
+    await recordPage(
+      db,
+      makeSnapshot(source, randomLinks(random, 1 + Math.floor(random() * 5)), {
+        canonical: source === AMP ? HOT : null,
+        robots: { noindex: false, nofollow: random() < 0.2 },
+        truncated: random() < 0.1,
+      }),
+      at(step),
+    );
+  } else if (r < 0.55) {
+    await recordDelta(db, { url: source, links: randomLinks(random, 2) }, at(step) + 1);
+  } else if (r < 0.6) {
+    await forgetSite(db, pick(['s1.com', 'www.s2.com', 'hot.com']));
+  } else if (r < 0.62) {
+    await clearAll(db);
+  } else if (r < 0.68) {
+    const from = pick(EXTERNAL);
+    const links = [makeLink(from, pick(TARGETS), { anchor: 'imported', lastSeen: at(step) })];
+    const pages = [makePage(from, { robotsNofollow: random() < 0.5, lastSeen: at(step) })];
+    await importAll(db, { pages, links, redirects: [], referrals: [], skipped: 0 });
+  } else if (r < 0.72) {
+    await removePages(db, [source]);
+  } else if (r < 0.76) {
+    await capSourceLinks(db, source, 1);
+  } else {
+    await ensureTargetStats(db, TARGETS, 1);
+  }
+}
+
+describe('target aggregates and the popup head', () => {
+  // Each seed is a random walk of 50 writes; the aggregates are checked after each, the head of
+  // the hot page (folded or not) and of a second target every fifth.
+  it.each([1, 2, 3, 4, 5, 6])(
+    'stay equal to a recomputation from the links, over random writes (seed %i)',
+    async (seed) => {
+      let heads = 0;
+      let aggregates = 0;
+      await recordRedirect(db, { from: OLD, to: HOT, status: 301 }, at(0));
+      const random = seededRandom(seed);
+      for (let step = 1; step <= 50; step++) {
+        await randomStep(random, step);
+        aggregates += await expectStatsExact();
+        if (step % 5 !== 0) continue;
+        for (const [url, folds] of [
+          [HOT, {}],
+          [HOT, FOLDED],
+          [OTHER, {}],
+        ] as const) {
+          if (await expectHeadExact(url, folds)) heads++;
+        }
+      }
+      // The random walk did reach the states under test.
+      expect(aggregates).toBeGreaterThan(10);
+      expect(heads).toBeGreaterThan(3);
+    },
+    60_000,
+  );
+});
+
+describe('the head of a hot page', () => {
+  it('is left to the full read until the page has an aggregate, then shows the groups shown', async () => {
+    for (let p = 0; p < 12; p++) {
+      const links = [rawLink(HOT, { rel: p % 4 === 0 ? ['nofollow'] : [] })];
+      await recordPage(db, makeSnapshot(`https://www.s${p % 6}.com/p${p}`, links), at(p));
+    }
+    expect(await loadHead(db, HOT, {}, ROWS)).toBeNull();
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    // Built once: a second call finds it.
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([]);
+    const head = (await loadHead(db, HOT, {}, ROWS))!;
+    expect(head.summary.live).toBe(12);
+    expect(head.summary.followed).toBe(9);
+    expect(head.groups).toBe(6);
+    // s1, s3 and s5 have two followed links, the others one: the first two shown, whole.
+    expect(head.summary.groups.map((g) => [g.domain, g.links.length])).toEqual([
+      ['s1.com', 2],
+      ['s3.com', 2],
+    ]);
+    expect(await expectHeadExact(HOT, {})).toBe(true);
+  });
+
+  it('is read from a database of an earlier version once upgraded (the index is built then)', async () => {
+    const name = `head-v4-${Math.random()}`;
+    const v4 = await openLegacyDb(name, 4);
+    for (let p = 0; p < 5; p++) {
+      await v4.put('links', makeLink(`https://www.s${p}.com/`, HOT, { anchor: `a${p}` }));
+    }
+    v4.close();
+    db = await openBacklinkDb(name);
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.count('target-stats')).toBe(0);
+    expect(await db.countFromIndex('links', 'by_target_source_domain', [HOT, 's3.com'])).toBe(1);
+    await ensureTargetStats(db, [HOT], 1);
+    expect(await expectHeadExact(HOT, {})).toBe(true);
+    db.close();
+  });
+});
