@@ -1,4 +1,8 @@
-import browser from 'webextension-polyfill';
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { Message } from '../core/messages';
+import { asStringArray } from '../core/guards';
+import { MAX_URL_LENGTH } from '../core/limits';
+import { fromExtensionPage } from './remote-index';
 import { countLiveBacklinks } from '../storage/queries';
 import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
@@ -19,7 +23,7 @@ export async function refreshTabBadge(tabId: number, url: string | undefined): P
     : 0;
   // A hot page's aggregate is built here, in the background, before its popup is opened.
   const target = url && count >= HOT_TARGET_LINKS ? canonicalizeUrl(url) : null;
-  if (target) void buildQuietly(target);
+  if (target) void buildQuietly([target]);
   try {
     await browser.action.setBadgeText({ tabId, text: badgeText(count) });
   } catch {
@@ -27,13 +31,32 @@ export async function refreshTabBadge(tabId: number, url: string | undefined): P
   }
 }
 
-/** Build a page's aggregate; a failure only leaves its next popup reading every link. */
-async function buildQuietly(target: string): Promise<void> {
+/**
+ * Build aggregates of pages; a failure only leaves their next popup reading every link.
+ * Resolves to how many were built (0 on failure).
+ */
+async function buildQuietly(targets: readonly string[]): Promise<number> {
   try {
-    await ensureTargetStats(await getDb(), [target]);
+    return (await ensureTargetStats(await getDb(), targets)).length;
   } catch (error) {
     console.error('Backlink Lens could not build the aggregate of a page:', error);
+    return 0;
   }
+}
+
+/** Targets a popup asks aggregates for at most at once (a page and its aliases, redirects). */
+const MAX_BUILD_TARGETS = 50;
+
+/** 'stats/build' from the popup: canonical URLs only, from the extension's own pages. */
+export async function onBuildStats(
+  message: Message<'stats/build'>,
+  sender: Runtime.MessageSender,
+): Promise<{ built: number }> {
+  if (!fromExtensionPage(sender)) return { built: 0 };
+  const targets = asStringArray(message.targets, MAX_BUILD_TARGETS, MAX_URL_LENGTH).filter(
+    (t) => canonicalizeUrl(t) === t,
+  );
+  return { built: targets.length > 0 ? await buildQuietly(targets) : 0 };
 }
 
 export async function refreshAllBadges(): Promise<void> {

@@ -1,6 +1,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
-import { refreshTabBadge, scheduleBadgeRefresh } from './badge';
+import { onBuildStats, refreshTabBadge, scheduleBadgeRefresh } from './badge';
 import { createMenus, onMenuClick } from './menus';
 import {
   authorityStatus,
@@ -68,6 +68,7 @@ const handlers: Handlers<Runtime.MessageSender> = {
   'remote/lookup': onRemoteLookup,
   'provider/lookup': onProviderLookup,
   'provider/test': onProviderTest,
+  'stats/build': onBuildStats,
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>

@@ -52,6 +52,12 @@ export interface Requests {
     request: { provider: ProviderId; credentials?: ProviderCredentials };
     reply: ProviderTestReply;
   };
+  /**
+   * Popup -> worker: build the aggregates of these hot targets (canonical URLs) that have none
+   * (storage/target-stats.ts), so that the page's next popup reads only what it shows. Sent
+   * after a full read; the worker builds, since the popup may close before it is done.
+   */
+  'stats/build': { request: { targets: string[] }; reply: { built: number } };
 }
 
 /** A key that works, with the quota left where the service says; or why not, in plain words. */

@@ -3,7 +3,8 @@ import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
 import { loadHead, type HeadRows } from '../storage/head';
 import type { BacklinkReport } from '../storage/queries';
-import { ensureTargetStats } from '../storage/target-stats';
+import { HOT_TARGET_LINKS } from '../core/target-stats';
+import { send } from '../platform/messaging';
 import type { ReportState } from './state';
 
 /**
@@ -29,12 +30,16 @@ export async function loadHeadState(url: string, rows: HeadRows): Promise<Report
 }
 
 /**
- * After a full read: build the aggregates the page's hot targets lack, so that the next popup
- * reads only what it shows. An optimisation: when it fails, the next popup reads in full again.
+ * After a full read of a page without a head: ask the worker to build the aggregates of its hot
+ * targets, so that its next popup reads only what it shows. Sent at once, before the popup can
+ * close. An optimisation: when it fails, the next popup reads in full again.
  */
 export function prepareHead(report: BacklinkReport): void {
-  const targets = [...report.aliases, ...Object.keys(report.via)];
-  void getDb()
-    .then((db) => ensureTargetStats(db, targets))
+  const counts = new Map<string, number>();
+  for (const l of report.links) counts.set(l.target, (counts.get(l.target) ?? 0) + 1);
+  const targets = [...counts].filter(([, n]) => n >= HOT_TARGET_LINKS).map(([t]) => t);
+  if (targets.length === 0) return;
+  void Promise.resolve()
+    .then(() => send({ type: 'stats/build', targets }))
     .catch(() => undefined);
 }

@@ -303,6 +303,8 @@ export async function loadReport(url: string): Promise<void> {
           choices: foldChoices(report.url, report.variants, report.folded),
         }
       : { status: 'unsupported', url };
+    // Read in full: the worker builds what the next popup of a hot page needs to read less.
+    if (report && shownRows && !head) prepareHead(report);
     // Scores come from the background job's last run; the list does not wait for them.
     if (report) {
       // Link quality at once after the list is rendered (Preact renders on a microtask, this
@@ -414,7 +416,6 @@ export async function loadReport(url: string): Promise<void> {
     // Flags over every link once the local ones are shown: never before, so neither the
     // first render nor the risk line waits on a remote source.
     if (report && merged && current()) await flagMerged(db, report, merged, current);
-    if (report && shownRows) prepareHead(report);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
   }

@@ -4,6 +4,8 @@ import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
+import { loadHead } from '../../src/storage/head';
+import { ensureTargetStats } from '../../src/storage/target-stats';
 import type { LinkRecord, PageRecord, PageSnapshot, RawLink } from '../../src/core/types';
 import { foldedOf } from '../../src/core/occurrences';
 import { seededRandom } from './random';
@@ -180,6 +182,7 @@ export async function badgePair(url: string): Promise<{ ours: number; raw: numbe
 
 /** Rows the popup shows: 30 referring domains, up to 5 links each (src/ui/popup/main.tsx). */
 export const SHOWN_ROWS = 150;
+const POPUP_GROUPS = 30;
 
 /**
  * The popup's read (loadBacklinks) and a raw read of the rows it shows: in one transaction the
@@ -190,18 +193,35 @@ export async function readPair(
 ): Promise<{ ours: number; raw: number; links: number; rows: number }> {
   const d = await db();
   const load = await timed(() => loadBacklinks(d, url));
-  const raw = await timed(async () => {
-    const tx = d.transaction(['pages', 'links']);
-    const pages = tx.objectStore('pages');
-    const [, rows] = await Promise.all([
-      pages.get(url),
-      tx.objectStore('links').index('by_target').getAll(url, SHOWN_ROWS),
-    ]);
-    await Promise.all([...new Set(rows.map((l) => l.source))].map((s) => pages.get(s)));
-    await tx.done;
-    return rows.length;
-  });
+  const raw = await timed(() => readShownRaw(d, url));
   return { ours: load.ms, raw: raw.ms, links: load.result?.links.length ?? 0, rows: raw.result };
+}
+
+/** In one transaction the page, the first SHOWN_ROWS links by target and their source pages. */
+async function readShownRaw(d: BacklinkDb, url: string): Promise<number> {
+  const tx = d.transaction(['pages', 'links']);
+  const pages = tx.objectStore('pages');
+  const [, rows] = await Promise.all([
+    pages.get(url),
+    tx.objectStore('links').index('by_target').getAll(url, SHOWN_ROWS),
+  ]);
+  await Promise.all([...new Set(rows.map((l) => l.source))].map((s) => pages.get(s)));
+  await tx.done;
+  return rows.length;
+}
+
+/**
+ * The popup's first read of a hot page (storage/head.ts: aggregates, then the shown groups'
+ * rows), its aggregate built first as the worker does (untimed), and the same raw read of the
+ * rows shown as readPair's. `rows`: the links the head read for its 30 groups.
+ */
+export async function headPair(url: string): Promise<{ ours: number; raw: number; rows: number }> {
+  const d = await db();
+  await ensureTargetStats(d, [url]);
+  const head = await timed(() => loadHead(d, url, {}, { domains: POPUP_GROUPS }));
+  const raw = await timed(() => readShownRaw(d, url));
+  const rows = head.result?.summary.groups.reduce((n, g) => n + g.links.length, 0) ?? 0;
+  return { ours: head.ms, raw: raw.ms, rows };
 }
 
 /**

@@ -251,6 +251,7 @@ describe('dispatch', () => {
     'remote/lookup': async () => ({ status: 'off' }),
     'provider/lookup': async () => ({ status: 'off' }),
     'provider/test': async () => ({ ok: false, message: 'not here' }),
+    'stats/build': async () => ({ built: 0 }),
   };
 
   it('routes each message type to its handler with the sender', async () => {
