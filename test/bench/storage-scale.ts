@@ -26,6 +26,7 @@ import {
   heading,
   info,
   median,
+  printColumns,
   printTable,
   step,
   type Timing,
@@ -485,7 +486,17 @@ const valueText = (value: number, unit: ScaleRow['unit']) =>
 
 /** The one table of size x operation, each against its baseline, with budget and verdict. */
 function printScaleTable(rows: readonly ScaleRow[]): void {
-  const header = ['size', 'operation', 'median', 'baseline', 'baseline median', 'ratio', 'budget'];
+  const header = [
+    'size',
+    'operation',
+    'median',
+    'baseline',
+    'baseline median',
+    'ratio',
+    'budget',
+    'verdict',
+    'note',
+  ];
   const body = rows.map((row) => {
     const ratio = row.median / row.baselineMedian;
     return [
@@ -500,19 +511,7 @@ function printScaleTable(rows: readonly ScaleRow[]): void {
       row.note ?? '',
     ];
   });
-  header.push('verdict', 'note');
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-  const numeric = new Set([2, 4, 5]);
-  const line = (cells: string[]) =>
-    `   ${cells
-      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd()}`;
-  console.log('');
-  console.log(line(header));
-  console.log(`   ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const cells of body) console.log(line(cells));
-  console.log('');
+  printColumns(header, body, new Set([2, 4, 5]));
 }
 
 /** Every row of a size whose store could not be filled: each says why. */

@@ -9,10 +9,8 @@ let db: BacklinkDb;
 beforeEach(async () => {
   db = await openTestDb();
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-  closeTestDbs();
-});
+// Spies are restored by the tests that set them, before their checks read the store.
+afterEach(closeTestDbs);
 
 /**
  * Loads that depend on each other: a page visited twice (a link lost, one added), two pages
@@ -69,7 +67,7 @@ describe('recordPages', () => {
     const realPut = IDBObjectStore.prototype.put;
     let calls = 0;
     // The first load's writes are queued, then a put of a later load fails.
-    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
       this: IDBObjectStore,
       ...args: Parameters<typeof realPut>
     ) {
@@ -77,15 +75,20 @@ describe('recordPages', () => {
       return realPut.apply(this, args);
     });
 
-    await expect(recordPages(db, LOADS)).rejects.toThrow('injected');
+    try {
+      await expect(recordPages(db, LOADS)).rejects.toThrow('injected');
+    } finally {
+      put.mockRestore();
+    }
 
     expect(await dumpDb(db)).toEqual(before);
   });
 
   it('opens no transaction for a batch with nothing to store', async () => {
-    const spy = vi.spyOn(db, 'transaction');
+    const opened = vi.spyOn(db, 'transaction');
     expect(await recordPages(db, [LOADS[5]!])).toEqual([null]);
     expect(await recordPages(db, [])).toEqual([]);
-    expect(spy).not.toHaveBeenCalled();
+    expect(opened).not.toHaveBeenCalled();
+    opened.mockRestore();
   });
 });
