@@ -12,7 +12,7 @@
  * that returns both figures of one turn).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -69,14 +69,14 @@ const SCROLL_STEP = 40;
 
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
 
-/** BENCH_SCALE: 1m (every size), one size, or a list in the order to run (1m,100k). */
+/** BENCH_SCALE: 1m (every size), one size, or a list of exactly the sizes to run (1m,100k). */
 function sizesToRun(): Array<[string, number]> {
-  const asked = (process.env.BENCH_SCALE ?? '')
-    .toLowerCase()
+  const value = (process.env.BENCH_SCALE ?? '').toLowerCase();
+  const asked = value
     .split(',')
     .map((size) => size.trim())
     .filter((size) => SIZES[size] !== undefined);
-  if (asked.length === 1 && asked[0] === '1m') return Object.entries(SIZES);
+  if (value === '1m') return Object.entries(SIZES);
   if (asked.length > 0) return asked.map((size) => [size, SIZES[size]!]);
   return [
     ['10k', SIZES['10k']!],
@@ -534,7 +534,12 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
     `${options.pages.toLocaleString('en')} pages x ${LINKS_PER_PAGE} links, Zipf targets, ` +
       `hot target with ${options.hotLinks.toLocaleString('en')} inbound links.`,
   );
-  const profile = await mkdtemp(join(tmpdir(), 'backlink-lens-scale-'));
+  // BENCH_SCALE_PROFILE keeps each size's profile: a run stopped while seeding resumes there.
+  const kept = process.env.BENCH_SCALE_PROFILE
+    ? join(process.env.BENCH_SCALE_PROFILE, label)
+    : null;
+  if (kept) await mkdir(kept, { recursive: true });
+  const profile = kept ?? (await mkdtemp(join(tmpdir(), 'backlink-lens-scale-')));
   const server = await startSiteServer();
   let session: Session | null = null;
   try {
@@ -549,21 +554,12 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
       HOT: window.BacklinkScale.HOT,
       COLD: window.BacklinkScale.COLD,
     }));
-    // Issue 6: the popup of an empty store, before anything is recorded, in this browser.
-    const empty = await collectInterleaved(
-      [
-        {
-          name: 'popup first render, empty store',
-          sample: () =>
-            timeToReport(s.ext, POPUP, HOT, EMPTY_SHOWN, { timeout: PAGE_TIMEOUT }).then(
-              (r) => r.ms,
-            ),
-        },
-      ],
-      REPEAT,
-    );
-    const before = await s.page.evaluate(() => window.BacklinkScale.usageBytes());
-    const dirBefore = sizeOf(idbDir(profile, s.ext));
+    const resumed = (await s.page.evaluate(() => window.BacklinkScale.countStored())).pages > 0;
+    if (resumed) info(`resuming in ${profile}: its store is not empty`);
+    const empty = await emptyStorePopup(s.ext, server.port, HOT, resumed);
+    // Resumed: the whole store's size (an empty one is a few kilobytes).
+    const before = resumed ? 0 : await s.page.evaluate(() => window.BacklinkScale.usageBytes());
+    const dirBefore = resumed ? 0 : sizeOf(idbDir(profile, s.ext));
     try {
       await step(`record ${options.pages.toLocaleString('en')} pages (untimed)`, () =>
         seedStore(s, options),
@@ -600,7 +596,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
     const rows = await measureOperations(ctx);
 
     const hotRender = rows.find((r) => r.operation === 'popup first render, hot');
-    return [
+    const all: ScaleRow[] = [
       ...rows,
       {
         size: label,
@@ -608,9 +604,11 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         unit: 'ms',
         median: hotRender?.median ?? Number.NaN,
         baseline: 'popup first render, empty store',
-        baselineMedian: empty[0]!.median,
+        baselineMedian: empty.median,
         budget: { ratio: 1.5 },
-        note: 'the empty store measured before seeding, in the same browser',
+        note: resumed
+          ? 'the empty store measured in a fresh profile'
+          : 'the empty store measured before seeding, in the same browser',
         ...(hotRender?.failed ? { failed: hotRender.failed } : {}),
       },
       {
@@ -623,13 +621,46 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         note: 'IndexedDB directory growth while seeding / links stored',
       },
     ];
+    // This size's part of the final table now, in case a later size does not finish.
+    printScaleTable(all);
+    return all;
   } catch (error) {
     info(`${label} failed: ${reasonOf(error)}`);
     return failedRows(label, reasonOf(error));
   } finally {
     await session?.close().catch(() => {});
     await server.close();
-    await rm(profile, { recursive: true, force: true });
+    if (!kept) await rm(profile, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Issue 6's baseline: the popup of an empty store, in this browser before anything is recorded,
+ * or (a resumed store) in a browser of its own with a fresh profile.
+ */
+async function emptyStorePopup(
+  ext: ExtensionBrowser,
+  sitePort: number,
+  url: string,
+  resumed: boolean,
+): Promise<Timing> {
+  const fresh = resumed ? await launchWithExtension({ sitePort }) : null;
+  try {
+    const [empty] = await collectInterleaved(
+      [
+        {
+          name: 'popup first render, empty store',
+          sample: () =>
+            timeToReport(fresh ?? ext, POPUP, url, EMPTY_SHOWN, { timeout: PAGE_TIMEOUT }).then(
+              (r) => r.ms,
+            ),
+        },
+      ],
+      REPEAT,
+    );
+    return empty!;
+  } finally {
+    await fresh?.close();
   }
 }
 
