@@ -36,7 +36,7 @@ export interface RecordResult {
 type LinkKey = string;
 const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target}\u0000${l.anchor}`;
 
-type WriteTx = ReturnType<typeof writeTransaction>;
+export type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
   db.transaction(['pages', 'links', 'redirects', 'referrals', 'target-stats'], 'readwrite');
@@ -67,7 +67,7 @@ const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();
  * the same stores, so a burst of page loads queued at once would keep the popup's read waiting
  * for all of them; queued here, it waits for one at most (issue 7, item 5).
  */
-function writeAtomically<T>(
+export function writeAtomically<T>(
   db: BacklinkDb,
   body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
 ): Promise<T> {
@@ -169,14 +169,26 @@ export async function recordPage(
   now: number = Date.now(),
   visit: string | null = null,
 ): Promise<RecordResult | null> {
+  const write = pageWrite(snapshot, now, visit);
+  return write ? writeAtomically(db, write) : null;
+}
+
+/** One page load's write, to run in an open write transaction: recordPage's, or bulk.ts's. */
+export type PageWrite = (tx: WriteTx, writes: Promise<unknown>[]) => Promise<RecordResult>;
+
+/** The write of one page load; null for a page that has no http(s) URL. */
+export function pageWrite(
+  snapshot: PageSnapshot,
+  now: number,
+  visit: string | null,
+): PageWrite | null {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
   // Canonicalized before the transaction opens, so that it stays as short as the writes.
   const declared = sameSiteCanonical(source, snapshot.canonical);
   const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
-  return writeAtomically(db, (tx, writes) =>
-    writeSnapshot(tx, writes, { source, declared, fresh }, snapshot, now, visit),
-  );
+  return (tx, writes) =>
+    writeSnapshot(tx, writes, { source, declared, fresh }, snapshot, now, visit);
 }
 
 async function writeSnapshot(

@@ -173,12 +173,22 @@ export function printTable(
     if (extraHeader) cells.push(row.extra ?? '');
     return cells;
   });
+  printColumns(header, body, new Set([1, 2, 3]));
+}
+
+/**
+ * Any table of text cells, aligned: the columns in `numeric` (figures) to the right, the others
+ * to the left, a rule under the header.
+ */
+export function printColumns(
+  header: readonly string[],
+  body: ReadonlyArray<readonly string[]>,
+  numeric: ReadonlySet<number>,
+): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-  // Text columns left-aligned, figures right-aligned.
-  const numeric = header.map((_h, i) => i > 0 && i < 4);
-  const line = (cells: string[]) =>
+  const line = (cells: readonly string[]) =>
     `   ${cells
-      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd()}`;
   console.log('');

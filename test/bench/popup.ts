@@ -54,33 +54,54 @@ const watchForReport = (done: string) => `(() => {
 export const EMPTY_SHOWN = "document.querySelector('.report .empty') !== null";
 export const groupsShown = (groups: number) =>
   `document.querySelectorAll('.report .group').length >= ${groups}`;
-const tableShown = (rows: number) =>
+export const tableShown = (rows: number) =>
   `document.querySelectorAll('.report tr.table-link').length >= ${rows}`;
 
-export async function timeToReport(
+export interface ReportTiming<T> {
+  ms: number;
+  shown: { groups: number; links: number };
+  /** What `then` returned. */
+  after: T;
+}
+
+export async function timeToReport<T = undefined>(
   ext: ExtensionBrowser,
   path: string,
   url: string,
   done: string,
-): Promise<{ ms: number; shown: { groups: number; links: number } }> {
+  {
+    timeout = 30_000,
+    viewport = { width: 420, height: 600 },
+    then,
+  }: {
+    timeout?: number;
+    viewport?: { width: number; height: number };
+    /** Run on the page once it is shown, before it closes (scrolling it, say). */
+    then?: (page: Page) => Promise<T>;
+  } = {},
+): Promise<ReportTiming<T>> {
   const page = await ext.context.newPage();
   try {
-    await page.setViewportSize({ width: 420, height: 600 });
+    await page.setViewportSize(viewport);
     await page.addInitScript({ content: watchForReport(done) });
     await page.goto(ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}`), {
       waitUntil: 'commit',
+      timeout,
     });
-    await page.waitForFunction(() => window.__benchReady !== undefined, null, {
-      timeout: 30_000,
-    });
+    await page.waitForFunction(() => window.__benchReady !== undefined, null, { timeout });
     // Awaited here: returned bare, the promise would race the page's closing in `finally`.
-    return await page.evaluate(() => ({ ms: window.__benchReady!, shown: window.__benchShown! }));
+    const shown = await page.evaluate(() => ({
+      ms: window.__benchReady!,
+      shown: window.__benchShown!,
+    }));
+    return { ...shown, after: (then ? await then(page) : undefined) as T };
   } finally {
-    await page.close();
+    // A page that crashed or timed out may not close cleanly: the error that matters is above.
+    await page.close().catch(() => {});
   }
 }
 
-/** Page loads recorded per round trip to the page that writes them. */
+/** Page loads recorded per round trip to the page that writes them, in one transaction. */
 const SEED_CHUNK = 500;
 
 /** Each page of `graph` as one visit: its snapshot with its outbound links, at its first sighting. */
@@ -118,10 +139,10 @@ function visitsOf(graph: Pick<LinkGraph, 'pages' | 'links'>): SeedVisit[] {
 }
 
 /**
- * Fill the extension's store with `graph` through the worker's write path (recordPage, one
- * transaction per page load), in chunks from an extension page, not through the options page's
- * file import (issue 7: slow, and it crashed under load). Every link is recorded live. Returns
- * what the store then holds.
+ * Fill the extension's store with `graph` through the worker's write path (recordPage's write,
+ * one transaction per chunk: storage/bulk.ts) from an extension page, not through the options
+ * page's file import (issue 7: slow, and it crashed under load). Every link is recorded live.
+ * Returns what the store then holds.
  */
 export async function seed(
   ext: ExtensionBrowser,

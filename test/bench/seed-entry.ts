@@ -1,23 +1,20 @@
 // Bundled into one IIFE (global BacklinkSeed) and run in an extension page: the worker's own
-// write path (recordPage), so a benchmark's store is filled the way browsing fills it.
+// write path (recordPage's write, many page loads per transaction), so a benchmark's store is
+// filled the way browsing fills it.
 import { openBacklinkDb } from '../../src/storage/db';
-import { recordPage } from '../../src/storage/records';
-import type { PageSnapshot } from '../../src/core/types';
+import { recordPages, type PageLoad } from '../../src/storage/bulk';
 
 /** One page load to record: its snapshot, and when it happened. */
-export interface SeedVisit {
-  snapshot: PageSnapshot;
-  at: number;
-}
+export type SeedVisit = PageLoad;
 
 /**
- * Record a chunk of page loads, each in its own transaction as the worker does, all issued at
- * once (IndexedDB runs them one after another); the number of links recorded.
+ * Record a chunk of page loads in one transaction (storage/bulk.ts), each as the worker stores
+ * it; the number of links recorded.
  */
 export async function recordVisits(visits: readonly SeedVisit[]): Promise<number> {
   const db = await openBacklinkDb();
   try {
-    const results = await Promise.all(visits.map((v) => recordPage(db, v.snapshot, v.at)));
+    const results = await recordPages(db, visits);
     return results.reduce((sum, r) => sum + (r?.added ?? 0), 0);
   } finally {
     db.close();

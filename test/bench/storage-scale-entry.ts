@@ -3,6 +3,9 @@
 import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
+import { recordPages, type PageLoad } from '../../src/storage/bulk';
+import { getMany } from '../../src/storage/requests';
+import { canonicalizeUrl } from '../../src/core/url';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
 import { loadHead } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
@@ -79,18 +82,38 @@ export function rankedTarget(options: ScaleOptions, k: number): string {
 let connection: Promise<BacklinkDb> | null = null;
 const db = () => (connection ??= openBacklinkDb());
 
+/** Page loads recorded per transaction while seeding: 5,000 links at 10 per page. */
+const SEED_TX_PAGES = 500;
+const seededAt = (p: number) => T0 + (p % 90) * DAY;
+
 /**
- * Record pages [from, to) through the worker's write path, each load in its own transaction,
- * all issued at once (IndexedDB runs them in turn). Returns the links added.
+ * Record pages [from, to) through the worker's write path, `SEED_TX_PAGES` loads per
+ * transaction (storage/bulk.ts: each stored as recordPage stores it). Pages already stored are
+ * skipped, so a chunk that was cut short (its page crashed, it timed out) can simply run again:
+ * each transaction landed whole or not at all. Memory stays bounded by one transaction's loads.
  */
-export async function seedPages(options: ScaleOptions, from: number, to: number): Promise<number> {
+export async function seedPages(
+  options: ScaleOptions,
+  from: number,
+  to: number,
+): Promise<{ added: number; skipped: number }> {
   const d = await db();
-  const at = (p: number) => T0 + (p % 90) * DAY;
-  const jobs: Promise<number>[] = [];
-  for (let p = from; p < to; p++) {
-    jobs.push(recordPage(d, pageSnapshot(options, p), at(p)).then((r) => r?.added ?? 0));
+  let added = 0;
+  let skipped = 0;
+  for (let start = from; start < to; start += SEED_TX_PAGES) {
+    const loads: PageLoad[] = [];
+    for (let p = start; p < Math.min(to, start + SEED_TX_PAGES); p++) {
+      loads.push({ snapshot: pageSnapshot(options, p), at: seededAt(p) });
+    }
+    const stored = await getMany(
+      d.transaction('pages').objectStore('pages'),
+      loads.map((l) => canonicalizeUrl(l.snapshot.url) ?? l.snapshot.url),
+    );
+    const fresh = loads.filter((_l, i) => stored[i] === undefined);
+    skipped += loads.length - fresh.length;
+    for (const result of await recordPages(d, fresh)) added += result?.added ?? 0;
   }
-  return (await Promise.all(jobs)).reduce((a, b) => a + b, 0);
+  return { added, skipped };
 }
 
 export async function countStored(): Promise<{ pages: number; links: number }> {
