@@ -4,7 +4,6 @@ import { storedLocal } from './fake-browser';
 import type { BacklinkDb } from '../../src/storage/db';
 import { PROVIDER_IDS } from '../../src/sources/providers/ids';
 import { PROVIDERS_KEY } from '../../src/sources/providers/settings';
-import { REMOTE_INDEX_KEY } from '../../src/core/remote-index-settings';
 
 vi.mock('webextension-polyfill', async () => ({
   default: (await import('./fake-browser')).fakeBrowser,
@@ -17,37 +16,20 @@ vi.mock('../../src/platform/db-connection', () => ({
     return db;
   },
 }));
+/** The remote index's stored settings: only its switch matters here. */
+const index = { stored: null as { enabled: boolean } | null };
+vi.mock('../../src/platform/remote-index-store', () => ({
+  loadRemoteIndex: async () => index.stored,
+}));
 const { loadSourcesOn } = await import('../../src/sources/sources-on');
 const { remoteSources, sourcesToAsk } = await import('../../src/sources/registry');
-
-const remoteIndex = (enabled: boolean) => ({
-  url: 'https://index.example.org',
-  token: 'secret-token',
-  enabled,
-  contribute: false,
-  k: 50,
-  decoys: 0,
-  decoySecret: 'ab'.repeat(32),
-  info: {
-    name: 'Team index',
-    protocolVersion: 1,
-    canonicalVersion: 1,
-    keys: { urls: 10, domains: 1 },
-    links: 10,
-    minPrefixLength: 1,
-    maxPrefixLength: 16,
-    updatedAt: null,
-    contributions: false,
-    limits: { maxLinksPerEntry: 500, maxEntries: 500, maxBodyBytes: 1000, ratePerMinute: 60 },
-  },
-  infoFetchedAt: 1,
-});
 
 const askedIds = async () => (await remoteSources()).map((s) => s.id);
 
 beforeEach(async () => {
   db = await openTestDb();
   reads.failing = false;
+  index.stored = null;
   for (const key of Object.keys(storedLocal)) delete storedLocal[key];
 });
 afterEach(() => closeTestDbs());
@@ -75,9 +57,9 @@ describe('loadSourcesOn', () => {
   });
 
   it('asks the remote index only while it is on', async () => {
-    storedLocal[REMOTE_INDEX_KEY] = remoteIndex(false);
+    index.stored = { enabled: false };
     expect(await askedIds()).toEqual([]);
-    storedLocal[REMOTE_INDEX_KEY] = remoteIndex(true);
+    index.stored = { enabled: true };
     expect(await askedIds()).toEqual(['remote-index']);
   });
 
