@@ -51,9 +51,13 @@ export interface AuthorityOutcome {
   iterations: { pages: number; domains: number };
   /** Whether it went on from a stopped worker's checkpoint. */
   resumed: boolean;
-  /** Wall time from start to stored scores, and of that, reading, walking and writing time. */
+  /**
+   * Wall time from start to stored scores, and of that, reading (the stores, or the kept
+   * graphs and the changed pages), building the graphs, walking and writing time.
+   */
   totalMs: number;
   readMs: number;
+  buildMs: number;
   rankMs: number;
   writeMs: number;
   computedAt: number;
@@ -162,7 +166,8 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
   const reading = performance.now();
   const input = await readAuthorityGraphs(db, { full: full || lost });
   const { graphs, plan, read } = input;
-  const readMs = performance.now() - reading;
+  const { buildMs } = input;
+  const readMs = performance.now() - reading - buildMs;
   const run: AuthorityRun = {
     startedAt: stored?.startedAt ?? Date.now(),
     pages: resumeRank(graphs.pages, stored?.pages, input.warm.pages),
@@ -202,6 +207,7 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
     resumed: stored !== null,
     totalMs: performance.now() - started,
     readMs,
+    buildMs,
     rankMs,
     writeMs,
     computedAt,

@@ -161,6 +161,30 @@ export function authorityRecords(
   return { records, scale, stored };
 }
 
+/**
+ * What an earlier computation stored (`stored`, by the ids of `previous`) for each node of
+ * `graph`, found by key, NaN for a node it did not have (so its record is written); and the
+ * keys it stored that `graph` no longer has, whose records must go. Lets a computation that
+ * read every record still write only the scores that moved.
+ */
+export function carryStored(
+  graph: LinkGraph,
+  previous: Pick<LinkGraph, 'keys' | 'ids'>,
+  stored: StoredValues,
+): { stored: StoredValues; gone: string[] } {
+  const n = graph.keys.length;
+  const carried = { scores: new Float64Array(n).fill(NaN), displays: new Float64Array(n) };
+  for (let id = 0; id < n; id++) {
+    const key = graph.keys[id]!;
+    const old = previous.keys[id] === key ? id : previous.ids.get(key);
+    if (old === undefined || old >= stored.scores.length) continue;
+    carried.scores[id] = stored.scores[old]!;
+    carried.displays[id] = stored.displays[old]!;
+  }
+  const gone = previous.keys.filter((key) => !graph.ids.has(key));
+  return { stored: carried, gone };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Incremental updates
 

@@ -43,7 +43,13 @@ class Interner {
   /** From earlier keys (copied, so theirs stay as they were): every key keeps its id. */
   constructor(keys: readonly string[] = [], ids?: ReadonlyMap<string, number>) {
     this.keys = [...keys];
-    this.ids = new Map(ids ?? keys.map((key, id) => [key, id]));
+    if (ids) {
+      this.ids = new Map(ids);
+      return;
+    }
+    // A loop, not keys.map to pairs: 100,000 two-element arrays cost more than the Map itself.
+    this.ids = new Map();
+    for (let id = 0; id < keys.length; id++) this.ids.set(keys[id]!, id);
   }
 
   id(key: string): number {
@@ -59,20 +65,31 @@ class Interner {
 
 /** Edges as two growing Int32Arrays: a million edges without a million boxed numbers. */
 class EdgeList {
-  from = new Int32Array(1024);
-  to = new Int32Array(1024);
+  from: Int32Array;
+  to: Int32Array;
   length = 0;
 
+  /** `capacity`: the edges expected, when known, so that a million pushes never copy. */
+  constructor(capacity = 1024) {
+    this.from = new Int32Array(Math.max(capacity, 16));
+    this.to = new Int32Array(Math.max(capacity, 16));
+  }
+
+  /** Room for `more` edges beyond those pushed, made in one step. */
+  reserve(more: number): void {
+    const need = this.length + more;
+    if (need <= this.from.length) return;
+    const grow = (a: Int32Array) => {
+      const bigger = new Int32Array(Math.max(need, a.length * 2));
+      bigger.set(a.subarray(0, this.length));
+      return bigger;
+    };
+    this.from = grow(this.from);
+    this.to = grow(this.to);
+  }
+
   push(from: number, to: number): void {
-    if (this.length === this.from.length) {
-      const grow = (a: Int32Array) => {
-        const bigger = new Int32Array(a.length * 2);
-        bigger.set(a);
-        return bigger;
-      };
-      this.from = grow(this.from);
-      this.to = grow(this.to);
-    }
+    if (this.length === this.from.length) this.reserve(1);
     this.from[this.length] = from;
     this.to[this.length++] = to;
   }
@@ -128,7 +145,7 @@ export interface AuthorityGraphs {
  * another counts once, and a site cannot vote for itself.
  */
 function domainGraph(pages: LinkGraph, domainOf: ArrayLike<number>, domains: Interner): LinkGraph {
-  const edges = new EdgeList();
+  const edges = new EdgeList(pages.targets.length);
   const { offsets, targets } = pages;
   for (let s = 0; s < domainOf.length; s++) {
     const ds = domainOf[s]!;
@@ -221,6 +238,7 @@ export class AuthorityGraphBuilder {
       const id = this.pages.ids.get(url);
       if (id !== undefined && id < skip.length) skip[id] = 1;
     }
+    this.edges.reserve(targets.length);
     for (let s = 0; s < skip.length; s++) {
       if (skip[s]) continue;
       for (let e = offsets[s]!; e < offsets[s + 1]!; e++) this.edges.push(s, targets[e]!);
@@ -285,8 +303,9 @@ export function restoreGraphs(stored: StoredGraphs): AuthorityGraphs | null {
     return null;
   }
   for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) return null;
-  for (const t of targets) if (!(t >= 0 && t < n)) return null;
-  for (const d of domainOf) if (!(d >= 0 && d < domains.keys.length)) return null;
+  for (let e = 0; e < targets.length; e++) if (!(targets[e]! >= 0 && targets[e]! < n)) return null;
+  const domainCount = domains.keys.length;
+  for (let i = 0; i < n; i++) if (!(domainOf[i]! >= 0 && domainOf[i]! < domainCount)) return null;
   const graph: LinkGraph = { keys: pages.keys, ids: pages.ids, offsets, targets };
   return { pages: graph, domains: domainGraph(graph, domainOf, domains), domainOf };
 }

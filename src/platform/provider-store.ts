@@ -4,6 +4,7 @@ import {
   parseProviderConfigs,
   PROVIDER_PAUSES_KEY,
   PROVIDERS_KEY,
+  isActive,
   serializeProviderConfigs,
   type ProviderConfig,
 } from '../sources/providers/settings';
@@ -16,6 +17,14 @@ import type { ProviderId } from '../sources/providers/types';
 export async function loadProviderConfigs(): Promise<ProviderConfig[]> {
   const stored = await browser.storage.local.get(PROVIDERS_KEY);
   return parseProviderConfigs(stored[PROVIDERS_KEY]);
+}
+
+/**
+ * The providers the worker would ask (a key, and on), ids only: what a page needs to know
+ * whom to ask. The keys stay in this function; an off provider is never sent a message.
+ */
+export async function loadActiveProviderIds(): Promise<ProviderId[]> {
+  return (await loadProviderConfigs()).filter(isActive).map((c) => c.id);
 }
 
 /** Change one provider's stored entry (null: remove it), keeping the others as they are. */

@@ -13,6 +13,7 @@ function engineSource(engine: Engine): BacklinkSource {
   return {
     id: engineSourceId(engine),
     local: false,
+    isOn: (on) => on.engineImports,
     async lookup(kind, url) {
       try {
         const links = await loadEngineLinks(await getDb(), engine, kind, url);

@@ -12,6 +12,7 @@ function providerSource(id: ProviderId): BacklinkSource {
   return {
     id: `provider:${id}`,
     local: false,
+    isOn: (on) => on.providers.has(id),
     async lookup(kind, url): Promise<SourceResult> {
       try {
         return await send({ type: 'provider/lookup', provider: id, kind, url });

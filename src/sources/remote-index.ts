@@ -10,6 +10,7 @@ import type { BacklinkSource, SourceResult } from './types';
 export const remoteIndexSource: BacklinkSource = {
   id: 'remote-index',
   local: false,
+  isOn: (on) => on.remoteIndex,
   async lookup(kind, url): Promise<SourceResult> {
     try {
       return await send({ type: 'remote/lookup', kind, url });

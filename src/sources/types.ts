@@ -34,6 +34,18 @@ export type SourceResult =
   | { status: 'failed'; name: string; message: string };
 
 /**
+ * Which sources the user turned on, read once per lookup (sources-on.ts): a source that is off
+ * is not asked at all, so a popup without any service costs no message and no read for it.
+ */
+export interface SourcesOn {
+  /** Ids of the providers with a key that are on. */
+  providers: ReadonlySet<string>;
+  remoteIndex: boolean;
+  /** Whether any search-engine export is imported. */
+  engineImports: boolean;
+}
+
+/**
  * One source of backlinks. The local cache answers at once from this machine; the others
  * (a remote index, later bring-your-own-key services) are merged in as they answer.
  */
@@ -42,6 +54,8 @@ export interface BacklinkSource {
   readonly id: string;
   /** On this machine: read first and shown at once. */
   readonly local: boolean;
+  /** Whether it is worth asking, given what is on; absent: always asked. */
+  isOn?(on: SourcesOn): boolean;
   /** The links into `url` (kind 'url'), or into any page of its site (kind 'domain'). */
   lookup(kind: LookupKind, url: string): Promise<SourceResult>;
 }

@@ -9,10 +9,12 @@ import {
   restoreGraphs,
   storeGraphs,
   type AuthorityGraphs,
+  type AuthorityLink,
   type RankState,
 } from '../core/authority';
 import {
   authorityRecords,
+  carryStored,
   NO_CHANGES,
   noteChanges,
   planAuthority,
@@ -25,68 +27,98 @@ import {
   type StoredValues,
 } from '../core/authority-job';
 import { asObject } from '../core/guards';
-import type { AuthorityRecord } from '../core/types';
+import type { AuthorityRecord, PageRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
 
-/** Records read per transaction while building the graph. */
-export const AUTHORITY_READ_BATCH = 2_000;
+/**
+ * Records read per transaction while building the graph: few transactions (each costs a
+ * round of the browser's IndexedDB machinery), none so long that a recording waits for it.
+ */
+export const AUTHORITY_READ_BATCH = 10_000;
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
 
 /**
  * Every record of `store` in key order, `batch` at a time, each batch in its own short
  * transaction: one long read of a million links would hold back every recording until it
- * ends (a read-write transaction waits for earlier read-only ones on its stores).
+ * ends (a read-write transaction waits for earlier read-only ones on its stores). The next
+ * batch starts after the last key of this one, found by a key cursor that skips ahead without
+ * decoding a value: the key is never rebuilt from a record, whatever shape the store gives it.
+ * `onBatch` may take the records' time apart from the reading (the caller's clock).
  */
 async function readInBatches<S extends 'pages' | 'links'>(
   db: BacklinkDb,
   store: S,
-  keyOf: (record: StoreValue<BacklinkSchema, S>) => IDBValidKey,
   batch: number,
   onBatch: (records: StoreValue<BacklinkSchema, S>[]) => void,
 ): Promise<number> {
   let range: IDBKeyRange | null = null;
   let read = 0;
   for (;;) {
-    const records = await db.transaction(store).store.getAll(range, batch);
+    const tx = db.transaction(store);
+    const [records, last] = await Promise.all([
+      tx.store.getAll(range, batch),
+      tx.store.openKeyCursor(range).then((c) => (c && batch > 1 ? c.advance(batch - 1) : c)),
+    ]);
     if (records.length > 0) onBatch(records);
     read += records.length;
-    if (records.length < batch) return read;
-    // The key is read off the last record: no second request for the keys.
-    range = IDBKeyRange.lowerBound(keyOf(records[records.length - 1]!), true);
+    if (records.length < batch || !last) return read;
+    range = IDBKeyRange.lowerBound(last.key, true);
   }
 }
 
-/** Feed every stored page and link to `builder`; returns how many of each were read. */
+/**
+ * Every stored link, for the graph: the one place the job reads the links store in full.
+ * Links come as LinkRecord values; nothing here depends on the store's key.
+ */
+export function readGraphLinks(
+  db: BacklinkDb,
+  batch: number,
+  onBatch: (links: AuthorityLink[]) => void,
+): Promise<number> {
+  return readInBatches(db, 'links', batch, onBatch);
+}
+
+/** Time spent in `work`, added to `clock.ms`: the building inside a read, told apart. */
+function timed<A extends unknown[], R>(clock: { ms: number }, work: (...args: A) => R) {
+  return (...args: A): R => {
+    const started = performance.now();
+    try {
+      return work(...args);
+    } finally {
+      clock.ms += performance.now() - started;
+    }
+  };
+}
+
+/**
+ * Feed every stored page and link to `builder`; returns how many of each were read. `clock`
+ * gathers the time spent feeding the builder, apart from the reading.
+ */
 export async function readAuthorityInput(
   db: BacklinkDb,
   builder: AuthorityGraphBuilder,
   batch = AUTHORITY_READ_BATCH,
+  clock = { ms: 0 },
 ): Promise<{ pages: number; links: number }> {
   const pages = await readInBatches(
     db,
     'pages',
-    (p) => p.url,
     batch,
-    (records) => {
+    timed(clock, (records: PageRecord[]) => {
       for (const page of records) builder.addPage(page);
-    },
+    }),
   );
-  const links = await readInBatches(
+  const links = await readGraphLinks(
     db,
-    'links',
-    (l) => [l.source, l.target, l.anchor],
     batch,
-    (records) => {
+    timed(clock, (records: AuthorityLink[]) => {
       for (const link of records) builder.addLink(link);
-    },
+    }),
   );
   return { pages, links };
 }
-
-/** Every key of the links store whose source is `url`: its primary key starts with it. */
-const linksFrom = (url: string) => IDBKeyRange.bound([url], [url, []]);
 
 /**
  * Feed `builder` (made from the last graphs) the records of the pages in `urls`, recorded
@@ -104,7 +136,7 @@ export async function readChangedPages(
   const links = tx.objectStore('links');
   const read = await Promise.all(
     urls.map(async (url) => {
-      const [page, out] = await Promise.all([pages.get(url), links.getAll(linksFrom(url))]);
+      const [page, out] = await Promise.all([pages.get(url), links.index('by_source').getAll(url)]);
       const canonical = page?.canonical && page.canonical !== url ? page.canonical : null;
       return { url, page, out, alias: canonical ? await pages.get(canonical) : undefined };
     }),
@@ -202,14 +234,21 @@ export interface AuthorityInput {
   graphs: AuthorityGraphs;
   /** The last computation's scores carried over to these graphs, when there was one. */
   warm: { pages?: Float64Array; domains?: Float64Array };
-  /** When patched: what is stored now for each node, by id (the ids of the patched graphs). */
+  /**
+   * What is stored now for each node, by the ids of these graphs, when the last computation's
+   * graphs were there to tell: only the scores that moved are then written.
+   */
   stored?: { pages: StoredValues; domains: StoredValues };
+  /** Keys whose stored scores are of nodes these graphs no longer have. */
+  gone?: { pages: string[]; domains: string[] };
   /** The data epoch read before the records: the write checks it. */
   epoch: number;
   /** The change log's number when it was read, and when the graphs were last read whole. */
   settled: number;
   fullAt: number;
   read: { pages: number; links: number };
+  /** Of the time this took, what went into building the graphs rather than reading. */
+  buildMs: number;
 }
 
 /**
@@ -224,15 +263,23 @@ export async function readAuthorityGraphs(
 ): Promise<AuthorityInput> {
   const epoch = await loadDataEpoch(db);
   const [changes, cache] = await Promise.all([loadAuthorityChanges(db), loadAuthorityCache(db)]);
-  const previous = cache && restoreGraphs(cache);
+  const clock = { ms: 0 };
+  const previous = cache && timed(clock, () => restoreGraphs(cache))();
   const plan = planAuthority(changes, previous ? cache : null, epoch, now, full);
   const builder = new AuthorityGraphBuilder(plan.mode === 'incremental' ? previous! : undefined);
   const read =
     plan.mode === 'incremental'
       ? await readChangedPages(db, builder, plan.pages)
-      : await readAuthorityInput(db, builder);
+      : await readAuthorityInput(db, builder, AUTHORITY_READ_BATCH, clock);
+  const started = performance.now();
   const graphs = builder.build();
-  // Ids are the same for every node the last graphs had when patched, else found by key.
+  // The last graphs, when still true to the data, say what is stored for each node: ids are
+  // the same for every node they had when patched, else found by key.
+  const kept = previous && cache && cache.epoch === epoch ? { previous, cache } : null;
+  const carried = kept && {
+    pages: carryStored(graphs.pages, kept.previous.pages, kept.cache.pageStored),
+    domains: carryStored(graphs.domains, kept.previous.domains, kept.cache.domainStored),
+  };
   const warm =
     previous && cache
       ? {
@@ -240,17 +287,22 @@ export async function readAuthorityGraphs(
           domains: carryScores(graphs.domains, previous.domains, cache.domainScores),
         }
       : {};
+  clock.ms += performance.now() - started;
   return {
     plan,
     graphs,
     warm,
-    ...(plan.mode === 'incremental'
-      ? { stored: { pages: cache!.pageStored, domains: cache!.domainStored } }
+    ...(carried
+      ? {
+          stored: { pages: carried.pages.stored, domains: carried.domains.stored },
+          gone: { pages: carried.pages.gone, domains: carried.domains.gone },
+        }
       : {}),
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
     read,
+    buildMs: clock.ms,
   };
 }
 
@@ -294,7 +346,7 @@ export function writeAuthorityUpdate(
     [...pages.records, ...domains.records],
     { computedAt, pages: pages.scale, domains: domains.scale },
     input.epoch,
-    { cache, settled: input.settled, patch: stored !== undefined },
+    { cache, settled: input.settled, patch: stored !== undefined, gone: input.gone },
   );
 }
 
@@ -324,6 +376,8 @@ export interface AuthorityKeep {
   settled: number;
   /** `records` are only those that changed: the other stored scores stay. */
   patch?: boolean;
+  /** With `patch`: the stored scores of nodes no longer in the graphs, to delete. */
+  gone?: { pages: readonly string[]; domains: readonly string[] };
 }
 
 /**
@@ -360,6 +414,8 @@ export async function writeAuthority(
       writes.push(put);
       if ((i + 1) % AUTHORITY_WRITE_CHUNK === 0) await put;
     }
+    for (const key of keep?.gone?.pages ?? []) writes.push(store.delete(['page', key]));
+    for (const key of keep?.gone?.domains ?? []) writes.push(store.delete(['domain', key]));
     writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
     if (keep) {
       const changes = changesOf(await metaStore.get('authority-changes'));

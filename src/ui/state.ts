@@ -458,7 +458,9 @@ async function mergeSources(
   statuses: Signal<readonly RemoteStatus[]>,
   show: (merged: MergedLinks) => void,
 ): Promise<MergedLinks | null> {
-  const sources = remoteSources();
+  // Only the sources that are on: one read of the switches, not a message to each.
+  const sources = await remoteSources();
+  if (!current()) return null;
   // A source that is off says so at once; one still asking after a moment gets its line, so the
   // sources a person never turned on never flash "asking".
   const pending = new Set(sources.map((s) => s.id));

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import type { WorkerHooks } from '../../src/background/worker';
 import type { AuthorityOutcome } from '../../src/background/authority-job';
+import { AUTHORITY_READ_BATCH } from '../../src/storage/authority';
 import { CHROMIUM, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { browse } from '../support/extension-pages';
@@ -91,7 +92,11 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
   return written;
 }`;
 
-/** The baseline: every page and link read in the job's batches, nothing built. */
+/**
+ * The baseline: every page and link read in the job's batches, nothing built. The next batch
+ * starts after the last record's key, taken from the record as the links store keys it today:
+ * the floor of a batched read, without the job's key cursor.
+ */
 const RAW_READ = `async ({ batch }) => {
   const db = await new Promise((resolve, reject) => {
     const open = indexedDB.open('backlink-lens');
@@ -145,7 +150,7 @@ function computeInWorker(ext: ExtensionBrowser, mode?: 'full'): Promise<Authorit
   );
 }
 
-/** The job's own split of one run, as rows: total, and read, walk, write. */
+/** The job's own split of one run, as rows: total, and read, build, walk, write. */
 function outcomeRows(label: string, outcomes: AuthorityOutcome[]): Timing[] {
   const row = (part: string, of: (o: AuthorityOutcome) => number): Timing => {
     const samples = outcomes.map(of);
@@ -158,6 +163,7 @@ function outcomeRows(label: string, outcomes: AuthorityOutcome[]): Timing[] {
       extra: `${outcomes[0]!.iterations.pages} + ${outcomes[0]!.iterations.domains}`,
     },
     row('  read', (o) => o.readMs),
+    row('  build', (o) => o.buildMs),
     row('  walk', (o) => o.rankMs),
     row('  write', (o) => o.writeMs),
   ];
@@ -202,9 +208,10 @@ export async function runAuthorityChromium(): Promise<void> {
       return links;
     });
     check('store filled', written === LINKS, `${written} links`);
+    const batch = AUTHORITY_READ_BATCH;
     const raw = await collect(
-      'bare read: getAll pages + links, batches of 2,000',
-      async () => (await inWorker<{ ms: number }>(ext, RAW_READ, { batch: 2_000 })).ms,
+      `bare read: getAll pages + links, batches of ${batch.toLocaleString('en')}`,
+      async () => (await inWorker<{ ms: number }>(ext, RAW_READ, { batch })).ms,
       REPEAT,
     );
     const full: AuthorityOutcome[] = [];

@@ -20,6 +20,7 @@ import {
   AUTHORITY_MAX_RETRY_MS,
   AUTHORITY_RETRY_MS,
   authorityRecords,
+  carryStored,
   rankInSlices,
   resumeRank,
 } from '../../src/core/authority-job';
@@ -138,6 +139,38 @@ describe('authorityRecords', () => {
     for (const r of records) expect(r.display).toBeLessThanOrEqual(100);
     const byDomain = authorityRecords('domain', domains, rankGraph(domains).scores, T0);
     expect(byDomain.records.map((r) => r.kind)).toEqual(domains.keys.map(() => 'domain'));
+  });
+});
+
+describe('carryStored', () => {
+  it('finds what was stored for each node by key, NaN for a new one, and names the gone', () => {
+    const before = buildAuthorityGraphs([
+      makeLink('https://a.com/', 'https://b.com/'),
+      makeLink('https://c.com/', 'https://b.com/'),
+    ]);
+    const { stored } = authorityRecords('page', before.pages, rankGraph(before.pages).scores, T0);
+    // c.com is gone; d.com is new and comes first, so every id moved.
+    const after = buildAuthorityGraphs([
+      makeLink('https://d.com/', 'https://b.com/'),
+      makeLink('https://a.com/', 'https://b.com/'),
+    ]);
+    const carried = carryStored(after.pages, before.pages, stored);
+    const at = (graph: typeof before.pages, key: string) => graph.ids.get(key)!;
+    for (const key of ['https://a.com/', 'https://b.com/']) {
+      expect(carried.stored.scores[at(after.pages, key)]).toBe(
+        stored.scores[at(before.pages, key)],
+      );
+      expect(carried.stored.displays[at(after.pages, key)]).toBe(
+        stored.displays[at(before.pages, key)],
+      );
+    }
+    expect(carried.stored.scores[at(after.pages, 'https://d.com/')]).toBeNaN();
+    expect(carried.gone).toEqual(['https://c.com/']);
+    // Given what is stored, only the new page and those whose score moved get a record.
+    const next = rankGraph(after.pages).scores;
+    const written = authorityRecords('page', after.pages, next, T0, carried.stored).records;
+    expect(written.map((r) => r.key)).toContain('https://d.com/');
+    expect(written.length).toBeLessThanOrEqual(after.pages.keys.length);
   });
 });
 

@@ -368,6 +368,26 @@ describe('updates after a few pages were recorded', () => {
     // 4,000 records in fake-indexeddb: slow on a busy machine, not a timing assertion.
   }, 60_000);
 
+  it('read everything when asked, yet rewrite only moved scores and drop gone nodes', async () => {
+    await store(db, storedGraph(300));
+    await update();
+    const before = byKindAndKey(await db.getAll('authority'));
+    // Nothing changed: every record is read again, and no score is written again.
+    expect((await update(true)).plan).toEqual({ mode: 'full', reason: 'requested' });
+    const same = byKindAndKey(await db.getAll('authority'));
+    expect(Object.keys(same).filter((k) => same[k]!.score !== before[k]?.score)).toEqual([]);
+    // A page and its link removed without a forgetting (no epoch step, graphs kept): a full
+    // read must still leave no score of it behind.
+    await db.delete('pages', 'https://leaf7.com/');
+    for (const key of await db.getAllKeysFromIndex('links', 'by_source', 'https://leaf7.com/')) {
+      await db.delete('links', key);
+    }
+    const input = await update(true);
+    expect(input.gone).toEqual({ pages: ['https://leaf7.com/'], domains: ['leaf7.com'] });
+    expect(byKindAndKey(await db.getAll('authority'))['page https://leaf7.com/']).toBeUndefined();
+    await expectColdScores();
+  }, 60_000);
+
   it('keep a page recorded while the update ran noted for the next one', async () => {
     await store(db, storedGraph(5));
     await update();
