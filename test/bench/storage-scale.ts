@@ -348,6 +348,16 @@ const OPERATIONS: Operation[] = [
     sample: popupRead('hot'),
   },
   {
+    // What the popup's first render reads for a hot page (storage/head.ts), its aggregates built.
+    name: 'popup head read, hot',
+    baseline: 'raw read of shown rows, hot',
+    budget: { ratio: 1.5 },
+    sample: (ctx) =>
+      inPage(ctx, 'popup head read', (page) =>
+        page.evaluate((u) => window.BacklinkScale.headPair(u), ctx.hot),
+      ),
+  },
+  {
     name: 'popup read, cold',
     baseline: 'raw read of shown rows, cold',
     budget: { ratio: 1.5 },
