@@ -16,8 +16,14 @@ export const FIRST_READ_LOCK = 'backlink-lens-first-read';
 /** Longest a screen holds recording back, and a write waits for screens (ms). */
 export const MAX_HOLD_MS = 1_000;
 
-/** The part of the Web Locks API used here. */
-export type Locks = Pick<LockManager, 'request'>;
+/** The part of the Web Locks API used here (navigator.locks). */
+export interface Locks {
+  request(
+    name: string,
+    options: LockOptions,
+    callback: (lock: Lock | null) => unknown,
+  ): Promise<unknown>;
+}
 
 /** The browser's lock manager; null where there is none (Node, an old browser): no gate then. */
 function systemLocks(): Locks | null {

@@ -150,13 +150,15 @@ describe('holdRecording and readersDone', () => {
 describe('gatedWrite', () => {
   test('runs writes one at a time, in order, a failure not holding up the next', async () => {
     const log: string[] = [];
-    const write = (name: string, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const write =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const a = gatedWrite(write('a'), locks);
     const b = gatedWrite(write('b', true), locks);
     const c = gatedWrite(write('c'), locks);
