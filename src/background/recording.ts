@@ -77,8 +77,8 @@ export async function onSnapshot(
   // A full disk: room is made and the write retried once (background/retention.ts).
   const db = await getDb();
   // After any screen's first read (platform/write-gate.ts): the popup never queues behind a burst.
-  const result = await gatedWrite(() =>
-    recordWithinBounds(() => recordPage(db, snapshot, Date.now(), visit)),
+  const result = await recordWithinBounds(() =>
+    gatedWrite(() => recordPage(db, snapshot, Date.now(), visit)),
   );
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
@@ -96,7 +96,7 @@ export async function onDelta(
   const refusal = await documentUrl(delta.url, sender);
   if (refusal) return refusal;
   const db = await getDb();
-  const result = await gatedWrite(() => recordWithinBounds(() => recordDelta(db, delta)));
+  const result = await recordWithinBounds(() => gatedWrite(() => recordDelta(db, delta)));
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) {
