@@ -7,6 +7,7 @@ import { isSecretPath } from '../core/secrets';
 import { canonicalizeUrl, parseHttpUrl } from '../core/url';
 import { recordDelta, recordPage } from '../storage/records';
 import { getDb } from '../platform/db-connection';
+import { gatedWrite } from '../platform/write-gate';
 import { loadSettings } from '../platform/settings-store';
 import { scheduleBadgeRefresh } from './badge';
 import { noteRecorded } from './authority-job';
@@ -75,7 +76,10 @@ export async function onSnapshot(
   const visit = parseVisitId(message.visit);
   // A full disk: room is made and the write retried once (background/retention.ts).
   const db = await getDb();
-  const result = await recordWithinBounds(() => recordPage(db, snapshot, Date.now(), visit));
+  // After any screen's first read (platform/write-gate.ts): the popup never queues behind a burst.
+  const result = await recordWithinBounds(() =>
+    gatedWrite(() => recordPage(db, snapshot, Date.now(), visit)),
+  );
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
   noteRecorded(result.url);
@@ -92,7 +96,7 @@ export async function onDelta(
   const refusal = await documentUrl(delta.url, sender);
   if (refusal) return refusal;
   const db = await getDb();
-  const result = await recordWithinBounds(() => recordDelta(db, delta));
+  const result = await recordWithinBounds(() => gatedWrite(() => recordDelta(db, delta)));
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) {

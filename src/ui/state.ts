@@ -31,6 +31,7 @@ import {
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
+import { holdRecording } from '../platform/write-gate';
 import { loadFlags, type FlagView } from '../storage/flags';
 import { loadRelevance } from '../storage/term-stats';
 import { updateSettings } from '../platform/settings-store';
@@ -263,6 +264,8 @@ function addAuthority(more: AuthorityView): void {
 
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
+  // Recording waits while the screen reads (bounded): see platform/write-gate.ts.
+  const letRecordingGo = holdRecording();
   const mine = ++generation;
   const current = () => mine === generation;
   try {
@@ -418,6 +421,8 @@ export async function loadReport(url: string): Promise<void> {
     if (report && merged && current()) await flagMerged(db, report, merged, current);
   } catch (error) {
     if (current()) reportState.value = { status: 'error', message: String(error) };
+  } finally {
+    letRecordingGo();
   }
 }
 

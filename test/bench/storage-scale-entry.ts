@@ -246,37 +246,3 @@ export async function headPair(url: string): Promise<{ ours: number; raw: number
   const rows = head.result?.summary.groups.reduce((n, g) => n + g.links.length, 0) ?? 0;
   return { ours: head.ms, raw: raw.ms, rows };
 }
-
-/**
- * A burst of recording: `tabs` loops, each recording `pages` loads of `links`-link pages one
- * after another (as a tab loading page after page), started together. Resolves with the links
- * stored when all are done; `startBurst` returns at once, `burstDone` waits.
- */
-let burst: Promise<number> | null = null;
-export function startBurst(tabs: number, pages: number, links: number): void {
-  const options: ScaleOptions = {
-    seed: 77,
-    pages: tabs * pages,
-    linksPerPage: links,
-    targets: 50_000,
-    hotLinks: 0,
-  };
-  burst = (async () => {
-    const d = await db();
-    const loops = Array.from({ length: tabs }, async (_t, t) => {
-      let stored = 0;
-      for (let i = 0; i < pages; i++) {
-        const snapshot = pageSnapshot(options, t * pages + i);
-        // A burst page of its own, not one of the seeded sources.
-        const r = await recordPage(d, { ...snapshot, url: `https://burst${t}.test/page/${i}` });
-        stored += r?.links ?? 0;
-      }
-      return stored;
-    });
-    return (await Promise.all(loops)).reduce((a, b) => a + b, 0);
-  })();
-}
-
-export function burstDone(): Promise<number> {
-  return burst ?? Promise.resolve(0);
-}

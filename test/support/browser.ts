@@ -40,9 +40,12 @@ export async function launchWithExtension(options: {
   userDataDir?: string;
   /** The browser's UI language (Chromium on Linux reads it from LANGUAGE), e.g. "de". */
   language?: string;
+  /** Another build than dist/ (a benchmark's "before"). */
+  distDir?: string;
 }): Promise<ExtensionBrowser> {
-  if (!existsSync(join(DIST_DIR, 'manifest.json'))) {
-    throw new Error(`No build in ${DIST_DIR}: run "npm run build" first.`);
+  const dist = options.distDir ?? DIST_DIR;
+  if (!existsSync(join(dist, 'manifest.json'))) {
+    throw new Error(`No build in ${dist}: run "npm run build" first.`);
   }
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'backlink-lens-')));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -50,8 +53,8 @@ export async function launchWithExtension(options: {
     headless: options.headless ?? true,
     args: [
       ...chromiumArgs(options.sitePort),
-      `--disable-extensions-except=${DIST_DIR}`,
-      `--load-extension=${DIST_DIR}`,
+      `--disable-extensions-except=${dist}`,
+      `--load-extension=${dist}`,
       ...(options.language ? [`--lang=${options.language}`] : []),
     ],
     ...(options.language
