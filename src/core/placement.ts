@@ -432,6 +432,14 @@ const LIST_MIN_LINKS = 3;
 const LIST_MIN_LINK_DENSITY = 0.7;
 /** A list of links with a line of text each: the links are a third of its text or more. */
 const TEASER_MIN_LINK_DENSITY = 0.3;
+/** A paragraph counts as the page's prose with this many characters of words of its own. */
+const PARAGRAPH_MIN_TEXT = 60;
+/** Below this much prose on the whole page, no block is taken for the article's text. */
+const ROOT_MIN_PROSE = 500;
+/** The block of the article's text holds at least this share of the page's prose. */
+const ROOT_SHARE = 0.75;
+/** Paragraphs (and divs) read to find that block: an article has far fewer. */
+const ROOT_MAX_SCAN = 2000;
 
 /**
  * A placement judge for one document (or one batch of changes): region of a link element.
@@ -527,6 +535,72 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return true;
   }
 
+  /**
+   * The block that holds the article's text, as Readability finds its top candidate: the
+   * deepest element holding most of the page's prose (paragraphs of words, not of links,
+   * outside every non-editorial region). None on a page of little prose, or when no block
+   * below <body> holds most of it. Found once per resolver, when a link first needs it.
+   */
+  let root: Element | null | undefined;
+  function articleRoot(doc: Document): Element | null {
+    if (root !== undefined) return root;
+    const prose = new Map<Element, number>();
+    let total = 0;
+    const add = (el: Element | null, own: number) => {
+      total += own;
+      for (; el; el = parentOf(el)) prose.set(el, (prose.get(el) ?? 0) + own);
+    };
+    const paragraphs = doc.getElementsByTagName('p');
+    for (let i = 0; i < paragraphs.length && i < ROOT_MAX_SCAN; i++) {
+      const p = paragraphs[i]!;
+      if (contextFor(p).region) continue;
+      const d = densityOf(p);
+      const own = d.text - d.linkText;
+      if (own >= PARAGRAPH_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
+        add(parentOf(p), own);
+      }
+    }
+    // Text set straight in a <div>, lines parted by <br>: a paragraph without the tag.
+    const divs = doc.getElementsByTagName('div');
+    for (let i = 0; i < divs.length && i < ROOT_MAX_SCAN; i++) {
+      const div = divs[i]!;
+      let own = 0;
+      for (let c = div.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 3) own += visibleLength(c.nodeValue ?? '');
+      }
+      if (own >= PARAGRAPH_MIN_TEXT && !contextFor(div).region) add(div, own);
+    }
+    root = null;
+    if (total < ROOT_MIN_PROSE || !doc.body) return root;
+    let el: Element = doc.body;
+    for (let next: Element | null = el; next; ) {
+      el = next;
+      next = null;
+      for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+        if ((prose.get(c) ?? 0) >= total * ROOT_SHARE) next = c;
+      }
+    }
+    root = el === doc.body ? null : el;
+    return root;
+  }
+
+  /** Whether an element sits inside the article's text block, memoized along the way up. */
+  const inRoot = new Map<Element, boolean>();
+  function isInRoot(start: Element, rootEl: Element): boolean {
+    const pending: Element[] = [];
+    let found = false;
+    for (let el: Element | null = start; el; el = parentOf(el)) {
+      const known = el === rootEl ? true : inRoot.get(el);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      pending.push(el);
+    }
+    for (const el of pending) inRoot.set(el, found);
+    return found;
+  }
+
   function blockOf(link: Element): Element | null {
     let el = parentOf(link);
     while (el && INLINE.has(el.localName)) el = parentOf(el);
@@ -610,9 +684,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // The page names its article body and this link is outside it: a teaser, a byline, a
     // section label. A paragraph of running text in a landmark or a content wrapper still
     // counts (a lead above the body).
-    if (hasBody(link) && !(local === 'prose' && blockOf(link)?.localName === 'p' && context.weak)) {
-      return 'other';
-    }
+    const paragraph = local === 'prose' && blockOf(link)?.localName === 'p';
+    if (hasBody(link) && !(paragraph && context.weak)) return 'other';
+    // Outside the block of the article's text, only a paragraph of prose may still be the
+    // article's (a lead above it); bylines, topic labels, footers and notices are not.
+    const rootEl = articleRoot(link.ownerDocument);
+    if (rootEl && !paragraph && !isInRoot(link, rootEl)) return 'other';
     // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
     // <article>: also a teaser card, one link and its summary.)
     if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {
