@@ -438,6 +438,17 @@ const PARAGRAPH_MIN_TEXT = 60;
 const ROOT_MIN_PROSE = 500;
 /** The block of the article's text holds at least this share of the page's prose. */
 const ROOT_SHARE = 0.75;
+/**
+ * Words of a line that promotes the site rather than tells the story ("Subscribe to our
+ * newsletters", "Follow us on Twitter", "Join our forums", "Listen back here"), matched as
+ * words, in the languages of the benchmark's pages and a few more.
+ */
+const PROMO_WORDS =
+  /(?<!\p{L})(subscribe|newsletters?|follow (?:us|me|him|her|them)|join our|listen|abonnieren|folgen sie|folge uns|abonnez|suivez-nous|inscrivez-vous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|siga-nos|iscriviti|seguici)(?!\p{L})/iu;
+/** A promotion is a short line: a paragraph longer than this is the story's own. */
+const PROMO_MAX_TEXT = 400;
+/** A promotion at most this much prose before the end of the article: its closing lines. */
+const TAIL_MAX_PROSE = 300;
 /** Paragraphs (and divs) read to find that block: an article has far fewer. */
 const ROOT_MAX_SCAN = 2000;
 
@@ -542,9 +553,10 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * below <body> holds most of it. Found once per resolver, when a link first needs it.
    */
   let root: Element | null | undefined;
+  /** Characters of prose inside each element, paragraphs included, from the same scan. */
+  const prose = new Map<Element, number>();
   function articleRoot(doc: Document): Element | null {
     if (root !== undefined) return root;
-    const prose = new Map<Element, number>();
     let total = 0;
     const add = (el: Element | null, own: number) => {
       total += own;
@@ -557,7 +569,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       const d = densityOf(p);
       const own = d.text - d.linkText;
       if (own >= PARAGRAPH_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
-        add(parentOf(p), own);
+        add(p, own);
       }
     }
     // Text set straight in a <div>, lines parted by <br>: a paragraph without the tag.
@@ -577,7 +589,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       el = next;
       next = null;
       for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-        if ((prose.get(c) ?? 0) >= total * ROOT_SHARE) next = c;
+        if (c.localName !== 'p' && (prose.get(c) ?? 0) >= total * ROOT_SHARE) next = c;
       }
     }
     root = el === doc.body ? null : el;
@@ -662,11 +674,44 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return block !== null && FOLLOW_WORDS.test(block.textContent ?? '');
   }
 
+  /**
+   * The article's closing lines that promote the site ("Subscribe to our newsletters", "Join
+   * our forums"): a short block with a promotion's words, after which the page has next to no
+   * prose left. Memoized per block.
+   */
+  const promos = new Map<Element, boolean>();
+  function isClosingPromo(link: Element): boolean {
+    const block = blockOf(link);
+    if (!block) return false;
+    let known = promos.get(block);
+    if (known === undefined) {
+      const text = block.textContent ?? '';
+      known =
+        visibleLength(text, PROMO_MAX_TEXT) < PROMO_MAX_TEXT &&
+        PROMO_WORDS.test(text) &&
+        proseAfter(block) <= TAIL_MAX_PROSE;
+      promos.set(block, known);
+    }
+    return known;
+  }
+
+  /** Prose after an element in document order, counted up to just past TAIL_MAX_PROSE. */
+  function proseAfter(start: Element): number {
+    articleRoot(start.ownerDocument);
+    let after = 0;
+    for (let el: Element | null = start; el && after <= TAIL_MAX_PROSE; el = parentOf(el)) {
+      for (let s = el.nextElementSibling; s && after <= TAIL_MAX_PROSE; s = s.nextElementSibling) {
+        after += prose.get(s) ?? 0;
+      }
+    }
+    return after;
+  }
+
   return (link) => {
     const region = judge(link);
-    // Inside the article body too, follow lines are the site's, not the text's: only links the
-    // rest calls main are looked at.
-    return region === 'main' && isFollowLink(link) ? 'aside' : region;
+    // Inside the article body too, follow lines and closing promotions are the site's, not
+    // the text's: only links the rest calls main are looked at.
+    return region === 'main' && (isFollowLink(link) || isClosingPromo(link)) ? 'aside' : region;
   };
 
   function judge(link: Element): LinkRegion {
