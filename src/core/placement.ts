@@ -445,6 +445,14 @@ const ROOT_SHARE = 0.75;
  */
 const PROMO_WORDS =
   /(?<!\p{L})(subscribe|newsletters?|follow (?:us|me|him|her|them)|join our|listen|abonnieren|folgen sie|folge uns|abonnez|suivez-nous|inscrivez-vous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|siga-nos|iscriviti|seguici)(?!\p{L})/iu;
+/**
+ * A heading over what follows it that is not the story: related stories, more from the site,
+ * the newsletter, the author's bio. Matched as words, in several languages.
+ */
+const SECTION_WORDS =
+  /(?<!\p{L})(related|more (?:great|from|stories|news|on|in|to read)|recommended|read (?:more|also|next)|see also|also read|you may also like|you might also like|popular|trending|newsletters?|about the author|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|voir aussi|articles similaires|sur le même sujet|relacionad[oa]s|te puede interesar|lee también|leia também|veja também|mais notícias|leggi anche|articoli correlati)(?!\p{L})/iu;
+/** A heading of a section is a short line. */
+const SECTION_HEADING_MAX_TEXT = 60;
 /** A promotion is a short line: a paragraph longer than this is the story's own. */
 const PROMO_MAX_TEXT = 400;
 /** A promotion at most this much prose before the end of the article: its closing lines. */
@@ -707,11 +715,76 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return after;
   }
 
+  /**
+   * Whether an element is a short heading-like line: h2–h6, or an element named for a heading
+   * or title ("div.heading-h3"). The page's own <h1> is its title and heads no section.
+   */
+  function isHeadingLike(el: Element): boolean {
+    if (!/^h[2-6]$/.test(el.localName)) {
+      const names = namesOf(el);
+      if (!/head|title/i.test(names)) return false;
+      const words = wordsOf(names);
+      if (!words.some((w) => w === 'heading' || w === 'title' || w === 'headline')) return false;
+    }
+    return visibleLength(el.textContent ?? '', SECTION_HEADING_MAX_TEXT) < SECTION_HEADING_MAX_TEXT;
+  }
+
+  /**
+   * The nearest heading-like sibling at or before an element, memoized along the way back, so
+   * a long run of siblings (thousands of paragraphs) is read once, not once per sibling.
+   */
+  const headingAt = new Map<Element, Element | null>();
+  function headingBefore(el: Element): Element | null {
+    const pending: Element[] = [];
+    let heading: Element | null = null;
+    for (let s = el.previousElementSibling; s; s = s.previousElementSibling) {
+      const known = headingAt.get(s);
+      if (known !== undefined) {
+        heading = known;
+        break;
+      }
+      pending.push(s);
+      if (isHeadingLike(s)) {
+        heading = s;
+        break;
+      }
+    }
+    for (const s of pending) headingAt.set(s, heading);
+    return heading;
+  }
+
+  /**
+   * Whether an element comes after a heading of related stories, more from the site, the
+   * newsletter or the author's bio, at its own level or an ancestor's (up to the body): the
+   * nearest heading before it decides. Memoized per element.
+   */
+  const afterSection = new Map<Element, boolean>();
+  function isInSection(start: Element): boolean {
+    const pending: Element[] = [];
+    let found = false;
+    for (let el: Element | null = start; el && el.localName !== 'body'; el = parentOf(el)) {
+      const known = afterSection.get(el);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      pending.push(el);
+      const heading = headingBefore(el);
+      if (heading && SECTION_WORDS.test(heading.textContent ?? '')) {
+        found = true;
+        break;
+      }
+    }
+    for (const el of pending) afterSection.set(el, found);
+    return found;
+  }
+
   return (link) => {
     const region = judge(link);
     // Inside the article body too, follow lines and closing promotions are the site's, not
     // the text's: only links the rest calls main are looked at.
-    return region === 'main' && (isFollowLink(link) || isClosingPromo(link)) ? 'aside' : region;
+    if (region !== 'main') return region;
+    return isFollowLink(link) || isClosingPromo(link) || isInSection(link) ? 'aside' : region;
   };
 
   function judge(link: Element): LinkRegion {
