@@ -593,7 +593,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     root = null;
     if (total < ROOT_MIN_PROSE || !doc.body) return root;
     let el: Element = doc.body;
-    for (let next: Element | null = el; next; ) {
+    for (let next: Element | null = el; next;) {
       el = next;
       next = null;
       for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
