@@ -573,6 +573,8 @@ export function placementResolver(): (el: Element) => LinkRegion {
     const paragraphs = doc.getElementsByTagName('p');
     for (let i = 0; i < paragraphs.length && i < ROOT_MAX_SCAN; i++) {
       const p = paragraphs[i]!;
+      // Most paragraphs of a link-heavy page are one link: their bounded length tells first.
+      if (visibleLength(p.textContent ?? '', PARAGRAPH_MIN_TEXT) < PARAGRAPH_MIN_TEXT) continue;
       if (contextFor(p).region) continue;
       const d = densityOf(p);
       const own = d.text - d.linkText;
@@ -784,7 +786,10 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // Inside the article body too, follow lines and closing promotions are the site's, not
     // the text's: only links the rest calls main are looked at.
     if (region !== 'main') return region;
-    return isFollowLink(link) || isClosingPromo(link) || isInSection(link) ? 'aside' : region;
+    const block = blockOf(link);
+    return isFollowLink(link) || isClosingPromo(link) || (block !== null && isInSection(block))
+      ? 'aside'
+      : region;
   };
 
   function judge(link: Element): LinkRegion {
