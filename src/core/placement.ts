@@ -432,6 +432,33 @@ const LIST_MIN_LINKS = 3;
 const LIST_MIN_LINK_DENSITY = 0.7;
 /** A list of links with a line of text each: the links are a third of its text or more. */
 const TEASER_MIN_LINK_DENSITY = 0.3;
+/** A paragraph counts as the page's prose with this many characters of words of its own. */
+const PARAGRAPH_MIN_TEXT = 60;
+/** Below this much prose on the whole page, no block is taken for the article's text. */
+const ROOT_MIN_PROSE = 500;
+/** The block of the article's text holds at least this share of the page's prose. */
+const ROOT_SHARE = 0.75;
+/**
+ * Words of a line that promotes the site rather than tells the story ("Subscribe to our
+ * newsletters", "Follow us on Twitter", "Join our forums", "Listen back here"), matched as
+ * words, in the languages of the benchmark's pages and a few more.
+ */
+const PROMO_WORDS =
+  /(?<!\p{L})(subscribe|newsletters?|follow (?:us|me|him|her|them)|join our|listen|abonnieren|folgen sie|folge uns|abonnez|suivez-nous|inscrivez-vous|suscr[ií]bete|s[ií]guenos|assine|inscreva-se|siga-nos|iscriviti|seguici)(?!\p{L})/iu;
+/**
+ * A heading over what follows it that is not the story: related stories, more from the site,
+ * the newsletter, the author's bio. Matched as words, in several languages.
+ */
+const SECTION_WORDS =
+  /(?<!\p{L})(related|more (?:great|from|stories|news|on|in|to read)|recommended|read (?:more|also|next)|see also|also read|you may also like|you might also like|popular|trending|newsletters?|about the author|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|voir aussi|articles similaires|sur le même sujet|relacionad[oa]s|te puede interesar|lee también|leia também|veja também|mais notícias|leggi anche|articoli correlati)(?!\p{L})/iu;
+/** A heading of a section is a short line. */
+const SECTION_HEADING_MAX_TEXT = 60;
+/** A promotion is a short line: a paragraph longer than this is the story's own. */
+const PROMO_MAX_TEXT = 400;
+/** A promotion at most this much prose before the end of the article: its closing lines. */
+const TAIL_MAX_PROSE = 300;
+/** Paragraphs (and divs) read to find that block: an article has far fewer. */
+const ROOT_MAX_SCAN = 2000;
 
 /**
  * A placement judge for one document (or one batch of changes): region of a link element.
@@ -527,6 +554,75 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return true;
   }
 
+  /**
+   * The block that holds the article's text, as Readability finds its top candidate: the
+   * deepest element holding most of the page's prose (paragraphs of words, not of links,
+   * outside every non-editorial region). None on a page of little prose, or when no block
+   * below <body> holds most of it. Found once per resolver, when a link first needs it.
+   */
+  let root: Element | null | undefined;
+  /** Characters of prose inside each element, paragraphs included, from the same scan. */
+  const prose = new Map<Element, number>();
+  function articleRoot(doc: Document): Element | null {
+    if (root !== undefined) return root;
+    let total = 0;
+    const add = (el: Element | null, own: number) => {
+      total += own;
+      for (; el; el = parentOf(el)) prose.set(el, (prose.get(el) ?? 0) + own);
+    };
+    const paragraphs = doc.getElementsByTagName('p');
+    for (let i = 0; i < paragraphs.length && i < ROOT_MAX_SCAN; i++) {
+      const p = paragraphs[i]!;
+      // Most paragraphs of a link-heavy page are one link: their bounded length tells first.
+      if (visibleLength(p.textContent ?? '', PARAGRAPH_MIN_TEXT) < PARAGRAPH_MIN_TEXT) continue;
+      if (contextFor(p).region) continue;
+      const d = densityOf(p);
+      const own = d.text - d.linkText;
+      if (own >= PARAGRAPH_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
+        add(p, own);
+      }
+    }
+    // Text set straight in a <div>, lines parted by <br>: a paragraph without the tag.
+    const divs = doc.getElementsByTagName('div');
+    for (let i = 0; i < divs.length && i < ROOT_MAX_SCAN; i++) {
+      const div = divs[i]!;
+      let own = 0;
+      for (let c = div.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 3) own += visibleLength(c.nodeValue ?? '');
+      }
+      if (own >= PARAGRAPH_MIN_TEXT && !contextFor(div).region) add(div, own);
+    }
+    root = null;
+    if (total < ROOT_MIN_PROSE || !doc.body) return root;
+    let el: Element = doc.body;
+    for (let next: Element | null = el; next;) {
+      el = next;
+      next = null;
+      for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+        if (c.localName !== 'p' && (prose.get(c) ?? 0) >= total * ROOT_SHARE) next = c;
+      }
+    }
+    root = el === doc.body ? null : el;
+    return root;
+  }
+
+  /** Whether an element sits inside the article's text block, memoized along the way up. */
+  const inRoot = new Map<Element, boolean>();
+  function isInRoot(start: Element, rootEl: Element): boolean {
+    const pending: Element[] = [];
+    let found = false;
+    for (let el: Element | null = start; el; el = parentOf(el)) {
+      const known = el === rootEl ? true : inRoot.get(el);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      pending.push(el);
+    }
+    for (const el of pending) inRoot.set(el, found);
+    return found;
+  }
+
   function blockOf(link: Element): Element | null {
     let el = parentOf(link);
     while (el && INLINE.has(el.localName)) el = parentOf(el);
@@ -588,11 +684,112 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return block !== null && FOLLOW_WORDS.test(block.textContent ?? '');
   }
 
+  /**
+   * The article's closing lines that promote the site ("Subscribe to our newsletters", "Join
+   * our forums"): a short block with a promotion's words, after which the page has next to no
+   * prose left. Memoized per block.
+   */
+  const promos = new Map<Element, boolean>();
+  function isClosingPromo(link: Element): boolean {
+    const block = blockOf(link);
+    if (!block) return false;
+    let known = promos.get(block);
+    if (known === undefined) {
+      const text = block.textContent ?? '';
+      known =
+        visibleLength(text, PROMO_MAX_TEXT) < PROMO_MAX_TEXT &&
+        PROMO_WORDS.test(text) &&
+        proseAfter(block) <= TAIL_MAX_PROSE;
+      promos.set(block, known);
+    }
+    return known;
+  }
+
+  /** Prose after an element in document order, counted up to just past TAIL_MAX_PROSE. */
+  function proseAfter(start: Element): number {
+    articleRoot(start.ownerDocument);
+    let after = 0;
+    for (let el: Element | null = start; el && after <= TAIL_MAX_PROSE; el = parentOf(el)) {
+      for (let s = el.nextElementSibling; s && after <= TAIL_MAX_PROSE; s = s.nextElementSibling) {
+        after += prose.get(s) ?? 0;
+      }
+    }
+    return after;
+  }
+
+  /**
+   * Whether an element is a short heading-like line: h2–h6, or an element named for a heading
+   * or title ("div.heading-h3"). The page's own <h1> is its title and heads no section.
+   */
+  function isHeadingLike(el: Element): boolean {
+    if (!/^h[2-6]$/.test(el.localName)) {
+      const names = namesOf(el);
+      if (!/head|title/i.test(names)) return false;
+      const words = wordsOf(names);
+      if (!words.some((w) => w === 'heading' || w === 'title' || w === 'headline')) return false;
+    }
+    return visibleLength(el.textContent ?? '', SECTION_HEADING_MAX_TEXT) < SECTION_HEADING_MAX_TEXT;
+  }
+
+  /**
+   * The nearest heading-like sibling at or before an element, memoized along the way back, so
+   * a long run of siblings (thousands of paragraphs) is read once, not once per sibling.
+   */
+  const headingAt = new Map<Element, Element | null>();
+  function headingBefore(el: Element): Element | null {
+    const pending: Element[] = [];
+    let heading: Element | null = null;
+    for (let s = el.previousElementSibling; s; s = s.previousElementSibling) {
+      const known = headingAt.get(s);
+      if (known !== undefined) {
+        heading = known;
+        break;
+      }
+      pending.push(s);
+      if (isHeadingLike(s)) {
+        heading = s;
+        break;
+      }
+    }
+    for (const s of pending) headingAt.set(s, heading);
+    return heading;
+  }
+
+  /**
+   * Whether an element comes after a heading of related stories, more from the site, the
+   * newsletter or the author's bio, at its own level or an ancestor's (up to the body): the
+   * nearest heading before it decides. Memoized per element.
+   */
+  const afterSection = new Map<Element, boolean>();
+  function isInSection(start: Element): boolean {
+    const pending: Element[] = [];
+    let found = false;
+    for (let el: Element | null = start; el && el.localName !== 'body'; el = parentOf(el)) {
+      const known = afterSection.get(el);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      pending.push(el);
+      const heading = headingBefore(el);
+      if (heading && SECTION_WORDS.test(heading.textContent ?? '')) {
+        found = true;
+        break;
+      }
+    }
+    for (const el of pending) afterSection.set(el, found);
+    return found;
+  }
+
   return (link) => {
     const region = judge(link);
-    // Inside the article body too, follow lines are the site's, not the text's: only links the
-    // rest calls main are looked at.
-    return region === 'main' && isFollowLink(link) ? 'aside' : region;
+    // Inside the article body too, follow lines and closing promotions are the site's, not
+    // the text's: only links the rest calls main are looked at.
+    if (region !== 'main') return region;
+    const block = blockOf(link);
+    return isFollowLink(link) || isClosingPromo(link) || (block !== null && isInSection(block))
+      ? 'aside'
+      : region;
   };
 
   function judge(link: Element): LinkRegion {
@@ -610,9 +807,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // The page names its article body and this link is outside it: a teaser, a byline, a
     // section label. A paragraph of running text in a landmark or a content wrapper still
     // counts (a lead above the body).
-    if (hasBody(link) && !(local === 'prose' && blockOf(link)?.localName === 'p' && context.weak)) {
-      return 'other';
-    }
+    const paragraph = local === 'prose' && blockOf(link)?.localName === 'p';
+    if (hasBody(link) && !(paragraph && context.weak)) return 'other';
+    // Outside the block of the article's text, only a paragraph of prose may still be the
+    // article's (a lead above it); bylines, topic labels, footers and notices are not.
+    const rootEl = articleRoot(link.ownerDocument);
+    if (rootEl && !paragraph && !isInRoot(link, rootEl)) return 'other';
     // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
     // <article>: also a teaser card, one link and its summary.)
     if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {

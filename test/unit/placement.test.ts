@@ -298,6 +298,69 @@ describe('placementResolver', () => {
     ]);
   });
 
+  it('finds the block of the article text by its prose, and takes blocks outside it out', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="a1"><div class="b2">${para('<a href="/s">a source</a>')}${story}` +
+        '<div><a href="/x">Sources</a> and notes</div></div>' +
+        '<div class="x9">By <a href="/by">The Bureau</a> for the paper</div></div>' +
+        `<div class="f0">${'Copyright the company, all rights reserved. '.repeat(1)}<a href="/privacy">Privacy</a></div>` +
+        `<div class="f1"><p>${'A paragraph of other prose outside the story, kept as before. '.repeat(1)}<a href="/o">other prose</a></p></div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['a source', 'main'],
+      ['Sources', 'other'],
+      ['The Bureau', 'other'],
+      ['Privacy', 'other'],
+      ['other prose', 'main'],
+    ]);
+    // Text set straight in a <div>, lines parted by <br>, counts as prose too.
+    const br = docFrom(
+      `<div class="c">${'A line of the story told without paragraphs, on and on. <br>'.repeat(12)}` +
+        'See <a href="/in">the report</a>.<br></div><div class="f">Site by <a href="/agency">Agency</a></div>',
+    );
+    expect(regions(br)).toEqual([
+      ['the report', 'main'],
+      ['Agency', 'other'],
+    ]);
+    // Little prose on the page: no block is taken for the article, nothing changes.
+    const little = docFrom(
+      `<div>${para('<a href="/a">a</a>')}</div><div>A second block of words, not a paragraph: <a href="/b">b</a></div>`,
+    );
+    expect(regions(little)).toEqual([
+      ['a', 'main'],
+      ['b', 'main'],
+    ]);
+  });
+
+  it("takes the article's closing promotions out, in several languages, not the same words earlier", () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="entry-content">${para('<a href="/in">how to subscribe</a>', 'Our story tells readers')}${story}` +
+        '<p>Get the latest updates. <a href="/nl">Subscribe to our newsletters</a>.</p>' +
+        '<p>Folgen Sie uns auf <a href="/m">Mastodon</a> und lesen Sie mehr.</p></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['how to subscribe', 'main'],
+      ['Subscribe to our newsletters', 'aside'],
+      ['Mastodon', 'aside'],
+    ]);
+  });
+
+  it('takes links after a heading of related stories or the author bio out, not after others', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="entry-content">${story}<h2>How it works</h2>${para('<a href="/w">the method</a>')}` +
+        `<div class="heading-h3">More Great Stories</div><ul><li>Read about ${'things '.repeat(6)}<a href="/r">a related story</a> today</li></ul>` +
+        `<h3>Lesen Sie auch</h3>${para('<a href="/de">ein Artikel</a>')}</div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['the method', 'main'],
+      ['a related story', 'aside'],
+      ['ein Artikel', 'aside'],
+    ]);
+  });
+
   it('crosses shadow roots: a host inside the article body or a sidebar gives its region', () => {
     const doc = docFrom(
       '<div class="entry-content"><x-card></x-card></div><div class="sidebar"><x-card></x-card></div>',
