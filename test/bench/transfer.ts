@@ -18,7 +18,7 @@ import { startSiteServer } from '../support/site-server';
 import { OPTIONS } from '../support/extension-pages';
 import { ensureExtensionBuilt } from './built-extension';
 import { check, heading, info, printTable, step, type Timing } from './measure';
-import { TopLevelJsonReader } from '../../server/src/ingest/json-stream';
+import { TopLevelJsonReader } from '../../src/core/json-stream';
 
 const SOURCES_PER_LINK = 20;
 /** The raw baseline puts at most this many links (see benchSize). */
