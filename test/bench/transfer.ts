@@ -401,8 +401,10 @@ async function benchSize(dir: string, links: number): Promise<void> {
 export async function runTransfer(): Promise<void> {
   heading(
     'transfer: streaming import and export (Chromium)',
-    'Import and export through the options page against raw JSON.parse and raw puts, one run\n' +
-      'each; peak JS heap of the page doing the work. BENCH_SCALE=1m adds 1,000,000 links.',
+    'Import and export through the options page against raw puts of the same records and raw\n' +
+      'JSON.parse, one run each; peak JS heap of the page doing the work and peak resident memory\n' +
+      'of the extension process. BENCH_SCALE=1m adds 1,000,000 links; BENCH_TRANSFER_LINKS=n\n' +
+      'runs one size.',
   );
   await ensureExtensionBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'backlink-lens-transfer-'));
