@@ -137,6 +137,7 @@ interface Measured<T> {
  * parts, IndexedDB's buffers), the process figure sees all of it.
  */
 async function measured<T>(
+  label: string,
   cdp: CDPSession,
   pid: number | null,
   run: () => Promise<T>,
@@ -155,7 +156,11 @@ async function measured<T>(
   const start = performance.now();
   try {
     const result = await run();
-    return { ms: performance.now() - start, peakMb: peak, peakRssMb: pid ? peakRss : null, result };
+    const ms = performance.now() - start;
+    // Said at once: a 1M run takes long enough that a table only at its end may never come.
+    const rss = pid ? `, ${peakRss.toFixed(0)} MB peak process` : '';
+    info(`${label}: ${(ms / 1000).toFixed(1)} s, ${peak.toFixed(0)} MB peak JS heap${rss}`);
+    return { ms, peakMb: peak, peakRssMb: pid ? peakRss : null, result };
   } finally {
     sampling = false;
     await sampler;
@@ -322,12 +327,17 @@ async function benchSize(dir: string, links: number): Promise<void> {
     // more, so the scaled figure flatters the baseline, not the import.
     const share = Math.min(1, RAW_PUTS_MAX_LINKS / links);
     const rawCounts = { pages: Math.ceil(pages * share), links: Math.ceil(links * share) };
-    const puts = await measured(rawCdp, null, () => rawPuts(raw, specs, rawCounts));
+    const puts = await measured('raw puts (wall time, sends included)', rawCdp, null, () =>
+      rawPuts(raw, specs, rawCounts),
+    );
     puts.ms = puts.result / share;
+    info(
+      `raw puts, sum of the transactions, scaled to the whole file: ${(puts.ms / 1000).toFixed(1)} s`,
+    );
     await raw.evaluate(() => indexedDB.deleteDatabase('raw-bench'));
 
     const notice = options.locator('#notice');
-    const imported = await measured(cdp, pid, async () => {
+    const imported = await measured('streamed import', cdp, pid, async () => {
       await options.locator('#import').setInputFiles(path);
       await notice.filter({ hasText: /^Imported/ }).waitFor({ timeout: 7_200_000 });
       return notice.innerText();
@@ -340,7 +350,7 @@ async function benchSize(dir: string, links: number): Promise<void> {
       imported.result.slice(0, 100),
     );
 
-    const exported = await measured(cdp, pid, async () => {
+    const exported = await measured('streamed export', cdp, pid, async () => {
       const [download] = await Promise.all([
         options.waitForEvent('download', { timeout: 7_200_000 }),
         options.locator('#export-json').click(),
@@ -360,7 +370,7 @@ async function benchSize(dir: string, links: number): Promise<void> {
       document.body.append(Object.assign(document.createElement('input'), { type: 'file' })),
     );
     await raw.locator('input[type=file]').setInputFiles(path);
-    const parse = await measured(rawCdp, null, () =>
+    const parse = await measured('raw JSON.parse', rawCdp, null, () =>
       raw
         .evaluate(async () => {
           const file = document.querySelector('input')!.files![0]!;
