@@ -6,183 +6,88 @@ import {
   ImportError,
   importError,
   listsOf,
+  MAX_ROW_CHARS,
   missingList,
   parseRow,
   withoutExcludedSites,
   type ExportList,
   type ParsedImport,
 } from './transfer';
-import { formatNumber, t, tn } from './i18n';
+import { formatNumber, t, tn, type MessageKey } from './i18n';
+import {
+  JsonShapeError,
+  parseJson,
+  TopLevelJsonReader,
+  type JsonEvent,
+  type JsonShapeProblem,
+} from './json-stream';
 
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_OBJECT = 123;
-const CLOSE_OBJECT = 125;
-const OPEN_ARRAY = 91;
-const CLOSE_ARRAY = 93;
-const COLON = 58;
-const COMMA = 44;
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 /**
- * Gets each list element's raw text, and where it ends in the text pushed last (in characters:
- * how far into the file it is, for progress).
+ * Gets each list element's raw text (null for one over MAX_ROW_CHARS, not kept) and where it
+ * begins, in characters from the beginning of the file (for progress).
  */
-type ElementSink = (list: ExportList, raw: string, end: number) => void;
+type ElementSink = (list: ExportList, raw: string | null, start: number) => void;
 
-const isList = (key: string): key is ExportList =>
-  (EXPORT_LISTS as readonly string[]).includes(key);
+/** How each way of not being one JSON object reads to the person importing. */
+const SHAPE_ERRORS: Record<JsonShapeProblem, MessageKey> = {
+  empty: 'import_empty',
+  'not-an-object': 'import_not_export',
+  syntax: 'import_not_json',
+  'cut-short': 'import_cut_short',
+};
 
 /**
- * Reads an export (one JSON object whose lists hold the records) from pieces of text, handing
- * out each element of the lists as soon as it is complete, so a file of any size is read in the
- * memory of one element. It finds where elements begin and end (strings, escapes and nesting);
- * each element is then JSON.parse'd on its own, and an element that does not parse is a bad row.
- * The header fields (format, version) must come before the lists, as every export writes them.
+ * Reads an export (one JSON object whose lists hold the records) from pieces of text through
+ * the one streaming JSON reader (core/json-stream.ts), handing out each element of the lists
+ * as soon as it is complete, so a file of any size is read in the memory of one element. The
+ * header fields (format, version) must come before the lists, as every export writes them;
+ * lists this version does not have (referrals in a version 3 file) are not read.
  */
 export class ExportScanner {
-  /** Top-level fields that are not lists (format, version, exportedAt), as parsed. */
+  /** The header's fields (format, version), as parsed. */
   readonly fields: Record<string, unknown> = {};
   /** The lists met so far. */
   readonly lists = new Set<ExportList>();
   version = 0;
 
-  private buf = '';
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  /** Where the text being kept starts in buf (a key, a field's value, an element), or -1. */
-  private start = -1;
-  private kind: 'key' | 'value' | 'element' | null = null;
-  /** The kept text is a number or literal: it ends at a delimiter, not at a bracket or quote. */
-  private bare = false;
-  private key = '';
-  private afterColon = false;
-  private list: ExportList | null = null;
-  /** Elements of a list this version does not have (referrals in a version 3 file): not read. */
-  private ignored = false;
-  private done = false;
-  /** Where the text pushed last begins in buf. */
-  private offset = 0;
+  private readonly reader = new TopLevelJsonReader({
+    arrays: new Set(EXPORT_LISTS),
+    values: new Set(['format', 'version']),
+    maxValueChars: MAX_ROW_CHARS,
+  });
 
   /** Read the next piece of text; `onElement` gets each complete list element's raw text. */
   push(text: string, onElement: ElementSink): void {
-    const buf = this.start >= 0 ? this.buf.slice(this.start) + text : text;
-    let i = this.start >= 0 ? this.buf.length - this.start : 0;
-    if (this.start >= 0) this.start = 0;
-    this.buf = buf;
-    this.offset = buf.length - text.length;
-    for (; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          // A string inside an element is part of it; an element, key or field ends here.
-          if (this.kind !== null && (this.kind !== 'element' || this.depth === 2)) {
-            this.finish(i + 1, onElement);
-          }
-        }
+    for (const event of shaped(() => this.reader.push(text))) {
+      if (event.type === 'value') {
+        this.fields[event.key] = event.value;
         continue;
       }
-      if (this.bare && (isSpace(c) || c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY)) {
-        this.finish(i, onElement);
-      }
-      if (isSpace(c) || c === COMMA) continue;
-      if (this.done) throw importError('import_not_json');
-      if (c === COLON) {
-        if (this.depth === 1) this.afterColon = true;
-      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        this.open(c, i);
-      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-        this.close(i, onElement);
-      } else if (!this.bare) {
-        this.begin(i, c === QUOTE);
-        if (c === QUOTE) this.inString = true;
-      }
+      const list = event.key as ExportList;
+      // The header comes first in every export: without it no row can be read safely.
+      if (this.lists.size === 0)
+        this.version = checkHeader(this.fields.format, this.fields.version);
+      this.lists.add(list);
+      if (event.type === 'end' || !listsOf(this.version).includes(list)) continue;
+      onElement(list, event.type === 'element' ? event.text : null, event.start);
     }
-    // Keep only what is still being read: the rest of the buffer is done with.
-    this.buf = this.start >= 0 ? buf : '';
   }
 
   /** The file ended: an ImportError when it ended inside the export or lacks a list. */
   end(): void {
-    if (this.done && this.lists.size === 0) checkHeader(this.fields.format, this.fields.version);
-    if (!this.done) {
-      throw importError(this.depth === 0 ? 'import_empty' : 'import_cut_short');
-    }
+    shaped(() => this.reader.end());
+    if (this.lists.size === 0) checkHeader(this.fields.format, this.fields.version);
     for (const list of listsOf(this.version)) if (!this.lists.has(list)) throw missingList(list);
-  }
-
-  /** A string or a number/literal begins at i: a key, a field's value, or an element. */
-  private begin(i: number, quoted: boolean): void {
-    if (this.depth === 0) throw importError('import_not_json');
-    const kind =
-      this.depth === 1
-        ? this.afterColon
-          ? 'value'
-          : 'key'
-        : this.depth === 2 && this.list && !this.ignored
-          ? 'element'
-          : null;
-    if (this.depth === 1) this.afterColon = false;
-    if (!kind) return;
-    this.start = i;
-    this.kind = kind;
-    this.bare = !quoted;
-  }
-
-  private open(c: number, i: number): void {
-    if (this.depth === 0) {
-      if (c !== OPEN_OBJECT) throw importError('import_not_export');
-    } else if (this.depth === 1 && this.afterColon) {
-      this.afterColon = false;
-      if (c === OPEN_ARRAY && isList(this.key)) this.openList(this.key);
-    } else if (this.depth === 2 && this.list && !this.ignored && this.kind === null) {
-      this.start = i;
-      this.kind = 'element';
-    }
-    this.depth++;
-  }
-
-  private openList(list: ExportList): void {
-    if (this.lists.size === 0) {
-      // The header comes first in every export: without it no row can be read safely.
-      this.version = checkHeader(this.fields.format, this.fields.version);
-    }
-    this.list = list;
-    this.lists.add(list);
-    this.ignored = !listsOf(this.version).includes(list);
-  }
-
-  private close(i: number, onElement: ElementSink): void {
-    this.depth--;
-    if (this.depth < 0) throw importError('import_not_json');
-    if (this.depth === 2 && this.kind === 'element') this.finish(i + 1, onElement);
-    else if (this.depth === 1) this.list = null;
-    else if (this.depth === 0) this.done = true;
-  }
-
-  /** The kept text ends before `end`: hand it out. */
-  private finish(end: number, onElement: ElementSink): void {
-    const raw = this.buf.slice(this.start, end);
-    if (this.kind === 'key') {
-      const key = parseOrUndefined(raw);
-      if (typeof key !== 'string') throw importError('import_not_json');
-      this.key = key;
-    } else if (this.kind === 'value') this.fields[this.key] = parseOrUndefined(raw);
-    else if (this.kind === 'element' && this.list) onElement(this.list, raw, end - this.offset);
-    this.start = -1;
-    this.kind = null;
-    this.bare = false;
   }
 }
 
-function parseOrUndefined(raw: string): unknown {
+/** The reader's events, or its JsonShapeError as an ImportError in the person's words. */
+function shaped(read: () => JsonEvent[]): JsonEvent[] {
   try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
+    return read();
+  } catch (error) {
+    if (error instanceof JsonShapeError) throw importError(SHAPE_ERRORS[error.problem]);
+    throw error;
   }
 }
 
@@ -271,12 +176,15 @@ export async function importStream(options: StreamImportOptions): Promise<Import
       progress.excluded += excluded;
     });
   };
-  let pieceStart = 0;
-  const onElement = (list: ExportList, raw: string, end: number) => {
+  let pieceStart = 0; // in bytes of the file, and in characters read
+  let sliceChars = 0;
+  let charsRead = 0;
+  const onElement = (list: ExportList, raw: string | null, start: number) => {
     // Characters stand for bytes here: exact for the URLs and numbers an export is made of.
-    if (list === 'links' && linksFrom < 0) linksFrom = pieceStart + Math.max(0, end - raw.length);
+    if (list === 'links' && linksFrom < 0) linksFrom = Math.max(0, pieceStart + start - sliceChars);
     if (list === 'links') linksRead++;
-    addRow(batch, parseElement(list, raw, now));
+    // An element over the cap is a row too long to be a record: skipped, like a bad one.
+    addRow(batch, raw === null ? null : parseRow(list, parseJson(raw), now));
     rows++;
   };
 
@@ -291,7 +199,10 @@ export async function importStream(options: StreamImportOptions): Promise<Import
         const share = (n: number) => Math.round(piece.byteLength * Math.min(1, n / text.length));
         pieceStart = before + share(at);
         progress.bytesRead = before + (text.length ? share(at + SLICE_CHARS) : piece.byteLength);
-        scanner.push(text.slice(at, at + SLICE_CHARS), onElement);
+        const slice = text.slice(at, at + SLICE_CHARS);
+        sliceChars = charsRead;
+        charsRead += slice.length;
+        scanner.push(slice, onElement);
         if (rows >= batchSize) await flush();
         progress.aboutLinks = estimateLinks(progress, linksFrom, linksRead);
         onProgress?.({ ...progress });
@@ -301,6 +212,7 @@ export async function importStream(options: StreamImportOptions): Promise<Import
       await writing;
       return { ...progress, status: 'cancelled' };
     }
+    sliceChars = charsRead;
     scanner.push(decoder.decode(), onElement);
     scanner.end();
     await flush();
@@ -334,16 +246,6 @@ export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenera
     // Stopped early (cancelled, failed): the rest of the file is not read.
     await reader.cancel().catch(() => undefined);
   }
-}
-
-function parseElement(list: ExportList, raw: string, now: number) {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  return parseRow(list, value, now);
 }
 
 /** Links in the whole file, from the bytes per link so far; null before the links begin. */

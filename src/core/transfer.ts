@@ -179,6 +179,12 @@ function unsupportedVersion(version: unknown): ImportError {
   return importError('import_bad_version', { version: shown, supported: EXPORT_VERSION });
 }
 
+/**
+ * One row of an export (a page, a link) is never longer than this: a longer one is skipped
+ * unread, so a hostile file cannot make a reader hold more than this per row.
+ */
+export const MAX_ROW_CHARS = 1024 * 1024;
+
 /** The lists of an export, in the order an export writes them. */
 export const EXPORT_LISTS = ['pages', 'links', 'redirects', 'referrals'] as const;
 export type ExportList = (typeof EXPORT_LISTS)[number];

@@ -3,7 +3,6 @@ import { EXPORT_VERSION, ImportError } from '../../src/core/transfer';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { isSkipped, type IndexedPage, type IngestItem } from '../../server/src/model';
 import { readExport } from '../../server/src/ingest/export';
-import { TopLevelJsonReader, type JsonEvent } from '../../server/src/ingest/json-stream';
 import { makeLink } from '../unit/helpers';
 import { pageRecord, T0 } from '../support/records';
 import { exportText } from '../support/export-file';
@@ -159,50 +158,5 @@ describe('readExport', () => {
     const items = await read(exportText(sample.pages, links));
     expect(pagesIn(items).filter((p) => p.url === A)).toHaveLength(1);
     expect(skipsIn(items)).toContain('link out of order');
-  });
-});
-
-describe('TopLevelJsonReader', () => {
-  const readAll = (text: string, size: number, max = 1000): JsonEvent[] => {
-    const reader = new TopLevelJsonReader({
-      arrays: new Set(['rows']),
-      values: new Set(['name']),
-      maxValueChars: max,
-    });
-    const events: JsonEvent[] = [];
-    for (let i = 0; i < text.length; i += size)
-      events.push(...reader.push(text.slice(i, i + size)));
-    events.push(...reader.end());
-    return events;
-  };
-  const text =
-    '\uFEFF{ "skip": {"a": [1, "]}\\"", {}]}, "name" : "x\\"y", "rows": [ {"a":"}"} , [1,2], "s", 12.5e3, null ], "n": -1 }';
-
-  it('hands out chosen values parsed and array elements as text, across any chunk boundary', () => {
-    const expected: JsonEvent[] = [
-      { type: 'value', key: 'name', value: 'x"y' },
-      { type: 'element', key: 'rows', text: '{"a":"}"}' },
-      { type: 'element', key: 'rows', text: '[1,2]' },
-      { type: 'element', key: 'rows', text: '"s"' },
-      { type: 'element', key: 'rows', text: '12.5e3' },
-      { type: 'element', key: 'rows', text: 'null' },
-      { type: 'end', key: 'rows' },
-    ];
-    for (const size of [1, 2, 3, 5, text.length]) expect(readAll(text, size)).toEqual(expected);
-  });
-
-  it('reports an element over the cap without keeping it', () => {
-    const events = readAll(`{"rows": ["${'x'.repeat(50)}", 1]}`, 8, 20);
-    expect(events).toEqual([
-      { type: 'oversized', key: 'rows' },
-      { type: 'element', key: 'rows', text: '1' },
-      { type: 'end', key: 'rows' },
-    ]);
-  });
-
-  it('says where the JSON goes wrong, and when it ends too soon', () => {
-    expect(() => readAll('{"a" 1}', 100)).toThrow('Expected ":" at character 6');
-    expect(() => readAll('{"rows": [1 2]}', 100)).toThrow('Expected "," or "]" at character 13');
-    expect(() => readAll('{"rows": [1', 100)).toThrow(/ends before its JSON object/);
   });
 });

@@ -10,6 +10,7 @@ import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
   ImportError,
+  MAX_ROW_CHARS,
   parseExport,
   type ParsedImport,
 } from '../../src/core/transfer';
@@ -114,6 +115,18 @@ describe('ExportScanner through importStream', () => {
     await expect(scanAll('', 4)).rejects.toThrow('The file is empty.');
   });
 
+  it('skips a row over the length cap unread and reads on', async () => {
+    const huge = {
+      source: 'https://a.com/x',
+      target: 'https://b.com/',
+      anchor: 'x'.repeat(MAX_ROW_CHARS),
+    };
+    const text = exportText({ links: [huge, makeLink('https://a.com/x', 'https://e.com/')] });
+    const read = await scanAll(text, 64 * 1024);
+    expect(read.links.map((l) => l.target)).toEqual(['https://e.com/']);
+    expect(read.skipped).toBe(1);
+  });
+
   it('needs the header before the lists', async () => {
     const late = `{"pages":[],"links":[],"format":"${EXPORT_FORMAT}","version":${EXPORT_VERSION}}`;
     await expect(scanAll(late, 8)).rejects.toThrow('not a Backlink Lens export');
@@ -123,7 +136,7 @@ describe('ExportScanner through importStream', () => {
     const scanner = new ExportScanner();
     const seen: string[] = [];
     const head = `{"format":"${EXPORT_FORMAT}","version":${EXPORT_VERSION},"pages":[],"links":[{"a":"}`;
-    scanner.push(head, (_list, raw) => seen.push(raw));
+    scanner.push(head, (_list, raw) => seen.push(String(raw)));
     expect(seen).toEqual([]);
     scanner.push('"},{"b":[1,2]},3', (list, raw) => seen.push(`${list}:${raw}`));
     expect(seen).toEqual(['links:{"a":"}"}', 'links:{"b":[1,2]}']);

@@ -9,10 +9,16 @@
  * A file in another order (a tool that sorts keys) is read whole instead, up to
  * MAX_WHOLE_EXPORT_CHARS; over that it is refused with a message saying why.
  */
-import { ImportError, parseExport, parseLinkRecord, parsePage } from '../../../src/core/transfer';
+import {
+  ImportError,
+  MAX_ROW_CHARS,
+  parseExport,
+  parseLinkRecord,
+  parsePage,
+} from '../../../src/core/transfer';
 import type { LinkRecord, PageRecord } from '../../../src/core/types';
 import type { IndexedLink, IndexedPage, SkippedRecord } from '../model';
-import { JsonShapeError, TopLevelJsonReader } from './json-stream';
+import { JsonShapeError, parseJson, TopLevelJsonReader } from '../../../src/core/json-stream';
 import { MAX_LINKS_PER_PAGE } from './wat';
 
 export type ExportSkipReason =
@@ -31,8 +37,6 @@ export interface ExportSkip extends SkippedRecord {
 
 type ExportItem = IndexedPage | ExportSkip;
 
-/** One row (a page or a link) is never longer than this; a longer one is skipped unread. */
-export const MAX_ROW_CHARS = 1024 * 1024;
 /** An export in an unexpected order is read whole; up to this many characters (256 Mi). */
 export const MAX_WHOLE_EXPORT_CHARS = 256 * 1024 * 1024;
 
@@ -141,14 +145,6 @@ function checkHeader(format: unknown, version: unknown, now: number): void {
 /** Thrown inside the streaming pass when the file's order needs the whole-file reading. */
 class OutOfOrder extends Error {}
 
-function parseRow(text: string): { value: unknown } | null {
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return null;
-  }
-}
-
 async function* streamExport(
   chunks: AsyncIterable<string>,
   now: number,
@@ -184,15 +180,15 @@ async function* streamExport(
         yield { skipped: 'row too large' };
         continue;
       }
-      const row = parseRow(event.text);
-      if (!row) {
+      const row = parseJson(event.text);
+      if (row === undefined) {
         yield { skipped: 'malformed row' };
       } else if (event.key === 'pages') {
-        const page = parsePage(row.value, now);
+        const page = parsePage(row, now);
         if (page) assembler.addPage(page);
         else yield { skipped: 'invalid page row' };
       } else {
-        const link = parseLinkRecord(row.value, now);
+        const link = parseLinkRecord(row, now);
         if (link) yield* assembler.addLink(link);
         else yield { skipped: 'invalid link row' };
       }

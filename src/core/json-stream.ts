@@ -5,23 +5,64 @@
  * element (capped) plus one chunk, whatever the file's size.
  *
  * It only finds where values start and end (strings, escapes, nesting); each element is then
- * parsed by JSON.parse, so a malformed element is one bad row, not a bad file.
+ * parsed by JSON.parse, so a malformed element is one bad row, not a bad file. The one reader
+ * of exports: the extension's import (core/import-stream.ts) and the server's ingest
+ * (server/src/ingest/export.ts).
  */
 
-export class JsonShapeError extends Error {}
+/** How the text fails to be one JSON object: each reader words it for its own people. */
+export type JsonShapeProblem =
+  /** Nothing but whitespace. */
+  | 'empty'
+  /** A JSON value that is not an object (an array, a string, a number). */
+  | 'not-an-object'
+  /** Not JSON where the object's structure is (elements themselves are not checked). */
+  | 'syntax'
+  /** The text ends inside the object. */
+  | 'cut-short';
+
+export class JsonShapeError extends Error {
+  constructor(
+    message: string,
+    readonly problem: JsonShapeProblem,
+  ) {
+    super(message);
+  }
+}
 
 export type JsonEvent =
   /** A top-level value named in `values`, parsed (undefined if it is not valid JSON). */
   | { type: 'value'; key: string; value: unknown }
-  /** One element of a top-level array named in `arrays`, as JSON text. */
-  | { type: 'element'; key: string; text: string }
+  /**
+   * One element of a top-level array named in `arrays`, as JSON text; `start` is where it
+   * begins, in characters from the beginning of the text (for progress).
+   */
+  | { type: 'element'; key: string; text: string; start: number }
   /** An element over the size cap: scanned past, not kept. */
-  | { type: 'oversized'; key: string }
+  | { type: 'oversized'; key: string; start: number }
   /** The end of a top-level array named in `arrays`. */
   | { type: 'end'; key: string };
 
+/** JSON.parse of one element or value, undefined when it is not JSON (never a parsed value). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const QUOTE = 0x22;
+/** A character that can begin a JSON value other than an object: [ " - 0-9 t f n. */
+const opensValue = (c: number) =>
+  c === 0x5b ||
+  c === QUOTE ||
+  c === 0x2d ||
+  (c >= 0x30 && c <= 0x39) ||
+  c === 0x74 ||
+  c === 0x66 ||
+  c === 0x6e;
 
 /**
  * Where the next backslash of one chunk is, found once and reused: most chunks have none, and
@@ -161,14 +202,18 @@ export class TopLevelJsonReader {
   /** Characters read so far, for error messages. */
   private position = 0;
 
+  /** Where the value being read began, in characters from the beginning of the text. */
+  private valueStart = 0;
+
   constructor(private readonly options: TopLevelOptions) {}
 
-  private fail(what: string, at: number): never {
-    throw new JsonShapeError(`${what} at character ${this.position + at + 1}`);
+  private fail(what: string, at: number, problem: JsonShapeProblem = 'syntax'): never {
+    throw new JsonShapeError(`${what} at character ${this.position + at + 1}`, problem);
   }
 
   private startValue(i: number, keep: boolean, next: State): number {
     this.scanner = new ValueScanner(keep ? this.options.maxValueChars : 0, keep);
+    this.valueStart = this.position + i;
     this.state = next;
     return i;
   }
@@ -189,7 +234,13 @@ export class TopLevelJsonReader {
       }
       switch (this.state) {
         case 'begin':
-          if (c !== 0x7b) this.fail('The file is not a JSON object', i);
+          // Another JSON value (an array, a string, a number) is JSON, just not an object.
+          if (c !== 0x7b)
+            this.fail(
+              'The file is not a JSON object',
+              i,
+              opensValue(c) ? 'not-an-object' : 'syntax',
+            );
           this.state = 'first-key';
           i++;
           break;
@@ -271,13 +322,14 @@ export class TopLevelJsonReader {
       this.key = String(JSON.parse(text ?? '""'));
       this.state = 'colon';
     } else if (this.state === 'in-value') {
-      if (text !== null) out.push({ type: 'value', key: this.key, value: parsedOrUndefined(text) });
+      if (text !== null) out.push({ type: 'value', key: this.key, value: parseJson(text) });
       this.state = 'after-value';
     } else {
+      const start = this.valueStart;
       out.push(
         text === null
-          ? { type: 'oversized', key: this.key }
-          : { type: 'element', key: this.key, text },
+          ? { type: 'oversized', key: this.key, start }
+          : { type: 'element', key: this.key, text, start },
       );
       this.state = 'after-element';
     }
@@ -286,16 +338,10 @@ export class TopLevelJsonReader {
   /** The input is over: throws unless the object was complete. */
   end(): JsonEvent[] {
     if (this.state === 'done') return [];
+    if (this.state === 'begin') throw new JsonShapeError('The file is empty', 'empty');
     throw new JsonShapeError(
       `The file ends before its JSON object does (character ${this.position})`,
+      'cut-short',
     );
-  }
-}
-
-function parsedOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
