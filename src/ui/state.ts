@@ -285,6 +285,8 @@ export async function loadReport(url: string): Promise<void> {
     if (head?.status === 'ready') {
       forgetOtherPage(head.url);
       reportState.value = head;
+      // The rows are on screen: the full read that follows need not hold recording back.
+      letRecordingGo();
     }
     const report = await loadLocalReport(url);
     if (!current()) return;
