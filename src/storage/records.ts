@@ -471,6 +471,49 @@ function foldByKey<T>(
   return [...byKey.values()];
 }
 
+const identityOf = (l: Pick<LinkRecord, 'source' | 'target' | 'anchor'>): string =>
+  `${l.source}\u0000${keyOf(l)}`;
+
+/** Keys read at most (or four per link, if more) to learn which links of a batch are stored. */
+const STORED_KEYS_LIMIT = 8_000;
+
+/** IndexedDB's order of link keys: strings by code unit, as JavaScript compares them. */
+const keyBefore = (a: LinkRecord, b: LinkRecord): boolean =>
+  a.source !== b.source
+    ? a.source < b.source
+    : a.target !== b.target
+      ? a.target < b.target
+      : a.anchor < b.anchor;
+
+/**
+ * Which of `batch` the links store holds (by identityOf), from one read of the keys between the
+ * batch's first and last: an export lists links in key order, so that range is narrow and the
+ * import reads keys once per batch instead of a record per link. Null when the range holds too
+ * many other keys to be worth it (a file in no order): each link is then read on its own.
+ */
+async function storedAmong(
+  links: {
+    getAllKeys(range: IDBKeyRange, count: number): Promise<Array<[string, string, string]>>;
+  },
+  batch: readonly LinkRecord[],
+): Promise<Set<string> | null> {
+  if (batch.length === 0) return new Set();
+  let low = batch[0]!;
+  let high = batch[0]!;
+  for (const link of batch) {
+    if (keyBefore(link, low)) low = link;
+    if (keyBefore(high, link)) high = link;
+  }
+  const limit = Math.max(STORED_KEYS_LIMIT, batch.length * 4);
+  const range = IDBKeyRange.bound(
+    [low.source, low.target, low.anchor],
+    [high.source, high.target, high.anchor],
+  );
+  const keys = await links.getAllKeys(range, limit);
+  if (keys.length >= limit) return null;
+  return new Set(keys.map(([source, target, anchor]) => identityOf({ source, target, anchor })));
+}
+
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
 export function importAll(
   db: BacklinkDb,
@@ -480,10 +523,18 @@ export function importAll(
     const pages = tx.objectStore('pages');
     const links = tx.objectStore('links');
     const redirects = tx.objectStore('redirects');
+    // Links the store does not hold yet are put without a read of their own. Read before any
+    // write is issued, so that no write can fail unobserved while this read is awaited.
+    const incoming = foldByKey(data.links, identityOf, mergedLink);
+    const stored = await storedAmong(links, incoming);
     for (const page of foldByKey(data.pages, (p) => p.url, merged)) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
-    for (const link of foldByKey(data.links, (l) => `${l.source}\u0000${keyOf(l)}`, mergedLink)) {
+    for (const link of incoming) {
+      if (stored && !stored.has(identityOf(link))) {
+        writes.push(links.put(link));
+        continue;
+      }
       const key: [string, string, string] = [link.source, link.target, link.anchor];
       writes.push(links.get(key).then((old) => links.put(mergedLink(old, link))));
     }

@@ -897,6 +897,34 @@ describe('export and import', () => {
     ]);
   });
 
+  it('merges a batch whose key range holds thousands of other stored links (read one by one)', async () => {
+    const src = 'https://s.com/';
+    const target = (i: number) => `https://t.com/${String(i).padStart(5, '0')}`;
+    const old = (i: number) => makeLink(src, target(i), { firstSeen: at(1), lastSeen: at(1) });
+    const key = (i: number): [string, string, string] => [src, target(i), `to ${target(i)}`];
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 9_000; i++) void tx.store.put(old(i));
+    await tx.done;
+    // The first and last of the range, and one not stored: in no key order.
+    const rows = [
+      { ...old(8_999), lastSeen: at(4) },
+      makeLink(src, target(9_500), { firstSeen: at(4), lastSeen: at(4) }),
+      { ...old(0), firstSeen: at(0), lastSeen: at(3) },
+    ];
+    await importAll(db, { pages: [], links: rows, redirects: [], referrals: [], skipped: 0 });
+    expect(await db.get('links', key(0))).toMatchObject({
+      firstSeen: at(0),
+      lastSeen: at(3),
+    });
+    expect(await db.get('links', key(8_999))).toMatchObject({
+      firstSeen: at(1),
+      lastSeen: at(4),
+    });
+    expect(await db.get('links', key(9_500))).toMatchObject({ lastSeen: at(4) });
+    expect(await db.get('links', key(4_000))).toEqual(old(4_000));
+    expect(await db.count('links')).toBe(9_001);
+  });
+
   it('importing the same file twice changes nothing', async () => {
     await populate(db);
     const text = JSON.stringify(await exportAll(db));
