@@ -278,6 +278,8 @@ export async function loadReport(url: string): Promise<void> {
         qualityState.value = null;
       }
     };
+    // Set once the full read's authority is shown: the head's, read earlier, must not replace it.
+    let fullAuthority = false;
     // The popup's rows of a hot page first, from its aggregates; the full read follows. A head
     // that cannot be read is only a slower first render: the full read says what is wrong.
     const head = shownRows ? await loadHeadState(url, shownRows).catch(() => null) : null;
@@ -287,6 +289,17 @@ export async function loadReport(url: string): Promise<void> {
       reportState.value = head;
       // The rows are on screen: the full read that follows need not hold recording back.
       letRecordingGo();
+      // Their scores need no other link: scored at once, and again with their sources'
+      // authority, read beside the full read (which reads it again for its own rows).
+      setTimeout(scoreReport, 0);
+      const [shown] = splitByShown(head.summary, shownRows);
+      void loadAuthority(db, head.url, head.page?.domain ?? null, shown.sources, shown.domains)
+        .then((authority) => {
+          if (!current() || !authority || fullAuthority) return;
+          authorityState.value = authority;
+          scoreReport();
+        })
+        .catch(() => undefined); // the full read's extras read it again
     }
     const report = await loadLocalReport(url);
     if (!current()) return;
@@ -335,6 +348,7 @@ export async function loadReport(url: string): Promise<void> {
         first.domains,
       ).catch(() => null);
       if (!current()) return;
+      fullAuthority = true;
       authorityState.value = authority;
       // Again, with authority, and with relevance once the pages' terms are compared.
       scoreReport();

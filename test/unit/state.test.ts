@@ -6,6 +6,7 @@ import type { FlagView } from '../../src/storage/flags';
 import { summarizeBacklinks } from '../../src/core/summary';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import type { SourceResult } from '../../src/sources/types';
+import { ensureTargetStats } from '../../src/storage/target-stats';
 
 /** Settings in memory; the report reads the database under test. */
 const local: Record<string, unknown> = {};
@@ -35,14 +36,17 @@ vi.mock('../../src/storage/flags', () => ({
 /** The site-wide read, made to fail in one test; a related page whose links cannot be read. */
 const RIVAL = 'https://rival.com/x';
 const site = { fail: false };
+/** The full read of the page's links waits for this (a test holds it to look at the head). */
+const fullRead = { gate: Promise.resolve() };
 vi.mock('../../src/storage/queries', async (original) => {
   const queries = await original<typeof import('../../src/storage/queries')>();
   return {
     ...queries,
-    loadBacklinks: (...args: Parameters<typeof queries.loadBacklinks>) =>
-      args[1] === RIVAL
-        ? Promise.reject(new Error('rival unreadable'))
-        : queries.loadBacklinks(...args),
+    loadBacklinks: async (...args: Parameters<typeof queries.loadBacklinks>) => {
+      if (args[1] === RIVAL) throw new Error('rival unreadable');
+      await fullRead.gate;
+      return queries.loadBacklinks(...args);
+    },
     loadSiteLinks: (...args: Parameters<typeof queries.loadSiteLinks>) =>
       site.fail
         ? Promise.reject(new Error('site index unreadable'))
@@ -82,6 +86,7 @@ beforeEach(async () => {
   flagCalls.length = 0;
   flagLinks.length = 0;
   site.fail = false;
+  fullRead.gate = Promise.resolve();
   state.flagsState.value = null;
   state.qualityState.value = null;
   state.reportState.value = { status: 'loading' };
@@ -312,5 +317,41 @@ describe('loadReport with a remote source', () => {
     expect(seen).toEqual([]);
     expect(state.remoteState.value).toEqual([]);
     expect(readySummary().live).toBe(1);
+  });
+});
+
+// Last: showRows makes the popup's first render a head read for every test after it.
+describe('loadReport in the popup, for a page with hundreds of links', () => {
+  it("scores the first render's rows, with their authority, before the full read ends", async () => {
+    const HOT = 'https://hot.com/page';
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
+    await tx.done;
+    await db.put('authority', {
+      kind: 'page',
+      key: 'https://s0.com/p',
+      score: 0.5,
+      display: 50,
+      computedAt: 1,
+    });
+    await ensureTargetStats(db, [HOT]);
+    let release = () => {};
+    fullRead.gate = new Promise((resolve) => (release = resolve));
+    state.showRows({ domains: 30, perDomain: 5 });
+    const loaded = state.loadReport(HOT);
+    await vi.waitFor(() =>
+      expect(state.authorityState.value?.sources).toEqual({ 'https://s0.com/p': 50 }),
+    );
+    const shown = state.reportState.value;
+    expect(shown).toMatchObject({ status: 'ready', head: { groups: 220 } });
+    if (shown.status !== 'ready') return;
+    expect(shown.summary.groups).toHaveLength(30);
+    const row = shown.summary.groups.find((g) => g.domain === 's0.com')!.links[0]!;
+    expect(state.qualityOf(row)?.score).toBeGreaterThan(0);
+    release();
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    expect(state.reportState.value).not.toHaveProperty('head');
   });
 });
