@@ -1,10 +1,11 @@
-import type {
-  LinkRecord,
-  PageDelta,
-  PageRecord,
-  PageSnapshot,
-  RawLink,
-  RedirectRecord,
+import {
+  linkKey,
+  type LinkRecord,
+  type PageDelta,
+  type PageRecord,
+  type PageSnapshot,
+  type RawLink,
+  type RedirectRecord,
 } from '../core/types';
 import type { Hop } from '../core/redirects';
 import { capturedOf, mergeFolded, type Folded } from '../core/occurrences';
@@ -471,9 +472,6 @@ function foldByKey<T>(
   return [...byKey.values()];
 }
 
-const identityOf = (l: Pick<LinkRecord, 'source' | 'target' | 'anchor'>): string =>
-  `${l.source}\u0000${keyOf(l)}`;
-
 /** Keys read at most (or four per link, if more) to learn which links of a batch are stored. */
 const STORED_KEYS_LIMIT = 8_000;
 
@@ -486,7 +484,7 @@ const keyBefore = (a: LinkRecord, b: LinkRecord): boolean =>
       : a.anchor < b.anchor;
 
 /**
- * Which of `batch` the links store holds (by identityOf), from one read of the keys between the
+ * Which of `batch` the links store holds (by linkKey), from one read of the keys between the
  * batch's first and last: an export lists links in key order, so that range is narrow and the
  * import reads keys once per batch instead of a record per link. Null when the range holds too
  * many other keys to be worth it (a file in no order): each link is then read on its own.
@@ -511,7 +509,7 @@ async function storedAmong(
   );
   const keys = await links.getAllKeys(range, limit);
   if (keys.length >= limit) return null;
-  return new Set(keys.map(([source, target, anchor]) => identityOf({ source, target, anchor })));
+  return new Set(keys.map(([source, target, anchor]) => linkKey({ source, target, anchor })));
 }
 
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
@@ -525,13 +523,13 @@ export function importAll(
     const redirects = tx.objectStore('redirects');
     // Links the store does not hold yet are put without a read of their own. Read before any
     // write is issued, so that no write can fail unobserved while this read is awaited.
-    const incoming = foldByKey(data.links, identityOf, mergedLink);
+    const incoming = foldByKey(data.links, linkKey, mergedLink);
     const stored = await storedAmong(links, incoming);
     for (const page of foldByKey(data.pages, (p) => p.url, merged)) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
     for (const link of incoming) {
-      if (stored && !stored.has(identityOf(link))) {
+      if (stored && !stored.has(linkKey(link))) {
         writes.push(links.put(link));
         continue;
       }
