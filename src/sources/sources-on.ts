@@ -1,7 +1,7 @@
 import { getDb } from '../platform/db-connection';
 import { loadActiveProviderIds } from '../platform/provider-store';
 import { loadRemoteIndex } from '../platform/remote-index-store';
-import { countEngineImports } from '../storage/engine-presence';
+import { countEngineImports } from '../storage/engine-links';
 import type { SourcesOn } from './types';
 
 /**
