@@ -7,10 +7,11 @@ import type { RecordReply } from './messages';
  */
 
 /**
- * Waits before each resend, growing: a stopped worker starts in well under a second, a killed
- * process or a busy machine takes longer. 12.25 s in all, then the sender gives up.
+ * Waits before each resend, doubling: a stopped worker starts in well under a second, a killed
+ * process or a busy machine takes longer, and a worker stopped again while restarting needs
+ * another try soon after. Seven tries over 30.75 s, then the sender gives up.
  */
-export const RETRY_DELAYS_MS: readonly number[] = [250, 1000, 3000, 8000];
+export const RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000, 15000];
 
 /** What to do after one try: wait and resend, or stop with the answer (null: none came). */
 export type NextStep = { retryInMs: number } | { answer: RecordReply | null };

@@ -30,15 +30,15 @@ function schedule(reply: unknown): { waits: number[]; answer: RecordReply | null
 }
 
 describe('nextStep', () => {
-  it('resends a message that got no answer four times, waiting longer each time', () => {
+  it('resends a message that got no answer seven times, waiting longer each time', () => {
     // undefined: sending threw, or the polyfill resolved nothing (the worker died mid-reply).
-    expect(schedule(undefined)).toEqual({ waits: [250, 1000, 3000, 8000], answer: null });
-    expect(RETRY_DELAYS_MS.reduce((a, b) => a + b)).toBe(12_250);
+    expect(schedule(undefined)).toEqual({ waits: [250, 500, 1000, 2000, 4000, 8000, 15000], answer: null });
+    expect(RETRY_DELAYS_MS.reduce((a, b) => a + b)).toBe(30_750);
   });
 
   it('resends after a failed write in the worker, which a restart may get past', () => {
     expect(schedule({ recorded: false, reason: 'error' })).toEqual({
-      waits: [250, 1000, 3000, 8000],
+      waits: [250, 500, 1000, 2000, 4000, 8000, 15000],
       answer: null,
     });
   });
