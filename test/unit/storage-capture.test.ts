@@ -4,6 +4,7 @@
 import, and absent, not
  * invented, on records and exports from before.
  */
+import { moveOldLinks } from '../../src/storage/link-move';
 import { findLink } from '../../src/storage/link-keys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
@@ -132,6 +133,7 @@ describe('databases of the current release', () => {
     v2.close();
 
     const upgraded = await openBacklinkDb(name);
+    await moveOldLinks(upgraded); // the worker's move (storage/link-move.ts), done
     try {
       expect(upgraded.version).toBe(DB_VERSION);
       expect(await upgraded.getAll('pages')).toEqual([page]);
