@@ -238,9 +238,14 @@ export const DB_VERSION = MIGRATIONS.length;
  * stays open while requests are pending, so awaiting them is safe. A failure aborts the whole
  * upgrade, so the database stays at its old version with its data, and opening it rejects.
  */
-async function migrate(db: BacklinkDb, oldVersion: number, tx: UpgradeTx): Promise<void> {
+async function migrate(
+  db: BacklinkDb,
+  oldVersion: number,
+  newVersion: number,
+  tx: UpgradeTx,
+): Promise<void> {
   try {
-    for (let v = oldVersion; v < DB_VERSION; v++) await MIGRATIONS[v]?.(db, tx);
+    for (let v = oldVersion; v < newVersion; v++) await MIGRATIONS[v]?.(db, tx);
   } catch {
     try {
       tx.abort();
@@ -250,17 +255,21 @@ async function migrate(db: BacklinkDb, oldVersion: number, tx: UpgradeTx): Promi
   }
 }
 
-/** onClosed: the connection is gone (a newer version took over, or the browser closed it). */
+/**
+ * onClosed: the connection is gone (a newer version took over, or the browser closed it).
+ * `version`: an earlier schema, for tests that upgrade a database an earlier release wrote.
+ */
 export function openBacklinkDb(
   name: string = DB_NAME,
   onClosed: () => void = () => {},
+  version: number = DB_VERSION,
 ): Promise<BacklinkDb> {
-  return openDB<BacklinkSchema>(name, DB_VERSION, {
+  return openDB<BacklinkSchema>(name, version, {
     upgrade(db, oldVersion, _newVersion, tx) {
       // A database another page opened without a version (DevTools, a test) is an empty
       // version 1: built from the start, or every upgrade would fail on the missing stores.
       const empty = db.objectStoreNames.length === 0;
-      void migrate(db, empty ? 0 : oldVersion, tx);
+      void migrate(db, empty ? 0 : oldVersion, version, tx);
     },
     blocking(_current, _blocked, event) {
       // A newer version elsewhere wants to upgrade: let it, we reopen on next use.
