@@ -9,6 +9,7 @@ import {
   onAuthorityAlarm,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
+import { startLinkMove } from './link-move';
 import {
   contributeActivity,
   onContributeAlarm,
@@ -119,6 +120,8 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
 });
 
 void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
+// Links an upgrade left in the old store move to the compact one, in short chunks.
+void startLinkMove();
 
 /** What tests and the worker's console reach as `backlinkLens`. */
 export interface WorkerHooks {

@@ -28,6 +28,7 @@ import {
 } from '../core/authority-job';
 import { asObject } from '../core/guards';
 import type { AuthorityRecord, PageRecord } from '../core/types';
+import { getAllLinks } from './link-keys';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
 
@@ -47,7 +48,7 @@ export const AUTHORITY_WRITE_CHUNK = 500;
  * decoding a value: the key is never rebuilt from a record, whatever shape the store gives it.
  * `onBatch` may take the records' time apart from the reading (the caller's clock).
  */
-async function readInBatches<S extends 'pages' | 'links'>(
+async function readInBatches<S extends 'pages' | 'links' | 'links-v1'>(
   db: BacklinkDb,
   store: S,
   batch: number,
@@ -70,14 +71,17 @@ async function readInBatches<S extends 'pages' | 'links'>(
 
 /**
  * Every stored link, for the graph: the one place the job reads the links store in full.
- * Links come as LinkRecord values; nothing here depends on the store's key.
+ * Links come as LinkRecord values; nothing here depends on the store's key. Both link stores
+ * (storage/link-keys.ts), the old one first: a link the worker moves while this reads may come
+ * twice (an extra edge until the next computation), never not at all.
  */
-export function readGraphLinks(
+export async function readGraphLinks(
   db: BacklinkDb,
   batch: number,
   onBatch: (links: AuthorityLink[]) => void,
 ): Promise<number> {
-  return readInBatches(db, 'links', batch, onBatch);
+  const old = await readInBatches(db, 'links-v1', batch, onBatch);
+  return old + (await readInBatches(db, 'links', batch, onBatch));
 }
 
 /** Time spent in `work`, added to `clock.ms`: the building inside a read, told apart. */
@@ -131,12 +135,11 @@ export async function readChangedPages(
   builder: AuthorityGraphBuilder,
   urls: readonly string[],
 ): Promise<{ pages: number; links: number }> {
-  const tx = db.transaction(['pages', 'links']);
+  const tx = db.transaction(['pages', 'links', 'links-v1']);
   const pages = tx.objectStore('pages');
-  const links = tx.objectStore('links');
   const read = await Promise.all(
     urls.map(async (url) => {
-      const [page, out] = await Promise.all([pages.get(url), links.index('by_source').getAll(url)]);
+      const [page, out] = await Promise.all([pages.get(url), getAllLinks(tx, 'by_source', url)]);
       const canonical = page?.canonical && page.canonical !== url ? page.canonical : null;
       return { url, page, out, alias: canonical ? await pages.get(canonical) : undefined };
     }),

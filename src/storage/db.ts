@@ -1,5 +1,6 @@
 import {
   openDB,
+  unwrap,
   type DBSchema,
   type IDBPDatabase,
   type IDBPTransaction,
@@ -31,6 +32,17 @@ export type MetaRecord =
   /** Document frequencies of page terms, for relevance (storage/term-stats.ts). */
   | ({ id: 'term-stats' } & StoredTermStats);
 
+/** The indexes of a links store, by name (the same in both, see 'links-v1'). */
+export type LinkIndexes = {
+  by_target: string;
+  by_target_domain: string;
+  by_source: string;
+  /** Lost links only, by [target, lostAt]: a live link (lostAt null) has no entry. */
+  by_target_lost: [string, number];
+  /** [target, sourceDomain]: the rows of a target's shown groups only (storage/head.ts). */
+  by_target_source_domain: [string, string];
+};
+
 /**
  * The one place that knows the IndexedDB schema. Every change to it is a new entry in
  * MIGRATIONS; DB_VERSION is their count, so an old database is walked forward step by step.
@@ -42,18 +54,24 @@ export interface BacklinkSchema extends DBSchema {
     indexes: { by_domain: string; by_canonical: string };
   };
   links: {
-    /** [source, target, anchor]: the same page linking twice with other words is two links. */
+    /**
+     * A number the store gives each link (out of line: the record is a plain LinkRecord). One
+     * record per [source, target, anchor] is kept by the writers (storage/link-keys.ts), not by
+     * the key: a key of three URLs was copied into every index entry, half the bytes on disk.
+     */
+    key: number;
+    value: LinkRecord;
+    indexes: LinkIndexes;
+  };
+  /**
+   * The links store as it was before the number keys, under [source, target, anchor], while the
+   * worker moves its records into `links` (background/link-move.ts); empty afterwards, and on a
+   * new install. Every link is in exactly one of the two (storage/link-keys.ts reads both).
+   */
+  'links-v1': {
     key: [string, string, string];
     value: LinkRecord;
-    indexes: {
-      by_target: string;
-      by_target_domain: string;
-      by_source: string;
-      /** Lost links only, by [target, lostAt]: a live link (lostAt null) has no entry. */
-      by_target_lost: [string, number];
-      /** [target, sourceDomain]: the rows of a target's shown groups only (storage/head.ts). */
-      by_target_source_domain: [string, string];
-    };
+    indexes: LinkIndexes;
   };
   redirects: {
     /** [from, to]: one hop, however often it was followed. */
@@ -196,6 +214,21 @@ const MIGRATIONS: readonly Migration[] = [
       links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
     }
   },
+  // Compact links (issue 7, item 2): links under a number the store generates instead of
+  // [source, target, anchor], so no index entry copies three URLs (bytes per link halved).
+  // O(1) at open: the old store is only renamed, and the worker moves its records over in short
+  // committed chunks (background/link-move.ts), so an upgrade stopped by the browser neither
+  // starts again nor blocks the database. Emptied, 'links-v1' stays: it costs nothing, and a
+  // later migration can drop it with the second read once every install has moved.
+  (db, tx) => {
+    unwrap(tx).objectStore('links').name = 'links-v1';
+    const links = db.createObjectStore('links', { autoIncrement: true });
+    links.createIndex('by_target', 'target');
+    links.createIndex('by_target_domain', 'targetDomain');
+    links.createIndex('by_source', 'source');
+    links.createIndex('by_target_lost', ['target', 'lostAt']);
+    links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -205,9 +238,14 @@ export const DB_VERSION = MIGRATIONS.length;
  * stays open while requests are pending, so awaiting them is safe. A failure aborts the whole
  * upgrade, so the database stays at its old version with its data, and opening it rejects.
  */
-async function migrate(db: BacklinkDb, oldVersion: number, tx: UpgradeTx): Promise<void> {
+async function migrate(
+  db: BacklinkDb,
+  oldVersion: number,
+  newVersion: number,
+  tx: UpgradeTx,
+): Promise<void> {
   try {
-    for (let v = oldVersion; v < DB_VERSION; v++) await MIGRATIONS[v]?.(db, tx);
+    for (let v = oldVersion; v < newVersion; v++) await MIGRATIONS[v]?.(db, tx);
   } catch {
     try {
       tx.abort();
@@ -217,17 +255,21 @@ async function migrate(db: BacklinkDb, oldVersion: number, tx: UpgradeTx): Promi
   }
 }
 
-/** onClosed: the connection is gone (a newer version took over, or the browser closed it). */
+/**
+ * onClosed: the connection is gone (a newer version took over, or the browser closed it).
+ * `version`: an earlier schema, for tests that upgrade a database an earlier release wrote.
+ */
 export function openBacklinkDb(
   name: string = DB_NAME,
   onClosed: () => void = () => {},
+  version: number = DB_VERSION,
 ): Promise<BacklinkDb> {
-  return openDB<BacklinkSchema>(name, DB_VERSION, {
+  return openDB<BacklinkSchema>(name, version, {
     upgrade(db, oldVersion, _newVersion, tx) {
       // A database another page opened without a version (DevTools, a test) is an empty
       // version 1: built from the start, or every upgrade would fail on the missing stores.
       const empty = db.objectStoreNames.length === 0;
-      void migrate(db, empty ? 0 : oldVersion, tx);
+      void migrate(db, empty ? 0 : oldVersion, version, tx);
     },
     blocking(_current, _blocked, event) {
       // A newer version elsewhere wants to upgrade: let it, we reopen on next use.

@@ -11,6 +11,7 @@ import {
 } from '../core/flags';
 import type { ProfileTarget } from '../core/profile';
 import type { BacklinkDb } from './db';
+import { getAllLinks } from './link-keys';
 
 /**
  * What the flags need beyond the report (see core/flags.ts), read with bounded index reads in one
@@ -84,21 +85,20 @@ export async function readFlagInputs(
   // pages are not counted (most referring domains link from one or two pages).
   const counted = domains.filter((d) => linkingPages.get(d)!.size >= SITEWIDE_MIN_SHARED_PAGES);
 
-  const tx = db.transaction(['pages', 'links'], 'readonly');
-  const linkStore = tx.objectStore('links');
-  const byTargetDomain = linkStore.index('by_target_domain');
+  const tx = db.transaction(['pages', 'links', 'links-v1'], 'readonly');
   const byDomain = tx.objectStore('pages').index('by_domain');
 
-  const [keySets, pageCounts] = await Promise.all([
-    Promise.all(domains.map((d) => byTargetDomain.getAllKeys(d, FLAG_KEYS_PER_DOMAIN))),
+  // Records, not keys: a link's key no longer names its source (storage/link-keys.ts).
+  const [linkSets, pageCounts] = await Promise.all([
+    Promise.all(domains.map((d) => getAllLinks(tx, 'by_target_domain', d, FLAG_KEYS_PER_DOMAIN))),
     Promise.all(counted.map((d) => byDomain.count(d))),
   ]);
-  const crossing: Array<[string, string, string]> = [];
-  keySets.forEach((keys, i) => {
-    if (keys.length >= FLAG_KEYS_PER_DOMAIN) complete = false;
-    for (const key of keys) {
-      const from = memberOf(hostOfCanonical(key[0]), members);
-      if (from !== null && from !== domains[i]) crossing.push(key);
+  const crossing: LinkRecord[] = [];
+  linkSets.forEach((set, i) => {
+    if (set.length >= FLAG_KEYS_PER_DOMAIN) complete = false;
+    for (const link of set) {
+      const from = memberOf(hostOfCanonical(link.source), members);
+      if (from !== null && from !== domains[i]) crossing.push(link);
     }
   });
   if (crossing.length > FLAG_CROSS_LINK_LIMIT) complete = false;
@@ -109,10 +109,10 @@ export async function readFlagInputs(
   if (hubs.length > FLAG_HUB_PAGES) complete = false;
   const hubPages = hubs.slice(0, FLAG_HUB_PAGES);
 
-  const [crossLinks, hubLinks] = await Promise.all([
-    Promise.all(crossing.slice(0, FLAG_CROSS_LINK_LIMIT).map((k) => linkStore.get(k))),
-    Promise.all(hubPages.map((p) => linkStore.index('by_source').getAll(p.url, FLAG_HUB_LINKS))),
-  ]);
+  const crossLinks = crossing.slice(0, FLAG_CROSS_LINK_LIMIT);
+  const hubLinks = await Promise.all(
+    hubPages.map((p) => getAllLinks(tx, 'by_source', p.url, FLAG_HUB_LINKS)),
+  );
   // Read-only: every result is in, and a failed read has rejected above. Waiting for the
   // transaction's end would wait behind the popup's other reads for nothing.
   tx.done.catch(() => {});
@@ -126,7 +126,7 @@ export async function readFlagInputs(
   const domainPages: Record<string, number> = {};
   counted.forEach((d, i) => (domainPages[d] = pageCounts[i]!));
   return {
-    crossLinks: crossLinks.filter((l): l is LinkRecord => l !== undefined && l.lostAt === null),
+    crossLinks: crossLinks.filter((l) => l.lostAt === null),
     domainPages,
     outDomains,
     complete,

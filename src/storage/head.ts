@@ -8,6 +8,7 @@ import {
   type GroupRank,
 } from '../core/summary';
 import { statsOf, tallyLink, type TargetStats } from '../core/target-stats';
+import { getAllLinks } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
   findTargets,
@@ -58,10 +59,12 @@ export async function loadHead(
 ): Promise<BacklinkHead | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  const tx = db.transaction(['pages', 'links', 'redirects', 'target-stats'], 'readonly');
+  const tx = db.transaction(
+    ['pages', 'links', 'links-v1', 'redirects', 'target-stats'],
+    'readonly',
+  );
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
-  const links = tx.objectStore('links');
   // The same transaction has the stores findTargets reads, and one more.
   const [found, [own, hopsFrom]] = await findTargets(
     tx as unknown as ReadTx,
@@ -80,9 +83,9 @@ export async function loadHead(
   // links to itself are never stored).
   const merged = new Set(order);
   const [cold, selves] = await Promise.all([
-    Promise.all(order.map((t, i) => (stored[i] ? null : links.index('by_target').getAll(t)))),
+    Promise.all(order.map((t, i) => (stored[i] ? null : getAllLinks(tx, 'by_target', t)))),
     order.length > 1
-      ? Promise.all(order.map((s) => links.index('by_source').getAll(s))).then((all) =>
+      ? Promise.all(order.map((s) => getAllLinks(tx, 'by_source', s))).then((all) =>
           all.flat().filter((l) => merged.has(l.target)),
         )
       : [],
@@ -107,7 +110,9 @@ export async function loadHead(
   const domain = report.page?.domain ?? null;
   const { summary, ranks } = countAll(counted, report.via, domain);
   const shown = shownDomains(ranks, rows.domains);
-  const byDomain = links.index('by_target_source_domain');
+  const byDomain = {
+    getAll: (key: [string, string]) => getAllLinks(tx, 'by_target_source_domain', key),
+  };
   const rowLinks = await readRows(byDomain, counted, shown, merged);
   const rowSources = await readPages(
     pages,

@@ -1,4 +1,5 @@
 import type { LinkRecord, PageRecord } from '../core/types';
+import { getAllLinks } from './link-keys';
 import type { BacklinkDb } from './db';
 
 /**
@@ -11,10 +12,10 @@ export async function loadOutboundLinks(
   db: BacklinkDb,
   source: string,
 ): Promise<{ page: PageRecord; links: LinkRecord[] } | null> {
-  const tx = db.transaction(['pages', 'links']);
+  const tx = db.transaction(['pages', 'links', 'links-v1']);
   const [page, links] = await Promise.all([
     tx.objectStore('pages').get(source),
-    tx.objectStore('links').index('by_source').getAll(source),
+    getAllLinks(tx, 'by_source', source),
   ]);
   await tx.done;
   return page ? { page, links } : null;

@@ -1,5 +1,4 @@
 import {
-  linkKey,
   type AuthorityKind,
   type LinkRecord,
   type PageRecord,
@@ -26,6 +25,7 @@ import {
 } from '../core/variants';
 import type { BacklinkDb } from './db';
 import { getMany } from './requests';
+import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
 
@@ -57,7 +57,7 @@ export const VARIANT_LIMIT = 50;
 
 export type ReadTx = ReturnType<typeof readTransaction>;
 const readTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'redirects'], 'readonly');
+  db.transaction(['pages', 'links', 'links-v1', 'redirects'], 'readonly');
 
 /**
  * The hops core/redirects needs to walk backwards from `targets`: hops into each URL reached,
@@ -104,20 +104,29 @@ async function findVariants(
   tx: ReadTx,
   url: string,
 ): Promise<Array<{ url: string; links: number }>> {
-  const byTarget = tx.objectStore('links').index('by_target');
+  const count = (target: string) => countLinks(tx, 'by_target', target);
   const ofBase = async (base: string): Promise<Array<{ url: string; links: number }>> => {
     const queries = IDBKeyRange.bound(`${base}?`, `${base}?\uffff`);
-    const [links, first] = await Promise.all([
-      base === url ? 0 : byTarget.count(base),
-      byTarget.openKeyCursor(queries, 'nextunique'),
+    const uniqueTargets = async (store: 'links' | 'links-v1') => {
+      const keys: string[] = [];
+      let cursor = await tx
+        .objectStore(store)
+        .index('by_target')
+        .openKeyCursor(queries, 'nextunique');
+      for (let n = 0; cursor && n < VARIANT_LIMIT; n++) {
+        keys.push(cursor.key);
+        cursor = await cursor.continue();
+      }
+      return keys;
+    };
+    // Both link stores (link-keys.ts): the first distinct targets of either, in order.
+    const [links, fresh, old] = await Promise.all([
+      base === url ? 0 : count(base),
+      uniqueTargets('links'),
+      uniqueTargets('links-v1'),
     ]);
-    const keys: string[] = [];
-    let cursor = first;
-    for (let n = 0; cursor && n < VARIANT_LIMIT; n++) {
-      keys.push(cursor.key);
-      cursor = await cursor.continue();
-    }
-    const counts = await Promise.all(keys.map((v) => byTarget.count(v)));
+    const keys = [...new Set([...fresh, ...old])].sort().slice(0, VARIANT_LIMIT);
+    const counts = await Promise.all(keys.map(count));
     return [
       ...(links > 0 ? [{ url: base, links }] : []),
       ...keys.map((v, i) => ({ url: v, links: counts[i]! })),
@@ -202,16 +211,17 @@ export async function loadBacklinks(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = readTransaction(db);
-  const byTarget = tx.objectStore('links').index('by_target');
+  const linksTo = (target: string) => getAllLinks(tx, 'by_target', target);
   // The URL's own links and where it redirects, asked with the first round.
   const [found, [own, hopsFrom]] = await findTargets(tx, url, folds, true, () =>
-    Promise.all([byTarget.getAll(url), readHopsFrom(tx, url)]),
+    Promise.all([linksTo(url), readHopsFrom(tx, url)]),
   );
-  const others = await Promise.all(found.targets.slice(1).map((t) => byTarget.getAll(t)));
+  const others = await Promise.all(found.targets.slice(1).map(linksTo));
   // A link from the page to what now counts as the page is a self-link.
   const merged = new Set(found.targets);
   const links = [own, ...others].flat().filter((l) => !merged.has(l.source));
-  const sourceUrls = [...new Set(links.map((l) => l.source))];
+  // Sorted: links come in the order they were stored, and gets in key order read faster.
+  const sourceUrls = [...new Set(links.map((l) => l.source))].sort();
   const sources = await readPages(tx.objectStore('pages'), sourceUrls);
   await tx.done;
   const { targets: _counted, ...report } = found;
@@ -221,8 +231,8 @@ export async function loadBacklinks(
 /**
  * Live (not lost) backlinks of a URL, the same ones loadBacklinks counts: the badge number.
  * Counted, not read: every link of each target (by_target) minus its lost ones
- * (by_target_lost), minus the live links between the targets themselves (self-links, read by
- * primary key range: a handful). Variants only when some are folded.
+ * (by_target_lost), minus the live links between the targets themselves (self-links, see
+ * countLiveSelfLinks). Variants only when some are folded.
  */
 export async function countLiveBacklinks(
   db: BacklinkDb,
@@ -232,32 +242,42 @@ export async function countLiveBacklinks(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return 0;
   const tx = readTransaction(db);
-  const links = tx.objectStore('links');
-  const countOf = (target: string) =>
+  const countsOf = (target: string) =>
     Promise.all([
-      links.index('by_target').count(target),
-      links
-        .index('by_target_lost')
-        .count(IDBKeyRange.bound([target, -Infinity], [target, Infinity])),
-    ]).then(([all, lost]) => all - lost);
-  const selfLinks = (source: string, target: string) =>
-    links.getAll(IDBKeyRange.bound([source, target], [source, target, []]));
-  // The URL's own count with the first round: a URL with no aliases is counted in one.
-  const [found, [own, ownSelves]] = await findTargets(tx, url, folds, false, () =>
-    Promise.all([countOf(url), selfLinks(url, url)]),
-  );
-  const { targets } = found;
-  const [others, selves] = await Promise.all([
-    Promise.all(targets.slice(1).map(countOf)),
-    Promise.all(
-      targets.flatMap((source) =>
-        targets.filter((t) => source !== url || t !== url).map((t) => selfLinks(source, t)),
-      ),
-    ),
-  ]);
+      countLinks(tx, 'by_target', target),
+      countLinks(tx, 'by_target_lost', IDBKeyRange.bound([target, -Infinity], [target, Infinity])),
+      countLinks(tx, 'by_source', target),
+    ]).then(([into, lost, out]) => ({ target, into, lost, out }));
+  // The URL's own counts with the first round: a URL with no aliases is counted in one.
+  const [found, own] = await findTargets(tx, url, folds, false, () => countsOf(url));
+  const all = [own, ...(await Promise.all(found.targets.slice(1).map(countsOf)))];
+  const selfLive = await countLiveSelfLinks(tx, all);
   await tx.done;
-  const selfLive = [ownSelves, ...selves].flat().filter((l) => l.lostAt === null).length;
-  return [own, ...others].reduce((a, b) => a + b, 0) - selfLive;
+  return all.reduce((sum, c) => sum + c.into - c.lost, 0) - selfLive;
+}
+
+/**
+ * Live links between the targets themselves (self-links), read from the smaller side: the links
+ * out of the targets or the links into them. A link's key names no URL (link-keys.ts), so a key
+ * range cannot pick them out; a target never recorded as a page has no links out, and costs
+ * nothing here.
+ */
+async function countLiveSelfLinks(
+  tx: ReadTx,
+  counts: ReadonlyArray<{ target: string; into: number; out: number }>,
+): Promise<number> {
+  const sum = (side: 'into' | 'out') => counts.reduce((n, c) => n + c[side], 0);
+  if (sum('out') === 0) return 0;
+  const side = sum('out') <= sum('into') ? 'out' : 'into';
+  const read = await Promise.all(
+    counts
+      .filter((c) => c[side] > 0)
+      .map((c) => getAllLinks(tx, side === 'out' ? 'by_source' : 'by_target', c.target)),
+  );
+  const targets = new Set(counts.map((c) => c.target));
+  return read
+    .flat()
+    .filter((l) => l.lostAt === null && targets.has(l.source) && targets.has(l.target)).length;
 }
 
 /** Links read at most for a site-wide view, so a hugely linked site stays quick to show. */
@@ -277,45 +297,25 @@ function domainCandidates(host: string): string[] {
 }
 
 /**
- * Past this many links of the site not already read, one getAll of the whole site costs less
- * than a get for each.
- */
-export const SITE_GET_LIMIT = 500;
-
-/**
  * Every stored link into the site (registrable domain) of a URL, through the by_target_domain
  * index. Stored target domains are registrable domains, so probing the host's parent domains
- * finds the site without loading the Public Suffix List into the popup. `known`: links already
- * read (the page's own, with the report): the site's keys are read first and only the links
- * not known are read in full, unless there are many of those.
+ * finds the site without loading the Public Suffix List into the popup. A domain with no link
+ * costs a key count. `_known` (links already read) no longer saves reads: a link's key names no
+ * URL since the number keys (link-keys.ts), so the known ones cannot be told from their keys.
  */
 export async function loadSiteLinks(
   db: BacklinkDb,
   rawUrl: string,
   limit = SITE_LINK_LIMIT,
-  known: readonly LinkRecord[] = [],
+  _known: readonly LinkRecord[] = [],
 ): Promise<{ domain: string; links: LinkRecord[]; complete: boolean } | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  const store = db.transaction('links').store;
-  const index = store.index('by_target_domain');
-  const byKey = new Map(known.map((l) => [linkKey(l), l]));
+  const tx = db.transaction(LINK_STORES);
   for (const domain of domainCandidates(new URL(url).hostname)) {
-    const keys = await index.getAllKeys(domain, limit);
-    if (keys.length === 0) continue;
-    const keyOf = ([source, target, anchor]: readonly string[]) =>
-      linkKey({ source: source!, target: target!, anchor: anchor! });
-    const missing = keys.filter((k) => !byKey.has(keyOf(k)));
-    let links: LinkRecord[];
-    if (missing.length > SITE_GET_LIMIT) {
-      links = await index.getAll(domain, limit);
-    } else {
-      const read = await getMany(store, missing);
-      read.forEach((l) => l && byKey.set(linkKey(l), l));
-      // In index order, as one getAll would give them; a link deleted meanwhile is left out.
-      links = keys.map((k) => byKey.get(keyOf(k))).filter((l): l is LinkRecord => !!l);
-    }
-    return { domain, links, complete: keys.length < limit };
+    if ((await countLinks(tx, 'by_target_domain', domain)) === 0) continue;
+    const links = await getAllLinks(tx, 'by_target_domain', domain, limit);
+    return { domain, links, complete: links.length < limit };
   }
   return null;
 }

@@ -18,7 +18,17 @@ import {
   type ParsedImport,
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
-import { putAll } from './requests';
+import {
+  byTargetAnchor,
+  clearLinks,
+  deleteLinks,
+  getAllLinkKeys,
+  getAllLinks,
+  keyedLinks,
+  putLinks,
+  targetAnchorOf,
+  type KeyedLink,
+} from './link-keys';
 import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
@@ -35,12 +45,15 @@ export interface RecordResult {
 }
 
 type LinkKey = string;
-const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target}\u0000${l.anchor}`;
+const keyOf = targetAnchorOf;
 
 export type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'redirects', 'referrals', 'target-stats'], 'readwrite');
+  db.transaction(
+    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats'],
+    'readwrite',
+  );
 
 /**
  * After a failure part-way through a transaction's writes, abort it so that none of them land:
@@ -201,14 +214,15 @@ async function writeSnapshot(
   visit: string | null,
 ): Promise<RecordResult> {
   const pages = tx.objectStore('pages');
-  const links = tx.objectStore('links');
-  const [oldPage, oldLinks, canonicalPage] = await Promise.all([
+  // With their keys (see link-keys.ts), from the read the diff needs anyway.
+  const [oldPage, oldKeyed, canonicalPage] = await Promise.all([
     pages.get(source),
-    links.index('by_source').getAll(source),
+    keyedLinks(tx, 'by_source', source),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
   ]);
   // Stored already, its reply lost to a stopped worker: storing it again would count the visit
   // twice, and mark lost the links of any visit stored in between.
+  const oldLinks = oldKeyed.map((k) => k.link);
   if (visit !== null && oldPage?.visitIds?.includes(visit)) {
     const live = oldLinks.filter((l) => l.lostAt === null).length;
     return { url: source, links: live, added: 0, lost: 0 };
@@ -217,23 +231,31 @@ async function writeSnapshot(
   let lost = 0;
   let live = 0;
   const changed: LinkRecord[] = [];
-  for (const old of oldLinks) {
-    const key = keyOf(old);
-    const seen = fresh.get(key);
+  const keyed: KeyedLink[] = [];
+  for (const { key, link: old } of oldKeyed) {
+    const seen = fresh.get(keyOf(old));
+    let link: LinkRecord | null = null;
     if (seen) {
-      fresh.delete(key);
+      fresh.delete(keyOf(old));
       live++;
-      changed.push({ ...old, ...foldOf(seen), lastSeen: now, lostAt: null });
+      link = { ...old, ...foldOf(seen), lastSeen: now, lostAt: null };
     } else if (old.lostAt === null && !snapshot.truncated) {
       lost++;
-      changed.push({ ...old, lostAt: now });
+      link = { ...old, lostAt: now };
     } else if (old.lostAt === null) {
       live++; // absent from a truncated snapshot: not known to be gone
     }
+    if (link) {
+      changed.push(link);
+      keyed.push({ key, link });
+    }
   }
   const added = fresh.size;
-  putAll(links, changed);
-  putAll(links, fresh.values());
+  putLinks(tx, keyed);
+  putLinks(
+    tx,
+    [...fresh.values()].map((link) => ({ link })),
+  );
   writes.push(
     adjustTargetStats(
       tx.objectStore('target-stats'),
@@ -299,17 +321,19 @@ export async function recordDelta(
   if (!source) return null;
   return writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
-    const links = tx.objectStore('links');
-    const page = await pages.get(source);
+    const [page, stored] = await Promise.all([
+      pages.get(source),
+      keyedLinks(tx, 'by_source', source),
+    ]);
     if (!page || page.aliasOf) return null;
     const fresh = recordsOf(source, new Set([source, page.canonical ?? source]), delta.links, now);
-    const olds = await Promise.all(
-      [...fresh.values()].map((l) => links.get([l.source, l.target, l.anchor])),
-    );
+    const known = byTargetAnchor(stored);
+    const olds = [...fresh.values()].map((l) => known.get(keyOf(l)));
     let added = 0;
     const rewritten: LinkRecord[] = [];
+    const keyed: Array<{ key: KeyedLink['key'] | undefined; link: LinkRecord }> = [];
     [...fresh.values()].forEach((record, i) => {
-      const old = olds[i];
+      const old = olds[i]?.link;
       if (!old) added++;
       const thisVisit = old && old.lostAt === null && old.lastSeen >= page.lastSeen;
       const merged = !old
@@ -317,14 +341,15 @@ export async function recordDelta(
         : thisVisit
           ? { ...mergeFolded(old, record, 'max'), lastSeen: now }
           : { ...old, ...foldOf(record), lastSeen: now, lostAt: null };
-      writes.push(links.put(merged));
+      keyed.push({ key: olds[i]?.key, link: merged });
       rewritten.push(merged);
     });
+    putLinks(tx, keyed);
     const nofollow = page.robotsNofollow;
     writes.push(
       adjustTargetStats(
         tx.objectStore('target-stats'),
-        { links: olds.filter((l) => !!l), nofollow },
+        { links: olds.flatMap((k) => (k ? [k.link] : [])), nofollow },
         { links: rewritten, nofollow },
       ),
     );
@@ -366,7 +391,6 @@ const isOnSite = (url: string, site: string) => {
 export async function forgetSite(db: BacklinkDb, site: string): Promise<number> {
   const forgotten = await writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
-    const links = tx.objectStore('links');
     const redirects = tx.objectStore('redirects');
     // Hops are few (main-frame redirects only) and indexed by whole URL, not by host: their
     // keys are read in full, no record.
@@ -387,12 +411,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
     );
     for (const url of onSite) {
       writes.push(pages.delete(url));
-      writes.push(
-        links
-          .index('by_source')
-          .getAllKeys(url)
-          .then((keys) => Promise.all(keys.map((key) => links.delete(key)))),
-      );
+      writes.push(getAllLinkKeys(tx, 'by_source', url).then((keys) => deleteLinks(tx, keys)));
     }
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
     return onSite.length;
@@ -406,7 +425,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
   await writeAtomically(db, async (tx, writes) => {
     writes.push(
       tx.objectStore('pages').clear(),
-      tx.objectStore('links').clear(),
+      clearLinks(tx),
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
       forgetTargetStats(tx.objectStore('target-stats')),
@@ -417,10 +436,10 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
 }
 
 export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {
-  const tx = db.transaction(['pages', 'links', 'redirects', 'referrals'], 'readonly');
+  const tx = db.transaction(['pages', 'links', 'links-v1', 'redirects', 'referrals'], 'readonly');
   const [pages, links, redirects, referrals] = await Promise.all([
     tx.objectStore('pages').getAll(),
-    tx.objectStore('links').getAll(),
+    getAllLinks(tx, null),
     tx.objectStore('redirects').getAll(),
     tx.objectStore('referrals').getAll(),
   ]);
@@ -472,46 +491,6 @@ function foldByKey<T>(
   return [...byKey.values()];
 }
 
-/** Keys read at most (or four per link, if more) to learn which links of a batch are stored. */
-const STORED_KEYS_LIMIT = 8_000;
-
-/** IndexedDB's order of link keys: strings by code unit, as JavaScript compares them. */
-const keyBefore = (a: LinkRecord, b: LinkRecord): boolean =>
-  a.source !== b.source
-    ? a.source < b.source
-    : a.target !== b.target
-      ? a.target < b.target
-      : a.anchor < b.anchor;
-
-/**
- * Which of `batch` the links store holds (by linkKey), from one read of the keys between the
- * batch's first and last: an export lists links in key order, so that range is narrow and the
- * import reads keys once per batch instead of a record per link. Null when the range holds too
- * many other keys to be worth it (a file in no order): each link is then read on its own.
- */
-async function storedAmong(
-  links: {
-    getAllKeys(range: IDBKeyRange, count: number): Promise<Array<[string, string, string]>>;
-  },
-  batch: readonly LinkRecord[],
-): Promise<Set<string> | null> {
-  if (batch.length === 0) return new Set();
-  let low = batch[0]!;
-  let high = batch[0]!;
-  for (const link of batch) {
-    if (keyBefore(link, low)) low = link;
-    if (keyBefore(high, link)) high = link;
-  }
-  const limit = Math.max(STORED_KEYS_LIMIT, batch.length * 4);
-  const range = IDBKeyRange.bound(
-    [low.source, low.target, low.anchor],
-    [high.source, high.target, high.anchor],
-  );
-  const keys = await links.getAllKeys(range, limit);
-  if (keys.length >= limit) return null;
-  return new Set(keys.map(([source, target, anchor]) => linkKey({ source, target, anchor })));
-}
-
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
 export function importAll(
   db: BacklinkDb,
@@ -519,23 +498,31 @@ export function importAll(
 ): Promise<{ pages: number; links: number; redirects: number; referrals: number }> {
   return writeAtomically(db, async (tx, writes) => {
     const pages = tx.objectStore('pages');
-    const links = tx.objectStore('links');
     const redirects = tx.objectStore('redirects');
-    // Links the store does not hold yet are put without a read of their own. Read before any
-    // write is issued, so that no write can fail unobserved while this read is awaited.
-    const incoming = foldByKey(data.links, linkKey, mergedLink);
-    const stored = await storedAmong(links, incoming);
+    // A link is found among its source's stored links (link-keys.ts): one keyed read per source
+    // (an export lists a page's links together), all issued before any write, so that no write
+    // can fail unobserved while a read is awaited.
+    const bySource = new Map<string, LinkRecord[]>();
+    for (const link of foldByKey(data.links, linkKey, mergedLink)) {
+      const rows = bySource.get(link.source);
+      if (rows) rows.push(link);
+      else bySource.set(link.source, [link]);
+    }
+    const sources = [...bySource.keys()];
+    const stored = await Promise.all(sources.map((s) => keyedLinks(tx, 'by_source', s)));
     for (const page of foldByKey(data.pages, (p) => p.url, merged)) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
-    for (const link of incoming) {
-      if (stored && !stored.has(linkKey(link))) {
-        writes.push(links.put(link));
-        continue;
-      }
-      const key: [string, string, string] = [link.source, link.target, link.anchor];
-      writes.push(links.get(key).then((old) => links.put(mergedLink(old, link))));
-    }
+    sources.forEach((source, i) => {
+      const known = byTargetAnchor(stored[i]!);
+      putLinks(
+        tx,
+        bySource.get(source)!.map((link) => {
+          const old = known.get(keyOf(link));
+          return { key: old?.key, link: mergedLink(old?.link, link) };
+        }),
+      );
+    });
     for (const hop of foldByKey(data.redirects, (h) => `${h.from}\u0000${h.to}`, merged)) {
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
     }

@@ -1,4 +1,5 @@
 import type { BacklinkDb } from './db';
+import { countLinks, deleteLinks, getAllLinkKeys, keyedLinks, LINK_STORES } from './link-keys';
 import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
@@ -32,11 +33,10 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
   const tx = db.transaction(
-    ['pages', 'links', 'redirects', 'referrals', 'target-stats'],
+    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats'],
     'readwrite',
   );
   const pages = tx.objectStore('pages');
-  const links = tx.objectStore('links');
   const redirects = tx.objectStore('redirects');
   const referrals = tx.objectStore('referrals');
   // A failed delete aborts the transaction and tx.done reports it: nothing half-deleted.
@@ -53,14 +53,14 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
         if (alias?.aliasOf === url) drop(pages.delete(page.canonical));
       }
       const [linkKeys, hopsFrom, hopsTo, visitsFrom, visitsTo] = await Promise.all([
-        links.index('by_source').getAllKeys(url),
+        getAllLinkKeys(tx, 'by_source', url),
         redirects.index('by_from').getAllKeys(url),
         redirects.index('by_to').getAllKeys(url),
         // Keys are [source, target, at]: every key starting with the URL (arrays sort last).
         referrals.getAllKeys(IDBKeyRange.bound([url], [url, []])),
         referrals.index('by_target').getAllKeys(url),
       ]);
-      for (const key of linkKeys) drop(links.delete(key));
+      drop(deleteLinks(tx, linkKeys));
       for (const key of [...hopsFrom, ...hopsTo]) drop(redirects.delete(key));
       for (const key of [...visitsFrom, ...visitsTo]) drop(referrals.delete(key));
     }
@@ -122,11 +122,18 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
  * key count of the index, so a page under the cap costs no record read. Returns links deleted.
  */
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
-  if ((await db.countFromIndex('links', 'by_source', source)) <= cap) return 0;
-  const tx = db.transaction(['links', 'target-stats'], 'readwrite');
-  const store = tx.objectStore('links');
-  const over = linksOverCap(await store.index('by_source').getAll(source), cap);
-  for (const l of over) void store.delete([l.source, l.target, l.anchor]).catch(() => {});
+  if ((await countLinks(db.transaction(LINK_STORES), 'by_source', source)) <= cap) return 0;
+  const tx = db.transaction(['links', 'links-v1', 'target-stats'], 'readwrite');
+  const stored = await keyedLinks(tx, 'by_source', source);
+  const keys = new Map(stored.map(({ key, link }) => [link, key]));
+  const over = linksOverCap(
+    stored.map((k) => k.link),
+    cap,
+  );
+  void deleteLinks(
+    tx,
+    over.map((l) => keys.get(l)!),
+  ).catch(() => {});
   void forgetStatsOf(
     tx.objectStore('target-stats'),
     over.map((l) => l.target),

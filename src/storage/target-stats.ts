@@ -7,6 +7,7 @@ import {
   type Counted,
   type TargetStats,
 } from '../core/target-stats';
+import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { getMany, putAll } from './requests';
 
@@ -88,16 +89,16 @@ export async function ensureTargetStats(
   // A read first: the common case (built already, or cold) must not queue a write.
   const known = await Promise.all(targets.map((t) => db.getKey('target-stats', t)));
   const counts = await Promise.all(
-    targets.map((t, i) => (known[i] ? 0 : db.countFromIndex('links', 'by_target', t))),
+    targets.map((t, i) => (known[i] ? 0 : countLinks(db.transaction(LINK_STORES), 'by_target', t))),
   );
   const wanted = targets.filter((_t, i) => counts[i]! >= minLinks);
   if (wanted.length === 0) return [];
-  const tx = db.transaction(['links', 'pages', 'target-stats'], 'readwrite');
+  const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
   const stats = tx.objectStore('target-stats');
   const built: string[] = [];
   for (const target of wanted) {
     if (await stats.getKey(target)) continue; // built meanwhile by another page
-    const links = await tx.objectStore('links').index('by_target').getAll(target);
+    const links = await getAllLinks(tx, 'by_target', target);
     const sources = [...new Set(links.map((l) => l.source))];
     const pages = await getMany(tx.objectStore('pages'), sources);
     const nofollow = new Set(pages.filter((p) => p?.robotsNofollow).map((p) => p!.url));

@@ -134,17 +134,21 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
   return { ms: performance.now() - start, result };
 }
 
-/** What a page's load stored: its record and its outbound links. */
-async function storedOf(url: string): Promise<{ page: PageRecord; links: LinkRecord[] }> {
+/** What a page's load stored: its record and its outbound links, with their keys. */
+async function storedOf(
+  url: string,
+): Promise<{ page: PageRecord; links: LinkRecord[]; keys: IDBValidKey[] }> {
   const d = await db();
   const tx = d.transaction(['pages', 'links']);
-  const [page, links] = await Promise.all([
+  const bySource = tx.objectStore('links').index('by_source');
+  const [page, links, keys] = await Promise.all([
     tx.objectStore('pages').get(url),
-    tx.objectStore('links').index('by_source').getAll(url),
+    bySource.getAll(url),
+    bySource.getAllKeys(url),
   ]);
   await tx.done;
   if (!page) throw new Error(`nothing stored for ${url}`);
-  return { page, links };
+  return { page, links, keys };
 }
 
 /** Delete a page's record and links (to insert them again). */
@@ -160,12 +164,21 @@ async function forgetPage(url: string): Promise<void> {
   ]);
 }
 
-/** The records in one read-write transaction, plain IndexedDB puts, then the commit. */
-async function putRaw(page: PageRecord, links: readonly LinkRecord[]): Promise<void> {
+/**
+ * The records in one read-write transaction, plain IndexedDB puts, then the commit. With
+ * `keys` (a revisit) each link is put back under its key, an overwrite; without, inserted.
+ * A store whose key is in the record (before the number keys) takes no key argument.
+ */
+async function putRaw(
+  page: PageRecord,
+  links: readonly LinkRecord[],
+  keys: readonly IDBValidKey[] | null,
+): Promise<void> {
   const raw = unwrap(await db()) as unknown as IDBDatabase;
   const tx = raw.transaction(['pages', 'links'], 'readwrite');
   const store = tx.objectStore('links');
-  for (const link of links) store.put(link);
+  const outOfLine = store.keyPath === null;
+  links.forEach((link, i) => (keys && outOfLine ? store.put(link, keys[i]) : store.put(link)));
   tx.objectStore('pages').put(page);
   await new Promise((resolve, reject) => {
     tx.oncomplete = resolve;
@@ -189,9 +202,9 @@ export async function ingestPair(
   if (revisit) await recordPage(d, snapshot, at);
   else await forgetPage(snapshot.url);
   const record = await timed(() => recordPage(d, snapshot, at + DAY));
-  const { page, links } = await storedOf(snapshot.url);
+  const { page, links, keys } = await storedOf(snapshot.url);
   if (!revisit) await forgetPage(snapshot.url);
-  const raw = await timed(() => putRaw(page, links));
+  const raw = await timed(() => putRaw(page, links, revisit ? keys : null));
   return { ours: record.ms, raw: raw.ms, links: links.length };
 }
 

@@ -145,24 +145,28 @@ async function readStores(full: boolean): Promise<Dump> {
   });
   if (!db) return { pages: [], links: [], pageKeys: [], linkKeys: [] };
   try {
-    const tx = db.transaction(['pages', 'links']);
+    // Links are in two stores while an upgraded database moves them (storage/link-keys.ts).
+    const tx = db.transaction(['pages', 'links', 'links-v1']);
     const all = <T>(request: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
     const none = Promise.resolve([]);
-    const [pages, links, pageKeys, linkKeys] = await Promise.all([
+    const [pages, links, oldLinks, pageKeys] = await Promise.all([
       all(tx.objectStore('pages').getAll()),
-      full ? all(tx.objectStore('links').getAll()) : none,
+      full ? all<LinkRecord[]>(tx.objectStore('links').getAll()) : none,
+      full ? all<LinkRecord[]>(tx.objectStore('links-v1').getAll()) : none,
       full ? all(tx.objectStore('pages').getAllKeys()) : none,
-      full ? all(tx.objectStore('links').getAllKeys()) : none,
     ]);
+    const both = [...links, ...oldLinks];
     return {
       pages,
-      links,
+      links: both,
       pageKeys: pageKeys.map((k) => JSON.stringify(k)),
-      linkKeys: linkKeys.map((k) => JSON.stringify(k)),
+      // A link is one [source, target, anchor] across both stores: the writers keep it so, not
+      // the store's key (a number), so this is what must be unique.
+      linkKeys: both.map((l) => JSON.stringify([l.source, l.target, l.anchor])),
     };
   } finally {
     db.close();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { moveOldLinks } from '../../src/storage/link-move';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { fixLink, fixPage, fixReferral } from '../../src/storage/scrub';
 import type { ReferralVisit } from '../../src/core/referrals';
@@ -78,6 +79,7 @@ describe('migration to version 5, from a populated version 4 database', () => {
     v4.close();
 
     const db = await openBacklinkDb(name);
+    await moveOldLinks(db); // the worker's move (storage/link-move.ts), done
     expect(db.version).toBe(DB_VERSION);
     const pages = await db.getAll('pages');
     expect(pages).toEqual(

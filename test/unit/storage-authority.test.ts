@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { moveOldLinks } from '../../src/storage/link-move';
+import { findLink } from '../../src/storage/link-keys';
 import { AuthorityGraphBuilder, buildAuthorityGraphs, rankGraph } from '../../src/core/authority';
 import { AUTHORITY_DISPLAY_STEP, authorityRecords } from '../../src/core/authority-job';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
@@ -150,7 +152,10 @@ describe('stored scores', () => {
       domains: rankGraph(buildAuthorityGraphs([]).domains),
     });
     await computeAndWrite(T0);
-    await db.delete('links', ['https://leaf3.com/', HUB, `to ${HUB}`]);
+    await db.delete(
+      'links',
+      (await findLink(db, 'https://leaf3.com/', HUB, `to ${HUB}`))!.key as number,
+    );
     await db.delete('pages', 'https://leaf3.com/');
     await computeAndWrite(T0 + 1);
     const keys = (await db.getAll('authority')).map((r) => r.key);
@@ -468,6 +473,7 @@ describe('migration from a version 2 database', () => {
     v2.close();
 
     const upgraded = await openBacklinkDb(name);
+    await moveOldLinks(upgraded); // the worker's move (storage/link-move.ts), done
     expect(upgraded.version).toBe(DB_VERSION);
     const dump = await dumpDb(upgraded);
     const byUrl = (a: { url: string }, b: { url: string }) => a.url.localeCompare(b.url);

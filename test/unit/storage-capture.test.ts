@@ -1,8 +1,11 @@
 /**
  * What the capture adds to stored records (page signals and terms, link context and image
- * flag): written at each visit and each delta, carried by export and import, and absent, not
+ * flag): written at each visit and each delta, carried by export and import
+import, and absent, not
  * invented, on records and exports from before.
  */
+import { moveOldLinks } from '../../src/storage/link-move';
+import { findLink } from '../../src/storage/link-keys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { exportAll, importAll, recordDelta, recordPage } from '../../src/storage/records';
@@ -56,11 +59,11 @@ describe('recording the capture', () => {
     );
     const page = await db.get('pages', SOURCE);
     expect(page).toMatchObject({ signals: SIGNALS, terms: { coffee: 9, grinder: 4 } });
-    expect(await db.get('links', [SOURCE, TARGET, `to ${TARGET}`])).toMatchObject({
+    expect((await findLink(db, SOURCE, TARGET, `to ${TARGET}`))?.link).toMatchObject({
       context: 'our pick is the grinder here',
       image: false,
     });
-    expect(await db.get('links', [SOURCE, 'https://shop.example/logo', 'Shop'])).toMatchObject({
+    expect((await findLink(db, SOURCE, 'https://shop.example/logo', 'Shop'))?.link).toMatchObject({
       context: '',
       image: true,
     });
@@ -78,7 +81,7 @@ describe('recording the capture', () => {
       signals: { ...SIGNALS, words: 10 },
       terms: { tea: 2 },
     });
-    expect((await db.get('links', [SOURCE, TARGET, `to ${TARGET}`]))?.context).toBe(
+    expect((await findLink(db, SOURCE, TARGET, `to ${TARGET}`))?.link?.context).toBe(
       'a new paragraph',
     );
   });
@@ -97,13 +100,13 @@ describe('recording the capture', () => {
       at(0) + 1000,
     );
     expect(
-      await db.get('links', [SOURCE, 'https://late.example/', 'to https://late.example/']),
+      (await findLink(db, SOURCE, 'https://late.example/', 'to https://late.example/'))?.link,
     ).toMatchObject({
       context: 'loaded later',
       image: true,
     });
     // Better placed now: the main occurrence's words count.
-    expect(await db.get('links', [SOURCE, TARGET, `to ${TARGET}`])).toMatchObject({
+    expect((await findLink(db, SOURCE, TARGET, `to ${TARGET}`))?.link).toMatchObject({
       region: 'main',
       context: 'now in the article',
     });
@@ -130,6 +133,7 @@ describe('databases of the current release', () => {
     v2.close();
 
     const upgraded = await openBacklinkDb(name);
+    await moveOldLinks(upgraded); // the worker's move (storage/link-move.ts), done
     try {
       expect(upgraded.version).toBe(DB_VERSION);
       expect(await upgraded.getAll('pages')).toEqual([page]);
@@ -144,7 +148,7 @@ describe('databases of the current release', () => {
         makeSnapshot(SOURCE, [rawLink(TARGET, { context: 'fresh words' })], { terms: { x1y: 1 } }),
         at(2),
       );
-      expect(await upgraded.get('links', [SOURCE, TARGET, `to ${TARGET}`])).toMatchObject({
+      expect((await findLink(upgraded, SOURCE, TARGET, `to ${TARGET}`))?.link).toMatchObject({
         firstSeen: link.firstSeen,
         context: 'fresh words',
       });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { moveOldLinks } from '../../src/storage/link-move';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
   clearAll,
@@ -202,8 +203,12 @@ describe('the head of a hot page', () => {
     db = await openBacklinkDb(name);
     expect(db.version).toBe(DB_VERSION);
     expect(await db.count('target-stats')).toBe(0);
-    expect(await db.countFromIndex('links', 'by_target_source_domain', [HOT, 's3.com'])).toBe(1);
+    // Still in the old store (the worker moves them later): read there, exactly.
+    expect(await db.countFromIndex('links-v1', 'by_target_source_domain', [HOT, 's3.com'])).toBe(1);
     await ensureTargetStats(db, [HOT], 1);
+    expect(await expectHeadExact(HOT, {})).toBe(true);
+    await moveOldLinks(db);
+    expect(await db.countFromIndex('links', 'by_target_source_domain', [HOT, 's3.com'])).toBe(1);
     expect(await expectHeadExact(HOT, {})).toBe(true);
     db.close();
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { moveOldLinks } from '../../src/storage/link-move';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { loadReferralsInto, recordReferral } from '../../src/storage/referrals';
 import { clearAll, exportAll, forgetSite, importAll, recordPage } from '../../src/storage/records';
@@ -203,6 +204,7 @@ describe('migration from a version 3 database', () => {
     v3.close();
 
     const upgraded = await openBacklinkDb(name);
+    await moveOldLinks(upgraded); // the worker's move (storage/link-move.ts), done
     expect(upgraded.version).toBe(DB_VERSION);
     const dump = await dumpDb(upgraded);
     expect(dump.pages).toEqual(pages);

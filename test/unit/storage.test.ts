@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { findLink } from '../../src/storage/link-keys';
+import { moveOldLinks } from '../../src/storage/link-move';
 import {
   clearAll,
   exportAll,
@@ -16,7 +18,6 @@ import {
   loadBacklinks,
   loadSiteLinks,
   type Folds,
-  SITE_GET_LIMIT,
   SITE_LINK_LIMIT,
 } from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
@@ -55,6 +56,7 @@ describe('openBacklinkDb', () => {
       'engine-imports',
       'engine-links',
       'links',
+      'links-v1',
       'meta',
       'pages',
       'redirects',
@@ -67,7 +69,9 @@ describe('openBacklinkDb', () => {
     const links = tx.objectStore('links');
     expect(pages.keyPath).toBe('url');
     expect([...pages.indexNames].sort()).toEqual(['by_canonical', 'by_domain']);
-    expect(links.keyPath).toEqual(['source', 'target', 'anchor']);
+    // A number the store gives (storage/link-keys.ts), not [source, target, anchor].
+    expect(links.keyPath).toBeNull();
+    expect(links.autoIncrement).toBe(true);
     expect([...links.indexNames].sort()).toEqual([
       'by_source',
       'by_target',
@@ -500,9 +504,9 @@ describe('countLiveBacklinks: counted from the indexes', () => {
     }
     await recordPage(db, makeSnapshot('https://b.com/', []), at(1));
     await recordPage(db, makeSnapshot('https://d.com/', []), at(2));
-    expect(await db.getAllKeysFromIndex('links', 'by_target_lost')).toEqual([
-      ['https://b.com/', target, `to ${target}`],
-      ['https://d.com/', target, `to ${target}`],
+    expect((await db.getAllFromIndex('links', 'by_target_lost')).map((l) => l.source)).toEqual([
+      'https://b.com/',
+      'https://d.com/',
     ]);
     // Seen again: live, out of the index.
     await recordPage(db, makeSnapshot('https://b.com/', [target]), at(3));
@@ -734,20 +738,14 @@ describe('loadSiteLinks', () => {
     expect((await loadSiteLinks(db, 'https://site.com/', 4))?.complete).toBe(true);
   });
 
-  it('gives the same links when some are known already (read by key), or many are not', async () => {
-    const targets = Array.from({ length: SITE_GET_LIMIT + 20 }, (_, i) => `https://site.com/${i}`);
+  it('gives the same links whatever is passed as known', async () => {
+    const targets = Array.from({ length: 520 }, (_, i) => `https://site.com/${i}`);
     await recordPage(db, makeSnapshot('https://news.example/1', targets), at(0));
     await recordPage(db, makeSnapshot('https://blog.example/1', targets.slice(0, 3)), at(1));
     const all = (await loadSiteLinks(db, 'https://site.com/'))!;
     expect(all.links).toHaveLength(targets.length + 3);
-    // Few not known: those read by key, the known records taken as they are.
     const most = all.links.slice(10).map((l) => ({ ...l }));
-    const fromKnown = await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, most);
-    expect(fromKnown).toEqual(all);
-    expect(fromKnown!.links[10]).toBe(most[0]);
-    // More than SITE_GET_LIMIT not known: the whole site read at once, the same links.
-    const page = all.links.filter((l) => l.target === targets[0]);
-    expect(await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, page)).toEqual(all);
+    expect(await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, most)).toEqual(all);
   });
 
   it('is null for a site nobody links to, and for non-web URLs', async () => {
@@ -897,32 +895,32 @@ describe('export and import', () => {
     ]);
   });
 
-  it('merges a batch whose key range holds thousands of other stored links (read one by one)', async () => {
+  it('merges rows into a source that holds thousands of stored links, found by its keyed read', async () => {
     const src = 'https://s.com/';
     const target = (i: number) => `https://t.com/${String(i).padStart(5, '0')}`;
     const old = (i: number) => makeLink(src, target(i), { firstSeen: at(1), lastSeen: at(1) });
     const key = (i: number): [string, string, string] => [src, target(i), `to ${target(i)}`];
     const tx = db.transaction('links', 'readwrite');
-    for (let i = 0; i < 9_000; i++) void tx.store.put(old(i));
+    for (let i = 0; i < 2_000; i++) void tx.store.put(old(i));
     await tx.done;
-    // The first and last of the range, and one not stored: in no key order.
+    // The first and last stored, and one not stored: in no order.
     const rows = [
-      { ...old(8_999), lastSeen: at(4) },
-      makeLink(src, target(9_500), { firstSeen: at(4), lastSeen: at(4) }),
+      { ...old(1_999), lastSeen: at(4) },
+      makeLink(src, target(2_500), { firstSeen: at(4), lastSeen: at(4) }),
       { ...old(0), firstSeen: at(0), lastSeen: at(3) },
     ];
     await importAll(db, { pages: [], links: rows, redirects: [], referrals: [], skipped: 0 });
-    expect(await db.get('links', key(0))).toMatchObject({
+    expect((await findLink(db, ...key(0)))?.link).toMatchObject({
       firstSeen: at(0),
       lastSeen: at(3),
     });
-    expect(await db.get('links', key(8_999))).toMatchObject({
+    expect((await findLink(db, ...key(1_999)))?.link).toMatchObject({
       firstSeen: at(1),
       lastSeen: at(4),
     });
-    expect(await db.get('links', key(9_500))).toMatchObject({ lastSeen: at(4) });
-    expect(await db.get('links', key(4_000))).toEqual(old(4_000));
-    expect(await db.count('links')).toBe(9_001);
+    expect((await findLink(db, ...key(2_500)))?.link).toMatchObject({ lastSeen: at(4) });
+    expect((await findLink(db, ...key(1_000)))?.link).toEqual(old(1_000));
+    expect(await db.count('links')).toBe(2_001);
   });
 
   it('importing the same file twice changes nothing', async () => {
@@ -1052,7 +1050,7 @@ describe('export and import', () => {
     );
     await importAll(db, data);
     expect(await db.getAllKeys('pages')).toEqual(['https://src.com/a']);
-    expect(await db.getAllKeys('links')).toEqual([
+    expect((await db.getAll('links')).map((l) => [l.source, l.target, l.anchor])).toEqual([
       ['https://src.com/a', 'https://target.com/y', 'T'],
     ]);
     expect(await countLiveBacklinks(db, 'https://target.com/y')).toBe(1);
@@ -1080,7 +1078,7 @@ describe('recordDelta', () => {
       ['https://b.example/', null, 1],
       ['https://c.example/', null, 1],
     ]);
-    const c = await db.get('links', [PAGE, 'https://c.example/', 'to https://c.example/']);
+    const c = (await findLink(db, PAGE, 'https://c.example/', 'to https://c.example/'))?.link;
     expect(c).toMatchObject({ firstSeen: at(0) + 300, lastSeen: at(0) + 300 });
     // The visit's start and the page's facts are the snapshot's.
     expect(await db.get('pages', PAGE)).toMatchObject({ lastSeen: at(0), outboundCount: 3 });
@@ -1111,7 +1109,7 @@ describe('recordDelta', () => {
       },
       at(0) + 1000,
     );
-    expect(await db.get('links', [PAGE, 'https://a.example/', 'A'])).toMatchObject({
+    expect((await findLink(db, PAGE, 'https://a.example/', 'A'))?.link).toMatchObject({
       rel: [],
       region: 'main',
       regions: ['main', 'footer'],
@@ -1137,7 +1135,7 @@ describe('recordDelta', () => {
       at(1) + 3000,
     );
     expect(
-      await db.get('links', [PAGE, 'https://late.example/', 'to https://late.example/']),
+      (await findLink(db, PAGE, 'https://late.example/', 'to https://late.example/'))?.link,
     ).toMatchObject({
       region: 'aside',
       firstSeen: at(0),
@@ -1210,6 +1208,7 @@ describe('migration from a version 1 database', () => {
       'engine-imports',
       'engine-links',
       'links',
+      'links-v1',
       'meta',
       'pages',
       'redirects',
@@ -1218,6 +1217,11 @@ describe('migration from a version 1 database', () => {
       'target-stats',
     ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);
+    // Open at once: the links wait in the old store, and are read there, until moved.
+    expect(await upgraded.count('links')).toBe(0);
+    expect((await loadBacklinks(upgraded, 'https://b.example/3'))?.links).toHaveLength(1);
+    expect(await moveOldLinks(upgraded)).toBe(250);
+    expect(await upgraded.count('links-v1')).toBe(0);
     const links = await upgraded.getAll('links');
     expect(links).toHaveLength(250);
     for (const link of links) {
@@ -1251,13 +1255,18 @@ describe('migration from a version 5 database', () => {
 
     const upgraded = await openBacklinkDb(name);
     expect(upgraded.version).toBe(DB_VERSION);
-    expect(await upgraded.getAll('links')).toEqual(
+    expect(await upgraded.getAll('links-v1')).toEqual(
       [...links].sort((a, b) => a.source.localeCompare(b.source)),
     );
-    expect(await upgraded.getAllKeysFromIndex('links', 'by_target_lost')).toEqual([
+    expect(await upgraded.getAllKeysFromIndex('links-v1', 'by_target_lost')).toEqual([
       ['https://b.example/', target, links[1]!.anchor],
       ['https://d.example/', target, links[3]!.anchor],
     ]);
+    expect(await countLiveBacklinks(upgraded, target)).toBe(3);
+    await moveOldLinks(upgraded);
+    expect(await upgraded.getAll('links')).toEqual(
+      [...links].sort((a, b) => a.source.localeCompare(b.source)),
+    );
     expect(await countLiveBacklinks(upgraded, target)).toBe(3);
     upgraded.close();
   });

@@ -1,0 +1,180 @@
+import { unwrap } from 'idb';
+import type { LinkRecord } from '../core/types';
+import type { BacklinkDb, LinkIndexes } from './db';
+
+/**
+ * Links live in two stores while an upgraded database moves its old links over (db.ts): `links`
+ * under numbers the store generates, and `links-v1` under [source, target, anchor]. Every link
+ * is in exactly one of them, so a read asks both and adds up; a write finds a link's key among
+ * its source's links (by_source), and a link it rewrites from the old store moves to the new
+ * one in the same transaction. Nothing outside this file names 'links-v1' but the scopes.
+ */
+
+/** Where a stored link is: a number in `links`, its [source, target, anchor] in `links-v1`. */
+export type LinkKey = number | [string, string, string];
+/** A stored link with its key. */
+export interface KeyedLink {
+  key: LinkKey;
+  link: LinkRecord;
+}
+export type LinkIndex = keyof LinkIndexes;
+
+/** The stores every transaction that reads or writes links takes (its scope names them). */
+export const LINK_STORES = ['links', 'links-v1'] as const;
+
+type Query = IDBValidKey | IDBKeyRange | null | undefined;
+
+/**
+ * Resolves with the request's result; a failed request also aborts the transaction. A store
+ * that could not be unwrapped (a test's spied transaction) hands back idb's promise instead.
+ */
+export const settle = <T>(request: IDBRequest<T>): Promise<T> =>
+  isPromise<T>(request)
+    ? request
+    : new Promise((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+
+const isPromise = <T>(r: unknown): r is Promise<T> =>
+  typeof (r as { then?: unknown } | null)?.then === 'function';
+
+/** A write nobody awaits: its failure aborts the transaction, and tx.done reports it. */
+const queued = (request: unknown): void => {
+  if (isPromise(request)) request.catch(() => {});
+};
+
+/** The new store and the old one of an idb transaction whose scope has LINK_STORES, unwrapped. */
+export function storesOf(tx: object): [IDBObjectStore, IDBObjectStore] {
+  const raw = unwrap(tx as never) as unknown as IDBTransaction;
+  return [raw.objectStore('links'), raw.objectStore('links-v1')];
+}
+
+const sourceOf = (store: IDBObjectStore, index: LinkIndex | null) =>
+  index === null ? store : store.index(index);
+
+/**
+ * Records of `index` (or the stores, null) for `query`, the new store's first: for one index
+ * key that is the order one index over both would give, a number sorting before an array.
+ */
+export async function getAllLinks(
+  tx: object,
+  index: LinkIndex | null,
+  query?: Query,
+  count?: number,
+): Promise<LinkRecord[]> {
+  const [fresh, old] = await Promise.all(
+    storesOf(tx).map((s) =>
+      settle(sourceOf(s, index).getAll(query, count) as IDBRequest<LinkRecord[]>),
+    ),
+  );
+  const all = old!.length === 0 ? fresh! : [...fresh!, ...old!];
+  return count === undefined ? all : all.slice(0, count);
+}
+
+/** Keys of `index` for `query` in both stores (see getAllLinks for the order). */
+export async function getAllLinkKeys(
+  tx: object,
+  index: LinkIndex,
+  query?: Query,
+  count?: number,
+): Promise<LinkKey[]> {
+  const [fresh, old] = await Promise.all(
+    storesOf(tx).map((s) =>
+      settle(s.index(index).getAllKeys(query, count) as IDBRequest<LinkKey[]>),
+    ),
+  );
+  const all = old!.length === 0 ? fresh! : [...fresh!, ...old!];
+  return count === undefined ? all : all.slice(0, count);
+}
+
+/** How many entries `index` (or the stores, null) has for `query`, in both stores. */
+export async function countLinks(
+  tx: object,
+  index: LinkIndex | null,
+  query?: Query,
+): Promise<number> {
+  const counts = await Promise.all(
+    storesOf(tx).map((s) =>
+      settle(query == null ? sourceOf(s, index).count() : sourceOf(s, index).count(query)),
+    ),
+  );
+  return counts[0]! + counts[1]!;
+}
+
+/**
+ * Records of `index` for `query` with their keys, in one round: an index's getAll and
+ * getAllKeys list the same entries in the same order (index key, then primary key).
+ */
+export async function keyedLinks(tx: object, index: LinkIndex, query: Query): Promise<KeyedLink[]> {
+  const [links, keys] = await Promise.all([
+    getAllLinks(tx, index, query),
+    getAllLinkKeys(tx, index, query),
+  ]);
+  return links.map((link, i) => ({ key: keys[i]!, link }));
+}
+
+/** The stored records of `keys`, in order (undefined where none is), read in one round. */
+export function getLinks(
+  tx: object,
+  keys: readonly LinkKey[],
+): Promise<Array<LinkRecord | undefined>> {
+  const [fresh, old] = storesOf(tx);
+  return Promise.all(
+    keys.map((k) =>
+      settle((typeof k === 'number' ? fresh : old).get(k) as IDBRequest<LinkRecord | undefined>),
+    ),
+  );
+}
+
+/**
+ * Queue puts as plain requests (see requests.ts#putAll): a link stored before goes back under
+ * its number; one from the old store is deleted there and put in the new one (so it moves with
+ * its first write); a new one (no key) gets a number from the store.
+ */
+export function putLinks(
+  tx: object,
+  links: Iterable<{ key?: LinkKey | undefined; link: LinkRecord }>,
+): void {
+  const [fresh, old] = storesOf(tx);
+  for (const { key, link } of links) {
+    if (typeof key === 'number') {
+      queued(fresh.put(link, key));
+      continue;
+    }
+    if (key !== undefined) queued(old.delete(key));
+    queued(fresh.put(link));
+  }
+}
+
+/** Delete stored links by key, as plain requests; resolves when the last is done. */
+export function deleteLinks(tx: object, keys: Iterable<LinkKey>): Promise<unknown> {
+  const [fresh, old] = storesOf(tx);
+  const requests = [...keys].map((k) => (typeof k === 'number' ? fresh : old).delete(k));
+  return requests.length === 0 ? Promise.resolve() : settle(requests[requests.length - 1]!);
+}
+
+/** Delete every link of both stores. */
+export function clearLinks(tx: object): Promise<unknown> {
+  return Promise.all(storesOf(tx).map((s) => settle(s.clear())));
+}
+
+/** What identifies a link within its source page. */
+export const targetAnchorOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): string =>
+  `${l.target}\u0000${l.anchor}`;
+
+/** The links of one source by target and anchor: the map a writer finds a link's key in. */
+export const byTargetAnchor = (links: readonly KeyedLink[]): Map<string, KeyedLink> =>
+  new Map(links.map((k) => [targetAnchorOf(k.link), k]));
+
+/** The stored link of `source` to `target` with `anchor`, with its key, if there is one. */
+export async function findLink(
+  db: BacklinkDb,
+  source: string,
+  target: string,
+  anchor: string,
+): Promise<KeyedLink | undefined> {
+  const tx = db.transaction(LINK_STORES);
+  const links = await keyedLinks(tx, 'by_source', source);
+  return byTargetAnchor(links).get(targetAnchorOf({ target, anchor }));
+}
