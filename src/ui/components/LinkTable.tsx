@@ -270,29 +270,32 @@ function HeadTable(props: LinkTableProps & { head: { total: number } }) {
           ? tn('table_head_first', head.total, { shown: formatNumber(shown.length) })
           : tn('table_head_loading', head.total)}
       </p>
-      {shown.length > 0 && (
-        <table>
-          <TableHead {...props} />
-          <tbody>
-            {shown.map((r) => (
-              <Row row={r} showTarget={props.scope === 'site'} key={linkKey(r.link)} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      {shown.length > 0 && <Rows {...props} shown={shown} />}
     </section>
   );
 }
 
-function TableHead({ scope, view, onView }: Pick<LinkTableProps, 'scope' | 'view' | 'onView'>) {
+function Rows({
+  scope,
+  view,
+  onView,
+  shown,
+}: Pick<LinkTableProps, 'scope' | 'view' | 'onView'> & { shown: readonly TableRow[] }) {
   return (
-    <thead>
-      <tr>
-        {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
-          <SortHeader column={c} view={view} onView={onView} key={c.label} />
+    <table>
+      <thead>
+        <tr>
+          {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
+            <SortHeader column={c} view={view} onView={onView} key={c.label} />
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((r) => (
+          <Row row={r} showTarget={scope === 'site'} key={linkKey(r.link)} />
         ))}
-      </tr>
-    </thead>
+      </tbody>
+    </table>
   );
 }
 
@@ -370,14 +373,7 @@ function FullTable(props: LinkTableProps) {
         </p>
       )}
       {matching.length > 0 ? (
-        <table>
-          <TableHead {...props} />
-          <tbody>
-            {shown.map((r) => (
-              <Row row={r} showTarget={props.scope === 'site'} key={linkKey(r.link)} />
-            ))}
-          </tbody>
-        </table>
+        <Rows {...props} shown={shown} />
       ) : (
         <p class="status">{t('table_no_match')}</p>
       )}
