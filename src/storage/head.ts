@@ -37,6 +37,11 @@ export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> 
 /** Groups a screen shows first (ui/state#ShownRows). */
 export interface HeadRows {
   domains: number;
+  /**
+   * Rows a table shows first (the report page): the groups in order until they hold this many
+   * links, lost ones too, since the table's rows are the groups' links one after another.
+   */
+  rows?: number;
 }
 
 /** A target's aggregate, counted from its links when it has none stored (a cold target). */
@@ -102,14 +107,15 @@ export async function loadHead(
       const tallies = mine.map((link) => ({ link, pageNofollow: nofollow(link) }));
       return { target, stats: statsOf(target, tallies), links: mine };
     }
-    const stats = structuredClone(kept);
+    // Copied only when changed: a hot target's record holds thousands of domains.
+    const stats = selves.length > 0 ? structuredClone(kept) : kept;
     for (const link of selves) tallyLink(stats, { link, pageNofollow: nofollow(link) }, -1);
     return { target, stats, links: null };
   });
 
   const domain = report.page?.domain ?? null;
   const { summary, ranks } = countAll(counted, report.via, domain);
-  const shown = shownDomains(ranks, rows.domains);
+  const shown = shownDomains(ranks, rows);
   const byDomain = {
     getAll: (key: [string, string]) => getAllLinks(tx, 'by_target_source_domain', key),
   };
@@ -137,9 +143,38 @@ export async function loadHead(
 }
 
 /**
- * The summary's counts over every target's aggregate, and each referring domain's rank, as
- * summarizeBacklinks counts them link by link: a domain's group is internal as its first link
- * is (the targets in order), a link internal when from the page's own site.
+ * The first `k` of `items` in `compare`'s order, as sort + slice gives them, without sorting
+ * them all: a hot page has thousands of referring domains and shows a few dozen.
+ */
+export function firstInOrder<T>(
+  items: readonly T[],
+  k: number,
+  compare: (a: T, b: T) => number,
+): T[] {
+  if (k <= 0) return [];
+  if (items.length <= k * 4) return [...items].sort(compare).slice(0, k);
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === k && compare(item, best[k - 1]!) >= 0) continue;
+    // Binary search for the place after every item that sorts before or with it (stable).
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(best[mid]!, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, item);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/**
+ * The summary's counts over every target's aggregate, and each referring domain's rank (in no
+ * order: shownDomains picks the first few), as summarizeBacklinks counts them link by link: a
+ * domain's group is internal as its first link is (the targets in order), a link internal when
+ * from the page's own site.
  */
 function countAll(
   counted: readonly Counted[],
@@ -182,16 +217,28 @@ function countAll(
     }
   }
   summary.referringDomains = external.size;
-  return { summary, ranks: [...ranks.values()].sort(compareGroupRanks) };
+  return { summary, ranks: [...ranks.values()] };
 }
 
 /**
- * The domains whose groups are shown: the first `n` in order, and the first `n` with a live
- * link, which are the ones shown when lost links are hidden.
+ * The domains whose groups are shown: the first `domains` in order, and the first `domains`
+ * with a live link, which are the ones shown when lost links are hidden; with `rows`, also the
+ * groups in order until they hold that many links (each group holds one at least).
  */
-function shownDomains(ranks: readonly GroupRank[], n: number): Set<string> {
-  const live = ranks.filter((r) => r.live > 0).slice(0, n);
-  return new Set([...ranks.slice(0, n), ...live].map((r) => r.domain));
+function shownDomains(ranks: readonly GroupRank[], { domains, rows = 0 }: HeadRows): Set<string> {
+  const first = firstInOrder(ranks, Math.max(domains, rows), compareGroupRanks);
+  const live = firstInOrder(
+    ranks.filter((r) => r.live > 0),
+    domains,
+    compareGroupRanks,
+  );
+  let filled = 0;
+  const forRows = first.filter((r) => {
+    const wanted = filled < rows;
+    filled += r.size;
+    return wanted;
+  });
+  return new Set([...first.slice(0, domains), ...live, ...forRows].map((r) => r.domain));
 }
 
 /**

@@ -8,9 +8,10 @@ import { send } from '../platform/messaging';
 import type { ReportState } from './state';
 
 /**
- * The popup's first render for a hot page (storage/head.ts): its counts and the rows of the
- * groups shown, ready as the full report will be, without the profile (which needs every
- * link). Null for a page without aggregates: the full read is as quick then.
+ * The first render for a hot page (storage/head.ts) in the popup or the report page's table:
+ * its counts and the rows of the groups shown, ready as the full report will be, without the
+ * profile (which needs every link). Null for a page without aggregates: the full read is as
+ * quick then.
  */
 export async function loadHeadState(url: string, rows: HeadRows): Promise<ReportState | null> {
   const head = await loadHead(await getDb(), url, (await loadSettings()).folds, rows);

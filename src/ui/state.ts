@@ -74,8 +74,8 @@ export type ReportState =
       /** Set when this is the whole site's report (links from other sites into any of its pages). */
       site?: { domain: string; complete: boolean };
       /**
-       * Set in the popup's first render of a hot page (ui/head-state.ts): `summary.groups`
-       * holds the groups shown only; these are the counts of all groups, until the full read.
+       * Set in the first render of a hot page (ui/head-state.ts): `summary.groups` holds the
+       * groups shown only; these are the counts of all groups, until the full read.
        */
       head?: { groups: number; liveGroups: number };
     };
@@ -217,6 +217,14 @@ export function showRows(rows: ShownRows): void {
   shownRows = rows;
 }
 
+/** The report page's table: how many rows it shows first (null: no table). */
+let tableRows: number | null = null;
+
+/** Say that the screen is a table showing `rows` rows first: a hot page's come from its head. */
+export function showTableRows(rows: number): void {
+  tableRows = rows;
+}
+
 interface AuthorityKeys {
   sources: string[];
   domains: string[];
@@ -262,6 +270,16 @@ function addAuthority(more: AuthorityView): void {
   };
 }
 
+/**
+ * Opened on the whole site (?scope=site): until the site's links are read, its report is
+ * loading; the page's report under the site switch would pass for the site's.
+ */
+function markSiteLoading(): void {
+  if (scopeState.value === 'site' && !siteReportState.value) {
+    siteReportState.value = { status: 'loading' };
+  }
+}
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   // Recording waits while the screen reads (bounded): see platform/write-gate.ts.
@@ -280,12 +298,15 @@ export async function loadReport(url: string): Promise<void> {
     };
     // Set once the full read's authority is shown: the head's, read earlier, must not replace it.
     let fullAuthority = false;
-    // The popup's rows of a hot page first, from its aggregates; the full read follows. A head
-    // that cannot be read is only a slower first render: the full read says what is wrong.
-    const head = shownRows ? await loadHeadState(url, shownRows).catch(() => null) : null;
+    // The rows a hot page shows first (the popup's groups, the table's first rows), from its
+    // aggregates; the full read follows. A head that cannot be read is only a slower first
+    // render: the full read says what is wrong.
+    const headRows = shownRows ?? (tableRows !== null ? { domains: 0, rows: tableRows } : null);
+    const head = headRows ? await loadHeadState(url, headRows).catch(() => null) : null;
     if (!current()) return;
     if (head?.status === 'ready') {
       forgetOtherPage(head.url);
+      markSiteLoading();
       reportState.value = head;
       // The rows are on screen: the full read that follows need not hold recording back.
       letRecordingGo();
@@ -304,11 +325,7 @@ export async function loadReport(url: string): Promise<void> {
     const report = await loadLocalReport(url);
     if (!current()) return;
     forgetOtherPage(report?.url);
-    // Opened on the whole site (?scope=site): until the site's links are read, its report is
-    // loading; the page's report under the site switch would pass for the site's.
-    if (scopeState.value === 'site' && !siteReportState.value) {
-      siteReportState.value = { status: 'loading' };
-    }
+    markSiteLoading();
     reportState.value = report
       ? {
           status: 'ready',
@@ -322,7 +339,7 @@ export async function loadReport(url: string): Promise<void> {
         }
       : { status: 'unsupported', url };
     // Read in full: the worker builds what the next popup of a hot page needs to read less.
-    if (report && shownRows && !head) prepareHead(report);
+    if (report && headRows && !head) prepareHead(report);
     // Scores come from the background job's last run; the list does not wait for them.
     if (report) {
       // Link quality at once after the list is rendered (Preact renders on a microtask, this

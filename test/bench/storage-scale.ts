@@ -288,6 +288,13 @@ const render = (ctx: ScaleContext, path: string, url: string, done: string) =>
 const reportRows = (ctx: ScaleContext) => Math.min(TABLE_PAGE_SIZE, ctx.options.hotLinks);
 
 /**
+ * The report's table with every link read: a hot page's first rows come before (its head,
+ * `data-table-head`), and scrolling is timed through the whole table, not while it arrives.
+ */
+const wholeTableShown = (rows: number) =>
+  `document.querySelectorAll('.report .link-table:not([data-table-head]) tr.table-link').length >= ${rows}`;
+
+/**
  * Frame times on the open report page: rAF deltas for a while at rest (what this machine gives
  * a page doing nothing), then while the page scrolls SCROLL_STEP pixels every frame through its
  * table. The 95th percentile of each, in milliseconds. Plain JavaScript text: tsx would wrap
@@ -402,7 +409,7 @@ const OPERATIONS: Operation[] = [
         ctx.session.ext,
         REPORT,
         ctx.hot,
-        tableShown(reportRows(ctx)),
+        wholeTableShown(reportRows(ctx)),
         {
           timeout: PAGE_TIMEOUT,
           viewport: { width: 1000, height: 700 },

@@ -12,7 +12,7 @@ import {
 import { capSourceLinks, removePages } from '../../src/storage/retention';
 import { loadBacklinks, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
-import { loadHead } from '../../src/storage/head';
+import { firstInOrder, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import { statsOf } from '../../src/core/target-stats';
 import { summarizeBacklinks } from '../../src/core/summary';
@@ -50,7 +50,9 @@ const EXTERNAL = [0, 1, 2, 3, 4].flatMap((d) => [0, 1].map((i) => `https://www.s
 const SOURCES = [...EXTERNAL, 'https://hot.com/about', 'https://hot.com/blog', HOT, AMP];
 const FOLDED: Folds = withFold({}, HOT, 'address', true);
 /** Groups shown: few, so that most runs cut the list. */
-const ROWS = { domains: 2 };
+const ROWS: HeadRows = { domains: 2 };
+/** The report page's table: the groups that hold its first rows (few, for the same reason). */
+const TABLE_ROWS: HeadRows = { domains: 0, rows: 3 };
 
 function randomLinks(random: () => number, count: number): RawLink[] {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
@@ -83,8 +85,8 @@ async function expectStatsExact(): Promise<number> {
  * The head, when there is one, shows what the full read shows first: the same counts, every
  * group counted, the shown groups whole and in the same order. Returns whether there was one.
  */
-async function expectHeadExact(url: string, folds: Folds): Promise<boolean> {
-  const head = await loadHead(db, url, folds, ROWS);
+async function expectHeadExact(url: string, folds: Folds, rows = ROWS): Promise<boolean> {
+  const head = await loadHead(db, url, folds, rows);
   if (!head) return false;
   const full = (await loadBacklinks(db, url, folds))!;
   const { groups, ...counts } = summarizeBacklinks(full.links, full.sources, {
@@ -96,10 +98,19 @@ async function expectHeadExact(url: string, folds: Folds): Promise<boolean> {
   expect(head.groups).toBe(groups.length);
   expect(head.liveGroups).toBe(groups.filter((g) => g.live > 0).length);
   const live = groups.filter((g) => g.live > 0);
+  const wanted = rows.rows ?? 0;
+  const forRows = groups.filter(
+    (_g, i) => groups.slice(0, i).flatMap((g) => g.links).length < wanted,
+  );
   const first = new Set(
-    [...groups.slice(0, ROWS.domains), ...live.slice(0, ROWS.domains)].map((g) => g.domain),
+    [...groups.slice(0, rows.domains), ...live.slice(0, rows.domains), ...forRows].map(
+      (g) => g.domain,
+    ),
   );
   expect(shown).toEqual(groups.filter((g) => first.has(g.domain)));
+  // A table's first rows are the full table's first rows, in its order.
+  const firstRows = (gs: typeof groups) => gs.flatMap((g) => g.links).slice(0, wanted);
+  expect(firstRows(shown)).toEqual(firstRows(groups));
   const { links: _links, sources: _sources, ...found } = full;
   const { summary: _summary, groups: _g, liveGroups: _l, ...headFound } = head;
   expect(headFound).toEqual(found);
@@ -161,6 +172,7 @@ describe('target aggregates and the popup head', () => {
           [OTHER, {}],
         ] as const) {
           if (await expectHeadExact(url, folds)) heads++;
+          await expectHeadExact(url, folds, TABLE_ROWS);
         }
       }
       // The random walk did reach the states under test.
@@ -211,5 +223,39 @@ describe('the head of a hot page', () => {
     expect(await db.countFromIndex('links', 'by_target_source_domain', [HOT, 's3.com'])).toBe(1);
     expect(await expectHeadExact(HOT, {})).toBe(true);
     db.close();
+  });
+});
+
+describe('firstInOrder', () => {
+  it('gives what sort and slice give, ties in input order, without sorting everything', () => {
+    const random = seededRandom(9);
+    for (let run = 0; run < 50; run++) {
+      const items = Array.from({ length: Math.floor(random() * 300) }, (_, i) => ({
+        i,
+        v: Math.floor(random() * 20),
+      }));
+      const k = Math.floor(random() * 40);
+      const compare = (a: { v: number }, b: { v: number }) => a.v - b.v;
+      expect(firstInOrder(items, k, compare)).toEqual([...items].sort(compare).slice(0, k));
+    }
+  });
+});
+
+describe('the head of a report table', () => {
+  it('reads the groups that hold the first rows, whole, and no more', async () => {
+    // Six domains, the first in order with 3 links, the others with 2 or 1.
+    for (let p = 0; p < 12; p++) {
+      const links = [rawLink(HOT, { anchor: `a${p}` })];
+      const domain = p < 3 ? 0 : 1 + (p % 5);
+      await recordPage(db, makeSnapshot(`https://www.s${domain}.com/p${p}`, links), at(p));
+    }
+    await ensureTargetStats(db, [HOT], 10);
+    const head = (await loadHead(db, HOT, {}, { domains: 0, rows: 4 }))!;
+    expect(head.summary.groups.map((g) => [g.domain, g.links.length])).toEqual([
+      ['s0.com', 3],
+      ['s1.com', 2],
+    ]);
+    expect(head.groups).toBe(6);
+    expect(await expectHeadExact(HOT, {}, { domains: 0, rows: 4 })).toBe(true);
   });
 });

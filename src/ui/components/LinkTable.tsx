@@ -37,6 +37,11 @@ export interface LinkTableProps {
   /** Flag kinds present in the rows, for the flag filter. */
   flagKinds: readonly string[];
   now: number;
+  /**
+   * Set while `rows` are only the first of `total` (a hot page's head, ui/head-state.ts): they
+   * are shown as they come, in the report's order, and a view they cannot answer waits.
+   */
+  head?: { total: number } | null;
 }
 
 interface Column {
@@ -241,12 +246,70 @@ function Row({ row, showTarget }: { row: TableRow; showTarget: boolean }) {
   );
 }
 
+/** The view as it opens: no filter, the default order. */
+const isDefaultView = (view: TableView) =>
+  isUnfiltered(view) &&
+  view.sort === DEFAULT_TABLE_VIEW.sort &&
+  view.descending === DEFAULT_TABLE_VIEW.descending;
+
+/**
+ * The first rows of a hot page before the rest are read. The default view shows them in the
+ * report's order, which is the full table's order until its scores are in: sorting a part by
+ * score would show rows that the whole set then pushes down. Any other view waits for every
+ * row rather than show a part of its answer as the whole.
+ */
+function HeadTable(props: LinkTableProps & { head: { total: number } }) {
+  const { rows, view, onView, head } = props;
+  const answered = isDefaultView(view);
+  const shown = answered ? rows.slice(0, TABLE_PAGE_SIZE) : [];
+  return (
+    <section class="link-table" aria-label={t('table_label')} data-table-head={head.total}>
+      <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
+      <p class="table-count status loading" aria-live="polite">
+        {answered
+          ? tn('table_head_first', head.total, { shown: formatNumber(shown.length) })
+          : tn('table_head_loading', head.total)}
+      </p>
+      {shown.length > 0 && <Rows {...props} shown={shown} />}
+    </section>
+  );
+}
+
+function Rows({
+  scope,
+  view,
+  onView,
+  shown,
+}: Pick<LinkTableProps, 'scope' | 'view' | 'onView'> & { shown: readonly TableRow[] }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
+            <SortHeader column={c} view={view} onView={onView} key={c.label} />
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {shown.map((r) => (
+          <Row row={r} showTarget={scope === 'site'} key={linkKey(r.link)} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /**
  * Every inbound link as a table: filter by domain, words, rel, region, status, flag and score,
  * sort by a column, and save what is shown as CSV or JSON. The view is the caller's (the report
  * page keeps it in its URL).
  */
 export function LinkTable(props: LinkTableProps) {
+  if (props.head) return <HeadTable {...props} head={props.head} />;
+  return <FullTable {...props} />;
+}
+
+function FullTable(props: LinkTableProps) {
   const { rows, view, onView, now } = props;
   const shownCount = useSignal(TABLE_PAGE_SIZE);
   const saved = useSignal<string | null>(null);
@@ -310,20 +373,7 @@ export function LinkTable(props: LinkTableProps) {
         </p>
       )}
       {matching.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              {(props.scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
-                <SortHeader column={c} view={view} onView={onView} key={c.label} />
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((r) => (
-              <Row row={r} showTarget={props.scope === 'site'} key={linkKey(r.link)} />
-            ))}
-          </tbody>
-        </table>
+        <Rows {...props} shown={shown} />
       ) : (
         <p class="status">{t('table_no_match')}</p>
       )}

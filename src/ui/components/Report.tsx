@@ -247,7 +247,9 @@ export function Report(props: ReportProps) {
   const groups = summary.groups
     .map((g) => (showLost.value ? g : { ...g, links: g.links.filter((l) => l.lostAt === null) }))
     .filter((g) => g.links.length > 0);
-  // A first render holds the shown groups only (ui/head-state.ts), and counts the others.
+  // A first render holds the shown groups only (ui/head-state.ts), and counts the others; the
+  // report page shows every group, so those not read yet are named as more.
+  const shownGroups = Math.min(domainLimit, groups.length);
   const allGroups = state.head
     ? showLost.value
       ? state.head.groups
@@ -313,8 +315,8 @@ export function Report(props: ReportProps) {
               />
             ))}
           </div>
-          {allGroups > domainLimit && (
-            <p class="more">{tn('more_domains', allGroups - domainLimit)}</p>
+          {allGroups > shownGroups && (
+            <p class="more">{tn('more_domains', allGroups - shownGroups)}</p>
           )}
         </>
       )}

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
-import { LinkTable } from '../components/LinkTable';
+import { LinkTable, TABLE_PAGE_SIZE } from '../components/LinkTable';
 import { displayUrl } from '../../core/idn';
 import { linkKey } from '../../core/types';
 import { parseTableView, tableRowsOf, tableViewQuery, type TableView } from '../../core/table';
@@ -20,6 +20,7 @@ import {
   remoteState,
   siteRemoteState,
   setFold,
+  showTableRows,
   type Scope,
 } from '../state';
 import { ReferralSources, TrafficSenders } from '../components/Referrals';
@@ -98,6 +99,14 @@ function ListSwitch() {
   );
 }
 
+/** While a hot page's first rows are shown (its head): how many links there are in all. */
+const tableHead = computed(() => {
+  const state = shownReport.value;
+  return state.status === 'ready' && state.head
+    ? { total: state.summary.live + state.summary.lost }
+    : null;
+});
+
 function ReportPage() {
   const table = listMode.value === 'table' && (
     <LinkTable
@@ -111,6 +120,7 @@ function ReportPage() {
       }}
       flagKinds={[...new Set(rows.value.flatMap((r) => r.flags))].sort()}
       now={Date.now()}
+      head={tableHead.value}
     />
   );
   const site = siteState.value;
@@ -157,4 +167,6 @@ function ReportPage() {
 
 render(<ReportPage />, document.getElementById('app')!);
 wantOutreach();
+// A hot page's first table rows come from its aggregates, before every link is read.
+showTableRows(TABLE_PAGE_SIZE);
 void loadReport(url);

@@ -1,0 +1,149 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { useExtensionSession } from '../support/session';
+import { exportText } from '../support/export-file';
+import { openPopupFor, OPTIONS, REPORT } from '../support/extension-pages';
+import { T0 } from '../support/records';
+import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
+
+/**
+ * The report page of a hot page (issue 7): its first table rows from the aggregates (the
+ * head), then every link. 150 referring domains with 3 linking pages each, some of the links
+ * lost or nofollow, so that the report's order is not the stored one.
+ */
+const TARGET = 'http://kettle.test/hot';
+const DOMAINS = 150;
+const PER_DOMAIN = 3;
+const TOTAL = DOMAINS * PER_DOMAIN;
+const DAY = 86_400_000;
+
+async function hotExport(): Promise<string> {
+  const links = Array.from({ length: TOTAL }, (_, i) => {
+    const seen = T0 + (i % 17) * DAY;
+    return {
+      source: `http://src${i % DOMAINS}.test/p${i}`,
+      target: TARGET,
+      anchor: `anchor ${i}`,
+      rel: i % 7 === 0 ? ['nofollow'] : [],
+      region: 'main',
+      regions: ['main'],
+      rels: i % 7 === 0 ? ['nofollow'] : [],
+      occurrences: 1,
+      firstSeen: seen,
+      lastSeen: seen,
+      lostAt: i % 11 === 0 ? seen + DAY : null,
+    };
+  });
+  const file = join(await mkdtemp(join(tmpdir(), 'backlink-lens-head-')), 'hot.json');
+  await writeFile(file, exportText([], links));
+  return file;
+}
+
+/**
+ * Every state of the table as it changed, recorded from the page's start: whether it was a
+ * head (and of how many links), and its rows top to bottom. Plain JavaScript: it runs before
+ * the page's own scripts.
+ */
+const RECORD_TABLE = `(() => {
+  window.__tables = [];
+  new MutationObserver(() => {
+    const table = document.querySelector('.link-table');
+    if (!table) return;
+    const rows = [...table.querySelectorAll('tr.table-link')].map(
+      (r) => r.getAttribute('data-source') + '|' + r.getAttribute('data-anchor'),
+    );
+    const line = table.querySelector('.table-count')?.textContent ?? '';
+    window.__tables.push({ head: table.getAttribute('data-table-head'), rows, line });
+  }).observe(document, { childList: true, subtree: true, attributes: true });
+})()`;
+
+interface TableState {
+  head: string | null;
+  rows: string[];
+  /** The line above the rows. */
+  line: string;
+}
+
+const s = useExtensionSession();
+const reportUrl = (query = '') =>
+  s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}${query}`);
+
+/** Open the report and wait until every link is in the table; every state it went through. */
+async function openReport(p: Page, query = ''): Promise<TableState[]> {
+  await p.goto(reportUrl(query));
+  await p.waitForSelector(`.link-table:not([data-table-head]) [data-table-count]`);
+  return p.evaluate(() => (window as unknown as { __tables: TableState[] }).__tables);
+}
+
+beforeAll(async () => {
+  await s.page.goto(s.ext.extensionUrl(OPTIONS));
+  await s.page.locator('#import').setInputFiles(await hotExport());
+  await s.page.locator('#notice', { hasText: 'Imported' }).waitFor();
+  // The popup reads the page in full once, and has the worker build its aggregates.
+  await openPopupFor(s.ext, s.page, TARGET);
+  await s.page.addInitScript(RECORD_TABLE);
+});
+
+describe('the report page of a hot page', () => {
+  test('shows its first rows before every link is read, in the order the full table has them', async () => {
+    // The aggregates are built in the background after the popup: a report opened before
+    // that reads in full, as on main.
+    let states: TableState[] = [];
+    await expect
+      .poll(
+        async () => {
+          states = await openReport(s.page);
+          return states.some((t) => t.head !== null && t.rows.length > 0);
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
+    const head = states.find((t) => t.head !== null && t.rows.length > 0)!;
+    expect(head.head).toBe(String(TOTAL));
+    expect(head.rows).toHaveLength(TABLE_PAGE_SIZE);
+    expect(head.line).toBe(
+      `The first ${TABLE_PAGE_SIZE} of ${TOTAL} links, in the report's order. Sorting, filters and saving take in every link once all are read.`,
+    );
+    // The head's rows are the full report's first rows, in its order: the list grouped by
+    // domain shows every link in that order.
+    await s.page.click('[data-list="domains"]');
+    await s.page.waitForSelector('.groups');
+    const grouped = await s.page.$$eval('li.link', (items) =>
+      items.map(
+        (li) =>
+          li.getAttribute('data-source') +
+          '|' +
+          li.querySelector('.anchor')?.getAttribute('data-anchor'),
+      ),
+    );
+    expect(grouped).toHaveLength(TOTAL);
+    expect(head.rows).toEqual(grouped.slice(0, TABLE_PAGE_SIZE));
+    // While a head, the rows kept their order (scores arriving did not move them).
+    const heads = states.filter((t) => t.head !== null && t.rows.length > 0);
+    for (const t of heads) expect(t.rows).toEqual(head.rows);
+    // Then the whole table, every link counted.
+    await s.page.click('[data-list="table"]');
+    expect(await s.page.locator('[data-table-count]').getAttribute('data-table-count')).toBe(
+      String(TOTAL),
+    );
+  });
+
+  test('a filter in the address waits for every link, saying so, and is then honoured', async () => {
+    const states = await openReport(s.page, '&status=lost');
+    // The head showed no rows for a view it cannot answer, only that every link is being read.
+    const heads = states.filter((t) => t.head !== null);
+    expect(heads.length).toBeGreaterThan(0);
+    for (const t of heads) {
+      expect(t.rows).toEqual([]);
+      expect(t.line).toBe(`Reading all ${TOTAL} links for this view…`);
+    }
+    const lost = Array.from({ length: TOTAL }, (_, i) => i).filter((i) => i % 11 === 0).length;
+    expect(await s.page.locator('[data-table-count]').getAttribute('data-table-count')).toBe(
+      String(lost),
+    );
+    expect(await s.page.locator('tr.table-link').count()).toBe(lost);
+  });
+});
