@@ -26,6 +26,7 @@ import {
 } from '../core/variants';
 import type { BacklinkDb } from './db';
 import { getMany } from './requests';
+import { readSourcePages } from './source-pages';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
 
@@ -211,8 +212,7 @@ export async function loadBacklinks(
   // A link from the page to what now counts as the page is a self-link.
   const merged = new Set(found.targets);
   const links = [own, ...others].flat().filter((l) => !merged.has(l.source));
-  const sourceUrls = [...new Set(links.map((l) => l.source))];
-  const sources = await readPages(tx.objectStore('pages'), sourceUrls);
+  const sources = await readSourcePages(tx.objectStore('pages'), links);
   await tx.done;
   const { targets: _counted, ...report } = found;
   return { ...report, links, redirect: redirectChainFrom(url, hopsFrom), sources };
