@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
-import { loadFlags, readFlagInputs, type FlagView } from '../../src/storage/flags';
-import { loadBacklinks } from '../../src/storage/queries';
+import { loadFlags, readFlagInputs, startFlagReads, type FlagView } from '../../src/storage/flags';
+import { loadBacklinks, readPages } from '../../src/storage/queries';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { closeTestDbs, DAY, makeLink, makePage, openTestDb, T0 } from './helpers';
 
@@ -129,6 +129,72 @@ describe('reads for the flags', () => {
     expect(early).toHaveLength(1);
     expect(early[0]).toMatchObject({ building: true, counts: ready.counts });
     expect(ready.risks).toBe(built.risks);
+  });
+
+  test("flags read ahead of the summary equal those read after it, on the target's domain only", async () => {
+    await storeNeighbourhood();
+    // q.com links from four of its seven pages (sitewide): its pages are counted from the
+    // sources' read, not by a count of their own.
+    const q = [0, 1, 2, 3, 4, 5, 6].map((i) => makePage(`https://q.com/${i}`));
+    await store(
+      q,
+      [0, 1, 2, 3].map((i) => makeLink(`https://q.com/${i}`, TARGET, { region: 'footer' })),
+    );
+    const report = (await loadBacklinks(db, TARGET))!;
+    const target = { url: TARGET, domain: 'shop.com', title: 'Widgets' };
+    const now = T0 + 90 * DAY;
+    const full = await loadFlags(db, target, report.links, report.sources, [], now);
+    const early = startFlagReads(db, 'shop.com', report.links, report.sources);
+    const fast = await loadFlags(
+      db,
+      target,
+      report.links,
+      report.sources,
+      [],
+      now,
+      () => {},
+      early,
+    );
+    expect(fast).toEqual(full);
+    expect(full.flags.find((f) => f.kind === 'sitewide')?.summary).toContain('7');
+    // Read for another domain (the target was guessed wrong): read again for the right one.
+    const wrong = startFlagReads(db, 'x.com', report.links, report.sources);
+    const again = await loadFlags(
+      db,
+      target,
+      report.links,
+      report.sources,
+      [],
+      now,
+      () => {},
+      wrong,
+    );
+    expect(again).toEqual(full);
+    expect(await wrong.reads).not.toEqual(await early.reads);
+  });
+
+  test('flags over sources read one get each equal those over sources read by domain', async () => {
+    await storeNeighbourhood();
+    const q = [0, 1, 2, 3, 4, 5].map((i) => makePage(`https://q.com/${i}`));
+    await store(
+      q,
+      [0, 1, 2].map((i) => makeLink(`https://q.com/${i}`, TARGET)),
+    );
+    const report = (await loadBacklinks(db, TARGET))!;
+    const byKey = await readPages(db.transaction('pages').store, [
+      ...new Set(report.links.map((l) => l.source)),
+    ]);
+    expect(report.sources).toEqual(byKey);
+    const target = { url: TARGET, domain: 'shop.com', title: 'Widgets' };
+    const [byDomain, counted] = await Promise.all([
+      readFlagInputs(db, 'shop.com', report.links, report.sources),
+      readFlagInputs(db, 'shop.com', report.links, byKey),
+    ]);
+    expect(byDomain).toEqual(counted);
+    const now = T0 + 90 * DAY;
+    expect(await loadFlags(db, target, report.links, report.sources, [], now)).toEqual(
+      await loadFlags(db, target, report.links, byKey, [], now),
+    );
   });
 
   test('a page nobody links to reads nothing', async () => {
