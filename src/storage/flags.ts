@@ -12,6 +12,7 @@ import {
 import type { ProfileTarget } from '../core/profile';
 import type { BacklinkDb } from './db';
 import { getAllLinks } from './link-keys';
+import { knownDomainPages } from './source-pages';
 
 /**
  * What the flags need beyond the report (see core/flags.ts), read with bounded index reads in one
@@ -84,6 +85,7 @@ export async function readFlagInputs(
   // A domain linking from fewer pages can never be sitewide, however many were visited: its
   // pages are not counted (most referring domains link from one or two pages).
   const counted = domains.filter((d) => linkingPages.get(d)!.size >= SITEWIDE_MIN_SHARED_PAGES);
+  const known = knownDomainPages(sources);
 
   const tx = db.transaction(['pages', 'links', 'links-v1'], 'readonly');
   const byDomain = tx.objectStore('pages').index('by_domain');
@@ -91,7 +93,8 @@ export async function readFlagInputs(
   // Records, not keys: a link's key no longer names its source (storage/link-keys.ts).
   const [linkSets, pageCounts] = await Promise.all([
     Promise.all(domains.map((d) => getAllLinks(tx, 'by_target_domain', d, FLAG_KEYS_PER_DOMAIN))),
-    Promise.all(counted.map((d) => byDomain.count(d))),
+    // Domains whose pages were all read with the sources are counted already.
+    Promise.all(counted.map((d) => known[d] ?? byDomain.count(d))),
   ]);
   const crossing: LinkRecord[] = [];
   linkSets.forEach((set, i) => {
@@ -146,6 +149,30 @@ export interface FlagView extends FlagReport {
 
 type SiteLinks = readonly LinkRecord[] | undefined;
 
+/** readFlagInputs started ahead (startFlagReads), for the target domain it was started for. */
+export interface EarlyReads {
+  domain: string;
+  reads: Promise<FlagReads>;
+}
+
+/**
+ * Start the flags' reads as soon as the links and their sources are read, before the report is
+ * summarized and rendered: the risk line waits on these reads, the list does not. `domain` is
+ * the target's as far as known here (its page, else its links'); loadFlags reads again if the
+ * target turns out to be on another.
+ */
+export function startFlagReads(
+  db: BacklinkDb,
+  domain: string,
+  links: readonly LinkRecord[],
+  sources: Readonly<Record<string, PageRecord>>,
+): EarlyReads {
+  const reads = readFlagInputs(db, domain, links, sources);
+  // Awaited by loadFlags; a report replaced before that must not leave an unhandled rejection.
+  reads.catch(() => {});
+  return { domain, reads };
+}
+
 /** A new task: what was rendered so far is painted before the next long computation. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -164,8 +191,11 @@ export async function loadFlags(
   site: SiteLinks | PromiseLike<SiteLinks>,
   now: number,
   onEarly: (view: FlagView) => void = () => {},
+  early?: EarlyReads,
 ): Promise<FlagView> {
-  const reads = await readFlagInputs(db, target.domain, links, sources);
+  const reads = await (early?.domain === target.domain
+    ? early.reads
+    : readFlagInputs(db, target.domain, links, sources));
   const input = { target, links, sources, now, ...reads };
   const pending = Symbol('pending');
   const siteNow = async () => {

@@ -26,6 +26,7 @@ import {
 import type { BacklinkDb } from './db';
 import { getMany } from './requests';
 import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
+import { readSourcePages } from './source-pages';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
 
@@ -220,9 +221,7 @@ export async function loadBacklinks(
   // A link from the page to what now counts as the page is a self-link.
   const merged = new Set(found.targets);
   const links = [own, ...others].flat().filter((l) => !merged.has(l.source));
-  // Sorted: links come in the order they were stored, and gets in key order read faster.
-  const sourceUrls = [...new Set(links.map((l) => l.source))].sort();
-  const sources = await readPages(tx.objectStore('pages'), sourceUrls);
+  const sources = await readSourcePages(tx.objectStore('pages'), links);
   await tx.done;
   const { targets: _counted, ...report } = found;
   return { ...report, links, redirect: redirectChainFrom(url, hopsFrom), sources };

@@ -32,7 +32,7 @@ import {
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { holdRecording } from '../platform/write-gate';
-import { loadFlags, type FlagView } from '../storage/flags';
+import { loadFlags, startFlagReads, type FlagView } from '../storage/flags';
 import { loadRelevance } from '../storage/term-stats';
 import { updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
@@ -280,6 +280,15 @@ function markSiteLoading(): void {
   }
 }
 
+/**
+ * The target's domain as profileTargetOf will find it, before the summary is built: its page's,
+ * else that of a link straight to it (not through a redirect or variant), else its host.
+ */
+function targetDomainOf(report: BacklinkReport): string {
+  const direct = report.links.find((l) => report.via[l.target] === undefined);
+  return report.page?.domain ?? direct?.targetDomain ?? new URL(report.url).hostname;
+}
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   // Recording waits while the screen reads (bounded): see platform/write-gate.ts.
@@ -324,6 +333,10 @@ export async function loadReport(url: string): Promise<void> {
     }
     const report = await loadLocalReport(url);
     if (!current()) return;
+    // The flags' reads before the summary is built and rendered: the risk line waits on them.
+    const earlyFlags = report
+      ? startFlagReads(db, targetDomainOf(report), report.links, report.sources)
+      : undefined;
     forgetOtherPage(report?.url);
     markSiteLoading();
     reportState.value = report
@@ -356,6 +369,9 @@ export async function loadReport(url: string): Promise<void> {
         null;
       // The rows on screen first: thousands of keyed reads would hold their scores back.
       const [first, rest] = splitByShown(summary, shownRows);
+      // A hot page's rows have their authority from the head: the flags' reads go first.
+      if (head?.status === 'ready') await earlyFlags?.reads.catch(() => undefined);
+      if (!current()) return;
       // Scores are an extra: if they cannot be read, the report stands without them.
       const authority = await loadAuthority(
         db,
@@ -396,11 +412,14 @@ export async function loadReport(url: string): Promise<void> {
     const neighbourhood = async (summary: BacklinkSummary | null): Promise<void> => {
       // The site-wide view can be large (a popular site): it must not delay the page's own list.
       // An extra as well: without it there is no site switch, and the flags are read all the same.
+      // Asked after the flags' own reads, which the risk line waits on (one queue serves both).
       const siteRead = report
-        ? loadSiteLinks(db, url, SITE_LINK_LIMIT, report.links).catch((error: unknown) => {
-            if (current()) noteMissing('missing_site_links', error);
-            return null;
-          })
+        ? Promise.resolve(earlyFlags?.reads.catch(() => undefined))
+            .then(() => loadSiteLinks(db, url, SITE_LINK_LIMIT, report.links))
+            .catch((error: unknown) => {
+              if (current()) noteMissing('missing_site_links', error);
+              return null;
+            })
         : Promise.resolve(null);
       // Flags read the neighbourhood of the page's links while the site's are read (its bursts
       // need them), not after.
@@ -417,6 +436,7 @@ export async function loadReport(url: string): Promise<void> {
               (view) => {
                 if (current()) flagsState.value = { status: 'ready', view };
               },
+              earlyFlags,
             ).then(
               (view): FlagsState => ({ status: 'ready', view }),
               (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),

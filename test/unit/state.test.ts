@@ -32,6 +32,11 @@ vi.mock('../../src/storage/flags', () => ({
       flagLinks.push(links);
       flagCalls.push(resolve);
     }),
+  // Read ahead, then given to loadFlags (mocked above: it reads nothing).
+  startFlagReads: (_db: unknown, domain: string) => ({
+    domain,
+    reads: Promise.resolve({ crossLinks: [], domainPages: {}, outDomains: {}, complete: true }),
+  }),
 }));
 /** The site-wide read, made to fail in one test; a related page whose links cannot be read. */
 const RIVAL = 'https://rival.com/x';

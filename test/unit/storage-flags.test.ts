@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
-import { loadFlags, readFlagInputs, type FlagView } from '../../src/storage/flags';
-import { loadBacklinks } from '../../src/storage/queries';
+import {
+  loadFlags,
+  readFlagInputs,
+  startFlagReads,
+  type EarlyReads,
+  type FlagView,
+} from '../../src/storage/flags';
+import { loadBacklinks, readPages } from '../../src/storage/queries';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { closeTestDbs, DAY, makeLink, makePage, openTestDb, T0 } from './helpers';
 
@@ -49,16 +55,24 @@ async function storeNeighbourhood() {
   await store(pages, links);
 }
 
+/** `pages` visited pages of a domain, the first `linking` of them linking to the target. */
+async function storeLinkingPages(domain: string, pages: number, linking: number) {
+  const all = Array.from({ length: pages }, (_, i) => makePage(`https://${domain}/${i}`));
+  await store(
+    all,
+    all.slice(0, linking).map((p) => makeLink(p.url, TARGET, { region: 'footer' })),
+  );
+}
+
+const SHOP = { url: TARGET, domain: 'shop.com', title: 'Widgets' };
+const NOW = T0 + 90 * DAY;
+
 describe('reads for the flags', () => {
   test('links between referring domains and the target site, page counts, hub domains', async () => {
     await storeNeighbourhood();
     // q.com links from three of its six visited pages: its pages are counted (the others link
     // from too few pages to be sitewide, and are not).
-    const q = [0, 1, 2, 3, 4, 5].map((i) => makePage(`https://q.com/${i}`));
-    await store(
-      q,
-      [0, 1, 2].map((i) => makeLink(`https://q.com/${i}`, TARGET)),
-    );
+    await storeLinkingPages('q.com', 6, 3);
     const report = (await loadBacklinks(db, TARGET))!;
     const reads = await readFlagInputs(db, 'shop.com', report.links, report.sources);
     const pairs = reads.crossLinks.map((l) => `${l.source} > ${l.target}`).sort();
@@ -129,6 +143,42 @@ describe('reads for the flags', () => {
     expect(early).toHaveLength(1);
     expect(early[0]).toMatchObject({ building: true, counts: ready.counts });
     expect(ready.risks).toBe(built.risks);
+  });
+
+  test("flags read ahead of the summary equal those read after it, on the target's domain only", async () => {
+    await storeNeighbourhood();
+    // q.com links from four of its seven pages (sitewide): its pages are counted from the
+    // sources' read, not by a count of their own.
+    await storeLinkingPages('q.com', 7, 4);
+    const report = (await loadBacklinks(db, TARGET))!;
+    const flagsWith = (early?: EarlyReads) =>
+      loadFlags(db, SHOP, report.links, report.sources, [], NOW, () => {}, early);
+    const full = await flagsWith();
+    const early = startFlagReads(db, 'shop.com', report.links, report.sources);
+    expect(await flagsWith(early)).toEqual(full);
+    expect(full.flags.find((f) => f.kind === 'sitewide')?.summary).toContain('7');
+    // Read for another domain (the target was guessed wrong): read again for the right one.
+    const wrong = startFlagReads(db, 'x.com', report.links, report.sources);
+    expect(await flagsWith(wrong)).toEqual(full);
+    expect(await wrong.reads).not.toEqual(await early.reads);
+  });
+
+  test('flags over sources read one get each equal those over sources read by domain', async () => {
+    await storeNeighbourhood();
+    await storeLinkingPages('q.com', 6, 3);
+    const report = (await loadBacklinks(db, TARGET))!;
+    const byKey = await readPages(db.transaction('pages').store, [
+      ...new Set(report.links.map((l) => l.source)),
+    ]);
+    expect(report.sources).toEqual(byKey);
+    const [byDomain, counted] = await Promise.all([
+      readFlagInputs(db, 'shop.com', report.links, report.sources),
+      readFlagInputs(db, 'shop.com', report.links, byKey),
+    ]);
+    expect(byDomain).toEqual(counted);
+    expect(await loadFlags(db, SHOP, report.links, report.sources, [], NOW)).toEqual(
+      await loadFlags(db, SHOP, report.links, byKey, [], NOW),
+    );
   });
 
   test('a page nobody links to reads nothing', async () => {
