@@ -338,21 +338,22 @@ function rawReadAndStringify(page: Page): Promise<number> {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    const ask = <T>(request: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
     let chars = 0;
     for (const name of ['pages', 'links', 'redirects', 'referrals']) {
       let after: IDBValidKey | undefined;
       for (;;) {
         const store = db.transaction(name).objectStore(name);
         const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-        const [keys, values] = await Promise.all([
-          ask(store.getAllKeys(range, 2000)),
-          ask(store.getAll(range, 2000)),
-        ]);
+        // No named helpers in here: tsx would wrap them in a __name the page does not have.
+        const [keys, values] = (await Promise.all(
+          [store.getAllKeys(range, 2000), store.getAll(range, 2000)].map(
+            (request) =>
+              new Promise((resolve, reject) => {
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+              }),
+          ),
+        )) as [IDBValidKey[], unknown[]];
         chars += values.map((v) => JSON.stringify(v)).join(',').length;
         if (keys.length < 2000) break;
         after = keys[keys.length - 1];
