@@ -19,6 +19,7 @@ import {
 import { forgetRemoteAnswers, lookupActivity, onRemoteLookup } from './remote-index';
 import { onProviderLookup, onProviderTest, providerActivity } from './providers';
 import { onRedirect, REDIRECT_FILTER, type RedirectOutcome } from './redirects';
+import { removeLeftoverScratchFiles } from '../platform/scratch-files';
 import {
   noteHop,
   onLinkClick,
@@ -110,6 +111,8 @@ browser.alarms.onAlarm.addListener(onContributeAlarm);
 browser.storage.onChanged.addListener(onRemoteIndexChanged);
 
 browser.runtime.onInstalled.addListener(() => void createMenus());
+// An export's file left on disk by a page closed early; a failure waits for the next start.
+browser.runtime.onStartup.addListener(() => void removeLeftoverScratchFiles().catch(() => 0));
 browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
 
 browser.tabs.onActivated.addListener(({ tabId }) => {

@@ -56,34 +56,80 @@ export async function* exportCsvPieces(links: Batches<LinkRecord>): AsyncGenerat
   }
 }
 
-/** Strings gathered before they are handed to a Blob part: the JS heap holds at most this. */
+/** Strings gathered before they are written: the JS heap holds at most this much export text. */
 const PART_CHARS = 4 * 1024 * 1024;
 
+/** Where an export's text goes, a part at a time: a file on disk, or Blob parts. */
+export interface TextSink {
+  write(text: string): Promise<void>;
+}
+
+export interface WriteOptions {
+  /** Records written so far, after each piece. */
+  onRows?: (rows: number) => void;
+  /** Stops the export between pieces with the signal's reason (an AbortError). */
+  signal?: AbortSignal;
+}
+
 /**
- * Gather pieces into a Blob. Pieces are moved into Blob parts every few megabytes, which the
- * browser keeps outside the JS heap (and on disk when large), so the page's memory stays
- * bounded whatever the file's size. `onRows` gets the records written so far.
+ * Write pieces to `sink` in parts of a few megabytes. Each write is awaited before the next
+ * part is gathered, so the page holds one part however big the file grows. Returns the
+ * records written.
  */
-export async function piecesToBlob(
+export async function writePieces(
   pieces: AsyncIterable<ExportPiece>,
-  type: string,
-  onRows: (rows: number) => void = () => {},
-): Promise<Blob> {
-  const parts: Blob[] = [];
+  sink: TextSink,
+  { onRows = () => {}, signal }: WriteOptions = {},
+): Promise<number> {
   let pending: string[] = [];
   let chars = 0;
   let rows = 0;
   for await (const piece of pieces) {
+    signal?.throwIfAborted();
     pending.push(piece.text);
     chars += piece.text.length;
     rows += piece.rows;
     if (chars >= PART_CHARS) {
-      parts.push(new Blob(pending));
+      await sink.write(pending.join(''));
       pending = [];
       chars = 0;
     }
     onRows(rows);
   }
-  parts.push(new Blob(pending));
+  signal?.throwIfAborted();
+  if (chars > 0) await sink.write(pending.join(''));
+  return rows;
+}
+
+/**
+ * Gather pieces into a Blob, where no file can be written (see ui/export-file.ts). The
+ * browser keeps Blob parts outside the JS heap, but the page's process may hold them all
+ * until the download has read them: memory grows with the file.
+ */
+export async function piecesToBlob(
+  pieces: AsyncIterable<ExportPiece>,
+  type: string,
+  options: WriteOptions = {},
+): Promise<Blob> {
+  const parts: Blob[] = [];
+  await writePieces(
+    pieces,
+    {
+      write: async (text) => {
+        parts.push(new Blob([text]));
+      },
+    },
+    options,
+  );
   return new Blob(parts, { type });
+}
+
+/**
+ * How long a finished export's file on disk is kept after its download began: the download
+ * reads from it, and the page cannot see when it is done (that needs the "downloads"
+ * permission). Two minutes, plus a second per megabyte for a slow disk or a Save As dialog
+ * left open; a file left behind by a closed page is removed at the next start.
+ */
+export function keepExportFileMs(bytes: number): number {
+  return 120_000 + Math.ceil(bytes / 2 ** 20) * 1000;
 }

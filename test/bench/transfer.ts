@@ -4,16 +4,23 @@
  * laid out like the extension's, and JSON.parse of the whole file (what the old import began
  * with). Time, the page's peak JS heap (CDP Performance.getMetrics) and the peak resident
  * memory of the extension's process (/proc), sampled every 100 ms. 100,000 links;
- * BENCH_SCALE=1m adds 1,000,000, BENCH_TRANSFER_LINKS=n runs one size. One run per row: a 1M
- * import takes many minutes.
+ * BENCH_SCALE=1m adds 1,000,000, BENCH_TRANSFER_LINKS=n (or a list, 100000,300000) runs those
+ * sizes. One run per row: a 1M import takes many minutes.
+ *
+ * The export runs in a browser launched afresh on the imported profile, against a raw batched
+ * read of the same stores; BENCH_BEFORE_DIST=<dir of another build> (e.g. main's dist)
+ * exports the same profile with that build too, loaded from the same path so that it has the
+ * same extension id and database. BENCH_TRANSFER_EXPORT_ONLY=1 leaves out the import's raw
+ * baselines (raw puts, JSON.parse).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { OPTIONS } from '../support/extension-pages';
 import { ensureExtensionBuilt } from './built-extension';
@@ -300,6 +307,87 @@ async function countLinks(path: string): Promise<number> {
   return links;
 }
 
+/**
+ * The extension's files copied to `to`, replacing what was there: every build is loaded from
+ * the same path, so it gets the same extension id and reads the same database.
+ */
+async function stage(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await cp(from, to, { recursive: true });
+}
+
+/** A browser with the staged build on `profile`, its options page, and its process. */
+async function openOptions(sitePort: number, distDir: string, userDataDir: string) {
+  const ext = await launchWithExtension({ sitePort, distDir, userDataDir });
+  const options = await ext.context.newPage();
+  await options.goto(ext.extensionUrl(OPTIONS));
+  const cdp = await cdpFor(ext, options);
+  const pid = await extensionProcess();
+  if (!pid) info('the extension process was not found: no process memory column');
+  return { ext, options, cdp, pid };
+}
+
+/**
+ * The raw floor of an export: every record of the four stores read in batches of 2,000 (as
+ * the export reads them) and stringified, the text dropped. Run in the options page.
+ */
+function rawReadAndStringify(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('backlink-lens');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    let chars = 0;
+    for (const name of ['pages', 'links', 'redirects', 'referrals']) {
+      let after: IDBValidKey | undefined;
+      for (;;) {
+        const store = db.transaction(name).objectStore(name);
+        const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+        // No named helpers in here: tsx would wrap them in a __name the page does not have.
+        const [keys, values] = (await Promise.all(
+          [store.getAllKeys(range, 2000), store.getAll(range, 2000)].map(
+            (request) =>
+              new Promise((resolve, reject) => {
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+              }),
+          ),
+        )) as [IDBValidKey[], unknown[]];
+        chars += values.map((v) => JSON.stringify(v)).join(',').length;
+        if (keys.length < 2000) break;
+        after = keys[keys.length - 1];
+      }
+    }
+    db.close();
+    return chars;
+  });
+}
+
+/** One JSON export through the options page of `build`, checked against the file imported. */
+async function measureExport(
+  label: string,
+  run: Awaited<ReturnType<typeof openOptions>>,
+  bytes: number,
+  links: number,
+): Promise<Measured<string>> {
+  const { options, cdp, pid } = run;
+  const startRss = pid ? await residentMb(pid, 'VmRSS') : 0;
+  const exported = await measured(label, cdp, pid, async () => {
+    const [download] = await Promise.all([
+      options.waitForEvent('download', { timeout: 7_200_000 }),
+      options.locator('#export-json').click(),
+    ]);
+    return download.path();
+  });
+  if (pid) info(`${label}: the extension process held ${startRss.toFixed(0)} MB before it`);
+  const out = (await stat(exported.result)).size;
+  check(`${label}: the size of what was imported (±5%)`, Math.abs(out / bytes - 1) < 0.05);
+  const back = await countLinks(exported.result);
+  check(`${label}: every link`, back === links, String(back));
+  return exported;
+}
+
 async function benchSize(dir: string, links: number): Promise<void> {
   const path = join(dir, `export-${links}.json`);
   const pages = await step(`write a ${links.toLocaleString('en-US')}-link export (untimed)`, () =>
@@ -307,104 +395,122 @@ async function benchSize(dir: string, links: number): Promise<void> {
   );
   const bytes = (await stat(path)).size;
   info(`file: ${(bytes / 2 ** 20).toFixed(1)} MB, ${pages} pages, ${links} links`);
+  const n = links.toLocaleString('en-US');
+  const exportOnly = process.env.BENCH_TRANSFER_EXPORT_ONLY === '1';
+  const before = process.env.BENCH_BEFORE_DIST;
+  const staged = join(dir, 'extension');
+  const profile = join(dir, `profile-${links}`);
 
   const server = await startSiteServer();
-  const ext = await launchWithExtension({ sitePort: server.port });
   try {
-    const options = await ext.context.newPage();
-    await options.goto(ext.extensionUrl(OPTIONS));
-    const cdp = await cdpFor(ext, options);
-    const pid = await extensionProcess();
-    if (!pid) info('the extension process was not found: no process memory column');
+    await stage(DIST_DIR, staged);
+    const first = await openOptions(server.port, staged, profile);
+    const { ext, options, cdp, pid } = first;
+    const importRows: Timing[] = [];
+    try {
+      // Raw puts first, in a web origin of its own: the import then starts on empty stores too.
+      const raw = await ext.context.newPage();
+      await raw.goto(`http://raw-bench.test/`);
+      const rawCdp = await cdpFor(ext, raw);
+      const share = Math.min(1, RAW_PUTS_MAX_LINKS / links);
+      const rawCounts = { pages: Math.ceil(pages * share), links: Math.ceil(links * share) };
+      if (!exportOnly) {
+        const specs = await storeSpecs(options);
+        // Over 100,000 links the raw puts take the file's first tenth (pages and links alike)
+        // and are scaled up: a full run would add half an hour. Later puts into a bigger store
+        // cost more, so the scaled figure flatters the baseline, not the import.
+        const puts = await measured('raw puts (wall time, sends included)', rawCdp, null, () =>
+          rawPuts(raw, specs, rawCounts),
+        );
+        puts.ms = puts.result / share;
+        info(
+          `raw puts, sum of the transactions, scaled to the whole file: ${(puts.ms / 1000).toFixed(1)} s`,
+        );
+        await raw.evaluate(() => indexedDB.deleteDatabase('raw-bench'));
+        const scaled =
+          share < 1 ? `, first ${rawCounts.links.toLocaleString('en-US')} x${1 / share}` : '';
+        importRows.push(
+          row(`raw IndexedDB puts (${n} links${scaled})`, puts, 'puts, batches of 2,000'),
+        );
+      }
 
-    // Raw puts first, in a web origin of its own: the import then starts on empty stores too.
-    const raw = await ext.context.newPage();
-    await raw.goto(`http://raw-bench.test/`);
-    const rawCdp = await cdpFor(ext, raw);
-    const specs = await storeSpecs(options);
-    // Over 100,000 links the raw puts take the file's first tenth (pages and links alike) and
-    // are scaled up: a full run would add half an hour. Later puts into a bigger store cost
-    // more, so the scaled figure flatters the baseline, not the import.
-    const share = Math.min(1, RAW_PUTS_MAX_LINKS / links);
-    const rawCounts = { pages: Math.ceil(pages * share), links: Math.ceil(links * share) };
-    const puts = await measured('raw puts (wall time, sends included)', rawCdp, null, () =>
-      rawPuts(raw, specs, rawCounts),
-    );
-    puts.ms = puts.result / share;
-    info(
-      `raw puts, sum of the transactions, scaled to the whole file: ${(puts.ms / 1000).toFixed(1)} s`,
-    );
-    await raw.evaluate(() => indexedDB.deleteDatabase('raw-bench'));
+      const notice = options.locator('#notice');
+      const imported = await measured('streamed import', cdp, pid, async () => {
+        await options.locator('#import').setInputFiles(path);
+        await notice.filter({ hasText: /^Imported/ }).waitFor({ timeout: 7_200_000 });
+        return notice.innerText();
+      });
+      check(
+        'the import stored every link',
+        imported.result.startsWith(
+          `Imported ${pages.toLocaleString('en-US')} pages and ${n} links`,
+        ),
+        imported.result.slice(0, 100),
+      );
+      const peakEver = pid ? await residentMb(pid, 'VmHWM') : 0;
+      if (pid)
+        info(`extension process peak resident memory over the import: ${peakEver.toFixed(0)} MB`);
 
-    const notice = options.locator('#notice');
-    const imported = await measured('streamed import', cdp, pid, async () => {
-      await options.locator('#import').setInputFiles(path);
-      await notice.filter({ hasText: /^Imported/ }).waitFor({ timeout: 7_200_000 });
-      return notice.innerText();
-    });
-    check(
-      'the import stored every link',
-      imported.result.startsWith(
-        `Imported ${pages.toLocaleString('en-US')} pages and ${links.toLocaleString('en-US')} links`,
-      ),
-      imported.result.slice(0, 100),
-    );
-
-    const exported = await measured('streamed export', cdp, pid, async () => {
-      const [download] = await Promise.all([
-        options.waitForEvent('download', { timeout: 7_200_000 }),
-        options.locator('#export-json').click(),
-      ]);
-      return download.path();
-    });
-    const out = (await stat(exported.result)).size;
-    check('the export is the size of what was imported (±5%)', Math.abs(out / bytes - 1) < 0.05);
-    const back = await countLinks(exported.result);
-    check('the export holds every link', back === links, String(back));
-    const peakEver = pid ? await residentMb(pid, 'VmHWM') : 0;
-    if (pid)
-      info(`extension process peak resident memory over the whole run: ${peakEver.toFixed(0)} MB`);
-
-    // Last, as it may not survive: the whole file in memory, what the old import did.
-    await raw.evaluate(() =>
-      document.body.append(Object.assign(document.createElement('input'), { type: 'file' })),
-    );
-    await raw.locator('input[type=file]').setInputFiles(path);
-    const parse = await measured('raw JSON.parse', rawCdp, null, () =>
-      raw
-        .evaluate(async () => {
-          const file = document.querySelector('input')!.files![0]!;
-          const data = JSON.parse(await file.text()) as { links: unknown[] };
-          // Kept until measured: the page is busy inside JSON.parse, so no sample lands there.
-          (globalThis as { parsed?: unknown }).parsed = data;
-          return data.links.length;
-        })
-        .catch((error: unknown) => `failed: ${String(error).slice(0, 80)}`),
-    );
-    parse.peakMb = Math.max(parse.peakMb, await heapMb(rawCdp).catch(() => 0));
-    check('raw JSON.parse read every link', parse.result === links, String(parse.result));
-
-    const n = links.toLocaleString('en-US');
-    const scaled =
-      share < 1 ? `, first ${rawCounts.links.toLocaleString('en-US')} x${1 / share}` : '';
-    const baseline = row(
-      `raw IndexedDB puts (${n} links${scaled})`,
-      puts,
-      'puts, batches of 2,000',
-    );
-    printTable(
-      [
-        baseline,
-        row(`raw JSON.parse of the whole file`, parse, 'parsed file held'),
+      if (!exportOnly) {
+        // Last, as it may not survive: the whole file in memory, what the old import did.
+        await raw.evaluate(() =>
+          document.body.append(Object.assign(document.createElement('input'), { type: 'file' })),
+        );
+        await raw.locator('input[type=file]').setInputFiles(path);
+        const parse = await measured('raw JSON.parse', rawCdp, null, () =>
+          raw
+            .evaluate(async () => {
+              const file = document.querySelector('input')!.files![0]!;
+              const data = JSON.parse(await file.text()) as { links: unknown[] };
+              // Kept until measured: the page is busy inside JSON.parse, so no sample lands there.
+              (globalThis as { parsed?: unknown }).parsed = data;
+              return data.links.length;
+            })
+            .catch((error: unknown) => `failed: ${String(error).slice(0, 80)}`),
+        );
+        parse.peakMb = Math.max(parse.peakMb, await heapMb(rawCdp).catch(() => 0));
+        check('raw JSON.parse read every link', parse.result === links, String(parse.result));
+        importRows.push(row(`raw JSON.parse of the whole file`, parse, 'parsed file held'));
+      }
+      importRows.push(
         row(`streamed import (options page)`, imported, 'read, parsed, merged, written'),
-        row(`streamed export (options page)`, exported, 'read in batches into a Blob'),
-      ],
-      baseline,
-      { extraHeader: 'peak JS heap / process RSS; work' },
-    );
+      );
+    } finally {
+      await ext.close();
+    }
+    if (importRows.length > 1) {
+      printTable(importRows, importRows[0]!, { extraHeader: 'peak JS heap / process RSS; work' });
+    }
+
+    // Each export in a browser of its own on the same profile, so each starts from a fresh
+    // process: main's build first (when asked for), then this one.
+    const exportRows: Timing[] = [];
+    if (before) {
+      await stage(before, staged);
+      const run = await openOptions(server.port, staged, profile);
+      try {
+        const m = await measureExport('export, before', run, bytes, links);
+        exportRows.push(row(`export before (${before})`, m, 'batches into a Blob'));
+      } finally {
+        await run.ext.close();
+      }
+    }
+    await stage(DIST_DIR, staged);
+    const run = await openOptions(server.port, staged, profile);
+    try {
+      const m = await measureExport('export, this build', run, bytes, links);
+      const read = await measured('raw batched read + stringify', run.cdp, run.pid, () =>
+        rawReadAndStringify(run.options),
+      );
+      exportRows.unshift(row(`raw read + stringify (${n} links)`, read, 'text dropped'));
+      exportRows.push(row(`export, this build`, m, 'parts written to a file on disk'));
+    } finally {
+      await run.ext.close();
+    }
+    printTable(exportRows, exportRows[0]!, { extraHeader: 'peak JS heap / process RSS; work' });
   } finally {
-    await ext.close();
     await server.close();
+    await rm(profile, { recursive: true, force: true });
   }
 }
 
@@ -420,9 +526,12 @@ export async function runTransfer(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'backlink-lens-transfer-'));
   try {
     // BENCH_TRANSFER_LINKS=1000000 runs one size alone (a 1M run takes most of an hour).
-    const only = Number(process.env.BENCH_TRANSFER_LINKS);
-    const sizes =
-      only > 0 ? [only] : process.env.BENCH_SCALE === '1m' ? [100_000, 1_000_000] : [100_000];
+    const only = (process.env.BENCH_TRANSFER_LINKS ?? '').split(',').map(Number);
+    const sizes = only.every((s) => s > 0)
+      ? only
+      : process.env.BENCH_SCALE === '1m'
+        ? [100_000, 1_000_000]
+        : [100_000];
     for (const links of sizes) await benchSize(dir, links);
   } finally {
     await rm(dir, { recursive: true, force: true });

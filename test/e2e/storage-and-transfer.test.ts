@@ -155,15 +155,101 @@ test('a big import shows its progress, can be cancelled, and says how far it got
   await expect.poll(storedLinks, { timeout: 60_000 }).toBe(before + LINKS);
 }, 240_000);
 
-test('an export streams to a file that imports back', async () => {
+/** Links as "source target anchor" lines, sorted: what an export must hold, in any order. */
+const linkLines = (links: Array<{ source: string; target: string; anchor: string }>) =>
+  links.map((l) => `${l.source} ${l.target} ${l.anchor}`).sort();
+
+/** What the two imports above left stored: one link of the first file, all of the second's. */
+const expectedLinks = () =>
+  linkLines([
+    link('http://new.test/', 'http://old.test/a', 0),
+    ...Array.from({ length: 12_000 }, (_, i) =>
+      link(`http://src${i % 100}.test/p`, `http://target${i}.test/page`, 0),
+    ),
+  ]);
+
+/** The export's scratch files in the origin-private file system (src/platform/scratch-files.ts). */
+const scratchFiles = () =>
+  options.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('export-scratch', { create: true });
+    const files: Array<{ name: string; size: number }> = [];
+    for await (const [name, handle] of dir.entries()) {
+      if (handle instanceof FileSystemFileHandle)
+        files.push({ name, size: (await handle.getFile()).size });
+    }
+    return files;
+  });
+
+test('an export streams to a file that holds what is stored and imports back', async () => {
   const [download] = await Promise.all([
     options.waitForEvent('download', { timeout: 120_000 }),
     options.locator('#export-json').click(),
   ]);
-  await expect.poll(notice, { timeout: 60_000 }).toMatch(/^Saved 101 pages and/);
-  const text = await readFile(await download.path(), 'utf8');
-  const parsed = JSON.parse(text) as { version: number; links: unknown[]; pages: unknown[] };
+  await expect.poll(notice, { timeout: 60_000 }).toMatch(/^Saved 101 pages and 12,001 links as /);
+  const path = await download.path();
+  const text = await readFile(path, 'utf8');
+  const parsed = JSON.parse(text) as {
+    version: number;
+    links: Array<{ source: string; target: string; anchor: string }>;
+    pages: Array<{ url: string }>;
+  };
   expect(parsed.version).toBe(4);
-  expect(parsed.links).toHaveLength(await storedLinks());
-  expect(parsed.pages).toHaveLength(101);
+  expect(linkLines(parsed.links)).toEqual(expectedLinks());
+  expect(parsed.pages.map((p) => p.url).sort()).toEqual(
+    ['http://new.test/', ...Array.from({ length: 100 }, (_, i) => `http://src${i}.test/p`)].sort(),
+  );
+  // The download was read from a file on disk, kept while the download may still need it...
+  expect((await scratchFiles()).map((f) => f.size)).toEqual([Buffer.byteLength(text)]);
+  // ...and removed by the next start once its page is gone.
+  await options.reload();
+  await expect.poll(scratchFiles).toEqual([]);
+
+  await options.locator('#import').setInputFiles(path);
+  await expect.poll(notice, { timeout: 120_000 }).toBe('Imported 101 pages and 12,001 links.');
+  await expect.poll(storedLinks, { timeout: 60_000 }).toBe(12_001);
+}, 240_000);
+
+test('a CSV export holds every stored link, one row each', async () => {
+  const [download] = await Promise.all([
+    options.waitForEvent('download', { timeout: 120_000 }),
+    options.locator('#export-csv').click(),
+  ]);
+  await expect.poll(notice, { timeout: 60_000 }).toMatch(/^Saved 12,001 links as .*\.csv\.$/);
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split(/\r?\n/);
+  expect(lines).toHaveLength(12_002);
+  const [header, ...rows] = lines;
+  const column = header!.split(',');
+  const [source, target, anchor] = ['source', 'target', 'anchor'].map((c) => column.indexOf(c));
+  // No field of these links holds a comma or a quote, so a split reads them.
+  const read = rows.map((r) => r.split(','));
+  expect(
+    linkLines(read.map((r) => ({ source: r[source!]!, target: r[target!]!, anchor: r[anchor!]! }))),
+  ).toEqual(expectedLinks());
 }, 180_000);
+
+test('a cancelled export saves nothing and leaves no file behind', async () => {
+  let downloads = 0;
+  options.on('download', () => downloads++);
+  // The CSV export's file is still kept for its download: the cancelled export adds none.
+  const kept = await scratchFiles();
+  // A slow machine (CPU throttled 40x), so the export is still under way when Cancel is clicked.
+  const cdp = await s.ext.context.newCDPSession(options);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
+  await options.locator('#export-json').click();
+  const progress = options.locator('#transfer[data-kind="export"]');
+  await expect
+    .poll(async () => Number(await progress.getAttribute('data-rows')), { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  expect((await progress.innerText()).trim()).toMatch(
+    /^Exporting: [\d,]+ of 12,102 records written\./,
+  );
+  await options.locator('#cancel-export').click();
+  await expect.poll(notice, { timeout: 60_000 }).toBe('Export cancelled; no file was saved.');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await expect(options.locator('#transfer').count()).resolves.toBe(0);
+  expect(await scratchFiles()).toEqual(kept);
+  expect(downloads).toBe(0);
+  // Nothing stored was touched.
+  expect(await storedLinks()).toBe(12_001);
+}, 120_000);

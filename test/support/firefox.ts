@@ -133,8 +133,12 @@ export async function nextDownload(
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    // Firefox writes into a .part file and renames it when done.
-    const done = (await readdir(dir)).filter((f) => !known.includes(f) && !f.endsWith('.part'));
+    // Firefox writes into a .part file beside an empty placeholder of the final name, and
+    // renames the .part over it when done.
+    const names = await readdir(dir);
+    const done = names.filter(
+      (f) => !known.includes(f) && !f.endsWith('.part') && !names.includes(`${f}.part`),
+    );
     if (done.length > 0) return join(dir, done[0]!);
     if (Date.now() > deadline) throw new Error(`no download appeared in ${dir}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

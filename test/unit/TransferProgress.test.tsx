@@ -42,10 +42,14 @@ describe('TransferProgress', () => {
     );
   });
 
-  it('shows an export as records written of the total, with nothing to cancel', () => {
-    const el = shown({ kind: 'export', rows: 4000, total: 10_000 });
+  it('shows an export as records written of the total, and a button that cancels it', () => {
+    const onCancel = vi.fn();
+    const el = shown({ kind: 'export', rows: 4000, total: 10_000 }, onCancel);
     expect(el.textContent).toContain('Exporting: 4,000 of 10,000 records written.');
     expect(el.dataset.kind).toBe('export');
-    expect(el.querySelector('button')).toBeNull();
+    const button = el.querySelector<HTMLButtonElement>('#cancel-export')!;
+    expect(button.textContent).toBe('Cancel export');
+    button.click();
+    expect(onCancel).toHaveBeenCalledOnce();
   });
 });

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   exportCsvPieces,
   exportJsonPieces,
+  keepExportFileMs,
   piecesToBlob,
+  writePieces,
   type ExportPiece,
 } from '../../src/core/export-stream';
 import { linksToCsv, parseExport } from '../../src/core/transfer';
@@ -103,17 +105,112 @@ describe('exportCsvPieces', () => {
   });
 });
 
+const MB = 1024 * 1024;
+
+/** Pieces of `chars` characters each, counting how many the consumer asked for. */
+function counted(count: number, chars: number) {
+  const read = { pieces: 0, closed: false };
+  async function* pieces(): AsyncGenerator<ExportPiece> {
+    try {
+      for (let i = 0; i < count; i++) {
+        read.pieces++;
+        yield { text: String(i % 10).repeat(chars), rows: 1 };
+      }
+    } finally {
+      read.closed = true;
+    }
+  }
+  return { pieces: pieces(), read };
+}
+
+describe('writePieces', () => {
+  it('writes the pieces in order, in parts of a few megabytes each awaited in turn', async () => {
+    const { pieces } = counted(17, MB / 2);
+    const parts: string[] = [];
+    let writing = false;
+    const rows: number[] = [];
+    const written = await writePieces(
+      pieces,
+      {
+        write: async (text) => {
+          expect(writing).toBe(false);
+          writing = true;
+          await new Promise((r) => setTimeout(r, 1));
+          parts.push(text);
+          writing = false;
+        },
+      },
+      { onRows: (n) => rows.push(n) },
+    );
+    expect(written).toBe(17);
+    expect(rows).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+    // Eight half-megabyte pieces to a part, and what is left at the end.
+    expect(parts.map((p) => p.length / MB)).toEqual([4, 4, 0.5]);
+    const expected = Array.from({ length: 17 }, (_, i) => String(i % 10).repeat(MB / 2));
+    // Compared as a yes/no: a diff of megabytes of text would take longer than the test.
+    expect(parts.join('') === expected.join('')).toBe(true);
+  });
+
+  it('writes nothing for no text, and small pieces in one part at the end', async () => {
+    const parts: string[] = [];
+    const write = async (text: string) => void parts.push(text);
+    expect(await writePieces(counted(0, 1).pieces, { write })).toBe(0);
+    expect(parts).toEqual([]);
+    await writePieces(counted(3, 2).pieces, { write });
+    expect(parts).toEqual(['001122']);
+  });
+
+  it('stops between pieces once cancelled, closing the source and writing no more', async () => {
+    const { pieces, read } = counted(40, MB);
+    const stop = new AbortController();
+    const parts: string[] = [];
+    const done = writePieces(
+      pieces,
+      { write: async (text) => void parts.push(text) },
+      { signal: stop.signal, onRows: (n) => n === 10 && stop.abort() },
+    );
+    await expect(done).rejects.toMatchObject({ name: 'AbortError' });
+    expect(read.pieces).toBe(11);
+    expect(read.closed).toBe(true);
+    expect(parts.map((p) => p.length)).toEqual([4 * MB, 4 * MB]);
+  });
+
+  it('passes on a failed write and reads no further', async () => {
+    const { pieces, read } = counted(40, MB);
+    const full = new Error('disk full');
+    await expect(
+      writePieces(pieces, {
+        write: async () => {
+          throw full;
+        },
+      }),
+    ).rejects.toBe(full);
+    expect(read.pieces).toBe(4);
+    expect(read.closed).toBe(true);
+  });
+});
+
 describe('piecesToBlob', () => {
   it('joins the pieces in order and reports the rows written', async () => {
     async function* pieces() {
-      yield { text: 'a'.repeat(5 * 1024 * 1024), rows: 2 };
+      yield { text: 'a'.repeat(5 * MB), rows: 2 };
       yield { text: 'é', rows: 1 };
     }
     const seen: number[] = [];
-    const blob = await piecesToBlob(pieces(), 'application/json', (r) => seen.push(r));
+    const blob = await piecesToBlob(pieces(), 'application/json', {
+      onRows: (r) => seen.push(r),
+    });
     expect(blob.type).toBe('application/json');
-    expect(blob.size).toBe(5 * 1024 * 1024 + 2);
+    expect(blob.size).toBe(5 * MB + 2);
     expect((await blob.text()).endsWith('aé')).toBe(true);
     expect(seen).toEqual([2, 3]);
+  });
+});
+
+describe('keepExportFileMs', () => {
+  it('keeps a small file two minutes, and a big one a second longer per megabyte', () => {
+    expect(keepExportFileMs(0)).toBe(120_000);
+    expect(keepExportFileMs(1000)).toBe(121_000);
+    expect(keepExportFileMs(300 * MB)).toBe(420_000);
   });
 });

@@ -1,7 +1,7 @@
 import type { Transfer } from '../options/transfer-model';
 import { formatNumber, t, tn } from '../../core/i18n';
 
-/** How far an export or import is, as a bar and in words; an import can be cancelled. */
+/** How far an export or import is, as a bar and in words, with a button to cancel it. */
 export function TransferProgress({
   transfer,
   onCancel,
@@ -16,7 +16,10 @@ export function TransferProgress({
         {t('transfer_exporting', {
           rows: formatNumber(transfer.rows),
           total: formatNumber(transfer.total),
-        })}
+        })}{' '}
+        <button id="cancel-export" onClick={onCancel}>
+          {t('transfer_cancel_export')}
+        </button>
       </div>
     );
   }

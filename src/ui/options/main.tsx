@@ -5,9 +5,10 @@ import { DEFAULT_SETTINGS, type RetentionMonths, type Settings } from '../../cor
 import { clearAll, forgetSite } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings, updateSettings } from '../../platform/settings-store';
-import { cancelImport, exportFile, importFile, transfer } from './transfer-model';
+import { cancelTransfer, exportFile, importFile, transfer } from './transfer-model';
 import { TransferProgress } from '../components/TransferProgress';
 import { send } from '../../platform/messaging';
+import { removeLeftoverScratchFiles } from '../../platform/scratch-files';
 import { runAction, type Notice } from '../notice';
 import { HostName } from '../components/HostName';
 import { RelatedPages } from '../components/Outreach';
@@ -239,7 +240,7 @@ function Options() {
             {t('options_clear')}
           </button>
         </div>
-        {transfer.value && <TransferProgress transfer={transfer.value} onCancel={cancelImport} />}
+        {transfer.value && <TransferProgress transfer={transfer.value} onCancel={cancelTransfer} />}
       </fieldset>
     </>
   );
@@ -248,3 +249,5 @@ function Options() {
 render(<Options />, document.getElementById('app')!);
 void loadSettings().then((s) => (settings.value = s));
 void refreshCounts();
+// What an export left on disk when its page closed early; a failure only waits for next time.
+void removeLeftoverScratchFiles().catch(() => undefined);

@@ -1,5 +1,13 @@
 import { signal } from '@preact/signals';
-import { exportCsvPieces, exportJsonPieces, piecesToBlob } from '../../core/export-stream';
+import {
+  exportCsvPieces,
+  exportJsonPieces,
+  keepExportFileMs,
+  piecesToBlob,
+  writePieces,
+  type ExportPiece,
+  type WriteOptions,
+} from '../../core/export-stream';
 import {
   chunksOf,
   importStream,
@@ -12,6 +20,7 @@ import { storeBatches } from '../../storage/batches';
 import { importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { loadSettings } from '../../platform/settings-store';
+import { createScratchFile } from '../../platform/scratch-files';
 import { downloadBlob } from '../download';
 
 /** An export or import under way, for the progress bar; null when none is. */
@@ -22,14 +31,19 @@ export const transfer = signal<Transfer | null>(null);
 
 let cancelling: AbortController | null = null;
 
-/** Stop the import under way after the batch being written; it then says how far it got. */
-export function cancelImport(): void {
+/**
+ * Stop the transfer under way: an export between two batches (nothing is saved), an import
+ * after the batch being written (it then says how far it got).
+ */
+export function cancelTransfer(): void {
   cancelling?.abort();
 }
 
 /**
- * Export the whole store as JSON (or its links as CSV), batch by batch into a Blob, with
- * progress; the file is saved through the browser's download.
+ * Export the whole store as JSON (or its links as CSV), batch by batch, with progress and a
+ * cancel button. The file is written to disk (the origin-private file system) and downloaded
+ * from there, so memory stays flat whatever its size; where that is not possible it is
+ * gathered in a Blob as before.
  */
 export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
   const db = await getDb();
@@ -43,24 +57,44 @@ export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
   const file = exportFileOf(kind, exportedAt);
   const total = kind === 'json' ? pages + links + redirects + referrals : links;
   transfer.value = { kind: 'export', rows: 0, total };
+  const stop = new AbortController();
+  cancelling = stop;
+  const options: WriteOptions = {
+    signal: stop.signal,
+    onRows: (rows) => (transfer.value = { kind: 'export', rows, total }),
+  };
+  const pieces: AsyncIterable<ExportPiece> =
+    kind === 'json'
+      ? exportJsonPieces(
+          {
+            pages: storeBatches(db, 'pages'),
+            links: storeBatches(db, 'links'),
+            redirects: storeBatches(db, 'redirects'),
+            referrals: storeBatches(db, 'referrals'),
+          },
+          exportedAt,
+        )
+      : exportCsvPieces(storeBatches(db, 'links'));
+  const scratch = await createScratchFile();
   try {
-    const pieces =
-      kind === 'json'
-        ? exportJsonPieces(
-            {
-              pages: storeBatches(db, 'pages'),
-              links: storeBatches(db, 'links'),
-              redirects: storeBatches(db, 'redirects'),
-              referrals: storeBatches(db, 'referrals'),
-            },
-            exportedAt,
-          )
-        : exportCsvPieces(storeBatches(db, 'links'));
-    const blob = await piecesToBlob(pieces, file.type, (rows) => {
-      transfer.value = { kind: 'export', rows, total };
-    });
-    downloadBlob(file.name, blob);
+    if (scratch) {
+      await writePieces(pieces, scratch, options);
+      const onDisk = await scratch.close();
+      const keepMs = keepExportFileMs(onDisk.size);
+      // Removed once the download has surely read it; remove() never rejects.
+      void downloadBlob(file.name, onDisk.slice(0, onDisk.size, file.type), keepMs).then(
+        scratch.remove,
+      );
+    } else {
+      // Resolves only once the URL is let go; the Blob is the garbage collector's then.
+      void downloadBlob(file.name, await piecesToBlob(pieces, file.type, options));
+    }
+  } catch (error) {
+    await scratch?.remove();
+    if (stop.signal.aborted) return t('export_cancelled');
+    throw error;
   } finally {
+    cancelling = null;
     transfer.value = null;
   }
   const saved = { links: tn('count_links', links), file: file.name };
