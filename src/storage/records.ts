@@ -24,6 +24,7 @@ import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, forgetTargetStats } from './target-stats';
+import { markGraphDirty, putGraphRow } from './graph';
 
 export interface RecordResult {
   url: string;
@@ -40,7 +41,10 @@ const keyOf = (l: Pick<LinkRecord, 'target' | 'anchor'>): LinkKey => `${l.target
 export type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'redirects', 'referrals', 'target-stats'], 'readwrite');
+  db.transaction(
+    ['pages', 'links', 'redirects', 'referrals', 'target-stats', 'graph'],
+    'readwrite',
+  );
 
 /**
  * After a failure part-way through a transaction's writes, abort it so that none of them land:
@@ -264,6 +268,9 @@ async function writeSnapshot(
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   writes.push(pages.put(page));
+  writes.push(
+    putGraphRow(tx.objectStore('graph'), page, oldLinks, [...changed, ...fresh.values()]),
+  );
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);
@@ -329,6 +336,7 @@ export async function recordDelta(
       ),
     );
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
+    writes.push(markGraphDirty(tx.objectStore('graph'), [source]));
     return { url: source, links: page.outboundCount + added, added, lost: 0 };
   });
 }
@@ -395,6 +403,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       );
     }
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(markGraphDirty(tx.objectStore('graph'), onSite));
     return onSite.length;
   });
   // Scores name the site's pages; the next computation would drop them, but not before.
@@ -410,6 +419,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
       forgetTargetStats(tx.objectStore('target-stats')),
+      tx.objectStore('graph').clear(),
     );
   });
   // Scores name pages too, so they go with them; apart, since recording never touches them.
@@ -540,6 +550,8 @@ export function importAll(
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
     }
     importReferrals(tx.objectStore('referrals'), data.referrals, writes);
+    const touched = [...data.pages.map((p) => p.url), ...data.links.map((l) => l.source)];
+    writes.push(markGraphDirty(tx.objectStore('graph'), touched));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
     return {
       pages: data.pages.length,

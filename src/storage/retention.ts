@@ -3,6 +3,7 @@ import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
+import { markGraphDirty } from './graph';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -32,7 +33,7 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
   const tx = db.transaction(
-    ['pages', 'links', 'redirects', 'referrals', 'target-stats'],
+    ['pages', 'links', 'redirects', 'referrals', 'target-stats', 'graph'],
     'readwrite',
   );
   const pages = tx.objectStore('pages');
@@ -48,6 +49,7 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       if (!page) continue;
       removed++;
       drop(pages.delete(url));
+      drop(markGraphDirty(tx.objectStore('graph'), [url, page.canonical ?? url]));
       if (page.canonical && page.canonical !== url) {
         const alias = await pages.get(page.canonical);
         if (alias?.aliasOf === url) drop(pages.delete(page.canonical));
@@ -123,10 +125,11 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
  */
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
   if ((await db.countFromIndex('links', 'by_source', source)) <= cap) return 0;
-  const tx = db.transaction(['links', 'target-stats'], 'readwrite');
+  const tx = db.transaction(['links', 'target-stats', 'graph'], 'readwrite');
   const store = tx.objectStore('links');
   const over = linksOverCap(await store.index('by_source').getAll(source), cap);
   for (const l of over) void store.delete([l.source, l.target, l.anchor]).catch(() => {});
+  void markGraphDirty(tx.objectStore('graph'), [source]).catch(() => {});
   void forgetStatsOf(
     tx.objectStore('target-stats'),
     over.map((l) => l.target),

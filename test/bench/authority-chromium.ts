@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import type { WorkerHooks } from '../../src/background/worker';
 import type { AuthorityOutcome } from '../../src/background/authority-job';
-import { AUTHORITY_READ_BATCH } from '../../src/storage/authority';
+import { GRAPH_READ_BATCH as AUTHORITY_READ_BATCH } from '../../src/storage/graph';
 import { CHROMIUM, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { browse } from '../support/extension-pages';
