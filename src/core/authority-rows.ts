@@ -71,15 +71,18 @@ class RowTargets {
     this.passes.push(pass);
   }
 
+  /** Targets in URL order: the same links give the same row, whichever order they came in. */
   row(url: string, page: RowPage | undefined): GraphRow {
+    const order = this.targets.map((_, i) => i);
+    order.sort((a, b) => (this.targets[a]! < this.targets[b]! ? -1 : 1));
     return {
       url,
       domain: page?.domain ?? this.sourceDomain,
       nofollow: !!page?.robotsNofollow,
       canonical: page?.canonical ?? null,
-      targets: this.targets.join('\n'),
-      domains: this.domains.join('\n'),
-      passes: Uint8Array.from(this.passes),
+      targets: order.map((i) => this.targets[i]).join('\n'),
+      domains: order.map((i) => this.domains[i]).join('\n'),
+      passes: Uint8Array.from(order, (i) => this.passes[i]!),
     };
   }
 }
