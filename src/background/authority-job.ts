@@ -51,6 +51,8 @@ export interface AuthorityOutcome {
   domains: number;
   /** Links read (built from the records), else link targets in the rows read. */
   links: number;
+  /** Recorded pages patched in (an incremental update); null when every row was read. */
+  changedPages: number | null;
   iterations: { pages: number; domains: number };
   /** Whether it went on from a stopped worker's checkpoint. */
   resumed: boolean;
@@ -149,7 +151,7 @@ async function compute(request?: AuthorityRequest): Promise<AuthorityOutcome> {
   try {
     const outcome = await computeSteps(request);
     // Relevance's term counts, over the same pages, while the worker is still kept alive.
-    await updateTermStatsQuietly(await getDb());
+    await updateTermStatsQuietly(await getDb(), outcome.changedPages);
     return outcome;
   } finally {
     clearInterval(keepAlive);
@@ -213,6 +215,7 @@ async function computeSteps(
     mode: plan.mode,
     ...(plan.mode === 'full' ? { reason: plan.reason } : {}),
     source: input.source,
+    changedPages: plan.mode === 'incremental' ? plan.pages.length : null,
     pages: graphs.pages.keys.length,
     domains: graphs.domains.keys.length,
     links: read.links,
