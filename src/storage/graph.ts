@@ -56,6 +56,17 @@ export function markGraphDirty(store: GraphStore, urls: Iterable<string>): Promi
   return Promise.all([...new Set(urls)].map((url) => store.put({ url, dirty: 1 })));
 }
 
+/**
+ * In a write transaction that deleted these pages with every link on them: their rows go too.
+ * A delete, not a mark, since pruning for room must not need room.
+ */
+export function deleteGraphRows(
+  store: { delete(url: string): Promise<unknown> },
+  urls: Iterable<string>,
+): Promise<unknown> {
+  return Promise.all([...urls].map((url) => store.delete(url)));
+}
+
 /** Whether every stored page has its row (or a dirty mark): the rows were built once. */
 export async function isGraphBuilt(db: BacklinkDb): Promise<boolean> {
   const state = await db.get('meta', 'graph-state');

@@ -24,7 +24,7 @@ import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, forgetTargetStats } from './target-stats';
-import { markGraphDirty, putGraphRow } from './graph';
+import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
 
 export interface RecordResult {
   url: string;
@@ -403,7 +403,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       );
     }
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
-    writes.push(markGraphDirty(tx.objectStore('graph'), onSite));
+    writes.push(deleteGraphRows(tx.objectStore('graph'), onSite));
     return onSite.length;
   });
   // Scores name the site's pages; the next computation would drop them, but not before.

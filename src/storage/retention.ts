@@ -3,7 +3,7 @@ import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
-import { markGraphDirty } from './graph';
+import { deleteGraphRows, markGraphDirty } from './graph';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -49,10 +49,13 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       if (!page) continue;
       removed++;
       drop(pages.delete(url));
-      drop(markGraphDirty(tx.objectStore('graph'), [url, page.canonical ?? url]));
+      drop(deleteGraphRows(tx.objectStore('graph'), [url]));
       if (page.canonical && page.canonical !== url) {
         const alias = await pages.get(page.canonical);
-        if (alias?.aliasOf === url) drop(pages.delete(page.canonical));
+        if (alias?.aliasOf === url) {
+          drop(pages.delete(page.canonical));
+          drop(deleteGraphRows(tx.objectStore('graph'), [page.canonical]));
+        }
       }
       const [linkKeys, hopsFrom, hopsTo, visitsFrom, visitsTo] = await Promise.all([
         links.index('by_source').getAllKeys(url),
