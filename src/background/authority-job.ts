@@ -8,6 +8,7 @@ import {
   type FullReason,
 } from '../core/authority-job';
 import {
+  type AuthorityInput,
   loadAuthorityMeta,
   loadAuthorityRun,
   noteAuthorityChanges,
@@ -41,13 +42,17 @@ const RESCHEDULE_SLACK_MS = 5_000;
 export interface AuthorityOutcome {
   /** Whether it patched the last graphs with the pages recorded since, or read every record. */
   mode: 'incremental' | 'full';
-  /** Why every record was read. */
+  /** Why every row was read. */
   reason?: FullReason;
+  /** Built from every page and link record, read from the graph store, or its changed rows. */
+  source: AuthorityInput['source'];
   /** Nodes in the graphs. */
   pages: number;
   domains: number;
-  /** Links read: every stored link, or those of the pages recorded since the last run. */
+  /** Links read (built from the records), else link targets in the rows read. */
   links: number;
+  /** Recorded pages patched in (an incremental update); null when every row was read. */
+  changedPages: number | null;
   iterations: { pages: number; domains: number };
   /** Whether it went on from a stopped worker's checkpoint. */
   resumed: boolean;
@@ -134,16 +139,19 @@ export function noteRecorded(url?: string, now: number = Date.now()): void {
   });
 }
 
-async function compute(full: boolean): Promise<AuthorityOutcome> {
+/** A computation asked for by name: every row read, or every row built again from the records. */
+export type AuthorityRequest = 'full' | 'rebuild';
+
+async function compute(request?: AuthorityRequest): Promise<AuthorityOutcome> {
   await setAlarm(Date.now() + WATCHDOG_MS);
   const keepAlive = setInterval(() => {
     // A failed call only means no keepalive this time; the watchdog set above still stands.
     setAlarm(Date.now() + WATCHDOG_MS).catch(() => {});
   }, KEEPALIVE_MS);
   try {
-    const outcome = await computeSteps(full);
+    const outcome = await computeSteps(request);
     // Relevance's term counts, over the same pages, while the worker is still kept alive.
-    await updateTermStatsQuietly(await getDb());
+    await updateTermStatsQuietly(await getDb(), outcome.changedPages);
     return outcome;
   } finally {
     clearInterval(keepAlive);
@@ -156,7 +164,10 @@ async function compute(full: boolean): Promise<AuthorityOutcome> {
  * computation, their records patch its graphs instead; either way the walk starts from its
  * scores and runs until it converges on the graph as it is now.
  */
-async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutcome> {
+async function computeSteps(
+  request: AuthorityRequest | undefined,
+  attempts = 3,
+): Promise<AuthorityOutcome> {
   const started = performance.now();
   const db = await getDb();
   // The notes of pages this worker recorded are in the log before it is read.
@@ -164,7 +175,10 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
   const lost = notesLost;
   const stored = await loadAuthorityRun(db);
   const reading = performance.now();
-  const input = await readAuthorityGraphs(db, { full: full || lost });
+  const input = await readAuthorityGraphs(db, {
+    full: request === 'full' || lost,
+    rebuild: request === 'rebuild',
+  });
   const { graphs, plan, read } = input;
   const { buildMs } = input;
   const readMs = performance.now() - reading - buildMs;
@@ -191,7 +205,7 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
   const written = await writeAuthorityUpdate(db, input, run, computedAt);
   if (!written) {
     if (attempts <= 1) throw new Error('stored data kept changing while authority was computed');
-    return computeSteps(full, attempts - 1);
+    return computeSteps(request, attempts - 1);
   }
   // The log is trusted again once a computation that read everything has taken its place.
   if (plan.mode === 'full' && lost) notesLost = false;
@@ -200,6 +214,8 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
   return {
     mode: plan.mode,
     ...(plan.mode === 'full' ? { reason: plan.reason } : {}),
+    source: input.source,
+    changedPages: plan.mode === 'incremental' ? plan.pages.length : null,
     pages: graphs.pages.keys.length,
     domains: graphs.domains.keys.length,
     links: read.links,
@@ -218,8 +234,8 @@ async function computeSteps(full: boolean, attempts = 3): Promise<AuthorityOutco
  * Compute and store every score now (one walk at a time), then schedule the next if pages
  * were recorded meanwhile. Logs a failure once, here; the watchdog alarm retries it.
  */
-export function computeAuthority(full = false): Promise<AuthorityOutcome> {
-  running ??= compute(full)
+export function computeAuthority(request?: AuthorityRequest): Promise<AuthorityOutcome> {
+  running ??= compute(request)
     .finally(() => (running = null))
     .then(
       (outcome) => {
@@ -251,11 +267,12 @@ export function computeAuthority(full = false): Promise<AuthorityOutcome> {
 
 /**
  * For the test hook: a fresh computation that sees everything recorded so far; 'full' reads
- * every record even when patching the last graphs would do (to compare the two).
+ * every row even when patching the last graphs would do (to compare the two), 'rebuild' builds
+ * the rows again from every record.
  */
-export async function computeAuthorityNow(mode?: 'full'): Promise<AuthorityOutcome> {
+export async function computeAuthorityNow(mode?: AuthorityRequest): Promise<AuthorityOutcome> {
   await running?.catch(() => {});
-  return computeAuthority(mode === 'full');
+  return computeAuthority(mode);
 }
 
 export function onAuthorityAlarm(alarm: { name: string }): void {

@@ -258,7 +258,13 @@ export function settleChanges(changes: AuthorityChanges, upTo: number): Authorit
 
 /** Why an update reads every record rather than patching the last graphs. */
 export type FullReason =
-  'requested' | 'no-cache' | 'data-forgotten' | 'unknown-change' | 'many-changes' | 'due';
+  | 'requested'
+  | 'no-graph'
+  | 'no-cache'
+  | 'data-forgotten'
+  | 'unknown-change'
+  | 'many-changes'
+  | 'due';
 
 export type AuthorityPlan =
   { mode: 'incremental'; pages: string[] } | { mode: 'full'; reason: FullReason };

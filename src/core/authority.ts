@@ -11,6 +11,7 @@
  * and the graph changes a little with every visit.
  */
 import { passesAuthority } from './occurrences';
+import type { GraphRow } from './authority-rows';
 import type { LinkRecord, PageRecord } from './types';
 
 /** What the walk needs of a stored link. */
@@ -219,6 +220,28 @@ export class AuthorityGraphBuilder {
     // A lost link no longer passes anything; a self-link says nothing about authority.
     if (link.lostAt !== null || source === target || !passesAuthority(link.rel)) return this;
     this.edges.push(source, target);
+    return this;
+  }
+
+  /**
+   * Rows of the graph store (core/authority-rows.ts), every row's page first: a page's own
+   * domain is the one its node gets, whichever row names it first as a target.
+   */
+  addRows(rows: readonly GraphRow[]): this {
+    for (const row of rows) {
+      const id = this.page(row.url, row.domain);
+      if (row.nofollow) this.nofollowPages.push(id);
+    }
+    for (const row of rows) {
+      if (row.targets === '') continue;
+      const source = this.pages.ids.get(row.url)!;
+      const targets = row.targets.split('\n');
+      const domains = row.domains.split('\n');
+      for (let i = 0; i < targets.length; i++) {
+        const target = this.page(targets[i]!, domains[i]!);
+        if (row.passes[i] && target !== source) this.edges.push(source, target);
+      }
+    }
     return this;
   }
 

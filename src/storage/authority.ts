@@ -2,14 +2,13 @@
  * What the background authority job reads and writes: the graph's input in batches, its
  * unfinished progress, and the finished scores. The popup reads scores through queries.ts.
  */
-import type { IDBPObjectStore, StoreValue } from 'idb';
+import type { IDBPObjectStore } from 'idb';
 import {
   AuthorityGraphBuilder,
   carryScores,
   restoreGraphs,
   storeGraphs,
   type AuthorityGraphs,
-  type AuthorityLink,
   type RankState,
 } from '../core/authority';
 import {
@@ -27,136 +26,24 @@ import {
   type StoredValues,
 } from '../core/authority-job';
 import { asObject } from '../core/guards';
-import type { AuthorityRecord, PageRecord } from '../core/types';
-import { getAllLinks } from './link-keys';
+import type { AuthorityRecord } from '../core/types';
+import type { GraphRow } from '../core/authority-rows';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
+import {
+  buildGraphRows,
+  fixDirtyRows,
+  isGraphBuilt,
+  readAuthorityInput,
+  readGraphRows,
+  readRowsOf,
+  timed,
+} from './graph';
 
-/**
- * Records read per transaction while building the graph: few transactions (each costs a
- * round of the browser's IndexedDB machinery), none so long that a recording waits for it.
- */
-export const AUTHORITY_READ_BATCH = 10_000;
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
 
-/**
- * Every record of `store` in key order, `batch` at a time, each batch in its own short
- * transaction: one long read of a million links would hold back every recording until it
- * ends (a read-write transaction waits for earlier read-only ones on its stores). The next
- * batch starts after the last key of this one, found by a key cursor that skips ahead without
- * decoding a value: the key is never rebuilt from a record, whatever shape the store gives it.
- * `onBatch` may take the records' time apart from the reading (the caller's clock).
- */
-async function readInBatches<S extends 'pages' | 'links' | 'links-v1'>(
-  db: BacklinkDb,
-  store: S,
-  batch: number,
-  onBatch: (records: StoreValue<BacklinkSchema, S>[]) => void,
-): Promise<number> {
-  let range: IDBKeyRange | null = null;
-  let read = 0;
-  for (;;) {
-    const tx = db.transaction(store);
-    const [records, last] = await Promise.all([
-      tx.store.getAll(range, batch),
-      tx.store.openKeyCursor(range).then((c) => (c && batch > 1 ? c.advance(batch - 1) : c)),
-    ]);
-    if (records.length > 0) onBatch(records);
-    read += records.length;
-    if (records.length < batch || !last) return read;
-    range = IDBKeyRange.lowerBound(last.key, true);
-  }
-}
-
-/**
- * Every stored link, for the graph: the one place the job reads the links store in full.
- * Links come as LinkRecord values; nothing here depends on the store's key. Both link stores
- * (storage/link-keys.ts), the old one first: a link the worker moves while this reads may come
- * twice (an extra edge until the next computation), never not at all.
- */
-export async function readGraphLinks(
-  db: BacklinkDb,
-  batch: number,
-  onBatch: (links: AuthorityLink[]) => void,
-): Promise<number> {
-  const old = await readInBatches(db, 'links-v1', batch, onBatch);
-  return old + (await readInBatches(db, 'links', batch, onBatch));
-}
-
-/** Time spent in `work`, added to `clock.ms`: the building inside a read, told apart. */
-function timed<A extends unknown[], R>(clock: { ms: number }, work: (...args: A) => R) {
-  return (...args: A): R => {
-    const started = performance.now();
-    try {
-      return work(...args);
-    } finally {
-      clock.ms += performance.now() - started;
-    }
-  };
-}
-
-/**
- * Feed every stored page and link to `builder`; returns how many of each were read. `clock`
- * gathers the time spent feeding the builder, apart from the reading.
- */
-export async function readAuthorityInput(
-  db: BacklinkDb,
-  builder: AuthorityGraphBuilder,
-  batch = AUTHORITY_READ_BATCH,
-  clock = { ms: 0 },
-): Promise<{ pages: number; links: number }> {
-  const pages = await readInBatches(
-    db,
-    'pages',
-    batch,
-    timed(clock, (records: PageRecord[]) => {
-      for (const page of records) builder.addPage(page);
-    }),
-  );
-  const links = await readGraphLinks(
-    db,
-    batch,
-    timed(clock, (records: AuthorityLink[]) => {
-      for (const link of records) builder.addLink(link);
-    }),
-  );
-  return { pages, links };
-}
-
-/**
- * Feed `builder` (made from the last graphs) the records of the pages in `urls`, recorded
- * again since: each page's record, its out-links in place of the old ones, and the page it
- * declares canonical (recording writes that one too). One read-only transaction of keyed
- * reads, all in flight at once.
- */
-export async function readChangedPages(
-  db: BacklinkDb,
-  builder: AuthorityGraphBuilder,
-  urls: readonly string[],
-): Promise<{ pages: number; links: number }> {
-  const tx = db.transaction(['pages', 'links', 'links-v1']);
-  const pages = tx.objectStore('pages');
-  const read = await Promise.all(
-    urls.map(async (url) => {
-      const [page, out] = await Promise.all([pages.get(url), getAllLinks(tx, 'by_source', url)]);
-      const canonical = page?.canonical && page.canonical !== url ? page.canonical : null;
-      return { url, page, out, alias: canonical ? await pages.get(canonical) : undefined };
-    }),
-  );
-  await tx.done;
-  let counts = { pages: 0, links: 0 };
-  for (const { url, page, out, alias } of read) {
-    builder.replaceLinksOf(url);
-    for (const p of [page, alias]) if (p) builder.addPage(p);
-    for (const link of out) builder.addLink(link);
-    counts = {
-      pages: counts.pages + Number(page !== undefined) + Number(alias !== undefined),
-      links: counts.links + out.length,
-    };
-  }
-  return counts;
-}
+export { readAuthorityInput };
 
 const isInt32Array = (v: unknown): v is Int32Array => v instanceof Int32Array;
 const isFloat64Array = (v: unknown): v is Float64Array => v instanceof Float64Array;
@@ -234,6 +121,8 @@ export async function noteAuthorityChanges(
 /** The graphs to rank now, how they were come by, and what the walk may start from. */
 export interface AuthorityInput {
   plan: AuthorityPlan;
+  /** Where the rows came from: built from every record, the graph store, or a few of its rows. */
+  source: 'records' | 'rows' | 'changed-rows';
   graphs: AuthorityGraphs;
   /** The last computation's scores carried over to these graphs, when there was one. */
   warm: { pages?: Float64Array; domains?: Float64Array };
@@ -249,33 +138,55 @@ export interface AuthorityInput {
   /** The change log's number when it was read, and when the graphs were last read whole. */
   settled: number;
   fullAt: number;
+  /** Records read (built from records), or rows and the link targets they hold. */
   read: { pages: number; links: number };
   /** Of the time this took, what went into building the graphs rather than reading. */
   buildMs: number;
 }
 
+const targetsIn = (rows: readonly GraphRow[]) => rows.reduce((n, r) => n + r.passes.length, 0);
+
 /**
- * The graphs as the stores hold them now: the last computation's graphs patched with the
- * pages recorded since when that is possible and cheaper, else every record read (`full`
- * forces that). The epoch is read first and the change log before any record, so whatever
- * is recorded meanwhile is either in these graphs or still noted for the next update.
+ * The graphs as the stores hold them now: the last computation's graphs patched with the rows
+ * of the pages recorded since when that is possible and cheaper, else every row of the graph
+ * store (`full` forces that), else, before the rows were ever built (or with `rebuild`), every
+ * record. The epoch is read first and the change log before any row, so whatever is recorded
+ * meanwhile is either in these graphs or still noted for the next update.
  */
 export async function readAuthorityGraphs(
   db: BacklinkDb,
-  { full = false, now = Date.now() }: { full?: boolean; now?: number } = {},
+  {
+    full = false,
+    rebuild = false,
+    now = Date.now(),
+  }: { full?: boolean; rebuild?: boolean; now?: number } = {},
 ): Promise<AuthorityInput> {
   const epoch = await loadDataEpoch(db);
-  const [changes, cache] = await Promise.all([loadAuthorityChanges(db), loadAuthorityCache(db)]);
+  const [changes, cache, built] = await Promise.all([
+    loadAuthorityChanges(db),
+    loadAuthorityCache(db),
+    isGraphBuilt(db),
+  ]);
   const clock = { ms: 0 };
   const previous = cache && timed(clock, () => restoreGraphs(cache))();
-  const plan = planAuthority(changes, previous ? cache : null, epoch, now, full);
+  const fromRecords = rebuild || !built;
+  // Rows a delta, an import or a pruning marked: redone now, and patched in like recorded pages.
+  const fixed = fromRecords ? [] : await fixDirtyRows(db);
+  const plan: AuthorityPlan = fromRecords
+    ? { mode: 'full', reason: rebuild ? 'requested' : 'no-graph' }
+    : planAuthority(withPages(changes, fixed), previous ? cache : null, epoch, now, full);
   const builder = new AuthorityGraphBuilder(plan.mode === 'incremental' ? previous! : undefined);
-  const read =
-    plan.mode === 'incremental'
-      ? await readChangedPages(db, builder, plan.pages)
-      : await readAuthorityInput(db, builder, AUTHORITY_READ_BATCH, clock);
+  let rows: GraphRow[];
+  let read: { pages: number; links: number } | null = null;
+  if (fromRecords) ({ rows, read } = await buildGraphRows(db, undefined, clock));
+  else
+    rows = plan.mode === 'incremental' ? await readRowsOf(db, plan.pages) : await readGraphRows(db);
   const started = performance.now();
-  const graphs = builder.build();
+  if (plan.mode === 'incremental') {
+    // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
+    for (const url of [...plan.pages, ...rows.map((r) => r.url)]) builder.replaceLinksOf(url);
+  }
+  const graphs = builder.addRows(rows).build();
   // The last graphs, when still true to the data, say what is stored for each node: ids are
   // the same for every node they had when patched, else found by key.
   const kept = previous && cache && cache.epoch === epoch ? { previous, cache } : null;
@@ -293,6 +204,7 @@ export async function readAuthorityGraphs(
   clock.ms += performance.now() - started;
   return {
     plan,
+    source: fromRecords ? 'records' : plan.mode === 'incremental' ? 'changed-rows' : 'rows',
     graphs,
     warm,
     ...(carried
@@ -304,9 +216,17 @@ export async function readAuthorityGraphs(
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
-    read,
+    read: read ?? { pages: rows.length, links: targetsIn(rows) },
     buildMs: clock.ms,
   };
+}
+
+/** `changes` with `urls` among the changed pages (rows redone from the records). */
+function withPages(changes: AuthorityChanges, urls: readonly string[]): AuthorityChanges {
+  if (urls.length === 0) return changes;
+  const pages = new Map(changes.pages);
+  for (const url of urls) if (!pages.has(url)) pages.set(url, changes.seq);
+  return { ...changes, pages };
 }
 
 /**

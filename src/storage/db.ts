@@ -19,6 +19,7 @@ import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } 
 import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
+import type { GraphEntry } from '../core/authority-rows';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -30,7 +31,9 @@ export type MetaRecord =
   /** Counts the times stored data was forgotten (cleared, a site excluded): see writeAuthority. */
   | { id: 'data-epoch'; epoch: number }
   /** Document frequencies of page terms, for relevance (storage/term-stats.ts). */
-  | ({ id: 'term-stats' } & StoredTermStats);
+  | ({ id: 'term-stats' } & StoredTermStats)
+  /** Whether the graph store's rows were built from the records (storage/graph.ts). */
+  | { id: 'graph-state'; built: boolean };
 
 /** The indexes of a links store, by name (the same in both, see 'links-v1'). */
 export type LinkIndexes = {
@@ -115,6 +118,12 @@ export interface BacklinkSchema extends DBSchema {
   'target-stats': {
     key: string;
     value: TargetStats;
+  };
+  /** Authority's graph, one row per page (storage/graph.ts); dirty rows only in by_dirty. */
+  graph: {
+    key: string;
+    value: GraphEntry;
+    indexes: { by_dirty: number };
   };
 }
 
@@ -228,6 +237,14 @@ const MIGRATIONS: readonly Migration[] = [
     links.createIndex('by_source', 'source');
     links.createIndex('by_target_lost', ['target', 'lostAt']);
     links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
+  },
+  // Authority at a million links (issue 6): its graph as one row per page, the distinct targets
+  // of the page's links, kept by every write of links, so a computation reads rows rather than
+  // every link. The rows are built from the records by the next computation (storage/graph.ts),
+  // not here, so the upgrade stays short; only rows to redo have a `dirty` field, and an entry
+  // in by_dirty.
+  (db) => {
+    db.createObjectStore('graph', { keyPath: 'url' }).createIndex('by_dirty', 'dirty');
   },
 ];
 

@@ -34,6 +34,7 @@ import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, forgetTargetStats } from './target-stats';
+import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
 
 export interface RecordResult {
   url: string;
@@ -51,7 +52,7 @@ export type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
   db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats'],
+    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph'],
     'readwrite',
   );
 
@@ -286,6 +287,9 @@ async function writeSnapshot(
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   writes.push(pages.put(page));
+  writes.push(
+    putGraphRow(tx.objectStore('graph'), page, oldLinks, [...changed, ...fresh.values()]),
+  );
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);
@@ -354,6 +358,7 @@ export async function recordDelta(
       ),
     );
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
+    writes.push(markGraphDirty(tx.objectStore('graph'), [source]));
     return { url: source, links: page.outboundCount + added, added, lost: 0 };
   });
 }
@@ -414,6 +419,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       writes.push(getAllLinkKeys(tx, 'by_source', url).then((keys) => deleteLinks(tx, keys)));
     }
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(deleteGraphRows(tx.objectStore('graph'), onSite));
     return onSite.length;
   });
   // Scores name the site's pages; the next computation would drop them, but not before.
@@ -429,6 +435,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
       forgetTargetStats(tx.objectStore('target-stats')),
+      tx.objectStore('graph').clear(),
     );
   });
   // Scores name pages too, so they go with them; apart, since recording never touches them.
@@ -527,6 +534,8 @@ export function importAll(
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
     }
     importReferrals(tx.objectStore('referrals'), data.referrals, writes);
+    const touched = [...data.pages.map((p) => p.url), ...data.links.map((l) => l.source)];
+    writes.push(markGraphDirty(tx.objectStore('graph'), touched));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
     return {
       pages: data.pages.length,

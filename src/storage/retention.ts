@@ -4,6 +4,7 @@ import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
+import { deleteGraphRows, markGraphDirty } from './graph';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -33,7 +34,7 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
   const tx = db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats'],
+    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph'],
     'readwrite',
   );
   const pages = tx.objectStore('pages');
@@ -48,9 +49,13 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       if (!page) continue;
       removed++;
       drop(pages.delete(url));
+      drop(deleteGraphRows(tx.objectStore('graph'), [url]));
       if (page.canonical && page.canonical !== url) {
         const alias = await pages.get(page.canonical);
-        if (alias?.aliasOf === url) drop(pages.delete(page.canonical));
+        if (alias?.aliasOf === url) {
+          drop(pages.delete(page.canonical));
+          drop(deleteGraphRows(tx.objectStore('graph'), [page.canonical]));
+        }
       }
       const [linkKeys, hopsFrom, hopsTo, visitsFrom, visitsTo] = await Promise.all([
         getAllLinkKeys(tx, 'by_source', url),
@@ -123,7 +128,7 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
  */
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
   if ((await countLinks(db.transaction(LINK_STORES), 'by_source', source)) <= cap) return 0;
-  const tx = db.transaction(['links', 'links-v1', 'target-stats'], 'readwrite');
+  const tx = db.transaction(['links', 'links-v1', 'target-stats', 'graph'], 'readwrite');
   const stored = await keyedLinks(tx, 'by_source', source);
   const keys = new Map(stored.map(({ key, link }) => [link, key]));
   const over = linksOverCap(
@@ -134,6 +139,7 @@ export async function capSourceLinks(db: BacklinkDb, source: string, cap: number
     tx,
     over.map((l) => keys.get(l)!),
   ).catch(() => {});
+  void markGraphDirty(tx.objectStore('graph'), [source]).catch(() => {});
   void forgetStatsOf(
     tx.objectStore('target-stats'),
     over.map((l) => l.target),

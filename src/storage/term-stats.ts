@@ -22,6 +22,32 @@ export interface StoredTermStats {
   terms: string[];
   counts: number[];
   computedAt: number;
+  /** Pages recorded since this count, when a recount was not yet worth it (isRecountDue). */
+  pending?: number;
+}
+
+/**
+ * Share of the counted pages that may change before the table is counted again: one changed
+ * page moves a term's document frequency by one, which hardly moves its IDF in a large corpus,
+ * while a count reads every page (100,000 records at issue 6's size) after every update.
+ */
+export const TERM_STATS_RECOUNT_SHARE = 0.01;
+/** Counted again at least this often, whatever changed. */
+export const TERM_STATS_MAX_AGE_MS = 24 * 60 * 60_000;
+
+/**
+ * Whether to count again now, after an authority update that took in `changed` recorded pages
+ * (null: not known which, as after a full read): always without a table or past its age, else
+ * once the pages changed since the count exceed TERM_STATS_RECOUNT_SHARE of those counted.
+ */
+export function isRecountDue(
+  last: Pick<StoredTermStats, 'pages' | 'computedAt' | 'pending'> | null,
+  changed: number | null,
+  now: number,
+): boolean {
+  if (!last || changed === null) return true;
+  if (now < last.computedAt || now - last.computedAt >= TERM_STATS_MAX_AGE_MS) return true;
+  return (last.pending ?? 0) + changed > Math.floor(last.pages * TERM_STATS_RECOUNT_SHARE);
 }
 
 export interface TermStatsOutcome {
@@ -29,6 +55,8 @@ export interface TermStatsOutcome {
   terms: number;
   /** False when stored data was forgotten meanwhile: nothing was written, the next run redoes it. */
   written: boolean;
+  /** Not counted: too few pages changed since the last count (isRecountDue). */
+  skipped?: true;
   ms: number;
 }
 
@@ -84,10 +112,31 @@ export async function updateTermStats(
   return { pages, terms: top.length, written, ms: performance.now() - started };
 }
 
-/** updateTermStats for the background job: a failure is logged here and costs nothing else. */
-export async function updateTermStatsQuietly(db: BacklinkDb): Promise<TermStatsOutcome | null> {
+/**
+ * updateTermStats for the background job, after an update that took in `changed` pages (null:
+ * unknown), when a recount is due; else the change is added to the table's pending count. A
+ * failure is logged here and costs nothing else.
+ */
+export async function updateTermStatsQuietly(
+  db: BacklinkDb,
+  changed: number | null = null,
+  now = Date.now(),
+): Promise<TermStatsOutcome | null> {
   try {
-    return await updateTermStats(db);
+    const started = performance.now();
+    const tx = db.transaction('meta', 'readwrite');
+    const last = await tx.store.get('term-stats');
+    const stats = last?.id === 'term-stats' ? last : null;
+    if (stats && !isRecountDue(stats, changed, now)) {
+      await Promise.all([
+        tx.store.put({ ...stats, pending: (stats.pending ?? 0) + changed! }),
+        tx.done,
+      ]);
+      const [pages, terms] = [stats.pages, stats.terms.length];
+      return { pages, terms, written: false, skipped: true, ms: performance.now() - started };
+    }
+    await tx.done;
+    return await updateTermStats(db, { now });
   } catch (error) {
     console.error('Backlink Lens could not count terms for relevance:', error);
     return null;

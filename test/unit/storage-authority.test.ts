@@ -285,8 +285,8 @@ describe('scores computed from data forgotten meanwhile', () => {
 
 describe('updates after a few pages were recorded', () => {
   /** What the job does: read (patched or whole), rank from the carried scores, write. */
-  async function update(full = false) {
-    const input = await readAuthorityGraphs(db, { full });
+  async function update(options: { full?: boolean; rebuild?: boolean } = {}) {
+    const input = await readAuthorityGraphs(db, options);
     const { pages, domains } = input.graphs;
     const ranks = {
       pages: rankGraph(pages, { initial: input.warm.pages }),
@@ -329,7 +329,9 @@ describe('updates after a few pages were recorded', () => {
 
   it('patch the last graphs, to the scores of a full computation, change after change', async () => {
     await store(db, storedGraph(12));
-    expect((await update()).plan).toEqual({ mode: 'full', reason: 'no-cache' });
+    // The first computation builds the graph store's rows from the records.
+    const first = await update();
+    expect([first.plan, first.source]).toEqual([{ mode: 'full', reason: 'no-graph' }, 'records']);
     await expectColdScores();
 
     const steps: Array<[string, () => Promise<void>]> = [
@@ -377,17 +379,19 @@ describe('updates after a few pages were recorded', () => {
     await store(db, storedGraph(300));
     await update();
     const before = byKindAndKey(await db.getAll('authority'));
-    // Nothing changed: every record is read again, and no score is written again.
-    expect((await update(true)).plan).toEqual({ mode: 'full', reason: 'requested' });
+    // Nothing changed: every row is read again, and no score is written again.
+    const again = await update({ full: true });
+    expect([again.plan, again.source]).toEqual([{ mode: 'full', reason: 'requested' }, 'rows']);
     const same = byKindAndKey(await db.getAll('authority'));
     expect(Object.keys(same).filter((k) => same[k]!.score !== before[k]?.score)).toEqual([]);
-    // A page and its link removed without a forgetting (no epoch step, graphs kept): a full
-    // read must still leave no score of it behind.
+    // A page and its link removed behind the write paths' back (no row marked, no epoch step,
+    // graphs kept): a rebuild from the records must still leave no score of it behind.
     await db.delete('pages', 'https://leaf7.com/');
     for (const key of await db.getAllKeysFromIndex('links', 'by_source', 'https://leaf7.com/')) {
       await db.delete('links', key);
     }
-    const input = await update(true);
+    const input = await update({ rebuild: true });
+    expect(input.source).toBe('records');
     expect(input.gone).toEqual({ pages: ['https://leaf7.com/'], domains: ['leaf7.com'] });
     expect(byKindAndKey(await db.getAll('authority'))['page https://leaf7.com/']).toBeUndefined();
     await expectColdScores();
@@ -456,7 +460,7 @@ describe('updates after a few pages were recorded', () => {
 
     await clearAll(db);
     await store(db, storedGraph(3));
-    expect((await update()).plan).toEqual({ mode: 'full', reason: 'no-cache' });
+    expect((await update()).plan).toEqual({ mode: 'full', reason: 'no-graph' });
     await expectColdScores();
   });
 });

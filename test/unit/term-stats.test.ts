@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
+  isRecountDue,
   loadRelevance,
   loadTermStats,
+  TERM_STATS_MAX_AGE_MS,
   updateTermStats,
+  updateTermStatsQuietly,
   type StoredTermStats,
 } from '../../src/storage/term-stats';
 import { clearAll } from '../../src/storage/records';
@@ -71,6 +74,36 @@ describe('updateTermStats', () => {
     await clearAll(db); // bumps the data epoch (and clears meta)
     expect((await counting).written).toBe(false);
     expect((await loadTermStats(db)).df.has('secret')).toBe(false);
+  });
+});
+
+describe('a recount after an authority update', () => {
+  it('is due without a table, after a full read, past a day, or past 1% of pages changed', () => {
+    const last = { pages: 1_000, computedAt: 5_000, pending: 0 };
+    expect(isRecountDue(null, 1, 5_001)).toBe(true);
+    expect(isRecountDue(last, null, 5_001)).toBe(true);
+    expect(isRecountDue(last, 10, 5_001)).toBe(false);
+    expect(isRecountDue(last, 11, 5_001)).toBe(true);
+    expect(isRecountDue({ ...last, pending: 10 }, 1, 5_001)).toBe(true);
+    expect(isRecountDue(last, 1, 5_000 + TERM_STATS_MAX_AGE_MS)).toBe(true);
+    expect(isRecountDue(last, 1, 4_000)).toBe(true);
+    // A small corpus is counted again after any change.
+    expect(isRecountDue({ ...last, pages: 99 }, 1, 5_001)).toBe(true);
+  });
+
+  it('is skipped for a few pages of a large corpus, which add up until it is due', async () => {
+    await db.put('pages', makePage('https://a.example/', { terms: { coffee: 1 } }));
+    await updateTermStats(db, { now: 5_000 });
+    // As if 1,000 pages were counted: the table is kept while 10 or fewer change.
+    const table = (await db.get('meta', 'term-stats')) as StoredTermStats & { id: 'term-stats' };
+    await db.put('meta', { ...table, pages: 1_000 });
+    await db.put('pages', makePage('https://b.example/', { terms: { tea: 1 } }));
+    expect(await updateTermStatsQuietly(db, 6, 5_001)).toMatchObject({ skipped: true });
+    expect(await db.get('meta', 'term-stats')).toMatchObject({ pages: 1_000, pending: 6 });
+    expect((await loadTermStats(db)).df.has('tea')).toBe(false);
+    expect(await updateTermStatsQuietly(db, 5, 5_002)).toMatchObject({ written: true, pages: 2 });
+    expect((await loadTermStats(db)).df.get('tea')).toBe(1);
+    expect(await db.get('meta', 'term-stats')).not.toHaveProperty('pending');
   });
 });
 
