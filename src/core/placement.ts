@@ -256,8 +256,11 @@ function hintOfNames(names: string): Hint | null {
 function hintReader(): (el: Element) => Hint | null {
   const hints = new Map<string, Hint | null>();
   return (el) => {
-    const names = namesOf(el);
-    if (names.length <= 1) return null;
+    // Keyed by the class string itself when there is no id (most elements): the browser hands
+    // out the same string for the same class, so no new string is built and hashed per element.
+    const id = el.id;
+    const names = id ? namesOf(el) : el.getAttribute('class');
+    if (!names || names.length <= 1) return null;
     let hint = hints.get(names);
     if (hint === undefined) {
       hint = hintOfNames(names);
@@ -406,6 +409,8 @@ interface Density {
   /** Of which inside links. */
   linkText: number;
   links: number;
+  /** The text itself when it is short enough for a promotion's line, kept for that test. */
+  short: string | null;
 }
 
 /** How a link sits in its own block: in running text, in a list of links, or neither. */
@@ -470,8 +475,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
   const densities = new Map<Element, Density>();
   const hintOfEl = hintReader();
 
+  /** The ancestors not yet known of one walk up, reused from walk to walk. */
+  const pending: Element[] = [];
   function contextFor(start: Element): Context {
-    const pending: Element[] = [];
     let el: Element | null = start;
     let context = TOP;
     while (el) {
@@ -487,6 +493,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       context = contextOf(pending[i]!, context, hintOfEl);
       contexts.set(pending[i]!, context);
     }
+    pending.length = 0;
     return context;
   }
 
@@ -497,7 +504,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     let linkText = 0;
     for (let i = 0; i < anchors.length; i++)
       linkText += visibleLength(anchors[i]!.textContent ?? '');
-    d = { text: visibleLength(el.textContent ?? ''), linkText, links: anchors.length };
+    const all = el.textContent ?? '';
+    const text = visibleLength(all);
+    d = { text, linkText, links: anchors.length, short: text < PROMO_MAX_TEXT ? all : null };
     densities.set(el, d);
     return d;
   }
@@ -629,8 +638,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return el;
   }
 
-  function localOf(link: Element): Local {
-    const block = blockOf(link);
+  function localOf(link: Element, block: Element | null): Local {
     if (!block) return 'plain';
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
     const d = densityOf(block);
@@ -647,7 +655,10 @@ export function placementResolver(): (el: Element) => LinkRegion {
     }
     // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
     if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) {
-      const short = visibleLength(link.textContent ?? '', CITED_MAX_ANCHOR) < CITED_MAX_ANCHOR;
+      // The block's link text is this link's own when it is the block's only link.
+      const anchor =
+        d.links === 1 ? d.linkText : visibleLength(link.textContent ?? '', CITED_MAX_ANCHOR);
+      const short = anchor < CITED_MAX_ANCHOR;
       return block.localName === 'p' && short ? 'cited' : 'alone';
     }
     // The whole page is no list of links: <body> holds them all.
@@ -665,11 +676,13 @@ export function placementResolver(): (el: Element) => LinkRegion {
    */
   function linkContext(link: Element): Context {
     const parent = parentOf(link);
-    if (parent && parent.firstElementChild === link && hintOfEl(parent) === 'hover') {
+    if (!parent) return contextOf(link, TOP, hintOfEl);
+    if (parent.firstElementChild === link && hintOfEl(parent) === 'hover') {
       const above = parentOf(parent);
       return above ? contextFor(above) : TOP;
     }
-    return contextFor(link);
+    // The link itself is not kept in the memo: no other link is judged below it.
+    return contextOf(link, contextFor(parent), hintOfEl);
   }
 
   /**
@@ -677,30 +690,32 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * line that asks to follow. A profile named by a person's name or handle in running text is
    * the text's own ("@AOC tweeted"), and stays.
    */
-  function isFollowLink(link: Element): boolean {
+  function isFollowLink(link: Element, block: Element | null): boolean {
     if (!isSocialProfile(link.getAttribute('href') ?? '')) return false;
     if (NETWORK_ANCHOR.test(link.textContent ?? '')) return true;
-    const block = blockOf(link);
     return block !== null && FOLLOW_WORDS.test(block.textContent ?? '');
   }
 
   /**
    * The article's closing lines that promote the site ("Subscribe to our newsletters", "Join
    * our forums"): a short block with a promotion's words, after which the page has next to no
-   * prose left. Memoized per block.
+   * prose left. The text is the one its density was read from, kept when short.
    */
-  const promos = new Map<Element, boolean>();
-  function isClosingPromo(link: Element): boolean {
-    const block = blockOf(link);
-    if (!block) return false;
-    let known = promos.get(block);
+  function isClosingPromo(block: Element): boolean {
+    const text = densityOf(block).short;
+    return text !== null && PROMO_WORDS.test(text) && proseAfter(block) <= TAIL_MAX_PROSE;
+  }
+
+  /**
+   * Whether a block of "main" links is the site's, not the text's: a closing promotion, or a
+   * section under a related-stories heading. Memoized per block, so its links share one test.
+   */
+  const asides = new Map<Element, boolean>();
+  function isAsideBlock(block: Element): boolean {
+    let known = asides.get(block);
     if (known === undefined) {
-      const text = block.textContent ?? '';
-      known =
-        visibleLength(text, PROMO_MAX_TEXT) < PROMO_MAX_TEXT &&
-        PROMO_WORDS.test(text) &&
-        proseAfter(block) <= TAIL_MAX_PROSE;
-      promos.set(block, known);
+      known = isClosingPromo(block) || isInSection(block);
+      asides.set(block, known);
     }
     return known;
   }
@@ -782,20 +797,20 @@ export function placementResolver(): (el: Element) => LinkRegion {
   }
 
   return (link) => {
-    const region = judge(link);
+    const context = linkContext(link);
+    if (context.region) return context.region;
+    // The link's block, found once and passed to every test that reads it.
+    const block = blockOf(link);
+    const region = judge(link, block, context);
     // Inside the article body too, follow lines and closing promotions are the site's, not
     // the text's: only links the rest calls main are looked at.
     if (region !== 'main') return region;
-    const block = blockOf(link);
-    return isFollowLink(link) || isClosingPromo(link) || (block !== null && isInSection(block))
-      ? 'aside'
-      : region;
+    return isFollowLink(link, block) || (block !== null && isAsideBlock(block)) ? 'aside' : region;
   };
 
-  function judge(link: Element): LinkRegion {
-    const context = linkContext(link);
-    if (context.region) return context.region;
-    const local = localOf(link);
+  /** The region of a link outside every non-editorial region, from its block and context. */
+  function judge(link: Element, block: Element | null, context: Context): LinkRegion {
+    const local = localOf(link, block);
     if (local === 'heading') return 'other';
     if (context.body) {
       return local === 'links'
@@ -807,7 +822,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // The page names its article body and this link is outside it: a teaser, a byline, a
     // section label. A paragraph of running text in a landmark or a content wrapper still
     // counts (a lead above the body).
-    const paragraph = local === 'prose' && blockOf(link)?.localName === 'p';
+    const paragraph = local === 'prose' && block?.localName === 'p';
     if (hasBody(link) && !(paragraph && context.weak)) return 'other';
     // Outside the block of the article's text, only a paragraph of prose may still be the
     // article's (a lead above it); bylines, topic labels, footers and notices are not.
@@ -815,7 +830,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     if (rootEl && !paragraph && !isInRoot(link, rootEl)) return 'other';
     // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
     // <article>: also a teaser card, one link and its summary.)
-    if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {
+    if (context.landmark && isMainElement(context.landmark) && block === context.landmark) {
       return 'main';
     }
     if (context.landmark) {
