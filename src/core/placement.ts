@@ -345,10 +345,11 @@ const isMainElement = (el: Element) =>
 
 /** The parent element, or for the top of a shadow tree its host: landmarks outside still count. */
 function parentOf(el: Element): Element | null {
+  // One call for the common case; the node behind it only at the top of a tree.
+  const element = el.parentElement;
+  if (element) return element;
   const parent = el.parentNode;
-  if (!parent) return null;
-  if (parent.nodeType === 1) return parent as Element;
-  return parent.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
+  return parent?.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
 }
 
 /** Characters of text that are not whitespace, counted up to `max` at most. */
@@ -381,8 +382,9 @@ const TOP: Context = { body: false, weak: false, landmark: null, region: null };
  */
 function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint | null): Context {
   const name = el.localName;
-  if (name === 'html' || name === 'body') return parent;
+  // Read for every element, <body> too: the resolver notes hover cards as it reads.
   const hint = hintOfEl(el);
+  if (name === 'html' || name === 'body') return parent;
   // Comment systems mark each comment up as an <article class="comment">: the hint wins.
   if (hint === 'comments') return { ...parent, region: 'comments' };
   // A post's class on an item of a list, or just inside one, is a teaser card of that post
@@ -456,6 +458,10 @@ const PROMO_WORDS =
  */
 const SECTION_WORDS =
   /(?<!\p{L})(related|more (?:great|from|stories|news|on|in|to read)|recommended|read (?:more|also|next)|see also|also read|you may also like|you might also like|popular|trending|newsletters?|about the author|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|voir aussi|articles similaires|sur le même sujet|relacionad[oa]s|te puede interesar|lee también|leia também|veja também|mais notícias|leggi anche|articoli correlati)(?!\p{L})/iu;
+/** Tags of a section's heading; the page's own <h1> is its title. */
+const SECTION_HEADINGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+/** Ids and classes that may name a heading, before they are read as words. */
+const HEAD_OR_TITLE = /head|title/i;
 /** A heading of a section is a short line. */
 const SECTION_HEADING_MAX_TEXT = 60;
 /** A promotion is a short line: a paragraph longer than this is the story's own. */
@@ -473,7 +479,14 @@ const ROOT_MAX_SCAN = 2000;
 export function placementResolver(): (el: Element) => LinkRegion {
   const contexts = new Map<Element, Context>();
   const densities = new Map<Element, Density>();
-  const hintOfEl = hintReader();
+  const readHint = hintReader();
+  /** Elements named for a hover card, noted as their contexts are worked out. */
+  const hoverCards = new Set<Element>();
+  const hintOfEl = (el: Element) => {
+    const hint = readHint(el);
+    if (hint === 'hover') hoverCards.add(el);
+    return hint;
+  };
 
   /** The ancestors not yet known of one walk up, reused from walk to walk. */
   const pending: Element[] = [];
@@ -677,12 +690,14 @@ export function placementResolver(): (el: Element) => LinkRegion {
   function linkContext(link: Element): Context {
     const parent = parentOf(link);
     if (!parent) return contextOf(link, TOP, hintOfEl);
-    if (parent.firstElementChild === link && hintOfEl(parent) === 'hover') {
+    const context = contextFor(parent);
+    // The parent's hint was read when its context was worked out.
+    if (hoverCards.has(parent) && parent.firstElementChild === link) {
       const above = parentOf(parent);
       return above ? contextFor(above) : TOP;
     }
     // The link itself is not kept in the memo: no other link is judged below it.
-    return contextOf(link, contextFor(parent), hintOfEl);
+    return contextOf(link, context, hintOfEl);
   }
 
   /**
@@ -737,10 +752,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * or title ("div.heading-h3"). The page's own <h1> is its title and heads no section.
    */
   function isHeadingLike(el: Element): boolean {
-    if (!/^h[2-6]$/.test(el.localName)) {
-      const names = namesOf(el);
-      if (!/head|title/i.test(names)) return false;
-      const words = wordsOf(names);
+    if (!SECTION_HEADINGS.has(el.localName)) {
+      // Id and class read apart: most elements have neither, and no new string is built.
+      const id = el.id;
+      const cls = el.getAttribute('class');
+      if (!(cls && HEAD_OR_TITLE.test(cls)) && !(id && HEAD_OR_TITLE.test(id))) return false;
+      const words = wordsOf(namesOf(el));
       if (!words.some((w) => w === 'heading' || w === 'title' || w === 'headline')) return false;
     }
     return visibleLength(el.textContent ?? '', SECTION_HEADING_MAX_TEXT) < SECTION_HEADING_MAX_TEXT;
@@ -779,21 +796,41 @@ export function placementResolver(): (el: Element) => LinkRegion {
   function isInSection(start: Element): boolean {
     const pending: Element[] = [];
     let found = false;
-    for (let el: Element | null = start; el && el.localName !== 'body'; el = parentOf(el)) {
+    for (let el: Element | null = start; el && el.localName !== 'body';) {
       const known = afterSection.get(el);
       if (known !== undefined) {
         found = known;
         break;
       }
       pending.push(el);
-      const heading = headingBefore(el);
+      const parent = parentOf(el);
+      const heading = parent && hasHeadingChild(parent) ? headingBefore(el) : null;
       if (heading && SECTION_WORDS.test(heading.textContent ?? '')) {
         found = true;
         break;
       }
+      el = parent;
     }
-    for (const el of pending) afterSection.set(el, found);
+    // The start is a block, memoized by the caller; its ancestors are shared by other blocks.
+    for (let i = 1; i < pending.length; i++) afterSection.set(pending[i]!, found);
     return found;
+  }
+
+  /**
+   * Whether an element has a heading-like child at all, found once per parent: most have none,
+   * and then no child of theirs looks back along its siblings.
+   */
+  const headed = new Map<Element, boolean>();
+  function hasHeadingChild(parent: Element): boolean {
+    let known = headed.get(parent);
+    if (known === undefined) {
+      known = false;
+      for (let c = parent.firstElementChild; c && !known; c = c.nextElementSibling) {
+        known = isHeadingLike(c);
+      }
+      headed.set(parent, known);
+    }
+    return known;
   }
 
   return (link) => {
