@@ -193,13 +193,9 @@ function timeInPage(page: Page, code: Code): Promise<number> {
         case 'part: the whole capped extraction before this session, for scale':
           B.baselineExtractPage(document);
           break;
-        case 'part: placement (placementResolver)': {
-          const regionOf = B.placementResolver();
-          for (const el of els) regionOf(el);
-          break;
-        }
+        case 'part: placement (placementResolver)':
         case 'part: placement of BENCH_BEFORE': {
-          const regionOf = O.placementResolver();
+          const regionOf = (code === 'part: placement of BENCH_BEFORE' ? O : B).placementResolver();
           for (const el of els) regionOf(el);
           break;
         }
