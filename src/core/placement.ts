@@ -256,8 +256,11 @@ function hintOfNames(names: string): Hint | null {
 function hintReader(): (el: Element) => Hint | null {
   const hints = new Map<string, Hint | null>();
   return (el) => {
-    const names = namesOf(el);
-    if (names.length <= 1) return null;
+    // Keyed by the class string itself when there is no id (most elements): the browser hands
+    // out the same string for the same class, so no new string is built and hashed per element.
+    const id = el.id;
+    const names = id ? namesOf(el) : el.getAttribute('class');
+    if (!names || names.length <= 1) return null;
     let hint = hints.get(names);
     if (hint === undefined) {
       hint = hintOfNames(names);
@@ -342,10 +345,11 @@ const isMainElement = (el: Element) =>
 
 /** The parent element, or for the top of a shadow tree its host: landmarks outside still count. */
 function parentOf(el: Element): Element | null {
+  // One call for the common case; the node behind it only at the top of a tree.
+  const element = el.parentElement;
+  if (element) return element;
   const parent = el.parentNode;
-  if (!parent) return null;
-  if (parent.nodeType === 1) return parent as Element;
-  return parent.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
+  return parent?.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
 }
 
 /** Characters of text that are not whitespace, counted up to `max` at most. */
@@ -378,8 +382,9 @@ const TOP: Context = { body: false, weak: false, landmark: null, region: null };
  */
 function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint | null): Context {
   const name = el.localName;
-  if (name === 'html' || name === 'body') return parent;
+  // Read for every element, <body> too: the resolver notes hover cards as it reads.
   const hint = hintOfEl(el);
+  if (name === 'html' || name === 'body') return parent;
   // Comment systems mark each comment up as an <article class="comment">: the hint wins.
   if (hint === 'comments') return { ...parent, region: 'comments' };
   // A post's class on an item of a list, or just inside one, is a teaser card of that post
@@ -406,6 +411,8 @@ interface Density {
   /** Of which inside links. */
   linkText: number;
   links: number;
+  /** The text itself when it is short enough for a promotion's line, kept for that test. */
+  short: string | null;
 }
 
 /** How a link sits in its own block: in running text, in a list of links, or neither. */
@@ -451,6 +458,10 @@ const PROMO_WORDS =
  */
 const SECTION_WORDS =
   /(?<!\p{L})(related|more (?:great|from|stories|news|on|in|to read)|recommended|read (?:more|also|next)|see also|also read|you may also like|you might also like|popular|trending|newsletters?|about the author|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|voir aussi|articles similaires|sur le même sujet|relacionad[oa]s|te puede interesar|lee también|leia também|veja também|mais notícias|leggi anche|articoli correlati)(?!\p{L})/iu;
+/** Tags of a section's heading; the page's own <h1> is its title. */
+const SECTION_HEADINGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
+/** Ids and classes that may name a heading, before they are read as words. */
+const HEAD_OR_TITLE = /head|title/i;
 /** A heading of a section is a short line. */
 const SECTION_HEADING_MAX_TEXT = 60;
 /** A promotion is a short line: a paragraph longer than this is the story's own. */
@@ -468,10 +479,18 @@ const ROOT_MAX_SCAN = 2000;
 export function placementResolver(): (el: Element) => LinkRegion {
   const contexts = new Map<Element, Context>();
   const densities = new Map<Element, Density>();
-  const hintOfEl = hintReader();
+  const readHint = hintReader();
+  /** Elements named for a hover card, noted as their contexts are worked out. */
+  const hoverCards = new Set<Element>();
+  const hintOfEl = (el: Element) => {
+    const hint = readHint(el);
+    if (hint === 'hover') hoverCards.add(el);
+    return hint;
+  };
 
+  /** The ancestors not yet known of one walk up, reused from walk to walk. */
+  const pending: Element[] = [];
   function contextFor(start: Element): Context {
-    const pending: Element[] = [];
     let el: Element | null = start;
     let context = TOP;
     while (el) {
@@ -487,6 +506,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       context = contextOf(pending[i]!, context, hintOfEl);
       contexts.set(pending[i]!, context);
     }
+    pending.length = 0;
     return context;
   }
 
@@ -497,7 +517,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     let linkText = 0;
     for (let i = 0; i < anchors.length; i++)
       linkText += visibleLength(anchors[i]!.textContent ?? '');
-    d = { text: visibleLength(el.textContent ?? ''), linkText, links: anchors.length };
+    const all = el.textContent ?? '';
+    const text = visibleLength(all);
+    d = { text, linkText, links: anchors.length, short: text < PROMO_MAX_TEXT ? all : null };
     densities.set(el, d);
     return d;
   }
@@ -629,8 +651,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return el;
   }
 
-  function localOf(link: Element): Local {
-    const block = blockOf(link);
+  function localOf(link: Element, block: Element | null): Local {
     if (!block) return 'plain';
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
     const d = densityOf(block);
@@ -647,7 +668,10 @@ export function placementResolver(): (el: Element) => LinkRegion {
     }
     // A paragraph that is one link and next to nothing else: "Read more: …", a promotion.
     if (STANDALONE.has(block.localName) && d.text - d.linkText < ALONE_MAX_TEXT) {
-      const short = visibleLength(link.textContent ?? '', CITED_MAX_ANCHOR) < CITED_MAX_ANCHOR;
+      // The block's link text is this link's own when it is the block's only link.
+      const anchor =
+        d.links === 1 ? d.linkText : visibleLength(link.textContent ?? '', CITED_MAX_ANCHOR);
+      const short = anchor < CITED_MAX_ANCHOR;
       return block.localName === 'p' && short ? 'cited' : 'alone';
     }
     // The whole page is no list of links: <body> holds them all.
@@ -665,11 +689,15 @@ export function placementResolver(): (el: Element) => LinkRegion {
    */
   function linkContext(link: Element): Context {
     const parent = parentOf(link);
-    if (parent && parent.firstElementChild === link && hintOfEl(parent) === 'hover') {
+    if (!parent) return contextOf(link, TOP, hintOfEl);
+    const context = contextFor(parent);
+    // The parent's hint was read when its context was worked out.
+    if (hoverCards.has(parent) && parent.firstElementChild === link) {
       const above = parentOf(parent);
       return above ? contextFor(above) : TOP;
     }
-    return contextFor(link);
+    // The link itself is not kept in the memo: no other link is judged below it.
+    return contextOf(link, context, hintOfEl);
   }
 
   /**
@@ -677,30 +705,32 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * line that asks to follow. A profile named by a person's name or handle in running text is
    * the text's own ("@AOC tweeted"), and stays.
    */
-  function isFollowLink(link: Element): boolean {
+  function isFollowLink(link: Element, block: Element | null): boolean {
     if (!isSocialProfile(link.getAttribute('href') ?? '')) return false;
     if (NETWORK_ANCHOR.test(link.textContent ?? '')) return true;
-    const block = blockOf(link);
     return block !== null && FOLLOW_WORDS.test(block.textContent ?? '');
   }
 
   /**
    * The article's closing lines that promote the site ("Subscribe to our newsletters", "Join
    * our forums"): a short block with a promotion's words, after which the page has next to no
-   * prose left. Memoized per block.
+   * prose left. The text is the one its density was read from, kept when short.
    */
-  const promos = new Map<Element, boolean>();
-  function isClosingPromo(link: Element): boolean {
-    const block = blockOf(link);
-    if (!block) return false;
-    let known = promos.get(block);
+  function isClosingPromo(block: Element): boolean {
+    const text = densityOf(block).short;
+    return text !== null && PROMO_WORDS.test(text) && proseAfter(block) <= TAIL_MAX_PROSE;
+  }
+
+  /**
+   * Whether a block of "main" links is the site's, not the text's: a closing promotion, or a
+   * section under a related-stories heading. Memoized per block, so its links share one test.
+   */
+  const asides = new Map<Element, boolean>();
+  function isAsideBlock(block: Element): boolean {
+    let known = asides.get(block);
     if (known === undefined) {
-      const text = block.textContent ?? '';
-      known =
-        visibleLength(text, PROMO_MAX_TEXT) < PROMO_MAX_TEXT &&
-        PROMO_WORDS.test(text) &&
-        proseAfter(block) <= TAIL_MAX_PROSE;
-      promos.set(block, known);
+      known = isClosingPromo(block) || isInSection(block);
+      asides.set(block, known);
     }
     return known;
   }
@@ -722,10 +752,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * or title ("div.heading-h3"). The page's own <h1> is its title and heads no section.
    */
   function isHeadingLike(el: Element): boolean {
-    if (!/^h[2-6]$/.test(el.localName)) {
-      const names = namesOf(el);
-      if (!/head|title/i.test(names)) return false;
-      const words = wordsOf(names);
+    if (!SECTION_HEADINGS.has(el.localName)) {
+      // Id and class read apart: most elements have neither, and no new string is built.
+      const id = el.id;
+      const cls = el.getAttribute('class');
+      if (!(cls && HEAD_OR_TITLE.test(cls)) && !(id && HEAD_OR_TITLE.test(id))) return false;
+      const words = wordsOf(namesOf(el));
       if (!words.some((w) => w === 'heading' || w === 'title' || w === 'headline')) return false;
     }
     return visibleLength(el.textContent ?? '', SECTION_HEADING_MAX_TEXT) < SECTION_HEADING_MAX_TEXT;
@@ -764,38 +796,58 @@ export function placementResolver(): (el: Element) => LinkRegion {
   function isInSection(start: Element): boolean {
     const pending: Element[] = [];
     let found = false;
-    for (let el: Element | null = start; el && el.localName !== 'body'; el = parentOf(el)) {
+    for (let el: Element | null = start; el && el.localName !== 'body';) {
       const known = afterSection.get(el);
       if (known !== undefined) {
         found = known;
         break;
       }
       pending.push(el);
-      const heading = headingBefore(el);
+      const parent = parentOf(el);
+      const heading = parent && hasHeadingChild(parent) ? headingBefore(el) : null;
       if (heading && SECTION_WORDS.test(heading.textContent ?? '')) {
         found = true;
         break;
       }
+      el = parent;
     }
-    for (const el of pending) afterSection.set(el, found);
+    // The start is a block, memoized by the caller; its ancestors are shared by other blocks.
+    for (let i = 1; i < pending.length; i++) afterSection.set(pending[i]!, found);
     return found;
   }
 
+  /**
+   * Whether an element has a heading-like child at all, found once per parent: most have none,
+   * and then no child of theirs looks back along its siblings.
+   */
+  const headed = new Map<Element, boolean>();
+  function hasHeadingChild(parent: Element): boolean {
+    let known = headed.get(parent);
+    if (known === undefined) {
+      known = false;
+      for (let c = parent.firstElementChild; c && !known; c = c.nextElementSibling) {
+        known = isHeadingLike(c);
+      }
+      headed.set(parent, known);
+    }
+    return known;
+  }
+
   return (link) => {
-    const region = judge(link);
+    const context = linkContext(link);
+    if (context.region) return context.region;
+    // The link's block, found once and passed to every test that reads it.
+    const block = blockOf(link);
+    const region = judge(link, block, context);
     // Inside the article body too, follow lines and closing promotions are the site's, not
     // the text's: only links the rest calls main are looked at.
     if (region !== 'main') return region;
-    const block = blockOf(link);
-    return isFollowLink(link) || isClosingPromo(link) || (block !== null && isInSection(block))
-      ? 'aside'
-      : region;
+    return isFollowLink(link, block) || (block !== null && isAsideBlock(block)) ? 'aside' : region;
   };
 
-  function judge(link: Element): LinkRegion {
-    const context = linkContext(link);
-    if (context.region) return context.region;
-    const local = localOf(link);
+  /** The region of a link outside every non-editorial region, from its block and context. */
+  function judge(link: Element, block: Element | null, context: Context): LinkRegion {
+    const local = localOf(link, block);
     if (local === 'heading') return 'other';
     if (context.body) {
       return local === 'links'
@@ -807,7 +859,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // The page names its article body and this link is outside it: a teaser, a byline, a
     // section label. A paragraph of running text in a landmark or a content wrapper still
     // counts (a lead above the body).
-    const paragraph = local === 'prose' && blockOf(link)?.localName === 'p';
+    const paragraph = local === 'prose' && block?.localName === 'p';
     if (hasBody(link) && !(paragraph && context.weak)) return 'other';
     // Outside the block of the article's text, only a paragraph of prose may still be the
     // article's (a lead above it); bylines, topic labels, footers and notices are not.
@@ -815,7 +867,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     if (rootEl && !paragraph && !isInRoot(link, rootEl)) return 'other';
     // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
     // <article>: also a teaser card, one link and its summary.)
-    if (context.landmark && isMainElement(context.landmark) && blockOf(link) === context.landmark) {
+    if (context.landmark && isMainElement(context.landmark) && block === context.landmark) {
       return 'main';
     }
     if (context.landmark) {

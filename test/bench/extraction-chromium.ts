@@ -5,12 +5,26 @@
  * every link, and extractPage with the content script's own cap (what a user's tab pays).
  */
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from '../support/browser';
 import type { Page } from 'playwright-core';
 import { check, collect, collectInterleaved, heading, info, printTable, step } from './measure';
 import { buildDocumentHtml, TOTAL_LINKS } from './extraction-page';
 import { bundleForPage } from './page-bundle';
+
+/**
+ * BENCH_BEFORE=<a worktree of another commit, with node_modules>: that commit's extractor is
+ * bundled beside today's and timed in the same page, interleaved, so one run prints a change's
+ * before and after under the same load.
+ */
+const BEFORE_DIR = process.env.BENCH_BEFORE;
+
+declare global {
+  interface Window {
+    BacklinkBefore?: Window['BacklinkBench'];
+  }
+}
 
 export async function runExtractionChromium(): Promise<void> {
   heading(
@@ -23,6 +37,14 @@ export async function runExtractionChromium(): Promise<void> {
     return;
   }
   const script = await step('bundle the extractor with Vite (untimed)', bundleForPage);
+  const before = BEFORE_DIR
+    ? await step(`bundle BENCH_BEFORE's extractor (${BEFORE_DIR}, untimed)`, () =>
+        bundleForPage(
+          pathToFileURL(`${BEFORE_DIR}/test/bench/browser-entry.ts`).href,
+          'BacklinkBefore',
+        ),
+      )
+    : null;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -43,6 +65,7 @@ export async function runExtractionChromium(): Promise<void> {
       // No time limit: on a busy shared machine parsing the 20,000-link page can take over 30 s.
       await page.setContent(buildDocumentHtml(), { waitUntil: 'domcontentloaded', timeout: 0 });
       await page.addScriptTag({ content: script });
+      if (before) await page.addScriptTag({ content: before });
     });
     const all = TOTAL_LINKS;
     const sizes = await page.evaluate((maxLinks) => {
@@ -69,23 +92,30 @@ export async function runExtractionChromium(): Promise<void> {
     // placement work (test/bench/baseline-extract.ts, frozen at 29bd6fd). Interleaved, so load
     // on a shared machine falls on both alike.
     info('before this session (29bd6fd, frozen copy) vs now, interleaved:');
-    for (const [label, before, now] of [
-      ['all 20,000 links', 'before-all', 'all'],
-      ['default cap (5,000)', 'before-capped', 'capped'],
+    if (before) info(`and BENCH_BEFORE (${BEFORE_DIR}) in the same turns:`);
+    for (const [label, frozen, other, now] of [
+      ['all 20,000 links', 'before-all', 'other-all', 'all'],
+      ['default cap (5,000)', 'before-capped', 'other-capped', 'capped'],
     ] as const) {
-      const [old, current] = await collectInterleaved(
+      const rows = await collectInterleaved(
         [
-          { name: `before this session, ${label}`, sample: () => timeInPage(page, before) },
+          { name: `before this session, ${label}`, sample: () => timeInPage(page, frozen) },
+          ...(before
+            ? [{ name: `BENCH_BEFORE, ${label}`, sample: () => timeInPage(page, other) }]
+            : []),
           { name: `now, ${label}`, sample: () => timeInPage(page, now) },
         ],
         { warmup: 2, reps: 11 },
       );
-      printTable([old!, current!], old!);
+      printTable(rows, rows[0]!);
     }
 
     // Where the time of the capped extraction goes: each part alone, on the same links.
     const parts = await collectInterleaved(
-      PARTS.map((part) => ({ name: part, sample: () => timeInPage(page, part) })),
+      [...PARTS, ...(before ? [BEFORE_PART] : [])].map((part: Code) => ({
+        name: part,
+        sample: () => timeInPage(page, part),
+      })),
       { warmup: 2, reps: 9 },
     );
     info('parts of the capped extraction (each alone, over the first 5,000 links):');
@@ -103,13 +133,25 @@ const PARTS = [
   'part: page signals',
 ] as const;
 
-type Code = 'naive' | 'all' | 'capped' | 'before-all' | 'before-capped' | (typeof PARTS)[number];
+const BEFORE_PART = 'part: placement of BENCH_BEFORE' as const;
+
+type Code =
+  | 'naive'
+  | 'all'
+  | 'capped'
+  | 'before-all'
+  | 'before-capped'
+  | 'other-all'
+  | 'other-capped'
+  | (typeof PARTS)[number]
+  | typeof BEFORE_PART;
 
 /** Milliseconds of one run of `code` inside the page, timed there. */
 function timeInPage(page: Page, code: Code): Promise<number> {
   return page.evaluate(
     ({ code, all }) => {
       const B = window.BacklinkBench;
+      const O = window.BacklinkBefore ?? B;
       const options = B.DEFAULT_EXTRACT_OPTIONS;
       // The parts are timed over the capped extraction's links, gathered untimed. (No named
       // functions in here: tsx would wrap them in a helper the page does not have.)
@@ -142,11 +184,18 @@ function timeInPage(page: Page, code: Code): Promise<number> {
         case 'before-capped':
           B.baselineExtractPage(document);
           break;
+        case 'other-all':
+          O.extractPage(document, { ...options, maxLinks: all });
+          break;
+        case 'other-capped':
+          O.extractPage(document);
+          break;
         case 'part: the whole capped extraction before this session, for scale':
           B.baselineExtractPage(document);
           break;
-        case 'part: placement (placementResolver)': {
-          const regionOf = B.placementResolver();
+        case 'part: placement (placementResolver)':
+        case 'part: placement of BENCH_BEFORE': {
+          const regionOf = (code === 'part: placement of BENCH_BEFORE' ? O : B).placementResolver();
           for (const el of els) regionOf(el);
           break;
         }
