@@ -139,6 +139,22 @@ export const DB_NAME = 'backlink-lens';
 /** A migration may be async (walking a cursor); the next one starts when it is done. */
 type Migration = (db: BacklinkDb, tx: UpgradeTx) => void | Promise<void>;
 
+// Compact links (issue 7, item 2): links under a number the store generates instead of
+// [source, target, anchor], so no index entry copies three URLs (bytes per link halved).
+// O(1) at open: the old store is only renamed, and the worker moves its records over in short
+// committed chunks (background/link-move.ts), so an upgrade stopped by the browser neither
+// starts again nor blocks the database. Emptied, 'links-v1' stays: it costs nothing, and a
+// later migration can drop it with the second read once every install has moved.
+const numberKeyedLinks: Migration = (db, tx) => {
+  unwrap(tx).objectStore('links').name = 'links-v1';
+  const links = db.createObjectStore('links', { autoIncrement: true });
+  links.createIndex('by_target', 'target');
+  links.createIndex('by_target_domain', 'targetDomain');
+  links.createIndex('by_source', 'source');
+  links.createIndex('by_target_lost', ['target', 'lostAt']);
+  links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
+};
+
 const MIGRATIONS: readonly Migration[] = [
   // v1: pages and links with the indexes the popup, badge and revisit logic read by.
   (db) => {
@@ -223,21 +239,7 @@ const MIGRATIONS: readonly Migration[] = [
       links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
     }
   },
-  // Compact links (issue 7, item 2): links under a number the store generates instead of
-  // [source, target, anchor], so no index entry copies three URLs (bytes per link halved).
-  // O(1) at open: the old store is only renamed, and the worker moves its records over in short
-  // committed chunks (background/link-move.ts), so an upgrade stopped by the browser neither
-  // starts again nor blocks the database. Emptied, 'links-v1' stays: it costs nothing, and a
-  // later migration can drop it with the second read once every install has moved.
-  (db, tx) => {
-    unwrap(tx).objectStore('links').name = 'links-v1';
-    const links = db.createObjectStore('links', { autoIncrement: true });
-    links.createIndex('by_target', 'target');
-    links.createIndex('by_target_domain', 'targetDomain');
-    links.createIndex('by_source', 'source');
-    links.createIndex('by_target_lost', ['target', 'lostAt']);
-    links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
-  },
+  numberKeyedLinks,
   // Authority at a million links (issue 6): its graph as one row per page, the distinct targets
   // of the page's links, kept by every write of links, so a computation reads rows rather than
   // every link. The rows are built from the records by the next computation (storage/graph.ts),
@@ -249,6 +251,8 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
+/** The first version with number-keyed links: a test builds the one before it. */
+export const NUMBER_KEYS_VERSION = MIGRATIONS.indexOf(numberKeyedLinks) + 1;
 
 /**
  * Run the migrations in order, each after the previous one's requests: the upgrade transaction

@@ -178,3 +178,7 @@ export async function findLink(
   const links = await keyedLinks(tx, 'by_source', source);
   return byTargetAnchor(links).get(targetAnchorOf({ target, anchor }));
 }
+
+/** Every stored link, in both stores: what the options page counts. */
+export const countAllLinks = (db: BacklinkDb): Promise<number> =>
+  countLinks(db.transaction(LINK_STORES), null);

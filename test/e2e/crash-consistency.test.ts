@@ -27,8 +27,8 @@ const URLS_PER_TAB = 5;
 /** Between two disruptions (ms); every KILL_EVERY-th one kills the process instead. */
 const DISRUPT_MS = [1000, 2500] as const;
 const KILL_EVERY = 3;
-/** Past the content script's whole retry schedule (0.25 + 1 + 3 + 8 s) and a slow restart. */
-const RECORD_TIMEOUT_MS = 20_000;
+/** Past the content script's whole retry schedule (30.75 s, core/delivery.ts) and a slow restart. */
+const RECORD_TIMEOUT_MS = 40_000;
 
 interface ServedLink {
   href: string;

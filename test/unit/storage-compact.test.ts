@@ -5,7 +5,12 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IDBObjectStore } from 'fake-indexeddb';
-import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import {
+  DB_VERSION,
+  NUMBER_KEYS_VERSION,
+  openBacklinkDb,
+  type BacklinkDb,
+} from '../../src/storage/db';
 import {
   exportAll,
   forgetSite,
@@ -89,7 +94,7 @@ async function answers(db: BacklinkDb) {
 async function previousRelease(reference: BacklinkDb): Promise<string> {
   const name = `compact-${Math.random()}`;
   const { pages, links, redirects } = await exportAll(reference);
-  const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
+  const old = await openBacklinkDb(name, () => {}, NUMBER_KEYS_VERSION - 1);
   const tx = old.transaction(['pages', 'links', 'redirects'], 'readwrite');
   // Under [source, target, anchor] then: the key is in the record.
   const store = tx.objectStore('links') as unknown as { put(l: LinkRecord): Promise<unknown> };

@@ -22,6 +22,7 @@ import { clearEngineData, forgetEngineData } from '../engine-import-model';
 import { ProvidersSection } from '../components/Providers';
 import { t, tn } from '../../core/i18n';
 import '../styles.css';
+import { countAllLinks } from '../../storage/link-keys';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
 const siteInput = signal('');
@@ -30,7 +31,7 @@ const counts = signal<{ pages: number; links: number } | null>(null);
 
 async function refreshCounts() {
   const db = await getDb();
-  counts.value = { pages: await db.count('pages'), links: await db.count('links') };
+  counts.value = { pages: await db.count('pages'), links: await countAllLinks(db) };
   await refreshStorage();
 }
 

@@ -5,6 +5,7 @@ import type { StorageStats } from '../../core/storage-view';
 import { pruneExpired } from '../../storage/retention';
 import { getDb } from '../../platform/db-connection';
 import { loadAlert } from '../storage-alert';
+import { countAllLinks } from '../../storage/link-keys';
 
 /** The storage panel's figures; null until first read. */
 export const storageStats = signal<StorageStats | null>(null);
@@ -14,7 +15,7 @@ export async function refreshStorage(): Promise<void> {
   const db = await getDb();
   const [pages, links, estimate] = await Promise.all([
     db.count('pages'),
-    db.count('links'),
+    countAllLinks(db),
     // Not every browser has it (Firefox before 57, some embedded views): then unknown.
     navigator.storage?.estimate?.().catch(() => null) ?? Promise.resolve(null),
     loadAlert(),

@@ -22,6 +22,7 @@ import { getDb } from '../../platform/db-connection';
 import { loadSettings } from '../../platform/settings-store';
 import { createScratchFile } from '../../platform/scratch-files';
 import { downloadBlob } from '../download';
+import { countAllLinks } from '../../storage/link-keys';
 
 /** An export or import under way, for the progress bar; null when none is. */
 export type Transfer =
@@ -49,7 +50,7 @@ export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
   const db = await getDb();
   const [pages, links, redirects, referrals] = await Promise.all([
     db.count('pages'),
-    db.count('links'),
+    countAllLinks(db),
     db.count('redirects'),
     db.count('referrals'),
   ]);
