@@ -91,10 +91,7 @@ export async function fixRows(
     const graph = tx.objectStore('graph');
     const read = await Promise.all(
       part.map((url) =>
-        Promise.all([
-          tx.objectStore('pages').get(url),
-          getAllLinks(tx, 'by_source', url),
-        ]),
+        Promise.all([tx.objectStore('pages').get(url), getAllLinks(tx, 'by_source', url)]),
       ),
     );
     const writes = part.map((url, j) => {

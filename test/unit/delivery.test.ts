@@ -32,7 +32,10 @@ function schedule(reply: unknown): { waits: number[]; answer: RecordReply | null
 describe('nextStep', () => {
   it('resends a message that got no answer seven times, waiting longer each time', () => {
     // undefined: sending threw, or the polyfill resolved nothing (the worker died mid-reply).
-    expect(schedule(undefined)).toEqual({ waits: [250, 500, 1000, 2000, 4000, 8000, 15000], answer: null });
+    expect(schedule(undefined)).toEqual({
+      waits: [250, 500, 1000, 2000, 4000, 8000, 15000],
+      answer: null,
+    });
     expect(RETRY_DELAYS_MS.reduce((a, b) => a + b)).toBe(30_750);
   });
 
