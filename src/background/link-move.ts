@@ -1,5 +1,6 @@
 import { getDb } from '../platform/db-connection';
-import { moveOldLinks } from '../storage/link-move';
+import { gatedWrite } from '../platform/write-gate';
+import { LINK_MOVE_CHUNK, moveOldLinks } from '../storage/link-move';
 
 let moving: Promise<number> | null = null;
 
@@ -10,7 +11,7 @@ let moving: Promise<number> | null = null;
  */
 export function startLinkMove(): Promise<number> {
   moving ??= getDb()
-    .then(moveOldLinks)
+    .then((db) => moveOldLinks(db, LINK_MOVE_CHUNK, gatedWrite))
     .catch((error: unknown) => {
       console.error('Backlink Lens could not finish moving links to the compact store:', error);
       moving = null;

@@ -10,8 +10,11 @@ import { writeAtomically } from './records';
  * whenever the browser stopped the worker part-way).
  */
 
-/** Links moved per transaction: short enough that a recording or the popup barely waits. */
-export const LINK_MOVE_CHUNK = 2_000;
+/**
+ * Links moved per transaction: short enough that the popup, which reads after the transaction
+ * running when it opens, barely waits (a 2,000-link write takes over a second on a quiet machine).
+ */
+export const LINK_MOVE_CHUNK = 500;
 
 /**
  * Move the first `chunk` links of the old store to the new one in one read-write transaction:
@@ -33,14 +36,19 @@ export async function moveLinkChunk(tx: object, chunk = LINK_MOVE_CHUNK): Promis
 
 /**
  * Move every link of the old store, a chunk per transaction, each queued with the other writes
- * (records.ts#writeAtomically) so that recording goes on in between. Stopped anywhere (the
+ * (records.ts#writeAtomically) so that recording goes on in between, and each started through
+ * `gate` (the worker's: no chunk starts while a screen reads for its first render). Stopped anywhere (the
  * browser ends the worker), it continues where it stopped when called again: what is left is
  * what the old store still holds. Resolves with how many links were moved.
  */
-export async function moveOldLinks(db: BacklinkDb, chunk = LINK_MOVE_CHUNK): Promise<number> {
+export async function moveOldLinks(
+  db: BacklinkDb,
+  chunk = LINK_MOVE_CHUNK,
+  gate: <T>(write: () => Promise<T>) => Promise<T> = (write) => write(),
+): Promise<number> {
   let moved = 0;
   for (;;) {
-    const n = await writeAtomically(db, (tx) => moveLinkChunk(tx, chunk));
+    const n = await gate(() => writeAtomically(db, (tx) => moveLinkChunk(tx, chunk)));
     moved += n;
     if (n < chunk) return moved;
   }
