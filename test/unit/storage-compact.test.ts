@@ -20,7 +20,12 @@ import {
 } from '../../src/storage/records';
 import { countLiveBacklinks, loadBacklinks, loadSiteLinks } from '../../src/storage/queries';
 import { loadOutboundLinks } from '../../src/storage/outbound';
-import { getAllLinks, LINK_STORES, type LinkIndex } from '../../src/storage/link-keys';
+import {
+  getAllLinks,
+  LINK_STORES,
+  oldStoreDrained,
+  type LinkIndex,
+} from '../../src/storage/link-keys';
 import { moveLinkChunk, moveOldLinks } from '../../src/storage/link-move';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
@@ -128,7 +133,8 @@ describe('upgrade to number-keyed links', () => {
     const total = await reference.count('links');
     expect(total).toBeGreaterThan(50);
 
-    const db = await reopen(await previousRelease(reference));
+    const name = await previousRelease(reference);
+    const db = await reopen(name);
     expect(db.version).toBe(DB_VERSION);
     // Nothing moved by the upgrade itself: every link is still in the old store.
     expect([await db.count('links'), await db.count('links-v1')]).toEqual([0, total]);
@@ -138,6 +144,7 @@ describe('upgrade to number-keyed links', () => {
     expect(await writeAtomically(db, (tx) => moveLinkChunk(tx, half))).toBe(half);
     expect([await db.count('links'), await db.count('links-v1')]).toEqual([half, total - half]);
     expect(await answers(db)).toEqual(expected);
+    expect(oldStoreDrained(db)).toBe(false);
 
     expect(await moveOldLinks(db, 7)).toBe(total - half);
     expect([await db.count('links'), await db.count('links-v1')]).toEqual([total, 0]);
@@ -146,6 +153,11 @@ describe('upgrade to number-keyed links', () => {
     expect(byIdentity(await db.getAll('links'))).toEqual(
       byIdentity(await reference.getAll('links')),
     );
+    // A connection that has seen the old store empty reads the new one only: the same answers.
+    const later = await reopen(name);
+    expect(await answers(later)).toEqual(expected);
+    expect(oldStoreDrained(later)).toBe(true);
+    expect(await answers(later)).toEqual(expected);
   }, 60_000);
 
   it('writes while half moved as into a moved database: a rewritten link moves, once', async () => {
