@@ -22,18 +22,10 @@ import { clearEngineData, forgetEngineData } from '../engine-import-model';
 import { ProvidersSection } from '../components/Providers';
 import { t, tn } from '../../core/i18n';
 import '../styles.css';
-import { countAllLinks } from '../../storage/link-keys';
 
 const settings = signal<Settings>(DEFAULT_SETTINGS);
 const siteInput = signal('');
 const notice = signal<Notice | null>(null);
-const counts = signal<{ pages: number; links: number } | null>(null);
-
-async function refreshCounts() {
-  const db = await getDb();
-  counts.value = { pages: await db.count('pages'), links: await countAllLinks(db) };
-  await refreshStorage();
-}
 
 async function setRetention(months: RetentionMonths) {
   await runAction(
@@ -103,7 +95,7 @@ async function addSite(e: Event) {
 
 /** After a change to stored data: fresh counts here, fresh badges everywhere. */
 async function dataChanged() {
-  await refreshCounts();
+  await refreshStorage();
   await send({ type: 'data/changed' }).catch(() => undefined);
 }
 
@@ -213,10 +205,11 @@ function Options() {
       <ProvidersSection />
       <fieldset>
         <legend>{t('options_data')}</legend>
+        {/* The storage panel's counts: each store is counted once per refresh. */}
         <p id="counts">
-          {counts.value
-            ? tn('options_counts', counts.value.pages, {
-                links: tn('count_links', counts.value.links),
+          {storageStats.value
+            ? tn('options_counts', storageStats.value.pages, {
+                links: tn('count_links', storageStats.value.links),
               })
             : '…'}
         </p>
@@ -249,6 +242,6 @@ function Options() {
 
 render(<Options />, document.getElementById('app')!);
 void loadSettings().then((s) => (settings.value = s));
-void refreshCounts();
+void refreshStorage();
 // What an export left on disk when its page closed early; a failure only waits for next time.
 void removeLeftoverScratchFiles().catch(() => undefined);
