@@ -12,6 +12,7 @@
  */
 import { passesAuthority } from './occurrences';
 import type { GraphRow } from './authority-rows';
+import { splitKeys, type PackedRows } from './authority-packed';
 import type { LinkRecord, PageRecord } from './types';
 
 /** What the walk needs of a stored link. */
@@ -245,6 +246,26 @@ export class AuthorityGraphBuilder {
     return this;
   }
 
+  /** Rows packed (core/authority-packed.ts): each node is interned once, not once per row. */
+  addPacked(packed: PackedRows): this {
+    const keys = splitKeys(packed.urls);
+    const domains = splitKeys(packed.domains);
+    const id = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++)
+      id[i] = this.page(keys[i]!, domains[packed.domainOf[i]!]!);
+    const { sources, offsets, targets, passes } = packed;
+    this.edges.reserve(targets.length);
+    for (let r = 0; r < sources.length; r++) {
+      const source = id[sources[r]!]!;
+      if (packed.nofollow[r]) this.nofollowPages.push(source);
+      for (let e = offsets[r]!; e < offsets[r + 1]!; e++) {
+        const target = id[targets[e]!]!;
+        if (passes[e] && target !== source) this.edges.push(source, target);
+      }
+    }
+    return this;
+  }
+
   build(): AuthorityGraphs {
     const nofollow = new Uint8Array(this.pages.keys.length);
     for (const id of this.nofollowPages) nofollow[id] = 1;
@@ -303,8 +324,6 @@ export function storeGraphs({ pages, domains, domainOf }: AuthorityGraphs): Stor
     targets: pages.targets,
   };
 }
-
-const splitKeys = (joined: string) => (joined === '' ? [] : joined.split('\n'));
 
 /**
  * The graphs back from `storeGraphs`, or null when the stored values do not make one graph

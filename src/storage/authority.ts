@@ -35,10 +35,10 @@ import {
   fixDirtyRows,
   isGraphBuilt,
   readAuthorityInput,
-  readGraphRows,
   readRowsOf,
   timed,
 } from './graph';
+import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-packed';
 
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
@@ -121,8 +121,11 @@ export async function noteAuthorityChanges(
 /** The graphs to rank now, how they were come by, and what the walk may start from. */
 export interface AuthorityInput {
   plan: AuthorityPlan;
-  /** Where the rows came from: built from every record, the graph store, or a few of its rows. */
-  source: 'records' | 'rows' | 'changed-rows';
+  /**
+   * Where the rows came from: built from every record, every row of the graph store, the
+   * packed graph with the rows changed since (storage/graph-packed.ts), or a few rows.
+   */
+  source: 'records' | 'rows' | 'packed' | 'changed-rows';
   graphs: AuthorityGraphs;
   /** The last computation's scores carried over to these graphs, when there was one. */
   warm: { pages?: Float64Array; domains?: Float64Array };
@@ -176,17 +179,25 @@ export async function readAuthorityGraphs(
     ? { mode: 'full', reason: rebuild ? 'requested' : 'no-graph' }
     : planAuthority(withPages(changes, fixed), previous ? cache : null, epoch, now, full);
   const builder = new AuthorityGraphBuilder(plan.mode === 'incremental' ? previous! : undefined);
-  let rows: GraphRow[];
+  let rows: GraphRow[] = [];
   let read: { pages: number; links: number } | null = null;
+  let packed: PackedRead | null = null;
   if (fromRecords) ({ rows, read } = await buildGraphRows(db, undefined, clock));
-  else
-    rows = plan.mode === 'incremental' ? await readRowsOf(db, plan.pages) : await readGraphRows(db);
+  else if (plan.mode === 'incremental') rows = await readRowsOf(db, plan.pages);
+  else packed = await readPackedGraph(db, clock);
+  if (packed?.repack) {
+    // Packing again only spares later reads: a failure (a full disk) leaves the last packed
+    // graph and the marks as they were, which read just as right, and the computation goes on.
+    await writePackedGraph(db, packed.packed, packed.fresh).catch((error: unknown) => {
+      console.error('Backlink Lens could not store the packed authority graph:', error);
+    });
+  }
   const started = performance.now();
   if (plan.mode === 'incremental') {
     // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
     for (const url of [...plan.pages, ...rows.map((r) => r.url)]) builder.replaceLinksOf(url);
   }
-  const graphs = builder.addRows(rows).build();
+  const graphs = (packed ? builder.addPacked(packed.packed) : builder.addRows(rows)).build();
   // The last graphs, when still true to the data, say what is stored for each node: ids are
   // the same for every node they had when patched, else found by key.
   const kept = previous && cache && cache.epoch === epoch ? { previous, cache } : null;
@@ -204,7 +215,7 @@ export async function readAuthorityGraphs(
   clock.ms += performance.now() - started;
   return {
     plan,
-    source: fromRecords ? 'records' : plan.mode === 'incremental' ? 'changed-rows' : 'rows',
+    source: fromRecords ? 'records' : packed ? packed.via : 'changed-rows',
     graphs,
     warm,
     ...(carried
@@ -216,7 +227,11 @@ export async function readAuthorityGraphs(
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
-    read: read ?? { pages: rows.length, links: targetsIn(rows) },
+    read:
+      read ??
+      (packed
+        ? { pages: packed.rows, links: packed.links }
+        : { pages: rows.length, links: targetsIn(rows) }),
     buildMs: clock.ms,
   };
 }

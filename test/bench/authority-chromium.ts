@@ -10,7 +10,8 @@
  *
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
- * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/.
+ * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
+ * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run).
  */
 import { existsSync } from 'node:fs';
 import type { WorkerHooks } from '../../src/background/worker';
@@ -35,7 +36,7 @@ const REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_REPS ?? 3) };
  * Zipf-like), 14% nofollow/sponsored/ugc, 5% lost, 2% robots nofollow. Records as the
  * recording path stores them, so a read costs what it costs for a user.
  */
-const FILL = `async ({ pages, links, seed, from, to }) => {
+const FILL = `async ({ pages, links, seed, from, to, skip }) => {
   let a = (seed + from) >>> 0;
   const random = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -61,7 +62,7 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
   });
   const now = Date.now();
   let chunk = [];
-  for (let id = from === 0 ? 0 : pages; id < pages; id++) {
+  for (let id = from === 0 && skip === 0 ? 0 : pages; id < pages; id++) {
     chunk.push({
       url: urlOf(id), domain: domainOf(id), host: 'www.' + domainOf(id), title: 'Page ' + id,
       canonical: null, lang: 'en', robotsNoindex: false,
@@ -75,6 +76,9 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
   const perSource = links / visited;
   chunk = [];
   let written = 0;
+  // The first \`skip\` links of this part were stored by a run that stopped: the same random
+  // draws are made (so the rest come out the same) but not written again.
+  let drawn = 0;
   for (let source = from; source < Math.min(to, visited); source++) {
     for (let k = 0; k < perSource; k++) {
       const target = random() < 0.3 ? source - (source % 10) + Math.floor(random() * 10) : zipf();
@@ -87,6 +91,7 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
         firstSeen: now, lastSeen: now, lostAt: random() < 0.05 ? now : null,
         context: 'words around the link, as the content script captures them ' + k,
       });
+      if (drawn++ < skip) chunk.pop();
       if (chunk.length === 10000) { await put('links', chunk); written += chunk.length; chunk = []; }
     }
   }
@@ -126,6 +131,10 @@ const RAW_READ = `async ({ batch, stores }) => {
   db.close();
   return { ms, count };
 }`;
+
+/** The database's version, 0 before the worker first opened it. */
+const DB_VERSION = `async () =>
+  (await indexedDB.databases()).find((d) => d.name === 'backlink-lens')?.version ?? 0`;
 
 /** Links stored: a kept profile filled before is not filled again. */
 const COUNT_LINKS = `async () => {
@@ -223,23 +232,29 @@ export async function runAuthorityChromium(): Promise<void> {
     }),
   );
   try {
-    // The worker opens (and creates) its database on first use: an empty run does that.
-    await computeInWorker(ext, 'full');
+    // The worker opens (and creates) its database on first use: an empty run does that. A kept
+    // profile has it already (and a computation there would build the rows of a million links).
+    if ((await inWorker<number>(ext, DB_VERSION)) === 0) await computeInWorker(ext, 'full');
     const stored = await inWorker<number>(ext, COUNT_LINKS);
-    // In parts: Chrome stops a worker whose one task runs over five minutes.
+    // In parts: Chrome stops a worker whose one task runs over five minutes. A kept profile
+    // holds the links already, or some parts of them: the store is filled in order, so a
+    // stopped fill goes on from the link it stopped at.
     const written = await step('fill the store in the worker (untimed)', async () => {
-      // A kept profile holds the links already, and the pages a run before visited.
-      if (stored >= LINKS) return LINKS;
       const visited = PAGES / 2;
       const part = Math.ceil(visited / 20);
+      const perPart = part * (LINKS / visited);
       let links = 0;
       for (let from = 0; from < visited; from += part) {
-        const arg = { pages: PAGES, links: LINKS, seed: 6, from, to: from + part };
-        links += await inWorker<number>(ext, FILL, arg);
+        const skip = Math.min(Math.max(stored - links, 0), perPart);
+        const arg = { pages: PAGES, links: LINKS, seed: 6, from, to: from + part, skip };
+        if (skip < perPart) await inWorker<number>(ext, FILL, arg);
+        links += perPart;
+        info(`filled ${Math.min(links, LINKS).toLocaleString('en')} links`);
       }
-      return links;
+      return inWorker<number>(ext, COUNT_LINKS);
     });
     check('store filled', written === LINKS, `${written} links`);
+    if (process.env.AUTHORITY_FILL_ONLY) return;
     const batch = GRAPH_READ_BATCH;
     const bareRead = (stores: string[]) => async () =>
       (await inWorker<{ ms: number }>(ext, RAW_READ, { batch, stores })).ms;
