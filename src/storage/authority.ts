@@ -152,7 +152,8 @@ const targetsIn = (rows: readonly GraphRow[]) => rows.reduce((n, r) => n + r.pas
 /**
  * The graphs as the stores hold them now: the last computation's graphs patched with the rows
  * of the pages recorded since when that is possible and cheaper, else every row of the graph
- * store (`full` forces that), else, before the rows were ever built (or with `rebuild`), every
+ * store (`full` forces that) as the packed graph and the rows written since it was packed
+ * (storage/graph-packed.ts), else, before the rows were ever built (or with `rebuild`), every
  * record. The epoch is read first and the change log before any row, so whatever is recorded
  * meanwhile is either in these graphs or still noted for the next update.
  */

@@ -30,6 +30,8 @@ const PAGES = LINKS / 10;
 const BUDGET_MS = 10_000;
 /** Runs per row; AUTHORITY_REPS=1 makes a 1M-link run on a busy machine bearable. */
 const REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_REPS ?? 3) };
+/** Runs of the bare reads of every row and every record (AUTHORITY_SLOW_REPS): minutes at 1M. */
+const SLOW_REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_SLOW_REPS ?? REPEAT.reps) };
 
 /**
  * Runs in the worker (plain JavaScript text: tsx would wrap named functions in a helper the
@@ -51,11 +53,7 @@ const FILL = `async ({ pages, links, seed, from, to, skip }) => {
   const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;
   const visited = Math.floor(pages / 2);
   const zipf = () => (Math.floor(pages ** random()) * 7919) % pages;
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
+  const db = await openDb();
   const put = (store, records) => new Promise((resolve, reject) => {
     const tx = db.transaction(store, 'readwrite');
     for (const r of records) tx.objectStore(store).put(r);
@@ -104,29 +102,27 @@ const FILL = `async ({ pages, links, seed, from, to, skip }) => {
 
 /**
  * The baseline: every page and link read in the job's batches, nothing built. The next batch
- * starts after the last record's key, taken from the record as the links store keys it today:
- * the floor of a batched read, without the job's key cursor.
+ * starts after the last record's key, taken from the record where the store keys it by a field,
+ * else read beside the records: the floor of a batched read.
  */
 const RAW_READ = `async ({ batch, stores }) => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const request = (r) => new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
   const started = performance.now();
   let count = 0;
-  const keys = { pages: (p) => p.url, graph: (r) => r.url, links: (l) => [l.source, l.target, l.anchor] };
-  for (const [store, keyOf] of stores.map((s) => [s, keys[s]])) {
+  // The links store's keys are numbers the store made, not in the record: read beside them.
+  const keyOf = { pages: (p) => p.url, graph: (r) => r.url };
+  for (const store of stores) {
     let range = null;
     for (;;) {
-      const records = await request(db.transaction(store).objectStore(store).getAll(range, batch));
+      const os = db.transaction(store).objectStore(store);
+      const [records, keys] = await Promise.all([
+        request(os.getAll(range, batch)),
+        keyOf[store] ? [] : request(os.getAllKeys(range, batch)),
+      ]);
       count += records.length;
       if (records.length < batch) break;
-      range = IDBKeyRange.lowerBound(keyOf(records[records.length - 1]), true);
+      const last = keyOf[store] ? keyOf[store](records[records.length - 1]) : keys[keys.length - 1];
+      range = IDBKeyRange.lowerBound(last, true);
     }
   }
   const ms = performance.now() - started;
@@ -139,15 +135,7 @@ const RAW_READ = `async ({ batch, stores }) => {
  * record, the rows marked since it was packed, the count of rows), nothing built from it.
  */
 const RAW_PACKED_READ = `async () => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const request = (r) => new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
   const started = performance.now();
   const tx = db.transaction(['meta', 'graph']);
   const [packed, marked, count] = await Promise.all([
@@ -166,38 +154,36 @@ const DB_VERSION = `async () =>
 
 /** Links stored: a kept profile filled before is not filled again. */
 const COUNT_LINKS = `async () => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const count = await new Promise((resolve, reject) => {
-    const r = db.transaction('links').objectStore('links').count();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
+  const count = await request(db.transaction('links').objectStore('links').count());
   db.close();
   return count;
 }`;
 
 /** Every stored score, by kind and key: to compare two computations. */
 const READ_SCORES = `async () => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const all = await new Promise((resolve, reject) => {
-    const r = db.transaction('authority').objectStore('authority').getAll();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
+  const all = await request(db.transaction('authority').objectStore('authority').getAll());
   db.close();
   return all.map((r) => [r.kind + ' ' + r.key, r.score]);
 }`;
 
+/** What the scripts above use: the extension's database, and a request as a promise. */
+const IDB_HELPERS = `
+  const openDb = () => new Promise((resolve, reject) => {
+    const open = indexedDB.open('backlink-lens');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const request = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });`;
+
 const inWorker = <T>(ext: ExtensionBrowser, fn: string, arg: unknown = {}): Promise<T> =>
-  ext.worker.evaluate(`(${fn})(${JSON.stringify(arg)})`) as Promise<T>;
+  ext.worker.evaluate(
+    `(() => { ${IDB_HELPERS}\n return (${fn})(${JSON.stringify(arg)}); })()`,
+  ) as Promise<T>;
 
 function computeInWorker(
   ext: ExtensionBrowser,
@@ -302,7 +288,7 @@ export async function runAuthorityChromium(): Promise<void> {
     const rawRows = await collect(
       `bare read: getAll graph rows, batches of ${batch.toLocaleString('en')}`,
       bareRead(['graph']),
-      REPEAT,
+      SLOW_REPEAT,
     );
     const full: AuthorityOutcome[] = [];
     await collect('full', async () => (full.push(await computeInWorker(ext, 'full')), 0), REPEAT);
@@ -371,7 +357,7 @@ export async function runAuthorityChromium(): Promise<void> {
     const raw = await collect(
       `bare read: getAll pages + links, batches of ${batch.toLocaleString('en')}`,
       bareRead(['pages', 'links']),
-      REPEAT,
+      SLOW_REPEAT,
     );
     const firstBuild = outcomeRows('job, first build of the rows from the records', built);
     printTable([raw, ...firstBuild], raw, { extraHeader: 'iterations (pages + domains)' });
