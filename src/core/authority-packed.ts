@@ -28,25 +28,48 @@ export interface PackedRows {
 
 export const splitKeys = (joined: string): string[] => (joined === '' ? [] : joined.split('\n'));
 
-/** URL → node id of a packed value, made once and shared by the steps that need it. */
+/**
+ * Node URLs of a packed value by id, and URL → id, made once and shared by the steps that need
+ * them. The map is made on first use only: a full computation with nothing changed since the
+ * graph was packed never looks a URL up, and 100,000 entries cost more than the rest of it.
+ */
 export interface PackedIndex {
-  keys: string[];
-  ids: Map<string, number>;
+  readonly keys: string[];
+  readonly ids: Map<string, number>;
 }
 
-export function indexPacked(packed: Pick<PackedRows, 'urls'> | null): PackedIndex {
-  const keys = packed ? splitKeys(packed.urls) : [];
-  // A loop, not keys.map to pairs: 100,000 two-element arrays cost more than the Map itself.
-  const ids = new Map<string, number>();
-  for (let id = 0; id < keys.length; id++) ids.set(keys[id]!, id);
-  return { keys, ids };
+export function indexKeys(keys: string[]): PackedIndex {
+  let ids: Map<string, number> | null = null;
+  return {
+    keys,
+    get ids() {
+      if (!ids) {
+        // A loop, not keys.map to pairs: 100,000 two-element arrays cost more than the Map.
+        ids = new Map();
+        for (let id = 0; id < keys.length; id++) ids.set(keys[id]!, id);
+      }
+      return ids;
+    },
+  };
+}
+
+export const indexPacked = (packed: Pick<PackedRows, 'urls'> | null): PackedIndex =>
+  indexKeys(packed ? splitKeys(packed.urls) : []);
+
+/** Lines in a string of keys joined by newlines, without splitting it. */
+function countKeys(joined: string): number {
+  if (joined === '') return 0;
+  let n = 1;
+  for (let at = joined.indexOf('\n'); at >= 0; at = joined.indexOf('\n', at + 1)) n++;
+  return n;
 }
 
 /** Rows in a packed value. */
 export const packedRowCount = (packed: PackedRows): number => packed.sources.length;
 
 /** How many rows of `packed` are those of `urls` (a URL listed twice counts once). */
-export function rowsAmong(packed: PackedRows, index: PackedIndex, urls: Iterable<string>): number {
+export function rowsAmong(packed: PackedRows, index: PackedIndex, urls: readonly string[]): number {
+  if (urls.length === 0) return 0;
   const hasRow = new Uint8Array(index.keys.length);
   for (const s of packed.sources) hasRow[s] = 1;
   let n = 0;
@@ -77,6 +100,15 @@ class IntList {
     }
     this.data[this.length++] = v;
   }
+  pushAll(values: Int32Array): void {
+    if (this.length + values.length > this.data.length) {
+      const bigger = new Int32Array(Math.max(this.data.length * 2, this.length + values.length));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data.set(values, this.length);
+    this.length += values.length;
+  }
   done(): Int32Array {
     return this.data.slice(0, this.length);
   }
@@ -87,15 +119,21 @@ class IntList {
  * rows of `removed`: what packing every row the store now holds would give. Nodes keep their
  * order (new ones come after); a node no row names any more is dropped, and so is a domain no
  * node has, so the graphs built from it are those the rows give. `index`: of `base`, if made.
+ * With nothing changed, `base` itself.
  */
 export function mergePacked(
   base: PackedRows | null,
   changed: readonly GraphRow[],
-  removed: Iterable<string> = [],
+  removed: readonly string[] = [],
   index: PackedIndex = indexPacked(base),
 ): PackedRows {
-  const keys = [...index.keys];
-  const ids = new Map(index.ids);
+  if (base && changed.length === 0 && removed.length === 0) return base;
+  const baseNodes = index.keys.length;
+  // New nodes go in a map of their own: copying the base's 100,000 entries would cost more.
+  const added: string[] = [];
+  const addedIds = new Map<string, number>();
+  const idOf = (url: string) =>
+    (baseNodes > 0 ? index.ids.get(url) : undefined) ?? addedIds.get(url);
   const domainNames = base ? splitKeys(base.domains) : [];
   const domainIds = new Map<string, number>();
   domainNames.forEach((d, i) => domainIds.set(d, i));
@@ -104,56 +142,65 @@ export function mergePacked(
     if (id === undefined) domainIds.set(d, (id = domainNames.push(d) - 1));
     return id;
   };
-  const nodeDomain = new IntList(keys.length + changed.length * 4);
+  const nodeDomain = new IntList(baseNodes + changed.length * 4);
   if (base) {
     nodeDomain.data.set(base.domainOf);
     nodeDomain.length = base.domainOf.length;
   }
   const node = (url: string, domain: string) => {
-    let id = ids.get(url);
+    let id = idOf(url);
     if (id === undefined) {
-      ids.set(url, (id = keys.push(url) - 1));
+      id = baseNodes + added.push(url) - 1;
+      addedIds.set(url, id);
       nodeDomain.push(domainId(domain));
     }
     return id;
   };
 
-  // Rows of base that stay: not replaced, not removed.
-  const dropped = new Uint8Array(keys.length);
-  for (const url of removed) {
-    const id = ids.get(url);
+  // Rows of base that stay: not replaced, not removed. A URL changed twice keeps its last row.
+  const dropped = new Uint8Array(baseNodes);
+  const last = new Map<string, GraphRow>();
+  for (const row of changed) last.set(row.url, row);
+  for (const url of [...removed, ...last.keys()]) {
+    const id = baseNodes > 0 ? index.ids.get(url) : undefined;
     if (id !== undefined) dropped[id] = 1;
   }
-  for (const row of changed) {
-    const id = ids.get(row.url);
-    if (id !== undefined) dropped[id] = 1;
-  }
+  const rows = [...last.values()];
 
-  const sources = new IntList((base?.sources.length ?? 0) + changed.length);
+  const sources = new IntList((base?.sources.length ?? 0) + rows.length);
   const nofollow: number[] = [];
-  const offsets = new IntList((base?.offsets.length ?? 1) + changed.length);
-  const targets = new IntList((base?.targets.length ?? 0) + changed.length * 20);
+  const offsets = new IntList((base?.offsets.length ?? 1) + rows.length);
+  const targets = new IntList((base?.targets.length ?? 0) + rows.length * 20);
   const passes: Uint8Array[] = [];
   offsets.push(0);
   if (base) {
-    for (let r = 0; r < base.sources.length; r++) {
-      const s = base.sources[r]!;
-      if (dropped[s]) continue;
-      const [start, end] = [base.offsets[r]!, base.offsets[r + 1]!];
-      sources.push(s);
-      nofollow.push(base.nofollow[r]!);
-      for (let e = start; e < end; e++) targets.push(base.targets[e]!);
+    // Kept rows copied a run at a time: most rows stay, and sit side by side.
+    const copyRun = (from: number, to: number) => {
+      if (from === to) return;
+      const [start, end] = [base.offsets[from]!, base.offsets[to]!];
+      for (let r = from; r < to; r++) {
+        sources.push(base.sources[r]!);
+        nofollow.push(base.nofollow[r]!);
+        offsets.push(targets.length + base.offsets[r + 1]! - start);
+      }
+      targets.pushAll(base.targets.subarray(start, end));
       passes.push(base.passes.subarray(start, end));
-      offsets.push(targets.length);
+    };
+    let run = 0;
+    for (let r = 0; r < base.sources.length; r++) {
+      if (!dropped[base.sources[r]!]) continue;
+      copyRun(run, r);
+      run = r + 1;
     }
+    copyRun(run, base.sources.length);
   }
   // A page's own domain is its node's, whichever row named it first.
-  for (const row of changed) {
+  for (const row of rows) {
     const id = node(row.url, row.domain);
     nodeDomain.data[id] = domainId(row.domain);
   }
-  for (const row of changed) {
-    sources.push(ids.get(row.url)!);
+  for (const row of rows) {
+    sources.push(idOf(row.url)!);
     nofollow.push(row.nofollow ? 1 : 0);
     if (row.targets !== '') {
       const urls = row.targets.split('\n');
@@ -164,8 +211,7 @@ export function mergePacked(
     offsets.push(targets.length);
   }
 
-  return compactNodes({
-    keys,
+  return compactNodes(base, index.keys, added, {
     domainNames,
     domainOf: nodeDomain.done(),
     sources: sources.done(),
@@ -186,25 +232,31 @@ function concatBytes(parts: readonly Uint8Array[], length: number): Uint8Array {
   return all;
 }
 
-/** The packed value without nodes no row names and domains no node has, in the same order. */
-function compactNodes(p: {
-  keys: string[];
-  domainNames: string[];
-  domainOf: Int32Array;
-  sources: Int32Array;
-  nofollow: Uint8Array;
-  offsets: Int32Array;
-  targets: Int32Array;
-  passes: Uint8Array;
-}): PackedRows {
-  const n = p.keys.length;
+/**
+ * The merged value without nodes no row names and domains no node has, in the same order.
+ * The joined URLs of `base` are reused when no node went (most merges), not joined again.
+ */
+function compactNodes(
+  base: PackedRows | null,
+  baseKeys: readonly string[],
+  added: readonly string[],
+  p: Omit<PackedRows, 'urls' | 'domains'> & { domainNames: string[] },
+): PackedRows {
+  const n = baseKeys.length + added.length;
   const used = new Uint8Array(n);
   for (const s of p.sources) used[s] = 1;
   for (const t of p.targets) used[t] = 1;
   const remap = new Int32Array(n);
   let kept = 0;
   for (let i = 0; i < n; i++) remap[i] = used[i] ? kept++ : -1;
-  const keys = kept === n ? p.keys : p.keys.filter((_, i) => used[i]);
+  let urls: string;
+  if (kept < n) {
+    urls = [...baseKeys, ...added].filter((_, i) => used[i]).join('\n');
+  } else if (base && base.urls !== '') {
+    urls = added.length > 0 ? `${base.urls}\n${added.join('\n')}` : base.urls;
+  } else {
+    urls = added.join('\n');
+  }
   const nodeDomains = kept === n ? p.domainOf : p.domainOf.filter((_, i) => used[i]);
 
   const domainUsed = new Uint8Array(p.domainNames.length);
@@ -215,7 +267,7 @@ function compactNodes(p: {
 
   const renumber = (a: Int32Array) => (kept === n ? a : a.map((i) => remap[i]!));
   return {
-    urls: keys.join('\n'),
+    urls,
     domains: p.domainNames.filter((_, d) => domainUsed[d]).join('\n'),
     domainOf:
       domains === p.domainNames.length ? nodeDomains : nodeDomains.map((d) => domainRemap[d]!),
@@ -268,10 +320,10 @@ export function isPackedRows(v: unknown): v is PackedRows {
     return false;
   }
   const nodes = p.domainOf.length;
-  const domains = p.domains === '' ? 0 : p.domains.split('\n').length;
+  const domains = countKeys(p.domains);
   const rows = p.sources.length;
   if (
-    (p.urls === '' ? 0 : p.urls.split('\n').length) !== nodes ||
+    countKeys(p.urls) !== nodes ||
     p.nofollow.length !== rows ||
     p.offsets.length !== rows + 1 ||
     p.offsets[0] !== 0 ||
@@ -281,6 +333,9 @@ export function isPackedRows(v: unknown): v is PackedRows {
     return false;
   }
   for (let r = 0; r < rows; r++) if (p.offsets[r]! > p.offsets[r + 1]!) return false;
-  const inRange = (a: Int32Array, n: number) => a.every((i) => i >= 0 && i < n);
+  const inRange = (a: Int32Array, n: number) => {
+    for (const i of a) if (!(i >= 0 && i < n)) return false;
+    return true;
+  };
   return inRange(p.sources, nodes) && inRange(p.targets, nodes) && inRange(p.domainOf, domains);
 }

@@ -6,6 +6,7 @@ import type { IDBPObjectStore } from 'idb';
 import {
   AuthorityGraphBuilder,
   carryScores,
+  graphsFromPacked,
   restoreGraphs,
   storeGraphs,
   type AuthorityGraphs,
@@ -39,6 +40,7 @@ import {
   timed,
 } from './graph';
 import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-packed';
+import { indexKeys, splitKeys } from '../core/authority-packed';
 
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
@@ -172,14 +174,16 @@ export async function readAuthorityGraphs(
     isGraphBuilt(db),
   ]);
   const clock = { ms: 0 };
-  const previous = cache && timed(clock, () => restoreGraphs(cache))();
   const fromRecords = rebuild || !built;
   // Rows a delta, an import or a pruning marked: redone now, and patched in like recorded pages.
   const fixed = fromRecords ? [] : await fixDirtyRows(db);
-  const plan: AuthorityPlan = fromRecords
+  let plan: AuthorityPlan = fromRecords
     ? { mode: 'full', reason: rebuild ? 'requested' : 'no-graph' }
-    : planAuthority(withPages(changes, fixed), previous ? cache : null, epoch, now, full);
-  const builder = new AuthorityGraphBuilder(plan.mode === 'incremental' ? previous! : undefined);
+    : planAuthority(withPages(changes, fixed), cache, epoch, now, full);
+  // The kept graphs are restored whole only to be patched; spoilt, they count as absent.
+  const previous = plan.mode === 'incremental' ? timed(clock, () => restoreGraphs(cache!))() : null;
+  if (plan.mode === 'incremental' && !previous) plan = { mode: 'full', reason: 'no-cache' };
+  const builder = new AuthorityGraphBuilder(previous ?? undefined);
   let rows: GraphRow[] = [];
   let read: { pages: number; links: number } | null = null;
   let packed: PackedRead | null = null;
@@ -198,19 +202,32 @@ export async function readAuthorityGraphs(
     // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
     for (const url of [...plan.pages, ...rows.map((r) => r.url)]) builder.replaceLinksOf(url);
   }
-  const graphs = (packed ? builder.addPacked(packed.packed) : builder.addRows(rows)).build();
+  const graphs = packed
+    ? graphsFromPacked(packed.packed, packed.index)
+    : builder.addRows(rows).build();
+  // Of the kept graphs, a full computation needs only the keys, to carry scores over by key:
+  // the same keys as the packed graph's when nothing changed, so nothing is looked up.
+  const last =
+    previous ??
+    (cache && {
+      pages:
+        packed && cache.pageKeys === packed.packed.urls
+          ? packed.index
+          : indexKeys(splitKeys(cache.pageKeys)),
+      domains: indexKeys(splitKeys(cache.domainKeys)),
+    });
   // The last graphs, when still true to the data, say what is stored for each node: ids are
   // the same for every node they had when patched, else found by key.
-  const kept = previous && cache && cache.epoch === epoch ? { previous, cache } : null;
+  const kept = last && cache && cache.epoch === epoch ? { last, cache } : null;
   const carried = kept && {
-    pages: carryStored(graphs.pages, kept.previous.pages, kept.cache.pageStored),
-    domains: carryStored(graphs.domains, kept.previous.domains, kept.cache.domainStored),
+    pages: carryStored(graphs.pages, kept.last.pages, kept.cache.pageStored),
+    domains: carryStored(graphs.domains, kept.last.domains, kept.cache.domainStored),
   };
   const warm =
-    previous && cache
+    last && cache
       ? {
-          pages: carryScores(graphs.pages, previous.pages, cache.pageScores),
-          domains: carryScores(graphs.domains, previous.domains, cache.domainScores),
+          pages: carryScores(graphs.pages, last.pages, cache.pageScores),
+          domains: carryScores(graphs.domains, last.domains, cache.domainScores),
         }
       : {};
   clock.ms += performance.now() - started;

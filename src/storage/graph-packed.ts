@@ -15,6 +15,7 @@ import {
   packedRowUrls,
   packRows,
   rowsAmong,
+  type PackedIndex,
   type PackedRows,
 } from '../core/authority-packed';
 import { isDirtyRow, type GraphRow } from '../core/authority-rows';
@@ -32,6 +33,8 @@ export const REPACK_SHARE = 0.01;
 /** Every row as the store holds it now, and what packing it again would take. */
 export interface PackedRead {
   packed: PackedRows;
+  /** Its node keys (and URL → id, made when first asked). */
+  index: PackedIndex;
   /** Whether to store `packed` (see writePackedGraph), and the marked rows it took in. */
   repack: boolean;
   fresh: GraphRow[];
@@ -72,7 +75,15 @@ export async function readPackedGraph(db: BacklinkDb, clock = { ms: 0 }): Promis
     const rows = await readGraphRows(db);
     const packed = timed(clock, () => packRows(rows))();
     const marks = rows.filter((row) => row.fresh);
-    return { packed, repack: true, fresh: marks, via: 'rows', ...sizeOf(packed) };
+    const packedIndex = timed(clock, () => indexPacked(packed))();
+    return {
+      packed,
+      index: packedIndex,
+      repack: true,
+      fresh: marks,
+      via: 'rows',
+      ...sizeOf(packed),
+    };
   }
   const fixed = dirty.length > 0 ? await fixRows(db, dirty) : [];
   const stillThere = new Set(fixed.map((row) => row.url));
@@ -89,7 +100,8 @@ export async function readPackedGraph(db: BacklinkDb, clock = { ms: 0 }): Promis
   const repack =
     unmarked < expected ||
     changes >= Math.max(REPACK_MIN_ROWS, REPACK_SHARE * packedRowCount(packed));
-  return { packed, repack, fresh: changed, via: 'packed', ...sizeOf(packed) };
+  const packedIndex = packed === base ? index : timed(clock, () => indexPacked(packed))();
+  return { packed, index: packedIndex, repack, fresh: changed, via: 'packed', ...sizeOf(packed) };
 }
 
 const sizeOf = (packed: PackedRows) => ({

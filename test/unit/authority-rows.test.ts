@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthorityGraphBuilder,
   buildAuthorityGraphs,
+  graphsFromPacked,
   rankGraph,
   scoresByKey,
   type LinkGraph,
@@ -138,7 +139,7 @@ describe('packed rows', () => {
       expect(isPackedRows(packed)).toBe(true);
       expect(plain(unpackRows(packed))).toEqual(plain(rows));
       const fromRows = new AuthorityGraphBuilder().addRows(rows).build();
-      const fromPacked = new AuthorityGraphBuilder().addPacked(packed).build();
+      const fromPacked = graphsFromPacked(packed, indexPacked(packed));
       for (const kind of ['pages', 'domains'] as const) {
         const [want, got] = [ranks(fromRows[kind]), ranks(fromPacked[kind])];
         expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
