@@ -12,7 +12,9 @@
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
  * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
- * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run).
+ * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run). A kept
+ * profile's data belongs to the extension's id, which Chromium derives from the build's path for
+ * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/).
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
