@@ -181,7 +181,9 @@ export function carryStored(
     carried.scores[id] = stored.scores[old]!;
     carried.displays[id] = stored.displays[old]!;
   }
-  const gone = previous.keys.filter((key) => !graph.ids.has(key));
+  // The same keys (a full computation with nothing changed): nothing gone, nothing looked up.
+  const gone =
+    previous.keys === graph.keys ? [] : previous.keys.filter((key) => !graph.ids.has(key));
   return { stored: carried, gone };
 }
 

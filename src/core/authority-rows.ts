@@ -30,6 +30,11 @@ export interface GraphRow {
   domains: string;
   /** Per target, 1 when a live link to it passes authority (followed, not a self-link). */
   passes: Uint8Array;
+  /**
+   * Set by every write of the row, taken away when the job packs it (core/authority-packed.ts):
+   * a row without it is in the packed graph as it is here.
+   */
+  fresh?: 1;
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import { passesAuthority } from './occurrences';
 import type { GraphRow } from './authority-rows';
+import { splitKeys, type PackedIndex, type PackedRows } from './authority-packed';
 import type { LinkRecord, PageRecord } from './types';
 
 /** What the walk needs of a stored link. */
@@ -269,6 +270,45 @@ export class AuthorityGraphBuilder {
   }
 }
 
+/**
+ * Both graphs from packed rows (core/authority-packed.ts), straight into CSR: a packed value
+ * already has one id per node, one domain per node and one row per page with distinct
+ * targets, so nothing is interned or deduplicated again; node ids are the packed value's, and
+ * `index` (its keys) serves as the page graph's keys.
+ */
+export function graphsFromPacked(packed: PackedRows, index: PackedIndex): AuthorityGraphs {
+  const n = index.keys.length;
+  const { sources, offsets: rows, targets: rowTargets, passes } = packed;
+  const offsets = new Int32Array(n + 1);
+  const passing = (r: number, e: number) =>
+    passes[e] === 1 && rowTargets[e] !== sources[r] && !packed.nofollow[r];
+  for (let r = 0; r < sources.length; r++) {
+    let count = 0;
+    for (let e = rows[r]!; e < rows[r + 1]!; e++) if (passing(r, e)) count++;
+    offsets[sources[r]! + 1] = count;
+  }
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  const targets = new Int32Array(offsets[n]!);
+  for (let r = 0; r < sources.length; r++) {
+    let at = offsets[sources[r]!]!;
+    for (let e = rows[r]!; e < rows[r + 1]!; e++) if (passing(r, e)) targets[at++] = rowTargets[e]!;
+  }
+  const pages: LinkGraph = {
+    keys: index.keys,
+    get ids() {
+      return index.ids;
+    },
+    offsets,
+    targets,
+  };
+  const domains = new Interner(splitKeys(packed.domains));
+  return {
+    pages,
+    domains: domainGraph(pages, packed.domainOf, domains),
+    domainOf: packed.domainOf,
+  };
+}
+
 /** Both graphs from stored links, with the pages whose robots nofollow must be honoured. */
 export function buildAuthorityGraphs(
   links: Iterable<AuthorityLink>,
@@ -303,8 +343,6 @@ export function storeGraphs({ pages, domains, domainOf }: AuthorityGraphs): Stor
     targets: pages.targets,
   };
 }
-
-const splitKeys = (joined: string) => (joined === '' ? [] : joined.split('\n'));
 
 /**
  * The graphs back from `storeGraphs`, or null when the stored values do not make one graph

@@ -6,6 +6,7 @@ import type { IDBPObjectStore } from 'idb';
 import {
   AuthorityGraphBuilder,
   carryScores,
+  graphsFromPacked,
   restoreGraphs,
   storeGraphs,
   type AuthorityGraphs,
@@ -35,10 +36,11 @@ import {
   fixDirtyRows,
   isGraphBuilt,
   readAuthorityInput,
-  readGraphRows,
   readRowsOf,
   timed,
 } from './graph';
+import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-packed';
+import { indexKeys, splitKeys } from '../core/authority-packed';
 
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
@@ -121,8 +123,11 @@ export async function noteAuthorityChanges(
 /** The graphs to rank now, how they were come by, and what the walk may start from. */
 export interface AuthorityInput {
   plan: AuthorityPlan;
-  /** Where the rows came from: built from every record, the graph store, or a few of its rows. */
-  source: 'records' | 'rows' | 'changed-rows';
+  /**
+   * Where the rows came from: built from every record, every row of the graph store, the
+   * packed graph with the rows changed since (storage/graph-packed.ts), or a few rows.
+   */
+  source: 'records' | 'rows' | 'packed' | 'changed-rows';
   graphs: AuthorityGraphs;
   /** The last computation's scores carried over to these graphs, when there was one. */
   warm: { pages?: Float64Array; domains?: Float64Array };
@@ -149,7 +154,8 @@ const targetsIn = (rows: readonly GraphRow[]) => rows.reduce((n, r) => n + r.pas
 /**
  * The graphs as the stores hold them now: the last computation's graphs patched with the rows
  * of the pages recorded since when that is possible and cheaper, else every row of the graph
- * store (`full` forces that), else, before the rows were ever built (or with `rebuild`), every
+ * store (`full` forces that) as the packed graph and the rows written since it was packed
+ * (storage/graph-packed.ts), else, before the rows were ever built (or with `rebuild`), every
  * record. The epoch is read first and the change log before any row, so whatever is recorded
  * meanwhile is either in these graphs or still noted for the next update.
  */
@@ -168,43 +174,66 @@ export async function readAuthorityGraphs(
     isGraphBuilt(db),
   ]);
   const clock = { ms: 0 };
-  const previous = cache && timed(clock, () => restoreGraphs(cache))();
   const fromRecords = rebuild || !built;
   // Rows a delta, an import or a pruning marked: redone now, and patched in like recorded pages.
   const fixed = fromRecords ? [] : await fixDirtyRows(db);
-  const plan: AuthorityPlan = fromRecords
+  let plan: AuthorityPlan = fromRecords
     ? { mode: 'full', reason: rebuild ? 'requested' : 'no-graph' }
-    : planAuthority(withPages(changes, fixed), previous ? cache : null, epoch, now, full);
-  const builder = new AuthorityGraphBuilder(plan.mode === 'incremental' ? previous! : undefined);
-  let rows: GraphRow[];
+    : planAuthority(withPages(changes, fixed), cache, epoch, now, full);
+  // The kept graphs are restored whole only to be patched; spoilt, they count as absent.
+  const previous = plan.mode === 'incremental' ? timed(clock, () => restoreGraphs(cache!))() : null;
+  if (plan.mode === 'incremental' && !previous) plan = { mode: 'full', reason: 'no-cache' };
+  const builder = new AuthorityGraphBuilder(previous ?? undefined);
+  let rows: GraphRow[] = [];
   let read: { pages: number; links: number } | null = null;
+  let packed: PackedRead | null = null;
   if (fromRecords) ({ rows, read } = await buildGraphRows(db, undefined, clock));
-  else
-    rows = plan.mode === 'incremental' ? await readRowsOf(db, plan.pages) : await readGraphRows(db);
+  else if (plan.mode === 'incremental') rows = await readRowsOf(db, plan.pages);
+  else packed = await readPackedGraph(db, clock);
+  if (packed?.repack) {
+    // Packing again only spares later reads: a failure (a full disk) leaves the last packed
+    // graph and the marks as they were, which read just as right, and the computation goes on.
+    await writePackedGraph(db, packed.packed, packed.fresh).catch((error: unknown) => {
+      console.error('Backlink Lens could not store the packed authority graph:', error);
+    });
+  }
   const started = performance.now();
   if (plan.mode === 'incremental') {
     // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
     for (const url of [...plan.pages, ...rows.map((r) => r.url)]) builder.replaceLinksOf(url);
   }
-  const graphs = builder.addRows(rows).build();
+  const graphs = packed
+    ? graphsFromPacked(packed.packed, packed.index)
+    : builder.addRows(rows).build();
+  // Of the kept graphs, a full computation needs only the keys, to carry scores over by key:
+  // the same keys as the packed graph's when nothing changed, so nothing is looked up.
+  const last =
+    previous ??
+    (cache && {
+      pages:
+        packed && cache.pageKeys === packed.packed.urls
+          ? packed.index
+          : indexKeys(splitKeys(cache.pageKeys)),
+      domains: indexKeys(splitKeys(cache.domainKeys)),
+    });
   // The last graphs, when still true to the data, say what is stored for each node: ids are
   // the same for every node they had when patched, else found by key.
-  const kept = previous && cache && cache.epoch === epoch ? { previous, cache } : null;
+  const kept = last && cache && cache.epoch === epoch ? { last, cache } : null;
   const carried = kept && {
-    pages: carryStored(graphs.pages, kept.previous.pages, kept.cache.pageStored),
-    domains: carryStored(graphs.domains, kept.previous.domains, kept.cache.domainStored),
+    pages: carryStored(graphs.pages, kept.last.pages, kept.cache.pageStored),
+    domains: carryStored(graphs.domains, kept.last.domains, kept.cache.domainStored),
   };
   const warm =
-    previous && cache
+    last && cache
       ? {
-          pages: carryScores(graphs.pages, previous.pages, cache.pageScores),
-          domains: carryScores(graphs.domains, previous.domains, cache.domainScores),
+          pages: carryScores(graphs.pages, last.pages, cache.pageScores),
+          domains: carryScores(graphs.domains, last.domains, cache.domainScores),
         }
       : {};
   clock.ms += performance.now() - started;
   return {
     plan,
-    source: fromRecords ? 'records' : plan.mode === 'incremental' ? 'changed-rows' : 'rows',
+    source: fromRecords ? 'records' : packed ? packed.via : 'changed-rows',
     graphs,
     warm,
     ...(carried
@@ -216,7 +245,11 @@ export async function readAuthorityGraphs(
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
-    read: read ?? { pages: rows.length, links: targetsIn(rows) },
+    read:
+      read ??
+      (packed
+        ? { pages: packed.rows, links: packed.links }
+        : { pages: rows.length, links: targetsIn(rows) }),
     buildMs: clock.ms,
   };
 }

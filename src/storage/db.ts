@@ -20,6 +20,7 @@ import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
 import type { GraphEntry } from '../core/authority-rows';
+import type { PackedRows } from '../core/authority-packed';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -33,7 +34,9 @@ export type MetaRecord =
   /** Document frequencies of page terms, for relevance (storage/term-stats.ts). */
   | ({ id: 'term-stats' } & StoredTermStats)
   /** Whether the graph store's rows were built from the records (storage/graph.ts). */
-  | { id: 'graph-state'; built: boolean };
+  | { id: 'graph-state'; built: boolean }
+  /** The graph store's rows packed for a full computation to read at once (storage/graph-packed.ts). */
+  | ({ id: 'graph-packed' } & PackedRows);
 
 /** The indexes of a links store, by name (the same in both, see 'links-v1'). */
 export type LinkIndexes = {
@@ -119,11 +122,14 @@ export interface BacklinkSchema extends DBSchema {
     key: string;
     value: TargetStats;
   };
-  /** Authority's graph, one row per page (storage/graph.ts); dirty rows only in by_dirty. */
+  /**
+   * Authority's graph, one row per page (storage/graph.ts); dirty rows only in by_dirty, rows
+   * written since the job last packed them only in by_fresh.
+   */
   graph: {
     key: string;
     value: GraphEntry;
-    indexes: { by_dirty: number };
+    indexes: { by_dirty: number; by_fresh: number };
   };
 }
 
@@ -247,6 +253,12 @@ const MIGRATIONS: readonly Migration[] = [
   // in by_dirty.
   (db) => {
     db.createObjectStore('graph', { keyPath: 'url' }).createIndex('by_dirty', 'dirty');
+  },
+  // Authority at a million links, read in one go (issue 6): the job keeps the rows packed in one
+  // record (storage/graph-packed.ts) and merges in the rows written since, found by this index;
+  // rows stored before it have no mark and are packed by the next computation's full read.
+  (_db, tx) => {
+    tx.objectStore('graph').createIndex('by_fresh', 'fresh');
   },
 ];
 

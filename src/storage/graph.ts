@@ -19,6 +19,7 @@ import { linkKey, type LinkRecord, type PageRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
 import { getAllLinks } from './link-keys';
+import { packRows } from '../core/authority-packed';
 
 /** Rows read per transaction: each is small, so one read of 10,000 is a few megabytes. */
 export const GRAPH_READ_BATCH = 10_000;
@@ -45,7 +46,7 @@ export function putGraphRow(
 ): Promise<unknown> {
   const links = new Map(before.map((l) => [linkKey(l), l]));
   for (const link of after) links.set(linkKey(link), link);
-  const puts = [store.put(graphRowOf(page.url, page, links.values())!)];
+  const puts = [store.put({ ...graphRowOf(page.url, page, links.values())!, fresh: 1 })];
   if (page.canonical && page.canonical !== page.url) {
     puts.push(store.put({ url: page.canonical, dirty: 1 }));
   }
@@ -95,7 +96,8 @@ export async function fixRows(
       ),
     );
     const writes = part.map((url, j) => {
-      const row = graphRowOf(url, read[j]![0], read[j]![1]);
+      const built = graphRowOf(url, read[j]![0], read[j]![1]);
+      const row = built && { ...built, fresh: 1 as const };
       if (row) rows.push(row);
       return row ? graph.put(row) : graph.delete(url);
     });
@@ -200,7 +202,15 @@ export async function buildGraphRows(
   clock = { ms: 0 },
 ): Promise<{ rows: GraphRow[]; read: { pages: number; links: number } }> {
   const epoch = await loadDataEpoch(db);
-  await db.clear('graph');
+  // Built again from nothing: neither a packed graph nor a mark of being built stays behind, so
+  // a build stopped part-way is done again by the next computation.
+  const start = db.transaction(['graph', 'meta'], 'readwrite');
+  await Promise.all([
+    start.objectStore('graph').clear(),
+    start.objectStore('meta').delete('graph-packed'),
+    start.objectStore('meta').delete('graph-state'),
+    start.done,
+  ]);
   const collector = new GraphRowCollector();
   const read = await readAuthorityInput(db, collector, batch, clock);
   const rows = timed(clock, () => collector.rows())();
@@ -212,9 +222,14 @@ export async function buildGraphRows(
     const puts = part.filter((row) => !stored.has(row.url)).map((row) => tx.store.put(row));
     await Promise.all([...puts, tx.done]);
   }
+  // The rows just put, packed: they carry no fresh mark, and one a recording put meanwhile does.
+  const packed = timed(clock, () => packRows(rows))();
   const tx = db.transaction('meta', 'readwrite');
   if (epochOf(await tx.store.get('data-epoch')) === epoch) {
-    await tx.store.put({ id: 'graph-state', built: true });
+    await Promise.all([
+      tx.store.put({ id: 'graph-state', built: true }),
+      tx.store.put({ id: 'graph-packed', ...packed }),
+    ]);
   }
   await tx.done;
   return { rows, read };

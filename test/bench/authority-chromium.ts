@@ -5,14 +5,19 @@
  * which reports its reading, walking and writing time. The baseline is the bare read of the
  * same records in the same batches (getAll, nothing built from them), in the same worker.
  * The first computation builds the graph store's rows from those records (once, as after the
- * upgrade); then a full computation from the rows, against a bare read of the rows; then one
- * page is visited (a real recording) and the job patches the last graphs with its row.
+ * upgrade) and packs them; then a full computation from the packed graph, against a bare read
+ * of the packed record (and the bare read of every row, what a full computation read before);
+ * then one page is visited (a real recording) and the job patches the last graphs with its row.
  *
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
- * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/.
+ * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
+ * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run). A kept
+ * profile's data belongs to the extension's id, which Chromium derives from the build's path for
+ * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/).
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { WorkerHooks } from '../../src/background/worker';
 import type { AuthorityOutcome, AuthorityRequest } from '../../src/background/authority-job';
 import { GRAPH_READ_BATCH } from '../../src/storage/graph';
@@ -27,6 +32,8 @@ const PAGES = LINKS / 10;
 const BUDGET_MS = 10_000;
 /** Runs per row; AUTHORITY_REPS=1 makes a 1M-link run on a busy machine bearable. */
 const REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_REPS ?? 3) };
+/** Runs of the bare reads of every row and every record (AUTHORITY_SLOW_REPS): minutes at 1M. */
+const SLOW_REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_SLOW_REPS ?? REPEAT.reps) };
 
 /**
  * Runs in the worker (plain JavaScript text: tsx would wrap named functions in a helper the
@@ -35,7 +42,7 @@ const REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_REPS ?? 3) };
  * Zipf-like), 14% nofollow/sponsored/ugc, 5% lost, 2% robots nofollow. Records as the
  * recording path stores them, so a read costs what it costs for a user.
  */
-const FILL = `async ({ pages, links, seed, from, to }) => {
+const FILL = `async ({ pages, links, seed, from, to, skip }) => {
   let a = (seed + from) >>> 0;
   const random = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -48,11 +55,7 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
   const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;
   const visited = Math.floor(pages / 2);
   const zipf = () => (Math.floor(pages ** random()) * 7919) % pages;
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
+  const db = await openDb();
   const put = (store, records) => new Promise((resolve, reject) => {
     const tx = db.transaction(store, 'readwrite');
     for (const r of records) tx.objectStore(store).put(r);
@@ -61,7 +64,7 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
   });
   const now = Date.now();
   let chunk = [];
-  for (let id = from === 0 ? 0 : pages; id < pages; id++) {
+  for (let id = from === 0 && skip === 0 ? 0 : pages; id < pages; id++) {
     chunk.push({
       url: urlOf(id), domain: domainOf(id), host: 'www.' + domainOf(id), title: 'Page ' + id,
       canonical: null, lang: 'en', robotsNoindex: false,
@@ -75,6 +78,9 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
   const perSource = links / visited;
   chunk = [];
   let written = 0;
+  // The first \`skip\` links of this part were stored by a run that stopped: the same random
+  // draws are made (so the rest come out the same) but not written again.
+  let drawn = 0;
   for (let source = from; source < Math.min(to, visited); source++) {
     for (let k = 0; k < perSource; k++) {
       const target = random() < 0.3 ? source - (source % 10) + Math.floor(random() * 10) : zipf();
@@ -87,6 +93,7 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
         firstSeen: now, lastSeen: now, lostAt: random() < 0.05 ? now : null,
         context: 'words around the link, as the content script captures them ' + k,
       });
+      if (drawn++ < skip) chunk.pop();
       if (chunk.length === 10000) { await put('links', chunk); written += chunk.length; chunk = []; }
     }
   }
@@ -97,29 +104,27 @@ const FILL = `async ({ pages, links, seed, from, to }) => {
 
 /**
  * The baseline: every page and link read in the job's batches, nothing built. The next batch
- * starts after the last record's key, taken from the record as the links store keys it today:
- * the floor of a batched read, without the job's key cursor.
+ * starts after the last record's key, taken from the record where the store keys it by a field,
+ * else read beside the records: the floor of a batched read.
  */
 const RAW_READ = `async ({ batch, stores }) => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const request = (r) => new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
   const started = performance.now();
   let count = 0;
-  const keys = { pages: (p) => p.url, graph: (r) => r.url, links: (l) => [l.source, l.target, l.anchor] };
-  for (const [store, keyOf] of stores.map((s) => [s, keys[s]])) {
+  // The links store's keys are numbers the store made, not in the record: read beside them.
+  const keyOf = { pages: (p) => p.url, graph: (r) => r.url };
+  for (const store of stores) {
     let range = null;
     for (;;) {
-      const records = await request(db.transaction(store).objectStore(store).getAll(range, batch));
+      const os = db.transaction(store).objectStore(store);
+      const [records, keys] = await Promise.all([
+        request(os.getAll(range, batch)),
+        keyOf[store] ? [] : request(os.getAllKeys(range, batch)),
+      ]);
       count += records.length;
       if (records.length < batch) break;
-      range = IDBKeyRange.lowerBound(keyOf(records[records.length - 1]), true);
+      const last = keyOf[store] ? keyOf[store](records[records.length - 1]) : keys[keys.length - 1];
+      range = IDBKeyRange.lowerBound(last, true);
     }
   }
   const ms = performance.now() - started;
@@ -127,40 +132,60 @@ const RAW_READ = `async ({ batch, stores }) => {
   return { ms, count };
 }`;
 
+/**
+ * The baseline of a full computation: what it reads, read bare in one transaction (the packed
+ * record, the rows marked since it was packed, the count of rows), nothing built from it.
+ */
+const RAW_PACKED_READ = `async () => {
+  const db = await openDb();
+  const started = performance.now();
+  const tx = db.transaction(['meta', 'graph']);
+  const [packed, marked, count] = await Promise.all([
+    request(tx.objectStore('meta').get('graph-packed')),
+    request(tx.objectStore('graph').index('by_fresh').getAll()),
+    request(tx.objectStore('graph').count()),
+  ]);
+  const ms = performance.now() - started;
+  db.close();
+  return { ms, count: packed.targets.length + marked.length + count };
+}`;
+
+/** The database's version, 0 before the worker first opened it. */
+const DB_VERSION = `async () =>
+  (await indexedDB.databases()).find((d) => d.name === 'backlink-lens')?.version ?? 0`;
+
 /** Links stored: a kept profile filled before is not filled again. */
 const COUNT_LINKS = `async () => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const count = await new Promise((resolve, reject) => {
-    const r = db.transaction('links').objectStore('links').count();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
+  const count = await request(db.transaction('links').objectStore('links').count());
   db.close();
   return count;
 }`;
 
 /** Every stored score, by kind and key: to compare two computations. */
 const READ_SCORES = `async () => {
-  const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open('backlink-lens');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const all = await new Promise((resolve, reject) => {
-    const r = db.transaction('authority').objectStore('authority').getAll();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
+  const db = await openDb();
+  const all = await request(db.transaction('authority').objectStore('authority').getAll());
   db.close();
   return all.map((r) => [r.kind + ' ' + r.key, r.score]);
 }`;
 
+/** What the scripts above use: the extension's database, and a request as a promise. */
+const IDB_HELPERS = `
+  const openDb = () => new Promise((resolve, reject) => {
+    const open = indexedDB.open('backlink-lens');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const request = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });`;
+
 const inWorker = <T>(ext: ExtensionBrowser, fn: string, arg: unknown = {}): Promise<T> =>
-  ext.worker.evaluate(`(${fn})(${JSON.stringify(arg)})`) as Promise<T>;
+  ext.worker.evaluate(
+    `(() => { ${IDB_HELPERS}\n return (${fn})(${JSON.stringify(arg)}); })()`,
+  ) as Promise<T>;
 
 function computeInWorker(
   ext: ExtensionBrowser,
@@ -223,23 +248,31 @@ export async function runAuthorityChromium(): Promise<void> {
     }),
   );
   try {
-    // The worker opens (and creates) its database on first use: an empty run does that.
-    await computeInWorker(ext, 'full');
+    // The worker opens (and creates) its database on first use: an empty run does that. A kept
+    // profile has it already (and a computation there would build the rows of a million links).
+    if ((await inWorker<number>(ext, DB_VERSION)) === 0) await computeInWorker(ext, 'full');
     const stored = await inWorker<number>(ext, COUNT_LINKS);
-    // In parts: Chrome stops a worker whose one task runs over five minutes.
+    // In parts: Chrome stops a worker whose one task runs over five minutes. A kept profile
+    // holds the links already, or some parts of them: the store is filled in order, so a
+    // stopped fill goes on from the link it stopped at.
     const written = await step('fill the store in the worker (untimed)', async () => {
-      // A kept profile holds the links already, and the pages a run before visited.
-      if (stored >= LINKS) return LINKS;
+      // A profile known to be filled (AUTHORITY_SKIP_FILL): counted, never written to.
+      if (process.env.AUTHORITY_SKIP_FILL) return stored;
       const visited = PAGES / 2;
       const part = Math.ceil(visited / 20);
+      const perPart = part * (LINKS / visited);
       let links = 0;
       for (let from = 0; from < visited; from += part) {
-        const arg = { pages: PAGES, links: LINKS, seed: 6, from, to: from + part };
-        links += await inWorker<number>(ext, FILL, arg);
+        const skip = Math.min(Math.max(stored - links, 0), perPart);
+        const arg = { pages: PAGES, links: LINKS, seed: 6, from, to: from + part, skip };
+        if (skip < perPart) await inWorker<number>(ext, FILL, arg);
+        links += perPart;
+        info(`filled ${Math.min(links, LINKS).toLocaleString('en')} links`);
       }
-      return links;
+      return inWorker<number>(ext, COUNT_LINKS);
     });
     check('store filled', written === LINKS, `${written} links`);
+    if (process.env.AUTHORITY_FILL_ONLY) return;
     const batch = GRAPH_READ_BATCH;
     const bareRead = (stores: string[]) => async () =>
       (await inWorker<{ ms: number }>(ext, RAW_READ, { batch, stores })).ms;
@@ -250,17 +283,23 @@ export async function runAuthorityChromium(): Promise<void> {
       built[0]!.source === 'records' && built[0]!.links === LINKS,
       `${built[0]!.source}, ${built[0]!.links} links`,
     );
+    const rawPacked = await collect(
+      'bare read: the packed graph record, the marked rows, the row count',
+      async () => (await inWorker<{ ms: number }>(ext, RAW_PACKED_READ)).ms,
+      REPEAT,
+    );
+    // What a full computation read before the rows were packed (its floor).
     const rawRows = await collect(
       `bare read: getAll graph rows, batches of ${batch.toLocaleString('en')}`,
       bareRead(['graph']),
-      REPEAT,
+      SLOW_REPEAT,
     );
     const full: AuthorityOutcome[] = [];
     await collect('full', async () => (full.push(await computeInWorker(ext, 'full')), 0), REPEAT);
     check(
-      'full computations read every row',
-      full.every((o) => o.source === 'rows'),
-      full.map((o) => o.source).join(', '),
+      'full computations read the packed graph',
+      full.every((o) => o.source === 'packed'),
+      full.map((o) => `${o.source} ${o.links} targets`).join(', '),
     );
 
     // One page visited for real (recorded, noted), linking to 20 pages of the graph; then
@@ -300,12 +339,18 @@ export async function runAuthorityChromium(): Promise<void> {
         `over ${cold.length.toLocaleString('en')} scores`,
     );
 
+    info(
+      `load average (1, 5, 15 min): ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')}`,
+    );
     const rows = [
+      rawPacked,
       rawRows,
-      ...outcomeRows('job, full (every row)', full),
+      ...outcomeRows('job, full (packed graph)', full),
       ...outcomeRows('job, incremental (one page)', incremental),
     ];
-    printTable(rows, rawRows, { extraHeader: 'iterations (pages + domains)' });
+    printTable(rows, rawPacked, { extraHeader: 'iterations (pages + domains)' });
     const total = full.map((o) => o.totalMs).sort((a, b) => a - b)[full.length >> 1]!;
     info(
       `budget: a full computation ${(total / 1000).toFixed(2)} s in the worker, ` +
@@ -316,7 +361,7 @@ export async function runAuthorityChromium(): Promise<void> {
     const raw = await collect(
       `bare read: getAll pages + links, batches of ${batch.toLocaleString('en')}`,
       bareRead(['pages', 'links']),
-      REPEAT,
+      SLOW_REPEAT,
     );
     const firstBuild = outcomeRows('job, first build of the rows from the records', built);
     printTable([raw, ...firstBuild], raw, { extraHeader: 'iterations (pages + domains)' });

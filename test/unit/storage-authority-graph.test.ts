@@ -18,6 +18,8 @@ import {
 } from '../../src/storage/records';
 import { capSourceLinks, removePages } from '../../src/storage/retention';
 import { clearAuthority } from '../../src/storage/authority';
+import { readPackedGraph, writePackedGraph } from '../../src/storage/graph-packed';
+import { unpackRows } from '../../src/core/authority-packed';
 import { closeTestDbs, makeLink, makePage, makeSnapshot, openTestDb, rawLink, T0 } from './helpers';
 
 let db: BacklinkDb;
@@ -29,6 +31,12 @@ afterEach(() => closeTestDbs());
 /** Rows as plain values, in URL order: typed arrays as arrays, so that toEqual says where. */
 const plain = (rows: readonly GraphRow[]) =>
   [...rows]
+    .sort((a, b) => (a.url < b.url ? -1 : 1))
+    .map(({ fresh: _mark, ...row }) => ({ ...row, passes: [...row.passes] }));
+
+/** A packed graph's rows as plain values, in URL order. */
+const plainPacked = (packed: Parameters<typeof unpackRows>[0]) =>
+  unpackRows(packed)
     .sort((a, b) => (a.url < b.url ? -1 : 1))
     .map((row) => ({ ...row, passes: [...row.passes] }));
 
@@ -134,12 +142,20 @@ describe('the graph store', () => {
       ['a page pruned, with its alias', () => removePages(db, ['https://d.com/?page=1'])],
       ['links over the cap deleted', () => capSourceLinks(db, 'https://a.com/', 1)],
     ];
-    for (const [what, step] of steps) {
+    for (const [i, [what, step]] of steps.entries()) {
       await step();
-      expect(await keptRows(), what).toEqual(await rowsFromRecords());
+      const want = await rowsFromRecords();
+      expect(await keptRows(), what).toEqual(want);
+      // The packed graph with the rows marked since: the same rows. Packed again after every
+      // other step, so that later steps change, delete and mark rows of a packed graph.
+      const read = await readPackedGraph(db);
+      expect(read.via, what).toBe('packed');
+      expect(plainPacked(read.packed), what).toEqual(want.map(({ canonical: _c, ...r }) => r));
+      if (i % 2 === 1) await writePackedGraph(db, read.packed, read.fresh);
     }
     await clearAll(db);
     expect(await keptRows()).toEqual([]);
+    expect((await readPackedGraph(db)).packed.sources.length).toBe(0);
   });
 
   it('reads the rows of changed pages with their alias, dirty ones redone', async () => {
@@ -160,5 +176,46 @@ describe('the graph store', () => {
       ['https://d.com/', ''],
     ]);
     expect(await db.getAllKeysFromIndex('graph', 'by_dirty')).toEqual([]);
+  });
+
+  it('packs the rows once, then reads the packed record and the rows marked since', async () => {
+    await recordPage(db, makeSnapshot('https://a.com/', ['https://b.com/']), T0);
+    await buildGraphRows(db);
+    // The build packed every row and marked none.
+    expect(await db.getAllKeysFromIndex('graph', 'by_fresh')).toEqual([]);
+    let read = await readPackedGraph(db);
+    expect([read.via, read.repack, read.fresh]).toEqual(['packed', false, []]);
+
+    await recordPage(db, makeSnapshot('https://c.com/', ['https://a.com/']), T0);
+    read = await readPackedGraph(db);
+    expect(read.fresh.map((r) => r.url)).toEqual(['https://c.com/']);
+    expect(plainPacked(read.packed)).toEqual(
+      (await rowsFromRecords()).map(({ canonical: _c, ...r }) => r),
+    );
+    // A row written again between the read and the packing keeps its mark: the packed record
+    // has the row as read, and the next read takes the newer one in.
+    await recordPage(db, makeSnapshot('https://c.com/', ['https://d.com/']), T0 + 1);
+    await writePackedGraph(db, read.packed, read.fresh);
+    expect(await db.getAllKeysFromIndex('graph', 'by_fresh')).toEqual(['https://c.com/']);
+    read = await readPackedGraph(db);
+    expect(plainPacked(read.packed)).toEqual(
+      (await rowsFromRecords()).map(({ canonical: _c, ...r }) => r),
+    );
+    await writePackedGraph(db, read.packed, read.fresh);
+    expect(await db.getAllKeysFromIndex('graph', 'by_fresh')).toEqual([]);
+  });
+
+  it('reads every row again when the packed record is missing or spoilt', async () => {
+    await recordPage(db, makeSnapshot('https://a.com/', ['https://b.com/']), T0);
+    await buildGraphRows(db);
+    const stored = await db.get('meta', 'graph-packed');
+    await db.put('meta', { ...stored!, id: 'graph-packed', urls: '' } as typeof stored & {});
+    const read = await readPackedGraph(db);
+    expect([read.via, read.repack]).toEqual(['rows', true]);
+    expect(plainPacked(read.packed)).toEqual(
+      (await rowsFromRecords()).map(({ canonical: _c, ...r }) => r),
+    );
+    await writePackedGraph(db, read.packed, read.fresh);
+    expect((await readPackedGraph(db)).via).toBe('packed');
   });
 });

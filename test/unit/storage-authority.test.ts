@@ -381,7 +381,7 @@ describe('updates after a few pages were recorded', () => {
     const before = byKindAndKey(await db.getAll('authority'));
     // Nothing changed: every row is read again, and no score is written again.
     const again = await update({ full: true });
-    expect([again.plan, again.source]).toEqual([{ mode: 'full', reason: 'requested' }, 'rows']);
+    expect([again.plan, again.source]).toEqual([{ mode: 'full', reason: 'requested' }, 'packed']);
     const same = byKindAndKey(await db.getAll('authority'));
     expect(Object.keys(same).filter((k) => same[k]!.score !== before[k]?.score)).toEqual([]);
     // A page and its link removed behind the write paths' back (no row marked, no epoch step,
