@@ -20,6 +20,7 @@ import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
 import type { GraphEntry } from '../core/authority-rows';
+import type { StagedWrite } from './staged-writes';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -33,7 +34,9 @@ export type MetaRecord =
   /** Document frequencies of page terms, for relevance (storage/term-stats.ts). */
   | ({ id: 'term-stats' } & StoredTermStats)
   /** Whether the graph store's rows were built from the records (storage/graph.ts). */
-  | { id: 'graph-state'; built: boolean };
+  | { id: 'graph-state'; built: boolean }
+  /** Page writes whose new links are being staged (storage/staged-writes.ts). */
+  | { id: 'staged-writes'; writes: StagedWrite[] };
 
 /** The indexes of a links store, by name (the same in both, see 'links-v1'). */
 export type LinkIndexes = {

@@ -41,7 +41,9 @@ export function startBurst(tabs: number, pages: number, links: number): void {
     const loop = async (t: number) => {
       for (let i = 0; i < pages && !run.stop; i++) {
         const snapshot = { ...pageSnapshot(options, t * pages + i), url: burstUrl(t, i) };
-        const result = await gatedWrite(() => recordPage(d, snapshot));
+        const result = await gatedWrite((pause) =>
+          recordPage(d, snapshot, Date.now(), null, pause),
+        );
         run.ends.push(performance.now());
         if (result) run.recorded.set(result.url, result.links);
       }
