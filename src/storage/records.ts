@@ -21,6 +21,7 @@ import type { BacklinkDb } from './db';
 import {
   byTargetAnchor,
   clearLinks,
+  addLinks,
   deleteLinks,
   getAllLinkKeys,
   getAllLinks,
@@ -28,6 +29,7 @@ import {
   putLinks,
   targetAnchorOf,
   type KeyedLink,
+  type LinkKey as StoreKey,
 } from './link-keys';
 import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
@@ -237,10 +239,10 @@ async function recordStaged(
   visit: string | null,
   pause: () => Promise<unknown>,
 ): Promise<RecordResult> {
-  const staged: StagedWrite = { source: plan.source, at: now };
+  const write: StagedWrite = { source: plan.source, at: now };
   // The journal entry comes first, with the read of what the page has: from here on a death
   // leaves nothing the sweep would not find.
-  const added = await writeAtomically(
+  const begun = await writeAtomically(
     db,
     async (tx) => {
       const [page, stored] = await Promise.all([
@@ -248,32 +250,63 @@ async function recordStaged(
         keyedLinks(tx, 'by_source', plan.source),
       ]);
       if (visit !== null && page?.visitIds?.includes(visit)) return null;
-      const left = await beginStagedWrite(tx, tx.objectStore('meta'), staged, stored);
+      const left = await beginStagedWrite(tx, tx.objectStore('meta'), write, stored);
       const known = new Set(left.map((k) => keyOf(k.link)));
-      return [...plan.fresh.values()].filter((link) => !known.has(keyOf(link)));
+      const links = [...plan.fresh.values()].filter((link) => !known.has(keyOf(link)));
+      return { links, hadLinks: left.length > 0 };
     },
     true,
   );
   try {
-    for (let i = 0; added && i < added.length; i += STAGE_LINKS) {
+    const staged: Staged | null = begun && { write, keys: [], ...begun };
+    for (let i = 0; staged && i < staged.links.length; i += STAGE_LINKS) {
       await pause();
-      const chunk = added.slice(i, i + STAGE_LINKS).map((link) => ({ link }));
-      await writeAtomically(db, async (tx) => putLinks(tx, chunk));
+      const chunk = staged.links.slice(i, i + STAGE_LINKS);
+      staged.keys.push(...(await writeAtomically(db, (tx) => addLinks(tx, chunk))));
     }
     await pause();
     return await writeAtomically(
       db,
       (tx, writes) => {
-        writes.push(endStagedWrite(tx.objectStore('meta'), staged));
-        return writeSnapshot(tx, writes, plan, snapshot, now, visit, added ? staged : null);
+        writes.push(endStagedWrite(tx.objectStore('meta'), write));
+        return writeSnapshot(tx, writes, plan, snapshot, now, visit, staged);
       },
       true,
     );
   } catch (error) {
     // No staged link outlives its failed write; if this fails too, the next worker sweeps.
-    await sweepStagedWrites(db, staged).catch(() => {});
+    await sweepStagedWrites(db, write).catch(() => {});
     throw error;
   }
+}
+
+/** What recordPage staged of a write: its new links, and the keys the store gave them. */
+interface Staged {
+  write: StagedWrite;
+  links: LinkRecord[];
+  keys: StoreKey[];
+  /** Whether the page had stored links when staging began. */
+  hadLinks: boolean;
+}
+
+/**
+ * The page's stored links with their keys, for the diff. After staging into a page that had
+ * none, its keys are enough: if they are exactly the staged ones, its records are the ones put
+ * (the common large write, a first visit, then reads no record back).
+ */
+async function storedLinks(
+  tx: WriteTx,
+  source: string,
+  staged: Staged | null,
+): Promise<KeyedLink[]> {
+  if (staged && !staged.hadLinks) {
+    const keys = await getAllLinkKeys(tx, 'by_source', source);
+    const put = new Map(staged.keys.map((key, i) => [key, staged.links[i]!]));
+    if (keys.length === put.size && keys.every((key) => put.has(key))) {
+      return keys.map((key) => ({ key, link: put.get(key)! }));
+    }
+  }
+  return keyedLinks(tx, 'by_source', source);
 }
 
 /** One page load's write, to run in an open write transaction: recordPage's, or bulk.ts's. */
@@ -316,16 +349,16 @@ async function writeSnapshot(
   snapshot: PageSnapshot,
   now: number,
   visit: string | null,
-  staged: StagedWrite | null = null,
+  staged: Staged | null = null,
 ): Promise<RecordResult> {
   const pages = tx.objectStore('pages');
   // With their keys (see link-keys.ts), from the read the diff needs anyway.
   const [oldPage, storedKeyed, canonicalPage] = await Promise.all([
     pages.get(source),
-    keyedLinks(tx, 'by_source', source),
+    storedLinks(tx, source, staged),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
   ]);
-  const ownStaged = storedKeyed.filter((k) => staged !== null && isStagedBy(staged, k.link));
+  const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
   const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
   // Stored already, its reply lost to a stopped worker: storing it again would count the visit
   // twice, and mark lost the links of any visit stored in between.

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
-import { pageWrite, recordPage, STAGE_LINKS, writeAtomically } from '../../src/storage/records';
+import {
+  clearAll,
+  pageWrite,
+  recordPage,
+  STAGE_LINKS,
+  writeAtomically,
+} from '../../src/storage/records';
 import { sweepStagedWrites } from '../../src/storage/staged-writes';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import type { LinkRecord, PageSnapshot } from '../../src/core/types';
@@ -154,6 +160,18 @@ describe('recordPage of a page with more links than STAGE_LINKS', { timeout: 120
     expect(again).toEqual({ ...first, added: 0, lost: 0 });
     expect(await stateOf(db)).toEqual(before);
     expect(pauses).toBe(1);
+  });
+
+  it('links staged and then deleted by another write (all data cleared) are put again', async () => {
+    let pauses = 0;
+    const result = await recordPage(db, bigPage(0, LARGE), at(1), null, async () => {
+      if (++pauses === 3) await clearAll(db);
+    });
+    expect(result).toMatchObject({ links: LARGE, added: LARGE, lost: 0 });
+    const links = await db.getAllFromIndex('links', 'by_source', PAGE);
+    expect(new Set(links.map((l) => l.target)).size).toBe(LARGE);
+    expect(links.every((l) => l.lostAt === null)).toBe(true);
+    expect((await stateOf(db)).journal).toBeNull();
   });
 
   it('a page of STAGE_LINKS links or fewer is one transaction', async () => {
