@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
-import { FIRST_READ_LOCK } from '../../src/platform/write-gate';
+import { holdingScreen } from '../support/first-read-lock';
 import { STAGE_LINKS } from '../../src/storage/records';
 
 // A large page's write in real Chromium (issue 7, item 5): its new links are staged in chunks,
@@ -21,29 +21,6 @@ const html = (title: string) =>
     (_, i) => `<a href="http://staged-${i % 13}.test/${i}">L${i}</a>`,
   ).join(' ') +
   `</main></body></html>`;
-
-declare global {
-  interface Window {
-    __letGo?: () => void;
-  }
-}
-
-/** An extension page holding the first-read lock, as a popup does while it reads. */
-async function holdingScreen(): Promise<Page> {
-  const screen = await s.ext.context.newPage();
-  await screen.goto(s.ext.extensionUrl('manifest.json'));
-  await screen.evaluate(
-    (name) =>
-      new Promise<void>((held) => {
-        void navigator.locks.request(name, { mode: 'shared' }, () => {
-          held();
-          return new Promise<void>((letGo) => (window.__letGo = letGo));
-        });
-      }),
-    FIRST_READ_LOCK,
-  );
-  return screen;
-}
 
 interface Stored {
   page: { title: string; outboundCount: number } | null;
@@ -80,7 +57,7 @@ function storedOf(screen: Page, url: string): Promise<Stored> {
 test('a worker stopped part-way through a large page leaves no staged link, and the retry stores it whole', async () => {
   const url = 'http://staged-source.test/big';
   s.server.setPage('staged-source.test', '/big', html('Big'));
-  const screen = await holdingScreen();
+  const screen = await holdingScreen(s.ext);
   await s.page.goto(url, { waitUntil: 'load' });
 
   // Part-way: a chunk staged, the page not yet recorded.
