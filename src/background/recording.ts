@@ -6,6 +6,8 @@ import { parseVisitId } from '../core/delivery';
 import { isSecretPath } from '../core/secrets';
 import { canonicalizeUrl, parseHttpUrl } from '../core/url';
 import { recordDelta, recordPage } from '../storage/records';
+import { sweepStagedWrites } from '../storage/staged-writes';
+import type { BacklinkDb } from '../storage/db';
 import { getDb } from '../platform/db-connection';
 import { gatedWrite } from '../platform/write-gate';
 import { loadSettings } from '../platform/settings-store';
@@ -15,6 +17,18 @@ import { recordWithinBounds } from './retention';
 import { noteContributable } from './contribute';
 
 type Refusal = Extract<RecordReply, { recorded: false }>;
+
+let swept: Promise<unknown> | null = null;
+
+/**
+ * Before this worker's first write: what a large page's write staged when the worker before it
+ * died part-way is deleted (storage/staged-writes.ts). Once per worker; a failure is not
+ * retried here, since the next write of the same page deletes its own leftovers anyway.
+ */
+const sweepOnce = (db: BacklinkDb): Promise<unknown> =>
+  (swept ??= sweepStagedWrites(db).catch((error: unknown) => {
+    console.error('Backlink Lens could not sweep unfinished writes:', error);
+  }));
 
 /**
  * The URL of the document a content script speaks for, or why it may not be recorded. Only our
@@ -78,7 +92,10 @@ export async function onSnapshot(
   const db = await getDb();
   // After any screen's first read (platform/write-gate.ts): the popup never queues behind a burst.
   const result = await recordWithinBounds(() =>
-    gatedWrite(() => recordPage(db, snapshot, Date.now(), visit)),
+    gatedWrite(async (pause) => {
+      await sweepOnce(db);
+      return recordPage(db, snapshot, Date.now(), visit, pause);
+    }),
   );
   if (!result) return { recorded: false, reason: 'not-http' };
   scheduleBadgeRefresh();
@@ -96,7 +113,12 @@ export async function onDelta(
   const refusal = await documentUrl(delta.url, sender);
   if (refusal) return refusal;
   const db = await getDb();
-  const result = await recordWithinBounds(() => gatedWrite(() => recordDelta(db, delta)));
+  const result = await recordWithinBounds(() =>
+    gatedWrite(async () => {
+      await sweepOnce(db);
+      return recordDelta(db, delta);
+    }),
+  );
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
   if (result.added > 0) {

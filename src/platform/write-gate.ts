@@ -73,11 +73,17 @@ let lastWrite: Promise<unknown> = Promise.resolve();
 /**
  * Run recording writes one after another, each once the screens' first reads are done
  * (readersDone). One at a time, so that a screen arriving while writes queue waits for the
- * running one only, and no page's links are canonicalized while the screen renders.
+ * running one only, and no page's links are canonicalized while the screen renders. A write
+ * made of several transactions (a large page's, records.ts#recordPage) calls `pause` before
+ * each: the gate again, so a screen waits for one of them at most.
  * Resolves or rejects as `write` does; a failed write does not hold up the next.
  */
-export function gatedWrite<T>(write: () => Promise<T>, locks = systemLocks()): Promise<T> {
-  const run = lastWrite.then(() => readersDone(locks)).then(write);
+export function gatedWrite<T>(
+  write: (pause: () => Promise<void>) => Promise<T>,
+  locks = systemLocks(),
+): Promise<T> {
+  const pause = () => readersDone(locks);
+  const run = lastWrite.then(pause).then(() => write(pause));
   lastWrite = run.catch(() => {});
   return run;
 }

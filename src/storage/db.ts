@@ -21,6 +21,7 @@ import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
 import type { GraphEntry } from '../core/authority-rows';
 import type { PackedRows } from '../core/authority-packed';
+import type { StagedWrite } from './staged-writes';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -36,7 +37,9 @@ export type MetaRecord =
   /** Whether the graph store's rows were built from the records (storage/graph.ts). */
   | { id: 'graph-state'; built: boolean }
   /** The graph store's rows packed for a full computation to read at once (storage/graph-packed.ts). */
-  | ({ id: 'graph-packed' } & PackedRows);
+  | ({ id: 'graph-packed' } & PackedRows)
+  /** Page writes whose new links are being staged (storage/staged-writes.ts). */
+  | { id: 'staged-writes'; writes: StagedWrite[] };
 
 /** The indexes of a links store, by name (the same in both, see 'links-v1'). */
 export type LinkIndexes = {

@@ -183,6 +183,12 @@ export function putLinks(
   }
 }
 
+/** Put links not stored before (each gets a number from the store); resolves with their keys. */
+export function addLinks(tx: object, links: readonly LinkRecord[]): Promise<LinkKey[]> {
+  const [fresh] = storesOf(tx);
+  return Promise.all(links.map((link) => settle(fresh.put(link) as IDBRequest<number>)));
+}
+
 /** Delete stored links by key, as plain requests; resolves when the last is done. */
 export function deleteLinks(tx: object, keys: Iterable<LinkKey>): Promise<unknown> {
   const [fresh, old] = storesOf(tx);

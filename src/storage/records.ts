@@ -21,6 +21,7 @@ import type { BacklinkDb } from './db';
 import {
   byTargetAnchor,
   clearLinks,
+  addLinks,
   deleteLinks,
   getAllLinkKeys,
   getAllLinks,
@@ -28,6 +29,7 @@ import {
   putLinks,
   targetAnchorOf,
   type KeyedLink,
+  type LinkKey as StoreKey,
 } from './link-keys';
 import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
@@ -35,6 +37,13 @@ import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, forgetTargetStats } from './target-stats';
 import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
+import {
+  beginStagedWrite,
+  endStagedWrite,
+  isStagedBy,
+  sweepStagedWrites,
+  type StagedWrite,
+} from './staged-writes';
 
 export interface RecordResult {
   url: string;
@@ -50,9 +59,25 @@ const keyOf = targetAnchorOf;
 
 export type WriteTx = ReturnType<typeof writeTransaction>;
 
-const writeTransaction = (db: BacklinkDb) =>
+const WRITE_STORES = [
+  'pages',
+  'links',
+  'links-v1',
+  'redirects',
+  'referrals',
+  'target-stats',
+  'graph',
+] as const;
+
+/**
+ * Every store a write may touch; `meta` only for the writes that keep the staging journal
+ * (staged-writes.ts): other readers of `meta` need not wait behind every recorded page.
+ */
+const writeTransaction = (db: BacklinkDb, journal = false) =>
   db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph'],
+    journal
+      ? [...WRITE_STORES, 'meta']
+      : (WRITE_STORES as unknown as [...typeof WRITE_STORES, 'meta']),
     'readwrite',
   );
 
@@ -85,8 +110,9 @@ const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();
 export function writeAtomically<T>(
   db: BacklinkDb,
   body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
+  journal = false,
 ): Promise<T> {
-  const run = (lastWrite.get(db) ?? Promise.resolve()).then(() => writeNow(db, body));
+  const run = (lastWrite.get(db) ?? Promise.resolve()).then(() => writeNow(db, body, journal));
   // The next write waits for this one to end, not to succeed.
   lastWrite.set(
     db,
@@ -98,8 +124,9 @@ export function writeAtomically<T>(
 async function writeNow<T>(
   db: BacklinkDb,
   body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
+  journal: boolean,
 ): Promise<T> {
-  const tx = writeTransaction(db);
+  const tx = writeTransaction(db, journal);
   const writes: Promise<unknown>[] = [];
   try {
     const result = await body(tx, writes);
@@ -177,57 +204,178 @@ function recordsOf(
  * cannot tell removed from unseen, so it marks nothing lost. A snapshot of a visit already
  * stored (the same `visit` id, resent after its reply was lost) changes nothing. Returns null
  * for a page that has no http(s) URL.
+ *
+ * A page with more than STAGE_LINKS links has its new links staged first, STAGE_LINKS per
+ * transaction, each after `pause` (the write gate: platform/write-gate.ts), so that a screen
+ * opened meanwhile waits for one short chunk at most (issue 7, item 5). The page's record, the
+ * lost marks and the aggregates still land together in the last transaction, which is what
+ * makes the staged links a recorded visit; until then a death leaves them for the sweep
+ * (staged-writes.ts).
  */
 export async function recordPage(
   db: BacklinkDb,
   snapshot: PageSnapshot,
   now: number = Date.now(),
   visit: string | null = null,
+  pause: () => Promise<unknown> = () => Promise.resolve(),
 ): Promise<RecordResult | null> {
-  const write = pageWrite(snapshot, now, visit);
-  return write ? writeAtomically(db, write) : null;
+  const plan = planOf(snapshot, now);
+  if (!plan) return null;
+  if (plan.fresh.size > STAGE_LINKS) return recordStaged(db, plan, snapshot, now, visit, pause);
+  return writeAtomically(db, (tx, writes) => writeSnapshot(tx, writes, plan, snapshot, now, visit));
+}
+
+/**
+ * New links put per staging transaction: 500 take about 130 ms to put on a quiet machine
+ * (storage-scale's ingest row), a third of the popup's own first render.
+ */
+export const STAGE_LINKS = 500;
+
+async function recordStaged(
+  db: BacklinkDb,
+  plan: Plan,
+  snapshot: PageSnapshot,
+  now: number,
+  visit: string | null,
+  pause: () => Promise<unknown>,
+): Promise<RecordResult> {
+  const write: StagedWrite = { source: plan.source, at: now };
+  // The journal entry comes first, with the read of what the page has: from here on a death
+  // leaves nothing the sweep would not find.
+  const begun = await writeAtomically(
+    db,
+    async (tx) => {
+      const [page, stored] = await Promise.all([
+        tx.objectStore('pages').get(plan.source),
+        keyedLinks(tx, 'by_source', plan.source),
+      ]);
+      if (visit !== null && page?.visitIds?.includes(visit)) return null;
+      const left = await beginStagedWrite(tx, tx.objectStore('meta'), write, stored);
+      const known = new Set(left.map((k) => keyOf(k.link)));
+      const links = [...plan.fresh.values()].filter((link) => !known.has(keyOf(link)));
+      return { links, hadLinks: left.length > 0 };
+    },
+    true,
+  );
+  try {
+    const staged: Staged | null = begun && { write, keys: [], ...begun };
+    for (let i = 0; staged && i < staged.links.length; i += STAGE_LINKS) {
+      await pause();
+      const chunk = staged.links.slice(i, i + STAGE_LINKS);
+      staged.keys.push(...(await writeAtomically(db, (tx) => addLinks(tx, chunk))));
+    }
+    await pause();
+    return await writeAtomically(
+      db,
+      (tx, writes) => {
+        writes.push(endStagedWrite(tx.objectStore('meta'), write));
+        return writeSnapshot(tx, writes, plan, snapshot, now, visit, staged);
+      },
+      true,
+    );
+  } catch (error) {
+    // No staged link outlives its failed write; if this fails too, the next worker sweeps.
+    await sweepStagedWrites(db, write).catch(() => {});
+    throw error;
+  }
+}
+
+/** What recordPage staged of a write: its new links, and the keys the store gave them. */
+interface Staged {
+  write: StagedWrite;
+  links: LinkRecord[];
+  keys: StoreKey[];
+  /** Whether the page had stored links when staging began. */
+  hadLinks: boolean;
+}
+
+/**
+ * The page's stored links with their keys, for the diff. After staging into a page that had
+ * none, its keys are enough: if they are exactly the staged ones, its records are the ones put
+ * (the common large write, a first visit, then reads no record back).
+ */
+async function storedLinks(
+  tx: WriteTx,
+  source: string,
+  staged: Staged | null,
+): Promise<KeyedLink[]> {
+  if (staged && !staged.hadLinks) {
+    const keys = await getAllLinkKeys(tx, 'by_source', source);
+    const put = new Map(staged.keys.map((key, i) => [key, staged.links[i]!]));
+    if (keys.length === put.size && keys.every((key) => put.has(key))) {
+      return keys.map((key) => ({ key, link: put.get(key)! }));
+    }
+  }
+  return keyedLinks(tx, 'by_source', source);
 }
 
 /** One page load's write, to run in an open write transaction: recordPage's, or bulk.ts's. */
 export type PageWrite = (tx: WriteTx, writes: Promise<unknown>[]) => Promise<RecordResult>;
 
-/** The write of one page load; null for a page that has no http(s) URL. */
-export function pageWrite(
-  snapshot: PageSnapshot,
-  now: number,
-  visit: string | null,
-): PageWrite | null {
+/** What a page load stores, worked out before any transaction opens. */
+interface Plan {
+  source: string;
+  declared: string | null;
+  fresh: Fresh;
+}
+
+function planOf(snapshot: PageSnapshot, now: number): Plan | null {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
   // Canonicalized before the transaction opens, so that it stays as short as the writes.
   const declared = sameSiteCanonical(source, snapshot.canonical);
   const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
-  return (tx, writes) =>
-    writeSnapshot(tx, writes, { source, declared, fresh }, snapshot, now, visit);
+  return { source, declared, fresh };
 }
 
-async function writeSnapshot(
-  tx: WriteTx,
-  writes: Promise<unknown>[],
-  { source, declared, fresh }: { source: string; declared: string | null; fresh: Fresh },
+/** The write of one page load, in one transaction; null for a page without an http(s) URL. */
+export function pageWrite(
   snapshot: PageSnapshot,
   now: number,
   visit: string | null,
+): PageWrite | null {
+  const plan = planOf(snapshot, now);
+  return plan && ((tx, writes) => writeSnapshot(tx, writes, plan, snapshot, now, visit));
+}
+
+/**
+ * The page's write; with `staged`, after its new links were staged by recordPage: those are
+ * stored already, and count as added here, where the page record makes them a visit.
+ */
+async function writeSnapshot(
+  tx: WriteTx,
+  writes: Promise<unknown>[],
+  { source, declared, fresh }: Plan,
+  snapshot: PageSnapshot,
+  now: number,
+  visit: string | null,
+  staged: Staged | null = null,
 ): Promise<RecordResult> {
   const pages = tx.objectStore('pages');
   // With their keys (see link-keys.ts), from the read the diff needs anyway.
-  const [oldPage, oldKeyed, canonicalPage] = await Promise.all([
+  const [oldPage, storedKeyed, canonicalPage] = await Promise.all([
     pages.get(source),
-    keyedLinks(tx, 'by_source', source),
+    storedLinks(tx, source, staged),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
   ]);
+  const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
+  const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
   // Stored already, its reply lost to a stopped worker: storing it again would count the visit
   // twice, and mark lost the links of any visit stored in between.
   const oldLinks = oldKeyed.map((k) => k.link);
   if (visit !== null && oldPage?.visitIds?.includes(visit)) {
+    writes.push(
+      deleteLinks(
+        tx,
+        ownStaged.map((k) => k.key),
+      ),
+    );
     const live = oldLinks.filter((l) => l.lostAt === null).length;
     return { url: source, links: live, added: 0, lost: 0 };
   }
+  // Put by recordPage's staging, as fresh would put them here.
+  const stagedLinks = ownStaged.map((k) => k.link);
+  for (const link of stagedLinks) fresh.delete(keyOf(link));
 
   let lost = 0;
   let live = 0;
@@ -251,17 +399,18 @@ async function writeSnapshot(
       keyed.push({ key, link });
     }
   }
-  const added = fresh.size;
+  const added = fresh.size + stagedLinks.length;
   putLinks(tx, keyed);
   putLinks(
     tx,
     [...fresh.values()].map((link) => ({ link })),
   );
+  const rewritten = [...changed, ...stagedLinks, ...fresh.values()];
   writes.push(
     adjustTargetStats(
       tx.objectStore('target-stats'),
       { links: oldLinks, nofollow: !!oldPage?.robotsNofollow },
-      { links: [...changed, ...fresh.values()], nofollow: snapshot.robots.nofollow },
+      { links: rewritten, nofollow: snapshot.robots.nofollow },
     ),
   );
 
@@ -287,9 +436,7 @@ async function writeSnapshot(
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   writes.push(pages.put(page));
-  writes.push(
-    putGraphRow(tx.objectStore('graph'), page, oldLinks, [...changed, ...fresh.values()]),
-  );
+  writes.push(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten));
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);

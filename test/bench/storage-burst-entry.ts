@@ -15,6 +15,12 @@ const burstUrl = (t: number, i: number) => `https://burst${t}.test/page/${i}`;
 interface Burst {
   /** When each write ended (performance.now()): while writes queue, the gaps are their lengths. */
   ends: number[];
+  /**
+   * How long each of the writes' transactions ran (ms), from the write gate letting it go to
+   * the next gate or the write's end: a page written in one transaction has one, canonicalizing
+   * included; a staged page one per chunk and its last.
+   */
+  transactions: number[];
   /** Pages recorded (their write acknowledged), by URL, with the live links each reported. */
   recorded: Map<string, number>;
   stop: boolean;
@@ -35,13 +41,30 @@ export function startBurst(tabs: number, pages: number, links: number): void {
     targets: 50_000,
     hotLinks: 0,
   };
-  const run: Burst = { ends: [], recorded: new Map(), stop: false, done: Promise.resolve() };
+  const run: Burst = {
+    ends: [],
+    transactions: [],
+    recorded: new Map(),
+    stop: false,
+    done: Promise.resolve(),
+  };
   run.done = (async () => {
     const d = await db();
     const loop = async (t: number) => {
       for (let i = 0; i < pages && !run.stop; i++) {
         const snapshot = { ...pageSnapshot(options, t * pages + i), url: burstUrl(t, i) };
-        const result = await gatedWrite(() => recordPage(d, snapshot));
+        const result = await gatedWrite(async (pause) => {
+          // From the end of one pause to the next (or to the end): one transaction's run.
+          let from = performance.now();
+          const timedPause = async () => {
+            run.transactions.push(performance.now() - from);
+            await pause();
+            from = performance.now();
+          };
+          const recorded = await recordPage(d, snapshot, Date.now(), null, timedPause);
+          run.transactions.push(performance.now() - from);
+          return recorded;
+        });
         run.ends.push(performance.now());
         if (result) run.recorded.set(result.url, result.links);
       }
@@ -60,6 +83,7 @@ export async function stopBurst(): Promise<{
   whole: number;
   links: number;
   writeGaps: number[];
+  transactions: number[];
 }> {
   if (!burst) throw new Error('no burst started');
   burst.stop = true;
@@ -78,5 +102,6 @@ export async function stopBurst(): Promise<{
     whole,
     links,
     writeGaps: ends.slice(1).map((end, i) => end - ends[i]!),
+    transactions: burst.transactions,
   };
 }

@@ -773,6 +773,16 @@ async function burstOf(
       `${build}: ${burst.pages} pages (${burst.links.toLocaleString('en')} links) recorded ` +
         `meanwhile; one page's write took ${median(burst.writeGaps).toFixed(0)} ms (median)`,
     );
+    // What a screen may wait for: the one transaction running when it reads (none in a build
+    // whose burst entry does not time them).
+    const transactions = burst.transactions ?? [];
+    if (transactions.length > 0) {
+      info(
+        `${build}: ${transactions.length} write transactions, ` +
+          `${median(transactions).toFixed(0)} ms median, ` +
+          `${Math.max(...transactions).toFixed(0)} ms longest (canonicalizing included)`,
+      );
+    }
     check(
       `${build}: the burst went on while the popups were timed`,
       burst.pages >= BURST_POPUPS,

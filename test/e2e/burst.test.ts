@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
+import { holdingScreen } from '../support/first-read-lock';
 import { FIRST_READ_LOCK } from '../../src/platform/write-gate';
 
 // Readers first (issue 7, item 5), in real Chromium: while a screen of the extension holds the
@@ -13,29 +14,6 @@ const html = (title: string) =>
   `<!doctype html><html><head><title>${title}</title></head><body><main>` +
   `<a href="http://gate-target.test/a">A</a> <a href="http://gate-target.test/b">B</a>` +
   `</main></body></html>`;
-
-declare global {
-  interface Window {
-    __letGo?: () => void;
-  }
-}
-
-/** An extension page (same origin as the worker) holding the first-read lock, as a popup does. */
-async function holdingScreen(): Promise<Page> {
-  const screen = await s.ext.context.newPage();
-  await screen.goto(s.ext.extensionUrl('manifest.json'));
-  await screen.evaluate(
-    (name) =>
-      new Promise<void>((held) => {
-        void navigator.locks.request(name, { mode: 'shared' }, () => {
-          held();
-          return new Promise<void>((letGo) => (window.__letGo = letGo));
-        });
-      }),
-    FIRST_READ_LOCK,
-  );
-  return screen;
-}
 
 /** Whether the extension's database holds a page record for `url` (from an extension page). */
 function isStored(screen: Page, url: string): Promise<boolean> {
@@ -71,7 +49,7 @@ function writeWaiting(screen: Page): Promise<boolean> {
 test('a recording write waits while a screen reads, and starts once it lets go', async () => {
   const url = 'http://gate-source.test/held';
   s.server.setPage('gate-source.test', '/held', html('Held'));
-  const screen = await holdingScreen();
+  const screen = await holdingScreen(s.ext);
   await s.page.goto(url, { waitUntil: 'load' });
   // The content script's snapshot reached the write gate: the write waits for the screen.
   await expect.poll(() => writeWaiting(screen), { timeout: 15_000 }).toBe(true);
@@ -85,7 +63,7 @@ test('a recording write waits while a screen reads, and starts once it lets go',
 test('a screen that never lets go does not stop recording', async () => {
   const url = 'http://gate-source.test/stuck';
   s.server.setPage('gate-source.test', '/stuck', html('Stuck'));
-  const screen = await holdingScreen();
+  const screen = await holdingScreen(s.ext);
   await s.page.goto(url, { waitUntil: 'load' });
   await expect.poll(() => isStored(screen, url), { timeout: 15_000 }).toBe(true);
   // Stored while the screen still holds the lock: the write went on after its bounded wait.
