@@ -118,6 +118,8 @@ export interface BacklinkSchema extends DBSchema {
   'target-stats': {
     key: string;
     value: TargetStats;
+    /** Records whose kept groups lack rows, by target (core/target-stats.ts#markRefill). */
+    indexes: { by_refill: string };
   };
   /** Authority's graph, one row per page (storage/graph.ts); dirty rows only in by_dirty. */
   graph: {
@@ -247,6 +249,14 @@ const MIGRATIONS: readonly Migration[] = [
   // in by_dirty.
   (db) => {
     db.createObjectStore('graph', { keyPath: 'url' }).createIndex('by_dirty', 'dirty');
+  },
+  // The popup's first rows kept with a hot target's aggregate (issue 7, item 1), so that its
+  // first render is one get. Aggregates without them are dropped, to be built again with them
+  // when next wanted (as after an import); records whose rows need reading again are indexed.
+  async (_db, tx) => {
+    const stats = tx.objectStore('target-stats');
+    stats.createIndex('by_refill', 'refill');
+    await stats.clear();
   },
 ];
 
