@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { moveOldLinks } from '../../src/storage/link-move';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
@@ -61,13 +61,13 @@ const ROWS: HeadRows = { domains: 2 };
 /** The report page's table: the groups that hold its first rows (few, for the same reason). */
 const TABLE_ROWS: HeadRows = { domains: 0, rows: 3 };
 /** The popup's: its groups' first links only, from the rows kept with the aggregates. */
-const POPUP_ROWS: HeadRows = { domains: 2, perDomain: 3 };
+const POPUP_ROWS: HeadRows = { domains: 2, perDomain: ROWS_NEEDED + 1 };
 
 function randomLinks(random: () => number, count: number): RawLink[] {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   return Array.from({ length: count }, () =>
-    rawLink(pick(HREFS), {
-      // Enough anchors for groups longer than the rows kept (core/target-stats#ROWS_KEPT).
+    // HOT most often, so that its groups grow past the rows kept (core/target-stats#ROWS_KEPT).
+    rawLink(pick([...HREFS, HOT, HOT, HOT]), {
       anchor: pick(['', 'read more', 'the guide', 'a', 'b', 'c', 'd']),
       rel: pick([[], [], ['nofollow'], ['sponsored', 'ugc']]),
       region: pick(['main', 'nav', 'footer'] as const),
@@ -172,7 +172,7 @@ async function randomStep(random: () => number, step: number): Promise<void> {
   if (r < 0.45) {
     await recordPage(
       db,
-      makeSnapshot(source, randomLinks(random, 1 + Math.floor(random() * 8)), {
+      makeSnapshot(source, randomLinks(random, 1 + Math.floor(random() * 16)), {
         title: pick(['A title', 'Another title']),
         canonical: source === AMP ? HOT : null,
         robots: { noindex: random() < 0.2, nofollow: random() < 0.2 },
@@ -310,5 +310,78 @@ describe('the head of a report table', () => {
     ]);
     expect(head.groups).toBe(6);
     expect(await expectHeadExact(HOT, {}, { domains: 0, rows: 4 })).toBe(true);
+  });
+});
+
+describe('the rows kept with an aggregate', () => {
+  /** One domain's group of `n` links into HOT, from `n` pages of it, the later ones newer. */
+  async function recordGroup(n: number): Promise<string[]> {
+    const pages = Array.from({ length: n }, (_, p) => `https://www.s0.com/p${p}`);
+    for (const [p, url] of pages.entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
+    }
+    return pages;
+  }
+
+  it('give the popup its first render in one get: no group or linking page read', async () => {
+    await recordGroup(12);
+    await ensureTargetStats(db, [HOT], 10);
+    const reads: string[] = [];
+    // Every get of a store and getAll of an index, by name, passed through.
+    const getOf = IDBObjectStore.prototype.get;
+    const getAllOf = IDBIndex.prototype.getAll;
+    const spied = [
+      vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (
+        this: IDBObjectStore,
+        key: IDBValidKey | IDBKeyRange,
+      ) {
+        reads.push(`${this.name}.get`);
+        return getOf.call(this, key);
+      }),
+      vi.spyOn(IDBIndex.prototype, 'getAll').mockImplementation(function (
+        this: IDBIndex,
+        ...args: Parameters<IDBIndex['getAll']>
+      ) {
+        reads.push(`${this.name}.getAll`);
+        return getAllOf.apply(this, args);
+      }),
+    ];
+    try {
+      const head = (await loadHead(db, HOT, {}, { domains: 30, perDomain: 5 }))!;
+      expect(head.summary.groups.map((g) => [g.domain, g.links.length, g.size])).toEqual([
+        ['s0.com', 5, 12],
+      ]);
+    } finally {
+      spied.forEach((s) => s.mockRestore());
+    }
+    expect(reads.filter((r) => r === 'target-stats.get')).toHaveLength(1);
+    expect(reads.filter((r) => r === 'pages.get')).toHaveLength(1); // the page itself
+    expect(reads).not.toContain('by_target_source_domain.getAll');
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+  });
+
+  it('are read from the links once too few are known, and refilled by the worker', async () => {
+    const pages = await recordGroup(12);
+    await ensureTargetStats(db, [HOT], 10);
+    const record = async () => (await db.get('target-stats', HOT))!;
+    expect((await record()).rows!['s0.com']).toHaveLength(8);
+    // The newest pages drop their link: each lost link goes last, and the link after the kept
+    // rows (never read) may come before it, so the rows kept shrink by one each time.
+    for (const [i, url] of pages.slice(-3).reverse().entries()) {
+      await recordPage(db, makeSnapshot(url, []), at(20 + i));
+    }
+    expect((await record()).rows!['s0.com']).toHaveLength(5);
+    expect((await record()).refill).toBeUndefined();
+    // Five rows do for five links a group, not for six: those are read from the links.
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 6 })).toBe(true);
+    await recordPage(db, makeSnapshot(pages[8]!, []), at(30));
+    expect((await record()).rows!['s0.com']).toBeUndefined();
+    expect((await record()).refill).toBe(HOT);
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    expect((await record()).rows!['s0.com']).toHaveLength(8);
+    expect((await record()).refill).toBeUndefined();
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 8 });
   });
 });
