@@ -13,7 +13,7 @@ import {
   type HeadRow,
   type TargetStats,
 } from '../core/target-stats';
-import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
+import { countLinks, getAllLinks } from './link-keys';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { getMany, putAll } from './requests';
 
@@ -160,7 +160,9 @@ async function buildStats(tx: Tx, target: string, pagesOf: PagesOf): Promise<Tar
   for (const link of links) {
     if (link.source === target) continue; // never stored; as tallyLink
     const row = { link, page: pages.get(link.source) ?? null };
-    groups.get(link.sourceDomain)?.push(row) ?? groups.set(link.sourceDomain, [row]);
+    const group = groups.get(link.sourceDomain);
+    if (group) group.push(row);
+    else groups.set(link.sourceDomain, [row]);
   }
   record.rows = {};
   for (const domain of keptDomains(record)) record.rows[domain] = firstRows(groups.get(domain)!);

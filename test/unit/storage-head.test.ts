@@ -14,13 +14,7 @@ import { loadBacklinks, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { firstInOrder, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
-import {
-  keptDomains,
-  ROWS_NEEDED,
-  statsOf,
-  type HeadRow,
-  type TargetStats,
-} from '../../src/core/target-stats';
+import { keptDomains, ROWS_NEEDED, statsOf, type HeadRow } from '../../src/core/target-stats';
 import { compareLinks, isUnfollowed, summarizeBacklinks } from '../../src/core/summary';
 import { factsOf } from '../../src/storage/target-stats';
 import { withFold } from '../../src/core/variants';
