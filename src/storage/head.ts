@@ -23,9 +23,10 @@ import { getMany } from './requests';
 
 /**
  * The popup's first render for a hot page (issue 7, item 1): its counts from the targets'
- * aggregates (storage/target-stats.ts), and only the rows of the groups it shows, read by
- * [target, source domain]. Everything is as loadBacklinks + summarizeBacklinks would show
- * first: the same counts, the same groups in the same order, each with all its links.
+ * aggregates (storage/target-stats.ts), and only the rows of the groups it shows, kept with
+ * the aggregate (one get for a page of one URL) or read by [target, source domain].
+ * Everything is as loadBacklinks + summarizeBacklinks would show first: the same counts, the
+ * same groups in the same order, each whole or (HeadRows.perDomain) its first links.
  */
 export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> {
   /** Exact counts; `groups` holds the shown groups only, each whole. */

@@ -18,10 +18,11 @@ import type { BacklinkDb, BacklinkSchema } from './db';
 import { getMany, putAll } from './requests';
 
 /**
- * The `target-stats` store: core/target-stats.ts aggregates of hot targets, built lazily
- * (ensureTargetStats) and kept exact by the write paths inside their own transaction: a
- * recorded page adjusts the targets that have one (adjustTargetStats), a bulk change (import,
- * forgetting a site, retention) drops them (forgetTargetStats) to be built again.
+ * The `target-stats` store: core/target-stats.ts aggregates of hot targets with the popup's
+ * first rows, built lazily (ensureTargetStats) and kept exact by the write paths inside their
+ * own transaction: a recorded page adjusts the targets that have one (adjustTargetStats), a
+ * bulk change (import, forgetting a site, retention) drops them (forgetTargetStats) to be
+ * built again.
  */
 
 type StatsStore = IDBPObjectStore<
@@ -61,8 +62,9 @@ export const factsOfSnapshot = (snapshot: PageSnapshot): SourceFacts => ({
 
 /**
  * After a write of one source page's links: `before` are its stored links as read before the
- * write, `rewritten` the records put (new or changed, the rest of `before` stays as it was,
- * under the page's new robots). The store's keys are read in the transaction rather than
+ * write (all of them: the rows of those left as they were show the page's new facts too) and
+ * its page, `rewritten` the records put (new or changed, the rest of `before` stays as it was)
+ * and the page as written. The store's keys are read in the transaction rather than
  * trusted from memory: the options page's import writes too.
  * Contract: resolves when the puts are queued; rejects (aborting with the caller's
  * transaction) if a read or put fails.
