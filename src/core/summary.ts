@@ -31,6 +31,11 @@ export interface BacklinkView extends LinkRecord {
 
 export interface DomainGroup {
   domain: string;
+  /**
+   * Links in the group when `links` holds only its first few (a first render: storage/head.ts
+   * reads the rows shown, not the group); absent when `links` is the whole group.
+   */
+  size?: number;
   /** Same registrable domain as the target: an internal link. */
   internal: boolean;
   live: number;
@@ -52,17 +57,38 @@ export interface BacklinkSummary {
   groups: DomainGroup[];
 }
 
-function isUnfollowed(link: LinkRecord, source: PageRecord | undefined): boolean {
+/** What a row shows of its linking page: a PageRecord, or the copy kept with a head's rows. */
+export type SourceFacts = Pick<
+  PageRecord,
+  'title' | 'robotsNofollow' | 'robotsNoindex' | 'outboundCount'
+>;
+
+export function isUnfollowed(
+  link: Pick<LinkRecord, 'rel'>,
+  source: SourceFacts | null | undefined,
+): boolean {
   return Boolean(source?.robotsNofollow) || !passesAuthority(link.rel);
 }
 
-/** Live before lost, followed before not, newest first. */
-function compareLinks(a: BacklinkView, b: BacklinkView): number {
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Live before lost, followed before not, newest first; ties by the link's identity, so that
+ * the order never depends on how the links were read (storage keys): the rows kept with a
+ * target's aggregate (core/target-stats.ts) must come out as the full read's.
+ */
+export function compareLinks(
+  a: Pick<BacklinkView, 'lostAt' | 'unfollowed' | 'lastSeen' | 'source' | 'target' | 'anchor'>,
+  b: Pick<BacklinkView, 'lostAt' | 'unfollowed' | 'lastSeen' | 'source' | 'target' | 'anchor'>,
+): number {
   return (
     Number(a.lostAt !== null) - Number(b.lostAt !== null) ||
     Number(a.unfollowed) - Number(b.unfollowed) ||
     b.lastSeen - a.lastSeen ||
-    a.source.localeCompare(b.source)
+    a.source.localeCompare(b.source) ||
+    byCodeUnits(a.source, b.source) ||
+    byCodeUnits(a.target, b.target) ||
+    byCodeUnits(a.anchor, b.anchor)
   );
 }
 
@@ -91,7 +117,7 @@ const compareGroups = (a: DomainGroup, b: DomainGroup) =>
 /** Turn stored links to one page into what the popup shows: counts, signals and groups. */
 export function summarizeBacklinks(
   links: readonly LinkRecord[],
-  sources: Readonly<Record<string, PageRecord>>,
+  sources: Readonly<Record<string, SourceFacts>>,
   merged: MergedTargets = { via: {}, domain: null },
 ): BacklinkSummary {
   const groups = new Map<string, DomainGroup>();

@@ -1,5 +1,12 @@
 import type { LinkRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
+import {
+  compareGroupRanks,
+  compareLinks,
+  isUnfollowed,
+  type GroupRank,
+  type SourceFacts,
+} from './summary';
 
 /**
  * Per-target aggregates of the links into one URL, kept for hot targets only (storage/
@@ -23,7 +30,30 @@ export interface TargetStats {
   /** Live links carrying each qualifying rel (summary.relCounts). */
   rels: Record<(typeof QUALIFYING_RELS)[number], number>;
   domains: Record<string, DomainTally>;
+  /**
+   * The popup's first rows, kept with the counts so that a hot page's first render is one get:
+   * per source domain of the groups shown first (keptDomains), its first links in display
+   * order with their linking pages' facts. Always an exact prefix of the group (every link of
+   * the group not in it comes after), whole when as long as the group; a kept domain missing
+   * here is read from the links (storage/head.ts). Absent on a record of counts only.
+   */
+  rows?: Record<string, HeadRow[]>;
+  /** Set (to `target`, for the by_refill index) while a kept domain has no rows. */
+  refill?: string;
 }
+
+/** A link as kept for the first render: its record and its linking page's facts (or null). */
+export interface HeadRow {
+  link: LinkRecord;
+  page: SourceFacts | null;
+}
+
+/** Links kept per group: the popup shows ROWS_NEEDED, the rest is slack for lost ones. */
+export const ROWS_KEPT = 8;
+/** A group's rows are kept while they hold this many (the popup's rows per domain), or all. */
+export const ROWS_NEEDED = 5;
+/** Groups with rows kept: the popup shows 30, in either order (lost links shown or hidden). */
+export const GROUPS_KEPT = 40;
 
 /** What a link contributes: its record, and whether its source page says robots nofollow. */
 export interface Counted {
@@ -92,4 +122,128 @@ export function applyChange(
   apply(before, -1);
   apply(after, 1);
   return changed;
+}
+
+/**
+ * The first `k` of `items` in `compare`'s order, as sort + slice gives them, without sorting
+ * them all: a hot page has thousands of referring domains and shows a few dozen.
+ */
+export function firstInOrder<T>(
+  items: readonly T[],
+  k: number,
+  compare: (a: T, b: T) => number,
+): T[] {
+  if (k <= 0) return [];
+  if (items.length <= k * 4) return [...items].sort(compare).slice(0, k);
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === k && compare(item, best[k - 1]!) >= 0) continue;
+    // Binary search for the place after every item that sorts before or with it (stable).
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(best[mid]!, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, item);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/** The ranks of a target's groups as its popup alone orders them (internal: its own site). */
+function ranksOf(stats: TargetStats): GroupRank[] {
+  return Object.entries(stats.domains).map(([domain, [size, live, followed]]) => ({
+    domain,
+    internal: domain === stats.targetDomain,
+    live,
+    followed,
+    size,
+  }));
+}
+
+/**
+ * The domains whose rows are kept: the first GROUPS_KEPT groups, and the first GROUPS_KEPT
+ * with a live link (shown when lost links are hidden).
+ */
+export function keptDomains(stats: TargetStats): Set<string> {
+  const ranks = ranksOf(stats);
+  return new Set(
+    [
+      ...firstInOrder(ranks, GROUPS_KEPT, compareGroupRanks),
+      ...firstInOrder(
+        ranks.filter((r) => r.live > 0),
+        GROUPS_KEPT,
+        compareGroupRanks,
+      ),
+    ].map((r) => r.domain),
+  );
+}
+
+const compareRows = (a: HeadRow, b: HeadRow) =>
+  compareLinks(
+    { ...a.link, unfollowed: isUnfollowed(a.link, a.page) },
+    { ...b.link, unfollowed: isUnfollowed(b.link, b.page) },
+  );
+
+/** A group's rows to keep from every one of its links (a build): the first ROWS_KEPT. */
+export function firstRows(group: readonly HeadRow[]): HeadRow[] {
+  return [...group].sort(compareRows).slice(0, ROWS_KEPT);
+}
+
+/** Whether `rows` may be kept for a group of `size` links: enough for the popup, or all. */
+const usable = (rows: readonly HeadRow[], size: number) =>
+  size > 0 && rows.length >= Math.min(ROWS_NEEDED, size);
+
+/** Mark the record for a refill while a kept domain has no rows, unmark it once none lacks. */
+export function markRefill(
+  stats: TargetStats,
+  kept: ReadonlySet<string> = keptDomains(stats),
+): void {
+  const rows = stats.rows ?? {};
+  for (const domain of Object.keys(rows)) if (!kept.has(domain)) delete rows[domain];
+  if ([...kept].some((d) => !rows[d])) stats.refill = stats.target;
+  else delete stats.refill;
+}
+
+/**
+ * Bring a record's rows (its counts already adjusted, applyChange) from the links of one
+ * linking page `before` a write to its links `after` it, with its facts as written. Only that
+ * page's links and facts changed, so the rest of a group keeps its order: a group's kept rows
+ * less the page's, merged with the page's new ones, stay exact up to the last row kept (past
+ * it, a link never read may come first), or whole if the group was. A group left with too few
+ * rows is dropped (read from the links, refilled later: markRefill).
+ */
+export function adjustRows(
+  stats: TargetStats,
+  before: readonly LinkRecord[],
+  after: readonly HeadRow[],
+): void {
+  const rows = stats.rows;
+  if (!rows) return;
+  const mine = (l: LinkRecord) => l.target === stats.target && l.source !== l.target;
+  const was = before.filter(mine);
+  const now = after.filter((r) => mine(r.link));
+  const rewritten = new Set([...was, ...now.map((r) => r.link)].map((l) => l.source));
+  const kept = keptDomains(stats);
+  for (const domain of new Set([...was, ...now.map((r) => r.link)].map((l) => l.sourceDomain))) {
+    const size = stats.domains[domain]?.[0] ?? 0;
+    const added = now.filter((r) => r.link.sourceDomain === domain);
+    const sizeBefore = size - added.length + was.filter((l) => l.sourceDomain === domain).length;
+    const old = rows[domain];
+    let next: HeadRow[] = [];
+    if (old) {
+      const others = old.filter((r) => !rewritten.has(r.link.source));
+      const all = [...others, ...added].sort(compareRows);
+      const exact =
+        old.length === sizeBefore ? all.length : all.indexOf(others[others.length - 1]!) + 1;
+      next = all.slice(0, Math.min(exact, ROWS_KEPT));
+    } else if (added.length === size && kept.has(domain)) {
+      next = firstRows(added); // the page's links are the whole group
+    }
+    if (usable(next, size)) rows[domain] = next;
+    else delete rows[domain];
+  }
+  markRefill(stats, kept);
 }

@@ -124,6 +124,8 @@ export interface BacklinkSchema extends DBSchema {
   'target-stats': {
     key: string;
     value: TargetStats;
+    /** Records whose kept groups lack rows, by target (core/target-stats.ts#markRefill). */
+    indexes: { by_refill: string };
   };
   /**
    * Authority's graph, one row per page (storage/graph.ts); dirty rows only in by_dirty, rows
@@ -262,6 +264,14 @@ const MIGRATIONS: readonly Migration[] = [
   // rows stored before it have no mark and are packed by the next computation's full read.
   (_db, tx) => {
     tx.objectStore('graph').createIndex('by_fresh', 'fresh');
+  },
+  // The popup's first rows kept with a hot target's aggregate (issue 7, item 1), so that its
+  // first render is one get. Aggregates without them are dropped, to be built again with them
+  // when next wanted (as after an import); records whose rows need reading again are indexed.
+  async (_db, tx) => {
+    const stats = tx.objectStore('target-stats');
+    stats.createIndex('by_refill', 'refill');
+    await stats.clear();
   },
 ];
 

@@ -6,8 +6,9 @@ import {
   summarizeBacklinks,
   type BacklinkSummary,
   type GroupRank,
+  type SourceFacts,
 } from '../core/summary';
-import { statsOf, tallyLink, type TargetStats } from '../core/target-stats';
+import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
 import { getAllLinks } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
@@ -22,9 +23,10 @@ import { getMany } from './requests';
 
 /**
  * The popup's first render for a hot page (issue 7, item 1): its counts from the targets'
- * aggregates (storage/target-stats.ts), and only the rows of the groups it shows, read by
- * [target, source domain]. Everything is as loadBacklinks + summarizeBacklinks would show
- * first: the same counts, the same groups in the same order, each with all its links.
+ * aggregates (storage/target-stats.ts), and only the rows of the groups it shows, kept with
+ * the aggregate (one get for a page of one URL) or read by [target, source domain].
+ * Everything is as loadBacklinks + summarizeBacklinks would show first: the same counts, the
+ * same groups in the same order, each whole or (HeadRows.perDomain) its first links.
  */
 export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> {
   /** Exact counts; `groups` holds the shown groups only, each whole. */
@@ -34,9 +36,16 @@ export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> 
   liveGroups: number;
 }
 
+export { firstInOrder };
+
 /** Groups a screen shows first (ui/state#ShownRows). */
 export interface HeadRows {
   domains: number;
+  /**
+   * Links shown per group (the popup's): each shown group then holds its first ones only, with
+   * its `size`, read from the rows kept with the aggregate. Without it, groups are whole.
+   */
+  perDomain?: number;
   /**
    * Rows a table shows first (the report page): the groups in order until they hold this many
    * links, lost ones too, since the table's rows are the groups' links one after another.
@@ -50,6 +59,8 @@ interface Counted {
   stats: TargetStats;
   /** Its links when they were read in full (no aggregate stored), self-links left out. */
   links: LinkRecord[] | null;
+  /** The record as stored (its counts before self-links are taken out, and its rows). */
+  stored: TargetStats | null;
 }
 
 /**
@@ -105,12 +116,12 @@ export async function loadHead(
     if (!kept) {
       const mine = coldLinks.filter((l) => l.target === target);
       const tallies = mine.map((link) => ({ link, pageNofollow: nofollow(link) }));
-      return { target, stats: statsOf(target, tallies), links: mine };
+      return { target, stats: statsOf(target, tallies), links: mine, stored: null };
     }
     // Copied only when changed: a hot target's record holds thousands of domains.
     const stats = selves.length > 0 ? structuredClone(kept) : kept;
     for (const link of selves) tallyLink(stats, { link, pageNofollow: nofollow(link) }, -1);
-    return { target, stats, links: null };
+    return { target, stats, links: null, stored: kept };
   });
 
   const domain = report.page?.domain ?? null;
@@ -119,55 +130,43 @@ export async function loadHead(
   const byDomain = {
     getAll: (key: [string, string]) => getAllLinks(tx, 'by_target_source_domain', key),
   };
-  const rowLinks = await readRows(byDomain, counted, shown, merged);
+  const { links: rowLinks, facts } = await readRows(byDomain, counted, shown, merged, rows);
   const rowSources = await readPages(
     pages,
-    [...new Set(rowLinks.map((l) => l.source))].filter((s) => !sources[s]),
+    [...new Set(rowLinks.map((l) => l.source))].filter((s) => !sources[s] && !facts.has(s)),
   );
   await tx.done;
   const groups = summarizeBacklinks(
     rowLinks,
-    { ...sources, ...rowSources },
-    {
-      via: report.via,
-      domain,
-    },
+    { ...Object.fromEntries(facts), ...sources, ...rowSources },
+    { via: report.via, domain },
   ).groups;
   return {
     ...report,
     redirect: redirectChainFrom(url, hopsFrom),
-    summary: { ...summary, groups },
+    summary: { ...summary, groups: cutGroups(groups, ranks, rows.perDomain) },
     groups: ranks.length,
     liveGroups: ranks.filter((r) => r.live > 0).length,
   };
 }
 
 /**
- * The first `k` of `items` in `compare`'s order, as sort + slice gives them, without sorting
- * them all: a hot page has thousands of referring domains and shows a few dozen.
+ * With `perDomain`, each group cut to its first links, its counts and order from the ranks
+ * (its links read are only a prefix of it); whole groups are as summarizeBacklinks made them.
  */
-export function firstInOrder<T>(
-  items: readonly T[],
-  k: number,
-  compare: (a: T, b: T) => number,
-): T[] {
-  if (k <= 0) return [];
-  if (items.length <= k * 4) return [...items].sort(compare).slice(0, k);
-  const best: T[] = [];
-  for (const item of items) {
-    if (best.length === k && compare(item, best[k - 1]!) >= 0) continue;
-    // Binary search for the place after every item that sorts before or with it (stable).
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compare(best[mid]!, item) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    best.splice(lo, 0, item);
-    if (best.length > k) best.pop();
-  }
-  return best;
+function cutGroups(
+  groups: BacklinkSummary['groups'],
+  ranks: readonly GroupRank[],
+  perDomain: number | undefined,
+): BacklinkSummary['groups'] {
+  if (perDomain === undefined) return groups;
+  const rankOf = new Map(ranks.map((r) => [r.domain, r]));
+  return groups
+    .map((g) => {
+      const { internal, live, followed, size } = rankOf.get(g.domain)!;
+      return { ...g, internal, live, followed, size, links: g.links.slice(0, perDomain) };
+    })
+    .sort((a, b) => compareGroupRanks(rankOf.get(a.domain)!, rankOf.get(b.domain)!));
 }
 
 /**
@@ -242,27 +241,45 @@ function shownDomains(ranks: readonly GroupRank[], { domains, rows = 0 }: HeadRo
 }
 
 /**
- * Every link of the shown groups, in the order loadBacklinks reads them (target by target,
- * each in key order), so that ties sort the same: by [target, source domain] for a target with
- * an aggregate, from the links already read for one without.
+ * Every link of the shown groups that is shown, in the order loadBacklinks reads them (target
+ * by target), with the facts of their linking pages where those were kept with them. A group
+ * comes from the rows kept with its target's aggregate when they hold it whole, or (with
+ * `perDomain`) at least its first `perDomain` links once self-links are left out; else it is
+ * read by [target, source domain], or taken from the links already read (no aggregate).
  */
 async function readRows(
   byDomain: { getAll(key: [string, string]): Promise<LinkRecord[]> },
   counted: readonly Counted[],
   shown: ReadonlySet<string>,
   merged: ReadonlySet<string>,
-): Promise<LinkRecord[]> {
+  { perDomain }: HeadRows,
+): Promise<{ links: LinkRecord[]; facts: Map<string, SourceFacts> }> {
+  const facts = new Map<string, SourceFacts>();
+  const notSelf = (l: LinkRecord) => !merged.has(l.source);
+  const kept = (stored: TargetStats, domain: string): LinkRecord[] | null => {
+    const rows = stored.rows?.[domain];
+    if (!rows) return null;
+    const links = rows.map((r) => r.link).filter(notSelf);
+    const whole = rows.length === stored.domains[domain]?.[0];
+    if (!whole && (perDomain === undefined || links.length < perDomain)) return null;
+    for (const { link, page } of rows) if (page) facts.set(link.source, page);
+    return links;
+  };
   const perTarget = await Promise.all(
-    counted.map(({ target, stats, links: read }) =>
+    counted.map(({ target, stats, links: read, stored }) =>
       read
         ? read.filter((l) => shown.has(l.sourceDomain))
         : Promise.all(
             Object.keys(stats.domains)
               .filter((d) => shown.has(d))
               .sort()
-              .map((d) => byDomain.getAll([target, d])),
-          ).then((all) => all.flat().filter((l) => !merged.has(l.source))),
+              .map(
+                (d) =>
+                  kept(stored!, d) ??
+                  byDomain.getAll([target, d]).then((all) => all.filter(notSelf)),
+              ),
+          ).then((all) => all.flat()),
     ),
   );
-  return perTarget.flat();
+  return { links: perTarget.flat(), facts };
 }

@@ -120,12 +120,17 @@ async function findVariants(
       }
       return keys;
     };
-    // Both link stores (link-keys.ts): the first distinct targets of either, in order.
-    const [links, fresh, old] = await Promise.all([
+    // A count of the range first: most pages have no query variant, and a count costs a
+    // request where the cursors cost two (a cold lookup stays one round of few requests).
+    const [links, queried] = await Promise.all([
       base === url ? 0 : count(base),
-      uniqueTargets('links'),
-      uniqueTargets('links-v1'),
+      countLinks(tx, 'by_target', queries),
     ]);
+    // Both link stores (link-keys.ts): the first distinct targets of either, in order.
+    const [fresh, old] =
+      queried === 0
+        ? [[], []]
+        : await Promise.all([uniqueTargets('links'), uniqueTargets('links-v1')]);
     const keys = [...new Set([...fresh, ...old])].sort().slice(0, VARIANT_LIMIT);
     const counts = await Promise.all(keys.map(count));
     return [

@@ -35,7 +35,7 @@ import { clearAuthority, forgetAuthority } from './authority';
 import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
-import { adjustTargetStats, forgetTargetStats } from './target-stats';
+import { adjustTargetStats, factsOfSnapshot, forgetTargetStats } from './target-stats';
 import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
 import {
   beginStagedWrite,
@@ -409,8 +409,8 @@ async function writeSnapshot(
   writes.push(
     adjustTargetStats(
       tx.objectStore('target-stats'),
-      { links: oldLinks, nofollow: !!oldPage?.robotsNofollow },
-      { links: rewritten, nofollow: snapshot.robots.nofollow },
+      { links: oldLinks, page: oldPage ?? null },
+      { links: rewritten, page: factsOfSnapshot(snapshot) },
     ),
   );
 
@@ -496,12 +496,12 @@ export async function recordDelta(
       rewritten.push(merged);
     });
     putLinks(tx, keyed);
-    const nofollow = page.robotsNofollow;
     writes.push(
       adjustTargetStats(
         tx.objectStore('target-stats'),
-        { links: olds.flatMap((k) => (k ? [k.link] : [])), nofollow },
-        { links: rewritten, nofollow },
+        // All of the page's links: the rows of those not in the delta show its new link count.
+        { links: stored.map((k) => k.link), page },
+        { links: rewritten, page: { ...page, outboundCount: page.outboundCount + added } },
       ),
     );
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));

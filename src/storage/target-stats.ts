@@ -1,21 +1,28 @@
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import { linkKey, type LinkRecord } from '../core/types';
+import { linkKey, type LinkRecord, type PageSnapshot } from '../core/types';
+import type { SourceFacts } from '../core/summary';
 import {
+  adjustRows,
   applyChange,
+  firstRows,
   HOT_TARGET_LINKS,
+  keptDomains,
+  markRefill,
   statsOf,
   type Counted,
+  type HeadRow,
   type TargetStats,
 } from '../core/target-stats';
-import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
+import { countLinks, getAllLinks } from './link-keys';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { getMany, putAll } from './requests';
 
 /**
- * The `target-stats` store: core/target-stats.ts aggregates of hot targets, built lazily
- * (ensureTargetStats) and kept exact by the write paths inside their own transaction: a
- * recorded page adjusts the targets that have one (adjustTargetStats), a bulk change (import,
- * forgetting a site, retention) drops them (forgetTargetStats) to be built again.
+ * The `target-stats` store: core/target-stats.ts aggregates of hot targets with the popup's
+ * first rows, built lazily (ensureTargetStats) and kept exact by the write paths inside their
+ * own transaction: a recorded page adjusts the targets that have one (adjustTargetStats), a
+ * bulk change (import, forgetting a site, retention) drops them (forgetTargetStats) to be
+ * built again.
  */
 
 type StatsStore = IDBPObjectStore<
@@ -25,19 +32,39 @@ type StatsStore = IDBPObjectStore<
   'readwrite'
 >;
 
-/** Some stored links of one source page, and whether that page says robots nofollow. */
+/** Some stored links of one source page, and that page's facts (null: not stored). */
 export interface SourceLinks {
   links: readonly LinkRecord[];
-  nofollow: boolean;
+  page: SourceFacts | null;
 }
 
-const countedOf = ({ links, nofollow }: SourceLinks): Counted[] =>
-  links.map((link) => ({ link, pageNofollow: nofollow }));
+const countedOf = ({ links, page }: SourceLinks): Counted[] =>
+  links.map((link) => ({ link, pageNofollow: Boolean(page?.robotsNofollow) }));
+
+/** The facts a row shows of a page (only these: a page record also holds its terms). */
+export const factsOf = (page: SourceFacts | null | undefined): SourceFacts | null =>
+  page
+    ? {
+        title: page.title,
+        robotsNofollow: page.robotsNofollow,
+        robotsNoindex: page.robotsNoindex,
+        outboundCount: page.outboundCount,
+      }
+    : null;
+
+/** The facts of the page record a snapshot is stored as (records.ts#writeSnapshot). */
+export const factsOfSnapshot = (snapshot: PageSnapshot): SourceFacts => ({
+  title: snapshot.title,
+  robotsNofollow: snapshot.robots.nofollow,
+  robotsNoindex: snapshot.robots.noindex,
+  outboundCount: snapshot.links.length,
+});
 
 /**
  * After a write of one source page's links: `before` are its stored links as read before the
- * write, `rewritten` the records put (new or changed, the rest of `before` stays as it was,
- * under the page's new robots). The store's keys are read in the transaction rather than
+ * write (all of them: the rows of those left as they were show the page's new facts too) and
+ * its page, `rewritten` the records put (new or changed, the rest of `before` stays as it was)
+ * and the page as written. The store's keys are read in the transaction rather than
  * trusted from memory: the options page's import writes too.
  * Contract: resolves when the puts are queued; rejects (aborting with the caller's
  * transaction) if a read or put fails.
@@ -54,11 +81,11 @@ export async function adjustTargetStats(
   if (kept.length === 0) return;
   const records = (await getMany(store, kept)).filter((r): r is TargetStats => !!r);
   const stats = new Map(records.map((r) => [r.target, r]));
-  const changed = applyChange(
-    stats,
-    countedOf(before),
-    countedOf({ links: [...after.values()], nofollow: rewritten.nofollow }),
-  );
+  const now = { links: [...after.values()], page: rewritten.page };
+  const changed = applyChange(stats, countedOf(before), countedOf(now));
+  const page = factsOf(rewritten.page);
+  const rows = now.links.map((link) => ({ link, page }));
+  for (const target of changed) adjustRows(stats.get(target)!, before.links, rows);
   putAll(
     store,
     [...changed].map((t) => stats.get(t)!),
@@ -76,10 +103,11 @@ export async function forgetStatsOf(store: StatsStore, targets: Iterable<string>
 }
 
 /**
- * Build the aggregate of each of `targets` that has none and at least `minLinks` links:
- * in one transaction that reads its links and their source pages and writes the record, so no
- * recorded page slips between the read and the write. Returns the targets built. The links
- * and pages are read in full once here, in the background, so that the popup never has to.
+ * Build the aggregate of each of `targets` that has none and at least `minLinks` links, with
+ * its first rows, and refill the rows of those marked for it (markRefill): in one transaction
+ * that reads the links and their source pages and writes the record, so no recorded page
+ * slips between the read and the write. Returns the targets built or refilled. The links and
+ * pages are read here, in the background, so that the popup never has to.
  */
 export async function ensureTargetStats(
   db: BacklinkDb,
@@ -87,25 +115,73 @@ export async function ensureTargetStats(
   minLinks: number = HOT_TARGET_LINKS,
 ): Promise<string[]> {
   // A read first: the common case (built already, or cold) must not queue a write.
-  const known = await Promise.all(targets.map((t) => db.getKey('target-stats', t)));
+  const read = db.transaction(['links', 'links-v1', 'target-stats']);
+  const statsStore = read.objectStore('target-stats');
+  const [known, marked] = await Promise.all([
+    Promise.all(targets.map((t) => statsStore.getKey(t))),
+    Promise.all(targets.map((t) => statsStore.index('by_refill').getKey(t))),
+  ]);
   const counts = await Promise.all(
-    targets.map((t, i) => (known[i] ? 0 : countLinks(db.transaction(LINK_STORES), 'by_target', t))),
+    targets.map((t, i) => (known[i] ? 0 : countLinks(read, 'by_target', t))),
   );
-  const wanted = targets.filter((_t, i) => counts[i]! >= minLinks);
+  const wanted = targets.filter((_t, i) => counts[i]! >= minLinks || marked[i]);
   if (wanted.length === 0) return [];
   const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
   const stats = tx.objectStore('target-stats');
+  const pagesOf = async (links: readonly LinkRecord[]) => {
+    const urls = [...new Set(links.map((l) => l.source))];
+    const found = await getMany(tx.objectStore('pages'), urls);
+    return new Map(urls.map((u, i) => [u, factsOf(found[i])]));
+  };
   const built: string[] = [];
   for (const target of wanted) {
-    if (await stats.getKey(target)) continue; // built meanwhile by another page
-    const links = await getAllLinks(tx, 'by_target', target);
-    const sources = [...new Set(links.map((l) => l.source))];
-    const pages = await getMany(tx.objectStore('pages'), sources);
-    const nofollow = new Set(pages.filter((p) => p?.robotsNofollow).map((p) => p!.url));
-    const counted = links.map((link) => ({ link, pageNofollow: nofollow.has(link.source) }));
-    putAll(stats, [statsOf(target, counted)]);
+    const stored = await stats.get(target);
+    if (stored && !stored.refill) continue; // built or refilled meanwhile by another page
+    const record = stored ?? (await buildStats(tx, target, pagesOf));
+    if (record.refill) await refillRows(tx, record, pagesOf);
+    putAll(stats, [record]);
     built.push(target);
   }
   await tx.done;
   return built;
+}
+
+type Tx = Parameters<typeof getAllLinks>[0];
+type PagesOf = (links: readonly LinkRecord[]) => Promise<Map<string, SourceFacts | null>>;
+
+/** A target's aggregate and kept rows from every link into it. */
+async function buildStats(tx: Tx, target: string, pagesOf: PagesOf): Promise<TargetStats> {
+  const links = await getAllLinks(tx, 'by_target', target);
+  const pages = await pagesOf(links);
+  const counted = links.map((link) => ({
+    link,
+    pageNofollow: Boolean(pages.get(link.source)?.robotsNofollow),
+  }));
+  const record = statsOf(target, counted);
+  const groups = new Map<string, HeadRow[]>();
+  for (const link of links) {
+    if (link.source === target) continue; // never stored; as tallyLink
+    const row = { link, page: pages.get(link.source) ?? null };
+    const group = groups.get(link.sourceDomain);
+    if (group) group.push(row);
+    else groups.set(link.sourceDomain, [row]);
+  }
+  record.rows = {};
+  for (const domain of keptDomains(record)) record.rows[domain] = firstRows(groups.get(domain)!);
+  return record;
+}
+
+/** Read the groups of the record's kept domains that have no rows, and keep their first. */
+async function refillRows(tx: Tx, record: TargetStats, pagesOf: PagesOf): Promise<void> {
+  const rows = (record.rows ??= {});
+  const missing = [...keptDomains(record)].filter((d) => !rows[d]);
+  const groups = await Promise.all(
+    missing.map((d) => getAllLinks(tx, 'by_target_source_domain', [record.target, d])),
+  );
+  const pages = await pagesOf(groups.flat());
+  missing.forEach((domain, i) => {
+    const group = groups[i]!.filter((l) => l.source !== l.target);
+    rows[domain] = firstRows(group.map((link) => ({ link, page: pages.get(link.source) ?? null })));
+  });
+  markRefill(record);
 }

@@ -254,7 +254,9 @@ async function readShownRaw(d: BacklinkDb, url: string): Promise<number> {
 export async function headPair(url: string): Promise<{ ours: number; raw: number; rows: number }> {
   const d = await db();
   await ensureTargetStats(d, [url]);
-  const head = await timed(() => loadHead(d, url, {}, { domains: POPUP_GROUPS }));
+  const head = await timed(() =>
+    loadHead(d, url, {}, { domains: POPUP_GROUPS, perDomain: SHOWN_ROWS / POPUP_GROUPS }),
+  );
   const raw = await timed(() => readShownRaw(d, url));
   const rows = head.result?.summary.groups.reduce((n, g) => n + g.links.length, 0) ?? 0;
   return { ours: head.ms, raw: raw.ms, rows };

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { moveOldLinks } from '../../src/storage/link-move';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
@@ -14,8 +14,9 @@ import { loadBacklinks, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { firstInOrder, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
-import { statsOf } from '../../src/core/target-stats';
-import { summarizeBacklinks } from '../../src/core/summary';
+import { keptDomains, ROWS_NEEDED, statsOf, type HeadRow } from '../../src/core/target-stats';
+import { compareLinks, isUnfollowed, summarizeBacklinks } from '../../src/core/summary';
+import { factsOf } from '../../src/storage/target-stats';
 import { withFold } from '../../src/core/variants';
 import type { RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
@@ -53,33 +54,67 @@ const FOLDED: Folds = withFold({}, HOT, 'address', true);
 const ROWS: HeadRows = { domains: 2 };
 /** The report page's table: the groups that hold its first rows (few, for the same reason). */
 const TABLE_ROWS: HeadRows = { domains: 0, rows: 3 };
+/** The popup's: its groups' first links only, from the rows kept with the aggregates. */
+const POPUP_ROWS: HeadRows = { domains: 2, perDomain: ROWS_NEEDED + 1 };
 
 function randomLinks(random: () => number, count: number): RawLink[] {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   return Array.from({ length: count }, () =>
-    rawLink(pick(HREFS), {
-      anchor: pick(['', 'read more', 'the guide']),
+    // HOT most often, so that its groups grow past the rows kept (core/target-stats#ROWS_KEPT).
+    rawLink(pick([...HREFS, HOT, HOT, HOT]), {
+      anchor: pick(['', 'read more', 'the guide', 'a', 'b', 'c', 'd']),
       rel: pick([[], [], ['nofollow'], ['sponsored', 'ugc']]),
       region: pick(['main', 'nav', 'footer'] as const),
     }),
   );
 }
 
-/** Every stored aggregate equals one recomputed from the links. Returns how many there are. */
-async function expectStatsExact(): Promise<number> {
+/**
+ * Every stored aggregate equals one recomputed from the links, and its kept rows are each an
+ * exact prefix of their group (in display order, with their pages' facts as stored): long
+ * enough for the popup or whole, for kept domains only, the record marked while one lacks
+ * rows. Returns how many aggregates and kept rows there are.
+ */
+async function expectStatsExact(): Promise<{ aggregates: number; rows: number }> {
   const [stats, links, pages] = await Promise.all([
     db.getAll('target-stats'),
     db.getAll('links'),
     db.getAll('pages'),
   ]);
-  const nofollow = new Set(pages.filter((p) => p.robotsNofollow).map((p) => p.url));
+  const pageOf = new Map(pages.map((p) => [p.url, p]));
+  let rowCount = 0;
   for (const kept of stats) {
+    const { rows, refill, ...counts } = kept;
     const mine = links.filter((l) => l.target === kept.target);
-    const counted = mine.map((link) => ({ link, pageNofollow: nofollow.has(link.source) }));
-    expect(kept).toEqual(statsOf(kept.target, counted));
+    const counted = mine.map((link) => ({
+      link,
+      pageNofollow: Boolean(pageOf.get(link.source)?.robotsNofollow),
+    }));
+    expect(counts).toEqual(statsOf(kept.target, counted));
+    expect(rows).toBeDefined();
+    const domains = keptDomains(kept);
+    for (const [domain, got] of Object.entries(rows!)) {
+      expect(domains.has(domain)).toBe(true);
+      const group = mine.filter((l) => l.sourceDomain === domain && l.source !== l.target);
+      const size = group.length;
+      expect(got.length >= Math.min(ROWS_NEEDED, size) || got.length === size).toBe(true);
+      const wanted = group
+        .map((link): HeadRow => ({ link, page: factsOf(pageOf.get(link.source)) }))
+        .sort(rowOrder)
+        .slice(0, got.length);
+      expect(got).toEqual(wanted);
+      rowCount += got.length;
+    }
+    expect(refill).toBe([...domains].some((d) => !rows![d]) ? kept.target : undefined);
   }
-  return stats.length;
+  return { aggregates: stats.length, rows: rowCount };
 }
+
+const rowOrder = (a: HeadRow, b: HeadRow) =>
+  compareLinks(
+    { ...a.link, unfollowed: isUnfollowed(a.link, a.page) },
+    { ...b.link, unfollowed: isUnfollowed(b.link, b.page) },
+  );
 
 /**
  * The head, when there is one, shows what the full read shows first: the same counts, every
@@ -107,7 +142,13 @@ async function expectHeadExact(url: string, folds: Folds, rows = ROWS): Promise<
       (g) => g.domain,
     ),
   );
-  expect(shown).toEqual(groups.filter((g) => first.has(g.domain)));
+  const perDomain = rows.perDomain;
+  // The popup's groups: their first links, their size, counts and order as the full groups'.
+  const cut = (gs: typeof groups) =>
+    perDomain === undefined
+      ? gs
+      : gs.map((g) => ({ ...g, size: g.links.length, links: g.links.slice(0, perDomain) }));
+  expect(shown).toEqual(cut(groups.filter((g) => first.has(g.domain))));
   // A table's first rows are the full table's first rows, in its order.
   const firstRows = (gs: typeof groups) => gs.flatMap((g) => g.links).slice(0, wanted);
   expect(firstRows(shown)).toEqual(firstRows(groups));
@@ -125,9 +166,10 @@ async function randomStep(random: () => number, step: number): Promise<void> {
   if (r < 0.45) {
     await recordPage(
       db,
-      makeSnapshot(source, randomLinks(random, 1 + Math.floor(random() * 5)), {
+      makeSnapshot(source, randomLinks(random, 1 + Math.floor(random() * 16)), {
+        title: pick(['A title', 'Another title']),
         canonical: source === AMP ? HOT : null,
-        robots: { noindex: false, nofollow: random() < 0.2 },
+        robots: { noindex: random() < 0.2, nofollow: random() < 0.2 },
         truncated: random() < 0.1,
       }),
       at(step),
@@ -160,11 +202,14 @@ describe('target aggregates and the popup head', () => {
     async (seed) => {
       let heads = 0;
       let aggregates = 0;
+      let rows = 0;
       await recordRedirect(db, { from: OLD, to: HOT, status: 301 }, at(0));
       const random = seededRandom(seed);
       for (let step = 1; step <= 50; step++) {
         await randomStep(random, step);
-        aggregates += await expectStatsExact();
+        const kept = await expectStatsExact();
+        aggregates += kept.aggregates;
+        rows += kept.rows;
         if (step % 5 !== 0) continue;
         for (const [url, folds] of [
           [HOT, {}],
@@ -173,10 +218,12 @@ describe('target aggregates and the popup head', () => {
         ] as const) {
           if (await expectHeadExact(url, folds)) heads++;
           await expectHeadExact(url, folds, TABLE_ROWS);
+          await expectHeadExact(url, folds, POPUP_ROWS);
         }
       }
       // The random walk did reach the states under test.
       expect(aggregates).toBeGreaterThan(10);
+      expect(rows).toBeGreaterThan(50);
       expect(heads).toBeGreaterThan(3);
     },
     60_000,
@@ -257,5 +304,78 @@ describe('the head of a report table', () => {
     ]);
     expect(head.groups).toBe(6);
     expect(await expectHeadExact(HOT, {}, { domains: 0, rows: 4 })).toBe(true);
+  });
+});
+
+describe('the rows kept with an aggregate', () => {
+  /** One domain's group of `n` links into HOT, from `n` pages of it, the later ones newer. */
+  async function recordGroup(n: number): Promise<string[]> {
+    const pages = Array.from({ length: n }, (_, p) => `https://www.s0.com/p${p}`);
+    for (const [p, url] of pages.entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
+    }
+    return pages;
+  }
+
+  it('give the popup its first render in one get: no group or linking page read', async () => {
+    await recordGroup(12);
+    await ensureTargetStats(db, [HOT], 10);
+    const reads: string[] = [];
+    // Every get of a store and getAll of an index, by name, passed through.
+    const getOf = IDBObjectStore.prototype.get;
+    const getAllOf = IDBIndex.prototype.getAll;
+    const spied = [
+      vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(function (
+        this: IDBObjectStore,
+        key: IDBValidKey | IDBKeyRange,
+      ) {
+        reads.push(`${this.name}.get`);
+        return getOf.call(this, key);
+      }),
+      vi.spyOn(IDBIndex.prototype, 'getAll').mockImplementation(function (
+        this: IDBIndex,
+        ...args: Parameters<IDBIndex['getAll']>
+      ) {
+        reads.push(`${this.name}.getAll`);
+        return getAllOf.apply(this, args);
+      }),
+    ];
+    try {
+      const head = (await loadHead(db, HOT, {}, { domains: 30, perDomain: 5 }))!;
+      expect(head.summary.groups.map((g) => [g.domain, g.links.length, g.size])).toEqual([
+        ['s0.com', 5, 12],
+      ]);
+    } finally {
+      spied.forEach((s) => s.mockRestore());
+    }
+    expect(reads.filter((r) => r === 'target-stats.get')).toHaveLength(1);
+    expect(reads.filter((r) => r === 'pages.get')).toHaveLength(1); // the page itself
+    expect(reads).not.toContain('by_target_source_domain.getAll');
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+  });
+
+  it('are read from the links once too few are known, and refilled by the worker', async () => {
+    const pages = await recordGroup(12);
+    await ensureTargetStats(db, [HOT], 10);
+    const record = async () => (await db.get('target-stats', HOT))!;
+    expect((await record()).rows!['s0.com']).toHaveLength(8);
+    // The newest pages drop their link: each lost link goes last, and the link after the kept
+    // rows (never read) may come before it, so the rows kept shrink by one each time.
+    for (const [i, url] of pages.slice(-3).reverse().entries()) {
+      await recordPage(db, makeSnapshot(url, []), at(20 + i));
+    }
+    expect((await record()).rows!['s0.com']).toHaveLength(5);
+    expect((await record()).refill).toBeUndefined();
+    // Five rows do for five links a group, not for six: those are read from the links.
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 6 })).toBe(true);
+    await recordPage(db, makeSnapshot(pages[8]!, []), at(30));
+    expect((await record()).rows!['s0.com']).toBeUndefined();
+    expect((await record()).refill).toBe(HOT);
+    expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    expect((await record()).rows!['s0.com']).toHaveLength(8);
+    expect((await record()).refill).toBeUndefined();
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 8 });
   });
 });

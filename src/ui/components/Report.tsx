@@ -98,6 +98,8 @@ interface GroupProps {
 function Group(props: GroupProps) {
   const { group, limit, sourceAuthority, quality, referrals, flags, provenance } = props;
   const shown = group.links.slice(0, limit);
+  // A first render's group holds its first links only, and says how many it has.
+  const total = group.size ?? group.links.length;
   return (
     <section class="group" data-domain={group.domain}>
       <h2>
@@ -118,9 +120,9 @@ function Group(props: GroupProps) {
           />
         ))}
       </ul>
-      {group.links.length > shown.length && (
+      {total > shown.length && (
         <p class="more">
-          {tn('group_more', group.links.length - shown.length)} <HostName host={group.domain} />
+          {tn('group_more', total - shown.length)} <HostName host={group.domain} />
         </p>
       )}
     </section>
@@ -245,7 +247,15 @@ export function Report(props: ReportProps) {
   }
   const { summary } = state;
   const groups = summary.groups
-    .map((g) => (showLost.value ? g : { ...g, links: g.links.filter((l) => l.lostAt === null) }))
+    .map((g) =>
+      showLost.value
+        ? g
+        : {
+            ...g,
+            links: g.links.filter((l) => l.lostAt === null),
+            size: g.size === undefined ? undefined : g.live,
+          },
+    )
     .filter((g) => g.links.length > 0);
   // A first render holds the shown groups only (ui/head-state.ts), and counts the others; the
   // report page shows every group, so those not read yet are named as more.
