@@ -20,6 +20,7 @@ import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
 import type { GraphEntry } from '../core/authority-rows';
+import type { RiskRecord } from './risk-summary';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -124,6 +125,12 @@ export interface BacklinkSchema extends DBSchema {
     key: string;
     value: GraphEntry;
     indexes: { by_dirty: number };
+  };
+  /** The popup's risk line per page (storage/risk-summary.ts); current ones in by_watch. */
+  risks: {
+    key: string;
+    value: RiskRecord;
+    indexes: { by_watch: string };
   };
 }
 
@@ -247,6 +254,14 @@ const MIGRATIONS: readonly Migration[] = [
   // in by_dirty.
   (db) => {
     db.createObjectStore('graph', { keyPath: 'url' }).createIndex('by_dirty', 'dirty');
+  },
+  // The popup's risk line without reading the page's links (issue 6): stored per page, built
+  // in the background; each current one indexed by the domains a write must match to make it
+  // stale (multiEntry). Derived data, built when next wanted: nothing to convert.
+  (db) => {
+    db.createObjectStore('risks', { keyPath: 'url' }).createIndex('by_watch', 'watch', {
+      multiEntry: true,
+    });
   },
 ];
 

@@ -35,6 +35,7 @@ import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, forgetTargetStats } from './target-stats';
 import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
+import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 
 export interface RecordResult {
   url: string;
@@ -52,7 +53,7 @@ export type WriteTx = ReturnType<typeof writeTransaction>;
 
 const writeTransaction = (db: BacklinkDb) =>
   db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph'],
+    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph', 'risks'],
     'readwrite',
   );
 
@@ -264,6 +265,8 @@ async function writeSnapshot(
       { links: [...changed, ...fresh.values()], nofollow: snapshot.robots.nofollow },
     ),
   );
+  const written = [...changed, ...fresh.values()];
+  writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: written }));
 
   const host = hostOf(source);
   const visitIds = visit !== null ? rememberVisit(oldPage?.visitIds, visit) : oldPage?.visitIds;
@@ -357,6 +360,7 @@ export async function recordDelta(
         { links: rewritten, nofollow },
       ),
     );
+    writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
     writes.push(markGraphDirty(tx.objectStore('graph'), [source]));
     return { url: source, links: page.outboundCount + added, added, lost: 0 };
@@ -378,6 +382,7 @@ export function recordRedirect(
     const old = await redirects.get([hop.from, hop.to]);
     const record: RedirectRecord = { ...hop, firstSeen: old?.firstSeen ?? now, lastSeen: now };
     writes.push(redirects.put(record));
+    writes.push(markRiskStale(tx.objectStore('risks'), { targets: [hop.from, hop.to] }));
     return record;
   });
 }
@@ -419,6 +424,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       writes.push(getAllLinkKeys(tx, 'by_source', url).then((keys) => deleteLinks(tx, keys)));
     }
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     writes.push(deleteGraphRows(tx.objectStore('graph'), onSite));
     return onSite.length;
   });
@@ -435,6 +441,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
       forgetTargetStats(tx.objectStore('target-stats')),
+      forgetRiskSummaries(tx.objectStore('risks')),
       tx.objectStore('graph').clear(),
     );
   });
@@ -537,6 +544,7 @@ export function importAll(
     const touched = [...data.pages.map((p) => p.url), ...data.links.map((l) => l.source)];
     writes.push(markGraphDirty(tx.objectStore('graph'), touched));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     return {
       pages: data.pages.length,
       links: data.links.length,
