@@ -12,7 +12,7 @@ import { canonicalizeUrl, hostOf } from '../core/url';
 import { registrableDomain } from '../core/domain';
 import type { LinkRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
-import { readFlagInputs } from './flags';
+import { readFlagInputs, type FlagView } from './flags';
 import { loadBacklinks, loadSiteLinks, SITE_LINK_LIMIT, type Folds } from './queries';
 import { getMany, putAll } from './requests';
 
@@ -107,6 +107,20 @@ export interface RiskLine {
   computedAt: number;
   /** False: an input changed since (or the folds differ); shown with its age, built again. */
   current: boolean;
+}
+
+/** The risk line as the flags show it, before their evidence is built (or without it). */
+export function viewOfRiskLine(line: RiskLine): FlagView {
+  return {
+    flags: [],
+    byLink: new Map(),
+    risks: line.counts.risks,
+    spam: [],
+    counts: line.counts,
+    complete: line.complete,
+    building: true,
+    stored: { computedAt: line.computedAt, current: line.current },
+  };
 }
 
 /** The stored risk line of `rawUrl` under `folds`, its bursts counted at `now`; null if none. */
