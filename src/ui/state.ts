@@ -299,9 +299,6 @@ function targetDomainOf(report: BacklinkReport): string {
   return report.page?.domain ?? direct?.targetDomain ?? new URL(report.url).hostname;
 }
 
-/** The popup shows the risk line only: a current stored line spares it every flag read. */
-const lineOnly = () => shownRows !== null && tableRows === null;
-
 /**
  * The page's stored risk line (storage/risk-summary.ts), one get beside the head's read: shown
  * as soon as it is read, with its age when stale, unless the flags of this load are in already.
@@ -380,13 +377,13 @@ export async function loadReport(url: string): Promise<void> {
     }
     const report = await loadLocalReport(url);
     if (!current()) return;
-    // A current stored line is the popup's risk line: no flag is read (read long before this).
+    // A current stored line is the risk line (read long before this): the flags, which mark
+    // the rows, then wait their turn after the authority and site reads.
     const stored = await storedRisk;
-    const skipFlags = lineOnly() && stored?.current === true;
     if (report) askRiskBuild(report, stored);
     // The flags' reads before the summary is built and rendered: the risk line waits on them.
     const earlyFlags =
-      report && !skipFlags
+      report && !stored?.current
         ? startFlagReads(db, targetDomainOf(report), report.links, report.sources)
         : undefined;
     forgetOtherPage(report?.url);
@@ -476,7 +473,7 @@ export async function loadReport(url: string): Promise<void> {
       // Flags read the neighbourhood of the page's links while the site's are read (its bursts
       // need them), not after.
       const flagsRead =
-        report && summary && !skipFlags
+        report && summary
           ? loadFlags(
               db,
               profileTargetOf(report.url, report.page, summary),
@@ -486,7 +483,8 @@ export async function loadReport(url: string): Promise<void> {
               Date.now(),
               // The page's own flags first: the risk line need not wait for the whole site.
               (view) => {
-                if (!current()) return;
+                // A current stored line says all these would: kept until the flags are whole.
+                if (!current() || stored?.current) return;
                 flagsComputed = mine;
                 flagsState.value = { status: 'ready', view };
               },
