@@ -10,6 +10,7 @@ import {
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { startLinkMove } from './link-move';
+import { onRiskBuild } from './risk-job';
 import {
   contributeActivity,
   onContributeAlarm,
@@ -71,6 +72,7 @@ const handlers: Handlers<Runtime.MessageSender> = {
   'provider/lookup': onProviderLookup,
   'provider/test': onProviderTest,
   'stats/build': onBuildStats,
+  'risk/build': onRiskBuild,
 };
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>

@@ -1044,3 +1044,88 @@ export function describeNotes({ kinds }: FlagCounts): string | null {
   if (declared === 0) return null;
   return t('risks_notes', { phrase: kindPhrase('paid-declared', declared) });
 }
+
+// ---- the stored risk line ---------------------------------------------------------------
+
+/**
+ * What the one-line risk summary needs, kept per page (storage/risk-summary.ts) so that a popup
+ * shows it without reading the page's links: the counts of every kind but bursts, and for
+ * bursts, which move with the clock, the first sightings they are counted from.
+ */
+export interface RiskSummary {
+  /** Flags of each kind but 'burst' (counted at show time from `firstSeen`). */
+  kinds: Partial<Record<FlagKind, number>>;
+  complete: boolean;
+  /**
+   * First sightings of the links from other sites: to the page, and to its whole site (null
+   * when the site's links were not read). Only those recent enough to fall in a window still to
+   * come, and the earliest (the baseline starts there); see burstTimes.
+   */
+  firstSeen: { page: number[]; site: number[] | null };
+}
+
+/** How far back a burst window or its baseline can reach from the time it is counted at. */
+const BURST_REACH_MS = (BURST_SCAN_WEEKS + BURST_BASELINE_WEEKS) * WINDOW_MS;
+
+/**
+ * The first sightings detectBursts needs from `since` on, sorted: every one from
+ * `since - BURST_REACH_MS`, and the earliest. An older one can never be in a window or its
+ * baseline again, as the clock only moves on; the earliest still says where the baseline starts.
+ */
+export function burstTimes(
+  links: readonly Pick<LinkRecord, 'firstSeen'>[],
+  since: number,
+): number[] {
+  const times = links.map((l) => l.firstSeen).sort((a, b) => a - b);
+  const from = since - BURST_REACH_MS;
+  const recent = times.filter((t) => t > from);
+  return times.length > recent.length ? [times[0]!, ...recent] : recent;
+}
+
+/** The stored risk line of `input` (see RiskSummary), as findFlags would count it. */
+export function summarizeRisk(input: FlagInput, complete: boolean): RiskSummary {
+  const { kinds } = countFlags(input);
+  delete kinds.burst;
+  const external = (links: readonly LinkRecord[]) => links.filter(fromOtherSites(input));
+  return {
+    kinds,
+    complete,
+    firstSeen: {
+      page: burstTimes(external(input.links), input.now),
+      site: input.siteLinks ? burstTimes(external(input.siteLinks), input.now) : null,
+    },
+  };
+}
+
+/** The counts of a stored risk line at `now` (≥ when it was stored): its bursts counted now. */
+export function riskCountsAt(summary: RiskSummary, now: number): FlagCounts {
+  const asLinks = (times: readonly number[]) => times.map((firstSeen) => ({ firstSeen }));
+  const page = detectBursts(asLinks(summary.firstSeen.page), now);
+  const site = summary.firstSeen.site ? detectBursts(asLinks(summary.firstSeen.site), now) : [];
+  // As siteBurstsOf: a site window made of the page's links only is the page's again.
+  const siteOnly = site.filter((s) => !page.some((p) => p.start === s.start && p.count >= s.count));
+  const kinds = { ...summary.kinds };
+  const bursts = page.length + siteOnly.length;
+  if (bursts > 0) kinds.burst = bursts;
+  const ordered: Partial<Record<FlagKind, number>> = {};
+  for (const kind of FLAG_KINDS) if (kinds[kind]) ordered[kind] = kinds[kind];
+  const all = Object.values(ordered).reduce((a, n) => a + n, 0);
+  return { kinds: ordered, risks: all - (ordered['paid-declared'] ?? 0) };
+}
+
+/**
+ * What a stored risk line rests on, as keys a write is matched against: 'p:<domain>' for the
+ * domains whose pages' writes change an input (the target's own, every linking domain: their
+ * pages, page counts, outbound links and links to each other), 't:<domain>' for the domains
+ * whose inbound links are read (the target's site, and the domains of its redirects and
+ * variants). A write by a page of another domain, linking elsewhere, changes nothing here.
+ */
+export function riskWatchOf(input: FlagInput): string[] {
+  const pages = new Set([input.target.domain]);
+  const targets = new Set([input.target.domain]);
+  for (const l of input.links) {
+    pages.add(l.sourceDomain);
+    targets.add(l.targetDomain);
+  }
+  return [...[...pages].map((d) => `p:${d}`), ...[...targets].map((d) => `t:${d}`)];
+}

@@ -58,6 +58,12 @@ export interface Requests {
    * after a full read; the worker builds, since the popup may close before it is done.
    */
   'stats/build': { request: { targets: string[] }; reply: { built: number } };
+  /**
+   * Popup, report -> worker: store the risk line of this page (a canonical URL), which it had
+   * to compute from every link (none stored, or stale), so that its next popup reads one record
+   * (storage/risk-summary.ts). Built a moment later, in the background.
+   */
+  'risk/build': { request: { url: string }; reply: { queued: boolean } };
 }
 
 /** A key that works, with the quota left where the service says; or why not, in plain words. */

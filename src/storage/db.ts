@@ -22,6 +22,7 @@ import type { TargetStats } from '../core/target-stats';
 import type { GraphEntry } from '../core/authority-rows';
 import type { PackedRows } from '../core/authority-packed';
 import type { StagedWrite } from './staged-writes';
+import type { RiskRecord } from './risk-summary';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -135,6 +136,12 @@ export interface BacklinkSchema extends DBSchema {
     key: string;
     value: GraphEntry;
     indexes: { by_dirty: number; by_fresh: number };
+  };
+  /** The popup's risk line per page (storage/risk-summary.ts); current ones in by_watch. */
+  risks: {
+    key: string;
+    value: RiskRecord;
+    indexes: { by_watch: string };
   };
 }
 
@@ -272,6 +279,14 @@ const MIGRATIONS: readonly Migration[] = [
     const stats = tx.objectStore('target-stats');
     stats.createIndex('by_refill', 'refill');
     await stats.clear();
+  },
+  // The popup's risk line without reading the page's links (issue 6): stored per page, built
+  // in the background; each current one indexed by the domains a write must match to make it
+  // stale (multiEntry). Derived data, built when next wanted: nothing to convert.
+  (db) => {
+    db.createObjectStore('risks', { keyPath: 'url' }).createIndex('by_watch', 'watch', {
+      multiEntry: true,
+    });
   },
 ];
 

@@ -145,6 +145,8 @@ export interface FlagView extends FlagReport {
   sitePending?: true;
   /** Set while only the counts are known: `flags`, `byLink` and `spam` are still empty. */
   building?: true;
+  /** Set when the line is the page's stored one (storage/risk-summary.ts), not computed now. */
+  stored?: { computedAt: number; current: boolean };
 }
 
 type SiteLinks = readonly LinkRecord[] | undefined;

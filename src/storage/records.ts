@@ -44,6 +44,7 @@ import {
   sweepStagedWrites,
   type StagedWrite,
 } from './staged-writes';
+import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 
 export interface RecordResult {
   url: string;
@@ -67,6 +68,7 @@ const WRITE_STORES = [
   'referrals',
   'target-stats',
   'graph',
+  'risks',
 ] as const;
 
 /**
@@ -413,6 +415,7 @@ async function writeSnapshot(
       { links: rewritten, page: factsOfSnapshot(snapshot) },
     ),
   );
+  writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));
 
   const host = hostOf(source);
   const visitIds = visit !== null ? rememberVisit(oldPage?.visitIds, visit) : oldPage?.visitIds;
@@ -504,6 +507,7 @@ export async function recordDelta(
         { links: rewritten, page: { ...page, outboundCount: page.outboundCount + added } },
       ),
     );
+    writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
     writes.push(markGraphDirty(tx.objectStore('graph'), [source]));
     return { url: source, links: page.outboundCount + added, added, lost: 0 };
@@ -525,6 +529,7 @@ export function recordRedirect(
     const old = await redirects.get([hop.from, hop.to]);
     const record: RedirectRecord = { ...hop, firstSeen: old?.firstSeen ?? now, lastSeen: now };
     writes.push(redirects.put(record));
+    writes.push(markRiskStale(tx.objectStore('risks'), { targets: [hop.from, hop.to] }));
     return record;
   });
 }
@@ -566,6 +571,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       writes.push(getAllLinkKeys(tx, 'by_source', url).then((keys) => deleteLinks(tx, keys)));
     }
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     writes.push(deleteGraphRows(tx.objectStore('graph'), onSite));
     return onSite.length;
   });
@@ -582,6 +588,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
       forgetTargetStats(tx.objectStore('target-stats')),
+      forgetRiskSummaries(tx.objectStore('risks')),
       tx.objectStore('graph').clear(),
     );
   });
@@ -684,6 +691,7 @@ export function importAll(
     const touched = [...data.pages.map((p) => p.url), ...data.links.map((l) => l.source)];
     writes.push(markGraphDirty(tx.objectStore('graph'), touched));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     return {
       pages: data.pages.length,
       links: data.links.length,

@@ -4,6 +4,7 @@ import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
+import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 import { deleteGraphRows, markGraphDirty } from './graph';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
@@ -34,7 +35,7 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
   const tx = db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph'],
+    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph', 'risks'],
     'readwrite',
   );
   const pages = tx.objectStore('pages');
@@ -70,6 +71,7 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       for (const key of [...visitsFrom, ...visitsTo]) drop(referrals.delete(key));
     }
     if (removed > 0) drop(forgetTargetStats(tx.objectStore('target-stats')));
+    if (removed > 0) drop(forgetRiskSummaries(tx.objectStore('risks')));
   } catch (error) {
     tx.done.catch(() => {});
     try {
@@ -128,7 +130,7 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
  */
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
   if ((await countLinks(db.transaction(LINK_STORES), 'by_source', source)) <= cap) return 0;
-  const tx = db.transaction(['links', 'links-v1', 'target-stats', 'graph'], 'readwrite');
+  const tx = db.transaction(['links', 'links-v1', 'target-stats', 'graph', 'risks'], 'readwrite');
   const stored = await keyedLinks(tx, 'by_source', source);
   const keys = new Map(stored.map(({ key, link }) => [link, key]));
   const over = linksOverCap(
@@ -144,6 +146,7 @@ export async function capSourceLinks(db: BacklinkDb, source: string, cap: number
     tx.objectStore('target-stats'),
     over.map((l) => l.target),
   ).catch(() => {});
+  void markRiskStale(tx.objectStore('risks'), { pages: [source], links: over }).catch(() => {});
   await tx.done;
   return over.length;
 }

@@ -33,6 +33,14 @@ import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { holdRecording } from '../platform/write-gate';
 import { loadFlags, startFlagReads, type FlagView } from '../storage/flags';
+import {
+  loadRiskLine,
+  RISK_SUMMARY_MIN_LINKS,
+  viewOfRiskLine,
+  type RiskLine,
+} from '../storage/risk-summary';
+import { loadSettings } from '../platform/settings-store';
+import { send } from '../platform/messaging';
 import { loadRelevance } from '../storage/term-stats';
 import { updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
@@ -140,6 +148,8 @@ export const shownProvenance = computed(() =>
 export type FlagsState = { status: 'ready'; view: FlagView } | { status: 'error'; message: string };
 /** Risk flags: computed after the report, authority and site view, null until then. */
 export const flagsState = signal<FlagsState | null>(null);
+/** The load (generation) whose flags were computed and shown: a stored line must not replace them. */
+let flagsComputed = 0;
 /** The outcome of the last action the user started in the report (folding variants). */
 export const notice = signal<Notice | null>(null);
 /** Relevance of the report's links (linkKey → 0–1, null not known): null until it is computed. */
@@ -289,6 +299,39 @@ function targetDomainOf(report: BacklinkReport): string {
   return report.page?.domain ?? direct?.targetDomain ?? new URL(report.url).hostname;
 }
 
+/**
+ * The page's stored risk line (storage/risk-summary.ts), one get beside the head's read: shown
+ * as soon as it is read, with its age when stale, unless the flags of this load are in already.
+ * A line that cannot be read is only the slower way: the flags are computed all the same.
+ */
+function showStoredRisk(
+  db: BacklinkDb,
+  url: string,
+  mine: number,
+  current: () => boolean,
+): Promise<RiskLine | null> {
+  return loadSettings()
+    .then((settings) => loadRiskLine(db, url, settings.folds))
+    .then((line) => {
+      if (line && current() && flagsComputed !== mine) {
+        flagsState.value = { status: 'ready', view: viewOfRiskLine(line) };
+      }
+      return line;
+    })
+    .catch(() => null);
+}
+
+/**
+ * After a page's flags had to be computed from every link: ask the worker to store its line
+ * for the next popup. An optimisation: when it fails, the next popup computes again.
+ */
+function askRiskBuild(report: BacklinkReport, stored: RiskLine | null): void {
+  if (stored?.current || report.links.length < RISK_SUMMARY_MIN_LINKS) return;
+  void Promise.resolve()
+    .then(() => send({ type: 'risk/build', url: report.url }))
+    .catch(() => undefined);
+}
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   // Recording waits while the screen reads (bounded): see platform/write-gate.ts.
@@ -297,6 +340,7 @@ export async function loadReport(url: string): Promise<void> {
   const current = () => mine === generation;
   try {
     const db = await getDb();
+    const storedRisk = showStoredRisk(db, url, mine, current);
     // Another page's scores and relevance must not show on this one's links.
     const forgetOtherPage = (shown: string | undefined) => {
       const previous = reportState.value;
@@ -333,10 +377,15 @@ export async function loadReport(url: string): Promise<void> {
     }
     const report = await loadLocalReport(url);
     if (!current()) return;
+    // A current stored line is the risk line (read long before this): the flags, which mark
+    // the rows, then wait their turn after the authority and site reads.
+    const stored = await storedRisk;
+    if (report) askRiskBuild(report, stored);
     // The flags' reads before the summary is built and rendered: the risk line waits on them.
-    const earlyFlags = report
-      ? startFlagReads(db, targetDomainOf(report), report.links, report.sources)
-      : undefined;
+    const earlyFlags =
+      report && !stored?.current
+        ? startFlagReads(db, targetDomainOf(report), report.links, report.sources)
+        : undefined;
     forgetOtherPage(report?.url);
     markSiteLoading();
     reportState.value = report
@@ -434,7 +483,10 @@ export async function loadReport(url: string): Promise<void> {
               Date.now(),
               // The page's own flags first: the risk line need not wait for the whole site.
               (view) => {
-                if (current()) flagsState.value = { status: 'ready', view };
+                // A current stored line says all these would: kept until the flags are whole.
+                if (!current() || stored?.current) return;
+                flagsComputed = mine;
+                flagsState.value = { status: 'ready', view };
               },
               earlyFlags,
             ).then(
@@ -453,6 +505,7 @@ export async function loadReport(url: string): Promise<void> {
       if (flagsRead) {
         const flags = await flagsRead;
         if (!current()) return;
+        flagsComputed = mine;
         flagsState.value = flags;
       }
       // Outreach hints are an extra of the report page: the list stands without them, said so.

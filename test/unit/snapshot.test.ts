@@ -252,6 +252,7 @@ describe('dispatch', () => {
     'provider/lookup': async () => ({ status: 'off' }),
     'provider/test': async () => ({ ok: false, message: 'not here' }),
     'stats/build': async () => ({ built: 0 }),
+    'risk/build': async () => ({ queued: false }),
   };
 
   it('routes each message type to its handler with the sender', async () => {

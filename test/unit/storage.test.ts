@@ -63,6 +63,7 @@ describe('openBacklinkDb', () => {
       'redirects',
       'referrals',
       'remote-cache',
+      'risks',
       'target-stats',
     ]);
     const tx = db.transaction(['pages', 'links']);
@@ -1216,6 +1217,7 @@ describe('migration from a version 1 database', () => {
       'redirects',
       'referrals',
       'remote-cache',
+      'risks',
       'target-stats',
     ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);

@@ -10,6 +10,7 @@ import {
   type FlagEvidence,
   type SpamRuleResult,
 } from '../../core/flags';
+import { freshnessLabel } from '../../core/authority-view';
 import type { FlagsState } from '../state';
 import { SafeLink } from './SafeLink';
 
@@ -149,7 +150,7 @@ export function Flags({ state, detailed }: { state: FlagsState | null; detailed:
   if (state.status === 'error') {
     return <p class="flags status error">{t('flags_error', { message: state.message })}</p>;
   }
-  const { flags, counts, spam, complete, sitePending, building } = state.view;
+  const { flags, counts, spam, complete, sitePending, building, stored } = state.view;
   const { risks } = counts;
   const notes = describeNotes(counts);
   return (
@@ -158,11 +159,19 @@ export function Flags({ state, detailed }: { state: FlagsState | null; detailed:
       aria-label={t('flags_label')}
       data-risk-count={risks}
       data-site-pending={sitePending ? '' : undefined}
+      data-risk-stored={stored ? (stored.current ? 'current' : 'stale') : undefined}
     >
       <p class={risks > 0 ? 'risk-summary risky' : 'risk-summary'} title={t('risks_explained')}>
         {describeRisks(counts)}
         {!complete && ` ${t('flags_capped')}`}
         {sitePending && ` ${t('flags_site_pending')}`}
+        {/* A stored line that links changed under: said, with its age, until the new one is in. */}
+        {stored && !stored.current && (
+          <span class="note">
+            {' '}
+            {t('flags_stored_stale', { age: freshnessLabel(stored.computedAt, Date.now()) })}
+          </span>
+        )}
       </p>
       {notes !== null && (
         <p class="note" data-note-count={counts.kinds['paid-declared']}>

@@ -1,0 +1,206 @@
+import type { IDBPObjectStore, StoreNames } from 'idb';
+import {
+  riskCountsAt,
+  riskWatchOf,
+  summarizeRisk,
+  type FlagCounts,
+  type RiskSummary,
+} from '../core/flags';
+import { profileTargetOf } from '../core/profile';
+import { summarizeBacklinks } from '../core/summary';
+import { canonicalizeUrl, hostOf } from '../core/url';
+import { registrableDomain } from '../core/domain';
+import type { LinkRecord } from '../core/types';
+import type { BacklinkDb, BacklinkSchema } from './db';
+import { readFlagInputs, type FlagView } from './flags';
+import { loadBacklinks, loadSiteLinks, SITE_LINK_LIMIT, type Folds } from './queries';
+import { getMany, putAll } from './requests';
+
+/**
+ * The popup's risk line, stored per page (`risk-summaries`): computed in the background from
+ * the full read (buildRiskSummary), read by the popup with one get (loadRiskLine), and marked
+ * stale inside every write transaction that changes one of its inputs (markRiskStale), so a
+ * line that says it is current equals what findFlags gives over the full read.
+ *
+ * A record is current while it has `watch`: the keys of core/flags#riskWatchOf, indexed
+ * (multiEntry), which a write looks up for its own page's domain and its links' target
+ * domains. A build in progress watches '*', which every write matches: a write between its
+ * reads and its store makes what it read old, and it is then stored as stale.
+ */
+export interface RiskRecord {
+  /** The page's canonical URL. */
+  url: string;
+  /** The line as last built; none yet while the first build runs. */
+  line?: RiskSummary;
+  /** The variant folds it was read under (JSON of settings.folds). */
+  folds: string;
+  computedAt: number;
+  current: boolean;
+  watch?: string[];
+  /** The build in progress that may store it as current. */
+  building?: string;
+}
+
+type RiskStore = IDBPObjectStore<
+  BacklinkSchema,
+  ArrayLike<StoreNames<BacklinkSchema>>,
+  'risks',
+  'readwrite'
+>;
+
+/** Stored links into a page from which on its risk line is kept (as core/target-stats). */
+export { HOT_TARGET_LINKS as RISK_SUMMARY_MIN_LINKS } from '../core/target-stats';
+
+/** Watched by every write: a build in progress. */
+const ANY_WRITE = '*';
+
+/** What a write changed, for markRiskStale: pages written, links written, URLs redirected. */
+export interface RiskChange {
+  pages?: readonly string[];
+  links?: readonly Pick<LinkRecord, 'targetDomain'>[];
+  targets?: readonly string[];
+}
+
+let onStale: (urls: string[]) => void = () => {};
+
+/** Told the pages whose stored line a write made stale (background/risk-job.ts rebuilds them). */
+export function whenRiskStale(listener: (urls: string[]) => void): void {
+  onStale = listener;
+}
+
+const domainOf = (url: string) => registrableDomain(hostOf(url));
+
+/**
+ * In a write transaction: mark stale every stored line that `change` may alter. Lookups in
+ * the watch index only (a few key reads); a record is rewritten once, when it turns stale.
+ * Contract: resolves when the puts are queued; rejects (aborting the caller's transaction) if
+ * a read fails, so a write never lands while a line that rests on it stays current.
+ */
+export async function markRiskStale(store: RiskStore, change: RiskChange): Promise<void> {
+  const watched = new Set([ANY_WRITE]);
+  for (const url of change.pages ?? []) watched.add(`p:${domainOf(url)}`);
+  for (const l of change.links ?? []) watched.add(`t:${l.targetDomain}`);
+  for (const url of change.targets ?? []) watched.add(`t:${domainOf(url)}`);
+  const index = store.index('by_watch');
+  const hits = await Promise.all([...watched].map((key) => index.getAllKeys(key)));
+  const urls = [...new Set(hits.flat())];
+  if (urls.length === 0) return;
+  const records = await getMany(store, urls);
+  putAll(store, records.filter((r): r is RiskRecord => r !== undefined).map(staleOf));
+  onStale(urls);
+}
+
+function staleOf(record: RiskRecord): RiskRecord {
+  const { watch: _watch, building: _building, ...rest } = record;
+  return { ...rest, current: false };
+}
+
+/** Drop every stored line (a bulk change: import, a forgotten site, retention, clear). */
+export function forgetRiskSummaries(store: RiskStore): Promise<void> {
+  return store.clear();
+}
+
+/** The popup's risk line from its stored summary. */
+export interface RiskLine {
+  counts: FlagCounts;
+  complete: boolean;
+  computedAt: number;
+  /** False: an input changed since (or the folds differ); shown with its age, built again. */
+  current: boolean;
+}
+
+/** The risk line as the flags show it, before their evidence is built (or without it). */
+export function viewOfRiskLine(line: RiskLine): FlagView {
+  return {
+    flags: [],
+    byLink: new Map(),
+    risks: line.counts.risks,
+    spam: [],
+    counts: line.counts,
+    complete: line.complete,
+    building: true,
+    stored: { computedAt: line.computedAt, current: line.current },
+  };
+}
+
+/** The stored risk line of `rawUrl` under `folds`, its bursts counted at `now`; null if none. */
+export async function loadRiskLine(
+  db: BacklinkDb,
+  rawUrl: string,
+  folds: Folds,
+  now: number = Date.now(),
+): Promise<RiskLine | null> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return null;
+  const record = await db.get('risks', url);
+  if (!record?.line) return null;
+  return {
+    counts: riskCountsAt(record.line, Math.max(now, record.computedAt)),
+    complete: record.line.complete,
+    computedAt: record.computedAt,
+    current: record.current && record.folds === JSON.stringify(folds),
+  };
+}
+
+/**
+ * Read `rawUrl`'s report, flag inputs and site links as the popup does, and store its risk
+ * line: current if no write touched the store between the first read and the store, else
+ * stale (the next build tries again). A page with fewer than `minLinks` links is not kept (its
+ * full read is quick). Resolves to whether a current line was stored.
+ */
+export async function buildRiskSummary(
+  db: BacklinkDb,
+  rawUrl: string,
+  folds: Folds,
+  minLinks: number,
+  now: number = Date.now(),
+): Promise<boolean> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return false;
+  const token = crypto.randomUUID();
+  // Watched by every write from here on; what was stored stays (the popup shows it, aged).
+  const claim = db.transaction('risks', 'readwrite');
+  const old = await claim.store.get(url);
+  const pending: RiskRecord = old
+    ? { ...staleOf(old), watch: [ANY_WRITE], building: token }
+    : { url, folds: '', computedAt: now, current: false, watch: [ANY_WRITE], building: token };
+  await claim.store.put(pending);
+  await claim.done;
+
+  const report = await loadBacklinks(db, url, folds);
+  if (!report || report.links.length < minLinks) {
+    await db.delete('risks', url);
+    return false;
+  }
+  const summary = summarizeBacklinks(report.links, report.sources, {
+    via: report.via,
+    domain: report.page?.domain ?? null,
+  });
+  const target = profileTargetOf(report.url, report.page, summary);
+  const [reads, site] = await Promise.all([
+    readFlagInputs(db, target.domain, report.links, report.sources),
+    loadSiteLinks(db, url, SITE_LINK_LIMIT, report.links),
+  ]);
+  const input = {
+    target,
+    links: report.links,
+    sources: report.sources,
+    now,
+    ...reads,
+    siteLinks: site?.links,
+  };
+  const record: RiskRecord = {
+    url,
+    folds: JSON.stringify(folds),
+    computedAt: now,
+    current: true,
+    line: summarizeRisk(input, reads.complete),
+    watch: riskWatchOf(input),
+  };
+  const tx = db.transaction('risks', 'readwrite');
+  // A write since the claim took its watch away: what was read may be old already.
+  const unchanged = (await tx.store.get(url))?.building === token;
+  await tx.store.put(unchanged ? record : staleOf(record));
+  await tx.done;
+  return unchanged;
+}
