@@ -11,3 +11,12 @@ export function getDb(): Promise<BacklinkDb> {
   }
   return connection;
 }
+
+/**
+ * Start opening the connection (and its upgrade check) now, for a screen whose first read comes
+ * after other work (asking for the active tab, rendering its loading line): the open runs
+ * beside it, not after. A failure shows where the screen reads, through getDb.
+ */
+export function openEarly(): void {
+  getDb().catch(() => undefined);
+}

@@ -9,7 +9,9 @@ import type { BacklinkSource } from './types';
  * shows at once, before any other source answers.
  */
 export async function loadLocalReport(url: string): Promise<BacklinkReport | null> {
-  return loadBacklinks(await getDb(), url, (await loadSettings()).folds);
+  // Side by side: the settings read need not wait for the connection to open.
+  const [db, settings] = await Promise.all([getDb(), loadSettings()]);
+  return loadBacklinks(db, url, settings.folds);
 }
 
 /** The links the user's own browsing recorded, kept in IndexedDB on this machine. */

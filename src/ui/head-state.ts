@@ -14,7 +14,9 @@ import type { ReportState } from './state';
  * quick then.
  */
 export async function loadHeadState(url: string, rows: HeadRows): Promise<ReportState | null> {
-  const head = await loadHead(await getDb(), url, (await loadSettings()).folds, rows);
+  // Side by side: the settings read need not wait for the connection to open.
+  const [db, settings] = await Promise.all([getDb(), loadSettings()]);
+  const head = await loadHead(db, url, settings.folds, rows);
   if (!head) return null;
   return {
     status: 'ready',

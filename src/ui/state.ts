@@ -53,7 +53,6 @@ import {
 import type { LookupKind } from '../core/index-protocol';
 import type { BacklinkDb } from '../storage/db';
 import { loadLocalReport } from '../sources/local';
-import { remoteSources } from '../sources/registry';
 import type { SourceResult, SourceTotals } from '../sources/types';
 import type { ProviderMetric } from '../sources/providers/types';
 import { t, tn, type MessageKey } from '../core/i18n';
@@ -569,7 +568,9 @@ async function mergeSources(
   statuses: Signal<readonly RemoteStatus[]>,
   show: (merged: MergedLinks) => void,
 ): Promise<MergedLinks | null> {
-  // Only the sources that are on: one read of the switches, not a message to each.
+  // Only the sources that are on: one read of the switches, not a message to each. Loaded after
+  // the first render: the remote index's protocol brings the Public Suffix List (250 KB).
+  const { remoteSources } = await import('../sources/registry');
   const sources = await remoteSources();
   if (!current()) return null;
   // A source that is off says so at once; one still asking after a moment gets its line, so the

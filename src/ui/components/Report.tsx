@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { formatNumber, t, tn, type PluralKey, type MessageKey } from '../../core/i18n';
 import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summary';
@@ -7,7 +8,6 @@ import { HostName } from './HostName';
 import { LinkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
 import { RedirectNote } from './RedirectNote';
-import { Profile } from './Profile';
 import { Variants } from './Variants';
 import { Authority } from './Authority';
 import { ProviderMetrics } from './ProviderMetrics';
@@ -21,6 +21,11 @@ import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
 import { ConfirmedSites } from './ConfirmedSites';
 import { RemoteSources } from './Provenance';
+import { lazyComponent } from './Lazy';
+
+// The profile's figures and charts are not needed for the first rows: their code loads after
+// the first paint (a hot page's profile comes with the full read, later still).
+const Profile = lazyComponent(() => import('./Profile').then((m) => m.Profile), 'profile_label');
 
 interface StatProps {
   name: string;
@@ -237,6 +242,10 @@ function Heading({ url, page, authority, site }: HeadingProps) {
 export function Report(props: ReportProps) {
   const { state, site, perDomainLimit, domainLimit, siteTopTargets } = props;
   const showLost = useSignal(true);
+  // Effects run after the browser painted: the profile's code loads behind the first rows.
+  useEffect(() => {
+    if (state.status === 'ready') Profile.preload();
+  }, [state.status]);
   switch (state.status) {
     case 'loading':
       return <p class="status loading">{t('loading')}</p>;
@@ -282,7 +291,9 @@ export function Report(props: ReportProps) {
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
         <Flags state={props.flags} detailed={props.flagDetails ?? false} />
       )}
-      {summary.live + summary.lost > 0 && state.profile && <Profile profile={state.profile} />}
+      {summary.live + summary.lost > 0 && state.profile && (
+        <Profile.Component profile={state.profile} />
+      )}
       <Variants
         variants={state.variants}
         choices={state.choices}

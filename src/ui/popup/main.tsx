@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
+import { openEarly } from '../../platform/db-connection';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -28,20 +29,24 @@ import { StorageAlertNote } from '../components/StorageAlertNote';
 import { loadAlert, storageAlert } from '../storage-alert';
 import '../styles.css';
 
-/** ?url= lets the popup be opened for a given page (tests, debugging); else the active tab. */
+// IndexedDB opens while the active tab is asked for and the loading line renders (issue 7).
+openEarly();
+
+/** ?url= and ?tab= let the popup be opened for a given page and tab (tests, debugging). */
+const query = new URLSearchParams(location.search);
+/** The active tab, asked once for both the page to show and the arrival to show. */
+const activeTab =
+  query.get('url') && query.get('tab') !== null
+    ? Promise.resolve(undefined)
+    : browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab);
+
 async function targetUrl(): Promise<string | undefined> {
-  const fromQuery = new URLSearchParams(location.search).get('url');
-  if (fromQuery) return fromQuery;
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.url;
+  return query.get('url') || (await activeTab)?.url;
 }
 
-/** The tab whose arrival to show: ?tab= (tests open the popup in a tab of its own), else the active one. */
 async function arrivalTab(): Promise<number | undefined> {
-  const fromQuery = new URLSearchParams(location.search).get('tab');
-  if (fromQuery !== null) return Number(fromQuery);
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.id;
+  const fromQuery = query.get('tab');
+  return fromQuery !== null ? Number(fromQuery) : (await activeTab)?.id;
 }
 
 /** The popup's list: the top referring domains, a few links of each. */
@@ -101,7 +106,11 @@ function Popup() {
 }
 
 render(<Popup />, document.getElementById('app')!);
-void targetUrl().then((url) => loadReport(url ?? ''));
+void targetUrl().then(
+  (url) => loadReport(url ?? ''),
+  // No active tab to ask about: said in the popup, not left loading.
+  (error: unknown) => (reportState.value = { status: 'error', message: String(error) }),
+);
 void loadAlert().catch(() => undefined); // no line is the right fallback for an unreadable alert
 void arrivalTab()
   .catch(() => undefined)
