@@ -407,7 +407,8 @@ function contextOf(
   const region = landmark ?? (hint === 'weak' ? null : hint === 'hover' ? 'aside' : hint);
   // A sidebar, header or advert does not hold most of the page's prose: on the block that
   // does, the word is a layout name ("theiaStickySidebar", "header-style-2"), not a region.
-  if (region && holdsArticle(el)) return parent;
+  // Only the outermost region is asked: inside one, no block can hold more than it does.
+  if (region && !parent.region && holdsArticle(el)) return parent;
   if (region) return { ...parent, region };
   if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
   return parent;
@@ -649,6 +650,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
    */
   let holders: Set<Element> | undefined;
   function holdsArticle(el: Element): boolean {
+    // A block without a paragraph holds no article (a menu, a footer's link columns): asked
+    // first, it spares most pages the scan of their paragraphs.
+    if (!el.querySelector('p')) return false;
     if (!holders) {
       holders = new Set();
       const doc = el.ownerDocument;
