@@ -380,7 +380,12 @@ const TOP: Context = { body: false, weak: false, landmark: null, region: null };
  * The context of an element from its parent's and its own signals. <html> and <body> declare
  * nothing: their classes are page-wide feature flags ("comments-enabled", "has-sidebar").
  */
-function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint | null): Context {
+function contextOf(
+  el: Element,
+  parent: Context,
+  hintOfEl: (el: Element) => Hint | null,
+  holdsArticle: (el: Element) => boolean,
+): Context {
   const name = el.localName;
   // Read for every element, <body> too: the resolver notes hover cards as it reads.
   const hint = hintOfEl(el);
@@ -400,6 +405,10 @@ function contextOf(el: Element, parent: Context, hintOfEl: (el: Element) => Hint
   // A link named for its hover card ("rollover-link") is the text the card explains.
   if (hint === 'hover' && name === 'a') return parent;
   const region = landmark ?? (hint === 'weak' ? null : hint === 'hover' ? 'aside' : hint);
+  // A sidebar, header or advert does not hold most of the page's prose: on the block that
+  // does, the word is a layout name ("theiaStickySidebar", "header-style-2"), not a region.
+  // Only the outermost region is asked: inside one, no block can hold more than it does.
+  if (region && !parent.region && holdsArticle(el)) return parent;
   if (region) return { ...parent, region };
   if (hint === 'weak' && !parent.weak) return { ...parent, weak: true };
   return parent;
@@ -503,7 +512,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       el = parentOf(el);
     }
     for (let i = pending.length - 1; i >= 0; i--) {
-      context = contextOf(pending[i]!, context, hintOfEl);
+      context = contextOf(pending[i]!, context, hintOfEl, holdsArticle);
       contexts.set(pending[i]!, context);
     }
     pending.length = 0;
@@ -577,34 +586,24 @@ export function placementResolver(): (el: Element) => LinkRegion {
   }
 
   /**
-   * The block that holds the article's text, as Readability finds its top candidate: the
-   * deepest element holding most of the page's prose (paragraphs of words, not of links,
-   * outside every non-editorial region). None on a page of little prose, or when no block
-   * below <body> holds most of it. Found once per resolver, when a link first needs it.
+   * The page's paragraphs of prose (words, not links) and the characters of their own, read
+   * once per resolver: <p>s, and text set straight in a <div> with lines parted by <br>.
    */
-  let root: Element | null | undefined;
-  /** Characters of prose inside each element, paragraphs included, from the same scan. */
-  const prose = new Map<Element, number>();
-  function articleRoot(doc: Document): Element | null {
-    if (root !== undefined) return root;
-    let total = 0;
-    const add = (el: Element | null, own: number) => {
-      total += own;
-      for (; el; el = parentOf(el)) prose.set(el, (prose.get(el) ?? 0) + own);
-    };
-    const paragraphs = doc.getElementsByTagName('p');
-    for (let i = 0; i < paragraphs.length && i < ROOT_MAX_SCAN; i++) {
-      const p = paragraphs[i]!;
+  let paragraphs: Array<[Element, number]> | undefined;
+  function proseParagraphs(doc: Document): Array<[Element, number]> {
+    if (paragraphs) return paragraphs;
+    paragraphs = [];
+    const ps = doc.getElementsByTagName('p');
+    for (let i = 0; i < ps.length && i < ROOT_MAX_SCAN; i++) {
+      const p = ps[i]!;
       // Most paragraphs of a link-heavy page are one link: their bounded length tells first.
       if (visibleLength(p.textContent ?? '', PARAGRAPH_MIN_TEXT) < PARAGRAPH_MIN_TEXT) continue;
-      if (contextFor(p).region) continue;
       const d = densityOf(p);
       const own = d.text - d.linkText;
       if (own >= PARAGRAPH_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
-        add(p, own);
+        paragraphs.push([p, own]);
       }
     }
-    // Text set straight in a <div>, lines parted by <br>: a paragraph without the tag.
     const divs = doc.getElementsByTagName('div');
     for (let i = 0; i < divs.length && i < ROOT_MAX_SCAN; i++) {
       const div = divs[i]!;
@@ -612,10 +611,28 @@ export function placementResolver(): (el: Element) => LinkRegion {
       for (let c = div.firstChild; c; c = c.nextSibling) {
         if (c.nodeType === 3) own += visibleLength(c.nodeValue ?? '');
       }
-      if (own >= PARAGRAPH_MIN_TEXT && !contextFor(div).region) add(div, own);
+      if (own >= PARAGRAPH_MIN_TEXT) paragraphs.push([div, own]);
     }
-    root = null;
-    if (total < ROOT_MIN_PROSE || !doc.body) return root;
+    return paragraphs;
+  }
+
+  /**
+   * The deepest element below <body> holding a share of the given paragraphs' prose, as
+   * Readability finds its top candidate; `prose` is filled with each ancestor's characters.
+   */
+  function deepestHolder(
+    doc: Document,
+    chosen: Array<[Element, number]>,
+    prose: Map<Element, number>,
+  ): Element | null {
+    let total = 0;
+    for (const [p, own] of chosen) {
+      total += own;
+      for (let el: Element | null = p; el; el = parentOf(el)) {
+        prose.set(el, (prose.get(el) ?? 0) + own);
+      }
+    }
+    if (total < ROOT_MIN_PROSE || !doc.body) return null;
     let el: Element = doc.body;
     for (let next: Element | null = el; next;) {
       el = next;
@@ -624,7 +641,40 @@ export function placementResolver(): (el: Element) => LinkRegion {
         if (c.localName !== 'p' && (prose.get(c) ?? 0) >= total * ROOT_SHARE) next = c;
       }
     }
-    root = el === doc.body ? null : el;
+    return el === doc.body ? null : el;
+  }
+
+  /**
+   * The block holding most of the page's prose whatever its names say, and every element
+   * around it: no region can be one of them (a negative word there is a layout name).
+   */
+  let holders: Set<Element> | undefined;
+  function holdsArticle(el: Element): boolean {
+    // A block without a paragraph holds no article (a menu, a footer's link columns): asked
+    // first, it spares most pages the scan of their paragraphs.
+    if (!el.querySelector('p')) return false;
+    if (!holders) {
+      holders = new Set();
+      const doc = el.ownerDocument;
+      const top = deepestHolder(doc, proseParagraphs(doc), new Map());
+      for (let e = top; e; e = parentOf(e)) holders.add(e);
+    }
+    return holders.has(el);
+  }
+
+  /**
+   * The block that holds the article's text: the deepest element holding most of the prose of
+   * paragraphs outside every non-editorial region. None on a page of little prose, or when no
+   * block below <body> holds most of it. Found once per resolver, when a link first needs it.
+   */
+  let root: Element | null | undefined;
+  /** Characters of that prose inside each element, paragraphs included. */
+  const prose = new Map<Element, number>();
+  function articleRoot(doc: Document): Element | null {
+    if (root === undefined) {
+      const outside = proseParagraphs(doc).filter(([p]) => !contextFor(p).region);
+      root = deepestHolder(doc, outside, prose);
+    }
     return root;
   }
 
@@ -689,7 +739,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
    */
   function linkContext(link: Element): Context {
     const parent = parentOf(link);
-    if (!parent) return contextOf(link, TOP, hintOfEl);
+    if (!parent) return contextOf(link, TOP, hintOfEl, holdsArticle);
     const context = contextFor(parent);
     // The parent's hint was read when its context was worked out.
     if (hoverCards.has(parent) && parent.firstElementChild === link) {
@@ -697,7 +747,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
       return above ? contextFor(above) : TOP;
     }
     // The link itself is not kept in the memo: no other link is judged below it.
-    return contextOf(link, context, hintOfEl);
+    return contextOf(link, context, hintOfEl, holdsArticle);
   }
 
   /**

@@ -361,6 +361,38 @@ describe('placementResolver', () => {
     ]);
   });
 
+  it('takes a sidebar or advert word on the block around most of the prose for a layout name', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="theiaStickySidebar"><div class="post">${para('<a href="/s">a source</a>')}${story}</div></div>` +
+        '<div class="sidebar"><p>Popular this week: <a href="/p">a popular post</a></p></div>' +
+        '<div class="m-advertisement-pusher"><p>Words of an advert <a href="/ad">Buy</a></p></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['a source', 'main'],
+      ['a popular post', 'aside'],
+      ['Buy', 'aside'],
+    ]);
+    // The same sidebar word around a little of the prose stays a sidebar.
+    const beside = docFrom(
+      `<div class="post">${para('<a href="/s">a source</a>')}${story}</div>` +
+        `<div class="theiaStickySidebar">${para('<a href="/t">a teaser</a>')}</div>`,
+    );
+    expect(regions(beside)).toEqual([
+      ['a source', 'main'],
+      ['a teaser', 'aside'],
+    ]);
+    // Comments that hold most of the page's prose are still comments.
+    const talk = docFrom(
+      `<div class="entry-content">${para('<a href="/in">in the post</a>')}</div>` +
+        `<div id="comments">${story}${para('<a href="/c">my site</a>')}</div>`,
+    );
+    expect(regions(talk)).toEqual([
+      ['in the post', 'main'],
+      ['my site', 'comments'],
+    ]);
+  });
+
   it('crosses shadow roots: a host inside the article body or a sidebar gives its region', () => {
     const doc = docFrom(
       '<div class="entry-content"><x-card></x-card></div><div class="sidebar"><x-card></x-card></div>',
