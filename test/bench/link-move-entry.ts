@@ -3,6 +3,7 @@
 // progress looks like from outside, and the raw baseline of the move.
 import { NUMBER_KEYS_VERSION, openBacklinkDb } from '../../src/storage/db';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
+import type { StoreSpec as TransferStoreSpec } from './transfer';
 
 export const HOT = 'https://www.hot-target.com/the-definitive-guide';
 export const COLD = 'https://www.cold-target.com/one-link-only';
@@ -122,16 +123,8 @@ export async function linkStoreCounts(): Promise<{ fresh: number; old: number } 
   }
 }
 
-interface StoreSpec {
-  keyPath: string | string[] | null;
-  autoIncrement: boolean;
-  indexes: Array<{
-    name: string;
-    keyPath: string | string[];
-    unique: boolean;
-    multiEntry: boolean;
-  }>;
-}
+/** A store's layout as the transfer bench reads it, without its name. */
+type StoreSpec = Omit<TransferStoreSpec, 'name'>;
 
 function specOf(store: IDBObjectStore): StoreSpec {
   return {

@@ -27,6 +27,7 @@ import { bundleForPage } from './page-bundle';
 import { groupsShown, timeToReport } from './popup';
 import { check, heading, info, median, printTable, step, type Timing } from './measure';
 import { LINK_MOVE_CHUNK } from '../../src/storage/link-move';
+import { benchSizes } from './transfer';
 
 declare global {
   interface Window {
@@ -258,13 +259,7 @@ export async function runLinkMove(): Promise<void> {
   const script = await bundleForPage('./link-move-entry.ts', 'BacklinkMove');
   const dir = await mkdtemp(join(tmpdir(), 'backlink-lens-move-'));
   try {
-    const only = (process.env.BENCH_MOVE_LINKS ?? '').split(',').map(Number);
-    const sizes = only.every((s) => s > 0)
-      ? only
-      : process.env.BENCH_SCALE === '1m'
-        ? [100_000, 1_000_000]
-        : [100_000];
-    for (const links of sizes) await benchSize(links, script, dir);
+    for (const links of benchSizes('BENCH_MOVE_LINKS')) await benchSize(links, script, dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

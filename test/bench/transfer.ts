@@ -204,7 +204,7 @@ const row = (name: string, m: Measured<unknown>, what: string): Timing => ({
 });
 
 /** How a store is laid out: its key, and its indexes. */
-interface StoreSpec {
+export interface StoreSpec {
   name: string;
   keyPath: string | string[] | null;
   autoIncrement: boolean;
@@ -536,6 +536,16 @@ async function benchSize(dir: string, links: number): Promise<void> {
   }
 }
 
+/**
+ * The link counts to run: those listed in the environment variable `variable` (1000000, or
+ * 100000,300000), else 100,000, and 1,000,000 too with BENCH_SCALE=1m.
+ */
+export function benchSizes(variable: string): number[] {
+  const only = (process.env[variable] ?? '').split(',').map(Number);
+  if (only.every((s) => s > 0)) return only;
+  return process.env.BENCH_SCALE === '1m' ? [100_000, 1_000_000] : [100_000];
+}
+
 export async function runTransfer(): Promise<void> {
   heading(
     'transfer: streaming import and export (Chromium)',
@@ -548,13 +558,7 @@ export async function runTransfer(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'backlink-lens-transfer-'));
   try {
     // BENCH_TRANSFER_LINKS=1000000 runs one size alone (a 1M run takes most of an hour).
-    const only = (process.env.BENCH_TRANSFER_LINKS ?? '').split(',').map(Number);
-    const sizes = only.every((s) => s > 0)
-      ? only
-      : process.env.BENCH_SCALE === '1m'
-        ? [100_000, 1_000_000]
-        : [100_000];
-    for (const links of sizes) await benchSize(dir, links);
+    for (const links of benchSizes('BENCH_TRANSFER_LINKS')) await benchSize(dir, links);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
