@@ -22,6 +22,7 @@ import { runIngestRead } from './ingest-read';
 import { runIndexServer } from './index-server';
 import { runStorageBurst, runStorageScale } from './storage-scale';
 import { runTransfer } from './transfer';
+import { runLinkMove } from './link-move';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -42,6 +43,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['placement', 'placement accuracy on real pages', runPlacement],
   ['index-server', 'index server on PGlite (BENCH_SCALE=1m for 1M links)', runIndexServer],
   ['transfer', 'streaming import and export (Chromium)', runTransfer],
+  ['link-move', 'the compact upgrade moving an old database (Chromium)', runLinkMove],
   ['ingest-read', 'index ingest readers (WAT, export)', runIngestRead],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
