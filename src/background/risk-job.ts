@@ -5,7 +5,8 @@ import { MAX_URL_LENGTH } from '../core/limits';
 import { canonicalizeUrl } from '../core/url';
 import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
-import { buildRiskSummary, RISK_SUMMARY_MIN_LINKS, whenRiskStale } from '../storage/risk-summary';
+import { buildRiskSummary, whenRiskStale } from '../storage/risk-summary';
+import { RISK_SUMMARY_MIN_LINKS } from '../storage/risk-line';
 import { fromExtensionPage } from './remote-index';
 
 /**

@@ -1,24 +1,18 @@
 import type { IDBPObjectStore, StoreNames } from 'idb';
-import {
-  riskCountsAt,
-  riskWatchOf,
-  summarizeRisk,
-  type FlagCounts,
-  type RiskSummary,
-} from '../core/flags';
+import { riskWatchOf, summarizeRisk, type RiskSummary } from '../core/flags';
 import { profileTargetOf } from '../core/profile';
 import { summarizeBacklinks } from '../core/summary';
 import { canonicalizeUrl, hostOf } from '../core/url';
 import { registrableDomain } from '../core/domain';
 import type { LinkRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
-import { readFlagInputs, type FlagView } from './flags';
+import { readFlagInputs } from './flags';
 import { loadBacklinks, loadSiteLinks, SITE_LINK_LIMIT, type Folds } from './queries';
 import { getMany, putAll } from './requests';
 
 /**
  * The popup's risk line, stored per page (`risk-summaries`): computed in the background from
- * the full read (buildRiskSummary), read by the popup with one get (loadRiskLine), and marked
+ * the full read (buildRiskSummary), read by the popup with one get (risk-line.ts#loadRiskLine), and marked
  * stale inside every write transaction that changes one of its inputs (markRiskStale), so a
  * line that says it is current equals what findFlags gives over the full read.
  *
@@ -47,9 +41,6 @@ type RiskStore = IDBPObjectStore<
   'risks',
   'readwrite'
 >;
-
-/** Stored links into a page from which on its risk line is kept (as core/target-stats). */
-export { HOT_TARGET_LINKS as RISK_SUMMARY_MIN_LINKS } from '../core/target-stats';
 
 /** Watched by every write: a build in progress. */
 const ANY_WRITE = '*';
@@ -98,48 +89,6 @@ function staleOf(record: RiskRecord): RiskRecord {
 /** Drop every stored line (a bulk change: import, a forgotten site, retention, clear). */
 export function forgetRiskSummaries(store: RiskStore): Promise<void> {
   return store.clear();
-}
-
-/** The popup's risk line from its stored summary. */
-export interface RiskLine {
-  counts: FlagCounts;
-  complete: boolean;
-  computedAt: number;
-  /** False: an input changed since (or the folds differ); shown with its age, built again. */
-  current: boolean;
-}
-
-/** The risk line as the flags show it, before their evidence is built (or without it). */
-export function viewOfRiskLine(line: RiskLine): FlagView {
-  return {
-    flags: [],
-    byLink: new Map(),
-    risks: line.counts.risks,
-    spam: [],
-    counts: line.counts,
-    complete: line.complete,
-    building: true,
-    stored: { computedAt: line.computedAt, current: line.current },
-  };
-}
-
-/** The stored risk line of `rawUrl` under `folds`, its bursts counted at `now`; null if none. */
-export async function loadRiskLine(
-  db: BacklinkDb,
-  rawUrl: string,
-  folds: Folds,
-  now: number = Date.now(),
-): Promise<RiskLine | null> {
-  const url = canonicalizeUrl(rawUrl);
-  if (!url) return null;
-  const record = await db.get('risks', url);
-  if (!record?.line) return null;
-  return {
-    counts: riskCountsAt(record.line, Math.max(now, record.computedAt)),
-    complete: record.line.complete,
-    computedAt: record.computedAt,
-    current: record.current && record.folds === JSON.stringify(folds),
-  };
 }
 
 /**

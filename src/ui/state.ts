@@ -38,7 +38,7 @@ import {
   RISK_SUMMARY_MIN_LINKS,
   viewOfRiskLine,
   type RiskLine,
-} from '../storage/risk-summary';
+} from '../storage/risk-line';
 import { loadSettings } from '../platform/settings-store';
 import { send } from '../platform/messaging';
 import { loadRelevance } from '../storage/term-stats';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useExtensionSession } from '../support/session';
 import { browse, POPUP, waitForLinks } from '../support/extension-pages';
-import { RISK_SUMMARY_MIN_LINKS } from '../../src/storage/risk-summary';
+import { RISK_SUMMARY_MIN_LINKS } from '../../src/storage/risk-line';
 
 /**
  * The popup's risk line from its stored summary (storage/risk-summary.ts) for a page with as
@@ -24,11 +24,12 @@ async function storedLine(): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     await s.page.goto(s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(TARGET)}`));
-    const line = s.page.locator(LINE);
-    await line.waitFor();
-    if ((await line.getAttribute('data-risk-stored')) === 'current') {
-      return (await line.getAttribute('data-risk-count'))!;
-    }
+    // Shown from the store until the flags computed for the rows replace it: watched for while
+    // the page loads, not looked at once (a quick computation may replace it first).
+    const stored = await s.page
+      .waitForSelector(`${LINE}[data-risk-stored="current"]`, { timeout: 3_000 })
+      .catch(() => null);
+    if (stored) return (await stored.getAttribute('data-risk-count'))!;
     if (Date.now() > deadline) throw new Error('the risk line was never stored');
     await s.page.waitForTimeout(1_000);
   }

@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
-import {
-  buildRiskSummary,
-  loadRiskLine,
-  markRiskStale,
-  viewOfRiskLine,
-  whenRiskStale,
-} from '../../src/storage/risk-summary';
+import { buildRiskSummary, markRiskStale, whenRiskStale } from '../../src/storage/risk-summary';
+import { loadRiskLine, viewOfRiskLine } from '../../src/storage/risk-line';
 import { readFlagInputs } from '../../src/storage/flags';
 import { loadBacklinks, loadSiteLinks, SITE_LINK_LIMIT } from '../../src/storage/queries';
 import { importAll, recordDelta, recordPage, recordRedirect } from '../../src/storage/records';
