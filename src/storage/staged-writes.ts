@@ -57,13 +57,13 @@ export async function beginStagedWrite(
 ): Promise<KeyedLink[]> {
   const journal = await readJournal(meta);
   const stale = journal.filter((w) => w.source === write.source);
-  const left = stored.filter((k) => !stale.some((w) => isStagedBy(w, k.link)));
-  if (left.length < stored.length) {
-    await deleteLinks(
-      tx,
-      stored.filter((k) => !left.includes(k)).map((k) => k.key),
-    );
+  const left: KeyedLink[] = [];
+  const dead: KeyedLink['key'][] = [];
+  for (const k of stored) {
+    if (stale.some((w) => isStagedBy(w, k.link))) dead.push(k.key);
+    else left.push(k);
   }
+  if (dead.length > 0) await deleteLinks(tx, dead);
   await writeJournal(meta, [...journal.filter((w) => w.source !== write.source), write]);
   return left;
 }
