@@ -1,6 +1,6 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,11 +134,21 @@ export async function nextDownload(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // Firefox writes into a .part file beside an empty placeholder of the final name, and
-    // renames the .part over it when done.
+    // renames the .part over it when done; the placeholder can be there before the .part is,
+    // so an empty file is not done either (every download here has content).
     const names = await readdir(dir);
-    const done = names.filter(
+    const candidates = names.filter(
       (f) => !known.includes(f) && !f.endsWith('.part') && !names.includes(`${f}.part`),
     );
+    const sizes = await Promise.all(
+      candidates.map((f) =>
+        stat(join(dir, f)).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ),
+    );
+    const done = candidates.filter((_f, i) => sizes[i]! > 0);
     if (done.length > 0) return join(dir, done[0]!);
     if (Date.now() > deadline) throw new Error(`no download appeared in ${dir}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
