@@ -5,7 +5,7 @@ import { MAX_URL_LENGTH } from '../core/limits';
 import { canonicalizeUrl } from '../core/url';
 import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
-import { buildRiskSummary, whenRiskStale } from '../storage/risk-summary';
+import { buildRiskSummary, capRiskSummaries, whenRiskStale } from '../storage/risk-summary';
 import { RISK_SUMMARY_MIN_LINKS } from '../storage/risk-line';
 import { fromExtensionPage } from './remote-index';
 
@@ -57,6 +57,11 @@ async function buildQueued(): Promise<void> {
       riskActivity.failed++;
       console.error('Backlink Lens could not store a risk line:', error);
     }
+  }
+  try {
+    await capRiskSummaries(db);
+  } catch (error) {
+    console.error('Backlink Lens could not drop old risk lines:', error);
   }
 }
 

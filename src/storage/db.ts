@@ -141,7 +141,7 @@ export interface BacklinkSchema extends DBSchema {
   risks: {
     key: string;
     value: RiskRecord;
-    indexes: { by_watch: string };
+    indexes: { by_watch: string; by_computed: number };
   };
 }
 
@@ -287,6 +287,10 @@ const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('risks', { keyPath: 'url' }).createIndex('by_watch', 'watch', {
       multiEntry: true,
     });
+  },
+  // Stored risk lines are capped (risk-summary.ts#capRiskSummaries): the oldest built go first.
+  (_db, tx) => {
+    tx.objectStore('risks').createIndex('by_computed', 'computedAt');
   },
 ];
 

@@ -86,6 +86,32 @@ function staleOf(record: RiskRecord): RiskRecord {
   return { ...rest, current: false };
 }
 
+/**
+ * At most this many stored lines: each costs about a record per page with 200 or more links,
+ * plus its watch keys; a line dropped is built again the next time its popup needs it.
+ */
+export const RISK_SUMMARY_LIMIT = 1_000;
+
+/**
+ * Drop the lines built longest ago beyond `limit` (by_computed, a key cursor: no line is
+ * read). Resolves to how many were dropped.
+ */
+export async function capRiskSummaries(
+  db: BacklinkDb,
+  limit: number = RISK_SUMMARY_LIMIT,
+): Promise<number> {
+  const tx = db.transaction('risks', 'readwrite');
+  let over = (await tx.store.count()) - limit;
+  const dropped = Math.max(over, 0);
+  let cursor = over > 0 ? await tx.store.index('by_computed').openKeyCursor() : null;
+  while (cursor && over-- > 0) {
+    void tx.store.delete(cursor.primaryKey);
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+  return dropped;
+}
+
 /** Drop every stored line (a bulk change: import, a forgotten site, retention, clear). */
 export function forgetRiskSummaries(store: RiskStore): Promise<void> {
   return store.clear();

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
-import { buildRiskSummary, markRiskStale, whenRiskStale } from '../../src/storage/risk-summary';
+import {
+  buildRiskSummary,
+  capRiskSummaries,
+  markRiskStale,
+  whenRiskStale,
+} from '../../src/storage/risk-summary';
 import { loadRiskLine, viewOfRiskLine } from '../../src/storage/risk-line';
 import { readFlagInputs } from '../../src/storage/flags';
 import { loadBacklinks, loadSiteLinks, SITE_LINK_LIMIT } from '../../src/storage/queries';
@@ -215,5 +220,23 @@ describe('a write that changes an input marks the line stale', () => {
     await write.done;
     expect(await building).toBe(false);
     expect(await current()).toBe(false);
+  });
+
+  test('are capped: past the limit, the lines built longest ago are dropped, the rest kept', async () => {
+    const pages = Array.from({ length: 6 }, (_, i) => `https://shop.com/p${i}`);
+    for (const page of pages) {
+      await recordPage(db, makeSnapshot(`https://from-${page.slice(-2)}.org/`, [page]), at(1));
+    }
+    // Built out of order, so the cap must go by when each was built, not by URL or by insertion.
+    for (const [i, day] of [3, 9, 1, 7, 5, 2].entries()) {
+      expect(await buildRiskSummary(db, pages[i]!, {}, 1, at(day))).toBe(true);
+    }
+    expect(await capRiskSummaries(db, 6)).toBe(0);
+    expect(await capRiskSummaries(db, 4)).toBe(2);
+    const kept = (await db.getAllKeys('risks')).sort();
+    expect(kept).toEqual([pages[0], pages[1], pages[3], pages[4]].sort());
+    // A dropped line reads as none (the popup computes it), a kept one as before.
+    expect(await loadRiskLine(db, pages[2]!, {}, at(10))).toBeNull();
+    expect((await loadRiskLine(db, pages[1]!, {}, at(10)))!.current).toBe(true);
   });
 });
