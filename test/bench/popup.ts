@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { CHROMIUM, DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { POPUP, REPORT } from '../support/extension-pages';
@@ -71,9 +71,19 @@ export interface PagePhases {
   scripts: number;
 }
 
+/** The page's main-thread CPU time up to the mark (CDP Performance metrics, thread ticks). */
+export interface PageCpu {
+  /** All tasks: parsing, style, layout, script, IPC handling. */
+  task: number;
+  /** Script compile and run. */
+  script: number;
+}
+
 export interface ReportTiming<T> {
   ms: number;
   phases: PagePhases;
+  /** Set when asked for (`cpu: true`): less sensitive to the machine's load than `ms`. */
+  cpu?: PageCpu;
   shown: { groups: number; links: number };
   /** What `then` returned. */
   after: T;
@@ -107,6 +117,7 @@ export async function timeToReport<T = undefined>(
     viewport = { width: 420, height: 600 },
     then,
     probe = 'console',
+    cpu = false,
   }: {
     timeout?: number;
     viewport?: { width: number; height: number };
@@ -114,12 +125,16 @@ export async function timeToReport<T = undefined>(
     then?: (page: Page) => Promise<T>;
     /** 'poll': wait with page.waitForFunction, the old probe (boot.ts compares the two). */
     probe?: 'console' | 'poll';
+    /** Also read the page's main-thread CPU time once it is shown (boot.ts). */
+    cpu?: boolean;
   } = {},
 ): Promise<ReportTiming<T>> {
   const page = await ext.context.newPage();
   try {
     await page.setViewportSize(viewport);
     await page.addInitScript({ content: watchForReport(done) });
+    const metrics = cpu ? await ext.context.newCDPSession(page) : null;
+    await metrics?.send('Performance.enable', { timeDomain: 'threadTicks' });
     const ready =
       probe === 'console'
         ? page.waitForEvent('console', { predicate: (m) => m.text() === READY_LINE, timeout })
@@ -132,6 +147,7 @@ export async function timeToReport<T = undefined>(
     });
     if (ready) await ready;
     else await page.waitForFunction(() => window.__benchReady !== undefined, null, { timeout });
+    const cpuTime = metrics ? await cpuOf(metrics) : undefined;
     // Awaited here: returned bare, the promise would race the page's closing in `finally`.
     // No named helper inside: tsx would wrap it in a __name call the page does not have.
     const shown = await page.evaluate(() => {
@@ -147,11 +163,22 @@ export async function timeToReport<T = undefined>(
         phases: { commit: commit!, parsed: parsed!, scripts: scripts! },
       };
     });
-    return { ...shown, after: (then ? await then(page) : undefined) as T };
+    return {
+      ...shown,
+      ...(cpuTime ? { cpu: cpuTime } : {}),
+      after: (then ? await then(page) : undefined) as T,
+    };
   } finally {
     // A page that crashed or timed out may not close cleanly: the error that matters is above.
     await page.close().catch(() => {});
   }
+}
+
+/** TaskDuration and ScriptDuration so far, in ms, from an enabled Performance domain. */
+async function cpuOf(session: CDPSession): Promise<PageCpu> {
+  const { metrics } = await session.send('Performance.getMetrics');
+  const seconds = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+  return { task: seconds('TaskDuration') * 1000, script: seconds('ScriptDuration') * 1000 };
 }
 
 /** Page loads recorded per round trip to the page that writes them, in one transaction. */
