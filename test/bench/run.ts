@@ -11,6 +11,7 @@ import { runExtractionShadow } from './extraction-shadow';
 import { runStorageWrite } from './storage-write';
 import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
+import { runBoot } from './boot';
 import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
 import { runAuthorityChromium } from './authority-chromium';
@@ -34,6 +35,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['storage-write', 'storage write', runStorageWrite],
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],
+  ['boot', 'what an extension page costs before our work (Chromium)', runBoot],
   ['storage-scale', 'storage at 10k and 100k links (Chromium)', runStorageScale],
   ['storage-burst', 'popup during a recording burst (Chromium)', runStorageBurst],
   ['authority', 'authority (PageRank)', runAuthority],
