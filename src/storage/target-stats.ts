@@ -74,11 +74,14 @@ export async function adjustTargetStats(
   before: SourceLinks,
   rewritten: SourceLinks,
 ): Promise<void> {
-  const after = new Map(before.links.map((l) => [linkKey(l), l]));
-  for (const l of rewritten.links) after.set(linkKey(l), l);
-  const touched = new Set([...after.values()].map((l) => l.target));
+  // Most writes touch no target with an aggregate: found from the targets alone, before the
+  // page's links are merged by key (a thousand keys of two URLs each on a large page).
+  const touched = new Set(before.links.map((l) => l.target));
+  for (const l of rewritten.links) touched.add(l.target);
   const kept = (await store.getAllKeys()).filter((k) => touched.has(k));
   if (kept.length === 0) return;
+  const after = new Map(before.links.map((l) => [linkKey(l), l]));
+  for (const l of rewritten.links) after.set(linkKey(l), l);
   const records = (await getMany(store, kept)).filter((r): r is TargetStats => !!r);
   const stats = new Map(records.map((r) => [r.target, r]));
   const now = { links: [...after.values()], page: rewritten.page };
