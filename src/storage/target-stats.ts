@@ -9,6 +9,7 @@ import {
   keptDomains,
   markRefill,
   statsOf,
+  stateOf,
   type Counted,
   type HeadRow,
   type TargetStats,
@@ -85,13 +86,17 @@ export async function adjustTargetStats(
   const records = (await getMany(store, kept)).filter((r): r is TargetStats => !!r);
   const stats = new Map(records.map((r) => [r.target, r]));
   const now = { links: [...after.values()], page: rewritten.page };
+  const domains = new Set(now.links.map((l) => l.sourceDomain));
+  const was = new Map(records.map((r) => [r.target, stateOf(r, domains)]));
   const changed = applyChange(stats, countedOf(before), countedOf(now));
   const page = factsOf(rewritten.page);
   const rows = now.links.map((link) => ({ link, page }));
   for (const target of changed) adjustRows(stats.get(target)!, before.links, rows);
+  // A record of up to 320 rows and thousands of tallies is cloned on every put: only when it
+  // changed.
   putAll(
     store,
-    [...changed].map((t) => stats.get(t)!),
+    [...changed].map((t) => stats.get(t)!).filter((r) => stateOf(r, domains) !== was.get(r.target)),
   );
 }
 
