@@ -247,3 +247,16 @@ export function adjustRows(
   }
   markRefill(stats, kept);
 }
+
+/**
+ * What a write of one linking page can change in a record, as a string to compare: its totals,
+ * the tallies and kept rows of the page's domains (adjustRows touches no other group), and the
+ * refill mark; which domains are kept follows from the tallies. Equal before and after a
+ * write, the record is as it was and need not be put again: a revisit of a page whose links
+ * are not among the kept rows (most of a hot target's linking pages) leaves it alone.
+ */
+export function stateOf(stats: TargetStats, domains: Iterable<string>): string {
+  const groups = [...domains].map((d) => [d, stats.domains[d] ?? null, stats.rows?.[d] ?? null]);
+  const { links, live, rels, targetDomain, refill } = stats;
+  return JSON.stringify([links, live, rels, targetDomain, refill ?? null, groups]);
+}

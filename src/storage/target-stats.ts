@@ -9,6 +9,7 @@ import {
   keptDomains,
   markRefill,
   statsOf,
+  stateOf,
   type Counted,
   type HeadRow,
   type TargetStats,
@@ -74,21 +75,28 @@ export async function adjustTargetStats(
   before: SourceLinks,
   rewritten: SourceLinks,
 ): Promise<void> {
-  const after = new Map(before.links.map((l) => [linkKey(l), l]));
-  for (const l of rewritten.links) after.set(linkKey(l), l);
-  const touched = new Set([...after.values()].map((l) => l.target));
+  // Most writes touch no target with an aggregate: found from the targets alone, before the
+  // page's links are merged by key (a thousand keys of two URLs each on a large page).
+  const touched = new Set(before.links.map((l) => l.target));
+  for (const l of rewritten.links) touched.add(l.target);
   const kept = (await store.getAllKeys()).filter((k) => touched.has(k));
   if (kept.length === 0) return;
+  const after = new Map(before.links.map((l) => [linkKey(l), l]));
+  for (const l of rewritten.links) after.set(linkKey(l), l);
   const records = (await getMany(store, kept)).filter((r): r is TargetStats => !!r);
   const stats = new Map(records.map((r) => [r.target, r]));
   const now = { links: [...after.values()], page: rewritten.page };
+  const domains = new Set(now.links.map((l) => l.sourceDomain));
+  const was = new Map(records.map((r) => [r.target, stateOf(r, domains)]));
   const changed = applyChange(stats, countedOf(before), countedOf(now));
   const page = factsOf(rewritten.page);
   const rows = now.links.map((link) => ({ link, page }));
   for (const target of changed) adjustRows(stats.get(target)!, before.links, rows);
+  // A record of up to 320 rows and thousands of tallies is cloned on every put: only when it
+  // changed.
   putAll(
     store,
-    [...changed].map((t) => stats.get(t)!),
+    [...changed].map((t) => stats.get(t)!).filter((r) => stateOf(r, domains) !== was.get(r.target)),
   );
 }
 

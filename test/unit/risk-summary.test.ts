@@ -183,6 +183,30 @@ describe('a write that changes an input marks the line stale', () => {
     expect(await current()).toBe(false);
   });
 
+  test('a write linking to many domains marks exactly the lines of the ones watched', async () => {
+    const lines = ['https://alpha.com/t', 'https://mid.com/t', 'https://zulu.com/t'];
+    await recordPage(db, makeSnapshot('https://src.org/', lines), at(1));
+    for (const url of lines) expect(await buildRiskSummary(db, url, {}, 1, at(2))).toBe(true);
+    const currents = async () =>
+      Promise.all(lines.map(async (url) => (await loadRiskLine(db, url, {}, at(5)))?.current));
+    // Domains sorting before, between and after the watched ones, none of them watched.
+    const around = ['https://aa.com/', 'https://beta.com/', 'https://mic.com/', 'https://zz.com/'];
+    await recordPage(db, makeSnapshot('https://other.net/', around), at(3));
+    expect(await currents()).toEqual([true, true, true]);
+    await recordPage(
+      db,
+      makeSnapshot('https://more.net/', [...around, 'https://mid.com/x']),
+      at(4),
+    );
+    expect(await currents()).toEqual([true, false, true]);
+    await recordPage(
+      db,
+      makeSnapshot('https://last.net/', ['https://zulu.com/', ...around]),
+      at(5),
+    );
+    expect(await currents()).toEqual([true, false, false]);
+  });
+
   test('links added to a page later, a redirect into the page, and an import', async () => {
     await built();
     await recordDelta(db, { url: 'https://unrelated.org/', links: [rawLink(TARGET)] }, at(5));

@@ -18,6 +18,8 @@ import { keptDomains, ROWS_NEEDED, statsOf, type HeadRow } from '../../src/core/
 import { compareLinks, isUnfollowed, summarizeBacklinks } from '../../src/core/summary';
 import { factsOf } from '../../src/storage/target-stats';
 import { withFold } from '../../src/core/variants';
+import { registrableDomain } from '../../src/core/domain';
+import { hostOf } from '../../src/core/url';
 import type { RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
 import {
@@ -352,6 +354,42 @@ describe('the rows kept with an aggregate', () => {
     expect(reads.filter((r) => r === 'pages.get')).toHaveLength(1); // the page itself
     expect(reads).not.toContain('by_target_source_domain.getAll');
     expect(await expectHeadExact(HOT, {}, { domains: 30, perDomain: 5 })).toBe(true);
+  });
+
+  it('are put again only when a write changes them', async () => {
+    // 45 groups of one page each: the record keeps the rows of 40 (GROUPS_KEPT).
+    const pages = Array.from({ length: 45 }, (_, d) => `https://www.d${d}.com/post`);
+    for (const [p, url] of pages.entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
+    }
+    await ensureTargetStats(db, [HOT], 10);
+    const kept = Object.keys((await db.get('target-stats', HOT))!.rows!);
+    expect(kept).toHaveLength(40);
+    const outside = pages.find((url) => !kept.includes(registrableDomain(hostOf(url))))!;
+    const inside = pages.find((url) => kept.includes(registrableDomain(hostOf(url))))!;
+    const putOf = IDBObjectStore.prototype.put;
+    const puts: string[] = [];
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      puts.push(this.name);
+      return putOf.apply(this, args);
+    });
+    try {
+      // A revisit that changes no count and no kept row: the record stays as it is.
+      await recordPage(db, makeSnapshot(outside, [rawLink(HOT)]), at(50));
+      expect(puts).not.toContain('target-stats');
+      // A revisit of a page with kept rows: its row shows the new visit.
+      await recordPage(db, makeSnapshot(inside, [rawLink(HOT)]), at(51));
+      expect(puts.filter((name) => name === 'target-stats')).toHaveLength(1);
+      // A link lost outside the kept rows still changes the counts.
+      await recordPage(db, makeSnapshot(outside, []), at(52));
+      expect(puts.filter((name) => name === 'target-stats')).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
   });
 
   it('are read from the links once too few are known, and refilled by the worker', async () => {
