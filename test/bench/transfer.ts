@@ -210,10 +210,11 @@ function watchProcesses() {
 
 /**
  * Every 30 s until stopped: the extension process's resident memory and its parts, the
- * options page's JS heap and the worker's (performance.memory), and the import's progress
- * line, so growth can be told from a steady level and put on a heap or outside them.
+ * options page's JS heap (used/total; the worker's is in the allocator dump, v8/workers: a
+ * service worker has no performance.memory) and the links stored, so growth can be told
+ * from a steady level and put on a heap or outside them.
  */
-function timeline(cdp: CDPSession, pid: number | null, ext: ExtensionBrowser, page: Page) {
+function timeline(cdp: CDPSession, pid: number | null, page: Page) {
   const start = performance.now();
   let running = true;
   let ticks = 0;
@@ -233,16 +234,6 @@ function timeline(cdp: CDPSession, pid: number | null, ext: ExtensionBrowser, pa
           return `${mb('JSHeapUsedSize').toFixed(0)}/${mb('JSHeapTotalSize').toFixed(0)}`;
         })
         .catch(() => '?');
-      const worker = await ext.worker
-        .evaluate(() => {
-          const m = (
-            performance as { memory?: { usedJSHeapSize: number; totalJSHeapSize: number } }
-          ).memory;
-          return m
-            ? `${(m.usedJSHeapSize / 2 ** 20).toFixed(0)}/${(m.totalJSHeapSize / 2 ** 20).toFixed(0)}`
-            : 'n/a';
-        })
-        .catch(() => '?');
       const links = await page
         .locator('#transfer')
         .getAttribute('data-links', { timeout: 1000 })
@@ -251,7 +242,7 @@ function timeline(cdp: CDPSession, pid: number | null, ext: ExtensionBrowser, pa
         ? `${parts.rss.toFixed(0)} MB (${parts.anon.toFixed(0)} anon, ${parts.shmem.toFixed(0)} shared)`
         : '?';
       info(
-        `  ${((performance.now() - start) / 1000).toFixed(0)} s: process ${rss}, page heap ${heap} MB, worker heap ${worker} MB; ${links} links stored`,
+        `  ${((performance.now() - start) / 1000).toFixed(0)} s: process ${rss}, page heap ${heap} MB; ${links} links stored`,
       );
       if (pid && ++ticks % 4 === 1) info(`    allocators (MB): ${await allocatorsMb(cdp, pid)}`);
     }
@@ -627,7 +618,7 @@ async function benchSize(dir: string, links: number): Promise<void> {
 
       const notice = options.locator('#notice');
       const importWatch = watchProcesses();
-      const stopTimeline = timeline(cdp, pid, ext, options);
+      const stopTimeline = timeline(cdp, pid, options);
       const imported = await measured('streamed import', cdp, pid, async () => {
         await options.locator('#import').setInputFiles(path);
         await notice.filter({ hasText: /^Imported/ }).waitFor({ timeout: 7_200_000 });
