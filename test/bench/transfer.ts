@@ -11,7 +11,7 @@
  * read of the same stores; BENCH_BEFORE_DIST=<dir of another build> (e.g. main's dist)
  * exports the same profile with that build too, loaded from the same path so that it has the
  * same extension id and database. BENCH_TRANSFER_EXPORT_ONLY=1 leaves out the import's raw
- * baselines (raw puts, JSON.parse).
+ * baselines (raw puts, JSON.parse); BENCH_TRANSFER_IMPORT_ONLY=1 leaves out the export.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { cp } from 'node:fs/promises';
@@ -124,6 +124,15 @@ async function residentMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number
  * machine too.
  */
 async function extensionProcess(): Promise<number | null> {
+  for (const pid of await descendants()) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('--extension-process')) return pid;
+  }
+  return null;
+}
+
+/** This benchmark's own descendant processes (other browsers run on the machine too). */
+async function descendants(): Promise<number[]> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -136,12 +145,162 @@ async function extensionProcess(): Promise<number | null> {
     for (let p = parents.get(pid); p; p = parents.get(p)) if (p === process.pid) return true;
     return false;
   };
-  for (const pid of parents.keys()) {
-    if (!isMine(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('--extension-process')) return pid;
+  return [...parents.keys()].filter(isMine);
+}
+
+/** What a process is, from its command line: the browser, a renderer (the extension's), gpu, … */
+function processKind(cmdline: string): string {
+  // Chromium rewrites its command line joined by spaces.
+  const args = cmdline.split(/[\0 ]/);
+  const type = args.find((a) => a.startsWith('--type='))?.slice(7) ?? 'browser';
+  if (args.includes('--extension-process')) return 'extension renderer';
+  const sub = args.find((a) => a.startsWith('--utility-sub-type='))?.slice(19);
+  return sub ? `${type} (${sub.split('.').slice(-1)[0]})` : type;
+}
+
+/** Resident memory of a process now, in MB, split as /proc says: anonymous, file, shared. */
+async function residentParts(pid: number) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+}
+
+/**
+ * Every process of this benchmark's browsers, sampled every 500 ms until stopped: each one's
+ * peak resident memory and its parts at that peak, so a peak can be put on the process that
+ * has it (the bound is on the extension's renderer, where its pages and worker run; IndexedDB
+ * runs in the browser process).
+ */
+function watchProcesses() {
+  const peaks = new Map<
+    number,
+    { kind: string; parts: Awaited<ReturnType<typeof residentParts>> }
+  >();
+  let watching = true;
+  const done = (async () => {
+    while (watching) {
+      const pids = await descendants();
+      for (const pid of pids) {
+        const parts = await residentParts(pid);
+        const seen = peaks.get(pid);
+        if (seen && seen.parts.rss >= parts.rss) continue;
+        const kind =
+          seen?.kind ?? processKind(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''));
+        peaks.set(pid, { kind, parts });
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  return async (label: string) => {
+    watching = false;
+    await done;
+    info(`${label}: peak resident memory per process (MB: total = anonymous + file + shared)`);
+    for (const [pid, { kind, parts }] of [...peaks].sort(
+      (a, b) => b[1].parts.rss - a[1].parts.rss,
+    )) {
+      if (parts.rss < 20) continue;
+      const { rss, anon, file, shmem } = parts;
+      info(
+        `  ${String(pid).padStart(7)} ${kind.padEnd(28)} ${rss.toFixed(0).padStart(5)} = ${anon.toFixed(0)} + ${file.toFixed(0)} + ${shmem.toFixed(0)}`,
+      );
+    }
+  };
+}
+
+/**
+ * Every 30 s until stopped: the extension process's resident memory and its parts, the
+ * options page's JS heap (used/total; the worker's is in the allocator dump, v8/workers: a
+ * service worker has no performance.memory) and the links stored, so growth can be told
+ * from a steady level and put on a heap or outside them.
+ */
+function timeline(cdp: CDPSession, pid: number | null, page: Page) {
+  const start = performance.now();
+  let running = true;
+  let ticks = 0;
+  let wake = () => {};
+  const done = (async () => {
+    while (running) {
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 30_000);
+      });
+      if (!running) break;
+      const parts = pid ? await residentParts(pid) : null;
+      const heap = await cdp
+        .send('Performance.getMetrics')
+        .then(({ metrics }) => {
+          const mb = (n: string) => (metrics.find((m) => m.name === n)?.value ?? 0) / 2 ** 20;
+          return `${mb('JSHeapUsedSize').toFixed(0)}/${mb('JSHeapTotalSize').toFixed(0)}`;
+        })
+        .catch(() => '?');
+      const links = await page
+        .locator('#transfer')
+        .getAttribute('data-links', { timeout: 1000 })
+        .catch(() => '?');
+      const rss = parts
+        ? `${parts.rss.toFixed(0)} MB (${parts.anon.toFixed(0)} anon, ${parts.shmem.toFixed(0)} shared)`
+        : '?';
+      info(
+        `  ${((performance.now() - start) / 1000).toFixed(0)} s: process ${rss}, page heap ${heap} MB; ${links} links stored`,
+      );
+      if (pid && ++ticks % 4 === 1) info(`    allocators (MB): ${await allocatorsMb(cdp, pid)}`);
+    }
+  })();
+  return async () => {
+    running = false;
+    wake();
+    await done;
+  };
+}
+
+/**
+ * Chromium's own account of a process's memory (memory-infra dumps through the DevTools
+ * tracing domain): per allocator (malloc, partition_alloc, blink_gc, v8, …), in MB, for the
+ * process `pid`, so memory outside the JS heap can be named.
+ * https://chromium.googlesource.com/chromium/src/+/main/docs/memory-infra/README.md
+ */
+async function allocatorsMb(cdp: CDPSession, pid: number): Promise<string> {
+  const events: Array<{
+    ph: string;
+    pid: number;
+    args?: { dumps?: { allocators?: Record<string, { attrs?: { size?: { value: string } } }> } };
+  }> = [];
+  const onData = ({ value }: { value: object[] }) => events.push(...(value as typeof events));
+  cdp.on('Tracing.dataCollected', onData);
+  try {
+    const ended = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: {
+        includedCategories: ['disabled-by-default-memory-infra'],
+        excludedCategories: ['*'],
+        // No periodic dumps: only the one asked for below.
+        memoryDumpConfig: { triggers: [] } as never,
+      },
+    });
+    await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' });
+    await cdp.send('Tracing.end');
+    await ended;
+  } catch (error) {
+    return `no memory dump (${String(error).slice(0, 60)})`;
+  } finally {
+    cdp.off('Tracing.dataCollected', onData);
   }
-  return null;
+  const dump = events.findLast((e) => e.ph === 'v' && e.pid === pid)?.args?.dumps?.allocators;
+  if (!dump) return 'no memory dump of the process';
+  const sizes = Object.entries(dump)
+    .filter(
+      ([name]) =>
+        !name.includes('/') ||
+        /^(v8\/[^/]+|v8\/[^/]+\/heap|partition_alloc\/partitions\/[^/]+|blink_gc\/[^/]+)$/.test(
+          name,
+        ),
+    )
+    .map(([name, a]) => [name, parseInt(a.attrs?.size?.value ?? '0', 16) / 2 ** 20] as const)
+    .filter(([, mb]) => mb >= 1)
+    .sort((a, b) => b[1] - a[1]);
+  return sizes.map(([name, mb]) => `${name} ${mb.toFixed(0)}`).join(', ');
 }
 
 interface Measured<T> {
@@ -440,9 +599,11 @@ async function benchSize(dir: string, links: number): Promise<void> {
         // Over 100,000 links the raw puts take the file's first tenth (pages and links alike)
         // and are scaled up: a full run would add half an hour. Later puts into a bigger store
         // cost more, so the scaled figure flatters the baseline, not the import.
+        const rawWatch = watchProcesses();
         const puts = await measured('raw puts (wall time, sends included)', rawCdp, null, () =>
           rawPuts(raw, specs, rawCounts),
         );
+        await rawWatch('raw puts');
         puts.ms = puts.result / share;
         info(
           `raw puts, sum of the transactions, scaled to the whole file: ${(puts.ms / 1000).toFixed(1)} s`,
@@ -456,11 +617,15 @@ async function benchSize(dir: string, links: number): Promise<void> {
       }
 
       const notice = options.locator('#notice');
+      const importWatch = watchProcesses();
+      const stopTimeline = timeline(cdp, pid, options);
       const imported = await measured('streamed import', cdp, pid, async () => {
         await options.locator('#import').setInputFiles(path);
         await notice.filter({ hasText: /^Imported/ }).waitFor({ timeout: 7_200_000 });
         return notice.innerText();
       });
+      await stopTimeline();
+      await importWatch('streamed import');
       check(
         'the import stored every link',
         imported.result.startsWith(
@@ -504,6 +669,8 @@ async function benchSize(dir: string, links: number): Promise<void> {
       printTable(importRows, importRows[0]!, { extraHeader: 'peak JS heap / process RSS; work' });
     }
 
+    // A 1M import alone takes most of an hour on a busy machine.
+    if (process.env.BENCH_TRANSFER_IMPORT_ONLY === '1') return;
     // Each export in a browser of its own on the same profile, so each starts from a fresh
     // process: main's build first (when asked for), then this one.
     const exportRows: Timing[] = [];
