@@ -927,7 +927,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
       if (local === 'prose' || local === 'cited') return 'main';
       return isPageLandmark(context.landmark) && isShort(context.landmark) ? 'main' : 'other';
     }
-    if (context.weak) return local === 'prose' ? 'main' : local === 'links' ? 'nav' : 'other';
+    // A content wrapper named by its class is judged as a main landmark is: a paragraph that is
+    // one short link names a source there too. (Dev pages stripped of their landmarks lost
+    // exactly those links; the block found by prose alone is no such evidence, and keeps to prose.)
+    if (context.weak) {
+      return local === 'prose' || local === 'cited' ? 'main' : local === 'links' ? 'nav' : 'other';
+    }
     return local === 'prose' ? 'main' : 'other';
   }
 }

@@ -209,7 +209,7 @@ describe('placementResolver', () => {
     expect(regions(short)).toEqual([['Read the guide', 'main']]);
   });
 
-  it('keeps a short link alone in its paragraph as a cited source, in a body or a landmark', () => {
+  it('keeps a short link alone in its paragraph as a cited source, in a body, a landmark or a content wrapper', () => {
     const long = Array.from({ length: 20 }, () => para('')).join('');
     const body = docFrom(
       `<div class="entry-content">${long}<p><strong>[</strong><a href="/e">Engadget</a>]</p>` +
@@ -221,6 +221,12 @@ describe('placementResolver', () => {
     ]);
     const landmark = docFrom(`<article>${long}<p><a href="/h">@handle</a></p></article>`);
     expect(regions(landmark)).toEqual([['@handle', 'main']]);
+    // A wrapper named "content" stands for the landmark a page without one leaves out; a block
+    // found by its prose alone does not.
+    const named = docFrom(`<div class="content">${long}<p><a href="/h">@handle</a></p></div>`);
+    expect(regions(named)).toEqual([['@handle', 'main']]);
+    const unnamed = docFrom(`<div class="x">${long}<p><a href="/h">@handle</a></p></div>`);
+    expect(regions(unnamed)).toEqual([['@handle', 'other']]);
     // Not a paragraph: a tag or a button in a <div>.
     const div = docFrom(`<article>${long}<div><a href="/t">coffee</a></div></article>`);
     expect(regions(div)).toEqual([['coffee', 'other']]);
