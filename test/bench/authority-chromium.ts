@@ -103,6 +103,123 @@ const FILL = `async ({ pages, links, seed, from, to, skip }) => {
 }`;
 
 /**
+ * AUTHORITY_FILL=rows: the same pages and the same random draws as FILL, but each visited
+ * page's links stored as the graph store's row (core/authority-rows.ts: distinct targets in URL
+ * order, one pass flag each) rather than as link records, and the rows marked built: the store
+ * as the write paths leave it once the first build is done, without its million link records,
+ * which take this loaded machine over an hour to write. No packed record: the first full
+ * computation reads every row and packs them, as after the upgrade from the release before it.
+ */
+const FILL_ROWS = `async ({ pages, links, seed, from, to }) => {
+  const draws = (start) => {
+    let a = start >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const domainOf = (id) => 'site' + Math.floor(id / 10) + '.com';
+  const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;
+  const visited = Math.floor(pages / 2);
+  const db = await openDb();
+  const put = (store, records) => new Promise((resolve, reject) => {
+    const tx = db.transaction(store, 'readwrite');
+    for (const r of records) tx.objectStore(store).put(r);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  // FILL's first part draws the robots flags first, then goes on to its links; every other
+  // part starts its own draws at its first source.
+  const first = draws(seed);
+  const robots = Array.from({ length: visited }, () => first() < 0.02);
+  const random = from === 0 ? first : draws(seed + from);
+  const zipf = () => (Math.floor(pages ** random()) * 7919) % pages;
+  const now = Date.now();
+  const row = (id, targets, domains, passes) => ({
+    url: urlOf(id), domain: domainOf(id), nofollow: id < visited && robots[id], canonical: null,
+    targets, domains, passes,
+  });
+  if (from === 0) {
+    let chunk = [];
+    let empty = [];
+    for (let id = 0; id < pages; id++) {
+      chunk.push({
+        url: urlOf(id), domain: domainOf(id), host: 'www.' + domainOf(id), title: 'Page ' + id,
+        canonical: null, lang: 'en', robotsNoindex: false,
+        robotsNofollow: id < visited && robots[id],
+        firstSeen: now, lastSeen: now, outboundCount: id < visited ? 20 : 0, truncated: false,
+        visits: 1,
+      });
+      // A page without links has its row too, with no targets.
+      if (id >= visited) empty.push(row(id, '', '', new Uint8Array(0)));
+      if (chunk.length === 5000) { await put('pages', chunk); await put('graph', empty); chunk = []; empty = []; }
+    }
+    if (chunk.length) { await put('pages', chunk); await put('graph', empty); }
+  }
+  const perSource = links / visited;
+  let rows = [];
+  let written = 0;
+  for (let source = from; source < Math.min(to, visited); source++) {
+    const out = new Map();
+    for (let k = 0; k < perSource; k++) {
+      const target = random() < 0.3 ? source - (source % 10) + Math.floor(random() * 10) : zipf();
+      const r = random();
+      // Followed, live and not a self-link: what passes authority.
+      const pass = random() >= 0.05 && r >= 0.14 && target !== source ? 1 : 0;
+      out.set(target, (out.get(target) ?? 0) | pass);
+    }
+    const targets = [...out.keys()].map((t) => [urlOf(t), t]).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    rows.push(row(
+      source,
+      targets.map((t) => t[0]).join('\\n'),
+      targets.map((t) => domainOf(t[1])).join('\\n'),
+      Uint8Array.from(targets, (t) => out.get(t[1])),
+    ));
+    written += perSource;
+    if (rows.length === 1000) { await put('graph', rows); rows = []; }
+  }
+  if (rows.length) await put('graph', rows);
+  db.close();
+  return written;
+}`;
+
+/** Rows filled (AUTHORITY_FILL=rows): marked built, as the first build leaves them. */
+const MARK_BUILT = `async () => {
+  const db = await openDb();
+  const tx = db.transaction('meta', 'readwrite');
+  await request(tx.objectStore('meta').put({ id: 'graph-state', built: true }));
+  db.close();
+}`;
+
+/** AUTHORITY_FILL=rows: see FILL_ROWS. */
+const ROWS = process.env.AUTHORITY_FILL === 'rows';
+
+/** Fill with FILL_ROWS in parts (a part written again puts the same rows); returns rows. */
+async function fillRows(ext: ExtensionBrowser, stored: number): Promise<number> {
+  if (stored === PAGES) return stored;
+  const visited = PAGES / 2;
+  const part = Math.ceil(visited / 20);
+  for (let from = 0; from < visited; from += part) {
+    const arg = { pages: PAGES, links: LINKS, seed: 6, from, to: from + part };
+    const links = await inWorker<number>(ext, FILL_ROWS, arg);
+    info(`filled the rows of ${(from + part).toLocaleString('en')} pages (${links} links)`);
+  }
+  await inWorker(ext, MARK_BUILT);
+  return inWorker<number>(ext, COUNT_ROWS);
+}
+
+/** Graph rows stored (AUTHORITY_FILL=rows), as links stored in the other mode. */
+const COUNT_ROWS = `async () => {
+  const db = await openDb();
+  const count = await request(db.transaction('graph').objectStore('graph').count());
+  db.close();
+  return count;
+}`;
+
+/**
  * The baseline: every page and link read in the job's batches, nothing built. The next batch
  * starts after the last record's key, taken from the record where the store keys it by a field,
  * else read beside the records: the floor of a batched read.
@@ -251,13 +368,14 @@ export async function runAuthorityChromium(): Promise<void> {
     // The worker opens (and creates) its database on first use: an empty run does that. A kept
     // profile has it already (and a computation there would build the rows of a million links).
     if ((await inWorker<number>(ext, DB_VERSION)) === 0) await computeInWorker(ext, 'full');
-    const stored = await inWorker<number>(ext, COUNT_LINKS);
+    const stored = await inWorker<number>(ext, ROWS ? COUNT_ROWS : COUNT_LINKS);
     // In parts: Chrome stops a worker whose one task runs over five minutes. A kept profile
     // holds the links already, or some parts of them: the store is filled in order, so a
     // stopped fill goes on from the link it stopped at.
     const written = await step('fill the store in the worker (untimed)', async () => {
       // A profile known to be filled (AUTHORITY_SKIP_FILL): counted, never written to.
       if (process.env.AUTHORITY_SKIP_FILL) return stored;
+      if (ROWS) return fillRows(ext, stored);
       const visited = PAGES / 2;
       const part = Math.ceil(visited / 20);
       const perPart = part * (LINKS / visited);
@@ -271,17 +389,26 @@ export async function runAuthorityChromium(): Promise<void> {
       }
       return inWorker<number>(ext, COUNT_LINKS);
     });
-    check('store filled', written === LINKS, `${written} links`);
+    check(
+      'store filled',
+      written === (ROWS ? PAGES : LINKS),
+      ROWS ? `${written} graph rows` : `${written} links`,
+    );
     if (process.env.AUTHORITY_FILL_ONLY) return;
     const batch = GRAPH_READ_BATCH;
     const bareRead = (stores: string[]) => async () =>
       (await inWorker<{ ms: number }>(ext, RAW_READ, { batch, stores })).ms;
-    // Once: what the first computation after the upgrade does.
-    const built = [await computeInWorker(ext, 'rebuild')];
+    // Once: what the first computation after the upgrade does (rows filled: the first after
+    // the upgrade from the release before the packed graph, which reads every row and packs).
+    const built = [await computeInWorker(ext, ROWS ? 'full' : 'rebuild')];
     check(
-      'the first computation built the rows from the records',
-      built[0]!.source === 'records' && built[0]!.links === LINKS,
-      `${built[0]!.source}, ${built[0]!.links} links`,
+      ROWS
+        ? 'the first computation read every row and packed them'
+        : 'the first computation built the rows from the records',
+      ROWS
+        ? built[0]!.source === 'rows'
+        : built[0]!.source === 'records' && built[0]!.links === LINKS,
+      `${built[0]!.source}, ${built[0]!.links} ${ROWS ? 'targets' : 'links'}`,
     );
     const rawPacked = await collect(
       'bare read: the packed graph record, the marked rows, the row count',
@@ -328,7 +455,7 @@ export async function runAuthorityChromium(): Promise<void> {
     const patched = await inWorker<[string, number][]>(ext, READ_SCORES);
     // The reference: every row built again from the records (AUTHORITY_REFERENCE=rows: every
     // row read, which spares a 1M run its second build).
-    const reference = process.env.AUTHORITY_REFERENCE === 'rows' ? 'full' : 'rebuild';
+    const reference = process.env.AUTHORITY_REFERENCE === 'rows' || ROWS ? 'full' : 'rebuild';
     const check1 = await computeInWorker(ext, reference);
     const cold = await inWorker<[string, number][]>(ext, READ_SCORES);
     const diff = largestDifference(cold, patched);
@@ -357,6 +484,11 @@ export async function runAuthorityChromium(): Promise<void> {
         `${total < BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS / 1000} s budget; ` +
         `links read by the incremental update: ${incremental.map((o) => o.links).join(', ')}`,
     );
+    if (ROWS) {
+      const firstPack = outcomeRows('job, first full computation (reads every row, packs)', built);
+      printTable([rawRows, ...firstPack], rawRows, { extraHeader: 'iterations (pages + domains)' });
+      return;
+    }
     // Last, being the longest: the first build against the read it cannot do without.
     const raw = await collect(
       `bare read: getAll pages + links, batches of ${batch.toLocaleString('en')}`,
