@@ -12,7 +12,11 @@
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
  * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
- * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run). A kept
+ * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run);
+ * AUTHORITY_FILL=rows fills the graph store's rows instead of the link records (FILL_ROWS: the
+ * store as it is once the first build is done; minutes instead of an hour at 1M on a loaded
+ * machine), and times the first full computation, which reads every row and packs it, in place
+ * of the first build from the records. A kept
  * profile's data belongs to the extension's id, which Chromium derives from the build's path for
  * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/).
  */
@@ -193,6 +197,9 @@ const MARK_BUILT = `async () => {
   await request(tx.objectStore('meta').put({ id: 'graph-state', built: true }));
   db.close();
 }`;
+
+/** Names this run's changed pages: on a kept profile, pages of an earlier run are no change. */
+const RUN = Date.now().toString(36);
 
 /** AUTHORITY_FILL=rows: see FILL_ROWS. */
 const ROWS = process.env.AUTHORITY_FILL === 'rows';
@@ -436,7 +443,7 @@ export async function runAuthorityChromium(): Promise<void> {
     await collect(
       'incremental',
       async (rep) => {
-        const host = `changed${rep + 10}.test`;
+        const host = `changed-${RUN}-${rep}.test`;
         const targets = Array.from(
           { length: 20 },
           (_, i) => `https://www.site${i * 7}.com/page/${i * 70}`,
