@@ -47,25 +47,11 @@ const SLOW_REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_SLOW_REPS ??
  * recording path stores them, so a read costs what it costs for a user.
  */
 const FILL = `async ({ pages, links, seed, from, to, skip }) => {
-  let a = (seed + from) >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const domainOf = (id) => 'site' + Math.floor(id / 10) + '.com';
-  const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;
+  const random = draws(seed + from);
   const visited = Math.floor(pages / 2);
   const zipf = () => (Math.floor(pages ** random()) * 7919) % pages;
   const db = await openDb();
-  const put = (store, records) => new Promise((resolve, reject) => {
-    const tx = db.transaction(store, 'readwrite');
-    for (const r of records) tx.objectStore(store).put(r);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
+  const put = (store, records) => putAll(db, store, records);
   const now = Date.now();
   let chunk = [];
   for (let id = from === 0 && skip === 0 ? 0 : pages; id < pages; id++) {
@@ -115,26 +101,9 @@ const FILL = `async ({ pages, links, seed, from, to, skip }) => {
  * computation reads every row and packs them, as after the upgrade from the release before it.
  */
 const FILL_ROWS = `async ({ pages, links, seed, from, to }) => {
-  const draws = (start) => {
-    let a = start >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
-  const domainOf = (id) => 'site' + Math.floor(id / 10) + '.com';
-  const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;
   const visited = Math.floor(pages / 2);
   const db = await openDb();
-  const put = (store, records) => new Promise((resolve, reject) => {
-    const tx = db.transaction(store, 'readwrite');
-    for (const r of records) tx.objectStore(store).put(r);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
+  const put = (store, records) => putAll(db, store, records);
   // FILL's first part draws the robots flags first, then goes on to its links; every other
   // part starts its own draws at its first source.
   const first = draws(seed);
@@ -294,7 +263,10 @@ const READ_SCORES = `async () => {
   return all.map((r) => [r.kind + ' ' + r.key, r.score]);
 }`;
 
-/** What the scripts above use: the extension's database, and a request as a promise. */
+/**
+ * What the scripts above use: the extension's database, a request as a promise, puts in one
+ * transaction, and the fills' draws and page names.
+ */
 const IDB_HELPERS = `
   const openDb = () => new Promise((resolve, reject) => {
     const open = indexedDB.open('backlink-lens');
@@ -304,7 +276,26 @@ const IDB_HELPERS = `
   const request = (r) => new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
-  });`;
+  });
+  const putAll = (db, store, records) => new Promise((resolve, reject) => {
+    const tx = db.transaction(store, 'readwrite');
+    for (const r of records) tx.objectStore(store).put(r);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  // The fills' draws (test/bench/random.ts's generator, as text for the worker) and names.
+  const draws = (start) => {
+    let a = start >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const domainOf = (id) => 'site' + Math.floor(id / 10) + '.com';
+  const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;`;
 
 const inWorker = <T>(ext: ExtensionBrowser, fn: string, arg: unknown = {}): Promise<T> =>
   ext.worker.evaluate(

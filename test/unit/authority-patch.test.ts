@@ -10,20 +10,8 @@ import {
 import { patchGraphs } from '../../src/core/authority-patch';
 import { graphRowOf, type GraphRow } from '../../src/core/authority-rows';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
-import { seededRandom } from '../bench/random';
+import { randomLinks } from './authority-fixtures';
 import { at, makeLink, makePage } from './helpers';
-
-function randomLinks(seed: number, pages: number, maxOut: number): LinkRecord[] {
-  const random = seededRandom(seed);
-  const url = (i: number) => `https://site${i % Math.ceil(pages / 4)}.com/p${i}`;
-  const links: LinkRecord[] = [];
-  for (let i = 0; i < pages; i++) {
-    const out = Math.floor(random() * (maxOut + 1));
-    for (let k = 0; k < out; k++)
-      links.push(makeLink(url(i), url(Math.floor(random() ** 2 * pages))));
-  }
-  return links;
-}
 
 /** A graph as plain arrays, ids and order included: two equal ones rank bit for bit alike. */
 const plain = (g: LinkGraph) => ({
