@@ -3,6 +3,7 @@
  * and what to store. The browser glue (alarms, IndexedDB) is in background/authority-job.ts.
  */
 import {
+  earlierIds,
   authorityScale,
   continueRank,
   displayAuthority,
@@ -174,16 +175,21 @@ export function carryStored(
 ): { stored: StoredValues; gone: string[] } {
   const n = graph.keys.length;
   const carried = { scores: new Float64Array(n).fill(NaN), displays: new Float64Array(n) };
+  const oldId = earlierIds(graph, previous);
+  let kept = 0;
   for (let id = 0; id < n; id++) {
-    const key = graph.keys[id]!;
-    const old = previous.keys[id] === key ? id : previous.ids.get(key);
+    const old = oldId(id);
+    if (old === id) kept++;
     if (old === undefined || old >= stored.scores.length) continue;
     carried.scores[id] = stored.scores[old]!;
     carried.displays[id] = stored.displays[old]!;
   }
-  // The same keys (a full computation with nothing changed): nothing gone, nothing looked up.
+  // Every earlier key at its id (nothing changed, or nodes only added): nothing gone, nothing
+  // looked up.
   const gone =
-    previous.keys === graph.keys ? [] : previous.keys.filter((key) => !graph.ids.has(key));
+    previous.keys === graph.keys || kept === previous.keys.length
+      ? []
+      : previous.keys.filter((key) => !graph.ids.has(key));
   return { stored: carried, gone };
 }
 

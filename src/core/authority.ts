@@ -159,6 +159,13 @@ function domainGraph(pages: LinkGraph, domainOf: ArrayLike<number>, domains: Int
   return compressEdges(domains, edges);
 }
 
+/** The domain graph of `pages` over the domains `keys` (by id). */
+export const domainGraphOf = (
+  pages: LinkGraph,
+  domainOf: ArrayLike<number>,
+  keys: readonly string[],
+): LinkGraph => domainGraph(pages, domainOf, new Interner(keys));
+
 /**
  * Collects pages and links (in any order, in as many batches as the store is read in) and
  * builds both graphs. Every page and domain seen becomes a node, so it gets a score; only
@@ -332,15 +339,27 @@ export interface StoredGraphs {
   domainOf: Int32Array;
   offsets: Int32Array;
   targets: Int32Array;
+  /**
+   * The domain graph's rows, so that an update patches them rather than building it again
+   * (core/authority-patch.ts); absent in what an earlier version kept, then built.
+   */
+  domainOffsets?: Int32Array;
+  domainTargets?: Int32Array;
 }
 
-export function storeGraphs({ pages, domains, domainOf }: AuthorityGraphs): StoredGraphs {
+/** `joined`: the page keys already joined (the packed graph's, the last stored): not joined again. */
+export function storeGraphs(
+  { pages, domains, domainOf }: AuthorityGraphs,
+  joined?: string,
+): StoredGraphs {
   return {
-    pageKeys: pages.keys.join('\n'),
+    pageKeys: joined ?? pages.keys.join('\n'),
     domainKeys: domains.keys.join('\n'),
     domainOf,
     offsets: pages.offsets,
     targets: pages.targets,
+    domainOffsets: domains.offsets,
+    domainTargets: domains.targets,
   };
 }
 
@@ -537,16 +556,36 @@ export function carryScores(
 ): Float64Array {
   const n = graph.keys.length;
   const carried = new Float64Array(n);
+  const oldId = earlierIds(graph, previous);
   let sum = 0;
   for (let id = 0; id < n; id++) {
-    const key = graph.keys[id]!;
-    const old = previous.keys[id] === key ? id : previous.ids.get(key);
+    const old = oldId(id);
     const s = old === undefined ? undefined : scores[old];
     carried[id] = s !== undefined && s > 0 && Number.isFinite(s) ? s : 1 / n;
     sum += carried[id]!;
   }
   for (let i = 0; i < n; i++) carried[i]! /= sum;
   return carried;
+}
+
+/**
+ * The id each node of `graph` had in `previous`, asked for ids in ascending order. Where ids
+ * differ, a key is looked up; but when `previous`'s keys are the first of `graph`'s in the same
+ * order (an update only adds nodes), a later key is new (keys are distinct) and nothing is
+ * looked up: the key → id Map of 100,000 URLs is never made.
+ */
+export function earlierIds(
+  graph: Pick<LinkGraph, 'keys'>,
+  previous: Pick<LinkGraph, 'keys' | 'ids'>,
+): (id: number) => number | undefined {
+  let prefix = true;
+  return (id) => {
+    const key = graph.keys[id]!;
+    if (previous.keys[id] === key) return id;
+    if (id < previous.keys.length) prefix = false;
+    else if (prefix) return undefined;
+    return previous.ids.get(key);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import {
   AuthorityGraphBuilder,
   carryScores,
   graphsFromPacked,
-  restoreGraphs,
   storeGraphs,
   type AuthorityGraphs,
   type RankState,
@@ -41,6 +40,7 @@ import {
 } from './graph';
 import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-packed';
 import { indexKeys, splitKeys } from '../core/authority-packed';
+import { patchGraphs, type PatchedGraphs } from '../core/authority-patch';
 
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
@@ -86,6 +86,10 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<AuthorityCache
     domainStored: r.domainStored,
     epoch: r.epoch,
     fullAt: r.fullAt,
+    // Kept by this version only: without them an update builds the domain graph whole.
+    ...(isInt32Array(r.domainOffsets) && isInt32Array(r.domainTargets)
+      ? { domainOffsets: r.domainOffsets, domainTargets: r.domainTargets }
+      : {}),
   };
 }
 
@@ -138,6 +142,8 @@ export interface AuthorityInput {
   stored?: { pages: StoredValues; domains: StoredValues };
   /** Keys whose stored scores are of nodes these graphs no longer have. */
   gone?: { pages: string[]; domains: string[] };
+  /** The page graph's keys joined, when they came so (not joined again to be stored). */
+  pageKeys?: string;
   /** The data epoch read before the records: the write checks it. */
   epoch: number;
   /** The change log's number when it was read, and when the graphs were last read whole. */
@@ -180,16 +186,20 @@ export async function readAuthorityGraphs(
   let plan: AuthorityPlan = fromRecords
     ? { mode: 'full', reason: rebuild ? 'requested' : 'no-graph' }
     : planAuthority(withPages(changes, fixed), cache, epoch, now, full);
-  // The kept graphs are restored whole only to be patched; spoilt, they count as absent.
-  const previous = plan.mode === 'incremental' ? timed(clock, () => restoreGraphs(cache!))() : null;
-  if (plan.mode === 'incremental' && !previous) plan = { mode: 'full', reason: 'no-cache' };
-  const builder = new AuthorityGraphBuilder(previous ?? undefined);
   let rows: GraphRow[] = [];
   let read: { pages: number; links: number } | null = null;
   let packed: PackedRead | null = null;
+  let patched: PatchedGraphs | null = null;
+  if (plan.mode === 'incremental') {
+    const { pages } = plan;
+    rows = await readRowsOf(db, pages);
+    // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
+    patched = timed(clock, () => patchGraphs(cache!, rows, pages))();
+    // Kept graphs that do not hold together count as absent.
+    if (!patched) plan = { mode: 'full', reason: 'no-cache' };
+  }
   if (fromRecords) ({ rows, read } = await buildGraphRows(db, undefined, clock));
-  else if (plan.mode === 'incremental') rows = await readRowsOf(db, plan.pages);
-  else packed = await readPackedGraph(db, clock);
+  else if (!patched) packed = await readPackedGraph(db, clock);
   if (packed?.repack) {
     // Packing again only spares later reads: a failure (a full disk) leaves the last packed
     // graph and the marks as they were, which read just as right, and the computation goes on.
@@ -198,17 +208,15 @@ export async function readAuthorityGraphs(
     });
   }
   const started = performance.now();
-  if (plan.mode === 'incremental') {
-    // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
-    for (const url of [...plan.pages, ...rows.map((r) => r.url)]) builder.replaceLinksOf(url);
-  }
-  const graphs = packed
-    ? graphsFromPacked(packed.packed, packed.index)
-    : builder.addRows(rows).build();
+  const graphs =
+    patched ??
+    (packed
+      ? graphsFromPacked(packed.packed, packed.index)
+      : new AuthorityGraphBuilder().addRows(rows).build());
   // Of the kept graphs, a full computation needs only the keys, to carry scores over by key:
   // the same keys as the packed graph's when nothing changed, so nothing is looked up.
   const last =
-    previous ??
+    patched?.base ??
     (cache && {
       pages:
         packed && cache.pageKeys === packed.packed.urls
@@ -219,6 +227,7 @@ export async function readAuthorityGraphs(
   // The last graphs, when still true to the data, say what is stored for each node: ids are
   // the same for every node they had when patched, else found by key.
   const kept = last && cache && cache.epoch === epoch ? { last, cache } : null;
+  const pageKeys = patched?.pageKeys ?? packed?.packed.urls;
   const carried = kept && {
     pages: carryStored(graphs.pages, kept.last.pages, kept.cache.pageStored),
     domains: carryStored(graphs.domains, kept.last.domains, kept.cache.domainStored),
@@ -242,6 +251,7 @@ export async function readAuthorityGraphs(
           gone: { pages: carried.pages.gone, domains: carried.domains.gone },
         }
       : {}),
+    ...(pageKeys !== undefined ? { pageKeys } : {}),
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
@@ -289,7 +299,7 @@ export function writeAuthorityUpdate(
     stored?.domains,
   );
   const cache: AuthorityCache = {
-    ...storeGraphs(graphs),
+    ...storeGraphs(graphs, input.pageKeys),
     epoch: input.epoch,
     fullAt: input.fullAt,
     pageScores: ranks.pages.scores,

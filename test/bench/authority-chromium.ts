@@ -12,7 +12,11 @@
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
  * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
- * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run). A kept
+ * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run);
+ * AUTHORITY_FILL=rows fills the graph store's rows instead of the link records (FILL_ROWS: the
+ * store as it is once the first build is done; minutes instead of an hour at 1M on a loaded
+ * machine), and times the first full computation, which reads every row and packs it, in place
+ * of the first build from the records. A kept
  * profile's data belongs to the extension's id, which Chromium derives from the build's path for
  * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/).
  */
@@ -43,25 +47,11 @@ const SLOW_REPEAT = { warmup: 0, reps: Number(process.env.AUTHORITY_SLOW_REPS ??
  * recording path stores them, so a read costs what it costs for a user.
  */
 const FILL = `async ({ pages, links, seed, from, to, skip }) => {
-  let a = (seed + from) >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const domainOf = (id) => 'site' + Math.floor(id / 10) + '.com';
-  const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;
+  const random = draws(seed + from);
   const visited = Math.floor(pages / 2);
   const zipf = () => (Math.floor(pages ** random()) * 7919) % pages;
   const db = await openDb();
-  const put = (store, records) => new Promise((resolve, reject) => {
-    const tx = db.transaction(store, 'readwrite');
-    for (const r of records) tx.objectStore(store).put(r);
-    tx.oncomplete = resolve;
-    tx.onerror = () => reject(tx.error);
-  });
+  const put = (store, records) => putAll(db, store, records);
   const now = Date.now();
   let chunk = [];
   for (let id = from === 0 && skip === 0 ? 0 : pages; id < pages; id++) {
@@ -100,6 +90,109 @@ const FILL = `async ({ pages, links, seed, from, to, skip }) => {
   if (chunk.length) { await put('links', chunk); written += chunk.length; }
   db.close();
   return written;
+}`;
+
+/**
+ * AUTHORITY_FILL=rows: the same pages and the same random draws as FILL, but each visited
+ * page's links stored as the graph store's row (core/authority-rows.ts: distinct targets in URL
+ * order, one pass flag each) rather than as link records, and the rows marked built: the store
+ * as the write paths leave it once the first build is done, without its million link records,
+ * which take this loaded machine over an hour to write. No packed record: the first full
+ * computation reads every row and packs them, as after the upgrade from the release before it.
+ */
+const FILL_ROWS = `async ({ pages, links, seed, from, to }) => {
+  const visited = Math.floor(pages / 2);
+  const db = await openDb();
+  const put = (store, records) => putAll(db, store, records);
+  // FILL's first part draws the robots flags first, then goes on to its links; every other
+  // part starts its own draws at its first source.
+  const first = draws(seed);
+  const robots = Array.from({ length: visited }, () => first() < 0.02);
+  const random = from === 0 ? first : draws(seed + from);
+  const zipf = () => (Math.floor(pages ** random()) * 7919) % pages;
+  const now = Date.now();
+  const row = (id, targets, domains, passes) => ({
+    url: urlOf(id), domain: domainOf(id), nofollow: id < visited && robots[id], canonical: null,
+    targets, domains, passes,
+  });
+  if (from === 0) {
+    let chunk = [];
+    let empty = [];
+    for (let id = 0; id < pages; id++) {
+      chunk.push({
+        url: urlOf(id), domain: domainOf(id), host: 'www.' + domainOf(id), title: 'Page ' + id,
+        canonical: null, lang: 'en', robotsNoindex: false,
+        robotsNofollow: id < visited && robots[id],
+        firstSeen: now, lastSeen: now, outboundCount: id < visited ? 20 : 0, truncated: false,
+        visits: 1,
+      });
+      // A page without links has its row too, with no targets.
+      if (id >= visited) empty.push(row(id, '', '', new Uint8Array(0)));
+      if (chunk.length === 5000) { await put('pages', chunk); await put('graph', empty); chunk = []; empty = []; }
+    }
+    if (chunk.length) { await put('pages', chunk); await put('graph', empty); }
+  }
+  const perSource = links / visited;
+  let rows = [];
+  let written = 0;
+  for (let source = from; source < Math.min(to, visited); source++) {
+    const out = new Map();
+    for (let k = 0; k < perSource; k++) {
+      const target = random() < 0.3 ? source - (source % 10) + Math.floor(random() * 10) : zipf();
+      const r = random();
+      // Followed, live and not a self-link: what passes authority.
+      const pass = random() >= 0.05 && r >= 0.14 && target !== source ? 1 : 0;
+      out.set(target, (out.get(target) ?? 0) | pass);
+    }
+    const targets = [...out.keys()].map((t) => [urlOf(t), t]).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    rows.push(row(
+      source,
+      targets.map((t) => t[0]).join('\\n'),
+      targets.map((t) => domainOf(t[1])).join('\\n'),
+      Uint8Array.from(targets, (t) => out.get(t[1])),
+    ));
+    written += perSource;
+    if (rows.length === 1000) { await put('graph', rows); rows = []; }
+  }
+  if (rows.length) await put('graph', rows);
+  db.close();
+  return written;
+}`;
+
+/** Rows filled (AUTHORITY_FILL=rows): marked built, as the first build leaves them. */
+const MARK_BUILT = `async () => {
+  const db = await openDb();
+  const tx = db.transaction('meta', 'readwrite');
+  await request(tx.objectStore('meta').put({ id: 'graph-state', built: true }));
+  db.close();
+}`;
+
+/** Names this run's changed pages: on a kept profile, pages of an earlier run are no change. */
+const RUN = Date.now().toString(36);
+
+/** AUTHORITY_FILL=rows: see FILL_ROWS. */
+const ROWS = process.env.AUTHORITY_FILL === 'rows';
+
+/** Fill with FILL_ROWS in parts (a part written again puts the same rows); returns rows. */
+async function fillRows(ext: ExtensionBrowser, stored: number): Promise<number> {
+  if (stored === PAGES) return stored;
+  const visited = PAGES / 2;
+  const part = Math.ceil(visited / 20);
+  for (let from = 0; from < visited; from += part) {
+    const arg = { pages: PAGES, links: LINKS, seed: 6, from, to: from + part };
+    const links = await inWorker<number>(ext, FILL_ROWS, arg);
+    info(`filled the rows of ${(from + part).toLocaleString('en')} pages (${links} links)`);
+  }
+  await inWorker(ext, MARK_BUILT);
+  return inWorker<number>(ext, COUNT_ROWS);
+}
+
+/** Graph rows stored (AUTHORITY_FILL=rows), as links stored in the other mode. */
+const COUNT_ROWS = `async () => {
+  const db = await openDb();
+  const count = await request(db.transaction('graph').objectStore('graph').count());
+  db.close();
+  return count;
 }`;
 
 /**
@@ -170,7 +263,10 @@ const READ_SCORES = `async () => {
   return all.map((r) => [r.kind + ' ' + r.key, r.score]);
 }`;
 
-/** What the scripts above use: the extension's database, and a request as a promise. */
+/**
+ * What the scripts above use: the extension's database, a request as a promise, puts in one
+ * transaction, and the fills' draws and page names.
+ */
 const IDB_HELPERS = `
   const openDb = () => new Promise((resolve, reject) => {
     const open = indexedDB.open('backlink-lens');
@@ -180,7 +276,26 @@ const IDB_HELPERS = `
   const request = (r) => new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
-  });`;
+  });
+  const putAll = (db, store, records) => new Promise((resolve, reject) => {
+    const tx = db.transaction(store, 'readwrite');
+    for (const r of records) tx.objectStore(store).put(r);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+  });
+  // The fills' draws (test/bench/random.ts's generator, as text for the worker) and names.
+  const draws = (start) => {
+    let a = start >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const domainOf = (id) => 'site' + Math.floor(id / 10) + '.com';
+  const urlOf = (id) => 'https://www.' + domainOf(id) + '/page/' + id;`;
 
 const inWorker = <T>(ext: ExtensionBrowser, fn: string, arg: unknown = {}): Promise<T> =>
   ext.worker.evaluate(
@@ -251,13 +366,14 @@ export async function runAuthorityChromium(): Promise<void> {
     // The worker opens (and creates) its database on first use: an empty run does that. A kept
     // profile has it already (and a computation there would build the rows of a million links).
     if ((await inWorker<number>(ext, DB_VERSION)) === 0) await computeInWorker(ext, 'full');
-    const stored = await inWorker<number>(ext, COUNT_LINKS);
+    const stored = await inWorker<number>(ext, ROWS ? COUNT_ROWS : COUNT_LINKS);
     // In parts: Chrome stops a worker whose one task runs over five minutes. A kept profile
     // holds the links already, or some parts of them: the store is filled in order, so a
     // stopped fill goes on from the link it stopped at.
     const written = await step('fill the store in the worker (untimed)', async () => {
       // A profile known to be filled (AUTHORITY_SKIP_FILL): counted, never written to.
       if (process.env.AUTHORITY_SKIP_FILL) return stored;
+      if (ROWS) return fillRows(ext, stored);
       const visited = PAGES / 2;
       const part = Math.ceil(visited / 20);
       const perPart = part * (LINKS / visited);
@@ -271,17 +387,26 @@ export async function runAuthorityChromium(): Promise<void> {
       }
       return inWorker<number>(ext, COUNT_LINKS);
     });
-    check('store filled', written === LINKS, `${written} links`);
+    check(
+      'store filled',
+      written === (ROWS ? PAGES : LINKS),
+      ROWS ? `${written} graph rows` : `${written} links`,
+    );
     if (process.env.AUTHORITY_FILL_ONLY) return;
     const batch = GRAPH_READ_BATCH;
     const bareRead = (stores: string[]) => async () =>
       (await inWorker<{ ms: number }>(ext, RAW_READ, { batch, stores })).ms;
-    // Once: what the first computation after the upgrade does.
-    const built = [await computeInWorker(ext, 'rebuild')];
+    // Once: what the first computation after the upgrade does (rows filled: the first after
+    // the upgrade from the release before the packed graph, which reads every row and packs).
+    const built = [await computeInWorker(ext, ROWS ? 'full' : 'rebuild')];
     check(
-      'the first computation built the rows from the records',
-      built[0]!.source === 'records' && built[0]!.links === LINKS,
-      `${built[0]!.source}, ${built[0]!.links} links`,
+      ROWS
+        ? 'the first computation read every row and packed them'
+        : 'the first computation built the rows from the records',
+      ROWS
+        ? built[0]!.source === 'rows'
+        : built[0]!.source === 'records' && built[0]!.links === LINKS,
+      `${built[0]!.source}, ${built[0]!.links} ${ROWS ? 'targets' : 'links'}`,
     );
     const rawPacked = await collect(
       'bare read: the packed graph record, the marked rows, the row count',
@@ -309,7 +434,7 @@ export async function runAuthorityChromium(): Promise<void> {
     await collect(
       'incremental',
       async (rep) => {
-        const host = `changed${rep + 10}.test`;
+        const host = `changed-${RUN}-${rep}.test`;
         const targets = Array.from(
           { length: 20 },
           (_, i) => `https://www.site${i * 7}.com/page/${i * 70}`,
@@ -328,7 +453,7 @@ export async function runAuthorityChromium(): Promise<void> {
     const patched = await inWorker<[string, number][]>(ext, READ_SCORES);
     // The reference: every row built again from the records (AUTHORITY_REFERENCE=rows: every
     // row read, which spares a 1M run its second build).
-    const reference = process.env.AUTHORITY_REFERENCE === 'rows' ? 'full' : 'rebuild';
+    const reference = process.env.AUTHORITY_REFERENCE === 'rows' || ROWS ? 'full' : 'rebuild';
     const check1 = await computeInWorker(ext, reference);
     const cold = await inWorker<[string, number][]>(ext, READ_SCORES);
     const diff = largestDifference(cold, patched);
@@ -357,6 +482,11 @@ export async function runAuthorityChromium(): Promise<void> {
         `${total < BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS / 1000} s budget; ` +
         `links read by the incremental update: ${incremental.map((o) => o.links).join(', ')}`,
     );
+    if (ROWS) {
+      const firstPack = outcomeRows('job, first full computation (reads every row, packs)', built);
+      printTable([rawRows, ...firstPack], rawRows, { extraHeader: 'iterations (pages + domains)' });
+      return;
+    }
     // Last, being the longest: the first build against the read it cannot do without.
     const raw = await collect(
       `bare read: getAll pages + links, batches of ${batch.toLocaleString('en')}`,

@@ -17,6 +17,7 @@ import {
 } from '../../src/core/authority';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
+import { randomLinks } from './authority-fixtures';
 import { at, makeLink, makePage } from './helpers';
 
 /** Every edge of a graph as "from -> to", sorted. */
@@ -61,18 +62,6 @@ function referenceRank(nodes: readonly string[], edges: ReadonlyArray<[string, s
  * A random graph over `pages` pages on `pages / 4` domains: some pages link nowhere, some
  * links repeat, point back at their page or stay inside their domain.
  */
-function randomLinks(seed: number, pages: number, maxOut: number): LinkRecord[] {
-  const random = seededRandom(seed);
-  const url = (i: number) => `https://site${i % Math.ceil(pages / 4)}.com/p${i}`;
-  const links: LinkRecord[] = [];
-  for (let i = 0; i < pages; i++) {
-    const out = Math.floor(random() * (maxOut + 1));
-    for (let k = 0; k < out; k++) {
-      links.push(makeLink(url(i), url(Math.floor(random() ** 2 * pages))));
-    }
-  }
-  return links;
-}
 
 function expectClose(actual: Record<string, number>, expected: Record<string, number>, tol = 1e-6) {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
