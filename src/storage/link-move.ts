@@ -1,7 +1,7 @@
+import { nextChunkSize, type ChunkSizing } from '../core/chunk-size';
 import type { LinkRecord } from '../core/types';
 import type { BacklinkDb } from './db';
-import { settle, storesOf } from './link-keys';
-import { writeAtomically } from './records';
+import { LINK_STORES, settle, storesOf } from './link-keys';
 
 /**
  * The second half of the upgrade to number-keyed links (db.ts): the old store's records moved
@@ -10,11 +10,41 @@ import { writeAtomically } from './records';
  * whenever the browser stopped the worker part-way).
  */
 
-/**
- * Links moved per transaction: short enough that the popup, which reads after the transaction
- * running when it opens, barely waits (a 2,000-link write takes over a second on a quiet machine).
- */
+/** Links moved per transaction by a fixed-size move (the bench's raw baseline uses it too). */
 export const LINK_MOVE_CHUNK = 500;
+
+/**
+ * The worker's chunks, sized by time: a screen that opens while one runs waits for it (its
+ * read is queued behind it), so each should take about as long as a quick read, whatever the
+ * machine's load; on a quiet machine that is still a thousand links or more per commit.
+ */
+export const LINK_MOVE_SIZING: ChunkSizing = {
+  first: LINK_MOVE_CHUNK,
+  min: 100,
+  max: 4_000,
+  targetMs: 150,
+};
+
+/** Where a move's time went, for the bench and the worker's console. */
+export interface MoveProgress {
+  moved: number;
+  chunks: number;
+  /** The size of the last chunk asked for. */
+  size: number;
+  /** Time spent waiting for the gate (screens reading) and inside the chunks' transactions. */
+  gateMs: number;
+  chunkMs: number;
+  done: boolean;
+}
+
+export const newMoveProgress = (): MoveProgress => ({
+  moved: 0,
+  chunks: 0,
+  size: 0,
+  gateMs: 0,
+  chunkMs: 0,
+  done: false,
+});
 
 /**
  * Move the first `chunk` links of the old store to the new one in one read-write transaction:
@@ -35,21 +65,63 @@ export async function moveLinkChunk(tx: object, chunk = LINK_MOVE_CHUNK): Promis
 }
 
 /**
- * Move every link of the old store, a chunk per transaction, each queued with the other writes
- * (records.ts#writeAtomically) so that recording goes on in between, and each started through
- * `gate` (the worker's: no chunk starts while a screen reads for its first render). Stopped anywhere (the
- * browser ends the worker), it continues where it stopped when called again: what is left is
- * what the old store still holds. Resolves with how many links were moved.
+ * One chunk in a transaction over the two link stores only: the popup's reads of pages, aggregates
+ * and redirects need not wait for it, nor it for them. Aborted whole on any failure, so nothing of
+ * a failed chunk lands.
+ */
+async function moveChunkNow(db: BacklinkDb, chunk: number): Promise<number> {
+  const tx = db.transaction(LINK_STORES, 'readwrite');
+  try {
+    const moved = await moveLinkChunk(tx, chunk);
+    await tx.done;
+    return moved;
+  } catch (error) {
+    tx.done.catch(() => {});
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted by the failed request.
+    }
+    throw error;
+  }
+}
+
+/**
+ * Move every link of the old store, a chunk per transaction, each started through `gate` (the
+ * worker's: no chunk starts while a screen reads for its first render, nor while a page is
+ * recorded). `sizing`: a fixed number of links per chunk, or chunks sized by time. Stopped
+ * anywhere (the browser ends the worker), it continues where it stopped when called again: what
+ * is left is what the old store still holds, since writers only ever delete there. Resolves
+ * with how many links were moved; `progress` is kept up to date on the way.
  */
 export async function moveOldLinks(
   db: BacklinkDb,
-  chunk = LINK_MOVE_CHUNK,
+  sizing: number | ChunkSizing = LINK_MOVE_SIZING,
   gate: <T>(write: () => Promise<T>) => Promise<T> = (write) => write(),
+  progress: MoveProgress = newMoveProgress(),
 ): Promise<number> {
+  const fixed = typeof sizing === 'number';
+  let size = fixed ? sizing : sizing.first;
   let moved = 0;
   for (;;) {
-    const n = await gate(() => writeAtomically(db, (tx) => moveLinkChunk(tx, chunk)));
+    progress.size = size;
+    const asked = performance.now();
+    let started = asked;
+    const n = await gate(() => {
+      started = performance.now();
+      return moveChunkNow(db, size);
+    });
+    const took = performance.now() - started;
+    progress.gateMs += started - asked;
+    progress.chunkMs += took;
+    progress.chunks += 1;
+    progress.moved += n;
     moved += n;
-    if (n < chunk) return moved;
+    // Fewer than asked: the old store is empty (nothing is ever added to it).
+    if (n < size) {
+      progress.done = true;
+      return moved;
+    }
+    if (!fixed) size = nextChunkSize(size, took, sizing);
   }
 }
