@@ -52,16 +52,32 @@ export const newMoveProgress = (): MoveProgress => ({
  * transaction commits or not. Resolves with how many were moved (0: nothing left).
  */
 export async function moveLinkChunk(tx: object, chunk = LINK_MOVE_CHUNK): Promise<number> {
+  return (await moveChunkAfter(tx, chunk, undefined)).moved;
+}
+
+/**
+ * The same for the first `chunk` links after the key `after` (undefined: from the start): the
+ * read starts past the links moved before rather than at the store's beginning, where the
+ * database must step over the deleted entries of every earlier chunk until it compacts them.
+ * Nothing is ever added to the old store, so no link can come to lie before `after`.
+ */
+async function moveChunkAfter(
+  tx: object,
+  chunk: number,
+  after: IDBValidKey | undefined,
+): Promise<{ moved: number; last: IDBValidKey | undefined }> {
   const [fresh, old] = storesOf(tx);
+  const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
   const [links, keys] = await Promise.all([
-    settle(old.getAll(null, chunk) as IDBRequest<LinkRecord[]>),
-    settle(old.getAllKeys(null, chunk)),
+    settle(old.getAll(range, chunk) as IDBRequest<LinkRecord[]>),
+    settle(old.getAllKeys(range, chunk)),
   ]);
-  if (keys.length === 0) return 0;
+  const last = keys[keys.length - 1];
+  if (last === undefined) return { moved: 0, last: after };
   // Plain requests: a failure aborts the transaction, and tx.done reports it.
-  old.delete(IDBKeyRange.bound(keys[0]!, keys[keys.length - 1]!));
+  old.delete(IDBKeyRange.bound(keys[0]!, last));
   for (const link of links) fresh.put(link);
-  return links.length;
+  return { moved: links.length, last };
 }
 
 /**
@@ -69,10 +85,14 @@ export async function moveLinkChunk(tx: object, chunk = LINK_MOVE_CHUNK): Promis
  * and redirects need not wait for it, nor it for them. Aborted whole on any failure, so nothing of
  * a failed chunk lands.
  */
-async function moveChunkNow(db: BacklinkDb, chunk: number): Promise<number> {
+async function moveChunkNow(
+  db: BacklinkDb,
+  chunk: number,
+  after: IDBValidKey | undefined,
+): Promise<{ moved: number; last: IDBValidKey | undefined }> {
   const tx = db.transaction(LINK_STORES, 'readwrite');
   try {
-    const moved = await moveLinkChunk(tx, chunk);
+    const moved = await moveChunkAfter(tx, chunk, after);
     await tx.done;
     return moved;
   } catch (error) {
@@ -103,14 +123,18 @@ export async function moveOldLinks(
   const fixed = typeof sizing === 'number';
   let size = fixed ? sizing : sizing.first;
   let moved = 0;
+  // The last key moved by this call: a failed chunk left it where it was.
+  let after: IDBValidKey | undefined;
   for (;;) {
     progress.size = size;
     const asked = performance.now();
     let started = asked;
-    const n = await gate(() => {
+    const chunk = await gate(() => {
       started = performance.now();
-      return moveChunkNow(db, size);
+      return moveChunkNow(db, size, after);
     });
+    const n = chunk.moved;
+    after = chunk.last;
     const took = performance.now() - started;
     progress.gateMs += started - asked;
     progress.chunkMs += took;

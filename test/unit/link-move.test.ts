@@ -8,7 +8,14 @@ import { IDBDatabase, IDBObjectStore } from 'fake-indexeddb';
 import { NUMBER_KEYS_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { nextChunkSize, type ChunkSizing } from '../../src/core/chunk-size';
 import { moveOldLinks, newMoveProgress } from '../../src/storage/link-move';
-import { getAllLinks, LINK_STORES, oldStoreDrained } from '../../src/storage/link-keys';
+import {
+  deleteLinks,
+  getAllLinks,
+  keyedLinks,
+  LINK_STORES,
+  oldStoreDrained,
+  putLinks,
+} from '../../src/storage/link-keys';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import { makeLink } from './helpers';
 
@@ -90,7 +97,8 @@ describe('moveOldLinks', () => {
       this: IDBDatabase,
       ...args: Parameters<IDBDatabase['transaction']>
     ) {
-      if (args[1] === 'readwrite') scopes.push([args[0]].flat().sort());
+      if (args[1] === 'readwrite')
+        scopes.push([...(typeof args[0] === 'string' ? [args[0]] : args[0])].sort());
       return open.apply(this, args);
     });
     await moveOldLinks(db, { ...SIZING, first: 10 });
@@ -114,6 +122,33 @@ describe('moveOldLinks', () => {
     };
     expect(await moveOldLinks(db, 10, gate)).toBe(25);
     expect([calls, most]).toEqual([3, 1]);
+  });
+
+  it('moves each link once while writers move or delete links it has not reached yet', async () => {
+    const { db, links } = await oldDatabase(90);
+    const source = links[80]!.source;
+    let calls = 0;
+    let deleted = '';
+    // Between the chunks, the way recording does (storage/link-keys.ts): a page rewritten (its
+    // links put again: moved ahead of the move), then one of its links deleted.
+    const gate = async <T>(write: () => Promise<T>): Promise<T> => {
+      calls += 1;
+      if (calls === 2 || calls === 3) {
+        const tx = db.transaction(LINK_STORES, 'readwrite');
+        const mine = await keyedLinks(tx, 'by_source', source);
+        if (calls === 2) putLinks(tx, mine);
+        else {
+          deleted = linkKey(mine[0]!.link);
+          await deleteLinks(tx, [mine[0]!.key]);
+        }
+        await tx.done;
+      }
+      return write();
+    };
+    await moveOldLinks(db, 10, gate);
+    const expected = links.map(linkKey).filter((k) => k !== deleted);
+    expect(expected).toHaveLength(89);
+    expect(await storedIdentities(db)).toEqual({ fresh: expected.sort(), old: 0 });
   });
 
   it('loses and doubles nothing when a sized chunk fails, and finishes when started again', async () => {
