@@ -13,7 +13,7 @@ export const linkMoveProgress = newMoveProgress();
  * aggregates reads in full) and its extras follow in further transactions, each of which would
  * otherwise queue behind a chunk. The move can wait; the person looking at the popup cannot.
  */
-const STEP_ASIDE_MS = 1_000;
+const STEP_ASIDE_MS = 2_000;
 
 /** Whether a screen holds the first-read lock right now (without waiting for it). */
 async function screenReading(): Promise<boolean> {
