@@ -9,7 +9,7 @@ import {
   onAuthorityAlarm,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
-import { startLinkMove } from './link-move';
+import { linkMoveProgress, startLinkMove } from './link-move';
 import { onRiskBuild } from './risk-job';
 import {
   contributeActivity,
@@ -146,6 +146,8 @@ export interface WorkerHooks {
   contributions: typeof contributeActivity;
   /** Send the contribution queue now instead of a minute after the last recording. */
   sendContributionsNow: typeof sendContributions;
+  /** The link move's progress and where its time went (storage/link-move.ts). */
+  linkMove: typeof linkMoveProgress;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -162,5 +164,6 @@ const hooks: WorkerHooks = {
   providerLookups: providerActivity,
   contributions: contributeActivity,
   sendContributionsNow: sendContributions,
+  linkMove: linkMoveProgress,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -105,8 +105,24 @@ async function openCurrent(name: string): Promise<IDBDatabase> {
 }
 
 /**
- * The links in the new store and in the old one, read from outside the extension's code.
- * Before the upgrade the old links are still in "links" and there is no "links-v1": null.
+ * The old store's first key (as JSON; null once it is empty, undefined before the upgrade made
+ * it): polled while the move runs, so it must not be a count (Chromium counts by walking every
+ * record, which held back the move it watched). It changes with every chunk moved.
+ */
+export async function oldStoreHead(): Promise<string | null | undefined> {
+  const db = await openCurrent(NAME);
+  try {
+    if (!db.objectStoreNames.contains('links-v1')) return undefined;
+    const keys = await done(db.transaction('links-v1').objectStore('links-v1').getAllKeys(null, 1));
+    return keys.length === 0 ? null : JSON.stringify(keys[0]);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The links in the new store and in the old one, read from outside the extension's code, once
+ * the move is done. Before the upgrade there is no "links-v1": null.
  */
 export async function linkStoreCounts(): Promise<{ fresh: number; old: number } | null> {
   const db = await openCurrent(NAME);

@@ -26,7 +26,7 @@ import { ensureExtensionBuilt } from './built-extension';
 import { bundleForPage } from './page-bundle';
 import { groupsShown, timeToReport } from './popup';
 import { check, heading, info, median, printTable, step, type Timing } from './measure';
-import { LINK_MOVE_CHUNK } from '../../src/storage/link-move';
+import { LINK_MOVE_CHUNK, type MoveProgress } from '../../src/storage/link-move';
 import { benchSizes } from './transfer';
 
 declare global {
@@ -113,6 +113,17 @@ async function benchPage(ext: ExtensionBrowser, script: string): Promise<Page> {
   return page;
 }
 
+/** The worker's MoveProgress (background/link-move.ts), or null in a build without it. */
+function moveProgress(ext: ExtensionBrowser): Promise<MoveProgress | null> {
+  return ext.worker
+    .evaluate(
+      () =>
+        (globalThis as { backlinkLens?: { linkMove?: MoveProgress } }).backlinkLens?.linkMove ??
+        null,
+    )
+    .catch(() => null);
+}
+
 const timing = (name: string, samples: number[], extra = ''): Timing => ({
   name,
   samples,
@@ -151,22 +162,31 @@ async function benchSize(links: number, script: string, dir: string): Promise<vo
 
       let drainedAt: number | null = null;
       let firstMovedAt: number | null = null;
-      let lastLeft = links;
+      let lastHead: string | null | undefined;
       let lastProgress = launched;
+      // Links left, from the worker's own progress where it has one (this build's; not a count).
+      let lastLeft: number | string = '?';
       const watching = (async () => {
         for (;;) {
-          const counts = await page
-            .evaluate(() => window.BacklinkMove.linkStoreCounts())
-            .catch((error: unknown) => {
-              info(`could not count the link stores: ${String(error).split('\n')[0]}`);
-              throw error;
-            });
+          const [head, progress] = await Promise.all([
+            page
+              .evaluate(() => window.BacklinkMove.oldStoreHead())
+              .catch((error: unknown) => {
+                info(`could not read the old store: ${String(error).split('\n')[0]}`);
+                throw error;
+              }),
+            moveProgress(ext),
+          ]);
           const now = performance.now();
-          if (counts && counts.old < links && firstMovedAt === null) firstMovedAt = now;
-          if (counts && counts.old < lastLeft) lastProgress = now;
-          if (counts) lastLeft = counts.old;
-          if (counts && counts.old === 0) {
-            check('every link in the new store after the move', counts.fresh === links);
+          if (progress) lastLeft = links - progress.moved;
+          if (head !== undefined && lastHead !== undefined && head !== lastHead) {
+            firstMovedAt ??= now;
+            lastProgress = now;
+          }
+          if (head !== undefined) lastHead = head;
+          if (head === null) {
+            const counts = await page.evaluate(() => window.BacklinkMove.linkStoreCounts());
+            check('every link in the new store after the move', counts?.fresh === links);
             drainedAt = now;
             return;
           }
@@ -189,6 +209,15 @@ async function benchSize(links: number, script: string, dir: string): Promise<vo
       }
       await watching;
       const moveMs = drainedAt! - launched;
+      const spent = await moveProgress(ext);
+      if (spent) {
+        const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+        info(
+          `the worker's move: ${spent.chunks} chunks, ${Math.round(spent.moved / spent.chunks)} links each ` +
+            `on average (last asked ${spent.size}); ${s(spent.chunkMs)} in the chunks' transactions, ` +
+            `${s(spent.gateMs)} waiting for the gate (screens reading, recording)`,
+        );
+      }
       info(
         `move: ${(moveMs / 1000).toFixed(1)} s from launch` +
           (firstMovedAt === null
@@ -215,7 +244,7 @@ async function benchSize(links: number, script: string, dir: string): Promise<vo
           timing(
             `the extension's move, ${n} links`,
             [moveMs],
-            `${chunks}, through the write gate; from launch`,
+            `${spent ? 'chunks sized by time' : chunks}, through the write gate; from launch`,
           ),
           ...(firstMovedAt === null
             ? []
@@ -223,7 +252,7 @@ async function benchSize(links: number, script: string, dir: string): Promise<vo
                 timing(
                   `the same from the first chunk seen moved`,
                   [drainedAt! - firstMovedAt],
-                  'polled every 250 ms',
+                  "the old store's first key polled every 250 ms",
                 ),
               ]),
         ],
