@@ -8,13 +8,7 @@ import {
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
-import {
-  firstInOrder,
-  HOT_TARGET_LINKS,
-  statsOf,
-  tallyLink,
-  type TargetStats,
-} from '../core/target-stats';
+import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
 import { getAllLinks } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
@@ -91,9 +85,9 @@ export type FirstRead =
 /**
  * The popup's first read of `rawUrl` in one read-only transaction: the head when a URL that
  * counts for the page has an aggregate, else the whole report as loadBacklinks reads it. A
- * cold page (no aggregate, under HOT_TARGET_LINKS links) is then read in two rounds, as a raw
- * read of its rows would be: its links are asked with the first round (a hot page's, capped,
- * are read for nothing), and its linking pages with the second (issue 7: one round trip).
+ * cold page (no aggregate) is then read in one transaction, not two (issue 7: one round
+ * trip): its links are asked once its aggregate is known to be missing, not with the first
+ * round, which would read a hot page's links for nothing.
  */
 export async function loadFirstRead(
   db: BacklinkDb,
@@ -122,18 +116,15 @@ async function readFirst(
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
-  // One more than a cold page has: as many say the page is hot, read again whole if needed.
-  const firstLinks = () => getAllLinks(tx, 'by_target', url, HOT_TARGET_LINKS);
-  const [found, [own, hopsFrom, ownLinks]] = await findTargets(readTx, url, folds, true, () =>
-    Promise.all([statsStore.get(url), readHopsFrom(readTx, url), whole ? firstLinks() : null]),
+  const [found, [own, hopsFrom]] = await findTargets(readTx, url, folds, true, () =>
+    Promise.all([statsStore.get(url), readHopsFrom(readTx, url)]),
   );
   const { targets: order, ...report } = found;
   const stored = [own, ...(order.length > 1 ? await getMany(statsStore, order.slice(1)) : [])];
   if (!stored.some(Boolean)) {
-    if (!ownLinks) return null;
-    // No aggregate: the whole report here, its own links read again only if they were cut.
-    const links =
-      ownLinks.length < HOT_TARGET_LINKS ? ownLinks : await getAllLinks(tx, 'by_target', url);
+    if (!whole) return null;
+    // No aggregate: the whole report in this transaction, not read again in one of its own.
+    const links = await getAllLinks(tx, 'by_target', url);
     const full = await readReport(readTx, found, links, hopsFrom);
     await tx.done;
     return { kind: 'report', report: full };
