@@ -15,6 +15,7 @@ import {
   findTargets,
   readHopsFrom,
   readPages,
+  readReport,
   type BacklinkReport,
   type Folds,
   type ReadTx,
@@ -73,26 +74,61 @@ export async function loadHead(
   folds: Folds,
   rows: HeadRows,
 ): Promise<BacklinkHead | null> {
+  const first = await readFirst(db, rawUrl, folds, rows, false);
+  return first?.kind === 'head' ? first.head : null;
+}
+
+/** A screen's first read: a hot page's head, or the whole report (null: not a web page). */
+export type FirstRead =
+  { kind: 'head'; head: BacklinkHead } | { kind: 'report'; report: BacklinkReport | null };
+
+/**
+ * The popup's first read of `rawUrl` in one read-only transaction: the head when a URL that
+ * counts for the page has an aggregate, else the whole report as loadBacklinks reads it. A
+ * cold page (no aggregate) is then read in one transaction, not two (issue 7: one round
+ * trip): its links are asked once its aggregate is known to be missing, not with the first
+ * round, which would read a hot page's links for nothing.
+ */
+export async function loadFirstRead(
+  db: BacklinkDb,
+  rawUrl: string,
+  folds: Folds,
+  rows: HeadRows,
+): Promise<FirstRead> {
+  return (await readFirst(db, rawUrl, folds, rows, true)) ?? { kind: 'report', report: null };
+}
+
+/** loadHead, and with `whole` loadFirstRead (null: no head, or not a web page). */
+async function readFirst(
+  db: BacklinkDb,
+  rawUrl: string,
+  folds: Folds,
+  rows: HeadRows,
+  whole: boolean,
+): Promise<FirstRead | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = db.transaction(
     ['pages', 'links', 'links-v1', 'redirects', 'target-stats'],
     'readonly',
   );
+  // The same transaction has the stores findTargets reads, and one more.
+  const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
-  // The same transaction has the stores findTargets reads, and one more.
-  const [found, [own, hopsFrom]] = await findTargets(
-    tx as unknown as ReadTx,
-    url,
-    folds,
-    true,
-    () => Promise.all([statsStore.get(url), readHopsFrom(tx as unknown as ReadTx, url)]),
+  const [found, [own, hopsFrom]] = await findTargets(readTx, url, folds, true, () =>
+    Promise.all([statsStore.get(url), readHopsFrom(readTx, url)]),
   );
   const { targets: order, ...report } = found;
-  if (!own && order.length === 1) return null;
-  const stored = [own, ...(await getMany(statsStore, order.slice(1)))];
-  if (!stored.some(Boolean)) return null;
+  const stored = [own, ...(order.length > 1 ? await getMany(statsStore, order.slice(1)) : [])];
+  if (!stored.some(Boolean)) {
+    if (!whole) return null;
+    // No aggregate: the whole report in this transaction, not read again in one of its own.
+    const links = await getAllLinks(tx, 'by_target', url);
+    const full = await readReport(readTx, found, links, hopsFrom);
+    await tx.done;
+    return { kind: 'report', report: full };
+  }
 
   // A link from one of the targets to another is a self-link of the page: loadBacklinks drops
   // it, so it is taken out of the aggregates too (only with several targets: a page's own
@@ -141,13 +177,14 @@ export async function loadHead(
     { ...Object.fromEntries(facts), ...sources, ...rowSources },
     { via: report.via, domain },
   ).groups;
-  return {
+  const head: BacklinkHead = {
     ...report,
     redirect: redirectChainFrom(url, hopsFrom),
     summary: { ...summary, groups: cutGroups(groups, ranks, rows.perDomain) },
     groups: ranks.length,
     liveGroups: ranks.filter((r) => r.live > 0).length,
   };
+  return { kind: 'head', head };
 }
 
 /**

@@ -1,34 +1,39 @@
 import { foldChoices } from '../core/variants';
-import { getDb } from '../platform/db-connection';
-import { loadSettings } from '../platform/settings-store';
-import { loadHead, type HeadRows } from '../storage/head';
-import type { BacklinkReport } from '../storage/queries';
+import type { BacklinkDb } from '../storage/db';
+import { loadFirstRead, type HeadRows } from '../storage/head';
+import type { BacklinkReport, Folds } from '../storage/queries';
 import { HOT_TARGET_LINKS } from '../core/target-stats';
 import { send } from '../platform/messaging';
 import type { ReportState } from './state';
 
 /**
- * The first render for a hot page (storage/head.ts) in the popup or the report page's table:
- * its counts and the rows of the groups shown, ready as the full report will be, without the
- * profile (which needs every link). Null for a page without aggregates: the full read is as
- * quick then.
+ * A screen's first read (storage/head.ts): for a hot page, in the popup or the report page's
+ * table, its counts and the rows of the groups shown, ready as the full report will be, without
+ * the profile (which needs every link); for a page without aggregates, its whole report, read
+ * in the same transaction. `folds`: the user's folded variants, as the load read them once.
  */
-export async function loadHeadState(url: string, rows: HeadRows): Promise<ReportState | null> {
-  // Side by side: the settings read need not wait for the connection to open.
-  const [db, settings] = await Promise.all([getDb(), loadSettings()]);
-  const head = await loadHead(db, url, settings.folds, rows);
-  if (!head) return null;
+export async function loadFirstState(
+  db: BacklinkDb,
+  url: string,
+  folds: Folds,
+  rows: HeadRows,
+): Promise<{ head: ReportState } | { report: BacklinkReport | null }> {
+  const first = await loadFirstRead(db, url, folds, rows);
+  if (first.kind === 'report') return { report: first.report };
+  const { head } = first;
   return {
-    status: 'ready',
-    url: head.url,
-    page: head.page,
-    summary: head.summary,
-    profile: null,
-    redirect: head.redirect,
-    variants: head.variants,
-    folded: head.folded,
-    choices: foldChoices(head.url, head.variants, head.folded),
-    head: { groups: head.groups, liveGroups: head.liveGroups },
+    head: {
+      status: 'ready',
+      url: head.url,
+      page: head.page,
+      summary: head.summary,
+      profile: null,
+      redirect: head.redirect,
+      variants: head.variants,
+      folded: head.folded,
+      choices: foldChoices(head.url, head.variants, head.folded),
+      head: { groups: head.groups, liveGroups: head.liveGroups },
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import { t } from '../core/i18n';
 import { loadBacklinks, type BacklinkReport } from '../storage/queries';
 import { loadReferralsInto } from '../storage/referrals';
 import type { BacklinkDb } from '../storage/db';
-import { loadSettings, updateSettings } from '../platform/settings-store';
+import { updateSettings } from '../platform/settings-store';
 import { loadArrival } from '../platform/arrivals-store';
 
 /** Referral hints of the report: what the list, the popup and the report page show. */
@@ -73,26 +73,28 @@ export function wantOutreach(): void {
 
 /**
  * Traffic senders and outreach hints for the report's page, from its links, the links into
- * its site (loadSiteLinks) and the links to each related page the user marked.
+ * its site (loadSiteLinks) and the links to each related page the user marked (`related`,
+ * from the settings the report's load read).
  */
 export async function loadOutreach(
   db: BacklinkDb,
   report: BacklinkReport,
   site: SiteLinks | null,
+  related: readonly string[],
   isCurrent: () => boolean = () => true,
 ): Promise<void> {
   if (!wanted) return;
   last = { db, report, site, isCurrent };
-  await readOutreach(db, report, site, isCurrent);
+  await readOutreach(db, report, site, related, isCurrent);
 }
 
 async function readOutreach(
   db: BacklinkDb,
   report: BacklinkReport,
   site: SiteLinks | null,
+  related: readonly string[],
   isCurrent: () => boolean,
 ): Promise<void> {
-  const related = (await loadSettings()).relatedPages;
   const others = related.filter((u) => !report.aliases.includes(u));
   const relatedLinks = await Promise.all(
     others.map(async (url) => {
@@ -108,7 +110,7 @@ async function readOutreach(
     senders: likelyTrafficSenders(report.links, report.sources, referralState.value),
     site: site ? siteOutreach(site.domain, site.links, report.links) : [],
     intersect: linkIntersect(domain, relatedLinks, report.links),
-    related,
+    related: [...related],
     url: report.url,
   };
 }
@@ -121,13 +123,15 @@ export async function markRelated(input: string, on: boolean): Promise<void> {
   try {
     const url = canonicalizeUrl(input.trim());
     if (!url) throw new Error(t('related_invalid', { input }));
-    await updateSettings((s) => {
+    const saved = await updateSettings((s) => {
       if (on && !s.relatedPages.includes(url) && s.relatedPages.length >= MAX_RELATED_PAGES) {
         throw new Error(t('related_limit', { max: MAX_RELATED_PAGES }));
       }
       return { ...s, relatedPages: withRelatedPage(s.relatedPages, url, on) ?? s.relatedPages };
     });
-    if (last) await readOutreach(last.db, last.report, last.site, last.isCurrent);
+    if (last) {
+      await readOutreach(last.db, last.report, last.site, saved.relatedPages, last.isCurrent);
+    }
     outreachNotice.value = {
       text: on ? t('related_marked', { url }) : t('related_removed', { url }),
     };

@@ -28,6 +28,7 @@ import {
   loadSiteLinks,
   SITE_LINK_LIMIT,
   type BacklinkReport,
+  type Folds,
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
@@ -56,7 +57,7 @@ import { loadLocalReport } from '../sources/local';
 import type { SourceResult, SourceTotals } from '../sources/types';
 import type { ProviderMetric } from '../sources/providers/types';
 import { t, tn, type MessageKey } from '../core/i18n';
-import { loadHeadState, prepareHead } from './head-state';
+import { loadFirstState, prepareHead } from './head-state';
 
 export type ReportState =
   | { status: 'loading' }
@@ -306,11 +307,11 @@ function targetDomainOf(report: BacklinkReport): string {
 function showStoredRisk(
   db: BacklinkDb,
   url: string,
+  folds: Folds,
   mine: number,
   current: () => boolean,
 ): Promise<RiskLine | null> {
-  return loadSettings()
-    .then((settings) => loadRiskLine(db, url, settings.folds))
+  return loadRiskLine(db, url, folds)
     .then((line) => {
       if (line && current() && flagsComputed !== mine) {
         flagsState.value = { status: 'ready', view: viewOfRiskLine(line) };
@@ -331,6 +332,17 @@ function askRiskBuild(report: BacklinkReport, stored: RiskLine | null): void {
     .catch(() => undefined);
 }
 
+/**
+ * A step of the load on the page's performance timeline ("bl:" + name): which path it took
+ * (a hot page's head first or not) and when each read ended, for test/bench/quality.ts.
+ */
+const markStep = (name: string): void => void performance.mark(`bl:${name}`);
+
+/** Longest the full read waits for the authority of a hot page's shown rows (ms). */
+export const HEAD_AUTHORITY_WAIT_MS = 250;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
 export async function loadReport(url: string): Promise<void> {
   // Recording waits while the screen reads (bounded): see platform/write-gate.ts.
@@ -338,8 +350,11 @@ export async function loadReport(url: string): Promise<void> {
   const mine = ++generation;
   const current = () => mine === generation;
   try {
-    const db = await getDb();
-    const storedRisk = showStoredRisk(db, url, mine, current);
+    // The settings once for the whole load: the head, the full read and the stored risk line
+    // each need the folds, the outreach hints the related pages. Read side by side with the
+    // connection's opening.
+    const [db, { folds, relatedPages }] = await Promise.all([getDb(), loadSettings()]);
+    const storedRisk = showStoredRisk(db, url, folds, mine, current);
     // Another page's scores and relevance must not show on this one's links.
     const forgetOtherPage = (shown: string | undefined) => {
       const previous = reportState.value;
@@ -348,33 +363,51 @@ export async function loadReport(url: string): Promise<void> {
         qualityState.value = null;
       }
     };
-    // Set once the full read's authority is shown: the head's, read earlier, must not replace it.
+    // Set once the full read's authority is shown: the head's, if later, must not replace it.
     let fullAuthority = false;
     // The rows a hot page shows first (the popup's groups, the table's first rows), from its
-    // aggregates; the full read follows. A head that cannot be read is only a slower first
-    // render: the full read says what is wrong.
+    // aggregates; the full read follows. A page without aggregates is read whole at once, in
+    // the same transaction. A first read that fails is only a slower first render: the full
+    // read says what is wrong.
     const headRows = shownRows ?? (tableRows !== null ? { domains: 0, rows: tableRows } : null);
-    const head = headRows ? await loadHeadState(url, headRows).catch(() => null) : null;
+    const first = headRows
+      ? await loadFirstState(db, url, folds, headRows).catch(() => null)
+      : null;
+    const head = first && 'head' in first ? first.head : null;
+    markStep(head ? 'head-read' : 'head-none');
     if (!current()) return;
     if (head?.status === 'ready') {
       forgetOtherPage(head.url);
       markSiteLoading();
-      reportState.value = head;
-      // The rows are on screen: the full read that follows need not hold recording back.
-      letRecordingGo();
-      // Their scores need no other link: scored at once, and again with their sources'
-      // authority, read beside the full read (which reads it again for its own rows).
-      setTimeout(scoreReport, 0);
+      // The shown rows' authority (and the page's, in the header) is asked for before they
+      // render, and the full read waits for it: asked beside the full read, its answer came
+      // after thousands of the full read's (test/bench/quality.ts prints the steps).
       const [shown] = splitByShown(head.summary, shownRows);
-      void loadAuthority(db, head.url, head.page?.domain ?? null, shown.sources, shown.domains)
+      const authorityShown = loadAuthority(
+        db,
+        head.url,
+        head.page?.domain ?? null,
+        shown.sources,
+        shown.domains,
+      )
         .then((authority) => {
-          if (!current() || !authority || fullAuthority) return;
+          markStep('head-authority-read');
+          if (!current() || fullAuthority) return;
           authorityState.value = authority;
           scoreReport();
         })
         .catch(() => undefined); // the full read's extras read it again
+      reportState.value = head;
+      // The rows are on screen: the full read that follows need not hold recording back.
+      letRecordingGo();
+      // Their scores need no other link: scored at once, and again with their authority.
+      setTimeout(scoreReport, 0);
+      // A while at most: the authority job storing its scores holds the read back.
+      await Promise.race([authorityShown, delay(HEAD_AUTHORITY_WAIT_MS)]);
+      if (!current()) return;
     }
-    const report = await loadLocalReport(url);
+    const report = first && 'report' in first ? first.report : await loadLocalReport(url, folds);
+    markStep('full-read');
     if (!current()) return;
     // A current stored line is the risk line (read long before this): the flags, which mark
     // the rows, then wait their turn after the authority and site reads.
@@ -428,6 +461,7 @@ export async function loadReport(url: string): Promise<void> {
         first.sources,
         first.domains,
       ).catch(() => null);
+      markStep('full-authority-read');
       if (!current()) return;
       fullAuthority = true;
       authorityState.value = authority;
@@ -509,7 +543,7 @@ export async function loadReport(url: string): Promise<void> {
       }
       // Outreach hints are an extra of the report page: the list stands without them, said so.
       if (report) {
-        await loadOutreach(db, report, site, current).catch((error: unknown) => {
+        await loadOutreach(db, report, site, relatedPages, current).catch((error: unknown) => {
           if (current()) noteMissing('missing_outreach', error);
         });
       }

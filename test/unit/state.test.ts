@@ -10,11 +10,16 @@ import { ensureTargetStats } from '../../src/storage/target-stats';
 
 /** Settings in memory; the report reads the database under test. */
 const local: Record<string, unknown> = {};
+/** The keys of storage.local read, in order. */
+const localReads: string[] = [];
 vi.mock('webextension-polyfill', () => ({
   default: {
     storage: {
       local: {
-        get: async (key: string) => ({ [key]: local[key] }),
+        get: async (key: string) => {
+          localReads.push(key);
+          return { [key]: local[key] };
+        },
         set: async (items: Record<string, unknown>) => void Object.assign(local, items),
       },
     },
@@ -90,6 +95,7 @@ beforeEach(async () => {
   await db.put('links', makeLink('https://blog.com/post', TARGET));
   flagCalls.length = 0;
   flagLinks.length = 0;
+  localReads.length = 0;
   site.fail = false;
   fullRead.gate = Promise.resolve();
   state.flagsState.value = null;
@@ -358,5 +364,34 @@ describe('loadReport in the popup, for a page with hundreds of links', () => {
     flagCalls[0]!(flagView('flags'));
     await loaded;
     expect(state.reportState.value).not.toHaveProperty('head');
+  });
+
+  it('reads the settings once per load, with a head first (a hot page) or without', async () => {
+    const HOT = 'https://hot.com/page';
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
+    await tx.done;
+    await ensureTargetStats(db, [HOT]);
+    state.showRows({ domains: 30, perDomain: 5 });
+    for (const [url, headFirst] of [
+      [HOT, true],
+      [TARGET, false],
+    ] as const) {
+      localReads.length = 0;
+      let head = false;
+      const stop = effect(() => {
+        const shown = state.reportState.value;
+        if (shown.status === 'ready' && shown.head) head = true;
+      });
+      const flagsBefore = flagCalls.length;
+      const loaded = state.loadReport(url);
+      await vi.waitFor(() => expect(flagCalls).toHaveLength(flagsBefore + 1));
+      flagCalls.at(-1)!(flagView('flags'));
+      await loaded;
+      stop();
+      expect(head).toBe(headFirst);
+      expect(state.reportState.value).toMatchObject({ status: 'ready', url });
+      expect(localReads.filter((key) => key === 'settings')).toEqual(['settings']);
+    }
   });
 });

@@ -12,7 +12,7 @@ import {
 import { capSourceLinks, removePages } from '../../src/storage/retention';
 import { loadBacklinks, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
-import { firstInOrder, loadHead, type HeadRows } from '../../src/storage/head';
+import { firstInOrder, loadFirstRead, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import { keptDomains, ROWS_NEEDED, statsOf, type HeadRow } from '../../src/core/target-stats';
 import { compareLinks, isUnfollowed, summarizeBacklinks } from '../../src/core/summary';
@@ -415,5 +415,37 @@ describe('the rows kept with an aggregate', () => {
     expect((await record()).rows!['s0.com']).toHaveLength(8);
     expect((await record()).refill).toBeUndefined();
     expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 8 });
+  });
+});
+
+describe('the first read of a page without aggregates (loadFirstRead)', () => {
+  it('reads it whole in one transaction, as loadBacklinks does, with one count per variant range', async () => {
+    for (const [p, url] of EXTERNAL.slice(0, 3).entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
+    }
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const countOf = IDBIndex.prototype.count;
+    const counted: string[] = [];
+    const counts = vi.spyOn(IDBIndex.prototype, 'count').mockImplementation(function (
+      this: IDBIndex,
+      query?: IDBValidKey | IDBKeyRange,
+    ) {
+      counted.push(this.name);
+      return countOf.call(this, query);
+    });
+    let first: Awaited<ReturnType<typeof loadFirstRead>> | undefined;
+    try {
+      first = await loadFirstRead(db, HOT, {}, { domains: 30, perDomain: 5 });
+      expect(transactions).toHaveBeenCalledTimes(1);
+    } finally {
+      transactions.mockRestore();
+      counts.mockRestore();
+    }
+    // One count of the URL and one per scheme and host (https/http, with and without www).
+    const targetCounts = counted.filter((n) => n === 'by_target').length;
+    expect(targetCounts).toBeGreaterThan(0);
+    expect(targetCounts).toBeLessThanOrEqual(5);
+    expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
+    expect(first?.kind === 'report' && first.report?.links).toHaveLength(3);
   });
 });
