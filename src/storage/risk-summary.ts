@@ -1,4 +1,4 @@
-import { unwrap, type IDBPObjectStore, type StoreNames } from 'idb';
+import type { IDBPObjectStore, StoreNames } from 'idb';
 import { riskWatchOf, summarizeRisk, type RiskSummary } from '../core/flags';
 import { profileTargetOf } from '../core/profile';
 import { summarizeBacklinks } from '../core/summary';
@@ -94,28 +94,27 @@ export async function markRiskStale(store: RiskStore, change: RiskChange): Promi
  * it visits at most the entries there are and two per wanted key. Current lines are few, and
  * each watches few target domains, so a write's hundreds of keys cost a few steps.
  */
-function watchersAmong(index: object, keys: ReadonlySet<string>): Promise<string[]> {
+async function watchersAmong(
+  index: ReturnType<RiskStore['index']>,
+  keys: ReadonlySet<string>,
+): Promise<string[]> {
   const wanted = [...keys].sort();
-  if (wanted.length === 0) return Promise.resolve([]);
-  const raw = unwrap(index as never) as unknown as IDBIndex;
+  if (wanted.length === 0) return [];
   const range = IDBKeyRange.bound(wanted[0], wanted[wanted.length - 1]);
-  return new Promise<string[]>((resolve, reject) => {
-    const found: string[] = [];
-    const request = raw.openKeyCursor(range);
-    request.onsuccess = () => {
-      const cursor = request.result;
-      if (!cursor) return resolve(found);
-      const key = cursor.key as string;
-      if (keys.has(key)) {
-        found.push(cursor.primaryKey as string);
-        return cursor.continue();
-      }
-      const next = firstAfter(wanted, key);
-      if (next === undefined) resolve(found);
-      else cursor.continue(next);
-    };
-    request.onerror = () => reject(request.error);
-  });
+  const found: string[] = [];
+  let cursor = await index.openKeyCursor(range);
+  while (cursor) {
+    const key = cursor.key as string;
+    if (keys.has(key)) {
+      found.push(cursor.primaryKey);
+      cursor = await cursor.continue();
+      continue;
+    }
+    const next = firstAfter(wanted, key);
+    if (next === undefined) break;
+    cursor = await cursor.continue(next);
+  }
+  return found;
 }
 
 /** The first of `sorted` greater than `key`. */
