@@ -11,6 +11,7 @@
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { deleteLinks, keyedLinks, type KeyedLink } from './link-keys';
+import { markRiskStale } from './risk-summary';
 
 /** A page write whose new links are being staged. */
 export interface StagedWrite {
@@ -84,19 +85,25 @@ export async function sweepStagedWrites(
   db: BacklinkDb,
   only: StagedWrite | null = null,
 ): Promise<number> {
-  const tx = db.transaction(['links', 'links-v1', 'meta'], 'readwrite');
+  const tx = db.transaction(['links', 'links-v1', 'meta', 'risks'], 'readwrite');
   const meta = tx.objectStore('meta');
   const journal = await readJournal(meta);
   const swept = journal.filter((w) => !only || (w.source === only.source && w.at === only.at));
   let deleted = 0;
   if (swept.length > 0) {
     const stored = await Promise.all(swept.map((w) => keyedLinks(tx, 'by_source', w.source)));
-    const keys = swept.flatMap((w, i) =>
-      stored[i]!.filter((k) => isStagedBy(w, k.link)).map((k) => k.key),
-    );
-    deleted = keys.length;
+    const dead = swept.flatMap((w, i) => stored[i]!.filter((k) => isStagedBy(w, k.link)));
+    deleted = dead.length;
     await Promise.all([
-      deleteLinks(tx, keys),
+      deleteLinks(
+        tx,
+        dead.map((k) => k.key),
+      ),
+      // A risk line built while they were readable counted them.
+      markRiskStale(tx.objectStore('risks'), {
+        pages: swept.map((w) => w.source),
+        links: dead.map((k) => k.link),
+      }),
       writeJournal(
         meta,
         journal.filter((w) => !swept.includes(w)),

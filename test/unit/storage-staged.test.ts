@@ -8,6 +8,8 @@ import {
   writeAtomically,
 } from '../../src/storage/records';
 import { sweepStagedWrites } from '../../src/storage/staged-writes';
+import { buildRiskSummary, whenRiskStale } from '../../src/storage/risk-summary';
+import { loadRiskLine } from '../../src/storage/risk-line';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import type { LinkRecord, PageSnapshot } from '../../src/core/types';
 import { at, closeTestDbs, makeSnapshot, openTestDb } from './helpers';
@@ -122,6 +124,28 @@ describe('recordPage of a page with more links than STAGE_LINKS', { timeout: 120
 
     expect(await sweepStagedWrites(db)).toBe(STAGE_LINKS);
     expect(await stateOf(db)).toEqual(before);
+  });
+
+  it('a risk line built while staged links were readable is stale once they are swept', async () => {
+    await recordPage(db, bigPage(0, LARGE), at(1), 'first');
+    let pauses = 0;
+    void recordPage(db, bigPage(LARGE, LARGE), at(2), 'second', () =>
+      ++pauses === 2 ? new Promise(() => {}) : Promise.resolve(),
+    );
+    await waitFor(() => pauses === 2);
+    // A target whose only link so far is a staged one (the second write's first new link).
+    const target = `https://t${(LARGE + 1) % 97}.example/${LARGE + 1}`;
+    expect(await buildRiskSummary(db, target, {}, 1, at(3))).toBe(true);
+    expect((await loadRiskLine(db, target, {}, at(3)))!.current).toBe(true);
+    const stale: string[] = [];
+    whenRiskStale((urls) => stale.push(...urls));
+    try {
+      expect(await sweepStagedWrites(db)).toBe(STAGE_LINKS);
+    } finally {
+      whenRiskStale(() => {});
+    }
+    expect((await loadRiskLine(db, target, {}, at(3)))!.current).toBe(false);
+    expect(stale).toContain(target);
   });
 
   it('a failed write takes its staged links with it', async () => {
