@@ -419,18 +419,18 @@ describe('the rows kept with an aggregate', () => {
 });
 
 describe('the first read of a page without aggregates (loadFirstRead)', () => {
-  it('reads it whole in one transaction, as loadBacklinks does, with one count per variant range', async () => {
+  it('reads it whole in one transaction, as loadBacklinks does, never counting its own links', async () => {
     for (const [p, url] of EXTERNAL.slice(0, 3).entries()) {
       await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
     }
     const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
     const countOf = IDBIndex.prototype.count;
-    const counted: string[] = [];
+    const counted: Array<{ index: string; query?: IDBValidKey | IDBKeyRange }> = [];
     const counts = vi.spyOn(IDBIndex.prototype, 'count').mockImplementation(function (
       this: IDBIndex,
       query?: IDBValidKey | IDBKeyRange,
     ) {
-      counted.push(this.name);
+      counted.push({ index: this.name, query });
       return countOf.call(this, query);
     });
     let first: Awaited<ReturnType<typeof loadFirstRead>> | undefined;
@@ -441,10 +441,13 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
       transactions.mockRestore();
       counts.mockRestore();
     }
-    // One count of the URL and one per scheme and host (https/http, with and without www).
-    const targetCounts = counted.filter((n) => n === 'by_target').length;
-    expect(targetCounts).toBeGreaterThan(0);
-    expect(targetCounts).toBeLessThanOrEqual(5);
+    // Variants are counted, but never over a range that holds the URL's own links: Chromium
+    // counts by walking the range, so a hot page (or a whole host) would cost its every link.
+    const targetCounts = counted.filter((c) => c.index === 'by_target');
+    expect(targetCounts.length).toBeGreaterThan(0);
+    const holdsUrl = (q?: IDBValidKey | IDBKeyRange) =>
+      q === undefined || q === HOT || (q instanceof IDBKeyRange && q.includes(HOT));
+    expect(targetCounts.filter((c) => holdsUrl(c.query))).toEqual([]);
     expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
     expect(first?.kind === 'report' && first.report?.links).toHaveLength(3);
   });
