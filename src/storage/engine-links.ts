@@ -17,6 +17,7 @@ import type {
 import type { LinkRecord } from '../core/types';
 import { hostOf } from '../core/url';
 import type { BacklinkDb } from './db';
+import { abortQuietly } from './requests';
 
 /** One imported export file: which engine, which site (property), when, and what it held. */
 export interface EngineImportRecord {
@@ -105,20 +106,6 @@ export async function writeEngineImport(
     throw error;
   }
   return { record, existed };
-}
-
-/** Abort, with the queued writes' rejections (AbortError) handled: the caller throws the cause. */
-function abortQuietly(
-  tx: { abort(): void; done: Promise<void> },
-  writes: Promise<unknown>[],
-): void {
-  for (const write of writes) write.catch(() => {});
-  tx.done.catch(() => {});
-  try {
-    tx.abort();
-  } catch {
-    // Already aborted by the failed request.
-  }
 }
 
 /** Every import, newest first, for the options page's list. */

@@ -1,6 +1,7 @@
 import { nextChunkSize, type ChunkSizing } from '../core/chunk-size';
 import type { LinkRecord } from '../core/types';
 import type { BacklinkDb } from './db';
+import { abortQuietly } from './requests';
 import { LINK_STORES, settle, storesOf } from './link-keys';
 
 /**
@@ -98,12 +99,7 @@ async function moveChunkNow(
     await tx.done;
     return moved;
   } catch (error) {
-    tx.done.catch(() => {});
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted by the failed request.
-    }
+    abortQuietly(tx);
     throw error;
   }
 }

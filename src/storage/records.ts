@@ -18,6 +18,7 @@ import {
   type ParsedImport,
 } from '../core/transfer';
 import type { BacklinkDb } from './db';
+import { abortQuietly } from './requests';
 import {
   byTargetAnchor,
   clearLinks,
@@ -82,20 +83,6 @@ const writeTransaction = (db: BacklinkDb, journal = false) =>
       : (WRITE_STORES as unknown as [...typeof WRITE_STORES, 'meta']),
     'readwrite',
   );
-
-/**
- * After a failure part-way through a transaction's writes, abort it so that none of them land:
- * a put that throws does not abort the transaction by itself, and the puts queued before it
- * would commit. The pending requests and tx.done then reject; nobody waits for them any more.
- */
-function abortQuietly(tx: WriteTx, pending: readonly Promise<unknown>[]): void {
-  for (const p of [tx.done, ...pending]) p.catch(() => {});
-  try {
-    tx.abort();
-  } catch {
-    // Already finished or aborted.
-  }
-}
 
 /** Per connection, the write that runs last: the next one starts after it (see writeAtomically). */
 const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();

@@ -40,3 +40,21 @@ export function putAll<V>(store: Writable<V>, values: Iterable<V>): void {
   const raw = unwrap(store as never) as unknown as IDBObjectStore;
   for (const value of values) raw.put(value);
 }
+
+/**
+ * After a failure part-way through a transaction's writes, abort it so that none of them land
+ * (a put that throws does not abort it by itself, and the puts queued before it would commit).
+ * The pending requests and tx.done then reject with AbortError; nobody waits for them any more,
+ * and the caller throws the cause.
+ */
+export function abortQuietly(
+  tx: { abort(): void; done: Promise<unknown> },
+  pending: readonly Promise<unknown>[] = [],
+): void {
+  for (const p of [tx.done, ...pending]) p.catch(() => {});
+  try {
+    tx.abort();
+  } catch {
+    // Already finished or aborted.
+  }
+}

@@ -1,4 +1,5 @@
 import type { BacklinkDb } from './db';
+import { abortQuietly } from './requests';
 import { countLinks, deleteLinks, getAllLinkKeys, keyedLinks, LINK_STORES } from './link-keys';
 import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
@@ -73,12 +74,7 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
     if (removed > 0) drop(forgetTargetStats(tx.objectStore('target-stats')));
     if (removed > 0) drop(forgetRiskSummaries(tx.objectStore('risks')));
   } catch (error) {
-    tx.done.catch(() => {});
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted by the failed request.
-    }
+    abortQuietly(tx);
     throw error;
   }
   await tx.done;
