@@ -39,6 +39,55 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
   } as ManifestV3Export;
 }
 
+/** The pages whose first paint is timed (issue 7): each loads its entry and two shared chunks. */
+const FIRST_PAINT_PAGES = ['src/ui/popup/index.html', 'src/ui/report/index.html'];
+
+type ModuleInfoOf = (id: string) => { importers: readonly string[] } | null;
+
+/**
+ * The roots (entries, or modules only ever imported dynamically) that reach a module through
+ * static imports alone: what must be loaded with it.
+ */
+function staticRootsOf(
+  id: string,
+  info: ModuleInfoOf,
+  memo: Map<string, Set<string>>,
+): Set<string> {
+  const known = memo.get(id);
+  if (known) return known;
+  const roots = new Set<string>();
+  memo.set(id, roots); // a cycle adds nothing more
+  const importers = info(id)?.importers ?? [];
+  if (importers.length === 0) roots.add(id);
+  for (const importer of importers)
+    for (const r of staticRootsOf(importer, info, memo)) roots.add(r);
+  return roots;
+}
+
+/**
+ * Chunks for the popup's and report's first paint: left to the default, the code these pages
+ * share with the worker and the options page came in eight chunks, one per set of pages sharing
+ * it, and a page waited for every file (issue 7: the empty popup's wall time was mostly the
+ * browser serving its files, not its own work). Now a page loads its entry, 'ui' (what the
+ * pages share that the worker does not need: Preact, the report's components, its state) and
+ * 'shared' (what they share with the worker), and the worker loads no UI code.
+ */
+function firstPaintChunk(id: string, info: ModuleInfoOf, memo: Map<string, Set<string>>) {
+  const roots = [...staticRootsOf(id, info, memo)];
+  const onPage = roots.some((r) => FIRST_PAINT_PAGES.some((page) => r.endsWith(page)));
+  // A module of one root alone stays in that root's chunk (the page's entry, a lazy part).
+  if (!onPage || roots.length < 2) return null;
+  return roots.some((r) => r.endsWith('src/background/worker.ts')) ? 'shared' : 'ui';
+}
+
+/** The roots found per chunking pass (a watch build chunks again after each change). */
+const rootsMemo = new WeakMap<object, Map<string, Set<string>>>();
+function memoOf(pass: object): Map<string, Set<string>> {
+  const memo = rootsMemo.get(pass) ?? new Map<string, Set<string>>();
+  rootsMemo.set(pass, memo);
+  return memo;
+}
+
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   plugins: [
@@ -55,7 +104,18 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     // The report page is not named by the manifest, so it is an extra entry.
-    rolldownOptions: { input: { report: 'src/ui/report/index.html' } },
+    rolldownOptions: {
+      input: { report: 'src/ui/report/index.html' },
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              name: (id, ctx) => firstPaintChunk(id, (m) => ctx.getModuleInfo(m), memoOf(ctx)),
+            },
+          ],
+        },
+      },
+    },
   },
   server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
 });

@@ -6,7 +6,7 @@ import {
   type BacklinkView,
   type SiteSummary,
 } from '../core/summary';
-import type { LinkRecord, PageRecord } from '../core/types';
+import type { LinkRecord, PageRecord, Settings } from '../core/types';
 import {
   describeAnchorTarget,
   profileTargetOf,
@@ -343,8 +343,12 @@ export const HEAD_AUTHORITY_WAIT_MS = 250;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Read the backlinks of one URL straight from IndexedDB: no worker round trip. */
-export async function loadReport(url: string): Promise<void> {
+/**
+ * Read the backlinks of one URL straight from IndexedDB: no worker round trip. `settings`: the
+ * settings as a screen's entry began reading them, before it knew the URL (the popup asks the
+ * active tab first); read here when not given.
+ */
+export async function loadReport(url: string, settings?: Promise<Settings>): Promise<void> {
   // Recording waits while the screen reads (bounded): see platform/write-gate.ts.
   const letRecordingGo = holdRecording();
   const mine = ++generation;
@@ -353,7 +357,7 @@ export async function loadReport(url: string): Promise<void> {
     // The settings once for the whole load: the head, the full read and the stored risk line
     // each need the folds, the outreach hints the related pages. Read side by side with the
     // connection's opening.
-    const [db, { folds, relatedPages }] = await Promise.all([getDb(), loadSettings()]);
+    const [db, { folds, relatedPages }] = await Promise.all([getDb(), settings ?? loadSettings()]);
     const storedRisk = showStoredRisk(db, url, folds, mine, current);
     // Another page's scores and relevance must not show on this one's links.
     const forgetOtherPage = (shown: string | undefined) => {

@@ -16,7 +16,13 @@ const ASSETS = join(DIST_DIR, 'assets');
 /** Every script a built page loads before it runs: its entry and their static imports. */
 function staticScripts(page: string): Map<string, string> {
   const html = readFileSync(join(DIST_DIR, page), 'utf8');
-  const queue = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!);
+  return importedFrom(
+    [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!),
+  );
+}
+
+/** The scripts under assets/ named in `queue`, and everything they import statically. */
+function importedFrom(queue: string[]): Map<string, string> {
   const code = new Map<string, string>();
   while (queue.length > 0) {
     const file = queue.pop()!;
@@ -58,6 +64,32 @@ test.each([
     expect(bytes).toBeLessThan(FIRST_PAINT_BYTES);
   },
 );
+
+/**
+ * Module files before the first paint: the entry, what the pages share, what they share with
+ * the worker, and rolldown's runtime (vite.config.ts#firstPaintChunk). Each file is a request
+ * the browser process serves before the page can run: split by default, there were ten.
+ */
+const FIRST_PAINT_FILES = 4;
+
+test.each([
+  ['popup', POPUP],
+  ['report page', REPORT],
+])('the %s loads its first paint in four module files at most', (_, page) => {
+  expect([...staticScripts(page).keys()].length).toBeLessThanOrEqual(FIRST_PAINT_FILES);
+});
+
+test("the worker loads none of the pages' components", () => {
+  const loader = readFileSync(join(DIST_DIR, 'service-worker-loader.js'), 'utf8');
+  const entry = loader.match(/assets\/([^']+\.js)/)?.[1];
+  expect(entry).toBeDefined();
+  const popup = staticScripts(POPUP);
+  // The message key of the report's profile heading: used by its component alone.
+  expect([...popup.values()].some((text) => text.includes('profile_label'))).toBe(true);
+  for (const [file, text] of importedFrom([entry!])) {
+    expect(text.includes('profile_label'), file).toBe(false);
+  }
+});
 
 test('the popup shows its rows before the profile, whose code then loads and shows', async () => {
   await browse(s.ext, s.page, ['http://news-daily.test/', 'http://linkfarm.test/']);

@@ -7,6 +7,7 @@ import { summarizeBacklinks } from '../../src/core/summary';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import type { SourceResult } from '../../src/sources/types';
 import { ensureTargetStats } from '../../src/storage/target-stats';
+import { coerceSettings } from '../../src/core/settings';
 
 /** Settings in memory; the report reads the database under test. */
 const local: Record<string, unknown> = {};
@@ -154,6 +155,16 @@ describe('loadReport', () => {
     flagCalls[0]!(flagView('older'));
     await first;
     expect(state.flagsState.value).toEqual({ status: 'ready', view: flagView('newer') });
+  });
+
+  it('takes the settings its screen began reading at its start, and reads them no more', async () => {
+    // The popup reads them beside asking for the active tab, before it knows the URL.
+    const loaded = state.loadReport(TARGET, Promise.resolve(coerceSettings(undefined)));
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    expect(state.reportState.value.status).toBe('ready');
+    expect(localReads).not.toContain('settings');
   });
 
   it("opened on the whole site (the report page's ?scope=site), never shows the page's report as the site's", async () => {
