@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifestJson from './manifest.json' with { type: 'json' };
 import { version } from './package.json' with { type: 'json' };
@@ -81,6 +81,31 @@ function firstPaintChunk(id: string, info: ModuleInfoOf, memo: Map<string, Set<s
 }
 
 /** The roots found per chunking pass (a watch build chunks again after each change). */
+/**
+ * The style sheet inlined in the popup's and report's HTML: one request fewer before the first
+ * paint, and none Chromium must rewrite for __MSG_ placeholders (it reads the locale's messages
+ * for each extension CSS file it serves). MV3's default CSP restricts scripts, not styles:
+ * https://developer.chrome.com/docs/extensions/reference/manifest/content-security-policy
+ */
+const inlineFirstPaintCss: Plugin = {
+  name: 'backlink-lens:inline-first-paint-css',
+  enforce: 'post',
+  generateBundle(_, bundle) {
+    for (const page of FIRST_PAINT_PAGES) {
+      const html = bundle[page];
+      if (html?.type !== 'asset' || typeof html.source !== 'string') continue;
+      html.source = html.source.replace(
+        /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/g,
+        (tag, file: string) => {
+          const css = bundle[file];
+          if (css?.type !== 'asset') throw new Error(`${page}: no ${file} to inline`);
+          return `<style>${String(css.source).replaceAll('</', '<\\/')}</style>`;
+        },
+      );
+    }
+  },
+};
+
 const rootsMemo = new WeakMap<object, Map<string, Set<string>>>();
 function memoOf(pass: object): Map<string, Set<string>> {
   const memo = rootsMemo.get(pass) ?? new Map<string, Set<string>>();
@@ -98,6 +123,7 @@ export default defineConfig({
       // no web_accessible_resources by which any page could detect the extension.
       contentScripts: { standaloneFiles: ['src/content/content.ts'] },
     }),
+    inlineFirstPaintCss,
   ],
   build: {
     outDir: target === 'firefox' ? 'dist-firefox' : 'dist',
