@@ -39,7 +39,7 @@ function manifestFor(browser: 'chrome' | 'firefox'): ManifestV3Export {
   } as ManifestV3Export;
 }
 
-/** The pages whose first paint is timed (issue 7): each loads its entry and two shared chunks. */
+/** The pages whose first paint is timed (issue 7): see firstPaintChunk. */
 const FIRST_PAINT_PAGES = ['src/ui/popup/index.html', 'src/ui/report/index.html'];
 
 type ModuleInfoOf = (id: string) => { importers: readonly string[] } | null;
@@ -66,11 +66,11 @@ function staticRootsOf(
 
 /**
  * Chunks for the popup's and report's first paint: left to the default, the code these pages
- * share with the worker and the options page came in eight chunks, one per set of pages sharing
+ * share with the worker and the options page came in nine chunks, one per set of pages sharing
  * it, and a page waited for every file (issue 7: the empty popup's wall time was mostly the
- * browser serving its files, not its own work). Now a page loads its entry, 'ui' (what the
- * pages share that the worker does not need: Preact, the report's components, its state) and
- * 'shared' (what they share with the worker), and the worker loads no UI code.
+ * browser serving its files, not its own work). Now a page loads its entry, rolldown's runtime,
+ * 'ui' (what the pages share that the worker does not need: Preact, the report's components,
+ * its state) and 'shared' (what they share with the worker), and the worker loads no UI code.
  */
 function firstPaintChunk(id: string, info: ModuleInfoOf, memo: Map<string, Set<string>>) {
   const roots = [...staticRootsOf(id, info, memo)];
