@@ -22,6 +22,9 @@ import { registrableDomain } from '../../src/core/domain';
 import { hostOf } from '../../src/core/url';
 import type { RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
+import { recordPages } from '../../src/storage/bulk';
+import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
+import { countRequests } from '../support/idb-requests';
 import {
   at,
   closeTestDbs,
@@ -451,4 +454,46 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
     expect(first?.kind === 'report' && first.report?.links).toHaveLength(3);
   });
+
+  /** Linking pages of HOT: two domains of two pages each, and two domains of one page. */
+  async function recordCold(): Promise<void> {
+    const sources = [...EXTERNAL.slice(0, 4), 'https://one.org/a', 'https://two.net/b'];
+    for (const [p, url] of sources.entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
+    }
+  }
+
+  /** The rounds of requests (each waiting for an answer) a read took, and its result. */
+  async function roundsOf<T>(read: () => Promise<T>): Promise<{ rounds: number; result: T }> {
+    const counting = countRequests();
+    let rounds = 0;
+    const result = await read().finally(() => (rounds = counting.stop().rounds));
+    return { rounds, result };
+  }
+
+  it('takes two rounds, as a raw read of its rows: the lookup with its links, then their pages', async () => {
+    await recordCold();
+    const first = await roundsOf(() => loadFirstRead(db, HOT, {}, POPUP_ROWS));
+    const full = await roundsOf(() => loadBacklinks(db, HOT));
+    expect(first.result).toEqual({ kind: 'report', report: full.result });
+    expect(full.result?.links).toHaveLength(6);
+    expect(Object.keys(full.result!.sources)).toHaveLength(6);
+    expect(first.rounds).toBe(2);
+    expect(full.rounds).toBe(2);
+  });
+
+  it('reads a page with more links than its first round asks for whole', async () => {
+    const sources = Array.from(
+      { length: HOT_TARGET_LINKS + 3 },
+      (_, p) => `https://www.s${p % 40}.com/p${p}`,
+    );
+    await recordPages(
+      db,
+      sources.map((url, p) => ({ snapshot: makeSnapshot(url, [rawLink(HOT)]), at: at(p) })),
+    );
+    expect(await db.count('target-stats')).toBe(0);
+    const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS);
+    expect(first.kind === 'report' && first.report?.links).toHaveLength(HOT_TARGET_LINKS + 3);
+    expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
+  }, 60_000);
 });
