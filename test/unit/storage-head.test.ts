@@ -25,6 +25,8 @@ import { seededRandom } from '../bench/random';
 import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
 import { countRequests } from '../support/idb-requests';
+import { getDb } from '../../src/platform/db-connection';
+import { oldStoreDrained } from '../../src/storage/link-keys';
 import {
   at,
   closeTestDbs,
@@ -496,4 +498,20 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(first.kind === 'report' && first.report?.links).toHaveLength(HOT_TARGET_LINKS + 3);
     expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
   }, 60_000);
+});
+
+describe("a screen's connection (platform/db-connection.ts)", () => {
+  it('learns that the old link store is empty as it opens: its first read asks the new one only', async () => {
+    const screen = await getDb();
+    // The popup reads once its settings are in: by then the answer is in.
+    await vi.waitFor(() => expect(oldStoreDrained(screen)).toBe(true));
+    const counting = countRequests();
+    let byName: Record<string, number> = {};
+    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS).finally(
+      () => ({ byName } = counting.stop()),
+    );
+    expect(first.kind === 'report' && first.report?.links).toEqual([]);
+    expect(Object.keys(byName).filter((name) => name.startsWith('links-v1'))).toEqual([]);
+    screen.close();
+  });
 });
