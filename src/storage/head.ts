@@ -8,7 +8,13 @@ import {
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
-import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
+import {
+  firstInOrder,
+  HOT_TARGET_LINKS,
+  statsOf,
+  tallyLink,
+  type TargetStats,
+} from '../core/target-stats';
 import { getAllLinks } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
@@ -38,6 +44,9 @@ export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> 
 }
 
 export { firstInOrder };
+
+/** A page's own links read with a first read's first round, at most (see readFirst). */
+const FIRST_ROUND_LINKS = HOT_TARGET_LINKS;
 
 /** Groups a screen shows first (ui/state#ShownRows). */
 export interface HeadRows {
@@ -116,15 +125,24 @@ async function readFirst(
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
-  const [found, [own, hopsFrom]] = await findTargets(readTx, url, folds, true, () =>
-    Promise.all([statsStore.get(url), readHopsFrom(readTx, url)]),
+  const [found, [own, hopsFrom, early]] = await findTargets(readTx, url, folds, true, () =>
+    Promise.all([
+      statsStore.get(url),
+      readHopsFrom(readTx, url),
+      // A page below the hot threshold has no aggregate: its links are read with the first
+      // round, whole (fewer than asked for), and a cold read is then two rounds, as a raw
+      // read of its rows. A hot page reads these few for nothing.
+      whole ? getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS) : null,
+    ]),
   );
+  /** The URL's own links when the first round read them all. */
+  const ownLinks = early && early.length < FIRST_ROUND_LINKS ? early : null;
   const { targets: order, ...report } = found;
   const stored = [own, ...(order.length > 1 ? await getMany(statsStore, order.slice(1)) : [])];
   if (!stored.some(Boolean)) {
     if (!whole) return null;
     // No aggregate: the whole report in this transaction, not read again in one of its own.
-    const links = await getAllLinks(tx, 'by_target', url);
+    const links = ownLinks ?? (await getAllLinks(tx, 'by_target', url));
     const full = await readReport(readTx, found, links, hopsFrom);
     await tx.done;
     return { kind: 'report', report: full };
@@ -135,7 +153,11 @@ async function readFirst(
   // links to itself are never stored).
   const merged = new Set(order);
   const [cold, selves] = await Promise.all([
-    Promise.all(order.map((t, i) => (stored[i] ? null : getAllLinks(tx, 'by_target', t)))),
+    Promise.all(
+      order.map((t, i) =>
+        stored[i] ? null : i === 0 && ownLinks ? ownLinks : getAllLinks(tx, 'by_target', t),
+      ),
+    ),
     order.length > 1
       ? Promise.all(order.map((s) => getAllLinks(tx, 'by_source', s))).then((all) =>
           all.flat().filter((l) => merged.has(l.target)),

@@ -36,8 +36,9 @@ export const knownDomainPages = (sources: object): Readonly<Record<string, numbe
  * The stored pages of the links' sources, by URL: what readPages gives for their URLs, read
  * in fewer requests. A hot page's sources are mostly several pages of each referring domain,
  * and one index read of a domain's pages costs far less than a get of each (in Chromium, 5,000
- * pages of 1,000 domains: about a third of the time). A domain with one linking page, and
- * every linking page that its domain's read did not return, is read by key.
+ * pages of 1,000 domains: about a third of the time). A domain with one linking page is read
+ * by key beside those reads; a linking page that its domain's read did not return, by key
+ * after them.
  */
 export async function readSourcePages(
   store: PagesStore,
@@ -49,12 +50,19 @@ export async function readSourcePages(
     byDomain.set(sourceDomain, urls.add(source));
   }
   const grouped = [...byDomain].filter(([, urls]) => urls.size > 1);
+  const singles = [...byDomain.values()].filter((urls) => urls.size === 1).flatMap((u) => [...u]);
   const index = unwrap(store.index('by_domain') as never) as unknown as IDBIndex;
-  const read = await getAllOf(
-    index,
-    grouped.map(([domain, urls]) => [domain, urls.size * PAGES_PER_SOURCE + PAGES_SLACK]),
-  );
+  // The single sources by key in the same round as the domains' reads: a cold page's linking
+  // pages are then one round, not two (issue 7: the cold read against a raw read of its rows).
+  const [read, single] = await Promise.all([
+    getAllOf(
+      index,
+      grouped.map(([domain, urls]) => [domain, urls.size * PAGES_PER_SOURCE + PAGES_SLACK]),
+    ),
+    getMany(store, singles),
+  ]);
   const pages: Record<string, PageRecord> = {};
+  for (const p of single) if (p) pages[p.url] = p;
   const counts: Record<string, number> = {};
   grouped.forEach(([domain, urls], i) => {
     const all = read[i]!;
@@ -63,9 +71,9 @@ export async function readSourcePages(
     if (all.length < urls.size * PAGES_PER_SOURCE + PAGES_SLACK) counts[domain] = all.length;
   });
   domainCounts.set(pages, counts);
-  // Single sources, those past a domain's cap, and any whose stored domain differs from the
-  // link's (a record written under another Public Suffix List): by key, as readPages would.
-  const rest = [...byDomain.values()].flatMap((urls) => [...urls].filter((u) => !pages[u]));
+  // Those past a domain's cap, and any whose stored domain differs from the link's (a record
+  // written under another Public Suffix List): by key, as readPages would, in a second round.
+  const rest = grouped.flatMap(([, urls]) => [...urls].filter((u) => !pages[u]));
   const found = await getMany(store, rest);
   for (const p of found) if (p) pages[p.url] = p;
   return pages;

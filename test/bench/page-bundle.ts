@@ -13,13 +13,21 @@ declare global {
   }
 }
 
+/**
+ * `srcDir`: the extension's sources the entry imports (`../../src/…`) taken from another tree
+ * instead (a "before" worktree), the entry itself from this one: both builds' code in one page.
+ */
 export async function bundleForPage(
   entry = './browser-entry.ts',
   name = 'BacklinkBench',
+  srcDir?: string,
 ): Promise<string> {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
+    ...(srcDir
+      ? { resolve: { alias: [{ find: /^\.\.\/\.\.\/src\//, replacement: `${srcDir}/` }] } }
+      : {}),
     build: {
       write: false,
       minify: true,

@@ -7,11 +7,12 @@ import { recordPages, type PageLoad } from '../../src/storage/bulk';
 import { getMany } from '../../src/storage/requests';
 import { canonicalizeUrl } from '../../src/core/url';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
-import { loadHead } from '../../src/storage/head';
+import { loadFirstRead } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import type { LinkRecord, PageRecord, PageSnapshot, RawLink } from '../../src/core/types';
 import { foldedOf } from '../../src/core/occurrences';
 import { seededRandom } from './random';
+import { countRequests, type RequestCount } from '../support/idb-requests';
 
 /** The shape of a generated store: same options, same data, in any chunking. */
 export interface ScaleOptions {
@@ -208,29 +209,90 @@ export async function ingestPair(
   return { ours: record.ms, raw: raw.ms, links: links.length };
 }
 
+/** IndexedDB requests of one read, the rounds they took and the entries they touched. */
+export interface Requests {
+  requests: number;
+  rounds: number;
+  records: number;
+}
+
+/** Ours and the raw baseline once more each, untimed, their requests counted. */
+async function countedPair(
+  ours: () => Promise<unknown>,
+  raw: () => Promise<unknown>,
+): Promise<{ ours: Requests; raw: Requests }> {
+  let count: RequestCount | undefined;
+  const counted = async (run: () => Promise<unknown>): Promise<Requests> => {
+    const counting = countRequests();
+    await run().finally(() => (count = counting.stop()));
+    const { requests, rounds, records } = count!;
+    return { requests, rounds, records };
+  };
+  return { ours: await counted(ours), raw: await counted(raw) };
+}
+
 /** The badge: countLiveBacklinks, and the raw key count of the same index entries. */
-export async function badgePair(url: string): Promise<{ ours: number; raw: number; n: number }> {
+export async function badgePair(url: string): Promise<Pair & { n: number }> {
   const d = await db();
-  const count = await timed(() => countLiveBacklinks(d, url));
-  const raw = await timed(() => d.countFromIndex('links', 'by_target', url));
-  return { ours: count.ms, raw: raw.ms, n: count.result };
+  const ours = () => countLiveBacklinks(d, url);
+  const baseline = () => d.countFromIndex('links', 'by_target', url);
+  const count = await timed(ours);
+  const raw = await timed(baseline);
+  return {
+    ours: count.ms,
+    raw: raw.ms,
+    n: count.result,
+    requests: await countedPair(ours, baseline),
+  };
 }
 
 /** Rows the popup shows: 30 referring domains, up to 5 links each (src/ui/popup/main.tsx). */
 export const SHOWN_ROWS = 150;
 const POPUP_GROUPS = 30;
+const POPUP_ROWS = { domains: POPUP_GROUPS, perDomain: SHOWN_ROWS / POPUP_GROUPS };
+
+/** One turn of a read and of its raw baseline: milliseconds, and one more run of each counted. */
+export interface Pair {
+  ours: number;
+  raw: number;
+  requests?: { ours: Requests; raw: Requests };
+}
 
 /**
  * The popup's read (loadBacklinks) and a raw read of the rows it shows: in one transaction the
  * page, the first SHOWN_ROWS links by target and their source pages.
  */
-export async function readPair(
-  url: string,
-): Promise<{ ours: number; raw: number; links: number; rows: number }> {
+export async function readPair(url: string): Promise<Pair & { links: number; rows: number }> {
   const d = await db();
-  const load = await timed(() => loadBacklinks(d, url));
-  const raw = await timed(() => readShownRaw(d, url));
-  return { ours: load.ms, raw: raw.ms, links: load.result?.links.length ?? 0, rows: raw.result };
+  const ours = () => loadBacklinks(d, url);
+  const baseline = () => readShownRaw(d, url);
+  const load = await timed(ours);
+  const raw = await timed(baseline);
+  return {
+    ours: load.ms,
+    raw: raw.ms,
+    links: load.result?.links.length ?? 0,
+    rows: raw.result,
+    requests: await countedPair(ours, baseline),
+  };
+}
+
+/**
+ * The popup's first read of a page (storage/head.ts, loadFirstRead: a cold page's whole report
+ * in one transaction) and the same raw read of the rows shown as readPair's.
+ */
+export async function firstReadPair(url: string): Promise<Pair & { kind: string }> {
+  const d = await db();
+  const ours = () => loadFirstRead(d, url, {}, POPUP_ROWS);
+  const baseline = () => readShownRaw(d, url);
+  const first = await timed(ours);
+  const raw = await timed(baseline);
+  return {
+    ours: first.ms,
+    raw: raw.ms,
+    kind: first.result.kind,
+    requests: await countedPair(ours, baseline),
+  };
 }
 
 /** In one transaction the page, the first SHOWN_ROWS links by target and their source pages. */
@@ -247,17 +309,19 @@ async function readShownRaw(d: BacklinkDb, url: string): Promise<number> {
 }
 
 /**
- * The popup's first read of a hot page (storage/head.ts: aggregates, then the shown groups'
- * rows), its aggregate built first as the worker does (untimed), and the same raw read of the
- * rows shown as readPair's. `rows`: the links the head read for its 30 groups.
+ * The popup's first read of a hot page (storage/head.ts, loadFirstRead as the popup calls it:
+ * aggregates, then the shown groups' rows), its aggregate built first as the worker does
+ * (untimed), and the same raw read of the rows shown as readPair's. `rows`: the links the head
+ * read for its 30 groups.
  */
-export async function headPair(url: string): Promise<{ ours: number; raw: number; rows: number }> {
+export async function headPair(url: string): Promise<Pair & { rows: number }> {
   const d = await db();
   await ensureTargetStats(d, [url]);
-  const head = await timed(() =>
-    loadHead(d, url, {}, { domains: POPUP_GROUPS, perDomain: SHOWN_ROWS / POPUP_GROUPS }),
-  );
-  const raw = await timed(() => readShownRaw(d, url));
-  const rows = head.result?.summary.groups.reduce((n, g) => n + g.links.length, 0) ?? 0;
-  return { ours: head.ms, raw: raw.ms, rows };
+  const ours = () => loadFirstRead(d, url, {}, POPUP_ROWS);
+  const baseline = () => readShownRaw(d, url);
+  const first = await timed(ours);
+  const raw = await timed(baseline);
+  if (first.result.kind !== 'head') throw new Error(`no head for ${url}`);
+  const rows = first.result.head.summary.groups.reduce((n, g) => n + g.links.length, 0);
+  return { ours: first.ms, raw: raw.ms, rows, requests: await countedPair(ours, baseline) };
 }

@@ -34,14 +34,21 @@ import {
 import { bundleForPage } from './page-bundle';
 import { ensureExtensionBuilt } from './built-extension';
 import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport } from './popup';
-import type { ScaleOptions } from './storage-scale-entry';
+import type { Pair as ScalePair, Requests, ScaleOptions } from './storage-scale-entry';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
 
 declare global {
   interface Window {
     BacklinkScale: typeof import('./storage-scale-entry');
+    BacklinkScaleBefore: typeof import('./storage-scale-entry');
   }
 }
+
+/**
+ * BENCH_BEFORE_SRC=<another tree's src> (a worktree at main, say): the page's reads also with
+ * that build's storage code, in the same page, store and turns, as rows "… (before)".
+ */
+const BEFORE_SRC = process.env.BENCH_BEFORE_SRC;
 
 const LINKS_PER_PAGE = 10;
 /** Links of the page whose ingest is timed: a large page, where the write path shows. */
@@ -236,8 +243,11 @@ interface ScaleRow {
   failed?: string;
 }
 
-/** One turn of an operation: its figure and its baseline's, taken side by side. */
-type Pair = { ours: number; raw: number };
+/**
+ * One turn of an operation: its figure and its baseline's, taken side by side; for reads in
+ * the page, also their IndexedDB requests, rounds and entries touched (load-independent).
+ */
+type Pair = ScalePair;
 
 /** What an operation's sample gets: the size's session and the targets it reads. */
 interface ScaleContext {
@@ -273,11 +283,21 @@ const ingest =
       ] as const),
     );
 
-const popupRead =
-  (which: 'hot' | 'cold') =>
+/** The reads the page times against their raw baselines (storage-scale-entry.ts). */
+type PageRead = 'badgePair' | 'readPair' | 'headPair' | 'firstReadPair';
+/** The bundle of this tree's sources, or of BENCH_BEFORE_SRC's (the same entry). */
+type Build = 'BacklinkScale' | 'BacklinkScaleBefore';
+
+/** One turn of a read of the hot or the cold target, by this build or the one before. */
+const pageRead =
+  (read: PageRead, which: 'hot' | 'cold', build: Build = 'BacklinkScale') =>
   (ctx: ScaleContext): Promise<Pair> =>
-    inPage(ctx, 'popup read', (page) =>
-      page.evaluate((u) => window.BacklinkScale.readPair(u), ctx[which]),
+    inPage(ctx, read, (page) =>
+      page.evaluate(([b, r, u]): Promise<Pair> => window[b][r](u), [
+        build,
+        read,
+        ctx[which],
+      ] as const),
     );
 
 /** Milliseconds from navigation start to `done` on an extension page for `url`. */
@@ -343,32 +363,34 @@ const OPERATIONS: Operation[] = [
     name: 'badge count, hot',
     baseline: 'raw key count (by_target)',
     budget: { ratio: 2 },
-    sample: (ctx) =>
-      inPage(ctx, 'badge', (page) =>
-        page.evaluate((u) => window.BacklinkScale.badgePair(u), ctx.hot),
-      ),
+    sample: pageRead('badgePair', 'hot'),
   },
   {
     name: 'popup read, hot',
     baseline: 'raw read of shown rows, hot',
     budget: { ratio: 1.5 },
-    sample: popupRead('hot'),
+    sample: pageRead('readPair', 'hot'),
   },
   {
     // What the popup's first render reads for a hot page (storage/head.ts), its aggregates built.
     name: 'popup head read, hot',
     baseline: 'raw read of shown rows, hot',
     budget: { ratio: 1.5 },
-    sample: (ctx) =>
-      inPage(ctx, 'popup head read', (page) =>
-        page.evaluate((u) => window.BacklinkScale.headPair(u), ctx.hot),
-      ),
+    sample: pageRead('headPair', 'hot'),
   },
   {
     name: 'popup read, cold',
     baseline: 'raw read of shown rows, cold',
     budget: { ratio: 1.5 },
-    sample: popupRead('cold'),
+    sample: pageRead('readPair', 'cold'),
+  },
+  {
+    // What the popup's first render reads for a cold page (storage/head.ts, loadFirstRead):
+    // no aggregate, its whole report in the same transaction.
+    name: 'popup first read, cold',
+    baseline: 'raw read of shown rows, cold',
+    budget: { ratio: 1.5 },
+    sample: pageRead('firstReadPair', 'cold'),
   },
   {
     // Navigation start to rows visible, against the popup's empty state in the same store and
@@ -422,6 +444,25 @@ const OPERATIONS: Operation[] = [
   },
 ];
 
+/** The page's reads again with BENCH_BEFORE_SRC's storage code, in the same turns. */
+if (BEFORE_SRC) {
+  const reads: Array<[string, PageRead, 'hot' | 'cold']> = [
+    ['badge count, hot', 'badgePair', 'hot'],
+    ['popup read, hot', 'readPair', 'hot'],
+    ['popup head read, hot', 'headPair', 'hot'],
+    ['popup read, cold', 'readPair', 'cold'],
+    ['popup first read, cold', 'firstReadPair', 'cold'],
+  ];
+  for (const [name, read, which] of reads) {
+    const op = OPERATIONS.find((o) => o.name === name)!;
+    OPERATIONS.push({
+      ...op,
+      name: `${name} (before)`,
+      sample: pageRead(read, which, 'BacklinkScaleBefore'),
+    });
+  }
+}
+
 /** The operations of one size, each in its own try: a failure is its row, not the run's end. */
 async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
   const rows: ScaleRow[] = [];
@@ -447,6 +488,7 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
     const pairs = samples.get(op)!;
     const ours = pairs.map((p) => p.ours);
     const raw = pairs.map((p) => p.raw);
+    const counted = pairs.findLast((p) => p.requests)?.requests;
     rows.push({
       size: ctx.label,
       operation: op.name,
@@ -456,6 +498,7 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
       baselineMedian: median(raw),
       ...(op.budget ? { budget: op.budget } : {}),
       ...(typeof failed === 'string' ? { failed } : {}),
+      ...(counted ? { note: requestsText(counted) } : {}),
     });
     // Each operation against its own baseline, as it is measured, for the log.
     if (typeof failed !== 'string') {
@@ -465,6 +508,11 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
   }
   return rows;
 }
+
+/** Requests, rounds and entries touched, ours / the baseline's: what explains a read's time. */
+const requestsText = ({ ours, raw }: { ours: Requests; raw: Requests }) =>
+  `requests ${ours.requests} / ${raw.requests}, rounds ${ours.rounds} / ${raw.rounds}, ` +
+  `entries ${ours.records} / ${raw.records}`;
 
 /** Whether a row keeps its budget: "ok", "over: …", or nothing to say. */
 function verdict(row: ScaleRow): string {
@@ -688,7 +736,10 @@ async function prepare(id: string): Promise<string | null> {
     return null;
   }
   await ensureExtensionBuilt();
-  return bundleForPage('./storage-scale-entry.ts', 'BacklinkScale');
+  const script = await bundleForPage('./storage-scale-entry.ts', 'BacklinkScale');
+  if (!BEFORE_SRC) return script;
+  const before = await bundleForPage('./storage-scale-entry.ts', 'BacklinkScaleBefore', BEFORE_SRC);
+  return `${script};\n${before}`;
 }
 
 export async function runStorageScale(): Promise<void> {

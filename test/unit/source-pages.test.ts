@@ -9,6 +9,7 @@ import {
   readSourcePages,
 } from '../../src/storage/source-pages';
 import { closeTestDbs, makeLink, makePage, openTestDb } from './helpers';
+import { countRequests } from '../support/idb-requests';
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -69,4 +70,25 @@ test('no links, no reads; sources read otherwise have no known counts', async ()
   expect(sources).toEqual({});
   expect(knownDomainPages(sources)).toEqual({});
   expect(knownDomainPages({})).toEqual({});
+});
+
+test('one round when every domain read holds its linking pages: single sources beside them', async () => {
+  await store([
+    ...[0, 1, 2].map((i) => makePage(`https://few.com/${i}`)),
+    makePage('https://one.com/'),
+    makePage('https://two.net/x'),
+  ]);
+  const links = [
+    ...[0, 1, 2].map((i) => makeLink(`https://few.com/${i}`, TARGET)),
+    makeLink('https://one.com/', TARGET),
+    makeLink('https://two.net/x', TARGET),
+    makeLink('https://gone.org/', TARGET),
+  ];
+  const counting = countRequests();
+  let rounds = 0;
+  const sources = await readSourcePages(db.transaction('pages').store, links).finally(
+    () => (rounds = counting.stop().rounds),
+  );
+  expect(Object.keys(sources)).toHaveLength(5);
+  expect(rounds).toBe(1);
 });

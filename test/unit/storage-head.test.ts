@@ -22,6 +22,11 @@ import { registrableDomain } from '../../src/core/domain';
 import { hostOf } from '../../src/core/url';
 import type { RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
+import { recordPages } from '../../src/storage/bulk';
+import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
+import { countRequests } from '../support/idb-requests';
+import { getDb } from '../../src/platform/db-connection';
+import { oldStoreDrained } from '../../src/storage/link-keys';
 import {
   at,
   closeTestDbs,
@@ -450,5 +455,63 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(targetCounts.filter((c) => holdsUrl(c.query))).toEqual([]);
     expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
     expect(first?.kind === 'report' && first.report?.links).toHaveLength(3);
+  });
+
+  /** Linking pages of HOT: two domains of two pages each, and two domains of one page. */
+  async function recordCold(): Promise<void> {
+    const sources = [...EXTERNAL.slice(0, 4), 'https://one.org/a', 'https://two.net/b'];
+    for (const [p, url] of sources.entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
+    }
+  }
+
+  /** The rounds of requests (each waiting for an answer) a read took, and its result. */
+  async function roundsOf<T>(read: () => Promise<T>): Promise<{ rounds: number; result: T }> {
+    const counting = countRequests();
+    let rounds = 0;
+    const result = await read().finally(() => (rounds = counting.stop().rounds));
+    return { rounds, result };
+  }
+
+  it('takes two rounds, as a raw read of its rows: the lookup with its links, then their pages', async () => {
+    await recordCold();
+    const first = await roundsOf(() => loadFirstRead(db, HOT, {}, POPUP_ROWS));
+    const full = await roundsOf(() => loadBacklinks(db, HOT));
+    expect(first.result).toEqual({ kind: 'report', report: full.result });
+    expect(full.result?.links).toHaveLength(6);
+    expect(Object.keys(full.result!.sources)).toHaveLength(6);
+    expect(first.rounds).toBe(2);
+    expect(full.rounds).toBe(2);
+  });
+
+  it('reads a page with more links than its first round asks for whole', async () => {
+    const sources = Array.from(
+      { length: HOT_TARGET_LINKS + 3 },
+      (_, p) => `https://www.s${p % 40}.com/p${p}`,
+    );
+    await recordPages(
+      db,
+      sources.map((url, p) => ({ snapshot: makeSnapshot(url, [rawLink(HOT)]), at: at(p) })),
+    );
+    expect(await db.count('target-stats')).toBe(0);
+    const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS);
+    expect(first.kind === 'report' && first.report?.links).toHaveLength(HOT_TARGET_LINKS + 3);
+    expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
+  }, 60_000);
+});
+
+describe("a screen's connection (platform/db-connection.ts)", () => {
+  it('learns that the old link store is empty as it opens: its first read asks the new one only', async () => {
+    const screen = await getDb();
+    // The popup reads once its settings are in: by then the answer is in.
+    await vi.waitFor(() => expect(oldStoreDrained(screen)).toBe(true));
+    const counting = countRequests();
+    let byName: Record<string, number> = {};
+    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS).finally(
+      () => ({ byName } = counting.stop()),
+    );
+    expect(first.kind === 'report' && first.report?.links).toEqual([]);
+    expect(Object.keys(byName).filter((name) => name.startsWith('links-v1'))).toEqual([]);
+    screen.close();
   });
 });
