@@ -56,6 +56,8 @@ export interface AuthorityOutcome {
   iterations: { pages: number; domains: number };
   /** Whether it went on from a stopped worker's checkpoint. */
   resumed: boolean;
+  /** Whether the build of the rows from the records went on from a stopped worker's place. */
+  resumedBuild: boolean;
   /**
    * Wall time from start to stored scores, and of that, reading (the stores, or the kept
    * graphs and the changed pages), building the graphs, walking and writing time.
@@ -221,6 +223,7 @@ async function computeSteps(
     links: read.links,
     iterations: { pages: run.pages.iterations, domains: run.domains.iterations },
     resumed: stored !== null,
+    resumedBuild: input.resumedBuild,
     totalMs: performance.now() - started,
     readMs,
     buildMs,

@@ -43,12 +43,8 @@ class Interner {
   readonly ids: Map<string, number>;
 
   /** From earlier keys (copied, so theirs stay as they were): every key keeps its id. */
-  constructor(keys: readonly string[] = [], ids?: ReadonlyMap<string, number>) {
+  constructor(keys: readonly string[] = []) {
     this.keys = [...keys];
-    if (ids) {
-      this.ids = new Map(ids);
-      return;
-    }
     // A loop, not keys.map to pairs: 100,000 two-element arrays cost more than the Map itself.
     this.ids = new Map();
     for (let id = 0; id < keys.length; id++) this.ids.set(keys[id]!, id);
@@ -171,36 +167,16 @@ export const domainGraphOf = (
  * builds both graphs. Every page and domain seen becomes a node, so it gets a score; only
  * links that pass authority become edges. Call `build` once, after the last add: the graphs
  * share the builder's key tables.
- *
- * Given `base`, the graphs of an earlier build, it patches them instead: every node keeps its
- * id (new ones come after), and each page named with `replaceLinksOf` gets the out-links
- * added here in place of its old ones. The result is the graph a build from all records
- * would give, as long as nothing was deleted since `base` (the caller checks the data epoch).
  */
 export class AuthorityGraphBuilder {
-  private readonly pages: Interner;
-  private readonly domains: Interner;
+  private readonly pages = new Interner();
+  private readonly domains = new Interner();
   /** Domain id of each page id. */
-  private readonly domainOf: number[];
+  private readonly domainOf: number[] = [];
   private readonly nofollowPages: number[] = [];
   private readonly edges = new EdgeList();
-  private readonly base: LinkGraph | null;
-  private readonly replaced = new Set<string>();
   private lastSource = '';
   private lastSourceId = -1;
-
-  constructor(base?: AuthorityGraphs) {
-    this.pages = new Interner(base?.pages.keys, base?.pages.ids);
-    this.domains = new Interner(base?.domains.keys, base?.domains.ids);
-    this.domainOf = base ? Array.from(base.domainOf) : [];
-    this.base = base?.pages ?? null;
-  }
-
-  /** The page was recorded again: its out-links in `base` give way to those added here. */
-  replaceLinksOf(url: string): this {
-    this.replaced.add(url);
-    return this;
-  }
 
   private page(url: string, domain: string): number {
     const id = this.pages.id(url);
@@ -256,24 +232,9 @@ export class AuthorityGraphBuilder {
   build(): AuthorityGraphs {
     const nofollow = new Uint8Array(this.pages.keys.length);
     for (const id of this.nofollowPages) nofollow[id] = 1;
-    if (this.base) this.keepBaseRows(this.base);
     const pages = compressEdges(this.pages, this.edges, nofollow);
     const domainOf = Int32Array.from(this.domainOf);
     return { pages, domains: domainGraph(pages, domainOf, this.domains), domainOf };
-  }
-
-  /** The base graph's out-links of every page not replaced, as edges beside the new ones. */
-  private keepBaseRows({ offsets, targets }: LinkGraph): void {
-    const skip = new Uint8Array(offsets.length - 1);
-    for (const url of this.replaced) {
-      const id = this.pages.ids.get(url);
-      if (id !== undefined && id < skip.length) skip[id] = 1;
-    }
-    this.edges.reserve(targets.length);
-    for (let s = 0; s < skip.length; s++) {
-      if (skip[s]) continue;
-      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) this.edges.push(s, targets[e]!);
-    }
   }
 }
 
@@ -361,33 +322,6 @@ export function storeGraphs(
     domainOffsets: domains.offsets,
     domainTargets: domains.targets,
   };
-}
-
-/**
- * The graphs back from `storeGraphs`, or null when the stored values do not make one graph
- * (a key twice, a row or a domain out of range): then the caller builds from the records.
- */
-export function restoreGraphs(stored: StoredGraphs): AuthorityGraphs | null {
-  const pages = new Interner(splitKeys(stored.pageKeys));
-  const domains = new Interner(splitKeys(stored.domainKeys));
-  const { offsets, targets, domainOf } = stored;
-  const n = pages.keys.length;
-  if (
-    pages.ids.size !== n ||
-    domains.ids.size !== domains.keys.length ||
-    offsets.length !== n + 1 ||
-    domainOf.length !== n ||
-    offsets[0] !== 0 ||
-    offsets[n] !== targets.length
-  ) {
-    return null;
-  }
-  for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) return null;
-  for (let e = 0; e < targets.length; e++) if (!(targets[e]! >= 0 && targets[e]! < n)) return null;
-  const domainCount = domains.keys.length;
-  for (let i = 0; i < n; i++) if (!(domainOf[i]! >= 0 && domainOf[i]! < domainCount)) return null;
-  const graph: LinkGraph = { keys: pages.keys, ids: pages.ids, offsets, targets };
-  return { pages: graph, domains: domainGraph(graph, domainOf, domains), domainOf };
 }
 
 // ---------------------------------------------------------------------------------------------

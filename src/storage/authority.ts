@@ -4,7 +4,6 @@
  */
 import type { IDBPObjectStore } from 'idb';
 import {
-  AuthorityGraphBuilder,
   carryScores,
   graphsFromPacked,
   storeGraphs,
@@ -39,7 +38,7 @@ import {
   timed,
 } from './graph';
 import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-packed';
-import { indexKeys, splitKeys } from '../core/authority-packed';
+import { indexKeys, indexPacked, splitKeys } from '../core/authority-packed';
 import { patchGraphs, type PatchedGraphs } from '../core/authority-patch';
 
 /** Scores put per turn of the event loop while storing them. */
@@ -153,6 +152,8 @@ export interface AuthorityInput {
   read: { pages: number; links: number };
   /** Of the time this took, what went into building the graphs rather than reading. */
   buildMs: number;
+  /** Built from the records going on from where a stopped build had stored its place. */
+  resumedBuild: boolean;
 }
 
 const targetsIn = (rows: readonly GraphRow[]) => rows.reduce((n, r) => n + r.passes.length, 0);
@@ -198,8 +199,23 @@ export async function readAuthorityGraphs(
     // Kept graphs that do not hold together count as absent.
     if (!patched) plan = { mode: 'full', reason: 'no-cache' };
   }
-  if (fromRecords) ({ rows, read } = await buildGraphRows(db, undefined, clock));
-  else if (!patched) packed = await readPackedGraph(db, clock);
+  let resumedBuild = false;
+  if (fromRecords) {
+    const built = await buildGraphRows(db, { clock });
+    resumedBuild = built.resumed;
+    read = built.read;
+    // Packed as it was built: the graphs come from it as from a full read's.
+    const index = timed(clock, () => indexPacked(built.packed))();
+    packed = {
+      packed: built.packed,
+      index,
+      repack: false,
+      fresh: [],
+      via: 'rows',
+      rows: 0,
+      links: 0,
+    };
+  } else if (!patched) packed = await readPackedGraph(db, clock);
   if (packed?.repack) {
     // Packing again only spares later reads: a failure (a full disk) leaves the last packed
     // graph and the marks as they were, which read just as right, and the computation goes on.
@@ -208,11 +224,7 @@ export async function readAuthorityGraphs(
     });
   }
   const started = performance.now();
-  const graphs =
-    patched ??
-    (packed
-      ? graphsFromPacked(packed.packed, packed.index)
-      : new AuthorityGraphBuilder().addRows(rows).build());
+  const graphs = patched ?? graphsFromPacked(packed!.packed, packed!.index);
   // Of the kept graphs, a full computation needs only the keys, to carry scores over by key:
   // the same keys as the packed graph's when nothing changed, so nothing is looked up.
   const last =
@@ -261,6 +273,7 @@ export async function readAuthorityGraphs(
         ? { pages: packed.rows, links: packed.links }
         : { pages: rows.length, links: targetsIn(rows) }),
     buildMs: clock.ms,
+    resumedBuild,
   };
 }
 

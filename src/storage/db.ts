@@ -39,6 +39,8 @@ export type MetaRecord =
   | { id: 'graph-state'; built: boolean }
   /** The graph store's rows packed for a full computation to read at once (storage/graph-packed.ts). */
   | ({ id: 'graph-packed' } & PackedRows)
+  /** Where a build of the graph store's rows from the records stands (storage/graph.ts). */
+  | { id: 'graph-build'; epoch: number; after: string | null }
   /** Page writes whose new links are being staged (storage/staged-writes.ts). */
   | { id: 'staged-writes'; writes: StagedWrite[] };
 

@@ -18,8 +18,9 @@ import {
 import { linkKey, type LinkRecord, type PageRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
-import { getAllLinks } from './link-keys';
-import { packRows } from '../core/authority-packed';
+import { getAllLinks, LINK_STORES } from './link-keys';
+import { packRows, type PackedRows } from '../core/authority-packed';
+import { nextChunkSize, type ChunkSizing } from '../core/chunk-size';
 
 /** Rows read per transaction: each is small, so one read of 10,000 is a few megabytes. */
 export const GRAPH_READ_BATCH = 10_000;
@@ -119,14 +120,16 @@ export async function fixDirtyRows(db: BacklinkDb): Promise<string[]> {
  * ends (a read-write transaction waits for earlier read-only ones on its stores). The next
  * batch starts after the last key of this one, found by a key cursor that skips ahead without
  * decoding a value: the key is never rebuilt from a record, whatever shape the store gives it.
+ * With `upTo` (a string-keyed store), only the records keyed up to it.
  */
 export async function readInBatches<S extends 'pages' | 'links' | 'links-v1' | 'graph'>(
   db: BacklinkDb,
   store: S,
   batch: number,
   onBatch: (records: StoreValue<BacklinkSchema, S>[]) => void,
+  upTo?: string,
 ): Promise<number> {
-  let range: IDBKeyRange | null = null;
+  let range: IDBKeyRange | null = upTo === undefined ? null : IDBKeyRange.upperBound(upTo);
   let read = 0;
   for (;;) {
     const tx = db.transaction(store);
@@ -137,7 +140,10 @@ export async function readInBatches<S extends 'pages' | 'links' | 'links-v1' | '
     if (records.length > 0) onBatch(records);
     read += records.length;
     if (records.length < batch || !last) return read;
-    range = IDBKeyRange.lowerBound(last.key, true);
+    range =
+      upTo === undefined
+        ? IDBKeyRange.lowerBound(last.key, true)
+        : IDBKeyRange.bound(last.key, upTo, true);
   }
 }
 
@@ -189,38 +195,181 @@ export async function readAuthorityInput(
   return { pages, links };
 }
 
+/** A chunk of the first build: about this many links and a quarter as many pages. */
+export const GRAPH_BUILD_SIZING: ChunkSizing = {
+  first: 2_000,
+  min: 200,
+  max: 20_000,
+  // A chunk's reads are read-only (recording waits for them) and its puts take the graph store
+  // only, so the popup's reads never wait; this keeps recording's wait short too.
+  targetMs: 100,
+};
+
+/** Give the event loop a turn between chunks: a macrotask, so messages get answered. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** How a build from the records goes: for tests and the benchmark; every field has a default. */
+export interface GraphBuildOptions {
+  clock?: { ms: number };
+  /** Called between chunks; a stopped worker is a pause that never returns. */
+  pause?: () => Promise<void>;
+  sizing?: ChunkSizing;
+}
+
+/** What a build from the records gives the computation that ran it. */
+export interface GraphBuild {
+  /** Every row, in URL order, as put (a row a write path put meanwhile is stored instead). */
+  rows: GraphRow[];
+  packed: PackedRows;
+  /** Records read by this call; a resumed build read the rows put before the stop instead. */
+  read: { pages: number; links: number };
+  /** Whether it went on from the place a stopped build had stored. */
+  resumed: boolean;
+}
+
+/**
+ * The key `n - 1` entries after the cursor's, or null when fewer remain: a chunk's end, found
+ * by a key cursor that skips without decoding a record.
+ */
+async function keyAfter(
+  cursor: Promise<{ key: string; advance(n: number): Promise<{ key: string } | null> } | null>,
+  n: number,
+): Promise<string | null> {
+  const first = await cursor;
+  const last = first && n > 1 ? await first.advance(n - 1) : first;
+  return last?.key ?? null;
+}
+
+/**
+ * The records of the next chunk after `after` (null: from the start), in one read-only
+ * transaction: every page and every link whose source lies in (after, end], where `end` is the
+ * URL of the `links`-th link source or of the `pages`-th page, whichever comes first (none when
+ * fewer remain: the rest). A chunk ends after a source, so each row is whole. Null when no
+ * page or link is left.
+ */
+async function readBuildChunk(
+  db: BacklinkDb,
+  after: string | null,
+  links: number,
+): Promise<{
+  range: IDBKeyRange | null;
+  end: string;
+  pages: PageRecord[];
+  links: LinkRecord[];
+} | null> {
+  const tx = db.transaction(['pages', ...LINK_STORES]);
+  const from = after === null ? null : IDBKeyRange.lowerBound(after, true);
+  const ends = await Promise.all([
+    keyAfter(tx.objectStore('pages').openKeyCursor(from), Math.ceil(links / 4)),
+    keyAfter(tx.objectStore('links').index('by_source').openKeyCursor(from), links),
+  ]);
+  const bounded = ends.filter((e): e is string => e !== null);
+  const end = bounded.length > 0 ? bounded.reduce((a, b) => (b < a ? b : a)) : null;
+  const range =
+    end === null
+      ? from
+      : after === null
+        ? IDBKeyRange.upperBound(end)
+        : IDBKeyRange.bound(after, end, true);
+  const [pages, stored] = await Promise.all([
+    tx.objectStore('pages').getAll(range),
+    getAllLinks(tx, 'by_source', range),
+    tx.done,
+  ]);
+  if (pages.length === 0 && stored.length === 0) return null;
+  // The chunk's last URL, where the next one starts after.
+  const last = (urls: string[]) => urls.reduce((a, b) => (b > a ? b : a), '');
+  return {
+    range,
+    end: end ?? last([...pages.map((p) => p.url), ...stored.map((l) => l.source)]),
+    pages,
+    links: stored,
+  };
+}
+
 /**
  * Build every row from the records and store them: the first computation after the upgrade
- * (or after all data was cleared). The store is emptied first; from then on the write paths
- * keep the rows of what they write, so a row found stored when these are put is newer than
- * the records read here, and stays. Marked built only if nothing was forgotten meanwhile
+ * (or after all data was cleared). The store is emptied first, then filled chunk by chunk in
+ * URL order, each chunk read in a short read-only transaction and put in a short one of its
+ * own with the place reached (meta 'graph-build'), with a turn of the event loop between: a
+ * worker stopped part-way loses one chunk at most, and the next computation goes on from the
+ * place stored (reading back the rows put before, for the packed record). From the clearing on,
+ * the write paths keep the rows of what they write, so a row found stored when a chunk's are put
+ * is newer than the records read, and stays. Data forgotten meanwhile (the epoch moved) starts
+ * the build again, and it is marked built only if nothing was forgotten since its last chunk
  * (a forgotten page's row could otherwise come back). Returns the rows, for this computation.
  */
 export async function buildGraphRows(
   db: BacklinkDb,
-  batch = GRAPH_READ_BATCH,
-  clock = { ms: 0 },
-): Promise<{ rows: GraphRow[]; read: { pages: number; links: number } }> {
+  { clock = { ms: 0 }, pause = nextTask, sizing = GRAPH_BUILD_SIZING }: GraphBuildOptions = {},
+  attempts = 3,
+): Promise<GraphBuild> {
   const epoch = await loadDataEpoch(db);
-  // Built again from nothing: neither a packed graph nor a mark of being built stays behind, so
-  // a build stopped part-way is done again by the next computation.
-  const start = db.transaction(['graph', 'meta'], 'readwrite');
-  await Promise.all([
-    start.objectStore('graph').clear(),
-    start.objectStore('meta').delete('graph-packed'),
-    start.objectStore('meta').delete('graph-state'),
-    start.done,
-  ]);
-  const collector = new GraphRowCollector();
-  const read = await readAuthorityInput(db, collector, batch, clock);
-  const rows = timed(clock, () => collector.rows())();
-  for (let i = 0; i < rows.length; i += GRAPH_WRITE_BATCH) {
-    const part = rows.slice(i, i + GRAPH_WRITE_BATCH);
-    const tx = db.transaction('graph', 'readwrite');
-    const range = IDBKeyRange.bound(part[0]!.url, part[part.length - 1]!.url);
-    const stored = new Set(await tx.store.getAllKeys(range));
-    const puts = part.filter((row) => !stored.has(row.url)).map((row) => tx.store.put(row));
-    await Promise.all([...puts, tx.done]);
+  const stored = await db.get('meta', 'graph-build');
+  const resumeAt = stored?.id === 'graph-build' && stored.epoch === epoch ? stored.after : null;
+  const resumed = stored?.id === 'graph-build' && stored.epoch === epoch;
+  if (!resumed) {
+    // Built again from nothing: neither a packed graph nor a mark of being built stays behind.
+    const start = db.transaction(['graph', 'meta'], 'readwrite');
+    await Promise.all([
+      start.objectStore('graph').clear(),
+      start.objectStore('meta').delete('graph-packed'),
+      start.objectStore('meta').delete('graph-state'),
+      start.objectStore('meta').put({ id: 'graph-build', epoch, after: null }),
+      start.done,
+    ]);
+  }
+  // The rows put before a stop, read back (dirty marks aside: the next read redoes them).
+  const rows: GraphRow[] = [];
+  if (resumeAt !== null) {
+    await readInBatches(
+      db,
+      'graph',
+      GRAPH_READ_BATCH,
+      (entries) => {
+        for (const entry of entries) if (!isDirtyRow(entry)) rows.push(entry);
+      },
+      resumeAt,
+    );
+  }
+  const read = { pages: 0, links: 0 };
+  let after = resumeAt;
+  let size = sizing.first;
+  for (;;) {
+    const started = performance.now();
+    const chunk = await readBuildChunk(db, after, size);
+    if (!chunk) break;
+    const built = timed(clock, () => {
+      const collector = new GraphRowCollector();
+      for (const page of chunk.pages) collector.addPage(page);
+      for (const link of chunk.links) collector.addLink(link);
+      return collector.rows();
+    })();
+    const tx = db.transaction(['graph', 'meta'], 'readwrite');
+    const meta = tx.objectStore('meta');
+    const [now, place, present] = await Promise.all([
+      meta.get('data-epoch'),
+      meta.get('graph-build'),
+      tx.objectStore('graph').getAllKeys(chunk.range),
+    ]);
+    if (epochOf(now) !== epoch || place?.id !== 'graph-build' || place.after !== after) {
+      // Data forgotten (or everything cleared) since the build began: begin again.
+      await tx.done;
+      if (attempts <= 1) throw new Error('stored data kept changing while the graph was built');
+      await db.delete('meta', 'graph-build');
+      return buildGraphRows(db, { clock, pause, sizing }, attempts - 1);
+    }
+    const skip = new Set(present);
+    const puts = built
+      .filter((row) => !skip.has(row.url))
+      .map((row) => tx.objectStore('graph').put(row));
+    await Promise.all([...puts, meta.put({ id: 'graph-build', epoch, after: chunk.end }), tx.done]);
+    for (const row of built) rows.push(row);
+    read.pages += chunk.pages.length;
+    read.links += chunk.links.length;
+    after = chunk.end;
+    size = nextChunkSize(size, performance.now() - started, sizing);
+    await pause();
   }
   // The rows just put, packed: they carry no fresh mark, and one a recording put meanwhile does.
   const packed = timed(clock, () => packRows(rows))();
@@ -229,10 +378,11 @@ export async function buildGraphRows(
     await Promise.all([
       tx.store.put({ id: 'graph-state', built: true }),
       tx.store.put({ id: 'graph-packed', ...packed }),
+      tx.store.delete('graph-build'),
     ]);
   }
   await tx.done;
-  return { rows, read };
+  return { rows, packed, read, resumed };
 }
 
 /**

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AuthorityGraphBuilder,
   buildAuthorityGraphs,
-  restoreGraphs,
   storeGraphs,
   type AuthorityGraphs,
   type LinkGraph,
@@ -11,6 +9,7 @@ import { patchGraphs } from '../../src/core/authority-patch';
 import { graphRowOf, type GraphRow } from '../../src/core/authority-rows';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { randomLinks } from './authority-fixtures';
+import { PatchingBuilder, restoreGraphs } from '../support/authority-oracle';
 import { at, makeLink, makePage } from './helpers';
 
 /** A graph as plain arrays, ids and order included: two equal ones rank bit for bit alike. */
@@ -41,7 +40,7 @@ describe('patchGraphs', () => {
 
   /** What the incremental update built before: the builder on the restored graphs. */
   const byBuilder = (rows: GraphRow[], replaced: string[]) => {
-    const builder = new AuthorityGraphBuilder(restoreGraphs(stored)!);
+    const builder = new PatchingBuilder(restoreGraphs(stored)!);
     for (const url of [...replaced, ...rows.map((r) => r.url)]) builder.replaceLinksOf(url);
     return builder.addRows(rows).build();
   };

@@ -7,7 +7,6 @@ import {
   continueRank,
   displayAuthority,
   rankGraph,
-  restoreGraphs,
   scoresByKey,
   startRank,
   storeGraphs,
@@ -18,6 +17,7 @@ import {
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
 import { randomLinks } from './authority-fixtures';
+import { PatchingBuilder, restoreGraphs } from '../support/authority-oracle';
 import { at, makeLink, makePage } from './helpers';
 
 /** Every edge of a graph as "from -> to", sorted. */
@@ -393,7 +393,9 @@ describe('warm start', () => {
   });
 });
 
-describe('patching the graphs with pages recorded again', () => {
+// The test oracle of core/authority-patch.ts (test/support/authority-oracle.ts), checked here
+// against a build from every record.
+describe('patching the graphs with pages recorded again (the oracle)', () => {
   const links = randomLinks(31, 400, 8);
   const pages = [makePage('https://site3.com/p3', { robotsNofollow: true })];
   const base = buildAuthorityGraphs(links, pages);
@@ -415,7 +417,7 @@ describe('patching the graphs with pages recorded again', () => {
     const replaced = new Set(changed.sources);
     const all = [...links.filter((l) => !replaced.has(l.source)), ...changed.links];
     const allPages = [...pages.filter((p) => !replaced.has(p.url)), ...(changed.pages ?? [])];
-    const builder = new AuthorityGraphBuilder(base);
+    const builder = new PatchingBuilder(base);
     for (const url of changed.sources) builder.replaceLinksOf(url);
     for (const page of changed.pages ?? []) builder.addPage(page);
     for (const link of changed.links) builder.addLink(link);
@@ -505,7 +507,7 @@ describe('patching the graphs with pages recorded again', () => {
   });
 });
 
-describe('storeGraphs and restoreGraphs', () => {
+describe('storeGraphs and restoreGraphs (the oracle)', () => {
   const graphs = buildAuthorityGraphs(randomLinks(41, 200, 6), [makePage('https://lonely.net/')]);
 
   it('give back the same graphs, the domain graph rebuilt', () => {

@@ -17,7 +17,9 @@ import {
   recordPage,
 } from '../../src/storage/records';
 import { capSourceLinks, removePages } from '../../src/storage/retention';
-import { clearAuthority } from '../../src/storage/authority';
+import { clearAuthority, readAuthorityGraphs } from '../../src/storage/authority';
+import { rankGraph } from '../../src/core/authority';
+import { randomLinks } from './authority-fixtures';
 import { readPackedGraph, writePackedGraph } from '../../src/storage/graph-packed';
 import { unpackRows } from '../../src/core/authority-packed';
 import { closeTestDbs, makeLink, makePage, makeSnapshot, openTestDb, rawLink, T0 } from './helpers';
@@ -217,5 +219,92 @@ describe('the graph store', () => {
     );
     await writePackedGraph(db, read.packed, read.fresh);
     expect((await readPackedGraph(db)).via).toBe('packed');
+  });
+});
+
+describe('a build of the rows stopped part-way (the worker stopped)', () => {
+  /** Chunks of a few links, so that a small graph takes many. */
+  const small = { first: 12, min: 12, max: 12, targetMs: 100 };
+  class Stopped extends Error {}
+  /** A pause that never returns after `chunks` chunks: the worker stopped, nothing more runs. */
+  const stopAfter = (chunks: number) => {
+    let done = 0;
+    return () => (++done >= chunks ? Promise.reject(new Stopped()) : Promise.resolve());
+  };
+
+  /** A random graph: pages for two sources in three (one in five robots nofollow), leaves. */
+  async function fill(target: BacklinkDb) {
+    const links = randomLinks(11, 48, 5);
+    const urls = [...new Set(links.flatMap((l) => [l.source, l.target]))].sort();
+    const pages = urls
+      .filter((_, i) => i % 3 !== 0)
+      .map((url, i) => makePage(url, { robotsNofollow: i % 5 === 0 }));
+    const tx = target.transaction(['pages', 'links'], 'readwrite');
+    await Promise.all([
+      ...pages.map((p) => tx.objectStore('pages').put(p)),
+      ...links.map((l) => tx.objectStore('links').put(l)),
+      tx.done,
+    ]);
+    return links.length;
+  }
+
+  it('goes on from where it stopped, to the rows and packed record of a build in one go', async () => {
+    const other = await openTestDb();
+    await fill(other);
+    const whole = await buildGraphRows(other, { sizing: small });
+    const links = await fill(db);
+    await expect(buildGraphRows(db, { sizing: small, pause: stopAfter(3) })).rejects.toThrow(
+      Stopped,
+    );
+    expect(await isGraphBuilt(db)).toBe(false);
+    const resumed = await buildGraphRows(db, { sizing: small });
+    expect(resumed.resumed).toBe(true);
+    // The chunks stored before the stop are not read again.
+    expect(resumed.read.links).toBeGreaterThan(0);
+    expect(resumed.read.links).toBeLessThan(links);
+    expect(plain(resumed.rows)).toEqual(plain(whole.rows));
+    expect(resumed.packed).toEqual(whole.packed);
+    expect(await isGraphBuilt(db)).toBe(true);
+    expect(await db.get('meta', 'graph-build')).toBeUndefined();
+    expect(await keptRows()).toEqual(await rowsFromRecords());
+  });
+
+  it('gives the scores of a build in one go, exactly, stopped after every chunk', async () => {
+    const other = await openTestDb();
+    await fill(other);
+    const rank = async (target: BacklinkDb) => {
+      const { graphs } = await readAuthorityGraphs(target);
+      return {
+        pages: [graphs.pages.keys, Array.from(rankGraph(graphs.pages).scores)],
+        domains: [graphs.domains.keys, Array.from(rankGraph(graphs.domains).scores)],
+      };
+    };
+    const want = await rank(other);
+    await fill(db);
+    let stops = 0;
+    for (;;) {
+      try {
+        await buildGraphRows(db, { sizing: small, pause: stopAfter(1) });
+        break;
+      } catch (error) {
+        if (!(error instanceof Stopped)) throw error;
+        stops++;
+      }
+    }
+    expect(stops).toBeGreaterThan(5);
+    expect(await rank(db)).toEqual(want);
+  });
+
+  it('starts again when data was forgotten meanwhile', async () => {
+    const links = await fill(db);
+    await expect(buildGraphRows(db, { sizing: small, pause: stopAfter(2) })).rejects.toThrow(
+      Stopped,
+    );
+    await forgetSite(db, 'site1.com');
+    const again = await buildGraphRows(db, { sizing: small });
+    expect(again.resumed).toBe(false);
+    expect(again.read.links).toBeLessThan(links);
+    expect(plain(again.rows)).toEqual(await rowsFromRecords());
+    expect(await keptRows()).toEqual(await rowsFromRecords());
   });
 });
