@@ -17,6 +17,7 @@ import {
   writeAuthorityUpdate,
 } from '../storage/authority';
 import { getDb } from '../platform/db-connection';
+import { importRunning } from '../platform/import-lock';
 import { updateTermStatsQuietly } from '../storage/term-stats';
 
 /**
@@ -278,7 +279,17 @@ export async function computeAuthorityNow(mode?: AuthorityRequest): Promise<Auth
   return computeAuthority(mode);
 }
 
-export function onAuthorityAlarm(alarm: { name: string }): void {
+/** How long the job waits for an import under way before it asks again (platform/import-lock). */
+const IMPORT_WAIT_MS = 60_000;
+
+export async function onAuthorityAlarm(alarm: { name: string }): Promise<void> {
+  if (alarm.name !== AUTHORITY_ALARM) return;
+  // Not beside an import: its end (data/changed) schedules the job again, and this alarm
+  // covers an import page closed part-way. Without an answer from the locks, compute.
+  if (await importRunning().catch(() => false)) {
+    await setAlarm(Date.now() + IMPORT_WAIT_MS).catch(() => {});
+    return;
+  }
   // Failures are logged and counted inside; the alarm set there retries.
-  if (alarm.name === AUTHORITY_ALARM) computeAuthority().catch(() => {});
+  await computeAuthority().catch(() => {});
 }

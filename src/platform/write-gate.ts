@@ -26,7 +26,7 @@ export interface Locks {
 }
 
 /** The browser's lock manager; null where there is none (Node, an old browser): no gate then. */
-function systemLocks(): Locks | null {
+export function systemLocks(): Locks | null {
   return (globalThis.navigator as Navigator | undefined)?.locks ?? null;
 }
 

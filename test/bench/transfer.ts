@@ -303,6 +303,17 @@ async function allocatorsMb(cdp: CDPSession, pid: number): Promise<string> {
   return sizes.map(([name, mb]) => `${name} ${mb.toFixed(0)}`).join(', ');
 }
 
+/** The worker's finished authority computations (its test hook), or null when unreadable. */
+function authorityRuns(ext: ExtensionBrowser): Promise<number | null> {
+  return ext.worker
+    .evaluate(
+      () =>
+        (globalThis as { backlinkLens?: { authority?: { runs: number } } }).backlinkLens?.authority
+          ?.runs ?? null,
+    )
+    .catch(() => null);
+}
+
 interface Measured<T> {
   ms: number;
   /** Peak JS heap of the page doing the work (sampled). */
@@ -619,6 +630,7 @@ async function benchSize(dir: string, links: number): Promise<void> {
       const notice = options.locator('#notice');
       const importWatch = watchProcesses();
       const stopTimeline = timeline(cdp, pid, options);
+      const authorityBefore = await authorityRuns(ext);
       const imported = await measured('streamed import', cdp, pid, async () => {
         await options.locator('#import').setInputFiles(path);
         await notice.filter({ hasText: /^Imported/ }).waitFor({ timeout: 7_200_000 });
@@ -626,6 +638,12 @@ async function benchSize(dir: string, links: number): Promise<void> {
       });
       await stopTimeline();
       await importWatch('streamed import');
+      // Counted, not timed: a computation beside the import shares its process (the raw page
+      // above is a page the worker records, as a person browsing meanwhile would).
+      const authorityAfter = await authorityRuns(ext);
+      info(
+        `authority computations in the worker during the import: ${authorityAfter === null || authorityBefore === null ? 'unknown' : authorityAfter - authorityBefore}`,
+      );
       check(
         'the import stored every link',
         imported.result.startsWith(

@@ -5,67 +5,8 @@ import {
   holdRecording,
   MAX_HOLD_MS,
   readersDone,
-  type Locks,
 } from '../../src/platform/write-gate';
-
-interface Request {
-  mode: LockMode;
-  grant: () => void;
-}
-
-/**
- * The Web Locks rules the gate relies on, for one process (Node has no navigator.locks):
- * requests granted in order, shared ones together, an exclusive one alone; a pending request
- * withdrawn by its signal rejects with AbortError; a lock is held until its callback's promise
- * settles. https://w3c.github.io/web-locks/#algorithms
- */
-class FakeLocks implements Locks {
-  held: LockMode[] = [];
-  queue: Request[] = [];
-  names = new Set<string>();
-
-  request(
-    name: string,
-    options: LockOptions,
-    callback: (lock: Lock | null) => unknown,
-  ): Promise<unknown> {
-    this.names.add(name);
-    const mode = options.mode ?? 'exclusive';
-    return new Promise((resolve, reject) => {
-      const entry: Request = {
-        mode,
-        grant: () => {
-          this.held.push(mode);
-          void Promise.resolve(callback({ name, mode } as Lock)).then((value) => {
-            this.held.splice(this.held.indexOf(mode), 1);
-            resolve(value);
-            this.process();
-          });
-        },
-      };
-      options.signal?.addEventListener('abort', () => {
-        const at = this.queue.indexOf(entry);
-        if (at < 0) return; // granted already: the signal no longer matters
-        this.queue.splice(at, 1);
-        reject(new DOMException('withdrawn', 'AbortError'));
-        this.process();
-      });
-      this.queue.push(entry);
-      this.process();
-    });
-  }
-
-  private process(): void {
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
-      const free =
-        next.mode === 'exclusive' ? this.held.length === 0 : !this.held.includes('exclusive');
-      if (!free) return;
-      this.queue.shift();
-      next.grant();
-    }
-  }
-}
+import { FakeLocks } from './fake-locks';
 
 /** Let promise callbacks run (the fake grants in microtasks). */
 const settle = () => vi.advanceTimersByTimeAsync(0);

@@ -19,6 +19,7 @@ import { t, tn } from '../../core/i18n';
 import { storeBatches } from '../../storage/batches';
 import { importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
+import { whileImporting } from '../../platform/import-lock';
 import { loadSettings } from '../../platform/settings-store';
 import { createScratchFile } from '../../platform/scratch-files';
 import { downloadBlob } from '../download';
@@ -112,14 +113,18 @@ export async function importFile(file: File): Promise<string> {
   const { excludedSites } = await loadSettings();
   cancelling = new AbortController();
   try {
-    const outcome = await importStream({
-      bytes: chunksOf(file.stream()),
-      totalBytes: file.size,
-      write: (batch) => importAll(db, batch),
-      excludedSites,
-      signal: cancelling.signal,
-      onProgress: (progress) => (transfer.value = { kind: 'import', progress }),
-    });
+    const signal = cancelling.signal;
+    // The worker's authority job waits while the import writes (platform/import-lock.ts).
+    const outcome = await whileImporting(() =>
+      importStream({
+        bytes: chunksOf(file.stream()),
+        totalBytes: file.size,
+        write: (batch) => importAll(db, batch),
+        excludedSites,
+        signal,
+        onProgress: (progress) => (transfer.value = { kind: 'import', progress }),
+      }),
+    );
     return importSummary(outcome);
   } finally {
     cancelling = null;
