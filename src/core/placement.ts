@@ -89,6 +89,7 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
       'notice', // cookie and consent notices
       'rail', // "right-rail": a sidebar by another name
       'readmore', // "Read more: …" boxes promoting another page
+      'textwidget', // WordPress's text widget, a sidebar box
     ],
   ],
 ];
@@ -402,8 +403,10 @@ function contextOf(
   // A main or article landmark inside a region stays in it: <article> is also a teaser card
   // in a related-posts list.
   if (landmark === 'main') return { ...parent, weak: true, landmark: el };
-  // A link named for its hover card ("rollover-link") is the text the card explains.
-  if (hint === 'hover' && name === 'a') return parent;
+  // A link named for its hover card ("rollover-link") is the text the card explains; one named
+  // as metadata ("meta-classifier", "author") names what it points to, a topic or an author
+  // page, not where it sits: its block tells that.
+  if ((hint === 'hover' || hint === 'header') && name === 'a') return parent;
   const region = landmark ?? (hint === 'weak' ? null : hint === 'hover' ? 'aside' : hint);
   // A sidebar, header or advert does not hold most of the page's prose: on the block that
   // does, the word is a layout name ("theiaStickySidebar", "header-style-2"), not a region.

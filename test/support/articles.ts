@@ -1,18 +1,45 @@
 /**
- * The article-extraction-benchmark pages (test/fixtures/articles): real saved news and blog
- * pages with their ground-truth article text, and our labels of their links (editorial or
- * not, made by label.ts). Shared by the labelling script, the placement benchmark and the
- * placement unit test, so all three parse the pages the same way (happy-dom, no scripts).
+ * Corpora of real saved pages with ground-truth main text, and our labels of their links
+ * (editorial or not, made by test/fixtures/articles/label.ts): the article-extraction-benchmark
+ * pages (test/fixtures/articles) and a sample of the Dragnet pages (test/fixtures/dragnet).
+ * Shared by the labelling scripts, the placement benchmark and the placement unit test, so all
+ * of them parse the pages the same way (happy-dom, no scripts).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Window } from 'happy-dom';
 
 // From a path, not new URL(): under happy-dom's test environment URL is the page's.
-export const ARTICLES_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/articles/');
-export const LABELS_FILE = `${ARTICLES_DIR}labels.json.gz`;
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/');
+
+/** Where a corpus keeps its saved pages, their ground truth and our labels. */
+export interface Corpus {
+  name: string;
+  /** html/<hash>.html.gz and ground-truth.json.gz. */
+  pagesDir: string;
+  labelsFile: string;
+}
+
+export const ARTICLES: Corpus = {
+  name: 'article-extraction-benchmark',
+  pagesDir: `${FIXTURES}articles/`,
+  labelsFile: `${FIXTURES}articles/labels.json.gz`,
+};
+
+/**
+ * Dragnet's pages are not committed (test/fixtures/dragnet/README.md): import.ts writes them
+ * into pages/, which git ignores; only the labels are ours and committed.
+ */
+export const DRAGNET: Corpus = {
+  name: 'dragnet',
+  pagesDir: `${FIXTURES}dragnet/pages/`,
+  labelsFile: `${FIXTURES}dragnet/labels.json.gz`,
+};
+
+/** Whether the corpus's saved pages are on this machine (Dragnet's must be imported first). */
+export const hasPages = (corpus: Corpus) => existsSync(`${corpus.pagesDir}html`);
 
 export interface GroundTruth {
   url: string;
@@ -42,26 +69,26 @@ export function splitOf(hash: string): Split {
   return parseInt(hash[0]!, 16) < 8 ? 'dev' : 'held-out';
 }
 
-export function readGroundTruth(): Record<string, GroundTruth> {
-  const json = gunzipSync(readFileSync(`${ARTICLES_DIR}ground-truth.json.gz`)).toString('utf8');
+export function readGroundTruth(corpus = ARTICLES): Record<string, GroundTruth> {
+  const json = gunzipSync(readFileSync(`${corpus.pagesDir}ground-truth.json.gz`)).toString('utf8');
   return JSON.parse(json) as Record<string, GroundTruth>;
 }
 
-export function readLabels(): LabelFile {
-  return JSON.parse(gunzipSync(readFileSync(LABELS_FILE)).toString('utf8')) as LabelFile;
+export function readLabels(corpus = ARTICLES): LabelFile {
+  return JSON.parse(gunzipSync(readFileSync(corpus.labelsFile)).toString('utf8')) as LabelFile;
 }
 
 /** Hashes of the saved pages, sorted. */
-export function articleHashes(): string[] {
-  return readdirSync(`${ARTICLES_DIR}html`)
+export function articleHashes(corpus = ARTICLES): string[] {
+  return readdirSync(`${corpus.pagesDir}html`)
     .filter((f) => f.endsWith('.html.gz'))
     .map((f) => f.slice(0, -'.html.gz'.length))
     .sort();
 }
 
 /** The page's bytes decoded with the charset it declares (UTF-8 when it declares none). */
-export function readArticleHtml(hash: string): string {
-  const bytes = gunzipSync(readFileSync(`${ARTICLES_DIR}html/${hash}.html.gz`));
+export function readArticleHtml(hash: string, corpus = ARTICLES): string {
+  const bytes = gunzipSync(readFileSync(`${corpus.pagesDir}html/${hash}.html.gz`));
   const head = bytes.subarray(0, 4096).toString('latin1');
   const declared = /<meta[^>]+charset=["']?\s*([\w-]+)/i.exec(head)?.[1];
   try {
@@ -72,7 +99,11 @@ export function readArticleHtml(hash: string): string {
 }
 
 /** A parsed page (scripts, styles and frames not loaded). Close the window when done. */
-export function openArticle(hash: string, url: string): { doc: Document; close: () => void } {
+export function openArticle(
+  hash: string,
+  url: string,
+  corpus = ARTICLES,
+): { doc: Document; close: () => void } {
   const window = new Window({
     url,
     settings: {
@@ -86,7 +117,7 @@ export function openArticle(hash: string, url: string): { doc: Document; close: 
     },
   });
   const doc = window.document as unknown as Document;
-  doc.write(readArticleHtml(hash));
+  doc.write(readArticleHtml(hash, corpus));
   return { doc, close: () => void window.happyDOM.close() };
 }
 
