@@ -36,6 +36,8 @@ import { ensureExtensionBuilt } from './built-extension';
 import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport } from './popup';
 import type { ScaleOptions } from './storage-scale-entry';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
+import { measureIngest } from './storage-ingest';
+import { compactedBytesRow } from './storage-bytes';
 
 declare global {
   interface Window {
@@ -44,8 +46,6 @@ declare global {
 }
 
 const LINKS_PER_PAGE = 10;
-/** Links of the page whose ingest is timed: a large page, where the write path shows. */
-const INGEST_LINKS = 500;
 const HOT_LINKS = 10_000;
 /** The issue's budgets are medians of 3. */
 const REPEAT = { warmup: 1, reps: 3 };
@@ -224,7 +224,7 @@ interface Budget {
 }
 
 /** One line of the final table: an operation at one size against its in-run baseline. */
-interface ScaleRow {
+export interface ScaleRow {
   size: string;
   operation: string;
   unit: 'ms' | 'B';
@@ -240,7 +240,7 @@ interface ScaleRow {
 type Pair = { ours: number; raw: number };
 
 /** What an operation's sample gets: the size's session and the targets it reads. */
-interface ScaleContext {
+export interface ScaleContext {
   label: string;
   options: ScaleOptions;
   session: Session;
@@ -260,18 +260,6 @@ interface Operation {
 
 const inPage = <T>(ctx: ScaleContext, what: string, run: (page: Page) => Promise<T>) =>
   ctx.session.attempt(what, run, OPERATION_TIMEOUT);
-
-const ingest =
-  (revisit: boolean) =>
-  (ctx: ScaleContext, rep: number): Promise<Pair> =>
-    inPage(ctx, 'ingest', (page) =>
-      page.evaluate(([o, p, r]) => window.BacklinkScale.ingestPair(o, p, r), [
-        { ...ctx.options, linksPerPage: INGEST_LINKS },
-        // Fresh source pages for first visits: beyond the seeded ones.
-        ctx.options.pages + (revisit ? 2_000 : 1_000) + rep,
-        revisit,
-      ] as const),
-    );
 
 const popupRead =
   (which: 'hot' | 'cold') =>
@@ -327,18 +315,6 @@ const FRAMES = `(async () => {
  * baseline; operations are sampled in turns, so a burst of load falls on all alike.
  */
 const OPERATIONS: Operation[] = [
-  {
-    name: `ingest, first visit (${INGEST_LINKS} links)`,
-    baseline: 'raw puts, one tx',
-    budget: { ratio: 1.3 },
-    sample: ingest(false),
-  },
-  {
-    name: `ingest, revisit (${INGEST_LINKS} links)`,
-    baseline: 'raw puts, one tx (overwrite)',
-    budget: { ratio: 1.3 },
-    sample: ingest(true),
-  },
   {
     name: 'badge count, hot',
     baseline: 'raw key count (by_target)',
@@ -610,7 +586,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         `cold (Zipf rank ${COLD_RANK}): ${counts.cold.links} links`,
     );
     check(`${label}: hot target's inbound links`, counts.hot.links === options.hotLinks);
-    const rows = await measureOperations(ctx);
+    const rows = [...(await measureIngest(ctx)), ...(await measureOperations(ctx))];
 
     const hotRender = rows.find((r) => r.operation === 'popup first render, hot');
     const all: ScaleRow[] = [
@@ -637,6 +613,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         baselineMedian: usage / stored.links,
         note: 'IndexedDB directory growth while seeding / links stored',
       },
+      ...(label === '100k' ? [await compactedBytesRow(label, stored.links)] : []),
     ];
     // This size's part of the final table now, in case a later size does not finish.
     printScaleTable(all);
