@@ -1,6 +1,6 @@
 import type { PageSnapshot } from '../core/types';
 import type { BacklinkDb } from './db';
-import { pageWrite, writeAtomically, type RecordResult } from './records';
+import { PAGE_STORES, pageWrite, writeAtomically, type RecordResult } from './records';
 
 /** One page load to store: its snapshot, when it happened, and its visit id if it has one. */
 export interface PageLoad {
@@ -26,7 +26,7 @@ export async function recordPages(
 ): Promise<Array<RecordResult | null>> {
   const writes = loads.map((load) => pageWrite(load.snapshot, load.at, load.visit ?? null));
   if (writes.every((write) => write === null)) return writes.map(() => null);
-  return writeAtomically(db, async (tx, pending) => {
+  return writeAtomically(db, PAGE_STORES, async (tx, pending) => {
     const results: Array<RecordResult | null> = [];
     for (const write of writes) results.push(write ? await write(tx, pending) : null);
     return results;

@@ -161,11 +161,33 @@ export async function countLinks(
   return counts.reduce((a, b) => a + b, 0);
 }
 
+/** One entry of IDBIndex.getAllRecords (not yet in TypeScript's DOM types). */
+interface IndexRecord {
+  primaryKey: LinkKey;
+  value: LinkRecord;
+}
+type RecordsIndex = IDBIndex & {
+  getAllRecords(options: { query?: Query }): IDBRequest<IndexRecord[]>;
+};
+
+const hasGetAllRecords = (index: IDBIndex): index is RecordsIndex =>
+  typeof (index as Partial<RecordsIndex>).getAllRecords === 'function';
+
 /**
- * Records of `index` for `query` with their keys, in one round: an index's getAll and
- * getAllKeys list the same entries in the same order (index key, then primary key).
+ * Records of `index` for `query` with their keys, in one round: one getAllRecords request per
+ * store where the browser has it (Chromium 141+), which walks the index once; else an index's
+ * getAll and getAllKeys, which list the same entries in the same order (index key, then
+ * primary key). A revisit reads its page's links this way before every write (records.ts).
  */
 export async function keyedLinks(tx: object, index: LinkIndex, query: Query): Promise<KeyedLink[]> {
+  const indexes = readStoresOf(tx).map((s) => s.index(index));
+  if (indexes.every(hasGetAllRecords)) {
+    const [fresh, old = []] = await Promise.all(
+      indexes.map((i) => settle(i.getAllRecords({ query }))),
+    );
+    const all = old.length === 0 ? fresh! : [...fresh!, ...old];
+    return all.map((r) => ({ key: r.primaryKey, link: r.value }));
+  }
   const [links, keys] = await Promise.all([
     getAllLinks(tx, index, query),
     getAllLinkKeys(tx, index, query),

@@ -17,7 +17,8 @@ import {
   type ExportFile,
   type ParsedImport,
 } from '../core/transfer';
-import type { BacklinkDb } from './db';
+import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
+import type { BacklinkDb, BacklinkSchema } from './db';
 import { abortQuietly } from './requests';
 import {
   byTargetAnchor,
@@ -59,36 +60,55 @@ export interface RecordResult {
 type LinkKey = string;
 const keyOf = targetAnchorOf;
 
-export type WriteTx = ReturnType<typeof writeTransaction>;
+/** A list of stores a write transaction takes. */
+type Stores = ArrayLike<StoreNames<BacklinkSchema>>;
+/** A write transaction over `S`: only the stores it names typecheck in `tx.objectStore`. */
+export type WriteTx<S extends Stores = typeof PAGE_STORES> = IDBPTransaction<
+  BacklinkSchema,
+  S,
+  'readwrite'
+>;
 
-const WRITE_STORES = [
+/**
+ * The stores a page load's write touches (writeSnapshot, recordDelta, bulk.ts): its record,
+ * its links, and what is kept of them per target, per page and per risk line. Not
+ * `redirects` or `referrals`, which it never writes, nor `meta`: readers of those need not
+ * wait behind every recorded page.
+ */
+export const PAGE_STORES = [
   'pages',
   'links',
   'links-v1',
-  'redirects',
-  'referrals',
   'target-stats',
   'graph',
   'risks',
 ] as const;
-
 /**
- * Every store a write may touch; `meta` only for the writes that keep the staging journal
- * (staged-writes.ts): other readers of `meta` need not wait behind every recorded page.
+ * What a page load's write asks of its transaction: the stores of PAGE_STORES, whichever
+ * others its scope has (the staged write's last one also ends its journal entry in `meta`).
  */
-const writeTransaction = (db: BacklinkDb, journal = false) =>
-  db.transaction(
-    journal
-      ? [...WRITE_STORES, 'meta']
-      : (WRITE_STORES as unknown as [...typeof WRITE_STORES, 'meta']),
-    'readwrite',
-  );
+export interface PageTx {
+  objectStore<N extends (typeof PAGE_STORES)[number]>(
+    name: N,
+  ): IDBPObjectStore<BacklinkSchema, Stores, N, 'readwrite'>;
+}
+/** A staged write's first: the page and its links read, its journal entry written. */
+const BEGIN_STORES = ['pages', 'links', 'links-v1', 'meta'] as const;
+/** A staging transaction only adds links (a scope names both links stores: link-keys.ts). */
+const STAGE_STORES = ['links', 'links-v1'] as const;
+/** A staged write's last: the page's write, and its journal entry ended. */
+const JOURNAL_STORES = [...PAGE_STORES, 'meta'] as const;
+/** Forgetting a site or everything, or an import: every store recording keeps. */
+const ALL_STORES = [...PAGE_STORES, 'redirects', 'referrals'] as const;
+/** A redirect hop: the hops, and the risk lines that read them. */
+const REDIRECT_STORES = ['redirects', 'risks'] as const;
 
 /** Per connection, the write that runs last: the next one starts after it (see writeAtomically). */
 const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();
 
 /**
- * Run `body` in one read-write transaction over every store. Writes it queues in `writes`
+ * Run `body` in one read-write transaction over `stores`, the ones it writes and no others: a
+ * reader waits behind every write whose scope overlaps its own. Writes it queues in `writes`
  * are awaited with the commit; if anything fails, the whole transaction is aborted.
  *
  * Writes on one connection run one after another, each transaction opened only when the one
@@ -96,12 +116,12 @@ const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();
  * the same stores, so a burst of page loads queued at once would keep the popup's read waiting
  * for all of them; queued here, it waits for one at most (issue 7, item 5).
  */
-export function writeAtomically<T>(
+export function writeAtomically<T, S extends Stores>(
   db: BacklinkDb,
-  body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
-  journal = false,
+  stores: S,
+  body: (tx: WriteTx<S>, writes: Promise<unknown>[]) => Promise<T>,
 ): Promise<T> {
-  const run = (lastWrite.get(db) ?? Promise.resolve()).then(() => writeNow(db, body, journal));
+  const run = (lastWrite.get(db) ?? Promise.resolve()).then(() => writeNow(db, stores, body));
   // The next write waits for this one to end, not to succeed.
   lastWrite.set(
     db,
@@ -110,12 +130,12 @@ export function writeAtomically<T>(
   return run;
 }
 
-async function writeNow<T>(
+async function writeNow<T, S extends Stores>(
   db: BacklinkDb,
-  body: (tx: WriteTx, writes: Promise<unknown>[]) => Promise<T>,
-  journal: boolean,
+  stores: S,
+  body: (tx: WriteTx<S>, writes: Promise<unknown>[]) => Promise<T>,
 ): Promise<T> {
-  const tx = writeTransaction(db, journal);
+  const tx = db.transaction(stores, 'readwrite');
   const writes: Promise<unknown>[] = [];
   try {
     const result = await body(tx, writes);
@@ -211,7 +231,9 @@ export async function recordPage(
   const plan = planOf(snapshot, now);
   if (!plan) return null;
   if (plan.fresh.size > STAGE_LINKS) return recordStaged(db, plan, snapshot, now, visit, pause);
-  return writeAtomically(db, (tx, writes) => writeSnapshot(tx, writes, plan, snapshot, now, visit));
+  return writeAtomically(db, PAGE_STORES, (tx, writes) =>
+    writeSnapshot(tx, writes, plan, snapshot, now, visit),
+  );
 }
 
 /**
@@ -231,37 +253,29 @@ async function recordStaged(
   const write: StagedWrite = { source: plan.source, at: now };
   // The journal entry comes first, with the read of what the page has: from here on a death
   // leaves nothing the sweep would not find.
-  const begun = await writeAtomically(
-    db,
-    async (tx) => {
-      const [page, stored] = await Promise.all([
-        tx.objectStore('pages').get(plan.source),
-        keyedLinks(tx, 'by_source', plan.source),
-      ]);
-      if (visit !== null && page?.visitIds?.includes(visit)) return null;
-      const left = await beginStagedWrite(tx, tx.objectStore('meta'), write, stored);
-      const known = new Set(left.map((k) => keyOf(k.link)));
-      const links = [...plan.fresh.values()].filter((link) => !known.has(keyOf(link)));
-      return { links, hadLinks: left.length > 0 };
-    },
-    true,
-  );
+  const begun = await writeAtomically(db, BEGIN_STORES, async (tx) => {
+    const [page, stored] = await Promise.all([
+      tx.objectStore('pages').get(plan.source),
+      keyedLinks(tx, 'by_source', plan.source),
+    ]);
+    if (visit !== null && page?.visitIds?.includes(visit)) return null;
+    const left = await beginStagedWrite(tx, tx.objectStore('meta'), write, stored);
+    const known = new Set(left.map((k) => keyOf(k.link)));
+    const links = [...plan.fresh.values()].filter((link) => !known.has(keyOf(link)));
+    return { links, hadLinks: left.length > 0 };
+  });
   try {
     const staged: Staged | null = begun && { write, keys: [], ...begun };
     for (let i = 0; staged && i < staged.links.length; i += STAGE_LINKS) {
       await pause();
       const chunk = staged.links.slice(i, i + STAGE_LINKS);
-      staged.keys.push(...(await writeAtomically(db, (tx) => addLinks(tx, chunk))));
+      staged.keys.push(...(await writeAtomically(db, STAGE_STORES, (tx) => addLinks(tx, chunk))));
     }
     await pause();
-    return await writeAtomically(
-      db,
-      (tx, writes) => {
-        writes.push(endStagedWrite(tx.objectStore('meta'), write));
-        return writeSnapshot(tx, writes, plan, snapshot, now, visit, staged);
-      },
-      true,
-    );
+    return await writeAtomically(db, JOURNAL_STORES, (tx, writes) => {
+      writes.push(endStagedWrite(tx.objectStore('meta'), write));
+      return writeSnapshot(tx, writes, plan, snapshot, now, visit, staged);
+    });
   } catch (error) {
     // No staged link outlives its failed write; if this fails too, the next worker sweeps.
     await sweepStagedWrites(db, write).catch(() => {});
@@ -284,7 +298,7 @@ interface Staged {
  * (the common large write, a first visit, then reads no record back).
  */
 async function storedLinks(
-  tx: WriteTx,
+  tx: PageTx,
   source: string,
   staged: Staged | null,
 ): Promise<KeyedLink[]> {
@@ -299,7 +313,7 @@ async function storedLinks(
 }
 
 /** One page load's write, to run in an open write transaction: recordPage's, or bulk.ts's. */
-export type PageWrite = (tx: WriteTx, writes: Promise<unknown>[]) => Promise<RecordResult>;
+export type PageWrite = (tx: PageTx, writes: Promise<unknown>[]) => Promise<RecordResult>;
 
 /** What a page load stores, worked out before any transaction opens. */
 interface Plan {
@@ -332,7 +346,7 @@ export function pageWrite(
  * stored already, and count as added here, where the page record makes them a visit.
  */
 async function writeSnapshot(
-  tx: WriteTx,
+  tx: PageTx,
   writes: Promise<unknown>[],
   { source, declared, fresh }: Plan,
   snapshot: PageSnapshot,
@@ -460,7 +474,7 @@ export async function recordDelta(
 ): Promise<RecordResult | null> {
   const source = canonicalizeUrl(delta.url);
   if (!source) return null;
-  return writeAtomically(db, async (tx, writes) => {
+  return writeAtomically(db, PAGE_STORES, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const [page, stored] = await Promise.all([
       pages.get(source),
@@ -511,7 +525,7 @@ export function recordRedirect(
   hop: Hop,
   now: number = Date.now(),
 ): Promise<RedirectRecord> {
-  return writeAtomically(db, async (tx, writes) => {
+  return writeAtomically(db, REDIRECT_STORES, async (tx, writes) => {
     const redirects = tx.objectStore('redirects');
     const old = await redirects.get([hop.from, hop.to]);
     const record: RedirectRecord = { ...hop, firstSeen: old?.firstSeen ?? now, lastSeen: now };
@@ -533,7 +547,7 @@ const isOnSite = (url: string, site: string) => {
  * those other pages.
  */
 export async function forgetSite(db: BacklinkDb, site: string): Promise<number> {
-  const forgotten = await writeAtomically(db, async (tx, writes) => {
+  const forgotten = await writeAtomically(db, ALL_STORES, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const redirects = tx.objectStore('redirects');
     // Hops are few (main-frame redirects only) and indexed by whole URL, not by host: their
@@ -568,7 +582,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
 }
 
 export async function clearAll(db: BacklinkDb): Promise<void> {
-  await writeAtomically(db, async (tx, writes) => {
+  await writeAtomically(db, ALL_STORES, async (tx, writes) => {
     writes.push(
       tx.objectStore('pages').clear(),
       clearLinks(tx),
@@ -644,7 +658,7 @@ export function importAll(
   db: BacklinkDb,
   data: ParsedImport,
 ): Promise<{ pages: number; links: number; redirects: number; referrals: number }> {
-  return writeAtomically(db, async (tx, writes) => {
+  return writeAtomically(db, ALL_STORES, async (tx, writes) => {
     const pages = tx.objectStore('pages');
     const redirects = tx.objectStore('redirects');
     // A link is found among its source's stored links (link-keys.ts): one keyed read per source

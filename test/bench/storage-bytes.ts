@@ -8,12 +8,14 @@
  * closed and opened again. Layouts that differ by one thing give its cost by difference.
  *
  * Run: npx tsx test/bench/storage-bytes.ts  (BYTES_LINKS=20000 by default; ~1 min a layout
- * per 10k links on a loaded 2-core machine)
+ * per 10k links on a loaded 2-core machine). storage-scale.ts prints the old schema against
+ * the current one, compacted, at 100k (compactedBytesRow).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM, chromiumArgs } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
@@ -21,6 +23,7 @@ import { pageSnapshot, type ScaleOptions } from './storage-scale-entry';
 import { registrableDomain } from '../../src/core/domain';
 import { hostOf } from '../../src/core/url';
 import type { LinkRecord } from '../../src/core/types';
+import type { ScaleRow } from './storage-scale';
 
 /**
  * A candidate compact value: the fields the key and indexes read keep their names, the rest is
@@ -65,16 +68,38 @@ const MAIN_INDEXES: Index[] = [
   ['by_target_lost', ['target', 'lostAt']],
 ];
 const MAIN_KEY = ['source', 'target', 'anchor'];
+/** The links store's indexes today (storage/db.ts): the old four and by_target_source_domain. */
+const CURRENT_INDEXES: Index[] = [
+  ...MAIN_INDEXES,
+  ['by_target_source_domain', ['target', 'sourceDomain']],
+];
 const whole = (l: LinkRecord) => l;
 
+const FILLER: Layout = {
+  name: 'filler only (subtracted)',
+  keyPath: MAIN_KEY,
+  indexes: [],
+  value: whole,
+};
+/** The links store before the number keys (db.ts: numberKeyedLinks). */
+const OLD_SCHEMA: Layout = {
+  name: 'main: [s,t,a] key, record, 4 indexes',
+  keyPath: MAIN_KEY,
+  indexes: MAIN_INDEXES,
+  value: whole,
+};
+/** The links store now: a number key, the record, five indexes. */
+const CURRENT_SCHEMA: Layout = {
+  name: 'number key, record, 5 indexes (current schema)',
+  keyPath: null,
+  indexes: CURRENT_INDEXES,
+  value: whole,
+};
+
 const LAYOUTS: Layout[] = [
-  { name: 'filler only (subtracted)', keyPath: MAIN_KEY, indexes: [], value: whole },
-  {
-    name: 'main: [s,t,a] key, record, 4 indexes',
-    keyPath: MAIN_KEY,
-    indexes: MAIN_INDEXES,
-    value: whole,
-  },
+  FILLER,
+  OLD_SCHEMA,
+  CURRENT_SCHEMA,
   { name: 'main key, record, no index', keyPath: MAIN_KEY, indexes: [], value: whole },
   {
     name: 'main key, compact value, 4 indexes',
@@ -92,14 +117,14 @@ const LAYOUTS: Layout[] = [
   { name: 'number key, compact value, no index', keyPath: null, indexes: [], value: compact },
 ];
 
-/** The bench's links (storage-scale's generator), as the worker would store them. */
-function links(): LinkRecord[] {
-  const pages = Math.ceil(LINKS / PER_PAGE);
+/** `count` of the bench's links (storage-scale's generator), as the worker would store them. */
+function links(count: number): LinkRecord[] {
+  const pages = Math.ceil(count / PER_PAGE);
   const options: ScaleOptions = {
     seed: 7,
     pages,
     linksPerPage: PER_PAGE,
-    targets: Math.max(1_000, Math.floor(LINKS / 4)),
+    targets: Math.max(1_000, Math.floor(count / 4)),
     hotLinks: Math.min(10_000, pages),
   };
   const out: LinkRecord[] = [];
@@ -223,15 +248,25 @@ async function writeLayout(
   return written;
 }
 
-async function main(): Promise<void> {
-  const records = links();
+/** Bytes of one layout's directory: 2 s after writing, then its tables and log compacted. */
+interface LayoutBytes {
+  written: number;
+  ldb: number;
+  log: number;
+}
+
+/**
+ * Each layout written with `records` in an origin of its own, then the browser closed and
+ * opened again, so that LevelDB turns each log into tables. The first layout is the filler's.
+ */
+async function measureLayouts(layouts: Layout[], records: LinkRecord[]): Promise<LayoutBytes[]> {
   const server = await startSiteServer();
   const profile = await mkdtemp(join(tmpdir(), 'backlink-lens-bytes-'));
   const hostOfLayout = (i: number) => `layout${i}.test`;
   try {
     let context = await launch(profile, server.port);
     const written: number[] = [];
-    for (const [i, layout] of LAYOUTS.entries()) {
+    for (const [i, layout] of layouts.entries()) {
       const values = i === 0 ? [] : records.map(layout.value);
       const dir = originDir(profile, hostOfLayout(i));
       written.push(await writeLayout(context, `http://${hostOfLayout(i)}/`, dir, layout, values));
@@ -240,7 +275,7 @@ async function main(): Promise<void> {
     await context.close();
     // Opened again: LevelDB replays its log into a compressed table.
     context = await launch(profile, server.port);
-    for (const i of LAYOUTS.keys()) {
+    for (const i of layouts.keys()) {
       const page = await context.newPage();
       await page.goto(`http://${hostOfLayout(i)}/`);
       await page.evaluate(
@@ -255,25 +290,54 @@ async function main(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await context.close();
-    console.log(`\n${records.length.toLocaleString('en')} links, bytes per link on disk:`);
-    console.log('| layout | 2 s after writing | tables (.ldb) | log | total | less filler |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    const sizes = LAYOUTS.map((_l, i) => {
+    return layouts.map((_l, i) => {
       const dir = originDir(profile, hostOfLayout(i));
-      return [sizeOf(dir, '.ldb'), sizeOf(dir, '.log')] as const;
+      return { written: written[i]!, ldb: sizeOf(dir, '.ldb'), log: sizeOf(dir, '.log') };
     });
-    const filler = sizes[0]![0] + sizes[0]![1];
-    for (const [i, layout] of LAYOUTS.entries()) {
-      const [ldb, log] = sizes[i]!;
-      const per = (n: number) => (n / records.length).toFixed(0);
-      const net = i === 0 ? '' : per(ldb + log - filler);
-      const cells = [per(written[i]!), per(ldb), per(log), per(ldb + log), net];
-      console.log(`| ${layout.name} | ${cells.join(' | ')} |`);
-    }
   } finally {
     await server.close();
     await rm(profile, { recursive: true, force: true });
   }
 }
 
-await main();
+/**
+ * Issue 7's bytes per link on disk, compacted: `count` of storage-scale's links in the links
+ * store as it is now against the same links as it was before the number keys, the filler
+ * subtracted from both. Budget: half.
+ */
+export async function compactedBytesRow(size: string, count: number): Promise<ScaleRow> {
+  const [filler, old, current] = await measureLayouts(
+    [FILLER, OLD_SCHEMA, CURRENT_SCHEMA],
+    links(count),
+  );
+  const net = (b: LayoutBytes) => (b.ldb + b.log - filler!.ldb - filler!.log) / count;
+  return {
+    size,
+    operation: 'bytes on disk per link, compacted (links store)',
+    unit: 'B',
+    median: net(current!),
+    baseline: 'the same links, old schema ([s,t,a] key)',
+    baselineMedian: net(old!),
+    budget: { ratio: 0.5 },
+    note: `tables and log after a restart; 2 s after writing: ${(current!.written / count).toFixed(0)} vs ${(old!.written / count).toFixed(0)} B`,
+  };
+}
+
+async function main(): Promise<void> {
+  const records = links(LINKS);
+  const sizes = await measureLayouts(LAYOUTS, records);
+  console.log(`\n${records.length.toLocaleString('en')} links, bytes per link on disk:`);
+  console.log('| layout | 2 s after writing | tables (.ldb) | log | total | less filler |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  const filler = sizes[0]!.ldb + sizes[0]!.log;
+  for (const [i, layout] of LAYOUTS.entries()) {
+    const { written, ldb, log } = sizes[i]!;
+    const per = (n: number) => (n / records.length).toFixed(0);
+    const net = i === 0 ? '' : per(ldb + log - filler);
+    const cells = [per(written), per(ldb), per(log), per(ldb + log), net];
+    console.log(`| ${layout.name} | ${cells.join(' | ')} |`);
+  }
+}
+
+// Run on its own; imported by storage-scale.ts for compactedBytesRow.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -1,18 +1,19 @@
 // Bundled into one IIFE (global BacklinkScale) and run in an extension page of the built
 // extension, so every figure is the extension's own IndexedDB in real Chromium.
-import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
-import { recordPage } from '../../src/storage/records';
 import { recordPages, type PageLoad } from '../../src/storage/bulk';
 import { getMany } from '../../src/storage/requests';
 import { canonicalizeUrl } from '../../src/core/url';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
 import { loadFirstRead } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
-import type { LinkRecord, PageRecord, PageSnapshot, RawLink } from '../../src/core/types';
+import type { PageSnapshot, RawLink } from '../../src/core/types';
 import { foldedOf } from '../../src/core/occurrences';
 import { seededRandom } from './random';
 import { countRequests, type RequestCount } from '../support/idb-requests';
+
+// The ingest rows' half (storage-ingest.ts), in the same page.
+export { ingestTurn } from './storage-ingest-entry';
 
 /** The shape of a generated store: same options, same data, in any chunking. */
 export interface ScaleOptions {
@@ -133,80 +134,6 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
   const start = performance.now();
   const result = await run();
   return { ms: performance.now() - start, result };
-}
-
-/** What a page's load stored: its record and its outbound links, with their keys. */
-async function storedOf(
-  url: string,
-): Promise<{ page: PageRecord; links: LinkRecord[]; keys: IDBValidKey[] }> {
-  const d = await db();
-  const tx = d.transaction(['pages', 'links']);
-  const bySource = tx.objectStore('links').index('by_source');
-  const [page, links, keys] = await Promise.all([
-    tx.objectStore('pages').get(url),
-    bySource.getAll(url),
-    bySource.getAllKeys(url),
-  ]);
-  await tx.done;
-  if (!page) throw new Error(`nothing stored for ${url}`);
-  return { page, links, keys };
-}
-
-/** Delete a page's record and links (to insert them again). */
-async function forgetPage(url: string): Promise<void> {
-  const d = await db();
-  const tx = d.transaction(['pages', 'links'], 'readwrite');
-  const links = tx.objectStore('links');
-  const keys = await links.index('by_source').getAllKeys(url);
-  await Promise.all([
-    ...keys.map((k) => links.delete(k)),
-    tx.objectStore('pages').delete(url),
-    tx.done,
-  ]);
-}
-
-/**
- * The records in one read-write transaction, plain IndexedDB puts, then the commit. With
- * `keys` (a revisit) each link is put back under its key, an overwrite; without, inserted.
- * A store whose key is in the record (before the number keys) takes no key argument.
- */
-async function putRaw(
-  page: PageRecord,
-  links: readonly LinkRecord[],
-  keys: readonly IDBValidKey[] | null,
-): Promise<void> {
-  const raw = unwrap(await db()) as unknown as IDBDatabase;
-  const tx = raw.transaction(['pages', 'links'], 'readwrite');
-  const store = tx.objectStore('links');
-  const outOfLine = store.keyPath === null;
-  links.forEach((link, i) => (keys && outOfLine ? store.put(link, keys[i]) : store.put(link)));
-  tx.objectStore('pages').put(page);
-  await new Promise((resolve, reject) => {
-    tx.oncomplete = resolve;
-    tx.onabort = () => reject(tx.error);
-  });
-}
-
-/**
- * One repetition of ingest: a page's load recorded (recordPage) and the very same records put
- * raw, on a first visit (inserts: the page is forgotten before each) or a revisit (the page's
- * links are all stored already). Milliseconds of each, and the links stored.
- */
-export async function ingestPair(
-  options: ScaleOptions,
-  p: number,
-  revisit: boolean,
-): Promise<{ ours: number; raw: number; links: number }> {
-  const d = await db();
-  const snapshot = pageSnapshot(options, p);
-  const at = T0 + 200 * DAY;
-  if (revisit) await recordPage(d, snapshot, at);
-  else await forgetPage(snapshot.url);
-  const record = await timed(() => recordPage(d, snapshot, at + DAY));
-  const { page, links, keys } = await storedOf(snapshot.url);
-  if (!revisit) await forgetPage(snapshot.url);
-  const raw = await timed(() => putRaw(page, links, revisit ? keys : null));
-  return { ours: record.ms, raw: raw.ms, links: links.length };
 }
 
 /** IndexedDB requests of one read, the rounds they took and the entries they touched. */

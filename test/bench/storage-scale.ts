@@ -36,6 +36,8 @@ import { ensureExtensionBuilt } from './built-extension';
 import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport } from './popup';
 import type { Pair as ScalePair, Requests, ScaleOptions } from './storage-scale-entry';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
+import { measureIngest } from './storage-ingest';
+import { compactedBytesRow } from './storage-bytes';
 
 declare global {
   interface Window {
@@ -51,8 +53,6 @@ declare global {
 const BEFORE_SRC = process.env.BENCH_BEFORE_SRC;
 
 const LINKS_PER_PAGE = 10;
-/** Links of the page whose ingest is timed: a large page, where the write path shows. */
-const INGEST_LINKS = 500;
 const HOT_LINKS = 10_000;
 /** The issue's budgets are medians of 3. */
 const REPEAT = { warmup: 1, reps: 3 };
@@ -231,7 +231,7 @@ interface Budget {
 }
 
 /** One line of the final table: an operation at one size against its in-run baseline. */
-interface ScaleRow {
+export interface ScaleRow {
   size: string;
   operation: string;
   unit: 'ms' | 'B';
@@ -250,7 +250,7 @@ interface ScaleRow {
 type Pair = ScalePair;
 
 /** What an operation's sample gets: the size's session and the targets it reads. */
-interface ScaleContext {
+export interface ScaleContext {
   label: string;
   options: ScaleOptions;
   session: Session;
@@ -270,18 +270,6 @@ interface Operation {
 
 const inPage = <T>(ctx: ScaleContext, what: string, run: (page: Page) => Promise<T>) =>
   ctx.session.attempt(what, run, OPERATION_TIMEOUT);
-
-const ingest =
-  (revisit: boolean) =>
-  (ctx: ScaleContext, rep: number): Promise<Pair> =>
-    inPage(ctx, 'ingest', (page) =>
-      page.evaluate(([o, p, r]) => window.BacklinkScale.ingestPair(o, p, r), [
-        { ...ctx.options, linksPerPage: INGEST_LINKS },
-        // Fresh source pages for first visits: beyond the seeded ones.
-        ctx.options.pages + (revisit ? 2_000 : 1_000) + rep,
-        revisit,
-      ] as const),
-    );
 
 /** The reads the page times against their raw baselines (storage-scale-entry.ts). */
 type PageRead = 'badgePair' | 'readPair' | 'headPair' | 'firstReadPair';
@@ -347,18 +335,6 @@ const FRAMES = `(async () => {
  * baseline; operations are sampled in turns, so a burst of load falls on all alike.
  */
 const OPERATIONS: Operation[] = [
-  {
-    name: `ingest, first visit (${INGEST_LINKS} links)`,
-    baseline: 'raw puts, one tx',
-    budget: { ratio: 1.3 },
-    sample: ingest(false),
-  },
-  {
-    name: `ingest, revisit (${INGEST_LINKS} links)`,
-    baseline: 'raw puts, one tx (overwrite)',
-    budget: { ratio: 1.3 },
-    sample: ingest(true),
-  },
   {
     name: 'badge count, hot',
     baseline: 'raw key count (by_target)',
@@ -658,7 +634,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         `cold (Zipf rank ${COLD_RANK}): ${counts.cold.links} links`,
     );
     check(`${label}: hot target's inbound links`, counts.hot.links === options.hotLinks);
-    const rows = await measureOperations(ctx);
+    const rows = [...(await measureIngest(ctx)), ...(await measureOperations(ctx))];
 
     const hotRender = rows.find((r) => r.operation === 'popup first render, hot');
     const all: ScaleRow[] = [
@@ -685,6 +661,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         baselineMedian: usage / stored.links,
         note: 'IndexedDB directory growth while seeding / links stored',
       },
+      ...(label === '100k' ? [await compactedBytesRow(label, stored.links)] : []),
     ];
     // This size's part of the final table now, in case a later size does not finish.
     printScaleTable(all);

@@ -141,7 +141,7 @@ describe('upgrade to number-keyed links', () => {
     expect(await answers(db)).toEqual(expected);
 
     const half = Math.floor(total / 2);
-    expect(await writeAtomically(db, (tx) => moveLinkChunk(tx, half))).toBe(half);
+    expect(await writeAtomically(db, LINK_STORES, (tx) => moveLinkChunk(tx, half))).toBe(half);
     expect([await db.count('links'), await db.count('links-v1')]).toEqual([half, total - half]);
     expect(await answers(db)).toEqual(expected);
     expect(oldStoreDrained(db)).toBe(false);
@@ -164,7 +164,7 @@ describe('upgrade to number-keyed links', () => {
     const reference = await openTestDb();
     await fill(reference);
     const db = await reopen(await previousRelease(reference));
-    await writeAtomically(db, (tx) => moveLinkChunk(tx, 20));
+    await writeAtomically(db, LINK_STORES, (tx) => moveLinkChunk(tx, 20));
     for (const target of [reference, db]) {
       // A source whose links are partly in each store, revisited; another forgotten.
       await recordPage(target, makeSnapshot(sourceOf(3), TARGETS.slice(0, 5)), at(2));

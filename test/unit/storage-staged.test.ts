@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
   clearAll,
+  PAGE_STORES,
   pageWrite,
   recordPage,
   STAGE_LINKS,
@@ -56,7 +57,7 @@ async function stateOf(d: BacklinkDb) {
 
 /** The same write in one transaction, as bulk.ts runs it. */
 const recordWhole = (d: BacklinkDb, snapshot: PageSnapshot, now: number, visit: string | null) =>
-  writeAtomically(d, pageWrite(snapshot, now, visit)!);
+  writeAtomically(d, PAGE_STORES, pageWrite(snapshot, now, visit)!);
 
 /** Small pages into HOT, so that it has an aggregate the big page's write must keep exact. */
 async function seedHot(d: BacklinkDb): Promise<void> {

@@ -1,0 +1,126 @@
+// The in-page half of the ingest rows of storage-scale.ts (bundled with storage-scale-entry.ts
+// into its page): recordPage against raw puts of the very same records, in real Chromium.
+import { unwrap } from 'idb';
+import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { recordPage } from '../../src/storage/records';
+import type { LinkRecord, PageRecord } from '../../src/core/types';
+import { countRequests } from '../support/request-count';
+import { pageSnapshot, type ScaleOptions } from './storage-scale-entry';
+
+let connection: Promise<BacklinkDb> | null = null;
+const db = () => (connection ??= openBacklinkDb());
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** What a page's load stored: its record and its outbound links, with their keys. */
+async function storedOf(
+  url: string,
+): Promise<{ page: PageRecord; links: LinkRecord[]; keys: IDBValidKey[] }> {
+  const d = await db();
+  const tx = d.transaction(['pages', 'links']);
+  const bySource = tx.objectStore('links').index('by_source');
+  const [page, links, keys] = await Promise.all([
+    tx.objectStore('pages').get(url),
+    bySource.getAll(url),
+    bySource.getAllKeys(url),
+  ]);
+  await tx.done;
+  if (!page) throw new Error(`nothing stored for ${url}`);
+  return { page, links, keys };
+}
+
+/** Delete a page's record and links (to insert them again). */
+async function forgetPage(url: string): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['pages', 'links'], 'readwrite');
+  const links = tx.objectStore('links');
+  const keys = await links.index('by_source').getAllKeys(url);
+  await Promise.all([
+    ...keys.map((k) => links.delete(k)),
+    tx.objectStore('pages').delete(url),
+    tx.done,
+  ]);
+}
+
+/**
+ * The records in one read-write transaction, plain IndexedDB puts, then the commit. With
+ * `keys` (a revisit) each link is put back under its key, an overwrite; without, inserted.
+ * A store whose key is in the record (before the number keys) takes no key argument.
+ */
+async function putRaw(
+  page: PageRecord,
+  links: readonly LinkRecord[],
+  keys: readonly IDBValidKey[] | null,
+): Promise<void> {
+  const raw = unwrap(await db()) as unknown as IDBDatabase;
+  const tx = raw.transaction(['pages', 'links'], 'readwrite');
+  const store = tx.objectStore('links');
+  const outOfLine = store.keyPath === null;
+  links.forEach((link, i) => (keys && outOfLine ? store.put(link, keys[i]) : store.put(link)));
+  tx.objectStore('pages').put(page);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+/** One timed write: its milliseconds and the IndexedDB requests it made. */
+async function timedCount(run: () => Promise<unknown>): Promise<{ ms: number; requests: number }> {
+  const { result: ms, counts } = await countRequests(async () => {
+    const start = performance.now();
+    await run();
+    return performance.now() - start;
+  });
+  return { ms, requests: counts.total };
+}
+
+export interface IngestTurn {
+  ours: number;
+  raw: number;
+  /** IndexedDB requests of each (load-independent). */
+  oursRequests: number;
+  rawRequests: number;
+  links: number;
+}
+
+/**
+ * One turn of ingest for source page `p`: its load recorded (recordPage) and the very same
+ * records put raw, on a first visit (inserts: the page is forgotten before each) or a revisit
+ * (the page's links are all stored already, overwritten). `rawFirst` swaps the order, so that
+ * whatever the write before leaves behind (LevelDB flushing the previous write's log) falls on
+ * both alike over the turns.
+ */
+export async function ingestTurn(
+  options: ScaleOptions,
+  p: number,
+  revisit: boolean,
+  rawFirst: boolean,
+): Promise<IngestTurn> {
+  const d = await db();
+  const snapshot = pageSnapshot(options, p);
+  const at = T0 + 200 * DAY;
+  // The records of this write, stored once untimed: what the raw puts write.
+  await forgetPage(snapshot.url);
+  await recordPage(d, snapshot, at + DAY);
+  const { page, links, keys } = await storedOf(snapshot.url);
+  const ours = async () => {
+    if (revisit) await recordPage(d, snapshot, at);
+    else await forgetPage(snapshot.url);
+    return timedCount(() => recordPage(d, snapshot, at + DAY));
+  };
+  const raw = async () => {
+    if (revisit) await recordPage(d, snapshot, at);
+    else await forgetPage(snapshot.url);
+    return timedCount(() => putRaw(page, links, revisit ? keys : null));
+  };
+  const [first, second] = rawFirst ? [await raw(), await ours()] : [await ours(), await raw()];
+  const [o, r] = rawFirst ? [second, first] : [first, second];
+  return {
+    ours: o.ms,
+    raw: r.ms,
+    oursRequests: o.requests,
+    rawRequests: r.requests,
+    links: links.length,
+  };
+}
