@@ -80,7 +80,6 @@ function firstPaintChunk(id: string, info: ModuleInfoOf, memo: Map<string, Set<s
   return roots.some((r) => r.endsWith('src/background/worker.ts')) ? 'shared' : 'ui';
 }
 
-/** The roots found per chunking pass (a watch build chunks again after each change). */
 /**
  * The style sheet inlined in the popup's and report's HTML: one request fewer before the first
  * paint, and none Chromium must rewrite for __MSG_ placeholders (it reads the locale's messages
@@ -106,6 +105,7 @@ const inlineFirstPaintCss: Plugin = {
   },
 };
 
+/** The roots found per chunking pass (a watch build chunks again after each change). */
 const rootsMemo = new WeakMap<object, Map<string, Set<string>>>();
 function memoOf(pass: object): Map<string, Set<string>> {
   const memo = rootsMemo.get(pass) ?? new Map<string, Set<string>>();
