@@ -8,13 +8,7 @@ import {
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
-import {
-  firstInOrder,
-  HOT_TARGET_LINKS,
-  statsOf,
-  tallyLink,
-  type TargetStats,
-} from '../core/target-stats';
+import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
 import { getAllLinks } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
@@ -45,8 +39,12 @@ export interface BacklinkHead extends Omit<BacklinkReport, 'links' | 'sources'> 
 
 export { firstInOrder };
 
-/** A page's own links read with a first read's first round, at most (see readFirst). */
-const FIRST_ROUND_LINKS = HOT_TARGET_LINKS;
+/**
+ * A page's own links read with a first read's first round, at most (see readFirst). Most pages
+ * have a few inbound links; a hot page reads these for nothing: at the hot threshold (200) its
+ * head read went from 15–21 to 41–44 ms (quiet storage-scale 100k), so far fewer.
+ */
+const FIRST_ROUND_LINKS = 50;
 
 /** Groups a screen shows first (ui/state#ShownRows). */
 export interface HeadRows {
@@ -129,9 +127,9 @@ async function readFirst(
     Promise.all([
       statsStore.get(url),
       readHopsFrom(readTx, url),
-      // A page below the hot threshold has no aggregate: its links are read with the first
-      // round, whole (fewer than asked for), and a cold read is then two rounds, as a raw
-      // read of its rows. A hot page reads these few for nothing.
+      // A page below the hot threshold has no aggregate: a page with few links has them read
+      // with the first round, whole (fewer than asked for), and a cold read is then two
+      // rounds, as a raw read of its rows. A hot page reads these few for nothing.
       whole ? getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS) : null,
     ]),
   );
