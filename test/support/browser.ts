@@ -48,6 +48,11 @@ export async function launchWithExtension(options: {
     throw new Error(`No build in ${dist}: run "npm run build" first.`);
   }
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'backlink-lens-')));
+  // A kept profile (a benchmark's filled store) holds the worker it last ran in its service
+  // worker cache, and Chromium starts that cached script again, not the build's, even when the
+  // build changed (an unpacked extension keeps its version). Without the cache it registers the
+  // build's worker afresh; the extension's data (IndexedDB, storage, alarms) lives elsewhere.
+  await rm(join(userDataDir, 'Default', 'Service Worker'), { recursive: true, force: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
