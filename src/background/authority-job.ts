@@ -65,6 +65,8 @@ export interface AuthorityOutcome {
    */
   totalMs: number;
   readMs: number;
+  /** Of readMs, storing the rows built from the records (0 unless built from them). */
+  putMs: number;
   buildMs: number;
   rankMs: number;
   writeMs: number;
@@ -225,6 +227,7 @@ async function computeSteps(
     iterations: { pages: run.pages.iterations, domains: run.domains.iterations },
     resumed: stored !== null,
     resumedBuild: input.resumedBuild,
+    putMs: input.putMs,
     totalMs: performance.now() - started,
     readMs,
     buildMs,

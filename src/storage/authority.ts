@@ -154,6 +154,8 @@ export interface AuthorityInput {
   buildMs: number;
   /** Built from the records going on from where a stopped build had stored its place. */
   resumedBuild: boolean;
+  /** Of the reading time, what a build from the records spent storing the rows it built. */
+  putMs: number;
 }
 
 const targetsIn = (rows: readonly GraphRow[]) => rows.reduce((n, r) => n + r.passes.length, 0);
@@ -200,9 +202,11 @@ export async function readAuthorityGraphs(
     if (!patched) plan = { mode: 'full', reason: 'no-cache' };
   }
   let resumedBuild = false;
+  let putMs = 0;
   if (fromRecords) {
     const built = await buildGraphRows(db, { clock });
     resumedBuild = built.resumed;
+    putMs = built.putMs;
     read = built.read;
     // Packed as it was built: the graphs come from it as from a full read's.
     const index = timed(clock, () => indexPacked(built.packed))();
@@ -274,6 +278,7 @@ export async function readAuthorityGraphs(
         : { pages: rows.length, links: targetsIn(rows) }),
     buildMs: clock.ms,
     resumedBuild,
+    putMs,
   };
 }
 
