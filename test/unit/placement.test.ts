@@ -298,11 +298,11 @@ describe('placementResolver', () => {
     const long = Array.from({ length: 20 }, () => para('')).join('');
     const body = docFrom(
       `<div class="entry-content">${long}<p><strong>[</strong><a href="/e">Engadget</a>]</p>` +
-        '<p><a href="https://example.org/a/long/path">http://example.org/a/long/path</a></p></div>',
+        '<p><a href="https://example.org/a/long/path">Five things we learned from the vote</a></p></div>',
     );
     expect(regions(body)).toEqual([
       ['Engadget', 'main'],
-      ['http://example.org/a/long/path', 'other'],
+      ['Five things we learned from the vote', 'other'],
     ]);
     const landmark = docFrom(`<article>${long}<p><a href="/h">@handle</a></p></article>`);
     expect(regions(landmark)).toEqual([['@handle', 'main']]);
