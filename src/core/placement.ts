@@ -43,7 +43,18 @@ const NEGATIVE_WORDS: ReadonlyArray<[LinkRegion, readonly string[]]> = [
   ],
   [
     'header',
-    ['header', 'masthead', 'byline', 'dateline', 'author', 'meta', 'submitted', 'postinfo'],
+    [
+      'header',
+      'masthead',
+      'byline',
+      'dateline',
+      'author',
+      'meta',
+      'submitted',
+      'postinfo',
+      'posted', // "posted-on", TypePad's "Posted by: … | date" line
+      'utility', // "entry-utility": the post's categories, tags and permalink
+    ],
   ],
   ['footer', ['footer', 'copyright', 'colophon', 'cookie', 'cookies', 'consent', 'gdpr']],
   [
@@ -112,6 +123,28 @@ const BODY_FIRST = new Set([
   'name', // Drupal's field-name-body
 ]);
 const BODY_SECOND = new Set(['content', 'body', 'text', 'copy', 'entry', 'fulltext']);
+/** A word that is such a pair run together in lower case: "entrybody", "postcontent". */
+function isBodyCompound(word: string): boolean {
+  for (const first of BODY_FIRST) {
+    if (word.length > first.length && word.startsWith(first)) {
+      if (BODY_SECOND.has(word.slice(first.length))) return true;
+    }
+  }
+  return false;
+}
+/**
+ * A word that begins with "comment" and names a block of comments run together in lower case
+ * ("commentlist", "commentsblock", "commentpost"); not "commented" (a most-commented list) nor
+ * "commentary" (an opinion piece is a story).
+ */
+function isCommentsCompound(word: string): boolean {
+  return word.startsWith('comment') && !/^comment(?:s|ed|ary|aries|ators?)?$/.test(word);
+}
+/** Words of a list of the post's topics: "tag-list", "tag-links", "cat-links". */
+const TOPIC_FIRST = new Set(['tag', 'cat']);
+const TOPIC_SECOND = new Set(['list', 'links', 'cloud']);
+/** Class names of an element not shown ("hidden", "hide"), matched as the whole name. */
+const HIDDEN = new Set(['hidden', 'hide']);
 /** Words that name it alone. */
 const BODY_WORDS = new Set(['hentry', 'articlebody', 'postbody', 'storybody', 'fulltext']);
 /** Words that say "content" weakly: a wrapper that may hold the sidebars too. */
@@ -150,6 +183,8 @@ const ANY_HINT = new RegExp(
     ...BODY_SECOND,
     ...BODY_WORDS,
     ...WEAK_WORDS,
+    ...TOPIC_FIRST,
+    ...HIDDEN,
     'read',
   ].join('|'),
   'i',
@@ -226,12 +261,16 @@ function hintOfNames(names: string): Hint | null {
   for (const name of names.split(/\s+/)) {
     const words = wordsOf(name);
     let cancelled = words.some((w) => NOT_NEGATIVE.has(w));
+    // A class that is only "hidden" (Bootstrap's display: none): a widget not shown at all.
+    if (HIDDEN.has(name)) negative ??= 'aside';
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       if (BODY_WORDS.has(word)) return 'body';
-      if (BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '')) {
+      // The pair as two words ("entry-content") or run together in lower case ("entrybody").
+      const pair = BODY_FIRST.has(word) && BODY_SECOND.has(words[i + 1] ?? '') ? 2 : 0;
+      if (pair || isBodyCompound(word)) {
         // The last word names the block: "post-text-author" is the author box of the post.
-        const rest = words.slice(i + 2);
+        const rest = words.slice(i + (pair || 1));
         const stop = rest.findIndex((w) => NOT_AFTER.has(w));
         const part = (stop < 0 ? rest : rest.slice(0, stop)).find((w) => NEGATIVE.has(w));
         if (part === undefined || cancelled) return 'body';
@@ -240,8 +279,11 @@ function hintOfNames(names: string): Hint | null {
       }
       // "read-more", "readMore": a promotion of another page.
       if (word === 'read' && words[i + 1] === 'more') negative ??= 'aside';
+      // "tag-list", "cat-links" (WordPress's category links): the post's topics, not its text.
+      if (TOPIC_FIRST.has(word) && TOPIC_SECOND.has(words[i + 1] ?? '')) negative ??= 'nav';
       if (NOT_AFTER.has(word)) cancelled = true;
-      if (!cancelled) negative ??= NEGATIVE.get(word) ?? null;
+      if (!cancelled)
+        negative ??= NEGATIVE.get(word) ?? (isCommentsCompound(word) ? 'comments' : null);
       if (HOVER_WORDS.has(word)) hover = true;
       if (WEAK_WORDS.has(word)) weak = true;
     }
@@ -442,6 +484,8 @@ const ALONE_MAX_TEXT = 15;
  * longer one is a headline, the promotion of another page.
  */
 const CITED_MAX_ANCHOR = 25;
+/** An anchor that is an address: "http://…", "www.…". */
+const BARE_URL = /^\s*(?:https?:\/\/|www\.)\S+\s*$/i;
 /** A body hint on less text than this (an empty wrapper, a teaser's summary) names no article. */
 const BODY_MIN_TEXT = 200;
 /** A landmark with less text than this is a short page: every link of it counts. */
@@ -704,6 +748,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return el;
   }
 
+  /** Whether a block is mostly links, and several of them: a menu, a list of headlines. */
+  function isLinkList(el: Element): boolean {
+    const d = densityOf(el);
+    return d.links >= LIST_MIN_LINKS && d.linkText >= d.text * LIST_MIN_LINK_DENSITY;
+  }
+
   function localOf(link: Element, block: Element | null): Local {
     if (!block) return 'plain';
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
@@ -724,14 +774,14 @@ export function placementResolver(): (el: Element) => LinkRegion {
       // The block's link text is this link's own when it is the block's only link.
       const anchor =
         d.links === 1 ? d.linkText : visibleLength(link.textContent ?? '', CITED_MAX_ANCHOR);
-      const short = anchor < CITED_MAX_ANCHOR;
+      // A bare address names a source however long it is ("http://www.winchester.com/…").
+      const short = anchor < CITED_MAX_ANCHOR || BARE_URL.test(link.textContent ?? '');
       return block.localName === 'p' && short ? 'cited' : 'alone';
     }
     // The whole page is no list of links: <body> holds them all.
     const group = parentOf(block);
     if (group && group.localName !== 'body' && group.localName !== 'html') {
-      const g = densityOf(group);
-      if (g.links >= LIST_MIN_LINKS && g.linkText >= g.text * LIST_MIN_LINK_DENSITY) return 'links';
+      if (isLinkList(group)) return 'links';
     }
     return 'plain';
   }
@@ -918,6 +968,11 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // article's (a lead above it); bylines, topic labels, footers and notices are not.
     const rootEl = articleRoot(link.ownerDocument);
     if (rootEl && !paragraph && !isInRoot(link, rootEl)) return 'other';
+    // A paragraph dense with links inside that block, a list of books or sources set as text
+    // ("Title: Subtitle (review)"), is the text's own; not a heading, a menu or a promotion.
+    // A paragraph that is itself a list of links (headlines parted by <br>) is not one of them.
+    const linkedParagraph =
+      rootEl !== null && local === 'plain' && block?.localName === 'p' && !isLinkList(block);
     // Links straight in <main>, no finer structure to judge: the page says main. (Not so for
     // <article>: also a teaser card, one link and its summary.)
     if (context.landmark && isMainElement(context.landmark) && block === context.landmark) {
@@ -927,14 +982,15 @@ export function placementResolver(): (el: Element) => LinkRegion {
       if (local === 'links') return 'nav';
       if (local === 'teasers') return 'other';
       // On a short page every link of the landmark counts; in a long text, those in its prose.
-      if (local === 'prose' || local === 'cited') return 'main';
+      if (local === 'prose' || local === 'cited' || linkedParagraph) return 'main';
       return isPageLandmark(context.landmark) && isShort(context.landmark) ? 'main' : 'other';
     }
     // A content wrapper named by its class is judged as a main landmark is: a paragraph that is
     // one short link names a source there too. (Dev pages stripped of their landmarks lost
     // exactly those links; the block found by prose alone is no such evidence, and keeps to prose.)
     if (context.weak) {
-      return local === 'prose' || local === 'cited' ? 'main' : local === 'links' ? 'nav' : 'other';
+      if (local === 'prose' || local === 'cited' || linkedParagraph) return 'main';
+      return local === 'links' ? 'nav' : 'other';
     }
     return local === 'prose' ? 'main' : 'other';
   }

@@ -20,6 +20,8 @@ export interface Corpus {
   /** html/<hash>.html.gz and ground-truth.json.gz. */
   pagesDir: string;
   labelsFile: string;
+  /** Every page held out, none to tune on (a sample measured once). */
+  heldOutOnly?: boolean;
 }
 
 export const ARTICLES: Corpus = {
@@ -36,6 +38,17 @@ export const DRAGNET: Corpus = {
   name: 'dragnet',
   pagesDir: `${FIXTURES}dragnet/pages/`,
   labelsFile: `${FIXTURES}dragnet/labels.json.gz`,
+};
+
+/**
+ * A second Dragnet sample, outside the first, chosen by hash before any look and measured once
+ * (test/fixtures/dragnet/README.md): its pages in fresh/, git-ignored, like pages/.
+ */
+export const DRAGNET_FRESH: Corpus = {
+  name: 'dragnet, fresh sample',
+  pagesDir: `${FIXTURES}dragnet/fresh/`,
+  labelsFile: `${FIXTURES}dragnet/fresh-labels.json.gz`,
+  heldOutOnly: true,
 };
 
 /** Whether the corpus's saved pages are on this machine (Dragnet's must be imported first). */

@@ -102,6 +102,52 @@ describe('hint words', () => {
   });
 });
 
+describe('hint words run together or standing alone', () => {
+  it('reads a body pair run together in lower case as the body ("entrybody")', () => {
+    const doc = docFrom(
+      '<div class="entrybody"></div><div class="postcontent-author"></div><div class="newsletter"></div>',
+    );
+    expect(Array.from(doc.querySelectorAll('div')).map(hintOf)).toEqual([
+      'body',
+      'header',
+      'aside',
+    ]);
+  });
+
+  it('reads "commentlist" and "commentsblock" as comments, not "commentary" or "commented"', () => {
+    const doc = docFrom(
+      '<ol class="commentlist"></ol><div class="commentsblock"></div><div class="commentary"></div>' +
+        '<div class="most-commented"></div>',
+    );
+    expect(Array.from(doc.querySelectorAll('ol, div')).map(hintOf)).toEqual([
+      'comments',
+      'comments',
+      null,
+      null,
+    ]);
+  });
+
+  it('reads topic lists and the post utility line as such, a tag on the post as nothing', () => {
+    const doc = docFrom(
+      '<span class="cat-links"></span><div class="p-content_TagList"></div>' +
+        '<div class="entry-utility"></div><div class="tag-coffee"></div>',
+    );
+    expect(Array.from(doc.querySelectorAll('span, div')).map(hintOf)).toEqual([
+      'nav',
+      'nav',
+      'header',
+      null,
+    ]);
+  });
+
+  it('reads a class that is only "hidden" as a region, not "hidden-xs" or "visually-hidden"', () => {
+    const doc = docFrom(
+      '<div class="module hidden"></div><div class="hidden-xs"></div><div class="visually-hidden"></div>',
+    );
+    expect(Array.from(doc.querySelectorAll('div')).map(hintOf)).toEqual(['aside', null, null]);
+  });
+});
+
 describe('social profiles', () => {
   it("matches a network's home, a profile or a share endpoint, not a post on it", () => {
     const yes = [
@@ -189,6 +235,41 @@ describe('placementResolver', () => {
     ]);
   });
 
+  it('keeps a paragraph that is one bare address in the text, a long headline out of it', () => {
+    const doc = docFrom(
+      `<div class="story">${para('<a href="/a">the maker</a>')}${para('', 'More words of the story go here so that it reads as an article of some length.')}` +
+        '<p><a href="http://www.winchester.com/Products/New-Products/Pages/default.aspx">http://www.winchester.com/Products/New-Products/Pages/default.aspx</a></p>' +
+        '<p><a href="/other">Five things we learned from election night this year</a></p>' +
+        `${para('', 'And the article goes on for another paragraph of words, as articles do.')}</div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['the maker', 'main'],
+      ['http://www.winchester.com/Products/New-Products/Pages/default.aspx', 'main'],
+      ['Five things we learned from election night this year', 'other'],
+    ]);
+  });
+
+  it('keeps a paragraph dense with links inside the article text, not one outside it', () => {
+    const book = (n: number) =>
+      `<p><a href="/b${n}">Book number ${n}: a long subtitle</a> by An Author, 2011 (<a href="/r${n}">review</a>)</p>`;
+    // Long enough (over 1,000 characters) that the article is no short page, all of whose links count.
+    const words = para('', 'And then the post goes on with a paragraph of plain words about them.');
+    const doc = docFrom(
+      `<article><div class="entry">${para('<a href="/x">a reading list</a>')}${book(1)}${book(2)}` +
+        `${words.repeat(12)}</div></article>` +
+        '<div class="col"><p><a href="/o">An outside link</a> and some words (<a href="/q">q</a>)</p></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['a reading list', 'main'],
+      ['Book number 1: a long subtitle', 'main'],
+      ['review', 'main'],
+      ['Book number 2: a long subtitle', 'main'],
+      ['review', 'main'],
+      ['An outside link', 'other'],
+      ['q', 'other'],
+    ]);
+  });
+
   it('reads a link-dense list inside main as navigation, prose links as main', () => {
     const doc = docFrom(
       `<main>${para('<a href="/p">in the text</a>')}` +
@@ -217,11 +298,11 @@ describe('placementResolver', () => {
     const long = Array.from({ length: 20 }, () => para('')).join('');
     const body = docFrom(
       `<div class="entry-content">${long}<p><strong>[</strong><a href="/e">Engadget</a>]</p>` +
-        '<p><a href="https://example.org/a/long/path">http://example.org/a/long/path</a></p></div>',
+        '<p><a href="https://example.org/a/long/path">Five things we learned from the vote</a></p></div>',
     );
     expect(regions(body)).toEqual([
       ['Engadget', 'main'],
-      ['http://example.org/a/long/path', 'other'],
+      ['Five things we learned from the vote', 'other'],
     ]);
     const landmark = docFrom(`<article>${long}<p><a href="/h">@handle</a></p></article>`);
     expect(regions(landmark)).toEqual([['@handle', 'main']]);
