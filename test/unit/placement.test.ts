@@ -562,11 +562,11 @@ describe('placement on real saved pages (test/fixtures/articles)', () => {
 describe.skipIf(!hasPages(DRAGNET))(
   'placement on the Dragnet sample (test/fixtures/dragnet)',
   () => {
-    const FLOOR = { precision: 0, recall: 0 };
+    // On these ten pages the classifier reaches 79% / 78% (83 of 105, 83 of 106).
+    const FLOOR = { precision: 0.75, recall: 0.74 };
 
     it('keeps precision and recall of editorial links above a floor', { timeout: 60_000 }, () => {
       const total = scoreHeldOut(DRAGNET, 10);
-      console.log(total);
       expect(total.truePositive).toBeGreaterThan(30);
       expect(precision(total)).toBeGreaterThanOrEqual(FLOOR.precision);
       expect(recall(total)).toBeGreaterThanOrEqual(FLOOR.recall);
