@@ -169,32 +169,24 @@ export async function runBootHot(): Promise<void> {
   const server = await startSiteServer();
   const browsers: ExtensionBrowser[] = [];
   try {
-    let ext = await launchWithExtension({
-      sitePort: server.port,
-      distDir: dist,
-      userDataDir: profile,
-    });
+    const launch = async (distDir: string, userDataDir: string) => {
+      const launched = await launchWithExtension({ sitePort: server.port, distDir, userDataDir });
+      browsers.push(launched); // closed in `finally`, whatever fails next
+      return launched;
+    };
+    let ext = await launch(dist, profile);
     const hot = await step(`record ${LINKS.toLocaleString('en')} links (untimed)`, () =>
       seedStore(ext, options),
     );
     let old: ExtensionBrowser | null = null;
     if (before && beforeProfile) {
       // The store is copied closed: a browser writes its profile until it exits.
-      await ext.close();
+      await browsers.pop()!.close();
       cpSync(profile, beforeProfile, { recursive: true });
-      ext = await launchWithExtension({
-        sitePort: server.port,
-        distDir: dist,
-        userDataDir: profile,
-      });
-      old = await launchWithExtension({
-        sitePort: server.port,
-        distDir: before,
-        userDataDir: beforeProfile,
-      });
+      ext = await launch(dist, profile);
+      old = await launch(before, beforeProfile);
       check('same extension id for both builds', old.extensionId === ext.extensionId);
     }
-    browsers.push(ext, ...(old ? [old] : []));
 
     const rowsShown = Math.min(TABLE_PAGE_SIZE, options.hotLinks);
     const open = (on: ExtensionBrowser, path: string, url: string, done: string) => async () => ({
