@@ -28,6 +28,8 @@ interface Locale {
   language: string;
   plurals: Intl.PluralRules;
   numbers: Intl.NumberFormat;
+  /** Made on the first date shown: toLocaleDateString made one per call. */
+  dates?: Intl.DateTimeFormat;
 }
 
 function browserLocale(): Locale | null {
@@ -37,8 +39,15 @@ function browserLocale(): Locale | null {
 }
 
 function localeOf(lookup: MessageLookup, language: string): Locale {
+  // Each message read once per page: a report renders a few lookups per row, hundreds of rows
+  // at first, and chrome.i18n.getMessage was most of t()'s time there (issue 7, first rows).
+  const read = new Map<string, string>();
   return {
-    lookup,
+    lookup: (key) => {
+      let message = read.get(key);
+      if (message === undefined) read.set(key, (message = lookup(key)));
+      return message;
+    },
     language,
     plurals: new Intl.PluralRules(language),
     numbers: new Intl.NumberFormat(language),
@@ -81,8 +90,12 @@ export function tn(key: PluralKey, count: number, slots?: Slots): string {
 
 export const formatNumber = (n: number): string => locale().numbers.format(n);
 
-export const formatDate = (time: number): string =>
-  new Date(time).toLocaleDateString(locale().language);
+/** As toLocaleDateString(language) shows it (the same default fields: year, month, day). */
+export function formatDate(time: number): string {
+  const now = locale();
+  now.dates ??= new Intl.DateTimeFormat(now.language);
+  return now.dates.format(new Date(time));
+}
 
 export const formatDateTime = (time: number): string =>
   new Date(time).toLocaleString(locale().language);

@@ -68,7 +68,7 @@ function filesBeforePaint(dist: string, page: string): number {
  * of the entry in a modulepreload link): requests (the HTML too) and bytes on disk. Counts,
  * not timings: the same on a loaded machine.
  */
-function firstPaintLoad(dist: string, page: string): string {
+export function firstPaintLoad(dist: string, page: string): string {
   const html = readFileSync(join(dist, page), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
   const bytes = files.reduce((sum, f) => sum + statSync(join(dist, f)).size, html.length);

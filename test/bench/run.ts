@@ -12,6 +12,7 @@ import { runStorageWrite } from './storage-write';
 import { runStorageRead } from './storage-read';
 import { runPopup } from './popup';
 import { runBoot } from './boot';
+import { runBootHot } from './boot-hot';
 import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
 import { runAuthorityChromium } from './authority-chromium';
@@ -36,6 +37,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['storage-read', 'storage read', runStorageRead],
   ['popup', 'popup', runPopup],
   ['boot', 'what an extension page costs before our work (Chromium)', runBoot],
+  ['boot-hot', 'where the first rows of a hot page spend their time (Chromium)', runBootHot],
   ['storage-scale', 'storage at 10k and 100k links (Chromium)', runStorageScale],
   ['storage-burst', 'popup during a recording burst (Chromium)', runStorageBurst],
   ['authority', 'authority (PageRank)', runAuthority],

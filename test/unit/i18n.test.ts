@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { formatNumber, t, tn, uiLanguage } from '../../src/core/i18n';
+import { formatDate, formatNumber, t, tn, uiLanguage, useMessages } from '../../src/core/i18n';
 import { importSummary, type ImportOutcome } from '../../src/core/import-stream';
 import { parseExport } from '../../src/core/transfer';
 import { describeRetention, pruneText } from '../../src/core/retention';
@@ -245,5 +245,34 @@ describe('messages in use', () => {
   it('shows the key of a missing message rather than nothing', () => {
     useLocale('en');
     expect(t('not_a_key' as never)).toBe('not_a_key');
+  });
+
+  it('asks the browser for each message once per locale, a missing one too', () => {
+    const asked: string[] = [];
+    const messages = readLocale('en');
+    useMessages((key) => (asked.push(key), messages[key]?.message ?? ''), 'en');
+    for (let row = 0; row < 3; row++) {
+      expect(t('row_followed')).toBe('followed');
+      expect(tn('week_new_links', row)).toBe(`${row} new link${row === 1 ? '' : 's'}`);
+      expect(t('not_a_key' as never)).toBe('not_a_key');
+    }
+    expect(asked.sort()).toEqual(
+      ['not_a_key', 'row_followed', 'week_new_links_one', 'week_new_links_other'].sort(),
+    );
+    // Another locale reads its own messages, not the first one's.
+    useLocale('de');
+    expect(tn('week_new_links', 3)).toBe('3 neue Links');
+    useLocale('en');
+  });
+
+  it('shows dates as toLocaleDateString does, in each language', () => {
+    const times = [0, Date.UTC(2024, 1, 29, 23, 59), Date.UTC(2026, 10, 26, 12)];
+    for (const language of ['en', 'de', 'ja', 'ar']) {
+      useMessages(() => '', language);
+      for (const time of times) {
+        expect(formatDate(time)).toBe(new Date(time).toLocaleDateString(language));
+      }
+    }
+    useLocale('en');
   });
 });

@@ -1,0 +1,274 @@
+/**
+ * `BENCH_ONLY=boot-hot`: where a hot popup's and report's first rows spend their time (issue 7:
+ * popup < 100 ms, report first rows < 200 ms), against the same pages of another build in the
+ * same store and turns. A store of BENCH_BOOT_HOT_LINKS links (10,000 by default; the hot
+ * target has one inbound link per source page, up to 10,000) is recorded once through the
+ * worker's write path (storage-scale-entry.ts) with the hot target's aggregate built, and each
+ * page is opened as popup.ts#timeToReport opens it: navigation start to its rows in the DOM.
+ *
+ * Both builds load with the same manifest key, so they have the same extension id and read the
+ * same store: the "before" browser gets a copy of the seeded profile. BENCH_BOOT_BEFORE=<dist
+ * dir> adds it (a build at main, say); without it only this build is timed.
+ *
+ * Columns (medians, ms from navigation start): where the page stood when its module scripts
+ * had run, when its first read ended (the `bl:head-read` mark of ui/state.ts), when the rows
+ * were in the DOM; then the page's main-thread CPU time up to then (CDP thread ticks, all
+ * tasks and script alone), which the load of a shared machine stretches far less than wall
+ * time. Printed after: what each page loads before its first paint (requests, bytes).
+ * BENCH_BOOT_PROFILE=<dir> keeps the seeded profile (and its key) for the next run.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM, DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { startSiteServer } from '../support/site-server';
+import { POPUP, REPORT } from '../support/extension-pages';
+import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
+import {
+  check,
+  collectInterleaved,
+  formatMs,
+  heading,
+  info,
+  median,
+  printColumns,
+  step,
+} from './measure';
+import { ensureExtensionBuilt } from './built-extension';
+import { bundleForPage } from './page-bundle';
+import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport, type ReportTiming } from './popup';
+import { firstPaintLoad } from './boot';
+import type { ScaleOptions } from './storage-scale-entry';
+
+const REPEAT = { warmup: 2, reps: Number(process.env.BENCH_BOOT_REPS ?? 7) };
+const LINKS = Number(process.env.BENCH_BOOT_HOT_LINKS ?? 10_000);
+const LINKS_PER_PAGE = 10;
+/** The popup shows its first 30 referring domains (src/ui/popup/main.tsx). */
+const POPUP_DOMAINS = 30;
+/** Generous: a loaded 2-core machine is slow, and the bench must not crash on it. */
+const PAGE_TIMEOUT = 120_000;
+/** Pages recorded per call into the seeding page. */
+const SEED_CHUNK = 5_000;
+/** Where a profile kept with BENCH_BOOT_PROFILE holds the key its extension id comes from. */
+const KEY_FILE = 'bench-manifest-key.txt';
+
+declare global {
+  interface Window {
+    BacklinkScale: typeof import('./storage-scale-entry');
+  }
+}
+
+function storeOptions(links: number): ScaleOptions {
+  const pages = Math.ceil(links / LINKS_PER_PAGE);
+  return {
+    seed: 7,
+    pages,
+    linksPerPage: LINKS_PER_PAGE,
+    targets: Math.max(1_000, Math.floor(links / 4)),
+    hotLinks: Math.min(10_000, pages),
+  };
+}
+
+/** A manifest key (base64 DER public key): an unpacked extension's id then comes from it. */
+function manifestKey(profile: string): string {
+  const file = join(profile, KEY_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  writeFileSync(file, key);
+  return key;
+}
+
+/** A copy of `dist` whose manifest carries `key`; removed by the caller. */
+function keyedCopy(dist: string, key: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'backlink-lens-boot-hot-'));
+  cpSync(dist, copy, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as object;
+  writeFileSync(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, key }));
+  return copy;
+}
+
+/** Record the store (skipping pages already there) and build the hot target's aggregate. */
+async function seedStore(ext: ExtensionBrowser, options: ScaleOptions): Promise<string> {
+  const script = await bundleForPage('./storage-scale-entry.ts', 'BacklinkScale');
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(ext.extensionUrl(`${POPUP}?url=about:blank`));
+    await page.evaluate(script);
+    for (let from = 0; from < options.pages; from += SEED_CHUNK) {
+      const to = Math.min(options.pages, from + SEED_CHUNK);
+      await page.evaluate(([o, f, t]) => window.BacklinkScale.seedPages(o, f, t), [
+        options,
+        from,
+        to,
+      ] as const);
+    }
+    const hot = await page.evaluate(() => window.BacklinkScale.HOT);
+    // Times a head read too (untimed here): what matters is that it builds the aggregate first.
+    await page.evaluate((u) => window.BacklinkScale.headPair(u), hot);
+    const stored = await page.evaluate(() => window.BacklinkScale.countStored());
+    check(
+      'store seeded',
+      stored.links === options.pages * LINKS_PER_PAGE,
+      `${stored.pages} pages, ${stored.links} links`,
+    );
+    return hot;
+  } finally {
+    await page.close();
+  }
+}
+
+/** One timed opening, with the page's first-read mark and module-script phase. */
+interface HotSample {
+  timing: ReportTiming<number>;
+}
+
+const headReadMark = () =>
+  performance.getEntriesByName('bl:head-read')[0]?.startTime ??
+  performance.getEntriesByName('bl:head-none')[0]?.startTime ??
+  Number.NaN;
+
+interface Row {
+  name: string;
+  note: string;
+  sample: () => Promise<HotSample>;
+}
+
+export async function runBootHot(): Promise<void> {
+  const options = storeOptions(LINKS);
+  heading(
+    'boot, hot: where the first rows of a hot page spend their time (Chromium)',
+    `A store of ${LINKS.toLocaleString('en')} links, hot target with ` +
+      `${options.hotLinks.toLocaleString('en')} inbound links (aggregate built); popup and report\n` +
+      'opened as popup.ts times them, navigation start to rows in the DOM, against the empty state.',
+  );
+  if (!existsSync(CHROMIUM)) {
+    info(`skipped: needs ${CHROMIUM}`);
+    return;
+  }
+  await ensureExtensionBuilt();
+  const beforeDist = process.env.BENCH_BOOT_BEFORE;
+  const kept = process.env.BENCH_BOOT_PROFILE;
+  const profile = kept ?? mkdtempSync(join(tmpdir(), 'backlink-lens-boot-hot-profile-'));
+  mkdirSync(profile, { recursive: true });
+  const key = manifestKey(profile);
+  const dist = keyedCopy(DIST_DIR, key);
+  const before = beforeDist ? keyedCopy(beforeDist, key) : null;
+  const beforeProfile = before
+    ? mkdtempSync(join(tmpdir(), 'backlink-lens-boot-hot-before-'))
+    : null;
+  const server = await startSiteServer();
+  const browsers: ExtensionBrowser[] = [];
+  try {
+    const launch = async (distDir: string, userDataDir: string) => {
+      const launched = await launchWithExtension({ sitePort: server.port, distDir, userDataDir });
+      browsers.push(launched); // closed in `finally`, whatever fails next
+      return launched;
+    };
+    let ext = await launch(dist, profile);
+    const hot = await step(`record ${LINKS.toLocaleString('en')} links (untimed)`, () =>
+      seedStore(ext, options),
+    );
+    let old: ExtensionBrowser | null = null;
+    if (before && beforeProfile) {
+      // The store is copied closed: a browser writes its profile until it exits.
+      await browsers.pop()!.close();
+      cpSync(profile, beforeProfile, { recursive: true });
+      ext = await launch(dist, profile);
+      old = await launch(before, beforeProfile);
+      check('same extension id for both builds', old.extensionId === ext.extensionId);
+    }
+
+    const rowsShown = Math.min(TABLE_PAGE_SIZE, options.hotLinks);
+    const open = (on: ExtensionBrowser, path: string, url: string, done: string) => async () => ({
+      timing: await timeToReport(on, path, url, done, {
+        cpu: true,
+        timeout: PAGE_TIMEOUT,
+        then: (page) => page.evaluate(headReadMark),
+      }),
+    });
+    const nobody = 'https://www.hot-target.com/nobody-links-here';
+    const pagesOf = (on: ExtensionBrowser, suffix: string, note: string): Row[] => [
+      { name: `popup, empty state${suffix}`, note, sample: open(on, POPUP, nobody, EMPTY_SHOWN) },
+      {
+        name: `popup, hot: ${POPUP_DOMAINS} groups${suffix}`,
+        note,
+        sample: open(on, POPUP, hot, groupsShown(POPUP_DOMAINS)),
+      },
+      {
+        name: `report, hot: first ${rowsShown} rows${suffix}`,
+        note,
+        sample: open(on, REPORT, hot, tableShown(rowsShown)),
+      },
+    ];
+    const rows: Row[] = [
+      ...pagesOf(ext, '', 'this build'),
+      ...(old ? pagesOf(old, ' (before)', beforeDist!) : []),
+    ];
+    const samples = rows.map((): HotSample[] => []);
+    const timings = await collectInterleaved(
+      rows.map((row, r) => ({
+        name: row.name,
+        sample: async (rep: number) => {
+          const result = await row.sample();
+          if (rep >= 0) samples[r]!.push(result);
+          return result.timing.ms;
+        },
+      })),
+      REPEAT,
+    );
+    const med = (r: number, of: (s: HotSample) => number) => formatMs(median(samples[r]!.map(of)));
+    printColumns(
+      [
+        'page',
+        'median ms',
+        'min–max ms',
+        'vs this build',
+        'scripts ran',
+        'first read',
+        'CPU: all',
+        'CPU: script',
+        'note',
+      ],
+      timings.map((t, r) => {
+        // A "before" row against the same page of this build (the row half the table above).
+        const mine = r >= rows.length / 2 && old ? timings[r - rows.length / 2]! : null;
+        return [
+          t.name,
+          formatMs(t.median),
+          `${formatMs(Math.min(...t.samples))}–${formatMs(Math.max(...t.samples))}`,
+          mine ? `${(t.median / mine.median).toFixed(2)}x` : '',
+          med(r, (s) => s.timing.phases.scripts),
+          med(r, (s) => s.timing.after),
+          med(r, (s) => s.timing.cpu?.task ?? Number.NaN),
+          med(r, (s) => s.timing.cpu?.script ?? Number.NaN),
+          rows[r]!.note,
+        ];
+      }),
+      new Set([1, 2, 3, 4, 5, 6, 7]),
+    );
+    for (const [name, page] of [
+      ['popup', POPUP],
+      ['report page', REPORT],
+    ] as const) {
+      const was = beforeDist ? `; before: ${firstPaintLoad(beforeDist, page)}` : '';
+      info(`${name} before its first paint: ${firstPaintLoad(DIST_DIR, page)}${was}`);
+    }
+    info("CPU: the page's main thread up to a moment after its rows were in the DOM (read then).");
+  } finally {
+    for (const b of browsers) await b.close().catch(() => {});
+    await server.close();
+    for (const dir of [dist, before, beforeProfile])
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(profile, { recursive: true, force: true });
+  }
+}
