@@ -439,9 +439,11 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       : { status: 'unsupported', url };
     // Read in full: the worker builds what the next popup of a hot page needs to read less.
     if (report && headRows && !head) prepareHead(report);
-    if (report && first && 'report' in first && first.variantsLater) {
-      void showVariantsLater(db, report, current);
-    }
+    // Variants the first read left out, read beside the extras (a fold's notice waits for them).
+    const variantsShown =
+      report && first && 'report' in first && first.variantsLater
+        ? showVariantsLater(db, report, current)
+        : null;
     // Scores come from the background job's last run; the list does not wait for them.
     if (report) {
       // Link quality at once after the list is rendered (Preact renders on a microtask, this
@@ -562,6 +564,7 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       report && summary && pageExtras(report, summary),
       neighbourhood(summary),
       report ? mergeRemote(report, current) : null,
+      variantsShown,
     ]);
     // Flags over every link once the local ones are shown: never before, so neither the
     // first render nor the risk line waits on a remote source.
