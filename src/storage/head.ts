@@ -9,7 +9,7 @@ import {
   type SourceFacts,
 } from '../core/summary';
 import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
-import { getAllLinks } from './link-keys';
+import { getAllLinks, oldStoreAnswered } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
   findTargets,
@@ -128,6 +128,9 @@ async function readFirst(
 ): Promise<FirstRead | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
+  // Whether the old link store is empty, when the screen's connection is still asking: else
+  // every link read of this one asks both stores.
+  await oldStoreAnswered(db);
   const tx = db.transaction(
     ['pages', 'links', 'links-v1', 'redirects', 'target-stats'],
     'readonly',

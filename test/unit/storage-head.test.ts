@@ -574,6 +574,23 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
 });
 
 describe("a screen's connection (platform/db-connection.ts)", () => {
+  it('has its first read wait for the answer, when it reads before the old store is known empty', async () => {
+    await recordPage(db, makeSnapshot(EXTERNAL[0]!, [rawLink(HOT)]), at(1));
+    // A screen's own connection, probed as getDb does once open; it reads at once.
+    const screen = await openBacklinkDb(db.name);
+    probeOldStore(screen);
+    expect(oldStoreDrained(screen)).toBe(false);
+    const counting = countRequests();
+    let byName: Record<string, number> = {};
+    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS).finally(() => {
+      ({ byName } = counting.stop());
+      screen.close();
+    });
+    expect(first.kind === 'report' && first.report?.links).toHaveLength(1);
+    expect(Object.keys(byName).filter((name) => name.startsWith('links-v1'))).toEqual([]);
+    expect(byName['links.by_target.getAll']).toBe(1);
+  });
+
   it('learns that the old link store is empty as it opens: its first read asks the new one only', async () => {
     const screen = await getDb();
     // The popup reads once its settings are in: by then the answer is in.
