@@ -708,7 +708,9 @@ async function showVariantsLater(
   report: BacklinkReport,
   current: () => boolean,
 ): Promise<void> {
-  const variants = await loadVariants(db, report).catch(() => null);
+  // Asked once the rows are rendered (Preact renders on a microtask), not before.
+  await delay(0);
+  const variants = current() ? await loadVariants(db, report).catch(() => null) : null;
   const state = reportState.value;
   if (!variants || !current() || state.status !== 'ready' || state.url !== report.url) return;
   const choices = foldChoices(report.url, variants, report.folded);
