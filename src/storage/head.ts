@@ -9,7 +9,7 @@ import {
   type SourceFacts,
 } from '../core/summary';
 import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
-import { getAllLinks } from './link-keys';
+import { getAllLinks, oldStoreAnswered } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
   findTargets,
@@ -85,13 +85,20 @@ export async function loadHead(
   return first?.kind === 'head' ? first.head : null;
 }
 
-/** A screen's first read: a hot page's head, or the whole report (null: not a web page). */
+/**
+ * A screen's first read: a hot page's head, or the whole report (null: not a web page). Either
+ * lists the page's variants only when the user folded some (they count then); else its
+ * `variants` are empty and `variantsLater` says to list them with loadVariants once the rows
+ * are shown (a hot page's full read lists them).
+ */
 export type FirstRead =
-  { kind: 'head'; head: BacklinkHead } | { kind: 'report'; report: BacklinkReport | null };
+  | { kind: 'head'; head: BacklinkHead }
+  | { kind: 'report'; report: BacklinkReport | null; variantsLater: boolean };
 
 /**
  * The popup's first read of `rawUrl` in one read-only transaction: the head when a URL that
- * counts for the page has an aggregate, else the whole report as loadBacklinks reads it. A
+ * counts for the page has an aggregate, else the whole report as loadBacklinks reads it (but
+ * for its variants, see FirstRead). A
  * cold page (no aggregate) is then read in one transaction, not two (issue 7: one round
  * trip): its links are asked once its aggregate is known to be missing, not with the first
  * round, which would read a hot page's links for nothing.
@@ -102,7 +109,13 @@ export async function loadFirstRead(
   folds: Folds,
   rows: HeadRows,
 ): Promise<FirstRead> {
-  return (await readFirst(db, rawUrl, folds, rows, true)) ?? { kind: 'report', report: null };
+  return (
+    (await readFirst(db, rawUrl, folds, rows, true)) ?? {
+      kind: 'report',
+      report: null,
+      variantsLater: false,
+    }
+  );
 }
 
 /** loadHead, and with `whole` loadFirstRead (null: no head, or not a web page). */
@@ -115,6 +128,9 @@ async function readFirst(
 ): Promise<FirstRead | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
+  // Whether the old link store is empty, when the screen's connection is still asking: else
+  // every link read of this one asks both stores.
+  await oldStoreAnswered(db);
   const tx = db.transaction(
     ['pages', 'links', 'links-v1', 'redirects', 'target-stats'],
     'readonly',
@@ -123,7 +139,9 @@ async function readFirst(
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
-  const [found, [own, hopsFrom, early]] = await findTargets(readTx, url, folds, true, () =>
+  // Variants only when some are folded: a cold page's lookup of them cost 15 requests of its
+  // 27 (a count per address, 8 addresses), a raw read of its rows 9 in all.
+  const [found, [own, hopsFrom, early]] = await findTargets(readTx, url, folds, false, () =>
     Promise.all([
       statsStore.get(url),
       readHopsFrom(readTx, url),
@@ -143,7 +161,7 @@ async function readFirst(
     const links = ownLinks ?? (await getAllLinks(tx, 'by_target', url));
     const full = await readReport(readTx, found, links, hopsFrom);
     await tx.done;
-    return { kind: 'report', report: full };
+    return { kind: 'report', report: full, variantsLater: found.folded.length === 0 };
   }
 
   // A link from one of the targets to another is a self-link of the page: loadBacklinks drops

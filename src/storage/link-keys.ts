@@ -81,15 +81,41 @@ function readStoresOf(tx: object): IDBObjectStore[] {
   return [fresh, old];
 }
 
-/** Ask in `old`'s transaction whether the old store is empty; the answer marks its connection. */
-function askOldStore(old: IDBObjectStore): void {
+/**
+ * Ask in `old`'s transaction whether the old store is empty; the answer marks its connection.
+ * Resolves once answered, either way.
+ */
+function askOldStore(old: IDBObjectStore): Promise<void> {
   const request = old.getAllKeys(null, 1);
-  if (isPromise(request)) return;
-  request.onsuccess = () => {
-    if (request.result.length === 0) drained.add(old.transaction.db);
-  };
-  // Only a hint: its failure must not abort the caller's transaction.
-  request.onerror = (event) => event.preventDefault();
+  if (isPromise(request)) return Promise.resolve();
+  return new Promise((resolve) => {
+    request.onsuccess = () => {
+      if (request.result.length === 0) drained.add(old.transaction.db);
+      resolve();
+    };
+    // Only a hint: its failure must not abort the caller's transaction.
+    request.onerror = (event) => {
+      event.preventDefault();
+      resolve();
+    };
+  });
+}
+
+/** probeOldStore's question, by connection, until it is answered. */
+const probes = new WeakMap<IDBDatabase, Promise<void>>();
+/** Longest a first read waits for that answer (a link move holding the old store delays it). */
+const PROBE_WAIT_MS = 50;
+
+/**
+ * Resolves once this connection's probeOldStore is answered (at most PROBE_WAIT_MS), at once
+ * when none is out. A screen's first read waits for it before its transaction: the popup asks
+ * as it opens, and on a busy machine its first read often began before the answer, asking both
+ * stores (17 requests more, storage-scale's popup count).
+ */
+export function oldStoreAnswered(db: BacklinkDb): Promise<void> {
+  const probe = probes.get(unwrap(db) as unknown as IDBDatabase);
+  if (!probe) return Promise.resolve();
+  return Promise.race([probe, new Promise<void>((r) => setTimeout(r, PROBE_WAIT_MS))]);
 }
 
 /**
@@ -103,7 +129,9 @@ export function probeOldStore(db: BacklinkDb): void {
   if (drained.has(raw)) return;
   lastChecked.set(raw, Date.now());
   try {
-    askOldStore(raw.transaction('links-v1', 'readonly').objectStore('links-v1'));
+    const probe = askOldStore(raw.transaction('links-v1', 'readonly').objectStore('links-v1'));
+    probes.set(raw, probe);
+    void probe.then(() => probes.delete(raw));
   } catch {
     // The connection is closing: its reads will say what is wrong.
   }

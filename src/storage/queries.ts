@@ -143,6 +143,40 @@ async function findVariants(
   return (await Promise.all(variantBases(url).map(ofBase))).flat();
 }
 
+/** The variants found as a report lists them: the URLs counted otherwise left out, in order. */
+function variantsOf(
+  url: string,
+  found: ReadonlyArray<{ url: string; links: number }>,
+  known: readonly string[],
+  folded: readonly FoldGroup[],
+): VariantCount[] {
+  const counted = new Set(known);
+  return found
+    .filter((v) => !counted.has(v.url))
+    .map((v) => {
+      const kinds = variantKinds(url, v.url);
+      return { ...v, kinds, folded: isFolded(kinds, folded) };
+    })
+    .sort(compareVariants);
+}
+
+/**
+ * The variants of a report read without them (a first read with none folded, storage/head.ts):
+ * the list loadBacklinks gives, in a read of its own, after the rows are shown. Their lookup
+ * is most of a cold page's requests (15 counts of its 27, 8 addresses), and none of its rows.
+ */
+export async function loadVariants(
+  db: BacklinkDb,
+  report: Pick<BacklinkReport, 'url' | 'aliases' | 'via' | 'folded'>,
+): Promise<VariantCount[]> {
+  const tx = readTransaction(db);
+  const found = await findVariants(tx, report.url);
+  await tx.done;
+  const redirects = Object.entries(report.via).filter(([, how]) => how.kind === 'redirect');
+  const known = [...report.aliases, ...redirects.map(([from]) => from)];
+  return variantsOf(report.url, found, known, report.folded);
+}
+
 export type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
   /** Every URL whose links count for the page: the aliases, then those in `via`. */
   targets: string[];
@@ -190,18 +224,10 @@ export async function findTargets<T>(
   const redirects = redirectsInto([...aliases], [...hopsToUrl, ...hopsToLinked]);
   for (const [from, how] of redirects) via[from] = { kind: 'redirect', ...how };
 
-  let variants: VariantCount[] = [];
-  if (wantVariants) {
-    const known = new Set([...aliases, ...redirects.keys()]);
-    variants = rawVariants
-      .filter((v) => !known.has(v.url))
-      .map((v) => {
-        const kinds = variantKinds(url, v.url);
-        return { ...v, kinds, folded: isFolded(kinds, folded) };
-      })
-      .sort(compareVariants);
-    for (const v of variants) if (v.folded) via[v.url] = { kind: 'variant', kinds: v.kinds };
-  }
+  const variants = wantVariants
+    ? variantsOf(url, rawVariants, [...aliases, ...redirects.keys()], folded)
+    : [];
+  for (const v of variants) if (v.folded) via[v.url] = { kind: 'variant', kinds: v.kinds };
   const targets = [...aliases, ...Object.keys(via)];
   return [{ url, aliases: [...aliases], page, via, variants, folded, targets }, extra];
 }

@@ -17,9 +17,9 @@ export async function loadFirstState(
   url: string,
   folds: Folds,
   rows: HeadRows,
-): Promise<{ head: ReportState } | { report: BacklinkReport | null }> {
+): Promise<{ head: ReportState } | { report: BacklinkReport | null; variantsLater: boolean }> {
   const first = await loadFirstRead(db, url, folds, rows);
-  if (first.kind === 'report') return { report: first.report };
+  if (first.kind === 'report') return { report: first.report, variantsLater: first.variantsLater };
   const { head } = first;
   return {
     head: {

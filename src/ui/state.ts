@@ -26,6 +26,7 @@ import {
   loadAuthority,
   loadPages,
   loadSiteLinks,
+  loadVariants,
   SITE_LINK_LIMIT,
   type BacklinkReport,
   type Folds,
@@ -438,6 +439,11 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       : { status: 'unsupported', url };
     // Read in full: the worker builds what the next popup of a hot page needs to read less.
     if (report && headRows && !head) prepareHead(report);
+    // Variants the first read left out, read beside the extras (a fold's notice waits for them).
+    const variantsShown =
+      report && first && 'report' in first && first.variantsLater
+        ? showVariantsLater(db, report, current)
+        : null;
     // Scores come from the background job's last run; the list does not wait for them.
     if (report) {
       // Link quality at once after the list is rendered (Preact renders on a microtask, this
@@ -558,6 +564,7 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       report && summary && pageExtras(report, summary),
       neighbourhood(summary),
       report ? mergeRemote(report, current) : null,
+      variantsShown,
     ]);
     // Flags over every link once the local ones are shown: never before, so neither the
     // first render nor the risk line waits on a remote source.
@@ -690,6 +697,24 @@ async function flagMerged(
     (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
   );
   if (current()) flagsState.value = flags;
+}
+
+/**
+ * The variants of a page its first read left out (storage/head.ts, FirstRead): read after its
+ * rows are shown, with their fold buttons. An extra: without them the report stands.
+ */
+async function showVariantsLater(
+  db: BacklinkDb,
+  report: BacklinkReport,
+  current: () => boolean,
+): Promise<void> {
+  // Asked once the rows are rendered (Preact renders on a microtask), not before.
+  await delay(0);
+  const variants = current() ? await loadVariants(db, report).catch(() => null) : null;
+  const state = reportState.value;
+  if (!variants || !current() || state.status !== 'ready' || state.url !== report.url) return;
+  const choices = foldChoices(report.url, variants, report.folded);
+  reportState.value = { ...state, variants, choices };
 }
 
 /**

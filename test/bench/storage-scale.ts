@@ -35,6 +35,7 @@ import { bundleForPage } from './page-bundle';
 import { ensureExtensionBuilt } from './built-extension';
 import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport } from './popup';
 import type { Pair as ScalePair, Requests, ScaleOptions } from './storage-scale-entry';
+import type { RequestCount } from '../support/idb-requests';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
 import { measureIngest } from './storage-ingest';
 import { compactedBytesRow } from './storage-bytes';
@@ -43,8 +44,19 @@ declare global {
   interface Window {
     BacklinkScale: typeof import('./storage-scale-entry');
     BacklinkScaleBefore: typeof import('./storage-scale-entry');
+    BacklinkPopupCount: typeof import('./storage-scale-popup-entry');
   }
 }
+
+/** BENCH_SCALE_REQUESTS=only: per size, the popup's requests only (no timed operation). */
+const REQUESTS_ONLY = process.env.BENCH_SCALE_REQUESTS === 'only';
+/** BENCH_SCALE_OPS=<part of a name>,…: only the operations so named (no ingest rows). */
+const OPS_WANTED = (process.env.BENCH_SCALE_OPS ?? '')
+  .split(',')
+  .map((part) => part.trim())
+  .filter(Boolean);
+const wanted = (name: string) =>
+  OPS_WANTED.length === 0 || OPS_WANTED.some((part) => name.includes(part));
 
 /**
  * BENCH_BEFORE_SRC=<another tree's src> (a worktree at main, say): the page's reads also with
@@ -441,13 +453,14 @@ if (BEFORE_SRC) {
 
 /** The operations of one size, each in its own try: a failure is its row, not the run's end. */
 async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
+  const operations = OPERATIONS.filter((op) => wanted(op.name));
   const rows: ScaleRow[] = [];
   const timings = new Map<string, { ours: Timing; raw: Timing } | string>();
   // Sampled in turns; an operation that fails drops out with its reason, the others go on.
-  const live = new Set(OPERATIONS);
-  const samples = new Map<Operation, Pair[]>(OPERATIONS.map((op) => [op, []]));
+  const live = new Set(operations);
+  const samples = new Map<Operation, Pair[]>(operations.map((op) => [op, []]));
   for (let rep = -REPEAT.warmup; rep < REPEAT.reps; rep++) {
-    for (const op of OPERATIONS) {
+    for (const op of operations) {
       if (!live.has(op)) continue;
       try {
         const pair = await op.sample(ctx, rep);
@@ -459,7 +472,7 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
       }
     }
   }
-  for (const op of OPERATIONS) {
+  for (const op of operations) {
     const failed = timings.get(op.name);
     const pairs = samples.get(op)!;
     const ours = pairs.map((p) => p.ours);
@@ -489,6 +502,95 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
 const requestsText = ({ ours, raw }: { ours: Requests; raw: Requests }) =>
   `requests ${ours.requests} / ${raw.requests}, rounds ${ours.rounds} / ${raw.rounds}, ` +
   `entries ${ours.records} / ${raw.records}`;
+
+/** The popup counter (storage-scale-popup-entry.ts), bundled once. */
+let popupCounter: Promise<string> | null = null;
+/** How long the popup is left to finish its reads after its first render (full read, extras). */
+const SETTLE_MS = 8_000;
+
+/** Said on the console by the popup once its first render is counted. */
+const COUNTED_LINE = 'backlink-lens-first-render-counted';
+
+/**
+ * Tells the counter of the first render, as timeToReport's probe sees it, and says so on the
+ * console: the extension's CSP refuses a string waitForFunction. Plain JavaScript text.
+ */
+const renderedWhen = (done: string) => `(() => {
+  const observer = new MutationObserver(() => {
+    if (!(${done})) return;
+    observer.disconnect();
+    window.BacklinkPopupCount.rendered();
+    console.debug('${COUNTED_LINE}');
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+/**
+ * The popup page's own IndexedDB requests for `url`: up to its first render (`done`), and in
+ * the SETTLE_MS after it. Counts, not times: what grows with the store shows size against
+ * size whatever the load. The worker's reads (badge, aggregates) are not counted.
+ */
+async function popupRequests(
+  ctx: ScaleContext,
+  url: string,
+  done: string,
+): Promise<{ first: RequestCount | null; after: RequestCount }> {
+  const script = await (popupCounter ??= bundleForPage(
+    './storage-scale-popup-entry.ts',
+    'BacklinkPopupCount',
+  ));
+  const page = await ctx.session.ext.context.newPage();
+  try {
+    await page.setViewportSize({ width: 420, height: 600 });
+    // The bundle's global made the window's: an init script's own top level may not be.
+    const counter = `${script};\nwindow.BacklinkPopupCount = BacklinkPopupCount;`;
+    await page.addInitScript({ content: `${counter}\n${renderedWhen(done)}` });
+    const counted = page.waitForEvent('console', {
+      predicate: (m) => m.text() === COUNTED_LINE,
+      timeout: PAGE_TIMEOUT,
+    });
+    counted.catch(() => {}); // awaited below, once the page is asked for
+    await page.goto(ctx.session.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}`));
+    await counted;
+    await page.waitForTimeout(SETTLE_MS);
+    return await page.evaluate(() => window.BacklinkPopupCount.counts());
+  } finally {
+    await page.close();
+  }
+}
+
+const countText = (c: RequestCount | null) =>
+  c ? `${c.requests} requests, ${c.rounds} rounds, ${c.records} entries` : 'not rendered';
+
+/** The most asked of a count's requests, by name. */
+const topNames = (c: RequestCount, n = 12) =>
+  Object.entries(c.byName)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, k]) => `${name} ${k}`)
+    .join(', ');
+
+/** The popup's requests for the hot, the cold and an unlinked page, printed (load-independent). */
+async function printPopupRequests(ctx: ScaleContext): Promise<void> {
+  const pages: Array<[string, string, string]> = [
+    ['hot', ctx.hot, groupsShown(POPUP_DOMAINS)],
+    ['cold', ctx.cold, ANY_SHOWN],
+    ['empty state', ctx.nobody, EMPTY_SHOWN],
+  ];
+  for (const [name, url, done] of pages) {
+    try {
+      const { first, after } = await popupRequests(ctx, url, done);
+      info(`${ctx.label} popup requests, ${name}: first render: ${countText(first)}`);
+      if (first) info(`  by name: ${topNames(first)}`);
+      info(
+        `${ctx.label} popup requests, ${name}: after it (${SETTLE_MS / 1000} s): ${countText(after)}`,
+      );
+      info(`  by name: ${topNames(after)}`);
+    } catch (error) {
+      info(`${ctx.label} popup requests, ${name}: failed: ${reasonOf(error)}`);
+    }
+  }
+}
 
 /** Whether a row keeps its budget: "ok", "over: …", or nothing to say. */
 function verdict(row: ScaleRow): string {
@@ -634,7 +736,13 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         `cold (Zipf rank ${COLD_RANK}): ${counts.cold.links} links`,
     );
     check(`${label}: hot target's inbound links`, counts.hot.links === options.hotLinks);
-    const rows = [...(await measureIngest(ctx)), ...(await measureOperations(ctx))];
+    const rows = REQUESTS_ONLY
+      ? []
+      : [
+          ...(OPS_WANTED.length > 0 ? [] : await measureIngest(ctx)),
+          ...(await measureOperations(ctx)),
+        ];
+    await printPopupRequests(ctx);
 
     const hotRender = rows.find((r) => r.operation === 'popup first render, hot');
     const all: ScaleRow[] = [
@@ -661,7 +769,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         baselineMedian: usage / stored.links,
         note: 'IndexedDB directory growth while seeding / links stored',
       },
-      ...(label === '100k' ? [await compactedBytesRow(label, stored.links)] : []),
+      ...(label === '100k' && !REQUESTS_ONLY ? [await compactedBytesRow(label, stored.links)] : []),
     ];
     // This size's part of the final table now, in case a later size does not finish.
     printScaleTable(all);

@@ -10,7 +10,7 @@ import {
   recordRedirect,
 } from '../../src/storage/records';
 import { capSourceLinks, removePages } from '../../src/storage/retention';
-import { loadBacklinks, type Folds } from '../../src/storage/queries';
+import { loadBacklinks, loadVariants, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { firstInOrder, loadFirstRead, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats } from '../../src/storage/target-stats';
@@ -26,7 +26,7 @@ import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
 import { countRequests } from '../support/idb-requests';
 import { getDb } from '../../src/platform/db-connection';
-import { oldStoreDrained } from '../../src/storage/link-keys';
+import { oldStoreDrained, probeOldStore } from '../../src/storage/link-keys';
 import {
   at,
   closeTestDbs,
@@ -161,7 +161,10 @@ async function expectHeadExact(url: string, folds: Folds, rows = ROWS): Promise<
   expect(firstRows(shown)).toEqual(firstRows(groups));
   const { links: _links, sources: _sources, ...found } = full;
   const { summary: _summary, groups: _g, liveGroups: _l, ...headFound } = head;
-  expect(headFound).toEqual(found);
+  // Variants come with the head when some are folded (they count then), else after it.
+  const listed = head.folded.length > 0;
+  expect(headFound).toEqual({ ...found, variants: listed ? found.variants : [] });
+  expect(await loadVariants(db, head)).toEqual(found.variants);
   return true;
 }
 
@@ -424,10 +427,16 @@ describe('the rows kept with an aggregate', () => {
 });
 
 describe('the first read of a page without aggregates (loadFirstRead)', () => {
-  it('reads it whole in one transaction, as loadBacklinks does, never counting its own links', async () => {
+  it('reads it whole in one transaction, as loadBacklinks does, its variants after, never counting its own links', async () => {
     for (const [p, url] of EXTERNAL.slice(0, 3).entries()) {
       await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
     }
+    // Two variants of the page: its trailing slash and a query.
+    await recordPage(
+      db,
+      makeSnapshot(EXTERNAL[3]!, [rawLink(SLASH), rawLink(`${HOT}?ref=a`)]),
+      at(4),
+    );
     const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
     const countOf = IDBIndex.prototype.count;
     const counted: Array<{ index: string; query?: IDBValidKey | IDBKeyRange }> = [];
@@ -442,6 +451,19 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     try {
       first = await loadFirstRead(db, HOT, {}, { domains: 30, perDomain: 5 });
       expect(transactions).toHaveBeenCalledTimes(1);
+      // No variant is folded: the first read does not look them up.
+      expect(counted).toEqual([]);
+      const full = (await loadBacklinks(db, HOT))!;
+      counted.length = 0;
+      expect(first).toEqual({
+        kind: 'report',
+        report: { ...full, variants: [] },
+        variantsLater: true,
+      });
+      expect(await loadVariants(db, first.kind === 'report' ? first.report! : full)).toEqual(
+        full.variants,
+      );
+      expect(full.variants.map((v) => v.url).sort()).toEqual([SLASH, `${HOT}?ref=a`].sort());
     } finally {
       transactions.mockRestore();
       counts.mockRestore();
@@ -453,8 +475,50 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     const holdsUrl = (q?: IDBValidKey | IDBKeyRange) =>
       q === undefined || q === HOT || (q instanceof IDBKeyRange && q.includes(HOT));
     expect(targetCounts.filter((c) => holdsUrl(c.query))).toEqual([]);
-    expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
     expect(first?.kind === 'report' && first.report?.links).toHaveLength(3);
+  });
+
+  it('lists the variants with the first read when some are folded: they count then', async () => {
+    for (const [p, url] of EXTERNAL.slice(0, 3).entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(HOT), rawLink(SLASH)]), at(p));
+    }
+    const first = await loadFirstRead(db, HOT, FOLDED, { domains: 30, perDomain: 5 });
+    const full = (await loadBacklinks(db, HOT, FOLDED))!;
+    expect(first).toEqual({ kind: 'report', report: full, variantsLater: false });
+    expect(full.variants).toEqual([expect.objectContaining({ url: SLASH, folded: true })]);
+    expect(full.links).toHaveLength(6);
+  });
+
+  it('asks what a raw read of its rows asks, and four lookups: no variant, no old store', async () => {
+    // Seven linking pages on seven domains, as a cold target of the storage-scale bench.
+    for (let p = 0; p < 7; p++) {
+      await recordPage(db, makeSnapshot(`https://www.s${p}.com/p${p}`, [rawLink(HOT)]), at(p));
+    }
+    // The variants' addresses hold links: still none is asked.
+    await recordPage(
+      db,
+      makeSnapshot('https://www.s7.com/x', [rawLink(SLASH), rawLink(`${HOT}?a=1`)]),
+      at(8),
+    );
+    // As a screen's connection: it knows the old link store empty (link-keys.ts).
+    probeOldStore(db);
+    await vi.waitFor(() => expect(oldStoreDrained(db)).toBe(true));
+    const counting = countRequests();
+    let byName: Record<string, number> = {};
+    const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS).finally(
+      () => ({ byName } = counting.stop()),
+    );
+    expect(first.kind === 'report' && first.report?.links).toHaveLength(7);
+    // A raw read of the rows: the page, its links, and each linking page (storage-scale).
+    const raw = { 'pages.get': 1 + 7, 'links.by_target.getAll': 1 };
+    expect(byName).toEqual({
+      ...raw,
+      // Who declares it canonical, what redirects to it and where it redirects, its aggregate.
+      'pages.by_canonical.getAllKeys': 1,
+      'redirects.by_to.getAll': 1,
+      'redirects.by_from.getAll': 1,
+      'target-stats.get': 1,
+    });
   });
 
   /** Linking pages of HOT: two domains of two pages each, and two domains of one page. */
@@ -477,7 +541,11 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     await recordCold();
     const first = await roundsOf(() => loadFirstRead(db, HOT, {}, POPUP_ROWS));
     const full = await roundsOf(() => loadBacklinks(db, HOT));
-    expect(first.result).toEqual({ kind: 'report', report: full.result });
+    expect(first.result).toEqual({
+      kind: 'report',
+      report: { ...full.result, variants: [] },
+      variantsLater: true,
+    });
     expect(full.result?.links).toHaveLength(6);
     expect(Object.keys(full.result!.sources)).toHaveLength(6);
     expect(first.rounds).toBe(2);
@@ -496,11 +564,33 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(await db.count('target-stats')).toBe(0);
     const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS);
     expect(first.kind === 'report' && first.report?.links).toHaveLength(HOT_TARGET_LINKS + 3);
-    expect(first).toEqual({ kind: 'report', report: await loadBacklinks(db, HOT) });
+    const full = (await loadBacklinks(db, HOT))!;
+    expect(first).toEqual({
+      kind: 'report',
+      report: { ...full, variants: [] },
+      variantsLater: true,
+    });
   }, 60_000);
 });
 
 describe("a screen's connection (platform/db-connection.ts)", () => {
+  it('has its first read wait for the answer, when it reads before the old store is known empty', async () => {
+    await recordPage(db, makeSnapshot(EXTERNAL[0]!, [rawLink(HOT)]), at(1));
+    // A screen's own connection, probed as getDb does once open; it reads at once.
+    const screen = await openBacklinkDb(db.name);
+    probeOldStore(screen);
+    expect(oldStoreDrained(screen)).toBe(false);
+    const counting = countRequests();
+    let byName: Record<string, number> = {};
+    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS).finally(() => {
+      ({ byName } = counting.stop());
+      screen.close();
+    });
+    expect(first.kind === 'report' && first.report?.links).toHaveLength(1);
+    expect(Object.keys(byName).filter((name) => name.startsWith('links-v1'))).toEqual([]);
+    expect(byName['links.by_target.getAll']).toBe(1);
+  });
+
   it('learns that the old link store is empty as it opens: its first read asks the new one only', async () => {
     const screen = await getDb();
     // The popup reads once its settings are in: by then the answer is in.
