@@ -71,16 +71,43 @@ async function moveChunkAfter(
 ): Promise<{ moved: number; last: IDBValidKey | undefined }> {
   const [fresh, old] = storesOf(tx);
   const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
-  const [links, keys] = await Promise.all([
-    settle(old.getAll(range, chunk) as IDBRequest<LinkRecord[]>),
-    settle(old.getAllKeys(range, chunk)),
-  ]);
+  const { links, keys } = await readChunk(old, range, chunk);
   const last = keys[keys.length - 1];
   if (last === undefined) return { moved: 0, last: after };
   // Plain requests: a failure aborts the transaction, and tx.done reports it.
   old.delete(IDBKeyRange.bound(keys[0]!, last));
   for (const link of links) fresh.put(link);
   return { moved: links.length, last };
+}
+
+/** One entry of IDBObjectStore.getAllRecords (not yet in TypeScript's DOM types). */
+interface StoreRecord {
+  key: IDBValidKey;
+  value: LinkRecord;
+}
+type RecordsStore = IDBObjectStore & {
+  getAllRecords(options: { query: IDBKeyRange | null; count: number }): IDBRequest<StoreRecord[]>;
+};
+
+/**
+ * The first `count` records of `range` with their keys: one getAllRecords request where the
+ * browser has it (Chromium 141+), which walks the range once; else getAll and getAllKeys,
+ * which walk it twice and list the same records in the same order.
+ */
+async function readChunk(
+  old: IDBObjectStore,
+  range: IDBKeyRange | null,
+  count: number,
+): Promise<{ links: LinkRecord[]; keys: IDBValidKey[] }> {
+  if (typeof (old as Partial<RecordsStore>).getAllRecords === 'function') {
+    const records = await settle((old as RecordsStore).getAllRecords({ query: range, count }));
+    return { links: records.map((r) => r.value), keys: records.map((r) => r.key) };
+  }
+  const [links, keys] = await Promise.all([
+    settle(old.getAll(range, count) as IDBRequest<LinkRecord[]>),
+    settle(old.getAllKeys(range, count)),
+  ]);
+  return { links, keys };
 }
 
 /**

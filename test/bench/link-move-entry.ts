@@ -2,7 +2,9 @@
 // release before the number keys written in the extension's own database, what the move's
 // progress looks like from outside, and the raw baseline of the move.
 import { NUMBER_KEYS_VERSION, openBacklinkDb } from '../../src/storage/db';
+import { moveOldLinks } from '../../src/storage/link-move';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
+import { countRequests, type RequestCounts } from '../support/request-count';
 import type { StoreSpec as TransferStoreSpec } from './transfer';
 
 export const HOT = 'https://www.hot-target.com/the-definitive-guide';
@@ -68,9 +70,9 @@ const range = <T>(from: number, to: number, make: (i: number) => T) =>
  * the number keys (the extension's worker must not run meanwhile: it would upgrade it),
  * 5,000 links per transaction. Returns the pages written.
  */
-export async function seedOldLayout(links: number): Promise<number> {
+export async function seedOldLayout(links: number, name = NAME): Promise<number> {
   const pages = Math.ceil(links / LINKS_PER_PAGE);
-  const db = await openBacklinkDb(NAME, () => {}, NUMBER_KEYS_VERSION - 1);
+  const db = await openBacklinkDb(name, () => {}, NUMBER_KEYS_VERSION - 1);
   try {
     for (let from = 0; from < links; from += 5_000) {
       const to = Math.min(links, from + 5_000);
@@ -109,11 +111,14 @@ async function openCurrent(name: string): Promise<IDBDatabase> {
  * it): polled while the move runs, so it must not be a count (Chromium counts by walking every
  * record, which held back the move it watched). It changes with every chunk moved.
  */
-export async function oldStoreHead(): Promise<string | null | undefined> {
-  const db = await openCurrent(NAME);
+export async function oldStoreHead(
+  name = NAME,
+  store = 'links-v1',
+): Promise<string | null | undefined> {
+  const db = await openCurrent(name);
   try {
-    if (!db.objectStoreNames.contains('links-v1')) return undefined;
-    const keys = await done(db.transaction('links-v1').objectStore('links-v1').getAllKeys(null, 1));
+    if (!db.objectStoreNames.contains(store)) return undefined;
+    const keys = await done(db.transaction(store).objectStore(store).getAllKeys(null, 1));
     return keys.length === 0 ? null : JSON.stringify(keys[0]);
   } finally {
     db.close();
@@ -159,8 +164,74 @@ function specOf(store: IDBObjectStore): StoreSpec {
  * at a time with bare IndexedDB (read a chunk, delete it, add it; one transaction each), back
  * to back with nothing else queued. The old store is filled untimed. Returns the move's ms.
  */
-export async function rawMove(links: number, chunk: number): Promise<number> {
-  const source = await openCurrent(NAME);
+export async function rawMove(links: number, chunk: number, source = NAME): Promise<number> {
+  return (await rawMoveChunks(links, chunk, source)).ms;
+}
+
+/** Where a move's time went: the whole, each chunk's transaction, each poll (see moveHere). */
+export interface ChunkTimes {
+  ms: number;
+  chunks: number[];
+  polls: number[];
+  counts?: RequestCounts;
+}
+
+/**
+ * Poll the old store's first key as the link-move bench used to while the worker moved (a
+ * connection and a read every 250 ms) until the returned function is called; its durations.
+ */
+function pollOldStore(name: string, store = 'links-v1'): () => Promise<number[]> {
+  let polling = true;
+  const polls: number[] = [];
+  const done = (async () => {
+    while (polling) {
+      const start = performance.now();
+      await oldStoreHead(name, store);
+      polls.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return async () => {
+    polling = false;
+    await done;
+    return polls;
+  };
+}
+
+/**
+ * The extension's move (storage/link-move.ts) of the old store seeded under `name`, in this
+ * page, `chunk` links per transaction: each chunk's time and the requests made, with the old
+ * store polled meanwhile when `poll`. The same page and chunk size as rawMoveChunks, so a
+ * difference is the code's, not the worker's surroundings.
+ */
+export async function moveHere(name: string, chunk: number, poll: boolean): Promise<ChunkTimes> {
+  const db = await openBacklinkDb(name);
+  const stopPolling = poll ? pollOldStore(name) : null;
+  const chunks: number[] = [];
+  const timed = async <T>(write: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const result = await write();
+    chunks.push(performance.now() - start);
+    return result;
+  };
+  try {
+    const start = performance.now();
+    const { counts } = await countRequests(() => moveOldLinks(db, chunk, timed));
+    const ms = performance.now() - start;
+    return { ms, chunks, polls: (await stopPolling?.()) ?? [], counts };
+  } finally {
+    db.close();
+  }
+}
+
+/** rawMove with each chunk's time, the old store polled meanwhile when `poll`. */
+export async function rawMoveChunks(
+  links: number,
+  chunk: number,
+  sourceName = NAME,
+  poll = false,
+): Promise<ChunkTimes> {
+  const source = await openCurrent(sourceName);
   const tx = source.transaction(['links-v1', 'links']);
   const [oldSpec, newSpec] = [specOf(tx.objectStore('links-v1')), specOf(tx.objectStore('links'))];
   source.close();
@@ -188,8 +259,11 @@ export async function rawMove(links: number, chunk: number): Promise<number> {
         fill.objectStore('old').put(link);
       await new Promise((resolve) => (fill.oncomplete = resolve));
     }
+    const stopPolling = poll ? pollOldStore(name, 'old') : null;
+    const chunks: number[] = [];
     const start = performance.now();
     for (;;) {
+      const chunkStart = performance.now();
       const move = db.transaction(['old', 'new'], 'readwrite');
       const [old, fresh] = [move.objectStore('old'), move.objectStore('new')];
       const [records, keys] = await Promise.all([
@@ -204,9 +278,11 @@ export async function rawMove(links: number, chunk: number): Promise<number> {
         move.oncomplete = resolve;
         move.onerror = () => reject(move.error);
       });
+      chunks.push(performance.now() - chunkStart);
       if (keys.length < chunk) break;
     }
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    return { ms, chunks, polls: (await stopPolling?.()) ?? [] };
   } finally {
     db.close();
     await done(indexedDB.deleteDatabase(name));

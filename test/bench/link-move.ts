@@ -3,9 +3,11 @@
  * a database of the release before the number keys (100,000 links; BENCH_SCALE=1m adds
  * 1,000,000, BENCH_MOVE_LINKS=n runs those sizes) is written in the extension's own origin
  * while its worker is left out, then this build starts on it. Timed: from the browser's launch
- * until the old store is empty, against a raw chunked move of the same links in stores laid
- * out the same (same run, same browser, afterwards); and the popup's first render for the hot
- * target (10% of the links) and a cold one while the move runs, against the same after it.
+ * until the old store is empty (as the worker's progress says; BENCH_MOVE_WATCH=idb polls the
+ * old store instead), against a raw chunked move of the same links in stores laid out the same
+ * (same run, same browser, afterwards); the cost of the chunks over each tenth of the move; and
+ * the popup's first render for the hot target (10% of the links) and a cold one while the move
+ * runs, against the same after it.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -166,19 +168,42 @@ async function benchSize(links: number, script: string, dir: string): Promise<vo
       let lastProgress = launched;
       // Links left, from the worker's own progress where it has one (this build's; not a count).
       let lastLeft: number | string = '?';
+      // The move's course, a line per tenth of the links: whether a chunk's cost grows.
+      let mark = { moved: 0, chunks: 0, chunkMs: 0, gateMs: 0, at: launched };
+      const tenth = (progress: MoveProgress, now: number) => {
+        if (progress.moved < mark.moved + links / 10 && !progress.done) return;
+        const chunks = progress.chunks - mark.chunks;
+        const per = (ms: number) => (chunks ? (ms / chunks).toFixed(0) : '-');
+        info(
+          `  moved ${progress.moved.toLocaleString('en-US')}: +${chunks} chunks in ` +
+            `${((now - mark.at) / 1000).toFixed(1)} s, ${per(progress.chunkMs - mark.chunkMs)} ms ` +
+            `in each, ${per(progress.gateMs - mark.gateMs)} ms at the gate (size ${progress.size})`,
+        );
+        mark = { ...progress, at: now };
+      };
+      // Watched through the worker's own progress where it has one: polling the old store (a
+      // connection and a read every 250 ms) adds work the raw move has not; BENCH_MOVE_WATCH=idb
+      // polls anyway, as a build without that progress is watched.
+      const pollIdb = process.env.BENCH_MOVE_WATCH === 'idb';
       const watching = (async () => {
         for (;;) {
-          const [head, progress] = await Promise.all([
-            page
-              .evaluate(() => window.BacklinkMove.oldStoreHead())
-              .catch((error: unknown) => {
-                info(`could not read the old store: ${String(error).split('\n')[0]}`);
-                throw error;
-              }),
-            moveProgress(ext),
-          ]);
+          const progress = await moveProgress(ext);
+          const head =
+            pollIdb || !progress
+              ? await page
+                  .evaluate(() => window.BacklinkMove.oldStoreHead())
+                  .catch((error: unknown) => {
+                    info(`could not read the old store: ${String(error).split('\n')[0]}`);
+                    throw error;
+                  })
+              : progress.done
+                ? null
+                : String(progress.moved);
           const now = performance.now();
-          if (progress) lastLeft = links - progress.moved;
+          if (progress) {
+            lastLeft = links - progress.moved;
+            tenth(progress, now);
+          }
           if (head !== undefined && lastHead !== undefined && head !== lastHead) {
             firstMovedAt ??= now;
             lastProgress = now;
@@ -252,7 +277,9 @@ async function benchSize(links: number, script: string, dir: string): Promise<vo
                 timing(
                   `the same from the first chunk seen moved`,
                   [drainedAt! - firstMovedAt],
-                  "the old store's first key polled every 250 ms",
+                  pollIdb || !spent
+                    ? "the old store's first key polled every 250 ms"
+                    : "the worker's progress read every 250 ms",
                 ),
               ]),
         ],

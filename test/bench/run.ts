@@ -25,6 +25,7 @@ import { runIndexServer } from './index-server';
 import { runStorageBurst, runStorageScale } from './storage-scale';
 import { runTransfer } from './transfer';
 import { runLinkMove } from './link-move';
+import { runLinkMoveChunks } from './link-move-chunks';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -48,6 +49,11 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['index-server', 'index server on PGlite (BENCH_SCALE=1m for 1M links)', runIndexServer],
   ['transfer', 'streaming import and export (Chromium)', runTransfer],
   ['link-move', 'the compact upgrade moving an old database (Chromium)', runLinkMove],
+  [
+    'link-move-chunks',
+    'one chunk of the link move against a raw one (Chromium)',
+    runLinkMoveChunks,
+  ],
   ['ingest-read', 'index ingest readers (WAT, export)', runIngestRead],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],

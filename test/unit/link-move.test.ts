@@ -18,6 +18,7 @@ import {
 } from '../../src/storage/link-keys';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import { makeLink } from './helpers';
+import { countRequests } from '../support/request-count';
 
 const opened: BacklinkDb[] = [];
 afterEach(() => {
@@ -86,6 +87,32 @@ describe('moveOldLinks', () => {
     expect(await moveOldLinks(db, sizing, undefined, progress)).toBe(60);
     // 20, then ten of 4, then one that finds nothing.
     expect(progress).toMatchObject({ moved: 60, chunks: 12, size: 4, done: true });
+    expect(await storedIdentities(db)).toEqual({ fresh: links.map(linkKey).sort(), old: 0 });
+  });
+
+  it('reads each chunk in one request, deletes it in one, and puts each link once', async () => {
+    const { db, links } = await oldDatabase(100);
+    // Chunks of 25: four full ones, then one that finds nothing.
+    const { result, counts } = await countRequests(() => moveOldLinks(db, 25));
+    expect(result).toBe(100);
+    expect(counts.byKind).toEqual({ getAllRecords: 5, delete: 4, put: 100 });
+    expect(counts.byStore).toEqual({ 'links-v1': 9, links: 100 });
+    expect(await storedIdentities(db)).toEqual({ fresh: links.map(linkKey).sort(), old: 0 });
+  });
+
+  it('reads with getAll and getAllKeys where the browser has no getAllRecords', async () => {
+    const { db, links } = await oldDatabase(60);
+    const proto = IDBObjectStore.prototype as unknown as Record<string, unknown>;
+    const own = Object.getOwnPropertyDescriptor(proto, 'getAllRecords')!;
+    // As in a browser without it (Firefox, Chromium before 141).
+    Object.defineProperty(proto, 'getAllRecords', { value: undefined, configurable: true });
+    try {
+      const { result, counts } = await countRequests(() => moveOldLinks(db, 25));
+      expect(result).toBe(60);
+      expect(counts.byKind).toEqual({ getAll: 3, getAllKeys: 3, delete: 3, put: 60 });
+    } finally {
+      Object.defineProperty(proto, 'getAllRecords', own);
+    }
     expect(await storedIdentities(db)).toEqual({ fresh: links.map(linkKey).sort(), old: 0 });
   });
 
