@@ -4,7 +4,7 @@ import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
-import { countRequests } from '../support/request-count';
+import { countRequestsOf } from '../support/idb-requests';
 import { pageSnapshot, type ScaleOptions } from './storage-scale-entry';
 
 let connection: Promise<BacklinkDb> | null = null;
@@ -65,22 +65,26 @@ async function putRaw(
   });
 }
 
-/** One timed write: its milliseconds and the IndexedDB requests it made. */
-async function timedCount(run: () => Promise<unknown>): Promise<{ ms: number; requests: number }> {
-  const { result: ms, counts } = await countRequests(async () => {
+/** One timed write: its milliseconds, and the IndexedDB requests it made and their rounds. */
+async function timedCount(run: () => Promise<unknown>): Promise<Counted> {
+  const { result: ms, count } = await countRequestsOf(async () => {
     const start = performance.now();
     await run();
     return performance.now() - start;
   });
-  return { ms, requests: counts.total };
+  return { ms, requests: count.requests, rounds: count.rounds };
+}
+
+/** A write's figures: its time, and its requests and rounds (load-independent). */
+export interface Counted {
+  ms: number;
+  requests: number;
+  rounds: number;
 }
 
 export interface IngestTurn {
-  ours: number;
-  raw: number;
-  /** IndexedDB requests of each (load-independent). */
-  oursRequests: number;
-  rawRequests: number;
+  ours: Counted;
+  raw: Counted;
   links: number;
 }
 
@@ -116,11 +120,5 @@ export async function ingestTurn(
   };
   const [first, second] = rawFirst ? [await raw(), await ours()] : [await ours(), await raw()];
   const [o, r] = rawFirst ? [second, first] : [first, second];
-  return {
-    ours: o.ms,
-    raw: r.ms,
-    oursRequests: o.requests,
-    rawRequests: r.requests,
-    links: links.length,
-  };
+  return { ours: o, raw: r, links: links.length };
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBIndex } from 'fake-indexeddb';
 import type { BacklinkDb } from '../../src/storage/db';
 import { forgetSite, recordPage, recordRedirect, STAGE_LINKS } from '../../src/storage/records';
-import { countRequests } from '../support/request-count';
+import { countRequestsOf } from '../support/idb-requests';
 import { at, closeTestDbs, dumpDb, makeSnapshot, openTestDb } from './helpers';
 
 let db: BacklinkDb;
@@ -27,19 +27,19 @@ const hrefs = (n: number) => Array.from({ length: n }, (_, i) => `https://t${i %
 async function revisitRequests(n: number) {
   const snapshot = makeSnapshot(SOURCE, hrefs(n));
   await recordPage(db, snapshot, at(0));
-  const { result, counts } = await countRequests(() => recordPage(db, snapshot, at(1)));
+  const { result, count } = await countRequestsOf(() => recordPage(db, snapshot, at(1)));
   expect(result).toEqual({ url: SOURCE, links: n, added: 0, lost: 0 });
-  return counts;
+  return count;
 }
 
 describe('a revisit', () => {
   it("reads the page's links in one request, then puts each once, as a raw overwrite does", async () => {
     const counts = await revisitRequests(400);
     // The raw overwrite of the same records: 400 link puts and the page's.
-    expect(counts.byKind.put).toBe(400 + 1 + 1); // + the page's graph row
+    expect(counts.byMethod.put).toBe(400 + 1 + 1); // + the page's graph row
     expect(counts.byStore.links).toBe(400 + 1);
-    expect(counts.byKind['index.getAllRecords']).toBe(1);
-    expect(counts.byKind['index.getAll'] ?? 0).toBe(0);
+    expect(counts.byName['links.by_source.getAllRecords']).toBe(1);
+    expect(counts.byMethod.getAll ?? 0).toBe(0);
   });
 
   it('asks the same few requests besides its puts whatever the size of the page', async () => {
@@ -47,7 +47,7 @@ describe('a revisit', () => {
     closeTestDbs();
     db = await openTestDb();
     const large = await revisitRequests(STAGE_LINKS);
-    const besidesPuts = (c: typeof small) => c.total - c.byKind.put!;
+    const besidesPuts = (c: typeof small) => c.requests - c.byMethod.put!;
     expect(besidesPuts(large)).toBe(besidesPuts(small));
     expect(besidesPuts(large)).toBeLessThanOrEqual(8);
   });
@@ -65,11 +65,11 @@ describe('a revisit', () => {
     // Gone for this test: keyedLinks must fall back to getAll and getAllKeys.
     delete (IDBIndex.prototype as Partial<IDBIndex & { getAllRecords: unknown }>).getAllRecords;
     try {
-      const { result, counts } = await countRequests(() =>
+      const { result, count } = await countRequestsOf(() =>
         recordPage(db, makeSnapshot(SOURCE, hrefs(30).slice(5)), at(1)),
       );
       expect(result).toEqual({ url: SOURCE, links: 25, added: 0, lost: 5 });
-      expect(counts.byKind['index.getAll']).toBe(1);
+      expect(count.byName['links.by_source.getAll']).toBe(1);
     } finally {
       Object.defineProperty(IDBIndex.prototype, 'getAllRecords', method);
     }
