@@ -18,6 +18,8 @@
 export interface RequestCount {
   requests: number;
   rounds: number;
+  /** The last round a read (a cursor's step included) was made in: 0 without reads. */
+  readRounds: number;
   /**
    * Entries the reads' answers hold or were counted over: a getAll's records, a get's one, a
    * count's number (Chromium counts by walking them), a cursor's steps. Writes add none.
@@ -74,6 +76,7 @@ export function countRequests(): { stop(): RequestCount } {
   const count: RequestCount = {
     requests: 0,
     rounds: 0,
+    readRounds: 0,
     records: 0,
     byName: {},
     byMethod: {},
@@ -81,8 +84,9 @@ export function countRequests(): { stop(): RequestCount } {
   };
   let answered = 0;
   let counting = true;
-  const note = (name: string, method: string, store: string, round: number) => {
+  const note = (name: string, method: string, store: string, round: number, read: boolean) => {
     count.requests += 1;
+    if (read) count.readRounds = Math.max(count.readRounds, round);
     count.byName[name] = (count.byName[name] ?? 0) + 1;
     count.byMethod[method] = (count.byMethod[method] ?? 0) + 1;
     count.byStore[store] = (count.byStore[store] ?? 0) + 1;
@@ -96,14 +100,15 @@ export function countRequests(): { stop(): RequestCount } {
       if (!counting) return request;
       const { name, store } = nameOf(this, method);
       let round = answered + 1;
-      note(name, method, store, round);
-      let answers = 0;
       const isCursor = CURSORS.includes(method);
       const isRead = isCursor || READS.includes(method);
+      note(name, method, store, round, isRead);
+      let answers = 0;
       // Added before the caller's handlers, so it runs first: a request they make is later.
       const answer = () => {
         // A cursor answers again after each continue(), made once its last step was seen.
-        if (answers++ > 0 && isCursor && counting) note(`${name}.step`, 'step', store, ++round);
+        if (answers++ > 0 && isCursor && counting)
+          note(`${name}.step`, 'step', store, ++round, true);
         answered = Math.max(answered, round);
         if (counting && isRead) count.records += recordsIn(method, request.result);
       };

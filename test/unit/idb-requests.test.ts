@@ -72,6 +72,7 @@ describe('counting writes', () => {
     expect(count.byMethod).toEqual({ getAll: 1, put: 3, add: 1, getAllKeys: 1 });
     expect(count.requests).toBe(6);
     expect(count.rounds).toBe(2);
+    expect(count.readRounds).toBe(2);
     // Read entries only: the getAll's 3 and the getAllKeys' 4.
     expect(count.records).toBe(7);
   });
@@ -86,6 +87,7 @@ describe('counting writes', () => {
     });
     expect(count.byName).toEqual({ 'rows.put': 1, 'rows.get': 1, 'rows.delete': 1 });
     expect(count.rounds).toBe(3);
+    expect(count.readRounds).toBe(2);
   });
 
   it('stops counting at stop(), and puts the methods back', async () => {

@@ -52,6 +52,47 @@ describe('a revisit', () => {
     expect(besidesPuts(large)).toBeLessThanOrEqual(8);
   });
 
+  it('reads everything in its first round: after it, puts alone, as a raw read-then-overwrite', async () => {
+    const counts = await revisitRequests(STAGE_LINKS);
+    // Its page and links, the aggregates' keys, the risk lines watching its domain or any write.
+    expect(counts.readRounds).toBe(1);
+    expect(counts.rounds).toBe(2);
+  });
+
+  it("walks the risk lines' index beside its pre-read, not behind its puts", async () => {
+    // A line watching a target domain between the page's (t1.com < t100.com < t11.com), not
+    // one of them: the walk steps over it, one round after it opened.
+    await db.put('risks', {
+      url: 'https://other.org/',
+      folds: '',
+      computedAt: at(0),
+      current: true,
+      watch: ['p:other.org', 't:t100.com'],
+    });
+    const counts = await revisitRequests(STAGE_LINKS);
+    expect(counts.byName['risks.by_watch.openKeyCursor.step']).toBe(1);
+    expect(counts.rounds).toBe(2);
+    expect((await db.get('risks', 'https://other.org/'))?.current).toBe(true);
+  });
+
+  it('marks stale the lines watching what it wrote, the target of a link it found gone too', async () => {
+    const line = (url: string, watch: string[]) =>
+      db.put('risks', { url, folds: '', computedAt: at(0), current: true, watch });
+    const gone = 'https://only-here.net/x';
+    await recordPage(db, makeSnapshot(SOURCE, [...hrefs(30), gone]), at(0));
+    await line('https://a.org/', ['t:t5.com']);
+    await line('https://b.org/', ['t:only-here.net']);
+    await line('https://c.org/', ['t:elsewhere.com']);
+    const { result } = await countRequestsOf(() =>
+      recordPage(db, makeSnapshot(SOURCE, hrefs(30)), at(1)),
+    );
+    expect(result).toEqual({ url: SOURCE, links: 30, added: 0, lost: 1 });
+    const current = async (url: string) => (await db.get('risks', url))?.current;
+    expect(await current('https://a.org/')).toBe(false);
+    expect(await current('https://b.org/')).toBe(false);
+    expect(await current('https://c.org/')).toBe(true);
+  });
+
   it('reads the same records where the browser has no getAllRecords (Firefox)', async () => {
     const first = makeSnapshot(SOURCE, hrefs(30));
     await recordPage(db, first, at(0));
