@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBIndex } from 'fake-indexeddb';
 import type { BacklinkDb } from '../../src/storage/db';
 import { forgetSite, recordPage, recordRedirect, STAGE_LINKS } from '../../src/storage/records';
-import { countRequestsOf } from '../support/idb-requests';
+import { countRequests, countRequestsOf } from '../support/idb-requests';
 import { at, closeTestDbs, dumpDb, makeSnapshot, openTestDb } from './helpers';
 
 let db: BacklinkDb;
@@ -91,6 +91,36 @@ describe('a revisit', () => {
     expect(await current('https://a.org/')).toBe(false);
     expect(await current('https://b.org/')).toBe(false);
     expect(await current('https://c.org/')).toBe(true);
+  });
+
+  it('asks for its commit once every request is queued, before the puts are answered', async () => {
+    const snapshot = makeSnapshot(SOURCE, hrefs(40));
+    await recordPage(db, snapshot, at(0));
+    let answered = -1;
+    let puts = 0;
+    const counting = countRequests();
+    const commit = vi.spyOn(IDBTransaction.prototype, 'commit').mockImplementation(function (
+      this: IDBTransaction,
+    ) {
+      // Answers heard so far: the round of the puts is not over yet.
+      answered = puts;
+      commit.mockRestore();
+      this.commit();
+    });
+    const put = IDBObjectStore.prototype.put;
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      const request = put.apply(this, args);
+      request.addEventListener('success', () => puts++);
+      return request;
+    });
+    await recordPage(db, snapshot, at(1));
+    spy.mockRestore();
+    expect(counting.stop().byMethod.put).toBe(40 + 2);
+    expect(answered).toBe(0);
+    expect((await db.get('pages', SOURCE))?.lastSeen).toBe(at(1));
   });
 
   it('reads the same records where the browser has no getAllRecords (Firefox)', async () => {
