@@ -46,7 +46,7 @@ import {
   sweepStagedWrites,
   type StagedWrite,
 } from './staged-writes';
-import { forgetRiskSummaries, markRiskStale } from './risk-summary';
+import { askRiskWatchers, forgetRiskSummaries, markRiskStale } from './risk-summary';
 
 export interface RecordResult {
   url: string;
@@ -139,13 +139,35 @@ async function writeNow<T, S extends Stores>(
   const writes: Promise<unknown>[] = [];
   try {
     const result = await body(tx, writes);
-    await Promise.all([...writes, tx.done]);
+    await Promise.all(writes);
+    commitQueued(tx);
+    await tx.done;
     return result;
   } catch (error) {
     abortQuietly(tx, writes);
     // Ended before the next write opens its transaction.
     await tx.done.catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * A put nobody waits for, as putLinks' (link-keys.ts): its failure aborts the transaction,
+ * which tx.done reports, so the commit is asked for once it is queued, not once it is done.
+ */
+const queue = (put: Promise<unknown>): void => void put.catch(() => {});
+
+/**
+ * Once `body` and its `writes` are done, every request is queued: committing now lets the
+ * browser commit as soon as the last put is done, while this page still hears their answers,
+ * rather than after it has heard them all (Chromium's auto-commit waits for that). A write
+ * whose last wait was not for IndexedDB finds its transaction committing on its own already.
+ */
+function commitQueued(tx: { commit(): void }): void {
+  try {
+    tx.commit();
+  } catch {
+    // Not active any more: it commits by itself.
   }
 }
 
@@ -230,7 +252,11 @@ export async function recordPage(
 ): Promise<RecordResult | null> {
   const plan = planOf(snapshot, now);
   if (!plan) return null;
-  if (plan.fresh.size > STAGE_LINKS) return recordStaged(db, plan, snapshot, now, visit, pause);
+  // A page of STAGE_LINKS links or fewer has no more than that once folded: its links are
+  // canonicalized in the transaction, while its pre-read runs.
+  if (snapshot.links.length > STAGE_LINKS && plan.fresh().size > STAGE_LINKS) {
+    return recordStaged(db, plan, snapshot, now, visit, pause);
+  }
   return writeAtomically(db, PAGE_STORES, (tx, writes) =>
     writeSnapshot(tx, writes, plan, snapshot, now, visit),
   );
@@ -261,7 +287,7 @@ async function recordStaged(
     if (visit !== null && page?.visitIds?.includes(visit)) return null;
     const left = await beginStagedWrite(tx, tx.objectStore('meta'), write, stored);
     const known = new Set(left.map((k) => keyOf(k.link)));
-    const links = [...plan.fresh.values()].filter((link) => !known.has(keyOf(link)));
+    const links = [...plan.fresh().values()].filter((link) => !known.has(keyOf(link)));
     return { links, hadLinks: left.length > 0 };
   });
   try {
@@ -315,20 +341,25 @@ async function storedLinks(
 /** One page load's write, to run in an open write transaction: recordPage's, or bulk.ts's. */
 export type PageWrite = (tx: PageTx, writes: Promise<unknown>[]) => Promise<RecordResult>;
 
-/** What a page load stores, worked out before any transaction opens. */
+/** What a page load stores: its URLs worked out before its transaction opens, its links once. */
 interface Plan {
   source: string;
   declared: string | null;
-  fresh: Fresh;
+  /** The page's links as records, worked out at the first call (the same map after). */
+  fresh(): Fresh;
 }
 
 function planOf(snapshot: PageSnapshot, now: number): Plan | null {
   const source = canonicalizeUrl(snapshot.url);
   if (!source) return null;
-  // Canonicalized before the transaction opens, so that it stays as short as the writes.
   const declared = sameSiteCanonical(source, snapshot.canonical);
-  const fresh = recordsOf(source, new Set([source, declared ?? source]), snapshot.links, now);
-  return { source, declared, fresh };
+  let fresh: Fresh | null = null;
+  const selves = new Set([source, declared ?? source]);
+  return {
+    source,
+    declared,
+    fresh: () => (fresh ??= recordsOf(source, selves, snapshot.links, now)),
+  };
 }
 
 /** The write of one page load, in one transaction; null for a page without an http(s) URL. */
@@ -348,19 +379,32 @@ export function pageWrite(
 async function writeSnapshot(
   tx: PageTx,
   writes: Promise<unknown>[],
-  { source, declared, fresh }: Plan,
+  plan: Plan,
   snapshot: PageSnapshot,
   now: number,
   visit: string | null,
   staged: Staged | null = null,
 ): Promise<RecordResult> {
+  const { source, declared } = plan;
   const pages = tx.objectStore('pages');
-  // With their keys (see link-keys.ts), from the read the diff needs anyway.
-  const [oldPage, storedKeyed, canonicalPage] = await Promise.all([
+  const stats = tx.objectStore('target-stats');
+  const risks = tx.objectStore('risks');
+  // Everything the write reads is asked in this first round: after it, puts alone, and the
+  // commit once they are done (writeNow). With their keys (see link-keys.ts), from the read
+  // the diff needs anyway.
+  const reads = Promise.all([
     pages.get(source),
     storedLinks(tx, source, staged),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
   ]);
+  const storedTargets = stats.getAllKeys();
+  // Canonicalized while the read runs (the browser reads as this page works).
+  const fresh = plan.fresh();
+  // The links it will write are the page's, and those of its stored ones it marks lost: a
+  // lost link's target domain not among the page's is looked up after the read.
+  const watchers = askRiskWatchers(risks, { pages: [source], links: [...fresh.values()] });
+  writes.push(storedTargets, watchers.urls);
+  const [oldPage, storedKeyed, canonicalPage] = await reads;
   const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
   const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
   // Stored already, its reply lost to a stopped worker: storing it again would count the visit
@@ -411,12 +455,13 @@ async function writeSnapshot(
   const rewritten = [...changed, ...stagedLinks, ...fresh.values()];
   writes.push(
     adjustTargetStats(
-      tx.objectStore('target-stats'),
+      stats,
       { links: oldLinks, page: oldPage ?? null },
       { links: rewritten, page: factsOfSnapshot(snapshot) },
+      storedTargets,
     ),
   );
-  writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));
+  writes.push(markRiskStale(risks, { pages: [source], links: rewritten }, watchers));
 
   const host = hostOf(source);
   const visitIds = visit !== null ? rememberVisit(oldPage?.visitIds, visit) : oldPage?.visitIds;
@@ -439,13 +484,13 @@ async function writeSnapshot(
     ...(snapshot.signals ? { signals: snapshot.signals } : {}),
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
-  writes.push(pages.put(page));
-  writes.push(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten));
+  queue(pages.put(page));
+  queue(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten));
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);
     const { visitIds: _ofTheVisitedUrl, ...visited } = page;
-    writes.push(
+    queue(
       pages.put({
         ...visited,
         url: declared,

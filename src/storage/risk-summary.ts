@@ -61,25 +61,61 @@ export function whenRiskStale(listener: (urls: string[]) => void): void {
 
 const domainOf = (url: string) => registrableDomain(hostOf(url));
 
+/** The watch keys a change is looked up by: its pages' domains, its links' target domains. */
+function watchKeysOf(change: RiskChange): Set<string> {
+  const keys = new Set([ANY_WRITE]);
+  for (const url of change.pages ?? []) keys.add(`p:${domainOf(url)}`);
+  for (const l of change.links ?? []) keys.add(`t:${l.targetDomain}`);
+  for (const url of change.targets ?? []) keys.add(`t:${domainOf(url)}`);
+  return keys;
+}
+
+/** Lines watching some keys, asked ahead of markRiskStale (askRiskWatchers). */
+export interface RiskWatchers {
+  keys: ReadonlySet<string>;
+  urls: Promise<string[]>;
+}
+
+/**
+ * Ask now which lines watch what `change` names, for markRiskStale to use: a page's write asks
+ * with its pre-read what it knows it will change (its page, its snapshot's links), so that
+ * after that read it has only puts to make, not a round of reads behind its puts.
+ */
+export function askRiskWatchers(store: RiskStore, change: RiskChange): RiskWatchers {
+  const keys = watchKeysOf(change);
+  return { keys, urls: watchersOf(store, keys) };
+}
+
+/** The lines watching any of `keys`: pages' by key, targets' by one walk (watchersAmong). */
+async function watchersOf(store: RiskStore, keys: ReadonlySet<string>): Promise<string[]> {
+  const index = store.index('by_watch');
+  const targets = new Set([...keys].filter((key) => key.startsWith('t:')));
+  const hits = await Promise.all([
+    ...[...keys].filter((key) => !targets.has(key)).map((key) => index.getAllKeys(key)),
+    watchersAmong(index, targets),
+  ]);
+  return hits.flat();
+}
+
 /**
  * In a write transaction: mark stale every stored line that `change` may alter. A record is
  * rewritten once, when it turns stale. A page's domain is looked up by key; the target domains
  * of a write's links (hundreds on a large page) are matched by one walk of the index's few
  * 't:' entries (watchersAmong), not one lookup each: those lookups were a third of a large
- * page's write.
+ * page's write. `asked`: the lines of some of these keys, asked earlier in the transaction;
+ * only the keys it did not ask are looked up here.
  * Contract: resolves when the puts are queued; rejects (aborting the caller's transaction) if
  * a read fails, so a write never lands while a line that rests on it stays current.
  */
-export async function markRiskStale(store: RiskStore, change: RiskChange): Promise<void> {
-  const pages = new Set([ANY_WRITE]);
-  for (const url of change.pages ?? []) pages.add(`p:${domainOf(url)}`);
-  const targets = new Set<string>();
-  for (const l of change.links ?? []) targets.add(`t:${l.targetDomain}`);
-  for (const url of change.targets ?? []) targets.add(`t:${domainOf(url)}`);
-  const index = store.index('by_watch');
+export async function markRiskStale(
+  store: RiskStore,
+  change: RiskChange,
+  asked: RiskWatchers | null = null,
+): Promise<void> {
+  const missing = new Set([...watchKeysOf(change)].filter((key) => !asked?.keys.has(key)));
   const hits = await Promise.all([
-    ...[...pages].map((key) => index.getAllKeys(key)),
-    watchersAmong(index, targets),
+    asked?.urls ?? [],
+    missing.size > 0 ? watchersOf(store, missing) : [],
   ]);
   const urls = [...new Set(hits.flat())];
   if (urls.length === 0) return;

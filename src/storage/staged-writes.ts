@@ -69,11 +69,14 @@ export async function beginStagedWrite(
   return left;
 }
 
-/** In the write's final transaction: the page record lands with it, its entry goes. */
+/**
+ * In the write's final transaction: the page record lands with it, its entry goes. Resolves
+ * once the entry's write is queued; a failed one aborts the transaction (tx.done says so).
+ */
 export async function endStagedWrite(meta: MetaStore, write: StagedWrite): Promise<void> {
   const journal = await readJournal(meta);
   const left = journal.filter((w) => w.source !== write.source || w.at !== write.at);
-  if (left.length < journal.length) await writeJournal(meta, left);
+  if (left.length < journal.length) void writeJournal(meta, left).catch(() => {});
 }
 
 /**

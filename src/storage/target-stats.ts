@@ -66,7 +66,9 @@ export const factsOfSnapshot = (snapshot: PageSnapshot): SourceFacts => ({
  * write (all of them: the rows of those left as they were show the page's new facts too) and
  * its page, `rewritten` the records put (new or changed, the rest of `before` stays as it was)
  * and the page as written. The store's keys are read in the transaction rather than
- * trusted from memory: the options page's import writes too.
+ * trusted from memory: the options page's import writes too. `storedTargets`: those keys,
+ * asked earlier in the same transaction (a page's write asks with its pre-read, so that after
+ * it the write has only puts to make).
  * Contract: resolves when the puts are queued; rejects (aborting with the caller's
  * transaction) if a read or put fails.
  */
@@ -74,12 +76,13 @@ export async function adjustTargetStats(
   store: StatsStore,
   before: SourceLinks,
   rewritten: SourceLinks,
+  storedTargets: Promise<string[]> = store.getAllKeys(),
 ): Promise<void> {
   // Most writes touch no target with an aggregate: found from the targets alone, before the
   // page's links are merged by key (a thousand keys of two URLs each on a large page).
   const touched = new Set(before.links.map((l) => l.target));
   for (const l of rewritten.links) touched.add(l.target);
-  const kept = (await store.getAllKeys()).filter((k) => touched.has(k));
+  const kept = (await storedTargets).filter((k) => touched.has(k));
   if (kept.length === 0) return;
   const after = new Map(before.links.map((l) => [linkKey(l), l]));
   for (const l of rewritten.links) after.set(linkKey(l), l);

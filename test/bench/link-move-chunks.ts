@@ -21,7 +21,7 @@ const NAME = 'link-move-chunks';
 
 const row = (name: string, links: number, chunk: number, t: ChunkTimes): Timing => {
   const perChunk = t.counts
-    ? `, ${(t.counts.total / t.chunks.length).toFixed(1)} requests each`
+    ? `, ${(t.counts.requests / t.chunks.length).toFixed(1)} requests each`
     : '';
   const polls = t.polls.length
     ? `; ${t.polls.length} polls, median ${median(t.polls).toFixed(0)} ms`

@@ -4,7 +4,7 @@
 import { NUMBER_KEYS_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { moveOldLinks } from '../../src/storage/link-move';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
-import { countRequests, type RequestCounts } from '../support/request-count';
+import { countRequestsOf, type RequestCount } from '../support/idb-requests';
 import type { StoreSpec as TransferStoreSpec } from './transfer';
 
 export const HOT = 'https://www.hot-target.com/the-definitive-guide';
@@ -173,7 +173,7 @@ export interface ChunkTimes {
   ms: number;
   chunks: number[];
   polls: number[];
-  counts?: RequestCounts;
+  counts?: RequestCount;
 }
 
 /**
@@ -216,7 +216,7 @@ export async function moveHere(name: string, chunk: number, poll: boolean): Prom
   };
   try {
     const start = performance.now();
-    const { counts } = await countRequests(() => moveOldLinks(db, chunk, timed));
+    const { count: counts } = await countRequestsOf(() => moveOldLinks(db, chunk, timed));
     const ms = performance.now() - start;
     return { ms, chunks, polls: (await stopPolling?.()) ?? [], counts };
   } finally {

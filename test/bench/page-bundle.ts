@@ -26,7 +26,14 @@ export async function bundleForPage(
     configFile: false,
     logLevel: 'silent',
     ...(srcDir
-      ? { resolve: { alias: [{ find: /^\.\.\/\.\.\/src\//, replacement: `${srcDir}/` }] } }
+      ? {
+          resolve: {
+            alias: [{ find: /^\.\.\/\.\.\/src\//, replacement: `${srcDir}/` }],
+            // One idb for both trees' code: the other tree's own copy would wrap its database
+            // in proxies this tree's unwrap() does not know (it answered undefined).
+            dedupe: ['idb'],
+          },
+        }
       : {}),
     build: {
       write: false,

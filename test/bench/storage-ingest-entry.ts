@@ -4,7 +4,7 @@ import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
-import { countRequests } from '../support/request-count';
+import { countRequestsOf } from '../support/idb-requests';
 import { pageSnapshot, type ScaleOptions } from './storage-scale-entry';
 
 let connection: Promise<BacklinkDb> | null = null;
@@ -65,22 +65,31 @@ async function putRaw(
   });
 }
 
-/** One timed write: its milliseconds and the IndexedDB requests it made. */
-async function timedCount(run: () => Promise<unknown>): Promise<{ ms: number; requests: number }> {
-  const { result: ms, counts } = await countRequests(async () => {
-    const start = performance.now();
-    await run();
-    return performance.now() - start;
-  });
-  return { ms, requests: counts.total };
+/**
+ * One write timed, or (`counted`) its IndexedDB requests counted instead: the counter listens
+ * to every request, a cost that would be timed too, alike for both writes, and would shrink
+ * their ratio.
+ */
+async function timedOrCounted(run: () => Promise<unknown>, counted: boolean): Promise<Figures> {
+  if (counted) {
+    const { count } = await countRequestsOf(run);
+    return { ms: Number.NaN, requests: count.requests, rounds: count.rounds };
+  }
+  const start = performance.now();
+  await run();
+  return { ms: performance.now() - start, requests: 0, rounds: 0 };
+}
+
+/** A write's figures: its time, or its requests and rounds (load-independent). */
+export interface Figures {
+  ms: number;
+  requests: number;
+  rounds: number;
 }
 
 export interface IngestTurn {
-  ours: number;
-  raw: number;
-  /** IndexedDB requests of each (load-independent). */
-  oursRequests: number;
-  rawRequests: number;
+  ours: Figures;
+  raw: Figures;
   links: number;
 }
 
@@ -89,13 +98,14 @@ export interface IngestTurn {
  * records put raw, on a first visit (inserts: the page is forgotten before each) or a revisit
  * (the page's links are all stored already, overwritten). `rawFirst` swaps the order, so that
  * whatever the write before leaves behind (LevelDB flushing the previous write's log) falls on
- * both alike over the turns.
+ * both alike over the turns. `counted`: the requests of each write counted, not its time.
  */
 export async function ingestTurn(
   options: ScaleOptions,
   p: number,
   revisit: boolean,
   rawFirst: boolean,
+  counted = false,
 ): Promise<IngestTurn> {
   const d = await db();
   const snapshot = pageSnapshot(options, p);
@@ -107,20 +117,14 @@ export async function ingestTurn(
   const ours = async () => {
     if (revisit) await recordPage(d, snapshot, at);
     else await forgetPage(snapshot.url);
-    return timedCount(() => recordPage(d, snapshot, at + DAY));
+    return timedOrCounted(() => recordPage(d, snapshot, at + DAY), counted);
   };
   const raw = async () => {
     if (revisit) await recordPage(d, snapshot, at);
     else await forgetPage(snapshot.url);
-    return timedCount(() => putRaw(page, links, revisit ? keys : null));
+    return timedOrCounted(() => putRaw(page, links, revisit ? keys : null), counted);
   };
   const [first, second] = rawFirst ? [await raw(), await ours()] : [await ours(), await raw()];
   const [o, r] = rawFirst ? [second, first] : [first, second];
-  return {
-    ours: o.ms,
-    raw: r.ms,
-    oursRequests: o.requests,
-    rawRequests: r.requests,
-    links: links.length,
-  };
+  return { ours: o, raw: r, links: links.length };
 }

@@ -21,39 +21,61 @@ import type { IngestTurn } from './storage-ingest-entry';
 const INGEST_LINKS = 500;
 const WARMUP = 2;
 const TURNS = 7;
+/** A warm-up turn that counts each write's requests rather than timing it. */
+const COUNTED_TURN = -1;
 const BUDGET = { ratio: 1.3 };
 
 declare global {
   interface Window {
     BacklinkScale: typeof import('./storage-scale-entry');
+    BacklinkScaleBefore: typeof import('./storage-scale-entry');
   }
 }
+
+/**
+ * Whose recordPage is timed: this tree's, and with BENCH_BEFORE_SRC (storage-scale.ts) also
+ * that tree's, in the same turns, each against raw puts of its own records.
+ */
+interface Build {
+  global: 'BacklinkScale' | 'BacklinkScaleBefore';
+  label: string;
+}
+const BUILDS: readonly Build[] = [
+  { global: 'BacklinkScale', label: '' },
+  ...(process.env.BENCH_BEFORE_SRC
+    ? [{ global: 'BacklinkScaleBefore', label: ' (before)' } satisfies Build]
+    : []),
+];
 
 /** Both ingest rows of one size, in turns: first visit, revisit, first visit, … */
 export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
   const kinds = [
     { revisit: false, name: 'first visit', baseline: 'raw puts, one tx' },
     { revisit: true, name: 'revisit', baseline: 'raw puts, one tx (overwrite)' },
-  ];
+  ].flatMap((kind) => BUILDS.map((build) => ({ ...kind, ...build })));
   const turns: IngestTurn[][] = kinds.map(() => []);
   const failed: Array<string | undefined> = kinds.map(() => undefined);
+  const counted: Array<IngestTurn | undefined> = kinds.map(() => undefined);
   for (let turn = -WARMUP; turn < TURNS; turn++) {
     for (const [k, kind] of kinds.entries()) {
       if (failed[k]) continue;
-      // Fresh source pages, beyond the seeded ones.
-      const p = ctx.options.pages + (kind.revisit ? 2_000 : 1_000) + WARMUP + turn;
+      // Fresh source pages, beyond the seeded ones: each build its own.
+      const p = ctx.options.pages + (kind.revisit ? 2_000 : 1_000) + 100 * k + WARMUP + turn;
       try {
         const result = await ctx.session.attempt(
           'ingest',
           (page) =>
-            page.evaluate(([o, n, r, f]) => window.BacklinkScale.ingestTurn(o, n, r, f), [
+            page.evaluate(([g, o, n, r, f, c]) => window[g].ingestTurn(o, n, r, f, c), [
+              kind.global,
               { ...ctx.options, linksPerPage: INGEST_LINKS },
               p,
               kind.revisit,
               turn % 2 !== 0,
+              turn === COUNTED_TURN,
             ] as const),
           300_000,
         );
+        if (turn === COUNTED_TURN) counted[k] = result;
         if (turn >= 0) turns[k]!.push(result);
       } catch (error) {
         failed[k] =
@@ -63,17 +85,21 @@ export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
   }
   return kinds.map((kind, k): ScaleRow => {
     const samples = turns[k]!;
-    const ours: Timing = {
-      name: `ingest, ${kind.name} (${INGEST_LINKS} links)`,
-      samples: samples.map((t) => t.ours),
-      median: median(samples.map((t) => t.ours)),
-    };
-    const raw: Timing = {
-      name: kind.baseline,
-      samples: samples.map((t) => t.raw),
-      median: median(samples.map((t) => t.raw)),
-    };
-    const requests = samples[0] && `${samples[0].oursRequests} vs ${samples[0].rawRequests} raw`;
+    const timing = (name: string, of: (t: IngestTurn) => number): Timing => ({
+      name,
+      samples: samples.map(of),
+      median: median(samples.map(of)),
+    });
+    const ours = timing(
+      `ingest, ${kind.name} (${INGEST_LINKS} links)${kind.label}`,
+      (t) => t.ours.ms,
+    );
+    const raw = timing(kind.baseline, (t) => t.raw.ms);
+    const c = counted[k];
+    const counts =
+      c &&
+      `IndexedDB requests ${c.ours.requests} vs ${c.raw.requests} raw, ` +
+        `rounds ${c.ours.rounds} vs ${c.raw.rounds}`;
     if (!failed[k]) printTable([raw, ours], raw);
     return {
       size: ctx.label,
@@ -83,7 +109,7 @@ export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
       baseline: raw.name,
       baselineMedian: raw.median,
       budget: BUDGET,
-      ...(requests ? { note: `IndexedDB requests ${requests}; ${TURNS} turns` } : {}),
+      ...(counts ? { note: `${counts}; ${TURNS} turns` } : {}),
       ...(failed[k] ? { failed: failed[k] } : {}),
     };
   });

@@ -670,7 +670,13 @@ const failedRows = (label: string, reason: string): ScaleRow[] =>
     failed: `failed: ${reason}`,
   }));
 
-async function runSize(label: string, links: number, script: string): Promise<ScaleRow[]> {
+/** `ingestOnly`: seed, then the ingest rows alone (storage-ingest, BENCH_ONLY=storage-ingest). */
+async function runSize(
+  label: string,
+  links: number,
+  script: string,
+  ingestOnly = false,
+): Promise<ScaleRow[]> {
   const options = scaleOptions(links);
   heading(
     `storage at scale: ${label} links (Chromium)`,
@@ -699,7 +705,7 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
     }));
     const resumed = (await s.page.evaluate(() => window.BacklinkScale.countStored())).pages > 0;
     if (resumed) info(`resuming in ${profile}: its store is not empty`);
-    const empty = await emptyStorePopup(s.ext, server.port, HOT, resumed);
+    const empty = ingestOnly ? null : await emptyStorePopup(s.ext, server.port, HOT, resumed);
     // Resumed: the whole store's size (an empty one is a few kilobytes).
     const before = resumed ? 0 : await s.page.evaluate(() => window.BacklinkScale.usageBytes());
     const dirBefore = resumed ? 0 : sizeOf(idbDir(profile, s.ext));
@@ -736,6 +742,11 @@ async function runSize(label: string, links: number, script: string): Promise<Sc
         `cold (Zipf rank ${COLD_RANK}): ${counts.cold.links} links`,
     );
     check(`${label}: hot target's inbound links`, counts.hot.links === options.hotLinks);
+    if (ingestOnly || !empty) {
+      const ingest = await measureIngest(ctx);
+      printScaleTable(ingest);
+      return ingest;
+    }
     const rows = REQUESTS_ONLY
       ? []
       : [
@@ -827,11 +838,13 @@ async function prepare(id: string): Promise<string | null> {
   return `${script};\n${before}`;
 }
 
-export async function runStorageScale(): Promise<void> {
-  const script = await prepare('storage-scale');
+export async function runStorageScale(ingestOnly = false): Promise<void> {
+  const script = await prepare(ingestOnly ? 'storage-ingest' : 'storage-scale');
   if (script === null) return;
   const rows: ScaleRow[] = [];
-  for (const [label, links] of sizesToRun()) rows.push(...(await runSize(label, links, script)));
+  for (const [label, links] of sizesToRun()) {
+    rows.push(...(await runSize(label, links, script, ingestOnly)));
+  }
   heading(
     'storage at scale: budgets (issue 7; issue 6 popup)',
     'Medians of 3 after a warm-up; each baseline measured in the same run and turn.',

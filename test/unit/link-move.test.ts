@@ -18,7 +18,7 @@ import {
 } from '../../src/storage/link-keys';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import { makeLink } from './helpers';
-import { countRequests } from '../support/request-count';
+import { countRequestsOf } from '../support/idb-requests';
 
 const opened: BacklinkDb[] = [];
 afterEach(() => {
@@ -93,9 +93,9 @@ describe('moveOldLinks', () => {
   it('reads each chunk in one request, deletes it in one, and puts each link once', async () => {
     const { db, links } = await oldDatabase(100);
     // Chunks of 25: four full ones, then one that finds nothing.
-    const { result, counts } = await countRequests(() => moveOldLinks(db, 25));
+    const { result, count: counts } = await countRequestsOf(() => moveOldLinks(db, 25));
     expect(result).toBe(100);
-    expect(counts.byKind).toEqual({ getAllRecords: 5, delete: 4, put: 100 });
+    expect(counts.byMethod).toEqual({ getAllRecords: 5, delete: 4, put: 100 });
     expect(counts.byStore).toEqual({ 'links-v1': 9, links: 100 });
     expect(await storedIdentities(db)).toEqual({ fresh: links.map(linkKey).sort(), old: 0 });
   });
@@ -107,9 +107,9 @@ describe('moveOldLinks', () => {
     // As in a browser without it (Firefox, Chromium before 141).
     Object.defineProperty(proto, 'getAllRecords', { value: undefined, configurable: true });
     try {
-      const { result, counts } = await countRequests(() => moveOldLinks(db, 25));
+      const { result, count: counts } = await countRequestsOf(() => moveOldLinks(db, 25));
       expect(result).toBe(60);
-      expect(counts.byKind).toEqual({ getAll: 3, getAllKeys: 3, delete: 3, put: 60 });
+      expect(counts.byMethod).toEqual({ getAll: 3, getAllKeys: 3, delete: 3, put: 60 });
     } finally {
       Object.defineProperty(proto, 'getAllRecords', own);
     }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDBIndex } from 'fake-indexeddb';
 import type { BacklinkDb } from '../../src/storage/db';
 import { forgetSite, recordPage, recordRedirect, STAGE_LINKS } from '../../src/storage/records';
-import { countRequests } from '../support/request-count';
+import { countRequests, countRequestsOf } from '../support/idb-requests';
 import { at, closeTestDbs, dumpDb, makeSnapshot, openTestDb } from './helpers';
 
 let db: BacklinkDb;
@@ -27,19 +27,19 @@ const hrefs = (n: number) => Array.from({ length: n }, (_, i) => `https://t${i %
 async function revisitRequests(n: number) {
   const snapshot = makeSnapshot(SOURCE, hrefs(n));
   await recordPage(db, snapshot, at(0));
-  const { result, counts } = await countRequests(() => recordPage(db, snapshot, at(1)));
+  const { result, count } = await countRequestsOf(() => recordPage(db, snapshot, at(1)));
   expect(result).toEqual({ url: SOURCE, links: n, added: 0, lost: 0 });
-  return counts;
+  return count;
 }
 
 describe('a revisit', () => {
   it("reads the page's links in one request, then puts each once, as a raw overwrite does", async () => {
     const counts = await revisitRequests(400);
     // The raw overwrite of the same records: 400 link puts and the page's.
-    expect(counts.byKind.put).toBe(400 + 1 + 1); // + the page's graph row
+    expect(counts.byMethod.put).toBe(400 + 1 + 1); // + the page's graph row
     expect(counts.byStore.links).toBe(400 + 1);
-    expect(counts.byKind['index.getAllRecords']).toBe(1);
-    expect(counts.byKind['index.getAll'] ?? 0).toBe(0);
+    expect(counts.byName['links.by_source.getAllRecords']).toBe(1);
+    expect(counts.byMethod.getAll ?? 0).toBe(0);
   });
 
   it('asks the same few requests besides its puts whatever the size of the page', async () => {
@@ -47,9 +47,80 @@ describe('a revisit', () => {
     closeTestDbs();
     db = await openTestDb();
     const large = await revisitRequests(STAGE_LINKS);
-    const besidesPuts = (c: typeof small) => c.total - c.byKind.put!;
+    const besidesPuts = (c: typeof small) => c.requests - c.byMethod.put!;
     expect(besidesPuts(large)).toBe(besidesPuts(small));
     expect(besidesPuts(large)).toBeLessThanOrEqual(8);
+  });
+
+  it('reads everything in its first round: after it, puts alone, as a raw read-then-overwrite', async () => {
+    const counts = await revisitRequests(STAGE_LINKS);
+    // Its page and links, the aggregates' keys, the risk lines watching its domain or any write.
+    expect(counts.readRounds).toBe(1);
+    expect(counts.rounds).toBe(2);
+  });
+
+  it("walks the risk lines' index beside its pre-read, not behind its puts", async () => {
+    // A line watching a target domain between the page's (t1.com < t100.com < t11.com), not
+    // one of them: the walk steps over it, one round after it opened.
+    await db.put('risks', {
+      url: 'https://other.org/',
+      folds: '',
+      computedAt: at(0),
+      current: true,
+      watch: ['p:other.org', 't:t100.com'],
+    });
+    const counts = await revisitRequests(STAGE_LINKS);
+    expect(counts.byName['risks.by_watch.openKeyCursor.step']).toBe(1);
+    expect(counts.rounds).toBe(2);
+    expect((await db.get('risks', 'https://other.org/'))?.current).toBe(true);
+  });
+
+  it('marks stale the lines watching what it wrote, the target of a link it found gone too', async () => {
+    const line = (url: string, watch: string[]) =>
+      db.put('risks', { url, folds: '', computedAt: at(0), current: true, watch });
+    const gone = 'https://only-here.net/x';
+    await recordPage(db, makeSnapshot(SOURCE, [...hrefs(30), gone]), at(0));
+    await line('https://a.org/', ['t:t5.com']);
+    await line('https://b.org/', ['t:only-here.net']);
+    await line('https://c.org/', ['t:elsewhere.com']);
+    const { result } = await countRequestsOf(() =>
+      recordPage(db, makeSnapshot(SOURCE, hrefs(30)), at(1)),
+    );
+    expect(result).toEqual({ url: SOURCE, links: 30, added: 0, lost: 1 });
+    const current = async (url: string) => (await db.get('risks', url))?.current;
+    expect(await current('https://a.org/')).toBe(false);
+    expect(await current('https://b.org/')).toBe(false);
+    expect(await current('https://c.org/')).toBe(true);
+  });
+
+  it('asks for its commit once every request is queued, before the puts are answered', async () => {
+    const snapshot = makeSnapshot(SOURCE, hrefs(40));
+    await recordPage(db, snapshot, at(0));
+    let answered = -1;
+    let puts = 0;
+    const counting = countRequests();
+    const commit = vi.spyOn(IDBTransaction.prototype, 'commit').mockImplementation(function (
+      this: IDBTransaction,
+    ) {
+      // Answers heard so far: the round of the puts is not over yet.
+      answered = puts;
+      commit.mockRestore();
+      this.commit();
+    });
+    const put = IDBObjectStore.prototype.put;
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      const request = put.apply(this, args);
+      request.addEventListener('success', () => puts++);
+      return request;
+    });
+    await recordPage(db, snapshot, at(1));
+    spy.mockRestore();
+    expect(counting.stop().byMethod.put).toBe(40 + 2);
+    expect(answered).toBe(0);
+    expect((await db.get('pages', SOURCE))?.lastSeen).toBe(at(1));
   });
 
   it('reads the same records where the browser has no getAllRecords (Firefox)', async () => {
@@ -65,11 +136,11 @@ describe('a revisit', () => {
     // Gone for this test: keyedLinks must fall back to getAll and getAllKeys.
     delete (IDBIndex.prototype as Partial<IDBIndex & { getAllRecords: unknown }>).getAllRecords;
     try {
-      const { result, counts } = await countRequests(() =>
+      const { result, count } = await countRequestsOf(() =>
         recordPage(db, makeSnapshot(SOURCE, hrefs(30).slice(5)), at(1)),
       );
       expect(result).toEqual({ url: SOURCE, links: 25, added: 0, lost: 5 });
-      expect(counts.byKind['index.getAll']).toBe(1);
+      expect(count.byName['links.by_source.getAll']).toBe(1);
     } finally {
       Object.defineProperty(IDBIndex.prototype, 'getAllRecords', method);
     }
