@@ -65,9 +65,13 @@ describe('the stored risk line', () => {
     await s.page.goto(s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(TARGET)}`));
     const line = s.page.locator('[data-risk-count]');
     await line.waitFor();
-    const first = await line.getAttribute('data-risk-stored');
-    // Stale when the stored one is shown first; the computed line may already have replaced it.
-    if (first === 'stale') expect(await line.innerText()).toMatch(/links changed since/);
+    // Stale when the stored one is shown first; the computed line may already have replaced it,
+    // even between two reads: its mark and its words are read at once.
+    const [first, text] = await line.evaluate((el: HTMLElement) => [
+      el.getAttribute('data-risk-stored'),
+      el.innerText,
+    ]);
+    if (first === 'stale') expect(text).toMatch(/links changed since/);
     await s.page.waitForSelector(`${LINE}:not([data-risk-stored])`);
     expect(await s.page.locator('.risk-summary').innerText()).toMatch(
       /reciprocal links with 2 sites/,
