@@ -3,10 +3,11 @@
  * with a few pages' out-links replaced by their rows. The result is the graphs
  * `AuthorityGraphBuilder` builds on `restoreGraphs(stored)` with those rows (the test oracle,
  * test/support/authority-oracle.ts), node for node and edge for edge, but without what made
- * that cost more than a full computation at a million links: interning every key into a Map (twice), pushing every kept edge and sorting them again,
- * and building the domain graph from scratch (twice). Here only the URLs the rows name are
- * looked up, in one pass over the keys; kept rows are copied in runs; and only the domains of
- * the replaced pages get their domain-graph row worked out again. Pure.
+ * that cost more than a full computation at a million links: interning every key into a Map
+ * (twice), pushing every kept edge and sorting them again, and building the domain graph from
+ * scratch (twice). Here only the URLs the rows name are looked up, in one pass over the keys;
+ * kept rows are copied in runs; and only the domains of the replaced pages get their
+ * domain-graph row worked out again. Pure.
  */
 import {
   domainGraphOf,

@@ -19,7 +19,7 @@ import {
 } from '../core/transfer';
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { BacklinkDb, BacklinkSchema } from './db';
-import { abortQuietly } from './requests';
+import { abortQuietly, queued } from './requests';
 import {
   byTargetAnchor,
   clearLinks,
@@ -150,12 +150,6 @@ async function writeNow<T, S extends Stores>(
     throw error;
   }
 }
-
-/**
- * A put nobody waits for, as putLinks' (link-keys.ts): its failure aborts the transaction,
- * which tx.done reports, so the commit is asked for once it is queued, not once it is done.
- */
-const queue = (put: Promise<unknown>): void => void put.catch(() => {});
 
 /**
  * Once `body` and its `writes` are done, every request is queued: committing now lets the
@@ -484,13 +478,13 @@ async function writeSnapshot(
     ...(snapshot.signals ? { signals: snapshot.signals } : {}),
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
-  queue(pages.put(page));
-  queue(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten));
+  queued(pages.put(page));
+  queued(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten));
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);
     const { visitIds: _ofTheVisitedUrl, ...visited } = page;
-    queue(
+    queued(
       pages.put({
         ...visited,
         url: declared,

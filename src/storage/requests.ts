@@ -42,6 +42,12 @@ export function putAll<V>(store: Writable<V>, values: Iterable<V>): void {
 }
 
 /**
+ * A request (or a write of several) nobody waits for: its failure aborts the transaction, which
+ * tx.done reports, so the caller awaits the commit, not this.
+ */
+export const queued = (request: Promise<unknown>): void => void request.catch(() => {});
+
+/**
  * After a failure part-way through a transaction's writes, abort it so that none of them land
  * (a put that throws does not abort it by itself, and the puts queued before it would commit).
  * The pending requests and tx.done then reject with AbortError; nobody waits for them any more,

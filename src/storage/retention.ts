@@ -1,5 +1,5 @@
 import type { BacklinkDb } from './db';
-import { abortQuietly } from './requests';
+import { abortQuietly, queued } from './requests';
 import { countLinks, deleteLinks, getAllLinkKeys, keyedLinks, LINK_STORES } from './link-keys';
 import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
@@ -42,21 +42,21 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
   const pages = tx.objectStore('pages');
   const redirects = tx.objectStore('redirects');
   const referrals = tx.objectStore('referrals');
-  // A failed delete aborts the transaction and tx.done reports it: nothing half-deleted.
-  const drop = (p: Promise<unknown>) => void p.catch(() => {});
+  // A failed delete aborts the transaction and tx.done reports it (queued): nothing
+  // half-deleted.
   let removed = 0;
   try {
     for (const url of urls) {
       const page = await pages.get(url);
       if (!page) continue;
       removed++;
-      drop(pages.delete(url));
-      drop(deleteGraphRows(tx.objectStore('graph'), [url]));
+      queued(pages.delete(url));
+      queued(deleteGraphRows(tx.objectStore('graph'), [url]));
       if (page.canonical && page.canonical !== url) {
         const alias = await pages.get(page.canonical);
         if (alias?.aliasOf === url) {
-          drop(pages.delete(page.canonical));
-          drop(deleteGraphRows(tx.objectStore('graph'), [page.canonical]));
+          queued(pages.delete(page.canonical));
+          queued(deleteGraphRows(tx.objectStore('graph'), [page.canonical]));
         }
       }
       const [linkKeys, hopsFrom, hopsTo, visitsFrom, visitsTo] = await Promise.all([
@@ -67,12 +67,12 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
         referrals.getAllKeys(IDBKeyRange.bound([url], [url, []])),
         referrals.index('by_target').getAllKeys(url),
       ]);
-      drop(deleteLinks(tx, linkKeys));
-      for (const key of [...hopsFrom, ...hopsTo]) drop(redirects.delete(key));
-      for (const key of [...visitsFrom, ...visitsTo]) drop(referrals.delete(key));
+      queued(deleteLinks(tx, linkKeys));
+      for (const key of [...hopsFrom, ...hopsTo]) queued(redirects.delete(key));
+      for (const key of [...visitsFrom, ...visitsTo]) queued(referrals.delete(key));
     }
-    if (removed > 0) drop(forgetTargetStats(tx.objectStore('target-stats')));
-    if (removed > 0) drop(forgetRiskSummaries(tx.objectStore('risks')));
+    if (removed > 0) queued(forgetTargetStats(tx.objectStore('target-stats')));
+    if (removed > 0) queued(forgetRiskSummaries(tx.objectStore('risks')));
   } catch (error) {
     abortQuietly(tx);
     throw error;

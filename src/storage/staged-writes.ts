@@ -12,6 +12,7 @@ import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { deleteLinks, keyedLinks, type KeyedLink } from './link-keys';
 import { markRiskStale } from './risk-summary';
+import { queued } from './requests';
 
 /** A page write whose new links are being staged. */
 export interface StagedWrite {
@@ -76,7 +77,7 @@ export async function beginStagedWrite(
 export async function endStagedWrite(meta: MetaStore, write: StagedWrite): Promise<void> {
   const journal = await readJournal(meta);
   const left = journal.filter((w) => w.source !== write.source || w.at !== write.at);
-  if (left.length < journal.length) void writeJournal(meta, left).catch(() => {});
+  if (left.length < journal.length) queued(writeJournal(meta, left));
 }
 
 /**
