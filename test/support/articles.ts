@@ -1,7 +1,8 @@
 /**
  * Corpora of real saved pages with ground-truth main text, and our labels of their links
  * (editorial or not, made by test/fixtures/articles/label.ts): the article-extraction-benchmark
- * pages (test/fixtures/articles) and a sample of the Dragnet pages (test/fixtures/dragnet).
+ * pages (test/fixtures/articles), samples of the Dragnet pages (test/fixtures/dragnet) and of
+ * L3S-GN1 (test/fixtures/l3s-gn1).
  * Shared by the labelling scripts, the placement benchmark and the placement unit test, so all
  * of them parse the pages the same way (happy-dom, no scripts).
  */
@@ -48,6 +49,17 @@ export const DRAGNET_FRESH: Corpus = {
   name: 'dragnet, fresh sample',
   pagesDir: `${FIXTURES}dragnet/fresh/`,
   labelsFile: `${FIXTURES}dragnet/fresh-labels.json.gz`,
+  heldOutOnly: true,
+};
+
+/**
+ * L3S-GN1's pages are not committed either (test/fixtures/l3s-gn1/README.md, research use
+ * only): a quarter of them chosen by hash, every page held out and measured once.
+ */
+export const L3S_GN1: Corpus = {
+  name: 'L3S-GN1, held out whole',
+  pagesDir: `${FIXTURES}l3s-gn1/pages/`,
+  labelsFile: `${FIXTURES}l3s-gn1/labels.json.gz`,
   heldOutOnly: true,
 };
 
@@ -117,6 +129,11 @@ export function openArticle(
   url: string,
   corpus = ARTICLES,
 ): { doc: Document; close: () => void } {
+  return parseHtml(readArticleHtml(hash, corpus), url);
+}
+
+/** HTML parsed as openArticle parses a saved page (an import reads its ground truth so too). */
+export function parseHtml(html: string, url: string): { doc: Document; close: () => void } {
   const window = new Window({
     url,
     settings: {
@@ -130,7 +147,7 @@ export function openArticle(
     },
   });
   const doc = window.document as unknown as Document;
-  doc.write(readArticleHtml(hash, corpus));
+  doc.write(html);
   return { doc, close: () => void window.happyDOM.close() };
 }
 
