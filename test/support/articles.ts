@@ -94,6 +94,22 @@ export function splitOf(hash: string): Split {
   return parseInt(hash[0]!, 16) < 8 ? 'dev' : 'held-out';
 }
 
+/**
+ * The quarter of a corpus's held-out pages a page is in, by the first hex digit of its hash:
+ * 8–9, a–b, c–d, e–f for a held-out half (splitOf), 0–3, 4–7, 8–b, c–f for a corpus held out
+ * whole, so every held-out page is in one quarter.
+ */
+export function quarterOf(hash: string, heldOutOnly = false): string {
+  const digit = parseInt(hash[0]!, 16);
+  const first = heldOutOnly ? digit & ~3 : 8 + ((digit - 8) & ~1);
+  const last = first + (heldOutOnly ? 3 : 1);
+  return `${first.toString(16)}–${last.toString(16)}`;
+}
+
+/** The four quarter names quarterOf gives, in order. */
+export const quartersOf = (heldOutOnly = false): string[] =>
+  (heldOutOnly ? ['0', '4', '8', 'c'] : ['8', 'a', 'c', 'e']).map((d) => quarterOf(d, heldOutOnly));
+
 export function readGroundTruth(corpus = ARTICLES): Record<string, GroundTruth> {
   const json = gunzipSync(readFileSync(`${corpus.pagesDir}ground-truth.json.gz`)).toString('utf8');
   return JSON.parse(json) as Record<string, GroundTruth>;
@@ -168,6 +184,37 @@ export function addScore(into: Score, s: Score): void {
 
 export const precision = (s: Score) => s.truePositive / (s.truePositive + s.falsePositive || 1);
 export const recall = (s: Score) => s.truePositive / (s.truePositive + s.falseNegative || 1);
+
+/**
+ * How much one page decides a pooled score: the page of most editorial links not called main
+ * (the first of them), the pooled score without it, and each page counted once (precision over
+ * the pages with a link called main, recall over the pages with an editorial link).
+ */
+export function summarizePages(pages: readonly Score[]): {
+  worst: number;
+  rest: Score;
+  pageAveraged: { precision: number; pages: number; recall: number; pagesWithEditorial: number };
+} {
+  let worst = 0;
+  for (let i = 1; i < pages.length; i++) {
+    if (pages[i]!.falseNegative > pages[worst]!.falseNegative) worst = i;
+  }
+  const rest = emptyScore();
+  for (let i = 0; i < pages.length; i++) if (i !== worst) addScore(rest, pages[i]!);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+  const called = pages.filter((s) => s.truePositive + s.falsePositive > 0);
+  const withEditorial = pages.filter((s) => s.truePositive + s.falseNegative > 0);
+  return {
+    worst,
+    rest,
+    pageAveraged: {
+      precision: mean(called.map(precision)),
+      pages: called.length,
+      recall: mean(withEditorial.map(recall)),
+      pagesWithEditorial: withEditorial.length,
+    },
+  };
+}
 
 /** Score a page's labelled links given a predicate "labelled main" over link elements. */
 export function scorePage(
