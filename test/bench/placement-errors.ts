@@ -153,10 +153,12 @@ function summarize(corpus: Corpus, results: PageResult[]): void {
   );
 }
 
-const which = process.argv[2];
+// By the names the usage line gives: "articles" did not match the corpus's own name before.
+const CORPORA: Record<string, Corpus> = { articles: ARTICLES, dragnet: DRAGNET };
+const which = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const showLinks = process.argv.includes('--links');
-for (const corpus of [ARTICLES, DRAGNET]) {
-  if (which && !corpus.name.startsWith(which)) continue;
+for (const [key, corpus] of Object.entries(CORPORA)) {
+  if (which && which !== key) continue;
   if (!hasPages(corpus)) continue;
   summarize(corpus, analyse(corpus, showLinks));
 }
