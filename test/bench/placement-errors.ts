@@ -16,6 +16,7 @@ import {
   readLabels,
   recall,
   addScore,
+  summarizePages,
   type Corpus,
   type Score,
 } from '../support/articles';
@@ -125,13 +126,9 @@ function summarize(corpus: Corpus, results: PageResult[]): void {
     for (const [c, n] of r.fn) fn.set(c, (fn.get(c) ?? 0) + n);
     for (const [c, n] of r.fp) fp.set(c, (fp.get(c) ?? 0) + n);
   }
-  const worst = results.reduce((a, b) => (b.score.falseNegative > a.score.falseNegative ? b : a));
-  const rest = emptyScore();
-  for (const r of results) if (r !== worst) addScore(rest, r.score);
-  // Page-averaged: each page with an editorial link (recall) or a "main" call (precision) counts once.
-  const withEditorial = results.filter((r) => r.score.truePositive + r.score.falseNegative > 0);
-  const withMain = results.filter((r) => r.score.truePositive + r.score.falsePositive > 0);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+  const summary = summarizePages(results.map((r) => r.score));
+  const worst = results[summary.worst]!;
+  const { rest, pageAveraged } = summary;
   console.log(`\n${corpus.name}, development half: ${results.length} pages`);
   console.log(
     `  pooled: precision ${pct(precision(total))}, recall ${pct(recall(total))} (tp ${total.truePositive} fp ${total.falsePositive} fn ${total.falseNegative})`,
@@ -140,7 +137,7 @@ function summarize(corpus: Corpus, results: PageResult[]): void {
     `  without the page of most misses (${worst.url}, fn ${worst.score.falseNegative}): precision ${pct(precision(rest))}, recall ${pct(recall(rest))}`,
   );
   console.log(
-    `  page-averaged: precision ${pct(mean(withMain.map((r) => precision(r.score))))} over ${withMain.length} pages, recall ${pct(mean(withEditorial.map((r) => recall(r.score))))} over ${withEditorial.length} pages`,
+    `  page-averaged: precision ${pct(pageAveraged.precision)} over ${pageAveraged.pages} pages, recall ${pct(pageAveraged.recall)} over ${pageAveraged.pagesWithEditorial} pages`,
   );
   console.log(
     `  missed editorial links by cause: ${[...fn]
@@ -156,10 +153,12 @@ function summarize(corpus: Corpus, results: PageResult[]): void {
   );
 }
 
-const which = process.argv[2];
+// By the names the usage line gives: "articles" did not match the corpus's own name before.
+const CORPORA: Record<string, Corpus> = { articles: ARTICLES, dragnet: DRAGNET };
+const which = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const showLinks = process.argv.includes('--links');
-for (const corpus of [ARTICLES, DRAGNET]) {
-  if (which && !corpus.name.startsWith(which)) continue;
+for (const [key, corpus] of Object.entries(CORPORA)) {
+  if (which && which !== key) continue;
   if (!hasPages(corpus)) continue;
   summarize(corpus, analyse(corpus, showLinks));
 }

@@ -1,7 +1,8 @@
 /**
  * Corpora of real saved pages with ground-truth main text, and our labels of their links
  * (editorial or not, made by test/fixtures/articles/label.ts): the article-extraction-benchmark
- * pages (test/fixtures/articles) and a sample of the Dragnet pages (test/fixtures/dragnet).
+ * pages (test/fixtures/articles), samples of the Dragnet pages (test/fixtures/dragnet) and of
+ * L3S-GN1 (test/fixtures/l3s-gn1).
  * Shared by the labelling scripts, the placement benchmark and the placement unit test, so all
  * of them parse the pages the same way (happy-dom, no scripts).
  */
@@ -51,6 +52,17 @@ export const DRAGNET_FRESH: Corpus = {
   heldOutOnly: true,
 };
 
+/**
+ * L3S-GN1's pages are not committed either (test/fixtures/l3s-gn1/README.md, research use
+ * only): a quarter of them chosen by hash, every page held out and measured once.
+ */
+export const L3S_GN1: Corpus = {
+  name: 'L3S-GN1, held out whole',
+  pagesDir: `${FIXTURES}l3s-gn1/pages/`,
+  labelsFile: `${FIXTURES}l3s-gn1/labels.json.gz`,
+  heldOutOnly: true,
+};
+
 /** Whether the corpus's saved pages are on this machine (Dragnet's must be imported first). */
 export const hasPages = (corpus: Corpus) => existsSync(`${corpus.pagesDir}html`);
 
@@ -81,6 +93,22 @@ export interface LabelFile {
 export function splitOf(hash: string): Split {
   return parseInt(hash[0]!, 16) < 8 ? 'dev' : 'held-out';
 }
+
+/**
+ * The quarter of a corpus's held-out pages a page is in, by the first hex digit of its hash:
+ * 8–9, a–b, c–d, e–f for a held-out half (splitOf), 0–3, 4–7, 8–b, c–f for a corpus held out
+ * whole, so every held-out page is in one quarter.
+ */
+export function quarterOf(hash: string, heldOutOnly = false): string {
+  const digit = parseInt(hash[0]!, 16);
+  const first = heldOutOnly ? digit & ~3 : 8 + ((digit - 8) & ~1);
+  const last = first + (heldOutOnly ? 3 : 1);
+  return `${first.toString(16)}–${last.toString(16)}`;
+}
+
+/** The four quarter names quarterOf gives, in order. */
+export const quartersOf = (heldOutOnly = false): string[] =>
+  (heldOutOnly ? ['0', '4', '8', 'c'] : ['8', 'a', 'c', 'e']).map((d) => quarterOf(d, heldOutOnly));
 
 export function readGroundTruth(corpus = ARTICLES): Record<string, GroundTruth> {
   const json = gunzipSync(readFileSync(`${corpus.pagesDir}ground-truth.json.gz`)).toString('utf8');
@@ -117,6 +145,11 @@ export function openArticle(
   url: string,
   corpus = ARTICLES,
 ): { doc: Document; close: () => void } {
+  return parseHtml(readArticleHtml(hash, corpus), url);
+}
+
+/** HTML parsed as openArticle parses a saved page (an import reads its ground truth so too). */
+export function parseHtml(html: string, url: string): { doc: Document; close: () => void } {
   const window = new Window({
     url,
     settings: {
@@ -130,7 +163,7 @@ export function openArticle(
     },
   });
   const doc = window.document as unknown as Document;
-  doc.write(readArticleHtml(hash, corpus));
+  doc.write(html);
   return { doc, close: () => void window.happyDOM.close() };
 }
 
@@ -151,6 +184,37 @@ export function addScore(into: Score, s: Score): void {
 
 export const precision = (s: Score) => s.truePositive / (s.truePositive + s.falsePositive || 1);
 export const recall = (s: Score) => s.truePositive / (s.truePositive + s.falseNegative || 1);
+
+/**
+ * How much one page decides a pooled score: the page of most editorial links not called main
+ * (the first of them), the pooled score without it, and each page counted once (precision over
+ * the pages with a link called main, recall over the pages with an editorial link).
+ */
+export function summarizePages(pages: readonly Score[]): {
+  worst: number;
+  rest: Score;
+  pageAveraged: { precision: number; pages: number; recall: number; pagesWithEditorial: number };
+} {
+  let worst = 0;
+  for (let i = 1; i < pages.length; i++) {
+    if (pages[i]!.falseNegative > pages[worst]!.falseNegative) worst = i;
+  }
+  const rest = emptyScore();
+  for (let i = 0; i < pages.length; i++) if (i !== worst) addScore(rest, pages[i]!);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
+  const called = pages.filter((s) => s.truePositive + s.falsePositive > 0);
+  const withEditorial = pages.filter((s) => s.truePositive + s.falseNegative > 0);
+  return {
+    worst,
+    rest,
+    pageAveraged: {
+      precision: mean(called.map(precision)),
+      pages: called.length,
+      recall: mean(withEditorial.map(recall)),
+      pagesWithEditorial: withEditorial.length,
+    },
+  };
+}
 
 /** Score a page's labelled links given a predicate "labelled main" over link elements. */
 export function scorePage(
