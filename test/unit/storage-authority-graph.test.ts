@@ -380,4 +380,35 @@ describe("the first build's read, chunk by chunk", () => {
         .targets.split('\n'),
     ).toHaveLength(31);
   });
+
+  it('keeps a row recorded while it runs, as recorded', async () => {
+    await fill(db);
+    // After the first chunk (the hub), the second is read already, while its rows are put: a
+    // recording of one of its sources then stores a newer row, which the build's own, from the
+    // records read before, must not replace.
+    let chunk = 0;
+    const during = async () => {
+      if (++chunk === 1) {
+        await recordPage(db, makeSnapshot('https://s1.com/', ['https://new.com/']), T0);
+      }
+    };
+    await buildGraphRows(db, { sizing: twelve, pause: during });
+    expect(await keptRows()).toEqual(await rowsFromRecords());
+    expect(await isGraphBuilt(db)).toBe(true);
+  });
+
+  it('starts again when data is forgotten while it runs', async () => {
+    const stored = await fill(db);
+    let chunk = 0;
+    const during = async () => {
+      if (++chunk === 3) await forgetSite(db, 's12.com');
+    };
+    const { rows, read } = await buildGraphRows(db, { sizing: twelve, pause: during });
+    // Read again from the start, without the forgotten site's three links.
+    expect(read.links).toBe(stored.links - 3);
+    expect(plain(rows)).toEqual(await rowsFromRecords());
+    expect(await keptRows()).toEqual(await rowsFromRecords());
+    expect(plain(rows).some((r) => r.url.includes('s12.com'))).toBe(false);
+    expect(await isGraphBuilt(db)).toBe(true);
+  });
 });
