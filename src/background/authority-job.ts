@@ -67,6 +67,8 @@ export interface AuthorityOutcome {
   readMs: number;
   /** Of readMs, storing the rows built from the records (0 unless built from them). */
   putMs: number;
+  /** Built from the records: chunks read, and the records their answers held. */
+  built: AuthorityInput['built'];
   buildMs: number;
   rankMs: number;
   writeMs: number;
@@ -228,6 +230,7 @@ async function computeSteps(
     resumed: stored !== null,
     resumedBuild: input.resumedBuild,
     putMs: input.putMs,
+    built: input.built,
     totalMs: performance.now() - started,
     readMs,
     buildMs,

@@ -156,6 +156,8 @@ export interface AuthorityInput {
   resumedBuild: boolean;
   /** Of the reading time, what a build from the records spent storing the rows it built. */
   putMs: number;
+  /** A build from the records: chunks read, and the records their answers held (else 0). */
+  built: { chunks: number; entries: number };
 }
 
 const targetsIn = (rows: readonly GraphRow[]) => rows.reduce((n, r) => n + r.passes.length, 0);
@@ -203,10 +205,12 @@ export async function readAuthorityGraphs(
   }
   let resumedBuild = false;
   let putMs = 0;
+  let chunks = { chunks: 0, entries: 0 };
   if (fromRecords) {
     const built = await buildGraphRows(db, { clock });
     resumedBuild = built.resumed;
     putMs = built.putMs;
+    chunks = { chunks: built.chunks, entries: built.entries };
     read = built.read;
     // Packed as it was built: the graphs come from it as from a full read's.
     const index = timed(clock, () => indexPacked(built.packed))();
@@ -279,6 +283,7 @@ export async function readAuthorityGraphs(
     buildMs: clock.ms,
     resumedBuild,
     putMs,
+    built: chunks,
   };
 }
 

@@ -6,7 +6,7 @@
  * dirty, and the job works those out from the records before it reads. The first computation
  * after the upgrade builds every row from the records, once.
  */
-import type { StoreValue } from 'idb';
+import { unwrap, type StoreValue } from 'idb';
 import type { AuthorityLink } from '../core/authority';
 import {
   graphRowOf,
@@ -18,7 +18,7 @@ import {
 import { linkKey, type LinkRecord, type PageRecord } from '../core/types';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
-import { getAllLinks, LINK_STORES } from './link-keys';
+import { getAllLinks, LINK_STORES, oldStoreDrained, settle, storesOf } from './link-keys';
 import { packRows, type PackedRows } from '../core/authority-packed';
 import { nextChunkSize, type ChunkSizing } from '../core/chunk-size';
 
@@ -195,14 +195,17 @@ export async function readAuthorityInput(
   return { pages, links };
 }
 
-/** A chunk of the first build: about this many links and a quarter as many pages. */
+/** A chunk of the first build: about this many links, and their pages (as many at most). */
 export const GRAPH_BUILD_SIZING: ChunkSizing = {
   first: 2_000,
-  min: 200,
+  min: 1_000,
   max: 20_000,
-  // A chunk's reads are read-only (recording waits for them) and its puts take the graph store
-  // only, so the popup's reads never wait; this keeps recording's wait short too.
-  targetMs: 100,
+  // A chunk's reads are read-only and its puts take the graph store only, so the popup's reads
+  // never wait for them; a recording does (and a popup's read queued behind it): as long as a
+  // link move's chunk at most. Not fewer than a thousand links: on a loaded machine (load 30 on
+  // 2 cores) a chunk costs about a tenth of a second whatever it holds, and at 200 to 350 links
+  // a chunk the build's read was 1.2-1.8x a bare read of the same records (s13, 4 runs).
+  targetMs: 300,
 };
 
 /** Give the event loop a turn between chunks: a macrotask, so messages get answered. */
@@ -225,77 +228,147 @@ export interface GraphBuild {
   read: { pages: number; links: number };
   /** Whether it went on from the place a stopped build had stored. */
   resumed: boolean;
-  /** Of the time it took, storing the rows and the place (the chunks' write transactions). */
+  /**
+   * Of the time it took, storing the rows and the place (the chunks' write transactions, each
+   * beside the next chunk's read).
+   */
   putMs: number;
+  /** Chunks read, and the records their reads' answers held (a cut URL's twice). */
+  chunks: number;
+  entries: number;
 }
 
-/**
- * The key `n - 1` entries after the cursor's, or null when fewer remain: a chunk's end, found
- * by a key cursor that skips without decoding a record.
- */
-async function keyAfter(
-  cursor: Promise<{ key: string; advance(n: number): Promise<{ key: string } | null> } | null>,
-  n: number,
-): Promise<string | null> {
-  const first = await cursor;
-  const last = first && n > 1 ? await first.advance(n - 1) : first;
-  return last?.key ?? null;
+/** A chunk of the first build: its records, and where the next one starts after. */
+interface BuildChunk {
+  /** The URLs it covers, (after, end]: the rows stored there are looked at before its puts. */
+  range: IDBKeyRange;
+  end: string;
+  pages: PageRecord[];
+  links: LinkRecord[];
+  /** Records the read's answers held, those left for the next chunk included. */
+  entries: number;
 }
+
+/** The smallest of `keys`, or null when there is none. */
+const least = (keys: readonly string[]): string | null =>
+  keys.length === 0 ? null : keys.reduce((a, b) => (b < a ? b : a));
 
 /**
  * The records of the next chunk after `after` (null: from the start), in one read-only
- * transaction: every page and every link whose source lies in (after, end], where `end` is the
- * URL of the `links`-th link source or of the `pages`-th page, whichever comes first (none when
- * fewer remain: the rest). A chunk ends after a source, so each row is whole. Null when no
- * page or link is left.
+ * transaction of two rounds: up to `links` links by source from each link store, then the pages
+ * up to the last of those sources, as many at most. A list that came back full may have
+ * stopped inside its last URL's records, so the chunk ends before the first such URL (`cut`),
+ * which the next chunk reads again: each row is whole, and no key cursor walks the index to
+ * find the end first (two rounds and two requests a chunk fewer). One URL with more links than
+ * that alone is read whole, in a third round. Null when nothing is left.
  */
 async function readBuildChunk(
   db: BacklinkDb,
   after: string | null,
   links: number,
-): Promise<{
-  range: IDBKeyRange | null;
-  end: string;
-  pages: PageRecord[];
-  links: LinkRecord[];
-} | null> {
+): Promise<BuildChunk | null> {
   const tx = db.transaction(['pages', ...LINK_STORES]);
   const from = after === null ? null : IDBKeyRange.lowerBound(after, true);
-  const ends = await Promise.all([
-    keyAfter(tx.objectStore('pages').openKeyCursor(from), Math.ceil(links / 4)),
-    keyAfter(tx.objectStore('links').index('by_source').openKeyCursor(from), links),
-  ]);
-  const bounded = ends.filter((e): e is string => e !== null);
-  const end = bounded.length > 0 ? bounded.reduce((a, b) => (b < a ? b : a)) : null;
-  const range =
-    end === null
+  const [fresh, old] = storesOf(tx);
+  // The old store while this connection has not seen it empty (link-keys.ts).
+  const stores = oldStoreDrained(db) ? [fresh] : [fresh, old];
+  const lists = await Promise.all(
+    stores.map((s) => settle(s.index('by_source').getAll(from, links) as IDBRequest<LinkRecord[]>)),
+  );
+  const linkCut = least(
+    lists.flatMap((l) => (l.length === links ? [l[l.length - 1]!.source] : [])),
+  );
+  const upTo =
+    linkCut === null
       ? from
       : after === null
-        ? IDBKeyRange.upperBound(end)
-        : IDBKeyRange.bound(after, end, true);
-  const [pages, stored] = await Promise.all([
-    tx.objectStore('pages').getAll(range),
-    getAllLinks(tx, 'by_source', range),
-    tx.done,
-  ]);
+        ? IDBKeyRange.upperBound(linkCut)
+        : IDBKeyRange.bound(after, linkCut, true);
+  let pages = await tx.objectStore('pages').getAll(upTo, links);
+  const pageCut = pages.length === links ? pages[pages.length - 1]!.url : null;
+  const cut = least([linkCut, pageCut].filter((k): k is string => k !== null));
+  let stored = lists.flat();
+  let entries = pages.length + stored.length;
+  if (cut !== null) {
+    pages = pages.filter((p) => p.url < cut);
+    stored = stored.filter((l) => l.source < cut);
+    if (pages.length === 0 && stored.length === 0) {
+      // The chunk's first URL alone holds more than a chunk: all of its records.
+      const only = IDBKeyRange.only(cut);
+      [pages, stored] = await Promise.all([
+        tx.objectStore('pages').getAll(only),
+        getAllLinks(tx, 'by_source', only),
+      ]);
+      entries += pages.length + stored.length;
+    }
+  }
+  await tx.done;
   if (pages.length === 0 && stored.length === 0) return null;
   // The chunk's last URL, where the next one starts after.
-  const last = (urls: string[]) => urls.reduce((a, b) => (b > a ? b : a), '');
+  const end = [...pages.map((p) => p.url), ...stored.map((l) => l.source)].reduce((a, b) =>
+    b > a ? b : a,
+  );
   return {
-    range,
-    end: end ?? last([...pages.map((p) => p.url), ...stored.map((l) => l.source)]),
+    range: after === null ? IDBKeyRange.upperBound(end) : IDBKeyRange.bound(after, end, true),
+    end,
     pages,
     links: stored,
+    entries,
   };
+}
+
+/**
+ * Put a chunk's rows and the place reached (`after` to `end`), in one read-write transaction
+ * of one round: the rows are added, not put, and a row already stored (written by a recording
+ * since the build cleared the store, so newer than the records read) stays, its add's error
+ * handled. The place and the epoch are read in the same round; if the data was forgotten or
+ * the place moved meanwhile, the transaction is aborted and nothing lands: false.
+ */
+async function putChunk(
+  db: BacklinkDb,
+  rows: readonly GraphRow[],
+  place: { epoch: number; after: string | null; end: string },
+): Promise<boolean> {
+  const tx = db.transaction(['graph', 'meta'], 'readwrite');
+  const raw = unwrap(tx) as unknown as IDBTransaction;
+  const graph = raw.objectStore('graph');
+  for (const row of rows) {
+    const add = graph.add(row);
+    add.onerror = (event) => {
+      if (add.error?.name !== 'ConstraintError') return;
+      // Kept: not the transaction's failure (nor, bubbling up, idb's tx.done).
+      event.preventDefault();
+      event.stopPropagation();
+    };
+  }
+  const meta = tx.objectStore('meta');
+  const done = tx.done;
+  done.catch(() => {}); // reported by the await below, or aborted here on purpose
+  const [now, stored] = await Promise.all([
+    meta.get('data-epoch'),
+    meta.get('graph-build'),
+    meta.put({ id: 'graph-build', epoch: place.epoch, after: place.end }),
+  ]);
+  if (
+    epochOf(now) !== place.epoch ||
+    stored?.id !== 'graph-build' ||
+    stored.after !== place.after
+  ) {
+    tx.abort();
+    return false;
+  }
+  await done;
+  return true;
 }
 
 /**
  * Build every row from the records and store them: the first computation after the upgrade
  * (or after all data was cleared). The store is emptied first, then filled chunk by chunk in
  * URL order, each chunk read in a short read-only transaction and put in a short one of its
- * own with the place reached (meta 'graph-build'), with a turn of the event loop between: a
- * worker stopped part-way loses one chunk at most, and the next computation goes on from the
- * place stored (reading back the rows put before, for the packed record). From the clearing on,
+ * own with the place reached (meta 'graph-build') while the next chunk is read, with a turn of
+ * the event loop between: a worker stopped part-way loses one chunk at most, and the next
+ * computation goes on from the place stored (reading back the rows put before, for the packed
+ * record). From the clearing on,
  * the write paths keep the rows of what they write, so a row found stored when a chunk's are put
  * is newer than the records read, and stays. Data forgotten meanwhile (the epoch moved) starts
  * the build again, and it is marked built only if nothing was forgotten since its last chunk
@@ -336,12 +409,22 @@ export async function buildGraphRows(
   }
   const read = { pages: 0, links: 0 };
   let putMs = 0;
+  let chunks = 0;
+  let entries = 0;
   let after = resumeAt;
   let size = sizing.first;
+  let next = readBuildChunk(db, after, size);
+  let lastDone = performance.now();
   for (;;) {
-    const started = performance.now();
-    const chunk = await readBuildChunk(db, after, size);
+    const chunk = await next;
     if (!chunk) break;
+    chunks++;
+    entries += chunk.entries;
+    // The next chunk is read while this one's rows are built and put: the scopes do not
+    // overlap (records, then graph and meta), so neither waits for the other.
+    next = readBuildChunk(db, chunk.end, size);
+    // Stopped or started again before it is awaited, its failure is nobody's.
+    next.catch(() => {});
     const built = timed(clock, () => {
       const collector = new GraphRowCollector();
       for (const page of chunk.pages) collector.addPage(page);
@@ -349,32 +432,21 @@ export async function buildGraphRows(
       return collector.rows();
     })();
     const putting = performance.now();
-    const tx = db.transaction(['graph', 'meta'], 'readwrite');
-    const meta = tx.objectStore('meta');
-    const [now, place, present] = await Promise.all([
-      meta.get('data-epoch'),
-      meta.get('graph-build'),
-      tx.objectStore('graph').getAllKeys(chunk.range),
-    ]);
-    if (epochOf(now) !== epoch || place?.id !== 'graph-build' || place.after !== after) {
+    if (!(await putChunk(db, built, { epoch, after, end: chunk.end }))) {
       // Data forgotten (or everything cleared) since the build began: begin again.
-      await tx.done;
       if (attempts <= 1) throw new Error('stored data kept changing while the graph was built');
       await db.delete('meta', 'graph-build');
       return buildGraphRows(db, { clock, pause, sizing }, attempts - 1);
     }
-    const skip = new Set(present);
-    const puts = built
-      .filter((row) => !skip.has(row.url))
-      .map((row) => tx.objectStore('graph').put(row));
-    await Promise.all([...puts, meta.put({ id: 'graph-build', epoch, after: chunk.end }), tx.done]);
     putMs += performance.now() - putting;
     for (const row of built) rows.push(row);
     read.pages += chunk.pages.length;
     read.links += chunk.links.length;
     after = chunk.end;
-    size = nextChunkSize(size, performance.now() - started, sizing);
+    // Sized by the time from one chunk stored to the next: the read beside the put included.
+    size = nextChunkSize(size, performance.now() - lastDone, sizing);
     await pause();
+    lastDone = performance.now();
   }
   // The rows just put, packed: they carry no fresh mark, and one a recording put meanwhile does.
   const packed = timed(clock, () => packRows(rows))();
@@ -387,7 +459,7 @@ export async function buildGraphRows(
     ]);
   }
   await tx.done;
-  return { rows, packed, read, resumed, putMs };
+  return { rows, packed, read, resumed, putMs, chunks, entries };
 }
 
 /**

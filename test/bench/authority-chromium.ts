@@ -395,7 +395,8 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
       builds.push(o);
       info(
         `first build: total ${o.totalMs.toFixed(0)} ms (read ${o.readMs.toFixed(0)} of which storing rows ${o.putMs.toFixed(0)}, build ` +
-          `${o.buildMs.toFixed(0)}, walk ${o.rankMs.toFixed(0)}, write ${o.writeMs.toFixed(0)}); resumed ${o.resumedBuild}`,
+          `${o.buildMs.toFixed(0)}, walk ${o.rankMs.toFixed(0)}, write ${o.writeMs.toFixed(0)}); resumed ${o.resumedBuild}; ` +
+          `${o.built.chunks} chunks, ${o.built.entries} records read (${o.links} links)`,
       );
       return 0;
     },

@@ -23,6 +23,8 @@ import { randomLinks } from './authority-fixtures';
 import { readPackedGraph, writePackedGraph } from '../../src/storage/graph-packed';
 import { unpackRows } from '../../src/core/authority-packed';
 import { closeTestDbs, makeLink, makePage, makeSnapshot, openTestDb, rawLink, T0 } from './helpers';
+import { countRequestsOf } from '../support/idb-requests';
+import type { LinkRecord } from '../../src/core/types';
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -306,5 +308,107 @@ describe('a build of the rows stopped part-way (the worker stopped)', () => {
     expect(again.read.links).toBeLessThan(links);
     expect(plain(again.rows)).toEqual(await rowsFromRecords());
     expect(await keptRows()).toEqual(await rowsFromRecords());
+  });
+});
+
+describe("the first build's read, chunk by chunk", () => {
+  /** Chunks of twelve links, whatever the time. */
+  const twelve = { first: 12, min: 12, max: 12, targetMs: 100 };
+  const HUB = 'https://hub.com/';
+
+  /** A hub with 30 links (more than a chunk holds), 20 sources of 3, pages for half of them. */
+  async function fill(target: BacklinkDb) {
+    const links = [
+      ...Array.from({ length: 30 }, (_, i) => makeLink(HUB, `https://t${i % 9}.com/${i}`)),
+      ...Array.from({ length: 60 }, (_, i) =>
+        makeLink(`https://s${Math.floor(i / 3)}.com/`, `https://t${i % 7}.com/`, {
+          anchor: `a${i}`,
+          rel: i % 5 === 0 ? ['nofollow'] : [],
+        }),
+      ),
+    ];
+    const pages = Array.from({ length: 20 }, (_, i) => makePage(`https://s${i * 2}.com/`));
+    const tx = target.transaction(['pages', 'links'], 'readwrite');
+    await Promise.all([
+      ...pages.map((p) => tx.objectStore('pages').put(p)),
+      ...links.map((l) => tx.objectStore('links').put(l)),
+      tx.done,
+    ]);
+    return { links: links.length, pages: pages.length };
+  }
+
+  it('reads each chunk in one getAll of the links and one of the pages, no key cursor', async () => {
+    const stored = await fill(db);
+    // This connection has seen the old store empty: its reads skip it (link-keys.ts).
+    await readRowsOf(db, []);
+    await db.getAllKeys('links-v1');
+    const { result, count } = await countRequestsOf(() => buildGraphRows(db, { sizing: twelve }));
+    // No index walked twice (a key cursor to find a chunk's end, then the records up to it).
+    expect(count.byMethod.openKeyCursor ?? 0).toBe(0);
+    expect(result.read).toEqual(stored);
+    expect(plain(result.rows)).toEqual(await rowsFromRecords());
+    expect(result.chunks).toBeGreaterThan(5);
+    // Per chunk, two reads of the records, and one more to find that nothing is left; the
+    // hub, more than a chunk alone, once more (its page and its links, whole).
+    const reads = (name: string) => count.byName[name] ?? 0;
+    expect(reads('links.by_source.getAll')).toBe(result.chunks + 1 + 1);
+    expect(reads('pages.getAll')).toBe(result.chunks + 1 + 1);
+    // The URL cut at a chunk's end is read again with the next (a source's three links, or
+    // a page), and the hub's first twelve links with the rest of them.
+    expect(result.entries - stored.links - stored.pages).toBeLessThanOrEqual(
+      result.chunks * 3 + 12,
+    );
+  });
+
+  it('keeps every row whole, a source of more links than a chunk and links in both stores', async () => {
+    await fill(db);
+    // Links of the same sources in the old store too (an upgraded database, mid-move).
+    const old = [
+      makeLink(HUB, 'https://old.com/1'),
+      makeLink('https://s3.com/', 'https://old.com/2'),
+    ];
+    const tx = db.transaction('links-v1', 'readwrite');
+    const store = tx.objectStore('links-v1') as unknown as { put(l: LinkRecord): Promise<unknown> };
+    await Promise.all([...old.map((l) => store.put(l)), tx.done]);
+    const { rows, read } = await buildGraphRows(db, { sizing: twelve });
+    expect(read.links).toBe(92);
+    expect(plain(rows)).toEqual(await rowsFromRecords());
+    expect(await keptRows()).toEqual(await rowsFromRecords());
+    expect(
+      plain(rows)
+        .find((r) => r.url === HUB)!
+        .targets.split('\n'),
+    ).toHaveLength(31);
+  });
+
+  it('keeps a row recorded while it runs, as recorded', async () => {
+    await fill(db);
+    // After the first chunk (the hub), the second is read already, while its rows are put: a
+    // recording of one of its sources then stores a newer row, which the build's own, from the
+    // records read before, must not replace.
+    let chunk = 0;
+    const during = async () => {
+      if (++chunk === 1) {
+        await recordPage(db, makeSnapshot('https://s1.com/', ['https://new.com/']), T0);
+      }
+    };
+    await buildGraphRows(db, { sizing: twelve, pause: during });
+    expect(await keptRows()).toEqual(await rowsFromRecords());
+    expect(await isGraphBuilt(db)).toBe(true);
+  });
+
+  it('starts again when data is forgotten while it runs', async () => {
+    const stored = await fill(db);
+    let chunk = 0;
+    const during = async () => {
+      if (++chunk === 3) await forgetSite(db, 's12.com');
+    };
+    const { rows, read } = await buildGraphRows(db, { sizing: twelve, pause: during });
+    // Read again from the start, without the forgotten site's three links.
+    expect(read.links).toBe(stored.links - 3);
+    expect(plain(rows)).toEqual(await rowsFromRecords());
+    expect(await keptRows()).toEqual(await rowsFromRecords());
+    expect(plain(rows).some((r) => r.url.includes('s12.com'))).toBe(false);
+    expect(await isGraphBuilt(db)).toBe(true);
   });
 });
