@@ -604,6 +604,8 @@ async function printPopupRequests(ctx: ScaleContext): Promise<void> {
 /** Whether a row keeps its budget: "ok", "over: …", or nothing to say. */
 function verdict(row: ScaleRow): string {
   if (row.failed) return row.failed;
+  // BENCH_SCALE_REQUESTS=only times nothing: no figure is not a figure over budget.
+  if (Number.isNaN(row.median)) return 'not measured';
   const { budget } = row;
   if (!budget) return '';
   const misses: string[] = [];
@@ -794,7 +796,9 @@ async function runSize(
         median: dir / stored.links,
         baseline: 'navigator.storage.estimate',
         baselineMedian: usage / stored.links,
-        note: 'IndexedDB directory growth while seeding / links stored',
+        note: resumed
+          ? 'the whole IndexedDB directory (a resumed store) / links stored'
+          : 'IndexedDB directory growth while seeding / links stored',
       },
       ...(label === '100k' && !REQUESTS_ONLY ? [await compactedBytesRow(label, stored.links)] : []),
     ];
