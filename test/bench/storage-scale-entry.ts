@@ -93,29 +93,34 @@ const seededAt = (p: number) => T0 + (p % 90) * DAY;
  * transaction (storage/bulk.ts: each stored as recordPage stores it). Pages already stored are
  * skipped, so a chunk that was cut short (its page crashed, it timed out) can simply run again:
  * each transaction landed whole or not at all. Memory stays bounded by one transaction's loads.
+ * `stored`: pages of [from, to) in the store now, recorded by this call or before it.
  */
 export async function seedPages(
   options: ScaleOptions,
   from: number,
   to: number,
-): Promise<{ added: number; skipped: number }> {
+): Promise<{ added: number; skipped: number; stored: number }> {
   const d = await db();
   let added = 0;
   let skipped = 0;
+  let stored = 0;
   for (let start = from; start < to; start += SEED_TX_PAGES) {
     const loads: PageLoad[] = [];
     for (let p = start; p < Math.min(to, start + SEED_TX_PAGES); p++) {
       loads.push({ snapshot: pageSnapshot(options, p), at: seededAt(p) });
     }
-    const stored = await getMany(
+    const found = await getMany(
       d.transaction('pages').objectStore('pages'),
       loads.map((l) => canonicalizeUrl(l.snapshot.url) ?? l.snapshot.url),
     );
-    const fresh = loads.filter((_l, i) => stored[i] === undefined);
+    const fresh = loads.filter((_l, i) => found[i] === undefined);
     skipped += loads.length - fresh.length;
-    for (const result of await recordPages(d, fresh)) added += result?.added ?? 0;
+    for (const result of await recordPages(d, fresh)) {
+      added += result?.added ?? 0;
+      if (result) stored += 1;
+    }
   }
-  return { added, skipped };
+  return { added, skipped, stored: stored + skipped };
 }
 
 export async function countStored(): Promise<{ pages: number; links: number }> {
