@@ -50,6 +50,20 @@ export type GraphEntry = GraphRow | DirtyRow;
 
 export const isDirtyRow = (entry: GraphEntry): entry is DirtyRow => 'dirty' in entry;
 
+/** Whether two rows hold the same (the marks aside). */
+export function sameRow(a: GraphRow, b: GraphRow): boolean {
+  return (
+    a.url === b.url &&
+    a.domain === b.domain &&
+    a.nofollow === b.nofollow &&
+    a.canonical === b.canonical &&
+    a.targets === b.targets &&
+    a.domains === b.domains &&
+    a.passes.length === b.passes.length &&
+    a.passes.every((p, i) => p === b.passes[i])
+  );
+}
+
 /** The out-links of one source, gathered target by target. */
 class RowTargets {
   readonly targets: string[] = [];

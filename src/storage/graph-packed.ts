@@ -18,7 +18,7 @@ import {
   type PackedIndex,
   type PackedRows,
 } from '../core/authority-packed';
-import { isDirtyRow, type GraphRow } from '../core/authority-rows';
+import { isDirtyRow, sameRow, type GraphRow } from '../core/authority-rows';
 import type { BacklinkDb } from './db';
 import { fixRows, readGraphRows, timed } from './graph';
 
@@ -108,20 +108,6 @@ const sizeOf = (packed: PackedRows) => ({
   rows: packedRowCount(packed),
   links: packed.targets.length,
 });
-
-/** Whether two rows hold the same (the marks aside). */
-function sameRow(a: GraphRow, b: GraphRow): boolean {
-  return (
-    a.url === b.url &&
-    a.domain === b.domain &&
-    a.nofollow === b.nofollow &&
-    a.canonical === b.canonical &&
-    a.targets === b.targets &&
-    a.domains === b.domains &&
-    a.passes.length === b.passes.length &&
-    a.passes.every((p, i) => p === b.passes[i])
-  );
-}
 
 /**
  * Store `packed`, and take the fresh mark off each row of `fresh` (the marked rows it took in)

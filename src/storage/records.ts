@@ -390,6 +390,8 @@ async function writeSnapshot(
     pages.get(source),
     storedLinks(tx, source, staged),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
+    // Its authority row, not put again if it holds the same (putGraphRow).
+    tx.objectStore('graph').get(source),
   ]);
   const storedTargets = stats.getAllKeys();
   // Canonicalized while the read runs (the browser reads as this page works).
@@ -398,7 +400,7 @@ async function writeSnapshot(
   // lost link's target domain not among the page's is looked up after the read.
   const watchers = askRiskWatchers(risks, { pages: [source], links: [...fresh.values()] });
   writes.push(storedTargets, watchers.urls);
-  const [oldPage, storedKeyed, canonicalPage] = await reads;
+  const [oldPage, storedKeyed, canonicalPage, storedRow] = await reads;
   const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
   const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
   // Stored already, its reply lost to a stopped worker: storing it again would count the visit
@@ -479,7 +481,7 @@ async function writeSnapshot(
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   queued(pages.put(page));
-  queued(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten));
+  queued(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten, storedRow));
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
     const canonicalHost = hostOf(declared);

@@ -65,29 +65,43 @@ async function putRaw(
   });
 }
 
+declare global {
+  interface Window {
+    /** CPU nanoseconds of the benchmark's browser so far (cpu-time.ts), given by Node. */
+    benchCpuNs?: () => Promise<number>;
+  }
+}
+
+const cpuNs = (): Promise<number> => window.benchCpuNs?.() ?? Promise.resolve(Number.NaN);
+
 /**
- * One write timed, or (`counted`) its IndexedDB requests counted instead: the counter listens
- * to every request, a cost that would be timed too, alike for both writes, and would shrink
- * their ratio.
+ * One write timed, wall and CPU, or (`counted`) its IndexedDB requests counted instead: the
+ * counter listens to every request, a cost that would be timed too, alike for both writes,
+ * and would shrink their ratio. The CPU time is the whole browser's (every process of it)
+ * from just before the write to just after: what the write made it do, whoever waited.
  */
 async function timedOrCounted(run: () => Promise<unknown>, counted: boolean): Promise<Figures> {
   if (counted) {
     const { count } = await countRequestsOf(run);
-    return { ms: Number.NaN, requests: count.requests, rounds: count.rounds };
+    return { ms: Number.NaN, cpuMs: Number.NaN, requests: count.requests, rounds: count.rounds };
   }
+  const cpu = await cpuNs();
   const start = performance.now();
   await run();
-  return { ms: performance.now() - start, requests: 0, rounds: 0 };
+  const ms = performance.now() - start;
+  return { ms, cpuMs: ((await cpuNs()) - cpu) / 1e6, requests: 0, rounds: 0 };
 }
 
-/** A write's figures: its time, or its requests and rounds (load-independent). */
+/** A write's figures: its wall and CPU time, or its requests and rounds (load-independent). */
 export interface Figures {
   ms: number;
+  cpuMs: number;
   requests: number;
   rounds: number;
 }
 
 export interface IngestTurn {
+  /** Each write's figures: its times the means of its two in the turn. */
   ours: Figures;
   raw: Figures;
   links: number;
@@ -96,9 +110,10 @@ export interface IngestTurn {
 /**
  * One turn of ingest for source page `p`: its load recorded (recordPage) and the very same
  * records put raw, on a first visit (inserts: the page is forgotten before each) or a revisit
- * (the page's links are all stored already, overwritten). `rawFirst` swaps the order, so that
- * whatever the write before leaves behind (LevelDB flushing the previous write's log) falls on
- * both alike over the turns. `counted`: the requests of each write counted, not its time.
+ * (the page's links are all stored already, overwritten). Each write runs twice, in the order
+ * ours, raw, raw, ours (`rawFirst`: raw, ours, ours, raw): a load that grows or falls through
+ * the turn falls on both alike, and so does whatever the write before leaves behind (LevelDB
+ * flushing its log). `counted`: the requests of each write counted once, not its time.
  */
 export async function ingestTurn(
   options: ScaleOptions,
@@ -114,17 +129,26 @@ export async function ingestTurn(
   await forgetPage(snapshot.url);
   await recordPage(d, snapshot, at + DAY);
   const { page, links, keys } = await storedOf(snapshot.url);
+  // Each write after the same untimed one: the page as an earlier visit left it, or gone.
+  const before = () => (revisit ? recordPage(d, snapshot, at) : forgetPage(snapshot.url));
   const ours = async () => {
-    if (revisit) await recordPage(d, snapshot, at);
-    else await forgetPage(snapshot.url);
+    await before();
     return timedOrCounted(() => recordPage(d, snapshot, at + DAY), counted);
   };
   const raw = async () => {
-    if (revisit) await recordPage(d, snapshot, at);
-    else await forgetPage(snapshot.url);
+    await before();
     return timedOrCounted(() => putRaw(page, links, revisit ? keys : null), counted);
   };
-  const [first, second] = rawFirst ? [await raw(), await ours()] : [await ours(), await raw()];
-  const [o, r] = rawFirst ? [second, first] : [first, second];
+  if (counted) return { ours: await ours(), raw: await raw(), links: links.length };
+  const [a, b] = rawFirst ? [raw, ours] : [ours, raw];
+  const first = [await a(), await b()];
+  const second = [await b(), await a()];
+  const mean = (x: Figures, y: Figures): Figures => ({
+    ...x,
+    ms: (x.ms + y.ms) / 2,
+    cpuMs: (x.cpuMs + y.cpuMs) / 2,
+  });
+  const [aMs, bMs] = [mean(first[0]!, second[1]!), mean(first[1]!, second[0]!)];
+  const [o, r] = rawFirst ? [bMs, aMs] : [aMs, bMs];
   return { ours: o, raw: r, links: links.length };
 }

@@ -253,10 +253,14 @@ export interface ScaleRow {
   median: number;
   baseline: string;
   baselineMedian: number;
+  /** The row's ratio when measured pair by pair (storage-ingest.ts), not median / baseline. */
+  ratio?: number;
   budget?: Budget;
   note?: string;
   failed?: string;
 }
+
+const ratioOf = (row: ScaleRow) => row.ratio ?? row.median / row.baselineMedian;
 
 /**
  * One turn of an operation: its figure and its baseline's, taken side by side; for reads in
@@ -609,7 +613,7 @@ function verdict(row: ScaleRow): string {
   const { budget } = row;
   if (!budget) return '';
   const misses: string[] = [];
-  const ratio = row.median / row.baselineMedian;
+  const ratio = ratioOf(row);
   if (budget.ratio !== undefined && !(ratio <= budget.ratio)) misses.push(`> ${budget.ratio}x`);
   const belowHere = !budget.belowAt || budget.belowAt.includes(row.size);
   if (budget.below !== undefined && belowHere && !(row.median < budget.below)) {
@@ -652,7 +656,7 @@ function printScaleTable(rows: readonly ScaleRow[]): void {
     'note',
   ];
   const body = rows.map((row) => {
-    const ratio = row.median / row.baselineMedian;
+    const ratio = ratioOf(row);
     return [
       row.size,
       row.operation,

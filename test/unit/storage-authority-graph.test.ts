@@ -209,6 +209,45 @@ describe('the graph store', () => {
     expect(await db.getAllKeysFromIndex('graph', 'by_fresh')).toEqual([]);
   });
 
+  it('a revisit that changes nothing of the row leaves it unmarked; a change marks it', async () => {
+    const links = ['https://b.com/', rawLink('https://c.com/', { rel: ['nofollow'] })];
+    await recordPage(db, makeSnapshot('https://a.com/', links), T0);
+    await buildGraphRows(db);
+    // The same links seen again: the row stays as packed, nothing for the job to take in.
+    await recordPage(db, makeSnapshot('https://a.com/', links, { title: 'Renamed' }), T0 + 1);
+    expect(await db.getAllKeysFromIndex('graph', 'by_fresh')).toEqual([]);
+    let read = await readPackedGraph(db);
+    expect(read.fresh).toEqual([]);
+    expect(plainPacked(read.packed)).toEqual(
+      (await rowsFromRecords()).map(({ canonical: _c, ...r }) => r),
+    );
+    // A link whose rel now passes authority: its row is written and marked.
+    await recordPage(
+      db,
+      makeSnapshot('https://a.com/', ['https://b.com/', 'https://c.com/']),
+      T0 + 2,
+    );
+    read = await readPackedGraph(db);
+    expect(read.fresh.map((r) => r.url)).toEqual(['https://a.com/']);
+    expect(plainPacked(read.packed)).toEqual(
+      (await rowsFromRecords()).map(({ canonical: _c, ...r }) => r),
+    );
+  });
+
+  it('a revisit replaces a dirty mark with its row, even when its links are the same', async () => {
+    await recordPage(db, makeSnapshot('https://a.com/', ['https://b.com/']), T0);
+    await buildGraphRows(db);
+    await recordDelta(db, { url: 'https://a.com/', links: [rawLink('https://c.com/')] }, T0 + 1);
+    expect(await db.getAllKeysFromIndex('graph', 'by_dirty')).toEqual(['https://a.com/']);
+    await recordPage(
+      db,
+      makeSnapshot('https://a.com/', ['https://b.com/', 'https://c.com/']),
+      T0 + 2,
+    );
+    expect(await db.getAllKeysFromIndex('graph', 'by_dirty')).toEqual([]);
+    expect(plain(await readGraphRows(db))).toEqual(await rowsFromRecords());
+  });
+
   it('reads every row again when the packed record is missing or spoilt', async () => {
     await recordPage(db, makeSnapshot('https://a.com/', ['https://b.com/']), T0);
     await buildGraphRows(db);

@@ -35,8 +35,10 @@ async function revisitRequests(n: number) {
 describe('a revisit', () => {
   it("reads the page's links in one request, then puts each once, as a raw overwrite does", async () => {
     const counts = await revisitRequests(400);
-    // The raw overwrite of the same records: 400 link puts and the page's.
-    expect(counts.byMethod.put).toBe(400 + 1 + 1); // + the page's graph row
+    // The raw overwrite of the same records: 400 link puts and the page's. Its authority row
+    // (30 kB at 500 links) holds the same as before: read, not put again.
+    expect(counts.byMethod.put).toBe(400 + 1);
+    expect(counts.byName['graph.get']).toBe(1);
     expect(counts.byStore.links).toBe(400 + 1);
     expect(counts.byName['links.by_source.getAllRecords']).toBe(1);
     expect(counts.byMethod.getAll ?? 0).toBe(0);
@@ -50,6 +52,16 @@ describe('a revisit', () => {
     const besidesPuts = (c: typeof small) => c.requests - c.byMethod.put!;
     expect(besidesPuts(large)).toBe(besidesPuts(small));
     expect(besidesPuts(large)).toBeLessThanOrEqual(8);
+  });
+
+  it('puts its authority row when a link of the page changed', async () => {
+    const snapshot = makeSnapshot(SOURCE, hrefs(40));
+    await recordPage(db, snapshot, at(0));
+    const { count } = await countRequestsOf(() =>
+      recordPage(db, makeSnapshot(SOURCE, [...hrefs(40), 'https://new.org/']), at(1)),
+    );
+    expect(count.byName['graph.put']).toBe(1);
+    expect(count.byMethod.put).toBe(41 + 1 + 1);
   });
 
   it('reads everything in its first round: after it, puts alone, as a raw read-then-overwrite', async () => {
@@ -118,7 +130,7 @@ describe('a revisit', () => {
     });
     await recordPage(db, snapshot, at(1));
     spy.mockRestore();
-    expect(counting.stop().byMethod.put).toBe(40 + 2);
+    expect(counting.stop().byMethod.put).toBe(40 + 1); // its links and its page: no row
     expect(answered).toBe(0);
     expect((await db.get('pages', SOURCE))?.lastSeen).toBe(at(1));
   });
