@@ -1,5 +1,4 @@
 import { openBacklinkDb, DB_NAME, type BacklinkDb } from '../storage/db';
-import { probeOldStore } from '../storage/link-keys';
 
 let connection: Promise<BacklinkDb> | null = null;
 
@@ -7,7 +6,7 @@ let connection: Promise<BacklinkDb> | null = null;
 export function getDb(): Promise<BacklinkDb> {
   if (!connection) {
     const opening = openBacklinkDb(DB_NAME, () => (connection = null));
-    opening.then(probeOldStore, () => (connection = null));
+    opening.catch(() => (connection = null));
     connection = opening;
   }
   return connection;

@@ -9,7 +9,7 @@ import {
   type SourceFacts,
 } from '../core/summary';
 import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
-import { getAllLinks, oldStoreAnswered } from './link-keys';
+import { getAllLinks, oldStoreKnown } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
   findTargets,
@@ -128,28 +128,34 @@ async function readFirst(
 ): Promise<FirstRead | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  // Whether the old link store is empty, when the screen's connection is still asking: else
-  // every link read of this one asks both stores.
-  await oldStoreAnswered(db);
   const tx = db.transaction(
     ['pages', 'links', 'links-v1', 'redirects', 'target-stats'],
     'readonly',
   );
+  // Whether the old link store is empty, asked first in this transaction when the screen's
+  // connection does not know: the link reads wait for that answer, the other reads do not.
+  const linksKnown = oldStoreKnown(tx);
   // The same transaction has the stores findTargets reads, and one more.
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
   // Variants only when some are folded: a cold page's lookup of them cost 15 requests of its
   // 27 (a count per address, 8 addresses), a raw read of its rows 9 in all.
-  const [found, [own, hopsFrom, early]] = await findTargets(readTx, url, folds, false, () =>
-    Promise.all([
-      statsStore.get(url),
-      readHopsFrom(readTx, url),
-      // A page below the hot threshold has no aggregate: a page with few links has them read
-      // with the first round, whole (fewer than asked for), and a cold read is then two
-      // rounds, as a raw read of its rows. A hot page reads these few for nothing.
-      whole ? getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS) : null,
-    ]),
+  const [found, [own, hopsFrom, early]] = await findTargets(
+    readTx,
+    url,
+    folds,
+    false,
+    () =>
+      Promise.all([
+        statsStore.get(url),
+        readHopsFrom(readTx, url),
+        // A page below the hot threshold has no aggregate: a page with few links has them read
+        // with the first round, whole (fewer than asked for), and a cold read is then two
+        // rounds, as a raw read of its rows. A hot page reads these few for nothing.
+        whole ? linksKnown.then(() => getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS)) : null,
+      ]),
+    linksKnown,
   );
   /** The URL's own links when the first round read them all. */
   const ownLinks = early && early.length < FIRST_ROUND_LINKS ? early : null;

@@ -101,40 +101,23 @@ function askOldStore(old: IDBObjectStore): Promise<void> {
   });
 }
 
-/** probeOldStore's question, by connection, until it is answered. */
-const probes = new WeakMap<IDBDatabase, Promise<void>>();
-/** Longest a first read waits for that answer (a link move holding the old store delays it). */
-const PROBE_WAIT_MS = 50;
-
 /**
- * Resolves once this connection's probeOldStore is answered (at most PROBE_WAIT_MS), at once
- * when none is out. A screen's first read waits for it before its transaction: the popup asks
- * as it opens, and on a busy machine its first read often began before the answer, asking both
- * stores (17 requests more, storage-scale's popup count).
+ * Resolves once the link reads of `tx` (an idb transaction whose scope has LINK_STORES) know
+ * which stores to ask, while `tx` is still active: at once when this connection has seen the
+ * old store empty or asked within RECHECK_MS, else when the old store's first key, asked now as
+ * the transaction's next request, is answered. A screen's first read queues its other first
+ * requests beside that question and its link reads after the answer: one request's round trip
+ * inside the transaction, where waiting for a probe of its own transaction held the read back
+ * (up to 50 ms on a loaded machine) and reading before its answer asked both stores.
  */
-export function oldStoreAnswered(db: BacklinkDb): Promise<void> {
-  const probe = probes.get(unwrap(db) as unknown as IDBDatabase);
-  if (!probe) return Promise.resolve();
-  return Promise.race([probe, new Promise<void>((r) => setTimeout(r, PROBE_WAIT_MS))]);
-}
-
-/**
- * Ask at once whether the old store is empty, in a transaction of its own, not awaited: a
- * screen's connection learns it while the screen reads its settings, and its first read then
- * asks one store, not both (the popup's first round: 15 requests fewer). Not answered yet (a
- * link move holding the store), reads ask both, which is never wrong.
- */
-export function probeOldStore(db: BacklinkDb): void {
-  const raw = unwrap(db) as unknown as IDBDatabase;
-  if (drained.has(raw)) return;
-  lastChecked.set(raw, Date.now());
-  try {
-    const probe = askOldStore(raw.transaction('links-v1', 'readonly').objectStore('links-v1'));
-    probes.set(raw, probe);
-    void probe.then(() => probes.delete(raw));
-  } catch {
-    // The connection is closing: its reads will say what is wrong.
+export function oldStoreKnown(tx: object): Promise<void> {
+  const [, old] = storesOf(tx);
+  const db = old.transaction.db;
+  if (drained.has(db) || Date.now() - (lastChecked.get(db) ?? -Infinity) <= RECHECK_MS) {
+    return Promise.resolve();
   }
+  lastChecked.set(db, Date.now());
+  return askOldStore(old);
 }
 
 const sourceOf = (store: IDBObjectStore, index: LinkIndex | null) =>

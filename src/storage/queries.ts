@@ -188,7 +188,8 @@ export type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
  * the user folded some. `first`: more reads of the URL alone, issued with the first round.
  * A cold lookup (nothing stored about the URL) is one round trip: every read that depends on
  * the URL alone is issued at once; a second round reads what the first names (its canonical,
- * the page it is an alias of).
+ * the page it is an alias of). `linksKnown`: the variants' link counts wait for it
+ * (link-keys.ts#oldStoreKnown).
  */
 export async function findTargets<T>(
   tx: ReadTx,
@@ -196,6 +197,7 @@ export async function findTargets<T>(
   folds: Folds,
   listVariants: boolean,
   first: () => Promise<T>,
+  linksKnown: Promise<void> = Promise.resolve(),
 ): Promise<[Found, T]> {
   const pages = tx.objectStore('pages');
   const byCanonical = pages.index('by_canonical');
@@ -205,7 +207,7 @@ export async function findTargets<T>(
     pages.get(url),
     byCanonical.getAllKeys(url),
     readHopsInto(tx, [url]),
-    wantVariants ? findVariants(tx, url) : Promise.resolve([]),
+    wantVariants ? linksKnown.then(() => findVariants(tx, url)) : Promise.resolve([]),
     first(),
   ]);
   const page = stored ?? null;

@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { CHROMIUM, DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { POPUP, REPORT } from '../support/extension-pages';
-import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
+import { firstScreenRows, TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
 import {
   check,
   collectInterleaved,
@@ -189,6 +189,8 @@ export async function runBootHot(): Promise<void> {
     }
 
     const rowsShown = Math.min(TABLE_PAGE_SIZE, options.hotLinks);
+    // The report page's first render: a screen of rows at timeToReport's viewport (600 px).
+    const screenRows = Math.min(firstScreenRows(600), rowsShown);
     const open = (on: ExtensionBrowser, path: string, url: string, done: string) => async () => ({
       timing: await timeToReport(on, path, url, done, {
         cpu: true,
@@ -203,6 +205,11 @@ export async function runBootHot(): Promise<void> {
         name: `popup, hot: ${POPUP_DOMAINS} groups${suffix}`,
         note,
         sample: open(on, POPUP, hot, groupsShown(POPUP_DOMAINS)),
+      },
+      {
+        name: `report, hot: first screen, ${screenRows} rows${suffix}`,
+        note,
+        sample: open(on, REPORT, hot, tableShown(screenRows)),
       },
       {
         name: `report, hot: first ${rowsShown} rows${suffix}`,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { effect } from '@preact/signals';
 import { closeTestDbs, makeLink, openTestDb } from './helpers';
 import type { BacklinkDb } from '../../src/storage/db';
@@ -49,6 +49,8 @@ const RIVAL = 'https://rival.com/x';
 const site = { fail: false };
 /** The full read of the page's links waits for this (a test holds it to look at the head). */
 const fullRead = { gate: Promise.resolve() };
+/** For each authority read, whether a head was shown when it was asked. */
+const authorityAsked: boolean[] = [];
 vi.mock('../../src/storage/queries', async (original) => {
   const queries = await original<typeof import('../../src/storage/queries')>();
   return {
@@ -57,6 +59,11 @@ vi.mock('../../src/storage/queries', async (original) => {
       if (args[1] === RIVAL) throw new Error('rival unreadable');
       await fullRead.gate;
       return queries.loadBacklinks(...args);
+    },
+    loadAuthority: (...args: Parameters<typeof queries.loadAuthority>) => {
+      const shown = state.reportState.value;
+      authorityAsked.push(shown.status === 'ready' && shown.head !== undefined);
+      return queries.loadAuthority(...args);
     },
     loadSiteLinks: (...args: Parameters<typeof queries.loadSiteLinks>) =>
       site.fail
@@ -339,6 +346,41 @@ describe('loadReport with a remote source', () => {
     expect(seen).toEqual([]);
     expect(state.remoteState.value).toEqual([]);
     expect(readySummary().live).toBe(1);
+  });
+});
+
+// After the others: showTableRows makes the first read a head read for every test after it.
+describe("loadReport in the report page's table, for a page with hundreds of links", () => {
+  it('shows the first rows before it asks for their authority, which then scores them', async () => {
+    // The popup's test after this one waits for the same scores: they must be its own.
+    onTestFinished(() => void (state.authorityState.value = null));
+    const HOT = 'https://hot.com/page';
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
+    await tx.done;
+    await db.put('authority', {
+      kind: 'page',
+      key: 'https://s0.com/p',
+      score: 0.5,
+      display: 50,
+      computedAt: 1,
+    });
+    await ensureTargetStats(db, [HOT]);
+    let release = () => {};
+    fullRead.gate = new Promise((resolve) => (release = resolve));
+    authorityAsked.length = 0;
+    state.showTableRows(200);
+    const loaded = state.loadReport(HOT);
+    await vi.waitFor(() =>
+      expect(state.authorityState.value?.sources).toEqual({ 'https://s0.com/p': 50 }),
+    );
+    expect(state.reportState.value).toMatchObject({ status: 'ready', head: { groups: 220 } });
+    expect(authorityAsked).toEqual([true]);
+    release();
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    expect(state.reportState.value).not.toHaveProperty('head');
   });
 });
 

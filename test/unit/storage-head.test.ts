@@ -26,7 +26,7 @@ import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
 import { countRequests } from '../support/idb-requests';
 import { getDb } from '../../src/platform/db-connection';
-import { oldStoreDrained, probeOldStore } from '../../src/storage/link-keys';
+import { oldStoreDrained } from '../../src/storage/link-keys';
 import {
   at,
   closeTestDbs,
@@ -500,9 +500,8 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
       makeSnapshot('https://www.s7.com/x', [rawLink(SLASH), rawLink(`${HOT}?a=1`)]),
       at(8),
     );
-    // As a screen's connection: it knows the old link store empty (link-keys.ts).
-    probeOldStore(db);
-    await vi.waitFor(() => expect(oldStoreDrained(db)).toBe(true));
+    // As a screen's connection after its first read: it knows the old link store empty.
+    expect(oldStoreDrained(db)).toBe(true);
     const counting = countRequests();
     let byName: Record<string, number> = {};
     const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS).finally(
@@ -574,34 +573,46 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
 });
 
 describe("a screen's connection (platform/db-connection.ts)", () => {
-  it('has its first read wait for the answer, when it reads before the old store is known empty', async () => {
-    await recordPage(db, makeSnapshot(EXTERNAL[0]!, [rawLink(HOT)]), at(1));
-    // A screen's own connection, probed as getDb does once open; it reads at once.
+  /** Requests by name of a first read of HOT on a connection just opened, and its links. */
+  async function firstReadOfNew(folds: Folds): Promise<{ byName: Record<string, number> }> {
     const screen = await openBacklinkDb(db.name);
-    probeOldStore(screen);
     expect(oldStoreDrained(screen)).toBe(false);
     const counting = countRequests();
     let byName: Record<string, number> = {};
-    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS).finally(() => {
+    const first = await loadFirstRead(screen, HOT, folds, POPUP_ROWS).finally(() => {
       ({ byName } = counting.stop());
-      screen.close();
     });
     expect(first.kind === 'report' && first.report?.links).toHaveLength(1);
-    expect(Object.keys(byName).filter((name) => name.startsWith('links-v1'))).toEqual([]);
-    expect(byName['links.by_target.getAll']).toBe(1);
-  });
+    expect(oldStoreDrained(screen)).toBe(true);
+    screen.close();
+    return { byName };
+  }
 
-  it('learns that the old link store is empty as it opens: its first read asks the new one only', async () => {
-    const screen = await getDb();
-    // The popup reads once its settings are in: by then the answer is in.
-    await vi.waitFor(() => expect(oldStoreDrained(screen)).toBe(true));
+  it.each([
+    ['no folds', {}],
+    ['folded variants, counted in its first round', FOLDED],
+  ] as const)(
+    'has its first read ask whether the old store is empty, then read the new one only (%s)',
+    async (_name, folds) => {
+      await recordPage(db, makeSnapshot(EXTERNAL[0]!, [rawLink(HOT)]), at(1));
+      const { byName } = await firstReadOfNew(folds);
+      // One question of the old store (its first key), inside the read: no link read of it.
+      const old = Object.entries(byName).filter(([name]) => name.startsWith('links-v1'));
+      expect(old).toEqual([['links-v1.getAllKeys', 1]]);
+      expect(byName['links.by_target.getAll']).toBe(1);
+    },
+  );
+
+  it('asks nothing as it opens: the first read asks the old store once, the next read not', async () => {
     const counting = countRequests();
     let byName: Record<string, number> = {};
-    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS).finally(
-      () => ({ byName } = counting.stop()),
-    );
+    const screen = await getDb();
+    const first = await loadFirstRead(screen, HOT, {}, POPUP_ROWS);
+    const full = await loadBacklinks(screen, HOT).finally(() => ({ byName } = counting.stop()));
     expect(first.kind === 'report' && first.report?.links).toEqual([]);
-    expect(Object.keys(byName).filter((name) => name.startsWith('links-v1'))).toEqual([]);
+    expect(full?.links).toEqual([]);
+    const old = Object.entries(byName).filter(([name]) => name.startsWith('links-v1'));
+    expect(old).toEqual([['links-v1.getAllKeys', 1]]);
     screen.close();
   });
 });

@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import { displayUrl } from '../../core/idn';
 import {
@@ -27,6 +28,12 @@ const relFilterLabel = (rel: (typeof REL_FILTERS)[number]): string =>
 
 /** Rows rendered at first and per "show more": a long table must not freeze the page. */
 export const TABLE_PAGE_SIZE = 200;
+
+/** A row's least height in px: one line of text and its padding (styles.css, .link-table td). */
+const MIN_ROW_PX = 26;
+
+/** Rows that fill a first screen wherever the table starts on it: its height in smallest rows. */
+export const firstScreenRows = (height: number): number => Math.ceil(height / MIN_ROW_PX);
 
 export interface LinkTableProps {
   url: string;
@@ -281,6 +288,13 @@ function Rows({
   onView,
   shown,
 }: Pick<LinkTableProps, 'scope' | 'view' | 'onView'> & { shown: readonly TableRow[] }) {
+  // A first screen of rows at once, the rest of the page once it is painted (Preact runs
+  // effects after the paint): a hot report's 200 rows in one render held its first rows back.
+  const painted = useSignal(false);
+  useEffect(() => {
+    painted.value = true;
+  }, [painted]);
+  const rows = painted.value ? shown : shown.slice(0, firstScreenRows(window.innerHeight));
   return (
     <table>
       <thead>
@@ -291,7 +305,7 @@ function Rows({
         </tr>
       </thead>
       <tbody>
-        {shown.map((r) => (
+        {rows.map((r) => (
           <Row row={r} showTarget={scope === 'site'} key={linkKey(r.link)} />
         ))}
       </tbody>
