@@ -59,6 +59,7 @@ import type { SourceResult, SourceTotals } from '../sources/types';
 import type { ProviderMetric } from '../sources/providers/types';
 import { t, tn, type MessageKey } from '../core/i18n';
 import { loadFirstState, prepareHead } from './head-state';
+import { afterPaint } from './after-paint';
 
 export type ReportState =
   | { status: 'loading' }
@@ -384,17 +385,20 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
     if (head?.status === 'ready') {
       forgetOtherPage(head.url);
       markSiteLoading();
-      // The shown rows' authority (and the page's, in the header) is asked for before they
-      // render, and the full read waits for it: asked beside the full read, its answer came
-      // after thousands of the full read's (test/bench/quality.ts prints the steps).
+      reportState.value = head;
+      // The rows are on screen: the full read that follows need not hold recording back.
+      letRecordingGo();
+      // Their scores need no other link: scored at once, and again with their authority.
+      setTimeout(scoreReport, 0);
+      // The shown rows' authority (and the page's, in the header) is asked for once they are
+      // painted (asked before, its 181 requests came before the first render), and the full
+      // read waits for it: asked beside the full read, its answer came after thousands of the
+      // full read's (test/bench/quality.ts prints the steps).
       const [shown] = splitByShown(head.summary, shownRows);
-      const authorityShown = loadAuthority(
-        db,
-        head.url,
-        head.page?.domain ?? null,
-        shown.sources,
-        shown.domains,
-      )
+      const authorityShown = afterPaint()
+        .then(() =>
+          loadAuthority(db, head.url, head.page?.domain ?? null, shown.sources, shown.domains),
+        )
         .then((authority) => {
           markStep('head-authority-read');
           if (!current() || fullAuthority) return;
@@ -402,11 +406,6 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
           scoreReport();
         })
         .catch(() => undefined); // the full read's extras read it again
-      reportState.value = head;
-      // The rows are on screen: the full read that follows need not hold recording back.
-      letRecordingGo();
-      // Their scores need no other link: scored at once, and again with their authority.
-      setTimeout(scoreReport, 0);
       // A while at most: the authority job storing its scores holds the read back.
       await Promise.race([authorityShown, delay(HEAD_AUTHORITY_WAIT_MS)]);
       if (!current()) return;
