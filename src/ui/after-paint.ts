@@ -14,21 +14,3 @@ export function useAfterPaint(first: number | undefined, all: number, ready: boo
   }, [ready, painted]);
   return painted || first === undefined ? all : Math.min(first, all);
 }
-
-/** Longest afterPaint waits for a frame (none comes while the page is hidden, nor in Node). */
-const FRAME_WAIT_MS = 100;
-
-/**
- * Resolves in the first task after the browser's next frame, as Preact runs effects: work
- * started then (reads whose answers would compete with the first paint) comes after it.
- */
-export function afterPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timeout);
-      setTimeout(resolve, 0);
-    };
-    const timeout = setTimeout(done, FRAME_WAIT_MS);
-    globalThis.requestAnimationFrame?.(done);
-  });
-}

@@ -59,7 +59,6 @@ import type { SourceResult, SourceTotals } from '../sources/types';
 import type { ProviderMetric } from '../sources/providers/types';
 import { t, tn, type MessageKey } from '../core/i18n';
 import { loadFirstState, prepareHead } from './head-state';
-import { afterPaint } from './after-paint';
 
 export type ReportState =
   | { status: 'loading' }
@@ -390,12 +389,13 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       letRecordingGo();
       // Their scores need no other link: scored at once, and again with their authority.
       setTimeout(scoreReport, 0);
-      // The shown rows' authority (and the page's, in the header) is asked for once they are
-      // painted (asked before, its 181 requests came before the first render), and the full
-      // read waits for it: asked beside the full read, its answer came after thousands of the
-      // full read's (test/bench/quality.ts prints the steps).
+      // The shown rows' authority (and the page's, in the header) is asked for in the task
+      // after their render (asked before, its 181 requests came ahead of it; asked after the
+      // next frame, its answer came a second later on a loaded machine), and the full read
+      // waits for it: asked beside the full read, its answer came after thousands of the full
+      // read's (test/bench/quality.ts prints the steps).
       const [shown] = splitByShown(head.summary, shownRows);
-      const authorityShown = afterPaint()
+      const authorityShown = delay(0)
         .then(() =>
           loadAuthority(db, head.url, head.page?.domain ?? null, shown.sources, shown.domains),
         )
