@@ -384,21 +384,17 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
     if (head?.status === 'ready') {
       forgetOtherPage(head.url);
       markSiteLoading();
-      reportState.value = head;
-      // The rows are on screen: the full read that follows need not hold recording back.
-      letRecordingGo();
-      // Their scores need no other link: scored at once, and again with their authority.
-      setTimeout(scoreReport, 0);
-      // The shown rows' authority (and the page's, in the header) is asked for in the task
-      // after their render (asked before, its 181 requests came ahead of it; asked after the
-      // next frame, its answer came a second later on a loaded machine), and the full read
-      // waits for it: asked beside the full read, its answer came after thousands of the full
-      // read's (test/bench/quality.ts prints the steps).
+      // The shown rows' authority (and the page's, in the header) is asked for before they
+      // render, and the full read waits for it: asked beside the full read, its answer came
+      // after thousands of the full read's (test/bench/quality.ts prints the steps).
       const [shown] = splitByShown(head.summary, shownRows);
-      const authorityShown = delay(0)
-        .then(() =>
-          loadAuthority(db, head.url, head.page?.domain ?? null, shown.sources, shown.domains),
-        )
+      const authorityShown = loadAuthority(
+        db,
+        head.url,
+        head.page?.domain ?? null,
+        shown.sources,
+        shown.domains,
+      )
         .then((authority) => {
           markStep('head-authority-read');
           if (!current() || fullAuthority) return;
@@ -406,6 +402,11 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
           scoreReport();
         })
         .catch(() => undefined); // the full read's extras read it again
+      reportState.value = head;
+      // The rows are on screen: the full read that follows need not hold recording back.
+      letRecordingGo();
+      // Their scores need no other link: scored at once, and again with their authority.
+      setTimeout(scoreReport, 0);
       // A while at most: the authority job storing its scores holds the read back.
       await Promise.race([authorityShown, delay(HEAD_AUTHORITY_WAIT_MS)]);
       if (!current()) return;

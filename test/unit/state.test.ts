@@ -49,8 +49,6 @@ const RIVAL = 'https://rival.com/x';
 const site = { fail: false };
 /** The full read of the page's links waits for this (a test holds it to look at the head). */
 const fullRead = { gate: Promise.resolve() };
-/** The URL of each authority read, in order. */
-const authorityReads: string[] = [];
 vi.mock('../../src/storage/queries', async (original) => {
   const queries = await original<typeof import('../../src/storage/queries')>();
   return {
@@ -59,10 +57,6 @@ vi.mock('../../src/storage/queries', async (original) => {
       if (args[1] === RIVAL) throw new Error('rival unreadable');
       await fullRead.gate;
       return queries.loadBacklinks(...args);
-    },
-    loadAuthority: (...args: Parameters<typeof queries.loadAuthority>) => {
-      authorityReads.push(args[1]);
-      return queries.loadAuthority(...args);
     },
     loadSiteLinks: (...args: Parameters<typeof queries.loadSiteLinks>) =>
       site.fail
@@ -387,30 +381,6 @@ describe('loadReport in the popup, for a page with hundreds of links', () => {
     flagCalls[0]!(flagView('flags'));
     await loaded;
     expect(state.reportState.value).not.toHaveProperty('head');
-  });
-
-  it("asks the first render's authority only once its rows are shown", async () => {
-    await storeHotPage();
-    let release = () => {};
-    fullRead.gate = new Promise((resolve) => (release = resolve));
-    state.showRows({ domains: 30, perDomain: 5 });
-    authorityReads.length = 0;
-    // The authority reads asked by the time the head is set (what its first render waits on).
-    let askedAtHead: number | null = null;
-    const stop = effect(() => {
-      const shown = state.reportState.value;
-      if (shown.status === 'ready' && shown.head && askedAtHead === null) {
-        askedAtHead = authorityReads.length;
-      }
-    });
-    const loaded = state.loadReport(HOT);
-    await vi.waitFor(() => expect(authorityReads).toContain(HOT));
-    stop();
-    expect(askedAtHead).toBe(0);
-    release();
-    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
-    flagCalls[0]!(flagView('flags'));
-    await loaded;
   });
 
   it('reads the settings once per load, with a head first (a hot page) or without', async () => {
