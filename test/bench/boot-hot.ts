@@ -132,6 +132,15 @@ interface HotSample {
   timing: ReportTiming<number>;
 }
 
+/**
+ * The popup's rows in its first viewport: its groups fill the viewport (the last one in the
+ * DOM ends below it), or all of them are in. A popup that renders the others after the first
+ * paint (ui/after-paint.ts) shows its rows then; one that renders all at once, with all.
+ */
+const viewportShown = (groups: number) =>
+  `(() => { const g = document.querySelectorAll('.report .group'); return g.length >= ${groups}` +
+  ' || (g.length > 0 && g[g.length - 1].getBoundingClientRect().bottom >= innerHeight); })()';
+
 const headReadMark = () =>
   performance.getEntriesByName('bl:head-read')[0]?.startTime ??
   performance.getEntriesByName('bl:head-none')[0]?.startTime ??
@@ -201,6 +210,11 @@ export async function runBootHot(): Promise<void> {
     const nobody = 'https://www.hot-target.com/nobody-links-here';
     const pagesOf = (on: ExtensionBrowser, suffix: string, note: string): Row[] => [
       { name: `popup, empty state${suffix}`, note, sample: open(on, POPUP, nobody, EMPTY_SHOWN) },
+      {
+        name: `popup, hot: first viewport${suffix}`,
+        note,
+        sample: open(on, POPUP, hot, viewportShown(POPUP_DOMAINS)),
+      },
       {
         name: `popup, hot: ${POPUP_DOMAINS} groups${suffix}`,
         note,

@@ -172,10 +172,37 @@ function distWithFloor(dist: string, pages: readonly FloorPage[]): string {
   return copy;
 }
 
+/**
+ * The popup's boot marks (ui/popup/main.tsx, ui/state.ts), ms from navigation start: its
+ * modules ran, its connection opened, its settings read, its first read ended.
+ */
+const BOOT_MARKS = ['entry', 'db-open', 'settings', 'first read'] as const;
+type BootMarks = Record<(typeof BOOT_MARKS)[number], number>;
+
+/**
+ * Read in the page: each mark's time, NaN when the page set none (the floor, an old build). No
+ * named helper inside: tsx would wrap it in a __name call the page does not have.
+ */
+const readBootMarks = (): BootMarks => {
+  const [entry, db, settings, head, none] = [
+    'entry',
+    'db-open',
+    'settings',
+    'head-read',
+    'head-none',
+  ].map((n) => performance.getEntriesByName(`bl:${n}`)[0]?.startTime ?? Number.NaN);
+  return {
+    entry: entry!,
+    'db-open': db!,
+    settings: settings!,
+    'first read': Number.isNaN(head!) ? none! : head!,
+  };
+};
+
 interface BootRow {
   name: string;
   note: string;
-  sample: () => Promise<{ ms: number; phases: PagePhases; cpu?: PageCpu }>;
+  sample: () => Promise<{ ms: number; phases: PagePhases; cpu?: PageCpu; after: BootMarks }>;
 }
 
 export async function runBoot(): Promise<void> {
@@ -203,7 +230,11 @@ export async function runBoot(): Promise<void> {
     if (before) browsers.push(before);
 
     const open = (on: ExtensionBrowser, path: string, done: string, probe?: 'poll') => () =>
-      timeToReport(on, path, NOWHERE, done, { cpu: true, ...(probe ? { probe } : {}) });
+      timeToReport(on, path, NOWHERE, done, {
+        cpu: true,
+        then: (page) => page.evaluate(readBootMarks),
+        ...(probe ? { probe } : {}),
+      });
     const rows: BootRow[] = [
       ...pages.map((p) => ({
         name: p.name,
@@ -235,6 +266,7 @@ export async function runBoot(): Promise<void> {
 
     const phases = rows.map((): PagePhases[] => []);
     const cpus = rows.map((): PageCpu[] => []);
+    const marks = rows.map((): BootMarks[] => []);
     const timings = await collectInterleaved(
       rows.map((row, r) => ({
         name: row.name,
@@ -242,6 +274,7 @@ export async function runBoot(): Promise<void> {
           const result = await row.sample();
           if (rep >= 0) phases[r]!.push(result.phases);
           if (rep >= 0 && result.cpu) cpus[r]!.push(result.cpu);
+          if (rep >= 0) marks[r]!.push(result.after);
           return result.ms;
         },
       })),
@@ -287,6 +320,20 @@ export async function runBoot(): Promise<void> {
       const before = beforeDist ? `; before: ${firstPaintLoad(beforeDist, page)}` : '';
       info(`${name} before its first paint: ${firstPaintLoad(DIST_DIR, page)}${before}`);
     }
+    // Where the popup's and report's time went before their first render, step by step.
+    const ours = rows.flatMap((row, r) => (row.note === 'floor' ? [] : [r]));
+    info('Boot marks of our pages (medians, ms from navigation start; – where a build sets none):');
+    printColumns(
+      ['page', 'commit', 'HTML parsed', ...BOOT_MARKS, 'shown'],
+      ours.map((r) => [
+        timings[r]!.name,
+        phase(r, 'commit'),
+        phase(r, 'parsed'),
+        ...BOOT_MARKS.map((m) => formatMs(median(marks[r]!.map((at) => at[m])))),
+        formatMs(timings[r]!.median),
+      ]),
+      new Set([1, 2, 3, 4, 5, 6, 7]),
+    );
     info(
       `The bare page is what Chromium costs here for any extension page opened this way: ` +
         `${formatMs(bare.median)} ms against the popup's ${POPUP_BUDGET_MS} ms budget` +

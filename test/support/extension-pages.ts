@@ -14,8 +14,11 @@ export interface ShownLink {
   occurrences?: number;
 }
 
-/** A report that finished loading (its list or empty state), or a final status message. */
-const SETTLED = '.report, .status:not(.loading)';
+/**
+ * A report that finished loading (its list with every row rendered, or its empty state), or a
+ * final status message.
+ */
+const SETTLED = '.report:not([data-rows-pending]), .status:not(.loading)';
 
 export const POPUP = 'src/ui/popup/index.html';
 export const REPORT = 'src/ui/report/index.html';

@@ -386,11 +386,17 @@ describe("loadReport in the report page's table, for a page with hundreds of lin
 
 // Last: showRows makes the popup's first render a head read for every test after it.
 describe('loadReport in the popup, for a page with hundreds of links', () => {
-  it("scores the first render's rows, with their authority, before the full read ends", async () => {
-    const HOT = 'https://hot.com/page';
+  const HOT = 'https://hot.com/page';
+  /** HOT with a link from each of 220 sites, and its aggregate unless `stats` is false. */
+  async function storeHotPage(stats = true): Promise<void> {
     const tx = db.transaction('links', 'readwrite');
     for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
     await tx.done;
+    if (stats) await ensureTargetStats(db, [HOT]);
+  }
+
+  it("scores the first render's rows, with their authority, before the full read ends", async () => {
+    await storeHotPage(false);
     await db.put('authority', {
       kind: 'page',
       key: 'https://s0.com/p',
@@ -420,11 +426,7 @@ describe('loadReport in the popup, for a page with hundreds of links', () => {
   });
 
   it('reads the settings once per load, with a head first (a hot page) or without', async () => {
-    const HOT = 'https://hot.com/page';
-    const tx = db.transaction('links', 'readwrite');
-    for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
-    await tx.done;
-    await ensureTargetStats(db, [HOT]);
+    await storeHotPage();
     state.showRows({ domains: 30, perDomain: 5 });
     for (const [url, headFirst] of [
       [HOT, true],

@@ -22,6 +22,7 @@ import { Flags } from './Flags';
 import { ConfirmedSites } from './ConfirmedSites';
 import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
+import { useAfterPaint } from '../after-paint';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
@@ -181,6 +182,8 @@ export interface ReportProps {
   perDomainLimit: number;
   /** Domains shown at most. */
   domainLimit: number;
+  /** Domains rendered before the first paint, the others right after it (ui/after-paint.ts). */
+  firstDomains?: number;
   /** The site's most linked pages listed (0: just the site-wide counts). */
   siteTopTargets: number;
   /** Fold or unfold a group of the page's URL variants. */
@@ -242,6 +245,7 @@ function Heading({ url, page, authority, site }: HeadingProps) {
 export function Report(props: ReportProps) {
   const { state, site, perDomainLimit, domainLimit, siteTopTargets } = props;
   const showLost = useSignal(true);
+  const rendered = useAfterPaint(props.firstDomains, domainLimit, state.status === 'ready');
   // Effects run after the browser painted: the profile's code loads behind the first rows.
   useEffect(() => {
     if (state.status === 'ready') Profile.preload();
@@ -275,7 +279,12 @@ export function Report(props: ReportProps) {
       : state.head.liveGroups
     : groups.length;
   return (
-    <div class="report" data-url={state.url} data-referrals-read={props.referrals ? '' : undefined}>
+    <div
+      class="report"
+      data-url={state.url}
+      data-referrals-read={props.referrals ? '' : undefined}
+      data-rows-pending={rendered < shownGroups ? '' : undefined}
+    >
       <Heading
         url={state.url}
         page={state.page}
@@ -323,7 +332,7 @@ export function Report(props: ReportProps) {
             </label>
           )}
           <div class="groups">
-            {groups.slice(0, domainLimit).map((g) => (
+            {groups.slice(0, rendered).map((g) => (
               <Group
                 group={g}
                 limit={perDomainLimit}
