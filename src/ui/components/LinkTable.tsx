@@ -1,5 +1,4 @@
 import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import { displayUrl } from '../../core/idn';
 import {
@@ -21,6 +20,7 @@ import { HostName } from './HostName';
 import { SafeLink } from './SafeLink';
 import { ProvenanceBadge } from './Provenance';
 import { regionLabel } from './LinkRow';
+import { useAfterPaint } from '../after-paint';
 
 /** nofollow, sponsored and ugc are the HTML's own words; the other two are ours. */
 const relFilterLabel = (rel: (typeof REL_FILTERS)[number]): string =>
@@ -288,13 +288,9 @@ function Rows({
   onView,
   shown,
 }: Pick<LinkTableProps, 'scope' | 'view' | 'onView'> & { shown: readonly TableRow[] }) {
-  // A first screen of rows at once, the rest of the page once it is painted (Preact runs
-  // effects after the paint): a hot report's 200 rows in one render held its first rows back.
-  const painted = useSignal(false);
-  useEffect(() => {
-    painted.value = true;
-  }, [painted]);
-  const rows = painted.value ? shown : shown.slice(0, firstScreenRows(window.innerHeight));
+  // A first screen of rows at once, the rest of the page once it is painted: a hot report's
+  // 200 rows in one render held its first rows back.
+  const rows = shown.slice(0, useAfterPaint(firstScreenRows(innerHeight), shown.length, true));
   return (
     <table>
       <thead>
