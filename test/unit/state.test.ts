@@ -349,23 +349,34 @@ describe('loadReport with a remote source', () => {
   });
 });
 
+const HOT = 'https://hot.com/page';
+/** HOT with a link from each of 220 sites, and its aggregate unless `stats` is false. */
+async function storeHotPage(stats = true): Promise<void> {
+  const tx = db.transaction('links', 'readwrite');
+  for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
+  await tx.done;
+  if (stats) await ensureTargetStats(db, [HOT]);
+}
+
+/** A stored authority of 50 for HOT's first linking page, then HOT's aggregate. */
+async function storeScoredSource(): Promise<void> {
+  await db.put('authority', {
+    kind: 'page',
+    key: 'https://s0.com/p',
+    score: 0.5,
+    display: 50,
+    computedAt: 1,
+  });
+  await ensureTargetStats(db, [HOT]);
+}
+
 // After the others: showTableRows makes the first read a head read for every test after it.
 describe("loadReport in the report page's table, for a page with hundreds of links", () => {
   it('shows the first rows before it asks for their authority, which then scores them', async () => {
     // The popup's test after this one waits for the same scores: they must be its own.
     onTestFinished(() => void (state.authorityState.value = null));
-    const HOT = 'https://hot.com/page';
-    const tx = db.transaction('links', 'readwrite');
-    for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
-    await tx.done;
-    await db.put('authority', {
-      kind: 'page',
-      key: 'https://s0.com/p',
-      score: 0.5,
-      display: 50,
-      computedAt: 1,
-    });
-    await ensureTargetStats(db, [HOT]);
+    await storeHotPage(false);
+    await storeScoredSource();
     let release = () => {};
     fullRead.gate = new Promise((resolve) => (release = resolve));
     authorityAsked.length = 0;
@@ -386,25 +397,9 @@ describe("loadReport in the report page's table, for a page with hundreds of lin
 
 // Last: showRows makes the popup's first render a head read for every test after it.
 describe('loadReport in the popup, for a page with hundreds of links', () => {
-  const HOT = 'https://hot.com/page';
-  /** HOT with a link from each of 220 sites, and its aggregate unless `stats` is false. */
-  async function storeHotPage(stats = true): Promise<void> {
-    const tx = db.transaction('links', 'readwrite');
-    for (let i = 0; i < 220; i++) void tx.store.put(makeLink(`https://s${i}.com/p`, HOT));
-    await tx.done;
-    if (stats) await ensureTargetStats(db, [HOT]);
-  }
-
   it("scores the first render's rows, with their authority, before the full read ends", async () => {
     await storeHotPage(false);
-    await db.put('authority', {
-      kind: 'page',
-      key: 'https://s0.com/p',
-      score: 0.5,
-      display: 50,
-      computedAt: 1,
-    });
-    await ensureTargetStats(db, [HOT]);
+    await storeScoredSource();
     let release = () => {};
     fullRead.gate = new Promise((resolve) => (release = resolve));
     state.showRows({ domains: 30, perDomain: 5 });
