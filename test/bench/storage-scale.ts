@@ -361,9 +361,10 @@ const OPERATIONS: Operation[] = [
     sample: pageRead('badgePair', 'hot'),
   },
   {
-    name: 'popup read, hot',
+    // Every inbound link of the hot page (loadBacklinks), read after the first render for the
+    // profile and the full list: no budget against the shown rows, which it is not.
+    name: 'full read after the render, hot',
     baseline: 'raw read of shown rows, hot',
-    budget: { ratio: 1.5 },
     sample: pageRead('readPair', 'hot'),
   },
   {
@@ -443,7 +444,7 @@ const OPERATIONS: Operation[] = [
 if (BEFORE_SRC) {
   const reads: Array<[string, PageRead, 'hot' | 'cold']> = [
     ['badge count, hot', 'badgePair', 'hot'],
-    ['popup read, hot', 'readPair', 'hot'],
+    ['full read after the render, hot', 'readPair', 'hot'],
     ['popup head read, hot', 'headPair', 'hot'],
     ['popup read, cold', 'readPair', 'cold'],
     ['popup first read, cold', 'firstReadPair', 'cold'],
