@@ -247,8 +247,7 @@ export interface GraphBuild {
 
 /** A chunk of the first build: its records, and where the next one starts after. */
 interface BuildChunk {
-  /** The URLs it covers, (after, end]: the rows stored there are looked at before its puts. */
-  range: IDBKeyRange;
+  /** Its last URL: it covers (after, end]. */
   end: string;
   pages: PageRecord[];
   links: LinkRecord[];
@@ -315,13 +314,7 @@ async function readBuildChunk(
   const end = [...pages.map((p) => p.url), ...stored.map((l) => l.source)].reduce((a, b) =>
     b > a ? b : a,
   );
-  return {
-    range: after === null ? IDBKeyRange.upperBound(end) : IDBKeyRange.bound(after, end, true),
-    end,
-    pages,
-    links: stored,
-    entries,
-  };
+  return { end, pages, links: stored, entries };
 }
 
 /**
