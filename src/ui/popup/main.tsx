@@ -1,6 +1,6 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
-import { getDb, openEarly } from '../../platform/db-connection';
+import { getDb } from '../../platform/db-connection';
 import { loadSettings } from '../../platform/settings-store';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
@@ -33,15 +33,13 @@ import '../styles.css';
 // IndexedDB opens and the settings are read while the active tab is asked for and the loading
 // line renders (issue 7): the first read waits for the slowest of the three, not their sum.
 // Marks of where the boot stands, for test/bench/boot.ts: the modules ran, the connection and
-// the settings were there.
+// the settings were there. A failure is shown by loadReport, which awaits both again.
 performance.mark('bl:entry');
-openEarly();
-const settings = loadSettings();
-settings.catch(() => undefined); // shown by loadReport, which awaits it
 void getDb().then(
   () => performance.mark('bl:db-open'),
   () => undefined,
 );
+const settings = loadSettings();
 void settings.then(
   () => performance.mark('bl:settings'),
   () => undefined,
