@@ -9,7 +9,7 @@ import {
   type SourceFacts,
 } from '../core/summary';
 import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
-import { getAllLinks, oldStoreKnown } from './link-keys';
+import { getAllLinks, oldStoreDrained, oldStoreKnown } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
   findTargets,
@@ -134,6 +134,7 @@ async function readFirst(
   );
   // Whether the old link store is empty, asked first in this transaction when the screen's
   // connection does not know: the link reads wait for that answer, the other reads do not.
+  const probed = !oldStoreDrained(db);
   const linksKnown = oldStoreKnown(tx);
   // The same transaction has the stores findTargets reads, and one more.
   const readTx = tx as unknown as ReadTx;
@@ -146,15 +147,24 @@ async function readFirst(
     url,
     folds,
     false,
-    () =>
-      Promise.all([
-        statsStore.get(url),
+    () => {
+      const ownStats = statsStore.get(url);
+      const firstLinks = () => getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS);
+      return Promise.all([
+        ownStats,
         readHopsFrom(readTx, url),
         // A page below the hot threshold has no aggregate: a page with few links has them read
         // with the first round, whole (fewer than asked for), and a cold read is then two
-        // rounds, as a raw read of its rows. A hot page reads these few for nothing.
-        whole ? linksKnown.then(() => getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS)) : null,
-      ]),
+        // rounds, as a raw read of its rows. When the old store is asked about first, its
+        // answer comes with the aggregate's: the links wait for both, and a hot page (an
+        // aggregate) reads none, one round where it took two (its first rows, issue 7).
+        !whole
+          ? null
+          : probed
+            ? Promise.all([ownStats, linksKnown]).then(([stats]) => (stats ? null : firstLinks()))
+            : linksKnown.then(firstLinks),
+      ]);
+    },
     linksKnown,
   );
   /** The URL's own links when the first round read them all. */

@@ -603,6 +603,31 @@ describe("a screen's connection (platform/db-connection.ts)", () => {
     },
   );
 
+  it.each([
+    ['the popup', POPUP_ROWS],
+    ["the report page's table", TABLE_ROWS],
+  ] as const)(
+    'reads no link of a hot page in the first round on a new connection, one round in all (%s)',
+    async (_name, rows) => {
+      await recordPage(db, makeSnapshot(EXTERNAL[0]!, [rawLink(HOT)]), at(1));
+      await recordPage(db, makeSnapshot(EXTERNAL[2]!, [rawLink(HOT)]), at(2));
+      await ensureTargetStats(db, [HOT], 1);
+      const screen = await openBacklinkDb(db.name);
+      expect(oldStoreDrained(screen)).toBe(false);
+      const counting = countRequests();
+      let count: ReturnType<typeof counting.stop> | undefined;
+      const first = await loadFirstRead(screen, HOT, {}, rows).finally(
+        () => (count = counting.stop()),
+      );
+      screen.close();
+      expect(first.kind === 'head' && first.head.summary.groups.length).toBe(2);
+      // Its rows are kept with its aggregate: no link is read, and nothing waits for a round.
+      const links = Object.keys(count!.byName).filter((name) => name.startsWith('links.'));
+      expect(links).toEqual([]);
+      expect(count!.rounds).toBe(1);
+    },
+  );
+
   it('asks nothing as it opens: the first read asks the old store once, the next read not', async () => {
     const counting = countRequests();
     let byName: Record<string, number> = {};
