@@ -51,6 +51,8 @@ const site = { fail: false };
 const fullRead = { gate: Promise.resolve() };
 /** For each authority read, whether a head was shown when it was asked. */
 const authorityAsked: boolean[] = [];
+/** Frames asked for (requestAnimationFrame, where a test stubs it), and as each authority read was. */
+const frames = { asked: 0, atAuthority: [] as number[] };
 vi.mock('../../src/storage/queries', async (original) => {
   const queries = await original<typeof import('../../src/storage/queries')>();
   return {
@@ -63,6 +65,7 @@ vi.mock('../../src/storage/queries', async (original) => {
     loadAuthority: (...args: Parameters<typeof queries.loadAuthority>) => {
       const shown = state.reportState.value;
       authorityAsked.push(shown.status === 'ready' && shown.head !== undefined);
+      frames.atAuthority.push(frames.asked);
       return queries.loadAuthority(...args);
     },
     loadSiteLinks: (...args: Parameters<typeof queries.loadSiteLinks>) =>
@@ -392,6 +395,30 @@ describe("loadReport in the report page's table, for a page with hundreds of lin
     flagCalls[0]!(flagView('flags'));
     await loaded;
     expect(state.reportState.value).not.toHaveProperty('head');
+  });
+
+  it("asks for the first rows' authority after two paints: the first screen's, then the rest of the table's first page's", async () => {
+    onTestFinished(() => void (state.authorityState.value = null));
+    await storeHotPage(false);
+    await storeScoredSource();
+    // A frame comes a task later, as a browser's would; each asked for is counted.
+    frames.asked = 0;
+    frames.atAuthority.length = 0;
+    vi.stubGlobal('requestAnimationFrame', (paint: FrameRequestCallback) => {
+      frames.asked += 1;
+      return setTimeout(() => paint(0), 0);
+    });
+    onTestFinished(() => void vi.unstubAllGlobals());
+    state.showTableRows(200);
+    const loaded = state.loadReport(HOT);
+    await vi.waitFor(
+      () => expect(state.authorityState.value?.sources).toEqual({ 'https://s0.com/p': 50 }),
+      { timeout: 10_000 },
+    );
+    expect(frames.atAuthority[0]).toBe(2);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1), { timeout: 10_000 });
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
   });
 });
 
