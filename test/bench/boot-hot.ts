@@ -15,7 +15,8 @@
  * were in the DOM; then the page's main-thread CPU time up to then (CDP thread ticks, all
  * tasks and script alone), which the load of a shared machine stretches far less than wall
  * time. Printed after: what each page loads before its first paint (requests, bytes).
- * BENCH_BOOT_PROFILE=<dir> keeps the seeded profile (and its key) for the next run.
+ * BENCH_BOOT_PROFILE=<dir> keeps the seeded profile (and its key) for the next run. Last, the
+ * IndexedDB requests each page asked before its rows, counted in one more opening of each.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import {
@@ -48,6 +49,7 @@ import { bundleForPage } from './page-bundle';
 import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport, type ReportTiming } from './popup';
 import { firstPaintLoad } from './boot';
 import type { ScaleOptions } from './storage-scale-entry';
+import { countBefore, traceOpening } from './boot-hot-trace';
 
 const REPEAT = { warmup: 2, reps: Number(process.env.BENCH_BOOT_REPS ?? 7) };
 const LINKS = Number(process.env.BENCH_BOOT_HOT_LINKS ?? 10_000);
@@ -79,7 +81,7 @@ function storeOptions(links: number): ScaleOptions {
 }
 
 /** A manifest key (base64 DER public key): an unpacked extension's id then comes from it. */
-function manifestKey(profile: string): string {
+export function manifestKey(profile: string): string {
   const file = join(profile, KEY_FILE);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -89,7 +91,7 @@ function manifestKey(profile: string): string {
 }
 
 /** A copy of `dist` whose manifest carries `key`; removed by the caller. */
-function keyedCopy(dist: string, key: string): string {
+export function keyedCopy(dist: string, key: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'backlink-lens-boot-hot-'));
   cpSync(dist, copy, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as object;
@@ -285,6 +287,20 @@ export async function runBootHot(): Promise<void> {
       info(`${name} before its first paint: ${firstPaintLoad(DIST_DIR, page)}${was}`);
     }
     info("CPU: the page's main thread up to a moment after its rows were in the DOM (read then).");
+    // What each page asked IndexedDB for before its rows (boot-hot-trace.ts): counts, which
+    // the machine's load does not change.
+    const asked = async (on: ExtensionBrowser, path: string, done: string) => {
+      const { requests, transactions } = countBefore(await traceOpening(on, path, hot, done));
+      return `${requests} requests in ${transactions} transactions`;
+    };
+    for (const [name, path, done] of [
+      ['popup, first viewport', POPUP, viewportShown(POPUP_DOMAINS)],
+      [`report, first ${screenRows} rows`, REPORT, tableShown(screenRows)],
+      [`report, first ${rowsShown} rows`, REPORT, tableShown(rowsShown)],
+    ] as const) {
+      const was = old ? `; before: ${await asked(old, path, done)}` : '';
+      info(`IndexedDB before the ${name}: ${await asked(ext, path, done)}${was}`);
+    }
   } finally {
     for (const b of browsers) await b.close().catch(() => {});
     await server.close();
