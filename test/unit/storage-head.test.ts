@@ -576,6 +576,35 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(count.rounds).toBe(3);
   });
 
+  it('reads a page with more links than its first round asks for in both link stores, in order', async () => {
+    const name = `head-two-stores-${Math.random()}`;
+    const v4 = await openLegacyDb(name, 4);
+    for (let p = 0; p < 70; p++) {
+      await v4.put(
+        'links',
+        makeLink(`https://www.s${p % 20}.com/old${p}`, HOT, { anchor: `a${p}` }),
+      );
+    }
+    v4.close();
+    db = await openBacklinkDb(name);
+    const sources = Array.from({ length: 60 }, (_, p) => `https://www.n${p % 25}.com/p${p}`);
+    await recordPages(
+      db,
+      sources.map((url, p) => ({ snapshot: makeSnapshot(url, [rawLink(HOT)]), at: at(p) })),
+    );
+    expect(await db.countFromIndex('links-v1', 'by_target', HOT)).toBe(70);
+    expect(await db.countFromIndex('links', 'by_target', HOT)).toBe(60);
+    const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS);
+    const full = (await loadBacklinks(db, HOT))!;
+    expect(full.links).toHaveLength(130);
+    expect(first).toEqual({
+      kind: 'report',
+      report: { ...full, variants: [] },
+      variantsLater: true,
+    });
+    db.close();
+  });
+
   it('reads a page with more links than its first round asks for whole', async () => {
     const sources = Array.from(
       { length: HOT_TARGET_LINKS + 3 },
