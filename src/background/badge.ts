@@ -18,8 +18,11 @@ export function badgeText(count: number): string {
 
 /** Show the live backlink count of a tab's page on its toolbar icon. */
 export async function refreshTabBadge(tabId: number, url: string | undefined): Promise<void> {
+  // The connection and the settings asked together: each may be a round trip of its own.
   const count = url
-    ? await countLiveBacklinks(await getDb(), url, (await loadSettings()).folds)
+    ? await Promise.all([getDb(), loadSettings()]).then(([db, { folds }]) =>
+        countLiveBacklinks(db, url, folds),
+      )
     : 0;
   // A hot page's aggregate is built here, in the background, before its popup is opened.
   const target = url && count >= HOT_TARGET_LINKS ? canonicalizeUrl(url) : null;

@@ -9,7 +9,7 @@ import {
   type SourceFacts,
 } from '../core/summary';
 import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
-import { getAllLinks, oldStoreDrained, oldStoreKnown } from './link-keys';
+import { firstLinksOf, getAllLinks, oldStoreDrained, oldStoreKnown } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
   findTargets,
@@ -149,15 +149,16 @@ async function readFirst(
     false,
     () => {
       const ownStats = statsStore.get(url);
-      const firstLinks = () => getAllLinks(tx, 'by_target', url, FIRST_ROUND_LINKS);
+      const firstLinks = () => firstLinksOf(tx, url, FIRST_ROUND_LINKS);
       return Promise.all([
         ownStats,
         readHopsFrom(readTx, url),
         // A page below the hot threshold has no aggregate: a page with few links has them read
         // with the first round, whole (fewer than asked for), and a cold read is then two
-        // rounds, as a raw read of its rows. When the old store is asked about first, its
-        // answer comes with the aggregate's: the links wait for both, and a hot page (an
-        // aggregate) reads none, one round where it took two (its first rows, issue 7).
+        // rounds, as a raw read of its rows; one with more reads the rest only when it has no
+        // aggregate (firstLinksOf). When the old store is asked about first, its answer comes
+        // with the aggregate's: the links wait for both, and a hot page (an aggregate) reads
+        // none, one round where it took two (its first rows, issue 7).
         !whole
           ? null
           : probed
@@ -167,14 +168,14 @@ async function readFirst(
     },
     linksKnown,
   );
-  /** The URL's own links when the first round read them all. */
-  const ownLinks = early && early.length < FIRST_ROUND_LINKS ? early : null;
+  /** The URL's own links: those of the first round when it read them all, else the rest too. */
+  const ownLinks = async () => early?.links ?? (await early!.rest!());
   const { targets: order, ...report } = found;
   const stored = [own, ...(order.length > 1 ? await getMany(statsStore, order.slice(1)) : [])];
   if (!stored.some(Boolean)) {
     if (!whole) return null;
     // No aggregate: the whole report in this transaction, not read again in one of its own.
-    const links = ownLinks ?? (await getAllLinks(tx, 'by_target', url));
+    const links = await ownLinks();
     const full = await readReport(readTx, found, links, hopsFrom);
     await tx.done;
     return { kind: 'report', report: full, variantsLater: found.folded.length === 0 };
@@ -187,7 +188,7 @@ async function readFirst(
   const [cold, selves] = await Promise.all([
     Promise.all(
       order.map((t, i) =>
-        stored[i] ? null : i === 0 && ownLinks ? ownLinks : getAllLinks(tx, 'by_target', t),
+        stored[i] ? null : i === 0 && early ? ownLinks() : getAllLinks(tx, 'by_target', t),
       ),
     ),
     order.length > 1

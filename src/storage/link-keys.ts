@@ -178,7 +178,7 @@ interface IndexRecord {
   value: LinkRecord;
 }
 type RecordsIndex = IDBIndex & {
-  getAllRecords(options: { query?: Query }): IDBRequest<IndexRecord[]>;
+  getAllRecords(options: { query?: Query; count?: number }): IDBRequest<IndexRecord[]>;
 };
 
 const hasGetAllRecords = (index: IDBIndex): index is RecordsIndex =>
@@ -191,20 +191,66 @@ const hasGetAllRecords = (index: IDBIndex): index is RecordsIndex =>
  * primary key). A revisit reads its page's links this way before every write (records.ts).
  */
 export async function keyedLinks(tx: object, index: LinkIndex, query: Query): Promise<KeyedLink[]> {
-  const indexes = readStoresOf(tx).map((s) => s.index(index));
-  if (indexes.every(hasGetAllRecords)) {
-    const [fresh, old = []] = await Promise.all(
-      indexes.map((i) => settle(i.getAllRecords({ query }))),
+  const [fresh, old = []] = await Promise.all(
+    readStoresOf(tx).map((s) => keyedOf(s.index(index), query)),
+  );
+  return old.length === 0 ? fresh! : [...fresh!, ...old];
+}
+
+/** One index's records for `query` (the first `count`), with their keys (see keyedLinks). */
+async function keyedOf(index: IDBIndex, query: Query, count?: number): Promise<KeyedLink[]> {
+  if (hasGetAllRecords(index)) {
+    const records = await settle(
+      index.getAllRecords(count === undefined ? { query } : { query, count }),
     );
-    const all = old.length === 0 ? fresh! : [...fresh!, ...old];
-    return all.map((r) => ({ key: r.primaryKey, link: r.value }));
+    return records.map((r) => ({ key: r.primaryKey, link: r.value }));
   }
   const [links, keys] = await Promise.all([
-    getAllLinks(tx, index, query),
-    getAllLinkKeys(tx, index, query),
+    settle(index.getAll(query, count) as IDBRequest<LinkRecord[]>),
+    settle(index.getAllKeys(query, count) as IDBRequest<LinkKey[]>),
   ]);
   return links.map((link, i) => ({ key: keys[i]!, link }));
 }
+
+/** A target's first links (firstLinksOf): all of them, or the first and how to read the rest. */
+export type FirstLinks =
+  { links: LinkRecord[]; rest: null } | { links: null; rest: () => Promise<LinkRecord[]> };
+
+/**
+ * The links into `target` in by_target order (getAllLinks's), read in one round when there
+ * are fewer than `count`, else in two without reading them all twice: the first `count` of
+ * each store by [target, source domain], then `rest()` reads from the last domain read on,
+ * only that domain's links read again. (An index is read by its key alone, and by_target's
+ * key is the target: a read that left off inside it could only start over.)
+ */
+export async function firstLinksOf(tx: object, target: string, count: number): Promise<FirstLinks> {
+  const stores = readStoresOf(tx).map((s) => s.index('by_target_source_domain'));
+  const firsts = await Promise.all(
+    stores.map((i) => keyedOf(i, IDBKeyRange.bound([target], [target, []]), count)),
+  );
+  if (firsts.every((f) => f.length < count)) return { links: inKeyOrder(firsts), rest: null };
+  const rest = async () => {
+    const parts = await Promise.all(
+      stores.map(async (index, i) => {
+        const first = firsts[i]!;
+        if (first.length < count) return first;
+        const last = first[first.length - 1]!.link.sourceDomain;
+        // Strings order alike in IndexedDB and in JavaScript (by UTF-16 code unit).
+        const before = first.filter((k) => k.link.sourceDomain < last);
+        const from = await keyedOf(index, IDBKeyRange.bound([target, last], [target, []]));
+        return [...before, ...from];
+      }),
+    );
+    return inKeyOrder(parts);
+  };
+  return { links: null, rest };
+}
+
+/** Each store's links by key, the new store's first: one target's order in by_target. */
+const inKeyOrder = (stores: readonly KeyedLink[][]): LinkRecord[] =>
+  stores.flatMap((keyed) =>
+    [...keyed].sort((a, b) => indexedDB.cmp(a.key, b.key)).map((k) => k.link),
+  );
 
 /** The stored records of `keys`, in order (undefined where none is), read in one round. */
 export function getLinks(

@@ -25,7 +25,8 @@ import {
 } from '../core/variants';
 import type { BacklinkDb } from './db';
 import { getMany } from './requests';
-import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
+import { countLinks, getAllLinkKeys, getAllLinks, LINK_STORES, type LinkIndex } from './link-keys';
+import { HOT_TARGET_LINKS } from '../core/target-stats';
 import { readSourcePages } from './source-pages';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
@@ -280,7 +281,10 @@ export async function readReport(
 
 /**
  * Live (not lost) backlinks of a URL, the same ones loadBacklinks counts: the badge number.
- * Counted, not read: every link of each target (by_target) minus its lost ones
+ * A URL that counts alone (no alias, redirect or folded variant) and has an aggregate (a hot
+ * page: the badge builds it, badge.ts) has it there: one get, where a count walks every link
+ * into the page (Chromium counts entry by entry), and the aggregate already leaves self-links
+ * out. Else counted, not read: every link of each target (by_target) minus its lost ones
  * (by_target_lost), minus the live links between the targets themselves (self-links, see
  * countLiveSelfLinks). Variants only when some are folded.
  */
@@ -291,19 +295,47 @@ export async function countLiveBacklinks(
 ): Promise<number> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return 0;
-  const tx = readTransaction(db);
-  const countsOf = (target: string) =>
+  const scope = db.transaction(['pages', 'links', 'links-v1', 'redirects', 'target-stats']);
+  // findTargets reads the stores of a ReadTx, all in this scope.
+  const tx = scope as unknown as ReadTx;
+  const lostOf = (target: string) => IDBKeyRange.bound([target, -Infinity], [target, Infinity]);
+  const countsOf = (target: string): Promise<LinkCounts> =>
     Promise.all([
       countLinks(tx, 'by_target', target),
-      countLinks(tx, 'by_target_lost', IDBKeyRange.bound([target, -Infinity], [target, Infinity])),
+      countLinks(tx, 'by_target_lost', lostOf(target)),
       countLinks(tx, 'by_source', target),
     ]).then(([into, lost, out]) => ({ target, into, lost, out }));
-  // The URL's own counts with the first round: a URL with no aliases is counted in one.
-  const [found, own] = await findTargets(tx, url, folds, false, () => countsOf(url));
-  const all = [own, ...(await Promise.all(found.targets.slice(1).map(countsOf)))];
+  // With the first round, the URL's aggregate and its keys up to the hot threshold: a URL with
+  // no aliases is counted in one round whether hot (its aggregate) or not (fewer keys than
+  // asked for; its lost ones fewer still, its links out only choose a side, countLiveSelfLinks).
+  // A hot page's keys are read for nothing, HOT_TARGET_LINKS at most, not all of them.
+  const keysOf = (index: LinkIndex, query: IDBValidKey | IDBKeyRange) =>
+    getAllLinkKeys(tx, index, query, HOT_TARGET_LINKS).then((keys) => keys.length);
+  const [found, [kept, into, lost, out]] = await findTargets(tx, url, folds, false, () =>
+    Promise.all([
+      scope.objectStore('target-stats').get(url),
+      keysOf('by_target', url),
+      keysOf('by_target_lost', lostOf(url)),
+      keysOf('by_source', url),
+    ]),
+  );
+  if (kept && found.targets.length === 1) {
+    await scope.done;
+    return kept.live;
+  }
+  const own = into < HOT_TARGET_LINKS ? { target: url, into, lost, out } : countsOf(url);
+  const all = await Promise.all([own, ...found.targets.slice(1).map(countsOf)]);
   const selfLive = await countLiveSelfLinks(tx, all);
-  await tx.done;
+  await scope.done;
   return all.reduce((sum, c) => sum + c.into - c.lost, 0) - selfLive;
+}
+
+/** A target's links in, lost among them, and out (see countLiveBacklinks). */
+interface LinkCounts {
+  target: string;
+  into: number;
+  lost: number;
+  out: number;
 }
 
 /**
@@ -349,9 +381,12 @@ function domainCandidates(host: string): string[] {
 /**
  * Every stored link into the site (registrable domain) of a URL, through the by_target_domain
  * index. Stored target domains are registrable domains, so probing the host's parent domains
- * finds the site without loading the Public Suffix List into the popup. A domain with no link
- * costs a key count. `_known` (links already read) no longer saves reads: a link's key names no
- * URL since the number keys (link-keys.ts), so the known ones cannot be told from their keys.
+ * finds the site without loading the Public Suffix List into the popup. Two rounds, bounded by
+ * `limit`: each candidate asked for one key at once, then the links of the first that has one.
+ * Not a count per candidate: Chromium counts by walking the range, here every link into the
+ * site (each a round of its own, too). `_known` (links already read) no longer saves reads: a
+ * link's key names no URL since the number keys (link-keys.ts), so the known ones cannot be
+ * told from their keys.
  */
 export async function loadSiteLinks(
   db: BacklinkDb,
@@ -362,12 +397,14 @@ export async function loadSiteLinks(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = db.transaction(LINK_STORES);
-  for (const domain of domainCandidates(new URL(url).hostname)) {
-    if ((await countLinks(tx, 'by_target_domain', domain)) === 0) continue;
-    const links = await getAllLinks(tx, 'by_target_domain', domain, limit);
-    return { domain, links, complete: links.length < limit };
-  }
-  return null;
+  const candidates = domainCandidates(new URL(url).hostname);
+  const probes = await Promise.all(
+    candidates.map((d) => getAllLinkKeys(tx, 'by_target_domain', d, 1)),
+  );
+  const domain = candidates.find((_d, i) => probes[i]!.length > 0);
+  if (domain === undefined) return null;
+  const links = await getAllLinks(tx, 'by_target_domain', domain, limit);
+  return { domain, links, complete: links.length < limit };
 }
 
 /** The stored records of some pages, by URL (those not stored are left out). */

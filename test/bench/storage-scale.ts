@@ -361,6 +361,13 @@ const OPERATIONS: Operation[] = [
     sample: pageRead('badgePair', 'hot'),
   },
   {
+    // A page with a few links (no aggregate): its lookup, then its counts.
+    name: 'badge count, cold',
+    baseline: 'raw key count (by_target), cold',
+    budget: { ratio: 2 },
+    sample: pageRead('badgePair', 'cold'),
+  },
+  {
     // Every inbound link of the hot page (loadBacklinks), read after the first render for the
     // profile and the full list: no budget against the shown rows, which it is not.
     name: 'full read after the render, hot',
@@ -440,16 +447,19 @@ const OPERATIONS: Operation[] = [
   },
 ];
 
+/** The reads the page makes against its raw baselines, by row name. */
+const PAGE_READS: Array<[string, PageRead, 'hot' | 'cold']> = [
+  ['badge count, hot', 'badgePair', 'hot'],
+  ['badge count, cold', 'badgePair', 'cold'],
+  ['full read after the render, hot', 'readPair', 'hot'],
+  ['popup head read, hot', 'headPair', 'hot'],
+  ['popup read, cold', 'readPair', 'cold'],
+  ['popup first read, cold', 'firstReadPair', 'cold'],
+];
+
 /** The page's reads again with BENCH_BEFORE_SRC's storage code, in the same turns. */
 if (BEFORE_SRC) {
-  const reads: Array<[string, PageRead, 'hot' | 'cold']> = [
-    ['badge count, hot', 'badgePair', 'hot'],
-    ['full read after the render, hot', 'readPair', 'hot'],
-    ['popup head read, hot', 'headPair', 'hot'],
-    ['popup read, cold', 'readPair', 'cold'],
-    ['popup first read, cold', 'firstReadPair', 'cold'],
-  ];
-  for (const [name, read, which] of reads) {
+  for (const [name, read, which] of PAGE_READS) {
     const op = OPERATIONS.find((o) => o.name === name)!;
     OPERATIONS.push({
       ...op,
@@ -510,6 +520,21 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
 const requestsText = ({ ours, raw }: { ours: Requests; raw: Requests }) =>
   `requests ${ours.requests} / ${raw.requests}, rounds ${ours.rounds} / ${raw.rounds}, ` +
   `entries ${ours.records} / ${raw.records}`;
+
+/**
+ * BENCH_SCALE_REQUESTS=only: each read of the page once, its requests, rounds and entries
+ * against its baseline's printed (what the table's notes say after a timed run).
+ */
+async function printReadRequests(ctx: ScaleContext): Promise<void> {
+  for (const [name, read, which] of PAGE_READS.filter(([n]) => wanted(n))) {
+    try {
+      const { requests } = await pageRead(read, which)(ctx);
+      info(`${ctx.label} ${name}: ${requests ? requestsText(requests) : 'not counted'}`);
+    } catch (error) {
+      info(`${ctx.label} ${name}: failed: ${reasonOf(error)}`);
+    }
+  }
+}
 
 /** The popup counter (storage-scale-popup-entry.ts), bundled once. */
 let popupCounter: Promise<string> | null = null;
@@ -776,6 +801,7 @@ async function runSize(
           ...(OPS_WANTED.length > 0 ? [] : await measureIngest(ctx)),
           ...(await measureOperations(ctx)),
         ];
+    if (REQUESTS_ONLY) await printReadRequests(ctx);
     await printPopupRequests(ctx);
 
     const hotRender = rows.find((r) => r.operation === 'popup first render, hot');

@@ -24,7 +24,7 @@ import type { RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
 import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
-import { countRequests } from '../support/idb-requests';
+import { countRequests, countRequestsOf } from '../support/idb-requests';
 import { getDb } from '../../src/platform/db-connection';
 import { oldStoreDrained } from '../../src/storage/link-keys';
 import {
@@ -508,8 +508,9 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
       () => ({ byName } = counting.stop()),
     );
     expect(first.kind === 'report' && first.report?.links).toHaveLength(7);
-    // A raw read of the rows: the page, its links, and each linking page (storage-scale).
-    const raw = { 'pages.get': 1 + 7, 'links.by_target.getAll': 1 };
+    // A raw read of the rows: the page, its links, and each linking page (storage-scale). Its
+    // links here by [target, source domain] with their keys (firstLinksOf): the same entries.
+    const raw = { 'pages.get': 1 + 7, 'links.by_target_source_domain.getAllRecords': 1 };
     expect(byName).toEqual({
       ...raw,
       // Who declares it canonical, what redirects to it and where it redirects, its aggregate.
@@ -549,6 +550,59 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(Object.keys(full.result!.sources)).toHaveLength(6);
     expect(first.rounds).toBe(2);
     expect(full.rounds).toBe(2);
+  });
+
+  it('reads a page with more links than its first round asks for once, but for one domain', async () => {
+    // 120 linking pages on 40 domains (3 each): more than the first round asks for, too few
+    // for an aggregate.
+    const sources = Array.from({ length: 120 }, (_, p) => `https://www.s${p % 40}.com/p${p}`);
+    await recordPages(
+      db,
+      sources.map((url, p) => ({ snapshot: makeSnapshot(url, [rawLink(HOT)]), at: at(p) })),
+    );
+    const { result: first, count } = await countRequestsOf(() =>
+      loadFirstRead(db, HOT, {}, POPUP_ROWS),
+    );
+    const full = (await loadBacklinks(db, HOT))!;
+    expect(first).toEqual({
+      kind: 'report',
+      report: { ...full, variants: [] },
+      variantsLater: true,
+    });
+    expect(full.links).toHaveLength(120);
+    // Entries: its 120 links, the links of the domain the first round stopped in read again
+    // (3 at most), and the 120 linking pages; not the first round's links all read again.
+    expect(count.records).toBeLessThanOrEqual(120 + 3 + 120);
+    expect(count.rounds).toBe(3);
+  });
+
+  it('reads a page with more links than its first round asks for in both link stores, in order', async () => {
+    const name = `head-two-stores-${Math.random()}`;
+    const v4 = await openLegacyDb(name, 4);
+    for (let p = 0; p < 70; p++) {
+      await v4.put(
+        'links',
+        makeLink(`https://www.s${p % 20}.com/old${p}`, HOT, { anchor: `a${p}` }),
+      );
+    }
+    v4.close();
+    db = await openBacklinkDb(name);
+    const sources = Array.from({ length: 60 }, (_, p) => `https://www.n${p % 25}.com/p${p}`);
+    await recordPages(
+      db,
+      sources.map((url, p) => ({ snapshot: makeSnapshot(url, [rawLink(HOT)]), at: at(p) })),
+    );
+    expect(await db.countFromIndex('links-v1', 'by_target', HOT)).toBe(70);
+    expect(await db.countFromIndex('links', 'by_target', HOT)).toBe(60);
+    const first = await loadFirstRead(db, HOT, {}, POPUP_ROWS);
+    const full = (await loadBacklinks(db, HOT))!;
+    expect(full.links).toHaveLength(130);
+    expect(first).toEqual({
+      kind: 'report',
+      report: { ...full, variants: [] },
+      variantsLater: true,
+    });
+    db.close();
   });
 
   it('reads a page with more links than its first round asks for whole', async () => {
@@ -599,7 +653,7 @@ describe("a screen's connection (platform/db-connection.ts)", () => {
       // One question of the old store (its first key), inside the read: no link read of it.
       const old = Object.entries(byName).filter(([name]) => name.startsWith('links-v1'));
       expect(old).toEqual([['links-v1.getAllKeys', 1]]);
-      expect(byName['links.by_target.getAll']).toBe(1);
+      expect(byName['links.by_target_source_domain.getAllRecords']).toBe(1);
     },
   );
 

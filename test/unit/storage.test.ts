@@ -21,6 +21,10 @@ import {
   SITE_LINK_LIMIT,
 } from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
+import { countRequestsOf } from '../support/idb-requests';
+import { ensureTargetStats } from '../../src/storage/target-stats';
+import { recordPages } from '../../src/storage/bulk';
+import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
 import type { LinkRecord } from '../../src/core/types';
 import {
   at,
@@ -553,6 +557,41 @@ describe('countLiveBacklinks: counted from the indexes', () => {
   });
 });
 
+describe('countLiveBacklinks of a page with an aggregate', () => {
+  const target = 'https://target.com/page';
+  const cold = 'https://target.com/cold';
+  const live = (links: readonly LinkRecord[]) => links.filter((l) => l.lostAt === null).length;
+
+  it('reads the aggregate, not every link into the page, in one round as a cold page', async () => {
+    const links = 2 * HOT_TARGET_LINKS;
+    const sources = Array.from({ length: links }, (_, p) => `https://www.s${p % 40}.com/p${p}`);
+    await recordPages(
+      db,
+      sources.map((url) => ({ snapshot: makeSnapshot(url, [target]), at: at(0) })),
+    );
+    await recordPage(db, makeSnapshot('https://cold.com/', [cold]), at(0));
+    // The page itself was visited: its own links out would be read for self-links.
+    const out = Array.from({ length: 20 }, (_, i) => `https://elsewhere.com/${i}`);
+    await recordPage(db, makeSnapshot(target, out), at(0));
+    expect(await ensureTargetStats(db, [target])).toEqual([target]);
+    // Writes after the build keep it exact: a link lost, a new one.
+    await recordPage(db, makeSnapshot(sources[0]!, []), at(1));
+    await recordPage(db, makeSnapshot('https://f.com/', [target]), at(1));
+    const { result, count } = await countRequestsOf(() => countLiveBacklinks(db, target));
+    expect(result).toBe(live((await loadBacklinks(db, target))!.links));
+    expect(result).toBe(links);
+    // No count (Chromium walks every entry it counts) and no link read: the lookups, the
+    // aggregate, and keys up to the hot threshold, whatever the page's links.
+    expect(count.byMethod['count']).toBeUndefined();
+    expect(count.byMethod['getAll']).toBe(1); // redirects.by_to
+    expect(count.records).toBeLessThanOrEqual(HOT_TARGET_LINKS + 1 + out.length + 2);
+    expect(count.rounds).toBe(1);
+    const coldCount = await countRequestsOf(() => countLiveBacklinks(db, cold));
+    expect(coldCount.result).toBe(1);
+    expect(coldCount.count.rounds).toBe(1);
+  }, 60_000);
+});
+
 describe('write transactions', () => {
   it('run one after another on a connection, each opened when the one before is done', async () => {
     const events: string[] = [];
@@ -748,6 +787,20 @@ describe('loadSiteLinks', () => {
     expect(all.links).toHaveLength(targets.length + 3);
     const most = all.links.slice(10).map((l) => ({ ...l }));
     expect(await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, most)).toEqual(all);
+  });
+
+  it('reads as many entries as it shows, in two rounds, however many links the site has', async () => {
+    const targets = Array.from({ length: 40 }, (_, i) => `https://www.site.com/${i}`);
+    await recordPage(db, makeSnapshot('https://news.example/1', targets), at(0));
+    // Three candidates (the host, sub.site.com, site.com): the first two hold no link.
+    const { result, count } = await countRequestsOf(() =>
+      loadSiteLinks(db, 'https://deep.sub.site.com/x', 5),
+    );
+    expect(result).toMatchObject({ domain: 'site.com', complete: false });
+    expect(result?.links).toHaveLength(5);
+    // A key per candidate, then the links shown: not a count that walks all 40.
+    expect(count.records).toBeLessThanOrEqual(5 + 3);
+    expect(count.rounds).toBe(2);
   });
 
   it('is null for a site nobody links to, and for non-web URLs', async () => {
