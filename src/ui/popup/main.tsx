@@ -1,7 +1,8 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { getDb } from '../../platform/db-connection';
-import { loadSettings } from '../../platform/settings-store';
+import { loadSettingsEarly } from '../../platform/settings-store';
+import { takeEarly } from '../../platform/early-start';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -30,8 +31,9 @@ import { StorageAlertNote } from '../components/StorageAlertNote';
 import { loadAlert, storageAlert } from '../storage-alert';
 import '../styles.css';
 
-// IndexedDB opens and the settings are read while the active tab is asked for and the loading
-// line renders (issue 7): the first read waits for the slowest of the three, not their sum.
+// IndexedDB opens, the settings are read and the active tab is asked for side by side, started
+// by the page's early script while these modules loaded (platform/early-boot.ts), else now
+// (issue 7): the first read waits for the slowest of the three, not their sum.
 // Marks of where the boot stands, for test/bench/boot.ts: the modules ran, the connection and
 // the settings were there. A failure is shown by loadReport, which awaits both again.
 performance.mark('bl:entry');
@@ -39,7 +41,7 @@ void getDb().then(
   () => performance.mark('bl:db-open'),
   () => undefined,
 );
-const settings = loadSettings();
+const settings = loadSettingsEarly();
 void settings.then(
   () => performance.mark('bl:settings'),
   () => undefined,
@@ -48,10 +50,11 @@ void settings.then(
 /** ?url= and ?tab= let the popup be opened for a given page and tab (tests, debugging). */
 const query = new URLSearchParams(location.search);
 /** The active tab, asked once for both the page to show and the arrival to show. */
+const earlyTab = takeEarly('tab');
 const activeTab =
   query.get('url') && query.get('tab') !== null
     ? Promise.resolve(undefined)
-    : browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab);
+    : (earlyTab ?? browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab));
 
 async function targetUrl(): Promise<string | undefined> {
   return query.get('url') || (await activeTab)?.url;
