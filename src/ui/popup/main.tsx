@@ -127,12 +127,15 @@ function Popup() {
   );
 }
 
-render(<Popup />, document.getElementById('app')!);
 void targetUrl().then(
   (url) => loadReport(url ?? '', settings),
   // No active tab to ask about: said in the popup, not left loading.
   (error: unknown) => (reportState.value = { status: 'error', message: String(error) }),
 );
+// Rendered in a task of its own: the first read's requests (asked for on microtasks, the early
+// script's promises being in) go to IndexedDB first, and the loading line renders while they
+// are served, not before they are asked for.
+setTimeout(() => render(<Popup />, document.getElementById('app')!));
 void loadAlert().catch(() => undefined); // no line is the right fallback for an unreadable alert
 void arrivalTab()
   .catch(() => undefined)
