@@ -1,8 +1,7 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
-import { getDb } from '../../platform/db-connection';
-import { loadSettingsEarly } from '../../platform/settings-store';
 import { takeEarly } from '../../platform/early-start';
+import { startFirstReads } from '../boot';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -34,18 +33,7 @@ import '../styles.css';
 // IndexedDB opens, the settings are read and the active tab is asked for side by side, started
 // by the page's early script while these modules loaded (platform/early-boot.ts), else now
 // (issue 7): the first read waits for the slowest of the three, not their sum.
-// Marks of where the boot stands, for test/bench/boot.ts: the modules ran, the connection and
-// the settings were there. A failure is shown by loadReport, which awaits both again.
-performance.mark('bl:entry');
-void getDb().then(
-  () => performance.mark('bl:db-open'),
-  () => undefined,
-);
-const settings = loadSettingsEarly();
-void settings.then(
-  () => performance.mark('bl:settings'),
-  () => undefined,
-);
+const settings = startFirstReads();
 
 /** ?url= and ?tab= let the popup be opened for a given page and tab (tests, debugging). */
 const query = new URLSearchParams(location.search);

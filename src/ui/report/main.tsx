@@ -1,6 +1,5 @@
 import { render } from 'preact';
-import { getDb } from '../../platform/db-connection';
-import { loadSettingsEarly } from '../../platform/settings-store';
+import { startFirstReads } from '../boot';
 import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
 import { LinkTable, TABLE_PAGE_SIZE } from '../components/LinkTable';
@@ -39,18 +38,7 @@ import '../styles.css';
 
 // IndexedDB opens and the settings are read while the page's modules load (started by its early
 // script, platform/early-boot.ts) and its loading line renders (issue 7: first rows in 200 ms).
-// Marks for test/bench/boot.ts, as the popup's. A failure is shown by loadReport, which awaits
-// both again.
-performance.mark('bl:entry');
-void getDb().then(
-  () => performance.mark('bl:db-open'),
-  () => undefined,
-);
-const settings = loadSettingsEarly();
-void settings.then(
-  () => performance.mark('bl:settings'),
-  () => undefined,
-);
+const settings = startFirstReads();
 
 // Outreach hints come last (after the site's links): their code loads after the first rows.
 const Outreach = lazyComponent(
