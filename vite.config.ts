@@ -105,6 +105,39 @@ const inlineFirstPaintCss: Plugin = {
   },
 };
 
+/** The pages' first script (platform/early-boot.ts): its own entry, no imports. */
+const EARLY_BOOT = 'src/platform/early-boot.ts';
+
+/**
+ * Put the early script in the popup's and report's HTML as a classic script, after the module
+ * tags: the parser runs it while the modules are fetched, so the database opens and the settings
+ * (and the popup's active tab) are read before the modules have run (issue 7). MV3's CSP allows
+ * a script file of the extension, not an inline one. The popup's tag asks for the active tab.
+ */
+const earlyBootScript: Plugin = {
+  name: 'backlink-lens:early-boot-script',
+  enforce: 'post',
+  generateBundle(_, bundle) {
+    const chunk = Object.values(bundle).find(
+      (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(EARLY_BOOT),
+    );
+    if (chunk?.type !== 'chunk') throw new Error(`${EARLY_BOOT}: no chunk built`);
+    // A classic script cannot import or export: the build fails rather than the page.
+    if (chunk.imports.length + chunk.dynamicImports.length + chunk.exports.length > 0) {
+      throw new Error(`${EARLY_BOOT} must not import or export at run time`);
+    }
+    for (const page of FIRST_PAINT_PAGES) {
+      const html = bundle[page];
+      if (html?.type !== 'asset' || typeof html.source !== 'string') continue;
+      const tab = page.includes('/popup/') ? ' data-active-tab' : '';
+      const tag = `<script src="/${chunk.fileName}"${tab}></script>`;
+      const at = html.source.indexOf('<style>');
+      if (at < 0) throw new Error(`${page}: no inlined style sheet to put ${EARLY_BOOT} before`);
+      html.source = `${html.source.slice(0, at)}${tag}\n    ${html.source.slice(at)}`;
+    }
+  },
+};
+
 /** The roots found per chunking pass (a watch build chunks again after each change). */
 const rootsMemo = new WeakMap<object, Map<string, Set<string>>>();
 function memoOf(pass: object): Map<string, Set<string>> {
@@ -124,6 +157,7 @@ export default defineConfig({
       contentScripts: { standaloneFiles: ['src/content/content.ts'] },
     }),
     inlineFirstPaintCss,
+    earlyBootScript,
   ],
   build: {
     outDir: target === 'firefox' ? 'dist-firefox' : 'dist',
@@ -131,7 +165,7 @@ export default defineConfig({
     target: 'es2022',
     // The report page is not named by the manifest, so it is an extra entry.
     rolldownOptions: {
-      input: { report: 'src/ui/report/index.html' },
+      input: { report: 'src/ui/report/index.html', 'early-boot': EARLY_BOOT },
       output: {
         codeSplitting: {
           groups: [

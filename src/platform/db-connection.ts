@@ -1,22 +1,47 @@
-import { openBacklinkDb, DB_NAME, type BacklinkDb } from '../storage/db';
+import { wrap } from 'idb';
+import { openBacklinkDb, DB_NAME, DB_VERSION, type BacklinkDb } from '../storage/db';
+import { takeEarly } from './early-start';
 
 let connection: Promise<BacklinkDb> | null = null;
 
-/** One connection per extension context, reopened after the browser or an upgrade closed it. */
+/**
+ * One connection per extension context, reopened after the browser or an upgrade closed it. On
+ * the popup and report page, the first is the one their early script opened (early-boot.ts)
+ * when it is of this version and still open: one open fewer after the modules load.
+ */
 export function getDb(): Promise<BacklinkDb> {
   if (!connection) {
-    const opening = openBacklinkDb(DB_NAME, () => (connection = null));
-    opening.catch(() => (connection = null));
+    const closed = () => (connection = null);
+    const early = takeEarly('db');
+    const opening = early
+      ? early.then((raw) => adopt(raw, closed) ?? openBacklinkDb(DB_NAME, closed))
+      : openBacklinkDb(DB_NAME, closed);
+    opening.catch(closed);
     connection = opening;
   }
   return connection;
 }
 
 /**
- * Start opening the connection (and its upgrade check) now, for a screen whose first read comes
- * after other work (asking for the active tab, rendering its loading line): the open runs
- * beside it, not after. A failure shows where the screen reads, through getDb.
+ * The early script's connection, watched as openBacklinkDb watches its own; null (and closed)
+ * when it is of another version (an upgrade is due: openBacklinkDb runs the migrations) or
+ * already closed.
  */
-export function openEarly(): void {
-  getDb().catch(() => undefined);
+function adopt(raw: IDBDatabase | null, onClosed: () => void): BacklinkDb | null {
+  if (!raw) return null;
+  if (
+    raw.name !== DB_NAME ||
+    raw.version !== DB_VERSION ||
+    globalThis.__backlinkLensEarly?.closed
+  ) {
+    raw.close();
+    return null;
+  }
+  raw.addEventListener('versionchange', () => {
+    // A newer version elsewhere wants to upgrade: let it, we reopen on next use.
+    raw.close();
+    onClosed();
+  });
+  raw.addEventListener('close', onClosed);
+  return wrap(raw) as BacklinkDb;
 }

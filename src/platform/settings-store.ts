@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import { coerceSettings } from '../core/settings';
 import type { Settings } from '../core/types';
 import { parseStorageAlert, type StorageAlert } from '../core/retention';
+import { takeEarly } from './early-start';
 
 const KEY = 'settings';
 
@@ -9,6 +10,15 @@ const KEY = 'settings';
 export async function loadSettings(): Promise<Settings> {
   const stored = await browser.storage.local.get(KEY);
   return coerceSettings(stored[KEY]);
+}
+
+/**
+ * The settings as the page's early script read them (platform/early-boot.ts), or read now where
+ * it did not: for a screen's first load only, as a later read must see later changes.
+ */
+export function loadSettingsEarly(): Promise<Settings> {
+  const early = takeEarly('settings');
+  return early ? early.then(coerceSettings) : loadSettings();
 }
 
 export async function saveSettings(settings: Settings): Promise<Settings> {

@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
 import { render } from 'preact';
-import { getDb } from '../../platform/db-connection';
-import { loadSettings } from '../../platform/settings-store';
+import { takeEarly } from '../../platform/early-start';
+import { startFirstReads } from '../boot';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -30,28 +30,19 @@ import { StorageAlertNote } from '../components/StorageAlertNote';
 import { loadAlert, storageAlert } from '../storage-alert';
 import '../styles.css';
 
-// IndexedDB opens and the settings are read while the active tab is asked for and the loading
-// line renders (issue 7): the first read waits for the slowest of the three, not their sum.
-// Marks of where the boot stands, for test/bench/boot.ts: the modules ran, the connection and
-// the settings were there. A failure is shown by loadReport, which awaits both again.
-performance.mark('bl:entry');
-void getDb().then(
-  () => performance.mark('bl:db-open'),
-  () => undefined,
-);
-const settings = loadSettings();
-void settings.then(
-  () => performance.mark('bl:settings'),
-  () => undefined,
-);
+// IndexedDB opens, the settings are read and the active tab is asked for side by side, started
+// by the page's early script while these modules loaded (platform/early-boot.ts), else now
+// (issue 7): the first read waits for the slowest of the three, not their sum.
+const settings = startFirstReads();
 
 /** ?url= and ?tab= let the popup be opened for a given page and tab (tests, debugging). */
 const query = new URLSearchParams(location.search);
 /** The active tab, asked once for both the page to show and the arrival to show. */
+const earlyTab = takeEarly('tab');
 const activeTab =
   query.get('url') && query.get('tab') !== null
     ? Promise.resolve(undefined)
-    : browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab);
+    : (earlyTab ?? browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab));
 
 async function targetUrl(): Promise<string | undefined> {
   return query.get('url') || (await activeTab)?.url;
@@ -124,12 +115,15 @@ function Popup() {
   );
 }
 
-render(<Popup />, document.getElementById('app')!);
 void targetUrl().then(
   (url) => loadReport(url ?? '', settings),
   // No active tab to ask about: said in the popup, not left loading.
   (error: unknown) => (reportState.value = { status: 'error', message: String(error) }),
 );
+// Rendered in a task of its own: the first read's requests (asked for on microtasks, the early
+// script's promises being in) go to IndexedDB first, and the loading line renders while they
+// are served, not before they are asked for.
+setTimeout(() => render(<Popup />, document.getElementById('app')!));
 void loadAlert().catch(() => undefined); // no line is the right fallback for an unreadable alert
 void arrivalTab()
   .catch(() => undefined)

@@ -1,6 +1,5 @@
 import { render } from 'preact';
-import { openEarly } from '../../platform/db-connection';
-import { loadSettings } from '../../platform/settings-store';
+import { startFirstReads } from '../boot';
 import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
 import { LinkTable, TABLE_PAGE_SIZE } from '../components/LinkTable';
@@ -37,11 +36,9 @@ import {
 import { t } from '../../core/i18n';
 import '../styles.css';
 
-// IndexedDB opens and the settings are read while the rest of the page's code runs and its
-// loading line renders (issue 7: first rows in 200 ms).
-openEarly();
-const settings = loadSettings();
-settings.catch(() => undefined); // shown by loadReport, which awaits it
+// IndexedDB opens and the settings are read while the page's modules load (started by its early
+// script, platform/early-boot.ts) and its loading line renders (issue 7: first rows in 200 ms).
+const settings = startFirstReads();
 
 // Outreach hints come last (after the site's links): their code loads after the first rows.
 const Outreach = lazyComponent(
@@ -179,8 +176,9 @@ function ReportPage() {
   );
 }
 
-render(<ReportPage />, document.getElementById('app')!);
 wantOutreach();
 // A hot page's first table rows come from its aggregates, before every link is read.
 showTableRows(TABLE_PAGE_SIZE);
 void loadReport(url, settings);
+// After the first read is asked for, in a task of its own, as the popup's (popup/main.tsx).
+setTimeout(() => render(<ReportPage />, document.getElementById('app')!));
