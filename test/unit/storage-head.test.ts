@@ -20,7 +20,7 @@ import { factsOf } from '../../src/storage/target-stats';
 import { withFold } from '../../src/core/variants';
 import { registrableDomain } from '../../src/core/domain';
 import { hostOf } from '../../src/core/url';
-import type { RawLink } from '../../src/core/types';
+import { lastSeenOf, type RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
 import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
@@ -117,10 +117,19 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   return { aggregates: stats.length, rows: rowCount };
 }
 
+/** Display order: a live link's last sighting is its page's last visit (lastSeenOf). */
 const rowOrder = (a: HeadRow, b: HeadRow) =>
   compareLinks(
-    { ...a.link, unfollowed: isUnfollowed(a.link, a.page) },
-    { ...b.link, unfollowed: isUnfollowed(b.link, b.page) },
+    {
+      ...a.link,
+      lastSeen: lastSeenOf(a.link, a.page?.lastSeen),
+      unfollowed: isUnfollowed(a.link, a.page),
+    },
+    {
+      ...b.link,
+      lastSeen: lastSeenOf(b.link, b.page?.lastSeen),
+      unfollowed: isUnfollowed(b.link, b.page),
+    },
   );
 
 /**

@@ -21,7 +21,7 @@ import {
   SITE_LINK_LIMIT,
 } from '../../src/storage/queries';
 import { parseExport } from '../../src/core/transfer';
-import type { LinkRecord } from '../../src/core/types';
+import { lastSeenOf, type LinkRecord } from '../../src/core/types';
 import {
   at,
   closeTestDbs,
@@ -299,6 +299,9 @@ describe('recordPage', () => {
     const D = 'https://d.com/';
     const linkTo = async (target: string) =>
       (await linksFrom(src)).find((l) => l.target === target)!;
+    /** The link's last sighting as every reader takes it: its page's last visit if later. */
+    const seenAt = async (target: string) =>
+      lastSeenOf(await linkTo(target), (await db.get('pages', src))?.lastSeen);
 
     beforeEach(async () => {
       await recordPage(db, makeSnapshot(src, [A, B, C]), at(0));
@@ -324,13 +327,43 @@ describe('recordPage', () => {
         region: 'comments',
       });
       expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(0), lostAt: at(1) });
-      expect(await linkTo(C)).toMatchObject({ firstSeen: at(0), lastSeen: at(1), lostAt: null });
+      // Unchanged: left as stored, seen at the page's visit.
+      expect(await linkTo(C)).toMatchObject({ firstSeen: at(0), lastSeen: at(0), lostAt: null });
+      expect(await seenAt(C)).toBe(at(1));
       expect(await linkTo(D)).toMatchObject({ firstSeen: at(1), lastSeen: at(1), lostAt: null });
       expect(await db.get('pages', src)).toMatchObject({
         firstSeen: at(0),
         lastSeen: at(1),
         outboundCount: 3,
       });
+    });
+
+    it('writes no link a revisit finds unchanged, only its page', async () => {
+      const before = await linksFrom(src);
+      const result = await recordPage(db, makeSnapshot(src, [A, B, C]), at(1));
+      expect(result).toEqual({ url: src, links: 3, added: 0, lost: 0 });
+      expect(await linksFrom(src)).toEqual(before);
+      expect(await db.get('pages', src)).toMatchObject({ lastSeen: at(1) });
+      for (const target of [A, B, C]) expect(await seenAt(target)).toBe(at(1));
+    });
+
+    it("marks lost after unchanged revisits as last seen at the page's visit before", async () => {
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(1));
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(2));
+      await recordPage(db, makeSnapshot(src, [A, C]), at(3));
+      expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(2), lostAt: at(3) });
+      expect(await seenAt(B)).toBe(at(2));
+      expect(await seenAt(A)).toBe(at(3));
+      // Back at the next visit: live, seen then, its first sighting kept.
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(4));
+      expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(4), lostAt: null });
+    });
+
+    it('rewrites a link whose placement or rel changed, and no other', async () => {
+      const nofollowed = rawLink(B, { anchor: `to ${B}`, rel: ['nofollow'] });
+      await recordPage(db, makeSnapshot(src, [A, nofollowed, C]), at(1));
+      expect(await linkTo(B)).toMatchObject({ rel: ['nofollow'], lastSeen: at(1) });
+      expect(await linkTo(A)).toMatchObject({ lastSeen: at(0) });
     });
 
     it('does not lose a link again, keeping the first loss date', async () => {
@@ -357,9 +390,12 @@ describe('recordPage', () => {
         at(1),
       );
       expect(result).toEqual({ url: src, links: 4, added: 1, lost: 0 });
+      // Not known to be gone, so live: as of the page's last visit, as those seen again.
       expect(await linkTo(B)).toMatchObject({ lastSeen: at(0), lostAt: null });
       expect(await linkTo(C)).toMatchObject({ lastSeen: at(0), lostAt: null });
-      expect(await linkTo(A)).toMatchObject({ lastSeen: at(1), lostAt: null });
+      expect(await linkTo(A)).toMatchObject({ lastSeen: at(0), lostAt: null });
+      expect(await seenAt(B)).toBe(at(1));
+      expect(await seenAt(A)).toBe(at(1));
       expect(await db.get('pages', src)).toMatchObject({ truncated: true });
     });
 
