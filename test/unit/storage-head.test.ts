@@ -271,6 +271,22 @@ describe('the head of a hot page', () => {
     expect(await expectHeadExact(HOT, {})).toBe(true);
   });
 
+  it("moves a page's links up when a revisit finds them unchanged, as the full read does", async () => {
+    for (let p = 0; p < 12; p++) {
+      await recordPage(db, makeSnapshot(`https://www.s0.com/p${p}`, [HOT]), at(p));
+    }
+    await ensureTargetStats(db, [HOT], 10);
+    // Its link is not rewritten: the row kept for it takes the page's new visit.
+    await recordPage(db, makeSnapshot('https://www.s0.com/p0', [HOT]), at(20));
+    const head = (await loadHead(db, HOT, {}, POPUP_ROWS))!;
+    expect(head.summary.groups[0]!.links[0]).toMatchObject({
+      source: 'https://www.s0.com/p0',
+      lastSeen: at(20),
+    });
+    expect(await expectHeadExact(HOT, {}, POPUP_ROWS)).toBe(true);
+    await expectStatsExact();
+  });
+
   it('is read from a database of an earlier version once upgraded (the index is built then)', async () => {
     const name = `head-v4-${Math.random()}`;
     const v4 = await openLegacyDb(name, 4);

@@ -20,7 +20,8 @@ import {
   type Folds,
   SITE_LINK_LIMIT,
 } from '../../src/storage/queries';
-import { parseExport } from '../../src/core/transfer';
+import { linksToCsv, parseExport } from '../../src/core/transfer';
+import { linkBatches } from '../../src/storage/batches';
 import { lastSeenOf, type LinkRecord } from '../../src/core/types';
 import {
   at,
@@ -898,6 +899,42 @@ describe('export and import', () => {
     expect(file.links).toEqual(await db.getAll('links'));
     expect(file.pages).toHaveLength(3);
     expect(file.links.some((l) => l.lostAt !== null)).toBe(true);
+  });
+
+  it("writes each live link last seen at its page's last visit, the links batched too", async () => {
+    const src = 'https://src.com/page';
+    await recordPage(db, makeSnapshot(src, ['https://a.com/', 'https://b.com/']), at(0));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(1));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(2));
+    // As stored: neither revisit rewrote a.com's link, b.com's was lost at the first.
+    const stored = await linksFrom(src);
+    expect(stored.map((l) => [l.target, l.lastSeen, l.lostAt])).toEqual([
+      ['https://a.com/', at(0), null],
+      ['https://b.com/', at(0), at(1)],
+    ]);
+    const seen = [
+      ['https://a.com/', at(2), null],
+      ['https://b.com/', at(0), at(1)],
+    ];
+    const file = await exportAll(db, at(3));
+    expect(file.links.map((l) => [l.target, l.lastSeen, l.lostAt])).toEqual(seen);
+    const batched: LinkRecord[] = [];
+    for await (const batch of linkBatches(db, 1)()) batched.push(...batch);
+    expect(batched.map((l) => [l.target, l.lastSeen, l.lostAt])).toEqual(seen);
+    expect(linksToCsv(file.links)).toContain(new Date(at(2)).toISOString());
+  });
+
+  it("merges an import with what the store last saw, its pages' visits included", async () => {
+    const src = 'https://src.com/page';
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(0));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(2));
+    const [link] = await linksFrom(src);
+    // Another copy saw it gone at at(1): this one saw it again after, at its visit at(2).
+    const rows = [{ ...link!, lastSeen: at(0), lostAt: at(1) }];
+    await importAll(db, { pages: [], links: rows, redirects: [], referrals: [], skipped: 0 });
+    const [merged] = await linksFrom(src);
+    expect(merged).toMatchObject({ lostAt: null });
+    expect(lastSeenOf(merged!, (await db.get('pages', src))?.lastSeen)).toBe(at(2));
   });
 
   it('roundtrips exactly through JSON into a fresh database', async () => {
