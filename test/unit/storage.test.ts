@@ -1196,6 +1196,26 @@ describe('recordDelta', () => {
     });
   });
 
+  it('folds into a link that a revisit found unchanged (not rewritten): it is in this visit', async () => {
+    const a = rawLink('https://a.example/', { anchor: 'A', region: 'footer', occurrences: 2 });
+    await recordPage(db, makeSnapshot(PAGE, [a]), at(0));
+    await recordPage(db, makeSnapshot(PAGE, [a]), at(1));
+    await recordDelta(
+      db,
+      { url: PAGE, links: [rawLink('https://a.example/', { anchor: 'A', region: 'main' })] },
+      at(1) + 1000,
+    );
+    // Merged with what the visit found, not taken for a link back from an earlier visit.
+    expect((await findLink(db, PAGE, 'https://a.example/', 'A'))?.link).toMatchObject({
+      region: 'main',
+      regions: ['main', 'footer'],
+      occurrences: 2,
+      firstSeen: at(0),
+      lastSeen: at(1) + 1000,
+      lostAt: null,
+    });
+  });
+
   it('brings back a link the snapshot of this visit had not shown yet (marked lost), as it is now', async () => {
     await recordPage(
       db,
