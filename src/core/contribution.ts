@@ -10,7 +10,7 @@
 import { asObject, asString } from './guards';
 import { MAX_URL_LENGTH } from './limits';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './transfer';
-import type { LinkRecord, PageRecord } from './types';
+import { lastSeenOf, type LinkRecord, type PageRecord } from './types';
 
 export interface ContributionState {
   /** Canonical URLs of recorded pages not sent yet, oldest first, each once. */
@@ -172,10 +172,14 @@ export function sharedPage(page: PageRecord): PageRecord {
   };
 }
 
-/** A link without the words around it (context), which the index does not use. */
-export function sharedLink(link: LinkRecord): LinkRecord {
+/**
+ * A link without the words around it (context), which the index does not use, and with its
+ * last sighting, its page's last visit if later (core/types#lastSeenOf): the index reads the
+ * export format, where each link says it.
+ */
+export function sharedLink(link: LinkRecord, page: Pick<PageRecord, 'lastSeen'>): LinkRecord {
   const { context: _context, ...shared } = link;
-  return shared;
+  return { ...shared, lastSeen: lastSeenOf(link, page.lastSeen) };
 }
 
 /**
@@ -200,7 +204,7 @@ export function contributionBody(
   let bytes = 0;
   for (const p of pages) {
     const page = sharedPage(p.page);
-    const live = p.links.filter((l) => l.lostAt === null).map(sharedLink);
+    const live = p.links.filter((l) => l.lostAt === null).map((l) => sharedLink(l, p.page));
     // Pages alone and links alone, measured once each: the JSON of the whole is their sum.
     const size = byteLength(JSON.stringify(page)) + byteLength(JSON.stringify(live)) + 2;
     if (included.length > 0 && bytes + size > maxBytes) break;

@@ -1,5 +1,5 @@
 import type { LinkRecord, RetentionMonths } from './types';
-import { DEFAULT_SETTINGS } from './types';
+import { DEFAULT_SETTINGS, lastSeenOf } from './types';
 import { DEFAULT_EXTRACT_OPTIONS } from './extract';
 import { asCount, asObject, oneOf } from './guards';
 import { t, tn } from './i18n';
@@ -45,16 +45,19 @@ export const MAX_LINKS_PER_SOURCE = 2 * DEFAULT_EXTRACT_OPTIONS.maxLinks;
 /**
  * Which of one source page's links to delete so that `cap` remain: lost links first, the
  * longest lost first; then live links not seen for the longest (a page that only grows by
- * deltas). Never more than the excess.
+ * deltas). Never more than the excess. `pageLastSeen`: the source page's last visit.
  */
 export function linksOverCap<L extends Pick<LinkRecord, 'lostAt' | 'lastSeen'>>(
   links: readonly L[],
   cap: number,
+  pageLastSeen?: number,
 ): L[] {
   const excess = links.length - cap;
   if (excess <= 0) return [];
-  // Lost links sort before live ones (by loss time), live ones by last sighting.
-  const rank = (l: L): [number, number] => (l.lostAt === null ? [1, l.lastSeen] : [0, l.lostAt]);
+  // Lost links sort before live ones (by loss time), live ones by last sighting: the page's
+  // last visit for those it found unchanged (core/types#lastSeenOf).
+  const rank = (l: L): [number, number] =>
+    l.lostAt === null ? [1, lastSeenOf(l, pageLastSeen)] : [0, l.lostAt];
   return [...links]
     .map((l) => ({ l, r: rank(l) }))
     .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1])

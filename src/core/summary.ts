@@ -1,4 +1,4 @@
-import type { LinkRecord, PageRecord } from './types';
+import { lastSeenOf, type LinkRecord, type PageRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
 import type { ViaRedirect } from './redirects';
 import type { VariantKind } from './variants';
@@ -57,11 +57,15 @@ export interface BacklinkSummary {
   groups: DomainGroup[];
 }
 
-/** What a row shows of its linking page: a PageRecord, or the copy kept with a head's rows. */
+/**
+ * What a row shows of its linking page: a PageRecord, or the copy kept with a head's rows
+ * (without lastSeen when kept before it was: the link's own is then its last sighting).
+ */
 export type SourceFacts = Pick<
   PageRecord,
   'title' | 'robotsNofollow' | 'robotsNoindex' | 'outboundCount'
->;
+> &
+  Partial<Pick<PageRecord, 'lastSeen'>>;
 
 export function isUnfollowed(
   link: Pick<LinkRecord, 'rel'>,
@@ -132,6 +136,7 @@ export function summarizeBacklinks(
     const via = merged.via[link.target] ?? null;
     const view: BacklinkView = {
       ...link,
+      lastSeen: lastSeenOf(link, source?.lastSeen),
       sourceTitle: source?.title ?? '',
       unfollowed: isUnfollowed(link, source),
       pageNofollow: Boolean(source?.robotsNofollow),

@@ -1,4 +1,4 @@
-import type { LinkRecord } from './types';
+import { lastSeenOf, type LinkRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
 import {
   compareGroupRanks,
@@ -181,11 +181,14 @@ export function keptDomains(stats: TargetStats): Set<string> {
   );
 }
 
-const compareRows = (a: HeadRow, b: HeadRow) =>
-  compareLinks(
-    { ...a.link, unfollowed: isUnfollowed(a.link, a.page) },
-    { ...b.link, unfollowed: isUnfollowed(b.link, b.page) },
-  );
+/** A row as summarizeBacklinks orders it: by its link's last sighting, its page's included. */
+const viewOf = ({ link, page }: HeadRow) => ({
+  ...link,
+  lastSeen: lastSeenOf(link, page?.lastSeen),
+  unfollowed: isUnfollowed(link, page),
+});
+
+const compareRows = (a: HeadRow, b: HeadRow) => compareLinks(viewOf(a), viewOf(b));
 
 /** A group's rows to keep from every one of its links (a build): the first ROWS_KEPT. */
 export function firstRows(group: readonly HeadRow[]): HeadRow[] {

@@ -1,5 +1,11 @@
 import { isoOrEmpty, toCsv } from './csv';
-import { LINK_REGIONS, type LinkRecord, type PageRecord, type RedirectRecord } from './types';
+import {
+  lastSeenOf,
+  LINK_REGIONS,
+  type LinkRecord,
+  type PageRecord,
+  type RedirectRecord,
+} from './types';
 import { asCount, asObject, asString, asStringArray, asTime, oneOf } from './guards';
 import { asCanonicalUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
@@ -351,4 +357,19 @@ export function exportFileOf(
 export function exportDocument(data: ExportFile, kind: 'json' | 'csv'): ExportDocument {
   const text = kind === 'json' ? JSON.stringify(data) : linksToCsv(data.links);
   return { ...exportFileOf(kind, data.exportedAt), text };
+}
+
+/**
+ * Links as an export or an upload writes them: each with its last sighting (core/types#
+ * lastSeenOf), its source page's last visit as known from `pageLastSeen`, so that a reader
+ * needs no page to know it, and an older version reads it as it always did.
+ */
+export function withLastSeen(
+  links: readonly LinkRecord[],
+  pageLastSeen: ReadonlyMap<string, number>,
+): LinkRecord[] {
+  return links.map((link) => {
+    const lastSeen = lastSeenOf(link, pageLastSeen.get(link.source));
+    return lastSeen === link.lastSeen ? link : { ...link, lastSeen };
+  });
 }

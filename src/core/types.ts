@@ -123,6 +123,10 @@ export interface LinkRecord {
   sourceDomain: string;
   targetDomain: string;
   firstSeen: number;
+  /**
+   * When a visit last wrote the link; a live link was seen at its source page's last visit
+   * too, which may be later: read it with lastSeenOf.
+   */
   lastSeen: number;
   /** When a revisit found the link gone; null while the link is live. */
   lostAt: number | null;
@@ -131,6 +135,20 @@ export interface LinkRecord {
   /** The anchor is an image (see RawLink). */
   image?: boolean;
 }
+
+/**
+ * When a link was last seen. A live link is on its source page as of the page's last full
+ * visit, which does not rewrite the links it finds unchanged (records.ts#writeSnapshot): its
+ * own lastSeen is when it was last written, the page's is the later sighting. A lost link's
+ * is its own. Without the page (not stored, or a row kept without it), the link's own.
+ */
+export const lastSeenOf = (
+  link: Pick<LinkRecord, 'lastSeen' | 'lostAt'>,
+  pageLastSeen: number | undefined,
+): number =>
+  link.lostAt === null && pageLastSeen !== undefined && pageLastSeen > link.lastSeen
+    ? pageLastSeen
+    : link.lastSeen;
 
 /** One key for one stored link, (source, target, anchor), for maps of per-link figures. */
 export const linkKey = (l: Pick<LinkRecord, 'source' | 'target' | 'anchor'>): string =>

@@ -1,5 +1,8 @@
 import type { StoreKey, StoreValue } from 'idb';
 import type { BacklinkDb, BacklinkSchema } from './db';
+import type { LinkRecord } from '../core/types';
+import { withLastSeen } from '../core/transfer';
+import { getMany } from './requests';
 
 /** The stores an export holds. */
 export type ExportStore = 'pages' | 'links' | 'redirects' | 'referrals';
@@ -15,6 +18,23 @@ export function storeBatches<S extends ExportStore>(db: BacklinkDb, store: S, si
     // read first: a link moved meanwhile may come twice (an import merges it), never not at all.
     if (store === 'links') yield* inBatches(db, 'links-v1', size);
     yield* inBatches(db, store, size);
+  };
+}
+
+/**
+ * The links as an export writes them, `size` at a time: each with its last sighting
+ * (core/transfer#withLastSeen), from its source page read after the batch.
+ */
+export function linkBatches(db: BacklinkDb, size = 2000) {
+  const batches = storeBatches(db, 'links', size);
+  return async function* (): AsyncGenerator<LinkRecord[]> {
+    for await (const batch of batches()) {
+      const urls = [...new Set(batch.map((l) => l.source))];
+      const pages = await getMany(db.transaction('pages').store, urls);
+      const lastSeen = new Map<string, number>();
+      for (const page of pages) if (page) lastSeen.set(page.url, page.lastSeen);
+      yield withLastSeen(batch, lastSeen);
+    }
   };
 }
 

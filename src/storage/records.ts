@@ -1,4 +1,5 @@
 import {
+  lastSeenOf,
   linkKey,
   type LinkRecord,
   type PageDelta,
@@ -16,10 +17,11 @@ import {
   EXPORT_VERSION,
   type ExportFile,
   type ParsedImport,
+  withLastSeen,
 } from '../core/transfer';
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type { BacklinkDb, BacklinkSchema } from './db';
-import { abortQuietly, queued } from './requests';
+import { abortQuietly, getMany, queued } from './requests';
 import {
   byTargetAnchor,
   clearLinks,
@@ -187,6 +189,28 @@ const foldOf = (l: Folded): Folded => ({
   ...capturedOf(l),
 });
 
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Whether a stored link holds what this visit found of it: then it is not written again, its
+ * page's new lastSeen being its sighting (core/types#lastSeenOf).
+ */
+function sameAsFound(old: LinkRecord, found: LinkRecord): boolean {
+  return (
+    old.region === found.region &&
+    old.occurrences === found.occurrences &&
+    // A visit that captured no words or image flag keeps those stored (foldOf, capturedOf).
+    (found.context === undefined || old.context === found.context) &&
+    (found.image === undefined || old.image === found.image) &&
+    old.sourceDomain === found.sourceDomain &&
+    old.targetDomain === found.targetDomain &&
+    sameList(old.rel, found.rel) &&
+    sameList(old.rels, found.rels) &&
+    sameList(old.regions, found.regions)
+  );
+}
+
 type Fresh = Map<LinkKey, LinkRecord>;
 
 /**
@@ -224,8 +248,10 @@ function recordsOf(
 
 /**
  * Store one page load. In a single transaction the page's previous link set is replaced:
- * links still there get lastSeen (and lose any lostAt), new ones are added, and ones no
- * longer on the page are marked lost with the date, never deleted. A truncated snapshot
+ * links still there and unchanged are left as stored (the page's lastSeen is theirs:
+ * core/types#lastSeenOf), changed ones and ones back from lost are rewritten, new ones are
+ * added, and ones no longer on the page are marked lost with the date, never deleted. A
+ * truncated snapshot
  * cannot tell removed from unseen, so it marks nothing lost. A snapshot of a visit already
  * stored (the same `visit` id, resent after its reply was lost) changes nothing. Returns null
  * for a page that has no http(s) URL.
@@ -430,10 +456,13 @@ async function writeSnapshot(
     if (seen) {
       fresh.delete(keyOf(old));
       live++;
+      // Still there as it was: read and rewritten by every revisit otherwise (issue 7).
+      if (old.lostAt === null && sameAsFound(old, seen)) continue;
       link = { ...old, ...foldOf(seen), lastSeen: now, lostAt: null };
     } else if (old.lostAt === null && !snapshot.truncated) {
       lost++;
-      link = { ...old, lostAt: now };
+      // Last seen at the page's visit before this one, which the page record is about to lose.
+      link = { ...old, lastSeen: lastSeenOf(old, oldPage?.lastSeen), lostAt: now };
     } else if (old.lostAt === null) {
       live++; // absent from a truncated snapshot: not known to be gone
     }
@@ -453,7 +482,7 @@ async function writeSnapshot(
     adjustTargetStats(
       stats,
       { links: oldLinks, page: oldPage ?? null },
-      { links: rewritten, page: factsOfSnapshot(snapshot) },
+      { links: rewritten, page: factsOfSnapshot(snapshot, now) },
       storedTargets,
     ),
   );
@@ -531,7 +560,8 @@ export async function recordDelta(
     [...fresh.values()].forEach((record, i) => {
       const old = olds[i]?.link;
       if (!old) added++;
-      const thisVisit = old && old.lostAt === null && old.lastSeen >= page.lastSeen;
+      // A live link is in the page's latest visit: a full one marks lost what it lacks.
+      const thisVisit = old && old.lostAt === null;
       const merged = !old
         ? record
         : thisVisit
@@ -652,7 +682,7 @@ export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promi
     version: EXPORT_VERSION,
     exportedAt: new Date(now).toISOString(),
     pages,
-    links,
+    links: withLastSeen(links, new Map(pages.map((p) => [p.url, p.lastSeen]))),
     redirects,
     referrals,
   };
@@ -712,17 +742,23 @@ export function importAll(
       else bySource.set(link.source, [link]);
     }
     const sources = [...bySource.keys()];
-    const stored = await Promise.all(sources.map((s) => keyedLinks(tx, 'by_source', s)));
+    // Their pages too: a stored live link was last seen at its page's last visit (lastSeenOf).
+    const [stored, storedPages] = await Promise.all([
+      Promise.all(sources.map((s) => keyedLinks(tx, 'by_source', s))),
+      getMany(pages, sources),
+    ]);
     for (const page of foldByKey(data.pages, (p) => p.url, merged)) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
     }
     sources.forEach((source, i) => {
       const known = byTargetAnchor(stored[i]!);
+      const pageLastSeen = new Map(storedPages[i] ? [[source, storedPages[i].lastSeen]] : []);
       putLinks(
         tx,
         bySource.get(source)!.map((link) => {
           const old = known.get(keyOf(link));
-          return { key: old?.key, link: mergedLink(old?.link, link) };
+          const was = old && withLastSeen([old.link], pageLastSeen)[0];
+          return { key: old?.key, link: mergedLink(was, link) };
         }),
       );
     });

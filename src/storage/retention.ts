@@ -126,12 +126,19 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
  */
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
   if ((await countLinks(db.transaction(LINK_STORES), 'by_source', source)) <= cap) return 0;
-  const tx = db.transaction(['links', 'links-v1', 'target-stats', 'graph', 'risks'], 'readwrite');
-  const stored = await keyedLinks(tx, 'by_source', source);
+  const tx = db.transaction(
+    ['links', 'links-v1', 'pages', 'target-stats', 'graph', 'risks'],
+    'readwrite',
+  );
+  const [stored, page] = await Promise.all([
+    keyedLinks(tx, 'by_source', source),
+    tx.objectStore('pages').get(source),
+  ]);
   const keys = new Map(stored.map(({ key, link }) => [link, key]));
   const over = linksOverCap(
     stored.map((k) => k.link),
     cap,
+    page?.lastSeen,
   );
   void deleteLinks(
     tx,

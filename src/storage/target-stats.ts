@@ -50,15 +50,19 @@ export const factsOf = (page: SourceFacts | null | undefined): SourceFacts | nul
         robotsNofollow: page.robotsNofollow,
         robotsNoindex: page.robotsNoindex,
         outboundCount: page.outboundCount,
+        // The order of its live links (core/types#lastSeenOf); a page has it, a row kept
+        // before it was kept may not.
+        ...(page.lastSeen !== undefined ? { lastSeen: page.lastSeen } : {}),
       }
     : null;
 
-/** The facts of the page record a snapshot is stored as (records.ts#writeSnapshot). */
-export const factsOfSnapshot = (snapshot: PageSnapshot): SourceFacts => ({
+/** The facts of the page record a snapshot is stored as at `now` (records.ts#writeSnapshot). */
+export const factsOfSnapshot = (snapshot: PageSnapshot, now: number): SourceFacts => ({
   title: snapshot.title,
   robotsNofollow: snapshot.robots.nofollow,
   robotsNoindex: snapshot.robots.noindex,
   outboundCount: snapshot.links.length,
+  lastSeen: now,
 });
 
 /**

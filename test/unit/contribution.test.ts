@@ -180,6 +180,8 @@ describe('the batch sent', () => {
     expect(body).not.toContain('visitIds');
     expect(body).not.toContain('words the user read');
     expect(read.pages[0]).toMatchObject({ title: '', firstSeen: at(1), lastSeen: at(2) });
+    // Each live link as last seen at its page's last visit (stored earlier, found unchanged).
+    expect(read.links.map((l) => l.lastSeen)).toEqual([at(2), at(2), at(2)]);
   });
 
   it('leaves pages for the next batch once the body would pass its size, but always sends one', () => {

@@ -98,7 +98,12 @@ async function answers(db: BacklinkDb) {
 /** A database of the release before the number keys, holding what `reference` holds. */
 async function previousRelease(reference: BacklinkDb): Promise<string> {
   const name = `compact-${Math.random()}`;
-  const { pages, links, redirects } = await exportAll(reference);
+  // The records as stored (an export writes each live link's last sighting from its page).
+  const [pages, links, redirects] = await Promise.all([
+    reference.getAll('pages'),
+    reference.getAll('links'),
+    reference.getAll('redirects'),
+  ]);
   const old = await openBacklinkDb(name, () => {}, NUMBER_KEYS_VERSION - 1);
   const tx = old.transaction(['pages', 'links', 'redirects'], 'readwrite');
   // Under [source, target, anchor] then: the key is in the record.

@@ -20,7 +20,7 @@ import { factsOf } from '../../src/storage/target-stats';
 import { withFold } from '../../src/core/variants';
 import { registrableDomain } from '../../src/core/domain';
 import { hostOf } from '../../src/core/url';
-import type { RawLink } from '../../src/core/types';
+import { lastSeenOf, type RawLink } from '../../src/core/types';
 import { seededRandom } from '../bench/random';
 import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
@@ -117,10 +117,19 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   return { aggregates: stats.length, rows: rowCount };
 }
 
+/** Display order: a live link's last sighting is its page's last visit (lastSeenOf). */
 const rowOrder = (a: HeadRow, b: HeadRow) =>
   compareLinks(
-    { ...a.link, unfollowed: isUnfollowed(a.link, a.page) },
-    { ...b.link, unfollowed: isUnfollowed(b.link, b.page) },
+    {
+      ...a.link,
+      lastSeen: lastSeenOf(a.link, a.page?.lastSeen),
+      unfollowed: isUnfollowed(a.link, a.page),
+    },
+    {
+      ...b.link,
+      lastSeen: lastSeenOf(b.link, b.page?.lastSeen),
+      unfollowed: isUnfollowed(b.link, b.page),
+    },
   );
 
 /**
@@ -260,6 +269,22 @@ describe('the head of a hot page', () => {
       ['s3.com', 2],
     ]);
     expect(await expectHeadExact(HOT, {})).toBe(true);
+  });
+
+  it("moves a page's links up when a revisit finds them unchanged, as the full read does", async () => {
+    for (let p = 0; p < 12; p++) {
+      await recordPage(db, makeSnapshot(`https://www.s0.com/p${p}`, [HOT]), at(p));
+    }
+    await ensureTargetStats(db, [HOT], 10);
+    // Its link is not rewritten: the row kept for it takes the page's new visit.
+    await recordPage(db, makeSnapshot('https://www.s0.com/p0', [HOT]), at(20));
+    const head = (await loadHead(db, HOT, {}, POPUP_ROWS))!;
+    expect(head.summary.groups[0]!.links[0]).toMatchObject({
+      source: 'https://www.s0.com/p0',
+      lastSeen: at(20),
+    });
+    expect(await expectHeadExact(HOT, {}, POPUP_ROWS)).toBe(true);
+    await expectStatsExact();
   });
 
   it('is read from a database of an earlier version once upgraded (the index is built then)', async () => {

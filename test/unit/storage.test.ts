@@ -20,12 +20,13 @@ import {
   type Folds,
   SITE_LINK_LIMIT,
 } from '../../src/storage/queries';
-import { parseExport } from '../../src/core/transfer';
+import { linksToCsv, parseExport } from '../../src/core/transfer';
 import { countRequestsOf } from '../support/idb-requests';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
-import type { LinkRecord } from '../../src/core/types';
+import { linkBatches } from '../../src/storage/batches';
+import { lastSeenOf, type LinkRecord } from '../../src/core/types';
 import {
   at,
   closeTestDbs,
@@ -303,6 +304,9 @@ describe('recordPage', () => {
     const D = 'https://d.com/';
     const linkTo = async (target: string) =>
       (await linksFrom(src)).find((l) => l.target === target)!;
+    /** The link's last sighting as every reader takes it: its page's last visit if later. */
+    const seenAt = async (target: string) =>
+      lastSeenOf(await linkTo(target), (await db.get('pages', src))?.lastSeen);
 
     beforeEach(async () => {
       await recordPage(db, makeSnapshot(src, [A, B, C]), at(0));
@@ -328,13 +332,43 @@ describe('recordPage', () => {
         region: 'comments',
       });
       expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(0), lostAt: at(1) });
-      expect(await linkTo(C)).toMatchObject({ firstSeen: at(0), lastSeen: at(1), lostAt: null });
+      // Unchanged: left as stored, seen at the page's visit.
+      expect(await linkTo(C)).toMatchObject({ firstSeen: at(0), lastSeen: at(0), lostAt: null });
+      expect(await seenAt(C)).toBe(at(1));
       expect(await linkTo(D)).toMatchObject({ firstSeen: at(1), lastSeen: at(1), lostAt: null });
       expect(await db.get('pages', src)).toMatchObject({
         firstSeen: at(0),
         lastSeen: at(1),
         outboundCount: 3,
       });
+    });
+
+    it('writes no link a revisit finds unchanged, only its page', async () => {
+      const before = await linksFrom(src);
+      const result = await recordPage(db, makeSnapshot(src, [A, B, C]), at(1));
+      expect(result).toEqual({ url: src, links: 3, added: 0, lost: 0 });
+      expect(await linksFrom(src)).toEqual(before);
+      expect(await db.get('pages', src)).toMatchObject({ lastSeen: at(1) });
+      for (const target of [A, B, C]) expect(await seenAt(target)).toBe(at(1));
+    });
+
+    it("marks lost after unchanged revisits as last seen at the page's visit before", async () => {
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(1));
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(2));
+      await recordPage(db, makeSnapshot(src, [A, C]), at(3));
+      expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(2), lostAt: at(3) });
+      expect(await seenAt(B)).toBe(at(2));
+      expect(await seenAt(A)).toBe(at(3));
+      // Back at the next visit: live, seen then, its first sighting kept.
+      await recordPage(db, makeSnapshot(src, [A, B, C]), at(4));
+      expect(await linkTo(B)).toMatchObject({ firstSeen: at(0), lastSeen: at(4), lostAt: null });
+    });
+
+    it('rewrites a link whose placement or rel changed, and no other', async () => {
+      const nofollowed = rawLink(B, { anchor: `to ${B}`, rel: ['nofollow'] });
+      await recordPage(db, makeSnapshot(src, [A, nofollowed, C]), at(1));
+      expect(await linkTo(B)).toMatchObject({ rel: ['nofollow'], lastSeen: at(1) });
+      expect(await linkTo(A)).toMatchObject({ lastSeen: at(0) });
     });
 
     it('does not lose a link again, keeping the first loss date', async () => {
@@ -361,9 +395,12 @@ describe('recordPage', () => {
         at(1),
       );
       expect(result).toEqual({ url: src, links: 4, added: 1, lost: 0 });
+      // Not known to be gone, so live: as of the page's last visit, as those seen again.
       expect(await linkTo(B)).toMatchObject({ lastSeen: at(0), lostAt: null });
       expect(await linkTo(C)).toMatchObject({ lastSeen: at(0), lostAt: null });
-      expect(await linkTo(A)).toMatchObject({ lastSeen: at(1), lostAt: null });
+      expect(await linkTo(A)).toMatchObject({ lastSeen: at(0), lostAt: null });
+      expect(await seenAt(B)).toBe(at(1));
+      expect(await seenAt(A)).toBe(at(1));
       expect(await db.get('pages', src)).toMatchObject({ truncated: true });
     });
 
@@ -917,6 +954,42 @@ describe('export and import', () => {
     expect(file.links.some((l) => l.lostAt !== null)).toBe(true);
   });
 
+  it("writes each live link last seen at its page's last visit, the links batched too", async () => {
+    const src = 'https://src.com/page';
+    await recordPage(db, makeSnapshot(src, ['https://a.com/', 'https://b.com/']), at(0));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(1));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(2));
+    // As stored: neither revisit rewrote a.com's link, b.com's was lost at the first.
+    const stored = await linksFrom(src);
+    expect(stored.map((l) => [l.target, l.lastSeen, l.lostAt])).toEqual([
+      ['https://a.com/', at(0), null],
+      ['https://b.com/', at(0), at(1)],
+    ]);
+    const seen = [
+      ['https://a.com/', at(2), null],
+      ['https://b.com/', at(0), at(1)],
+    ];
+    const file = await exportAll(db, at(3));
+    expect(file.links.map((l) => [l.target, l.lastSeen, l.lostAt])).toEqual(seen);
+    const batched: LinkRecord[] = [];
+    for await (const batch of linkBatches(db, 1)()) batched.push(...batch);
+    expect(batched.map((l) => [l.target, l.lastSeen, l.lostAt])).toEqual(seen);
+    expect(linksToCsv(file.links)).toContain(new Date(at(2)).toISOString());
+  });
+
+  it("merges an import with what the store last saw, its pages' visits included", async () => {
+    const src = 'https://src.com/page';
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(0));
+    await recordPage(db, makeSnapshot(src, ['https://a.com/']), at(2));
+    const [link] = await linksFrom(src);
+    // Another copy saw it gone at at(1): this one saw it again after, at its visit at(2).
+    const rows = [{ ...link!, lastSeen: at(0), lostAt: at(1) }];
+    await importAll(db, { pages: [], links: rows, redirects: [], referrals: [], skipped: 0 });
+    const [merged] = await linksFrom(src);
+    expect(merged).toMatchObject({ lostAt: null });
+    expect(lastSeenOf(merged!, (await db.get('pages', src))?.lastSeen)).toBe(at(2));
+  });
+
   it('roundtrips exactly through JSON into a fresh database', async () => {
     await populate(db);
     const original = await exportAll(db, at(3));
@@ -1172,6 +1245,26 @@ describe('recordDelta', () => {
       occurrences: 3,
       firstSeen: at(0),
       lastSeen: at(0) + 1000,
+      lostAt: null,
+    });
+  });
+
+  it('folds into a link that a revisit found unchanged (not rewritten): it is in this visit', async () => {
+    const a = rawLink('https://a.example/', { anchor: 'A', region: 'footer', occurrences: 2 });
+    await recordPage(db, makeSnapshot(PAGE, [a]), at(0));
+    await recordPage(db, makeSnapshot(PAGE, [a]), at(1));
+    await recordDelta(
+      db,
+      { url: PAGE, links: [rawLink('https://a.example/', { anchor: 'A', region: 'main' })] },
+      at(1) + 1000,
+    );
+    // Merged with what the visit found, not taken for a link back from an earlier visit.
+    expect((await findLink(db, PAGE, 'https://a.example/', 'A'))?.link).toMatchObject({
+      region: 'main',
+      regions: ['main', 'footer'],
+      occurrences: 2,
+      firstSeen: at(0),
+      lastSeen: at(1) + 1000,
       lostAt: null,
     });
   });

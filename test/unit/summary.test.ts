@@ -247,3 +247,29 @@ describe('summarizeSite', () => {
     ]);
   });
 });
+
+describe('last sighting', () => {
+  const TARGET = 'https://target.com/';
+  it("shows and orders a live link by its page's last visit when later, a lost one by its own", () => {
+    const links = [
+      makeLink('https://a.com/1', TARGET, { lastSeen: at(5) }),
+      // Stored at(1), its page visited again at(8) and the link found unchanged.
+      makeLink('https://a.com/2', TARGET, { lastSeen: at(1) }),
+      makeLink('https://a.com/3', TARGET, { lastSeen: at(2), lostAt: at(3) }),
+      // A page not stored: the link's own.
+      makeLink('https://a.com/4', TARGET, { lastSeen: at(4) }),
+    ];
+    const sources = {
+      'https://a.com/1': makePage('https://a.com/1', { lastSeen: at(5) }),
+      'https://a.com/2': makePage('https://a.com/2', { lastSeen: at(8) }),
+      'https://a.com/3': makePage('https://a.com/3', { lastSeen: at(9) }),
+    };
+    const [group] = summarizeBacklinks(links, sources).groups;
+    expect(group!.links.map((l) => [l.source, l.lastSeen])).toEqual([
+      ['https://a.com/2', at(8)],
+      ['https://a.com/1', at(5)],
+      ['https://a.com/4', at(4)],
+      ['https://a.com/3', at(2)],
+    ]);
+  });
+});

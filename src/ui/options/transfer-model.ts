@@ -16,7 +16,7 @@ import {
 } from '../../core/import-stream';
 import { exportFileOf } from '../../core/transfer';
 import { t, tn } from '../../core/i18n';
-import { storeBatches } from '../../storage/batches';
+import { linkBatches, storeBatches } from '../../storage/batches';
 import { importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { whileImporting } from '../../platform/import-lock';
@@ -70,13 +70,13 @@ export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
       ? exportJsonPieces(
           {
             pages: storeBatches(db, 'pages'),
-            links: storeBatches(db, 'links'),
+            links: linkBatches(db),
             redirects: storeBatches(db, 'redirects'),
             referrals: storeBatches(db, 'referrals'),
           },
           exportedAt,
         )
-      : exportCsvPieces(storeBatches(db, 'links'));
+      : exportCsvPieces(linkBatches(db));
   const scratch = await createScratchFile();
   try {
     if (scratch) {
