@@ -71,23 +71,37 @@ const isGraphRow = (v: unknown): v is GraphRow => {
   );
 };
 
+type KeptScores = Pick<
+  AuthorityCache,
+  'pageScores' | 'domainScores' | 'pageStored' | 'domainStored'
+>;
+
+/** The last computation's scores, as the kept graphs and a patch both hold them, or null. */
+function scoresOf(r: Record<string, unknown>): KeptScores | null {
+  const { pageScores, domainScores, pageStored, domainStored } = r;
+  return isFloat64Array(pageScores) &&
+    isFloat64Array(domainScores) &&
+    isStoredValues(pageStored) &&
+    isStoredValues(domainStored)
+    ? { pageScores, domainScores, pageStored, domainStored }
+    : null;
+}
+
 /** A stored patch (see AuthorityPatch), or null when not of the right shape. */
 function patchOf(record: unknown): AuthorityPatch | null {
   const r = asObject(record);
   const added = asObject(r?.added);
+  const scores = r && scoresOf(r);
   if (
     !r ||
     !added ||
+    !scores ||
     typeof r.base !== 'number' ||
     !Array.isArray(r.rows) ||
     !r.rows.every(isGraphRow) ||
     !isStrings(r.replaced) ||
     !isStrings(added.pages) ||
-    !isStrings(added.domains) ||
-    !isFloat64Array(r.pageScores) ||
-    !isFloat64Array(r.domainScores) ||
-    !isStoredValues(r.pageStored) ||
-    !isStoredValues(r.domainStored)
+    !isStrings(added.domains)
   ) {
     return null;
   }
@@ -96,10 +110,7 @@ function patchOf(record: unknown): AuthorityPatch | null {
     rows: r.rows,
     replaced: r.replaced,
     added: { pages: added.pages, domains: added.domains },
-    pageScores: r.pageScores,
-    domainScores: r.domainScores,
-    pageStored: r.pageStored,
-    domainStored: r.domainStored,
+    ...scores,
   };
 }
 
@@ -121,17 +132,15 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<KeptAuthority 
     tx.done,
   ]);
   const r = asObject(graph);
+  const scores = r && scoresOf(r);
   if (
     !r ||
+    !scores ||
     typeof r.pageKeys !== 'string' ||
     typeof r.domainKeys !== 'string' ||
     !isInt32Array(r.domainOf) ||
     !isInt32Array(r.offsets) ||
     !isInt32Array(r.targets) ||
-    !isFloat64Array(r.pageScores) ||
-    !isFloat64Array(r.domainScores) ||
-    !isStoredValues(r.pageStored) ||
-    !isStoredValues(r.domainStored) ||
     !isCount(r.epoch) ||
     typeof r.fullAt !== 'number'
   ) {
@@ -143,10 +152,7 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<KeptAuthority 
     domainOf: r.domainOf,
     offsets: r.offsets,
     targets: r.targets,
-    pageScores: r.pageScores,
-    domainScores: r.domainScores,
-    pageStored: r.pageStored,
-    domainStored: r.domainStored,
+    ...scores,
     epoch: r.epoch,
     fullAt: r.fullAt,
     // Kept by this version only: without them an update builds the domain graph whole.
@@ -159,8 +165,8 @@ export async function loadAuthorityCache(db: BacklinkDb): Promise<KeptAuthority 
   const patch = patchOf(stored);
   // A patch that cannot be read, or of other graphs, leaves the last scores unknown.
   if (!patch || patch.base !== cache.savedAt) return null;
-  const { base: _base, rows, replaced, added, ...scores } = patch;
-  return { ...cache, ...scores, patch: { rows, replaced, added } };
+  const { base: _base, rows, replaced, added, ...patchScores } = patch;
+  return { ...cache, ...patchScores, patch: { rows, replaced, added } };
 }
 
 /** The pages noted as changed since the last computation (none when the log is unreadable). */
