@@ -9,6 +9,7 @@ import {
 } from '../core/authority-job';
 import {
   type AuthorityInput,
+  type AuthorityWrite,
   loadAuthorityMeta,
   loadAuthorityRun,
   noteAuthorityChanges,
@@ -72,6 +73,8 @@ export interface AuthorityOutcome {
   buildMs: number;
   rankMs: number;
   writeMs: number;
+  /** Scores put and deleted, and whether the graphs were stored whole or as a patch. */
+  written: AuthorityWrite;
   computedAt: number;
 }
 
@@ -236,6 +239,7 @@ async function computeSteps(
     buildMs,
     rankMs,
     writeMs,
+    written,
     computedAt,
   };
 }

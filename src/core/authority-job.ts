@@ -13,6 +13,7 @@ import {
   type RankState,
   type StoredGraphs,
 } from './authority';
+import type { GraphRow } from './authority-rows';
 import type { AuthorityKind, AuthorityRecord } from './types';
 
 /** Quiet time after the last recorded page before computing: a browsing burst runs once. */
@@ -213,6 +214,58 @@ export interface AuthorityCache extends StoredGraphs {
   /** What is stored for each node (see authorityRecords). */
   pageStored: StoredValues;
   domainStored: StoredValues;
+  /**
+   * When these graphs were stored whole (a computation's `computedAt`): the patch stored since
+   * names it (absent in what an earlier version kept: then an update stores the graphs whole).
+   */
+  savedAt?: number;
+}
+
+/**
+ * What the incremental updates since the kept graphs were stored whole changed, stored beside
+ * them instead of storing them again: at a million links the kept graphs are a 12 MB record,
+ * and rewriting it was most of what a one-page update wrote. The graphs of the last computation
+ * are the kept ones patched with `rows` (core/authority-patch.ts); the scores are by their ids.
+ */
+export interface AuthorityPatch {
+  /** The kept graphs' `savedAt`: a patch of other graphs is not applied. */
+  base: number;
+  /** The latest row of each page patched in since, in the order first patched. */
+  rows: GraphRow[];
+  /** Every page patched in since, with a row or without (a page with none keeps no links). */
+  replaced: string[];
+  /** The keys the patched graphs have after the kept graphs' own, by id. */
+  added: { pages: string[]; domains: string[] };
+  pageScores: Float64Array;
+  domainScores: Float64Array;
+  pageStored: StoredValues;
+  domainStored: StoredValues;
+}
+
+/**
+ * Past this many link targets in its rows, the patch is folded: the graphs are stored whole
+ * again and the patch dropped. Every update patches all of the patch's rows in again, so it must
+ * stay small; 10,000 targets is about 1% of a million links, some 400 kB of URLs.
+ */
+export const AUTHORITY_PATCH_MAX_TARGETS = 10_000;
+
+/**
+ * The rows and pages of a patch after one more update: `rows`, read for `pages` (and the
+ * canonical URLs they name), replace what the patch held for those pages; a page now without a
+ * row drops the one it had.
+ */
+export function mergePatch(
+  prior: Pick<AuthorityPatch, 'rows' | 'replaced'> | undefined,
+  rows: readonly GraphRow[],
+  pages: readonly string[],
+): { rows: GraphRow[]; replaced: string[] } {
+  const byUrl = new Map((prior?.rows ?? []).map((row) => [row.url, row]));
+  for (const url of pages) byUrl.delete(url);
+  for (const row of rows) byUrl.set(row.url, row);
+  return {
+    rows: [...byUrl.values()],
+    replaced: [...new Set([...(prior?.replaced ?? []), ...pages])],
+  };
 }
 
 /**

@@ -260,3 +260,16 @@ function patchDomains(
   distinct(rows, count);
   return graphOf(keys, replaceRows(base, rows, count));
 }
+
+/**
+ * The keys of the last computation's graphs, when they were the kept graphs (`kept`) with
+ * `added` after them: what its scores are by. Only an added key is ever looked up by id: a
+ * patch leaves every kept key at its id (carryScores finds those by position), so the map
+ * holds the added keys alone and no map of every URL is made.
+ */
+export function priorIndex(kept: PackedIndex, added: readonly string[]): PackedIndex {
+  if (added.length === 0) return kept;
+  const n = kept.keys.length;
+  const ids = new Map(added.map((key, i) => [key, n + i]));
+  return { keys: [...kept.keys, ...added], ids };
+}

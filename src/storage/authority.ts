@@ -11,8 +11,10 @@ import {
   type RankState,
 } from '../core/authority';
 import {
+  AUTHORITY_PATCH_MAX_TARGETS,
   authorityRecords,
   carryStored,
+  mergePatch,
   NO_CHANGES,
   noteChanges,
   planAuthority,
@@ -20,6 +22,7 @@ import {
   type AuthorityCache,
   type AuthorityChanges,
   type AuthorityMeta,
+  type AuthorityPatch,
   type AuthorityPlan,
   type AuthorityRun,
   type StoredValues,
@@ -39,7 +42,7 @@ import {
 } from './graph';
 import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-packed';
 import { indexKeys, indexPacked, splitKeys } from '../core/authority-packed';
-import { patchGraphs, type PatchedGraphs } from '../core/authority-patch';
+import { patchGraphs, priorIndex, type PatchedGraphs } from '../core/authority-patch';
 
 /** Scores put per turn of the event loop while storing them. */
 export const AUTHORITY_WRITE_CHUNK = 500;
@@ -53,43 +56,117 @@ const isStoredValues = (v: unknown): v is StoredValues => {
   return !!o && isFloat64Array(o.scores) && isFloat64Array(o.displays);
 };
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isGraphRow = (v: unknown): v is GraphRow => {
+  const o = asObject(v);
+  return (
+    !!o &&
+    typeof o.url === 'string' &&
+    typeof o.domain === 'string' &&
+    typeof o.nofollow === 'boolean' &&
+    typeof o.targets === 'string' &&
+    typeof o.domains === 'string' &&
+    o.passes instanceof Uint8Array
+  );
+};
 
-/** The last computation's graphs and scores, or null when absent or not of the right shape. */
-export async function loadAuthorityCache(db: BacklinkDb): Promise<AuthorityCache | null> {
-  const r = asObject(await db.get('meta', 'authority-graph'));
+type KeptScores = Pick<
+  AuthorityCache,
+  'pageScores' | 'domainScores' | 'pageStored' | 'domainStored'
+>;
+
+/** The last computation's scores, as the kept graphs and a patch both hold them, or null. */
+function scoresOf(r: Record<string, unknown>): KeptScores | null {
+  const { pageScores, domainScores, pageStored, domainStored } = r;
+  return isFloat64Array(pageScores) &&
+    isFloat64Array(domainScores) &&
+    isStoredValues(pageStored) &&
+    isStoredValues(domainStored)
+    ? { pageScores, domainScores, pageStored, domainStored }
+    : null;
+}
+
+/** A stored patch (see AuthorityPatch), or null when not of the right shape. */
+function patchOf(record: unknown): AuthorityPatch | null {
+  const r = asObject(record);
+  const added = asObject(r?.added);
+  const scores = r && scoresOf(r);
   if (
     !r ||
+    !added ||
+    !scores ||
+    typeof r.base !== 'number' ||
+    !Array.isArray(r.rows) ||
+    !r.rows.every(isGraphRow) ||
+    !isStrings(r.replaced) ||
+    !isStrings(added.pages) ||
+    !isStrings(added.domains)
+  ) {
+    return null;
+  }
+  return {
+    base: r.base,
+    rows: r.rows,
+    replaced: r.replaced,
+    added: { pages: added.pages, domains: added.domains },
+    ...scores,
+  };
+}
+
+/** The kept graphs with the scores of the last computation, and what it patched them with. */
+export interface KeptAuthority extends AuthorityCache {
+  patch?: Pick<AuthorityPatch, 'rows' | 'replaced' | 'added'>;
+}
+
+/**
+ * The last computation's graphs and scores: the kept graphs, and the patch stored since when
+ * there is one (its scores are the last computation's). Null when absent, not of the right
+ * shape, or when the patch is of other graphs.
+ */
+export async function loadAuthorityCache(db: BacklinkDb): Promise<KeptAuthority | null> {
+  const tx = db.transaction('meta');
+  const [graph, stored] = await Promise.all([
+    tx.store.get('authority-graph'),
+    tx.store.get('authority-graph-patch'),
+    tx.done,
+  ]);
+  const r = asObject(graph);
+  const scores = r && scoresOf(r);
+  if (
+    !r ||
+    !scores ||
     typeof r.pageKeys !== 'string' ||
     typeof r.domainKeys !== 'string' ||
     !isInt32Array(r.domainOf) ||
     !isInt32Array(r.offsets) ||
     !isInt32Array(r.targets) ||
-    !isFloat64Array(r.pageScores) ||
-    !isFloat64Array(r.domainScores) ||
-    !isStoredValues(r.pageStored) ||
-    !isStoredValues(r.domainStored) ||
     !isCount(r.epoch) ||
     typeof r.fullAt !== 'number'
   ) {
     return null;
   }
-  return {
+  const cache: AuthorityCache = {
     pageKeys: r.pageKeys,
     domainKeys: r.domainKeys,
     domainOf: r.domainOf,
     offsets: r.offsets,
     targets: r.targets,
-    pageScores: r.pageScores,
-    domainScores: r.domainScores,
-    pageStored: r.pageStored,
-    domainStored: r.domainStored,
+    ...scores,
     epoch: r.epoch,
     fullAt: r.fullAt,
     // Kept by this version only: without them an update builds the domain graph whole.
     ...(isInt32Array(r.domainOffsets) && isInt32Array(r.domainTargets)
       ? { domainOffsets: r.domainOffsets, domainTargets: r.domainTargets }
       : {}),
+    ...(typeof r.savedAt === 'number' ? { savedAt: r.savedAt } : {}),
   };
+  if (stored === undefined) return cache;
+  const patch = patchOf(stored);
+  // A patch that cannot be read, or of other graphs, leaves the last scores unknown.
+  if (!patch || patch.base !== cache.savedAt) return null;
+  const { base: _base, rows, replaced, added, ...patchScores } = patch;
+  return { ...cache, ...patchScores, patch: { rows, replaced, added } };
 }
 
 /** The pages noted as changed since the last computation (none when the log is unreadable). */
@@ -143,6 +220,11 @@ export interface AuthorityInput {
   gone?: { pages: string[]; domains: string[] };
   /** The page graph's keys joined, when they came so (not joined again to be stored). */
   pageKeys?: string;
+  /**
+   * An incremental update of kept graphs stored whole at `base`: every page patched in since,
+   * and the keys the graphs have after the kept ones', for the write to store as the patch.
+   */
+  patch?: Omit<AuthorityPatch, 'pageScores' | 'domainScores' | 'pageStored' | 'domainStored'>;
   /** The data epoch read before the records: the write checks it. */
   epoch: number;
   /** The change log's number when it was read, and when the graphs were last read whole. */
@@ -195,11 +277,14 @@ export async function readAuthorityGraphs(
   let read: { pages: number; links: number } | null = null;
   let packed: PackedRead | null = null;
   let patched: PatchedGraphs | null = null;
+  let merged: { rows: GraphRow[]; replaced: string[] } | null = null;
   if (plan.mode === 'incremental') {
     const { pages } = plan;
     rows = await readRowsOf(db, pages);
+    // The kept graphs with every page patched in since they were stored whole, these included.
     // A page whose row is gone keeps no out-links; an alias row read beside its page is redone.
-    patched = timed(clock, () => patchGraphs(cache!, rows, pages))();
+    const all = (merged = mergePatch(cache!.patch, rows, pages));
+    patched = timed(clock, () => patchGraphs(cache!, all.rows, all.replaced))();
     // Kept graphs that do not hold together count as absent.
     if (!patched) plan = { mode: 'full', reason: 'no-cache' };
   }
@@ -235,14 +320,19 @@ export async function readAuthorityGraphs(
   const graphs = patched ?? graphsFromPacked(packed!.packed, packed!.index);
   // Of the kept graphs, a full computation needs only the keys, to carry scores over by key:
   // the same keys as the packed graph's when nothing changed, so nothing is looked up.
+  // After a patch, the last computation's keys are the kept graphs' and the ones it added.
+  const priorAdded = cache?.patch?.added;
   const last =
-    patched?.base ??
+    (patched && {
+      pages: priorIndex(patched.base.pages, priorAdded?.pages ?? []),
+      domains: priorIndex(patched.base.domains, priorAdded?.domains ?? []),
+    }) ||
     (cache && {
       pages:
-        packed && cache.pageKeys === packed.packed.urls
+        packed && cache.pageKeys === packed.packed.urls && !priorAdded?.pages.length
           ? packed.index
-          : indexKeys(splitKeys(cache.pageKeys)),
-      domains: indexKeys(splitKeys(cache.domainKeys)),
+          : indexKeys([...splitKeys(cache.pageKeys), ...(priorAdded?.pages ?? [])]),
+      domains: indexKeys([...splitKeys(cache.domainKeys), ...(priorAdded?.domains ?? [])]),
     });
   // The last graphs, when still true to the data, say what is stored for each node: ids are
   // the same for every node they had when patched, else found by key.
@@ -272,6 +362,18 @@ export async function readAuthorityGraphs(
         }
       : {}),
     ...(pageKeys !== undefined ? { pageKeys } : {}),
+    ...(patched && merged && cache?.savedAt !== undefined
+      ? {
+          patch: {
+            base: cache.savedAt,
+            ...merged,
+            added: {
+              pages: graphs.pages.keys.slice(patched.base.pages.keys.length),
+              domains: graphs.domains.keys.slice(patched.base.domains.keys.length),
+            },
+          },
+        }
+      : {}),
     epoch,
     settled: changes.seq,
     fullAt: plan.mode === 'incremental' ? cache!.fullAt : now,
@@ -298,14 +400,17 @@ function withPages(changes: AuthorityChanges, urls: readonly string[]): Authorit
 /**
  * Store the scores a computation on `input` ended with, and keep its graphs for the next
  * update: every record after a full read, only the records whose value moved after a patch.
- * False when data was forgotten since `input` was read: nothing is written.
+ * An incremental update stores its patch of the kept graphs, not the graphs, unless the patch
+ * holds more than `patchMaxTargets` link targets. Null when data was forgotten since `input`
+ * was read: nothing is written.
  */
-export function writeAuthorityUpdate(
+export async function writeAuthorityUpdate(
   db: BacklinkDb,
   input: AuthorityInput,
   ranks: { pages: RankState; domains: RankState },
   computedAt: number,
-): Promise<boolean> {
+  patchMaxTargets = AUTHORITY_PATCH_MAX_TARGETS,
+): Promise<AuthorityWrite | null> {
   const { graphs, stored } = input;
   const pages = authorityRecords(
     'page',
@@ -321,22 +426,44 @@ export function writeAuthorityUpdate(
     computedAt,
     stored?.domains,
   );
-  const cache: AuthorityCache = {
-    ...storeGraphs(graphs, input.pageKeys),
-    epoch: input.epoch,
-    fullAt: input.fullAt,
+  const scores = {
     pageScores: ranks.pages.scores,
     domainScores: ranks.domains.scores,
     pageStored: pages.stored,
     domainStored: domains.stored,
   };
-  return writeAuthority(
+  const kept: KeptGraphs =
+    input.patch && targetsIn(input.patch.rows) <= patchMaxTargets
+      ? { graphPatch: { ...input.patch, ...scores } }
+      : {
+          cache: {
+            ...storeGraphs(graphs, input.pageKeys),
+            epoch: input.epoch,
+            fullAt: input.fullAt,
+            savedAt: computedAt,
+            ...scores,
+          },
+        };
+  const records = [...pages.records, ...domains.records];
+  const written = await writeAuthority(
     db,
-    [...pages.records, ...domains.records],
+    records,
     { computedAt, pages: pages.scale, domains: domains.scale },
     input.epoch,
-    { cache, settled: input.settled, patch: stored !== undefined, gone: input.gone },
+    { ...kept, settled: input.settled, patch: stored !== undefined, gone: input.gone },
   );
+  if (!written) return null;
+  const gone = (input.gone?.pages.length ?? 0) + (input.gone?.domains.length ?? 0);
+  return { scores: records.length, gone, kept: kept.graphPatch ? 'patch' : 'graphs' };
+}
+
+/** What a computation wrote: counts, for the job's outcome. */
+export interface AuthorityWrite {
+  /** Score records put, and deleted (of nodes gone from the graphs). */
+  scores: number;
+  gone: number;
+  /** Whether the graphs were stored whole, or a patch of the kept graphs beside them. */
+  kept: 'graphs' | 'patch';
 }
 
 export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta | null> {
@@ -357,17 +484,22 @@ export async function saveAuthorityRun(db: BacklinkDb, run: AuthorityRun): Promi
   await db.put('meta', { id: 'authority-run', ...run });
 }
 
+/**
+ * The graphs and scores for the next update to patch: stored whole (dropping any patch), or
+ * as a patch of the graphs stored whole before.
+ */
+type KeptGraphs =
+  { cache: AuthorityCache; graphPatch?: never } | { graphPatch: AuthorityPatch; cache?: never };
+
 /** What a computation keeps for the next one besides the scores. */
-export interface AuthorityKeep {
-  /** The graphs and scores, for the next update to patch. */
-  cache: AuthorityCache;
+export type AuthorityKeep = KeptGraphs & {
   /** The change log's number when it was read: those notes are taken in. */
   settled: number;
   /** `records` are only those that changed: the other stored scores stay. */
   patch?: boolean;
   /** With `patch`: the stored scores of nodes no longer in the graphs, to delete. */
   gone?: { pages: readonly string[]; domains: readonly string[] };
-}
+};
 
 /**
  * Replace every stored score with `records` and the scale with `meta`, and drop the finished
@@ -409,7 +541,12 @@ export async function writeAuthority(
     if (keep) {
       const changes = changesOf(await metaStore.get('authority-changes'));
       writes.push(
-        metaStore.put({ id: 'authority-graph', ...keep.cache }),
+        ...(keep.graphPatch
+          ? [metaStore.put({ id: 'authority-graph-patch', ...keep.graphPatch })]
+          : [
+              metaStore.put({ id: 'authority-graph', ...keep.cache }),
+              metaStore.delete('authority-graph-patch'),
+            ]),
         metaStore.put({ id: 'authority-changes', ...settleChanges(changes, keep.settled) }),
       );
     }
@@ -457,6 +594,7 @@ export async function forgetAuthority(
   void meta.put(await nextEpoch(meta)).catch(() => {}); // a failure aborts: tx.done reports it
   // The kept graphs and the change log name the site's pages too; the next update reads all.
   void meta.delete('authority-graph').catch(() => {});
+  void meta.delete('authority-graph-patch').catch(() => {});
   void meta.delete('authority-changes').catch(() => {});
   const store = tx.objectStore('authority');
   let cursor = await store.openKeyCursor();

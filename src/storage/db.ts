@@ -9,6 +9,7 @@ import {
 import type { AuthorityRecord, LinkRecord, PageRecord, RedirectRecord } from '../core/types';
 import type {
   AuthorityCache,
+  AuthorityPatch,
   AuthorityChanges,
   AuthorityMeta,
   AuthorityRun,
@@ -30,6 +31,8 @@ export type MetaRecord =
   | ({ id: 'authority-run' } & AuthorityRun)
   /** The last authority graphs and the pages recorded since: see background/authority-job.ts. */
   | ({ id: 'authority-graph' } & AuthorityCache)
+  /** What incremental updates patched into the kept graphs since (core/authority-job.ts). */
+  | ({ id: 'authority-graph-patch' } & AuthorityPatch)
   | ({ id: 'authority-changes' } & AuthorityChanges)
   /** Counts the times stored data was forgotten (cleared, a site excluded): see writeAuthority. */
   | { id: 'data-epoch'; epoch: number }

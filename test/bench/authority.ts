@@ -7,6 +7,7 @@
  * Direct entry: `npx tsx test/bench/authority.ts`.
  */
 import { pathToFileURL } from 'node:url';
+import { serialize } from 'node:v8';
 import {
   authorityScale,
   buildAuthorityGraphs,
@@ -372,6 +373,33 @@ export async function runAuthority(): Promise<void> {
     await measure('store the patched graphs', () => storeGraphs(patched, patched.pageKeys), REPEAT),
   ];
   printTable(patching, patching[0]!);
+
+  // What the update stores for the next one besides the scores that moved, in structured-clone
+  // bytes (v8.serialize, the format IndexedDB stores in Chromium): the whole kept graphs as
+  // before, or the patch it stores beside them now (storage/authority.ts, writeAuthorityUpdate).
+  const scoresKept = {
+    pageScores: revisitWarm.pages.scores,
+    domainScores: revisitWarm.domains.scores,
+    pageStored: { scores: revisitWarm.pages.scores, displays: revisitWarm.pages.scores },
+    domainStored: { scores: revisitWarm.domains.scores, displays: revisitWarm.domains.scores },
+  };
+  const whole = serialize({ ...storeGraphs(patched, patched.pageKeys), ...scoresKept }).length;
+  const patchRecord = serialize({
+    base: 0,
+    rows: [row],
+    replaced: [page],
+    added: {
+      pages: patched.pages.keys.slice(pages.keys.length),
+      domains: patched.domains.keys.slice(domains.keys.length),
+    },
+    ...scoresKept,
+  }).length;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+  info(
+    `stored after a one-page update besides the scores: the kept graphs whole ${mb(whole)}, ` +
+      `the patch ${mb(patchRecord)} (${(whole / patchRecord).toFixed(1)}x less; ` +
+      `of it ${mb(serialize(scoresKept).length)} the scores by node)`,
+  );
 }
 
 // Direct entry: `npx tsx test/bench/authority.ts`; run.ts imports it without running it twice.

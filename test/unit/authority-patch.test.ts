@@ -5,7 +5,9 @@ import {
   type AuthorityGraphs,
   type LinkGraph,
 } from '../../src/core/authority';
-import { patchGraphs } from '../../src/core/authority-patch';
+import { patchGraphs, priorIndex } from '../../src/core/authority-patch';
+import { mergePatch } from '../../src/core/authority-job';
+import { indexKeys } from '../../src/core/authority-packed';
 import { graphRowOf, type GraphRow } from '../../src/core/authority-rows';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { randomLinks } from './authority-fixtures';
@@ -119,5 +121,77 @@ describe('patchGraphs', () => {
     const l = [makeLink(SOURCE, 'https://x.com/')];
     patchGraphs(stored, [rowOf(SOURCE, l)!], [SOURCE]);
     expect(stored).toEqual(before);
+  });
+
+  /** Edges as "source → target" keys, and the nodes: a graph whatever its ids. */
+  const byKey = (g: AuthorityGraphs) => {
+    const edges = (graph: LinkGraph) =>
+      Array.from(graph.keys, (key, i) =>
+        Array.from(graph.targets.subarray(graph.offsets[i], graph.offsets[i + 1]), (t) => {
+          return `${key} -> ${graph.keys[t]}`;
+        }),
+      )
+        .flat()
+        .sort();
+    return {
+      pages: [...g.pages.keys].sort(),
+      pageEdges: edges(g.pages),
+      domains: [...g.domains.keys].sort(),
+      domainEdges: edges(g.domains),
+      domainOf: g.pages.keys.map((key, i) => `${key} ${g.domains.keys[g.domainOf[i]!]}`).sort(),
+    };
+  };
+
+  it('patched with every change since at once, gives the graphs of one patch after another', () => {
+    const changes = cases.map(([, change]) => change());
+    let oneByOne: AuthorityGraphs = base;
+    let merged: { rows: GraphRow[]; replaced: string[] } | undefined;
+    for (const { rows, replaced } of changes) {
+      oneByOne = patchGraphs(storeGraphs(oneByOne), rows, replaced)!;
+      merged = mergePatch(merged, rows, replaced);
+      const atOnce = patchGraphs(stored, merged.rows, merged.replaced)!;
+      expect(byKey(atOnce)).toEqual(byKey(oneByOne));
+      // The kept graphs' nodes keep their ids.
+      expect(atOnce.pages.keys.slice(0, base.pages.keys.length)).toEqual(base.pages.keys);
+    }
+  });
+});
+
+describe('mergePatch', () => {
+  const row = (url: string, targets: string): GraphRow => ({
+    url,
+    domain: 'a.com',
+    nofollow: false,
+    canonical: null,
+    targets,
+    domains: targets && 'a.com',
+    passes: new Uint8Array(targets ? 1 : 0),
+  });
+
+  it("takes each page's latest row, drops the row of a page now without one, keeps the rest", () => {
+    const prior = {
+      rows: [row('p1', 'x'), row('p2', 'y'), row('alias', 'z')],
+      replaced: ['p1', 'p2'],
+    };
+    const merged = mergePatch(prior, [row('p2', 'w'), row('p3', '')], ['p2', 'p1', 'p3']);
+    expect(merged.rows).toEqual([row('alias', 'z'), row('p2', 'w'), row('p3', '')]);
+    expect(merged.replaced).toEqual(['p1', 'p2', 'p3']);
+    expect(mergePatch(undefined, [row('p1', 'x')], ['p1'])).toEqual({
+      rows: [row('p1', 'x')],
+      replaced: ['p1'],
+    });
+  });
+});
+
+describe('priorIndex', () => {
+  it('puts the added keys after the kept ones, and looks up only those', () => {
+    const kept = indexKeys(['a', 'b']);
+    const prior = priorIndex(kept, ['c', 'd']);
+    expect(prior.keys).toEqual(['a', 'b', 'c', 'd']);
+    expect([...prior.ids]).toEqual([
+      ['c', 2],
+      ['d', 3],
+    ]);
+    expect(priorIndex(kept, [])).toBe(kept);
   });
 });

@@ -285,16 +285,22 @@ describe('scores computed from data forgotten meanwhile', () => {
 
 describe('updates after a few pages were recorded', () => {
   /** What the job does: read (patched or whole), rank from the carried scores, write. */
-  async function update(options: { full?: boolean; rebuild?: boolean } = {}) {
+  async function update(
+    options: { full?: boolean; rebuild?: boolean; patchMaxTargets?: number } = {},
+  ) {
     const input = await readAuthorityGraphs(db, options);
     const { pages, domains } = input.graphs;
     const ranks = {
       pages: rankGraph(pages, { initial: input.warm.pages }),
       domains: rankGraph(domains, { initial: input.warm.domains }),
     };
-    expect(await writeAuthorityUpdate(db, input, ranks, T0)).toBe(true);
+    const at = (computedAt += 1);
+    expect(
+      await writeAuthorityUpdate(db, input, ranks, at, options.patchMaxTargets),
+    ).not.toBeNull();
     return input;
   }
+  let computedAt = T0;
 
   type Stored = Record<string, { score: number; display: number }>;
   const byKindAndKey = (records: AuthorityRecord[]): Stored =>
@@ -353,6 +359,56 @@ describe('updates after a few pages were recorded', () => {
       await expectColdScores();
     }
     expect((await loadAuthorityChanges(db)).pages.size).toBe(0);
+  });
+
+  it('store a patch of the kept graphs, not the graphs, until it grows past its bound', async () => {
+    await store(db, storedGraph(12));
+    await update();
+    const kept = await db.get('meta', 'authority-graph');
+    expect(kept?.id === 'authority-graph' && kept.savedAt).toBeGreaterThan(T0);
+    await record('https://added.com/a', [HUB, 'https://new-target.net/']);
+    expect((await update()).plan.mode).toBe('incremental');
+    // The kept graphs' record as it was; what changed is in the patch beside it.
+    expect(await db.get('meta', 'authority-graph')).toEqual(kept);
+    const patch = await db.get('meta', 'authority-graph-patch');
+    expect(patch).toMatchObject({
+      base: kept?.id === 'authority-graph' && kept.savedAt,
+      replaced: ['https://added.com/a'],
+      added: {
+        pages: ['https://added.com/a', 'https://new-target.net/'],
+        domains: ['added.com', 'new-target.net'],
+      },
+    });
+    await expectColdScores();
+
+    await record('https://leaf3.com/', [HUB]);
+    expect((await update()).plan.mode).toBe('incremental');
+    expect(await db.get('meta', 'authority-graph')).toEqual(kept);
+    await expectColdScores();
+
+    // Past the bound, the graphs are stored whole again and the patch goes.
+    await record('https://leaf4.com/', []);
+    expect((await update({ patchMaxTargets: 1 })).plan.mode).toBe('incremental');
+    expect(await db.get('meta', 'authority-graph')).not.toEqual(kept);
+    expect(await db.get('meta', 'authority-graph-patch')).toBeUndefined();
+    await expectColdScores();
+    await record('https://leaf5.com/', []);
+    expect((await update()).plan.mode).toBe('incremental');
+    await expectColdScores();
+  });
+
+  it('read everything when the patch is not of the kept graphs', async () => {
+    await store(db, storedGraph(5));
+    await update();
+    await record('https://leaf1.com/', [HUB, 'https://once.net/']);
+    await update();
+    const patch = (await db.get('meta', 'authority-graph-patch'))!;
+    await db.put('meta', { ...patch, base: -1 } as typeof patch);
+    expect(await loadAuthorityCache(db)).toBeNull();
+    await record('https://leaf2.com/', []);
+    expect((await update()).plan).toEqual({ mode: 'full', reason: 'no-cache' });
+    expect(await db.get('meta', 'authority-graph-patch')).toBeUndefined();
+    await expectColdScores();
   });
 
   it('read only the records of the pages recorded since, and rewrite only moved scores', async () => {
@@ -455,7 +511,7 @@ describe('updates after a few pages were recorded', () => {
       pages: rankGraph(input.graphs.pages),
       domains: rankGraph(input.graphs.domains),
     };
-    expect(await writeAuthorityUpdate(db, input, ranks, T0)).toBe(false);
+    expect(await writeAuthorityUpdate(db, input, ranks, T0)).toBeNull();
     expect(await loadAuthorityCache(db)).toBeNull();
 
     await clearAll(db);
