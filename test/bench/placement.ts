@@ -54,6 +54,7 @@ const BEFORE_DIR = process.env.BENCH_BEFORE;
  * one reading at the end.
  */
 const DEV_ONLY = Boolean(process.env.PLACEMENT_DEV_ONLY);
+const ONLY = process.env.PLACEMENT_CORPUS?.toLowerCase();
 
 const CLASSIFIERS: Classifier[] = [['landmarks only (before issue 6)', landmarkResolver]];
 /** Today's classifier, always the last row: the quarters, folds and target read it. */
@@ -170,6 +171,8 @@ export async function runPlacement(): Promise<void> {
   if (DEV_ONLY) info('PLACEMENT_DEV_ONLY: development halves only, held-out pages not classified');
   for (const corpus of [ARTICLES, DRAGNET, DRAGNET_FRESH, L3S_GN1]) {
     if (DEV_ONLY && corpus.heldOutOnly) continue;
+    // PLACEMENT_CORPUS=<part of a name>: one corpus, so corpora can be read in parallel runs.
+    if (ONLY && !corpus.name.toLowerCase().includes(ONLY)) continue;
     await reportCorpus(corpus);
   }
 }
