@@ -3,7 +3,7 @@
  * of scrapinghub/article-extraction-benchmark (test/fixtures/articles) and a second corpus
  * labelled the same way after the classifier was built, a sample of 329 Dragnet pages
  * (test/fixtures/dragnet, imported, not committed) and a fresh sample of Dragnet held out whole
- * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 held out whole (test/fixtures/l3s-gn1,
+ * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 in two halves since s14 (test/fixtures/l3s-gn1,
  * imported, not committed, its assessors' "full text" as the article body), each link
  * labelled editorial or not from the ground-truth article text (label.ts). For the links labelled, the precision and recall
  * of "main" for editorial links, of the landmark-only classifier the extension had before (the
@@ -161,7 +161,7 @@ export async function runPlacement(): Promise<void> {
     'placement',
     'Editorial links on real saved pages, 181 of scrapinghub/article-extraction-benchmark and 329\n' +
       'of Dragnet (labelled after the classifier was built), and a fresh Dragnet sample held out whole\n' +
-      '(hash ends in 4–7, measured once), and L3S-GN1 held out whole (its full text, measured once):\n' +
+      '(hash ends in 4–7, measured once), and L3S-GN1 (its full text; halves since s14):\n' +
       'precision and recall of region "main",\n' +
       'landmark-only classifier (before) vs regionResolver (now).\n' +
       `Target on each held-out half: precision ≥ ${pct(TARGET.precision)}, recall ≥ ${pct(TARGET.recall)}.`,
