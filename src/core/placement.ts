@@ -224,6 +224,52 @@ const INLINE = new Set([
   'var',
 ]);
 
+/**
+ * Elements that sit in a line of text without being a block of their own: text parted by <br>
+ * stays one block, as in a paragraph.
+ */
+const IN_LINE = new Set([
+  'br',
+  'wbr',
+  'img',
+  'script',
+  'style',
+  'noscript',
+  'input',
+  'label',
+  'select',
+  'button',
+  'iframe',
+]);
+
+/** A text node, a comment or an inline element: part of the line of text around it. */
+function isInlineNode(node: Node): boolean {
+  return (
+    node.nodeType !== 1 ||
+    INLINE.has((node as Element).localName) ||
+    IN_LINE.has((node as Element).localName)
+  );
+}
+
+/**
+ * Characters of the words set straight in an element, outside links: its text nodes and those
+ * of its inline children (<font>, <b>), not those of links or of blocks inside it.
+ */
+function ownWords(el: Element): number {
+  let own = 0;
+  for (let c = el.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 3) own += visibleLength(c.nodeValue ?? '');
+    else if (
+      c.nodeType === 1 &&
+      (c as Element).localName !== 'a' &&
+      INLINE.has((c as Element).localName)
+    ) {
+      own += ownWords(c as Element);
+    }
+  }
+  return own;
+}
+
 /** An element's id and class in one string, what the hints are read from. */
 function namesOf(el: Element): string {
   return `${el.id} ${el.getAttribute('class') ?? ''}`;
@@ -651,14 +697,13 @@ export function placementResolver(): (el: Element) => LinkRegion {
         paragraphs.push([p, own]);
       }
     }
-    const divs = doc.getElementsByTagName('div');
-    for (let i = 0; i < divs.length && i < ROOT_MAX_SCAN; i++) {
-      const div = divs[i]!;
-      let own = 0;
-      for (let c = div.firstChild; c; c = c.nextSibling) {
-        if (c.nodeType === 3) own += visibleLength(c.nodeValue ?? '');
+    // Table layouts (pages of the 2000s) set the story straight in a cell, often inside <font>.
+    for (const tag of ['div', 'td']) {
+      const cells = doc.getElementsByTagName(tag);
+      for (let i = 0; i < cells.length && i < ROOT_MAX_SCAN; i++) {
+        const own = ownWords(cells[i]!);
+        if (own >= PARAGRAPH_MIN_TEXT) paragraphs.push([cells[i]!, own]);
       }
-      if (own >= PARAGRAPH_MIN_TEXT) paragraphs.push([div, own]);
     }
     return paragraphs;
   }
@@ -725,6 +770,11 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return root;
   }
 
+  /** Whether an element comes after another in document order, outside it. */
+  function isAfter(el: Element, other: Element): boolean {
+    return (other.compareDocumentPosition(el) & 4) !== 0; // Node.DOCUMENT_POSITION_FOLLOWING
+  }
+
   /** Whether an element sits inside the article's text block, memoized along the way up. */
   const inRoot = new Map<Element, boolean>();
   function isInRoot(start: Element, rootEl: Element): boolean {
@@ -754,10 +804,60 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return d.links >= LIST_MIN_LINKS && d.linkText >= d.text * LIST_MIN_LINK_DENSITY;
   }
 
+  /**
+   * Whether a block holds other blocks (a layout cell, a wrapper, <body> itself) rather than
+   * only a line of text: its density is then that of a whole column, not of the link's text.
+   */
+  const containers = new Map<Element, boolean>();
+  function isContainer(block: Element): boolean {
+    let known = containers.get(block);
+    if (known === undefined) {
+      known = false;
+      for (let c = block.firstElementChild; c && !known; c = c.nextElementSibling) {
+        known = !INLINE.has(c.localName) && !IN_LINE.has(c.localName);
+      }
+      containers.set(block, known);
+    }
+    return known;
+  }
+
+  /**
+   * The text block a link sits in, as boilerpipe cuts a page into blocks: the run of text and
+   * inline elements around it, up to the nearest child block of its block. In a block that
+   * holds only a line of text, the block itself. Memoized by the run's first node.
+   */
+  const lines = new Map<Node, Density>();
+  function lineDensityOf(link: Element, block: Element): Density {
+    if (!isContainer(block)) return densityOf(block);
+    let top: Node = link;
+    while (top.parentNode !== block) top = top.parentNode!;
+    let first = top;
+    for (let s = top.previousSibling; s && isInlineNode(s); s = s.previousSibling) first = s;
+    let d = lines.get(first);
+    if (d) return d;
+    let text = 0;
+    let linkText = 0;
+    let links = 0;
+    let all = '';
+    for (let n: Node | null = first; n && isInlineNode(n); n = n.nextSibling) {
+      const t = n.textContent ?? '';
+      text += visibleLength(t);
+      if (all.length < PROMO_MAX_TEXT) all += t;
+      if (n.nodeType !== 1) continue;
+      const el = n as Element;
+      const anchors = el.localName === 'a' ? [el] : Array.from(el.getElementsByTagName('a'));
+      for (const a of anchors) linkText += visibleLength(a.textContent ?? '');
+      links += anchors.length;
+    }
+    d = { text, linkText, links, short: text < PROMO_MAX_TEXT ? all : null };
+    lines.set(first, d);
+    return d;
+  }
+
   function localOf(link: Element, block: Element | null): Local {
     if (!block) return 'plain';
     if (/^h[1-6]$/.test(block.localName)) return 'heading';
-    const d = densityOf(block);
+    const d = lineDensityOf(link, block);
     if (d.text - d.linkText >= PROSE_MIN_TEXT && d.linkText <= d.text * PROSE_MAX_LINK_DENSITY) {
       // An item of a list whose every item is a link with a line of text: teasers of posts.
       if (block.localName === 'li') {
@@ -964,10 +1064,11 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // counts (a lead above the body).
     const paragraph = local === 'prose' && block?.localName === 'p';
     if (hasBody(link) && !(paragraph && context.weak)) return 'other';
-    // Outside the block of the article's text, only a paragraph of prose may still be the
-    // article's (a lead above it); bylines, topic labels, footers and notices are not.
+    // Outside the block of the article's text, only a paragraph of prose before it may still
+    // be the article's (a lead above it); bylines, topic labels, footers and notices are not,
+    // nor the teasers of other stories after the article's end (boilerpipe's position rule).
     const rootEl = articleRoot(link.ownerDocument);
-    if (rootEl && !paragraph && !isInRoot(link, rootEl)) return 'other';
+    if (rootEl && !isInRoot(link, rootEl) && (!paragraph || isAfter(link, rootEl))) return 'other';
     // A paragraph dense with links inside that block, a list of books or sources set as text
     // ("Title: Subtitle (review)"), is the text's own; not a heading, a menu or a promotion.
     // A paragraph that is itself a list of links (headlines parted by <br>) is not one of them.
@@ -989,6 +1090,9 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // one short link names a source there too. (Dev pages stripped of their landmarks lost
     // exactly those links; the block found by prose alone is no such evidence, and keeps to prose.)
     if (context.weak) {
+      // Several short links and next to no words under a mere "content" wrapper: a menu set as
+      // a paragraph ("Home | About | Jobs"). (In a named article body, a line of sources.)
+      if (local === 'cited' && lineDensityOf(link, block!).links >= LIST_MIN_LINKS) return 'nav';
       if (local === 'prose' || local === 'cited' || linkedParagraph) return 'main';
       return local === 'links' ? 'nav' : 'other';
     }

@@ -3,7 +3,7 @@
  * held-out halves, which stay a score): for every labelled link the classifier gets wrong, the
  * region it gave, where the link sits (its heading, its block, the nearest named ancestors)
  * and a cause guessed from that, counted per page and per corpus. Run with
- * `npx tsx test/bench/placement-errors.ts [articles|dragnet] [--links]`.
+ * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s] [--links]`.
  */
 import { placementResolver } from '../../src/core/placement';
 import {
@@ -11,6 +11,7 @@ import {
   DRAGNET,
   emptyScore,
   hasPages,
+  L3S_GN1,
   openArticle,
   precision,
   readLabels,
@@ -154,7 +155,7 @@ function summarize(corpus: Corpus, results: PageResult[]): void {
 }
 
 // By the names the usage line gives: "articles" did not match the corpus's own name before.
-const CORPORA: Record<string, Corpus> = { articles: ARTICLES, dragnet: DRAGNET };
+const CORPORA: Record<string, Corpus> = { articles: ARTICLES, dragnet: DRAGNET, l3s: L3S_GN1 };
 const which = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const showLinks = process.argv.includes('--links');
 for (const [key, corpus] of Object.entries(CORPORA)) {

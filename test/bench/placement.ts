@@ -3,7 +3,7 @@
  * of scrapinghub/article-extraction-benchmark (test/fixtures/articles) and a second corpus
  * labelled the same way after the classifier was built, a sample of 329 Dragnet pages
  * (test/fixtures/dragnet, imported, not committed) and a fresh sample of Dragnet held out whole
- * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 held out whole (test/fixtures/l3s-gn1,
+ * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 in two halves since s14 (test/fixtures/l3s-gn1,
  * imported, not committed, its assessors' "full text" as the article body), each link
  * labelled editorial or not from the ground-truth article text (label.ts). For the links labelled, the precision and recall
  * of "main" for editorial links, of the landmark-only classifier the extension had before (the
@@ -11,6 +11,7 @@
  * corpus's development half (tuned on) and held-out half (only measured). Pages are parsed by
  * happy-dom without scripts, as in the unit test.
  */
+import { pathToFileURL } from 'node:url';
 import { regionResolver } from '../../src/core/extract';
 import { regionResolver as landmarkResolver } from './baseline-extract';
 import type { LinkRegion } from '../../src/core/types';
@@ -40,10 +41,35 @@ import { heading, info, step } from './measure';
 /** Issue 6: at least this precision and recall for editorial links, on the held-out half. */
 const TARGET = { precision: 0.9, recall: 0.85 };
 
-const CLASSIFIERS: ReadonlyArray<[string, () => (el: Element) => LinkRegion]> = [
-  ['landmarks only (before issue 6)', landmarkResolver],
-  ['regionResolver (placement.ts)', regionResolver],
-];
+type Classifier = [string, () => (el: Element) => LinkRegion];
+
+/**
+ * BENCH_BEFORE=<a worktree of another commit>: that commit's regionResolver is scored on the
+ * same parsed pages beside today's, so one run prints a change's before and after.
+ */
+const BEFORE_DIR = process.env.BENCH_BEFORE;
+/**
+ * PLACEMENT_DEV_ONLY=1: the development halves only, for tuning; the held-out halves (and
+ * corpora held out whole) are neither classified nor printed, so they stay unseen until the
+ * one reading at the end.
+ */
+const DEV_ONLY = Boolean(process.env.PLACEMENT_DEV_ONLY);
+const ONLY = process.env.PLACEMENT_CORPUS?.toLowerCase();
+
+const CLASSIFIERS: Classifier[] = [['landmarks only (before issue 6)', landmarkResolver]];
+/** Today's classifier, always the last row: the quarters, folds and target read it. */
+const NOW: Classifier = ['regionResolver (placement.ts)', regionResolver];
+
+async function loadClassifiers(): Promise<void> {
+  if (CLASSIFIERS.includes(NOW)) return;
+  if (BEFORE_DIR) {
+    const module = (await import(pathToFileURL(`${BEFORE_DIR}/src/core/extract.ts`).href)) as {
+      regionResolver: () => (el: Element) => LinkRegion;
+    };
+    CLASSIFIERS.push(['regionResolver of BENCH_BEFORE', module.regionResolver]);
+  }
+  CLASSIFIERS.push(NOW);
+}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -113,7 +139,7 @@ export function scoreArticles(
   const pages = { dev: 0, 'held-out': 0 };
   const perPage: Array<{ hash: string; url: string; split: Split; scores: Score[] }> = [];
   for (const [hash, page] of Object.entries(labels.pages)) {
-    if (!filter(hash)) continue;
+    if (!filter(hash) || (DEV_ONLY && page.split !== 'dev')) continue;
     const { doc, close } = openArticle(hash, page.url, corpus);
     prepare(doc);
     pages[page.split]++;
@@ -135,12 +161,20 @@ export async function runPlacement(): Promise<void> {
     'placement',
     'Editorial links on real saved pages, 181 of scrapinghub/article-extraction-benchmark and 329\n' +
       'of Dragnet (labelled after the classifier was built), and a fresh Dragnet sample held out whole\n' +
-      '(hash ends in 4–7, measured once), and L3S-GN1 held out whole (its full text, measured once):\n' +
+      '(hash ends in 4–7, measured once), and L3S-GN1 (its full text; halves since s14):\n' +
       'precision and recall of region "main",\n' +
       'landmark-only classifier (before) vs regionResolver (now).\n' +
       `Target on each held-out half: precision ≥ ${pct(TARGET.precision)}, recall ≥ ${pct(TARGET.recall)}.`,
   );
-  for (const corpus of [ARTICLES, DRAGNET, DRAGNET_FRESH, L3S_GN1]) await reportCorpus(corpus);
+  await loadClassifiers();
+  if (BEFORE_DIR) info(`BENCH_BEFORE: ${BEFORE_DIR}'s regionResolver on the same pages`);
+  if (DEV_ONLY) info('PLACEMENT_DEV_ONLY: development halves only, held-out pages not classified');
+  for (const corpus of [ARTICLES, DRAGNET, DRAGNET_FRESH, L3S_GN1]) {
+    if (DEV_ONLY && corpus.heldOutOnly) continue;
+    // PLACEMENT_CORPUS=<part of a name>: one corpus, so corpora can be read in parallel runs.
+    if (ONLY && !corpus.name.toLowerCase().includes(ONLY)) continue;
+    await reportCorpus(corpus);
+  }
 }
 
 /** The table, the robustness lines and the target line of one corpus. */
@@ -156,18 +190,32 @@ async function reportCorpus(corpus: Corpus): Promise<void> {
   const splits: Split[] = ['dev', 'held-out'];
   const labelled = (s: Score) => `${s.truePositive + s.falseNegative} editorial`;
   console.log(
-    `   ${corpus.name}\n   ${'classifier'.padEnd(34)} ${'split'.padEnd(9)} ${'pages'.padStart(5)} ${'precision'.padStart(9)} ${'recall'.padStart(7)}   labelled`,
+    `   ${corpus.name}\n   ${'classifier'.padEnd(34)} ${'split'.padEnd(9)} ${'pages'.padStart(5)} ${'precision'.padStart(9)} ${'recall'.padStart(7)}   ${'95% interval (pages resampled)'.padEnd(30)}   labelled`,
   );
-  for (const [name] of CLASSIFIERS) {
+  CLASSIFIERS.forEach(([name], c) => {
     for (const split of splits) {
       // A sample held out whole (DRAGNET_FRESH) has no development half to print.
       if (pages[split] === 0) continue;
       const s = scores.get(name)![split];
+      const i = pageBootstrap(perPage.filter((p) => p.split === split).map((p) => p.scores[c]!));
+      const range = `P ${pct(i.precision[0])}–${pct(i.precision[1])}, R ${pct(i.recall[0])}–${pct(i.recall[1])}`;
       console.log(
-        `   ${name.padEnd(34)} ${split.padEnd(9)} ${String(pages[split]).padStart(5)} ${pct(precision(s)).padStart(9)} ${pct(recall(s)).padStart(7)}   ${labelled(s)}, ${s.falsePositive} false "main"`,
+        `   ${name.padEnd(34)} ${split.padEnd(9)} ${String(pages[split]).padStart(5)} ${pct(precision(s)).padStart(9)} ${pct(recall(s)).padStart(7)}   ${range.padEnd(30)}   ${labelled(s)}, ${s.falsePositive} false "main"`,
+      );
+    }
+  });
+  // Per page, for tuning: the development half only, so the held-out half stays a score.
+  if (process.env.PLACEMENT_PAGES) {
+    for (const p of perPage) {
+      const s = p.scores.at(-1)!;
+      if (p.split !== 'dev' || s.falsePositive + s.falseNegative === 0) continue;
+      info(
+        `${p.hash.slice(0, 8)} tp ${s.truePositive} fp ${s.falsePositive} fn ${s.falseNegative} ${p.url}`,
       );
     }
   }
+  // Tuning: nothing of the held-out half is read below, since none was classified.
+  if (DEV_ONLY) return;
   // Robustness: the held-out pages in four quarters (by the hash's first digit, quarterOf), and
   // how much of their misses one page holds; a score, not examples to tune on.
   const now = (p: (typeof perPage)[number]) => p.scores.at(-1)!;
@@ -234,15 +282,6 @@ async function reportCorpus(corpus: Corpus): Promise<void> {
     info(
       `dev half with landmark tags turned into <div>s: precision ${pct(precision(s))}, recall ${pct(recall(s))} (${labelled(s)})`,
     );
-  }
-  // Per page, for tuning: the development half only, so the held-out half stays a score.
-  if (process.env.PLACEMENT_PAGES) {
-    for (const p of perPage) {
-      if (p.split !== 'dev' || now(p).falsePositive + now(p).falseNegative === 0) continue;
-      info(
-        `${p.hash.slice(0, 8)} tp ${now(p).truePositive} fp ${now(p).falsePositive} fn ${now(p).falseNegative} ${p.url}`,
-      );
-    }
   }
   const heldOut = scores.get(CLASSIFIERS.at(-1)![0])!['held-out'];
   // A target, not a correctness check of what was measured: reported, never failing the run.

@@ -407,14 +407,14 @@ describe('placementResolver', () => {
         '<div><a href="/x">Sources</a> and notes</div></div>' +
         '<div class="x9">By <a href="/by">The Bureau</a> for the paper</div></div>' +
         `<div class="f0">${'Copyright the company, all rights reserved. '.repeat(1)}<a href="/privacy">Privacy</a></div>` +
-        `<div class="f1"><p>${'A paragraph of other prose outside the story, kept as before. '.repeat(1)}<a href="/o">other prose</a></p></div>`,
+        `<div class="f1"><p>${'A paragraph of other prose after the story, a teaser of another. '.repeat(1)}<a href="/o">other prose</a></p></div>`,
     );
     expect(regions(doc)).toEqual([
       ['a source', 'main'],
       ['Sources', 'other'],
       ['The Bureau', 'other'],
       ['Privacy', 'other'],
-      ['other prose', 'main'],
+      ['other prose', 'other'],
     ]);
     // Text set straight in a <div>, lines parted by <br>, counts as prose too.
     const br = docFrom(
@@ -432,6 +432,61 @@ describe('placementResolver', () => {
     expect(regions(little)).toEqual([
       ['a', 'main'],
       ['b', 'main'],
+    ]);
+  });
+
+  it('judges a link in a block of blocks by its own line of text, not the whole column', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div><a href="/home">Home</a> | <a href="/news">News</a>${story}` +
+        'A line of the story set straight in the column, citing <a href="/s">a source</a> on the way.' +
+        `${story}</div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['Home', 'other'],
+      ['News', 'other'],
+      ['a source', 'main'],
+    ]);
+  });
+
+  it('finds the story of a table layout in its cell, words inside <font> too', () => {
+    const words = 'A sentence of the story told in a cell of the table, on and on. ';
+    const doc = docFrom(
+      '<table><tr><td>The site of the town, its news and its people, since 1998: ' +
+        '<a href="/about">About us</a> and our staff.</td>' +
+        `<td><font>${words.repeat(10)}See <a href="/s">the report</a>. ${words}</font></td></tr></table>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['About us', 'other'],
+      ['the report', 'main'],
+    ]);
+  });
+
+  it('keeps a paragraph of prose before the story as its lead, not one after its end', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="lead">${para('<a href="/lead">the lead</a>')}</div>` +
+        `<div class="story">${story}${para('<a href="/s">a source</a>')}</div>` +
+        `<div class="more">${para('<a href="/t">a teaser</a>')}</div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['the lead', 'main'],
+      ['a source', 'main'],
+      ['a teaser', 'other'],
+    ]);
+  });
+
+  it('reads a paragraph of several links and next to no words as a menu, one link as a source', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="content">${story}<p><a href="/s">[Engadget]</a></p>` +
+        '<p><a href="/">Home</a> | <a href="/a">About</a> | <a href="/j">Jobs</a></p></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['[Engadget]', 'main'],
+      ['Home', 'nav'],
+      ['About', 'nav'],
+      ['Jobs', 'nav'],
     ]);
   });
 
