@@ -826,20 +826,6 @@ describe('loadSiteLinks', () => {
     expect(await loadSiteLinks(db, 'https://site.com/', SITE_LINK_LIMIT, most)).toEqual(all);
   });
 
-  it('reads as many entries as it shows, in two rounds, however many links the site has', async () => {
-    const targets = Array.from({ length: 40 }, (_, i) => `https://www.site.com/${i}`);
-    await recordPage(db, makeSnapshot('https://news.example/1', targets), at(0));
-    // Three candidates (the host, sub.site.com, site.com): the first two hold no link.
-    const { result, count } = await countRequestsOf(() =>
-      loadSiteLinks(db, 'https://deep.sub.site.com/x', 5),
-    );
-    expect(result).toMatchObject({ domain: 'site.com', complete: false });
-    expect(result?.links).toHaveLength(5);
-    // A key per candidate, then the links shown: not a count that walks all 40.
-    expect(count.records).toBeLessThanOrEqual(5 + 3);
-    expect(count.rounds).toBe(2);
-  });
-
   it('is null for a site nobody links to, and for non-web URLs', async () => {
     await recordPage(db, makeSnapshot('https://news.example/1', ['https://a.com/']), at(0));
     expect(await loadSiteLinks(db, 'https://b.com/')).toBeNull();
