@@ -574,6 +574,25 @@ const TAIL_MAX_PROSE = 300;
 const ROOT_MAX_SCAN = 2000;
 
 /**
+ * Whether any element child of a parent passes `test`, found once per parent (one resolver's
+ * life): most parents are asked for many of their descendants' links.
+ */
+function anyChildOnce(test: (child: Element) => boolean): (parent: Element) => boolean {
+  const known = new Map<Element, boolean>();
+  return (parent) => {
+    let found = known.get(parent);
+    if (found === undefined) {
+      found = false;
+      for (let c = parent.firstElementChild; c && !found; c = c.nextElementSibling) {
+        found = test(c);
+      }
+      known.set(parent, found);
+    }
+    return found;
+  };
+}
+
+/**
  * A placement judge for one document (or one batch of changes): region of a link element.
  * Memoized per element, so a page with tens of thousands of links judges each ancestor once;
  * the text measures of a block are taken lazily, only for the blocks links sit in.
@@ -808,18 +827,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * Whether a block holds other blocks (a layout cell, a wrapper, <body> itself) rather than
    * only a line of text: its density is then that of a whole column, not of the link's text.
    */
-  const containers = new Map<Element, boolean>();
-  function isContainer(block: Element): boolean {
-    let known = containers.get(block);
-    if (known === undefined) {
-      known = false;
-      for (let c = block.firstElementChild; c && !known; c = c.nextElementSibling) {
-        known = !INLINE.has(c.localName) && !IN_LINE.has(c.localName);
-      }
-      containers.set(block, known);
-    }
-    return known;
-  }
+  const isContainer = anyChildOnce((c) => !INLINE.has(c.localName) && !IN_LINE.has(c.localName));
 
   /**
    * The text block a link sits in, as boilerpipe cuts a page into blocks: the run of text and
@@ -1023,18 +1031,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
    * Whether an element has a heading-like child at all, found once per parent: most have none,
    * and then no child of theirs looks back along its siblings.
    */
-  const headed = new Map<Element, boolean>();
-  function hasHeadingChild(parent: Element): boolean {
-    let known = headed.get(parent);
-    if (known === undefined) {
-      known = false;
-      for (let c = parent.firstElementChild; c && !known; c = c.nextElementSibling) {
-        known = isHeadingLike(c);
-      }
-      headed.set(parent, known);
-    }
-    return known;
-  }
+  const hasHeadingChild = anyChildOnce(isHeadingLike);
 
   return (link) => {
     const context = linkContext(link);
