@@ -617,16 +617,68 @@ describe('countLiveBacklinks of a page with an aggregate', () => {
     const { result, count } = await countRequestsOf(() => countLiveBacklinks(db, target));
     expect(result).toBe(live((await loadBacklinks(db, target))!.links));
     expect(result).toBe(links);
-    // No count (Chromium walks every entry it counts) and no link read: the lookups, the
-    // aggregate, and keys up to the hot threshold, whatever the page's links.
+    // No count (Chromium walks every entry it counts): the lookups, the aggregate, and the
+    // page's first 50 links, whatever its links in and out.
     expect(count.byMethod['count']).toBeUndefined();
-    expect(count.byMethod['getAll']).toBe(1); // redirects.by_to
-    expect(count.records).toBeLessThanOrEqual(HOT_TARGET_LINKS + 1 + out.length + 2);
+    expect(count.byMethod['getAll']).toBe(2); // redirects.by_to, links.by_target
+    expect(count.records).toBeLessThanOrEqual(50 + 2);
     expect(count.rounds).toBe(1);
     const coldCount = await countRequestsOf(() => countLiveBacklinks(db, cold));
     expect(coldCount.result).toBe(1);
     expect(coldCount.count.rounds).toBe(1);
   }, 60_000);
+});
+
+describe('countLiveBacklinks of a cold page', () => {
+  const page = 'https://cold.com/article';
+  const live = (links: readonly LinkRecord[]) => links.filter((l) => l.lostAt === null).length;
+
+  it('counts its own links read once: one round, no key reads of its links in, lost and out', async () => {
+    // The tab's page itself was visited (the badge's usual case): it has links out.
+    const out = Array.from({ length: 20 }, (_, i) => `https://elsewhere.com/${i}`);
+    await recordPage(db, makeSnapshot(page, out), at(0));
+    for (const s of ['a', 'b', 'c']) {
+      await recordPage(db, makeSnapshot(`https://${s}.com/`, [page]), at(0));
+    }
+    await recordPage(db, makeSnapshot('https://c.com/', []), at(1)); // lost
+    // A link from the page to itself (an import can bring one) is not a backlink.
+    await importAll(db, {
+      pages: [],
+      links: [makeLink(page, page)],
+      redirects: [],
+      referrals: [],
+      skipped: 0,
+    });
+    const { result, count } = await countRequestsOf(() => countLiveBacklinks(db, page));
+    expect(result).toBe(live((await loadBacklinks(db, page))!.links));
+    expect(result).toBe(2);
+    // Its lookups (page, pages declaring it, hops into it), its aggregate, and its links in:
+    // nothing of its links out, no count, no second round.
+    expect(count.rounds).toBe(1);
+    expect(count.requests).toBe(5);
+    expect(Object.keys(count.byName).filter((n) => n.includes('by_source'))).toEqual([]);
+    expect(count.byMethod['count']).toBeUndefined();
+    expect(count.byName['links.by_target.getAll']).toBe(1);
+  });
+
+  it('counts a page with more links than its first read and no aggregate as loadBacklinks', async () => {
+    const sources = Array.from({ length: 60 }, (_, p) => `https://www.s${p % 7}.com/p${p}`);
+    await recordPages(
+      db,
+      sources.map((url) => ({ snapshot: makeSnapshot(url, [page]), at: at(0) })),
+    );
+    await recordPage(db, makeSnapshot(sources[0]!, []), at(1)); // lost
+    await importAll(db, {
+      pages: [],
+      links: [makeLink(page, page)],
+      redirects: [],
+      referrals: [],
+      skipped: 0,
+    });
+    expect(await db.get('target-stats', page)).toBeUndefined();
+    expect(await countLiveBacklinks(db, page)).toBe(live((await loadBacklinks(db, page))!.links));
+    expect(await countLiveBacklinks(db, page)).toBe(59);
+  });
 });
 
 describe('write transactions', () => {
