@@ -3,7 +3,7 @@ import { foldOccurrences, type Occurrence } from './occurrences';
 import { placementResolver } from './placement';
 import { stripUrlEdges } from './url';
 import { contextReader, isImageLink, pageSignals, pageTerms } from './capture';
-import { MAX_ANCHOR_LENGTH, MAX_REL_TOKENS, MAX_TITLE_LENGTH } from './limits';
+import { MAX_ANCHOR_LENGTH, MAX_PAGE_LINKS, MAX_REL_TOKENS, MAX_TITLE_LENGTH } from './limits';
 
 export interface ExtractOptions {
   /** Links kept at most; the rest are counted and the snapshot marked truncated. */
@@ -13,7 +13,7 @@ export interface ExtractOptions {
 }
 
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
-  maxLinks: 5000,
+  maxLinks: MAX_PAGE_LINKS,
   maxAnchorLength: MAX_ANCHOR_LENGTH,
   maxTitleLength: MAX_TITLE_LENGTH,
 };

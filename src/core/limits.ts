@@ -15,6 +15,9 @@ export const MAX_TITLE_LENGTH = 300;
 export const MAX_ANCHOR_LENGTH = 200;
 export const MAX_LANG_LENGTH = 35;
 
+/** Link elements read from one page at most (extraction's default). */
+export const MAX_PAGE_LINKS = 5000;
+
 /** rel tokens kept per link, and the length of one. */
 export const MAX_REL_TOKENS = 8;
 export const MAX_REL_TOKEN_LENGTH = 40;

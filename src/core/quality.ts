@@ -26,6 +26,9 @@ import { classifyAnchor, type AnchorClass, type AnchorTarget } from './profile';
 import type { BacklinkSummary, BacklinkView, DomainGroup } from './summary';
 import { linkKey, type LinkRegion } from './types';
 
+// How a score reads (core/quality-words.ts, what a row's badge needs without the scoring).
+export * from './quality-words';
+
 export type ValueFactor = 'authority' | 'relevance' | 'placement' | 'anchor';
 export type PassFactor = 'rel' | 'robots' | 'dilution' | 'sitewide';
 export type QualityFactor = ValueFactor | PassFactor;
@@ -526,25 +529,4 @@ export function scoreBacklinks(summary: BacklinkSummary, inputs: QualityInputs):
     return all;
   };
   return { of, byKey };
-}
-
-/** How the score is made, in one paragraph: shown on hover of the factors' caption. */
-export const qualityExplanation = (): string => t('quality_explanation');
-
-/** A factor's name as shown. */
-export const factorName = (factor: QualityFactor): string => t(`quality_factor_${factor}`);
-
-/** The badge's hover text: the score, what weighed most either way, and how to see the rest. */
-export function describeQuality(quality: LinkQuality): string {
-  const best = quality.parts.reduce((a, b) => (b.points > a.points ? b : a));
-  const worst = quality.parts.reduce((a, b) => (b.points < a.points ? b : a));
-  const most = [
-    best.points > 0 &&
-      t('quality_most_from', { factor: factorName(best.factor), points: best.points }),
-    worst.points < 0 &&
-      t('quality_loses_most', { factor: factorName(worst.factor), points: worst.points }),
-  ].filter(Boolean);
-  return most.length
-    ? t('quality_title_detail', { score: quality.score, detail: most.join(', ') })
-    : t('quality_title', { score: quality.score });
 }

@@ -1,6 +1,8 @@
 import { linkKey, type LinkRecord, type PageRecord } from './types';
 import { asObject, asString, asTime, asUrlString, oneOf } from './guards';
-import { DEFAULT_EXTRACT_OPTIONS } from './extract';
+// The anchor's bound as extraction keeps it (core/extract.ts), from the one place it is defined:
+// importing extraction itself would bring the page parser into the popup's first render.
+import { MAX_ANCHOR_LENGTH as maxAnchorLength } from './limits';
 import { canonicalizeUrl, hostOf } from './url';
 import { redirectChainFrom, MAX_REDIRECT_HOPS } from './redirects';
 
@@ -22,8 +24,6 @@ export interface LinkClick {
   anchor: string;
   kind: ClickKind;
 }
-
-const { maxAnchorLength } = DEFAULT_EXTRACT_OPTIONS;
 
 /** A click arriving by message is untrusted: re-check its shape and bounds. */
 export function parseLinkClick(value: unknown): LinkClick | null {

@@ -1,6 +1,7 @@
 import type { LinkRecord, RetentionMonths } from './types';
 import { DEFAULT_SETTINGS, lastSeenOf } from './types';
-import { DEFAULT_EXTRACT_OPTIONS } from './extract';
+// Not core/extract.ts itself: the popup's storage line would bring the page parser with it.
+import { MAX_PAGE_LINKS } from './limits';
 import { asCount, asObject, oneOf } from './guards';
 import { t, tn } from './i18n';
 
@@ -40,7 +41,7 @@ export const isExpired = (lastSeen: number, cutoff: number | null): boolean =>
  * of the current visit stays with as much history again. A page that reloads itself with fresh
  * links would otherwise add lost links forever.
  */
-export const MAX_LINKS_PER_SOURCE = 2 * DEFAULT_EXTRACT_OPTIONS.maxLinks;
+export const MAX_LINKS_PER_SOURCE = 2 * MAX_PAGE_LINKS;
 
 /**
  * Which of one source page's links to delete so that `cap` remain: lost links first, the

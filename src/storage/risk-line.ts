@@ -1,4 +1,4 @@
-import { riskCountsAt, type FlagCounts } from '../core/flags';
+import { riskCountsAt, type FlagCounts } from '../core/flag-counts';
 import { canonicalizeUrl } from '../core/url';
 import type { BacklinkDb } from './db';
 import type { FlagView } from './flags';

@@ -13,7 +13,7 @@ import {
   summarizeProfile,
   type PageProfile,
 } from '../core/profile';
-import { scoreBacklinks, type LinkQuality, type QualityScores } from '../core/quality';
+import type { LinkQuality, QualityScores } from '../core/quality';
 import type { RedirectChain } from '../core/redirects';
 import {
   foldChoices,
@@ -34,7 +34,9 @@ import {
 import type { AuthorityView } from '../core/authority-view';
 import { getDb } from '../platform/db-connection';
 import { holdRecording } from '../platform/write-gate';
-import { loadFlags, startFlagReads, type FlagView } from '../storage/flags';
+import type { FlagView } from '../storage/flags';
+// Scoring, flags and relevance: their code is loaded after the first render (ui/later.ts).
+import { loadFlags, loadLater, loadRelevance, startFlagReads } from './later';
 import {
   loadRiskLine,
   RISK_SUMMARY_MIN_LINKS,
@@ -43,7 +45,6 @@ import {
 } from '../storage/risk-line';
 import { loadSettings } from '../platform/settings-store';
 import { send } from '../platform/messaging';
-import { loadRelevance } from '../storage/term-stats';
 import { updateSettings } from '../platform/settings-store';
 import { loadOutreach, loadReferrals, referralState } from './referral-model';
 import {
@@ -169,15 +170,23 @@ export const qualityOf = (link: BacklinkView): LinkQuality | undefined =>
  * Score the shown report's links (the page's or the site's) from what is loaded so far: what is
  * missing counts as not known yet.
  */
-export function scoreReport(): void {
-  const state = shownReport.value;
-  if (state.status !== 'ready') return;
-  const target = profileTargetOf(state.url, state.page, state.summary);
-  qualityState.value = scoreBacklinks(state.summary, {
-    authority: authorityState.value,
-    relevance: relevanceState.value,
-    anchorTarget: describeAnchorTarget(target),
-  });
+export function scoreReport(): Promise<void> {
+  if (shownReport.value.status !== 'ready') return Promise.resolve();
+  // The scoring's code comes after the first render: what is shown once it is in is scored.
+  return loadLater().then(
+    ({ scoreBacklinks }) => {
+      const state = shownReport.value;
+      if (state.status !== 'ready') return;
+      const target = profileTargetOf(state.url, state.page, state.summary);
+      qualityState.value = scoreBacklinks(state.summary, {
+        authority: authorityState.value,
+        relevance: relevanceState.value,
+        anchorTarget: describeAnchorTarget(target),
+      });
+    },
+    // Scores are an extra: the rows stand without them, as when authority cannot be read.
+    (error: unknown) => console.error('Backlink Lens could not load the scoring:', error),
+  );
 }
 
 /** Take the relevance of the report's links (as loaded for it) and score them again. */

@@ -66,6 +66,38 @@ test.each([
 );
 
 /**
+ * Code the first rows do not run, each found by a string only it holds: the flags' detectors,
+ * the quality scoring, the term counting of relevance (its stop words), the page parser's
+ * placement rules, and the site view's engine-confirmed sites. Loaded after the first render
+ * (ui/later.ts, lazyComponent): in the file of the old popup, they were about 29 KB of its 152.
+ */
+const LATER_MARKS = {
+  'flag detectors': 'flag_burst_page',
+  'quality scoring': 'quality_anchor_exact',
+  'relevance terms': 'the and for are but',
+  'page parser': 'breadcrumb',
+  'confirmed sites': 'engine_confirmed_sites_heading',
+};
+
+test.each([
+  ['popup', POPUP],
+  ['report page', REPORT],
+])('the %s loads no scoring, flag detectors or page parser before its first paint', (_, page) => {
+  const code = [...staticScripts(page)];
+  const all = readdirSync(ASSETS)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(ASSETS, f), 'utf8'));
+  for (const [part, mark] of Object.entries(LATER_MARKS)) {
+    // The mark is there to find (the test cannot pass by a renamed string), in a later chunk.
+    expect(
+      all.some((text) => text.includes(mark)),
+      part,
+    ).toBe(true);
+    for (const [file, text] of code) expect(text.includes(mark), `${part} in ${file}`).toBe(false);
+  }
+});
+
+/**
  * Module files before the first paint: the entry, what the pages share, what they share with
  * the worker, and rolldown's runtime (vite.config.ts#firstPaintChunk). Each file is a request
  * the browser process serves before the page can run: split by default, there were ten.

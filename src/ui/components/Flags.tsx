@@ -1,15 +1,12 @@
 import { t, tn } from '../../core/i18n';
+import type { DomainSpam, Flag, FlagEvidence, SpamRuleResult } from '../../core/flags';
 import {
   describeNotes,
   describeRisks,
   flagLabel,
   spamRuleLabel,
   SPAM_RULES,
-  type DomainSpam,
-  type Flag,
-  type FlagEvidence,
-  type SpamRuleResult,
-} from '../../core/flags';
+} from '../../core/flag-counts';
 import { freshnessLabel } from '../../core/authority-view';
 import type { FlagsState } from '../state';
 import { SafeLink } from './SafeLink';

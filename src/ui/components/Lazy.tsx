@@ -18,10 +18,12 @@ export interface LazyComponent<P> {
  * A part of a screen whose code is not needed for its first paint: its own chunk, loaded by
  * dynamic import at the first render that shows it (or at `preload`), so the screen's entry
  * stays small (ui/boot budget, issue 7). `what` names the part in the loading and error lines.
+ * `quiet`: no loading line, for a part that most often shows nothing (it would flash).
  */
 export function lazyComponent<P extends object>(
   load: () => Promise<ComponentType<P>>,
   what: MessageKey,
+  { quiet = false }: { quiet?: boolean } = {},
 ): LazyComponent<P> {
   const state = signal<Loaded<P>>({ status: 'loading' });
   let started = false;
@@ -53,6 +55,7 @@ export function lazyComponent<P extends object>(
         </p>
       );
     }
+    if (quiet) return null;
     return (
       <p class="lazy loading" data-lazy-loading>
         {t('lazy_loading', { part: t(what) })}

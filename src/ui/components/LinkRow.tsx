@@ -8,8 +8,7 @@ import { QualityBadge, QualityFactors, useQualityDisclosure } from './Quality';
 import type { LinkQuality } from '../../core/quality';
 import { ReferralCount } from './Referrals';
 import type { ReferralTally } from '../../core/referrals';
-import type { FlagKind } from '../../core/flags';
-import { flagLabel } from '../../core/flags';
+import { flagLabel, type FlagKind } from '../../core/flag-counts';
 import { formatDate, t, tn } from '../../core/i18n';
 import { ProvenanceBadge } from './Provenance';
 

@@ -14,7 +14,7 @@ import {
   type TableView,
 } from '../../core/table';
 import { LINK_REGIONS, linkKey } from '../../core/types';
-import { flagLabel, type FlagKind } from '../../core/flags';
+import { flagLabel, type FlagKind } from '../../core/flag-counts';
 import { downloadText } from '../download';
 import { HostName } from './HostName';
 import { SafeLink } from './SafeLink';

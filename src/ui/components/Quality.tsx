@@ -1,11 +1,6 @@
 import { useId, useState } from 'preact/hooks';
-import {
-  describeQuality,
-  factorName,
-  qualityExplanation,
-  type FactorPart,
-  type LinkQuality,
-} from '../../core/quality';
+import type { FactorPart, LinkQuality } from '../../core/quality';
+import { describeQuality, factorName, qualityExplanation } from '../../core/quality-words';
 import { t } from '../../core/i18n';
 
 /** "+12 of 25", "−8", "0": a part's points as shown, with a real minus sign. */

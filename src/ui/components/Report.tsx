@@ -19,7 +19,6 @@ import type { FlagKind } from '../../core/flags';
 import type { FoldChoice } from '../../core/variants';
 import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
-import { ConfirmedSites } from './ConfirmedSites';
 import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
 import { useAfterPaint } from '../after-paint';
@@ -27,6 +26,12 @@ import { useAfterPaint } from '../after-paint';
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
 const Profile = lazyComponent(() => import('./Profile').then((m) => m.Profile), 'profile_label');
+// Only in a site's report, and most often empty (no engine export imported): loaded when shown.
+const ConfirmedSites = lazyComponent(
+  () => import('./ConfirmedSites').then((m) => m.ConfirmedSites),
+  'engine_confirmed_sites_part',
+  { quiet: true },
+);
 
 interface StatProps {
   name: string;
@@ -295,7 +300,7 @@ export function Report(props: ReportProps) {
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
       <Summary summary={summary} />
-      {state.site && <ConfirmedSites domain={state.site.domain} />}
+      {state.site && <ConfirmedSites.Component domain={state.site.domain} />}
       {props.remote && <RemoteSources statuses={props.remote} site={!!state.site} />}
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
         <Flags state={props.flags} detailed={props.flagDetails ?? false} />
