@@ -1033,6 +1033,25 @@ export function placementResolver(): (el: Element) => LinkRegion {
    */
   const hasHeadingChild = anyChildOnce(isHeadingLike);
 
+  /**
+   * Whether a block is a cell of a table of data (one with header cells), not of a layout: its
+   * links are entries of the data (a film, a source), however dense with links a row is.
+   * Memoized per table.
+   */
+  const dataTables = new Map<Element, boolean>();
+  function isDataCell(block: Element): boolean {
+    if (block.localName !== 'td' && block.localName !== 'th') return false;
+    let table = parentOf(block);
+    while (table && table.localName !== 'table') table = parentOf(table);
+    if (!table) return false;
+    let known = dataTables.get(table);
+    if (known === undefined) {
+      known = table.getElementsByTagName('th').length > 0;
+      dataTables.set(table, known);
+    }
+    return known;
+  }
+
   return (link) => {
     const context = linkContext(link);
     if (context.region) return context.region;
@@ -1049,6 +1068,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
   function judge(link: Element, block: Element | null, context: Context): LinkRegion {
     const local = localOf(link, block);
     if (local === 'heading') return 'other';
+    // A table of data in the article's text is the text's own (Readability keeps such tables).
+    if (block && isDataCell(block)) {
+      if (context.body) return 'main';
+      const rootEl = articleRoot(link.ownerDocument);
+      if (rootEl && isInRoot(link, rootEl)) return 'main';
+    }
     if (context.body) {
       return local === 'links'
         ? 'nav'

@@ -3,7 +3,7 @@
  * held-out halves, which stay a score): for every labelled link the classifier gets wrong, the
  * region it gave, where the link sits (its heading, its block, the nearest named ancestors)
  * and a cause guessed from that, counted per page and per corpus. Run with
- * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s] [--links]`.
+ * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s|readability] [--links]`.
  */
 import { placementResolver } from '../../src/core/placement';
 import {
@@ -13,6 +13,7 @@ import {
   hasPages,
   L3S_GN1,
   openArticle,
+  READABILITY,
   precision,
   readLabels,
   recall,
@@ -107,10 +108,10 @@ function analyse(corpus: Corpus, showLinks: boolean): PageResult[] {
       );
     }
     close();
-    results.push({ hash, url: page.url, score, fn, fp });
+    results.push({ hash, url: page.name ?? page.url, score, fn, fp });
     if (showLinks && lines.length) {
       console.log(
-        `${hash.slice(0, 8)} ${page.url} tp ${score.truePositive} fp ${score.falsePositive} fn ${score.falseNegative}`,
+        `${hash.slice(0, 8)} ${page.name ?? page.url} tp ${score.truePositive} fp ${score.falsePositive} fn ${score.falseNegative}`,
       );
       for (const l of lines) console.log(l);
     }
@@ -155,7 +156,12 @@ function summarize(corpus: Corpus, results: PageResult[]): void {
 }
 
 // By the names the usage line gives: "articles" did not match the corpus's own name before.
-const CORPORA: Record<string, Corpus> = { articles: ARTICLES, dragnet: DRAGNET, l3s: L3S_GN1 };
+const CORPORA: Record<string, Corpus> = {
+  articles: ARTICLES,
+  dragnet: DRAGNET,
+  l3s: L3S_GN1,
+  readability: READABILITY,
+};
 const which = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const showLinks = process.argv.includes('--links');
 for (const [key, corpus] of Object.entries(CORPORA)) {

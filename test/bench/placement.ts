@@ -4,7 +4,9 @@
  * labelled the same way after the classifier was built, a sample of 329 Dragnet pages
  * (test/fixtures/dragnet, imported, not committed) and a fresh sample of Dragnet held out whole
  * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 in two halves since s14 (test/fixtures/l3s-gn1,
- * imported, not committed, its assessors' "full text" as the article body), each link
+ * imported, not committed, its assessors' "full text" as the article body), and Mozilla
+ * Readability's saved test pages since s15 (test/fixtures/readability, its expected.html as the
+ * article), each link
  * labelled editorial or not from the ground-truth article text (label.ts). For the links labelled, the precision and recall
  * of "main" for editorial links, of the landmark-only classifier the extension had before (the
  * frozen pre-session extractor, baseline-extract.ts) and of today's regionResolver, on each
@@ -24,6 +26,7 @@ import {
   hasPages,
   L3S_GN1,
   openArticle,
+  READABILITY,
   precision,
   quarterOf,
   quartersOf,
@@ -150,7 +153,8 @@ export function scoreArticles(
       addScore(scores.get(name)![page.split], s);
       row.push(s);
     }
-    perPage.push({ hash, url: page.url, split: page.split, scores: row });
+    // Readability's pages share one address: their name says which page it is.
+    perPage.push({ hash, url: page.name ?? page.url, split: page.split, scores: row });
     close();
   }
   return { scores, pages, perPage };
@@ -161,7 +165,8 @@ export async function runPlacement(): Promise<void> {
     'placement',
     'Editorial links on real saved pages, 181 of scrapinghub/article-extraction-benchmark and 329\n' +
       'of Dragnet (labelled after the classifier was built), and a fresh Dragnet sample held out whole\n' +
-      '(hash ends in 4–7, measured once), and L3S-GN1 (its full text; halves since s14):\n' +
+      '(hash ends in 4–7, measured once), L3S-GN1 (its full text; halves since s14) and 94 of\n' +
+      "Mozilla Readability's test pages (its expected.html; since s15):\n" +
       'precision and recall of region "main",\n' +
       'landmark-only classifier (before) vs regionResolver (now).\n' +
       `Target on each held-out half: precision ≥ ${pct(TARGET.precision)}, recall ≥ ${pct(TARGET.recall)}.`,
@@ -169,7 +174,7 @@ export async function runPlacement(): Promise<void> {
   await loadClassifiers();
   if (BEFORE_DIR) info(`BENCH_BEFORE: ${BEFORE_DIR}'s regionResolver on the same pages`);
   if (DEV_ONLY) info('PLACEMENT_DEV_ONLY: development halves only, held-out pages not classified');
-  for (const corpus of [ARTICLES, DRAGNET, DRAGNET_FRESH, L3S_GN1]) {
+  for (const corpus of [ARTICLES, DRAGNET, DRAGNET_FRESH, L3S_GN1, READABILITY]) {
     if (DEV_ONLY && corpus.heldOutOnly) continue;
     // PLACEMENT_CORPUS=<part of a name>: one corpus, so corpora can be read in parallel runs.
     if (ONLY && !corpus.name.toLowerCase().includes(ONLY)) continue;

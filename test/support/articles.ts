@@ -1,8 +1,9 @@
 /**
  * Corpora of real saved pages with ground-truth main text, and our labels of their links
  * (editorial or not, made by test/fixtures/articles/label.ts): the article-extraction-benchmark
- * pages (test/fixtures/articles), samples of the Dragnet pages (test/fixtures/dragnet) and of
- * L3S-GN1 (test/fixtures/l3s-gn1).
+ * pages (test/fixtures/articles), samples of the Dragnet pages (test/fixtures/dragnet), of
+ * L3S-GN1 (test/fixtures/l3s-gn1), and Mozilla Readability's test pages
+ * (test/fixtures/readability, labelled by its own label.ts).
  * Shared by the labelling scripts, the placement benchmark and the placement unit test, so all
  * of them parse the pages the same way (happy-dom, no scripts).
  */
@@ -23,6 +24,8 @@ export interface Corpus {
   labelsFile: string;
   /** Every page held out, none to tune on (a sample measured once). */
   heldOutOnly?: boolean;
+  /** Pages read as UTF-8 whatever charset they declare (as the corpus's own tests read them). */
+  utf8?: boolean;
 }
 
 export const ARTICLES: Corpus = {
@@ -62,6 +65,17 @@ export const L3S_GN1: Corpus = {
   labelsFile: `${FIXTURES}l3s-gn1/labels.json.gz`,
 };
 
+/**
+ * Mozilla Readability's test pages (test/fixtures/readability), committed; the ground truth is
+ * each page's expected.html, the article Readability's maintainers accept (since s15).
+ */
+export const READABILITY: Corpus = {
+  name: 'readability',
+  pagesDir: `${FIXTURES}readability/`,
+  labelsFile: `${FIXTURES}readability/labels.json.gz`,
+  utf8: true,
+};
+
 /** Whether the corpus's saved pages are on this machine (Dragnet's must be imported first). */
 export const hasPages = (corpus: Corpus) => existsSync(`${corpus.pagesDir}html`);
 
@@ -75,6 +89,8 @@ export type Split = 'dev' | 'held-out';
 /** Links of one page, by their index in document.links, that got a label (others are dropped). */
 export interface PageLabels {
   url: string;
+  /** The page's name where the corpus has one and every page shares an address (readability). */
+  name?: string;
   split: Split;
   /** document.links.length as parsed when labelling: a different parse makes indices wrong. */
   links: number;
@@ -126,9 +142,13 @@ export function articleHashes(corpus = ARTICLES): string[] {
     .sort();
 }
 
-/** The page's bytes decoded with the charset it declares (UTF-8 when it declares none). */
+/**
+ * The page's bytes decoded with the charset it declares (UTF-8 when it declares none, or when
+ * the corpus says so).
+ */
 export function readArticleHtml(hash: string, corpus = ARTICLES): string {
   const bytes = gunzipSync(readFileSync(`${corpus.pagesDir}html/${hash}.html.gz`));
+  if (corpus.utf8) return new TextDecoder('utf-8').decode(bytes);
   const head = bytes.subarray(0, 4096).toString('latin1');
   const declared = /<meta[^>]+charset=["']?\s*([\w-]+)/i.exec(head)?.[1];
   try {
