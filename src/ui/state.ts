@@ -393,9 +393,11 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
     // the same transaction. A first read that fails is only a slower first render: the full
     // read says what is wrong.
     const headRows = shownRows ?? (tableRows !== null ? { domains: 0, rows: tableRows } : null);
-    const first = headRows
-      ? await loadFirstState(db, url, folds, headRows).catch(() => null)
-      : null;
+    const firstRead = headRows ? loadFirstState(db, url, folds, headRows).catch(() => null) : null;
+    // The scoring's code is fetched while IndexedDB serves the first read (the main thread waits
+    // then), not after the rows render: the quality badges need it right after them.
+    loadLater().catch(() => undefined); // a failed fetch is tried again by scoreReport
+    const first = await firstRead;
     const head = first && 'head' in first ? first.head : null;
     markStep(head ? 'head-read' : 'head-none');
     if (!current()) return;
