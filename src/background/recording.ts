@@ -5,7 +5,7 @@ import { parseDelta, parseSnapshot } from '../core/snapshot';
 import { parseVisitId } from '../core/delivery';
 import { isSecretPath } from '../core/secrets';
 import { canonicalizeUrl, parseHttpUrl } from '../core/url';
-import { recordDelta, recordPage } from '../storage/records';
+import { recordDelta, recordPage, type RecordResult } from '../storage/records';
 import { sweepStagedWrites } from '../storage/staged-writes';
 import type { BacklinkDb } from '../storage/db';
 import { getDb } from '../platform/db-connection';
@@ -15,6 +15,7 @@ import { scheduleBadgeRefresh } from './badge';
 import { noteRecorded } from './authority-job';
 import { recordWithinBounds } from './retention';
 import { noteContributable } from './contribute';
+import { dropTouchedFirstViews } from './first-view';
 
 type Refusal = Extract<RecordReply, { recorded: false }>;
 
@@ -78,6 +79,12 @@ export async function documentUrl(
   return null;
 }
 
+/** Drop the popups' first views the write made stale; a failure leaves them to their age. */
+const firstViewsAfter = (result: RecordResult, links: ReadonlyArray<{ href: string }>) =>
+  dropTouchedFirstViews(result.url, links, result.lost).catch((error: unknown) =>
+    console.error('Backlink Lens could not drop a first view:', error),
+  );
+
 export async function onSnapshot(
   message: Message<'page/snapshot'>,
   sender: Runtime.MessageSender,
@@ -98,6 +105,8 @@ export async function onSnapshot(
     }),
   );
   if (!result) return { recorded: false, reason: 'not-http' };
+  // Before the reply: a popup opened once the page is recorded shows its counts, not older ones.
+  await firstViewsAfter(result, snapshot.links);
   scheduleBadgeRefresh();
   noteRecorded(result.url);
   noteContributable(result.url);
@@ -121,6 +130,7 @@ export async function onDelta(
   );
   // No visit to merge into: its snapshot was refused or lost. The sender sends one.
   if (!result) return { recorded: false, reason: 'no-visit' };
+  await firstViewsAfter(result, delta.links);
   if (result.added > 0) {
     scheduleBadgeRefresh();
     noteRecorded(result.url);

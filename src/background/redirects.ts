@@ -4,6 +4,7 @@ import { recordRedirect } from '../storage/records';
 import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
 import { scheduleBadgeRefresh } from './badge';
+import { dropTouchedFirstViews } from './first-view';
 
 /** Top-level navigations only, on web pages: the redirects a person's own browsing follows. */
 export const REDIRECT_FILTER: WebRequest.RequestFilter = {
@@ -37,6 +38,8 @@ export async function onRedirect(
   );
   if (!decision.record) return decision.reason;
   await recordRedirect(await getDb(), decision.hop);
+  // The pages on both ends count each other's links now: their first views are stale.
+  await dropTouchedFirstViews(decision.hop.from, [{ href: decision.hop.to }], 0).catch(() => {});
   scheduleBadgeRefresh();
   return 'recorded';
 }

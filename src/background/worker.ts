@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { onBuildStats, refreshTabBadge, scheduleBadgeRefresh } from './badge';
+import { dropAllFirstViews, removeFirstView, scheduleFirstView } from './first-view';
 import { createMenus, onMenuClick } from './menus';
 import {
   authorityStatus,
@@ -61,6 +62,8 @@ const handlers: Handlers<Runtime.MessageSender> = {
   'referral/click': onLinkClick,
   'data/changed': async () => {
     scheduleBadgeRefresh(0);
+    // Cleared, imported or forgotten links: no popup may show the counts before.
+    await dropAllFirstViews().catch(() => undefined);
     // Cached remote answers name pages whose popup was opened: cleared data, an excluded site
     // or an import must not leave them behind (they are fetched again when needed).
     await forgetRemoteAnswers();
@@ -100,10 +103,15 @@ browser.webNavigation.onHistoryStateUpdated.addListener(
 );
 browser.webNavigation.onCreatedNavigationTarget.addListener(onNewTab);
 browser.tabs.onRemoved.addListener(onTabClosed);
+browser.tabs.onRemoved.addListener((tabId) => void removeFirstView(tabId).catch(() => undefined));
 
 // Folding variants changes which links count for a page: badges follow settings.
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && 'settings' in changes) scheduleBadgeRefresh(0);
+  if (area === 'local' && 'settings' in changes) {
+    scheduleBadgeRefresh(0);
+    // Folds and excluded sites change what a popup may show first.
+    void dropAllFirstViews().catch(() => undefined);
+  }
 });
 
 // The authority job's debounce and watchdog: an alarm, since a stopped worker keeps no timer.
@@ -119,9 +127,13 @@ browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info,
 
 browser.tabs.onActivated.addListener(({ tabId }) => {
   void browser.tabs.get(tabId).then((tab) => refreshTabBadge(tabId, tab.url));
+  scheduleFirstView({ id: tabId, active: true });
 });
 browser.tabs.onUpdated.addListener((tabId, change, tab) => {
   if (change.url || change.status === 'complete') void refreshTabBadge(tabId, tab.url);
+  // Another page in the tab: its entry goes at once, the new page's is prepared.
+  if (change.url) void removeFirstView(tabId).catch(() => undefined);
+  if (change.url || change.status === 'complete') scheduleFirstView(tab);
 });
 
 void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });

@@ -41,6 +41,23 @@ import type { EarlyStart } from './early-start';
   /** Marks for test/bench/boot.ts: where the page stood when each early step ended. */
   const mark = (name: string) => () => void performance.mark(`bl:${name}`);
 
+  /**
+   * The worker's first view of the popup's tab (core/first-view.ts#firstViewKey: the key is
+   * spelled here too, a classic script imports nothing): ?url=&tab= names the tab (tests,
+   * benches), else it is the active one. undefined when storage.session has none or is missing
+   * (a Firefox before 115).
+   */
+  function firstViewOf(api: typeof chrome, tab: EarlyStart['tab']): Promise<unknown> {
+    const query = new URLSearchParams(globalThis.location?.search);
+    const named = query.get('url') && query.get('tab') !== null ? Number(query.get('tab')) : null;
+    const session = api.storage.session as chrome.storage.StorageArea | undefined;
+    return (named !== null ? Promise.resolve(named) : tab!.then((t) => t?.id)).then((id) => {
+      if (id === undefined || !session) return undefined;
+      const key = `firstView:${id}`;
+      return session.get(key).then((stored) => stored[key]);
+    });
+  }
+
   function startEarly(): EarlyStart {
     const early: EarlyStart = { closed: false };
     try {
@@ -55,6 +72,8 @@ import type { EarlyStart } from './early-start';
       if (document.currentScript?.hasAttribute('data-active-tab')) {
         early.tab = api.tabs.query({ active: true, currentWindow: true }).then(([tab]) => tab);
         early.tab.catch(() => undefined);
+        early.firstView = firstViewOf(api, early.tab);
+        early.firstView.then(mark('early-first-view'), () => undefined);
       }
     } catch {
       // No IndexedDB or no extension API here (a page opened outside the extension): the modules

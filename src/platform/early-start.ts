@@ -16,6 +16,11 @@ export interface EarlyStart {
   settings?: Promise<unknown>;
   /** The active tab of the current window (the popup only). */
   tab?: Promise<{ id?: number; url?: string } | undefined>;
+  /**
+   * The worker's first view of that tab's page (?tab= when given), as stored in
+   * storage.session (core/first-view.ts): not checked yet; undefined when there is none.
+   */
+  firstView?: Promise<unknown>;
 }
 
 declare global {
@@ -24,7 +29,9 @@ declare global {
 }
 
 /** Take what the early script started for `key` (once); undefined where it started nothing. */
-export function takeEarly<K extends 'db' | 'settings' | 'tab'>(key: K): EarlyStart[K] {
+export function takeEarly<K extends 'db' | 'settings' | 'tab' | 'firstView'>(
+  key: K,
+): EarlyStart[K] {
   const early = globalThis.__backlinkLensEarly;
   const started = early?.[key];
   if (early) delete early[key];

@@ -143,7 +143,15 @@ export async function traceOpening(
     timeout = 120_000,
     profile = false,
     from = null,
-  }: { settle?: number; timeout?: number; profile?: boolean; from?: string | null } = {},
+    tab,
+  }: {
+    settle?: number;
+    timeout?: number;
+    profile?: boolean;
+    from?: string | null;
+    /** The tab the popup is for (?tab=): its worker-prepared first view is shown. */
+    tab?: number;
+  } = {},
 ): Promise<Trace & { profile?: string[] }> {
   const page: Page = await ext.context.newPage();
   try {
@@ -153,7 +161,8 @@ export async function traceOpening(
     await cdp?.send('Profiler.enable');
     await cdp?.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp?.send('Profiler.start');
-    await page.goto(ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}`), {
+    const forTab = tab === undefined ? '' : `&tab=${tab}`;
+    await page.goto(ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}${forTab}`), {
       waitUntil: 'commit',
       timeout,
     });

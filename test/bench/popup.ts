@@ -118,6 +118,7 @@ export async function timeToReport<T = undefined>(
     then,
     probe = 'console',
     cpu = false,
+    tab,
   }: {
     timeout?: number;
     viewport?: { width: number; height: number };
@@ -127,6 +128,8 @@ export async function timeToReport<T = undefined>(
     probe?: 'console' | 'poll';
     /** Also read the page's main-thread CPU time once it is shown (boot.ts). */
     cpu?: boolean;
+    /** The tab the popup is for (?tab=): its worker-prepared first view is shown (boot-hot.ts). */
+    tab?: number;
   } = {},
 ): Promise<ReportTiming<T>> {
   const page = await ext.context.newPage();
@@ -141,7 +144,8 @@ export async function timeToReport<T = undefined>(
         : null;
     // Not left unhandled if goto throws first; awaited below.
     ready?.catch(() => {});
-    await page.goto(ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}`), {
+    const forTab = tab === undefined ? '' : `&tab=${tab}`;
+    await page.goto(ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}${forTab}`), {
       waitUntil: 'commit',
       timeout,
     });

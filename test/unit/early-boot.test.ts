@@ -171,3 +171,54 @@ describe('the early script', () => {
     expect((await loadSettingsEarly()).paused).toBe(true);
   });
 });
+
+describe("the early script and the worker's first view", () => {
+  /** storage.session as the worker left it: an entry for tab 7 and one for tab 9. */
+  const session = { 'firstView:7': { url: 'seven' }, 'firstView:9': { url: 'nine' } };
+  const asked: unknown[] = [];
+  const withSession = () =>
+    vi.stubGlobal('chrome', {
+      storage: {
+        local: { get: getStored },
+        session: {
+          get: async (key: string) => {
+            asked.push(key);
+            return { [key]: session[key as keyof typeof session] };
+          },
+        },
+      },
+      tabs: { query: async () => [TAB] },
+    });
+
+  afterEach(() => {
+    asked.length = 0;
+  });
+
+  async function firstView(): Promise<unknown> {
+    await import('../../src/platform/early-boot');
+    const early = globalThis.__backlinkLensEarly!;
+    const db = await early.db;
+    if (db) connections.push(db);
+    const { takeEarly } = await import('../../src/platform/early-start');
+    return takeEarly('firstView');
+  }
+
+  it("reads the active tab's entry, once, right after the tab query", async () => {
+    withSession();
+    expect(await await firstView()).toEqual({ url: 'seven' });
+    expect(asked).toEqual(['firstView:7']);
+    const { takeEarly } = await import('../../src/platform/early-start');
+    expect(takeEarly('firstView')).toBeUndefined();
+  });
+
+  it('reads the entry of the tab ?url=&tab= names (tests, benches)', async () => {
+    withSession();
+    vi.stubGlobal('location', { search: '?url=https%3A%2F%2Fexample.com%2F&tab=9' });
+    expect(await await firstView()).toEqual({ url: 'nine' });
+    expect(asked).toEqual(['firstView:9']);
+  });
+
+  it('gives none where storage.session is missing (a Firefox before 115)', async () => {
+    expect(await await firstView()).toBeUndefined();
+  });
+});

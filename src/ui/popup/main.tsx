@@ -2,6 +2,8 @@ import browser from 'webextension-polyfill';
 import { render } from 'preact';
 import { takeEarly } from '../../platform/early-start';
 import { startFirstReads } from '../boot';
+import { showFirstView } from '../first-view';
+import { POPUP_ROWS } from '../../core/first-view';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -54,7 +56,7 @@ async function arrivalTab(): Promise<number | undefined> {
 }
 
 /** The popup's list: the top referring domains, a few links of each. */
-const ROWS: ShownRows = { domains: 30, perDomain: 5 };
+const ROWS: ShownRows = POPUP_ROWS;
 showRows(ROWS);
 /**
  * Groups rendered before the first paint: more than the 580 px popup shows (a group of five
@@ -115,6 +117,14 @@ function Popup() {
   );
 }
 
+// The worker's first view of the page, shown before the read below ends when it still holds
+// (ui/first-view.ts): its rows need no IndexedDB.
+void showFirstView(
+  takeEarly('firstView'),
+  targetUrl(),
+  settings,
+  document.getElementById('app'),
+).catch(() => false);
 void targetUrl().then(
   (url) => loadReport(url ?? '', settings),
   // No active tab to ask about: said in the popup, not left loading.

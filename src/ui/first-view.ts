@@ -1,0 +1,46 @@
+import { effect } from '@preact/signals';
+import { checkFirstView, type FirstViewEntry } from '../core/first-view';
+import type { Settings } from '../core/types';
+import { canonicalizeUrl } from '../core/url';
+import { foldChoices } from '../core/variants';
+import { reportState, type ReportState } from './state';
+
+/**
+ * Show the worker's first view of the page (background/first-view.ts) while the popup's own
+ * read waits for IndexedDB: when it is of `url`, with the user's folds, and fresh. Rendered by
+ * the same components as a hot page's head, so the read that replaces it changes no layout.
+ * Provisional: `data-first-view="entry"` on `root` while it is shown. Resolves to whether it
+ * was shown; the usual read goes on either way.
+ */
+export async function showFirstView(
+  entry: Promise<unknown> | undefined,
+  url: Promise<string | undefined>,
+  settings: Promise<Settings>,
+  root: HTMLElement | null,
+): Promise<boolean> {
+  if (!entry) return false;
+  const [stored, shown, { folds }] = await Promise.all([entry, url, settings]);
+  const canonical = shown ? canonicalizeUrl(shown) : null;
+  if (!canonical || checkFirstView(stored, canonical, folds, Date.now()) !== null) return false;
+  // The popup's own read came first: it is newer.
+  if (reportState.value.status !== 'loading') return false;
+  const { state } = stored as FirstViewEntry;
+  const provisional: ReportState = {
+    status: 'ready',
+    ...state,
+    profile: null,
+    choices: foldChoices(state.url, state.variants, state.folded),
+  };
+  reportState.value = provisional;
+  performance.mark('bl:first-view');
+  const stop = effect(() => {
+    if (reportState.value === provisional) {
+      root?.setAttribute('data-first-view', 'entry');
+      return;
+    }
+    root?.removeAttribute('data-first-view');
+    // Dropped after this run: the first read replaced the entry, and nothing sets it again.
+    queueMicrotask(() => stop());
+  });
+  return true;
+}
