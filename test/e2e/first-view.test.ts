@@ -64,9 +64,7 @@ async function openPopup(tabId: number): Promise<{ first: string[] | null; settl
   const popup = await s.ext.context.newPage();
   try {
     await popup.addInitScript(RECORD_FIRST_VIEW);
-    await popup.goto(
-      s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(TARGET)}&tab=${tabId}`),
-    );
+    await popup.goto(s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(TARGET)}&tab=${tabId}`));
     await popup.waitForSelector('.report:not([data-rows-pending]) li.link');
     // The usual read replaced it: no longer marked provisional.
     await popup.waitForSelector('#app:not([data-first-view])');
