@@ -24,6 +24,7 @@ import type { GraphEntry } from '../core/authority-rows';
 import type { PackedRows } from '../core/authority-packed';
 import type { StagedWrite } from './staged-writes';
 import type { RiskRecord } from './risk-summary';
+import { markStoredTies, type Tie } from './ties';
 
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
@@ -147,6 +148,11 @@ export interface BacklinkSchema extends DBSchema {
     key: string;
     value: RiskRecord;
     indexes: { by_watch: string; by_computed: number };
+  };
+  /** URLs with an alias or a redirect at either end (storage/ties.ts): the others count alone. */
+  ties: {
+    key: string;
+    value: Tie;
   };
 }
 
@@ -296,6 +302,13 @@ const MIGRATIONS: readonly Migration[] = [
   // Stored risk lines are capped (risk-summary.ts#capRiskSummaries): the oldest built go first.
   (_db, tx) => {
     tx.objectStore('risks').createIndex('by_computed', 'computedAt');
+  },
+  // The cold badge and first read within budget (issue 7): URLs tied to another by a canonical
+  // or a redirect, so that the others skip those lookups. Marked here for what is stored, then
+  // by every writer (storage/ties.ts).
+  async (db, tx) => {
+    db.createObjectStore('ties', { keyPath: 'url' });
+    await markStoredTies(tx);
   },
 ];
 

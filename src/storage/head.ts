@@ -21,6 +21,7 @@ import {
   type ReadTx,
 } from './queries';
 import { getMany } from './requests';
+import { isTied } from './ties';
 
 /**
  * The popup's first render for a hot page (issue 7, item 1): its counts from the targets'
@@ -129,7 +130,7 @@ async function readFirst(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const tx = db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'target-stats'],
+    ['pages', 'links', 'links-v1', 'redirects', 'target-stats', 'ties'],
     'readonly',
   );
   // Whether the old link store is empty, asked first in this transaction when the screen's
@@ -140,6 +141,9 @@ async function readFirst(
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
   const pages = tx.objectStore('pages');
+  // A URL without ties (storage/ties.ts) has no alias and no redirect at either end: its
+  // lookups are one key read, where by_canonical, by_to and by_from took three.
+  const tied = isTied(tx.objectStore('ties'), url);
   // Variants only when some are folded: a cold page's lookup of them cost 15 requests of its
   // 27 (a count per address, 8 addresses), a raw read of its rows 9 in all.
   const [found, [own, hopsFrom, early]] = await findTargets(
@@ -152,7 +156,7 @@ async function readFirst(
       const firstLinks = () => firstLinksOf(tx, url, FIRST_ROUND_LINKS);
       return Promise.all([
         ownStats,
-        readHopsFrom(readTx, url),
+        tied.then((t) => (t ? readHopsFrom(readTx, url) : [])),
         // A page below the hot threshold has no aggregate: a page with few links has them read
         // with the first round, whole (fewer than asked for), and a cold read is then two
         // rounds, as a raw read of its rows; one with more reads the rest only when it has no
@@ -166,7 +170,7 @@ async function readFirst(
             : linksKnown.then(firstLinks),
       ]);
     },
-    linksKnown,
+    { linksKnown, tied },
   );
   /** The URL's own links: those of the first round when it read them all, else the rest too. */
   const ownLinks = async () => early?.links ?? (await early!.rest!());

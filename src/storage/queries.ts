@@ -27,6 +27,7 @@ import type { BacklinkDb } from './db';
 import { getMany } from './requests';
 import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
 import { readSourcePages } from './source-pages';
+import { isTied } from './ties';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
 
@@ -182,14 +183,25 @@ export type Found = Omit<BacklinkReport, 'sources' | 'redirect' | 'links'> & {
   targets: string[];
 };
 
+/** How findTargets may skip its lookups (see there). */
+export interface TargetsOptions {
+  /** The variants' link counts wait for it (link-keys.ts#oldStoreKnown). */
+  linksKnown?: Promise<void>;
+  /** Whether the URL has ties (storage/ties.ts#isTied), asked in the caller's first round. */
+  tied?: Promise<boolean>;
+  /** Without it, an untied URL's page record is not read (Found.page is then null). */
+  page?: boolean;
+}
+
 /**
  * The URL's aliases, the URLs that redirect to it, and its variants, through the by_canonical,
  * by_to and by_target indexes. Variants are only looked up when `listVariants` asks for them or
  * the user folded some. `first`: more reads of the URL alone, issued with the first round.
  * A cold lookup (nothing stored about the URL) is one round trip: every read that depends on
  * the URL alone is issued at once; a second round reads what the first names (its canonical,
- * the page it is an alias of). `linksKnown`: the variants' link counts wait for it
- * (link-keys.ts#oldStoreKnown).
+ * the page it is an alias of). With `tied`, a URL without ties has no alias and no redirect
+ * into it, and none of those lookups is made; a URL with some makes them once it is known,
+ * a round later.
  */
 export async function findTargets<T>(
   tx: ReadTx,
@@ -197,16 +209,18 @@ export async function findTargets<T>(
   folds: Folds,
   listVariants: boolean,
   first: () => Promise<T>,
-  linksKnown: Promise<void> = Promise.resolve(),
+  { linksKnown = Promise.resolve(), tied, page: wantPage = true }: TargetsOptions = {},
 ): Promise<[Found, T]> {
   const pages = tx.objectStore('pages');
   const byCanonical = pages.index('by_canonical');
   const folded = foldedGroups(url, folds);
   const wantVariants = listVariants || folded.length > 0;
+  const ifTied = <R>(read: () => Promise<R>, untied: R): Promise<R> =>
+    tied ? tied.then((t) => (t ? read() : untied)) : read();
   const [stored, declaring, hopsToUrl, rawVariants, extra] = await Promise.all([
-    pages.get(url),
-    byCanonical.getAllKeys(url),
-    readHopsInto(tx, [url]),
+    wantPage ? pages.get(url) : ifTied(() => pages.get(url), undefined),
+    ifTied(() => byCanonical.getAllKeys(url), []),
+    ifTied(() => readHopsInto(tx, [url]), []),
     wantVariants ? linksKnown.then(() => findVariants(tx, url)) : Promise.resolve([]),
     first(),
   ]);
@@ -303,7 +317,7 @@ export async function countLiveBacklinks(
 ): Promise<number> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return 0;
-  const scope = db.transaction(['pages', 'links', 'links-v1', 'redirects', 'target-stats']);
+  const scope = db.transaction(['pages', 'links', 'links-v1', 'redirects', 'target-stats', 'ties']);
   // findTargets reads the stores of a ReadTx, all in this scope.
   const tx = scope as unknown as ReadTx;
   const lostOf = (target: string) => IDBKeyRange.bound([target, -Infinity], [target, Infinity]);
@@ -314,12 +328,19 @@ export async function countLiveBacklinks(
       countLinks(tx, 'by_source', target),
     ]).then(([into, lost, out]) => ({ target, into, lost, out }));
   // With the first round, the URL's aggregate and its first links: a URL with no aliases is
-  // counted in one round whether hot (its aggregate) or not (fewer links than asked for).
-  const [found, [kept, own]] = await findTargets(tx, url, folds, false, () =>
-    Promise.all([
-      scope.objectStore('target-stats').get(url),
-      getAllLinks(tx, 'by_target', url, BADGE_FIRST_LINKS),
-    ]),
+  // counted in one round whether hot (its aggregate) or not (fewer links than asked for). One
+  // without ties is that round's three reads (storage/ties.ts), its page record not read.
+  const [found, [kept, own]] = await findTargets(
+    tx,
+    url,
+    folds,
+    false,
+    () =>
+      Promise.all([
+        scope.objectStore('target-stats').get(url),
+        getAllLinks(tx, 'by_target', url, BADGE_FIRST_LINKS),
+      ]),
+    { tied: isTied(scope.objectStore('ties'), url), page: false },
   );
   // Not waiting for the commit (scope.done): a read-only transaction's answers are final once
   // its requests succeeded, and the commit is one more round trip (0.4 ms of a cold badge's 2).

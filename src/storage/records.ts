@@ -49,6 +49,7 @@ import {
   type StagedWrite,
 } from './staged-writes';
 import { askRiskWatchers, forgetRiskSummaries, markRiskStale } from './risk-summary';
+import { markTies, tiesOfHop, tiesOfPage } from './ties';
 
 export interface RecordResult {
   url: string;
@@ -84,6 +85,7 @@ export const PAGE_STORES = [
   'target-stats',
   'graph',
   'risks',
+  'ties',
 ] as const;
 /**
  * What a page load's write asks of its transaction: the stores of PAGE_STORES, whichever
@@ -102,8 +104,8 @@ const STAGE_STORES = ['links', 'links-v1'] as const;
 const JOURNAL_STORES = [...PAGE_STORES, 'meta'] as const;
 /** Forgetting a site or everything, or an import: every store recording keeps. */
 const ALL_STORES = [...PAGE_STORES, 'redirects', 'referrals'] as const;
-/** A redirect hop: the hops, and the risk lines that read them. */
-const REDIRECT_STORES = ['redirects', 'risks'] as const;
+/** A redirect hop: the hops, the risk lines that read them, and the marks of its ends. */
+const REDIRECT_STORES = ['redirects', 'risks', 'ties'] as const;
 
 /** Per connection, the write that runs last: the next one starts after it (see writeAtomically). */
 const lastWrite = new WeakMap<BacklinkDb, Promise<unknown>>();
@@ -510,6 +512,8 @@ async function writeSnapshot(
     ...(snapshot.terms ? { terms: snapshot.terms } : {}),
   };
   queued(pages.put(page));
+  // With the alias record below, if any: both are this page and the URL it declares.
+  markTies(tx.objectStore('ties'), tiesOfPage(page));
   queued(putGraphRow(tx.objectStore('graph'), page, oldLinks, rewritten, storedRow));
   // The page is also known under the canonical URL it declares, unless that URL was visited.
   if (declared && declared !== source && (!canonicalPage || canonicalPage.aliasOf)) {
@@ -601,6 +605,7 @@ export function recordRedirect(
     const old = await redirects.get([hop.from, hop.to]);
     const record: RedirectRecord = { ...hop, firstSeen: old?.firstSeen ?? now, lastSeen: now };
     writes.push(redirects.put(record));
+    markTies(tx.objectStore('ties'), tiesOfHop(hop));
     writes.push(markRiskStale(tx.objectStore('risks'), { targets: [hop.from, hop.to] }));
     return record;
   });
@@ -625,6 +630,11 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
     // keys are read in full, no record.
     for (const key of await redirects.getAllKeys()) {
       if (key.some((url) => isOnSite(url, site))) writes.push(redirects.delete(key));
+    }
+    // Its URLs' marks too (the store names pages): a page's canonical is on its own site.
+    const ties = tx.objectStore('ties');
+    for (const url of await ties.getAllKeys()) {
+      if (isOnSite(url, site)) writes.push(ties.delete(url));
     }
     // A site is found by its registrable domain's index entry; a public suffix (github.io) has
     // none, each of its sites being its own domain, so then every page URL is read (keys only).
@@ -662,6 +672,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       forgetTargetStats(tx.objectStore('target-stats')),
       forgetRiskSummaries(tx.objectStore('risks')),
       tx.objectStore('graph').clear(),
+      tx.objectStore('ties').clear(),
     );
   });
   // Scores name pages too, so they go with them; apart, since recording never touches them.
@@ -747,8 +758,11 @@ export function importAll(
       Promise.all(sources.map((s) => keyedLinks(tx, 'by_source', s))),
       getMany(pages, sources),
     ]);
+    // Marked whichever record the merge keeps: the other's marks, if any, are stored already.
+    const ties = tx.objectStore('ties');
     for (const page of foldByKey(data.pages, (p) => p.url, merged)) {
       writes.push(pages.get(page.url).then((old) => pages.put(merged(old, page))));
+      markTies(ties, tiesOfPage(page));
     }
     sources.forEach((source, i) => {
       const known = byTargetAnchor(stored[i]!);
@@ -764,6 +778,7 @@ export function importAll(
     });
     for (const hop of foldByKey(data.redirects, (h) => `${h.from}\u0000${h.to}`, merged)) {
       writes.push(redirects.get([hop.from, hop.to]).then((old) => redirects.put(merged(old, hop))));
+      markTies(ties, tiesOfHop(hop));
     }
     importReferrals(tx.objectStore('referrals'), data.referrals, writes);
     const touched = [...data.pages.map((p) => p.url), ...data.links.map((l) => l.source)];

@@ -514,7 +514,7 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     expect(full.links).toHaveLength(6);
   });
 
-  it('asks what a raw read of its rows asks, and four lookups: no variant, no old store', async () => {
+  it('asks what a raw read of its rows asks, its ties and its aggregate: no variant, no old store', async () => {
     // Seven linking pages on seven domains, as a cold target of the storage-scale bench.
     for (let p = 0; p < 7; p++) {
       await recordPage(db, makeSnapshot(`https://www.s${p}.com/p${p}`, [rawLink(HOT)]), at(p));
@@ -538,10 +538,8 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     const raw = { 'pages.get': 1 + 7, 'links.by_target_source_domain.getAllRecords': 1 };
     expect(byName).toEqual({
       ...raw,
-      // Who declares it canonical, what redirects to it and where it redirects, its aggregate.
-      'pages.by_canonical.getAllKeys': 1,
-      'redirects.by_to.getAll': 1,
-      'redirects.by_from.getAll': 1,
+      // Whether it has an alias or a redirect (it has none: storage/ties.ts), its aggregate.
+      'ties.getKey': 1,
       'target-stats.get': 1,
     });
   });

@@ -179,7 +179,8 @@ describe('write transactions take only the stores they write', () => {
     spy.mockRestore();
     return scopes;
   }
-  const PAGE = ['graph', 'links', 'links-v1', 'pages', 'risks', 'target-stats'];
+  // With the marks of the URLs a page ties together (storage/ties.ts).
+  const PAGE = ['graph', 'links', 'links-v1', 'pages', 'risks', 'target-stats', 'ties'];
 
   it('a page load: its record, links and what is kept of them; no redirects, referrals or meta', async () => {
     expect(await scopesOf(() => recordPage(db, makeSnapshot(SOURCE, hrefs(3)), at(0)))).toEqual([
@@ -200,9 +201,11 @@ describe('write transactions take only the stores they write', () => {
     ]);
   });
 
-  it('a redirect hop: the hops and the risk lines that read them', async () => {
+  it('a redirect hop: the hops, the risk lines that read them, the marks of its ends', async () => {
     const hop = { from: 'https://a.com/', to: 'https://b.com/', status: 301 } as const;
-    expect(await scopesOf(() => recordRedirect(db, hop, at(0)))).toEqual([['redirects', 'risks']]);
+    expect(await scopesOf(() => recordRedirect(db, hop, at(0)))).toEqual([
+      ['redirects', 'risks', 'ties'],
+    ]);
   });
 
   it('forgetting a site: every store recording keeps', async () => {
