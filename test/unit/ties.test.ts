@@ -39,7 +39,7 @@ const linkTo = (target: string, n: number, day = 0) =>
   recordPages(
     db,
     Array.from({ length: n }, (_, i) => ({
-      snapshot: makeSnapshot(`https://www.s${i}-${target.length}.com/p`, [target]),
+      snapshot: makeSnapshot(`https://s${i}.to-${target.replace(/\W/g, '')}.com/p`, [target]),
       at: at(day),
     })),
   );
@@ -144,6 +144,14 @@ describe('a tie written after a first count', () => {
     expect(await expectExact(AMP)).toBe(6);
   });
 
+  it('by an import of a redirect alone counts it', async () => {
+    await linkTo(PAGE, 3);
+    await linkTo(OLD, 1);
+    expect(await expectExact(PAGE)).toBe(3);
+    await importAll(db, { ...emptyImport, redirects: [makeRedirect(OLD, PAGE)] });
+    expect(await expectExact(PAGE)).toBe(4);
+  });
+
   it('by a bulk write of pages (bulk.ts) counts at both URLs', async () => {
     await linkTo(PAGE, 3);
     await linkTo(AMP, 2);
@@ -173,21 +181,29 @@ describe('the upgrade to the ties store', () => {
     const reference = await openTestDb();
     db = reference;
     const other = 'https://news.com/story-b';
+    // A record kept under a URL its page no longer declares, tied to nothing else.
+    const stale = 'https://news.com/stale';
+    const moved = 'https://news.com/moved';
     await linkTo(PAGE, 3);
     await linkTo(AMP, 2);
     await linkTo(OLD, 1);
     await linkTo(other, 1);
+    await linkTo(stale, 4);
     await recordPage(db, makeSnapshot(AMP, [], { canonical: PAGE }), at(1));
     await recordPage(db, makeSnapshot(AMP, [], { canonical: other }), at(2));
     await recordRedirect(db, { from: OLD, to: PAGE, status: 301 }, at(1));
+    await recordPage(db, makeSnapshot(moved, [], { canonical: stale }), at(1));
+    await recordPage(db, makeSnapshot(moved, [], { canonical: `${moved}/new` }), at(2));
+    await linkTo(moved, 2, 3);
     const [pages, links, redirects, ties] = await Promise.all([
       db.getAll('pages'),
       db.getAll('links'),
       db.getAll('redirects'),
       db.getAllKeys('ties'),
     ]);
-    const expected = await Promise.all([PAGE, AMP, OLD, other].map(expectExact));
-    expect(expected).toEqual([6, 3, 1, 3]);
+    const urls = [PAGE, AMP, OLD, other, stale];
+    const expected = await Promise.all(urls.map(expectExact));
+    expect(expected).toEqual([6, 3, 1, 3, 6]);
 
     const name = `ties-upgrade-${Math.random()}`;
     const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
@@ -204,7 +220,7 @@ describe('the upgrade to the ties store', () => {
     try {
       expect(db.version).toBe(DB_VERSION);
       expect((await db.getAllKeys('ties')).sort()).toEqual(ties.sort());
-      expect(await Promise.all([PAGE, AMP, OLD, other].map(expectExact))).toEqual(expected);
+      expect(await Promise.all(urls.map(expectExact))).toEqual(expected);
     } finally {
       db.close();
     }
