@@ -7,6 +7,7 @@ import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
 import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 import { deleteGraphRows, markGraphDirty } from './graph';
+import { untieLoose } from './ties';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -36,7 +37,17 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
   const tx = db.transaction(
-    ['pages', 'links', 'links-v1', 'redirects', 'referrals', 'target-stats', 'graph', 'risks'],
+    [
+      'pages',
+      'links',
+      'links-v1',
+      'redirects',
+      'referrals',
+      'target-stats',
+      'graph',
+      'risks',
+      'ties',
+    ],
     'readwrite',
   );
   const pages = tx.objectStore('pages');
@@ -45,6 +56,8 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
   // A failed delete aborts the transaction and tx.done reports it (queued): nothing
   // half-deleted.
   let removed = 0;
+  // The URLs whose pages or hops go: their marks too, unless something else ties them.
+  const untied: string[] = [];
   try {
     for (const url of urls) {
       const page = await pages.get(url);
@@ -69,10 +82,16 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       ]);
       queued(deleteLinks(tx, linkKeys));
       for (const key of [...hopsFrom, ...hopsTo]) queued(redirects.delete(key));
+      untied.push(
+        url,
+        ...(page.canonical ? [page.canonical] : []),
+        ...[...hopsFrom, ...hopsTo].flat(),
+      );
       for (const key of [...visitsFrom, ...visitsTo]) queued(referrals.delete(key));
     }
     if (removed > 0) queued(forgetTargetStats(tx.objectStore('target-stats')));
     if (removed > 0) queued(forgetRiskSummaries(tx.objectStore('risks')));
+    queued(untieLoose({ pages, redirects, ties: tx.objectStore('ties') }, untied));
   } catch (error) {
     abortQuietly(tx);
     throw error;

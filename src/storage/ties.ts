@@ -43,6 +43,45 @@ export function isTied(store: { getKey(url: string): Promise<string | undefined>
   return store.getKey(url).then((key) => key !== undefined);
 }
 
+/** The stores untieLoose reads and writes, of one read-write transaction. */
+export interface TieStores {
+  pages: {
+    get(url: string): Promise<PageRecord | undefined>;
+    index(name: 'by_canonical'): { getAllKeys(url: string): Promise<string[]> };
+  };
+  redirects: { index(name: 'by_to' | 'by_from'): { count(url: string): Promise<number> } };
+  ties: { getKey(url: string): Promise<string | undefined>; delete(url: string): Promise<unknown> };
+}
+
+/**
+ * Take back the marks of `urls` that nothing ties any more, once a deletion in the same
+ * transaction took their pages or hops (retention.ts): a deleted page's URL is not kept here
+ * either. Asked after the deletions, so it sees what is left; a URL still tied keeps its mark.
+ * Only the marked ones are looked into: most deleted pages have no mark, and cost one key read.
+ */
+export async function untieLoose(
+  { pages, redirects, ties }: TieStores,
+  urls: Iterable<string>,
+): Promise<void> {
+  const loose = await Promise.all(
+    [...new Set(urls)].map(async (url) => {
+      if ((await ties.getKey(url)) === undefined) return null;
+      const [page, declaring, into, out] = await Promise.all([
+        pages.get(url),
+        pages.index('by_canonical').getAllKeys(url),
+        redirects.index('by_to').count(url),
+        redirects.index('by_from').count(url),
+      ]);
+      const tied =
+        (page !== undefined && tiesOfPage(page).length > 0) ||
+        declaring.some((u) => u !== url) ||
+        into + out > 0;
+      return tied ? null : url;
+    }),
+  );
+  await Promise.all(loose.map((url) => (url === null ? null : ties.delete(url))));
+}
+
 /** Records read per request while marking what an older database stored. */
 const BACKFILL_BATCH = 1000;
 

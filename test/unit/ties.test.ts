@@ -8,6 +8,7 @@ import {
   recordRedirect,
 } from '../../src/storage/records';
 import { recordPages } from '../../src/storage/bulk';
+import { removePages } from '../../src/storage/retention';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
 import { loadFirstRead } from '../../src/storage/head';
 import { tiesOfPage } from '../../src/storage/ties';
@@ -172,6 +173,23 @@ describe('forgetting', () => {
     expect(await db.getAllKeys('ties')).toEqual(['https://a.org/x', 'https://a.org/y']);
     await clearAll(db);
     expect(await db.getAllKeys('ties')).toEqual([]);
+  });
+
+  it('by retention takes the marks of what it deletes, not of a URL still tied', async () => {
+    const other = 'https://news.com/other';
+    await recordPage(db, makeSnapshot(AMP, [], { canonical: PAGE }), at(0));
+    await recordPage(db, makeSnapshot(other, [], { canonical: PAGE }), at(5));
+    await recordRedirect(db, { from: OLD, to: AMP, status: 301 }, at(0));
+    await recordRedirect(db, { from: 'https://a.org/x', to: 'https://a.org/y', status: 301 });
+    await linkTo(PAGE, 2);
+    await linkTo(other, 1);
+    expect(await removePages(db, [AMP])).toBe(1);
+    // PAGE is still declared by another page; AMP and the start of its hop are tied to nothing.
+    expect((await db.getAllKeys('ties')).sort()).toEqual(
+      [PAGE, other, 'https://a.org/x', 'https://a.org/y'].sort(),
+    );
+    expect(await expectExact(PAGE)).toBe(3);
+    expect(await expectExact(other)).toBe(3);
   });
 });
 
