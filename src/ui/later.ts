@@ -1,7 +1,7 @@
 import type { EarlyReads } from '../storage/flags';
 
 /**
- * The report's later part (ui/later-chunk.ts: scoring, flags, relevance) behind functions the
+ * The report's later part (ui/later-chunk.ts: scoring, flags, relevance, the profile) behind functions the
  * screens call as before: its code is fetched at the first call, after the first rows are read,
  * so a screen's first render does not wait for it (issue 7, the popup's first render).
  */
