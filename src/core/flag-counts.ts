@@ -5,7 +5,7 @@
  * its risk line load this much, and the detectors only after it (issue 7, popup first render).
  */
 import type { LinkRecord } from './types';
-import { DAY_MS } from './profile';
+import { DAY_MS } from './profile-basics';
 import { t, tn, type MessageKey, type PluralKey } from './i18n';
 
 export type FlagKind =

@@ -13,11 +13,12 @@
 import type { BacklinkSummary, BacklinkView } from './summary';
 import type { LinkRegion } from './types';
 import { t, tn } from './i18n';
+import { DAY_MS, RECENT_DAYS, type ProfileTarget } from './profile-basics';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+// The first paint needs these, not the profile, which is built after it (issue 7).
+export { DAY_MS, RECENT_DAYS, profileTargetOf, type ProfileTarget } from './profile-basics';
+
 const WEEK_MS = 7 * DAY_MS;
-/** The "recent" window of the new and lost counts. */
-export const RECENT_DAYS = 30;
 /** Weeks in the new/lost timeline, the current one last. */
 export const TIMELINE_WEEKS = 12;
 /** "k domains give p% of the links": the smallest k whose links reach this share. */
@@ -175,14 +176,6 @@ export interface PageProfile {
   tlds: Array<{ tld: string; domains: number }>;
   linkTypes: Record<LinkType, number>;
   anchors: Record<AnchorGroup, number>;
-}
-
-/** What is known of the page the links point to. */
-export interface ProfileTarget {
-  url: string;
-  /** Its registrable domain (eTLD+1, computed where the Public Suffix List is at hand). */
-  domain: string;
-  title: string;
 }
 
 /** Lower-case words of a text: letters and digits only, punctuation dropped. */
@@ -374,23 +367,4 @@ export function summarizeProfile(
     linkTypes,
     anchors,
   };
-}
-
-/**
- * The target as far as the loaded report knows it: the stored page's domain and title, else the
- * domain the worker stored on a link straight to the page, else the host.
- */
-export function profileTargetOf(
-  url: string,
-  page: { domain: string; title: string } | null,
-  summary: BacklinkSummary,
-): ProfileTarget {
-  const direct = summary.groups.flatMap((g) => g.links).find((l) => l.via === null);
-  let host = '';
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    // Not a URL: the report says so elsewhere; no brand to match.
-  }
-  return { url, domain: page?.domain ?? direct?.targetDomain ?? host, title: page?.title ?? '' };
 }

@@ -6,7 +6,7 @@
  */
 import type { BacklinkView } from './summary';
 import { LINK_REGIONS, type LinkRegion } from './types';
-import { DAY_MS, RECENT_DAYS } from './profile';
+import { DAY_MS, RECENT_DAYS } from './profile-basics';
 import { isoOrEmpty, toCsv } from './csv';
 
 /** One row: a link and the figures computed for it after the report loaded (null: not yet). */

@@ -1,9 +1,9 @@
 import type { EarlyReads } from '../storage/flags';
 
 /**
- * The report's later part (ui/later-chunk.ts: scoring, flags, relevance) behind functions the
- * screens call as before: its code is fetched at the first call, after the first rows are read,
- * so a screen's first render does not wait for it (issue 7, the popup's first render).
+ * The report's later part (ui/later-chunk.ts: scoring, flags, relevance, the profile) behind
+ * functions the screens call as before: its code is fetched at the first call, after the first
+ * rows are read, so a screen's first render does not wait for it (issue 7).
  */
 type LaterChunk = typeof import('./later-chunk');
 

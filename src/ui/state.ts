@@ -7,12 +7,8 @@ import {
   type SiteSummary,
 } from '../core/summary';
 import type { LinkRecord, PageRecord, Settings } from '../core/types';
-import {
-  describeAnchorTarget,
-  profileTargetOf,
-  summarizeProfile,
-  type PageProfile,
-} from '../core/profile';
+import type { PageProfile } from '../core/profile';
+import { profileTargetOf, type ProfileTarget } from '../core/profile-basics';
 import type { LinkQuality, QualityScores } from '../core/quality';
 import type { RedirectChain } from '../core/redirects';
 import {
@@ -72,7 +68,8 @@ export type ReportState =
       summary: BacklinkSummary;
       /**
        * Figures and charts of the page's backlink profile, as of when the report was read; null
-       * in the popup's first render of a hot page (`head`), which has not read every link.
+       * in the first render of a hot page (`head`), which has not read every link, and until
+       * the profile's code is in (addProfile).
        */
       profile: PageProfile | null;
       /** Where this URL itself redirects. */
@@ -174,7 +171,7 @@ export function scoreReport(): Promise<void> {
   if (shownReport.value.status !== 'ready') return Promise.resolve();
   // The scoring's code comes after the first render: what is shown once it is in is scored.
   return loadLater().then(
-    ({ scoreBacklinks }) => {
+    ({ scoreBacklinks, describeAnchorTarget }) => {
       const state = shownReport.value;
       if (state.status !== 'ready') return;
       const target = profileTargetOf(state.url, state.page, state.summary);
@@ -195,17 +192,32 @@ export function setRelevance(relevance: ReadonlyMap<string, number | null>): voi
   scoreReport();
 }
 
-/** The page's summary, and its profile built from it. */
-function summarizeReport(report: BacklinkReport): {
-  summary: BacklinkSummary;
-  profile: PageProfile;
-} {
-  const summary = summarizeBacklinks(report.links, report.sources, {
+/** The page's summary: its profile follows (addProfile). */
+const summarizeReport = (report: BacklinkReport): BacklinkSummary =>
+  summarizeBacklinks(report.links, report.sources, {
     via: report.via,
     domain: report.page?.domain ?? null,
   });
-  const target = profileTargetOf(report.url, report.page, summary);
-  return { summary, profile: summarizeProfile(summary, target, Date.now()) };
+
+/**
+ * Build the profile of the report in `shown` once its code is in: core/profile comes with the
+ * later chunk (fetched while the first read is served), not before the first paint (issue 7).
+ * Until then the report keeps the profile it had, if any; one whose links changed meanwhile
+ * has its own call.
+ */
+function addProfile(shown: Signal<ReportState | null>, target: ProfileTarget): void {
+  const state = shown.value;
+  if (state?.status !== 'ready') return;
+  const { summary } = state;
+  loadLater().then(
+    ({ summarizeProfile }) => {
+      const now = shown.value;
+      if (now?.status !== 'ready' || now.summary !== summary) return;
+      shown.value = { ...now, profile: summarizeProfile(summary, target, Date.now()) };
+    },
+    // The profile is an extra: the rows stand without it, as without scores.
+    (error: unknown) => console.error('Backlink Lens could not load the profile:', error),
+  );
 }
 
 /**
@@ -456,18 +468,22 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
         : undefined;
     forgetOtherPage(report?.url);
     markSiteLoading();
-    reportState.value = report
-      ? {
-          status: 'ready',
-          url: report.url,
-          page: report.page,
-          ...summarizeReport(report),
-          redirect: report.redirect,
-          variants: report.variants,
-          folded: report.folded,
-          choices: foldChoices(report.url, report.variants, report.folded),
-        }
-      : { status: 'unsupported', url };
+    const full = report && summarizeReport(report);
+    reportState.value =
+      report && full
+        ? {
+            status: 'ready',
+            url: report.url,
+            page: report.page,
+            summary: full,
+            profile: null,
+            redirect: report.redirect,
+            variants: report.variants,
+            folded: report.folded,
+            choices: foldChoices(report.url, report.variants, report.folded),
+          }
+        : { status: 'unsupported', url };
+    if (report && full) addProfile(reportState, profileTargetOf(report.url, report.page, full));
     // Read in full: the worker builds what the next popup of a hot page needs to read less.
     if (report && headRows && !head) prepareHead(report);
     // Variants the first read left out, read beside the extras (a fold's notice waits for them).
@@ -697,7 +713,9 @@ async function mergeRemote(
   return mergeSources('url', report.url, report.links, current, remoteState, (merged) => {
     const state = reportState.value;
     if (state.status !== 'ready') return;
-    reportState.value = { ...state, ...summarizeReport({ ...report, links: merged.links }) };
+    const summary = summarizeReport({ ...report, links: merged.links });
+    reportState.value = { ...state, summary };
+    addProfile(reportState, profileTargetOf(report.url, report.page, summary));
     provenanceState.value = merged.provenance;
     scoreReport();
   });
@@ -766,27 +784,26 @@ export async function setFold(choice: FoldChoice): Promise<void> {
   }
 }
 
-/** A site's report from links into it from other sites, summarized and profiled like a page's. */
-function siteReportOf(
+/** Show a site's report from links into it from other sites, summarized and profiled like a page's. */
+function showSiteReport(
   site: { domain: string; complete: boolean },
   links: readonly LinkRecord[],
   sources: Readonly<Record<string, PageRecord>>,
-): ReportState {
-  const summary = summarizeBacklinks([...links], sources);
+): void {
   const home = `https://${site.domain}/`;
-  const target = { url: home, domain: site.domain, title: '' };
-  return {
+  siteReportState.value = {
     status: 'ready',
     url: home,
     page: null,
-    summary,
-    profile: summarizeProfile(summary, target, Date.now()),
+    summary: summarizeBacklinks([...links], sources),
+    profile: null,
     redirect: null,
     variants: [],
     folded: [],
     choices: [],
     site: { domain: site.domain, complete: site.complete },
   };
+  addProfile(siteReportState, { url: home, domain: site.domain, title: '' });
 }
 
 /**
@@ -803,13 +820,13 @@ async function loadSiteReport(): Promise<void> {
     const db = await getDb();
     const links = site.links.filter((l) => l.sourceDomain !== l.targetDomain);
     const sources = await loadPages(db, [...new Set(links.map((l) => l.source))]);
-    siteReportState.value = siteReportOf(site, links, sources);
+    showSiteReport(site, links, sources);
     siteProvenanceState.value = null;
     // Not awaited: the site's own links and their scores do not wait on a remote source.
     mergeSources('domain', `https://${site.domain}/`, links, current, siteRemoteState, (m) => {
       if (siteReportState.value?.status !== 'ready') return;
       const external = m.links.filter((l) => l.sourceDomain !== l.targetDomain);
-      siteReportState.value = siteReportOf(site, external, sources);
+      showSiteReport(site, external, sources);
       siteProvenanceState.value = m.provenance;
       scoreReport();
     }).catch((error: unknown) => noteMissing('missing_site_remote', error));

@@ -155,4 +155,20 @@ describe('the report page of a hot page', () => {
     expect(lost).toBeGreaterThan(firstScreenRows(await s.page.evaluate(() => innerHeight)));
     await expect.poll(() => s.page.locator('tr.table-link').count()).toBe(lost);
   });
+
+  test('a sort in the address waits for every link, then orders them all, not the first rows', async () => {
+    const states = await openReport(s.page, '&sort=anchor&dir=asc');
+    const heads = states.filter((t) => t.head !== null);
+    expect(heads.length).toBeGreaterThan(0);
+    for (const t of heads) expect(t.rows).toEqual([]);
+    // The first page of the whole set in that order: anchors of links the head never read too.
+    const anchors = Array.from({ length: TOTAL }, (_, i) => `anchor ${i}`).sort((a, b) =>
+      a.localeCompare(b),
+    );
+    await expect.poll(() => s.page.locator('tr.table-link').count()).toBe(TABLE_PAGE_SIZE);
+    const shown = await s.page.$$eval('tr.table-link', (rows) =>
+      rows.map((r) => r.getAttribute('data-anchor')),
+    );
+    expect(shown).toEqual(anchors.slice(0, TABLE_PAGE_SIZE));
+  });
 });

@@ -97,6 +97,9 @@ vi.mock('../../src/sources/registry', () => ({
 
 const state = await import('../../src/ui/state');
 const referralModel = await import('../../src/ui/referral-model');
+// The later chunk (scoring, flags, the profile) is fetched at a load's first call (ui/later.ts):
+// imported here once, so that no test's waits include its first transform on a loaded machine.
+await import('../../src/ui/later').then((m) => m.loadLater());
 
 const TARGET = 'https://shop.com/item';
 const flagView = (note: string) => ({ complete: true, note }) as unknown as FlagView;
@@ -191,9 +194,27 @@ describe('loadReport', () => {
     await loaded;
     stop();
     state.scopeState.value = 'page';
-    expect(shown).toEqual(['shop.com']);
+    // The site's report, shown again once its profile is built (addProfile), never the page's.
+    expect([...new Set(shown)]).toEqual(['shop.com']);
     // Scored once built, though every scoring during the load found it not ready yet.
     expect(state.qualityState.value).not.toBeNull();
+  });
+
+  it("builds the page's and the site's profiles once their code is in, from every link", async () => {
+    await db.put('links', makeLink('https://news.com/a', 'https://shop.com/other'));
+    const loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+    await state.showScope('site');
+    await vi.waitFor(() => {
+      const page = state.reportState.value;
+      const site = state.siteReportState.value;
+      // blog.com's link to the page; news.com's to another page of the site besides.
+      expect(page.status === 'ready' && page.profile?.live).toBe(1);
+      expect(site?.status === 'ready' && site.profile?.live).toBe(2);
+    });
+    state.scopeState.value = 'page';
   });
 
   it("reads the authority of the site's linking pages too, for their rows and scores", async () => {

@@ -340,6 +340,37 @@ describe('the head of a report table', () => {
     expect(head.groups).toBe(6);
     expect(await expectHeadExact(HOT, {}, { domains: 0, rows: 4 })).toBe(true);
   });
+
+  it("is given once its answers are in, before its read-only transaction's commit", async () => {
+    for (let p = 0; p < 4; p++) {
+      await recordPage(db, makeSnapshot(`https://www.s${p}.com/p`, [rawLink(HOT)]), at(p));
+    }
+    await ensureTargetStats(db, [HOT], 3);
+    const events: string[] = [];
+    let committed: Promise<void> | undefined;
+    const transactionOf = IDBDatabase.prototype.transaction;
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
+      this: IDBDatabase,
+      ...args: Parameters<IDBDatabase['transaction']>
+    ) {
+      const tx = transactionOf.apply(this, args);
+      if (tx.objectStoreNames.contains('target-stats')) {
+        committed = new Promise((resolve) =>
+          tx.addEventListener('complete', () => resolve(void events.push('commit'))),
+        );
+      }
+      return tx;
+    });
+    try {
+      const first = await loadFirstRead(db, HOT, {}, { domains: 0, rows: 2 });
+      events.push(first.kind);
+    } finally {
+      spy.mockRestore();
+    }
+    await committed;
+    // The commit is one more round trip to the browser before the first rows (issue 7).
+    expect(events).toEqual(['head', 'commit']);
+  });
 });
 
 describe('the rows kept with an aggregate', () => {
