@@ -143,6 +143,18 @@ function isCommentsCompound(word: string): boolean {
 /** Words of a list of the post's topics: "tag-list", "tag-links", "cat-links". */
 const TOPIC_FIRST = new Set(['tag', 'cat']);
 const TOPIC_SECOND = new Set(['list', 'links', 'cloud']);
+/**
+ * Words of a list of the text's sources: its references, footnotes, bibliography. Read as a
+ * positive hint: the list is the text's own however dense with links its items are.
+ */
+const REFERENCE_WORDS = new Set([
+  'references',
+  'reflist',
+  'footnotes',
+  'endnotes',
+  'citations',
+  'bibliography',
+]);
 /** Class names of an element not shown ("hidden", "hide"), matched as the whole name. */
 const HIDDEN = new Set(['hidden', 'hide']);
 /** Words that name it alone. */
@@ -185,13 +197,14 @@ const ANY_HINT = new RegExp(
     ...WEAK_WORDS,
     ...TOPIC_FIRST,
     ...HIDDEN,
+    ...REFERENCE_WORDS,
     'read',
   ].join('|'),
   'i',
 );
 
 /** What an element's id and class say about it. */
-export type Hint = 'body' | 'weak' | 'hover' | LinkRegion;
+export type Hint = 'body' | 'weak' | 'hover' | 'refs' | LinkRegion;
 
 /** Inline elements: a link's block is its nearest ancestor that is none of these. */
 const INLINE = new Set([
@@ -304,6 +317,7 @@ function hintOfNames(names: string): Hint | null {
   let negative: LinkRegion | null = null;
   let hover = false;
   let weak = false;
+  let refs = false;
   for (const name of names.split(/\s+/)) {
     const words = wordsOf(name);
     let cancelled = words.some((w) => NOT_NEGATIVE.has(w));
@@ -332,9 +346,10 @@ function hintOfNames(names: string): Hint | null {
         negative ??= NEGATIVE.get(word) ?? (isCommentsCompound(word) ? 'comments' : null);
       if (HOVER_WORDS.has(word)) hover = true;
       if (WEAK_WORDS.has(word)) weak = true;
+      if (REFERENCE_WORDS.has(word)) refs = true;
     }
   }
-  return negative ?? (hover ? 'hover' : weak ? 'weak' : null);
+  return negative ?? (hover ? 'hover' : refs ? 'refs' : weak ? 'weak' : null);
 }
 
 /**
@@ -461,9 +476,11 @@ interface Context {
   landmark: Element | null;
   /** The nearest non-editorial region below the article body (or anywhere, without one). */
   region: LinkRegion | null;
+  /** Inside a list of the text's sources (a "references" hint). */
+  refs: boolean;
 }
 
-const TOP: Context = { body: false, weak: false, landmark: null, region: null };
+const TOP: Context = { body: false, weak: false, landmark: null, region: null, refs: false };
 
 /**
  * The context of an element from its parent's and its own signals. <html> and <body> declare
@@ -486,7 +503,10 @@ function contextOf(
   if (hint === 'body' && (name === 'li' || parentOf(el)?.localName === 'li')) {
     return { ...parent, weak: true };
   }
-  if (hint === 'body') return { body: true, weak: true, landmark: parent.landmark, region: null };
+  if (hint === 'body') {
+    return { body: true, weak: true, landmark: parent.landmark, region: null, refs: parent.refs };
+  }
+  if (hint === 'refs') return { ...parent, refs: true };
   const landmark = landmarkRegion(el);
   // A main or article landmark inside a region stays in it: <article> is also a teaser card
   // in a related-posts list.
@@ -1064,16 +1084,21 @@ export function placementResolver(): (el: Element) => LinkRegion {
     return isFollowLink(link, block) || (block !== null && isAsideBlock(block)) ? 'aside' : region;
   };
 
+  /** Whether a link sits in the article's text: a named body, or the block of its prose. */
+  function inStory(link: Element, context: Context): boolean {
+    if (context.body) return true;
+    const rootEl = articleRoot(link.ownerDocument);
+    return rootEl !== null && isInRoot(link, rootEl);
+  }
+
   /** The region of a link outside every non-editorial region, from its block and context. */
   function judge(link: Element, block: Element | null, context: Context): LinkRegion {
     const local = localOf(link, block);
     if (local === 'heading') return 'other';
+    // The text's references, in its block or its content wrapper: its sources, not teasers.
+    if (context.refs && (context.weak || inStory(link, context))) return 'main';
     // A table of data in the article's text is the text's own (Readability keeps such tables).
-    if (block && isDataCell(block)) {
-      if (context.body) return 'main';
-      const rootEl = articleRoot(link.ownerDocument);
-      if (rootEl && isInRoot(link, rootEl)) return 'main';
-    }
+    if (block && isDataCell(block) && inStory(link, context)) return 'main';
     if (context.body) {
       return local === 'links'
         ? 'nav'

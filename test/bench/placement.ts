@@ -6,7 +6,8 @@
  * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 in two halves since s14 (test/fixtures/l3s-gn1,
  * imported, not committed, its assessors' "full text" as the article body), and Mozilla
  * Readability's saved test pages since s15 (test/fixtures/readability, its expected.html as the
- * article), each link
+ * article), and CleanPortalEval and a quarter of CleanEval final since s16
+ * (test/fixtures/cleaneval, imported, not committed, their hand-cleaned text), each link
  * labelled editorial or not from the ground-truth article text (label.ts). For the links labelled, the precision and recall
  * of "main" for editorial links, of the landmark-only classifier the extension had before (the
  * frozen pre-session extractor, baseline-extract.ts) and of today's regionResolver, on each
@@ -20,6 +21,8 @@ import type { LinkRegion } from '../../src/core/types';
 import {
   addScore,
   ARTICLES,
+  CLEANEVAL,
+  CLEANPORTALEVAL,
   DRAGNET,
   DRAGNET_FRESH,
   emptyScore,
@@ -166,7 +169,8 @@ export async function runPlacement(): Promise<void> {
     'Editorial links on real saved pages, 181 of scrapinghub/article-extraction-benchmark and 329\n' +
       'of Dragnet (labelled after the classifier was built), and a fresh Dragnet sample held out whole\n' +
       '(hash ends in 4–7, measured once), L3S-GN1 (its full text; halves since s14) and 94 of\n' +
-      "Mozilla Readability's test pages (its expected.html; since s15):\n" +
+      "Mozilla Readability's test pages (its expected.html; since s15), CleanPortalEval's 71 and\n" +
+      '171 of CleanEval final (hand-cleaned text; since s16):\n' +
       'precision and recall of region "main",\n' +
       'landmark-only classifier (before) vs regionResolver (now).\n' +
       `Target on each held-out half: precision ≥ ${pct(TARGET.precision)}, recall ≥ ${pct(TARGET.recall)}.`,
@@ -174,7 +178,15 @@ export async function runPlacement(): Promise<void> {
   await loadClassifiers();
   if (BEFORE_DIR) info(`BENCH_BEFORE: ${BEFORE_DIR}'s regionResolver on the same pages`);
   if (DEV_ONLY) info('PLACEMENT_DEV_ONLY: development halves only, held-out pages not classified');
-  for (const corpus of [ARTICLES, DRAGNET, DRAGNET_FRESH, L3S_GN1, READABILITY]) {
+  for (const corpus of [
+    ARTICLES,
+    DRAGNET,
+    DRAGNET_FRESH,
+    L3S_GN1,
+    READABILITY,
+    CLEANPORTALEVAL,
+    CLEANEVAL,
+  ]) {
     if (DEV_ONLY && corpus.heldOutOnly) continue;
     // PLACEMENT_CORPUS=<part of a name>: one corpus, so corpora can be read in parallel runs.
     if (ONLY && !corpus.name.toLowerCase().includes(ONLY)) continue;
@@ -185,7 +197,7 @@ export async function runPlacement(): Promise<void> {
 /** The table, the robustness lines and the target line of one corpus. */
 async function reportCorpus(corpus: Corpus): Promise<void> {
   if (!hasPages(corpus)) {
-    info(`${corpus.name}: skipped, its pages are not imported (test/fixtures/dragnet/README.md)`);
+    info(`${corpus.name}: skipped, its pages are not imported (its fixtures' README.md)`);
     return;
   }
   const { scores, pages, perPage } = await step(

@@ -3,7 +3,8 @@
  * (editorial or not, made by test/fixtures/articles/label.ts): the article-extraction-benchmark
  * pages (test/fixtures/articles), samples of the Dragnet pages (test/fixtures/dragnet), of
  * L3S-GN1 (test/fixtures/l3s-gn1), and Mozilla Readability's test pages
- * (test/fixtures/readability, labelled by its own label.ts).
+ * (test/fixtures/readability, labelled by its own label.ts), and CleanPortalEval and CleanEval
+ * (test/fixtures/cleaneval).
  * Shared by the labelling scripts, the placement benchmark and the placement unit test, so all
  * of them parse the pages the same way (happy-dom, no scripts).
  */
@@ -74,6 +75,23 @@ export const READABILITY: Corpus = {
   pagesDir: `${FIXTURES}readability/`,
   labelsFile: `${FIXTURES}readability/labels.json.gz`,
   utf8: true,
+};
+
+/**
+ * CleanPortalEval (news portals, 2013) and a quarter of CleanEval's final test set (2007 web
+ * pages), each page's gold text cleaned by hand (test/fixtures/cleaneval, since s16): not
+ * committed, import.ts writes portal/ and final/ (git ignores both); split by hash as the others.
+ */
+export const CLEANPORTALEVAL: Corpus = {
+  name: 'CleanPortalEval',
+  pagesDir: `${FIXTURES}cleaneval/portal/`,
+  labelsFile: `${FIXTURES}cleaneval/portal-labels.json.gz`,
+};
+
+export const CLEANEVAL: Corpus = {
+  name: 'CleanEval final',
+  pagesDir: `${FIXTURES}cleaneval/final/`,
+  labelsFile: `${FIXTURES}cleaneval/final-labels.json.gz`,
 };
 
 /** Whether the corpus's saved pages are on this machine (Dragnet's must be imported first). */

@@ -9,6 +9,7 @@ import {
 } from '../support/articles';
 import { asciiOnly, labelPage } from '../fixtures/articles/label';
 import { fullTextOf } from '../fixtures/l3s-gn1/import';
+import { goldText, unwrap } from '../fixtures/cleaneval/import';
 
 const closers: Array<() => void> = [];
 afterEach(() => {
@@ -102,5 +103,30 @@ describe('L3S-GN1 import', () => {
     // Without the fold the apostrophe and the dash part the page from the ground truth on
     // both sides of the link: its words occur, its surroundings do not.
     expect(labelPage(doc, body).labels).toMatchObject({ editorial: [], boilerplate: [0, 1] });
+  });
+});
+
+describe('CleanEval import', () => {
+  it("reads a gold file's address and text, its block marks and entities undone", () => {
+    const gold =
+      'URL: http://bbc.co.uk/news/business-1\n\n<h>Japan&#039;s Nikkei tops 13,000\n\n' +
+      '<p>The Bank of Japan said &ldquo;more&rdquo;.\n<l>A list item</P>';
+    const { url, text } = goldText(gold);
+    expect(url).toBe('http://bbc.co.uk/news/business-1');
+    expect(text).not.toMatch(/<[phl]>|URL:|&/i);
+    expect(text.replace(/\s+/g, ' ').trim()).toBe(
+      "Japan's Nikkei tops 13,000 The Bank of Japan said \u201cmore\u201d. A list item",
+    );
+  });
+
+  it('takes off the <text> wrapper of a saved page and keeps its address, the bytes between kept', () => {
+    const page = '<html><body><a href="/x">x</a></body></html>';
+    const { html, id } = unwrap(
+      Buffer.from(`<text id="http://example.com/a" title="A">\n${page}\n</text>\n`),
+    );
+    expect(id).toBe('http://example.com/a');
+    expect(html.toString()).toBe(`\n${page}\n`);
+    const bare = unwrap(Buffer.from(page));
+    expect(bare).toEqual({ html: Buffer.from(page), id: null });
   });
 });
