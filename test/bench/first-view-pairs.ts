@@ -114,6 +114,15 @@ async function open(
   return { ms: timing.ms, phases: timing.phases, marks: timing.after };
 }
 
+/**
+ * Untimed, before every opening with or without the entry alike: the previous popup's tab
+ * closed, the browser activates another and the worker may prepare that tab's entry (a read of
+ * the store); an opening right after it would share the machine with that read. Taking the entry
+ * out waits this long for it to stay out, so the opening with it waits as long.
+ */
+const SETTLE_MS = 1_000;
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+
 async function withEntry(
   ext: ExtensionBrowser,
   tab: EntryTab,
@@ -122,6 +131,7 @@ async function withEntry(
   timeout: number,
 ) {
   await freshEntry(ext, tab);
+  await settle();
   const sample = await open(ext, tab, url, done, timeout);
   if (!Number.isFinite(sample.marks.firstView)) {
     throw new Error(`the popup for tab ${tab.id} did not show its entry (no bl:first-view mark)`);
@@ -148,7 +158,7 @@ async function withoutEntry(
   // A tab just opened or reloaded may have its entry prepared again (its recording drops and
   // schedules it): taken out until it stays out for a second.
   for (let tries = 0; tries < 10; tries++) {
-    await new Promise((r) => setTimeout(r, 1_000));
+    await settle();
     const again: unknown = await take();
     if (again === undefined) break;
     kept = again;
@@ -202,24 +212,37 @@ export const pairRatio = (pairs: readonly EntryPair[]): number =>
  * the state, the rows were in the DOM; then the popup's own read's end (after the rows).
  */
 export function entryBreakdown(samples: readonly EntrySample[]): string {
-  const m = (of: (s: EntrySample) => number) => median(samples.map(of)).toFixed(0);
-  return (
-    `parsed ${m((s) => s.phases.parsed)}, entry got ${m((s) => s.marks.earlyFirstView)}, ` +
-    `modules in ${m((s) => s.marks.entry)}, ran ${m((s) => s.phases.scripts)}, entry shown ${m((s) => s.marks.firstView)}, ` +
-    `rows ${m((s) => s.ms)}, own read ${m((s) => s.marks.headRead)}`
-  );
+  return breakdown(samples, [
+    ['commit', (s) => s.phases.commit],
+    ['parsed', (s) => s.phases.parsed],
+    ['entry got', (s) => s.marks.earlyFirstView],
+    ['modules in', (s) => s.marks.entry],
+    ['ran', (s) => s.phases.scripts],
+    ['entry shown', (s) => s.marks.firstView],
+    ['rows', (s) => s.ms],
+    ['own read', (s) => s.marks.headRead],
+  ]);
 }
 
 /** The same for a popup without its entry (its own read is what shows its rows). */
 export function ownReadBreakdown(samples: readonly EntrySample[]): string {
-  const m = (of: (s: EntrySample) => number) => median(samples.map(of)).toFixed(0);
-  return (
-    `parsed ${m((s) => s.phases.parsed)}, session.get ${m((s) => s.marks.earlyFirstView)}, ` +
-    `db open ${m((s) => s.marks.earlyDb)}, modules in ${m((s) => s.marks.entry)}, ` +
-    `ran ${m((s) => s.phases.scripts)}, ` +
-    `own read ${m((s) => s.marks.headRead)}, rows ${m((s) => s.ms)}`
-  );
+  return breakdown(samples, [
+    ['commit', (s) => s.phases.commit],
+    ['parsed', (s) => s.phases.parsed],
+    ['session.get', (s) => s.marks.earlyFirstView],
+    ['db open', (s) => s.marks.earlyDb],
+    ['modules in', (s) => s.marks.entry],
+    ['ran', (s) => s.phases.scripts],
+    ['own read', (s) => s.marks.headRead],
+    ['rows', (s) => s.ms],
+  ]);
 }
+
+/** "name median, …" over the samples. */
+const breakdown = (
+  samples: readonly EntrySample[],
+  points: ReadonlyArray<[string, (s: EntrySample) => number]>,
+) => points.map(([name, of]) => `${name} ${median(samples.map(of)).toFixed(0)}`).join(', ');
 
 /** A page whose popup is timed with and without its tab's entry. */
 export interface EntryPage {
