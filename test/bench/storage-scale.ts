@@ -43,6 +43,7 @@ import { checkStoreKept, holdRetention, openHotTab, type HotTab } from './boot-h
 import {
   entryBreakdown,
   entryPair,
+  openParkingTab,
   ownReadBreakdown,
   pairRatio,
   printEntryPairs,
@@ -335,7 +336,15 @@ function tabOn(ctx: ScaleContext, url: string): Promise<HotTab> {
   const ext = ctx.session.ext;
   const tabs = targetTabs.get(ext) ?? new Map<string, Promise<HotTab>>();
   targetTabs.set(ext, tabs);
-  if (!tabs.has(url)) tabs.set(url, openHotTab(ext, url));
+  if (!tabs.has(url)) {
+    tabs.set(
+      url,
+      openHotTab(ext, url).then(async (tab) => {
+        await openParkingTab(ext);
+        return tab;
+      }),
+    );
+  }
   return tabs.get(url)!;
 }
 
