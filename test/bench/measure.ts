@@ -117,6 +117,10 @@ export async function step<T>(label: string, run: () => Promise<T> | T): Promise
   return result;
 }
 
+/** An error's first line, cut to `max` characters: what a table or a log line says of it. */
+export const reasonOf = (error: unknown, max = 120): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, max);
+
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   if (ms >= 100) return ms.toFixed(0);

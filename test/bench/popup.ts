@@ -12,7 +12,7 @@ import { CHROMIUM, DIST_DIR, launchWithExtension, type ExtensionBrowser } from '
 import { startSiteServer } from '../support/site-server';
 import { POPUP, REPORT } from '../support/extension-pages';
 import type { LinkRecord } from '../../src/core/types';
-import { check, collect, heading, info, printTable, step } from './measure';
+import { check, collect, heading, info, printTable, reasonOf, step } from './measure';
 import { linkGraph, type LinkGraph } from './fixtures';
 import { bundleForPage } from './page-bundle';
 import type { SeedVisit } from './seed-entry';
@@ -56,6 +56,8 @@ const watchForReport = (done: string) => `(() => {
 
 /** The empty state, the popup's groups, or the report page's table with its first rows. */
 export const EMPTY_SHOWN = "document.querySelector('.report .empty') !== null";
+/** The first render of the popup holding groups, or its empty state. */
+export const ANY_SHOWN = "document.querySelector('.report .group, .report .empty') !== null";
 export const groupsShown = (groups: number) =>
   `document.querySelectorAll('.report .group').length >= ${groups}`;
 export const tableShown = (rows: number) =>
@@ -149,8 +151,15 @@ export async function timeToReport<T = undefined>(
       waitUntil: 'commit',
       timeout,
     });
-    if (ready) await ready;
-    else await page.waitForFunction(() => window.__benchReady !== undefined, null, { timeout });
+    try {
+      if (ready) await ready;
+      else await page.waitForFunction(() => window.__benchReady !== undefined, null, { timeout });
+    } catch (error) {
+      // What the page showed then: what it was waiting for (a read, its modules, a condition
+      // that did not hold).
+      const then = await page.evaluate(PAGE_STATE).catch(() => 'not answering');
+      throw new Error(`${reasonOf(error)}; the page then: ${String(then)}`);
+    }
     const cpuTime = metrics ? await cpuOf(metrics) : undefined;
     // Awaited here: returned bare, the promise would race the page's closing in `finally`.
     // No named helper inside: tsx would wrap it in a __name call the page does not have.
@@ -177,6 +186,18 @@ export async function timeToReport<T = undefined>(
     await page.close().catch(() => {});
   }
 }
+
+/** A page that did not show its rows in time, in a line. Plain JavaScript text (tsx). */
+const PAGE_STATE = `(() => {
+  const app = document.getElementById('app');
+  return JSON.stringify({
+    groups: document.querySelectorAll('.report .group').length,
+    empty: document.querySelector('.report .empty') !== null,
+    firstView: app?.getAttribute('data-first-view') ?? null,
+    text: (app?.textContent ?? '').slice(0, 100),
+    marks: performance.getEntriesByType('mark').map((m) => m.name + '@' + Math.round(m.startTime)).join(' '),
+  });
+})()`;
 
 /** TaskDuration and ScriptDuration so far, in ms, from an enabled Performance domain. */
 async function cpuOf(session: CDPSession): Promise<PageCpu> {

@@ -8,6 +8,10 @@
  * reason", not the end of the run. `storage-burst`: the popup's first render during a burst of
  * 8 tabs recording 2,000-link pages, against the same popup idle.
  *
+ * The "tab's entry" rows time the popup for a tab on the page with the worker's first view of
+ * the tab against the same popup with it taken out, in pairs (first-view-pairs.ts;
+ * BENCH_SCALE_PAIRS, 6); the empty store's popup too, for issue 6's rows each way.
+ *
  * Adding a row: one entry in OPERATIONS (a stable name, its baseline, its budget, and a sample
  * that returns both figures of one turn).
  */
@@ -28,13 +32,24 @@ import {
   median,
   printColumns,
   printTable,
+  reasonOf,
   step,
   type Timing,
 } from './measure';
 import { bundleForPage } from './page-bundle';
 import { ensureExtensionBuilt } from './built-extension';
-import { EMPTY_SHOWN, groupsShown, tableShown, timeToReport } from './popup';
-import { hasFirstView, openHotTab, type HotTab } from './boot-hot';
+import { ANY_SHOWN, EMPTY_SHOWN, groupsShown, tableShown, timeToReport } from './popup';
+import { checkStoreKept, holdRetention, openHotTab, type HotTab } from './boot-hot';
+import {
+  entryBreakdown,
+  entryPair,
+  openParkingTab,
+  ownReadBreakdown,
+  pairRatio,
+  printEntryPairs,
+  runEntryPairs,
+  type EntryPair,
+} from './first-view-pairs';
 import type { Pair as ScalePair, Requests, ScaleOptions } from './storage-scale-entry';
 import type { RequestCount } from '../support/idb-requests';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
@@ -69,6 +84,8 @@ const LINKS_PER_PAGE = 10;
 const HOT_LINKS = 10_000;
 /** The issue's budgets are medians of 3. */
 const REPEAT = { warmup: 1, reps: 3 };
+/** Pairs of the popup with and without its tab's entry (first-view-pairs.ts). */
+const ENTRY_PAIRS = Number(process.env.BENCH_SCALE_PAIRS ?? 6);
 /** Pages recorded per round trip to the page that records them (50,000 links). */
 const SEED_CHUNK = 5_000;
 /** Tries of a chunk or an operation whose page crashed or timed out. */
@@ -81,8 +98,6 @@ const PAGE_TIMEOUT = 120_000;
 const COLD_RANK = 1_000;
 /** The popup shows its first 30 referring domains (src/ui/popup/main.tsx). */
 const POPUP_DOMAINS = 30;
-/** The first render of the popup holding groups, or its empty state. */
-const ANY_SHOWN = "document.querySelector('.report .group, .report .empty') !== null";
 /** Frames of the report scrolled, and pixels per frame. */
 const SCROLL_FRAMES = 90;
 const SCROLL_STEP = 40;
@@ -134,9 +149,6 @@ async function benchPage(ext: ExtensionBrowser, script: string): Promise<Page> {
   await page.evaluate(script);
   return page;
 }
-
-const reasonOf = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 120);
 
 function withTimeout<T>(run: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -285,6 +297,10 @@ interface Operation {
   name: string;
   baseline: string;
   budget?: Budget;
+  /** Turns of its own, when more than REPEAT's (the "tab's entry" pairs). */
+  reps?: number;
+  /** Its ratio is the median of each turn's ours / raw, not median / median. */
+  pairRatio?: boolean;
   sample: (ctx: ScaleContext, rep: number) => Promise<Pair>;
 }
 
@@ -315,21 +331,45 @@ const render = (ctx: ScaleContext, path: string, url: string, done: string) =>
 /** A tab on each target, per browser: its popup (?tab=) shows the worker's first view. */
 const targetTabs = new WeakMap<object, Map<string, Promise<HotTab>>>();
 
-/**
- * The popup for a tab showing `url` (opened once, untimed), once the worker has stored that
- * tab's first view (background/first-view.ts): the flow of a person who clicks the toolbar
- * icon on a page they have open, as boot-hot.ts times it.
- */
-async function renderForTab(ctx: ScaleContext, url: string, done: string): Promise<number> {
+/** The tab showing `url` in the size's browser, opened once (untimed). */
+function tabOn(ctx: ScaleContext, url: string): Promise<HotTab> {
   const ext = ctx.session.ext;
   const tabs = targetTabs.get(ext) ?? new Map<string, Promise<HotTab>>();
   targetTabs.set(ext, tabs);
-  if (!tabs.has(url)) tabs.set(url, openHotTab(ext, url));
-  const tab = await tabs.get(url)!;
-  if (!(await hasFirstView(ext, tab))) throw new Error(`no first view of the tab on ${url}`);
-  const timing = await timeToReport(ext, POPUP, url, done, { timeout: PAGE_TIMEOUT, tab: tab.id });
-  return timing.ms;
+  if (!tabs.has(url)) {
+    tabs.set(
+      url,
+      openHotTab(ext, url).then(async (tab) => {
+        await openParkingTab(ext);
+        return tab;
+      }),
+    );
+  }
+  return tabs.get(url)!;
 }
+
+/** Each size's pairs of a "tab's entry" row, by `${size} ${row}`: where their time went. */
+const entryPairsOf = new Map<string, EntryPair[]>();
+
+/**
+ * One turn of the popup for a tab showing `url`, with the worker's first view of the tab
+ * (background/first-view.ts; the flow of a person who clicks the toolbar icon on a page they
+ * have open) and without it, the same build, in an order that alternates turn by turn
+ * (first-view-pairs.ts). A pair that fails is taken once more.
+ */
+const entryTurn =
+  (name: string, which: 'hot' | 'cold' | 'nobody', done: string) =>
+  async (ctx: ScaleContext, rep: number): Promise<Pair> => {
+    const url = ctx[which];
+    const tab = await tabOn(ctx, url);
+    const once = () => entryPair(ctx.session.ext, tab, url, done, rep % 2 === 0, PAGE_TIMEOUT);
+    const pair = await once().catch(() => once());
+    if (rep >= 0) {
+      const key = `${ctx.label} ${name}`;
+      entryPairsOf.set(key, [...(entryPairsOf.get(key) ?? []), pair]);
+    }
+    return { ours: pair.with.ms, raw: pair.without.ms };
+  };
 
 /** Rows the report table shows first for the hot target. */
 const reportRows = (ctx: ScaleContext) => Math.min(TABLE_PAGE_SIZE, ctx.options.hotLinks);
@@ -427,14 +467,14 @@ const OPERATIONS: Operation[] = [
     }),
   },
   {
-    // The same, opened for a tab on the page: the worker's first view of it first.
+    // The same, opened for a tab on the page (?tab=), against the same popup for the same tab
+    // with its entry taken out: the entry's gain, pair by pair.
     name: "popup first render, hot, tab's entry",
-    baseline: 'popup first render, empty state',
+    baseline: 'the same, entry taken out',
     budget: { below: 100, belowAt: ['1m'] },
-    sample: async (ctx) => ({
-      raw: await render(ctx, POPUP, ctx.nobody, EMPTY_SHOWN),
-      ours: await renderForTab(ctx, ctx.hot, groupsShown(POPUP_DOMAINS)),
-    }),
+    reps: ENTRY_PAIRS,
+    pairRatio: true,
+    sample: entryTurn("popup first render, hot, tab's entry", 'hot', groupsShown(POPUP_DOMAINS)),
   },
   {
     name: 'popup first render, cold',
@@ -447,12 +487,19 @@ const OPERATIONS: Operation[] = [
   },
   {
     name: "popup first render, cold, tab's entry",
-    baseline: 'popup first render, empty state',
+    baseline: 'the same, entry taken out',
     budget: { below: 100, belowAt: ['1m'] },
-    sample: async (ctx) => ({
-      raw: await render(ctx, POPUP, ctx.nobody, EMPTY_SHOWN),
-      ours: await renderForTab(ctx, ctx.cold, ANY_SHOWN),
-    }),
+    reps: ENTRY_PAIRS,
+    pairRatio: true,
+    sample: entryTurn("popup first render, cold, tab's entry", 'cold', ANY_SHOWN),
+  },
+  {
+    // A page nothing links to, in the filled store: the empty state, with its entry or not.
+    name: "popup first render, empty state, tab's entry",
+    baseline: 'the same, entry taken out',
+    reps: ENTRY_PAIRS,
+    pairRatio: true,
+    sample: entryTurn("popup first render, empty state, tab's entry", 'nobody', EMPTY_SHOWN),
   },
   {
     name: 'report first rows, hot',
@@ -516,9 +563,10 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
   // Sampled in turns; an operation that fails drops out with its reason, the others go on.
   const live = new Set(operations);
   const samples = new Map<Operation, Pair[]>(operations.map((op) => [op, []]));
-  for (let rep = -REPEAT.warmup; rep < REPEAT.reps; rep++) {
+  const turns = Math.max(...operations.map((op) => op.reps ?? REPEAT.reps));
+  for (let rep = -REPEAT.warmup; rep < turns; rep++) {
     for (const op of operations) {
-      if (!live.has(op)) continue;
+      if (!live.has(op) || rep >= (op.reps ?? REPEAT.reps)) continue;
       try {
         const pair = await op.sample(ctx, rep);
         if (rep >= 0) samples.get(op)!.push(pair);
@@ -543,6 +591,7 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
       baseline: op.baseline,
       baselineMedian: median(raw),
       ...(op.budget ? { budget: op.budget } : {}),
+      ...(op.pairRatio ? { ratio: median(pairs.map((p) => p.ours / p.raw)) } : {}),
       ...(typeof failed === 'string' ? { failed } : {}),
       ...(counted ? { note: requestsText(counted) } : {}),
     });
@@ -550,6 +599,12 @@ async function measureOperations(ctx: ScaleContext): Promise<ScaleRow[]> {
     if (typeof failed !== 'string') {
       const base: Timing = { name: op.baseline, samples: raw, median: median(raw) };
       printTable([base, { name: op.name, samples: ours, median: median(ours) }], base);
+      const entries = entryPairsOf.get(`${ctx.label} ${op.name}`);
+      if (entries?.length) {
+        info(`pair ratio (median of with / without): ${pairRatio(entries).toFixed(2)}x`);
+        info(`with its entry (ms, medians): ${entryBreakdown(entries.map((p) => p.with))}`);
+        info(`without: ${ownReadBreakdown(entries.map((p) => p.without))}`);
+      }
     } else info(`${op.name}: ${failed}`);
   }
   return rows;
@@ -750,6 +805,103 @@ const failedRows = (label: string, reason: string): ScaleRow[] =>
     failed: `failed: ${reason}`,
   }));
 
+/**
+ * Issue 6: the popup with 1M links against the empty store's, each way it opens: as before
+ * (no tab), with the tab's entry, and with it taken out (the pairs' "with" and "without"
+ * figures, against the empty store's pairs).
+ */
+function issue6Rows(
+  label: string,
+  rows: readonly ScaleRow[],
+  empty: EmptyStore,
+  resumed: boolean,
+): ScaleRow[] {
+  const note = resumed
+    ? 'the empty store measured in a fresh profile'
+    : 'the empty store measured before seeding, in the same browser';
+  const hot = rows.find((r) => r.operation === 'popup first render, hot');
+  const entry = rows.find((r) => r.operation === "popup first render, hot, tab's entry");
+  const entryPairs = entryPairsOf.get(`${label} popup first render, hot, tab's entry`) ?? [];
+  const row = (
+    operation: string,
+    median: number,
+    baseline: string,
+    baselineMedian: number,
+    of?: ScaleRow,
+  ): ScaleRow => ({
+    size: label,
+    operation,
+    unit: 'ms',
+    median,
+    baseline,
+    baselineMedian,
+    budget: { ratio: 1.5 },
+    note,
+    ...(of?.failed ? { failed: of.failed } : {}),
+  });
+  const emptyWith = median(empty.pairs.map((p) => p.with.ms));
+  const emptyWithout = median(empty.pairs.map((p) => p.without.ms));
+  return [
+    row(
+      'popup first render, hot (issue 6)',
+      hot?.median ?? Number.NaN,
+      'popup first render, empty store',
+      empty.plain.median,
+      hot,
+    ),
+    ...(entry
+      ? [
+          row(
+            "popup first render, hot, tab's entry (issue 6)",
+            median(entryPairs.map((p) => p.with.ms)),
+            "empty store, tab's entry",
+            emptyWith,
+            entry,
+          ),
+          row(
+            'popup first render, hot, entry taken out (issue 6)',
+            median(entryPairs.map((p) => p.without.ms)),
+            'empty store, entry taken out',
+            emptyWithout,
+            entry,
+          ),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Issue 7's "within 1.5x of the raw read of the rows shown", read for the whole first render
+ * too: the popup's first render (with its tab's entry, and without) against the raw read of
+ * the rows it shows, timed in the page (the head read's and the cold first read's baselines).
+ */
+function againstRawRead(label: string, rows: readonly ScaleRow[]): ScaleRow[] {
+  const out: ScaleRow[] = [];
+  for (const [which, read] of [
+    ['hot', 'popup head read, hot'],
+    ['cold', 'popup first read, cold'],
+  ] as const) {
+    const raw = rows.find((r) => r.operation === read && !r.failed);
+    const pairs = entryPairsOf.get(`${label} popup first render, ${which}, tab's entry`) ?? [];
+    if (!raw || pairs.length === 0) continue;
+    for (const [how, of] of [
+      ["tab's entry", (p: EntryPair) => p.with.ms],
+      ['entry taken out', (p: EntryPair) => p.without.ms],
+    ] as const) {
+      out.push({
+        size: label,
+        operation: `popup first render, ${which}, ${how}`,
+        unit: 'ms',
+        median: median(pairs.map(of)),
+        baseline: raw.baseline,
+        baselineMedian: raw.baselineMedian,
+        note: 'navigation start to rows, against a read in an open page',
+      });
+    }
+  }
+  return out;
+}
+
 /** `ingestOnly`: seed, then the ingest rows alone (storage-ingest, BENCH_ONLY=storage-ingest). */
 async function runSize(
   label: string,
@@ -774,7 +926,8 @@ async function runSize(
   try {
     session = await step('launch Chromium with the extension (untimed)', () =>
       Session.open(
-        () => launchWithExtension({ sitePort: server.port, userDataDir: profile }),
+        async () =>
+          holdRetention(await launchWithExtension({ sitePort: server.port, userDataDir: profile })),
         script,
       ),
     );
@@ -842,23 +995,12 @@ async function runSize(
         ];
     if (REQUESTS_ONLY) await printReadRequests(ctx);
     await printPopupRequests(ctx);
+    await checkStoreKept(s.ext, options.pages * LINKS_PER_PAGE);
 
-    const hotRender = rows.find((r) => r.operation === 'popup first render, hot');
     const all: ScaleRow[] = [
       ...rows,
-      {
-        size: label,
-        operation: 'popup first render, hot (issue 6)',
-        unit: 'ms',
-        median: hotRender?.median ?? Number.NaN,
-        baseline: 'popup first render, empty store',
-        baselineMedian: empty.median,
-        budget: { ratio: 1.5 },
-        note: resumed
-          ? 'the empty store measured in a fresh profile'
-          : 'the empty store measured before seeding, in the same browser',
-        ...(hotRender?.failed ? { failed: hotRender.failed } : {}),
-      },
+      ...issue6Rows(label, rows, empty, resumed),
+      ...againstRawRead(label, rows),
       {
         size: label,
         operation: 'bytes on disk per link',
@@ -885,31 +1027,50 @@ async function runSize(
   }
 }
 
+/** Issue 6's baseline: the empty store's popup, opened as the rows are (plain, and pairs). */
+interface EmptyStore {
+  plain: Timing;
+  /** For a tab on the page, with its entry and without it (first-view-pairs.ts). */
+  pairs: EntryPair[];
+}
+
 /**
  * Issue 6's baseline: the popup of an empty store, in this browser before anything is recorded,
- * or (a resumed store) in a browser of its own with a fresh profile.
+ * or (a resumed store) in a browser of its own with a fresh profile. Then the same popup for a
+ * tab on the page, with and without the tab's entry; the tab is closed after (its entry goes
+ * with it, before the store is filled).
  */
 async function emptyStorePopup(
   ext: ExtensionBrowser,
   sitePort: number,
   url: string,
   resumed: boolean,
-): Promise<Timing> {
+): Promise<EmptyStore> {
   const fresh = resumed ? await launchWithExtension({ sitePort }) : null;
+  const on = fresh ?? ext;
   try {
-    const [empty] = await collectInterleaved(
+    const [plain] = await collectInterleaved(
       [
         {
           name: 'popup first render, empty store',
           sample: () =>
-            timeToReport(fresh ?? ext, POPUP, url, EMPTY_SHOWN, { timeout: PAGE_TIMEOUT }).then(
-              (r) => r.ms,
-            ),
+            timeToReport(on, POPUP, url, EMPTY_SHOWN, { timeout: PAGE_TIMEOUT }).then((r) => r.ms),
         },
       ],
       REPEAT,
     );
-    return empty!;
+    const tab = await openHotTab(on, url);
+    try {
+      const [row] = await runEntryPairs(
+        on,
+        [{ name: "popup, empty store, tab's entry", tab, url, done: EMPTY_SHOWN }],
+        { pairs: ENTRY_PAIRS, warmup: 1, timeout: PAGE_TIMEOUT },
+      );
+      printEntryPairs([row!]);
+      return { plain: plain!, pairs: row!.pairs };
+    } finally {
+      await tab.page.close();
+    }
   } finally {
     await fresh?.close();
   }
