@@ -1,6 +1,7 @@
 /**
  * Benchmark: placement accuracy on real pages (issue 6 §1). The 181 saved news and blog pages
- * of scrapinghub/article-extraction-benchmark (test/fixtures/articles) and a second corpus
+ * of scrapinghub/article-extraction-benchmark (test/fixtures/articles; every corpus's pages are
+ * imported by its import.ts, not committed, and a corpus without them is skipped) and a second corpus
  * labelled the same way after the classifier was built, a sample of 329 Dragnet pages
  * (test/fixtures/dragnet, imported, not committed) and a fresh sample of Dragnet held out whole
  * (DRAGNET_FRESH, imported with --fresh), and L3S-GN1 in two halves since s14 (test/fixtures/l3s-gn1,

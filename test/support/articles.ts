@@ -29,16 +29,17 @@ export interface Corpus {
   utf8?: boolean;
 }
 
+/**
+ * The pages of every corpus here are imported, not committed (each fixtures folder's
+ * README.md): import.ts writes them into a folder git ignores; only the labels are ours.
+ */
 export const ARTICLES: Corpus = {
   name: 'article-extraction-benchmark',
-  pagesDir: `${FIXTURES}articles/`,
+  pagesDir: `${FIXTURES}articles/pages/`,
   labelsFile: `${FIXTURES}articles/labels.json.gz`,
 };
 
-/**
- * Dragnet's pages are not committed (test/fixtures/dragnet/README.md): import.ts writes them
- * into pages/, which git ignores; only the labels are ours and committed.
- */
+/** A sample of Dragnet's pages (test/fixtures/dragnet/README.md). */
 export const DRAGNET: Corpus = {
   name: 'dragnet',
   pagesDir: `${FIXTURES}dragnet/pages/`,
@@ -67,12 +68,12 @@ export const L3S_GN1: Corpus = {
 };
 
 /**
- * Mozilla Readability's test pages (test/fixtures/readability), committed; the ground truth is
- * each page's expected.html, the article Readability's maintainers accept (since s15).
+ * Mozilla Readability's test pages (test/fixtures/readability); the ground truth is each page's
+ * expected.html, the article Readability's maintainers accept (since s15).
  */
 export const READABILITY: Corpus = {
   name: 'readability',
-  pagesDir: `${FIXTURES}readability/`,
+  pagesDir: `${FIXTURES}readability/pages/`,
   labelsFile: `${FIXTURES}readability/labels.json.gz`,
   utf8: true,
 };
@@ -94,7 +95,7 @@ export const CLEANEVAL: Corpus = {
   labelsFile: `${FIXTURES}cleaneval/final-labels.json.gz`,
 };
 
-/** Whether the corpus's saved pages are on this machine (Dragnet's must be imported first). */
+/** Whether the corpus's saved pages are on this machine (imported by its import.ts). */
 export const hasPages = (corpus: Corpus) => existsSync(`${corpus.pagesDir}html`);
 
 export interface GroundTruth {
