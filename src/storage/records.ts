@@ -49,7 +49,7 @@ import {
   type StagedWrite,
 } from './staged-writes';
 import { askRiskWatchers, forgetRiskSummaries, markRiskStale } from './risk-summary';
-import { markTies, tiesOfHop, tiesOfPage } from './ties';
+import { markTies, tiesOfHop, tiesOfPage, untieLoose } from './ties';
 
 export interface RecordResult {
   url: string;
@@ -631,11 +631,10 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
     for (const key of await redirects.getAllKeys()) {
       if (key.some((url) => isOnSite(url, site))) writes.push(redirects.delete(key));
     }
-    // Its URLs' marks too (the store names pages): a page's canonical is on its own site.
+    // Its URLs' marks, once nothing left ties them: a page of another host of the same domain
+    // (example.com declaring www.example.com as canonical) still does, after www is forgotten.
     const ties = tx.objectStore('ties');
-    for (const url of await ties.getAllKeys()) {
-      if (isOnSite(url, site)) writes.push(ties.delete(url));
-    }
+    const onSiteTies = (await ties.getAllKeys()).filter((url) => isOnSite(url, site));
     // A site is found by its registrable domain's index entry; a public suffix (github.io) has
     // none, each of its sites being its own domain, so then every page URL is read (keys only).
     const candidates = hasRegistrableDomain(site)
@@ -652,6 +651,8 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
       writes.push(pages.delete(url));
       writes.push(getAllLinkKeys(tx, 'by_source', url).then((keys) => deleteLinks(tx, keys)));
     }
+    // Asked after the deletions above, so it sees what is left (as retention does).
+    writes.push(untieLoose({ pages, redirects, ties }, onSiteTies));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
     writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     writes.push(deleteGraphRows(tx.objectStore('graph'), onSite));

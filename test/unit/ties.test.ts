@@ -175,6 +175,19 @@ describe('forgetting', () => {
     expect(await db.getAllKeys('ties')).toEqual([]);
   });
 
+  it('a subdomain keeps the mark of a URL another host of its domain still declares', async () => {
+    const root = 'https://example.com/x';
+    const www = 'https://www.example.com/x';
+    await linkTo(root, 2);
+    await linkTo(www, 3);
+    await recordPage(db, makeSnapshot(root, [], { canonical: www }), at(1));
+    expect(await expectExact(www)).toBe(5);
+    await forgetSite(db, 'www.example.com');
+    // The www page's own record is gone; example.com/x still declares it as canonical.
+    expect(await db.getAllKeys('ties')).toContain(www);
+    expect(await expectExact(www)).toBe(5);
+  });
+
   it('by retention takes the marks of what it deletes, not of a URL still tied', async () => {
     const other = 'https://news.com/other';
     await recordPage(db, makeSnapshot(AMP, [], { canonical: PAGE }), at(0));
