@@ -7,7 +7,7 @@ import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
 import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 import { deleteGraphRows, markGraphDirty } from './graph';
-import { untieLoose } from './ties';
+import { tiesOfPage, untieLoose } from './ties';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -82,11 +82,7 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       ]);
       queued(deleteLinks(tx, linkKeys));
       for (const key of [...hopsFrom, ...hopsTo]) queued(redirects.delete(key));
-      untied.push(
-        url,
-        ...(page.canonical ? [page.canonical] : []),
-        ...[...hopsFrom, ...hopsTo].flat(),
-      );
+      untied.push(url, ...tiesOfPage(page), ...[...hopsFrom, ...hopsTo].flat());
       for (const key of [...visitsFrom, ...visitsTo]) queued(referrals.delete(key));
     }
     if (removed > 0) queued(forgetTargetStats(tx.objectStore('target-stats')));
