@@ -20,7 +20,7 @@ import {
   type Folds,
   type ReadTx,
 } from './queries';
-import { getMany } from './requests';
+import { answered, getMany } from './requests';
 import { isTied } from './ties';
 
 /**
@@ -230,11 +230,7 @@ async function readFirst(
     pages,
     [...new Set(rowLinks.map((l) => l.source))].filter((s) => !sources[s] && !facts.has(s)),
   );
-  // Not waiting for the commit (as countLiveBacklinks): a read-only transaction's answers are
-  // final once its requests succeeded, and its commit is one more round trip to the browser
-  // before the rows (boot-hot-trace, loaded: 245 ms from the last answer to the commit). An
-  // abort after that changes nothing read; it must not go unhandled.
-  tx.done.catch(() => undefined);
+  answered(tx);
   const groups = summarizeBacklinks(
     rowLinks,
     { ...Object.fromEntries(facts), ...sources, ...rowSources },
