@@ -20,6 +20,7 @@ import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } 
 import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
+import type { SiteHead, SiteTally } from '../core/site-stats';
 import type { GraphEntry } from '../core/authority-rows';
 import type { PackedRows } from '../core/authority-packed';
 import type { StagedWrite } from './staged-writes';
@@ -147,6 +148,17 @@ export interface BacklinkSchema extends DBSchema {
     key: string;
     value: RiskRecord;
     indexes: { by_watch: string; by_computed: number };
+  };
+  /** The site line's counts of a hot site (storage/site-stats.ts), by registrable domain. */
+  'site-stats': {
+    key: string;
+    value: SiteHead;
+  };
+  /** A hot site's tally per referring domain and per page; pages by link count in by_top. */
+  'site-tallies': {
+    key: [string, string];
+    value: SiteTally;
+    indexes: { by_top: [string, number] };
   };
 }
 
@@ -296,6 +308,15 @@ const MIGRATIONS: readonly Migration[] = [
   // Stored risk lines are capped (risk-summary.ts#capRiskSummaries): the oldest built go first.
   (_db, tx) => {
     tx.objectStore('risks').createIndex('by_computed', 'computedAt');
+  },
+  // The site line from counts, not records (issue 7, item 1): a maintained aggregate per hot
+  // site (storage/site-stats.ts). Derived data, built when next wanted: nothing to convert.
+  (db) => {
+    db.createObjectStore('site-stats', { keyPath: 'site' });
+    db.createObjectStore('site-tallies', { keyPath: ['site', 'part'] }).createIndex('by_top', [
+      'site',
+      'top',
+    ]);
   },
 ];
 

@@ -7,6 +7,8 @@ import { summarizeBacklinks } from '../../src/core/summary';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import type { SourceResult } from '../../src/sources/types';
 import { ensureTargetStats } from '../../src/storage/target-stats';
+import { ensureSiteStats } from '../../src/storage/site-stats';
+import { countRequests } from '../support/idb-requests';
 import { coerceSettings } from '../../src/core/settings';
 
 /** Settings in memory; the report reads the database under test. */
@@ -214,6 +216,29 @@ describe('loadReport', () => {
     });
     state.scopeState.value = 'page';
   });
+
+  it("shows the site line of an unlinked page from the site's aggregate, reading none of its links", async () => {
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 300; i++) {
+      void tx.store.put(makeLink(`https://d${i % 40}.com/${i}`, `https://shop.com/${i % 100}`));
+    }
+    await tx.done;
+    expect(await ensureSiteStats(db, TARGET)).toBe('shop.com');
+    const counting = countRequests();
+    await state.loadReport('https://shop.com/nobody-links-here');
+    const count = counting.stop();
+    // The 300 links and the one of beforeEach, from 41 domains.
+    expect(state.siteState.value).toMatchObject({ live: 301, referringDomains: 41 });
+    expect(count.byName['links.by_target_domain.getAll']).toBeUndefined();
+    expect(count.byName['links.by_target_domain.count']).toBeUndefined();
+    // No flags are shown for a page without links: none computed, no site bursts read.
+    expect(flagCalls).toHaveLength(0);
+    // Its records are read when the whole site is shown.
+    await state.showScope('site');
+    const site = state.siteReportState.value;
+    expect(site?.status === 'ready' && site.summary.live).toBe(301);
+    state.scopeState.value = 'page';
+  }, 60_000);
 
   it('keeps the list when an extra read fails, and still reads the flags', async () => {
     site.fail = true;

@@ -78,6 +78,8 @@ describe('openBacklinkDb', () => {
       'referrals',
       'remote-cache',
       'risks',
+      'site-stats',
+      'site-tallies',
       'target-stats',
     ]);
     const tx = db.transaction(['pages', 'links']);
