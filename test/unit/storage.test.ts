@@ -1401,6 +1401,8 @@ describe('migration from a version 1 database', () => {
       'referrals',
       'remote-cache',
       'risks',
+      'site-stats',
+      'site-tallies',
       'target-stats',
     ]);
     expect(await upgraded.getAll('pages')).toEqual([page]);
