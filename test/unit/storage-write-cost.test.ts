@@ -179,7 +179,16 @@ describe('write transactions take only the stores they write', () => {
     spy.mockRestore();
     return scopes;
   }
-  const PAGE = ['graph', 'links', 'links-v1', 'pages', 'risks', 'target-stats'];
+  const PAGE = [
+    'graph',
+    'links',
+    'links-v1',
+    'pages',
+    'risks',
+    'site-stats',
+    'site-tallies',
+    'target-stats',
+  ];
 
   it('a page load: its record, links and what is kept of them; no redirects, referrals or meta', async () => {
     expect(await scopesOf(() => recordPage(db, makeSnapshot(SOURCE, hrefs(3)), at(0)))).toEqual([
