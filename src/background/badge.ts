@@ -61,6 +61,8 @@ export async function onBuildStats(
   const targets = asStringArray(message.targets, MAX_BUILD_TARGETS, MAX_URL_LENGTH).filter(
     (t) => canonicalizeUrl(t) === t,
   );
+  // The site line's aggregate too, for a screen that had to read the site's links.
+  if (targets[0]) void buildSiteStatsQuietly(targets[0]);
   return { built: targets.length > 0 ? await buildQuietly(targets) : 0 };
 }
 

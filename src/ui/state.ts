@@ -34,6 +34,7 @@ import {
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
 import { FLAG_KINDS, type FlagCounts } from '../core/flag-counts';
+import { HOT_SITE_LINKS } from '../core/site-stats';
 import { getDb } from '../platform/db-connection';
 import { holdRecording } from '../platform/write-gate';
 import type { FlagView } from '../storage/flags';
@@ -343,6 +344,16 @@ function showStoredRisk(
 }
 
 /**
+ * Ask the worker to build the aggregates of these pages and of their site (background/badge.ts
+ * #onBuildStats) for the next screen. An optimisation: when it fails, that screen reads more.
+ */
+function askStatsBuild(targets: string[]): void {
+  void Promise.resolve()
+    .then(() => send({ type: 'stats/build', targets }))
+    .catch(() => undefined);
+}
+
+/**
  * After a page's flags had to be computed from every link: ask the worker to store its line
  * for the next popup. An optimisation: when it fails, the next popup computes again.
  */
@@ -566,6 +577,8 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
             .then(async (stats) => {
               if (stats) return stats;
               const site = await siteLinks().catch(() => null);
+              // Many links and no aggregate yet: the worker builds it for the next screen.
+              if (site && site.links.length >= HOT_SITE_LINKS) askStatsBuild([report.url]);
               return site && summarizeSite(site.domain, site.links, 10, site.complete);
             })
         : Promise.resolve(null);
