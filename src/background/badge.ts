@@ -9,6 +9,7 @@ import { loadSettings } from '../platform/settings-store';
 import { HOT_TARGET_LINKS } from '../core/target-stats';
 import { canonicalizeUrl } from '../core/url';
 import { ensureTargetStats } from '../storage/target-stats';
+import { buildSiteStatsQuietly } from './site-stats';
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
@@ -27,6 +28,7 @@ export async function refreshTabBadge(tabId: number, url: string | undefined): P
   // A hot page's aggregate is built here, in the background, before its popup is opened.
   const target = url && count >= HOT_TARGET_LINKS ? canonicalizeUrl(url) : null;
   if (target) void buildQuietly([target]);
+  if (url) void buildSiteStatsQuietly(url); // its site line's aggregate (site-stats.ts)
   try {
     await browser.action.setBadgeText({ tabId, text: badgeText(count) });
   } catch {
@@ -59,6 +61,8 @@ export async function onBuildStats(
   const targets = asStringArray(message.targets, MAX_BUILD_TARGETS, MAX_URL_LENGTH).filter(
     (t) => canonicalizeUrl(t) === t,
   );
+  // The site line's aggregate too, for a screen that had to read the site's links.
+  if (targets[0]) void buildSiteStatsQuietly(targets[0]);
   return { built: targets.length > 0 ? await buildQuietly(targets) : 0 };
 }
 

@@ -54,8 +54,9 @@ export interface Requests {
   };
   /**
    * Popup -> worker: build the aggregates of these hot targets (canonical URLs) that have none
-   * (storage/target-stats.ts), so that the page's next popup reads only what it shows. Sent
-   * after a full read; the worker builds, since the popup may close before it is done.
+   * (storage/target-stats.ts), and of the first one's site (storage/site-stats.ts), so that the
+   * page's next popup reads only what it shows. Sent after a full read; the worker builds,
+   * since the popup may close before it is done.
    */
   'stats/build': { request: { targets: string[] }; reply: { built: number } };
   /**

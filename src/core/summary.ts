@@ -206,7 +206,8 @@ export function summarizeSite(
   }
   const topTargets = [...perTarget]
     .map(([url, count]) => ({ url, live: count }))
-    .sort((a, b) => b.live - a.live || a.url.localeCompare(b.url))
+    // Ties by URL in code-unit order, the order of the aggregate's index (core/site-stats.ts).
+    .sort((a, b) => b.live - a.live || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0))
     .slice(0, topCount);
   return { domain, live, referringDomains: referring.size, topTargets, complete };
 }

@@ -20,6 +20,7 @@ import { fixAuthority, fixLink, fixPage, fixRedirect, fixReferral, scrubStore } 
 import type { RemoteCacheRecord } from './remote-cache';
 import type { EngineImportRecord, EngineLinkRecord } from './engine-links';
 import type { TargetStats } from '../core/target-stats';
+import type { SiteHead, SiteTally } from '../core/site-stats';
 import type { GraphEntry } from '../core/authority-rows';
 import type { PackedRows } from '../core/authority-packed';
 import type { StagedWrite } from './staged-writes';
@@ -153,6 +154,17 @@ export interface BacklinkSchema extends DBSchema {
   ties: {
     key: string;
     value: Tie;
+  };
+  /** The site line's counts of a hot site (storage/site-stats.ts), by registrable domain. */
+  'site-stats': {
+    key: string;
+    value: SiteHead;
+  };
+  /** A hot site's tally per referring domain and per page; pages by link count in by_top. */
+  'site-tallies': {
+    key: [string, string];
+    value: SiteTally;
+    indexes: { by_top: [string, number] };
   };
 }
 
@@ -309,6 +321,15 @@ const MIGRATIONS: readonly Migration[] = [
   async (db, tx) => {
     db.createObjectStore('ties', { keyPath: 'url' });
     await markStoredTies(tx);
+  },
+  // The site line from counts, not records (issue 7, item 1): a maintained aggregate per hot
+  // site (storage/site-stats.ts). Derived data, built when next wanted: nothing to convert.
+  (db) => {
+    db.createObjectStore('site-stats', { keyPath: 'site' });
+    db.createObjectStore('site-tallies', { keyPath: ['site', 'part'] }).createIndex('by_top', [
+      'site',
+      'top',
+    ]);
   },
 ];
 

@@ -13,7 +13,8 @@ import {
   redirectsInto,
   type RedirectChain,
 } from '../core/redirects';
-import type { Via } from '../core/summary';
+import type { SiteSummary, Via } from '../core/summary';
+import { summarizeSiteStats } from '../core/site-stats';
 import {
   compareVariants,
   foldedGroups,
@@ -395,7 +396,7 @@ export const SITE_LINK_LIMIT = 20_000;
  * The host and each parent domain down to two labels (the host alone if it has one label):
  * exactly one of them is the registrable domain.
  */
-function domainCandidates(host: string): string[] {
+export function domainCandidates(host: string): string[] {
   const labels = host.split('.');
   if (labels.length < 2) return [host];
   return labels
@@ -430,6 +431,38 @@ export async function loadSiteLinks(
     return { domain, links, complete: links.length < limit };
   }
   return null;
+}
+
+/** The site's most linked pages the site line lists (the report page's; the popup's shows none). */
+export const SITE_TOP_TARGETS = 10;
+
+/**
+ * The site line of a URL's site from its maintained aggregate (storage/site-stats.ts), without
+ * reading a link: one round in one transaction, a head per candidate domain (as loadSiteLinks
+ * probes them) and the `top` most linked pages of each from the by_top index (tiny records).
+ * Null when the site has no aggregate (a small site, or one not built yet): then its links are
+ * read (loadSiteLinks).
+ */
+export async function loadSiteStats(
+  db: BacklinkDb,
+  rawUrl: string,
+  top = SITE_TOP_TARGETS,
+): Promise<SiteSummary | null> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return null;
+  const candidates = domainCandidates(new URL(url).hostname);
+  const tx = db.transaction(['site-stats', 'site-tallies']);
+  const byTop = tx.objectStore('site-tallies').index('by_top');
+  const [heads, tops] = await Promise.all([
+    getMany(tx.objectStore('site-stats'), candidates),
+    Promise.all(
+      candidates.map((d) =>
+        top > 0 ? byTop.getAll(IDBKeyRange.bound([d, -Infinity], [d, 0], false, true), top) : [],
+      ),
+    ),
+  ]);
+  const i = heads.findIndex(Boolean);
+  return i < 0 ? null : summarizeSiteStats(heads[i]!, tops[i]!);
 }
 
 /** The stored records of some pages, by URL (those not stored are left out). */

@@ -40,6 +40,7 @@ import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, factsOfSnapshot, forgetTargetStats } from './target-stats';
+import { adjustSiteStats, forgetSiteStats, siteStoresOf } from './site-stats';
 import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
 import {
   beginStagedWrite,
@@ -83,6 +84,8 @@ export const PAGE_STORES = [
   'links',
   'links-v1',
   'target-stats',
+  'site-stats',
+  'site-tallies',
   'graph',
   'risks',
   'ties',
@@ -422,12 +425,13 @@ async function writeSnapshot(
     tx.objectStore('graph').get(source),
   ]);
   const storedTargets = stats.getAllKeys();
+  const storedSites = tx.objectStore('site-stats').getAllKeys();
   // Canonicalized while the read runs (the browser reads as this page works).
   const fresh = plan.fresh();
   // The links it will write are the page's, and those of its stored ones it marks lost: a
   // lost link's target domain not among the page's is looked up after the read.
   const watchers = askRiskWatchers(risks, { pages: [source], links: [...fresh.values()] });
-  writes.push(storedTargets, watchers.urls);
+  writes.push(storedTargets, storedSites, watchers.urls);
   const [oldPage, storedKeyed, canonicalPage, storedRow] = await reads;
   const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
   const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
@@ -488,6 +492,7 @@ async function writeSnapshot(
       storedTargets,
     ),
   );
+  writes.push(adjustSiteStats(siteStoresOf(tx), oldLinks, rewritten, storedSites));
   writes.push(markRiskStale(risks, { pages: [source], links: rewritten }, watchers));
 
   const host = hostOf(source);
@@ -583,6 +588,15 @@ export async function recordDelta(
         { links: rewritten, page: { ...page, outboundCount: page.outboundCount + added } },
       ),
     );
+    const sites = siteStoresOf(tx);
+    writes.push(
+      adjustSiteStats(
+        sites,
+        stored.map((k) => k.link),
+        rewritten,
+        sites.heads.getAllKeys(),
+      ),
+    );
     writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));
     if (added > 0) writes.push(pages.put({ ...page, outboundCount: page.outboundCount + added }));
     writes.push(markGraphDirty(tx.objectStore('graph'), [source]));
@@ -654,6 +668,7 @@ export async function forgetSite(db: BacklinkDb, site: string): Promise<number> 
     // Asked after the deletions above, so it sees what is left (as retention does).
     writes.push(untieLoose({ pages, redirects, ties }, onSiteTies));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(forgetSiteStats(siteStoresOf(tx)));
     writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     writes.push(deleteGraphRows(tx.objectStore('graph'), onSite));
     return onSite.length;
@@ -671,6 +686,7 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
       tx.objectStore('redirects').clear(),
       tx.objectStore('referrals').clear(),
       forgetTargetStats(tx.objectStore('target-stats')),
+      forgetSiteStats(siteStoresOf(tx)),
       forgetRiskSummaries(tx.objectStore('risks')),
       tx.objectStore('graph').clear(),
       tx.objectStore('ties').clear(),
@@ -785,6 +801,7 @@ export function importAll(
     const touched = [...data.pages.map((p) => p.url), ...data.links.map((l) => l.source)];
     writes.push(markGraphDirty(tx.objectStore('graph'), touched));
     writes.push(forgetTargetStats(tx.objectStore('target-stats')));
+    writes.push(forgetSiteStats(siteStoresOf(tx)));
     writes.push(forgetRiskSummaries(tx.objectStore('risks')));
     return {
       pages: data.pages.length,

@@ -5,6 +5,7 @@ import { forgetAuthority } from './authority';
 import { isExpired, isQuotaError, linksOverCap, quotaPruneCount } from '../core/retention';
 import { t } from '../core/i18n';
 import { forgetStatsOf, forgetTargetStats } from './target-stats';
+import { forgetSiteStats, forgetStatsOfSites, siteStoresOf } from './site-stats';
 import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 import { deleteGraphRows, markGraphDirty } from './graph';
 import { tiesOfPage, untieLoose } from './ties';
@@ -44,6 +45,8 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       'redirects',
       'referrals',
       'target-stats',
+      'site-stats',
+      'site-tallies',
       'graph',
       'risks',
       'ties',
@@ -86,6 +89,7 @@ async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<num
       for (const key of [...visitsFrom, ...visitsTo]) queued(referrals.delete(key));
     }
     if (removed > 0) queued(forgetTargetStats(tx.objectStore('target-stats')));
+    if (removed > 0) queued(forgetSiteStats(siteStoresOf(tx)));
     if (removed > 0) queued(forgetRiskSummaries(tx.objectStore('risks')));
     queued(untieLoose({ pages, redirects, ties: tx.objectStore('ties') }, untied));
   } catch (error) {
@@ -142,7 +146,7 @@ export async function pruneForSpace(db: BacklinkDb, cutoff: number | null): Prom
 export async function capSourceLinks(db: BacklinkDb, source: string, cap: number): Promise<number> {
   if ((await countLinks(db.transaction(LINK_STORES), 'by_source', source)) <= cap) return 0;
   const tx = db.transaction(
-    ['links', 'links-v1', 'pages', 'target-stats', 'graph', 'risks'],
+    ['links', 'links-v1', 'pages', 'target-stats', 'site-stats', 'site-tallies', 'graph', 'risks'],
     'readwrite',
   );
   const [stored, page] = await Promise.all([
@@ -163,6 +167,10 @@ export async function capSourceLinks(db: BacklinkDb, source: string, cap: number
   void forgetStatsOf(
     tx.objectStore('target-stats'),
     over.map((l) => l.target),
+  ).catch(() => {});
+  void forgetStatsOfSites(
+    siteStoresOf(tx),
+    over.map((l) => l.targetDomain),
   ).catch(() => {});
   void markRiskStale(tx.objectStore('risks'), { pages: [source], links: over }).catch(() => {});
   await tx.done;

@@ -71,6 +71,9 @@ export function wantOutreach(): void {
   wanted = true;
 }
 
+/** Whether this screen shows outreach hints (they need the site's links). */
+export const outreachWanted = (): boolean => wanted;
+
 /**
  * Traffic senders and outreach hints for the report's page, from its links, the links into
  * its site (loadSiteLinks) and the links to each related page the user marked (`related`,

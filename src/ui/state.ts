@@ -22,12 +22,15 @@ import {
   loadAuthority,
   loadPages,
   loadSiteLinks,
+  loadSiteStats,
   loadVariants,
   SITE_LINK_LIMIT,
   type BacklinkReport,
   type Folds,
 } from '../storage/queries';
 import type { AuthorityView } from '../core/authority-view';
+import { FLAG_KINDS, type FlagCounts } from '../core/flag-counts';
+import { HOT_SITE_LINKS } from '../core/site-stats';
 import { getDb } from '../platform/db-connection';
 import { holdRecording } from '../platform/write-gate';
 import type { FlagView } from '../storage/flags';
@@ -42,7 +45,7 @@ import {
 import { loadSettings } from '../platform/settings-store';
 import { send } from '../platform/messaging';
 import { updateSettings } from '../platform/settings-store';
-import { loadOutreach, loadReferrals, referralState } from './referral-model';
+import { loadOutreach, loadReferrals, outreachWanted, referralState } from './referral-model';
 import {
   LOCAL_PROVENANCE,
   mergeProvenance,
@@ -108,8 +111,13 @@ export const siteReportState = signal<ReportState | null>(null);
 export const shownReport = computed<ReportState>(() =>
   scopeState.value === 'site' && siteReportState.value ? siteReportState.value : reportState.value,
 );
-/** The site's links as loadReport read them, for the site's report. */
-let loadedSite: { domain: string; links: LinkRecord[]; complete: boolean } | null = null;
+/** Links into a site as loadSiteLinks reads them. */
+type SiteLinks = { domain: string; links: LinkRecord[]; complete: boolean };
+/**
+ * The site's links for the site's report and the flags: read once, when first wanted (the site
+ * line comes from the site's aggregate), by the load that found the site.
+ */
+let loadedSite: (() => Promise<SiteLinks | null>) | null = null;
 
 /** Where a remote source stands for the report shown: asking, answered, or failed (in words). */
 export type RemoteStatus =
@@ -312,6 +320,10 @@ function markSiteLoading(): void {
   }
 }
 
+/** Whether two risk lines count the same flags of each kind. */
+const sameCounts = (a: FlagCounts, b: FlagCounts): boolean =>
+  a.risks === b.risks && FLAG_KINDS.every((k) => (a.kinds[k] ?? 0) === (b.kinds[k] ?? 0));
+
 /**
  * The target's domain as profileTargetOf will find it, before the summary is built: its page's,
  * else that of a link straight to it (not through a redirect or variant), else its host.
@@ -341,6 +353,16 @@ function showStoredRisk(
       return line;
     })
     .catch(() => null);
+}
+
+/**
+ * Ask the worker to build the aggregates of these pages and of their site (background/badge.ts
+ * #onBuildStats) for the next screen. An optimisation: when it fails, that screen reads more.
+ */
+function askStatsBuild(targets: string[]): void {
+  void Promise.resolve()
+    .then(() => send({ type: 'stats/build', targets }))
+    .catch(() => undefined);
 }
 
 /**
@@ -551,43 +573,76 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
     const neighbourhood = async (summary: BacklinkSummary | null): Promise<void> => {
       // The site-wide view can be large (a popular site): it must not delay the page's own list.
       // An extra as well: without it there is no site switch, and the flags are read all the same.
+      // Its links are read once, when first wanted: the site's report, flags that need the
+      // site's bursts, outreach; the site line reads the site's aggregate, not its links.
+      let siteLinksRead: Promise<SiteLinks | null> | null = null;
+      const siteLinks = (): Promise<SiteLinks | null> => {
+        if (siteLinksRead) return siteLinksRead;
+        siteLinksRead = loadSiteLinks(db, url, SITE_LINK_LIMIT, report?.links ?? []);
+        // Each reader handles a failure its own way; this copy must not be an unhandled one.
+        siteLinksRead.catch((error: unknown) => {
+          if (current()) noteMissing('missing_site_links', error);
+        });
+        return siteLinksRead;
+      };
       // Asked after the flags' own reads, which the risk line waits on (one queue serves both).
       const siteRead = report
         ? Promise.resolve(earlyFlags?.reads.catch(() => undefined))
-            .then(() => loadSiteLinks(db, url, SITE_LINK_LIMIT, report.links))
-            .catch((error: unknown) => {
-              if (current()) noteMissing('missing_site_links', error);
-              return null;
+            .then(() => loadSiteStats(db, url))
+            .catch(() => null) // then from its links, as a site without an aggregate
+            .then(async (stats) => {
+              if (stats) return stats;
+              const site = await siteLinks().catch(() => null);
+              // Many links and no aggregate yet: the worker builds it for the next screen.
+              if (site && site.links.length >= HOT_SITE_LINKS) askStatsBuild([report.url]);
+              return site && summarizeSite(site.domain, site.links, 10, site.complete);
             })
         : Promise.resolve(null);
-      // Flags read the neighbourhood of the page's links while the site's are read (its bursts
-      // need them), not after.
-      const flagsRead =
-        report && summary
-          ? loadFlags(
-              db,
-              profileTargetOf(report.url, report.page, summary),
-              report.links,
-              report.sources,
-              siteRead.then((site) => site?.links),
-              Date.now(),
-              // The page's own flags first: the risk line need not wait for the whole site.
-              (view) => {
-                // A current stored line says all these would: kept until the flags are whole.
-                if (!current() || stored?.current) return;
-                flagsComputed = mine;
-                flagsState.value = { status: 'ready', view };
-              },
-              earlyFlags,
-            ).then(
-              (view): FlagsState => ({ status: 'ready', view }),
-              (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
-            )
-          : null;
+      // Flags are shown for a page with links only (Report.tsx); they read the neighbourhood
+      // of the page's links while the site's line is read, not after.
+      const target = report && summary && report.links.length > 0 ? report : null;
+      const flagsOf = (site: PromiseLike<LinkRecord[] | undefined>) =>
+        loadFlags(
+          db,
+          profileTargetOf(target!.url, target!.page, summary!),
+          target!.links,
+          target!.sources,
+          site,
+          Date.now(),
+          // The page's own flags first: the risk line need not wait for the whole site.
+          (view) => {
+            // A current stored line says all these would: kept until the flags are whole.
+            if (!current() || stored?.current) return;
+            flagsComputed = mine;
+            flagsState.value = { status: 'ready', view };
+          },
+          earlyFlags,
+        );
+      // Without the site's bursts if its links cannot be read (noted by siteLinks).
+      const withSite = () =>
+        flagsOf(
+          siteLinks().then(
+            (site) => site?.links,
+            () => undefined,
+          ),
+        );
+      // A current stored line counted the site's bursts: the site's links are read only if it
+      // says there are some the page's own links do not make (the counts then differ).
+      const flagsRead = target
+        ? (stored?.current
+            ? flagsOf(Promise.resolve(undefined)).then((view) =>
+                sameCounts(view.counts, stored.counts) ? view : withSite(),
+              )
+            : withSite()
+          ).then(
+            (view): FlagsState => ({ status: 'ready', view }),
+            (error: unknown): FlagsState => ({ status: 'error', message: String(error) }),
+          )
+        : null;
       const site = await siteRead;
       if (!current()) return;
-      loadedSite = site;
-      if (site) siteState.value = summarizeSite(site.domain, site.links, 10, site.complete);
+      loadedSite = site && siteLinks;
+      if (site) siteState.value = site;
       // Rebuilt in place when shown, so a reload (fold, unfold) does not flash the page's report.
       if (site && scopeState.value === 'site') await loadSiteReport();
       else siteReportState.value = null;
@@ -600,9 +655,14 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       }
       // Outreach hints are an extra of the report page: the list stands without them, said so.
       if (report) {
-        await loadOutreach(db, report, site, relatedPages, current).catch((error: unknown) => {
-          if (current()) noteMissing('missing_outreach', error);
-        });
+        // Its site hints need the site's links: read for the report page, not the popup.
+        const forOutreach = site && outreachWanted() ? await siteLinks().catch(() => null) : null;
+        if (!current()) return;
+        await loadOutreach(db, report, forOutreach, relatedPages, current).catch(
+          (error: unknown) => {
+            if (current()) noteMissing('missing_outreach', error);
+          },
+        );
       }
     };
     const ready = reportState.value;
@@ -739,7 +799,12 @@ async function flagMerged(
     profileTargetOf(report.url, report.page, state.summary),
     merged.links,
     report.sources,
-    loadedSite?.links,
+    loadedSite
+      ? loadedSite().then(
+          (site) => site?.links,
+          () => undefined,
+        )
+      : undefined,
     Date.now(),
   ).then(
     (view): FlagsState => ({ status: 'ready', view }),
@@ -812,12 +877,18 @@ function showSiteReport(
  * the remote sources' links into the site (kind 'domain') merged in as they answer.
  */
 async function loadSiteReport(): Promise<void> {
-  const site = loadedSite;
-  if (!site) return;
+  const read = loadedSite;
+  if (!read) return;
   const mine = generation;
-  const current = () => mine === generation && loadedSite === site;
+  const current = () => mine === generation && loadedSite === read;
   try {
-    const db = await getDb();
+    const [db, site] = await Promise.all([getDb(), read()]);
+    if (!current()) return;
+    // No link into the site left (its aggregate outlived them): the page's report stays.
+    if (!site) {
+      siteReportState.value = null;
+      return;
+    }
     const links = site.links.filter((l) => l.sourceDomain !== l.targetDomain);
     const sources = await loadPages(db, [...new Set(links.map((l) => l.source))]);
     showSiteReport(site, links, sources);

@@ -7,6 +7,8 @@ import { summarizeBacklinks } from '../../src/core/summary';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import type { SourceResult } from '../../src/sources/types';
 import { ensureTargetStats } from '../../src/storage/target-stats';
+import { siteStatsOf } from '../../src/core/site-stats';
+import { countRequests } from '../support/idb-requests';
 import { coerceSettings } from '../../src/core/settings';
 
 /** Settings in memory; the report reads the database under test. */
@@ -235,6 +237,33 @@ describe('loadReport', () => {
     });
     state.scopeState.value = 'page';
   });
+
+  it("shows the site line of an unlinked page from the site's aggregate, reading none of its links", async () => {
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 300; i++) {
+      void tx.store.put(makeLink(`https://d${i % 40}.com/${i}`, `https://shop.com/${i % 100}`));
+    }
+    await tx.done;
+    // The aggregate as the worker builds it (storage/site-stats.ts#ensureSiteStats, which this
+    // file cannot import beside its mock of the flags).
+    const { head, tallies } = siteStatsOf('shop.com', await db.getAll('links'));
+    await db.put('site-stats', head);
+    for (const tally of tallies) await db.put('site-tallies', tally);
+    const counting = countRequests();
+    await state.loadReport('https://shop.com/nobody-links-here');
+    const count = counting.stop();
+    // The 300 links and the one of beforeEach, from 41 domains.
+    expect(state.siteState.value).toMatchObject({ live: 301, referringDomains: 41 });
+    expect(count.byName['links.by_target_domain.getAll']).toBeUndefined();
+    expect(count.byName['links.by_target_domain.count']).toBeUndefined();
+    // No flags are shown for a page without links: none computed, no site bursts read.
+    expect(flagCalls).toHaveLength(0);
+    // Its records are read when the whole site is shown.
+    await state.showScope('site');
+    const site = state.siteReportState.value;
+    expect(site?.status === 'ready' && site.summary.live).toBe(301);
+    state.scopeState.value = 'page';
+  }, 60_000);
 
   it('keeps the list when an extra read fails, and still reads the flags', async () => {
     site.fail = true;

@@ -180,7 +180,17 @@ describe('write transactions take only the stores they write', () => {
     return scopes;
   }
   // With the marks of the URLs a page ties together (storage/ties.ts).
-  const PAGE = ['graph', 'links', 'links-v1', 'pages', 'risks', 'target-stats', 'ties'];
+  const PAGE = [
+    'graph',
+    'links',
+    'links-v1',
+    'pages',
+    'risks',
+    'site-stats',
+    'site-tallies',
+    'target-stats',
+    'ties',
+  ];
 
   it('a page load: its record, links and what is kept of them; no redirects, referrals or meta', async () => {
     expect(await scopesOf(() => recordPage(db, makeSnapshot(SOURCE, hrefs(3)), at(0)))).toEqual([

@@ -78,6 +78,8 @@ describe('openBacklinkDb', () => {
       'referrals',
       'remote-cache',
       'risks',
+      'site-stats',
+      'site-tallies',
       'target-stats',
       'ties',
     ]);
@@ -1401,6 +1403,8 @@ describe('migration from a version 1 database', () => {
       'referrals',
       'remote-cache',
       'risks',
+      'site-stats',
+      'site-tallies',
       'target-stats',
       'ties',
     ]);

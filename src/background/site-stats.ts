@@ -1,0 +1,14 @@
+import { getDb } from '../platform/db-connection';
+import { ensureSiteStats } from '../storage/site-stats';
+
+/**
+ * Build the aggregate of a tab's site (storage/site-stats.ts) in the background, before its
+ * popup is opened; a failure only leaves that popup reading the site's links for its site line.
+ */
+export async function buildSiteStatsQuietly(url: string): Promise<void> {
+  try {
+    await ensureSiteStats(await getDb(), url);
+  } catch (error) {
+    console.error('Backlink Lens could not build the aggregate of a site:', error);
+  }
+}

@@ -1,0 +1,151 @@
+import { linkKey, type LinkRecord } from './types';
+import type { SiteSummary } from './summary';
+
+/**
+ * A maintained per-site aggregate (storage/site-stats.ts): what the site line shows
+ * (summarizeSite) without reading the site's links (issue 7, item 1). Split into small records
+ * so that neither a write nor the popup's read grows with the site: a head of two counts, and a
+ * tally per referring domain and per linked page of the site, each one number. The tallies make
+ * removals exact (a referring domain goes when its last live link does); the page tallies are
+ * indexed by count, so the most linked pages are read in order.
+ */
+
+/** Stored links into a site from which on it gets an aggregate (under it, its links are read). */
+export const HOT_SITE_LINKS = 200;
+
+/** The site's counts: the site line's two numbers. */
+export interface SiteHead {
+  /** The registrable domain (a link's targetDomain). */
+  site: string;
+  /** Live links into the site from other sites. */
+  live: number;
+  /** Other sites with a live link into it: its domain tallies. */
+  referringDomains: number;
+}
+
+/**
+ * One tally of a site: `part` is DOMAIN_PART + a referring domain, or PAGE_PART + one of the
+ * site's pages; `live` its live links from other sites (never 0: a tally at 0 is deleted).
+ * A page's tally has `top` = -live, for the index that lists the most linked pages first.
+ */
+export interface SiteTally {
+  site: string;
+  part: string;
+  live: number;
+  top?: number;
+}
+
+export const DOMAIN_PART = 'd:';
+export const PAGE_PART = 't:';
+
+/** Whether a link counts on its site's line, as summarizeSite counts it: live, from elsewhere. */
+export const countsOnSite = (link: LinkRecord): boolean =>
+  link.lostAt === null && link.sourceDomain !== link.targetDomain;
+
+/** What a write changes in one site: live links, and per tally part the change of its count. */
+export interface SiteChange {
+  live: number;
+  parts: Map<string, number>;
+}
+
+/**
+ * The changes of each site in `sites` from a write of links: `before` the stored links of the
+ * written source page(s), `rewritten` the records put (new or changed; a link of `before` not
+ * among them stays as it was). A change that nets to zero is left out.
+ */
+export function siteChanges(
+  before: readonly LinkRecord[],
+  rewritten: readonly LinkRecord[],
+  sites: ReadonlySet<string>,
+): Map<string, SiteChange> {
+  const old = new Map<string, LinkRecord>();
+  for (const link of before) if (sites.has(link.targetDomain)) old.set(linkKey(link), link);
+  const changes = new Map<string, SiteChange>();
+  const add = (link: LinkRecord, sign: 1 | -1) => {
+    const change = changes.get(link.targetDomain) ?? { live: 0, parts: new Map() };
+    changes.set(link.targetDomain, change);
+    change.live += sign;
+    for (const part of [DOMAIN_PART + link.sourceDomain, PAGE_PART + link.target]) {
+      change.parts.set(part, (change.parts.get(part) ?? 0) + sign);
+    }
+  };
+  for (const link of rewritten) {
+    if (!sites.has(link.targetDomain)) continue;
+    const was = old.get(linkKey(link));
+    const now = countsOnSite(link);
+    if (was && countsOnSite(was) === now) continue;
+    if (now) add(link, 1);
+    else if (was) add(was, -1);
+  }
+  for (const [site, change] of changes) {
+    for (const [part, n] of change.parts) if (n === 0) change.parts.delete(part);
+    if (change.parts.size === 0) changes.delete(site);
+  }
+  return changes;
+}
+
+/**
+ * Apply one site's change to its head and the tallies it names (`tallies` by part, undefined
+ * where none is stored). Returns the tallies to put and the parts to delete; the head is
+ * changed in place.
+ */
+export function applySiteChange(
+  head: SiteHead,
+  change: SiteChange,
+  tallies: ReadonlyMap<string, SiteTally | undefined>,
+): { put: SiteTally[]; drop: string[] } {
+  const put: SiteTally[] = [];
+  const drop: string[] = [];
+  head.live += change.live;
+  for (const [part, n] of change.parts) {
+    const was = tallies.get(part)?.live ?? 0;
+    const live = was + n;
+    if (part.startsWith(DOMAIN_PART)) {
+      if (was === 0 && live > 0) head.referringDomains++;
+      if (was > 0 && live <= 0) head.referringDomains--;
+    }
+    if (live > 0) put.push(tallyOf(head.site, part, live));
+    else if (was > 0) drop.push(part);
+  }
+  return { put, drop };
+}
+
+const tallyOf = (site: string, part: string, live: number): SiteTally =>
+  part.startsWith(PAGE_PART) ? { site, part, live, top: -live } : { site, part, live };
+
+/** A site's aggregate built from its links (every stored link whose targetDomain it is). */
+export function siteStatsOf(
+  site: string,
+  links: Iterable<LinkRecord>,
+): { head: SiteHead; tallies: SiteTally[] } {
+  const counts = new Map<string, number>();
+  let live = 0;
+  let referringDomains = 0;
+  for (const link of links) {
+    if (link.targetDomain !== site || !countsOnSite(link)) continue;
+    live++;
+    for (const part of [DOMAIN_PART + link.sourceDomain, PAGE_PART + link.target]) {
+      const n = (counts.get(part) ?? 0) + 1;
+      if (n === 1 && part.startsWith(DOMAIN_PART)) referringDomains++;
+      counts.set(part, n);
+    }
+  }
+  const tallies = [...counts].map(([part, n]) => tallyOf(site, part, n));
+  return { head: { site, live, referringDomains }, tallies };
+}
+
+/**
+ * The site line from the aggregate: `top` the site's most linked page tallies, in the index's
+ * order (most links first, then by URL), as summarizeSite orders them. Exact: complete.
+ */
+export function summarizeSiteStats(head: SiteHead, top: readonly SiteTally[]): SiteSummary {
+  return {
+    domain: head.site,
+    live: head.live,
+    referringDomains: head.referringDomains,
+    topTargets: top
+      .filter((t) => t.part.startsWith(PAGE_PART))
+      .map((t) => ({ url: t.part.slice(PAGE_PART.length), live: t.live })),
+    complete: true,
+  };
+}

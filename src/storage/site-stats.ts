@@ -1,0 +1,179 @@
+import { unwrap, type IDBPObjectStore, type StoreNames } from 'idb';
+import type { LinkRecord } from '../core/types';
+import { canonicalizeUrl } from '../core/url';
+import {
+  applySiteChange,
+  HOT_SITE_LINKS,
+  siteChanges,
+  siteStatsOf,
+  type SiteTally,
+} from '../core/site-stats';
+import type { BacklinkDb, BacklinkSchema } from './db';
+import { getAllLinkKeys, getAllLinks, LINK_STORES } from './link-keys';
+import { domainCandidates } from './queries';
+import { getMany, putAll } from './requests';
+import { isStagedBy, readJournal } from './staged-writes';
+
+/**
+ * The `site-stats` and `site-tallies` stores: core/site-stats.ts aggregates of hot sites, the
+ * site line's counts, built lazily (ensureSiteStats, from the worker) and kept exact by the
+ * write paths inside their own transaction, as target-stats.ts keeps a hot page's: a recorded
+ * page adjusts the sites it links into that have one (adjustSiteStats), a bulk change (import,
+ * forgetting a site, retention, clearing) drops them (forgetSiteStats) to be built again.
+ * The popup reads them in queries.ts#loadSiteStats.
+ */
+
+/** The stores of the aggregates: a write scope that changes links into a site names both. */
+export const SITE_STORES = ['site-stats', 'site-tallies'] as const;
+
+type Store<N extends (typeof SITE_STORES)[number]> = IDBPObjectStore<
+  BacklinkSchema,
+  ArrayLike<StoreNames<BacklinkSchema>>,
+  N,
+  'readwrite'
+>;
+
+/** The two stores, from a write transaction whose scope has SITE_STORES. */
+export interface SiteStores {
+  heads: Store<'site-stats'>;
+  tallies: Store<'site-tallies'>;
+}
+
+export const siteStoresOf = (tx: {
+  objectStore(name: 'site-stats'): Store<'site-stats'>;
+  objectStore(name: 'site-tallies'): Store<'site-tallies'>;
+}): SiteStores => ({
+  heads: tx.objectStore('site-stats'),
+  tallies: tx.objectStore('site-tallies'),
+});
+
+/** Every key of one site's tallies: [site, part] for any part (an array sorts after strings). */
+const talliesOf = (site: string) => IDBKeyRange.bound([site], [site, []]);
+
+/** Deletes as plain requests (see requests.ts#putAll): a failure aborts the transaction. */
+function deleteAll(store: { delete(key: never): unknown }, keys: Iterable<IDBValidKey>): void {
+  const raw = unwrap(store as never) as unknown as IDBObjectStore;
+  for (const key of keys) raw.delete(key);
+}
+
+/**
+ * After a write of one source page's links: `before` its stored links as read before the write,
+ * `rewritten` the records put (new or changed). `storedSites`: the sites with an aggregate,
+ * asked in the write's first round (their keys: one per hot site). Reads the heads and tallies
+ * the change names in one round, then queues their puts.
+ * Contract: resolves when the puts are queued; rejects (aborting with the caller's
+ * transaction) if a read fails.
+ */
+export function adjustSiteStats(
+  stores: SiteStores,
+  before: readonly LinkRecord[],
+  rewritten: readonly LinkRecord[],
+  storedSites: Promise<string[]>,
+): Promise<void> {
+  // Several page writes in one transaction (bulk.ts) may change the same site: each reads the
+  // head and tallies after the one before it queued its puts, or the later would overwrite them.
+  const tx = (unwrap(stores.heads as never) as unknown as IDBObjectStore).transaction;
+  const run = (lastAdjust.get(tx) ?? Promise.resolve()).then(() =>
+    adjustNow(stores, before, rewritten, storedSites),
+  );
+  lastAdjust.set(
+    tx,
+    run.catch(() => {}),
+  );
+  return run;
+}
+
+/** Per transaction, the adjustment that runs last. */
+const lastAdjust = new WeakMap<IDBTransaction, Promise<unknown>>();
+
+async function adjustNow(
+  stores: SiteStores,
+  before: readonly LinkRecord[],
+  rewritten: readonly LinkRecord[],
+  storedSites: Promise<string[]>,
+): Promise<void> {
+  // Most writes change no link into a hot site: found from the rewritten links' domains alone.
+  const touched = new Set(rewritten.map((l) => l.targetDomain));
+  const hot = new Set((await storedSites).filter((s) => touched.has(s)));
+  if (hot.size === 0) return;
+  const changes = siteChanges(before, rewritten, hot);
+  if (changes.size === 0) return;
+  const sites = [...changes.keys()];
+  const parts = sites.flatMap((site) =>
+    [...changes.get(site)!.parts.keys()].map((part): [string, string] => [site, part]),
+  );
+  const [heads, tallies] = await Promise.all([
+    getMany(stores.heads, sites),
+    getMany(stores.tallies, parts),
+  ]);
+  const found = new Map(sites.map((s) => [s, new Map<string, SiteTally | undefined>()]));
+  parts.forEach(([site, part], i) => found.get(site)!.set(part, tallies[i]));
+  sites.forEach((site, i) => {
+    const head = heads[i];
+    if (!head) return; // dropped by a bulk change in between: built again from the links
+    const { put, drop } = applySiteChange(head, changes.get(site)!, found.get(site)!);
+    putAll(stores.heads, [head]);
+    putAll(stores.tallies, put);
+    deleteAll(
+      stores.tallies,
+      drop.map((part) => [site, part]),
+    );
+  });
+}
+
+/** Drop every aggregate (a bulk change): each is built again when next wanted. */
+export function forgetSiteStats(stores: SiteStores): Promise<unknown> {
+  return Promise.all([stores.heads.clear(), stores.tallies.clear()]);
+}
+
+/** Drop the aggregates of some sites (links into them were deleted). */
+export function forgetStatsOfSites(stores: SiteStores, sites: Iterable<string>): Promise<unknown> {
+  return Promise.all(
+    [...new Set(sites)].flatMap((site) => [
+      stores.heads.delete(site),
+      stores.tallies.delete(talliesOf(site)),
+    ]),
+  );
+}
+
+/**
+ * Build the aggregate of the site of `rawUrl` if it has none and at least `minLinks` stored links
+ * into it: in one transaction that reads the links and writes the aggregate, so no recorded
+ * page slips between the read and the write. Links a page write has staged but not yet
+ * recorded (staged-writes.ts) are left out: its last transaction counts them (adjustSiteStats).
+ * Resolves to the site built, or null. Run in the background (the worker), so that a popup
+ * never has to read the site's links for its site line.
+ */
+export async function ensureSiteStats(
+  db: BacklinkDb,
+  rawUrl: string,
+  minLinks: number = HOT_SITE_LINKS,
+): Promise<string | null> {
+  const url = canonicalizeUrl(rawUrl);
+  if (!url) return null;
+  const candidates = domainCandidates(new URL(url).hostname);
+  // A read first: the common case (built already, or a small site) must not queue a write.
+  const read = db.transaction([...LINK_STORES, 'site-stats']);
+  const [built, probes] = await Promise.all([
+    getMany(read.objectStore('site-stats'), candidates),
+    // Keys only, at most minLinks each: a count would walk every link into a big site.
+    Promise.all(candidates.map((d) => getAllLinkKeys(read, 'by_target_domain', d, minLinks))),
+  ]);
+  if (built.some(Boolean)) return null;
+  const site = candidates.find((_d, i) => probes[i]!.length >= minLinks);
+  if (site === undefined) return null;
+  const tx = db.transaction([...LINK_STORES, 'meta', ...SITE_STORES], 'readwrite');
+  const stores = siteStoresOf(tx);
+  const [again, links, journal] = await Promise.all([
+    stores.heads.getKey(site),
+    getAllLinks(tx, 'by_target_domain', site),
+    readJournal(tx.objectStore('meta')),
+  ]);
+  if (again !== undefined) return null; // built meanwhile by another call
+  const recorded = links.filter((l) => !journal.some((w) => isStagedBy(w, l)));
+  const { head, tallies } = siteStatsOf(site, recorded);
+  putAll(stores.heads, [head]);
+  putAll(stores.tallies, tallies);
+  await tx.done;
+  return site;
+}

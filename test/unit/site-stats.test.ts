@@ -1,0 +1,232 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BacklinkDb } from '../../src/storage/db';
+import {
+  clearAll,
+  forgetSite,
+  importAll,
+  recordDelta,
+  recordPage,
+  STAGE_LINKS,
+} from '../../src/storage/records';
+import { recordPages } from '../../src/storage/bulk';
+import { capSourceLinks, pruneForSpace, removePages } from '../../src/storage/retention';
+import { ensureSiteStats } from '../../src/storage/site-stats';
+import { loadSiteLinks, loadSiteStats } from '../../src/storage/queries';
+import { siteStatsOf, summarizeSiteStats, type SiteTally } from '../../src/core/site-stats';
+import { summarizeSite } from '../../src/core/summary';
+import type { LinkRecord, RawLink } from '../../src/core/types';
+import { countRequestsOf } from '../support/idb-requests';
+import { at, closeTestDbs, makeLink, makeSnapshot, openTestDb, rawLink } from './helpers';
+
+// The site line's aggregate (core/site-stats.ts, storage/site-stats.ts) must give exactly what
+// summarizeSite gives from the site's links, after every kind of write, and be read without
+// reading a link.
+
+let db: BacklinkDb;
+beforeEach(async () => {
+  db = await openTestDb();
+});
+afterEach(() => closeTestDbs());
+
+const SITE = 'shop.com';
+const page = (i: number) => `https://${i % 3 === 0 ? 'www.' : ''}shop.com/p${i % 7}`;
+
+/** Links of a page of `domain`: into the site (some of its pages twice), elsewhere, internal. */
+function linksOf(n: number, seed: number): RawLink[] {
+  return Array.from({ length: n }, (_, i) =>
+    rawLink(i % 5 === 4 ? `https://else${i % 3}.org/` : page(seed + i), {
+      anchor: `a${(seed * 7 + i) % 4}`,
+    }),
+  );
+}
+
+/** Pages of other sites (and of the site itself) linking into it. */
+async function seed(pages = 12): Promise<void> {
+  for (let p = 0; p < pages; p++) {
+    const source = p === 0 ? 'https://shop.com/about' : `https://www.s${p % 5}.net/post${p}`;
+    await recordPage(db, makeSnapshot(source, linksOf(6 + (p % 4), p)), at(p));
+  }
+}
+
+/** Every link stored, in both link stores. */
+const allLinks = async (): Promise<LinkRecord[]> => [
+  ...(await db.getAll('links')),
+  ...(await db.getAll('links-v1')),
+];
+
+const byPart = (a: SiteTally, b: SiteTally) =>
+  a.site === b.site ? (a.part < b.part ? -1 : 1) : a.site < b.site ? -1 : 1;
+
+/**
+ * Every stored aggregate equals one built from the links now, and no tally is left without
+ * its head. Returns the sites with an aggregate.
+ */
+async function expectSiteStatsExact(): Promise<string[]> {
+  const [heads, tallies, links] = await Promise.all([
+    db.getAll('site-stats'),
+    db.getAll('site-tallies'),
+    allLinks(),
+  ]);
+  const sites = heads.map((h) => h.site);
+  expect(tallies.filter((t) => !sites.includes(t.site))).toEqual([]);
+  for (const head of heads) {
+    const built = siteStatsOf(head.site, links);
+    expect(head).toEqual(built.head);
+    expect(tallies.filter((t) => t.site === head.site).sort(byPart)).toEqual(
+      built.tallies.sort(byPart),
+    );
+  }
+  return sites;
+}
+
+describe('siteStatsOf and summarizeSiteStats', () => {
+  it('give what summarizeSite gives from the same links', () => {
+    const links: LinkRecord[] = [];
+    for (let i = 0; i < 300; i++) {
+      links.push(
+        makeLink(`https://s${i % 17}.net/${i % 23}`, `https://shop.com/p${(i * 7) % 13}`, {
+          anchor: `a${i}`,
+          lostAt: i % 6 === 0 ? at(1) : null,
+        }),
+      );
+    }
+    // Internal links, and links into another site, count for neither.
+    links.push(makeLink('https://shop.com/a', 'https://shop.com/p1'));
+    links.push(makeLink('https://s1.net/a', 'https://other.com/'));
+    const { head, tallies } = siteStatsOf(SITE, links);
+    // The index's order: most links first, then by URL.
+    const top = tallies
+      .filter((t) => t.top !== undefined)
+      .sort((a, b) => a.top! - b.top! || (a.part < b.part ? -1 : 1))
+      .slice(0, 10);
+    expect(summarizeSiteStats(head, top)).toEqual(
+      summarizeSite(
+        SITE,
+        links.filter((l) => l.targetDomain === SITE),
+        10,
+      ),
+    );
+  });
+});
+
+describe('the site aggregate', () => {
+  it('is built only for a site with enough links, once, from the links', async () => {
+    await seed();
+    expect(await ensureSiteStats(db, 'https://shop.com/x', 1_000)).toBeNull();
+    expect(await db.count('site-stats')).toBe(0);
+    expect(await ensureSiteStats(db, 'https://deep.www.shop.com/x', 10)).toBe(SITE);
+    expect(await ensureSiteStats(db, 'https://shop.com/', 10)).toBeNull();
+    expect(await expectSiteStatsExact()).toEqual([SITE]);
+  });
+
+  it('is kept exact by recorded pages: new links, lost ones, links back, deltas, batches', async () => {
+    await seed();
+    await ensureSiteStats(db, 'https://shop.com/', 1);
+    // A revisit that lost some links and gained others.
+    await recordPage(db, makeSnapshot('https://www.s1.net/post1', linksOf(3, 40)), at(20));
+    await expectSiteStatsExact();
+    // A new referring site, and one whose every link into the site is lost.
+    await recordPage(db, makeSnapshot('https://new.io/', linksOf(4, 3)), at(21));
+    await recordPage(db, makeSnapshot('https://www.s2.net/post2', []), at(22));
+    await expectSiteStatsExact();
+    // Links back again, and a truncated snapshot (absent links not known to be gone).
+    await recordPage(db, makeSnapshot('https://www.s2.net/post2', linksOf(8, 2)), at(23));
+    await recordPage(
+      db,
+      makeSnapshot('https://www.s3.net/post3', linksOf(2, 9), { truncated: true }),
+      at(24),
+    );
+    await expectSiteStatsExact();
+    await recordDelta(db, {
+      url: 'https://www.s3.net/post3',
+      links: [rawLink('https://shop.com/fresh'), rawLink(page(1), { anchor: 'a0' })],
+    });
+    await expectSiteStatsExact();
+    await recordPages(db, [
+      { snapshot: makeSnapshot('https://b1.io/', linksOf(5, 11)), at: at(25) },
+      { snapshot: makeSnapshot('https://b2.io/', linksOf(5, 11)), at: at(25) },
+      { snapshot: makeSnapshot('https://b1.io/', linksOf(2, 12)), at: at(26) },
+    ]);
+    const sites = await expectSiteStatsExact();
+    expect(sites).toEqual([SITE]);
+    const head = (await db.get('site-stats', SITE))!;
+    expect(head.live).toBeGreaterThan(0);
+  });
+
+  it("leaves out a large page's staged links until its last transaction counts them", async () => {
+    await seed();
+    const big = makeSnapshot(
+      'https://big.example/list',
+      Array.from({ length: STAGE_LINKS * 2 + 5 }, (_, i) => `https://shop.com/item${i}`),
+    );
+    let builds = 0;
+    // Built while the page's new links are staged (readable, but no visit yet).
+    await recordPage(db, big, at(30), null, async () => {
+      if (builds++ === 1) expect(await ensureSiteStats(db, 'https://shop.com/', 1)).toBe(SITE);
+    });
+    expect(builds).toBeGreaterThan(1);
+    await expectSiteStatsExact();
+    expect((await db.get('site-stats', SITE))!.referringDomains).toBe(6);
+  }, 60_000);
+
+  it('is dropped by bulk changes (import, forgetting a site, clearing, retention) and built again', async () => {
+    const dropped = async (change: () => Promise<unknown>) => {
+      await ensureSiteStats(db, 'https://shop.com/', 1);
+      expect(await db.count('site-stats')).toBe(1);
+      await change();
+      expect(await db.count('site-stats')).toBe(0);
+      expect(await db.count('site-tallies')).toBe(0);
+      await ensureSiteStats(db, 'https://shop.com/', 1);
+      await expectSiteStatsExact();
+    };
+    await seed();
+    await dropped(() =>
+      importAll(db, {
+        pages: [],
+        links: [makeLink('https://imported.org/x', 'https://shop.com/p1')],
+        redirects: [],
+        referrals: [],
+        skipped: 0,
+      }),
+    );
+    await dropped(() => forgetSite(db, 'www.s1.net'));
+    await dropped(() => removePages(db, ['https://www.s2.net/post2']));
+    await dropped(() => pruneForSpace(db, at(100)));
+    await seed();
+    await dropped(() => clearAll(db));
+  });
+
+  it('of the sites a capped page lost links into is dropped; the others stay exact', async () => {
+    await seed();
+    await recordPage(db, makeSnapshot('https://other.net/', ['https://kept.org/1']), at(1));
+    await recordPage(db, makeSnapshot('https://other.net/', ['https://kept.org/2']), at(2));
+    await recordPage(db, makeSnapshot('https://www.s1.net/post1', linksOf(9, 50)), at(40));
+    await ensureSiteStats(db, 'https://shop.com/', 1);
+    await ensureSiteStats(db, 'https://kept.org/', 1);
+    expect(await capSourceLinks(db, 'https://www.s1.net/post1', 2)).toBeGreaterThan(0);
+    expect(await expectSiteStatsExact()).toEqual(['kept.org']);
+  });
+});
+
+describe('loadSiteStats', () => {
+  it("gives the site line in one round without reading a link, as summarizeSite from the site's links", async () => {
+    // More links than the head's reads could hide: 400 from 40 sites into 50 pages.
+    const tx = db.transaction('links', 'readwrite');
+    for (let i = 0; i < 400; i++) {
+      void tx.store.put(makeLink(`https://d${i % 40}.com/${i}`, `https://shop.com/${i % 50}`));
+    }
+    await tx.done;
+    expect(await loadSiteStats(db, 'https://shop.com/nobody-links-here')).toBeNull();
+    await ensureSiteStats(db, 'https://shop.com/');
+    const { result, count } = await countRequestsOf(() =>
+      loadSiteStats(db, 'https://www.shop.com/nobody-links-here'),
+    );
+    const site = (await loadSiteLinks(db, 'https://shop.com/'))!;
+    expect(result).toEqual(summarizeSite(site.domain, site.links, 10, site.complete));
+    expect(result).toMatchObject({ live: 400, referringDomains: 40 });
+    expect(Object.keys(count.byName).filter((n) => n.startsWith('links'))).toEqual([]);
+    expect(count.rounds).toBe(1);
+    // Two candidate domains: a head and the ten most linked pages each.
+    expect(count.records).toBeLessThanOrEqual(1 + 10);
+  });
+});
