@@ -207,6 +207,9 @@ describe('forgetting', () => {
 });
 
 describe('the upgrade to the ties store', () => {
+  /** The version before the ties store (its migration, then the site aggregate's, came after). */
+  const BEFORE_TIES = DB_VERSION - 2;
+
   it('marks what an older database stored: pages declaring, records standing for, hops', async () => {
     // Written by today's writers, then copied into a database of the version before.
     const reference = await openTestDb();
@@ -237,7 +240,7 @@ describe('the upgrade to the ties store', () => {
     expect(expected).toEqual([6, 3, 1, 3, 6]);
 
     const name = `ties-upgrade-${Math.random()}`;
-    const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
+    const old = await openBacklinkDb(name, () => {}, BEFORE_TIES);
     const tx = old.transaction(['pages', 'links', 'redirects'], 'readwrite');
     await Promise.all([
       ...pages.map((p) => tx.objectStore('pages').put(p)),
@@ -259,7 +262,7 @@ describe('the upgrade to the ties store', () => {
 
   it('marks every page of a database with more pages than one batch', async () => {
     const name = `ties-batches-${Math.random()}`;
-    const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
+    const old = await openBacklinkDb(name, () => {}, BEFORE_TIES);
     const tx = old.transaction('pages', 'readwrite');
     const urls = Array.from(
       { length: 2500 },
