@@ -601,10 +601,17 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       // Flags are shown for a page with links only (Report.tsx); they read the neighbourhood
       // of the page's links while the site's line is read, not after.
       const target = report && summary && report.links.length > 0 ? report : null;
+      const flagTarget = target && profileTargetOf(target.url, target.page, summary!);
+      // Their reads once: a second computation (with the site's bursts, below) uses them again.
+      const flagReads =
+        flagTarget &&
+        (earlyFlags?.domain === flagTarget.domain
+          ? earlyFlags
+          : startFlagReads(db, flagTarget.domain, target!.links, target!.sources));
       const flagsOf = (site: PromiseLike<LinkRecord[] | undefined>) =>
         loadFlags(
           db,
-          profileTargetOf(target!.url, target!.page, summary!),
+          flagTarget!,
           target!.links,
           target!.sources,
           site,
@@ -616,7 +623,7 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
             flagsComputed = mine;
             flagsState.value = { status: 'ready', view };
           },
-          earlyFlags,
+          flagReads ?? undefined,
         );
       // Without the site's bursts if its links cannot be read (noted by siteLinks).
       const withSite = () =>

@@ -3,6 +3,7 @@ import { effect } from '@preact/signals';
 import { closeTestDbs, makeLink, openTestDb } from './helpers';
 import type { BacklinkDb } from '../../src/storage/db';
 import type { FlagView } from '../../src/storage/flags';
+import type { FlagKind } from '../../src/core/flag-counts';
 import { summarizeBacklinks } from '../../src/core/summary';
 import { linkKey, type LinkRecord } from '../../src/core/types';
 import type { SourceResult } from '../../src/sources/types';
@@ -34,17 +35,38 @@ vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
 const flagCalls: Array<(view: FlagView) => void> = [];
 /** The links each loadFlags call was given. */
 const flagLinks: Array<readonly LinkRecord[]> = [];
+/** The site's links each loadFlags call was given (as it awaits them), and its early reads. */
+const flagSites: Array<PromiseLike<readonly LinkRecord[] | undefined>> = [];
+const flagEarly: unknown[] = [];
+/** startFlagReads calls: the real loadFlags reads its inputs itself when given none ahead. */
+const flagReadsStarted: string[] = [];
 vi.mock('../../src/storage/flags', () => ({
-  loadFlags: (_db: unknown, _target: unknown, links: readonly LinkRecord[]) =>
+  loadFlags: (
+    ...[, , links, , site, , , early]: [
+      unknown,
+      unknown,
+      readonly LinkRecord[],
+      unknown,
+      PromiseLike<readonly LinkRecord[] | undefined>,
+      unknown,
+      unknown,
+      unknown,
+    ]
+  ) =>
     new Promise<FlagView>((resolve) => {
       flagLinks.push(links);
+      flagSites.push(site);
+      flagEarly.push(early);
       flagCalls.push(resolve);
     }),
   // Read ahead, then given to loadFlags (mocked above: it reads nothing).
-  startFlagReads: (_db: unknown, domain: string) => ({
-    domain,
-    reads: Promise.resolve({ crossLinks: [], domainPages: {}, outDomains: {}, complete: true }),
-  }),
+  startFlagReads: (_db: unknown, domain: string) => {
+    flagReadsStarted.push(domain);
+    return {
+      domain,
+      reads: Promise.resolve({ crossLinks: [], domainPages: {}, outDomains: {}, complete: true }),
+    };
+  },
 }));
 /** The site-wide read, made to fail in one test; a related page whose links cannot be read. */
 const RIVAL = 'https://rival.com/x';
@@ -111,6 +133,9 @@ beforeEach(async () => {
   await db.put('links', makeLink('https://blog.com/post', TARGET));
   flagCalls.length = 0;
   flagLinks.length = 0;
+  flagSites.length = 0;
+  flagEarly.length = 0;
+  flagReadsStarted.length = 0;
   localReads.length = 0;
   site.fail = false;
   fullRead.gate = Promise.resolve();
@@ -263,6 +288,53 @@ describe('loadReport', () => {
     const site = state.siteReportState.value;
     expect(site?.status === 'ready' && site.summary.live).toBe(301);
     state.scopeState.value = 'page';
+  }, 60_000);
+
+  it("with a current stored risk line, reads the flags' inputs once, and the site's links only if its counts say the site adds flags", async () => {
+    const stored = (kinds: Partial<Record<FlagKind, number>>) =>
+      db.put('risks', {
+        url: TARGET,
+        folds: JSON.stringify(coerceSettings({}).folds),
+        computedAt: Date.now(),
+        current: true,
+        line: { kinds, complete: true, firstSeen: { page: [], site: null } },
+        watch: [],
+      });
+    const counted = (risks: number) =>
+      ({
+        complete: true,
+        counts: { kinds: risks ? { 'paid-undeclared': risks } : {}, risks },
+      }) as unknown as FlagView;
+    // The site line from the site's aggregate (as in the test above).
+    const { head, tallies } = siteStatsOf('shop.com', await db.getAll('links'));
+    await db.put('site-stats', head);
+    for (const tally of tallies) await db.put('site-tallies', tally);
+    // The page's own flags count what the stored line counts: the site's links are not read.
+    await stored({});
+    let counting = countRequests();
+    let loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(counted(0));
+    await loaded;
+    expect(await flagSites[0]).toBeUndefined();
+    expect(counting.stop().byName['links.by_target_domain.getAll']).toBeUndefined();
+    expect(flagCalls).toHaveLength(1);
+    // The stored line counts one more (the site's bursts): the flags again, with the site's
+    // links, from the same reads of their inputs.
+    await stored({ 'paid-undeclared': 1 });
+    flagCalls.length = flagSites.length = flagEarly.length = flagReadsStarted.length = 0;
+    counting = countRequests();
+    loaded = state.loadReport(TARGET);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1));
+    flagCalls[0]!(counted(0));
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(2));
+    flagCalls[1]!(counted(1));
+    await loaded;
+    expect((await flagSites[1])?.map((l) => l.source)).toEqual(['https://blog.com/post']);
+    expect(counting.stop().byName['links.by_target_domain.getAll']).toBe(1);
+    expect(flagReadsStarted).toEqual(['shop.com']);
+    expect(flagEarly[0]).toBeDefined();
+    expect(flagEarly[1]).toBe(flagEarly[0]);
   }, 60_000);
 
   it('keeps the list when an extra read fails, and still reads the flags', async () => {
