@@ -40,7 +40,7 @@ import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, factsOfSnapshot, forgetTargetStats } from './target-stats';
-import { adjustSiteStats, forgetSiteStats, siteStoresOf } from './site-stats';
+import { adjustSiteStats, forgetSiteStats, readSiteStats, siteStoresOf } from './site-stats';
 import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
 import {
   beginStagedWrite,
@@ -425,13 +425,14 @@ async function writeSnapshot(
     tx.objectStore('graph').get(source),
   ]);
   const storedTargets = stats.getAllKeys();
-  const storedSites = tx.objectStore('site-stats').getAllKeys();
   // Canonicalized while the read runs (the browser reads as this page works).
   const fresh = plan.fresh();
+  // In this round too: the site aggregates its new links would change (site-stats.ts).
+  const siteRead = readSiteStats(siteStoresOf(tx), fresh.values());
   // The links it will write are the page's, and those of its stored ones it marks lost: a
   // lost link's target domain not among the page's is looked up after the read.
   const watchers = askRiskWatchers(risks, { pages: [source], links: [...fresh.values()] });
-  writes.push(storedTargets, storedSites, watchers.urls);
+  writes.push(storedTargets, siteRead.sites, watchers.urls);
   const [oldPage, storedKeyed, canonicalPage, storedRow] = await reads;
   const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
   const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
@@ -492,7 +493,7 @@ async function writeSnapshot(
       storedTargets,
     ),
   );
-  writes.push(adjustSiteStats(siteStoresOf(tx), oldLinks, rewritten, storedSites));
+  writes.push(adjustSiteStats(siteStoresOf(tx), oldLinks, rewritten, siteRead));
   writes.push(markRiskStale(risks, { pages: [source], links: rewritten }, watchers));
 
   const host = hostOf(source);
@@ -594,7 +595,7 @@ export async function recordDelta(
         sites,
         stored.map((k) => k.link),
         rewritten,
-        sites.heads.getAllKeys(),
+        readSiteStats(sites, []),
       ),
     );
     writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));

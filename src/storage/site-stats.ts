@@ -3,9 +3,13 @@ import type { LinkRecord } from '../core/types';
 import { canonicalizeUrl } from '../core/url';
 import {
   applySiteChange,
+  countsOnSite,
+  DOMAIN_PART,
   HOT_SITE_LINKS,
+  PAGE_PART,
   siteChanges,
   siteStatsOf,
+  type SiteHead,
   type SiteTally,
 } from '../core/site-stats';
 import type { BacklinkDb, BacklinkSchema } from './db';
@@ -57,10 +61,55 @@ function deleteAll(store: { delete(key: never): unknown }, keys: Iterable<IDBVal
 }
 
 /**
+ * The sites with an aggregate as this context's last write read them: a hint, so that a write
+ * asks its tallies in its first round (readSiteStats). Only a hint: a site it lacks is read in a
+ * second round, one it has in excess costs a few reads; the stored keys decide.
+ */
+let hotHint: ReadonlySet<string> = new Set();
+
+/** What a page write asked of the aggregates in its first round (readSiteStats). */
+export interface SiteRead {
+  /** The sites with an aggregate (their keys: one per hot site). */
+  sites: Promise<string[]>;
+  /** Heads and tallies asked ahead, by keyOf. */
+  ahead: Map<string, Promise<SiteHead | SiteTally | undefined>>;
+}
+
+const HEAD = '\u0000';
+const keyOf = (site: string, part: string = HEAD) => `${site} ${part}`;
+
+/**
+ * A page write's reads of the aggregates, asked in its first round beside its other reads: the
+ * sites that have one, and, for `links` (the page's links as found, before the stored ones are
+ * known) into a site the hint names, the head and the tallies a new link would change. A link
+ * lost or changed is known only after that round: its tallies are read then (adjustSiteStats).
+ */
+export function readSiteStats(stores: SiteStores, links: Iterable<LinkRecord>): SiteRead {
+  const sites = stores.heads.getAllKeys();
+  void sites.then(
+    (keys) => (hotHint = new Set(keys)),
+    () => {},
+  );
+  const ahead = new Map<string, Promise<SiteHead | SiteTally | undefined>>();
+  const ask = (site: string, part?: string) => {
+    const key = keyOf(site, part);
+    if (ahead.has(key)) return;
+    ahead.set(key, part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]));
+  };
+  for (const link of links) {
+    if (!hotHint.has(link.targetDomain) || !countsOnSite(link)) continue;
+    ask(link.targetDomain);
+    ask(link.targetDomain, DOMAIN_PART + link.sourceDomain);
+    ask(link.targetDomain, PAGE_PART + link.target);
+  }
+  return { sites, ahead };
+}
+
+/**
  * After a write of one source page's links: `before` its stored links as read before the write,
- * `rewritten` the records put (new or changed). `storedSites`: the sites with an aggregate,
- * asked in the write's first round (their keys: one per hot site). Reads the heads and tallies
- * the change names in one round, then queues their puts.
+ * `rewritten` the records put (new or changed), `read` what the write asked in its first round
+ * (readSiteStats). Reads what that round did not ask (a link lost into a hot site, a site the
+ * hint lacked) in one more round, then queues the puts.
  * Contract: resolves when the puts are queued; rejects (aborting with the caller's
  * transaction) if a read fails.
  */
@@ -68,56 +117,76 @@ export function adjustSiteStats(
   stores: SiteStores,
   before: readonly LinkRecord[],
   rewritten: readonly LinkRecord[],
-  storedSites: Promise<string[]>,
+  read: SiteRead,
 ): Promise<void> {
-  // Several page writes in one transaction (bulk.ts) may change the same site: each reads the
-  // head and tallies after the one before it queued its puts, or the later would overwrite them.
+  // Several page writes in one transaction (bulk.ts) may change the same site: each applies its
+  // change after the one before it, over what that one put (`written`), not what it read ahead.
   const tx = (unwrap(stores.heads as never) as unknown as IDBObjectStore).transaction;
-  const run = (lastAdjust.get(tx) ?? Promise.resolve()).then(() =>
-    adjustNow(stores, before, rewritten, storedSites),
+  const last = lastAdjust.get(tx);
+  const written = last?.written ?? new Map<string, SiteHead | SiteTally | null>();
+  const run = (last?.run ?? Promise.resolve()).then(() =>
+    adjustNow(stores, before, rewritten, read, written),
   );
-  lastAdjust.set(
-    tx,
-    run.catch(() => {}),
-  );
+  lastAdjust.set(tx, {
+    run: run.catch(() => {}),
+    written,
+  });
   return run;
 }
 
-/** Per transaction, the adjustment that runs last. */
-const lastAdjust = new WeakMap<IDBTransaction, Promise<unknown>>();
+/** Per transaction, the adjustment that runs last, and what the adjustments put or deleted. */
+const lastAdjust = new WeakMap<
+  IDBTransaction,
+  { run: Promise<unknown>; written: Map<string, SiteHead | SiteTally | null> }
+>();
 
 async function adjustNow(
   stores: SiteStores,
   before: readonly LinkRecord[],
   rewritten: readonly LinkRecord[],
-  storedSites: Promise<string[]>,
+  read: SiteRead,
+  written: Map<string, SiteHead | SiteTally | null>,
 ): Promise<void> {
   // Most writes change no link into a hot site: found from the rewritten links' domains alone.
   const touched = new Set(rewritten.map((l) => l.targetDomain));
-  const hot = new Set((await storedSites).filter((s) => touched.has(s)));
+  const hot = new Set((await read.sites).filter((s) => touched.has(s)));
   if (hot.size === 0) return;
   const changes = siteChanges(before, rewritten, hot);
   if (changes.size === 0) return;
+  // Each value: put by an earlier write of this transaction, else read ahead, else read now.
+  const valueOf = (site: string, part?: string) => {
+    const key = keyOf(site, part);
+    if (written.has(key)) return Promise.resolve(written.get(key) ?? undefined);
+    return (
+      read.ahead.get(key) ??
+      (part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]))
+    );
+  };
   const sites = [...changes.keys()];
-  const parts = sites.flatMap((site) =>
-    [...changes.get(site)!.parts.keys()].map((part): [string, string] => [site, part]),
-  );
   const [heads, tallies] = await Promise.all([
-    getMany(stores.heads, sites),
-    getMany(stores.tallies, parts),
+    Promise.all(sites.map((site) => valueOf(site) as Promise<SiteHead | undefined>)),
+    Promise.all(
+      sites.map(async (site) => {
+        const parts = [...changes.get(site)!.parts.keys()];
+        const values = await Promise.all(parts.map((part) => valueOf(site, part)));
+        return new Map(parts.map((part, i) => [part, values[i] as SiteTally | undefined]));
+      }),
+    ),
   ]);
-  const found = new Map(sites.map((s) => [s, new Map<string, SiteTally | undefined>()]));
-  parts.forEach(([site, part], i) => found.get(site)!.set(part, tallies[i]));
   sites.forEach((site, i) => {
     const head = heads[i];
     if (!head) return; // dropped by a bulk change in between: built again from the links
-    const { put, drop } = applySiteChange(head, changes.get(site)!, found.get(site)!);
-    putAll(stores.heads, [head]);
+    const next = { ...head };
+    const { put, drop } = applySiteChange(next, changes.get(site)!, tallies[i]!);
+    putAll(stores.heads, [next]);
     putAll(stores.tallies, put);
     deleteAll(
       stores.tallies,
       drop.map((part) => [site, part]),
     );
+    written.set(keyOf(site), next);
+    for (const tally of put) written.set(keyOf(site, tally.part), tally);
+    for (const part of drop) written.set(keyOf(site, part), null);
   });
 }
 
@@ -175,5 +244,6 @@ export async function ensureSiteStats(
   putAll(stores.heads, [head]);
   putAll(stores.tallies, tallies);
   await tx.done;
+  hotHint = new Set([...hotHint, site]);
   return site;
 }

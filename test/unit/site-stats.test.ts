@@ -153,6 +153,20 @@ describe('the site aggregate', () => {
     expect(head.live).toBeGreaterThan(0);
   });
 
+  it("is read in a page write's first round: a write into the site takes no round more than one into none", async () => {
+    await seed();
+    await ensureSiteStats(db, 'https://shop.com/', 1);
+    const write = async (url: string, hrefs: string[], t: number) =>
+      (await countRequestsOf(() => recordPage(db, makeSnapshot(url, hrefs), at(t)))).count;
+    const elsewhere = ['https://else1.org/a', 'https://else2.org/b', 'https://else3.org/c'];
+    const plain = await write('https://x1.io/', elsewhere, 30);
+    const into = await write('https://x2.io/', [page(1), page(2), page(3), ...elsewhere], 31);
+    // It changed the aggregate, in no more rounds.
+    expect(into.byName['site-tallies.put']).toBeGreaterThan(0);
+    expect(into.rounds).toBe(plain.rounds);
+    await expectSiteStatsExact();
+  });
+
   it("leaves out a large page's staged links until its last transaction counts them", async () => {
     await seed();
     const big = makeSnapshot(
