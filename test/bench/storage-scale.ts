@@ -632,8 +632,11 @@ async function printReadRequests(ctx: ScaleContext): Promise<void> {
 
 /** The popup counter (storage-scale-popup-entry.ts), bundled once. */
 let popupCounter: Promise<string> | null = null;
-/** How long the popup is left to finish its reads after its first render (full read, extras). */
-const SETTLE_MS = 8_000;
+/**
+ * How long the popup is left to finish its reads after its first render (full read, extras);
+ * BENCH_SCALE_SETTLE_MS for longer, so that a loaded machine's popup ends its later reads too.
+ */
+const SETTLE_MS = Number(process.env.BENCH_SCALE_SETTLE_MS) || 8_000;
 
 /** Said on the console by the popup once its first render is counted. */
 const COUNTED_LINE = 'backlink-lens-first-render-counted';
@@ -692,7 +695,7 @@ const countText = (c: RequestCount | null) =>
   c ? `${c.requests} requests, ${c.rounds} rounds, ${c.records} entries` : 'not rendered';
 
 /** The most asked of a count's requests, by name. */
-const topNames = (c: RequestCount, n = 12) =>
+const topNames = (c: RequestCount, n = 40) =>
   Object.entries(c.byName)
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
