@@ -75,6 +75,9 @@ export interface SiteRead {
   ahead: Map<string, Promise<SiteHead | SiteTally | undefined>>;
 }
 
+/** Heads and tallies a write asks ahead at most (past them, its second round reads them). */
+const MAX_AHEAD = 64;
+
 const HEAD = '\u0000';
 const keyOf = (site: string, part: string = HEAD) => `${site} ${part}`;
 
@@ -94,10 +97,14 @@ export function readSiteStats(stores: SiteStores, links: Iterable<LinkRecord>): 
   const ask = (site: string, part?: string) => {
     const key = keyOf(site, part);
     if (ahead.has(key)) return;
-    ahead.set(key, part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]));
+    const read = part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]);
+    read.catch(() => {}); // not awaited when the write changes nothing there
+    ahead.set(key, read);
   };
   for (const link of links) {
     if (!hotHint.has(link.targetDomain) || !countsOnSite(link)) continue;
+    // A revisit changes none of them: bounded, so a large page's revisit asks few in vain.
+    if (ahead.size + 3 > MAX_AHEAD) break;
     ask(link.targetDomain);
     ask(link.targetDomain, DOMAIN_PART + link.sourceDomain);
     ask(link.targetDomain, PAGE_PART + link.target);

@@ -165,6 +165,16 @@ describe('the site aggregate', () => {
     expect(into.byName['site-tallies.put']).toBeGreaterThan(0);
     expect(into.rounds).toBe(plain.rounds);
     await expectSiteStatsExact();
+    // A page with more links into the site than are asked ahead: the rest in a second round,
+    // exact all the same; its unchanged revisit asks a bounded number in vain.
+    const many = Array.from({ length: 100 }, (_, i) => `https://shop.com/item${i}`);
+    await write('https://x3.io/', many, 32);
+    await expectSiteStatsExact();
+    const again = await write('https://x3.io/', many, 33);
+    expect(again.byName['site-tallies.put']).toBeUndefined();
+    const asked = (again.byName['site-tallies.get'] ?? 0) + (again.byName['site-stats.get'] ?? 0);
+    expect(asked).toBeGreaterThan(0);
+    expect(asked).toBeLessThanOrEqual(64);
   });
 
   it("leaves out a large page's staged links until its last transaction counts them", async () => {
