@@ -468,6 +468,32 @@ describe('loadReport in the popup, for a page with hundreds of links', () => {
     expect(state.reportState.value).not.toHaveProperty('head');
   });
 
+  it("asks for the shown groups' authority after two paints: the first viewport's, then the groups below it", async () => {
+    // The test before this one left its scores: these must be this load's.
+    state.authorityState.value = null;
+    onTestFinished(() => void (state.authorityState.value = null));
+    await storeHotPage(false);
+    await storeScoredSource();
+    frames.asked = 0;
+    frames.atAuthority.length = 0;
+    vi.stubGlobal('requestAnimationFrame', (paint: FrameRequestCallback) => {
+      frames.asked += 1;
+      return setTimeout(() => paint(0), 0);
+    });
+    onTestFinished(() => void vi.unstubAllGlobals());
+    state.showRows({ domains: 30, perDomain: 5 });
+    const loaded = state.loadReport(HOT);
+    await vi.waitFor(
+      () => expect(state.authorityState.value?.sources).toEqual({ 'https://s0.com/p': 50 }),
+      { timeout: 10_000 },
+    );
+    // 182 requests for the popup's 30 groups at 1M: none while its first screen renders.
+    expect(frames.atAuthority[0]).toBe(2);
+    await vi.waitFor(() => expect(flagCalls).toHaveLength(1), { timeout: 10_000 });
+    flagCalls[0]!(flagView('flags'));
+    await loaded;
+  });
+
   it('reads the settings once per load, with a head first (a hot page) or without', async () => {
     await storeHotPage();
     state.showRows({ domains: 30, perDomain: 5 });
