@@ -155,15 +155,20 @@ describe('cutSummary', () => {
     }
   }
 
+  /** URL_A's summary from every link, as the popup's full read builds it. */
+  async function wholeSummary() {
+    const full = (await loadBacklinks(db, URL_A, {}))!;
+    return summarizeBacklinks(full.links, full.sources, {
+      via: full.via,
+      domain: full.page?.domain ?? null,
+    });
+  }
+
   it(
     "cuts a page's whole summary to what its head read shows (storage/head.ts)",
     async () => {
       await store40Domains();
-      const full = (await loadBacklinks(db, URL_A, {}))!;
-      const whole = summarizeBacklinks(full.links, full.sources, {
-        via: full.via,
-        domain: full.page?.domain ?? null,
-      });
+      const whole = await wholeSummary();
       expect(whole.groups.length).toBeGreaterThan(POPUP_ROWS.domains);
       const cut = cutSummary(whole, POPUP_ROWS);
       await ensureTargetStats(db, [URL_A], 1);
@@ -180,11 +185,7 @@ describe('cutSummary', () => {
     "keeps in an entry the popup's first viewport, as the popup's own read shows it",
     async () => {
       await store40Domains();
-      const full = (await loadBacklinks(db, URL_A, {}))!;
-      const whole = summarizeBacklinks(full.links, full.sources, {
-        via: full.via,
-        domain: full.page?.domain ?? null,
-      });
+      const whole = await wholeSummary();
       // A page without aggregates (read whole) and a hot one (its head): the same groups.
       const read = await loadFirstRead(db, URL_A, {}, POPUP_ROWS);
       expect(read.kind).toBe('report');
