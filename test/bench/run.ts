@@ -27,6 +27,7 @@ import { runStorageBurst, runStorageScale } from './storage-scale';
 import { runTransfer } from './transfer';
 import { runLinkMove } from './link-move';
 import { runLinkMoveChunks } from './link-move-chunks';
+import { runTiesUpgrade } from './ties-upgrade';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -56,6 +57,11 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
     'link-move-chunks',
     'one chunk of the link move against a raw one (Chromium)',
     runLinkMoveChunks,
+  ],
+  [
+    'ties-upgrade',
+    'opening a store of the version before the ties store (Chromium)',
+    runTiesUpgrade,
   ],
   ['ingest-read', 'index ingest readers (WAT, export)', runIngestRead],
   // Last: with the default minute per run it takes a few minutes.
