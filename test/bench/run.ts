@@ -58,11 +58,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
     'one chunk of the link move against a raw one (Chromium)',
     runLinkMoveChunks,
   ],
-  [
-    'ties-upgrade',
-    'opening a store of the version before the ties store (Chromium)',
-    runTiesUpgrade,
-  ],
+  ['ties-upgrade', 'the ties upgrade opening an older database (Chromium)', runTiesUpgrade],
   ['ingest-read', 'index ingest readers (WAT, export)', runIngestRead],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],
