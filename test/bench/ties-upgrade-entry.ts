@@ -3,7 +3,7 @@
  * store written in the extension's origin, its open by the build bundled (this tree's or another
  * tree's sources, under another global), and raw reads of the same pages for comparison.
  */
-import { DB_NAME, DB_VERSION, openBacklinkDb } from '../../src/storage/db';
+import { DB_NAME, openBacklinkDb, TIES_VERSION } from '../../src/storage/db';
 import type { PageRecord } from '../../src/core/types';
 
 /** Page records per seeding transaction. */
@@ -45,7 +45,7 @@ function pageOf(url: string, canonical: string | null, aliasOf?: string): PageRe
  * database of the version before the ties store, and `hops` redirects. Returns the records.
  */
 export async function seedOld(pages: number, mix: string, hops: number): Promise<number> {
-  const db = await openBacklinkDb(DB_NAME, () => {}, DB_VERSION - 1);
+  const db = await openBacklinkDb(DB_NAME, () => {}, TIES_VERSION - 1);
   let written = 0;
   try {
     for (let start = 0; start < pages; start += SEED_TX) {

@@ -23,7 +23,7 @@ import { ensureExtensionBuilt } from './built-extension';
 import { bundleForPage } from './page-bundle';
 import { check, heading, info, median, printTable, step, type Timing } from './measure';
 import { unpackedId } from './link-move';
-import { DB_VERSION } from '../../src/storage/db';
+import { TIES_VERSION } from '../../src/storage/db';
 
 declare global {
   interface Window {
@@ -133,7 +133,7 @@ export async function runTiesUpgrade(): Promise<void> {
           const version = await page.evaluate(() => window.BacklinkTies.storedVersion());
           // The raw reads once, on the first copy (read-only: the store stays as it was).
           const raw =
-            run === 0 && build === builds[0] && version === DB_VERSION - 1
+            run === 0 && build === builds[0] && version === TIES_VERSION - 1
               ? await page.evaluate(() => window.BacklinkTies.rawReads())
               : null;
           const opened = await page.evaluate(
@@ -144,7 +144,7 @@ export async function runTiesUpgrade(): Promise<void> {
         });
         check(
           'the store is at the version before the ties store',
-          opened.version === DB_VERSION - 1,
+          opened.version === TIES_VERSION - 1,
         );
         if (raw) {
           info(

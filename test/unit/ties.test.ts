@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { DB_VERSION, openBacklinkDb, TIES_VERSION, type BacklinkDb } from '../../src/storage/db';
 import {
   clearAll,
   forgetSite,
@@ -208,6 +208,8 @@ describe('forgetting', () => {
 });
 
 describe('the upgrade to the ties store', () => {
+  const BEFORE_TIES = TIES_VERSION - 1;
+
   it('marks what an older database stored: pages declaring, records standing for, hops', async () => {
     // Written by today's writers, then copied into a database of the version before.
     const reference = await openTestDb();
@@ -238,7 +240,7 @@ describe('the upgrade to the ties store', () => {
     expect(expected).toEqual([6, 3, 1, 3, 6]);
 
     const name = `ties-upgrade-${Math.random()}`;
-    const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
+    const old = await openBacklinkDb(name, () => {}, BEFORE_TIES);
     const tx = old.transaction(['pages', 'links', 'redirects'], 'readwrite');
     await Promise.all([
       ...pages.map((p) => tx.objectStore('pages').put(p)),
@@ -260,7 +262,7 @@ describe('the upgrade to the ties store', () => {
 
   it('marks every page of a database with more pages than one batch', async () => {
     const name = `ties-batches-${Math.random()}`;
-    const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
+    const old = await openBacklinkDb(name, () => {}, BEFORE_TIES);
     const tx = old.transaction('pages', 'readwrite');
     const urls = Array.from(
       { length: 2500 },
@@ -286,7 +288,7 @@ describe('the upgrade to the ties store', () => {
   /** A database of the version before the ties store holding `pages`, upgraded while counted. */
   async function upgradeCounted(pages: PageRecord[]) {
     const name = `ties-reads-${Math.random()}`;
-    const old = await openBacklinkDb(name, () => {}, DB_VERSION - 1);
+    const old = await openBacklinkDb(name, () => {}, BEFORE_TIES);
     const tx = old.transaction('pages', 'readwrite');
     await Promise.all([...pages.map((p) => tx.store.put(p)), tx.done]);
     old.close();
