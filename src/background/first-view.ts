@@ -1,7 +1,9 @@
 import browser from 'webextension-polyfill';
 import {
+  cutGroups,
   cutSummary,
   firstViewKey,
+  FIRST_VIEW_ROWS,
   fitsFirstView,
   foldsKeyOf,
   FIRST_VIEW_VERSION,
@@ -111,7 +113,7 @@ async function prepareFirstView(tabId: number): Promise<void> {
       folds: foldsKeyOf(url, settings.folds),
       targets: targetsOf(first.kind === 'head' ? first.head : first.report),
       builtAt: Date.now(),
-      state: stateOf(first, url),
+      state: firstViewStateOf(first, url),
     };
     // From the check to the index, no await: a write acknowledged after it finds it indexed.
     stale = writesSince.slice(seen).some((w) => !w || isTouchedBy(built, w));
@@ -143,14 +145,17 @@ function targetsOf(read: Pick<BacklinkReport, 'url' | 'aliases' | 'via'> | null)
   return read ? [...new Set([read.url, ...read.aliases, ...Object.keys(read.via)])] : [];
 }
 
-/** What the popup renders first, as ui/head-state.ts#loadFirstState builds it. */
-function stateOf(first: FirstRead, url: string): FirstViewState {
+/**
+ * What the popup renders first, as ui/head-state.ts#loadFirstState builds it from the same
+ * read, its groups cut to the first viewport's (FIRST_VIEW_ROWS).
+ */
+export function firstViewStateOf(first: FirstRead, url: string): FirstViewState {
   if (first.kind === 'head') {
     const { head } = first;
     return {
       url: head.url,
       page: pageForFirstView(head.page),
-      summary: head.summary,
+      summary: cutGroups(head.summary, FIRST_VIEW_ROWS),
       redirect: head.redirect,
       variants: head.variants,
       folded: head.folded,
@@ -172,7 +177,7 @@ function stateOf(first: FirstRead, url: string): FirstViewState {
     redirect: report.redirect,
     variants: report.variants,
     folded: report.folded,
-    ...cutSummary(whole, POPUP_ROWS),
+    ...cutSummary(whole, FIRST_VIEW_ROWS),
   };
 }
 

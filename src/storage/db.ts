@@ -196,6 +196,12 @@ const numberKeyedLinks: Migration = (db, tx) => {
   links.createIndex('by_target_source_domain', ['target', 'sourceDomain']);
 };
 
+// Its own name so that tests can build the version before it (TIES_VERSION).
+const tiesStore: Migration = async (db, tx) => {
+  db.createObjectStore('ties', { keyPath: 'url' });
+  await markStoredTies(tx);
+};
+
 const MIGRATIONS: readonly Migration[] = [
   // v1: pages and links with the indexes the popup, badge and revisit logic read by.
   (db) => {
@@ -318,10 +324,7 @@ const MIGRATIONS: readonly Migration[] = [
   // The cold badge and first read within budget (issue 7): URLs tied to another by a canonical
   // or a redirect, so that the others skip those lookups. Marked here for what is stored, then
   // by every writer (storage/ties.ts).
-  async (db, tx) => {
-    db.createObjectStore('ties', { keyPath: 'url' });
-    await markStoredTies(tx);
-  },
+  tiesStore,
   // The site line from counts, not records (issue 7, item 1): a maintained aggregate per hot
   // site (storage/site-stats.ts). Derived data, built when next wanted: nothing to convert.
   (db) => {
@@ -336,6 +339,8 @@ const MIGRATIONS: readonly Migration[] = [
 export const DB_VERSION = MIGRATIONS.length;
 /** The first version with number-keyed links: a test builds the one before it. */
 export const NUMBER_KEYS_VERSION = MIGRATIONS.indexOf(numberKeyedLinks) + 1;
+/** The first version with the ties store: a test builds the one before it. */
+export const TIES_VERSION = MIGRATIONS.indexOf(tiesStore) + 1;
 
 /**
  * Run the migrations in order, each after the previous one's requests: the upgrade transaction

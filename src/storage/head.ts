@@ -181,7 +181,8 @@ async function readFirst(
     // No aggregate: the whole report in this transaction, not read again in one of its own.
     const links = await ownLinks();
     const full = await readReport(readTx, found, links, hopsFrom);
-    await tx.done;
+    // Given once its answers are in, as a hot page's head: not after the commit.
+    answered(tx);
     return { kind: 'report', report: full, variantsLater: found.folded.length === 0 };
   }
 

@@ -1,6 +1,7 @@
 import { unwrap } from 'idb';
 import type { PageRecord, RedirectRecord } from '../core/types';
 import type { UpgradeTx } from './db';
+import { getMany } from './requests';
 
 /**
  * URLs tied to another one (issue 7: the cold badge and the popup's first read): either end of a
@@ -87,9 +88,15 @@ const BACKFILL_BATCH = 1000;
 
 /**
  * Mark the ties of everything stored before the store existed, in the upgrade that creates it:
- * the hops by their keys alone, the pages a batch at a time. A background pass was the other
- * way (the store "unknown" until it ended), but every read would then ask whether it had ended;
- * the pages are read once, only by an install that has some.
+ * the hops by their keys alone, then the pages that declare a canonical, by by_canonical a batch
+ * at a time. A background pass was the other way (the store "unknown" until it ended), but every
+ * read would then ask whether it had ended.
+ *
+ * A page declaring no canonical has no entry in by_canonical, and is not read: its record ties
+ * nothing, as an alias record (records.ts: written under the URL a page declares, `aliasOf` that
+ * page) declares its own URL. So a store whose pages declare none is marked without reading a
+ * page (100,000 records read at 1M links before). The one record this leaves out, an imported
+ * one with `aliasOf` and no canonical, neither the writers nor an export make.
  */
 export async function markStoredTies(tx: UpgradeTx): Promise<void> {
   const ties = tx.objectStore('ties');
@@ -97,12 +104,23 @@ export async function markStoredTies(tx: UpgradeTx): Promise<void> {
     markTies(ties, [from, to]);
   }
   const pages = tx.objectStore('pages');
-  let after: string | null = null;
+  const declaring = pages.index('by_canonical');
+  const mark = (batch: Array<PageRecord | undefined>) => {
+    for (const page of batch) if (page) markTies(ties, tiesOfPage(page));
+  };
+  let after: IDBKeyRange | null = null;
   for (;;) {
-    const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
-    const batch: PageRecord[] = await pages.getAll(range, BACKFILL_BATCH);
-    for (const page of batch) markTies(ties, tiesOfPage(page));
+    const batch: PageRecord[] = await declaring.getAll(after, BACKFILL_BATCH);
+    mark(batch);
     if (batch.length < BACKFILL_BATCH) return;
-    after = batch[batch.length - 1]!.url;
+    // The pages declaring the batch's last canonical may go on past it (in URL order): the rest
+    // of them by key, then on from the next canonical.
+    const { url, canonical } = batch[batch.length - 1]!;
+    const same = await declaring.getAllKeys(canonical!);
+    const rest = same.slice(same.indexOf(url) + 1);
+    for (let i = 0; i < rest.length; i += BACKFILL_BATCH) {
+      mark(await getMany(pages, rest.slice(i, i + BACKFILL_BATCH)));
+    }
+    after = IDBKeyRange.lowerBound(canonical, true);
   }
 }

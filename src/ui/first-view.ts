@@ -30,6 +30,7 @@ export async function showFirstView(
     ...state,
     profile: null,
     choices: foldChoices(state.url, state.variants, state.folded),
+    partial: true,
   };
   reportState.value = provisional;
   performance.mark('bl:first-view');

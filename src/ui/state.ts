@@ -88,6 +88,11 @@ export type ReportState =
        * groups shown only; these are the counts of all groups, until the full read.
        */
       head?: { groups: number; liveGroups: number };
+      /**
+       * Set while the worker's first view is shown (ui/first-view.ts): its groups are the first
+       * viewport's only, so how many more the own read will leave out is not known yet.
+       */
+      partial?: true;
     };
 
 /** The report of the page itself, or of its whole site (registrable domain). */
@@ -438,21 +443,20 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
     if (head?.status === 'ready') {
       forgetOtherPage(head.url);
       markSiteLoading();
-      // The shown rows' authority (and the page's, in the header) is asked for before they
-      // render, and the full read waits for it: asked beside the full read, its answer came
+      // The shown rows' authority (and the page's, in the header) is asked for once they are
+      // painted, and the full read waits for it: asked beside the full read, its answer came
       // after thousands of the full read's (test/bench/quality.ts prints the steps).
       const [shown] = splitByShown(head.summary, shownRows);
-      // The report page's table asks once its first rows are painted: a request per linking
-      // page (240 for 200 rows) queued before its render held the rows back (18-138 ms, loaded).
-      // Two paints: the first screen's, then that of the rest of the table's first page, which
-      // renders after it (ui/after-paint.ts); asked between the two, the requests and their
-      // answers held those rows back (boot-hot: 250 requests before the 200th row, 8 now).
-      if (!shownRows) {
-        reportState.value = head;
-        await afterPaint();
-        await afterPaint();
-        if (!current()) return;
-      }
+      // A request per linking page (182 for the popup's 30 groups, 240 for the table's 200 rows)
+      // queued before the render held the rows back (18-138 ms, loaded; the popup's with its
+      // tab's entry shown, s16: 1.3 s from the entry to its 30 groups at 1M). Two paints: the
+      // first screen's, then that of the rest (the popup's groups below its fold, the table's
+      // first page), rendered after it (ui/after-paint.ts); asked between the two, the requests
+      // and their answers held those rows back (boot-hot: 250 requests before the 200th row, 8).
+      reportState.value = head;
+      await afterPaint();
+      await afterPaint();
+      if (!current()) return;
       const authorityShown = loadAuthority(
         db,
         head.url,
@@ -467,7 +471,6 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
           scoreReport();
         })
         .catch(() => undefined); // the full read's extras read it again
-      reportState.value = head;
       // The rows are on screen: the full read that follows need not hold recording back.
       letRecordingGo();
       // Their scores need no other link: scored at once, and again with their authority.

@@ -65,6 +65,8 @@ export async function freshEntry(ext: ExtensionBrowser, tab: EntryTab): Promise<
 
 /** Where the popup stood at its boot marks (platform/early-boot.ts, ui/*), ms; NaN if unset. */
 export interface EntryMarks {
+  /** The early script began (it asks storage.session at once for a ?tab= popup). */
+  early: number;
   /** The early script's session.get of the entry answered. */
   earlyFirstView: number;
   earlyDb: number;
@@ -80,6 +82,7 @@ export interface EntryMarks {
 const MARKS = `(() => {
   const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
   return {
+    early: at('bl:early'),
     earlyFirstView: at('bl:early-first-view'),
     earlyDb: at('bl:early-db'),
     entry: at('bl:entry'),
@@ -90,6 +93,8 @@ const MARKS = `(() => {
 
 export interface EntrySample {
   ms: number;
+  /** The first viewport's rows in the DOM (popup.ts#timeToReport), before `ms`'s condition. */
+  firstRows: number;
   phases: PagePhases;
   marks: EntryMarks;
 }
@@ -111,7 +116,12 @@ async function open(
     tab: tab.id,
     then: (page) => page.evaluate(MARKS) as Promise<EntryMarks>,
   });
-  return { ms: timing.ms, phases: timing.phases, marks: timing.after };
+  return {
+    ms: timing.ms,
+    firstRows: timing.firstRows,
+    phases: timing.phases,
+    marks: timing.after,
+  };
 }
 
 /**
@@ -216,9 +226,11 @@ export function entryBreakdown(samples: readonly EntrySample[]): string {
     ['commit', (s) => s.phases.commit],
     ['parsed', (s) => s.phases.parsed],
     ['entry got', (s) => s.marks.earlyFirstView],
+    ['its get took', (s) => s.marks.earlyFirstView - s.marks.early],
     ['modules in', (s) => s.marks.entry],
     ['ran', (s) => s.phases.scripts],
     ['entry shown', (s) => s.marks.firstView],
+    ['first viewport', (s) => s.firstRows],
     ['rows', (s) => s.ms],
     ['own read', (s) => s.marks.headRead],
   ]);
@@ -234,6 +246,7 @@ export function ownReadBreakdown(samples: readonly EntrySample[]): string {
     ['modules in', (s) => s.marks.entry],
     ['ran', (s) => s.phases.scripts],
     ['own read', (s) => s.marks.headRead],
+    ['first viewport', (s) => s.firstRows],
     ['rows', (s) => s.ms],
   ]);
 }
@@ -268,6 +281,23 @@ export interface EntryPairs {
   pairs: EntryPair[];
   /** Why the page's pairs stopped, when they did (opened twice in a turn and failed twice). */
   failed?: string;
+  /** The tab's entry as stored after the pairs: UTF-8 bytes of its JSON, and groups held. */
+  entry?: { bytes: number; groups: number; links: number };
+}
+
+/** The size of the tab's entry now (what the popup's session.get carries); null without one. */
+function entrySize(ext: ExtensionBrowser, tab: EntryTab): Promise<EntryPairs['entry'] | null> {
+  return ext.worker.evaluate(async (key) => {
+    const entry = (await chrome.storage.session.get(key))[key] as
+      { state?: { summary?: { groups?: Array<{ links: unknown[] }> } } } | undefined;
+    if (!entry) return null;
+    const groups = entry.state?.summary?.groups ?? [];
+    return {
+      bytes: new TextEncoder().encode(JSON.stringify(entry)).length,
+      groups: groups.length,
+      links: groups.reduce((n, g) => n + g.links.length, 0),
+    };
+  }, keyOf(tab));
 }
 
 /**
@@ -294,6 +324,10 @@ export async function runEntryPairs(
         row.failed = reasonOf(error, 300);
       }
     }
+  }
+  for (const row of out) {
+    const size = await entrySize(ext, row.page.tab).catch(() => null);
+    if (size) row.entry = size;
   }
   return out;
 }
@@ -328,8 +362,14 @@ export function printEntryPairs(rows: readonly EntryPairs[]): void {
     }),
     new Set([1, 2, 3, 4, 5, 6, 7]),
   );
-  for (const { page, pairs, failed } of rows) {
+  for (const { page, pairs, failed, entry } of rows) {
     if (failed) info(`${page.name}: failed: ${failed}`);
+    if (entry) {
+      info(
+        `${page.name}: its entry ${(entry.bytes / 1024).toFixed(1)} kB ` +
+          `(${entry.groups} groups, ${entry.links} links)`,
+      );
+    }
     if (pairs.length === 0) continue;
     info(`${page.name}, with entry (ms, medians): ${entryBreakdown(pairs.map((p) => p.with))}`);
     info(`${page.name}, without: ${ownReadBreakdown(pairs.map((p) => p.without))}`);

@@ -67,7 +67,7 @@ async function stage(to: string, withWorker: boolean): Promise<void> {
  * bytes of the path's SHA-256 in hex, each digit mapped 0-f to a-p.
  * https://source.chromium.org/chromium/chromium/src/+/main:components/crx_file/id_util.cc
  */
-const unpackedId = (path: string) =>
+export const unpackedId = (path: string) =>
   createHash('sha256')
     .update(path)
     .digest('hex')

@@ -3,7 +3,7 @@
  * held-out halves, which stay a score): for every labelled link the classifier gets wrong, the
  * region it gave, where the link sits (its heading, its block, the nearest named ancestors)
  * and a cause guessed from that, counted per page and per corpus. Run with
- * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s|readability] [--links]`.
+ * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s|readability|trafilatura] [--links]`.
  */
 import { placementResolver } from '../../src/core/placement';
 import {
@@ -19,6 +19,7 @@ import {
   recall,
   addScore,
   summarizePages,
+  TRAFILATURA,
   type Corpus,
   type Score,
 } from '../support/articles';
@@ -161,6 +162,7 @@ const CORPORA: Record<string, Corpus> = {
   dragnet: DRAGNET,
   l3s: L3S_GN1,
   readability: READABILITY,
+  trafilatura: TRAFILATURA,
 };
 const which = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const showLinks = process.argv.includes('--links');

@@ -8,7 +8,9 @@
  * imported, not committed, its assessors' "full text" as the article body), and Mozilla
  * Readability's saved test pages since s15 (test/fixtures/readability, its expected.html as the
  * article), and CleanPortalEval and a quarter of CleanEval final since s16
- * (test/fixtures/cleaneval, imported, not committed, their hand-cleaned text), each link
+ * (test/fixtures/cleaneval, imported, not committed, their hand-cleaned text), and trafilatura's
+ * evaluation set since s17 (test/fixtures/trafilatura, imported, not committed, labelled from its
+ * annotators' strings in and outside the main text by its own import.ts), the others' links
  * labelled editorial or not from the ground-truth article text (label.ts). For the links labelled, the precision and recall
  * of "main" for editorial links, of the landmark-only classifier the extension had before (the
  * frozen pre-session extractor, baseline-extract.ts) and of today's regionResolver, on each
@@ -39,6 +41,8 @@ import {
   scorePage,
   splitOf,
   summarizePages,
+  TRAFILATURA,
+  TRAFILATURA_STRINGS,
   type Corpus,
   type Score,
   type Split,
@@ -171,7 +175,8 @@ export async function runPlacement(): Promise<void> {
       'of Dragnet (labelled after the classifier was built), and a fresh Dragnet sample held out whole\n' +
       '(hash ends in 4–7, measured once), L3S-GN1 (its full text; halves since s14) and 94 of\n' +
       "Mozilla Readability's test pages (its expected.html; since s15), CleanPortalEval's 71 and\n" +
-      '171 of CleanEval final (hand-cleaned text; since s16):\n' +
+      "171 of CleanEval final (hand-cleaned text; since s16), trafilatura's evaluation set (the\n" +
+      "links its annotators' strings reach; since s17):\n" +
       'precision and recall of region "main",\n' +
       'landmark-only classifier (before) vs regionResolver (now).\n' +
       `Target on each held-out half: precision ≥ ${pct(TARGET.precision)}, recall ≥ ${pct(TARGET.recall)}.`,
@@ -187,6 +192,8 @@ export async function runPlacement(): Promise<void> {
     READABILITY,
     CLEANPORTALEVAL,
     CLEANEVAL,
+    TRAFILATURA,
+    TRAFILATURA_STRINGS,
   ]) {
     if (DEV_ONLY && corpus.heldOutOnly) continue;
     // PLACEMENT_CORPUS=<part of a name>: one corpus, so corpora can be read in parallel runs.

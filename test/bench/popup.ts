@@ -28,6 +28,7 @@ declare global {
   interface Window {
     __benchReady?: number;
     __benchShown?: { groups: number; links: number };
+    __benchFirstRows?: number;
   }
 }
 
@@ -42,6 +43,9 @@ const READY_LINE = 'backlink-lens-bench-ready';
 const watchForReport = (done: string) => `(() => {
   const done = () => ${done};
   const observer = new MutationObserver(() => {
+    if (window.__benchFirstRows === undefined && document.querySelector(${JSON.stringify(FIRST_ROWS)})) {
+      window.__benchFirstRows = performance.now();
+    }
     if (window.__benchReady !== undefined || !done()) return;
     window.__benchReady = performance.now();
     window.__benchShown = {
@@ -53,6 +57,12 @@ const watchForReport = (done: string) => `(() => {
   });
   observer.observe(document, { childList: true, subtree: true });
 })();`;
+
+/**
+ * The first rows in the DOM, whatever \`done\` waits for: the popup renders the groups of its
+ * first viewport (or its empty state) in one commit, the rest after the first paint.
+ */
+const FIRST_ROWS = '.report .group, .report .empty, .report tr.table-link';
 
 /** The empty state, the popup's groups, or the report page's table with its first rows. */
 export const EMPTY_SHOWN = "document.querySelector('.report .empty') !== null";
@@ -83,6 +93,8 @@ export interface PageCpu {
 
 export interface ReportTiming<T> {
   ms: number;
+  /** When the first rows (or the empty state) were in the DOM: the first viewport's. */
+  firstRows: number;
   phases: PagePhases;
   /** Set when asked for (`cpu: true`): less sensitive to the machine's load than `ms`. */
   cpu?: PageCpu;
@@ -172,6 +184,7 @@ export async function timeToReport<T = undefined>(
       ].map((at) => (at > 0 ? at - t.navigationStart : Number.NaN));
       return {
         ms: window.__benchReady!,
+        firstRows: window.__benchFirstRows ?? Number.NaN,
         shown: window.__benchShown!,
         phases: { commit: commit!, parsed: parsed!, scripts: scripts! },
       };

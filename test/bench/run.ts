@@ -27,6 +27,7 @@ import { runStorageBurst, runStorageScale } from './storage-scale';
 import { runTransfer } from './transfer';
 import { runLinkMove } from './link-move';
 import { runLinkMoveChunks } from './link-move-chunks';
+import { runTiesUpgrade } from './ties-upgrade';
 import { formatMs } from './measure';
 
 /** [id for BENCH_ONLY (the file's name), what it measures, run]. */
@@ -57,6 +58,7 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
     'one chunk of the link move against a raw one (Chromium)',
     runLinkMoveChunks,
   ],
+  ['ties-upgrade', 'the ties upgrade opening an older database (Chromium)', runTiesUpgrade],
   ['ingest-read', 'index ingest readers (WAT, export)', runIngestRead],
   // Last: with the default minute per run it takes a few minutes.
   ['watch-cost', 'watcher cost (Chromium)', runWatchCost],

@@ -905,6 +905,65 @@ function againstRawRead(label: string, rows: readonly ScaleRow[]): ScaleRow[] {
   return out;
 }
 
+/** The worker's authority job as its hook reports it: runs so far, the last one's window. */
+interface AuthorityJob {
+  runs: number;
+  last: { startedAt: number; endedAt: number; mode: string; links: number } | null;
+}
+
+function authorityJob(ext: ExtensionBrowser): Promise<AuthorityJob | null> {
+  return ext.worker
+    .evaluate(() => {
+      const status = (
+        globalThis as unknown as {
+          backlinkLens?: {
+            authority: {
+              runs: number;
+              last: { computedAt: number; totalMs: number; mode: string; links: number } | null;
+            };
+          };
+        }
+      ).backlinkLens?.authority;
+      if (!status) return null;
+      const last = status.last;
+      return {
+        runs: status.runs,
+        last: last && {
+          startedAt: last.computedAt - last.totalMs,
+          endedAt: last.computedAt,
+          mode: last.mode,
+          links: last.links,
+        },
+      };
+    })
+    .catch(() => null);
+}
+
+/**
+ * Whether the authority job (PageRank over every link, in the worker) ran while the rows were
+ * timed (s16's hypothesis: even an unlinked page's popup took 3-8 s in the 1M browser).
+ */
+function printAuthorityJob(
+  before: AuthorityJob | null,
+  after: AuthorityJob | null,
+  from: number,
+  to: number,
+): void {
+  if (!before || !after) {
+    info('authority job: its status could not be read');
+    return;
+  }
+  const runs = after.runs - before.runs;
+  const last = after.last;
+  const window =
+    runs > 0 && last
+      ? `; the last (${last.mode}, ${last.links.toLocaleString('en')} links) ran from ` +
+        `${((last.startedAt - from) / 1000).toFixed(1)} s to ` +
+        `${((last.endedAt - from) / 1000).toFixed(1)} s of ${((to - from) / 1000).toFixed(1)} s`
+      : '';
+  info(`authority job: ${runs} runs ended while the rows were timed${window}`);
+}
+
 /** `ingestOnly`: seed, then the ingest rows alone (storage-ingest, BENCH_ONLY=storage-ingest). */
 async function runSize(
   label: string,
@@ -990,12 +1049,15 @@ async function runSize(
       printScaleTable(ingest);
       return ingest;
     }
+    const jobBefore = await authorityJob(s.ext);
+    const opsFrom = Date.now();
     const rows = REQUESTS_ONLY
       ? []
       : [
           ...(OPS_WANTED.length > 0 ? [] : await measureIngest(ctx)),
           ...(await measureOperations(ctx)),
         ];
+    printAuthorityJob(jobBefore, await authorityJob(s.ext), opsFrom, Date.now());
     if (REQUESTS_ONLY) await printReadRequests(ctx);
     await printPopupRequests(ctx);
     await checkStoreKept(s.ext, options.pages * LINKS_PER_PAGE);

@@ -4,7 +4,7 @@
  * pages (test/fixtures/articles), samples of the Dragnet pages (test/fixtures/dragnet), of
  * L3S-GN1 (test/fixtures/l3s-gn1), and Mozilla Readability's test pages
  * (test/fixtures/readability, labelled by its own label.ts), and CleanPortalEval and CleanEval
- * (test/fixtures/cleaneval).
+ * (test/fixtures/cleaneval), and trafilatura's evaluation set (test/fixtures/trafilatura).
  * Shared by the labelling scripts, the placement benchmark and the placement unit test, so all
  * of them parse the pages the same way (happy-dom, no scripts).
  */
@@ -93,6 +93,25 @@ export const CLEANEVAL: Corpus = {
   name: 'CleanEval final',
   pagesDir: `${FIXTURES}cleaneval/final/`,
   labelsFile: `${FIXTURES}cleaneval/final-labels.json.gz`,
+};
+
+/**
+ * Trafilatura's evaluation set (test/fixtures/trafilatura, since s17): pages of 2012–2024 whose
+ * annotators wrote strings in and outside the main text, so only the links those reach get a
+ * label; not committed, import.ts writes pages/ (git ignores it); split by hash as the others.
+ * Labelled twice: the links in the paragraphs that hold a main-text string, and (STRINGS) only
+ * the links in the strings themselves, fewer and closer to what the annotators wrote.
+ */
+export const TRAFILATURA: Corpus = {
+  name: 'trafilatura eval, blocks',
+  pagesDir: `${FIXTURES}trafilatura/pages/`,
+  labelsFile: `${FIXTURES}trafilatura/labels.json.gz`,
+};
+
+export const TRAFILATURA_STRINGS: Corpus = {
+  name: 'trafilatura eval, strings',
+  pagesDir: `${FIXTURES}trafilatura/pages/`,
+  labelsFile: `${FIXTURES}trafilatura/strings-labels.json.gz`,
 };
 
 /** Whether the corpus's saved pages are on this machine (imported by its import.ts). */

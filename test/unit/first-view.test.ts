@@ -1,12 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   checkFirstView,
+  cutGroups,
   cutSummary,
   firstViewBytes,
   fitsFirstView,
   foldsKeyOf,
   FIRST_VIEW_MAX_AGE_MS,
   FIRST_VIEW_MAX_BYTES,
+  FIRST_VIEW_ROWS,
   FIRST_VIEW_VERSION,
   isTouchedBy,
   pageForFirstView,
@@ -16,11 +18,15 @@ import {
 import { summarizeBacklinks } from '../../src/core/summary';
 import { withFold } from '../../src/core/variants';
 import type { BacklinkDb } from '../../src/storage/db';
-import { loadHead } from '../../src/storage/head';
+import { loadFirstRead, loadHead } from '../../src/storage/head';
 import { loadBacklinks } from '../../src/storage/queries';
 import { recordPage } from '../../src/storage/records';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import { at, closeTestDbs, makePage, makeSnapshot, openTestDb, rawLink } from './helpers';
+
+// The worker's glue, imported for the entry's state it builds (no browser API is called).
+vi.mock('webextension-polyfill', () => ({ default: {} }));
+const { firstViewStateOf } = await import('../../src/background/first-view');
 
 const URL_A = 'https://example.com/page';
 const NOW = at(10);
@@ -133,8 +139,11 @@ describe('cutSummary', () => {
   });
   afterEach(() => closeTestDbs());
 
-  it("cuts a page's whole summary to what its head read shows (storage/head.ts)", async () => {
-    // 40 referring domains, some with more links than the popup shows, some lost only.
+  /** About 160 recorded pages: seconds on a loaded machine, over vitest's default 5. */
+  const STORING_TIMEOUT = 30_000;
+
+  /** 40 referring domains, some with more links than the popup shows, some lost only. */
+  async function store40Domains(): Promise<void> {
     for (let d = 0; d < 40; d++) {
       for (let p = 0; p < 1 + (d % 7); p++) {
         const source = `https://www.s${d}.com/p${p}`;
@@ -144,19 +153,66 @@ describe('cutSummary', () => {
         if (d % 5 === 0) await recordPage(db, makeSnapshot(source, []), at(d + 50));
       }
     }
+  }
+
+  /** URL_A's summary from every link, as the popup's full read builds it. */
+  async function wholeSummary() {
     const full = (await loadBacklinks(db, URL_A, {}))!;
-    const whole = summarizeBacklinks(full.links, full.sources, {
+    return summarizeBacklinks(full.links, full.sources, {
       via: full.via,
       domain: full.page?.domain ?? null,
     });
-    expect(whole.groups.length).toBeGreaterThan(POPUP_ROWS.domains);
-    const cut = cutSummary(whole, POPUP_ROWS);
-    await ensureTargetStats(db, [URL_A], 1);
-    const head = (await loadHead(db, URL_A, {}, POPUP_ROWS))!;
-    expect(cut.summary).toEqual(head.summary);
-    expect(cut.head).toEqual({ groups: head.groups, liveGroups: head.liveGroups });
-    // What it cut: more groups than shown, longer ones than shown.
-    expect(cut.summary.groups.length).toBeLessThan(whole.groups.length);
-    expect(cut.summary.groups.some((g) => g.size! > POPUP_ROWS.perDomain)).toBe(true);
-  });
+  }
+
+  it(
+    "cuts a page's whole summary to what its head read shows (storage/head.ts)",
+    async () => {
+      await store40Domains();
+      const whole = await wholeSummary();
+      expect(whole.groups.length).toBeGreaterThan(POPUP_ROWS.domains);
+      const cut = cutSummary(whole, POPUP_ROWS);
+      await ensureTargetStats(db, [URL_A], 1);
+      const head = (await loadHead(db, URL_A, {}, POPUP_ROWS))!;
+      expect(cut.summary).toEqual(head.summary);
+      expect(cut.head).toEqual({ groups: head.groups, liveGroups: head.liveGroups });
+      // What it cut: more groups than shown, longer ones than shown.
+      expect(cut.summary.groups.length).toBeLessThan(whole.groups.length);
+      expect(cut.summary.groups.some((g) => g.size! > POPUP_ROWS.perDomain)).toBe(true);
+    },
+    STORING_TIMEOUT,
+  );
+  it(
+    "keeps in an entry the popup's first viewport, as the popup's own read shows it",
+    async () => {
+      await store40Domains();
+      const whole = await wholeSummary();
+      // A page without aggregates (read whole) and a hot one (its head): the same groups.
+      const read = await loadFirstRead(db, URL_A, {}, POPUP_ROWS);
+      expect(read.kind).toBe('report');
+      const fromReport = firstViewStateOf(read, URL_A);
+      await ensureTargetStats(db, [URL_A], 1);
+      const hot = await loadFirstRead(db, URL_A, {}, POPUP_ROWS);
+      if (hot.kind !== 'head') throw new Error('no head read');
+      const fromHead = firstViewStateOf(hot, URL_A);
+      expect(fromHead.summary).toEqual(fromReport.summary);
+      expect(fromHead.head).toEqual(fromReport.head);
+      // The own read's (the popup's 30 groups) first ones, each cut as the popup shows it, and
+      // the counts of all groups; those of the first viewport only.
+      expect(fromHead.summary).toEqual(cutGroups(hot.head.summary, FIRST_VIEW_ROWS));
+      expect(fromHead.head).toEqual({ groups: hot.head.groups, liveGroups: hot.head.liveGroups });
+      expect(fromHead.summary.groups.slice(0, FIRST_VIEW_ROWS.domains)).toEqual(
+        hot.head.summary.groups.slice(0, FIRST_VIEW_ROWS.domains),
+      );
+      const domains = fromHead.summary.groups.map((g) => g.domain);
+      const firstLive = whole.groups.filter((g) => g.live > 0).slice(0, FIRST_VIEW_ROWS.domains);
+      expect(new Set(domains)).toEqual(
+        new Set([
+          ...whole.groups.slice(0, FIRST_VIEW_ROWS.domains).map((g) => g.domain),
+          ...firstLive.map((g) => g.domain),
+        ]),
+      );
+      expect(hot.head.summary.groups.length).toBeGreaterThan(domains.length);
+    },
+    STORING_TIMEOUT,
+  );
 });

@@ -10,6 +10,7 @@ import {
 import { asciiOnly, labelPage } from '../fixtures/articles/label';
 import { fullTextOf } from '../fixtures/l3s-gn1/import';
 import { goldText, unwrap } from '../fixtures/cleaneval/import';
+import { labelSnippets } from '../fixtures/trafilatura/import';
 
 const closers: Array<() => void> = [];
 afterEach(() => {
@@ -128,5 +129,36 @@ describe('CleanEval import', () => {
     expect(html.toString()).toBe(`\n${page}\n`);
     const bare = unwrap(Buffer.from(page));
     expect(bare).toEqual({ html: Buffer.from(page), id: null });
+  });
+});
+
+describe('trafilatura import', () => {
+  const page =
+    '<nav><a href="/imprint">Impressum</a> <a href="/home">Startseite</a></nav>' +
+    '<article><p>Der Bürgermeister sagte, <a href="https://x.de/r">der Bericht</a> sei falsch. Weitere Worte folgen.</p>' +
+    '<p>Ein zweiter Absatz mit <a href="https://y.de/q">einer Quelle</a>.</p>' +
+    '<aside><a href="/t">Weitere Worte folgen</a></aside></article>' +
+    '<footer><p>31. Mai <a href="/contact">Kontakt</a> <a href="https://z.de">Bericht sagte</a></p></footer>';
+  const annotation = {
+    url: 'https://example.de/x',
+    with: ['Der Bürgermeister sagte, der Bericht', 'Weitere Worte folgen', 'Ein zweiter'],
+    without: ['Impressum', '31. Mai Kontakt'],
+  };
+
+  it('labels the links the strings reach: in a main-text string editorial, in another not', () => {
+    const { labels, withFound } = labelSnippets(docFrom(page), annotation);
+    // "der Bericht" sits in a main-text string; "Impressum" and "Kontakt" in strings outside.
+    expect(labels).toMatchObject({ editorial: [2], boilerplate: [0, 5] });
+    // "Weitere Worte folgen" occurs twice (the aside repeats it): it marks nothing.
+    expect(withFound).toEqual({ once: 2, none: 0, several: 1 });
+  });
+
+  it("with blocks, marks the links of a main-text string's paragraph, not of one holding an outside string", () => {
+    const doc = docFrom(page);
+    const { labels } = labelSnippets(doc, annotation, true);
+    // "einer Quelle" shares its paragraph with "Ein zweiter"; the footer's paragraph holds an
+    // outside string, so "Bericht sagte" there stays unlabelled whatever its words.
+    expect(labels).toMatchObject({ editorial: [2, 3], boilerplate: [0, 5] });
+    expect(labels.links).toBe(doc.links.length);
   });
 });

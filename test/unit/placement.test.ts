@@ -7,6 +7,7 @@ import {
   ARTICLES,
   DRAGNET,
   READABILITY,
+  TRAFILATURA,
   emptyScore,
   hasPages,
   openArticle,
@@ -726,6 +727,23 @@ describe.skipIf(!hasPages(READABILITY))(
     it('keeps precision and recall of editorial links above a floor', { timeout: 240_000 }, () => {
       const total = scoreHeldOut(READABILITY, 10);
       expect(total.truePositive).toBeGreaterThan(100);
+      expect(precision(total)).toBeGreaterThanOrEqual(FLOOR.precision);
+      expect(recall(total)).toBeGreaterThanOrEqual(FLOOR.recall);
+    });
+  },
+);
+
+// Trafilatura's evaluation set (test/fixtures/trafilatura), its "blocks" labels: the links in
+// or beside its annotators' main-text strings, and in their strings outside the main text.
+describe.skipIf(!hasPages(TRAFILATURA))(
+  "placement on trafilatura's evaluation set (test/fixtures/trafilatura)",
+  () => {
+    // On these ten pages a9f8433's classifier reaches 100% / 88.8% (71 of 71, 71 of 80).
+    const FLOOR = { precision: 0.95, recall: 0.85 };
+
+    it('keeps precision and recall of editorial links above a floor', { timeout: 60_000 }, () => {
+      const total = scoreHeldOut(TRAFILATURA, 10);
+      expect(total.truePositive).toBeGreaterThan(50);
       expect(precision(total)).toBeGreaterThanOrEqual(FLOOR.precision);
       expect(recall(total)).toBeGreaterThanOrEqual(FLOOR.recall);
     });

@@ -495,6 +495,32 @@ async function storeScoredSource(): Promise<void> {
   await ensureTargetStats(db, [HOT]);
 }
 
+/**
+ * Frames asked for before the shown rows' authority was, in a load of HOT on the screen `show`
+ * sets up: a frame comes a task later, as a browser's would, and each asked for is counted.
+ */
+async function framesBeforeAuthority(show: () => void): Promise<number | undefined> {
+  await storeHotPage(false);
+  await storeScoredSource();
+  frames.asked = 0;
+  frames.atAuthority.length = 0;
+  vi.stubGlobal('requestAnimationFrame', (paint: FrameRequestCallback) => {
+    frames.asked += 1;
+    return setTimeout(() => paint(0), 0);
+  });
+  onTestFinished(() => void vi.unstubAllGlobals());
+  show();
+  const loaded = state.loadReport(HOT);
+  await vi.waitFor(
+    () => expect(state.authorityState.value?.sources).toEqual({ 'https://s0.com/p': 50 }),
+    { timeout: 10_000 },
+  );
+  await vi.waitFor(() => expect(flagCalls).toHaveLength(1), { timeout: 10_000 });
+  flagCalls[0]!(flagView('flags'));
+  await loaded;
+  return frames.atAuthority[0];
+}
+
 // After the others: showTableRows makes the first read a head read for every test after it.
 describe("loadReport in the report page's table, for a page with hundreds of links", () => {
   it('shows the first rows before it asks for their authority, which then scores them', async () => {
@@ -521,26 +547,7 @@ describe("loadReport in the report page's table, for a page with hundreds of lin
 
   it("asks for the first rows' authority after two paints: the first screen's, then the rest of the table's first page's", async () => {
     onTestFinished(() => void (state.authorityState.value = null));
-    await storeHotPage(false);
-    await storeScoredSource();
-    // A frame comes a task later, as a browser's would; each asked for is counted.
-    frames.asked = 0;
-    frames.atAuthority.length = 0;
-    vi.stubGlobal('requestAnimationFrame', (paint: FrameRequestCallback) => {
-      frames.asked += 1;
-      return setTimeout(() => paint(0), 0);
-    });
-    onTestFinished(() => void vi.unstubAllGlobals());
-    state.showTableRows(200);
-    const loaded = state.loadReport(HOT);
-    await vi.waitFor(
-      () => expect(state.authorityState.value?.sources).toEqual({ 'https://s0.com/p': 50 }),
-      { timeout: 10_000 },
-    );
-    expect(frames.atAuthority[0]).toBe(2);
-    await vi.waitFor(() => expect(flagCalls).toHaveLength(1), { timeout: 10_000 });
-    flagCalls[0]!(flagView('flags'));
-    await loaded;
+    expect(await framesBeforeAuthority(() => state.showTableRows(200))).toBe(2);
   });
 });
 
@@ -567,6 +574,16 @@ describe('loadReport in the popup, for a page with hundreds of links', () => {
     flagCalls[0]!(flagView('flags'));
     await loaded;
     expect(state.reportState.value).not.toHaveProperty('head');
+  });
+
+  it("asks for the shown groups' authority after two paints: the first viewport's, then the groups below it", async () => {
+    // The test before this one left its scores: these must be this load's.
+    state.authorityState.value = null;
+    onTestFinished(() => void (state.authorityState.value = null));
+    // 182 requests for the popup's 30 groups at 1M: none while its first screen renders.
+    expect(await framesBeforeAuthority(() => state.showRows({ domains: 30, perDomain: 5 }))).toBe(
+      2,
+    );
   });
 
   it('reads the settings once per load, with a head first (a hot page) or without', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
+import { DB_VERSION, openBacklinkDb, TIES_VERSION, type BacklinkDb } from '../../src/storage/db';
 import {
   clearAll,
   forgetSite,
@@ -13,6 +13,7 @@ import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
 import { loadFirstRead } from '../../src/storage/head';
 import { tiesOfPage } from '../../src/storage/ties';
 import type { ParsedImport } from '../../src/core/transfer';
+import type { PageRecord } from '../../src/core/types';
 import { countRequestsOf } from '../support/idb-requests';
 import {
   at,
@@ -207,8 +208,7 @@ describe('forgetting', () => {
 });
 
 describe('the upgrade to the ties store', () => {
-  /** The version before the ties store (its migration, then the site aggregate's, came after). */
-  const BEFORE_TIES = DB_VERSION - 2;
+  const BEFORE_TIES = TIES_VERSION - 1;
 
   it('marks what an older database stored: pages declaring, records standing for, hops', async () => {
     // Written by today's writers, then copied into a database of the version before.
@@ -283,6 +283,63 @@ describe('the upgrade to the ties store', () => {
     } finally {
       db.close();
     }
+  });
+
+  /** A database of the version before the ties store holding `pages`, upgraded while counted. */
+  async function upgradeCounted(pages: PageRecord[]) {
+    const name = `ties-reads-${Math.random()}`;
+    const old = await openBacklinkDb(name, () => {}, BEFORE_TIES);
+    const tx = old.transaction('pages', 'readwrite');
+    await Promise.all([...pages.map((p) => tx.store.put(p)), tx.done]);
+    old.close();
+    const { result, count } = await countRequestsOf(() => openBacklinkDb(name));
+    db = result;
+    const marked = (await db.getAllKeys('ties')).sort();
+    db.close();
+    return { marked, count, expected: [...new Set(pages.flatMap(tiesOfPage))].sort() };
+  }
+
+  it('reads the records of only the pages declaring a canonical', async () => {
+    // Pages declaring nothing, their own URL, another one (with its alias record, as recordPage
+    // writes it), and an alias record its page no longer backs.
+    const pages = Array.from({ length: 2600 }, (_, i) => {
+      const url = `https://s${i % 7}.com/${i}`;
+      if (i < 2000) return [makePage(url)];
+      if (i < 2400) return [makePage(url, { canonical: url })];
+      const declared = `${url}/c`;
+      return [
+        makePage(url, { canonical: declared }),
+        makePage(declared, { canonical: declared, aliasOf: url }),
+      ];
+    }).flat();
+    const [stale, left] = ['https://t.com/a', 'https://t.com/b'];
+    pages.push(makePage(stale, { canonical: stale, aliasOf: left }), makePage(left));
+    const { marked, count, expected } = await upgradeCounted(pages);
+    expect(marked).toEqual(expected);
+    expect(marked).toContain(left);
+    const declaring = pages.filter((p) => p.canonical !== null).length;
+    expect(declaring).toBe(801);
+    expect(count.records).toBe(declaring);
+    expect(Object.keys(count.byName).filter((n) => n.startsWith('pages.'))).toEqual([
+      'pages.by_canonical.getAll',
+    ]);
+  });
+
+  it('marks every page declaring a canonical that more pages than one batch declare', async () => {
+    const home = 'https://h.com/';
+    const pages = [
+      makePage(home, { canonical: home, aliasOf: 'https://h.com/0' }),
+      ...Array.from({ length: 2500 }, (_, i) =>
+        makePage(`https://h.com/${i}`, { canonical: home }),
+      ),
+      ...Array.from({ length: 1200 }, (_, i) =>
+        makePage(`https://i.com/${i}`, { canonical: `https://i.com/${i}/c` }),
+      ),
+      makePage('https://a.com/', { canonical: 'https://a.com/c' }),
+    ];
+    const { marked, expected } = await upgradeCounted(pages);
+    expect(marked).toHaveLength(2500 + 1 + 2400 + 2);
+    expect(marked).toEqual(expected);
   });
 });
 

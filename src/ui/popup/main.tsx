@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { takeEarly } from '../../platform/early-start';
 import { startFirstReads } from '../boot';
 import { showFirstView } from '../first-view';
-import { POPUP_ROWS } from '../../core/first-view';
+import { POPUP_FIRST_DOMAINS, POPUP_ROWS } from '../../core/first-view';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -58,11 +58,8 @@ async function arrivalTab(): Promise<number | undefined> {
 /** The popup's list: the top referring domains, a few links of each. */
 const ROWS: ShownRows = POPUP_ROWS;
 showRows(ROWS);
-/**
- * Groups rendered before the first paint: more than the 580 px popup shows (a group of five
- * rows is about 200 px under a header of about 250), the others right after it.
- */
-const FIRST_DOMAINS = 4;
+/** Groups rendered before the first paint, the others right after it (core/first-view.ts). */
+const FIRST_DOMAINS = POPUP_FIRST_DOMAINS;
 
 function Popup() {
   const state = reportState.value;
