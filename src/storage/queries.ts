@@ -26,7 +26,7 @@ import {
 } from '../core/variants';
 import type { BacklinkDb } from './db';
 import { answered, getMany } from './requests';
-import { countLinks, getAllLinks, LINK_STORES } from './link-keys';
+import { countLinks, getAllLinkKeys, getAllLinks, LINK_STORES } from './link-keys';
 import { readSourcePages } from './source-pages';
 import { isTied } from './ties';
 
@@ -437,9 +437,20 @@ export async function loadSiteLinks(
 export const SITE_TOP_TARGETS = 10;
 
 /**
+ * The index of a URL's site among its domain candidates, as loadSiteLinks finds it: the first
+ * (most specific) with a stored link. `built[i]` says whether candidate i has an aggregate
+ * (only a linked site has one), `linked[i]` whether it has a link; `linked` may leave out the
+ * last candidate (with no other linked, it is the site: its aggregate decides). -1: none found.
+ */
+export const siteIndexOf = (linked: readonly boolean[], built: readonly boolean[]): number =>
+  built.findIndex((b, i) => b || linked[i] === true);
+
+/**
  * The site line of a URL's site from its maintained aggregate (storage/site-stats.ts), without
- * reading a link: one round in one transaction, a head per candidate domain (as loadSiteLinks
- * probes them) and the `top` most linked pages of each from the by_top index (tiny records).
+ * reading a link record: one round in one transaction, a head per candidate domain, the `top`
+ * most linked pages of each from the by_top index (tiny records), and one key per candidate
+ * but the last, so that a parent's aggregate is never taken for the site of a host that has
+ * links of its own (a host under a public suffix: bucket.s3.amazonaws.com, s3.amazonaws.com).
  * Null when the site has no aggregate (a small site, or one not built yet): then its links are
  * read (loadSiteLinks).
  */
@@ -451,18 +462,27 @@ export async function loadSiteStats(
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const candidates = domainCandidates(new URL(url).hostname);
-  const tx = db.transaction(['site-stats', 'site-tallies']);
+  const tx = db.transaction([...LINK_STORES, 'site-stats', 'site-tallies']);
   const byTop = tx.objectStore('site-tallies').index('by_top');
-  const [heads, tops] = await Promise.all([
+  const [heads, tops, linked] = await Promise.all([
     getMany(tx.objectStore('site-stats'), candidates),
     Promise.all(
       candidates.map((d) =>
         top > 0 ? byTop.getAll(IDBKeyRange.bound([d, -Infinity], [d, 0], false, true), top) : [],
       ),
     ),
+    Promise.all(
+      candidates
+        .slice(0, -1)
+        .map((d) => getAllLinkKeys(tx, 'by_target_domain', d, 1).then((k) => k.length > 0)),
+    ),
   ]);
-  const i = heads.findIndex(Boolean);
-  return i < 0 ? null : summarizeSiteStats(heads[i]!, tops[i]!);
+  const i = siteIndexOf(
+    linked,
+    heads.map((h) => h !== undefined),
+  );
+  const head = i < 0 ? undefined : heads[i];
+  return head ? summarizeSiteStats(head, tops[i]!) : null;
 }
 
 /** The stored records of some pages, by URL (those not stored are left out). */

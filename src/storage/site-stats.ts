@@ -13,10 +13,10 @@ import {
   type SiteTally,
 } from '../core/site-stats';
 import type { BacklinkDb, BacklinkSchema } from './db';
-import { getAllLinkKeys, getAllLinks, LINK_STORES } from './link-keys';
-import { domainCandidates } from './queries';
+import { getAllLinkKeys, LINK_STORES, storesOf } from './link-keys';
+import { domainCandidates, siteIndexOf } from './queries';
 import { getMany, putAll } from './requests';
-import { isStagedBy, readJournal } from './staged-writes';
+import { isStagedBy, readJournal, type StagedWrite } from './staged-writes';
 
 /**
  * The `site-stats` and `site-tallies` stores: core/site-stats.ts aggregates of hot sites, the
@@ -212,45 +212,142 @@ export function forgetStatsOfSites(stores: SiteStores, sites: Iterable<string>):
   );
 }
 
+/** Runs a build while no other write of the worker can (background: write-gate.ts#gatedWrite). */
+export type WriteGate = <T>(write: () => Promise<T>) => Promise<T>;
+
+/** Links read per store and per read-only transaction by a build. */
+export const BUILD_CHUNK = 2_000;
+
 /**
- * Build the aggregate of the site of `rawUrl` if it has none and at least `minLinks` stored links
- * into it: in one transaction that reads the links and writes the aggregate, so no recorded
- * page slips between the read and the write. Links a page write has staged but not yet
- * recorded (staged-writes.ts) are left out: its last transaction counts them (adjustSiteStats).
- * Resolves to the site built, or null. Run in the background (the worker), so that a popup
- * never has to read the site's links for its site line.
+ * Build the aggregate of the site of `rawUrl` (the first candidate domain with a stored link,
+ * as queries.ts#loadSiteLinks finds it) if it has none and at least `minLinks` stored links.
+ * The links are read in read-only chunks (readChunk), so that a screen's first read never
+ * queues behind the build, and the aggregate is written in a short transaction over its own
+ * stores only. Exact all the same: `gate` keeps the worker's own writes (recorded pages, the
+ * link move) out until the build is done, and the claim (a mark among the site's tallies)
+ * catches the others, the bulk changes of the options page and retention, which drop it with
+ * the aggregates: a build whose claim is gone writes nothing. Links a page write staged but
+ * has not recorded (staged-writes.ts) are left out: its last transaction counts them
+ * (adjustSiteStats). Resolves to the site built, or null. Run in the background (the worker),
+ * so that a popup never has to read the site's links for its site line.
  */
 export async function ensureSiteStats(
   db: BacklinkDb,
   rawUrl: string,
   minLinks: number = HOT_SITE_LINKS,
+  gate: WriteGate = (write) => write(),
 ): Promise<string | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
   const candidates = domainCandidates(new URL(url).hostname);
-  // A read first: the common case (built already, or a small site) must not queue a write.
+  // A read first: the common case (built already, or a small site) must not wait for the gate.
   const read = db.transaction([...LINK_STORES, 'site-stats']);
   const [built, probes] = await Promise.all([
     getMany(read.objectStore('site-stats'), candidates),
     // Keys only, at most minLinks each: a count would walk every link into a big site.
     Promise.all(candidates.map((d) => getAllLinkKeys(read, 'by_target_domain', d, minLinks))),
   ]);
-  if (built.some(Boolean)) return null;
-  const site = candidates.find((_d, i) => probes[i]!.length >= minLinks);
-  if (site === undefined) return null;
-  const tx = db.transaction([...LINK_STORES, 'meta', ...SITE_STORES], 'readwrite');
-  const stores = siteStoresOf(tx);
-  const [again, links, journal] = await Promise.all([
-    stores.heads.getKey(site),
-    getAllLinks(tx, 'by_target_domain', site),
-    readJournal(tx.objectStore('meta')),
-  ]);
-  if (again !== undefined) return null; // built meanwhile by another call
+  const i = siteIndexOf(
+    probes.map((keys) => keys.length > 0),
+    built.map((head) => head !== undefined),
+  );
+  if (i < 0 || built[i] || probes[i]!.length < minLinks) return null;
+  const site = candidates[i]!;
+  const done = await gate(() => buildSiteStats(db, site));
+  if (done) hotHint = new Set([...hotHint, site]);
+  return done ? site : null;
+}
+
+/** The part of a build's claim among its site's tallies (no page nor domain part is empty). */
+const CLAIM_PART = '';
+
+/** Tells this context's builds apart (only the worker builds, one site at a time). */
+let lastClaim = 0;
+
+/** Build one site's aggregate (see ensureSiteStats); false if it was built or dropped meanwhile. */
+async function buildSiteStats(db: BacklinkDb, site: string): Promise<boolean> {
+  const claim: SiteTally = { site, part: CLAIM_PART, live: ++lastClaim };
+  const start = db.transaction(SITE_STORES, 'readwrite');
+  if ((await start.objectStore('site-stats').getKey(site)) !== undefined) return false;
+  putAll(start.objectStore('site-tallies'), [claim]);
+  await start.done;
+  let links: LinkRecord[];
+  let journal: StagedWrite[];
+  try {
+    [links, journal] = await readSiteLinks(db, site);
+  } catch (error) {
+    // Only tidying: a claim left behind is invisible to readers and replaced by the next build.
+    await db.delete('site-tallies', [site, CLAIM_PART]).catch(() => {});
+    throw error;
+  }
   const recorded = links.filter((l) => !journal.some((w) => isStagedBy(w, l)));
   const { head, tallies } = siteStatsOf(site, recorded);
+  const tx = db.transaction(SITE_STORES, 'readwrite');
+  const stores = siteStoresOf(tx);
+  const held = await stores.tallies.get([site, CLAIM_PART]);
+  if (held?.live !== claim.live) return false; // dropped by a bulk change meanwhile
+  deleteAll(stores.tallies, [[site, CLAIM_PART]]);
   putAll(stores.heads, [head]);
   putAll(stores.tallies, tallies);
   await tx.done;
-  hotHint = new Set([...hotHint, site]);
-  return site;
+  return true;
+}
+
+/** Every stored link into `site`, read BUILD_CHUNK per store and transaction; and the journal. */
+async function readSiteLinks(db: BacklinkDb, site: string): Promise<[LinkRecord[], StagedWrite[]]> {
+  const links: LinkRecord[] = [];
+  let journal: StagedWrite[] | null = null;
+  // Per store (the new one, the old one), the last primary key read; null when read to the end.
+  let after: Array<IDBValidKey | undefined | null> = [undefined, undefined];
+  while (after.some((key) => key !== null)) {
+    const tx = db.transaction([...LINK_STORES, 'meta']);
+    const reads = storesOf(tx).map((store, i) =>
+      after[i] === null
+        ? Promise.resolve<Chunk>({ links: [], last: null })
+        : readChunk(store.index('by_target_domain'), site, after[i], BUILD_CHUNK),
+    );
+    const [chunks, stored]: [Chunk[], StagedWrite[]] = await Promise.all([
+      Promise.all(reads),
+      journal ?? readJournal(tx.objectStore('meta')),
+    ]);
+    journal = stored;
+    for (const chunk of chunks) links.push(...chunk.links);
+    after = chunks.map((chunk) => chunk.last);
+  }
+  return [links, journal ?? []];
+}
+
+/** What readChunk read: links, and the last primary key read (null: the index had no more). */
+interface Chunk {
+  links: LinkRecord[];
+  last: IDBValidKey | null;
+}
+
+/**
+ * Up to `count` records of `index` for `key` after primary key `after` (from the first when
+ * undefined), with the last primary key read, or null when the index had no more.
+ */
+function readChunk(
+  index: IDBIndex,
+  key: string,
+  after: IDBValidKey | undefined,
+  count: number,
+): Promise<Chunk> {
+  return new Promise((resolve, reject) => {
+    const links: LinkRecord[] = [];
+    const request = index.openCursor(IDBKeyRange.only(key));
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve({ links, last: null });
+      const past = after === undefined ? 1 : indexedDB.cmp(cursor.primaryKey, after);
+      // Resumed: straight past what the last chunk read (continue() alone walks it entry by entry).
+      if (past < 0) return cursor.continuePrimaryKey(key, after!);
+      if (past === 0) return cursor.continue();
+      if (links.length === count) return resolve({ links, last: after! });
+      links.push(cursor.value as LinkRecord);
+      after = cursor.primaryKey;
+      cursor.continue();
+    };
+  });
 }

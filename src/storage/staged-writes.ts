@@ -31,7 +31,7 @@ type MetaStore = IDBPObjectStore<
 >;
 
 /** Entries as stored; anything unreadable is no entry (the sweep then finds nothing to do). */
-export async function readJournal(meta: MetaStore): Promise<StagedWrite[]> {
+export async function readJournal(meta: Pick<MetaStore, 'get'>): Promise<StagedWrite[]> {
   const record = await meta.get(JOURNAL);
   return record?.id === JOURNAL && Array.isArray(record.writes) ? record.writes : [];
 }
