@@ -105,8 +105,11 @@ const BEGIN_STORES = ['pages', 'links', 'links-v1', 'meta'] as const;
 const STAGE_STORES = ['links', 'links-v1'] as const;
 /** A staged write's last: the page's write, and its journal entry ended. */
 const JOURNAL_STORES = [...PAGE_STORES, 'meta'] as const;
-/** Forgetting a site or everything, or an import: every store recording keeps. */
-const ALL_STORES = [...PAGE_STORES, 'redirects', 'referrals'] as const;
+/**
+ * Forgetting a site or everything, an import, or retention's deletions: every store recording
+ * keeps, so that a store added to recording is one its removals see too.
+ */
+export const ALL_STORES = [...PAGE_STORES, 'redirects', 'referrals'] as const;
 /** A redirect hop: the hops, the risk lines that read them, and the marks of its ends. */
 const REDIRECT_STORES = ['redirects', 'risks', 'ties'] as const;
 

@@ -41,6 +41,15 @@ export function putAll<V>(store: Writable<V>, values: Iterable<V>): void {
   for (const value of values) raw.put(value);
 }
 
+/** Queue deletes as plain requests, as putAll queues puts: a failure aborts the transaction. */
+export function deleteAll(
+  store: { delete(key: never): unknown },
+  keys: Iterable<IDBValidKey>,
+): void {
+  const raw = unwrap(store as never) as unknown as IDBObjectStore;
+  for (const key of keys) raw.delete(key);
+}
+
 /**
  * A request (or a write of several) nobody waits for: its failure aborts the transaction, which
  * tx.done reports, so the caller awaits the commit, not this.

@@ -9,6 +9,7 @@ import { forgetSiteStats, forgetStatsOfSites, siteStoresOf } from './site-stats'
 import { forgetRiskSummaries, markRiskStale } from './risk-summary';
 import { deleteGraphRows, markGraphDirty } from './graph';
 import { tiesOfPage, untieLoose } from './ties';
+import { ALL_STORES } from './records';
 
 /** Pages deleted per transaction: short enough that a popup's read never waits long behind it. */
 const PAGES_PER_TRANSACTION = 200;
@@ -37,22 +38,7 @@ export async function removePages(db: BacklinkDb, urls: readonly string[]): Prom
 }
 
 async function removeBatch(db: BacklinkDb, urls: readonly string[]): Promise<number> {
-  const tx = db.transaction(
-    [
-      'pages',
-      'links',
-      'links-v1',
-      'redirects',
-      'referrals',
-      'target-stats',
-      'site-stats',
-      'site-tallies',
-      'graph',
-      'risks',
-      'ties',
-    ],
-    'readwrite',
-  );
+  const tx = db.transaction(ALL_STORES, 'readwrite');
   const pages = tx.objectStore('pages');
   const redirects = tx.objectStore('redirects');
   const referrals = tx.objectStore('referrals');

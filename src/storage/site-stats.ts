@@ -15,7 +15,7 @@ import {
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { getAllLinkKeys, LINK_STORES, storesOf } from './link-keys';
 import { domainCandidates, siteIndexOf } from './queries';
-import { getMany, putAll } from './requests';
+import { deleteAll, getMany, putAll } from './requests';
 import { isStagedBy, readJournal, type StagedWrite } from './staged-writes';
 
 /**
@@ -53,12 +53,6 @@ export const siteStoresOf = (tx: {
 
 /** Every key of one site's tallies: [site, part] for any part (an array sorts after strings). */
 const talliesOf = (site: string) => IDBKeyRange.bound([site], [site, []]);
-
-/** Deletes as plain requests (see requests.ts#putAll): a failure aborts the transaction. */
-function deleteAll(store: { delete(key: never): unknown }, keys: Iterable<IDBValidKey>): void {
-  const raw = unwrap(store as never) as unknown as IDBObjectStore;
-  for (const key of keys) raw.delete(key);
-}
 
 /**
  * The sites with an aggregate as this context's last write read them: a hint, so that a write

@@ -1,7 +1,6 @@
-import { unwrap } from 'idb';
 import type { PageRecord, RedirectRecord } from '../core/types';
 import type { UpgradeTx } from './db';
-import { getMany } from './requests';
+import { getMany, putAll } from './requests';
 
 /**
  * URLs tied to another one (issue 7: the cold badge and the popup's first read): either end of a
@@ -12,8 +11,9 @@ import { getMany } from './requests';
  *
  * Kept exact by the writers: every put of a page record or a hop marks its ends in the same
  * transaction (records.ts), and the upgrade that made the store marked what was stored before
- * (db.ts). A mark is only taken back when forgetting a site or everything: a stale one costs the
- * lookups, never a count, where a missing one would lose the page's other URLs' links.
+ * (db.ts). A mark is only taken back by clearing everything, and by forgetting a site or
+ * retention once nothing ties it (untieLoose): a stale one costs the lookups, never a count,
+ * where a missing one would lose the page's other URLs' links.
  */
 export interface Tie {
   url: string;
@@ -34,9 +34,11 @@ export const tiesOfHop = (hop: Pick<RedirectRecord, 'from' | 'to'>): string[] =>
  * Mark `urls` as tied, as plain puts in the writer's transaction (requests.ts#putAll): a failed
  * put aborts it, so a page or hop never lands without its marks.
  */
-export function markTies(store: object, urls: Iterable<string>): void {
-  const raw = unwrap(store as never) as unknown as IDBObjectStore;
-  for (const url of new Set(urls)) raw.put({ url } satisfies Tie);
+export function markTies(store: { put(tie: Tie): unknown }, urls: Iterable<string>): void {
+  putAll(
+    store,
+    [...new Set(urls)].map((url) => ({ url })),
+  );
 }
 
 /** Whether `url` is marked: one key read (no record), in the reader's transaction. */

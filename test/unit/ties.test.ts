@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DB_VERSION, openBacklinkDb, TIES_VERSION, type BacklinkDb } from '../../src/storage/db';
+import { POPUP_ROWS } from '../../src/core/first-view';
 import {
   clearAll,
   forgetSite,
@@ -34,7 +35,6 @@ afterEach(() => closeTestDbs());
 const PAGE = 'https://news.com/story';
 const AMP = 'https://news.com/story/amp';
 const OLD = 'https://news.com/2019/story';
-const POPUP_ROWS = { domains: 30, perDomain: 5 };
 
 /** `n` pages on their own sites linking to `target`, recorded on day `day`. */
 const linkTo = (target: string, n: number, day = 0) =>
