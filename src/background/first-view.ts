@@ -2,6 +2,8 @@ import browser from 'webextension-polyfill';
 import {
   cutGroups,
   cutSummary,
+  decodeFirstView,
+  encodeFirstView,
   firstViewKey,
   FIRST_VIEW_ROWS,
   fitsFirstView,
@@ -54,7 +56,7 @@ function entriesIndex(): Promise<Map<number, Indexed>> {
         Object.entries(all)
           .filter(([key]) => key.startsWith(KEY_PREFIX))
           .map(([key, value]) => {
-            const entry = value as Partial<FirstViewEntry>;
+            const entry = (decodeFirstView(value) ?? {}) as Partial<FirstViewEntry>;
             const known = { targets: entry.targets ?? [], builtAt: entry.builtAt ?? 0 };
             return [Number(key.slice(KEY_PREFIX.length)), known];
           }),
@@ -129,7 +131,7 @@ async function prepareFirstView(tabId: number): Promise<void> {
   }
   if (stale) return;
   if (!entry) return removeFirstView(tabId);
-  await browser.storage.session.set({ [firstViewKey(tabId)]: entry });
+  await browser.storage.session.set({ [firstViewKey(tabId)]: encodeFirstView(entry) });
   const oldest = [...known].sort(([, a], [, b]) => b.builtAt - a.builtAt).slice(MAX_ENTRIES);
   if (oldest.length > 0)
     await dropFirstViews(
@@ -147,7 +149,7 @@ function targetsOf(read: Pick<BacklinkReport, 'url' | 'aliases' | 'via'> | null)
 
 /**
  * What the popup renders first, as ui/head-state.ts#loadFirstState builds it from the same
- * read, its groups cut to the first viewport's (FIRST_VIEW_ROWS).
+ * read, its groups cut to the popup's (FIRST_VIEW_ROWS).
  */
 export function firstViewStateOf(first: FirstRead, url: string): FirstViewState {
   if (first.kind === 'head') {

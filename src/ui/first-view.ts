@@ -1,5 +1,5 @@
 import { effect } from '@preact/signals';
-import { checkFirstView, type FirstViewEntry } from '../core/first-view';
+import { checkFirstView, decodeFirstView, type FirstViewEntry } from '../core/first-view';
 import type { Settings } from '../core/types';
 import { canonicalizeUrl } from '../core/url';
 import { foldChoices } from '../core/variants';
@@ -7,7 +7,9 @@ import { reportState, type ReportState } from './state';
 
 /**
  * Show the worker's first view of the page (background/first-view.ts) while the popup's own
- * read waits for IndexedDB: when it is of `url`, with the user's folds, and fresh. Rendered by
+ * read waits for IndexedDB: when it is of `url`, with the user's folds, and fresh. It holds
+ * the groups and counts the own read shows (core/first-view.ts#FIRST_VIEW_ROWS): the popup
+ * renders its first viewport before the first paint and the groups below right after. Rendered by
  * the same components as a hot page's head, so the read that replaces it changes no layout.
  * Provisional: `data-first-view="entry"` on `root` while it is shown. Resolves to whether it
  * was shown; the usual read goes on either way.
@@ -19,7 +21,8 @@ export async function showFirstView(
   root: HTMLElement | null,
 ): Promise<boolean> {
   if (!entry) return false;
-  const [stored, shown, { folds }] = await Promise.all([entry, url, settings]);
+  const [raw, shown, { folds }] = await Promise.all([entry, url, settings]);
+  const stored = decodeFirstView(raw);
   const canonical = shown ? canonicalizeUrl(shown) : null;
   if (!canonical || checkFirstView(stored, canonical, folds, Date.now()) !== null) return false;
   // The popup's own read came first: it is newer.
@@ -30,7 +33,6 @@ export async function showFirstView(
     ...state,
     profile: null,
     choices: foldChoices(state.url, state.variants, state.folded),
-    partial: true,
   };
   reportState.value = provisional;
   performance.mark('bl:first-view');

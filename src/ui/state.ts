@@ -88,11 +88,6 @@ export type ReportState =
        * groups shown only; these are the counts of all groups, until the full read.
        */
       head?: { groups: number; liveGroups: number };
-      /**
-       * Set while the worker's first view is shown (ui/first-view.ts): its groups are the first
-       * viewport's only, so how many more the own read will leave out is not known yet.
-       */
-      partial?: true;
     };
 
 /** The report of the page itself, or of its whole site (registrable domain). */

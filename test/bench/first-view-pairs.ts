@@ -36,7 +36,10 @@ const keyOf = (tab: EntryTab) => `firstView:${tab.id}`;
 /** The entry's age in ms, or null when the tab has none. */
 function entryAge(ext: ExtensionBrowser, tab: EntryTab): Promise<number | null> {
   return ext.worker.evaluate(async (key) => {
-    const entry = (await chrome.storage.session.get(key))[key] as { builtAt?: number } | undefined;
+    const stored: unknown = (await chrome.storage.session.get(key))[key];
+    // One JSON string (core/first-view.ts#encodeFirstView); an object from a build before it.
+    const entry = (typeof stored === 'string' ? JSON.parse(stored) : stored) as
+      { builtAt?: number } | undefined;
     return entry ? Date.now() - (entry.builtAt ?? 0) : null;
   }, keyOf(tab));
 }

@@ -17,13 +17,14 @@ const FARM = 'http://linkfarm.test/';
 function entryOf(tabId: number): Promise<{ url: string; live: number; sources: string[] } | null> {
   return s.ext.worker.evaluate(async (id) => {
     const key = `firstView:${id}`;
-    const entry = (await chrome.storage.session.get(key))[key] as
-      | {
-          url: string;
-          state: { summary: { live: number; groups: { links: { source: string }[] }[] } };
-        }
-      | undefined;
-    if (!entry) return null;
+    const stored: unknown = (await chrome.storage.session.get(key))[key];
+    if (stored === undefined) return null;
+    // Stored as one JSON string (core/first-view.ts#encodeFirstView): its get is cheaper.
+    if (typeof stored !== 'string') throw new Error('the entry is not stored as a string');
+    const entry = JSON.parse(stored) as {
+      url: string;
+      state: { summary: { live: number; groups: { links: { source: string }[] }[] } };
+    };
     const { summary } = entry.state;
     const sources = summary.groups.flatMap((g) => g.links.map((l) => l.source)).sort();
     return { url: entry.url, live: summary.live, sources };

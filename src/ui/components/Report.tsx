@@ -276,8 +276,7 @@ export function Report(props: ReportProps) {
     )
     .filter((g) => g.links.length > 0);
   // A first render holds the shown groups only (ui/head-state.ts), and counts the others; the
-  // report page shows every group, so those not read yet are named as more. The worker's first
-  // view (partial) holds fewer groups than the popup shows: its line would count those too.
+  // report page shows every group, so those not read yet are named as more.
   const shownGroups = Math.min(domainLimit, groups.length);
   const allGroups = state.head
     ? showLost.value
@@ -351,7 +350,7 @@ export function Report(props: ReportProps) {
               />
             ))}
           </div>
-          {allGroups > shownGroups && !state.partial && (
+          {allGroups > shownGroups && (
             <p class="more">{tn('more_domains', allGroups - shownGroups)}</p>
           )}
         </>
