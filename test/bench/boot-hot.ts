@@ -427,28 +427,47 @@ export async function runBootHot(): Promise<void> {
     info("CPU: the page's main thread up to a moment after its rows were in the DOM (read then).");
     // The popup with and without its tab's entry, of this build, in pairs whose order
     // alternates turn by turn (first-view-pairs.ts): a tab on each page, its entry prepared.
-    const entryPages: EntryPage[] = [
+    // Issue 6's ratio: the hot page's first viewport and all its groups against the empty
+    // state, each with its entry; the "before" build's too, in its own browser after this one's.
+    const entryPagesOf = async (on: ExtensionBrowser): Promise<EntryPage[]> => [
       {
         name: 'popup, hot: first viewport',
-        tab: hotTabs.get(ext)!,
+        tab: hotTabs.get(on)!,
         url: hot,
         done: viewportShown(POPUP_DOMAINS),
       },
-      { name: 'popup, cold', tab: await openHotTab(ext, cold), url: cold, done: ANY_SHOWN },
+      {
+        name: `popup, hot: ${POPUP_DOMAINS} groups`,
+        tab: hotTabs.get(on)!,
+        url: hot,
+        done: groupsShown(POPUP_DOMAINS),
+      },
+      ...(on === ext
+        ? [{ name: 'popup, cold', tab: await openHotTab(on, cold), url: cold, done: ANY_SHOWN }]
+        : []),
       {
         name: 'popup, empty state',
-        tab: await openHotTab(ext, nobody),
+        tab: await openHotTab(on, nobody),
         url: nobody,
         done: EMPTY_SHOWN,
       },
     ];
-    info(
-      `the popup with its tab's entry and without it (taken out of storage.session), this ` +
-        `build, ${PAIRS} pairs after a warm-up, the order alternating (load ${loadAverage()})`,
-    );
-    printEntryPairs(
-      await runEntryPairs(ext, entryPages, { pairs: PAIRS, warmup: 1, timeout: PAGE_TIMEOUT }),
-    );
+    for (const [on, which] of [
+      [ext, 'this build'],
+      ...(old ? [[old, `before (${beforeDist})`] as const] : []),
+    ] as const) {
+      info(
+        `the popup with its tab's entry and without it (taken out of storage.session), ${which}, ` +
+          `${PAIRS} pairs after a warm-up, the order alternating (load ${loadAverage()})`,
+      );
+      printEntryPairs(
+        await runEntryPairs(on, await entryPagesOf(on), {
+          pairs: PAIRS,
+          warmup: 1,
+          timeout: PAGE_TIMEOUT,
+        }),
+      );
+    }
     info(`load average after the pairs: ${loadAverage()}`);
     await checkStoreKept(ext, options.pages * LINKS_PER_PAGE);
     // What each page asked IndexedDB for before its rows (boot-hot-trace.ts): counts, which

@@ -291,12 +291,16 @@ export interface EntryPairs {
 /** The size of the tab's entry now (what the popup's session.get carries); null without one. */
 function entrySize(ext: ExtensionBrowser, tab: EntryTab): Promise<EntryPairs['entry'] | null> {
   return ext.worker.evaluate(async (key) => {
-    const entry = (await chrome.storage.session.get(key))[key] as
-      { state?: { summary?: { groups?: Array<{ links: unknown[] }> } } } | undefined;
-    if (!entry) return null;
+    const stored: unknown = (await chrome.storage.session.get(key))[key];
+    if (stored === undefined) return null;
+    // One JSON string (core/first-view.ts#encodeFirstView); an object from a build before it.
+    const json = typeof stored === 'string' ? stored : JSON.stringify(stored);
+    const entry = JSON.parse(json) as {
+      state?: { summary?: { groups?: Array<{ links: unknown[] }> } };
+    };
     const groups = entry.state?.summary?.groups ?? [];
     return {
-      bytes: new TextEncoder().encode(JSON.stringify(entry)).length,
+      bytes: new TextEncoder().encode(json).length,
       groups: groups.length,
       links: groups.reduce((n, g) => n + g.links.length, 0),
     };
