@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { onBuildStats, refreshTabBadge, scheduleBadgeRefresh } from './badge';
+import { syncHotTargetsQuietly } from './hot-targets';
 import { dropAllFirstViews, removeFirstView, scheduleFirstView } from './first-view';
 import { createMenus, onMenuClick } from './menus';
 import {
@@ -139,6 +140,8 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
 void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
 // Links an upgrade left in the old store move to the compact one, in short chunks.
 void startLinkMove();
+// Which pages have an aggregate, for the screens' first reads (an upgrade may have dropped some).
+syncHotTargetsQuietly();
 
 /** What tests and the worker's console reach as `backlinkLens`. */
 export interface WorkerHooks {

@@ -20,6 +20,7 @@ import {
   type Folds,
   type ReadTx,
 } from './queries';
+import { hotByHint } from './hot-targets';
 import { answered, getMany } from './requests';
 import { isTied } from './ties';
 
@@ -137,6 +138,8 @@ async function readFirst(
   // connection does not know: the link reads wait for that answer, the other reads do not.
   const probed = !oldStoreDrained(db);
   const linksKnown = oldStoreKnown(tx);
+  // Whether the page has an aggregate, as its screen was told (undefined: not told).
+  const hot = hotByHint(db, url);
   // The same transaction has the stores findTargets reads, and one more.
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
@@ -163,11 +166,16 @@ async function readFirst(
         // aggregate (firstLinksOf). When the old store is asked about first, its answer comes
         // with the aggregate's: the links wait for both, and a hot page (an aggregate) reads
         // none, one round where it took two (its first rows, issue 7).
+        // With a hint of the pages that have one (storage/hot-targets.ts), a page it names
+        // cold reads its links with the first round on a new connection too (both stores while
+        // the old one's answer is out: never wrong), and one it names hot reads none on any.
         !whole
           ? null
-          : probed
-            ? Promise.all([ownStats, linksKnown]).then(([stats]) => (stats ? null : firstLinks()))
-            : linksKnown.then(firstLinks),
+          : hot === false
+            ? firstLinks()
+            : hot || probed
+              ? Promise.all([ownStats, linksKnown]).then(([stats]) => (stats ? null : firstLinks()))
+              : linksKnown.then(firstLinks),
       ]);
     },
     { linksKnown, tied },
