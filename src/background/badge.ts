@@ -10,7 +10,7 @@ import { HOT_TARGET_LINKS } from '../core/target-stats';
 import { canonicalizeUrl } from '../core/url';
 import { ensureTargetStats } from '../storage/target-stats';
 import { buildSiteStatsQuietly } from './site-stats';
-import { syncHotTargetsQuietly } from './hot-targets';
+import { noteHotTargets } from './hot-targets';
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
@@ -44,7 +44,7 @@ export async function refreshTabBadge(tabId: number, url: string | undefined): P
 async function buildQuietly(targets: readonly string[]): Promise<number> {
   try {
     const built = (await ensureTargetStats(await getDb(), targets)).length;
-    if (built > 0) syncHotTargetsQuietly(); // its next screen knows the page is hot
+    noteHotTargets(targets, built); // their next screen knows they are hot
     return built;
   } catch (error) {
     console.error('Backlink Lens could not build the aggregate of a page:', error);

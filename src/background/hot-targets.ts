@@ -1,7 +1,15 @@
 import browser from 'webextension-polyfill';
-import { HOT_TARGETS_KEY, parseHotTargets, storedHotTargets } from '../core/hot-targets';
+import {
+  HOT_TARGETS_KEY,
+  parseHotTargets,
+  storedHotTargets,
+  type HotTargets,
+} from '../core/hot-targets';
 import { hintHotTargets, listHotTargets } from '../storage/hot-targets';
 import { getDb } from '../platform/db-connection';
+
+/** The hint as this worker last stored or found it (null: not yet). */
+let known: HotTargets | null = null;
 
 /**
  * Keep storage.local's hint of the pages with an aggregate (core/hot-targets.ts) as the store
@@ -19,6 +27,7 @@ export async function syncHotTargets(): Promise<void> {
   const hint = storedHotTargets(targets);
   const parsed = parseHotTargets(hint);
   hintHotTargets(db, () => parsed);
+  known = parsed;
   const before = stored[HOT_TARGETS_KEY] as Partial<typeof hint> | undefined;
   if (before?.v === hint.v && before.hashes === hint.hashes) return;
   await browser.storage.local.set({ [HOT_TARGETS_KEY]: hint });
@@ -29,4 +38,12 @@ export function syncHotTargetsQuietly(): void {
   void syncHotTargets().catch((error: unknown) =>
     console.error('Backlink Lens could not note which pages have an aggregate:', error),
   );
+}
+
+/**
+ * After aggregates of `targets` were asked for: sync when one was built, or is not in the hint
+ * (built elsewhere, by a page: a bench's, or before this worker's first sync ended).
+ */
+export function noteHotTargets(targets: readonly string[], built: number): void {
+  if (built > 0 || targets.some((t) => !known?.(t))) syncHotTargetsQuietly();
 }

@@ -81,4 +81,15 @@ describe("the worker's hint (background/hot-targets.ts)", () => {
     await syncHotTargets();
     expect(set).toHaveBeenCalledTimes(2);
   });
+
+  it('syncs when a page with an aggregate built elsewhere is not in it', async () => {
+    const { noteHotTargets, syncHotTargets } = await import('../../src/background/hot-targets');
+    await recordPage(db, makeSnapshot('https://s0.com/', [rawLink(HOT)]), at(0));
+    await syncHotTargets();
+    // Built by a page (the bench's), not by this worker: its next badge notes it.
+    await ensureTargetStats(db, [HOT], 1);
+    expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(false);
+    noteHotTargets([HOT], 0);
+    await vi.waitFor(() => expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(true));
+  });
 });
