@@ -68,6 +68,8 @@ const handlers: Handlers<Runtime.MessageSender> = {
     // Cached remote answers name pages whose popup was opened: cleared data, an excluded site
     // or an import must not leave them behind (they are fetched again when needed).
     await forgetRemoteAnswers();
+    // Their aggregates went with them: the hint of the pages that had one must not outlive them.
+    syncHotTargetsQuietly();
     // Imported or forgotten links change the graph: compute authority again (debounced).
     noteRecorded();
     return { ok: true };

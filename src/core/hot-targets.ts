@@ -15,9 +15,9 @@ export const HOT_TARGETS_KEY = 'hot-targets';
 const HOT_TARGETS_VERSION = 1;
 
 /**
- * What is stored: a 32-bit hash of each URL with an aggregate, in base 36 (seven characters at
- * most, where a URL takes about sixty; a few hundred pages are hot at 1M links). A URL sharing
- * a hash with a hot one is taken for hot: it waits for its aggregate's answer, as without a hint.
+ * What is stored: a 32-bit hash of each URL with an aggregate (a page of 200 links or more), in
+ * base 36: seven characters at most, where a URL takes about sixty. A URL sharing a hash with a
+ * hot one is taken for hot: it waits for its aggregate's answer, as without a hint.
  */
 export interface StoredHotTargets {
   v: number;
