@@ -1,7 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { onBuildStats, refreshTabBadge, scheduleBadgeRefresh } from './badge';
-import { syncHotTargetsQuietly } from './hot-targets';
+import { syncHotTargets, syncHotTargetsQuietly } from './hot-targets';
 import { dropAllFirstViews, removeFirstView, scheduleFirstView } from './first-view';
 import { createMenus, onMenuClick } from './menus';
 import {
@@ -165,6 +165,8 @@ export interface WorkerHooks {
   sendContributionsNow: typeof sendContributions;
   /** The link move's progress and where its time went (storage/link-move.ts). */
   linkMove: typeof linkMoveProgress;
+  /** Note the pages with an aggregate now: benches build some in a page, not here. */
+  syncHotTargets: typeof syncHotTargets;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -182,5 +184,6 @@ const hooks: WorkerHooks = {
   contributions: contributeActivity,
   sendContributionsNow: sendContributions,
   linkMove: linkMoveProgress,
+  syncHotTargets,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;
