@@ -8,7 +8,13 @@ import {
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
-import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
+import {
+  firstInOrder,
+  HOT_TARGET_LINKS,
+  statsOf,
+  tallyLink,
+  type TargetStats,
+} from '../core/target-stats';
 import { firstLinksOf, getAllLinks, oldStoreDrained, oldStoreKnown } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
@@ -47,6 +53,12 @@ export { firstInOrder };
  * head read went from 15–21 to 41–44 ms (quiet storage-scale 100k), so far fewer.
  */
 const FIRST_ROUND_LINKS = 50;
+/**
+ * As many for a page its screen was told is cold (storage/hot-targets.ts): below the hot
+ * threshold it is read whole in that round (a cold page of 157 links at 1M took a round more
+ * for the rest), and a hint gone wrong reads no more than this for nothing.
+ */
+const TOLD_COLD_LINKS = HOT_TARGET_LINKS;
 
 /** Groups a screen shows first (ui/state#ShownRows). */
 export interface HeadRows {
@@ -156,7 +168,8 @@ async function readFirst(
     false,
     () => {
       const ownStats = statsStore.get(url);
-      const firstLinks = () => firstLinksOf(tx, url, FIRST_ROUND_LINKS);
+      const firstLinks = () =>
+        firstLinksOf(tx, url, hot === false ? TOLD_COLD_LINKS : FIRST_ROUND_LINKS);
       return Promise.all([
         ownStats,
         tied.then((t) => (t ? readHopsFrom(readTx, url) : [])),

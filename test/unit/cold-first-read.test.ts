@@ -80,6 +80,25 @@ describe("a cold page's first read on a new connection", () => {
     expect(told.result.kind === 'report' && told.result.report?.links).toHaveLength(6);
   });
 
+  it('reads a page of up to 200 links with the first round when told it is cold', async () => {
+    // 60 linking pages: past the 50 links a first round asks for untold.
+    const many = Array.from({ length: 60 }, (_, i) => `https://www.m${i}.com/`);
+    for (const [p, url] of many.entries()) {
+      await recordPage(db, makeSnapshot(url, [rawLink(PAGE)]), at(p));
+    }
+    const told = await counted(async () =>
+      loadFirstRead(await screenTold([]), PAGE, {}, POPUP_ROWS),
+    );
+    // Untold on a connection that knows the old store empty: its rest in a round of its own.
+    const known = await screenTold(null);
+    await loadFirstRead(known, 'https://other.com/', {}, POPUP_ROWS);
+    const untold = await counted(() => loadFirstRead(known, PAGE, {}, POPUP_ROWS));
+    expect(told.result).toEqual(untold.result);
+    expect(told.result.kind === 'report' && told.result.report?.links).toHaveLength(60);
+    expect(told.count.rounds).toBe(2);
+    expect(untold.count.rounds).toBe(3);
+  });
+
   it('reads the same when the hint is wrong either way, as slowly as untold at worst', async () => {
     await recordLinks();
     const untold = await loadFirstRead(await screenTold(null), PAGE, {}, POPUP_ROWS);
