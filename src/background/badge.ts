@@ -10,6 +10,7 @@ import { HOT_TARGET_LINKS } from '../core/target-stats';
 import { canonicalizeUrl } from '../core/url';
 import { ensureTargetStats } from '../storage/target-stats';
 import { buildSiteStatsQuietly } from './site-stats';
+import { noteHotTargets } from './hot-targets';
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
@@ -42,7 +43,9 @@ export async function refreshTabBadge(tabId: number, url: string | undefined): P
  */
 async function buildQuietly(targets: readonly string[]): Promise<number> {
   try {
-    return (await ensureTargetStats(await getDb(), targets)).length;
+    const built = (await ensureTargetStats(await getDb(), targets)).length;
+    noteHotTargets(targets, built); // their next screen knows they are hot
+    return built;
   } catch (error) {
     console.error('Backlink Lens could not build the aggregate of a page:', error);
     return 0;

@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { dispatch, type Handlers, type RecordReply } from '../core/messages';
 import { onBuildStats, refreshTabBadge, scheduleBadgeRefresh } from './badge';
+import { syncHotTargets, syncHotTargetsQuietly } from './hot-targets';
 import { dropAllFirstViews, removeFirstView, scheduleFirstView } from './first-view';
 import { createMenus, onMenuClick } from './menus';
 import {
@@ -67,6 +68,8 @@ const handlers: Handlers<Runtime.MessageSender> = {
     // Cached remote answers name pages whose popup was opened: cleared data, an excluded site
     // or an import must not leave them behind (they are fetched again when needed).
     await forgetRemoteAnswers();
+    // Their aggregates went with them: the hint of the pages that had one must not outlive them.
+    syncHotTargetsQuietly();
     // Imported or forgotten links change the graph: compute authority again (debounced).
     noteRecorded();
     return { ok: true };
@@ -139,6 +142,8 @@ browser.tabs.onUpdated.addListener((tabId, change, tab) => {
 void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
 // Links an upgrade left in the old store move to the compact one, in short chunks.
 void startLinkMove();
+// Which pages have an aggregate, for the screens' first reads (an upgrade may have dropped some).
+syncHotTargetsQuietly();
 
 /** What tests and the worker's console reach as `backlinkLens`. */
 export interface WorkerHooks {
@@ -160,6 +165,8 @@ export interface WorkerHooks {
   sendContributionsNow: typeof sendContributions;
   /** The link move's progress and where its time went (storage/link-move.ts). */
   linkMove: typeof linkMoveProgress;
+  /** Note the pages with an aggregate now: benches build some in a page, not here. */
+  syncHotTargets: typeof syncHotTargets;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -177,5 +184,6 @@ const hooks: WorkerHooks = {
   contributions: contributeActivity,
   sendContributionsNow: sendContributions,
   linkMove: linkMoveProgress,
+  syncHotTargets,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -1,6 +1,8 @@
 import { wrap } from 'idb';
 import { openBacklinkDb, DB_NAME, DB_VERSION, type BacklinkDb } from '../storage/db';
 import { takeEarly } from './early-start';
+import { parseHotTargets, type HotTargets } from '../core/hot-targets';
+import { hintHotTargets } from '../storage/hot-targets';
 
 let connection: Promise<BacklinkDb> | null = null;
 
@@ -13,13 +15,35 @@ export function getDb(): Promise<BacklinkDb> {
   if (!connection) {
     const closed = () => (connection = null);
     const early = takeEarly('db');
-    const opening = early
-      ? early.then((raw) => adopt(raw, closed) ?? openBacklinkDb(DB_NAME, closed))
-      : openBacklinkDb(DB_NAME, closed);
+    const opening = (
+      early
+        ? early.then((raw) => adopt(raw, closed) ?? openBacklinkDb(DB_NAME, closed))
+        : openBacklinkDb(DB_NAME, closed)
+    ).then((db) => {
+      // Before anyone has the connection: its first read asks the hint.
+      hintHotTargets(db, earlyHotTargets());
+      return db;
+    });
     opening.catch(closed);
     connection = opening;
   }
   return connection;
+}
+
+/**
+ * The hint of which pages have an aggregate that the page's early script read with the
+ * settings (early-start.ts), parsed once it is there; null before (or in a context with no early
+ * script: the worker, the options page).
+ */
+function earlyHotTargets(): () => HotTargets | null {
+  let parsed: HotTargets | null | undefined;
+  return () => {
+    const early = globalThis.__backlinkLensEarly;
+    if (parsed === undefined && early && 'hotTargets' in early) {
+      parsed = parseHotTargets(early.hotTargets);
+    }
+    return parsed ?? null;
+  };
 }
 
 /**

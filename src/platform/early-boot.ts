@@ -66,7 +66,13 @@ import type { EarlyStart } from './early-start';
       const api = (globalThis as { browser?: typeof chrome }).browser ?? chrome;
       early.db = openCurrent(early);
       void early.db.then(mark('early-db'));
-      early.settings = api.storage.local.get('settings').then((stored) => stored.settings);
+      // With the settings, in the same get, the hint of which pages have an aggregate
+      // (core/hot-targets.ts#HOT_TARGETS_KEY): set before the settings are given, so the first
+      // read, which waits for them, has it.
+      early.settings = api.storage.local.get(['settings', 'hot-targets']).then((stored) => {
+        early.hotTargets = stored['hot-targets'];
+        return stored.settings;
+      });
       // Taken or not, a failure here is shown where the module asks again.
       early.settings.then(mark('early-settings'), () => undefined);
       if (document.currentScript?.hasAttribute('data-active-tab')) {

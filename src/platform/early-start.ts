@@ -14,6 +14,12 @@ export interface EarlyStart {
   closed: boolean;
   /** storage.local's `settings` value as stored: not checked yet (core/settings#coerceSettings). */
   settings?: Promise<unknown>;
+  /**
+   * storage.local's hint of the pages with an aggregate (core/hot-targets.ts), as stored: set
+   * (undefined when none is stored) just before `settings` resolves. A value, not a promise:
+   * not taken, every first read of the page's connection asks it (platform/db-connection.ts).
+   */
+  hotTargets?: unknown;
   /** The active tab of the current window (the popup only). */
   tab?: Promise<{ id?: number; url?: string } | undefined>;
   /**

@@ -8,7 +8,13 @@ import {
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
-import { firstInOrder, statsOf, tallyLink, type TargetStats } from '../core/target-stats';
+import {
+  firstInOrder,
+  HOT_TARGET_LINKS,
+  statsOf,
+  tallyLink,
+  type TargetStats,
+} from '../core/target-stats';
 import { firstLinksOf, getAllLinks, oldStoreDrained, oldStoreKnown } from './link-keys';
 import type { BacklinkDb } from './db';
 import {
@@ -20,6 +26,7 @@ import {
   type Folds,
   type ReadTx,
 } from './queries';
+import { hotByHint } from './hot-targets';
 import { answered, getMany } from './requests';
 import { isTied } from './ties';
 
@@ -46,6 +53,12 @@ export { firstInOrder };
  * head read went from 15–21 to 41–44 ms (quiet storage-scale 100k), so far fewer.
  */
 const FIRST_ROUND_LINKS = 50;
+/**
+ * As many for a page its screen was told is cold (storage/hot-targets.ts): below the hot
+ * threshold it is read whole in that round (a cold page of 157 links at 1M took a round more
+ * for the rest), and a hint gone wrong reads no more than this for nothing.
+ */
+const TOLD_COLD_LINKS = HOT_TARGET_LINKS;
 
 /** Groups a screen shows first (ui/state#ShownRows). */
 export interface HeadRows {
@@ -137,6 +150,8 @@ async function readFirst(
   // connection does not know: the link reads wait for that answer, the other reads do not.
   const probed = !oldStoreDrained(db);
   const linksKnown = oldStoreKnown(tx);
+  // Whether the page has an aggregate, as its screen was told (undefined: not told).
+  const hot = hotByHint(db, url);
   // The same transaction has the stores findTargets reads, and one more.
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
@@ -153,7 +168,8 @@ async function readFirst(
     false,
     () => {
       const ownStats = statsStore.get(url);
-      const firstLinks = () => firstLinksOf(tx, url, FIRST_ROUND_LINKS);
+      const firstLinks = () =>
+        firstLinksOf(tx, url, hot === false ? TOLD_COLD_LINKS : FIRST_ROUND_LINKS);
       return Promise.all([
         ownStats,
         tied.then((t) => (t ? readHopsFrom(readTx, url) : [])),
@@ -163,11 +179,16 @@ async function readFirst(
         // aggregate (firstLinksOf). When the old store is asked about first, its answer comes
         // with the aggregate's: the links wait for both, and a hot page (an aggregate) reads
         // none, one round where it took two (its first rows, issue 7).
+        // With a hint of the pages that have one (storage/hot-targets.ts), a page it names
+        // cold reads its links with the first round on a new connection too (both stores while
+        // the old one's answer is out: never wrong), and one it names hot reads none on any.
         !whole
           ? null
-          : probed
-            ? Promise.all([ownStats, linksKnown]).then(([stats]) => (stats ? null : firstLinks()))
-            : linksKnown.then(firstLinks),
+          : hot === false
+            ? firstLinks()
+            : hot || probed
+              ? Promise.all([ownStats, linksKnown]).then(([stats]) => (stats ? null : firstLinks()))
+              : linksKnown.then(firstLinks),
       ]);
     },
     { linksKnown, tied },

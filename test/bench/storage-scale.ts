@@ -325,8 +325,21 @@ const pageRead =
     );
 
 /** Milliseconds from navigation start to `done` on an extension page for `url`. */
-const render = (ctx: ScaleContext, path: string, url: string, done: string) =>
-  timeToReport(ctx.session.ext, path, url, done, { timeout: PAGE_TIMEOUT }).then((r) => r.ms);
+const render = async (ctx: ScaleContext, path: string, url: string, done: string) => {
+  await noteAggregates(ctx);
+  return (await timeToReport(ctx.session.ext, path, url, done, { timeout: PAGE_TIMEOUT })).ms;
+};
+
+/**
+ * Have the worker note the pages with an aggregate (core/hot-targets.ts), as it does after it
+ * builds one: this bench builds them in its page. A build without the hook does nothing.
+ */
+const noteAggregates = (ctx: ScaleContext): Promise<void> =>
+  ctx.session.ext.worker.evaluate(async () => {
+    const hooks = (globalThis as { backlinkLens?: { syncHotTargets?: () => Promise<void> } })
+      .backlinkLens;
+    await hooks?.syncHotTargets?.();
+  });
 
 /** A tab on each target, per browser: its popup (?tab=) shows the worker's first view. */
 const targetTabs = new WeakMap<object, Map<string, Promise<HotTab>>>();
@@ -682,6 +695,7 @@ async function pageRequests(
       timeout: PAGE_TIMEOUT,
     });
     counted.catch(() => {}); // awaited below, once the page is asked for
+    await noteAggregates(ctx);
     await page.goto(ctx.session.ext.extensionUrl(`${path}?url=${encodeURIComponent(url)}`));
     await counted;
     await page.waitForTimeout(SETTLE_MS);

@@ -3,10 +3,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { unwrap } from 'idb';
 import { DB_NAME, DB_VERSION, openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { DEFAULT_SETTINGS } from '../../src/core/types';
+import { HOT_TARGETS_KEY, storedHotTargets } from '../../src/core/hot-targets';
+import { POPUP_ROWS } from '../../src/core/first-view';
+import { recordPage } from '../../src/storage/records';
+import { countRequests } from '../support/idb-requests';
+import { at, makeSnapshot, rawLink } from './helpers';
 
 /** storage.local, as both the early script (chrome) and the modules (the polyfill) read it. */
 const storedLocal = vi.hoisted((): Record<string, unknown> => ({}));
-const getStored = vi.hoisted(() => async (key: string) => ({ [key]: storedLocal[key] }));
+const getStored = vi.hoisted(
+  () => async (keys: string | string[]) =>
+    Object.fromEntries([keys].flat().map((key) => [key, storedLocal[key]])),
+);
 vi.mock('webextension-polyfill', () => ({ default: { storage: { local: { get: getStored } } } }));
 
 // The popup's and report's early script (platform/early-boot.ts) run as the page runs it, in
@@ -38,6 +46,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
   delete globalThis.__backlinkLensEarly;
   delete storedLocal.settings;
+  delete storedLocal[HOT_TARGETS_KEY];
   await new Promise((resolve) => {
     const request = indexedDB.deleteDatabase(DB_NAME);
     request.onsuccess = request.onerror = resolve;
@@ -141,6 +150,40 @@ describe('loadSettingsEarly', () => {
     storedLocal.settings = { paused: 'yes', excludedSites: 3 };
     const { settings } = await boot();
     expect(await settings.loadSettingsEarly()).toEqual(await settings.loadSettings());
+  });
+});
+
+describe('the hint of the pages with an aggregate (core/hot-targets.ts)', () => {
+  const PAGE = 'https://cold.com/page';
+
+  /** The rounds of the popup's first read of a cold page, as loadReport starts it. */
+  async function firstReadRounds(): Promise<number> {
+    const stored = await openBacklinkDb(DB_NAME, () => {});
+    for (const p of [0, 1, 2]) {
+      await recordPage(stored, makeSnapshot(`https://s${p}.com/`, [rawLink(PAGE)]), at(p));
+    }
+    stored.close();
+    const { getDb, settings } = await boot();
+    // The modules' own (imported afresh by boot, as the hint's per-connection map).
+    const { loadFirstRead } = await import('../../src/storage/head');
+    const [db] = await Promise.all([connect(getDb), settings.loadSettingsEarly()]);
+    const counting = countRequests();
+    let rounds = 0;
+    const first = await loadFirstRead(db, PAGE, {}, POPUP_ROWS).finally(
+      () => ({ rounds } = counting.stop()),
+    );
+    expect(first.kind === 'report' && first.report?.links).toHaveLength(3);
+    return rounds;
+  }
+
+  it("is read with the settings and given to the early connection's first read", async () => {
+    storedLocal[HOT_TARGETS_KEY] = storedHotTargets(['https://hot.com/']);
+    // Its links with the first round, as a raw read of its rows: two rounds.
+    expect(await firstReadRounds()).toBe(2);
+  });
+
+  it('is none when none is stored: the first read waits for the aggregate', async () => {
+    expect(await firstReadRounds()).toBe(3);
   });
 });
 

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  HOT_TARGETS_KEY,
+  hotTargetHash,
+  parseHotTargets,
+  storedHotTargets,
+} from '../../src/core/hot-targets';
+import type { BacklinkDb } from '../../src/storage/db';
+import { hotByHint } from '../../src/storage/hot-targets';
+import { recordPage } from '../../src/storage/records';
+import { ensureTargetStats } from '../../src/storage/target-stats';
+import { storedLocal } from './fake-browser';
+import { at, closeTestDbs, makeSnapshot, openTestDb, rawLink } from './helpers';
+
+vi.mock('webextension-polyfill', async () => ({
+  default: (await import('./fake-browser')).fakeBrowser,
+}));
+const connection = vi.hoisted(() => ({ db: null as unknown }));
+vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => connection.db }));
+
+const HOT = 'https://hot.com/page';
+const COLD = 'https://cold.com/page';
+
+describe('the stored hint (core/hot-targets.ts)', () => {
+  it('names the pages given, and no other', () => {
+    const hot = parseHotTargets(storedHotTargets([HOT, 'https://b.org/']))!;
+    expect(hot(HOT)).toBe(true);
+    expect(hot('https://b.org/')).toBe(true);
+    expect(hot(COLD)).toBe(false);
+    expect(hot(`${HOT}/`)).toBe(false);
+    expect(parseHotTargets(storedHotTargets([]))!(HOT)).toBe(false);
+  });
+
+  it('is the same value for the same set, in any order, and small', () => {
+    const urls = Array.from({ length: 400 }, (_, i) => `https://site${i}.example/some/page-${i}`);
+    const stored = storedHotTargets(urls);
+    expect(storedHotTargets([...urls].reverse())).toEqual(stored);
+    expect(storedHotTargets([...urls, urls[0]!])).toEqual(stored);
+    expect(stored.hashes.length).toBeLessThanOrEqual(urls.length * 8);
+    expect(hotTargetHash(HOT)).toMatch(/^[0-9a-z]{1,7}$/);
+  });
+
+  it('is no hint when missing, of another version or not a hint', () => {
+    for (const value of [undefined, null, 'x', [], { v: 2, hashes: '' }, { v: 1, hashes: 3 }]) {
+      expect(parseHotTargets(value)).toBeNull();
+    }
+  });
+});
+
+describe("the worker's hint (background/hot-targets.ts)", () => {
+  let db: BacklinkDb;
+  beforeEach(async () => {
+    db = await openTestDb();
+    connection.db = db;
+  });
+  afterEach(() => {
+    delete storedLocal[HOT_TARGETS_KEY];
+    vi.restoreAllMocks();
+    closeTestDbs();
+  });
+
+  it('stores the pages with an aggregate, again only when they change, and hints its own reads', async () => {
+    const { syncHotTargets } = await import('../../src/background/hot-targets');
+    const { fakeBrowser } = await import('./fake-browser');
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    for (const p of [0, 1]) {
+      await recordPage(
+        db,
+        makeSnapshot(`https://s${p}.com/`, [rawLink(HOT), rawLink(COLD)]),
+        at(p),
+      );
+    }
+    await syncHotTargets();
+    expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(false);
+    await ensureTargetStats(db, [HOT], 1);
+    await syncHotTargets();
+    const hint = parseHotTargets(storedLocal[HOT_TARGETS_KEY])!;
+    expect([hint(HOT), hint(COLD)]).toEqual([true, false]);
+    expect([hotByHint(db, HOT), hotByHint(db, COLD)]).toEqual([true, false]);
+    expect(set).toHaveBeenCalledTimes(2);
+    await syncHotTargets();
+    expect(set).toHaveBeenCalledTimes(2);
+  });
+
+  it('syncs when a page with an aggregate built elsewhere is not in it', async () => {
+    const { noteHotTargets, syncHotTargets } = await import('../../src/background/hot-targets');
+    await recordPage(db, makeSnapshot('https://s0.com/', [rawLink(HOT)]), at(0));
+    await syncHotTargets();
+    // Built by a page (the bench's), not by this worker: its next badge notes it.
+    await ensureTargetStats(db, [HOT], 1);
+    expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(false);
+    noteHotTargets([HOT], 0);
+    await vi.waitFor(() => expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(true));
+  });
+});
