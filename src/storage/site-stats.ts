@@ -114,12 +114,17 @@ export function readSiteStats(
       if (!first) return { sites: null, ahead };
       const sites = askSites(stores);
       sites.catch(() => {}); // awaited only by a write that changes a link's counted state
+      // Per hinted site, the parts its new links change (a set: links share pages), bounded.
+      const wanted = new Map<string, Set<string>>();
+      let size = 0;
       for (const link of counted) {
-        if (!hotHint.has(link.targetDomain)) continue;
-        if (ahead.size + 3 > MAX_AHEAD) break;
-        const parts = [DOMAIN_PART + link.sourceDomain, PAGE_PART + link.target];
-        askValues(stores, ahead, link.targetDomain, parts);
+        if (!hotHint.has(link.targetDomain) || size + 3 > MAX_AHEAD) continue;
+        let parts = wanted.get(link.targetDomain);
+        if (!parts) wanted.set(link.targetDomain, (parts = new Set()));
+        size += (parts.has(DOMAIN_PART + link.sourceDomain) ? 0 : 1) + 1;
+        parts.add(DOMAIN_PART + link.sourceDomain).add(PAGE_PART + link.target);
       }
+      for (const [site, parts] of wanted) askValues(stores, ahead, site, parts);
       return { sites, ahead };
     },
     // The page's read failed: so does the write (its transaction aborts).
@@ -128,20 +133,63 @@ export function readSiteStats(
   return { asked };
 }
 
-/** Ask a site's head and its tallies of `parts` into `asked`, but those asked already. */
+/**
+ * Ask a site's head and its tallies of `parts` into `asked`, but those asked already. Its page
+ * tallies in one range read where they are dense (see askPageTallies), the others one by one.
+ */
 function askValues(
   stores: SiteStores,
   asked: Map<string, Promise<SiteHead | SiteTally | undefined>>,
   site: string,
   parts: Iterable<string>,
 ): void {
-  for (const part of [undefined, ...parts]) {
-    const key = keyOf(site, part);
-    if (asked.has(key)) continue;
-    const read = part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]);
+  const wanted = [undefined, ...parts].filter((part) => !asked.has(keyOf(site, part)));
+  const pages = wanted.filter((part) => part?.startsWith(PAGE_PART)) as string[];
+  const ranged = pages.length >= RANGE_MIN ? askPageTallies(stores, site, pages) : new Map();
+  for (const part of wanted) {
+    const read =
+      ranged.get(part) ??
+      (part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part!]));
     read.catch(() => {}); // awaited by adjustNow, or failed with the transaction
-    asked.set(key, read);
+    asked.set(keyOf(site, part), read);
   }
+}
+
+/** Page tallies wanted from which on they are asked in one range read (askPageTallies). */
+const RANGE_MIN = 4;
+/** A range read reads at most this many tallies per one wanted. */
+const RANGE_SPREAD = 4;
+
+/**
+ * Many page tallies of one site (a first visit of a page that links to many of its pages) in
+ * one getAll of the key range from the first to the last, instead of a get each: IndexedDB has
+ * no read of several keys. The range may hold the site's other pages too: the read stops at
+ * RANGE_SPREAD times the wanted, and a wanted part past its last record is read by itself
+ * then, one round later. By part; a part's answer is its tally or undefined.
+ */
+function askPageTallies(
+  stores: SiteStores,
+  site: string,
+  parts: readonly string[],
+): Map<string, Promise<SiteTally | undefined>> {
+  const sorted = [...parts].sort();
+  const limit = sorted.length * RANGE_SPREAD;
+  const range = IDBKeyRange.bound([site, sorted[0]!], [site, sorted.at(-1)!]);
+  const found = stores.tallies.getAll(range, limit).then((tallies) => ({
+    byPart: new Map(tallies.map((t) => [t.part, t])),
+    // Read to the range's end, or only up to this part.
+    upTo: tallies.length < limit ? null : tallies.at(-1)!.part,
+  }));
+  return new Map(
+    sorted.map((part) => [
+      part,
+      found.then(({ byPart, upTo }) =>
+        byPart.has(part) || upTo === null || part <= upTo
+          ? byPart.get(part)
+          : stores.tallies.get([site, part]),
+      ),
+    ]),
+  );
 }
 
 /** A write that asks nothing ahead (recordDelta: the page's record is read beside its links). */

@@ -194,11 +194,21 @@ describe('the site aggregate', () => {
     expect(lost.rounds).toBe(into.rounds);
     await expectSiteStatsExact();
     // A page with many links into the site: exact; its unchanged revisit asks nothing either.
+    // Its page tallies in one range read, not a get each.
     const many = Array.from({ length: 100 }, (_, i) => `https://shop.com/item${i}`);
-    await write('https://x3.io/', many, 35);
+    const first = await write('https://x3.io/', many, 35);
+    expect(first.byName['site-tallies.getAll']).toBe(1);
+    expect(first.byName['site-tallies.get'] ?? 0).toBeLessThanOrEqual(1);
     await expectSiteStatsExact();
     const again = await write('https://x3.io/', many, 36);
     expect(asked(again)).toBe(0);
+    // Wanted pages far apart among the site's others: the range read stops early, the pages
+    // past it are read one by one; exact all the same.
+    const apart = [0, 1, 2, 97, 98, 99].map((i) => `https://shop.com/item${i}`);
+    const sparse = await write('https://x4.io/', apart, 37);
+    expect(sparse.byName['site-tallies.getAll']).toBe(1);
+    expect(sparse.byName['site-tallies.get']).toBeGreaterThan(1);
+    await expectSiteStatsExact();
   });
 
   it("leaves out a large page's staged links until its last transaction counts them", async () => {
