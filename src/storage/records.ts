@@ -40,7 +40,13 @@ import { forgetSiteReferrals, importReferrals } from './referrals';
 import { nextVisitCount } from '../core/referrals';
 import { rememberVisit } from '../core/delivery';
 import { adjustTargetStats, factsOfSnapshot, forgetTargetStats } from './target-stats';
-import { adjustSiteStats, forgetSiteStats, readSiteStats, siteStoresOf } from './site-stats';
+import {
+  adjustSiteStats,
+  forgetSiteStats,
+  NOTHING_AHEAD,
+  readSiteStats,
+  siteStoresOf,
+} from './site-stats';
 import { deleteGraphRows, markGraphDirty, putGraphRow } from './graph';
 import {
   beginStagedWrite,
@@ -420,8 +426,9 @@ async function writeSnapshot(
   // Everything the write reads is asked in this first round: after it, puts alone, and the
   // commit once they are done (writeNow). With their keys (see link-keys.ts), from the read
   // the diff needs anyway.
+  const pageRead = pages.get(source);
   const reads = Promise.all([
-    pages.get(source),
+    pageRead,
     storedLinks(tx, source, staged),
     declared && declared !== source ? pages.get(declared) : Promise.resolve(undefined),
     // Its authority row, not put again if it holds the same (putGraphRow).
@@ -430,12 +437,17 @@ async function writeSnapshot(
   const storedTargets = stats.getAllKeys();
   // Canonicalized while the read runs (the browser reads as this page works).
   const fresh = plan.fresh();
-  // In this round too: the site aggregates its new links would change (site-stats.ts).
-  const siteRead = readSiteStats(siteStoresOf(tx), fresh.values());
+  // A first visit (no record, or only the alias of a page that declared this URL) asks the site
+  // aggregates its new links change as soon as that is known, while its links are read.
+  const siteRead = readSiteStats(
+    siteStoresOf(tx),
+    fresh.values(),
+    pageRead.then((page) => !page || page.aliasOf !== undefined),
+  );
   // The links it will write are the page's, and those of its stored ones it marks lost: a
   // lost link's target domain not among the page's is looked up after the read.
   const watchers = askRiskWatchers(risks, { pages: [source], links: [...fresh.values()] });
-  writes.push(storedTargets, siteRead.sites, watchers.urls);
+  writes.push(storedTargets, watchers.urls);
   const [oldPage, storedKeyed, canonicalPage, storedRow] = await reads;
   const ownStaged = storedKeyed.filter((k) => staged && isStagedBy(staged.write, k.link));
   const oldKeyed = staged ? storedKeyed.filter((k) => !ownStaged.includes(k)) : storedKeyed;
@@ -592,13 +604,12 @@ export async function recordDelta(
         { links: rewritten, page: { ...page, outboundCount: page.outboundCount + added } },
       ),
     );
-    const sites = siteStoresOf(tx);
     writes.push(
       adjustSiteStats(
-        sites,
+        siteStoresOf(tx),
         stored.map((k) => k.link),
         rewritten,
-        readSiteStats(sites, []),
+        NOTHING_AHEAD,
       ),
     );
     writes.push(markRiskStale(tx.objectStore('risks'), { pages: [source], links: rewritten }));

@@ -55,62 +55,153 @@ export const siteStoresOf = (tx: {
 const talliesOf = (site: string) => IDBKeyRange.bound([site], [site, []]);
 
 /**
- * The sites with an aggregate as this context's last write read them: a hint, so that a write
- * asks its tallies in its first round (readSiteStats). Only a hint: a site it lacks is read in a
- * second round, one it has in excess costs a few reads; the stored keys decide.
+ * The sites with an aggregate as this context's last write read them: a hint, so that a first
+ * visit asks its tallies beside the sites' keys (readSiteStats). Only a hint: a site it lacks
+ * is read in one more round, one it has in excess costs a few reads; the stored keys decide.
  */
 let hotHint: ReadonlySet<string> = new Set();
 
-/** What a page write asked of the aggregates in its first round (readSiteStats). */
-export interface SiteRead {
-  /** The sites with an aggregate (their keys: one per hot site). */
-  sites: Promise<string[]>;
-  /** Heads and tallies asked ahead, by keyOf. */
-  ahead: Map<string, Promise<SiteHead | SiteTally | undefined>>;
-}
-
-/** Heads and tallies a write asks ahead at most (past them, its second round reads them). */
-const MAX_AHEAD = 64;
-
-const HEAD = '\u0000';
-const keyOf = (site: string, part: string = HEAD) => `${site} ${part}`;
-
-/**
- * A page write's reads of the aggregates, asked in its first round beside its other reads: the
- * sites that have one, and, for `links` (the page's links as found, before the stored ones are
- * known) into a site the hint names, the head and the tallies a new link would change. A link
- * lost or changed is known only after that round: its tallies are read then (adjustSiteStats).
- */
-export function readSiteStats(stores: SiteStores, links: Iterable<LinkRecord>): SiteRead {
+/** The sites with an aggregate (their keys: one per hot site), as stored; the hint updated. */
+function askSites(stores: SiteStores): Promise<string[]> {
   const sites = stores.heads.getAllKeys();
   void sites.then(
     (keys) => (hotHint = new Set(keys)),
     () => {},
   );
-  const ahead = new Map<string, Promise<SiteHead | SiteTally | undefined>>();
-  const ask = (site: string, part?: string) => {
-    const key = keyOf(site, part);
-    if (ahead.has(key)) return;
-    const read = part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]);
-    read.catch(() => {}); // not awaited when the write changes nothing there
-    ahead.set(key, read);
-  };
-  for (const link of links) {
-    if (!hotHint.has(link.targetDomain) || !countsOnSite(link)) continue;
-    // A revisit changes none of them: bounded, so a large page's revisit asks few in vain.
-    if (ahead.size + 3 > MAX_AHEAD) break;
-    ask(link.targetDomain);
-    ask(link.targetDomain, DOMAIN_PART + link.sourceDomain);
-    ask(link.targetDomain, PAGE_PART + link.target);
-  }
-  return { sites, ahead };
+  return sites;
+}
+
+/** What a page write asked of the aggregates ahead of its diff (readSiteStats). */
+export interface SiteRead {
+  /** Settles once the page's record is read: a first visit's reads asked, or none. */
+  asked: Promise<Asked>;
+}
+
+interface Asked {
+  /** The sites with an aggregate, if asked ahead. */
+  sites: Promise<string[]> | null;
+  /** Heads and tallies asked ahead, by keyOf. */
+  ahead: Map<string, Promise<SiteHead | SiteTally | undefined>>;
 }
 
 /**
+ * Heads and tallies a first visit asks ahead at most (past them, a round after its diff reads
+ * them). Each is one its write changes, unless the page had links stored without a record.
+ */
+const MAX_AHEAD = 1_500;
+
+const HEAD = '\u0000';
+const keyOf = (site: string, part: string = HEAD) => `${site} ${part}`;
+
+/**
+ * A page write's reads of the aggregates ahead of its diff. Only a first visit (`firstVisit`,
+ * answered by the read of the page's record, before its links are) asks any: the sites that
+ * have one, and, for `links` (the page's links as found) into a site the hint names, the head
+ * and the tallies each new link changes. A revisit asks nothing ahead: most change no link's
+ * counted state and then ask the aggregates nothing at all; the others read, after the diff,
+ * what they change (adjustSiteStats).
+ */
+export function readSiteStats(
+  stores: SiteStores,
+  links: Iterable<LinkRecord>,
+  firstVisit: Promise<boolean>,
+): SiteRead {
+  // Taken now: the caller's diff changes its map of the page's links later.
+  const counted = [...links].filter(countsOnSite);
+  const asked = firstVisit.then(
+    (first): Asked => {
+      const ahead = new Map<string, Promise<SiteHead | SiteTally | undefined>>();
+      if (!first) return { sites: null, ahead };
+      const sites = askSites(stores);
+      sites.catch(() => {}); // awaited only by a write that changes a link's counted state
+      // Per hinted site, the parts its new links change (a set: links share pages), bounded.
+      const wanted = new Map<string, Set<string>>();
+      let size = 0;
+      for (const link of counted) {
+        if (!hotHint.has(link.targetDomain) || size + 3 > MAX_AHEAD) continue;
+        let parts = wanted.get(link.targetDomain);
+        if (!parts) wanted.set(link.targetDomain, (parts = new Set()));
+        size += (parts.has(DOMAIN_PART + link.sourceDomain) ? 0 : 1) + 1;
+        parts.add(DOMAIN_PART + link.sourceDomain).add(PAGE_PART + link.target);
+      }
+      for (const [site, parts] of wanted) askValues(stores, ahead, site, parts);
+      return { sites, ahead };
+    },
+    // The page's read failed: so does the write (its transaction aborts).
+    (): Asked => ({ sites: null, ahead: new Map() }),
+  );
+  return { asked };
+}
+
+/**
+ * Ask a site's head and its tallies of `parts` into `asked`, but those asked already. Its page
+ * tallies in one range read where they are dense (see askPageTallies), the others one by one.
+ */
+function askValues(
+  stores: SiteStores,
+  asked: Map<string, Promise<SiteHead | SiteTally | undefined>>,
+  site: string,
+  parts: Iterable<string>,
+): void {
+  const wanted = [undefined, ...parts].filter((part) => !asked.has(keyOf(site, part)));
+  const pages = wanted.filter((part) => part?.startsWith(PAGE_PART)) as string[];
+  const ranged = pages.length >= RANGE_MIN ? askPageTallies(stores, site, pages) : new Map();
+  for (const part of wanted) {
+    const read =
+      ranged.get(part) ??
+      (part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part!]));
+    read.catch(() => {}); // awaited by adjustNow, or failed with the transaction
+    asked.set(keyOf(site, part), read);
+  }
+}
+
+/** Page tallies wanted from which on they are asked in one range read (askPageTallies). */
+const RANGE_MIN = 4;
+/** A range read reads at most this many tallies per one wanted. */
+const RANGE_SPREAD = 4;
+
+/**
+ * Many page tallies of one site (a first visit of a page that links to many of its pages) in
+ * one getAll of the key range from the first to the last, instead of a get each: IndexedDB has
+ * no read of several keys. The range may hold the site's other pages too: the read stops at
+ * RANGE_SPREAD times the wanted, and a wanted part past its last record is read by itself
+ * then, one round later. By part; a part's answer is its tally or undefined.
+ */
+function askPageTallies(
+  stores: SiteStores,
+  site: string,
+  parts: readonly string[],
+): Map<string, Promise<SiteTally | undefined>> {
+  const sorted = [...parts].sort();
+  const limit = sorted.length * RANGE_SPREAD;
+  const range = IDBKeyRange.bound([site, sorted[0]!], [site, sorted.at(-1)!]);
+  const found = stores.tallies.getAll(range, limit).then((tallies) => ({
+    byPart: new Map(tallies.map((t) => [t.part, t])),
+    // Read to the range's end, or only up to this part.
+    upTo: tallies.length < limit ? null : tallies.at(-1)!.part,
+  }));
+  return new Map(
+    sorted.map((part) => [
+      part,
+      found.then(({ byPart, upTo }) =>
+        byPart.has(part) || upTo === null || part <= upTo
+          ? byPart.get(part)
+          : stores.tallies.get([site, part]),
+      ),
+    ]),
+  );
+}
+
+/** A write that asks nothing ahead (recordDelta: the page's record is read beside its links). */
+export const NOTHING_AHEAD: SiteRead = {
+  asked: Promise.resolve({ sites: null, ahead: new Map() }),
+};
+
+/**
  * After a write of one source page's links: `before` its stored links as read before the write,
- * `rewritten` the records put (new or changed), `read` what the write asked in its first round
- * (readSiteStats). Reads what that round did not ask (a link lost into a hot site, a site the
- * hint lacked) in one more round, then queues the puts.
+ * `rewritten` the records put (new or changed), `read` what the write asked ahead
+ * (readSiteStats). Reads what was not asked ahead in one more round, then queues the puts; a
+ * write that changes no link's counted state asks nothing.
  * Contract: resolves when the puts are queued; rejects (aborting with the caller's
  * transaction) if a read fails.
  */
@@ -148,18 +239,31 @@ async function adjustNow(
   read: SiteRead,
   written: Map<string, SiteHead | SiteTally | null>,
 ): Promise<void> {
-  // Most writes change no link into a hot site: found from the rewritten links' domains alone.
-  const touched = new Set(rewritten.map((l) => l.targetDomain));
-  const hot = new Set((await read.sites).filter((s) => touched.has(s)));
-  if (hot.size === 0) return;
-  const changes = siteChanges(before, rewritten, hot);
+  // The counted changes in every site the write touches, hot or not: a write that changes
+  // none (an unchanged revisit, the common one) asks the aggregates nothing.
+  const changes = siteChanges(before, rewritten, new Set(rewritten.map((l) => l.targetDomain)));
   if (changes.size === 0) return;
-  // Each value: put by an earlier write of this transaction, else read ahead, else read now.
+  const { sites: askedSites, ahead } = await read.asked;
+  const asked = new Map(ahead);
+  let hotSites = askedSites;
+  if (!hotSites) {
+    // A revisit: the sites' keys, and beside them what it changes in the sites the hint names.
+    hotSites = askSites(stores);
+    for (const [site, change] of changes) {
+      if (!hotHint.has(site)) continue;
+      const parts = [...change.parts.keys()].filter((part) => !written.has(keyOf(site, part)));
+      askValues(stores, asked, site, parts);
+    }
+  }
+  const hot = new Set(await hotSites);
+  for (const site of changes.keys()) if (!hot.has(site)) changes.delete(site);
+  if (changes.size === 0) return;
+  // Each value: put by an earlier write of this transaction, else asked already, else read now.
   const valueOf = (site: string, part?: string) => {
     const key = keyOf(site, part);
     if (written.has(key)) return Promise.resolve(written.get(key) ?? undefined);
     return (
-      read.ahead.get(key) ??
+      asked.get(key) ??
       (part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]))
     );
   };

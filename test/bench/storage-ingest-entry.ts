@@ -3,14 +3,17 @@
 import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
-import type { LinkRecord, PageRecord } from '../../src/core/types';
+import { ensureSiteStats } from '../../src/storage/site-stats';
+import type { LinkRecord, PageRecord, PageSnapshot } from '../../src/core/types';
 import { countRequestsOf } from '../support/idb-requests';
-import { pageSnapshot, type ScaleOptions } from './storage-scale-entry';
+import { HOT, pageSnapshot, type ScaleOptions } from './storage-scale-entry';
 
 let connection: Promise<BacklinkDb> | null = null;
 const db = () => (connection ??= openBacklinkDb());
 
 const DAY = 86_400_000;
+/** Options whose page 0 serves as an empty page's shape (forgetPage). */
+const EMPTY: ScaleOptions = { seed: 1, pages: 1, linksPerPage: 0, targets: 1, hotLinks: 0 };
 const T0 = Date.UTC(2024, 0, 1);
 
 /** What a page's load stored: its record and its outbound links, with their keys. */
@@ -30,9 +33,29 @@ async function storedOf(
   return { page, links, keys };
 }
 
-/** Delete a page's record and links (to insert them again). */
-async function forgetPage(url: string): Promise<void> {
+/**
+ * Page p's snapshot, with `into` of its links (its first ones) instead into pages of the hot
+ * target's site, the same ones for every page: a page write into a site with an aggregate.
+ */
+function snapshotOf(options: ScaleOptions, p: number, into: number): PageSnapshot {
+  const snapshot = pageSnapshot(options, p);
+  const site = new URL(HOT).origin;
+  const links = snapshot.links.map((link, i) =>
+    i < into ? { ...link, href: `${site}/articles/${i}` } : link,
+  );
+  return { ...snapshot, links };
+}
+
+/**
+ * Delete a page's record and links (to insert them again). `counted` (a page into a site with
+ * an aggregate): its links marked lost first through the write path, which takes them off the
+ * aggregate, so that deleting them keeps it exact.
+ */
+async function forgetPage(url: string, counted = false, at = 0): Promise<void> {
   const d = await db();
+  if (counted && (await d.getKey('pages', url)) !== undefined) {
+    await recordPage(d, { ...pageSnapshot(EMPTY, 0), url, links: [], totalLinks: 0 }, at);
+  }
   const tx = d.transaction(['pages', 'links'], 'readwrite');
   const links = tx.objectStore('links');
   const keys = await links.index('by_source').getAllKeys(url);
@@ -114,6 +137,8 @@ export interface IngestTurn {
  * ours, raw, raw, ours (`rawFirst`: raw, ours, ours, raw): a load that grows or falls through
  * the turn falls on both alike, and so does whatever the write before leaves behind (LevelDB
  * flushing its log). `counted`: the requests of each write counted once, not its time.
+ * `into`: that many of the page's links go into the hot target's site, whose aggregate
+ * (storage/site-stats.ts) is built first, as the worker builds it once its popup is wanted.
  */
 export async function ingestTurn(
   options: ScaleOptions,
@@ -121,16 +146,20 @@ export async function ingestTurn(
   revisit: boolean,
   rawFirst: boolean,
   counted = false,
+  into = 0,
 ): Promise<IngestTurn> {
   const d = await db();
-  const snapshot = pageSnapshot(options, p);
+  const snapshot = snapshotOf(options, p, into);
   const at = T0 + 200 * DAY;
+  // Built once (null after: built already); a page of the site with at least one stored link.
+  if (into > 0) await ensureSiteStats(d, HOT, 1);
   // The records of this write, stored once untimed: what the raw puts write.
-  await forgetPage(snapshot.url);
+  await forgetPage(snapshot.url, into > 0, at + DAY);
   await recordPage(d, snapshot, at + DAY);
   const { page, links, keys } = await storedOf(snapshot.url);
   // Each write after the same untimed one: the page as an earlier visit left it, or gone.
-  const before = () => (revisit ? recordPage(d, snapshot, at) : forgetPage(snapshot.url));
+  const before = () =>
+    revisit ? recordPage(d, snapshot, at) : forgetPage(snapshot.url, into > 0, at + DAY);
   const ours = async () => {
     await before();
     return timedOrCounted(() => recordPage(d, snapshot, at + DAY), counted);

@@ -1,7 +1,9 @@
 /**
  * The ingest rows of storage-scale.ts (issue 7: ingest within 1.3x of raw puts of the same
  * records): a 500-link page recorded on a first visit and on a revisit, against the raw puts
- * of the same records in the same store, turn by turn.
+ * of the same records in the same store, turn by turn; and the same page with some of its links
+ * into the hot target's site, once that site has its aggregate (BENCH_INGEST_INTO), whose
+ * writes cost more than the links' alone.
  *
  * Measured in a phase of their own, right after seeding and before any popup or report has
  * been opened. Interleaved with the popups, as they were, a turn could meet work the popup
@@ -29,6 +31,11 @@ const WARMUP = 2;
 const TURNS = Number(process.env.BENCH_INGEST_TURNS) || 15;
 /** BENCH_INGEST=revisit (or first): that kind's rows only. */
 const KINDS_WANTED = process.env.BENCH_INGEST ?? '';
+/**
+ * BENCH_INGEST_INTO: of the page's links, how many go into the hot target's site in the rows
+ * "into a hot site" (its aggregate built first: storage/site-stats.ts). 0 leaves those rows out.
+ */
+const INTO_SITE = Number(process.env.BENCH_INGEST_INTO ?? 100);
 /** A warm-up turn that counts each write's requests rather than timing it. */
 const COUNTED_TURN = -1;
 const BUDGET = { ratio: 1.3 };
@@ -57,9 +64,16 @@ const BUILDS: readonly Build[] = [
 
 /** Both ingest rows of one size, in turns: first visit, revisit, first visit, … */
 export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
+  const into = `into a hot site (${INTO_SITE} of them)`;
   const kinds = [
-    { revisit: false, name: 'first visit', baseline: 'raw puts, one tx' },
-    { revisit: true, name: 'revisit', baseline: 'raw puts, one tx (overwrite)' },
+    { revisit: false, into: 0, name: 'first visit', baseline: 'raw puts, one tx' },
+    { revisit: true, into: 0, name: 'revisit', baseline: 'raw puts, one tx (overwrite)' },
+    ...(INTO_SITE > 0
+      ? [
+          { revisit: false, into: INTO_SITE, name: `first visit ${into}`, baseline: 'raw puts' },
+          { revisit: true, into: INTO_SITE, name: `revisit ${into}`, baseline: 'raw overwrite' },
+        ]
+      : []),
   ]
     .filter((kind) => kind.name.startsWith(KINDS_WANTED))
     .flatMap((kind) => BUILDS.map((build) => ({ ...kind, ...build })));
@@ -79,13 +93,14 @@ export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
         const result = await ctx.session.attempt(
           'ingest',
           (page) =>
-            page.evaluate(([g, o, n, r, f, c]) => window[g].ingestTurn(o, n, r, f, c), [
+            page.evaluate(([g, o, n, r, f, c, i]) => window[g].ingestTurn(o, n, r, f, c, i), [
               kind.global,
               { ...ctx.options, linksPerPage: INGEST_LINKS },
               p,
               kind.revisit,
               turn % 2 !== 0,
               turn === COUNTED_TURN,
+              kind.into,
             ] as const),
           300_000,
         );
