@@ -131,8 +131,8 @@ const earlyBootScript: Plugin = {
       if (html?.type !== 'asset' || typeof html.source !== 'string') continue;
       const tab = page.includes('/popup/') ? ' data-active-tab' : '';
       const tag = `<script src="/${chunk.fileName}"${tab}></script>`;
-      const at = html.source.indexOf('<style>');
-      if (at < 0) throw new Error(`${page}: no inlined style sheet to put ${EARLY_BOOT} before`);
+      const at = html.source.indexOf('<script type="module"');
+      if (at < 0) throw new Error(`${page}: no module script to put ${EARLY_BOOT} before`);
       html.source = `${html.source.slice(0, at)}${tag}\n    ${html.source.slice(at)}`;
     }
   },
