@@ -40,7 +40,7 @@ const READY_LINE = 'backlink-lens-bench-ready';
  * after which `done` (a JavaScript expression) holds, and says so on the console. Kept as plain
  * JavaScript text: tsx would wrap named functions in a helper the page does not have.
  */
-const watchForReport = (done: string) => `(() => {
+export const watchForReport = (done: string) => `(() => {
   const done = () => ${done};
   const observer = new MutationObserver(() => {
     if (window.__benchFirstRows === undefined && document.querySelector(${JSON.stringify(FIRST_ROWS)})) {
