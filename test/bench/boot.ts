@@ -14,6 +14,8 @@
  * page's main-thread CPU time up to its mark (all tasks, and script alone), which the load of a
  * shared machine stretches far less than wall time: what is the page's own work, and what is
  * waiting on other processes.
+ * The empty popup is also timed as the toolbar opens it (toolbar-popup.ts: action.openPopup()
+ * for a served page with no links), from its own navigation start: a popup is not a tab.
  * BENCH_BOOT_BEFORE=<dist dir> adds the popup and report of another build (a "before"), in a
  * second browser sampled in the same turns.
  */
