@@ -109,10 +109,11 @@ const inlineFirstPaintCss: Plugin = {
 const EARLY_BOOT = 'src/platform/early-boot.ts';
 
 /**
- * Put the early script in the popup's and report's HTML as a classic script, after the module
- * tags: the parser runs it while the modules are fetched, so the database opens and the settings
- * (and the popup's active tab) are read before the modules have run (issue 7). MV3's CSP allows
- * a script file of the extension, not an inline one. The popup's tag asks for the active tab.
+ * Put the early script in the popup's and report's HTML as a classic script, before the module
+ * tags: its fetch is the page's first (after them, it waited behind the module and its
+ * preloads), and the database opens and the settings (and the popup's active tab) are read while
+ * the modules are fetched (issue 7). MV3's CSP allows a script file of the extension, not an
+ * inline one. The popup's tag asks for the active tab.
  */
 const earlyBootScript: Plugin = {
   name: 'backlink-lens:early-boot-script',
@@ -131,8 +132,8 @@ const earlyBootScript: Plugin = {
       if (html?.type !== 'asset' || typeof html.source !== 'string') continue;
       const tab = page.includes('/popup/') ? ' data-active-tab' : '';
       const tag = `<script src="/${chunk.fileName}"${tab}></script>`;
-      const at = html.source.indexOf('<style>');
-      if (at < 0) throw new Error(`${page}: no inlined style sheet to put ${EARLY_BOOT} before`);
+      const at = html.source.indexOf('<script type="module"');
+      if (at < 0) throw new Error(`${page}: no module script to put ${EARLY_BOOT} before`);
       html.source = `${html.source.slice(0, at)}${tag}\n    ${html.source.slice(at)}`;
     }
   },

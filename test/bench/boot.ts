@@ -14,6 +14,8 @@
  * page's main-thread CPU time up to its mark (all tasks, and script alone), which the load of a
  * shared machine stretches far less than wall time: what is the page's own work, and what is
  * waiting on other processes.
+ * The empty popup is also timed as the toolbar opens it (toolbar-popup.ts: action.openPopup()
+ * for a served page with no links), from its own navigation start: a popup is not a tab.
  * BENCH_BOOT_BEFORE=<dist dir> adds the popup and report of another build (a "before"), in a
  * second browser sampled in the same turns.
  */
@@ -36,6 +38,7 @@ import { POPUP, REPORT } from '../support/extension-pages';
 import { collectInterleaved, formatMs, heading, info, median, printColumns } from './measure';
 import { ensureExtensionBuilt } from './built-extension';
 import { EMPTY_SHOWN, timeToReport, type PageCpu, type PagePhases } from './popup';
+import { TOOLBAR_POPUP_ARGS, toolbarPopups } from './toolbar-popup';
 
 const REPEAT = { warmup: 2, reps: Number(process.env.BENCH_BOOT_REPS ?? 7) };
 /** The popup's budget (issue 7): navigation start to rows visible. */
@@ -44,6 +47,8 @@ const FLOOR_DIR = 'boot-floor';
 const FLOOR_SHOWN = "document.getElementById('done') !== null";
 /** No backlinks anywhere: the empty state. */
 const NOWHERE = 'https://nothing-stored.test/';
+/** The same, served (over http: the site server has no TLS), for the toolbar popup's tab. */
+const NOWHERE_SERVED = new URL('http://nothing-stored.test/');
 
 const SHOW_LINE =
   "const p = document.createElement('p'); p.id = 'done'; p.textContent = 'Backlink Lens'; " +
@@ -239,9 +244,28 @@ export async function runBoot(): Promise<void> {
   const dist = distWithFloor(DIST_DIR, pages);
   const server = await startSiteServer();
   const browsers: ExtensionBrowser[] = [];
+  /** Run before the browsers close, last first. */
+  const cleanups: (() => void)[] = [];
+  let userDataDir: string | undefined;
   try {
-    const ext = await launchWithExtension({ sitePort: server.port, distDir: dist });
+    userDataDir = mkdtempSync(join(tmpdir(), 'backlink-lens-boot-'));
+    const ext = await launchWithExtension({
+      sitePort: server.port,
+      distDir: dist,
+      userDataDir,
+      args: TOOLBAR_POPUP_ARGS,
+    });
     browsers.push(ext);
+    // The toolbar's popup is the active tab's: a served page with no links, as NOWHERE has none.
+    server.setPage(
+      NOWHERE_SERVED.host,
+      '/',
+      '<!doctype html><title>Nothing</title><p>No links.</p>',
+    );
+    const activeTab = await ext.context.newPage();
+    await activeTab.goto(NOWHERE_SERVED.href);
+    const toolbar = await toolbarPopups(ext, userDataDir);
+    cleanups.push(() => toolbar.close());
     const before = beforeDist
       ? await launchWithExtension({ sitePort: server.port, distDir: beforeDist })
       : null;
@@ -260,6 +284,18 @@ export async function runBoot(): Promise<void> {
         sample: open(ext, `${FLOOR_DIR}/${p.file}.html`, FLOOR_SHOWN),
       })),
       { name: 'popup, empty state', note: 'ours', sample: open(ext, POPUP, EMPTY_SHOWN) },
+      {
+        name: 'popup, empty state, as the toolbar opens it',
+        note: 'action.openPopup',
+        sample: async () => {
+          const opened = await toolbar.open<BootMarks>(
+            activeTab,
+            EMPTY_SHOWN,
+            `(${readBootMarks.toString()})()`,
+          );
+          return { ms: opened.ms, phases: opened.phases, after: opened.after };
+        },
+      },
       {
         name: 'popup, empty state, old probe (waitForFunction)',
         note: 'the measure',
@@ -358,8 +394,10 @@ export async function runBoot(): Promise<void> {
         (bare.median >= POPUP_BUDGET_MS ? ' (over it before any script of ours runs).' : '.'),
     );
   } finally {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
     for (const b of browsers) await b.close().catch(() => {});
     await server.close();
     rmSync(dist, { recursive: true, force: true });
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   }
 }

@@ -40,7 +40,7 @@ const READY_LINE = 'backlink-lens-bench-ready';
  * after which `done` (a JavaScript expression) holds, and says so on the console. Kept as plain
  * JavaScript text: tsx would wrap named functions in a helper the page does not have.
  */
-const watchForReport = (done: string) => `(() => {
+export const watchForReport = (done: string) => `(() => {
   const done = () => ${done};
   const observer = new MutationObserver(() => {
     if (window.__benchFirstRows === undefined && document.querySelector(${JSON.stringify(FIRST_ROWS)})) {
@@ -110,10 +110,11 @@ export interface ReportTiming<T> {
  * ?url= names the page, where a click's popup asks the browser for the active tab (a popup in a
  * tab of its own would find itself active). The popup asks that beside opening IndexedDB
  * (ui/popup/main.tsx), so it adds only what it takes beyond the open; checked on the loaded
- * 2-core machine (issue 7), the two took 25-50 and 15-65 ms. A click cannot be driven here:
- * in headless Chromium 156, action.openPopup() from the worker resolves but opens no page. What
- * a tab pays that a popup does not (it is not a tab): our worker's handlers for the tab's
- * navigation and Chromium refilling its spare renderer, both beside the page on 2 cores.
+ * 2-core machine (issue 7), the two took 25-50 and 15-65 ms. The popup the toolbar opens is
+ * timed beside this one by boot.ts (toolbar-popup.ts: action.openPopup() opens it in headless
+ * Chromium 156 too, as a target Playwright does not list). What a tab pays that a popup does not
+ * (it is not a tab): our worker's handlers for the tab's navigation and Chromium refilling its
+ * spare renderer, both beside the page on 2 cores.
  *
  * The wait is for a console line, not page.waitForFunction: that one evaluates Playwright's
  * injected script (hundreds of kB) in the page's main world right after the commit, while the

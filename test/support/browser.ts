@@ -42,6 +42,8 @@ export async function launchWithExtension(options: {
   language?: string;
   /** Another build than dist/ (a benchmark's "before"). */
   distDir?: string;
+  /** More Chromium flags (a benchmark's remote debugging port). */
+  args?: string[];
 }): Promise<ExtensionBrowser> {
   const dist = options.distDir ?? DIST_DIR;
   if (!existsSync(join(dist, 'manifest.json'))) {
@@ -61,6 +63,7 @@ export async function launchWithExtension(options: {
       `--disable-extensions-except=${dist}`,
       `--load-extension=${dist}`,
       ...(options.language ? [`--lang=${options.language}`] : []),
+      ...(options.args ?? []),
     ],
     ...(options.language
       ? { env: { ...process.env, LANGUAGE: options.language, LANG: `${options.language}.UTF-8` } }
