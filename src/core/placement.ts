@@ -283,6 +283,19 @@ function ownWords(el: Element): number {
   return own;
 }
 
+/**
+ * Characters of the text nodes set straight in an element, its inline children left out: a
+ * paragraph set in a <div> without <p> has most of its words there, while a kicker and headline
+ * line built of <span>s ("Economy | As Debt Rises, …") has none.
+ */
+function textNodeWords(el: Element): number {
+  let own = 0;
+  for (let c = el.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 3) own += visibleLength(c.nodeValue ?? '');
+  }
+  return own;
+}
+
 /** An element's id and class in one string, what the hints are read from. */
 function namesOf(el: Element): string {
   return `${el.id} ${el.getAttribute('class') ?? ''}`;
@@ -580,6 +593,12 @@ const PROMO_WORDS =
  */
 const SECTION_WORDS =
   /(?<!\p{L})(related|more (?:great|from|stories|news|on|in|to read)|recommended|read (?:more|also|next)|see also|also read|you may also like|you might also like|popular|trending|newsletters?|about the author|mehr zum thema|lesen sie auch|weitere artikel|das könnte sie auch interessieren|à lire aussi|lire aussi|voir aussi|articles similaires|sur le même sujet|relacionad[oa]s|te puede interesar|lee también|leia também|veja também|mais notícias|leggi anche|articoli correlati)(?!\p{L})/iu;
+/**
+ * The whole anchor of a link that only says there is more, in the languages of the corpora's
+ * pages and a few more; punctuation and arrows around it allowed ("Read more »", "[mehr]").
+ */
+const MORE_ANCHOR =
+  /^[\s\p{P}\p{S}]*(?:read more|more|continue reading|read the full (?:story|article)|full story|weiterlesen|mehr|mehr lesen|lire la suite|en savoir plus|lire plus|leer m[aá]s|seguir leyendo|leia mais|continua a leggere|leggi tutto|czytaj (?:więcej|dalej)|więcej|lees meer|verder lezen)[\s\p{P}\p{S}]*$/iu;
 /** Tags of a section's heading; the page's own <h1> is its title. */
 const SECTION_HEADINGS = new Set(['h2', 'h3', 'h4', 'h5', 'h6']);
 /** Ids and classes that may name a heading, before they are read as words. */
@@ -943,6 +962,16 @@ export function placementResolver(): (el: Element) => LinkRegion {
   }
 
   /**
+   * "Read more", "weiterlesen", "czytaj więcej": a link that says only that there is more leads
+   * to another page (or the rest of this one), and is no part of the text; unless it sits in a
+   * sentence of running text ("there is more on this here"). The anchor is tested first: few
+   * links say only that.
+   */
+  function isMoreLink(link: Element, block: Element | null): boolean {
+    return MORE_ANCHOR.test(link.textContent ?? '') && localOf(link, block) !== 'prose';
+  }
+
+  /**
    * The article's closing lines that promote the site ("Subscribe to our newsletters", "Join
    * our forums"): a short block with a promotion's words, after which the page has next to no
    * prose left. The text is the one its density was read from, kept when short.
@@ -980,9 +1009,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
 
   /**
    * Whether an element is a short heading-like line: h2–h6, or an element named for a heading
-   * or title ("div.heading-h3"). The page's own <h1> is its title and heads no section.
+   * or title ("div.heading-h3"). The page's own <h1> is its title and heads no section, even
+   * when its class names it a title ("h1.section-title": "… why is it so popular?" once made
+   * every link of a stackoverflow.blog post a related-stories link).
    */
   function isHeadingLike(el: Element): boolean {
+    if (el.localName === 'h1') return false;
     if (!SECTION_HEADINGS.has(el.localName)) {
       // Id and class read apart: most elements have neither, and no new string is built.
       const id = el.id;
@@ -1081,8 +1113,21 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // Inside the article body too, follow lines and closing promotions are the site's, not
     // the text's: only links the rest calls main are looked at.
     if (region !== 'main') return region;
+    if (isMoreLink(link, block)) return 'other';
     return isFollowLink(link, block) || (block !== null && isAsideBlock(block)) ? 'aside' : region;
   };
+
+  /**
+   * Whether a block of prose is a paragraph: a <p>, or a <div> of one line of text whose own
+   * text nodes hold a paragraph's words (a lead set in a <div class="para">, as wikis and
+   * encyclopedias set theirs; proseParagraphs counts such a <div> as the page's prose too).
+   */
+  function isParagraph(block: Element): boolean {
+    if (block.localName === 'p') return true;
+    return (
+      block.localName === 'div' && !isContainer(block) && textNodeWords(block) >= PARAGRAPH_MIN_TEXT
+    );
+  }
 
   /** Whether a link sits in the article's text: a named body, or the block of its prose. */
   function inStory(link: Element, context: Context): boolean {
@@ -1109,7 +1154,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     // The page names its article body and this link is outside it: a teaser, a byline, a
     // section label. A paragraph of running text in a landmark or a content wrapper still
     // counts (a lead above the body).
-    const paragraph = local === 'prose' && block?.localName === 'p';
+    const paragraph = local === 'prose' && block !== null && isParagraph(block);
     if (hasBody(link) && !(paragraph && context.weak)) return 'other';
     // Outside the block of the article's text, only a paragraph of prose before it may still
     // be the article's (a lead above it); bylines, topic labels, footers and notices are not,

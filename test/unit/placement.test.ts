@@ -520,6 +520,50 @@ describe('placementResolver', () => {
     ]);
   });
 
+  it("reads the page's <h1> as its title, not a section heading, whatever its class", () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      '<article><h1 class="section-title">What is Rust and why is it so popular?</h1>' +
+        `<div class="entry-content">${story}${para('<a href="/forum">the forum</a>')}` +
+        `<h2 class="section-title">Popular stories</h2>${para('<a href="/p">a popular story</a>')}</div></article>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['the forum', 'main'],
+      ['a popular story', 'aside'],
+    ]);
+  });
+
+  it('keeps a lead set in a <div> of its own words before the story, not a kicker line of spans', () => {
+    const story = Array.from({ length: 12 }, () => para('')).join('');
+    const words = 'The singer released her first album in 1997 and signed with a label';
+    const doc = docFrom(
+      '<div class="top"><div><span><a href="/economy">Economy</a></span><span>|</span>' +
+        '<span>As Debt Rises, the Government Will Soon Spend More on Interest Than on Defense</span></div></div>' +
+        `<dl class="poster"><dd class="desc"><div class="para">${words} <a href="/label">the label</a> two years later, ${words}.</div></dd></dl>` +
+        `<div class="story">${story}</div>`,
+    );
+    expect(regions(doc)).toEqual([
+      ['Economy', 'other'],
+      ['the label', 'main'],
+    ]);
+  });
+
+  it('takes a link that only says "read more" out of the text, in several languages, not "more" in a sentence', () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const doc = docFrom(
+      `<div class="entry-content">${story}<p><a href="/next">Read more »</a></p>` +
+        `${para('<a href="/m">more</a>', 'There is much')}<p><a href="/pl">czytaj więcej</a></p>` +
+        '<p><a href="/de">[mehr]</a></p><p><a href="/s">[Engadget]</a></p></div>',
+    );
+    expect(regions(doc)).toEqual([
+      ['Read more »', 'other'],
+      ['more', 'main'],
+      ['czytaj więcej', 'other'],
+      ['[mehr]', 'other'],
+      ['[Engadget]', 'main'],
+    ]);
+  });
+
   it('takes a sidebar or advert word on the block around most of the prose for a layout name', () => {
     const story = Array.from({ length: 6 }, () => para('')).join('');
     const doc = docFrom(
