@@ -246,13 +246,10 @@ export async function runBoot(): Promise<void> {
   const browsers: ExtensionBrowser[] = [];
   /** Run before the browsers close, last first. */
   const cleanups: (() => void)[] = [];
-  let userDataDir: string | undefined;
   try {
-    userDataDir = mkdtempSync(join(tmpdir(), 'backlink-lens-boot-'));
     const ext = await launchWithExtension({
       sitePort: server.port,
       distDir: dist,
-      userDataDir,
       args: TOOLBAR_POPUP_ARGS,
     });
     browsers.push(ext);
@@ -264,7 +261,7 @@ export async function runBoot(): Promise<void> {
     );
     const activeTab = await ext.context.newPage();
     await activeTab.goto(NOWHERE_SERVED.href);
-    const toolbar = await toolbarPopups(ext, userDataDir);
+    const toolbar = await toolbarPopups(ext);
     cleanups.push(() => toolbar.close());
     const before = beforeDist
       ? await launchWithExtension({ sitePort: server.port, distDir: beforeDist })
@@ -398,6 +395,5 @@ export async function runBoot(): Promise<void> {
     for (const b of browsers) await b.close().catch(() => {});
     await server.close();
     rmSync(dist, { recursive: true, force: true });
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   }
 }

@@ -43,6 +43,7 @@ import { checkStoreKept, holdRetention, openHotTab, type HotTab } from './boot-h
 import {
   entryBreakdown,
   entryPair,
+  freshEntry,
   openParkingTab,
   ownReadBreakdown,
   pairRatio,
@@ -54,6 +55,7 @@ import type { Pair as ScalePair, Requests, ScaleOptions } from './storage-scale-
 import type { RequestCount } from '../support/idb-requests';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
 import { measureIngest } from './storage-ingest';
+import { TOOLBAR_POPUP_ARGS, toolbarPopups, type ToolbarPopups } from './toolbar-popup';
 import { compactedBytesRow } from './storage-bytes';
 
 declare global {
@@ -384,6 +386,48 @@ const entryTurn =
     return { ours: pair.with.ms, raw: pair.without.ms };
   };
 
+/** Each browser's way to the popup the toolbar opens (toolbar-popup.ts), made once. */
+const toolbars = new WeakMap<ExtensionBrowser, Promise<ToolbarPopups>>();
+/** Each size's toolbar turns, by `${size} ${which}`: its first rows and all its rows, ms. */
+const toolbarTurns = new Map<string, { firstRows: number; ms: number }[]>();
+
+/**
+ * The popup as a click on the toolbar icon opens it, for a tab showing `which` with the
+ * worker's first view of it: the flow a person has, from the popup's own navigation start.
+ */
+async function toolbarRender(
+  ctx: ScaleContext,
+  which: 'hot' | 'nobody',
+  done: string,
+  rep: number,
+): Promise<number> {
+  const ext = ctx.session.ext;
+  const tab = await tabOn(ctx, ctx[which]);
+  await freshEntry(ext, tab);
+  if (!toolbars.has(ext)) toolbars.set(ext, toolbarPopups(ext));
+  const toolbar = await toolbars.get(ext)!;
+  const { ms, firstRows } = await toolbar.open(tab.page, done, 'null', PAGE_TIMEOUT);
+  if (rep >= 0) {
+    const key = `${ctx.label} ${which}`;
+    toolbarTurns.set(key, [...(toolbarTurns.get(key) ?? []), { firstRows, ms }]);
+  }
+  return ms;
+}
+
+/** The toolbar row's first rows beside all its rows (its table row times the latter). */
+function printToolbarTurns(label: string): void {
+  const of = (which: string) => toolbarTurns.get(`${label} ${which}`) ?? [];
+  const [hot, nobody] = [of('hot'), of('nobody')];
+  if (hot.length === 0) return;
+  const ms = (turns: typeof hot, key: 'firstRows' | 'ms') =>
+    formatMs(median(turns.map((t) => t[key])));
+  info(
+    `${label} popup as the toolbar opens it (medians of ${hot.length}): hot, first viewport ` +
+      `${ms(hot, 'firstRows')} ms, all ${POPUP_DOMAINS} groups ${ms(hot, 'ms')} ms; a page ` +
+      `nothing links to ${ms(nobody, 'ms')} ms`,
+  );
+}
+
 /** Rows the report table shows first for the hot target. */
 const reportRows = (ctx: ScaleContext) => Math.min(TABLE_PAGE_SIZE, ctx.options.hotLinks);
 
@@ -488,6 +532,17 @@ const OPERATIONS: Operation[] = [
     reps: ENTRY_PAIRS,
     pairRatio: true,
     sample: entryTurn("popup first render, hot, tab's entry", 'hot', groupsShown(POPUP_DOMAINS)),
+  },
+  {
+    // The popup as the toolbar opens it (toolbar-popup.ts), for a tab on the hot page, against
+    // the same for a tab on a page nothing links to, both with their tab's first view.
+    name: 'popup first render, hot, toolbar',
+    baseline: 'the same, a page nothing links to',
+    budget: { below: 100, belowAt: ['1m'] },
+    sample: async (ctx, rep) => ({
+      raw: await toolbarRender(ctx, 'nobody', EMPTY_SHOWN, rep),
+      ours: await toolbarRender(ctx, 'hot', groupsShown(POPUP_DOMAINS), rep),
+    }),
   },
   {
     name: 'popup first render, cold',
@@ -1003,7 +1058,13 @@ async function runSize(
     session = await step('launch Chromium with the extension (untimed)', () =>
       Session.open(
         async () =>
-          holdRetention(await launchWithExtension({ sitePort: server.port, userDataDir: profile })),
+          holdRetention(
+            await launchWithExtension({
+              sitePort: server.port,
+              userDataDir: profile,
+              args: TOOLBAR_POPUP_ARGS,
+            }),
+          ),
         script,
       ),
     );
@@ -1072,6 +1133,7 @@ async function runSize(
           ...(await measureOperations(ctx)),
         ];
     printAuthorityJob(jobBefore, await authorityJob(s.ext), opsFrom, Date.now());
+    printToolbarTurns(label);
     if (REQUESTS_ONLY) await printReadRequests(ctx);
     await printPopupRequests(ctx);
     await checkStoreKept(s.ext, options.pages * LINKS_PER_PAGE);

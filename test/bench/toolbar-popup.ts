@@ -33,6 +33,8 @@ interface TargetInfo {
 
 export interface ToolbarPopup<T> {
   ms: number;
+  /** When its first rows (or empty state) were in the DOM, as timeToReport's firstRows. */
+  firstRows: number;
   phases: PagePhases;
   after: T;
 }
@@ -54,12 +56,9 @@ const PHASES = `(() => {
   return { commit, parsed, scripts };
 })()`;
 
-/** Connects to the browser's DevTools endpoint; `userDataDir` is where it wrote its port. */
-export async function toolbarPopups(
-  ext: ExtensionBrowser,
-  userDataDir: string,
-): Promise<ToolbarPopups> {
-  const [port, path] = readFileSync(join(userDataDir, 'DevToolsActivePort'), 'utf8')
+/** Connects to the DevTools endpoint of a browser launched with TOOLBAR_POPUP_ARGS. */
+export async function toolbarPopups(ext: ExtensionBrowser): Promise<ToolbarPopups> {
+  const [port, path] = readFileSync(join(ext.userDataDir, 'DevToolsActivePort'), 'utf8')
     .trim()
     .split('\n');
   const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);
@@ -133,9 +132,10 @@ export async function toolbarPopups(
           if (Date.now() - start > timeout) throw new Error(`toolbar popup: no "${done}"`);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
+        const firstRows = (await evaluate(sessionId, 'window.__benchFirstRows')) as number;
         const phases = (await evaluate(sessionId, PHASES)) as PagePhases;
         const after = (await evaluate(sessionId, then)) as T;
-        return { ms: ms as number, phases, after };
+        return { ms: ms as number, firstRows: firstRows ?? Number.NaN, phases, after };
       } finally {
         await evaluate(sessionId, 'window.close()').catch(() => {});
       }

@@ -13,6 +13,8 @@ export interface ExtensionBrowser {
   worker: Worker;
   extensionId: string;
   extensionUrl(path: string): string;
+  /** The profile the browser runs in (where it writes DevToolsActivePort, say). */
+  userDataDir: string;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function launchWithExtension(options: {
     worker,
     extensionId,
     extensionUrl: (path) => `chrome-extension://${extensionId}/${path}`,
+    userDataDir,
     close,
   };
 }
