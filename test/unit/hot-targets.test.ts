@@ -92,4 +92,30 @@ describe("the worker's hint (background/hot-targets.ts)", () => {
     noteHotTargets([HOT], 0);
     await vi.waitFor(() => expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(true));
   });
+  it('names no page whose aggregate the retention rule dropped with its links, once it ran', async () => {
+    const { syncHotTargets } = await import('../../src/background/hot-targets');
+    const { recordWithinBounds } = await import('../../src/background/retention');
+    const hint = () => parseHotTargets(storedLocal[HOT_TARGETS_KEY]);
+    // Seen long ago (2024: past the default 12 months), its aggregate built and noted.
+    await recordPage(db, makeSnapshot('https://old.com/', [rawLink(HOT)]), at(0));
+    await ensureTargetStats(db, [HOT], 1);
+    await syncHotTargets();
+    expect(hint()!(HOT)).toBe(true);
+    try {
+      // A page recorded now: the retention rule is due and deletes the old page, its link into
+      // HOT and every aggregate (storage/retention.ts#removePages).
+      await recordWithinBounds(() =>
+        recordPage(db, makeSnapshot('https://new.com/', [rawLink(COLD)]), Date.now()),
+      );
+      await vi.waitFor(async () =>
+        expect(await db.get('pages', 'https://old.com/')).toBeUndefined(),
+      );
+      expect(await db.count('target-stats')).toBe(0);
+      // The hint must not outlive the aggregates (as after clear all, import or forget).
+      await vi.waitFor(() => expect(hint()!(HOT)).toBe(false), { timeout: 3_000 });
+    } finally {
+      delete storedLocal['retention-pruned-at'];
+      delete storedLocal['storage-alert'];
+    }
+  });
 });
