@@ -291,3 +291,62 @@ describe('loadSiteStats', () => {
     expect(count.records).toBeLessThanOrEqual(1 + 10);
   });
 });
+
+describe('the site aggregate under random sequences', () => {
+  /** A small deterministic PRNG (mulberry32), so a failing sequence can be replayed. */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const SITES = ['shop.com', 'a.org', 'b.org'];
+
+  for (const seedValue of [1, 2, 3]) {
+    it(`stays equal to a recount after first visits, revisits, batches, deltas, caps and removals (seed ${seedValue})`, async () => {
+      const rnd = prng(seedValue);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+      // Many pages per site, so that a first visit asks several page tallies of one site in a
+      // range read, some far apart among the site's other pages.
+      const target = () => `https://${pick(['', 'www.'])}${pick(SITES)}/p${Math.floor(rnd() * 40)}`;
+      let sources = 4;
+      const source = (fresh: boolean) => {
+        if (fresh) sources++;
+        const i = fresh ? sources - 1 : Math.floor(rnd() * sources);
+        return i % 9 === 0 ? `https://shop.com/s${i}` : `https://www.s${i % 6}.net/post${i}`;
+      };
+      const links = () =>
+        Array.from({ length: Math.floor(rnd() * 14) }, () =>
+          rawLink(target(), { anchor: `a${Math.floor(rnd() * 3)}` }),
+        );
+      let day = 0;
+      const snapshot = (fresh: boolean) =>
+        makeSnapshot(source(fresh), links(), { truncated: rnd() < 0.1 });
+      for (let p = 0; p < 4; p++) await recordPage(db, snapshot(false), at(day++));
+      for (let step = 0; step < 60; step++) {
+        for (const site of SITES) await ensureSiteStats(db, `https://${site}/`, 1);
+        const op = rnd();
+        if (op < 0.35) await recordPage(db, snapshot(rnd() < 0.5), at(day++));
+        else if (op < 0.6) {
+          const loads = Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => ({
+            snapshot: snapshot(rnd() < 0.5),
+            at: at(day),
+          }));
+          day++;
+          await recordPages(db, loads);
+        } else if (op < 0.75) {
+          await recordDelta(db, { url: source(false), links: links() }, at(day));
+        } else if (op < 0.85) {
+          await capSourceLinks(db, source(false), 3);
+        } else {
+          await removePages(db, [source(false)]);
+        }
+        await expectSiteStatsExact();
+      }
+    }, 120_000);
+  }
+});
