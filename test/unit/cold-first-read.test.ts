@@ -8,7 +8,16 @@ import { ensureTargetStats } from '../../src/storage/target-stats';
 import { parseHotTargets, storedHotTargets } from '../../src/core/hot-targets';
 import { POPUP_ROWS } from '../../src/core/first-view';
 import { countRequests, type RequestCount } from '../support/idb-requests';
-import { at, closeTestDbs, makeSnapshot, openTestDb, rawLink } from './helpers';
+import { recordPages } from '../../src/storage/bulk';
+import {
+  at,
+  closeTestDbs,
+  makeLink,
+  makeSnapshot,
+  openLegacyDb,
+  openTestDb,
+  rawLink,
+} from './helpers';
 
 // A cold page's first read (storage/head.ts) on a new connection, the popup's every time
 // (issue 7: a cold lookup is one round trip; a raw read of its rows takes two rounds).
@@ -148,4 +157,35 @@ describe('the pages with an aggregate (listHotTargets)', () => {
     await ensureTargetStats(db, [PAGE], 1);
     expect(await listHotTargets(db)).toEqual([PAGE]);
   });
+});
+
+describe('a first read told a page is cold while the old link store still holds links', () => {
+  for (const [old, fresh] of [
+    [30, 20],
+    [150, 120],
+  ] as const) {
+    it(`reads both stores, in order, as untold (${old} old links, ${fresh} new)`, async () => {
+      const name = `cold-two-stores-${Math.random()}`;
+      const v4 = await openLegacyDb(name, 4);
+      for (let p = 0; p < old; p++) {
+        await v4.put(
+          'links',
+          makeLink(`https://www.s${p % 20}.com/old${p}`, PAGE, { anchor: `a${p}` }),
+        );
+      }
+      v4.close();
+      db = await openBacklinkDb(name);
+      const sources = Array.from({ length: fresh }, (_, p) => `https://www.n${p % 25}.com/p${p}`);
+      await recordPages(
+        db,
+        sources.map((url, p) => ({ snapshot: makeSnapshot(url, [rawLink(PAGE)]), at: at(p) })),
+      );
+      const untold = await loadFirstRead(await screenTold(null), PAGE, {}, POPUP_ROWS);
+      const told = await loadFirstRead(await screenTold([]), PAGE, {}, POPUP_ROWS);
+      const wrong = await loadFirstRead(await screenTold([PAGE]), PAGE, {}, POPUP_ROWS);
+      expect(told.kind === 'report' && told.report?.links).toHaveLength(old + fresh);
+      expect(told).toEqual(untold);
+      expect(wrong).toEqual(untold);
+    });
+  }
 });
