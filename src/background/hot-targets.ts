@@ -33,17 +33,37 @@ export async function syncHotTargets(): Promise<void> {
   await browser.storage.local.set({ [HOT_TARGETS_KEY]: hint });
 }
 
-/** syncHotTargets, its failure logged: the hint stays as it was, screens read as without it. */
-export function syncHotTargetsQuietly(): void {
-  void syncHotTargets().catch((error: unknown) =>
+/**
+ * syncHotTargets, its failure logged: the hint stays as it was, screens read as without it.
+ * Never rejects.
+ */
+export function syncHotTargetsQuietly(): Promise<void> {
+  return syncHotTargets().catch((error: unknown) =>
     console.error('Backlink Lens could not note which pages have an aggregate:', error),
   );
 }
+
+/**
+ * Pages a sync found with no aggregate though their badge counted enough links (spread over
+ * aliases, say, where each URL's own stay under the mark): not synced for again at every badge
+ * until an aggregate is built. Bounded: a long session forgets them and checks once more.
+ */
+const notHot = new Set<string>();
+const NOT_HOT_MAX = 1_000;
 
 /**
  * After aggregates of `targets` were asked for: sync when one was built, or is not in the hint
  * (built elsewhere, by a page: a bench's, or before this worker's first sync ended).
  */
 export function noteHotTargets(targets: readonly string[], built: number): void {
-  if (built > 0 || targets.some((t) => !known?.(t))) syncHotTargetsQuietly();
+  if (built > 0) {
+    notHot.clear();
+    return void syncHotTargetsQuietly();
+  }
+  const unnamed = targets.filter((t) => !known?.(t) && !notHot.has(t));
+  if (unnamed.length === 0) return;
+  if (notHot.size > NOT_HOT_MAX) notHot.clear();
+  void syncHotTargetsQuietly().then(() =>
+    unnamed.filter((t) => !known?.(t)).forEach((t) => notHot.add(t)),
+  );
 }

@@ -1,4 +1,5 @@
 import browser from 'webextension-polyfill';
+import { syncHotTargetsQuietly } from './hot-targets';
 import {
   alertText,
   MAX_LINKS_PER_SOURCE,
@@ -53,6 +54,7 @@ export async function recordWithinBounds<T extends { url: string } | null>(
     throw error;
   }
   if (outcome.removed !== null) {
+    void syncHotTargetsQuietly(); // the pruned pages' aggregates went with them
     await announce({ kind: 'pruned', at: now, removed: outcome.removed });
   } else if (full !== false) {
     const alert = await loadStorageAlert();
@@ -60,7 +62,9 @@ export async function recordWithinBounds<T extends { url: string } | null>(
     // Recording works again (space was freed elsewhere): no longer full, still news.
     if (alert && full) await announce({ ...alert, kind: 'pruned' });
   }
-  if (outcome.result) await capSourceLinks(db, outcome.result.url, MAX_LINKS_PER_SOURCE);
+  if (outcome.result && (await capSourceLinks(db, outcome.result.url, MAX_LINKS_PER_SOURCE)) > 0) {
+    void syncHotTargetsQuietly();
+  }
   void pruneIfDue(now).catch((error: unknown) =>
     console.error('Backlink Lens could not delete expired pages:', error),
   );
@@ -75,7 +79,8 @@ async function pruneIfDue(now: number): Promise<void> {
     prunedAt = now;
     await savePrunedAt(now);
     const cutoff = retentionCutoff(now, (await loadSettings()).retentionMonths);
-    await pruneExpired(await getDb(), cutoff);
+    // Expired pages take every aggregate with them: the screens' hint must not name them.
+    if ((await pruneExpired(await getDb(), cutoff)) > 0) void syncHotTargetsQuietly();
   } finally {
     pruning = false;
   }

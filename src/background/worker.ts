@@ -69,7 +69,7 @@ const handlers: Handlers<Runtime.MessageSender> = {
     // or an import must not leave them behind (they are fetched again when needed).
     await forgetRemoteAnswers();
     // Their aggregates went with them: the hint of the pages that had one must not outlive them.
-    syncHotTargetsQuietly();
+    void syncHotTargetsQuietly();
     // Imported or forgotten links change the graph: compute authority again (debounced).
     noteRecorded();
     return { ok: true };
@@ -143,7 +143,7 @@ void browser.action.setBadgeBackgroundColor({ color: '#3559c7' });
 // Links an upgrade left in the old store move to the compact one, in short chunks.
 void startLinkMove();
 // Which pages have an aggregate, for the screens' first reads (an upgrade may have dropped some).
-syncHotTargetsQuietly();
+void syncHotTargetsQuietly();
 
 /** What tests and the worker's console reach as `backlinkLens`. */
 export interface WorkerHooks {

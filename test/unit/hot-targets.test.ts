@@ -92,6 +92,24 @@ describe("the worker's hint (background/hot-targets.ts)", () => {
     noteHotTargets([HOT], 0);
     await vi.waitFor(() => expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(HOT)).toBe(true));
   });
+  it('syncs once, not at every badge, for a page its badge counts hot but that has no aggregate', async () => {
+    const { noteHotTargets, syncHotTargets } = await import('../../src/background/hot-targets');
+    const { fakeBrowser } = await import('./fake-browser');
+    await syncHotTargets();
+    // Its links spread over aliases: the badge counts enough, no aggregate is built.
+    const get = vi.spyOn(fakeBrowser.storage.local, 'get');
+    noteHotTargets([COLD], 0);
+    await vi.waitFor(() => expect(get).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let badge = 0; badge < 3; badge++) noteHotTargets([COLD], 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(get).toHaveBeenCalledTimes(1);
+    // Once one is built, it is noted again.
+    await recordPage(db, makeSnapshot('https://s0.com/', [rawLink(COLD)]), at(0));
+    await ensureTargetStats(db, [COLD], 1);
+    noteHotTargets([COLD], 1);
+    await vi.waitFor(() => expect(parseHotTargets(storedLocal[HOT_TARGETS_KEY])!(COLD)).toBe(true));
+  });
   it('names no page whose aggregate the retention rule dropped with its links, once it ran', async () => {
     const { syncHotTargets } = await import('../../src/background/hot-targets');
     const { recordWithinBounds } = await import('../../src/background/retention');
