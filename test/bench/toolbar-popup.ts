@@ -3,8 +3,9 @@
  * action.openPopup() for the active tab, and the popup's own document is timed from its
  * navigation start, as timeToReport times a tab (popup.ts). In headless Chromium 156 the popup is
  * a target Playwright does not list as a page, so it is reached over the browser's DevTools
- * endpoint: the browser is launched with --remote-debugging-port=0 and every new target waits
- * for us (auto-attach), which puts the same watch in the popup before any of its scripts ran.
+ * endpoint: the browser is launched with --remote-debugging-port=0 and, while a popup opens
+ * (only then: other pages would wait for us too), every new target waits for us (auto-attach),
+ * which puts the same watch in the popup before any of its scripts ran.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,38 +107,45 @@ export async function toolbarPopups(ext: ExtensionBrowser): Promise<ToolbarPopup
         resolve(sessionId);
       }
       if (waitingForDebugger) await send('Runtime.runIfWaitingForDebugger', {}, sessionId);
-      else if (!popup) await send('Target.detachFromTarget', { sessionId });
+      if (!popup) await send('Target.detachFromTarget', { sessionId });
     })().catch(() => {}); // a target gone meanwhile: nothing to time there
   });
-  await send('Target.setAutoAttach', {
-    autoAttach: true,
-    waitForDebuggerOnStart: true,
-    flatten: true,
-  });
+  /** Attached only while a popup opens: a page opened meanwhile waits for us (each open's tab). */
+  const autoAttach = (on: boolean) =>
+    send('Target.setAutoAttach', { autoAttach: on, waitForDebuggerOnStart: on, flatten: true });
 
   return {
     async open<T>(tab: Page, done: string, then: string, timeout = 30_000) {
       await tab.bringToFront();
-      const session = new Promise<string>((resolve) => {
+      const session = new Promise<string>((resolve, reject) => {
         awaited = { source: watchForReport(done), resolve };
+        setTimeout(() => reject(new Error('toolbar popup: no popup opened')), timeout);
       });
-      // The worker's own call, as its context-menu and command handlers would make it.
-      await ext.worker.evaluate(() => chrome.action.openPopup());
-      const sessionId = await session;
+      session.catch(() => {}); // awaited below; not unhandled if the open throws first
+      await autoAttach(true);
       try {
-        const start = Date.now();
-        let ms: unknown;
-        // Asked every 20 ms from here: each ask is one tiny task in the popup.
-        while ((ms = await evaluate(sessionId, 'window.__benchReady')) === undefined) {
-          if (Date.now() - start > timeout) throw new Error(`toolbar popup: no "${done}"`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
+        // The worker's own call, as its context-menu and command handlers would make it.
+        await ext.worker.evaluate(() => chrome.action.openPopup());
+        const sessionId = await session;
+        try {
+          const start = Date.now();
+          let ms: unknown;
+          // Asked every 20 ms from here: each ask is one tiny task in the popup.
+          while ((ms = await evaluate(sessionId, 'window.__benchReady')) === undefined) {
+            if (Date.now() - start > timeout) throw new Error(`toolbar popup: no "${done}"`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          const firstRows = (await evaluate(sessionId, 'window.__benchFirstRows')) as number;
+          const phases = (await evaluate(sessionId, PHASES)) as PagePhases;
+          const after = (await evaluate(sessionId, then)) as T;
+          return { ms: ms as number, firstRows: firstRows ?? Number.NaN, phases, after };
+        } finally {
+          await evaluate(sessionId, 'window.close()').catch(() => {});
         }
-        const firstRows = (await evaluate(sessionId, 'window.__benchFirstRows')) as number;
-        const phases = (await evaluate(sessionId, PHASES)) as PagePhases;
-        const after = (await evaluate(sessionId, then)) as T;
-        return { ms: ms as number, firstRows: firstRows ?? Number.NaN, phases, after };
       } finally {
-        await evaluate(sessionId, 'window.close()').catch(() => {});
+        awaited = undefined;
+        // Off once the popup is closed: it detaches the popup's session too.
+        await autoAttach(false);
       }
     },
     close: () => socket.close(),
