@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../bench/random';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
   clearAll,
@@ -293,22 +294,11 @@ describe('loadSiteStats', () => {
 });
 
 describe('the site aggregate under random sequences', () => {
-  /** A small deterministic PRNG (mulberry32), so a failing sequence can be replayed. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const SITES = ['shop.com', 'a.org', 'b.org'];
 
   for (const seedValue of [1, 2, 3]) {
     it(`stays equal to a recount after first visits, revisits, batches, deltas, caps and removals (seed ${seedValue})`, async () => {
-      const rnd = prng(seedValue);
+      const rnd = seededRandom(seedValue); // deterministic: a failing sequence replays
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
       // Many pages per site, so that a first visit asks several page tallies of one site in a
       // range read, some far apart among the site's other pages.
