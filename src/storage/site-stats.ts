@@ -93,6 +93,14 @@ const MAX_AHEAD = 1_500;
 const HEAD = '\u0000';
 const keyOf = (site: string, part: string = HEAD) => `${site} ${part}`;
 
+/** A site's head (no part) or one of its tallies, as stored. */
+const readValue = (
+  stores: SiteStores,
+  site: string,
+  part?: string,
+): Promise<SiteHead | SiteTally | undefined> =>
+  part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]);
+
 /**
  * A page write's reads of the aggregates ahead of its diff. Only a first visit (`firstVisit`,
  * answered by the read of the page's record, before its links are) asks any: the sites that
@@ -147,9 +155,7 @@ function askValues(
   const pages = wanted.filter((part) => part?.startsWith(PAGE_PART)) as string[];
   const ranged = pages.length >= RANGE_MIN ? askPageTallies(stores, site, pages) : new Map();
   for (const part of wanted) {
-    const read =
-      ranged.get(part) ??
-      (part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part!]));
+    const read = ranged.get(part) ?? readValue(stores, site, part);
     read.catch(() => {}); // awaited by adjustNow, or failed with the transaction
     asked.set(keyOf(site, part), read);
   }
@@ -262,10 +268,7 @@ async function adjustNow(
   const valueOf = (site: string, part?: string) => {
     const key = keyOf(site, part);
     if (written.has(key)) return Promise.resolve(written.get(key) ?? undefined);
-    return (
-      asked.get(key) ??
-      (part === undefined ? stores.heads.get(site) : stores.tallies.get([site, part]))
-    );
+    return asked.get(key) ?? readValue(stores, site, part);
   };
   const sites = [...changes.keys()];
   const [heads, tallies] = await Promise.all([
