@@ -83,6 +83,17 @@ export interface PagePhases {
   scripts: number;
 }
 
+/**
+ * Where the page stood (PagePhases), read in it: an expression, plain text (tsx would wrap a
+ * function's named helpers in a call the page does not have). toolbar-popup.ts reads it too.
+ */
+export const PAGE_PHASES = `(() => {
+  const t = performance.timing;
+  const [commit, parsed, scripts] = [t.domLoading, t.domInteractive, t.domContentLoadedEventEnd]
+    .map((at) => (at > 0 ? at - t.navigationStart : Number.NaN));
+  return { commit, parsed, scripts };
+})()`;
+
 /** The page's main-thread CPU time up to the mark (CDP Performance metrics, thread ticks). */
 export interface PageCpu {
   /** All tasks: parsing, style, layout, script, IPC handling. */
@@ -175,21 +186,10 @@ export async function timeToReport<T = undefined>(
     }
     const cpuTime = metrics ? await cpuOf(metrics) : undefined;
     // Awaited here: returned bare, the promise would race the page's closing in `finally`.
-    // No named helper inside: tsx would wrap it in a __name call the page does not have.
-    const shown = await page.evaluate(() => {
-      const t = performance.timing;
-      const [commit, parsed, scripts] = [
-        t.domLoading,
-        t.domInteractive,
-        t.domContentLoadedEventEnd,
-      ].map((at) => (at > 0 ? at - t.navigationStart : Number.NaN));
-      return {
-        ms: window.__benchReady!,
-        firstRows: window.__benchFirstRows ?? Number.NaN,
-        shown: window.__benchShown!,
-        phases: { commit: commit!, parsed: parsed!, scripts: scripts! },
-      };
-    });
+    const shown = (await page.evaluate(
+      `({ ms: window.__benchReady, firstRows: window.__benchFirstRows ?? Number.NaN, ` +
+        `shown: window.__benchShown, phases: ${PAGE_PHASES} })`,
+    )) as Pick<ReportTiming<T>, 'ms' | 'firstRows' | 'phases' | 'shown'>;
     return {
       ...shown,
       ...(cpuTime ? { cpu: cpuTime } : {}),

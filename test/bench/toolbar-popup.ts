@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
 import type { ExtensionBrowser } from '../support/browser';
-import type { PagePhases } from './popup';
-import { watchForReport } from './popup';
+import { PAGE_PHASES, watchForReport, type PagePhases } from './popup';
 
 /** Flags the browser needs for openToolbarPopups. */
 export const TOOLBAR_POPUP_ARGS = ['--remote-debugging-port=0'];
@@ -48,14 +47,6 @@ export interface ToolbarPopups {
   open<T>(tab: Page, done: string, then: string, timeout?: number): Promise<ToolbarPopup<T>>;
   close(): void;
 }
-
-/** What Navigation Timing says of the page, read in it (plain text: see popup.ts). */
-const PHASES = `(() => {
-  const t = performance.timing;
-  const [commit, parsed, scripts] = [t.domLoading, t.domInteractive, t.domContentLoadedEventEnd]
-    .map((at) => (at > 0 ? at - t.navigationStart : Number.NaN));
-  return { commit, parsed, scripts };
-})()`;
 
 /** Connects to the DevTools endpoint of a browser launched with TOOLBAR_POPUP_ARGS. */
 export async function toolbarPopups(ext: ExtensionBrowser): Promise<ToolbarPopups> {
@@ -136,7 +127,7 @@ export async function toolbarPopups(ext: ExtensionBrowser): Promise<ToolbarPopup
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
           const firstRows = (await evaluate(sessionId, 'window.__benchFirstRows')) as number;
-          const phases = (await evaluate(sessionId, PHASES)) as PagePhases;
+          const phases = (await evaluate(sessionId, PAGE_PHASES)) as PagePhases;
           const after = (await evaluate(sessionId, then)) as T;
           return { ms: ms as number, firstRows: firstRows ?? Number.NaN, phases, after };
         } finally {
