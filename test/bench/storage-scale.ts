@@ -88,6 +88,8 @@ const HOT_LINKS = 10_000;
 const REPEAT = { warmup: 1, reps: 3 };
 /** Pairs of the popup with and without its tab's entry (first-view-pairs.ts). */
 const ENTRY_PAIRS = Number(process.env.BENCH_SCALE_PAIRS ?? 6);
+/** Turns of each popup the toolbar opens: what a person sees, so more than REPEAT's. */
+const TOOLBAR_TURNS = Number(process.env.BENCH_TOOLBAR_TURNS ?? 7);
 /** Pages recorded per round trip to the page that records them (50,000 links). */
 const SEED_CHUNK = 5_000;
 /** Tries of a chunk or an operation whose page crashed or timed out. */
@@ -388,6 +390,10 @@ const entryTurn =
 
 /** Each browser's way to the popup the toolbar opens (toolbar-popup.ts), made once. */
 const toolbars = new WeakMap<ExtensionBrowser, Promise<ToolbarPopups>>();
+const toolbarOf = (ext: ExtensionBrowser): Promise<ToolbarPopups> => {
+  if (!toolbars.has(ext)) toolbars.set(ext, toolbarPopups(ext));
+  return toolbars.get(ext)!;
+};
 /** Each size's toolbar turns, by `${size} ${which}`: its first rows and all its rows, ms. */
 const toolbarTurns = new Map<string, { firstRows: number; ms: number }[]>();
 
@@ -397,15 +403,14 @@ const toolbarTurns = new Map<string, { firstRows: number; ms: number }[]>();
  */
 async function toolbarRender(
   ctx: ScaleContext,
-  which: 'hot' | 'nobody',
+  which: 'hot' | 'cold' | 'nobody',
   done: string,
   rep: number,
 ): Promise<number> {
   const ext = ctx.session.ext;
   const tab = await tabOn(ctx, ctx[which]);
   await freshEntry(ext, tab);
-  if (!toolbars.has(ext)) toolbars.set(ext, toolbarPopups(ext));
-  const toolbar = await toolbars.get(ext)!;
+  const toolbar = await toolbarOf(ext);
   const { ms, firstRows } = await toolbar.open(tab.page, done, 'null', PAGE_TIMEOUT);
   if (rep >= 0) {
     const key = `${ctx.label} ${which}`;
@@ -417,15 +422,37 @@ async function toolbarRender(
 /** The toolbar row's first rows beside all its rows (its table row times the latter). */
 function printToolbarTurns(label: string): void {
   const of = (which: string) => toolbarTurns.get(`${label} ${which}`) ?? [];
-  const [hot, nobody] = [of('hot'), of('nobody')];
+  const [hot, cold, nobody] = [of('hot'), of('cold'), of('nobody')];
   if (hot.length === 0) return;
   const ms = (turns: typeof hot, key: 'firstRows' | 'ms') =>
     formatMs(median(turns.map((t) => t[key])));
   info(
     `${label} popup as the toolbar opens it (medians of ${hot.length}): hot, first viewport ` +
-      `${ms(hot, 'firstRows')} ms, all ${POPUP_DOMAINS} groups ${ms(hot, 'ms')} ms; a page ` +
-      `nothing links to ${ms(nobody, 'ms')} ms`,
+      `${ms(hot, 'firstRows')} ms, all ${POPUP_DOMAINS} groups ${ms(hot, 'ms')} ms; cold ` +
+      `${cold.length > 0 ? ms(cold, 'ms') : '–'} ms; a page nothing links to ${ms(nobody, 'ms')} ms`,
   );
+}
+
+/**
+ * The hot popup's first viewport as the toolbar opens it, from the toolbar row's own turns:
+ * issue 7's "navigation start to rows visible" for the rows a person sees without scrolling
+ * (the row "popup first render, hot, toolbar" waits for all 30 groups, most below the fold).
+ */
+function toolbarFirstViewport(label: string): ScaleRow[] {
+  const [hot, nobody] = ['hot', 'nobody'].map((w) => toolbarTurns.get(`${label} ${w}`) ?? []);
+  if (hot!.length === 0 || nobody!.length === 0) return [];
+  return [
+    {
+      size: label,
+      operation: 'popup first viewport, hot, toolbar',
+      unit: 'ms',
+      median: median(hot!.map((t) => t.firstRows)),
+      baseline: 'the same, a page nothing links to',
+      baselineMedian: median(nobody!.map((t) => t.ms)),
+      budget: { below: 100, belowAt: ['1m'] },
+      note: 'its first 4 groups in the DOM, from the turns of the row below',
+    },
+  ];
 }
 
 /** Rows the report table shows first for the hot target. */
@@ -539,9 +566,21 @@ const OPERATIONS: Operation[] = [
     name: 'popup first render, hot, toolbar',
     baseline: 'the same, a page nothing links to',
     budget: { below: 100, belowAt: ['1m'] },
+    reps: TOOLBAR_TURNS,
     sample: async (ctx, rep) => ({
       raw: await toolbarRender(ctx, 'nobody', EMPTY_SHOWN, rep),
       ours: await toolbarRender(ctx, 'hot', groupsShown(POPUP_DOMAINS), rep),
+    }),
+  },
+  {
+    // The same for a tab on the cold page (its rows: all it has, from its first view).
+    name: 'popup first render, cold, toolbar',
+    baseline: 'the same, a page nothing links to',
+    budget: { below: 100, belowAt: ['1m'] },
+    reps: TOOLBAR_TURNS,
+    sample: async (ctx, rep) => ({
+      raw: await toolbarRender(ctx, 'nobody', EMPTY_SHOWN, -1),
+      ours: await toolbarRender(ctx, 'cold', ANY_SHOWN, rep),
     }),
   },
   {
@@ -894,6 +933,8 @@ function issue6Rows(
   const hot = rows.find((r) => r.operation === 'popup first render, hot');
   const entry = rows.find((r) => r.operation === "popup first render, hot, tab's entry");
   const entryPairs = entryPairsOf.get(`${label} popup first render, hot, tab's entry`) ?? [];
+  const toolbar = rows.find((r) => r.operation === 'popup first render, hot, toolbar');
+  const hotToolbar = toolbarTurns.get(`${label} hot`) ?? [];
   const row = (
     operation: string,
     median: number,
@@ -936,6 +977,24 @@ function issue6Rows(
             'empty store, entry taken out',
             emptyWithout,
             entry,
+          ),
+        ]
+      : []),
+    ...(toolbar && hotToolbar.length > 0 && empty.toolbar.length > 0
+      ? [
+          row(
+            'popup first render, hot, toolbar (issue 6)',
+            toolbar.median,
+            'empty store, toolbar',
+            median(empty.toolbar),
+            toolbar,
+          ),
+          row(
+            'popup first viewport, hot, toolbar (issue 6)',
+            median(hotToolbar.map((t) => t.firstRows)),
+            'empty store, toolbar',
+            median(empty.toolbar),
+            toolbar,
           ),
         ]
       : []),
@@ -1142,6 +1201,7 @@ async function runSize(
       ...rows,
       ...issue6Rows(label, rows, empty, resumed),
       ...againstRawRead(label, rows),
+      ...toolbarFirstViewport(label),
       {
         size: label,
         operation: 'bytes on disk per link',
@@ -1173,6 +1233,8 @@ interface EmptyStore {
   plain: Timing;
   /** For a tab on the page, with its entry and without it (first-view-pairs.ts). */
   pairs: EntryPair[];
+  /** As the toolbar opens it for that tab, with its entry: ms of each turn. */
+  toolbar: number[];
 }
 
 /**
@@ -1187,7 +1249,7 @@ async function emptyStorePopup(
   url: string,
   resumed: boolean,
 ): Promise<EmptyStore> {
-  const fresh = resumed ? await launchWithExtension({ sitePort }) : null;
+  const fresh = resumed ? await launchWithExtension({ sitePort, args: TOOLBAR_POPUP_ARGS }) : null;
   const on = fresh ?? ext;
   try {
     const [plain] = await collectInterleaved(
@@ -1208,11 +1270,19 @@ async function emptyStorePopup(
         { pairs: ENTRY_PAIRS, warmup: 1, timeout: PAGE_TIMEOUT },
       );
       printEntryPairs([row!]);
-      return { plain: plain!, pairs: row!.pairs };
+      const toolbar = await toolbarOf(on);
+      const turns: number[] = [];
+      for (let rep = -REPEAT.warmup; rep < TOOLBAR_TURNS; rep++) {
+        await freshEntry(on, tab);
+        const { ms } = await toolbar.open(tab.page, EMPTY_SHOWN, 'null', PAGE_TIMEOUT);
+        if (rep >= 0) turns.push(ms);
+      }
+      return { plain: plain!, pairs: row!.pairs, toolbar: turns };
     } finally {
       await tab.page.close();
     }
   } finally {
+    if (fresh && toolbars.has(fresh)) (await toolbars.get(fresh)!).close();
     await fresh?.close();
   }
 }
