@@ -526,9 +526,11 @@ const OPERATIONS: Operation[] = [
     sample: pageRead('headPair', 'hot'),
   },
   {
-    name: 'popup read, cold',
+    // Every inbound link of the cold page (loadBacklinks), as other screens read it: the popup
+    // reads a cold page with its first read (the row below, which holds the budget), whose
+    // report it shows without this one (ui/state.ts).
+    name: 'full read, cold',
     baseline: 'raw read of shown rows, cold',
-    budget: { ratio: 1.5 },
     sample: pageRead('readPair', 'cold'),
   },
   {
@@ -646,7 +648,7 @@ const PAGE_READS: Array<[string, PageRead, 'hot' | 'cold']> = [
   ['badge count, cold', 'badgePair', 'cold'],
   ['full read after the render, hot', 'readPair', 'hot'],
   ['popup head read, hot', 'headPair', 'hot'],
-  ['popup read, cold', 'readPair', 'cold'],
+  ['full read, cold', 'readPair', 'cold'],
   ['popup first read, cold', 'firstReadPair', 'cold'],
 ];
 
