@@ -5,7 +5,7 @@ import {
   storedHotTargets,
   type HotTargets,
 } from '../core/hot-targets';
-import { hintHotTargets, listHotTargets } from '../storage/hot-targets';
+import { hintEveryConnection, listHotTargets } from '../storage/hot-targets';
 import { getDb } from '../platform/db-connection';
 
 /** The hint as this worker last stored or found it (null: not yet). */
@@ -13,10 +13,11 @@ let known: HotTargets | null = null;
 
 /**
  * Keep storage.local's hint of the pages with an aggregate (core/hot-targets.ts) as the store
- * holds them, written only when it changed; the worker's own first reads (its tabs' first views)
- * take it too. Run as the worker starts and after it builds aggregates: one dropped meanwhile
- * (a write, an import, retention) leaves its page named hot until then, which only has its
- * first read wait for the aggregate's answer, as without a hint.
+ * holds them, written only when it changed; the worker's own reads (its tabs' first views, its
+ * badges) take it too, on every connection it opens. Run as the worker starts and after it
+ * builds aggregates: one dropped meanwhile (a write, an import, retention) leaves its page named
+ * hot until then, which only has its first read wait for the aggregate's answer, as without a
+ * hint.
  */
 export async function syncHotTargets(): Promise<void> {
   const db = await getDb();
@@ -26,7 +27,7 @@ export async function syncHotTargets(): Promise<void> {
   ]);
   const hint = storedHotTargets(targets);
   const parsed = parseHotTargets(hint);
-  hintHotTargets(db, () => parsed);
+  hintEveryConnection(() => parsed);
   known = parsed;
   const before = stored[HOT_TARGETS_KEY] as Partial<typeof hint> | undefined;
   if (before?.v === hint.v && before.hashes === hint.hashes) return;

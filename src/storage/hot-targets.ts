@@ -17,9 +17,20 @@ export function hintHotTargets(db: BacklinkDb, hint: () => HotTargets | null): v
   hints.set(unwrap(db), hint);
 }
 
+/**
+ * The hint of every connection of this context, where it knows one itself (the worker, from
+ * the store: background/hot-targets.ts): a connection opened again after the browser closed
+ * the last one reads with it too, not untold until the next sync.
+ */
+let everyConnection: (() => HotTargets | null) | null = null;
+
+export function hintEveryConnection(hint: () => HotTargets | null): void {
+  everyConnection = hint;
+}
+
 /** Whether `url` (canonical) has an aggregate, as the hint of `db` says; undefined: no hint. */
 export const hotByHint = (db: BacklinkDb, url: string): boolean | undefined =>
-  hints.get(unwrap(db))?.()?.(url);
+  (hints.get(unwrap(db))?.() ?? everyConnection?.())?.(url);
 
 /** Every page with an aggregate: what the worker keeps the hint of. */
 export const listHotTargets = (db: BacklinkDb): Promise<string[]> => db.getAllKeys('target-stats');

@@ -5,7 +5,7 @@ import {
   parseHotTargets,
   storedHotTargets,
 } from '../../src/core/hot-targets';
-import type { BacklinkDb } from '../../src/storage/db';
+import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { hotByHint } from '../../src/storage/hot-targets';
 import { recordPage } from '../../src/storage/records';
 import { ensureTargetStats } from '../../src/storage/target-stats';
@@ -80,6 +80,19 @@ describe("the worker's hint (background/hot-targets.ts)", () => {
     expect(set).toHaveBeenCalledTimes(2);
     await syncHotTargets();
     expect(set).toHaveBeenCalledTimes(2);
+  });
+
+  it('hints the connection the worker opens next, after the browser closed its last', async () => {
+    const { syncHotTargets } = await import('../../src/background/hot-targets');
+    await recordPage(db, makeSnapshot('https://s0.com/', [rawLink(HOT), rawLink(COLD)]), at(0));
+    await ensureTargetStats(db, [HOT], 1);
+    await syncHotTargets();
+    const next = await openBacklinkDb(db.name);
+    try {
+      expect([hotByHint(next, HOT), hotByHint(next, COLD)]).toEqual([true, false]);
+    } finally {
+      next.close();
+    }
   });
 
   it('syncs when a page with an aggregate built elsewhere is not in it', async () => {
