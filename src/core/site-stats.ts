@@ -121,7 +121,7 @@ export function applySiteChange(
   head.live += change.live;
   for (const [part, n] of change.parts) {
     const stored = tallies.get(part);
-    const was = pending[part] ?? stored?.live ?? 0;
+    const was = liveOf(head, part, stored); // each part once: head.pending is still as read
     const live = Math.max(0, was + n);
     if (part.startsWith(DOMAIN_PART)) {
       if (was === 0 && live > 0) head.referringDomains++;

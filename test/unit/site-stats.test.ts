@@ -19,6 +19,7 @@ import {
   pendingCount,
   siteStatsOf,
   summarizeSiteStats,
+  topTalliesOf,
   type SiteTally,
 } from '../../src/core/site-stats';
 import { summarizeSite } from '../../src/core/summary';
@@ -123,6 +124,44 @@ describe('siteStatsOf and summarizeSiteStats', () => {
         10,
       ),
     );
+  });
+});
+
+describe('topTalliesOf', () => {
+  const tally = (page: string, live: number): SiteTally => ({
+    site: SITE,
+    part: `t:https://shop.com/${page}`,
+    live,
+    top: -live,
+  });
+  const head = (pending: Record<string, number>) => ({
+    site: SITE,
+    live: 0,
+    referringDomains: 0,
+    pending: Object.fromEntries(
+      Object.entries(pending).map(([p, n]) => [`t:https://shop.com/${p}`, n]),
+    ),
+  });
+  const stored = [tally('a', 9), tally('b', 7), tally('c', 7), tally('d', 5)];
+
+  it('takes the pending counts over the stored ones, in the index order (ties by URL)', () => {
+    const moved = head({ c: 8, x: 9 });
+    expect(topTalliesOf(moved, stored, 3, 4)).toEqual([
+      tally('a', 9),
+      tally('x', 9),
+      tally('c', 8),
+    ]);
+    // A page lost from the top, one gone: the next stored ones come up (a read not full).
+    expect(topTalliesOf(head({ a: 1, b: 0 }), stored, 3, 5)).toEqual([
+      tally('c', 7),
+      tally('d', 5),
+      tally('a', 1),
+    ]);
+    expect(topTalliesOf(head({}), stored, 3, 4)).toEqual(stored.slice(0, 3));
+  });
+
+  it('cannot tell from a full read that pending pages crowd its top: then null', () => {
+    expect(topTalliesOf(head({ a: 1, b: 1 }), stored, 3, 4)).toBeNull();
   });
 });
 
