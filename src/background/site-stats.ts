@@ -1,7 +1,7 @@
 import { getDb } from '../platform/db-connection';
 import { gatedWrite } from '../platform/write-gate';
 import { HOT_SITE_LINKS } from '../core/site-stats';
-import { ensureSiteStats } from '../storage/site-stats';
+import { ensureSiteStats, foldSiteStats, whenSitesPending } from '../storage/site-stats';
 
 /**
  * Build the aggregate of a tab's site (storage/site-stats.ts) in the background, before its
@@ -15,3 +15,28 @@ export async function buildSiteStatsQuietly(url: string): Promise<void> {
     console.error('Backlink Lens could not build the aggregate of a site:', error);
   }
 }
+
+/** Quiet time after the last write that left a site's tallies pending in its head. */
+export const FOLD_DELAY_MS = 5_000;
+
+const toFold = new Set<string>();
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Put the pending tallies once recording is quiet (debounced: a burst of page loads into a site
+ * costs one fold), through the gate, so that no screen's first read waits for it. A worker
+ * stopped first leaves them pending: readers merge them, and the next write past MAX_PENDING
+ * puts them.
+ */
+whenSitesPending((sites) => {
+  for (const site of sites) toFold.add(site);
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = null;
+    const sites = [...toFold];
+    toFold.clear();
+    void gatedWrite(async () => foldSiteStats(await getDb(), sites)).catch((error: unknown) =>
+      console.error('Backlink Lens could not fold the tallies of a site:', error),
+    );
+  }, FOLD_DELAY_MS);
+});

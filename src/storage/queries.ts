@@ -14,7 +14,7 @@ import {
   type RedirectChain,
 } from '../core/redirects';
 import type { SiteSummary, Via } from '../core/summary';
-import { summarizeSiteStats } from '../core/site-stats';
+import { pendingPages, summarizeSiteStats, topTalliesOf } from '../core/site-stats';
 import { HOT_TARGET_LINKS } from '../core/target-stats';
 import {
   compareVariants,
@@ -457,14 +457,18 @@ export const SITE_TOP_TARGETS = 10;
 export const siteIndexOf = (linked: readonly boolean[], built: readonly boolean[]): number =>
   built.findIndex((b, i) => b || linked[i] === true);
 
+/** A site's page tallies in the by_top index (its domain tallies have no `top`). */
+const topRange = (site: string) => IDBKeyRange.bound([site, -Infinity], [site, 0], false, true);
+
 /**
  * The site line of a URL's site from its maintained aggregate (storage/site-stats.ts), without
  * reading a link record: one round in one transaction, a head per candidate domain, the `top`
  * most linked pages of each from the by_top index (tiny records), and one key per candidate
  * but the last, so that a parent's aggregate is never taken for the site of a host that has
  * links of its own (a host under a public suffix: bucket.s3.amazonaws.com, s3.amazonaws.com).
- * Null when the site has no aggregate (a small site, or one not built yet): then its links are
- * read (loadSiteLinks).
+ * A second round only when the head's pending counts crowd the first `top` read: at most
+ * top + MAX_PENDING tallies then. Null when the site has no aggregate (a small site, or one not
+ * built yet): then its links are read (loadSiteLinks).
  */
 export async function loadSiteStats(
   db: BacklinkDb,
@@ -478,11 +482,7 @@ export async function loadSiteStats(
   const byTop = tx.objectStore('site-tallies').index('by_top');
   const [heads, tops, linked] = await Promise.all([
     getMany(tx.objectStore('site-stats'), candidates),
-    Promise.all(
-      candidates.map((d) =>
-        top > 0 ? byTop.getAll(IDBKeyRange.bound([d, -Infinity], [d, 0], false, true), top) : [],
-      ),
-    ),
+    Promise.all(candidates.map((d) => (top > 0 ? byTop.getAll(topRange(d), top) : []))),
     Promise.all(
       candidates
         .slice(0, -1)
@@ -494,7 +494,20 @@ export async function loadSiteStats(
     heads.map((h) => h !== undefined),
   );
   const head = i < 0 ? undefined : heads[i];
-  return head ? summarizeSiteStats(head, tops[i]!) : null;
+  if (!head) return null;
+  // Pending counts (core/site-stats.ts#SiteHead) replace their pages' stored tallies: read more
+  // of the index, in a second round, only if those crowd out the first `top`.
+  const pages = pendingPages(head).length;
+  const found =
+    topTalliesOf(head, tops[i]!, top, top) ??
+    // With room for every pending page, the read always tells.
+    topTalliesOf(
+      head,
+      await byTop.getAll(topRange(candidates[i]!), top + pages),
+      top,
+      top + pages,
+    )!;
+  return summarizeSiteStats(head, found);
 }
 
 /** The stored records of some pages, by URL (those not stored are left out). */

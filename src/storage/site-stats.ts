@@ -5,8 +5,11 @@ import {
   applySiteChange,
   countsOnSite,
   DOMAIN_PART,
+  foldSiteHead,
   HOT_SITE_LINKS,
+  MAX_PENDING,
   PAGE_PART,
+  pendingCount,
   siteChanges,
   siteStatsOf,
   type SiteHead,
@@ -24,7 +27,9 @@ import { isStagedBy, readJournal, type StagedWrite } from './staged-writes';
  * write paths inside their own transaction, as target-stats.ts keeps a hot page's: a recorded
  * page adjusts the sites it links into that have one (adjustSiteStats), a bulk change (import,
  * forgetting a site, retention, clearing) drops them (forgetSiteStats) to be built again.
- * The popup reads them in queries.ts#loadSiteStats.
+ * A recorded page puts only the head of each site it changes, the changed tallies pending in
+ * it (core/site-stats.ts#SiteHead), put later by foldSiteStats. The popup reads them in
+ * queries.ts#loadSiteStats.
  */
 
 /** The stores of the aggregates: a write scope that changes links into a site names both. */
@@ -206,8 +211,9 @@ export const NOTHING_AHEAD: SiteRead = {
 /**
  * After a write of one source page's links: `before` its stored links as read before the write,
  * `rewritten` the records put (new or changed), `read` what the write asked ahead
- * (readSiteStats). Reads what was not asked ahead in one more round, then queues the puts; a
- * write that changes no link's counted state asks nothing.
+ * (readSiteStats). Reads what was not asked ahead in one more round, then queues the put of
+ * each changed site's head, its changed parts pending in it (and, past MAX_PENDING, the puts
+ * of them all); a write that changes no link's counted state asks nothing.
  * Contract: resolves when the puts are queued; rejects (aborting with the caller's
  * transaction) if a read fails.
  */
@@ -284,8 +290,12 @@ async function adjustNow(
   sites.forEach((site, i) => {
     const head = heads[i];
     if (!head) return; // dropped by a bulk change in between: built again from the links
-    const next = { ...head };
-    const { put, drop } = applySiteChange(next, changes.get(site)!, tallies[i]!);
+    let next: SiteHead = { ...head };
+    applySiteChange(next, changes.get(site)!, tallies[i]!);
+    // The head alone, the changed parts pending in it, until they are too many to carry.
+    let put: SiteTally[] = [];
+    let drop: string[] = [];
+    if (pendingCount(next) > MAX_PENDING) ({ head: next, put, drop } = foldSiteHead(next));
     putAll(stores.heads, [next]);
     putAll(stores.tallies, put);
     deleteAll(
@@ -295,7 +305,46 @@ async function adjustNow(
     written.set(keyOf(site), next);
     for (const tally of put) written.set(keyOf(site, tally.part), tally);
     for (const part of drop) written.set(keyOf(site, part), null);
+    if (next.pending) onPending?.([site]);
   });
+}
+
+/** Told of sites whose heads a write left parts pending in (see whenSitesPending). */
+let onPending: ((sites: string[]) => void) | null = null;
+
+/**
+ * Listen for sites whose heads a write left parts pending in, as it queues its puts (its
+ * transaction may still abort: then a fold finds nothing to do): the worker folds them once
+ * recording is quiet (background/site-stats.ts).
+ */
+export function whenSitesPending(listener: (sites: string[]) => void): void {
+  onPending = listener;
+}
+
+/**
+ * Put the pending parts of these sites' heads as tallies (foldSiteHead), a short transaction
+ * over the aggregates' stores per site, so that readers have no pending counts to merge.
+ * Resolves to the tallies put or deleted.
+ */
+export async function foldSiteStats(db: BacklinkDb, sites: Iterable<string>): Promise<number> {
+  let folded = 0;
+  for (const site of new Set(sites)) {
+    const tx = db.transaction(SITE_STORES, 'readwrite');
+    const stores = siteStoresOf(tx);
+    const head = await stores.heads.get(site);
+    if (head?.pending) {
+      const { head: next, put, drop } = foldSiteHead(head);
+      putAll(stores.heads, [next]);
+      putAll(stores.tallies, put);
+      deleteAll(
+        stores.tallies,
+        drop.map((part) => [site, part]),
+      );
+      folded += put.length + drop.length;
+    }
+    await tx.done;
+  }
+  return folded;
 }
 
 /** Drop every aggregate (a bulk change): each is built again when next wanted. */

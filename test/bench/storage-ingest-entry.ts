@@ -3,10 +3,16 @@
 import { unwrap } from 'idb';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
-import { ensureSiteStats } from '../../src/storage/site-stats';
+import { loadSiteStats } from '../../src/storage/queries';
+import * as siteStats from '../../src/storage/site-stats';
 import type { LinkRecord, PageRecord, PageSnapshot } from '../../src/core/types';
 import { countRequestsOf } from '../support/idb-requests';
 import { HOT, pageSnapshot, type ScaleOptions } from './storage-scale-entry';
+import { registrableDomain } from '../../src/core/domain';
+import { hostOf } from '../../src/core/url';
+
+/** The fold of the tree bundled: a tree from before it (BENCH_BEFORE_SRC) has none. */
+const foldOf = (siteStats as Partial<typeof siteStats>).foldSiteStats;
 
 let connection: Promise<BacklinkDb> | null = null;
 const db = () => (connection ??= openBacklinkDb());
@@ -106,13 +112,19 @@ const cpuNs = (): Promise<number> => window.benchCpuNs?.() ?? Promise.resolve(Nu
 async function timedOrCounted(run: () => Promise<unknown>, counted: boolean): Promise<Figures> {
   if (counted) {
     const { count } = await countRequestsOf(run);
-    return { ms: Number.NaN, cpuMs: Number.NaN, requests: count.requests, rounds: count.rounds };
+    return {
+      ms: Number.NaN,
+      cpuMs: Number.NaN,
+      requests: count.requests,
+      rounds: count.rounds,
+      records: count.records,
+    };
   }
   const cpu = await cpuNs();
   const start = performance.now();
   await run();
   const ms = performance.now() - start;
-  return { ms, cpuMs: ((await cpuNs()) - cpu) / 1e6, requests: 0, rounds: 0 };
+  return { ms, cpuMs: ((await cpuNs()) - cpu) / 1e6, requests: 0, rounds: 0, records: 0 };
 }
 
 /** A write's figures: its wall and CPU time, or its requests and rounds (load-independent). */
@@ -121,6 +133,8 @@ export interface Figures {
   cpuMs: number;
   requests: number;
   rounds: number;
+  /** Entries its reads answered (idb-requests.ts): a counted read's size. */
+  records: number;
 }
 
 export interface IngestTurn {
@@ -128,6 +142,14 @@ export interface IngestTurn {
   ours: Figures;
   raw: Figures;
   links: number;
+  /**
+   * Counted only, into a site: the requests and rounds of the fold that puts the tallies the
+   * write left pending in the site's head (storage/site-stats.ts#foldSiteStats), which the
+   * worker runs once recording is quiet. Null without one (a tree without folds).
+   */
+  fold?: Figures | null;
+  /** Counted only, into a site: the site line's read (loadSiteStats) before and after it. */
+  siteLine?: { pending: Figures; folded: Figures } | null;
 }
 
 /**
@@ -152,7 +174,7 @@ export async function ingestTurn(
   const snapshot = snapshotOf(options, p, into);
   const at = T0 + 200 * DAY;
   // Built once (null after: built already); a page of the site with at least one stored link.
-  if (into > 0) await ensureSiteStats(d, HOT, 1);
+  if (into > 0) await siteStats.ensureSiteStats(d, HOT, 1);
   // The records of this write, stored once untimed: what the raw puts write.
   await forgetPage(snapshot.url, into > 0, at + DAY);
   await recordPage(d, snapshot, at + DAY);
@@ -160,15 +182,32 @@ export async function ingestTurn(
   // Each write after the same untimed one: the page as an earlier visit left it, or gone.
   const before = () =>
     revisit ? recordPage(d, snapshot, at) : forgetPage(snapshot.url, into > 0, at + DAY);
+  const site = registrableDomain(hostOf(HOT));
+  // Counted, into the site: what earlier writes left pending is put first (untimed), so that
+  // the fold counted after the write is its own.
+  const settle = async () => {
+    if (counted && into > 0) await foldOf?.(d, [site]);
+  };
   const ours = async () => {
     await before();
+    await settle();
     return timedOrCounted(() => recordPage(d, snapshot, at + DAY), counted);
   };
   const raw = async () => {
     await before();
     return timedOrCounted(() => putRaw(page, links, revisit ? keys : null), counted);
   };
-  if (counted) return { ours: await ours(), raw: await raw(), links: links.length };
+  if (counted) {
+    const o = await ours();
+    // The site line's read with the write's counts pending, then the fold the worker runs
+    // later, apart from the write (its cost is deferred, not gone), then the read again.
+    const line = () => timedOrCounted(() => loadSiteStats(d, HOT), true);
+    const pending = into > 0 ? await line() : null;
+    const fold = into > 0 && foldOf ? await timedOrCounted(() => foldOf(d, [site]), true) : null;
+    const folded = into > 0 ? await line() : null;
+    const siteLine = pending && folded && { pending, folded };
+    return { ours: o, raw: await raw(), links: links.length, fold, siteLine };
+  }
   const [a, b] = rawFirst ? [raw, ours] : [ours, raw];
   const first = [await a(), await b()];
   const second = [await b(), await a()];

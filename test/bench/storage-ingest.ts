@@ -17,11 +17,12 @@
  * runs of one build (1.27x–1.88x), while the writes of one turn, a second apart, meet the same
  * load. Each turn times each write twice, ABBA (storage-ingest-entry.ts), and the spread of
  * the turns' ratios is printed (IQR). The IndexedDB requests of each write are counted too, in
- * a warm-up turn: they do not depend on the load.
+ * a warm-up turn: they do not depend on the load; and, for a write into the hot site, those of
+ * the fold that puts the tallies it left pending (the worker's, later: not timed).
  */
 import { info, median, printTable, type Timing } from './measure';
 import type { ScaleContext, ScaleRow } from './storage-scale';
-import type { IngestTurn } from './storage-ingest-entry';
+import type { Figures, IngestTurn } from './storage-ingest-entry';
 import { childrenCpuNs } from './cpu-time';
 
 /** Links of the page whose ingest is timed: a large page, where the write path shows. */
@@ -119,11 +120,20 @@ export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
       const counts =
         c &&
         `IndexedDB requests ${c.ours.requests} vs ${c.raw.requests} raw, ` +
-          `rounds ${c.ours.rounds} vs ${c.raw.rounds}`;
+          `rounds ${c.ours.rounds} vs ${c.raw.rounds}` +
+          (c.fold ? `; its fold later ${c.fold.requests} requests, ${c.fold.rounds} rounds` : '') +
+          (c.siteLine
+            ? `; site line read before the fold ${figuresOf(c.siteLine.pending)}, ` +
+              `after ${figuresOf(c.siteLine.folded)}`
+            : '');
       return rowOf(ctx, kind, figure, turns[k]!, failed[k], counts);
     }),
   );
 }
+
+/** A counted read's requests, rounds and entries read. */
+const figuresOf = (f: Figures) =>
+  `${f.requests} requests, ${f.rounds} rounds, ${f.records} entries`;
 
 /** What a row reports of each write: its wall time, or the browser's CPU time on it. */
 const FIGURES = [

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { useExtensionSession } from '../support/session';
-import { OPTIONS } from '../support/extension-pages';
+import { browse, OPTIONS } from '../support/extension-pages';
 import { T0 } from '../support/records';
 import type { LinkRecord } from '../../src/core/types';
 import { siteStatsOf, type SiteHead } from '../../src/core/site-stats';
@@ -57,5 +57,55 @@ test("the worker builds a big site's aggregate from every link, over several chu
     { links, site: SITE },
   );
   expect(head as SiteHead | null).toEqual(siteStatsOf(SITE, links).head);
+  await screen.close();
+}, 60_000);
+
+// A recorded page puts only the head of the site it links into, its changed tallies pending
+// in it; the worker puts them once recording has been quiet (background/site-stats.ts).
+test('a page recorded into the site leaves its tallies pending, and the worker folds them', async () => {
+  s.server.setPage(
+    'partner.test',
+    '/',
+    '<!doctype html><html lang="en"><head><title>Partner</title></head><body><main>' +
+      `<a href="http://${SITE}/p1">one</a> <a href="http://${SITE}/fresh">fresh</a>` +
+      '</main></body></html>',
+  );
+  const screen = await s.ext.context.newPage();
+  await screen.goto(s.ext.extensionUrl(OPTIONS));
+  await screen.waitForSelector('body');
+  const read = () =>
+    screen.evaluate(async (site) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('backlink-lens');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction(['site-stats', 'site-tallies']);
+      const ask = (request: IDBRequest) =>
+        new Promise<unknown>((resolve) => (request.onsuccess = () => resolve(request.result)));
+      const [head, fresh] = await Promise.all([
+        ask(tx.objectStore('site-stats').get(site)),
+        ask(tx.objectStore('site-tallies').get([site, `t:http://${site}/fresh`])),
+      ]);
+      db.close();
+      return { head: head as SiteHead, fresh: fresh as { live: number } | undefined };
+    }, SITE);
+  const before = (await read()).head;
+  await browse(s.ext, s.page, ['http://partner.test/']);
+  const recorded = await read();
+  expect(recorded.head).toMatchObject({ live: before.live + 2, pending: expect.any(Object) });
+  expect(recorded.fresh).toBeUndefined();
+  const deadline = Date.now() + 20_000;
+  let folded = recorded;
+  while (folded.head.pending && Date.now() < deadline) {
+    await screen.waitForTimeout(250);
+    folded = await read();
+  }
+  expect(folded.head).toEqual({
+    ...before,
+    live: before.live + 2,
+    referringDomains: before.referringDomains + 1,
+  });
+  expect(folded.fresh).toMatchObject({ live: 1 });
   await screen.close();
 }, 60_000);

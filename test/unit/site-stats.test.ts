@@ -11,9 +11,17 @@ import {
 } from '../../src/storage/records';
 import { recordPages } from '../../src/storage/bulk';
 import { capSourceLinks, pruneForSpace, removePages } from '../../src/storage/retention';
-import { ensureSiteStats } from '../../src/storage/site-stats';
+import { ensureSiteStats, foldSiteStats } from '../../src/storage/site-stats';
 import { loadSiteLinks, loadSiteStats } from '../../src/storage/queries';
-import { siteStatsOf, summarizeSiteStats, type SiteTally } from '../../src/core/site-stats';
+import {
+  foldSiteHead,
+  MAX_PENDING,
+  pendingCount,
+  siteStatsOf,
+  summarizeSiteStats,
+  topTalliesOf,
+  type SiteTally,
+} from '../../src/core/site-stats';
 import { summarizeSite } from '../../src/core/summary';
 import type { LinkRecord, RawLink } from '../../src/core/types';
 import { countRequestsOf, type RequestCount } from '../support/idb-requests';
@@ -59,8 +67,10 @@ const byPart = (a: SiteTally, b: SiteTally) =>
   a.site === b.site ? (a.part < b.part ? -1 : 1) : a.site < b.site ? -1 : 1;
 
 /**
- * Every stored aggregate equals one built from the links now, and no tally is left without
- * its head. Returns the sites with an aggregate.
+ * Every stored aggregate equals one built from the links now, its pending counts (a head's,
+ * core/site-stats.ts#SiteHead) taken over its stored tallies, at most MAX_PENDING of them; the
+ * site line read from it (loadSiteStats) is summarizeSite's from the links; and no tally is
+ * left without its head. Returns the sites with an aggregate.
  */
 async function expectSiteStatsExact(): Promise<string[]> {
   const [heads, tallies, links] = await Promise.all([
@@ -72,9 +82,16 @@ async function expectSiteStatsExact(): Promise<string[]> {
   expect(tallies.filter((t) => !sites.includes(t.site))).toEqual([]);
   for (const head of heads) {
     const built = siteStatsOf(head.site, links);
-    expect(head).toEqual(built.head);
-    expect(tallies.filter((t) => t.site === head.site).sort(byPart)).toEqual(
-      built.tallies.sort(byPart),
+    const { head: folded, put, drop } = foldSiteHead(head);
+    expect(folded).toEqual(built.head);
+    expect(pendingCount(head)).toBeLessThanOrEqual(MAX_PENDING);
+    const held = new Map(tallies.filter((t) => t.site === head.site).map((t) => [t.part, t]));
+    for (const part of drop) expect(held.delete(part)).toBe(true);
+    for (const tally of put) held.set(tally.part, tally);
+    expect([...held.values()].sort(byPart)).toEqual(built.tallies.sort(byPart));
+    const into = links.filter((l) => l.targetDomain === head.site);
+    expect(await loadSiteStats(db, `https://${head.site}/`)).toEqual(
+      summarizeSite(head.site, into),
     );
   }
   return sites;
@@ -107,6 +124,44 @@ describe('siteStatsOf and summarizeSiteStats', () => {
         10,
       ),
     );
+  });
+});
+
+describe('topTalliesOf', () => {
+  const tally = (page: string, live: number): SiteTally => ({
+    site: SITE,
+    part: `t:https://shop.com/${page}`,
+    live,
+    top: -live,
+  });
+  const head = (pending: Record<string, number>) => ({
+    site: SITE,
+    live: 0,
+    referringDomains: 0,
+    pending: Object.fromEntries(
+      Object.entries(pending).map(([p, n]) => [`t:https://shop.com/${p}`, n]),
+    ),
+  });
+  const stored = [tally('a', 9), tally('b', 7), tally('c', 7), tally('d', 5)];
+
+  it('takes the pending counts over the stored ones, in the index order (ties by URL)', () => {
+    const moved = head({ c: 8, x: 9 });
+    expect(topTalliesOf(moved, stored, 3, 4)).toEqual([
+      tally('a', 9),
+      tally('x', 9),
+      tally('c', 8),
+    ]);
+    // A page lost from the top, one gone: the next stored ones come up (a read not full).
+    expect(topTalliesOf(head({ a: 1, b: 0 }), stored, 3, 5)).toEqual([
+      tally('c', 7),
+      tally('d', 5),
+      tally('a', 1),
+    ]);
+    expect(topTalliesOf(head({}), stored, 3, 4)).toEqual(stored.slice(0, 3));
+  });
+
+  it('cannot tell from a full read that pending pages crowd its top: then null', () => {
+    expect(topTalliesOf(head({ a: 1, b: 1 }), stored, 3, 4)).toBeNull();
   });
 });
 
@@ -176,8 +231,10 @@ describe('the site aggregate', () => {
     const plain = await write('https://x1.io/', elsewhere, 30);
     const into = await write('https://x2.io/', [page(1), page(2), page(3), ...elsewhere], 31);
     // It changed the aggregate, its reads no later than a write into no site's: asked once the
-    // page's record is known to be missing, answered after its links, put after them.
-    expect(into.byName['site-tallies.put']).toBeGreaterThan(0);
+    // page's record is known to be missing, answered after its links; the head put alone, the
+    // changed tallies pending in it.
+    expect(into.byName['site-stats.put']).toBe(1);
+    expect(into.byName['site-tallies.put'] ?? 0).toBe(0);
     expect(into.readRounds).toBe(plain.readRounds);
     expect(into.rounds).toBeLessThanOrEqual(plain.rounds + 1);
     await expectSiteStatsExact();
@@ -200,16 +257,52 @@ describe('the site aggregate', () => {
     const first = await write('https://x3.io/', many, 35);
     expect(first.byName['site-tallies.getAll']).toBe(1);
     expect(first.byName['site-tallies.get'] ?? 0).toBeLessThanOrEqual(1);
+    // 101 changed tallies (a page's each, the referring domain's), one put: the head.
+    expect(first.byName['site-stats.put']).toBe(1);
+    expect(first.byName['site-tallies.put'] ?? 0).toBe(0);
     await expectSiteStatsExact();
     const again = await write('https://x3.io/', many, 36);
     expect(asked(again)).toBe(0);
-    // Wanted pages far apart among the site's others: the range read stops early, the pages
-    // past it are read one by one; exact all the same.
+    // Wanted pages far apart among the site's others (put now: see the fold's test below): the
+    // range read stops early, the pages past it are read one by one; exact all the same.
+    await foldSiteStats(db, [SITE]);
     const apart = [0, 1, 2, 97, 98, 99].map((i) => `https://shop.com/item${i}`);
     const sparse = await write('https://x4.io/', apart, 37);
     expect(sparse.byName['site-tallies.getAll']).toBe(1);
     expect(sparse.byName['site-tallies.get']).toBeGreaterThan(1);
     await expectSiteStatsExact();
+  });
+
+  it('puts the pending tallies when folded, or when a write would leave more than MAX_PENDING', async () => {
+    await seed();
+    await ensureSiteStats(db, 'https://shop.com/', 1);
+    const items = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `https://shop.com/item${from + i}`);
+    await recordPage(db, makeSnapshot('https://f1.io/', items(0, 100)), at(30));
+    await recordPage(db, makeSnapshot('https://f2.io/', items(50, 100)), at(31));
+    // The same pages twice: 150 of them pending, and the two referring domains.
+    expect(pendingCount((await db.get('site-stats', SITE))!)).toBe(152);
+    await expectSiteStatsExact();
+    expect(await foldSiteStats(db, [SITE, 'nowhere.org'])).toBe(152);
+    expect((await db.get('site-stats', SITE))!.pending).toBeUndefined();
+    await expectSiteStatsExact();
+    // A loss after the fold: pending at 0 until the next fold deletes the tally.
+    await recordPage(db, makeSnapshot('https://f1.io/', items(0, 99)), at(32));
+    expect((await db.get('site-stats', SITE))!.pending).toEqual({
+      'd:f1.io': 99,
+      [`t:${items(99, 1)[0]}`]: 1,
+    });
+    await recordPage(db, makeSnapshot('https://f2.io/', items(50, 49)), at(33));
+    expect((await db.get('site-stats', SITE))!.pending?.[`t:${items(99, 1)[0]}`]).toBe(0);
+    await expectSiteStatsExact();
+    // Past MAX_PENDING, the write puts them all, its own with them.
+    const { count } = await countRequestsOf(() =>
+      recordPage(db, makeSnapshot('https://f3.io/', items(1000, MAX_PENDING)), at(34)),
+    );
+    expect(count.byName['site-tallies.put']).toBeGreaterThan(MAX_PENDING);
+    expect((await db.get('site-stats', SITE))!.pending).toBeUndefined();
+    await expectSiteStatsExact();
+    expect(await foldSiteStats(db, [SITE])).toBe(0);
   });
 
   it("leaves out a large page's staged links until its last transaction counts them", async () => {
@@ -291,6 +384,43 @@ describe('loadSiteStats', () => {
     // Two candidate domains: a head and the ten most linked pages each.
     expect(count.records).toBeLessThanOrEqual(1 + 10);
   });
+
+  it('reads a second round, bounded by MAX_PENDING, only where pending counts crowd the top (10k links)', async () => {
+    // 10,000 links from 100 domains into 1,000 pages, the first 20 pages the most linked: their
+    // aggregate stored as a build stores it (the links themselves are not read by the site line).
+    const seeded = Array.from({ length: 10_000 }, (_, i) =>
+      makeLink(
+        `https://d${i % 100}.com/${i}`,
+        `https://shop.com/${i < 9_000 ? i % 1_000 : i % 20}`,
+      ),
+    );
+    const built = siteStatsOf(SITE, seeded);
+    const tx = db.transaction(['site-stats', 'site-tallies'], 'readwrite');
+    void tx.objectStore('site-stats').put(built.head);
+    for (const tally of built.tallies) void tx.objectStore('site-tallies').put(tally);
+    await tx.done;
+    const allOf = async () => [...seeded, ...(await allLinks())];
+    const read = () => countRequestsOf(() => loadSiteStats(db, 'https://shop.com/'));
+    const settled = await read();
+    // A first visit into 220 of its pages, the 20 most linked among them: all pending.
+    const pages = Array.from({ length: 220 }, (_, i) => `https://shop.com/${i < 20 ? i : 480 + i}`);
+    await recordPage(db, makeSnapshot('https://new.io/', pages), at(1));
+    expect(pendingCount((await db.get('site-stats', SITE))!)).toBe(221);
+    const crowded = await read();
+    expect(crowded.result).toEqual(summarizeSite(SITE, await allOf()));
+    expect(settled.count.rounds).toBe(1);
+    expect(crowded.count.rounds).toBe(2);
+    expect(crowded.count.requests).toBe(settled.count.requests + 1);
+    // The first read's head and 10, then the pending pages (220) and 10 more at most.
+    expect(crowded.count.records).toBeLessThanOrEqual(1 + 10 + 220 + 10);
+    // A first visit that leaves the top as it was: one round, as with nothing pending.
+    await foldSiteStats(db, [SITE]);
+    const far = Array.from({ length: 200 }, (_, i) => `https://shop.com/${600 + i}`);
+    await recordPage(db, makeSnapshot('https://far.io/', far), at(2));
+    const beside = await read();
+    expect(beside.result).toEqual(summarizeSite(SITE, await allOf()));
+    expect(beside.count).toMatchObject({ rounds: 1, requests: settled.count.requests });
+  }, 60_000);
 });
 
 describe('the site aggregate under random sequences', () => {
@@ -319,6 +449,8 @@ describe('the site aggregate under random sequences', () => {
       for (let p = 0; p < 4; p++) await recordPage(db, snapshot(false), at(day++));
       for (let step = 0; step < 60; step++) {
         for (const site of SITES) await ensureSiteStats(db, `https://${site}/`, 1);
+        // Now and then the worker's fold, between writes (background/site-stats.ts).
+        if (rnd() < 0.2) await foldSiteStats(db, SITES);
         const op = rnd();
         if (op < 0.35) await recordPage(db, snapshot(rnd() < 0.5), at(day++));
         else if (op < 0.6) {
