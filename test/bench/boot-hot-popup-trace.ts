@@ -176,7 +176,9 @@ async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
     );
     const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
-    await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}&tab=${tab.id}`));
+    // BENCH_TRACE_NO_ENTRY=1: the popup without its tab's entry, its rows from its own read.
+    const forTab = process.env.BENCH_TRACE_NO_ENTRY === '1' ? '' : `&tab=${tab.id}`;
+    await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}${forTab}`));
     await page.waitForFunction(() => (window as { __done?: boolean }).__done === true, null, {
       timeout: 60_000,
     });
