@@ -189,14 +189,8 @@ export function isTouchedBy(
 export const POPUP_ROWS = { domains: 30, perDomain: 5 } as const;
 
 /**
- * Groups the popup renders before its first paint, more than its 580 px show (a group of five
- * rows is about 200 px under a header of about 250); the others right after it.
- */
-export const POPUP_FIRST_DOMAINS = 4;
-
-/**
  * What an entry holds of the rows: all the popup shows, so the groups below the first viewport
- * render from it right after the first paint, not after the popup's own read. s17 kept the
+ * render from it with those above, not after the popup's own read. s17 kept the
  * first viewport's only: the 30-group entry stored as an object answered its get after the
  * popup's modules had run (221-327 ms, load 30); as a string it costs little more than the
  * 4-group object did (encodeFirstView).

@@ -10,7 +10,6 @@ import {
   FIRST_VIEW_ROWS,
   FIRST_VIEW_VERSION,
   foldsKeyOf,
-  POPUP_FIRST_DOMAINS,
   POPUP_ROWS,
   type FirstViewEntry,
 } from '../../src/core/first-view';
@@ -31,7 +30,7 @@ afterEach(() => {
   reportState.value = { status: 'loading' };
 });
 
-/** The popup's list rendered from `state`, after its first paint: its groups and "more" line. */
+/** The popup's list rendered from `state`: its groups and "more" line. */
 async function rendered(state: ReportState): Promise<{ groups: number; more: string | null }> {
   const root = document.createElement('div');
   document.body.append(root);
@@ -41,15 +40,14 @@ async function rendered(state: ReportState): Promise<{ groups: number; more: str
       site={null}
       perDomainLimit={POPUP_ROWS.perDomain}
       domainLimit={POPUP_ROWS.domains}
-      firstDomains={POPUP_FIRST_DOMAINS}
       siteTopTargets={0}
       onFold={() => {}}
       notice={null}
     />,
     root,
   );
-  // The groups below the first viewport render in an effect, after a frame.
-  await vi.waitFor(() => expect(root.querySelector('[data-rows-pending]')).toBeNull());
+  // All in the first commit (ui/popup/main.tsx passes no firstDomains).
+  expect(root.querySelector('[data-rows-pending]')).toBeNull();
   return {
     groups: root.querySelectorAll('.group').length,
     more: root.querySelector('.more')?.textContent ?? null,

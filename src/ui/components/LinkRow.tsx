@@ -1,7 +1,7 @@
 import { displayUrl } from '../../core/idn';
 import type { BacklinkView } from '../../core/summary';
 import type { LinkRegion } from '../../core/types';
-import { SafeLink } from './SafeLink';
+import { safeLink } from './SafeLink';
 import { ViaBadge } from './ViaBadge';
 import { SourceAuthority } from './Authority';
 import { QualityBadge, QualityFactors, useQualityDisclosure } from './Quality';
@@ -53,9 +53,7 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
   const alsoRel = link.rels.filter((r) => !link.rel.includes(r));
   return (
     <li class={`link${lost ? ' lost' : ''}`} data-source={link.source} data-target={link.target}>
-      <div class="source">
-        <SafeLink href={link.source}>{link.sourceTitle || undefined}</SafeLink>
-      </div>
+      <div class="source">{safeLink(link.source, link.sourceTitle || undefined)}</div>
       {link.sourceTitle && (
         <div class="source-url" title={link.source}>
           {displayUrl(link.source)}
@@ -78,8 +76,8 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
             controls={factors.id}
           />
         )}
-        <SourceAuthority value={authority} />
-        <ReferralCount tally={referrals} />
+        {authority !== undefined && <SourceAuthority value={authority} />}
+        {referrals && <ReferralCount tally={referrals} />}
         {flags && flags.length > 0 && (
           <span
             class="badge flag-badge"
@@ -93,21 +91,23 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
           <span class="badge badge-lost">{t('lost_on', { date: formatDate(link.lostAt!) })}</span>
         )}
         {link.via && <ViaBadge via={link.via} target={link.target} />}
-        {link.rel.map((r) => (
-          <span class={`badge rel rel-${r}`} data-rel={r} key={r}>
-            {r}
-          </span>
-        ))}
-        {PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
-          <span
-            class="badge rel"
-            data-page-robots={r.directive}
-            title={t(r.title)}
-            key={r.directive}
-          >
-            {t('row_page_robots', { directive: r.directive })}
-          </span>
-        ))}
+        {link.rel.length > 0 &&
+          link.rel.map((r) => (
+            <span class={`badge rel rel-${r}`} data-rel={r} key={r}>
+              {r}
+            </span>
+          ))}
+        {(link.pageNofollow || link.pageNoindex) &&
+          PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
+            <span
+              class="badge rel"
+              data-page-robots={r.directive}
+              title={t(r.title)}
+              key={r.directive}
+            >
+              {t('row_page_robots', { directive: r.directive })}
+            </span>
+          ))}
         {!link.unfollowed && <span class="badge followed">{t('row_followed')}</span>}
         <span class="badge region" data-region={link.region}>
           {regionLabel(link.region)}

@@ -7,6 +7,14 @@ import { isHttpUrl } from '../../core/url';
  * URL is shown as an address bar shows it; the title keeps the exact, encoded address.
  */
 export function SafeLink({ href, children }: { href: string; children?: ComponentChildren }) {
+  return safeLink(href, children);
+}
+
+/**
+ * SafeLink's markup as a plain call: a list renders one per row, and a component instance
+ * for each (its vnode, hooks state and diff) cost more than the link itself.
+ */
+export function safeLink(href: string, children?: ComponentChildren) {
   if (!isHttpUrl(href)) return <span class="url">{children ?? href}</span>;
   return (
     <a class="url" href={href} target="_blank" rel="noopener noreferrer" title={href}>

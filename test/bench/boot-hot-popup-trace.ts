@@ -1,0 +1,365 @@
+/**
+ * Where the hot popup's main-thread time goes from navigation start to its 30 groups, with its
+ * tab's first view (no IndexedDB read before the rows, as at 1M): a Chromium trace of each
+ * opening, the renderer main thread's self time summed by kind (script, style, layout, paint,
+ * parse, GC, other) in four phases: to the entry shown (`bl:first-view`), to the first
+ * viewport (4 groups in the DOM), to the 30 groups in the DOM, and to the second frame after
+ * them (the layout and paint of what was rendered). The empty state's popup is traced in the
+ * same turns as the baseline. Self times are thread times where the trace has them: less
+ * stretched by load than wall times. Also per opening: the thread time to the first frame that
+ * painted rows and to the 30 groups, and the frames painted between 4 and 30 groups.
+ *   BENCH_BOOT_PROFILE=<a copy of a boot-hot profile> [DISTS=<dist dir>,<dist dir>,…: each in a
+ *   browser of its own on a copy of the profile, taking turns] [TURNS=4] [BENCH_TRACE_CPU=1:
+ *   one more hot opening of each under the JS profiler (BENCH_TRACE_INTERVAL µs), its heaviest
+ *   functions between the entry shown and the 30 groups] [BENCH_TRACE_DUMP=<file>: the last
+ *   opening's trace events] npx tsx test/bench/boot-hot-popup-trace.ts
+ * s19 (10k, 6 turns, load 12-13): 4+26 groups 38 ms of thread time from the entry to 30 groups,
+ * one commit of 30 with content-visibility on the rows 26 ms; the frame after them: layout 13.2
+ * -> 3.8, style 5.8 -> 3.1, paint 7.1 -> 3.7 ms.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CDPSession } from 'playwright-core';
+import { DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { startSiteServer } from '../support/site-server';
+import { POPUP } from '../support/extension-pages';
+import {
+  holdRetention,
+  keyedCopy,
+  loadAverage,
+  manifestKey,
+  openHotTab,
+  type HotTab,
+} from './boot-hot';
+import { freshEntry } from './first-view-pairs';
+import { median } from './measure';
+
+const HOT = 'https://www.hot-target.com/the-definitive-guide';
+const NOBODY = 'https://www.hot-target.com/nobody-links-here';
+const TURNS = Number(process.env.TURNS ?? 4);
+const CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'blink.user_timing',
+  'v8.execute',
+].join(',');
+
+/** Marks the first viewport (4 groups) and all groups (or the empty state) in the DOM. */
+const WATCH = `(() => {
+  const spin = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+  window.__markFrom = function __markFrom() { spin(2); };
+  window.__markTo = function __markTo() { spin(2); };
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, ...rest) => {
+    const entry = mark(name, ...rest);
+    if (name === 'bl:first-view') window.__markFrom();
+    return entry;
+  };
+  let first = false;
+  const observer = new MutationObserver(() => {
+    const n = document.querySelectorAll('.report .group').length;
+    const empty = document.querySelector('.report .empty') !== null;
+    if (!first && (n >= 4 || empty)) { first = true; mark('bench:first'); }
+    if (n >= 30 || empty) {
+      mark('bench:all');
+      window.__markTo();
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => { mark('bench:end'); window.__done = true; }));
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})()`;
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** Thread time: what the event cost the thread, less the time it was descheduled. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: Record<string, unknown> };
+}
+
+const KINDS: Array<[string, RegExp]> = [
+  ['gc', /GC|Scavenge|MarkCompact|Sweep/i],
+  ['style', /^(UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet)$/],
+  ['layout', /^(Layout|UpdateLayout|IntersectionObserverController)/],
+  [
+    'paint',
+    /^(PrePaint|Paint|PaintImage|Layerize|Commit|UpdateLayer|CompositeLayers|RasterTask|ScrollLayer)/,
+  ],
+  ['parse', /^(ParseHTML)$/],
+  ['compile', /compile|Compile|v8\.parse|CacheScript/],
+  [
+    'script',
+    /^(FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|RunMicrotasks|EventDispatch|v8\.|V8\.|RunTask|FireIdleCallback|XHR|v8\.run|ResourceReceiveResponse)/,
+  ],
+];
+const kindOf = (name: string) => KINDS.find(([, re]) => re.test(name))?.[0] ?? 'other';
+
+type Phases = Record<string, Record<string, number>>;
+const PHASES = ['to entry', 'entry→viewport', 'viewport→30', '30→painted'] as const;
+
+/** Self time (ms) of the renderer main thread's events by phase and kind. */
+function analyze(events: TraceEvent[]): { phases: Phases; marks: Record<string, number> } {
+  const user = events.filter((e) => e.cat.includes('blink.user_timing'));
+  const at = (name: string) => user.find((e) => e.name === name);
+  const end = at('bench:end');
+  if (!end) throw new Error('no bench:end mark in the trace');
+  const { pid, tid } = end;
+  const start = user.find((e) => e.name === 'navigationStart' && e.pid === pid)?.ts ?? NaN;
+  const bounds = ['bl:first-view', 'bench:first', 'bench:all', 'bench:end'].map(
+    (n) => at(n)?.ts ?? NaN,
+  );
+  // No first view shown (the own read came first): that phase is empty.
+  if (Number.isNaN(bounds[0])) bounds[0] = bounds[1]!;
+  // An empty page's first view may come after its empty state: its phases then collapse.
+  const marks = Object.fromEntries(
+    ['bl:first-view', 'bench:first', 'bench:all', 'bench:end'].map((n, i) => [
+      n,
+      (bounds[i]! - start) / 1000,
+    ]),
+  );
+  const own = events
+    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // The first frame that painted rows (or the empty state): the first Paint after them.
+  const painted = own.find((e) => e.name === 'Paint' && e.ts >= bounds[1]!);
+  marks['first paint'] = painted ? (painted.ts + painted.dur! - start) / 1000 : NaN;
+  marks['frames 4→30'] = own.filter(
+    (e) => e.name === 'Paint' && e.ts >= bounds[1]! && e.ts <= bounds[2]!,
+  ).length;
+  marks['CPU to first paint'] = 0;
+  marks['CPU to 30 groups'] = 0;
+  const phases: Phases = Object.fromEntries(PHASES.map((p) => [p, {}]));
+  // Self time: an event's duration less its children's, nested by time on the one thread.
+  // Thread time where the event has it (a loaded machine deschedules the thread), else wall.
+  const cost = (e: TraceEvent) => e.tdur ?? e.dur!;
+  const stack: Array<{ e: TraceEvent; children: number }> = [];
+  const close = (upTo: number) => {
+    while (stack.length > 0 && stack.at(-1)!.e.ts + stack.at(-1)!.e.dur! <= upTo) {
+      const { e, children } = stack.pop()!;
+      if (stack.length > 0) stack.at(-1)!.children += cost(e);
+      if (e.ts < start || e.ts > bounds[3]!) continue;
+      const phase = PHASES[bounds.findIndex((b) => e.ts <= b)] ?? PHASES[3];
+      const kind = kindOf(e.name);
+      const self = Math.max(0, cost(e) - children) / 1000;
+      if (painted && e.ts <= painted.ts) marks['CPU to first paint']! += self;
+      if (e.ts <= bounds[2]!) marks['CPU to 30 groups']! += self;
+      phases[phase]![kind] = (phases[phase]![kind] ?? 0) + self;
+      phases[phase]![`  ${e.name}`] = (phases[phase]![`  ${e.name}`] ?? 0) + self;
+    }
+  };
+  for (const e of own) {
+    close(e.ts);
+    stack.push({ e, children: 0 });
+  }
+  close(Infinity);
+  return { phases, marks };
+}
+
+async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
+  await freshEntry(ext, tab);
+  await new Promise((r) => setTimeout(r, 1000));
+  const page = await ext.context.newPage();
+  try {
+    await page.setViewportSize({ width: 420, height: 600 });
+    await page.addInitScript({ content: WATCH });
+    const cdp: CDPSession = await ext.context.newCDPSession(page);
+    const events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', ({ value }) =>
+      events.push(...(value as unknown as TraceEvent[])),
+    );
+    const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+    // BENCH_TRACE_NO_ENTRY=1: the popup without its tab's entry, its rows from its own read.
+    const forTab = process.env.BENCH_TRACE_NO_ENTRY === '1' ? '' : `&tab=${tab.id}`;
+    await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}${forTab}`));
+    await page.waitForFunction(() => (window as { __done?: boolean }).__done === true, null, {
+      timeout: 60_000,
+    });
+    await cdp.send('Tracing.end');
+    await complete;
+    if (process.env.BENCH_TRACE_DUMP) {
+      writeFileSync(process.env.BENCH_TRACE_DUMP, JSON.stringify(events));
+    }
+    return analyze(events);
+  } finally {
+    await page.close();
+  }
+}
+
+/** The heaviest JS functions (self ms) between the entry shown and the 30 groups. */
+async function profiled(ext: ExtensionBrowser, tab: HotTab): Promise<string[]> {
+  await freshEntry(ext, tab);
+  await new Promise((r) => setTimeout(r, 1000));
+  const page = await ext.context.newPage();
+  try {
+    await page.setViewportSize({ width: 420, height: 600 });
+    await page.addInitScript({ content: WATCH });
+    const cdp = await ext.context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', {
+      interval: Number(process.env.BENCH_TRACE_INTERVAL ?? 100),
+    });
+    await cdp.send('Profiler.start');
+    await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(HOT)}&tab=${tab.id}`));
+    await page.waitForFunction(() => (window as { __done?: boolean }).__done === true);
+    const { profile } = await cdp.send('Profiler.stop');
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const inside = (id: number | undefined, name: string): boolean =>
+      id !== undefined &&
+      (byId.get(id)!.callFrame.functionName === name || inside(parent.get(id), name));
+    const samples = profile.samples ?? [];
+    const from = samples.findIndex((id) => inside(id, '__markFrom'));
+    const to = samples.findIndex((id) => inside(id, '__markTo'));
+    const self = new Map<string, number>();
+    const inclusive = new Map<string, number>();
+    const nameOf = (f: {
+      functionName: string;
+      url: string;
+      lineNumber: number;
+      columnNumber: number;
+    }) =>
+      `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    let total = 0;
+    for (let i = from; i < to; i++) {
+      const f = byId.get(samples[i]!)!.callFrame;
+      const ms = (profile.timeDeltas?.[i + 1] ?? 0) / 1000;
+      const name = nameOf(f);
+      self.set(name, (self.get(name) ?? 0) + ms);
+      const seen = new Set<string>();
+      for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+        seen.add(nameOf(byId.get(id)!.callFrame));
+      }
+      for (const n of seen) inclusive.set(n, (inclusive.get(n) ?? 0) + ms);
+      total += ms;
+    }
+    const inc = [...inclusive]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 45)
+      .map(([n, ms]) => `${ms.toFixed(2).padStart(7)} ms incl  ${n}`);
+    return [
+      `${total.toFixed(1)} ms sampled between the entry shown and 30 groups`,
+      ...[...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 40)
+        .map(([n, ms]) => `${ms.toFixed(2).padStart(7)} ms  ${n}`),
+      ...inc,
+    ];
+  } finally {
+    await page.close();
+  }
+}
+
+/** Medians of `samples` by phase and kind, printed under `name`. */
+function printRuns(name: string, samples: Array<Awaited<ReturnType<typeof analyze>>>) {
+  if (samples.length === 0) return;
+  const marks = Object.keys(samples[0]!.marks)
+    .map((m) => {
+      const known = samples.map((s) => s.marks[m]!).filter(Number.isFinite);
+      return `${m} ${median(known).toFixed(1)} (${known.length})`;
+    })
+    .join(', ');
+  console.log(`\n${name}: at ${marks}`);
+  let sum = 0;
+  for (const phase of PHASES) {
+    const keys = new Set(samples.flatMap((s) => Object.keys(s.phases[phase]!)));
+    const med = (k: string) => median(samples.map((s) => s.phases[phase]![k] ?? 0));
+    const kinds = [...keys].filter((k) => !k.startsWith(' '));
+    const total = median(
+      samples.map((s) =>
+        Object.entries(s.phases[phase]!)
+          .filter(([k]) => !k.startsWith(' '))
+          .reduce((a, [, v]) => a + v, 0),
+      ),
+    );
+    sum += total;
+    console.log(
+      `  ${phase.padEnd(15)} ${total.toFixed(1).padStart(6)} (sum ${sum.toFixed(1).padStart(6)}): ` +
+        kinds
+          .sort((a, b) => med(b) - med(a))
+          .map((k) => `${k} ${med(k).toFixed(1)}`)
+          .join(', '),
+    );
+    const names = [...keys]
+      .filter((k) => k.startsWith(' ') && med(k) >= 0.5)
+      .sort((a, b) => med(b) - med(a))
+      .map((k) => `${k.trim()} ${med(k).toFixed(1)}`);
+    if (names.length > 0) console.log(`      ${names.join(', ')}`);
+  }
+}
+
+async function main() {
+  const profile = process.env.BENCH_BOOT_PROFILE;
+  if (!profile) throw new Error('BENCH_BOOT_PROFILE=<a boot-hot profile copy> is required');
+  // DISTS=<dir>,<dir>,…: each build in a browser of its own on a copy of the profile, the
+  // builds taking turns.
+  const dists = (process.env.DISTS ?? process.env.DIST ?? DIST_DIR).split(',');
+  const key = manifestKey(profile);
+  const server = await startSiteServer();
+  const temp: string[] = [];
+  const builds: Array<{ name: string; ext: ExtensionBrowser; hot: HotTab; empty: HotTab }> = [];
+  try {
+    // Copied closed, before any browser opens it: a browser writes its profile until it exits.
+    const profiles = dists.map((_, i) => {
+      if (i === 0) return profile;
+      const copy = mkdtempSync(join(tmpdir(), 'popup-trace-'));
+      cpSync(profile, copy, { recursive: true });
+      temp.push(copy);
+      return copy;
+    });
+    for (const [i, dir] of dists.entries()) {
+      const dist = keyedCopy(dir, key);
+      const userDataDir = profiles[i]!;
+      temp.push(dist);
+      const ext = await holdRetention(
+        await launchWithExtension({ sitePort: server.port, distDir: dist, userDataDir }),
+      );
+      builds.push({
+        name: dir,
+        ext,
+        hot: await openHotTab(ext, HOT),
+        empty: await openHotTab(ext, NOBODY),
+      });
+    }
+    const runs = builds.map(() => ({
+      empty: [] as Array<Awaited<ReturnType<typeof analyze>>>,
+      hot: [] as Array<Awaited<ReturnType<typeof analyze>>>,
+    }));
+    const loads: string[] = [loadAverage()];
+    for (let turn = -1; turn < TURNS; turn++) {
+      for (const [b, build] of builds.entries()) {
+        for (const kind of ['empty', 'hot'] as const) {
+          const run = await traced(build.ext, build[kind], kind === 'hot' ? HOT : NOBODY);
+          if (turn >= 0) runs[b]![kind].push(run);
+        }
+      }
+    }
+    loads.push(loadAverage());
+    console.log(`load ${loads.join(' -> ')}; ${TURNS} turns; medians, ms (main thread self time)`);
+    for (const [b, build] of builds.entries()) {
+      console.log(`\n===== ${build.name}`);
+      printRuns('empty', runs[b]!.empty);
+      printRuns('hot', runs[b]!.hot);
+    }
+    if (process.env.BENCH_TRACE_CPU === '1') {
+      for (const build of builds) {
+        console.log(`\n===== ${build.name}`);
+        for (const line of await profiled(build.ext, build.hot)) console.log(line);
+      }
+    }
+  } finally {
+    for (const build of builds) await build.ext.close().catch(() => {});
+    await server.close();
+    for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
