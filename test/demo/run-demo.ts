@@ -23,6 +23,9 @@ async function settled(page: Page): Promise<void> {
   await page.waitForFunction(
     () => !document.querySelector('[data-site-pending], .loading, [aria-busy="true"]'),
   );
+  // A full-page screenshot paints only what is near the viewport of rows drawn lazily
+  // (content-visibility: auto, styles.css): every row, as a person scrolling sees them.
+  await page.addStyleTag({ content: '.link { content-visibility: visible !important; }' });
   // Fonts and the last signal-driven paint.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300);
