@@ -268,25 +268,18 @@ const isDefaultView = (view: TableView) =>
   view.descending === DEFAULT_TABLE_VIEW.descending;
 
 /**
- * The first rows of a hot page before the rest are read. The default view shows them in the
- * report's order, which is the full table's order until its scores are in: sorting a part by
- * score would show rows that the whole set then pushes down. Any other view waits for every
- * row rather than show a part of its answer as the whole.
+ * The line above a hot page's first rows, before the rest are read. The default view shows them
+ * in the report's order, which is the full table's order until its scores are in: sorting a part
+ * by score would show rows that the whole set then pushes down. Any other view waits for every
+ * row rather than show a part of its answer as the whole (`shown` null).
  */
-function HeadTable(props: LinkTableProps & { head: { total: number } }) {
-  const { rows, view, onView, head } = props;
-  const answered = isDefaultView(view);
-  const shown = answered ? rows.slice(0, TABLE_PAGE_SIZE) : [];
+function HeadCount({ total, shown }: { total: number; shown: number | null }) {
   return (
-    <section class="link-table" aria-label={t('table_label')} data-table-head={head.total}>
-      <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
-      <p class="table-count status loading" aria-live="polite">
-        {answered
-          ? tn('table_head_first', head.total, { shown: formatNumber(shown.length) })
-          : tn('table_head_loading', head.total)}
-      </p>
-      {shown.length > 0 && <Rows {...props} shown={shown} />}
-    </section>
+    <p class="table-count status loading" aria-live="polite">
+      {shown !== null
+        ? tn('table_head_first', total, { shown: formatNumber(shown) })
+        : tn('table_head_loading', total)}
+    </p>
   );
 }
 
@@ -316,19 +309,18 @@ function Rows({
 /**
  * Every inbound link as a table: filter by domain, words, rel, region, status, flag and score,
  * sort by a column, and save what is shown as CSV or JSON. The view is the caller's (the report
- * page keeps it in its URL).
+ * page keeps it in its URL). A hot page's first rows (`head`) and then every row are shown by
+ * this one element: the rows on screen stay when the rest arrive, updated in place, where a
+ * table built anew showed a first screen of them again for a frame (the page got shorter).
  */
 export function LinkTable(props: LinkTableProps) {
-  if (props.head) return <HeadTable {...props} head={props.head} />;
-  return <FullTable {...props} />;
-}
-
-function FullTable(props: LinkTableProps) {
-  const { rows, view, onView, now } = props;
+  const { rows, view, onView, now, head } = props;
   const shownCount = useSignal(TABLE_PAGE_SIZE);
   const saved = useSignal<string | null>(null);
-  const matching = applyTableView(rows, view, now);
-  const shown = matching.slice(0, shownCount.value);
+  // A head answers the default view alone, in the report's order (HeadCount says why).
+  const answered = !head || isDefaultView(view);
+  const matching = !head ? applyTableView(rows, view, now) : answered ? rows : [];
+  const shown = matching.slice(0, head ? TABLE_PAGE_SIZE : shownCount.value);
   const save = (format: 'csv' | 'json') => {
     const stamp = new Date(now).toISOString().slice(0, 10);
     try {
@@ -344,54 +336,30 @@ function FullTable(props: LinkTableProps) {
     }
   };
   return (
-    <section class="link-table" aria-label={t('table_label')}>
+    <section class="link-table" aria-label={t('table_label')} data-table-head={head?.total}>
       <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
-      <p class="table-count" data-table-count={matching.length} aria-live="polite">
-        {matching.length !== rows.length
-          ? tn('table_count_of', matching.length, { total: formatNumber(rows.length) })
-          : tn('count_links', matching.length)}
-        {!isUnfiltered(view) && (
-          <>
-            {' '}
-            <button
-              type="button"
-              data-clear-filters
-              onClick={() =>
-                onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
-              }
-            >
-              {t('table_clear_filters')}
-            </button>
-          </>
-        )}{' '}
-        <button
-          type="button"
-          data-export="csv"
-          disabled={matching.length === 0}
-          onClick={() => save('csv')}
-        >
-          {t('export_csv')}
-        </button>{' '}
-        <button
-          type="button"
-          data-export="json"
-          disabled={matching.length === 0}
-          onClick={() => save('json')}
-        >
-          {t('export_json')}
-        </button>
-      </p>
+      {head ? (
+        <HeadCount total={head.total} shown={answered ? shown.length : null} />
+      ) : (
+        <TableCount
+          matching={matching.length}
+          total={rows.length}
+          view={view}
+          onView={onView}
+          onSave={save}
+        />
+      )}
       {saved.value && (
         <p class="notice" role="status" data-export-notice>
           {saved.value}
         </p>
       )}
-      {matching.length > 0 ? (
+      {shown.length > 0 ? (
         <Rows {...props} shown={shown} />
       ) : (
-        <p class="status">{t('table_no_match')}</p>
+        !head && <p class="status">{t('table_no_match')}</p>
       )}
-      {matching.length > shown.length && (
+      {!head && matching.length > shown.length && (
         <button
           type="button"
           class="more"
@@ -405,5 +373,56 @@ function FullTable(props: LinkTableProps) {
         </button>
       )}
     </section>
+  );
+}
+
+/** How many rows the view holds of all, and its actions: clear the filters, save as CSV or JSON. */
+function TableCount({
+  matching,
+  total,
+  view,
+  onView,
+  onSave,
+}: Pick<LinkTableProps, 'view' | 'onView'> & {
+  matching: number;
+  total: number;
+  onSave: (format: 'csv' | 'json') => void;
+}) {
+  return (
+    <p class="table-count" data-table-count={matching} aria-live="polite">
+      {matching !== total
+        ? tn('table_count_of', matching, { total: formatNumber(total) })
+        : tn('count_links', matching)}
+      {!isUnfiltered(view) && (
+        <>
+          {' '}
+          <button
+            type="button"
+            data-clear-filters
+            onClick={() =>
+              onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
+            }
+          >
+            {t('table_clear_filters')}
+          </button>
+        </>
+      )}{' '}
+      <button
+        type="button"
+        data-export="csv"
+        disabled={matching === 0}
+        onClick={() => onSave('csv')}
+      >
+        {t('export_csv')}
+      </button>{' '}
+      <button
+        type="button"
+        data-export="json"
+        disabled={matching === 0}
+        onClick={() => onSave('json')}
+      >
+        {t('export_json')}
+      </button>
+    </p>
   );
 }
