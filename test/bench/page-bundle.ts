@@ -30,8 +30,9 @@ export async function bundleForPage(
           resolve: {
             alias: [{ find: /^\.\.\/\.\.\/src\//, replacement: `${srcDir}/` }],
             // One idb for both trees' code: the other tree's own copy would wrap its database
-            // in proxies this tree's unwrap() does not know (it answered undefined).
-            dedupe: ['idb'],
+            // in proxies this tree's unwrap() does not know (it answered undefined). One Preact
+            // too: its hooks live in the copy that renders.
+            dedupe: ['idb', 'preact', '@preact/signals'],
           },
         }
       : {}),

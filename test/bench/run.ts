@@ -14,6 +14,7 @@ import { runPopup } from './popup';
 import { runBoot } from './boot';
 import { runBootHot } from './boot-hot';
 import { runReportFirst } from './report-first';
+import { runReportRows } from './report-rows';
 import { runWatchCost } from './watch-cost';
 import { runAuthority } from './authority';
 import { runAuthorityChromium } from './authority-chromium';
@@ -42,6 +43,11 @@ const BENCHMARKS: ReadonlyArray<[string, string, () => Promise<void>]> = [
   ['boot', 'what an extension page costs before our work (Chromium)', runBoot],
   ['boot-hot', 'where the first rows of a hot page spend their time (Chromium)', runBootHot],
   ['report-first', "a hot target's report page against another build (Chromium)", runReportFirst],
+  [
+    'report-rows',
+    "the report table's first page rendered, against another tree (Chromium)",
+    runReportRows,
+  ],
   ['storage-scale', 'storage at 10k and 100k links (Chromium)', () => runStorageScale()],
   ['storage-ingest', 'ingest rows of storage-scale alone (Chromium)', () => runStorageScale(true)],
   ['storage-burst', 'popup during a recording burst (Chromium)', runStorageBurst],

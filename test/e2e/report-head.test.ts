@@ -130,6 +130,13 @@ describe('the report page of a hot page', () => {
       expect(t.rows.length).toBeLessThanOrEqual(TABLE_PAGE_SIZE);
       expect(t.rows).toEqual(grouped.slice(0, t.rows.length));
     }
+    // Every link read, the table took the head's place with the rows it showed: no state after
+    // the head had fewer of them (built anew, it showed a screen of rows, then the rest).
+    const last = heads.at(-1)!;
+    expect(last.rows).toHaveLength(TABLE_PAGE_SIZE);
+    const after = states.slice(states.lastIndexOf(last) + 1);
+    expect(after.length).toBeGreaterThan(0);
+    for (const t of after) expect(t.rows.length).toBeGreaterThanOrEqual(last.rows.length);
     // Then the whole table, every link counted, its first page of rows shown.
     await s.page.click('[data-list="table"]');
     expect(await s.page.locator('[data-table-count]').getAttribute('data-table-count')).toBe(

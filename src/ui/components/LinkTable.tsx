@@ -212,7 +212,13 @@ function Filters({
   );
 }
 
-function Row({ row, showTarget }: { row: TableRow; showTarget: boolean }) {
+/**
+ * One row of the table. Called as a function, not rendered as a component, and with the links
+ * and host names built in place: a component instance per row and per cell (three a row, each
+ * tracked by the signals' integration) was most of the render of a first page of 200 rows.
+ * SafeLink and HostName take no hooks, so calling them gives the same elements.
+ */
+function tableRow(row: TableRow, showTarget: boolean) {
   const { link } = row;
   return (
     <tr
@@ -222,24 +228,26 @@ function Row({ row, showTarget }: { row: TableRow; showTarget: boolean }) {
       data-anchor={link.anchor}
       data-score={row.score ?? ''}
       data-flags={row.flags.join(' ')}
+      key={linkKey(link)}
     >
       <td class="num">{row.score ?? '–'}</td>
       <td>
-        <SafeLink href={link.source}>{link.sourceTitle || displayUrl(link.source)}</SafeLink>
-        <div class="source-url">
-          <HostName host={link.sourceDomain} />
-        </div>
+        {SafeLink({
+          href: link.source,
+          children: link.sourceTitle || displayUrl(link.source),
+        })}
+        <div class="source-url">{HostName({ host: link.sourceDomain })}</div>
         {row.provenance && <ProvenanceBadge names={row.provenance} />}
       </td>
       {showTarget && (
         <td data-links-to={link.target}>
-          <SafeLink href={link.target}>{displayUrl(link.target)}</SafeLink>
+          {SafeLink({ href: link.target, children: displayUrl(link.target) })}
         </td>
       )}
       <td>{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
       <td data-rel={link.rel.join(' ')}>
-        {link.unfollowed ? t('row_not_followed') : t('row_followed')}
-        {link.rel.length > 0 && ` (${link.rel.join(', ')})`}
+        {(link.unfollowed ? t('row_not_followed') : t('row_followed')) +
+          (link.rel.length > 0 ? ` (${link.rel.join(', ')})` : '')}
       </td>
       <td data-region={link.region}>{regionLabel(link.region)}</td>
       <td class="num">{row.authority ?? '–'}</td>
@@ -260,25 +268,18 @@ const isDefaultView = (view: TableView) =>
   view.descending === DEFAULT_TABLE_VIEW.descending;
 
 /**
- * The first rows of a hot page before the rest are read. The default view shows them in the
- * report's order, which is the full table's order until its scores are in: sorting a part by
- * score would show rows that the whole set then pushes down. Any other view waits for every
- * row rather than show a part of its answer as the whole.
+ * The line above a hot page's first rows, before the rest are read. The default view shows them
+ * in the report's order, which is the full table's order until its scores are in: sorting a part
+ * by score would show rows that the whole set then pushes down. Any other view waits for every
+ * row rather than show a part of its answer as the whole (`shown` null).
  */
-function HeadTable(props: LinkTableProps & { head: { total: number } }) {
-  const { rows, view, onView, head } = props;
-  const answered = isDefaultView(view);
-  const shown = answered ? rows.slice(0, TABLE_PAGE_SIZE) : [];
+function HeadCount({ total, shown }: { total: number; shown: number | null }) {
   return (
-    <section class="link-table" aria-label={t('table_label')} data-table-head={head.total}>
-      <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
-      <p class="table-count status loading" aria-live="polite">
-        {answered
-          ? tn('table_head_first', head.total, { shown: formatNumber(shown.length) })
-          : tn('table_head_loading', head.total)}
-      </p>
-      {shown.length > 0 && <Rows {...props} shown={shown} />}
-    </section>
+    <p class="table-count status loading" aria-live="polite">
+      {shown !== null
+        ? tn('table_head_first', total, { shown: formatNumber(shown) })
+        : tn('table_head_loading', total)}
+    </p>
   );
 }
 
@@ -300,11 +301,7 @@ function Rows({
           ))}
         </tr>
       </thead>
-      <tbody>
-        {rows.map((r) => (
-          <Row row={r} showTarget={scope === 'site'} key={linkKey(r.link)} />
-        ))}
-      </tbody>
+      <tbody>{rows.map((r) => tableRow(r, scope === 'site'))}</tbody>
     </table>
   );
 }
@@ -312,19 +309,18 @@ function Rows({
 /**
  * Every inbound link as a table: filter by domain, words, rel, region, status, flag and score,
  * sort by a column, and save what is shown as CSV or JSON. The view is the caller's (the report
- * page keeps it in its URL).
+ * page keeps it in its URL). A hot page's first rows (`head`) and then every row are shown by
+ * this one element: the rows on screen stay when the rest arrive, updated in place, where a
+ * table built anew showed a first screen of them again for a frame (the page got shorter).
  */
 export function LinkTable(props: LinkTableProps) {
-  if (props.head) return <HeadTable {...props} head={props.head} />;
-  return <FullTable {...props} />;
-}
-
-function FullTable(props: LinkTableProps) {
-  const { rows, view, onView, now } = props;
+  const { rows, view, onView, now, head } = props;
   const shownCount = useSignal(TABLE_PAGE_SIZE);
   const saved = useSignal<string | null>(null);
-  const matching = applyTableView(rows, view, now);
-  const shown = matching.slice(0, shownCount.value);
+  // A head answers the default view alone, in the report's order (HeadCount says why).
+  const answered = !head || isDefaultView(view);
+  const matching = !head ? applyTableView(rows, view, now) : answered ? rows : [];
+  const shown = matching.slice(0, head ? TABLE_PAGE_SIZE : shownCount.value);
   const save = (format: 'csv' | 'json') => {
     const stamp = new Date(now).toISOString().slice(0, 10);
     try {
@@ -340,54 +336,30 @@ function FullTable(props: LinkTableProps) {
     }
   };
   return (
-    <section class="link-table" aria-label={t('table_label')}>
+    <section class="link-table" aria-label={t('table_label')} data-table-head={head?.total}>
       <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
-      <p class="table-count" data-table-count={matching.length} aria-live="polite">
-        {matching.length !== rows.length
-          ? tn('table_count_of', matching.length, { total: formatNumber(rows.length) })
-          : tn('count_links', matching.length)}
-        {!isUnfiltered(view) && (
-          <>
-            {' '}
-            <button
-              type="button"
-              data-clear-filters
-              onClick={() =>
-                onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
-              }
-            >
-              {t('table_clear_filters')}
-            </button>
-          </>
-        )}{' '}
-        <button
-          type="button"
-          data-export="csv"
-          disabled={matching.length === 0}
-          onClick={() => save('csv')}
-        >
-          {t('export_csv')}
-        </button>{' '}
-        <button
-          type="button"
-          data-export="json"
-          disabled={matching.length === 0}
-          onClick={() => save('json')}
-        >
-          {t('export_json')}
-        </button>
-      </p>
+      {head ? (
+        <HeadCount total={head.total} shown={answered ? shown.length : null} />
+      ) : (
+        <TableCount
+          matching={matching.length}
+          total={rows.length}
+          view={view}
+          onView={onView}
+          onSave={save}
+        />
+      )}
       {saved.value && (
         <p class="notice" role="status" data-export-notice>
           {saved.value}
         </p>
       )}
-      {matching.length > 0 ? (
+      {shown.length > 0 ? (
         <Rows {...props} shown={shown} />
       ) : (
-        <p class="status">{t('table_no_match')}</p>
+        !head && <p class="status">{t('table_no_match')}</p>
       )}
-      {matching.length > shown.length && (
+      {!head && matching.length > shown.length && (
         <button
           type="button"
           class="more"
@@ -401,5 +373,56 @@ function FullTable(props: LinkTableProps) {
         </button>
       )}
     </section>
+  );
+}
+
+/** How many rows the view holds of all, and its actions: clear the filters, save as CSV or JSON. */
+function TableCount({
+  matching,
+  total,
+  view,
+  onView,
+  onSave,
+}: Pick<LinkTableProps, 'view' | 'onView'> & {
+  matching: number;
+  total: number;
+  onSave: (format: 'csv' | 'json') => void;
+}) {
+  return (
+    <p class="table-count" data-table-count={matching} aria-live="polite">
+      {matching !== total
+        ? tn('table_count_of', matching, { total: formatNumber(total) })
+        : tn('count_links', matching)}
+      {!isUnfiltered(view) && (
+        <>
+          {' '}
+          <button
+            type="button"
+            data-clear-filters
+            onClick={() =>
+              onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
+            }
+          >
+            {t('table_clear_filters')}
+          </button>
+        </>
+      )}{' '}
+      <button
+        type="button"
+        data-export="csv"
+        disabled={matching === 0}
+        onClick={() => onSave('csv')}
+      >
+        {t('export_csv')}
+      </button>{' '}
+      <button
+        type="button"
+        data-export="json"
+        disabled={matching === 0}
+        onClick={() => onSave('json')}
+      >
+        {t('export_json')}
+      </button>
+    </p>
   );
 }
