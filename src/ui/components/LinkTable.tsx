@@ -17,7 +17,7 @@ import { LINK_REGIONS, linkKey } from '../../core/types';
 import { flagLabel, type FlagKind } from '../../core/flag-counts';
 import { downloadText } from '../download';
 import { HostName } from './HostName';
-import { SafeLink } from './SafeLink';
+import { safeLink } from './SafeLink';
 import { ProvenanceBadge } from './Provenance';
 import { regionLabel } from './LinkRow';
 import { useAfterPaint } from '../after-paint';
@@ -216,7 +216,7 @@ function Filters({
  * One row of the table. Called as a function, not rendered as a component, and with the links
  * and host names built in place: a component instance per row and per cell (three a row, each
  * tracked by the signals' integration) was most of the render of a first page of 200 rows.
- * SafeLink and HostName take no hooks, so calling them gives the same elements.
+ * safeLink and HostName take no hooks, so calling them gives the same elements.
  */
 function tableRow(row: TableRow, showTarget: boolean) {
   const { link } = row;
@@ -232,17 +232,12 @@ function tableRow(row: TableRow, showTarget: boolean) {
     >
       <td class="num">{row.score ?? '–'}</td>
       <td>
-        {SafeLink({
-          href: link.source,
-          children: link.sourceTitle || displayUrl(link.source),
-        })}
+        {safeLink(link.source, link.sourceTitle || displayUrl(link.source))}
         <div class="source-url">{HostName({ host: link.sourceDomain })}</div>
         {row.provenance && <ProvenanceBadge names={row.provenance} />}
       </td>
       {showTarget && (
-        <td data-links-to={link.target}>
-          {SafeLink({ href: link.target, children: displayUrl(link.target) })}
-        </td>
+        <td data-links-to={link.target}>{safeLink(link.target, displayUrl(link.target))}</td>
       )}
       <td>{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
       <td data-rel={link.rel.join(' ')}>
