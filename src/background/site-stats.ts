@@ -25,8 +25,8 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 /**
  * Put the pending tallies once recording is quiet (debounced: a burst of page loads into a site
  * costs one fold), through the gate, so that no screen's first read waits for it. A worker
- * stopped first leaves them pending: readers merge them, and the next write past MAX_PENDING
- * puts them.
+ * stopped first leaves them pending: readers merge them, and the next write into the site
+ * queues its fold again (past MAX_PENDING, that write puts them itself).
  */
 whenSitesPending((sites) => {
   for (const site of sites) toFold.add(site);

@@ -187,7 +187,10 @@ export interface ReportProps {
   perDomainLimit: number;
   /** Domains shown at most. */
   domainLimit: number;
-  /** Domains rendered before the first paint, the others right after it (ui/after-paint.ts). */
+  /**
+   * Domains rendered before the first paint, the others right after it (ui/after-paint.ts).
+   * No screen passes it since s19 (the popup renders all its groups in one commit).
+   */
   firstDomains?: number;
   /** The site's most linked pages listed (0: just the site-wide counts). */
   siteTopTargets: number;
