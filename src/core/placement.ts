@@ -551,6 +551,8 @@ interface Density {
 /** How a link sits in its own block: in running text, in a list of links, or neither. */
 type Local = 'prose' | 'cited' | 'teasers' | 'links' | 'heading' | 'alone' | 'plain';
 
+/** Elements whose text is source, never shown. */
+const UNSHOWN = ['script', 'style'];
 /** Below this many characters of words of its own, a block is not running text. */
 const PROSE_MIN_TEXT = 30;
 /** Above this share of link text, a block is a list of links, not running text. */
@@ -678,7 +680,12 @@ export function placementResolver(): (el: Element) => LinkRegion {
     for (let i = 0; i < anchors.length; i++)
       linkText += visibleLength(anchors[i]!.textContent ?? '');
     const all = el.textContent ?? '';
-    const text = visibleLength(all);
+    // A script's or style's source is in textContent but never shown: it is not the block's words.
+    let text = visibleLength(all);
+    for (const tag of UNSHOWN) {
+      const hidden = el.getElementsByTagName(tag);
+      for (let i = 0; i < hidden.length; i++) text -= visibleLength(hidden[i]!.textContent ?? '');
+    }
     d = { text, linkText, links: anchors.length, short: text < PROMO_MAX_TEXT ? all : null };
     densities.set(el, d);
     return d;
@@ -887,6 +894,7 @@ export function placementResolver(): (el: Element) => LinkRegion {
     let links = 0;
     let all = '';
     for (let n: Node | null = first; n && isInlineNode(n); n = n.nextSibling) {
+      if (n.nodeType === 1 && UNSHOWN.includes((n as Element).localName)) continue;
       const t = n.textContent ?? '';
       text += visibleLength(t);
       if (all.length < PROMO_MAX_TEXT) all += t;

@@ -3,11 +3,14 @@
  * held-out halves, which stay a score): for every labelled link the classifier gets wrong, the
  * region it gave, where the link sits (its heading, its block, the nearest named ancestors)
  * and a cause guessed from that, counted per page and per corpus. Run with
- * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s|readability|trafilatura] [--links]`.
+ * `npx tsx test/bench/placement-errors.ts [articles|dragnet|l3s|readability|trafilatura|portal|cleaneval]
+ * [--links]`.
  */
 import { placementResolver } from '../../src/core/placement';
 import {
   ARTICLES,
+  CLEANEVAL,
+  CLEANPORTALEVAL,
   DRAGNET,
   emptyScore,
   hasPages,
@@ -163,6 +166,8 @@ const CORPORA: Record<string, Corpus> = {
   l3s: L3S_GN1,
   readability: READABILITY,
   trafilatura: TRAFILATURA,
+  portal: CLEANPORTALEVAL,
+  cleaneval: CLEANEVAL,
 };
 const which = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const showLinks = process.argv.includes('--links');

@@ -609,6 +609,17 @@ describe('placementResolver', () => {
     expect(links.map(regionOf)).toEqual(['main', 'aside']);
   });
 
+  it("does not count a script's source as a block's words: a menu strip with a script is no text", () => {
+    const story = Array.from({ length: 6 }, () => para('')).join('');
+    const script = `<script>twttr.anywhere(function (T) { T("#banner img").hovercards({ ${'username: 1, '.repeat(20)} }); });</script>`;
+    const doc = docFrom(
+      `<div class="hentry">${story}<div><a href="/about">About this blog</a> | <a href="/fb">On Facebook</a> | ` +
+        `<a href="/rss">RSS Feed</a> | <a href="/mail">E-Mail the author</a>${script}</div></div>`,
+    );
+    // Its words once made the strip read as running text, every link "main" (41f2843).
+    expect(regions(doc).map(([, r]) => r)).toEqual(['other', 'other', 'other', 'other']);
+  });
+
   it('gives the same regions whatever the order links are read in (lazy, memoized measures)', () => {
     const doc = docFrom(
       `<header><a href="/h">Logo</a></header><div class="post-content">${para('<a href="/a">a</a>')}` +
