@@ -97,7 +97,7 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
               {r}
             </span>
           ))}
-        {(link.pageNofollow || link.pageNoindex) &&
+        {PAGE_ROBOTS.some((r) => r.applies(link)) &&
           PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
             <span
               class="badge rel"
