@@ -20,7 +20,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CDPSession } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { DIST_DIR, launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
 import { POPUP } from '../support/extension-pages';
@@ -162,7 +162,17 @@ function analyze(events: TraceEvent[]): { phases: Phases; marks: Record<string, 
   return { phases, marks };
 }
 
-async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
+/**
+ * The popup for `tab` (its entry written afresh a second before), in a page of its own with
+ * the WATCH script, `start` run on its DevTools session before it navigates; resolves once the
+ * watch says done. BENCH_TRACE_NO_ENTRY=1: without its tab's entry, its rows from its own read.
+ */
+async function openWatched(
+  ext: ExtensionBrowser,
+  tab: HotTab,
+  url: string,
+  start: (cdp: CDPSession) => Promise<unknown>,
+): Promise<{ page: Page; cdp: CDPSession }> {
   await freshEntry(ext, tab);
   await new Promise((r) => setTimeout(r, 1000));
   const page = await ext.context.newPage();
@@ -170,18 +180,30 @@ async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
     await page.setViewportSize({ width: 420, height: 600 });
     await page.addInitScript({ content: WATCH });
     const cdp: CDPSession = await ext.context.newCDPSession(page);
-    const events: TraceEvent[] = [];
-    cdp.on('Tracing.dataCollected', ({ value }) =>
-      events.push(...(value as unknown as TraceEvent[])),
-    );
-    const complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-    await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
-    // BENCH_TRACE_NO_ENTRY=1: the popup without its tab's entry, its rows from its own read.
+    await start(cdp);
     const forTab = process.env.BENCH_TRACE_NO_ENTRY === '1' ? '' : `&tab=${tab.id}`;
     await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(url)}${forTab}`));
     await page.waitForFunction(() => (window as { __done?: boolean }).__done === true, null, {
       timeout: 60_000,
     });
+    return { page, cdp };
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
+async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
+  const events: TraceEvent[] = [];
+  let complete: Promise<unknown> = Promise.resolve();
+  const { page, cdp } = await openWatched(ext, tab, url, (cdp) => {
+    cdp.on('Tracing.dataCollected', ({ value }) =>
+      events.push(...(value as unknown as TraceEvent[])),
+    );
+    complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    return cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+  });
+  try {
     await cdp.send('Tracing.end');
     await complete;
     if (process.env.BENCH_TRACE_DUMP) {
@@ -195,20 +217,14 @@ async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
 
 /** The heaviest JS functions (self ms) between the entry shown and the 30 groups. */
 async function profiled(ext: ExtensionBrowser, tab: HotTab): Promise<string[]> {
-  await freshEntry(ext, tab);
-  await new Promise((r) => setTimeout(r, 1000));
-  const page = await ext.context.newPage();
-  try {
-    await page.setViewportSize({ width: 420, height: 600 });
-    await page.addInitScript({ content: WATCH });
-    const cdp = await ext.context.newCDPSession(page);
+  const { page, cdp } = await openWatched(ext, tab, HOT, async (cdp) => {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', {
       interval: Number(process.env.BENCH_TRACE_INTERVAL ?? 100),
     });
     await cdp.send('Profiler.start');
-    await page.goto(ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(HOT)}&tab=${tab.id}`));
-    await page.waitForFunction(() => (window as { __done?: boolean }).__done === true);
+  });
+  try {
     const { profile } = await cdp.send('Profiler.stop');
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
