@@ -55,8 +55,10 @@ async function shownProvenance(page: Page) {
           from: (li.querySelector('[data-provenance]')?.getAttribute('data-provenance') ?? '')
             .split('|')
             .sort(),
+          // Its text, not innerText: a row below the fold is not rendered until scrolled near
+          // (content-visibility: auto), and innerText reads a row not rendered as empty.
           marks: Array.from(li.querySelectorAll('[data-confirmed]'), (m) =>
-            (m as HTMLElement).innerText.trim(),
+            (m.textContent ?? '').trim(),
           ).sort(),
         },
       ]),

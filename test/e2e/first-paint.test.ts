@@ -127,6 +127,15 @@ test.each([
 ])(
   "the %s's early script opens the database, and its modules use that connection",
   async (_, path) => {
+    // The worker creates the database as it starts; a page opened before that finds none, and
+    // its early script leaves the creation to the modules (a second open: a busy CI machine).
+    await expect
+      .poll(() =>
+        s.ext.worker.evaluate(async () =>
+          (await indexedDB.databases()).some((d) => d.name === 'backlink-lens' && d.version! > 1),
+        ),
+      )
+      .toBe(true);
     const page = await s.ext.context.newPage();
     // Every indexedDB.open of the page, from before its first script runs.
     await page.addInitScript(() => {

@@ -89,7 +89,8 @@ describe('links to the guide from an IDN host, a lookalike host and a noindex pa
         pageRobots: [],
       },
     ]);
-    await expect(s.page.locator('[data-page-robots="noindex"]').innerText()).resolves.toBe(
+    // Its text: innerText reads a row below the fold, not yet rendered, as empty.
+    await expect(s.page.locator('[data-page-robots="noindex"]').textContent()).resolves.toBe(
       'page noindex',
     );
   });
