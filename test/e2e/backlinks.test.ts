@@ -73,7 +73,10 @@ describe('backlinks discovered while browsing', () => {
     expect(links.filter((l) => l.lost)).toHaveLength(1);
     expect(await stat(s.page, 'backlinks')).toBe(6);
     expect(await stat(s.page, 'lost')).toBe(1);
-    await expect(s.page.locator('li.link.lost .badge-lost').innerText()).resolves.toMatch(/^lost /);
+    // Text, not innerText: a popup row may not be rendered yet (content-visibility: auto).
+    await expect(s.page.locator('li.link.lost .badge-lost').textContent()).resolves.toMatch(
+      /^lost /,
+    );
   });
 
   test('"Find links to this page" on a link opens the report for its target', async () => {

@@ -38,7 +38,8 @@ test('markup in anchors and titles is shown as text, and only http(s) sources ar
   expect(link?.anchor).toBe(evil);
   expect(await s.page.locator('li.link img').count()).toBe(0);
   expect(await s.page.title()).not.toBe('pwned');
-  expect(await s.page.locator('li.link .source').innerText()).toBe(evil);
+  // Text, not innerText: a popup row may not be rendered yet (content-visibility: auto).
+  expect(await s.page.locator('li.link .source').textContent()).toBe(evil);
   const hrefs = await s.page.$$eval('main a[href]', (as) => as.map((a) => a.getAttribute('href')));
   expect(hrefs.every((h) => /^https?:\/\//.test(h ?? ''))).toBe(true);
   expect(await stat(s.page, 'backlinks')).toBe(1);

@@ -26,7 +26,8 @@ async function openToolbarPopup(): Promise<{
       if (!view || !report) return null;
       return {
         url: report.getAttribute('data-url'),
-        text: view.document.body.innerText,
+        // Text, not innerText: a row may not be rendered yet (content-visibility: auto).
+        text: view.document.body.textContent ?? '',
         sources: Array.from(view.document.querySelectorAll('li.link')).map(
           (li) => li.getAttribute('data-source') ?? '',
         ),
