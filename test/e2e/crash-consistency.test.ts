@@ -19,7 +19,7 @@ const LOADS_PER_TAB = 8;
  * A fast machine finishes LOADS_PER_TAB before enough disruptions: the tabs go on loading
  * until MIN_STOPS and MIN_KILLS happened, up to this many loads each.
  */
-const MAX_LOADS_PER_TAB = 30;
+const MAX_LOADS_PER_TAB = 60;
 const MIN_STOPS = 6;
 const MIN_KILLS = 3;
 /** Loads past this many in a tab revisit its first pages, with a changed link set. */
@@ -218,11 +218,13 @@ test('stopped workers and killed processes lose no visit and leave the database 
   await cdp.send('ServiceWorker.enable');
   const random = seededRandom(7);
   const chaos = (async () => {
-    for (let n = 1; !done; n++) {
+    // Disruptions since the last kill: a kill that finds no process (the worker had stopped and
+    // nothing woke it) is tried again at the next one, so a fast burst still sees its kills.
+    for (let sinceKill = 1; !done; sinceKill++) {
       const until = Date.now() + DISRUPT_MS[0] + random() * (DISRUPT_MS[1] - DISRUPT_MS[0]);
       while (!done && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
       if (done) break;
-      if (n % KILL_EVERY === 0) {
+      if (sinceKill >= KILL_EVERY) {
         const pids = await extensionProcesses();
         let killed = false;
         for (const pid of pids) {
@@ -233,7 +235,10 @@ test('stopped workers and killed processes lose no visit and leave the database 
             // Gone between the listing and the kill (the worker had stopped): nothing to kill.
           }
         }
-        if (killed) kills++;
+        if (killed) {
+          kills++;
+          sinceKill = 0;
+        }
       } else {
         await cdp.send('ServiceWorker.stopAllWorkers');
         workerStops++;
