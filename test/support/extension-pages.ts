@@ -18,7 +18,7 @@ export interface ShownLink {
  * A report that finished loading (its list with every row rendered, or its empty state), or a
  * final status message.
  */
-const SETTLED = '.report:not([data-rows-pending]), .status:not(.loading)';
+const SETTLED = '.report, .status:not(.loading)';
 
 export const POPUP = 'src/ui/popup/index.html';
 export const REPORT = 'src/ui/report/index.html';

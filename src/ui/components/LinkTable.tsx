@@ -286,7 +286,7 @@ function Rows({
 }: Pick<LinkTableProps, 'scope' | 'view' | 'onView'> & { shown: readonly TableRow[] }) {
   // A first screen of rows at once, the rest of the page once it is painted: a hot report's
   // 200 rows in one render held its first rows back.
-  const rows = shown.slice(0, useAfterPaint(firstScreenRows(innerHeight), shown.length, true));
+  const rows = shown.slice(0, useAfterPaint(firstScreenRows(innerHeight), shown.length));
   return (
     <table>
       <thead>

@@ -21,7 +21,6 @@ import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
 import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
-import { useAfterPaint } from '../after-paint';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
@@ -187,11 +186,6 @@ export interface ReportProps {
   perDomainLimit: number;
   /** Domains shown at most. */
   domainLimit: number;
-  /**
-   * Domains rendered before the first paint, the others right after it (ui/after-paint.ts).
-   * No screen passes it since s19 (the popup renders all its groups in one commit).
-   */
-  firstDomains?: number;
   /** The site's most linked pages listed (0: just the site-wide counts). */
   siteTopTargets: number;
   /** Fold or unfold a group of the page's URL variants. */
@@ -253,7 +247,6 @@ function Heading({ url, page, authority, site }: HeadingProps) {
 export function Report(props: ReportProps) {
   const { state, site, perDomainLimit, domainLimit, siteTopTargets } = props;
   const showLost = useSignal(true);
-  const rendered = useAfterPaint(props.firstDomains, domainLimit, state.status === 'ready');
   // Effects run after the browser painted: the profile's code loads behind the first rows.
   useEffect(() => {
     if (state.status === 'ready') Profile.preload();
@@ -287,12 +280,7 @@ export function Report(props: ReportProps) {
       : state.head.liveGroups
     : groups.length;
   return (
-    <div
-      class="report"
-      data-url={state.url}
-      data-referrals-read={props.referrals ? '' : undefined}
-      data-rows-pending={rendered < shownGroups ? '' : undefined}
-    >
+    <div class="report" data-url={state.url} data-referrals-read={props.referrals ? '' : undefined}>
       <Heading
         url={state.url}
         page={state.page}
@@ -340,7 +328,7 @@ export function Report(props: ReportProps) {
             </label>
           )}
           <div class="groups">
-            {groups.slice(0, rendered).map((g) => (
+            {groups.slice(0, domainLimit).map((g) => (
               <Group
                 group={g}
                 limit={perDomainLimit}
