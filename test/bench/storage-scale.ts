@@ -450,7 +450,7 @@ function toolbarFirstViewport(label: string): ScaleRow[] {
       baseline: 'the same, a page nothing links to',
       baselineMedian: median(nobody!.map((t) => t.ms)),
       budget: { below: 100, belowAt: ['1m'] },
-      note: 'its first 4 groups in the DOM, from the turns of the row below',
+      note: 'its first rows in the DOM, from the turns of the row below',
     },
   ];
 }
