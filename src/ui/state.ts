@@ -444,14 +444,13 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       const [shown] = splitByShown(head.summary, shownRows);
       // A request per linking page (182 for the popup's 30 groups, 240 for the table's 200 rows)
       // queued before the render held the rows back (18-138 ms, loaded; the popup's with its
-      // tab's entry shown, s16: 1.3 s from the entry to its 30 groups at 1M). Two paints: the
-      // first screen's, then that of the rest (the report table's first page), rendered after it
-      // (ui/after-paint.ts); asked between the two, the requests and their answers held those
-      // rows back (boot-hot: 250 requests before the 200th row, 8). The popup has all its
-      // groups in the first since s19: for it the second is one frame more of waiting.
+      // tab's entry shown, s16: 1.3 s from the entry to its 30 groups at 1M). The report table
+      // paints twice: its first screen, then the rest of its first page (ui/after-paint.ts);
+      // asked between the two, the requests and their answers held those rows back (boot-hot:
+      // 250 requests before the 200th row, 8). The popup has all its groups in its first paint.
       reportState.value = head;
       await afterPaint();
-      await afterPaint();
+      if (!shownRows) await afterPaint();
       if (!current()) return;
       const authorityShown = loadAuthority(
         db,
