@@ -1,9 +1,11 @@
 // The in-page half of the ingest rows of storage-scale.ts (bundled with storage-scale-entry.ts
 // into its page): recordPage against raw puts of the very same records, in real Chromium.
 import { unwrap } from 'idb';
+import { getMany } from '../../src/storage/requests';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
-import { loadSiteStats } from '../../src/storage/queries';
+import { loadSiteLinks, loadSiteStats } from '../../src/storage/queries';
+import { summarizeSite } from '../../src/core/summary';
 import * as siteStats from '../../src/storage/site-stats';
 import type { LinkRecord, PageRecord, PageSnapshot } from '../../src/core/types';
 import { countRequestsOf } from '../support/idb-requests';
@@ -261,45 +263,65 @@ const jsonBytes = (value: unknown): number =>
 export interface HeadKind {
   /** The site line's read (loadSiteStats), else a first visit into the site. */
   read: boolean;
-  /** The site's most linked pages pending too, crowding its top: the read's second round. */
-  crowd: boolean;
+  /**
+   * The site's most linked pages pending too, crowding its top: at their stored counts (kept),
+   * one more (raised: as by a burst of writes into them) or one less (lowered: as by lost links).
+   * Null: its top not pending. Raised or lowered counts are inexact: only a read's (see setHead).
+   */
+  crowd: 'kept' | 'raised' | 'lowered' | null;
   /** Links of the page written into the site (ingestTurn's `into`). */
   into: number;
 }
 
+const CHANGE = { kept: 0, raised: 1, lowered: -1 } as const;
+
 /**
- * Fold the site's head, then (`full`) fill it with MAX_PENDING - 1 parts pending: `first` (a
- * write's own parts, so that it adds none and does not fold), then (`crowd`) the site's most
- * linked pages, then pages of the site with no link, at 0, whose URLs are of a usual length
- * (the bench's own are short): about 60 bytes a part. The counts stay exact (nothing pending
- * differs from what is stored), but a reader or a writer pays for the head as after a burst of
- * writes into the site. Resolves to the head's bytes and the parts pending in it.
+ * Empty the site's head (`exact`: folded; else its pending parts dropped, as a read's head,
+ * which holds counts that differ from the links, must be), then (`full`) fill it with
+ * MAX_PENDING - 1 parts pending: `first` (a write's own parts, so that it adds none and does not
+ * fold), then (`crowd`) the site's most linked pages, then pages of the site with no link, at 0,
+ * whose URLs are of a usual length (the bench's own are short): about 60 bytes a part. Kept
+ * counts stay exact (nothing pending differs from what is stored), but a reader or a writer pays
+ * for the head as after a burst of writes into the site. Resolves to the head's bytes and the
+ * parts pending in it.
  */
 async function setHead(
   site: string,
   full: boolean,
-  crowd: boolean,
+  kind: HeadKind,
   first: readonly string[],
 ): Promise<{ bytes: number; pending: number }> {
   const d = await db();
-  await foldOf?.(d, [site]);
+  const exact = !kind.read;
+  if (exact) await foldOf?.(d, [site]);
   const tx = d.transaction(siteStats.SITE_STORES, 'readwrite');
   const heads = tx.objectStore('site-stats');
-  const [head, stored] = await Promise.all([
+  const tallies = tx.objectStore('site-tallies');
+  const [head, own, top] = await Promise.all([
     heads.get(site),
-    crowd ? tx.objectStore('site-tallies').index('by_top').getAll(topOf(site), MAX_PENDING) : [],
+    getMany(
+      tallies,
+      first.map((part): [string, string] => [site, part]),
+    ),
+    kind.crowd ? tallies.index('by_top').getAll(topOf(site), MAX_PENDING) : [],
   ]);
   if (!head) throw new Error(`no aggregate for ${site}`);
+  delete head.pending;
   if (full) {
-    const live = new Map(stored.map((t) => [t.part, t.live]));
+    const change = kind.crowd ? CHANGE[kind.crowd] : 0;
+    const live = new Map([
+      // A write's own parts as stored: it changes them itself.
+      ...own.flatMap((t) => (t ? [[t.part, t.live] as const] : [])),
+      ...top.map((t) => [t.part, Math.max(0, t.live + change)] as const),
+    ]);
     const parts = new Set([...first, ...live.keys()]);
     for (let i = 0; parts.size < MAX_PENDING - 1; i++) {
       parts.add(`${PAGE_PART}${new URL(HOT).origin}/blog/2024/${i}/a-post-with-a-title`);
     }
     const pending = [...parts].slice(0, MAX_PENDING - 1).map((part) => [part, live.get(part) ?? 0]);
     head.pending = Object.fromEntries(pending);
-    await heads.put(head);
   }
+  if (full || !exact) await heads.put(head);
   await tx.done;
   return { bytes: jsonBytes(head), pending: Object.keys(head.pending ?? {}).length };
 }
@@ -312,7 +334,7 @@ const topOf = (site: string) => IDBKeyRange.bound([site, -Infinity], [site, 0], 
  * `into` of its links into the hot target's site (as ingestTurn's rows into a hot site), or the
  * site line's read (loadSiteStats), with the site's head holding MAX_PENDING - 1 parts (a
  * write's own among them: it adds none, and does not fold) against the same with the head
- * folded. ABBA as ingestTurn (`rawFirst`: folded first), each after an untimed setup;
+ * folded. ABBA as ingestTurn (`rawFirst`: folded first), each after an untimed setup (setHead);
  * `counted`: requests counted instead of time. Leaves the head folded.
  */
 export async function siteHeadTurn(
@@ -322,11 +344,13 @@ export async function siteHeadTurn(
   rawFirst: boolean,
   counted = false,
 ): Promise<SiteHeadTurn> {
-  const { read, crowd, into } = kind;
+  const { read, into } = kind;
   const d = await db();
   const snapshot = snapshotOf(options, p, into);
   const at = T0 + 200 * DAY;
   await siteStats.ensureSiteStats(d, HOT, 1); // built once (null after: built already)
+  // What earlier writes left pending put first: a read's turn drops what it pends.
+  await foldOf?.(d, [siteOfHot()]);
   let first: string[] = [];
   if (!read) {
     await forgetPage(snapshot.url, true, at + DAY);
@@ -341,7 +365,7 @@ export async function siteHeadTurn(
   let filled = 0;
   const once = async (full: boolean) => {
     if (!read) await forgetPage(snapshot.url, true, at + DAY);
-    const head = await setHead(siteOfHot(), full, crowd, first);
+    const head = await setHead(siteOfHot(), full, kind, first);
     bytes[full ? 'full' : 'folded'] = head.bytes;
     if (full) filled = head.pending;
     return timedOrCounted(
@@ -356,6 +380,18 @@ export async function siteHeadTurn(
         () => once(false),
         rawFirst,
       );
-  await foldOf?.(d, [siteOfHot()]);
+  await setHead(siteOfHot(), false, kind, first);
   return { full, folded, bytes, pending: filled };
+}
+
+/**
+ * Whether the hot site's line from its aggregate, folded, is the one from its links: the site
+ * head rows, which fill its head with counts of their own, left it exact.
+ */
+export async function siteLineExact(): Promise<boolean> {
+  const d = await db();
+  await foldOf?.(d, [siteOfHot()]);
+  const [stats, site] = await Promise.all([loadSiteStats(d, HOT), loadSiteLinks(d, HOT, 1e9)]);
+  const line = site && summarizeSite(site.domain, site.links, 10, site.complete);
+  return JSON.stringify(stats) === JSON.stringify(line);
 }

@@ -25,13 +25,14 @@
  * against the same head folded, in the same turns, ABBA: a first visit into the site, which
  * reads and puts the head whole (the 500-link page above, and a 10-link one with 2 links into
  * the site), and the site line's read (loadSiteStats), with the site's top 10 pages among the
- * pending parts (a second round) and without (the head's bytes alone).
+ * pending parts, their counts raised (a burst of writes into them) or lowered (lost links: a
+ * second round), and without (the head's bytes alone).
  * The head's bytes and each one's requests are counted in a warm-up turn.
  */
-import { info, median, printTable, type Timing } from './measure';
+import { check, info, median, printTable, type Timing } from './measure';
 import type { ScaleContext, ScaleRow } from './storage-scale';
 import type { Page } from 'playwright-core';
-import type { Figures, IngestTurn } from './storage-ingest-entry';
+import type { Figures, HeadKind, IngestTurn } from './storage-ingest-entry';
 import { childrenCpuNs } from './cpu-time';
 
 /** Links of the page whose ingest is timed: a large page, where the write path shows. */
@@ -172,16 +173,18 @@ async function measureSiteHead(ctx: ScaleContext): Promise<ScaleRow[]> {
   if (HEAD_TURNS <= 0) return [];
   const into = INTO_SITE || 100;
   const kinds = [
-    { read: false, crowd: true, links: INGEST_LINKS, into },
-    { read: false, crowd: true, links: 10, into: 2 },
-    { read: true, crowd: true, links: 0, into: 0 },
-    { read: true, crowd: false, links: 0, into: 0 },
+    { read: false, crowd: 'kept', links: INGEST_LINKS, into },
+    { read: false, crowd: 'kept', links: 10, into: 2 },
+    { read: true, crowd: 'raised', links: 0, into: 0 },
+    { read: true, crowd: 'lowered', links: 0, into: 0 },
+    { read: true, crowd: null, links: 0, into: 0 },
   ]
     .map((kind) => ({
       ...kind,
+      crowd: kind.crowd as HeadKind['crowd'],
       name: kind.read
         ? `site head full: site line read (loadSiteStats), ` +
-          `${kind.crowd ? 'its top 10 pending' : 'its top not pending'}`
+          (kind.crowd ? `its top 10 pending, ${kind.crowd}` : 'its top not pending')
         : `site head full: ingest, first visit (${kind.links} links, ${kind.into} into the site)`,
     }))
     .filter((kind) => kind.name.startsWith(KINDS_WANTED))
@@ -195,6 +198,14 @@ async function measureSiteHead(ctx: ScaleContext): Promise<ScaleRow[]> {
       turn % 2 !== 0,
       turn === COUNTED_TURN,
     ] as const),
+  );
+  check(
+    `${ctx.label}: the site line after the site head rows is the one from the site's links`,
+    await ctx.session.attempt(
+      'ingest',
+      (page) => page.evaluate(() => window.BacklinkScale.siteLineExact()),
+      300_000,
+    ),
   );
   return kinds.flatMap((kind, k) =>
     FIGURES.map((figure) => {
