@@ -161,8 +161,8 @@ export const pendingPages = (head: SiteHead): string[] =>
  * A site's `top` most linked page tallies, in the by_top index's order (most links first, then
  * by part), from `stored`, the index's first tallies of the site, and the head's pending
  * counts, which replace the stored ones of their pages. Null when `stored` cannot tell: read
- * with `limit` and full, it holds fewer than `top` pages that are not pending (then read again
- * with limit top + pendingPages(head).length).
+ * with `limit` and full, it holds fewer than `top` pages that are not pending, and a pending
+ * count lowers one of them (then read again with limit top + pendingPages(head).length).
  */
 export function topTalliesOf(
   head: SiteHead,
@@ -172,7 +172,11 @@ export function topTalliesOf(
 ): SiteTally[] | null {
   const pending = head.pending ?? {};
   const settled = stored.filter((t) => pending[t.part] === undefined);
-  if (settled.length < top && stored.length >= limit) return null;
+  // A page the read did not reach can only come up past one whose count went down: raised or
+  // kept, the pages read stay ahead of it (writes mostly add links: a burst into a site's most
+  // linked pages costs no second round).
+  const lowered = stored.some((t) => (pending[t.part] ?? t.live) < t.live);
+  if (lowered && settled.length < top && stored.length >= limit) return null;
   const moved = pendingPages(head)
     .filter((part) => pending[part]! > 0)
     .map((part) => tallyOf(head.site, part, pending[part]!));
