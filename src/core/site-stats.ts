@@ -161,8 +161,8 @@ export const pendingPages = (head: SiteHead): string[] =>
  * A site's `top` most linked page tallies, in the by_top index's order (most links first, then
  * by part), from `stored`, the index's first tallies of the site, and the head's pending
  * counts, which replace the stored ones of their pages. Null when `stored` cannot tell: read
- * with `limit` and full, it holds fewer than `top` pages that are not pending (then read again
- * with limit top + pendingPages(head).length).
+ * with `limit` and full, fewer than `top` pages are sure to come no later than its last one
+ * (then read again with limit top + pendingPages(head).length).
  */
 export function topTalliesOf(
   head: SiteHead,
@@ -172,15 +172,24 @@ export function topTalliesOf(
 ): SiteTally[] | null {
   const pending = head.pending ?? {};
   const settled = stored.filter((t) => pending[t.part] === undefined);
-  if (settled.length < top && stored.length >= limit) return null;
   const moved = pendingPages(head)
     .filter((part) => pending[part]! > 0)
     .map((part) => tallyOf(head.site, part, pending[part]!));
+  const last = stored[stored.length - 1];
+  if (last && stored.length >= limit) {
+    // A page the read did not reach and not pending comes after its last one; those read and
+    // not pending, and pending ones now no later, come before it: a burst of writes only raises
+    // the most linked pages, and costs no second round.
+    const ahead = settled.length + moved.filter((t) => byTop(t, last) <= 0).length;
+    if (ahead < top) return null;
+  }
   if (moved.length === 0) return settled.slice(0, top);
-  return [...settled.slice(0, top), ...moved]
-    .sort((a, b) => a.top! - b.top! || (a.part < b.part ? -1 : a.part > b.part ? 1 : 0))
-    .slice(0, top);
+  return [...settled.slice(0, top), ...moved].sort(byTop).slice(0, top);
 }
+
+/** The by_top index's order of a site's page tallies: most links first, then by part. */
+const byTop = (a: SiteTally, b: SiteTally): number =>
+  a.top! - b.top! || (a.part < b.part ? -1 : a.part > b.part ? 1 : 0);
 
 const tallyOf = (site: string, part: string, live: number): SiteTally =>
   part.startsWith(PAGE_PART) ? { site, part, live, top: -live } : { site, part, live };

@@ -1,18 +1,24 @@
 // The in-page half of the ingest rows of storage-scale.ts (bundled with storage-scale-entry.ts
 // into its page): recordPage against raw puts of the very same records, in real Chromium.
 import { unwrap } from 'idb';
+import { getMany } from '../../src/storage/requests';
 import { openBacklinkDb, type BacklinkDb } from '../../src/storage/db';
 import { recordPage } from '../../src/storage/records';
-import { loadSiteStats } from '../../src/storage/queries';
+import { loadSiteLinks, loadSiteStats } from '../../src/storage/queries';
+import { summarizeSite } from '../../src/core/summary';
 import * as siteStats from '../../src/storage/site-stats';
 import type { LinkRecord, PageRecord, PageSnapshot } from '../../src/core/types';
 import { countRequestsOf } from '../support/idb-requests';
 import { HOT, pageSnapshot, type ScaleOptions } from './storage-scale-entry';
 import { registrableDomain } from '../../src/core/domain';
 import { hostOf } from '../../src/core/url';
+import * as coreSite from '../../src/core/site-stats';
+import { countsOnSite, DOMAIN_PART, PAGE_PART } from '../../src/core/site-stats';
 
 /** The fold of the tree bundled: a tree from before it (BENCH_BEFORE_SRC) has none. */
 const foldOf = (siteStats as Partial<typeof siteStats>).foldSiteStats;
+/** Its bound on a head's pending parts (0: none, a tree from before them). */
+const MAX_PENDING = (coreSite as Partial<typeof coreSite>).MAX_PENDING ?? 0;
 
 let connection: Promise<BacklinkDb> | null = null;
 const db = () => (connection ??= openBacklinkDb());
@@ -21,6 +27,11 @@ const DAY = 86_400_000;
 /** Options whose page 0 serves as an empty page's shape (forgetPage). */
 const EMPTY: ScaleOptions = { seed: 1, pages: 1, linksPerPage: 0, targets: 1, hotLinks: 0 };
 const T0 = Date.UTC(2024, 0, 1);
+/**
+ * The hot target's site: the one with an aggregate that the rows into a site write into. A
+ * function: HOT is not yet defined while this module loads (storage-scale-entry.ts imports it).
+ */
+const siteOfHot = () => registrableDomain(hostOf(HOT));
 
 /** What a page's load stored: its record and its outbound links, with their keys. */
 async function storedOf(
@@ -182,11 +193,10 @@ export async function ingestTurn(
   // Each write after the same untimed one: the page as an earlier visit left it, or gone.
   const before = () =>
     revisit ? recordPage(d, snapshot, at) : forgetPage(snapshot.url, into > 0, at + DAY);
-  const site = registrableDomain(hostOf(HOT));
   // Counted, into the site: what earlier writes left pending is put first (untimed), so that
   // the fold counted after the write is its own.
   const settle = async () => {
-    if (counted && into > 0) await foldOf?.(d, [site]);
+    if (counted && into > 0) await foldOf?.(d, [siteOfHot()]);
   };
   const ours = async () => {
     await before();
@@ -203,20 +213,185 @@ export async function ingestTurn(
     // later, apart from the write (its cost is deferred, not gone), then the read again.
     const line = () => timedOrCounted(() => loadSiteStats(d, HOT), true);
     const pending = into > 0 ? await line() : null;
-    const fold = into > 0 && foldOf ? await timedOrCounted(() => foldOf(d, [site]), true) : null;
+    const fold =
+      into > 0 && foldOf ? await timedOrCounted(() => foldOf(d, [siteOfHot()]), true) : null;
     const folded = into > 0 ? await line() : null;
     const siteLine = pending && folded && { pending, folded };
     return { ours: o, raw: await raw(), links: links.length, fold, siteLine };
   }
-  const [a, b] = rawFirst ? [raw, ours] : [ours, raw];
-  const first = [await a(), await b()];
-  const second = [await b(), await a()];
-  const mean = (x: Figures, y: Figures): Figures => ({
-    ...x,
-    ms: (x.ms + y.ms) / 2,
-    cpuMs: (x.cpuMs + y.cpuMs) / 2,
-  });
-  const [aMs, bMs] = [mean(first[0]!, second[1]!), mean(first[1]!, second[0]!)];
-  const [o, r] = rawFirst ? [bMs, aMs] : [aMs, bMs];
+  const [o, r] = await abba(ours, raw, rawFirst);
   return { ours: o, raw: r, links: links.length };
+}
+
+/**
+ * Two writes (or reads) timed twice each, in the order A B B A (`bFirst`: B A A B): a load that
+ * grows or falls through the turn falls on both alike, and so does whatever the one before
+ * leaves behind (LevelDB flushing its log). Resolves to A's and B's figures, each time the mean
+ * of its two.
+ */
+async function abba(
+  a: () => Promise<Figures>,
+  b: () => Promise<Figures>,
+  bFirst: boolean,
+): Promise<[Figures, Figures]> {
+  const [x, y] = bFirst ? [b, a] : [a, b];
+  const first = [await x(), await y()];
+  const second = [await y(), await x()];
+  const mean = (u: Figures, v: Figures): Figures => ({
+    ...u,
+    ms: (u.ms + v.ms) / 2,
+    cpuMs: (u.cpuMs + v.cpuMs) / 2,
+  });
+  const [xs, ys] = [mean(first[0]!, second[1]!), mean(first[1]!, second[0]!)];
+  return bFirst ? [ys, xs] : [xs, ys];
+}
+
+/** One write or read of the site head rows: with the head full of pending parts, and folded. */
+export interface SiteHeadTurn {
+  full: Figures;
+  folded: Figures;
+  /** The head's bytes (JSON) as each was met: full, and folded. */
+  bytes: { full: number; folded: number };
+  /** Parts pending in the full head. */
+  pending: number;
+}
+
+const jsonBytes = (value: unknown): number =>
+  new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** What a site head row fills the head with, and what it times (siteHeadTurn). */
+export interface HeadKind {
+  /** The site line's read (loadSiteStats), else a first visit into the site. */
+  read: boolean;
+  /**
+   * The site's most linked pages pending too, crowding its top: at their stored counts (kept),
+   * one more (raised: as by a burst of writes into them) or one less (lowered: as by lost links).
+   * Null: its top not pending. Raised or lowered counts are inexact: only a read's (see setHead).
+   */
+  crowd: 'kept' | 'raised' | 'lowered' | null;
+  /** Links of the page written into the site (ingestTurn's `into`). */
+  into: number;
+}
+
+const CHANGE = { kept: 0, raised: 1, lowered: -1 } as const;
+
+/**
+ * Empty the site's head (`exact`: folded; else its pending parts dropped, as a read's head,
+ * which holds counts that differ from the links, must be), then (`full`) fill it with
+ * MAX_PENDING - 1 parts pending: `first` (a write's own parts, so that it adds none and does not
+ * fold), then (`crowd`) the site's most linked pages, then pages of the site with no link, at 0,
+ * whose URLs are of a usual length (the bench's own are short): about 60 bytes a part. Kept
+ * counts stay exact (nothing pending differs from what is stored), but a reader or a writer pays
+ * for the head as after a burst of writes into the site. Resolves to the head's bytes and the
+ * parts pending in it.
+ */
+async function setHead(
+  site: string,
+  full: boolean,
+  kind: HeadKind,
+  first: readonly string[],
+): Promise<{ bytes: number; pending: number }> {
+  const d = await db();
+  const exact = !kind.read;
+  if (exact) await foldOf?.(d, [site]);
+  const tx = d.transaction(siteStats.SITE_STORES, 'readwrite');
+  const heads = tx.objectStore('site-stats');
+  const tallies = tx.objectStore('site-tallies');
+  const [head, own, top] = await Promise.all([
+    heads.get(site),
+    getMany(
+      tallies,
+      first.map((part): [string, string] => [site, part]),
+    ),
+    kind.crowd ? tallies.index('by_top').getAll(topOf(site), MAX_PENDING) : [],
+  ]);
+  if (!head) throw new Error(`no aggregate for ${site}`);
+  delete head.pending;
+  if (full) {
+    const change = kind.crowd ? CHANGE[kind.crowd] : 0;
+    const live = new Map([
+      // A write's own parts as stored: it changes them itself.
+      ...own.flatMap((t) => (t ? [[t.part, t.live] as const] : [])),
+      ...top.map((t) => [t.part, Math.max(0, t.live + change)] as const),
+    ]);
+    const parts = new Set([...first, ...live.keys()]);
+    for (let i = 0; parts.size < MAX_PENDING - 1; i++) {
+      parts.add(`${PAGE_PART}${new URL(HOT).origin}/blog/2024/${i}/a-post-with-a-title`);
+    }
+    const pending = [...parts].slice(0, MAX_PENDING - 1).map((part) => [part, live.get(part) ?? 0]);
+    head.pending = Object.fromEntries(pending);
+  }
+  if (full || !exact) await heads.put(head);
+  await tx.done;
+  return { bytes: jsonBytes(head), pending: Object.keys(head.pending ?? {}).length };
+}
+
+/** A site's page tallies in the by_top index (queries.ts reads the same range). */
+const topOf = (site: string) => IDBKeyRange.bound([site, -Infinity], [site, 0], false, true);
+
+/**
+ * One turn of a site head row (issue 6/7), `kind` (HeadKind): a first visit of page p with
+ * `into` of its links into the hot target's site (as ingestTurn's rows into a hot site), or the
+ * site line's read (loadSiteStats), with the site's head holding MAX_PENDING - 1 parts (a
+ * write's own among them: it adds none, and does not fold) against the same with the head
+ * folded. ABBA as ingestTurn (`rawFirst`: folded first), each after an untimed setup (setHead);
+ * `counted`: requests counted instead of time. Leaves the head folded.
+ */
+export async function siteHeadTurn(
+  options: ScaleOptions,
+  p: number,
+  kind: HeadKind,
+  rawFirst: boolean,
+  counted = false,
+): Promise<SiteHeadTurn> {
+  const { read, into } = kind;
+  const d = await db();
+  const snapshot = snapshotOf(options, p, into);
+  const at = T0 + 200 * DAY;
+  await siteStats.ensureSiteStats(d, HOT, 1); // built once (null after: built already)
+  // What earlier writes left pending put first: a read's turn drops what it pends.
+  await foldOf?.(d, [siteOfHot()]);
+  let first: string[] = [];
+  if (!read) {
+    await forgetPage(snapshot.url, true, at + DAY);
+    await recordPage(d, snapshot, at + DAY);
+    const { links } = await storedOf(snapshot.url);
+    const counted = links.filter((l) => l.targetDomain === siteOfHot() && countsOnSite(l));
+    first = [
+      ...new Set(counted.flatMap((l) => [DOMAIN_PART + l.sourceDomain, PAGE_PART + l.target])),
+    ];
+  }
+  const bytes = { full: 0, folded: 0 };
+  let filled = 0;
+  const once = async (full: boolean) => {
+    if (!read) await forgetPage(snapshot.url, true, at + DAY);
+    const head = await setHead(siteOfHot(), full, kind, first);
+    bytes[full ? 'full' : 'folded'] = head.bytes;
+    if (full) filled = head.pending;
+    return timedOrCounted(
+      () => (read ? loadSiteStats(d, HOT) : recordPage(d, snapshot, at + DAY)),
+      counted,
+    );
+  };
+  const [full, folded] = counted
+    ? [await once(true), await once(false)]
+    : await abba(
+        () => once(true),
+        () => once(false),
+        rawFirst,
+      );
+  await setHead(siteOfHot(), false, kind, first);
+  return { full, folded, bytes, pending: filled };
+}
+
+/**
+ * Whether the hot site's line from its aggregate, folded, is the one from its links: the site
+ * head rows, which fill its head with counts of their own, left it exact.
+ */
+export async function siteLineExact(): Promise<boolean> {
+  const d = await db();
+  await foldOf?.(d, [siteOfHot()]);
+  const [stats, site] = await Promise.all([loadSiteStats(d, HOT), loadSiteLinks(d, HOT, 1e9)]);
+  const line = site && summarizeSite(site.domain, site.links, 10, site.complete);
+  return JSON.stringify(stats) === JSON.stringify(line);
 }

@@ -19,10 +19,20 @@
  * the turns' ratios is printed (IQR). The IndexedDB requests of each write are counted too, in
  * a warm-up turn: they do not depend on the load; and, for a write into the hot site, those of
  * the fold that puts the tallies it left pending (the worker's, later: not timed).
+ *
+ * The rows "site head" (issue 6/7, BENCH_SITE_HEAD_TURNS; 0 leaves them out) time what a
+ * site's head full of pending parts (core/site-stats.ts#MAX_PENDING - 1, about 15 KB) costs
+ * against the same head folded, in the same turns, ABBA: a first visit into the site, which
+ * reads and puts the head whole (the 500-link page above, and a 10-link one with 2 links into
+ * the site), and the site line's read (loadSiteStats), with the site's top 10 pages among the
+ * pending parts, their counts raised (a burst of writes into them) or lowered (lost links: a
+ * second round), and without (the head's bytes alone).
+ * The head's bytes and each one's requests are counted in a warm-up turn.
  */
-import { info, median, printTable, type Timing } from './measure';
+import { check, info, median, printTable, type Timing } from './measure';
 import type { ScaleContext, ScaleRow } from './storage-scale';
-import type { Figures, IngestTurn } from './storage-ingest-entry';
+import type { Page } from 'playwright-core';
+import type { Figures, HeadKind, IngestTurn } from './storage-ingest-entry';
 import { childrenCpuNs } from './cpu-time';
 
 /** Links of the page whose ingest is timed: a large page, where the write path shows. */
@@ -30,7 +40,7 @@ const INGEST_LINKS = 500;
 const WARMUP = 2;
 /** BENCH_INGEST_TURNS: timed turns per row (each four writes). */
 const TURNS = Number(process.env.BENCH_INGEST_TURNS) || 15;
-/** BENCH_INGEST=revisit (or first): that kind's rows only. */
+/** BENCH_INGEST=revisit (or first, or site): that kind's rows only. */
 const KINDS_WANTED = process.env.BENCH_INGEST ?? '';
 /**
  * BENCH_INGEST_INTO: of the page's links, how many go into the hot target's site in the rows
@@ -40,6 +50,10 @@ const INTO_SITE = Number(process.env.BENCH_INGEST_INTO ?? 100);
 /** A warm-up turn that counts each write's requests rather than timing it. */
 const COUNTED_TURN = -1;
 const BUDGET = { ratio: 1.3 };
+/** BENCH_SITE_HEAD_TURNS: timed turns of each site head row (0: none). */
+const HEAD_TURNS = Number(process.env.BENCH_SITE_HEAD_TURNS ?? 7);
+/** Over 1.2x, a full head costs enough to bound it lower. */
+const HEAD_BUDGET = { ratio: 1.2 };
 
 declare global {
   interface Window {
@@ -78,43 +92,20 @@ export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
   ]
     .filter((kind) => kind.name.startsWith(KINDS_WANTED))
     .flatMap((kind) => BUILDS.map((build) => ({ ...kind, ...build })));
-  const turns: IngestTurn[][] = kinds.map(() => []);
-  const failed: Array<string | undefined> = kinds.map(() => undefined);
-  const counted: Array<IngestTurn | undefined> = kinds.map(() => undefined);
-  // The page asks for the browser's CPU time around each write it times.
-  await ctx.session.ext.context
-    .exposeFunction('benchCpuNs', () => childrenCpuNs() ?? Number.NaN)
-    .catch(() => {}); // exposed already (an earlier size's rows in this browser)
-  for (let turn = -WARMUP; turn < TURNS; turn++) {
-    for (const [k, kind] of kinds.entries()) {
-      if (failed[k]) continue;
+  const { turns, counted, failed } = await inTurns(ctx, kinds, TURNS, (page, kind, k, turn) =>
+    page.evaluate(([g, o, n, r, f, c, i]) => window[g].ingestTurn(o, n, r, f, c, i), [
+      kind.global,
+      { ...ctx.options, linksPerPage: INGEST_LINKS },
       // Fresh source pages, beyond the seeded ones: each build its own.
-      const p = ctx.options.pages + (kind.revisit ? 2_000 : 1_000) + 100 * k + WARMUP + turn;
-      try {
-        const result = await ctx.session.attempt(
-          'ingest',
-          (page) =>
-            page.evaluate(([g, o, n, r, f, c, i]) => window[g].ingestTurn(o, n, r, f, c, i), [
-              kind.global,
-              { ...ctx.options, linksPerPage: INGEST_LINKS },
-              p,
-              kind.revisit,
-              turn % 2 !== 0,
-              turn === COUNTED_TURN,
-              kind.into,
-            ] as const),
-          300_000,
-        );
-        if (turn === COUNTED_TURN) counted[k] = result;
-        if (turn >= 0) turns[k]!.push(result);
-      } catch (error) {
-        failed[k] =
-          `failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
-      }
-    }
-  }
+      ctx.options.pages + (kind.revisit ? 2_000 : 1_000) + 100 * k + WARMUP + turn,
+      kind.revisit,
+      turn % 2 !== 0,
+      turn === COUNTED_TURN,
+      kind.into,
+    ] as const),
+  );
   // Each row twice: its wall time, and the CPU time the browser spent on it (cpu-time.ts).
-  return kinds.flatMap((kind, k) =>
+  const rows = kinds.flatMap((kind, k) =>
     FIGURES.map((figure) => {
       const c = counted[k];
       const counts =
@@ -126,7 +117,109 @@ export async function measureIngest(ctx: ScaleContext): Promise<ScaleRow[]> {
             ? `; site line read before the fold ${figuresOf(c.siteLine.pending)}, ` +
               `after ${figuresOf(c.siteLine.folded)}`
             : '');
-      return rowOf(ctx, kind, figure, turns[k]!, failed[k], counts);
+      const names = {
+        ours: `ingest, ${kind.name} (${INGEST_LINKS} links)${figure.label}${kind.label}`,
+        raw: `${kind.baseline}${figure.label}`,
+      };
+      return rowOf(ctx, names, figure, turns[k]!, failed[k], counts, BUDGET);
+    }),
+  );
+  return [...rows, ...(await measureSiteHead(ctx))];
+}
+
+/**
+ * Each kind's turns: WARMUP untimed (the last counted), then `wanted` timed, kinds interleaved
+ * within a turn. A kind that fails is not run again: its rows say why.
+ */
+async function inTurns<K, T>(
+  ctx: ScaleContext,
+  kinds: readonly K[],
+  wanted: number,
+  run: (page: Page, kind: K, k: number, turn: number) => Promise<T>,
+): Promise<{ turns: T[][]; counted: Array<T | undefined>; failed: Array<string | undefined> }> {
+  const turns: T[][] = kinds.map(() => []);
+  const failed: Array<string | undefined> = kinds.map(() => undefined);
+  const counted: Array<T | undefined> = kinds.map(() => undefined);
+  // The page asks for the browser's CPU time around each write it times.
+  await ctx.session.ext.context
+    .exposeFunction('benchCpuNs', () => childrenCpuNs() ?? Number.NaN)
+    .catch(() => {}); // exposed already (an earlier size's rows, or phase, in this browser)
+  for (let turn = -WARMUP; turn < wanted; turn++) {
+    for (const [k, kind] of kinds.entries()) {
+      if (failed[k]) continue;
+      try {
+        const result = await ctx.session.attempt(
+          'ingest',
+          (page) => run(page, kind, k, turn),
+          300_000,
+        );
+        if (turn === COUNTED_TURN) counted[k] = result;
+        if (turn >= 0) turns[k]!.push(result);
+      } catch (error) {
+        failed[k] =
+          `failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+      }
+    }
+  }
+  return { turns, counted, failed };
+}
+
+/**
+ * The site head rows (see the header): per kind, the full head's write or read over the folded
+ * head's, this tree's build only (a fix of the head's bound is compared as builds, in one page,
+ * by BENCH_BEFORE_SRC: each fills the head to its own bound).
+ */
+async function measureSiteHead(ctx: ScaleContext): Promise<ScaleRow[]> {
+  if (HEAD_TURNS <= 0) return [];
+  const into = INTO_SITE || 100;
+  const kinds = [
+    { read: false, crowd: 'kept', links: INGEST_LINKS, into },
+    { read: false, crowd: 'kept', links: 10, into: 2 },
+    { read: true, crowd: 'raised', links: 0, into: 0 },
+    { read: true, crowd: 'lowered', links: 0, into: 0 },
+    { read: true, crowd: null, links: 0, into: 0 },
+  ]
+    .map((kind) => ({
+      ...kind,
+      crowd: kind.crowd as HeadKind['crowd'],
+      name: kind.read
+        ? `site head full: site line read (loadSiteStats), ` +
+          (kind.crowd ? `its top 10 pending, ${kind.crowd}` : 'its top not pending')
+        : `site head full: ingest, first visit (${kind.links} links, ${kind.into} into the site)`,
+    }))
+    .filter((kind) => kind.name.startsWith(KINDS_WANTED))
+    .flatMap((kind) => BUILDS.map((build) => ({ ...kind, ...build })));
+  const { turns, counted, failed } = await inTurns(ctx, kinds, HEAD_TURNS, (page, kind, k, turn) =>
+    page.evaluate(([g, o, n, h, f, c]) => window[g].siteHeadTurn(o, n, h, f, c), [
+      kind.global,
+      { ...ctx.options, linksPerPage: kind.links },
+      ctx.options.pages + 5_000 + 100 * k + WARMUP + turn,
+      { read: kind.read, crowd: kind.crowd, into: kind.into },
+      turn % 2 !== 0,
+      turn === COUNTED_TURN,
+    ] as const),
+  );
+  check(
+    `${ctx.label}: the site line after the site head rows is the one from the site's links`,
+    await ctx.session.attempt(
+      'ingest',
+      (page) => page.evaluate(() => window.BacklinkScale.siteLineExact()),
+      300_000,
+    ),
+  );
+  return kinds.flatMap((kind, k) =>
+    FIGURES.map((figure) => {
+      const c = counted[k];
+      const counts =
+        c &&
+        `${c.pending} parts pending, head ${c.bytes.full} B vs ${c.bytes.folded} B folded (JSON); ` +
+          `full ${figuresOf(c.full)}; folded ${figuresOf(c.folded)}`;
+      const names = {
+        ours: `${kind.name}${figure.label}${kind.label}`,
+        raw: `the same, head folded${figure.label}`,
+      };
+      const samples = turns[k]!.map((t) => ({ ours: t.full, raw: t.folded, links: kind.links }));
+      return rowOf(ctx, names, figure, samples, failed[k], counts, HEAD_BUDGET);
     }),
   );
 }
@@ -143,22 +236,20 @@ const FIGURES = [
 
 function rowOf(
   ctx: ScaleContext,
-  kind: { name: string; baseline: string; label: string },
+  names: { ours: string; raw: string },
   figure: (typeof FIGURES)[number],
-  samples: readonly IngestTurn[],
+  samples: ReadonlyArray<Pick<IngestTurn, 'ours' | 'raw'>>,
   failed: string | undefined,
   counts: string | undefined,
+  budget: { ratio: number },
 ): ScaleRow {
-  const timing = (name: string, of: (t: IngestTurn) => number): Timing => ({
+  const timing = (name: string, of: (t: Pick<IngestTurn, 'ours' | 'raw'>) => number): Timing => ({
     name,
     samples: samples.map(of),
     median: median(samples.map(of)),
   });
-  const ours = timing(
-    `ingest, ${kind.name} (${INGEST_LINKS} links)${figure.label}${kind.label}`,
-    (t) => t.ours[figure.of],
-  );
-  const raw = timing(`${kind.baseline}${figure.label}`, (t) => t.raw[figure.of]);
+  const ours = timing(names.ours, (t) => t.ours[figure.of]);
+  const raw = timing(names.raw, (t) => t.raw[figure.of]);
   const paired = spreadOf(samples.map((t) => t.ours[figure.of] / t.raw[figure.of]));
   if (!failed && Number.isFinite(paired.median)) {
     printTable([raw, ours], raw);
@@ -177,7 +268,7 @@ function rowOf(
     baseline: raw.name,
     baselineMedian: raw.median,
     ratio: paired.median,
-    budget: BUDGET,
+    budget,
     note:
       `median of ${samples.length} turns' ratios, IQR ${paired.q1.toFixed(2)}–` +
       `${paired.q3.toFixed(2)}x${counts ? `; ${counts}` : ''}`,

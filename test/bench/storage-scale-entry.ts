@@ -15,7 +15,7 @@ import { seededRandom } from './random';
 import { countRequests, type RequestCount } from '../support/idb-requests';
 
 // The ingest rows' half (storage-ingest.ts), in the same page.
-export { ingestTurn } from './storage-ingest-entry';
+export { ingestTurn, siteHeadTurn, siteLineExact } from './storage-ingest-entry';
 
 /** The shape of a generated store: same options, same data, in any chunking. */
 export interface ScaleOptions {
