@@ -466,8 +466,9 @@ const topRange = (site: string) => IDBKeyRange.bound([site, -Infinity], [site, 0
  * most linked pages of each from the by_top index (tiny records), and one key per candidate
  * but the last, so that a parent's aggregate is never taken for the site of a host that has
  * links of its own (a host under a public suffix: bucket.s3.amazonaws.com, s3.amazonaws.com).
- * A second round only when the head's pending counts crowd the first `top` read: at most
- * top + MAX_PENDING tallies then. Null when the site has no aggregate (a small site, or one not
+ * A second round only when the head's pending counts lowered pages of the first `top` read
+ * so far that the read cannot tell the top (topTalliesOf): at most top + MAX_PENDING tallies
+ * then. Null when the site has no aggregate (a small site, or one not
  * built yet): then its links are read (loadSiteLinks).
  */
 export async function loadSiteStats(
@@ -496,7 +497,7 @@ export async function loadSiteStats(
   const head = i < 0 ? undefined : heads[i];
   if (!head) return null;
   // Pending counts (core/site-stats.ts#SiteHead) replace their pages' stored tallies: read more
-  // of the index, in a second round, only if those crowd out the first `top`.
+  // of the index, in a second round, only if lowered ones leave the first read unable to tell.
   const pages = pendingPages(head).length;
   const found =
     topTalliesOf(head, tops[i]!, top, top) ??
