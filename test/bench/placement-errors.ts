@@ -76,7 +76,7 @@ interface PageResult {
   fp: Map<Cause, number>;
 }
 
-function analyse(corpus: Corpus, showLinks: boolean): PageResult[] {
+async function analyse(corpus: Corpus, showLinks: boolean): Promise<PageResult[]> {
   const labels = readLabels(corpus);
   const results: PageResult[] = [];
   for (const [hash, page] of Object.entries(labels.pages)) {
@@ -112,6 +112,8 @@ function analyse(corpus: Corpus, showLinks: boolean): PageResult[] {
       );
     }
     close();
+    // happy-dom closes a window asynchronously: without a yield every parsed page stays.
+    await new Promise((resolve) => setImmediate(resolve));
     results.push({ hash, url: page.name ?? page.url, score, fn, fp });
     if (showLinks && lines.length) {
       console.log(
@@ -174,5 +176,5 @@ const showLinks = process.argv.includes('--links');
 for (const [key, corpus] of Object.entries(CORPORA)) {
   if (which && which !== key) continue;
   if (!hasPages(corpus)) continue;
-  summarize(corpus, analyse(corpus, showLinks));
+  summarize(corpus, await analyse(corpus, showLinks));
 }
