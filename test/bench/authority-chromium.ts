@@ -11,14 +11,16 @@
  *
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
- * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
+ * AUTHORITY_DIST=<dir> runs that build instead of building dist/;
  * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run);
  * AUTHORITY_FILL=rows fills the graph store's rows instead of the link records (FILL_ROWS: the
  * store as it is once the first build is done; minutes instead of an hour at 1M on a loaded
  * machine), and times the first full computation, which reads every row and packs it, in place
  * of the first build from the records. A kept
  * profile's data belongs to the extension's id, which Chromium derives from the build's path for
- * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/).
+ * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/). To
+ * compare two builds on one kept profile, copy each in turn into the same directory (another
+ * path is another extension, with an empty database).
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -29,7 +31,7 @@ import { CHROMIUM, launchWithExtension, type ExtensionBrowser } from '../support
 import { startSiteServer } from '../support/site-server';
 import { browse } from '../support/extension-pages';
 import { ensureExtensionBuilt } from './built-extension';
-import { check, collect, heading, info, printTable, step, type Timing } from './measure';
+import { check, collect, heading, info, median, printTable, step, type Timing } from './measure';
 
 const LINKS = Number(process.env.AUTHORITY_LINKS ?? 1_000_000);
 const PAGES = LINKS / 10;
@@ -226,6 +228,62 @@ const RAW_READ = `async ({ batch, stores }) => {
 }`;
 
 /**
+ * The first build's read alone: the link records in chunks of the build's size by source
+ * (getAll of the by_source index, from the last source whole), then the pages up to that
+ * source, in one read-only transaction a chunk, as the build reads them; nothing built, nothing
+ * stored. Against RAW_READ, what reading by source (a lookup per record) costs over reading in
+ * key order.
+ */
+const RAW_SOURCE_READ = `async ({ size }) => {
+  const db = await openDb();
+  const started = performance.now();
+  let count = 0;
+  let after = null;
+  for (;;) {
+    const tx = db.transaction(['pages', 'links']);
+    const from = after === null ? null : IDBKeyRange.lowerBound(after, true);
+    const links = await request(tx.objectStore('links').index('by_source').getAll(from, size));
+    const full = links.length === size;
+    const cut = full ? links[links.length - 1].source : null;
+    const upTo = cut === null ? from : after === null ? IDBKeyRange.upperBound(cut) : IDBKeyRange.bound(after, cut, true);
+    const pages = await request(tx.objectStore('pages').getAll(upTo, size));
+    count += links.length + pages.length;
+    if (!full) break;
+    // The next chunk starts after the last source read whole, as the build's does.
+    let end = after;
+    for (const l of links) if (l.source < cut && (end === null || l.source > end)) end = l.source;
+    if (end === after) throw new Error('a source of more links than a chunk: use a larger size');
+    after = end;
+  }
+  const ms = performance.now() - started;
+  db.close();
+  return { ms, count };
+}`;
+
+/**
+ * The first build's writes alone: the graph store's rows (read first, untimed) put again over
+ * themselves, `size` a read-write transaction, as the build adds a chunk's. Putting the same
+ * rows changes nothing, so a kept profile stays as the build left it, even if stopped.
+ */
+const RAW_ROW_PUT = `async ({ size }) => {
+  const db = await openDb();
+  const rows = await request(db.transaction('graph').objectStore('graph').getAll());
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += size) {
+    const tx = db.transaction('graph', 'readwrite');
+    const store = tx.objectStore('graph');
+    for (const row of rows.slice(i, i + size)) store.put(row);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+  const ms = performance.now() - started;
+  db.close();
+  return { ms, count: rows.length };
+}`;
+
+/**
  * The baseline of a full computation: what it reads, read bare in one transaction (the packed
  * record, the rows marked since it was packed, the count of rows), nothing built from it.
  */
@@ -371,7 +429,9 @@ function describePings(pings: number[]): string {
 
 /**
  * AUTHORITY_ONLY=first: the first build of the rows from the records, against the bare read of
- * the same records, with how long the worker takes to answer meanwhile (against idle); then,
+ * the same records and against its floor, the read by source and the puts of its rows done
+ * bare (each in the build's turn), with how long the worker takes to answer meanwhile (against
+ * idle); then,
  * with AUTHORITY_STOP=1, a build stopped part-way and resumed by the watchdog alarm in a new
  * worker, checked against the one-go build's scores (see stopAndResume).
  */
@@ -386,6 +446,12 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
   }
   const builds: AuthorityOutcome[] = [];
   const pings: number[][] = [];
+  // Each build's baselines in the same turn, right after it (the load moves by the minute): the
+  // bare read in key order, and the build's two floors at the size of chunk it reached on
+  // average, its read by source and the puts of its rows (one request each, whatever a row
+  // holds). Not a build's own parts: its read and its puts overlap.
+  const floors = { raw: [] as number[], bySource: [] as number[], puts: [] as number[] };
+  const size = { links: 0, rows: 0 };
   await collect(
     'first build',
     async () => {
@@ -398,6 +464,15 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
           `${o.buildMs.toFixed(0)}, walk ${o.rankMs.toFixed(0)}, write ${o.writeMs.toFixed(0)}); resumed ${o.resumedBuild}; ` +
           `${o.built.chunks} chunks, ${o.built.entries} records read (${o.links} links)`,
       );
+      size.links = Math.ceil(o.links / o.built.chunks);
+      size.rows = Math.ceil(PAGES / o.built.chunks);
+      const bare = async (script: string, arg: unknown) =>
+        (await inWorker<{ ms: number }>(ext, script, arg)).ms;
+      floors.raw.push(
+        await bare(RAW_READ, { batch: GRAPH_READ_BATCH, stores: ['pages', 'links'] }),
+      );
+      floors.bySource.push(await bare(RAW_SOURCE_READ, { size: size.links }));
+      floors.puts.push(await bare(RAW_ROW_PUT, { size: size.rows }));
       return 0;
     },
     REPEAT,
@@ -415,16 +490,31 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
   let stopMs = 0;
   if (process.env.AUTHORITY_STOP)
     ({ resumed, stopMs } = await stopAndResume(ext, builds[0]!, oneGo));
-  const raw = await collect(
+  const timing = (name: string, samples: number[]): Timing => ({
+    name,
+    samples,
+    median: median(samples),
+  });
+  const raw = timing(
     `bare read: getAll pages + links, batches of ${GRAPH_READ_BATCH.toLocaleString('en')}`,
-    async () =>
-      (
-        await inWorker<{ ms: number }>(ext, RAW_READ, {
-          batch: GRAPH_READ_BATCH,
-          stores: ['pages', 'links'],
-        })
-      ).ms,
-    SLOW_REPEAT,
+    floors.raw,
+  );
+  const bySource = timing(
+    `bare read by source: by_source getAll, chunks of ${size.links.toLocaleString('en')}, + pages`,
+    floors.bySource,
+  );
+  const puts = timing(
+    `bare put: every row put again, ${size.rows.toLocaleString('en')} a transaction`,
+    floors.puts,
+  );
+  const floor = builds.map((o, i) => o.readMs / (floors.bySource[i]! + floors.puts[i]!));
+  info(
+    `the build's read against its floor (read by source + puts, the same turn): ` +
+      floor.map((r) => `${r.toFixed(2)}x`).join(', ') +
+      `; the floor against the bare read: ` +
+      floors.raw
+        .map((r, i) => `${((floors.bySource[i]! + floors.puts[i]!) / r).toFixed(2)}x`)
+        .join(', '),
   );
   info(
     `load average (1, 5, 15 min): ${loadavg()
@@ -434,6 +524,8 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
   printTable(
     [
       raw,
+      bySource,
+      puts,
       ...outcomeRows('job, first build of the rows from the records', builds),
       ...(resumed
         ? outcomeRows(`job, the same resumed after a stop at ${(stopMs / 1000).toFixed(0)} s`, [
