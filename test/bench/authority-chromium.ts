@@ -11,14 +11,16 @@
  *
  * BENCH_ONLY=authority-chromium; AUTHORITY_LINKS=100000 for a quick run at a tenth of the size;
  * AUTHORITY_PROFILE=<dir> keeps the filled browser profile there for the next run;
- * AUTHORITY_DIST=<dir> runs that build (copied aside) instead of building dist/;
+ * AUTHORITY_DIST=<dir> runs that build instead of building dist/;
  * AUTHORITY_FILL_ONLY=1 stops after filling (a kept profile, filled ahead of a run);
  * AUTHORITY_FILL=rows fills the graph store's rows instead of the link records (FILL_ROWS: the
  * store as it is once the first build is done; minutes instead of an hour at 1M on a loaded
  * machine), and times the first full computation, which reads every row and packs it, in place
  * of the first build from the records. A kept
  * profile's data belongs to the extension's id, which Chromium derives from the build's path for
- * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/).
+ * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/). To
+ * compare two builds on one kept profile, copy each in turn into the same directory (another
+ * path is another extension, with an empty database).
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -29,7 +31,7 @@ import { CHROMIUM, launchWithExtension, type ExtensionBrowser } from '../support
 import { startSiteServer } from '../support/site-server';
 import { browse } from '../support/extension-pages';
 import { ensureExtensionBuilt } from './built-extension';
-import { check, collect, heading, info, printTable, step, type Timing } from './measure';
+import { check, collect, heading, info, median, printTable, step, type Timing } from './measure';
 
 const LINKS = Number(process.env.AUTHORITY_LINKS ?? 1_000_000);
 const PAGES = LINKS / 10;
@@ -226,6 +228,62 @@ const RAW_READ = `async ({ batch, stores }) => {
 }`;
 
 /**
+ * The first build's read alone: the link records in chunks of the build's size by source
+ * (getAll of the by_source index, from the last source whole), then the pages up to that
+ * source, in one read-only transaction a chunk, as the build reads them; nothing built, nothing
+ * stored. Against RAW_READ, what reading by source (a lookup per record) costs over reading in
+ * key order.
+ */
+const RAW_SOURCE_READ = `async ({ size }) => {
+  const db = await openDb();
+  const started = performance.now();
+  let count = 0;
+  let after = null;
+  for (;;) {
+    const tx = db.transaction(['pages', 'links']);
+    const from = after === null ? null : IDBKeyRange.lowerBound(after, true);
+    const links = await request(tx.objectStore('links').index('by_source').getAll(from, size));
+    const full = links.length === size;
+    const cut = full ? links[links.length - 1].source : null;
+    const upTo = cut === null ? from : after === null ? IDBKeyRange.upperBound(cut) : IDBKeyRange.bound(after, cut, true);
+    const pages = await request(tx.objectStore('pages').getAll(upTo, size));
+    count += links.length + pages.length;
+    if (!full) break;
+    // The next chunk starts after the last source read whole, as the build's does.
+    let end = after;
+    for (const l of links) if (l.source < cut && (end === null || l.source > end)) end = l.source;
+    if (end === after) throw new Error('a source of more links than a chunk: use a larger size');
+    after = end;
+  }
+  const ms = performance.now() - started;
+  db.close();
+  return { ms, count };
+}`;
+
+/**
+ * The first build's writes alone: the graph store's rows (read first, untimed) put again over
+ * themselves, `size` a read-write transaction, as the build adds a chunk's. Putting the same
+ * rows changes nothing, so a kept profile stays as the build left it, even if stopped.
+ */
+const RAW_ROW_PUT = `async ({ size }) => {
+  const db = await openDb();
+  const rows = await request(db.transaction('graph').objectStore('graph').getAll());
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += size) {
+    const tx = db.transaction('graph', 'readwrite');
+    const store = tx.objectStore('graph');
+    for (const row of rows.slice(i, i + size)) store.put(row);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+  const ms = performance.now() - started;
+  db.close();
+  return { ms, count: rows.length };
+}`;
+
+/**
  * The baseline of a full computation: what it reads, read bare in one transaction (the packed
  * record, the rows marked since it was packed, the count of rows), nothing built from it.
  */
@@ -371,11 +429,13 @@ function describePings(pings: number[]): string {
 
 /**
  * AUTHORITY_ONLY=first: the first build of the rows from the records, against the bare read of
- * the same records, with how long the worker takes to answer meanwhile (against idle); then,
+ * the same records and against its floor, the read by source and the puts of its rows done
+ * bare (each in the build's turn), with how long the worker takes to answer meanwhile (against
+ * idle); then,
  * with AUTHORITY_STOP=1, a build stopped part-way and resumed by the watchdog alarm in a new
  * worker, checked against the one-go build's scores (see stopAndResume).
  */
-async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
+async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<void> {
   const idle = await pingsDuring(ext, sleep(3_000));
   info(`worker idle: ${describePings(idle)}`);
   // A place left by a run that was stopped would make the next build a resumed one.
@@ -386,9 +446,16 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
   }
   const builds: AuthorityOutcome[] = [];
   const pings: number[][] = [];
+  // Each build's baselines in the same turn, right after it (the load moves by the minute): the
+  // bare read in key order, and the build's two floors at the size of chunk it reached on
+  // average, its read by source and the puts of its rows (one request each, whatever a row
+  // holds). Not a build's own parts: its read and its puts overlap.
+  const floors = { raw: [] as number[], bySource: [] as number[], puts: [] as number[] };
+  const size = { links: 0, rows: 0 };
   await collect(
     'first build',
     async () => {
+      await inWorker(ext, EMPTY_GRAPH);
       const run = computeInWorker(ext, 'rebuild');
       pings.push(await pingsDuring(ext, run));
       const o = await run;
@@ -398,13 +465,22 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
           `${o.buildMs.toFixed(0)}, walk ${o.rankMs.toFixed(0)}, write ${o.writeMs.toFixed(0)}); resumed ${o.resumedBuild}; ` +
           `${o.built.chunks} chunks, ${o.built.entries} records read (${o.links} links)`,
       );
+      size.links = Math.ceil(o.links / o.built.chunks);
+      size.rows = Math.ceil(PAGES / o.built.chunks);
+      const bare = async (script: string, arg: unknown) =>
+        (await inWorker<{ ms: number }>(ext, script, arg)).ms;
+      floors.raw.push(
+        await bare(RAW_READ, { batch: GRAPH_READ_BATCH, stores: ['pages', 'links'] }),
+      );
+      floors.bySource.push(await bare(RAW_SOURCE_READ, { size: size.links }));
+      floors.puts.push(await bare(RAW_ROW_PUT, { size: size.rows }));
       return 0;
     },
     REPEAT,
   );
   check(
     'the first computation built the rows from the records',
-    builds.every((o) => o.source === 'records' && o.links === LINKS),
+    builds.every((o) => o.source === 'records' && o.links === stored),
     builds.map((o) => `${o.source}, ${o.links} links`).join('; '),
   );
   pings.forEach((p, i) => info(`worker during build ${i + 1}: ${describePings(p)}`));
@@ -415,16 +491,31 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
   let stopMs = 0;
   if (process.env.AUTHORITY_STOP)
     ({ resumed, stopMs } = await stopAndResume(ext, builds[0]!, oneGo));
-  const raw = await collect(
+  const timing = (name: string, samples: number[]): Timing => ({
+    name,
+    samples,
+    median: median(samples),
+  });
+  const raw = timing(
     `bare read: getAll pages + links, batches of ${GRAPH_READ_BATCH.toLocaleString('en')}`,
-    async () =>
-      (
-        await inWorker<{ ms: number }>(ext, RAW_READ, {
-          batch: GRAPH_READ_BATCH,
-          stores: ['pages', 'links'],
-        })
-      ).ms,
-    SLOW_REPEAT,
+    floors.raw,
+  );
+  const bySource = timing(
+    `bare read by source: by_source getAll, chunks of ${size.links.toLocaleString('en')}, + pages`,
+    floors.bySource,
+  );
+  const puts = timing(
+    `bare put: every row put again, ${size.rows.toLocaleString('en')} a transaction`,
+    floors.puts,
+  );
+  const floor = builds.map((o, i) => o.readMs / (floors.bySource[i]! + floors.puts[i]!));
+  info(
+    `the build's read against its floor (read by source + puts, the same turn): ` +
+      floor.map((r) => `${r.toFixed(2)}x`).join(', ') +
+      `; the floor against the bare read: ` +
+      floors.raw
+        .map((r, i) => `${((floors.bySource[i]! + floors.puts[i]!) / r).toFixed(2)}x`)
+        .join(', '),
   );
   info(
     `load average (1, 5, 15 min): ${loadavg()
@@ -434,6 +525,8 @@ async function runFirstBuild(ext: ExtensionBrowser): Promise<void> {
   printTable(
     [
       raw,
+      bySource,
+      puts,
       ...outcomeRows('job, first build of the rows from the records', builds),
       ...(resumed
         ? outcomeRows(`job, the same resumed after a stop at ${(stopMs / 1000).toFixed(0)} s`, [
@@ -471,6 +564,7 @@ async function stopAndResume(
     }
   });
   await cdp.send('ServiceWorker.enable');
+  await inWorker(ext, EMPTY_GRAPH);
   const started = performance.now();
   const stopped = computeInWorker(ext, 'rebuild').catch(() => null);
   let place: { after: string | null } | undefined;
@@ -519,6 +613,23 @@ async function stopAndResume(
   );
   return { resumed, stopMs: stoppedAt - started };
 }
+
+/**
+ * The graph store as the upgrade finds it (a release before it): no row, nothing packed, not
+ * built, no build under way. Untimed, before each first build: one that finds the last run's
+ * rows clears them first, 3.1-4.9 s of 100,000 rows at 1M (s20), which the upgrade never does.
+ */
+const EMPTY_GRAPH = `async () => {
+  const db = await openDb();
+  const tx = db.transaction(['graph', 'meta'], 'readwrite');
+  tx.objectStore('graph').clear();
+  for (const id of ['graph-state', 'graph-packed', 'graph-build']) tx.objectStore('meta').delete(id);
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
+  });
+  db.close();
+}`;
 
 /** Drop a stopped build's place (meta 'graph-build'). */
 const DROP_BUILD_PLACE = `async () => {
@@ -583,13 +694,17 @@ export async function runAuthorityChromium(): Promise<void> {
       }
       return inWorker<number>(ext, COUNT_LINKS);
     });
+    // A kept profile also holds the pages an earlier run's incremental part visited, 20 links
+    // (and a row) each: the builds below read what is stored.
+    const extra = written - (ROWS ? PAGES : LINKS);
     check(
       'store filled',
-      written === (ROWS ? PAGES : LINKS),
-      ROWS ? `${written} graph rows` : `${written} links`,
+      extra >= 0 && extra % (ROWS ? 1 : 20) === 0,
+      (ROWS ? `${written} graph rows` : `${written} links`) +
+        (extra > 0 ? ` (${extra} of them on pages an earlier run visited)` : ''),
     );
     if (process.env.AUTHORITY_FILL_ONLY) return;
-    if (process.env.AUTHORITY_ONLY === 'first') return await runFirstBuild(ext);
+    if (process.env.AUTHORITY_ONLY === 'first') return await runFirstBuild(ext, written);
     const batch = GRAPH_READ_BATCH;
     const bareRead = (stores: string[]) => async () =>
       (await inWorker<{ ms: number }>(ext, RAW_READ, { batch, stores })).ms;
@@ -606,7 +721,7 @@ export async function runAuthorityChromium(): Promise<void> {
           : 'the first computation built the rows from the records',
         ROWS
           ? built[0]!.source === 'rows'
-          : built[0]!.source === 'records' && built[0]!.links === LINKS,
+          : built[0]!.source === 'records' && built[0]!.links === written,
         `${built[0]!.source}, ${built[0]!.links} ${ROWS ? 'targets' : 'links'}`,
       );
     const rawPacked = await collect(
