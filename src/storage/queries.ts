@@ -342,7 +342,8 @@ export async function countLiveBacklinks(
   // With the first round, the URL's aggregate and its first links: a URL with no aliases is
   // counted in one round whether hot (its aggregate) or not (fewer links than asked for). One
   // without ties is that round's three reads (storage/ties.ts), its page record not read.
-  const firstLinks = badgeFirstLinks(hotByHint(db, url));
+  const hot = hotByHint(db, url);
+  const firstLinks = badgeFirstLinks(hot);
   const [found, [kept, own]] = await findTargets(
     tx,
     url,
@@ -350,7 +351,9 @@ export async function countLiveBacklinks(
     false,
     () =>
       Promise.all([
-        scope.objectStore('target-stats').get(url),
+        // A page told cold has no aggregate to get; if it has one, it has more links than the
+        // round reads, and the counts below give the same number.
+        hot === false ? undefined : scope.objectStore('target-stats').get(url),
         firstLinks > 0 ? getAllLinks(tx, 'by_target', url, firstLinks) : [],
       ]),
     { tied: isTied(scope.objectStore('ties'), url), page: false },

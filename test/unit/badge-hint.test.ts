@@ -62,6 +62,10 @@ describe('the badge of a page with more links than an untold first round reads',
     expect(untold.count.rounds).toBe(2);
     expect(told.count.rounds).toBe(1);
     expect(linkReads(told.count.byName)).toEqual(['links.by_target.getAll']);
+    // No aggregate to get: its links and the ties, two requests.
+    expect(untold.count.byName['target-stats.get']).toBe(1);
+    expect(told.count.byName['target-stats.get']).toBeUndefined();
+    expect(told.count.requests).toBe(2);
   });
 
   it('reads no link of a page told hot: its aggregate answers', async () => {
