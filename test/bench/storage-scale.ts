@@ -86,6 +86,12 @@ const LINKS_PER_PAGE = 10;
 const HOT_LINKS = 10_000;
 /** The issue's budgets are medians of 3. */
 const REPEAT = { warmup: 1, reps: 3 };
+/**
+ * Turns of the badge rows (BENCH_BADGE_TURNS), their ratio the median of each turn's: a cold
+ * count and its raw baseline take about a millisecond, and the ratio of three turns' medians
+ * went from 1.67x to 2.62x over six runs of the same code at 1M (stop 29, quiet).
+ */
+const BADGE_TURNS = Number(process.env.BENCH_BADGE_TURNS ?? 9);
 /** Pairs of the popup with and without its tab's entry (first-view-pairs.ts). */
 const ENTRY_PAIRS = Number(process.env.BENCH_SCALE_PAIRS ?? 6);
 /** Turns of each popup the toolbar opens: what a person sees, so more than REPEAT's. */
@@ -502,6 +508,8 @@ const OPERATIONS: Operation[] = [
     name: 'badge count, hot',
     baseline: 'raw key count (by_target)',
     budget: { ratio: 2 },
+    reps: BADGE_TURNS,
+    pairRatio: true,
     sample: pageRead('badgePair', 'hot'),
   },
   {
@@ -509,6 +517,8 @@ const OPERATIONS: Operation[] = [
     name: 'badge count, cold',
     baseline: 'raw key count (by_target), cold',
     budget: { ratio: 2 },
+    reps: BADGE_TURNS,
+    pairRatio: true,
     sample: pageRead('badgePair', 'cold'),
   },
   {
