@@ -12,6 +12,7 @@ import { parseHotTargets, storedHotTargets } from '../../src/core/hot-targets';
 import type { PageSnapshot, RawLink } from '../../src/core/types';
 import { foldedOf } from '../../src/core/occurrences';
 import { seededRandom } from './random';
+import { pairOrder } from './pair-order';
 import { countRequests, type RequestCount } from '../support/idb-requests';
 
 // The ingest rows' half (storage-ingest.ts), in the same page.
@@ -176,8 +177,8 @@ async function timedCalls<T>(run: () => Promise<T>): Promise<{ ms: number; resul
   return { ms: (performance.now() - start) / calls, result };
 }
 
-/** Turns of timedPair so far: which of the two it times first. */
-let pairTurns = 0;
+/** Whether timedPair times the read first this turn, per read. */
+const oursFirstOf = pairOrder();
 
 /**
  * A read and its baseline timed in turn first (timedCalls each): whichever goes first meets
@@ -185,10 +186,11 @@ let pairTurns = 0;
  * leaves the second the pages it read warm.
  */
 async function timedPair<T>(
+  key: string,
   ours: () => Promise<T>,
   baseline: () => Promise<unknown>,
 ): Promise<{ ours: { ms: number; result: T }; raw: { ms: number } }> {
-  const oursFirst = pairTurns++ % 2 === 0;
+  const oursFirst = oursFirstOf(key);
   const early = oursFirst ? null : await timedCalls(baseline);
   const read = await timedCalls(ours);
   return { ours: read, raw: early ?? (await timedCalls(baseline)) };
@@ -228,7 +230,7 @@ export async function badgePair(url: string): Promise<Pair & { n: number }> {
   const w = await workerDb();
   const ours = () => countLiveBacklinks(w, url);
   const baseline = () => d.countFromIndex('links', 'by_target', url);
-  const { ours: count, raw } = await timedPair(ours, baseline);
+  const { ours: count, raw } = await timedPair(`badge ${url}`, ours, baseline);
   return {
     ours: count.ms,
     raw: raw.ms,
@@ -276,7 +278,7 @@ export async function firstReadPair(url: string): Promise<Pair & { kind: string 
   const d = await db();
   const ours = () => loadFirstRead(d, url, {}, POPUP_ROWS);
   const baseline = () => readShownRaw(d, url);
-  const { ours: first, raw } = await timedPair(ours, baseline);
+  const { ours: first, raw } = await timedPair(`first read ${url}`, ours, baseline);
   return {
     ours: first.ms,
     raw: raw.ms,
