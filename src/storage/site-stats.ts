@@ -290,23 +290,38 @@ async function adjustNow(
   sites.forEach((site, i) => {
     const head = heads[i];
     if (!head) return; // dropped by a bulk change in between: built again from the links
-    let next: SiteHead = { ...head };
-    applySiteChange(next, changes.get(site)!, tallies[i]!);
+    const changed: SiteHead = { ...head };
+    applySiteChange(changed, changes.get(site)!, tallies[i]!);
     // The head alone, the changed parts pending in it, until they are too many to carry.
-    let put: SiteTally[] = [];
-    let drop: string[] = [];
-    if (pendingCount(next) > MAX_PENDING) ({ head: next, put, drop } = foldSiteHead(next));
-    putAll(stores.heads, [next]);
-    putAll(stores.tallies, put);
-    deleteAll(
-      stores.tallies,
-      drop.map((part) => [site, part]),
-    );
+    const {
+      head: next,
+      put,
+      drop,
+    } = pendingCount(changed) > MAX_PENDING
+      ? foldSiteHead(changed)
+      : { head: changed, put: [], drop: [] };
+    putFolded(stores, site, next, put, drop);
     written.set(keyOf(site), next);
     for (const tally of put) written.set(keyOf(site, tally.part), tally);
     for (const part of drop) written.set(keyOf(site, part), null);
     if (next.pending) onPending?.([site]);
   });
+}
+
+/** Queue the put of a site's head and of the tallies it folded (foldSiteHead), or none. */
+function putFolded(
+  stores: SiteStores,
+  site: string,
+  head: SiteHead,
+  put: readonly SiteTally[],
+  drop: readonly string[],
+): void {
+  putAll(stores.heads, [head]);
+  putAll(stores.tallies, put);
+  deleteAll(
+    stores.tallies,
+    drop.map((part) => [site, part]),
+  );
 }
 
 /** Told of sites whose heads a write left parts pending in (see whenSitesPending). */
@@ -334,12 +349,7 @@ export async function foldSiteStats(db: BacklinkDb, sites: Iterable<string>): Pr
     const head = await stores.heads.get(site);
     if (head?.pending) {
       const { head: next, put, drop } = foldSiteHead(head);
-      putAll(stores.heads, [next]);
-      putAll(stores.tallies, put);
-      deleteAll(
-        stores.tallies,
-        drop.map((part) => [site, part]),
-      );
+      putFolded(stores, site, next, put, drop);
       folded += put.length + drop.length;
     }
     await tx.done;
