@@ -51,6 +51,7 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
   // say where else the link stands and which other rels it carries there.
   const alsoIn = link.regions.filter((r) => r !== link.region);
   const alsoRel = link.rels.filter((r) => !link.rel.includes(r));
+  const robots = PAGE_ROBOTS.filter((r) => r.applies(link));
   return (
     <li class={`link${lost ? ' lost' : ''}`} data-source={link.source} data-target={link.target}>
       <div class="source">{safeLink(link.source, link.sourceTitle || undefined)}</div>
@@ -97,8 +98,8 @@ export function LinkRow({ link, authority, quality, referrals, flags, provenance
               {r}
             </span>
           ))}
-        {PAGE_ROBOTS.some((r) => r.applies(link)) &&
-          PAGE_ROBOTS.filter((r) => r.applies(link)).map((r) => (
+        {robots.length > 0 &&
+          robots.map((r) => (
             <span
               class="badge rel"
               data-page-robots={r.directive}
