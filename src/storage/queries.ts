@@ -341,7 +341,8 @@ export async function countLiveBacklinks(
     ]).then(([into, lost, out]) => ({ target, into, lost, out }));
   // With the first round, the URL's aggregate and its first links: a URL with no aliases is
   // counted in one round whether hot (its aggregate) or not (fewer links than asked for). One
-  // without ties is that round's three reads (storage/ties.ts), its page record not read.
+  // without ties is that round's three reads (storage/ties.ts), two for a page the worker's
+  // hint names cold, its page record not read.
   const hot = hotByHint(db, url);
   const firstLinks = badgeFirstLinks(hot);
   const [found, [kept, own]] = await findTargets(
@@ -351,8 +352,8 @@ export async function countLiveBacklinks(
     false,
     () =>
       Promise.all([
-        // A page told cold has no aggregate to get; if it has one, it has more links than the
-        // round reads, and the counts below give the same number.
+        // A page told cold has no aggregate to get; one that has one (a wrong hint) is counted
+        // from the links read or, with more than those, from the counts below: the same number.
         hot === false ? undefined : scope.objectStore('target-stats').get(url),
         firstLinks > 0 ? getAllLinks(tx, 'by_target', url, firstLinks) : [],
       ]),
