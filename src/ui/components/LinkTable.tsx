@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useSignal } from '@preact/signals';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import { displayUrl } from '../../core/idn';
@@ -371,6 +372,12 @@ export function LinkTable(props: LinkTableProps) {
   );
 }
 
+/** The formats the table saves its view in, with their buttons' labels. */
+const EXPORTS = [
+  ['csv', 'export_csv'],
+  ['json', 'export_json'],
+] as const;
+
 /** How many rows the view holds of all, and its actions: clear the filters, save as CSV or JSON. */
 function TableCount({
   matching,
@@ -401,23 +408,20 @@ function TableCount({
             {t('table_clear_filters')}
           </button>
         </>
-      )}{' '}
-      <button
-        type="button"
-        data-export="csv"
-        disabled={matching === 0}
-        onClick={() => onSave('csv')}
-      >
-        {t('export_csv')}
-      </button>{' '}
-      <button
-        type="button"
-        data-export="json"
-        disabled={matching === 0}
-        onClick={() => onSave('json')}
-      >
-        {t('export_json')}
-      </button>
+      )}
+      {EXPORTS.map(([format, label]) => (
+        <Fragment key={format}>
+          {' '}
+          <button
+            type="button"
+            data-export={format}
+            disabled={matching === 0}
+            onClick={() => onSave(format)}
+          >
+            {t(label)}
+          </button>
+        </Fragment>
+      ))}
     </p>
   );
 }
