@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
-import { activity, browse, OPTIONS, POPUP, REPORT } from '../support/extension-pages';
+import { activity, browse, handled, OPTIONS, POPUP, REPORT } from '../support/extension-pages';
 import type { WorkerHooks } from '../../src/background/worker';
 
 /**
@@ -434,7 +434,7 @@ describe('other ways of following a link', () => {
   });
 
   test('a link in a frame that opens in the whole tab counts for the frame’s page', async () => {
-    const loads = async () => Object.values(await activity(s.ext)).reduce((a, b) => a + b, 0);
+    const loads = async () => handled(await activity(s.ext));
     const before = await loads();
     await s.page.goto(HOST, { waitUntil: 'load' });
     const frameLink = s.page.frameLocator('iframe').locator('#to-frame-target');

@@ -40,7 +40,8 @@ export async function redirectActivity(ext: ExtensionBrowser): Promise<Record<st
   }));
 }
 
-const handled = (counts: Record<string, number>) =>
+/** Page loads the extension handled, whatever their outcome, from `activity`'s counts. */
+export const handled = (counts: Record<string, number>) =>
   Object.values(counts).reduce((a, b) => a + b, 0);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
