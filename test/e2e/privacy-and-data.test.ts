@@ -82,6 +82,30 @@ test('excluding a site forgets what it recorded, and it is never recorded again'
   expect(await sourcesOfGuide()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
 });
 
+test('every settings change says what it did; a name that is no host is refused', async () => {
+  const notice = () => options.locator('#notice').innerText();
+  const excluded = () => options.locator('#excluded-sites li').allInnerTexts();
+  // Chromium's URL parser keeps this as the host "not%20a%20site!!".
+  await options.locator('#site-input').fill('not a site!!');
+  await options.locator('#add-site').click();
+  await expect.poll(notice).toBe('“not a site!!” is not a site name or address.');
+  expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
+
+  await options.locator('#site-input').fill('example.org');
+  await options.locator('#add-site').click();
+  await expect.poll(excluded).toHaveLength(2);
+  await options.locator('#excluded-sites li[data-site="example.org"] button').click();
+  await expect.poll(notice).toBe('example.org will be recorded again.');
+  expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
+
+  await options.locator('#paused').check();
+  await expect.poll(notice).toMatch(/^Recording paused/);
+  await options.locator('#paused').uncheck();
+  await expect.poll(notice).toMatch(/^Recording resumed/);
+  const { settings } = await s.ext.worker.evaluate(() => chrome.storage.local.get('settings'));
+  expect(settings).toMatchObject({ paused: false, excludedSites: ['forum.test'] });
+});
+
 test('incognito is never recorded: the extension is not allowed there', async () => {
   const allowed = await options.evaluate(() => chrome.extension.isAllowedIncognitoAccess());
   expect(allowed).toBe(false);

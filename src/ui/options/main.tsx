@@ -93,6 +93,30 @@ async function addSite(e: Event) {
   );
 }
 
+async function setPaused(paused: boolean) {
+  await runAction(
+    notice,
+    async () => {
+      await update({ ...settings.value, paused });
+      return paused ? t('options_paused') : t('options_resumed');
+    },
+    t('options_pause_failed'),
+  );
+}
+
+/** Take a site off the excluded list; what excluding it deleted does not come back. */
+async function includeSite(site: string) {
+  await runAction(
+    notice,
+    async () => {
+      const excludedSites = settings.value.excludedSites.filter((x) => x !== site);
+      await update({ ...settings.value, excludedSites });
+      return t('options_site_included', { site });
+    },
+    t('options_site_include_failed'),
+  );
+}
+
 /** After a change to stored data: fresh counts here, fresh badges everywhere. */
 async function dataChanged() {
   await refreshStorage();
@@ -148,7 +172,7 @@ function Options() {
             id="paused"
             type="checkbox"
             checked={s.paused}
-            onChange={(e) => void update({ ...s, paused: e.currentTarget.checked })}
+            onChange={(e) => void setPaused(e.currentTarget.checked)}
           />{' '}
           {t('options_pause')}
         </label>
@@ -163,9 +187,7 @@ function Options() {
               <HostName host={site} />
               <button
                 aria-label={t('options_site_remove_label', { site })}
-                onClick={() =>
-                  void update({ ...s, excludedSites: s.excludedSites.filter((x) => x !== site) })
-                }
+                onClick={() => void includeSite(site)}
               >
                 {t('options_remove')}
               </button>
