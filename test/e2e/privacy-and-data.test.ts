@@ -6,6 +6,7 @@ import {
   activity,
   browse,
   OPTIONS,
+  REPORT,
   openPopupFor,
   shownLinks,
   waitForLinks,
@@ -276,4 +277,20 @@ test('a page visited with a session id in its address is stored, shown and expor
   const json = await readFile(await (await exported('#export-json')).path(), 'utf8');
   expect(json).toContain('"url":"http://news-daily.test/"');
   expect(json).not.toContain('8f14e45fceea167a5a36dedd4bea2543');
+});
+
+test('a report asked for an address with a token names the page without it', async () => {
+  const report = await s.ext.context.newPage();
+  // As a bookmark, or the context menu on such a tab, asks for it.
+  const tab = 'http://coffee-blog.test/brewing-guide?session_id=5a36dedd4bea2543&ref=ok#step-2';
+  await report.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(tab)}`));
+  await report.waitForSelector('.report');
+  const canonical = 'http://coffee-blog.test/brewing-guide?ref=ok';
+  expect(await report.title()).toBe(`Links to ${canonical} · Backlink Lens`);
+  expect(new URL(report.url()).searchParams.get('url')).toBe(canonical);
+
+  // A reset link's path is the secret: not recorded, and the popup says why in those words.
+  await openPopupFor(s.ext, report, 'http://coffee-blog.test/reset-password/5a36dedd4bea2543');
+  expect(await report.locator('.status').innerText()).toMatch(/sign-in, password-reset/);
+  await report.close();
 });

@@ -21,6 +21,8 @@ import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
 import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
+import { parseHttpUrl } from '../../core/url';
+import { isSecretPath } from '../../core/secrets';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
@@ -256,8 +258,13 @@ export function Report(props: ReportProps) {
       return <p class="status loading">{t('loading')}</p>;
     case 'error':
       return <p class="status error">{t('report_error', { message: state.message })}</p>;
-    case 'unsupported':
-      return <p class="status">{t('report_unsupported')}</p>;
+    case 'unsupported': {
+      // A web address is refused for its secret path (core/secrets.ts): "http and https only"
+      // would not be why.
+      const path = parseHttpUrl(state.url)?.pathname;
+      const secret = path !== undefined && isSecretPath(path);
+      return <p class="status">{t(secret ? 'report_secret_address' : 'report_unsupported')}</p>;
+    }
   }
   const { summary } = state;
   const groups = summary.groups
