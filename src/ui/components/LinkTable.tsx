@@ -289,16 +289,19 @@ function Rows({
   // 200 rows in one render held its first rows back.
   const rows = shown.slice(0, useAfterPaint(firstScreenRows(innerHeight), shown.length));
   return (
-    <table>
-      <thead>
-        <tr>
-          {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
-            <SortHeader column={c} view={view} onView={onView} key={c.label} />
-          ))}
-        </tr>
-      </thead>
-      <tbody>{rows.map((r) => tableRow(r, scope === 'site'))}</tbody>
-    </table>
+    // A narrow window scrolls the table in its box, not the whole page sideways.
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
+              <SortHeader column={c} view={view} onView={onView} key={c.label} />
+            ))}
+          </tr>
+        </thead>
+        <tbody>{rows.map((r) => tableRow(r, scope === 'site'))}</tbody>
+      </table>
+    </div>
   );
 }
 
