@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
 import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import { displayUrl } from '../../core/idn';
 import {
@@ -320,6 +321,16 @@ export function LinkTable(props: LinkTableProps) {
   const answered = !head || isDefaultView(view);
   const matching = !head ? applyTableView(rows, view, now) : answered ? rows : [];
   const shown = matching.slice(0, head ? TABLE_PAGE_SIZE : shownCount.value);
+  const section = useRef<HTMLElement>(null);
+  // "Show more" moves focus to the first row it showed: the last press removes the button, and
+  // focus on a removed button falls back to the page's start.
+  const focusRow = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusRow.current === null) return;
+    const row = section.current?.querySelectorAll('tr.table-link')[focusRow.current];
+    row?.querySelector('a')?.focus();
+    focusRow.current = null;
+  });
   const save = (format: 'csv' | 'json') => {
     const stamp = new Date(now).toISOString().slice(0, 10);
     try {
@@ -335,7 +346,12 @@ export function LinkTable(props: LinkTableProps) {
     }
   };
   return (
-    <section class="link-table" aria-label={t('table_label')} data-table-head={head?.total}>
+    <section
+      class="link-table"
+      aria-label={t('table_label')}
+      data-table-head={head?.total}
+      ref={section}
+    >
       <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
       {head ? (
         <HeadCount total={head.total} shown={answered ? shown.length : null} />
@@ -363,7 +379,10 @@ export function LinkTable(props: LinkTableProps) {
           type="button"
           class="more"
           data-show-more
-          onClick={() => (shownCount.value += TABLE_PAGE_SIZE)}
+          onClick={() => {
+            focusRow.current = shown.length;
+            shownCount.value += TABLE_PAGE_SIZE;
+          }}
         >
           {t('table_show_more', {
             count: formatNumber(Math.min(TABLE_PAGE_SIZE, matching.length - shown.length)),
