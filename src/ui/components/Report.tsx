@@ -56,15 +56,16 @@ function Stat({ name, value, unit, explain, note }: StatProps) {
   );
 }
 
-function Summary({ summary }: { summary: BacklinkSummary }) {
+/** The counts; `site`: of the whole site's report, whose links go into any of its pages. */
+function Summary({ summary, site }: { summary: BacklinkSummary; site: boolean }) {
   const external = summary.live - summary.internal;
   return (
     <div class="stats">
       <Stat
         name="backlinks"
         value={summary.live}
-        unit="stat_backlinks"
-        explain="stat_backlinks_explain"
+        unit={site ? 'stat_site_backlinks' : 'stat_backlinks'}
+        explain={site ? 'stat_site_backlinks_explain' : 'stat_backlinks_explain'}
         note={tn('stat_backlinks_external', external)}
       />
       <Stat
@@ -141,11 +142,11 @@ function Group(props: GroupProps) {
   );
 }
 
-function Empty() {
+function Empty({ site }: { site: boolean }) {
   return (
     <div class="empty">
       <p>
-        <strong>{t('empty_title')}</strong>
+        <strong>{t(site ? 'empty_site_title' : 'empty_title')}</strong>
       </p>
       <p>{t('empty_explain')}</p>
     </div>
@@ -297,7 +298,7 @@ export function Report(props: ReportProps) {
       {!state.site && props.remote && <ProviderMetrics statuses={props.remote} />}
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
-      <Summary summary={summary} />
+      <Summary summary={summary} site={!!state.site} />
       {state.site && <ConfirmedSites.Component domain={state.site.domain} />}
       {props.remote && <RemoteSources statuses={props.remote} site={!!state.site} />}
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
@@ -315,7 +316,7 @@ export function Report(props: ReportProps) {
       {site && !state.site && <Site site={site} topTargets={siteTopTargets} />}
       {props.children}
       {summary.live + summary.lost === 0 ? (
-        <Empty />
+        <Empty site={!!state.site} />
       ) : props.linkList ? (
         <>
           {props.listHeader}
