@@ -107,6 +107,15 @@ test('every settings change says what it did; a name that is no host is refused'
   expect(settings).toMatchObject({ paused: false, excludedSites: ['forum.test'] });
 });
 
+test('the settings fit a narrow window: nothing scrolls sideways', async () => {
+  const narrow = await s.ext.context.newPage();
+  await narrow.setViewportSize({ width: 360, height: 800 });
+  await narrow.goto(s.ext.extensionUrl(OPTIONS));
+  await narrow.locator('#counts').waitFor();
+  expect(await narrow.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+  await narrow.close();
+});
+
 test('incognito is never recorded: the extension is not allowed there', async () => {
   const allowed = await options.evaluate(() => chrome.extension.isAllowedIncognitoAccess());
   expect(allowed).toBe(false);
