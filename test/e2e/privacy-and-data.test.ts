@@ -90,11 +90,14 @@ test('every settings change says what it did; a name that is no host is refused'
   await options.locator('#site-input').fill('not a site!!');
   await options.locator('#add-site').click();
   await expect.poll(notice).toBe('“not a site!!” is not a site name or address.');
+  await options.locator('#site-input').fill(' ');
+  await options.locator('#add-site').click();
+  await expect.poll(notice).toBe('Type the site to exclude first, such as example.com.');
   expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
 
   await options.locator('#site-input').fill('example.org');
   await options.locator('#add-site').click();
-  await expect.poll(excluded).toHaveLength(2);
+  await expect.poll(notice).toBe('example.org and its subdomains will not be recorded.');
   await options.locator('#excluded-sites li[data-site="example.org"] button').click();
   await expect.poll(notice).toBe('example.org will be recorded again.');
   expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);

@@ -74,7 +74,12 @@ async function addSite(e: Event) {
   e.preventDefault();
   const site = normalizeSitePattern(siteInput.value);
   if (!site) {
-    notice.value = { text: t('options_site_invalid', { input: siteInput.value }), error: true };
+    notice.value = {
+      text: siteInput.value.trim()
+        ? t('options_site_invalid', { input: siteInput.value })
+        : t('options_site_missing'),
+      error: true,
+    };
     return;
   }
   await runAction(
