@@ -43,4 +43,31 @@ describe('LinkTable', () => {
     expect(root.querySelectorAll('tr.table-link')).toHaveLength(total);
     expect(root.querySelector('[data-show-more]')).toBeNull();
   });
+
+  it('"Clear filters" leaves focus in the first filter, not on the button it removes', async () => {
+    const rows = tableRowsOf(
+      summarizeBacklinks(
+        [makeLink('https://a.com/', TARGET), makeLink('https://b.com/', TARGET)],
+        {},
+      ).groups.flatMap((g) => g.links),
+    );
+    let root!: HTMLElement;
+    await act(() => {
+      root = mount(
+        <LinkTable
+          url={TARGET}
+          scope="page"
+          rows={rows}
+          view={{ ...DEFAULT_TABLE_VIEW, domain: 'a.com' }}
+          onView={() => {}}
+          flagKinds={[]}
+          now={Date.now()}
+        />,
+      );
+    });
+    const clear = root.querySelector<HTMLButtonElement>('[data-clear-filters]')!;
+    clear.focus();
+    await act(() => clear.click());
+    expect(document.activeElement).toBe(root.querySelector('input[name="domain"]'));
+  });
 });

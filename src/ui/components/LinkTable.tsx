@@ -360,7 +360,11 @@ export function LinkTable(props: LinkTableProps) {
           matching={matching.length}
           total={rows.length}
           view={view}
-          onView={onView}
+          onClear={() => {
+            onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending });
+            // The button goes with the filters: focus on it would fall back to the page's start.
+            section.current?.querySelector<HTMLInputElement>('input[name="domain"]')?.focus();
+          }}
           onSave={save}
         />
       )}
@@ -405,11 +409,12 @@ function TableCount({
   matching,
   total,
   view,
-  onView,
+  onClear,
   onSave,
-}: Pick<LinkTableProps, 'view' | 'onView'> & {
+}: Pick<LinkTableProps, 'view'> & {
   matching: number;
   total: number;
+  onClear: () => void;
   onSave: (format: 'csv' | 'json') => void;
 }) {
   return (
@@ -420,13 +425,7 @@ function TableCount({
       {!isUnfiltered(view) && (
         <>
           {' '}
-          <button
-            type="button"
-            data-clear-filters
-            onClick={() =>
-              onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
-            }
-          >
+          <button type="button" data-clear-filters onClick={onClear}>
             {t('table_clear_filters')}
           </button>
         </>
