@@ -183,6 +183,11 @@ describe('this page or the whole site', () => {
       cells.map((c) => c.getAttribute('data-links-to')),
     );
     expect(targets.sort()).toEqual([TARGET, TARGET, TARGET, TARGET, SHOP]);
+    // Named by their paths: every one is on kettle.test.
+    const shown = await s.page.$$eval('tr.table-link [data-links-to]', (cells) =>
+      cells.map((c) => (c as HTMLElement).innerText),
+    );
+    expect(shown.sort()).toEqual(['/guide', '/guide', '/guide', '/guide', '/shop']);
     await s.page.selectOption('select[name="region"]', 'main');
     expect(query(s.page).get('scope')).toBe('site');
     expect(query(s.page).get('region')).toBe('main');

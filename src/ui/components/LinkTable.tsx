@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
-import { displayUrl } from '../../core/idn';
+import { displaySitePath, displayUrl } from '../../core/idn';
 import {
   applyTableView,
   DEFAULT_TABLE_VIEW,
@@ -239,7 +239,9 @@ function tableRow(row: TableRow, showTarget: boolean) {
         {row.provenance && <ProvenanceBadge names={row.provenance} />}
       </td>
       {showTarget && (
-        <td data-links-to={link.target}>{safeLink(link.target, displayUrl(link.target))}</td>
+        <td data-links-to={link.target}>
+          {safeLink(link.target, displaySitePath(link.target, link.targetDomain))}
+        </td>
       )}
       <td>{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
       <td data-rel={link.rel.join(' ')}>
