@@ -233,17 +233,17 @@ function tableRow(row: TableRow, showTarget: boolean) {
       key={linkKey(link)}
     >
       <td class="num">{row.score ?? '–'}</td>
-      <td>
+      <td class="text">
         {safeLink(link.source, link.sourceTitle || displayUrl(link.source))}
         <div class="source-url">{HostName({ host: link.sourceDomain })}</div>
         {row.provenance && <ProvenanceBadge names={row.provenance} />}
       </td>
       {showTarget && (
-        <td data-links-to={link.target}>
+        <td class="text" data-links-to={link.target}>
           {safeLink(link.target, displaySitePath(link.target, link.targetDomain))}
         </td>
       )}
-      <td>{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
+      <td class="text">{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
       <td data-rel={link.rel.join(' ')}>
         {(link.unfollowed ? t('row_not_followed') : t('row_followed')) +
           (link.rel.length > 0 ? ` (${link.rel.join(', ')})` : '')}
