@@ -253,3 +253,22 @@ export function displayUrl(url: string): string {
   const rest = readablePath(parsed.pathname + parsed.search + parsed.hash);
   return `${parsed.protocol}//${displayHost(parsed.hostname).text}${port}${rest}`;
 }
+
+/**
+ * A page of a site as the site's table names it: its path and query, after its host only when
+ * that is not the site's own name (a www. or blog. subdomain). Every row's target is on the one
+ * site, so "http://coffee-blog.test/" before each path only squeezed the paths apart.
+ */
+export function displaySitePath(url: string, siteDomain: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return url;
+  const rest = readablePath(parsed.pathname + parsed.search + parsed.hash);
+  if (parsed.hostname === siteDomain && !parsed.port) return rest;
+  const port = parsed.port ? `:${parsed.port}` : '';
+  return `${displayHost(parsed.hostname).text}${port}${rest}`;
+}

@@ -15,8 +15,15 @@ export function normalizeSitePattern(input: string): string | null {
   const url = parseHttpUrl(withScheme);
   if (!url) return null;
   const host = url.hostname.replace(/\.+$/, '');
-  return host.length > 0 && !host.includes(' ') ? host : null;
+  return SITE_HOST.test(host) ? host : null;
 }
+
+/**
+ * A host a site can have: letters, digits, '-' and '_' in dot-separated labels (IDN is punycode
+ * by then), or an IPv6 literal. Chromium's URL parser keeps what the spec's refuses, escaped:
+ * "not a site!!" parsed as the host "not%20a%20site!!" and was excluded as such.
+ */
+const SITE_HOST = /^(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])$/;
 
 /** True when the URL's host is an excluded site or a subdomain of one. */
 export function isExcludedUrl(url: string, excludedSites: readonly string[]): boolean {

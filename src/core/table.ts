@@ -8,6 +8,7 @@ import type { BacklinkView } from './summary';
 import { LINK_REGIONS, type LinkRegion } from './types';
 import { DAY_MS, RECENT_DAYS } from './profile-basics';
 import { isoOrEmpty, toCsv } from './csv';
+import { parseHttpUrl } from './url';
 
 /** One row: a link and the figures computed for it after the report loaded (null: not yet). */
 export interface TableRow {
@@ -137,11 +138,29 @@ function matchesStatus(link: BacklinkView, status: StatusFilter, now: number): b
   }
 }
 
+/**
+ * What the domain filter looks for in a linking domain: a pasted address ("https://www.news.com/a")
+ * or a "www." name is its host without "www."; part of a name ("news", "123") is itself. Not
+ * parsed as a URL: "123" would be the address 0.0.0.123.
+ */
+export function domainNeedle(input: string): string {
+  const host = input
+    .replace(/^[a-z][a-z0-9+.-]*:\/\/([^@/]*@)?/, '')
+    .split(/[/?#]/)[0]!
+    .replace(/:\d*$/, '');
+  // Domains are kept in punycode: a name typed in its own script is looked for in that form.
+  const ascii = /[^\x20-\x7e]/.test(host)
+    ? (parseHttpUrl(`http://${host}`)?.hostname ?? host)
+    : host;
+  return ascii.replace(/^www\./, '').replace(/\.+$/, '');
+}
+
 /** The rows the view's filters let through, in the input's order. */
 export function filterRows(rows: readonly TableRow[], view: TableView, now: number): TableRow[] {
   const words = view.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const domain = view.domain && domainNeedle(view.domain);
   return rows.filter(({ link, score, flags }) => {
-    if (view.domain && !link.sourceDomain.includes(view.domain)) return false;
+    if (domain && !link.sourceDomain.includes(domain)) return false;
     if (view.rel && !matchesRel(link, view.rel)) return false;
     if (view.region && link.region !== view.region) return false;
     if (view.status && !matchesStatus(link, view.status, now)) return false;

@@ -127,6 +127,15 @@ export function canonicalizeUrl(input: string, base?: string): string | null {
   return canonical.length > MAX_URL_LENGTH ? null : canonical;
 }
 
+/**
+ * A page's address as a screen may show and keep it (in its own address, its title): the
+ * canonical form, without secrets and trackers; '' for one whose path is a secret. Not
+ * http(s): as given (nothing is kept for it, and it names no page on the web).
+ */
+export function shareableUrl(input: string): string {
+  return canonicalizeUrl(input) ?? (parseHttpUrl(input) ? '' : input);
+}
+
 /** Hostname of a canonical URL (no port). */
 export function hostOf(canonicalUrl: string): string {
   return new URL(canonicalUrl).hostname;

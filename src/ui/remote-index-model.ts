@@ -40,7 +40,9 @@ export function addIndex(): Promise<void> {
   const url = normalizeIndexUrl(urlInput.value);
   if (!url) {
     remoteNotice.value = {
-      text: t('remote_url_invalid', { input: urlInput.value }),
+      text: urlInput.value.trim()
+        ? t('remote_url_invalid', { input: urlInput.value })
+        : t('remote_url_missing'),
       error: true,
     };
     return Promise.resolve();

@@ -6,6 +6,7 @@ import {
   activity,
   browse,
   OPTIONS,
+  REPORT,
   openPopupFor,
   shownLinks,
   waitForLinks,
@@ -80,6 +81,42 @@ test('excluding a site forgets what it recorded, and it is never recorded again'
   ]);
   expect((await activity(s.ext)).excluded).toBe(before + 2);
   expect(await sourcesOfGuide()).toEqual(['http://deals.test/', 'http://news-daily.test/']);
+});
+
+test('every settings change says what it did; a name that is no host is refused', async () => {
+  const notice = () => options.locator('#notice').innerText();
+  const excluded = () => options.locator('#excluded-sites li').allInnerTexts();
+  // Chromium's URL parser keeps this as the host "not%20a%20site!!".
+  await options.locator('#site-input').fill('not a site!!');
+  await options.locator('#add-site').click();
+  await expect.poll(notice).toBe('“not a site!!” is not a site name or address.');
+  await options.locator('#site-input').fill(' ');
+  await options.locator('#add-site').click();
+  await expect.poll(notice).toBe('Type the site to exclude first, such as example.com.');
+  expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
+
+  await options.locator('#site-input').fill('example.org');
+  await options.locator('#add-site').click();
+  await expect.poll(notice).toBe('example.org and its subdomains will not be recorded.');
+  await options.locator('#excluded-sites li[data-site="example.org"] button').click();
+  await expect.poll(notice).toBe('example.org will be recorded again.');
+  expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
+
+  await options.locator('#paused').check();
+  await expect.poll(notice).toMatch(/^Recording paused/);
+  await options.locator('#paused').uncheck();
+  await expect.poll(notice).toMatch(/^Recording resumed/);
+  const { settings } = await s.ext.worker.evaluate(() => chrome.storage.local.get('settings'));
+  expect(settings).toMatchObject({ paused: false, excludedSites: ['forum.test'] });
+});
+
+test('the settings fit a narrow window: nothing scrolls sideways', async () => {
+  const narrow = await s.ext.context.newPage();
+  await narrow.setViewportSize({ width: 360, height: 800 });
+  await narrow.goto(s.ext.extensionUrl(OPTIONS));
+  await narrow.locator('#counts').waitFor();
+  expect(await narrow.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+  await narrow.close();
 });
 
 test('incognito is never recorded: the extension is not allowed there', async () => {
@@ -252,4 +289,20 @@ test('a page visited with a session id in its address is stored, shown and expor
   const json = await readFile(await (await exported('#export-json')).path(), 'utf8');
   expect(json).toContain('"url":"http://news-daily.test/"');
   expect(json).not.toContain('8f14e45fceea167a5a36dedd4bea2543');
+});
+
+test('a report asked for an address with a token names the page without it', async () => {
+  const report = await s.ext.context.newPage();
+  // As a bookmark, or the context menu on such a tab, asks for it.
+  const tab = 'http://coffee-blog.test/brewing-guide?session_id=5a36dedd4bea2543&ref=ok#step-2';
+  await report.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(tab)}`));
+  await report.waitForSelector('.report');
+  const canonical = 'http://coffee-blog.test/brewing-guide?ref=ok';
+  expect(await report.title()).toBe(`Links to ${canonical} · Backlink Lens`);
+  expect(new URL(report.url()).searchParams.get('url')).toBe(canonical);
+
+  // A reset link's path is the secret: not recorded, and the popup says why in those words.
+  await openPopupFor(s.ext, report, 'http://coffee-blog.test/reset-password/5a36dedd4bea2543');
+  expect(await report.locator('.status').innerText()).toMatch(/sign-in, password-reset/);
+  await report.close();
 });

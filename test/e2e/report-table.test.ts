@@ -183,8 +183,44 @@ describe('this page or the whole site', () => {
       cells.map((c) => c.getAttribute('data-links-to')),
     );
     expect(targets.sort()).toEqual([TARGET, TARGET, TARGET, TARGET, SHOP]);
+    // Named by their paths: every one is on kettle.test.
+    const shown = await s.page.$$eval('tr.table-link [data-links-to]', (cells) =>
+      cells.map((c) => (c as HTMLElement).innerText),
+    );
+    expect(shown.sort()).toEqual(['/guide', '/guide', '/guide', '/guide', '/shop']);
     await s.page.selectOption('select[name="region"]', 'main');
     expect(query(s.page).get('scope')).toBe('site');
     expect(query(s.page).get('region')).toBe('main');
+  });
+});
+
+describe('a narrow window', () => {
+  test('a one-word anchor or a long address does not push the page sideways', async () => {
+    const wide = 'http://kettle.test/wide';
+    s.server.setPage(
+      'omega.test',
+      '/',
+      page(
+        'Omega',
+        `<main><a href="${wide}">${'Supercalifragilistic'.repeat(10)}</a>` +
+          `<a href="http://kettle.test/${'a'.repeat(300)}">x</a></main>`,
+      ),
+    );
+    await browse(s.ext, s.page, ['http://omega.test/']);
+    const overflow = () => s.page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    try {
+      for (const [scope, width] of [
+        ['', 1024],
+        ['&scope=site', 1024],
+        ['&scope=site', 360],
+      ] as const) {
+        await s.page.setViewportSize({ width, height: 800 });
+        await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(wide)}${scope}`));
+        await s.page.waitForSelector('.link-table [data-table-count]');
+        expect(await overflow(), `${scope || 'page'} at ${width} px`).toBeLessThanOrEqual(0);
+      }
+    } finally {
+      await s.page.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 });

@@ -85,6 +85,12 @@ describe('adding a remote index', () => {
     model.urlInput.value = 'javascript:alert(1)';
     await model.addIndex();
     expect(model.remoteNotice.value?.error).toBe(true);
+    model.urlInput.value = '  ';
+    await model.addIndex();
+    expect(model.remoteNotice.value).toEqual({
+      text: 'Type the address of the index first, such as https://index.example.org.',
+      error: true,
+    });
     expect(prompt.asked).toHaveLength(1);
     expect(local[REMOTE_INDEX_KEY]).toBeUndefined();
   });

@@ -232,3 +232,51 @@ describe('Report', () => {
     expect(marked).toEqual([['https://a.com/post', 'reciprocal']]);
   });
 });
+
+describe('Report of the whole site', () => {
+  function renderSite(links: LinkRecord[]): HTMLElement {
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(
+      <Report
+        state={{
+          status: 'ready',
+          url: TARGET,
+          page: null,
+          summary: summarizeBacklinks(links, {}),
+          profile: null,
+          redirect: null,
+          variants: [],
+          folded: [],
+          choices: [],
+          site: { domain: 'xn--caf-dma.test', complete: true },
+        }}
+        site={null}
+        perDomainLimit={Infinity}
+        domainLimit={Infinity}
+        siteTopTargets={0}
+        onFold={() => {}}
+        notice={null}
+      />,
+      root,
+    );
+    return root;
+  }
+
+  it('counts links into the site, not "to this page"', () => {
+    const root = renderSite([
+      makeLink('https://a.com/', TARGET),
+      makeLink('https://b.com/', 'http://xn--caf-dma.test/'),
+    ]);
+    expect(stat(root, 'backlinks').slice(0, 2)).toEqual(['2', 'links into this site']);
+    expect(root.querySelector('[data-stat="backlinks"]')?.getAttribute('title')).toMatch(
+      /into any page of this site/,
+    );
+  });
+
+  it('says when no other site links into it', () => {
+    expect(text(renderSite([]).querySelector('.empty strong'))).toBe(
+      'No links into this site from other sites yet.',
+    );
+  });
+});

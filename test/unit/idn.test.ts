@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePunycode, displayHost, displayUrl } from '../../src/core/idn';
+import { decodePunycode, displayHost, displaySitePath, displayUrl } from '../../src/core/idn';
 
 /** The encoded host the URL parser stores for a name typed in Unicode. */
 const encode = (unicode: string) => new URL(`http://${unicode}/`).hostname;
@@ -79,6 +79,20 @@ describe('displayHost', () => {
       encoded: 'xn--caf-dma.test',
       readable: true,
     });
+  });
+});
+
+describe('displaySitePath', () => {
+  const SITE = 'coffee-blog.test';
+  it.each([
+    ['http://coffee-blog.test/brewing-guide', SITE, '/brewing-guide'],
+    ['https://coffee-blog.test/?ref=ok', SITE, '/?ref=ok'],
+    ['https://www.coffee-blog.test/a', SITE, 'www.coffee-blog.test/a'],
+    ['http://coffee-blog.test:8080/a', SITE, 'coffee-blog.test:8080/a'],
+    ['http://xn--caf-dma.test/men%C3%BC', 'xn--caf-dma.test', '/menü'],
+    ['http://blog.xn--caf-dma.test/p', 'xn--caf-dma.test', 'blog.café.test/p'],
+  ])('%j on %j -> %j', (url, site, expected) => {
+    expect(displaySitePath(url, site)).toBe(expected);
   });
 });
 

@@ -24,6 +24,8 @@ describe('normalizeSitePattern', () => {
     ['bücher.example', 'xn--bcher-kva.example'],
     ['localhost', 'localhost'],
     ['192.168.1.10', '192.168.1.10'],
+    ['my_host.example.com', 'my_host.example.com'],
+    ['http://[::1]:8080/', '[::1]'],
   ])('%j -> %j', (input, expected) => {
     expect(normalizeSitePattern(input)).toBe(expected);
   });
@@ -41,6 +43,10 @@ describe('normalizeSitePattern', () => {
     'http://[::1',
     '*',
     'ex*mple.com',
+    // Node's parser refuses a space in a host; Chromium's keeps it as %20, and "!" in both.
+    'not-a-site!!',
+    'exa%20mple.com',
+    'shop$.example.com',
   ])('rejects %j', (input) => {
     expect(normalizeSitePattern(input)).toBeNull();
   });

@@ -3,6 +3,7 @@ import { summarizeBacklinks, type BacklinkView } from '../../src/core/summary';
 import {
   applyTableView,
   DEFAULT_TABLE_VIEW,
+  domainNeedle,
   isUnfiltered,
   MAX_FILTER_LENGTH,
   parseTableView,
@@ -91,6 +92,34 @@ describe('filters', () => {
       'https://news.com/a',
       'https://news.com/b',
     ]);
+  });
+
+  it.each([
+    'https://news.com/a?x=1',
+    'http://user@www.news.com:8080/',
+    'www.news.com',
+    'WWW.NEWS.COM.',
+    'news.com:443',
+  ])('by the domain of a pasted address or www name: %j', (domain) => {
+    expect(sources(view({ domain: domain.toLowerCase() })).sort()).toEqual([
+      'https://news.com/a',
+      'https://news.com/b',
+    ]);
+  });
+
+  it('by digits as typed, not as an IP address', () => {
+    expect(domainNeedle('123')).toBe('123');
+    expect(domainNeedle('blog1')).toBe('blog1');
+  });
+
+  it('by an IDN name as typed, against the punycode kept', () => {
+    const idn = tableRowsOf(
+      summarizeBacklinks([makeLink('https://café.fr/p', TARGET)], {}).groups.flatMap(
+        (g) => g.links,
+      ),
+    );
+    expect(applyTableView(idn, view({ domain: 'café' }), NOW)).toHaveLength(1);
+    expect(applyTableView(idn, view({ domain: 'xn--caf' }), NOW)).toHaveLength(1);
   });
 
   it('by rel: followed, not followed, or one qualifier', () => {

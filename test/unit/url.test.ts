@@ -5,6 +5,7 @@ import {
   hostOf,
   isHttpUrl,
   parseHttpUrl,
+  shareableUrl,
 } from '../../src/core/url';
 import { MAX_URL_LENGTH } from '../../src/core/limits';
 import { registrableDomain } from '../../src/core/domain';
@@ -185,6 +186,21 @@ describe('canonicalizeUrl', () => {
       expect(once).not.toBeNull();
       expect(canonicalizeUrl(once!)).toBe(once);
     }
+  });
+});
+
+describe('shareableUrl', () => {
+  it.each([
+    [
+      'https://shop.test/cart?session_id=8f14e45fceea167a&item=3#top',
+      'https://shop.test/cart?item=3',
+    ],
+    ['https://blog.test/post?utm_source=x', 'https://blog.test/post'],
+    ['https://app.test/reset-password/8f14e45fceea167a5a36dedd', ''],
+    ['chrome://settings', 'chrome://settings'],
+    ['', ''],
+  ])('%j -> %j', (input, expected) => {
+    expect(shareableUrl(input)).toBe(expected);
   });
 });
 

@@ -1,7 +1,8 @@
 import { Fragment } from 'preact';
 import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
-import { displayUrl } from '../../core/idn';
+import { displaySitePath, displayUrl } from '../../core/idn';
 import {
   applyTableView,
   DEFAULT_TABLE_VIEW,
@@ -232,15 +233,17 @@ function tableRow(row: TableRow, showTarget: boolean) {
       key={linkKey(link)}
     >
       <td class="num">{row.score ?? '–'}</td>
-      <td>
+      <td class="text">
         {safeLink(link.source, link.sourceTitle || displayUrl(link.source))}
         <div class="source-url">{HostName({ host: link.sourceDomain })}</div>
         {row.provenance && <ProvenanceBadge names={row.provenance} />}
       </td>
       {showTarget && (
-        <td data-links-to={link.target}>{safeLink(link.target, displayUrl(link.target))}</td>
+        <td class="text" data-links-to={link.target}>
+          {safeLink(link.target, displaySitePath(link.target, link.targetDomain))}
+        </td>
       )}
-      <td>{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
+      <td class="text">{link.anchor ? link.anchor : <em>{t('no_anchor_text')}</em>}</td>
       <td data-rel={link.rel.join(' ')}>
         {(link.unfollowed ? t('row_not_followed') : t('row_followed')) +
           (link.rel.length > 0 ? ` (${link.rel.join(', ')})` : '')}
@@ -289,16 +292,19 @@ function Rows({
   // 200 rows in one render held its first rows back.
   const rows = shown.slice(0, useAfterPaint(firstScreenRows(innerHeight), shown.length));
   return (
-    <table>
-      <thead>
-        <tr>
-          {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
-            <SortHeader column={c} view={view} onView={onView} key={c.label} />
-          ))}
-        </tr>
-      </thead>
-      <tbody>{rows.map((r) => tableRow(r, scope === 'site'))}</tbody>
-    </table>
+    // A narrow window scrolls the table in its box, not the whole page sideways.
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            {(scope === 'site' ? SITE_COLUMNS : COLUMNS).map((c) => (
+              <SortHeader column={c} view={view} onView={onView} key={c.label} />
+            ))}
+          </tr>
+        </thead>
+        <tbody>{rows.map((r) => tableRow(r, scope === 'site'))}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -317,6 +323,16 @@ export function LinkTable(props: LinkTableProps) {
   const answered = !head || isDefaultView(view);
   const matching = !head ? applyTableView(rows, view, now) : answered ? rows : [];
   const shown = matching.slice(0, head ? TABLE_PAGE_SIZE : shownCount.value);
+  const section = useRef<HTMLElement>(null);
+  // "Show more" moves focus to the first row it showed: the last press removes the button, and
+  // focus on a removed button falls back to the page's start.
+  const focusRow = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusRow.current === null) return;
+    const row = section.current?.querySelectorAll('tr.table-link')[focusRow.current];
+    row?.querySelector('a')?.focus();
+    focusRow.current = null;
+  });
   const save = (format: 'csv' | 'json') => {
     const stamp = new Date(now).toISOString().slice(0, 10);
     try {
@@ -332,7 +348,12 @@ export function LinkTable(props: LinkTableProps) {
     }
   };
   return (
-    <section class="link-table" aria-label={t('table_label')} data-table-head={head?.total}>
+    <section
+      class="link-table"
+      aria-label={t('table_label')}
+      data-table-head={head?.total}
+      ref={section}
+    >
       <Filters view={view} onView={onView} flagKinds={props.flagKinds} />
       {head ? (
         <HeadCount total={head.total} shown={answered ? shown.length : null} />
@@ -341,7 +362,11 @@ export function LinkTable(props: LinkTableProps) {
           matching={matching.length}
           total={rows.length}
           view={view}
-          onView={onView}
+          onClear={() => {
+            onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending });
+            // The button goes with the filters: focus on it would fall back to the page's start.
+            section.current?.querySelector<HTMLInputElement>('input[name="domain"]')?.focus();
+          }}
           onSave={save}
         />
       )}
@@ -360,7 +385,10 @@ export function LinkTable(props: LinkTableProps) {
           type="button"
           class="more"
           data-show-more
-          onClick={() => (shownCount.value += TABLE_PAGE_SIZE)}
+          onClick={() => {
+            focusRow.current = shown.length;
+            shownCount.value += TABLE_PAGE_SIZE;
+          }}
         >
           {t('table_show_more', {
             count: formatNumber(Math.min(TABLE_PAGE_SIZE, matching.length - shown.length)),
@@ -383,11 +411,12 @@ function TableCount({
   matching,
   total,
   view,
-  onView,
+  onClear,
   onSave,
-}: Pick<LinkTableProps, 'view' | 'onView'> & {
+}: Pick<LinkTableProps, 'view'> & {
   matching: number;
   total: number;
+  onClear: () => void;
   onSave: (format: 'csv' | 'json') => void;
 }) {
   return (
@@ -398,13 +427,7 @@ function TableCount({
       {!isUnfiltered(view) && (
         <>
           {' '}
-          <button
-            type="button"
-            data-clear-filters
-            onClick={() =>
-              onView({ ...DEFAULT_TABLE_VIEW, sort: view.sort, descending: view.descending })
-            }
-          >
+          <button type="button" data-clear-filters onClick={onClear}>
             {t('table_clear_filters')}
           </button>
         </>

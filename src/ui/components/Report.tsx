@@ -21,6 +21,8 @@ import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
 import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
+import { parseHttpUrl } from '../../core/url';
+import { isSecretPath } from '../../core/secrets';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
@@ -54,15 +56,16 @@ function Stat({ name, value, unit, explain, note }: StatProps) {
   );
 }
 
-function Summary({ summary }: { summary: BacklinkSummary }) {
+/** The counts; `site`: of the whole site's report, whose links go into any of its pages. */
+function Summary({ summary, site }: { summary: BacklinkSummary; site: boolean }) {
   const external = summary.live - summary.internal;
   return (
     <div class="stats">
       <Stat
         name="backlinks"
         value={summary.live}
-        unit="stat_backlinks"
-        explain="stat_backlinks_explain"
+        unit={site ? 'stat_site_backlinks' : 'stat_backlinks'}
+        explain={site ? 'stat_site_backlinks_explain' : 'stat_backlinks_explain'}
         note={tn('stat_backlinks_external', external)}
       />
       <Stat
@@ -139,11 +142,11 @@ function Group(props: GroupProps) {
   );
 }
 
-function Empty() {
+function Empty({ site }: { site: boolean }) {
   return (
     <div class="empty">
       <p>
-        <strong>{t('empty_title')}</strong>
+        <strong>{t(site ? 'empty_site_title' : 'empty_title')}</strong>
       </p>
       <p>{t('empty_explain')}</p>
     </div>
@@ -256,8 +259,13 @@ export function Report(props: ReportProps) {
       return <p class="status loading">{t('loading')}</p>;
     case 'error':
       return <p class="status error">{t('report_error', { message: state.message })}</p>;
-    case 'unsupported':
-      return <p class="status">{t('report_unsupported')}</p>;
+    case 'unsupported': {
+      // A web address is refused for its secret path (core/secrets.ts): "http and https only"
+      // would not be why.
+      const path = parseHttpUrl(state.url)?.pathname;
+      const secret = path !== undefined && isSecretPath(path);
+      return <p class="status">{t(secret ? 'report_secret_address' : 'report_unsupported')}</p>;
+    }
   }
   const { summary } = state;
   const groups = summary.groups
@@ -290,7 +298,7 @@ export function Report(props: ReportProps) {
       {!state.site && props.remote && <ProviderMetrics statuses={props.remote} />}
       {props.scopeSwitch}
       {state.redirect && <RedirectNote url={state.url} chain={state.redirect} />}
-      <Summary summary={summary} />
+      <Summary summary={summary} site={!!state.site} />
       {state.site && <ConfirmedSites.Component domain={state.site.domain} />}
       {props.remote && <RemoteSources statuses={props.remote} site={!!state.site} />}
       {props.flags !== undefined && summary.live + summary.lost > 0 && (
@@ -308,7 +316,7 @@ export function Report(props: ReportProps) {
       {site && !state.site && <Site site={site} topTargets={siteTopTargets} />}
       {props.children}
       {summary.live + summary.lost === 0 ? (
-        <Empty />
+        <Empty site={!!state.site} />
       ) : props.linkList ? (
         <>
           {props.listHeader}

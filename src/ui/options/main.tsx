@@ -74,7 +74,12 @@ async function addSite(e: Event) {
   e.preventDefault();
   const site = normalizeSitePattern(siteInput.value);
   if (!site) {
-    notice.value = { text: t('options_site_invalid', { input: siteInput.value }), error: true };
+    notice.value = {
+      text: siteInput.value.trim()
+        ? t('options_site_invalid', { input: siteInput.value })
+        : t('options_site_missing'),
+      error: true,
+    };
     return;
   }
   await runAction(
@@ -90,6 +95,30 @@ async function addSite(e: Event) {
       return t('options_site_excluded', { site }) + deleted;
     },
     t('options_site_failed'),
+  );
+}
+
+async function setPaused(paused: boolean) {
+  await runAction(
+    notice,
+    async () => {
+      await update({ ...settings.value, paused });
+      return paused ? t('options_paused') : t('options_resumed');
+    },
+    t('options_pause_failed'),
+  );
+}
+
+/** Take a site off the excluded list; what excluding it deleted does not come back. */
+async function includeSite(site: string) {
+  await runAction(
+    notice,
+    async () => {
+      const excludedSites = settings.value.excludedSites.filter((x) => x !== site);
+      await update({ ...settings.value, excludedSites });
+      return t('options_site_included', { site });
+    },
+    t('options_site_include_failed'),
   );
 }
 
@@ -148,7 +177,7 @@ function Options() {
             id="paused"
             type="checkbox"
             checked={s.paused}
-            onChange={(e) => void update({ ...s, paused: e.currentTarget.checked })}
+            onChange={(e) => void setPaused(e.currentTarget.checked)}
           />{' '}
           {t('options_pause')}
         </label>
@@ -163,9 +192,7 @@ function Options() {
               <HostName host={site} />
               <button
                 aria-label={t('options_site_remove_label', { site })}
-                onClick={() =>
-                  void update({ ...s, excludedSites: s.excludedSites.filter((x) => x !== site) })
-                }
+                onClick={() => void includeSite(site)}
               >
                 {t('options_remove')}
               </button>

@@ -4,6 +4,7 @@ import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
 import { LinkTable, TABLE_PAGE_SIZE } from '../components/LinkTable';
 import { displayUrl } from '../../core/idn';
+import { shareableUrl } from '../../core/url';
 import { linkKey } from '../../core/types';
 import { parseTableView, tableRowsOf, tableViewQuery, type TableView } from '../../core/table';
 import { ScopeSwitch } from '../components/ScopeSwitch';
@@ -49,7 +50,9 @@ const Outreach = lazyComponent(
 // The full report: same components as the popup, with room for every link, and the links as a
 // table whose filters and order are kept in this page's URL (a view can be bookmarked).
 const params = new URLSearchParams(location.search);
-const url = params.get('url') ?? '';
+// The page as it is stored, without a session id or token its tab's address may carry (a
+// bookmark, an older link): that form is this page's title and, replaced below, its address.
+const url = shareableUrl(params.get('url') ?? '');
 document.title = t('report_title', { url: displayUrl(url) });
 
 type ListMode = 'table' | 'domains';
@@ -176,6 +179,7 @@ function ReportPage() {
   );
 }
 
+if (url !== (params.get('url') ?? '')) writeUrl();
 wantOutreach();
 // A hot page's first table rows come from its aggregates, before every link is read.
 showTableRows(TABLE_PAGE_SIZE);

@@ -1,0 +1,73 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'preact/test-utils';
+import { LinkTable, TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
+import { summarizeBacklinks } from '../../src/core/summary';
+import { DEFAULT_TABLE_VIEW, tableRowsOf } from '../../src/core/table';
+import { makeLink } from './helpers';
+import { mount } from '../support/mount';
+
+const TARGET = 'https://t.com/page';
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('LinkTable', () => {
+  it('"Show more" moves focus to the first row it showed, the last press too', async () => {
+    const total = TABLE_PAGE_SIZE * 2 + 50;
+    const links = Array.from({ length: total }, (_, i) => makeLink(`https://s${i}.com/`, TARGET));
+    const rows = tableRowsOf(summarizeBacklinks(links, {}).groups.flatMap((g) => g.links));
+    let root!: HTMLElement;
+    await act(() => {
+      root = mount(
+        <LinkTable
+          url={TARGET}
+          scope="page"
+          rows={rows}
+          view={DEFAULT_TABLE_VIEW}
+          onView={() => {}}
+          flagKinds={[]}
+          now={Date.now()}
+        />,
+      );
+    });
+    const focusedRow = () => document.activeElement?.closest('tr.table-link');
+    const rowAt = (i: number) => root.querySelectorAll('tr.table-link')[i];
+    for (const first of [TABLE_PAGE_SIZE, TABLE_PAGE_SIZE * 2]) {
+      const more = root.querySelector<HTMLButtonElement>('[data-show-more]')!;
+      more.focus();
+      await act(() => more.click());
+      expect(focusedRow()).toBe(rowAt(first));
+    }
+    expect(root.querySelectorAll('tr.table-link')).toHaveLength(total);
+    expect(root.querySelector('[data-show-more]')).toBeNull();
+  });
+
+  it('"Clear filters" leaves focus in the first filter, not on the button it removes', async () => {
+    const rows = tableRowsOf(
+      summarizeBacklinks(
+        [makeLink('https://a.com/', TARGET), makeLink('https://b.com/', TARGET)],
+        {},
+      ).groups.flatMap((g) => g.links),
+    );
+    let root!: HTMLElement;
+    await act(() => {
+      root = mount(
+        <LinkTable
+          url={TARGET}
+          scope="page"
+          rows={rows}
+          view={{ ...DEFAULT_TABLE_VIEW, domain: 'a.com' }}
+          onView={() => {}}
+          flagKinds={[]}
+          now={Date.now()}
+        />,
+      );
+    });
+    const clear = root.querySelector<HTMLButtonElement>('[data-clear-filters]')!;
+    clear.focus();
+    await act(() => clear.click());
+    expect(document.activeElement).toBe(root.querySelector('input[name="domain"]'));
+  });
+});
