@@ -19,6 +19,15 @@ export function normalizeSitePattern(input: string): string | null {
 }
 
 /**
+ * The site a person means by what they typed to exclude: "www.example.com", pasted from the
+ * address bar, is example.com, whose subdomains go with it (the www host's would not hold it).
+ */
+export function siteToExclude(input: string): string | null {
+  const host = normalizeSitePattern(input);
+  return host !== null && /^www\.[^.]+\.[^.]/.test(host) ? host.slice(4) : host;
+}
+
+/**
  * A host a site can have: letters, digits, '-' and '_' in dot-separated labels (IDN is punycode
  * by then), or an IPv6 literal. Chromium's URL parser keeps what the spec's refuses, escaped:
  * "not a site!!" parsed as the host "not%20a%20site!!" and was excluded as such.

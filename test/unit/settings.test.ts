@@ -6,6 +6,7 @@ import {
   MAX_FOLD_SITES,
   MAX_RELATED_PAGES,
   normalizeSitePattern,
+  siteToExclude,
   shouldRecord,
   withRelatedPage,
 } from '../../src/core/settings';
@@ -49,6 +50,20 @@ describe('normalizeSitePattern', () => {
     'shop$.example.com',
   ])('rejects %j', (input) => {
     expect(normalizeSitePattern(input)).toBeNull();
+  });
+});
+
+describe('siteToExclude', () => {
+  it.each([
+    ['https://www.Blog3.test/x', 'blog3.test'],
+    ['www.example.co.uk', 'example.co.uk'],
+    ['blog3.test', 'blog3.test'],
+    ['www.localhost', 'www.localhost'],
+    ['www2.example.com', 'www2.example.com'],
+    ['shop.www.example.com', 'shop.www.example.com'],
+    ['not a site', null],
+  ])('%j -> %j', (input, expected) => {
+    expect(siteToExclude(input)).toBe(expected);
   });
 });
 

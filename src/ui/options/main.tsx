@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
-import { normalizeSitePattern } from '../../core/settings';
+import { siteToExclude } from '../../core/settings';
 import { DEFAULT_SETTINGS, type RetentionMonths, type Settings } from '../../core/types';
 import { clearAll, forgetSite } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
@@ -72,7 +72,7 @@ async function removeRelated(url: string) {
 
 async function addSite(e: Event) {
   e.preventDefault();
-  const site = normalizeSitePattern(siteInput.value);
+  const site = siteToExclude(siteInput.value);
   if (!site) {
     notice.value = {
       text: siteInput.value.trim()
