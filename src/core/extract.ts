@@ -21,13 +21,22 @@ export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = {
 /** rel tokens kept per link; the folded rels of repeats keep at most twice as many. */
 export { MAX_REL_TOKENS };
 
+/**
+ * Bidirectional overrides and isolates: a title or anchor holding U+202E shows reversed
+ * ("report\u202Egnp.exe" reads "reportexe.png"), in our pages and in an export opened elsewhere.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
 function collapse(text: string, max: number): string {
   // Collapse a slice at a time and stop once there is enough: a megabyte of text is not all
   // collapsed, yet a long run of indentation cannot hide the words after it.
   const step = Math.max(max * 4, 64);
   let s = '';
   for (let i = 0; i < text.length && s.length <= max + 1; i += step) {
-    s = `${s}${text.slice(i, i + step)}`.replace(/\s+/g, ' ').trimStart();
+    s = `${s}${text.slice(i, i + step)}`
+      .replace(BIDI_CONTROLS, '')
+      .replace(/\s+/g, ' ')
+      .trimStart();
   }
   s = s.trimEnd();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;

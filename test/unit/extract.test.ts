@@ -132,6 +132,15 @@ describe('extractPage: anchor text', () => {
     expect(link?.anchor).toBe('Read the full story');
   });
 
+  it('drops bidirectional overrides from anchors, alts and the title (no reversed "exe.png")', () => {
+    const snap = extract(
+      '<a href="/a">invoice\u202egnp.exe</a><a href="/b"><img alt="\u2067logo\u2069"></a>',
+      { head: '<title>Report \u202dX\u202c</title>' },
+    );
+    expect(snap.links.map((l) => l.anchor)).toEqual(['invoicegnp.exe', 'logo']);
+    expect(snap.title).toBe('Report X');
+  });
+
   it('caps long anchors at maxAnchorLength with an ellipsis', () => {
     const snap = extract(
       `<a href="/a">${'abcdefghij'.repeat(3)}</a><a href="/b">short</a>`,
