@@ -11,6 +11,17 @@ export function toCsv(header: readonly string[], rows: readonly (readonly string
 }
 
 /**
+ * The byte order mark a CSV file starts with: without it, Excel reads UTF-8 as the system's code
+ * page ("Café" shows as "CafÃ©"); LibreOffice, Sheets and CSV parsers skip it.
+ */
+export const CSV_BOM = '\ufeff';
+
+/** A CSV file's text: toCsv after the byte order mark (a stream's later parts are plain toCsv). */
+export function csvFile(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return CSV_BOM + toCsv(header, rows);
+}
+
+/**
  * A time as ISO 8601, or an empty cell. Also empty for a time no Date can hold (beyond
  * ±8.64e15 ms, or NaN): toISOString would throw a RangeError and end the whole export,
  * and such a value can only be one stored before times were bounded on the way in.

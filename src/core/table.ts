@@ -7,7 +7,7 @@
 import type { BacklinkView } from './summary';
 import { LINK_REGIONS, type LinkRegion } from './types';
 import { DAY_MS, RECENT_DAYS } from './profile-basics';
-import { isoOrEmpty, toCsv } from './csv';
+import { csvFile, isoOrEmpty } from './csv';
 import { parseHttpUrl } from './url';
 
 /** One row: a link and the figures computed for it after the report loaded (null: not yet). */
@@ -279,7 +279,7 @@ function exportCells(row: TableRow): Record<(typeof EXPORT_COLUMNS)[number], str
 
 /** The rows as CSV, one line per link, the columns of EXPORT_COLUMNS. */
 export function rowsToCsv(rows: readonly TableRow[]): string {
-  return toCsv(
+  return csvFile(
     EXPORT_COLUMNS,
     rows.map((r) => {
       const cells = exportCells(r);

@@ -1,4 +1,4 @@
-import { isoOrEmpty, toCsv } from './csv';
+import { csvFile, isoOrEmpty } from './csv';
 import {
   lastSeenOf,
   LINK_REGIONS,
@@ -329,11 +329,11 @@ export function linkCsvRows(links: readonly LinkRecord[]): string[][] {
 }
 
 export function linksToCsv(links: readonly LinkRecord[]): string {
-  return toCsv(CSV_COLUMNS, linkCsvRows(links));
+  return csvFile(CSV_COLUMNS, linkCsvRows(links));
 }
 
 /** The CSV export's header line. */
-export const csvHeader = (): string => toCsv(CSV_COLUMNS, []);
+export const csvHeader = (): string => csvFile(CSV_COLUMNS, []);
 
 /** A file to save: its name, text and media type. */
 export interface ExportDocument {

@@ -167,7 +167,9 @@ test('export as JSON and CSV, clear all, import the JSON back', async () => {
     options.waitForEvent('download'),
     options.locator('#export-csv').click(),
   ]);
-  const csv = (await readFile(await csvDownload.path(), 'utf8')).trim().split('\r\n');
+  const csvText = await readFile(await csvDownload.path(), 'utf8');
+  expect(csvText.startsWith('\ufeffsource,')).toBe(true); // the byte order mark Excel reads UTF-8 by
+  const csv = csvText.trim().split('\r\n');
   expect(csv[0]).toBe(
     'source,target,anchor,rel,region,also_in,occurrences,source_domain,target_domain,first_seen,last_seen,lost_at',
   );

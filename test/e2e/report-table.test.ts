@@ -127,6 +127,7 @@ describe('the full report as a table', () => {
       s.page.click('[data-export="csv"]'),
     ]);
     const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.startsWith('\ufeffsource,')).toBe(true); // the byte order mark Excel reads UTF-8 by
     const lines = csv.trim().split('\r\n');
     expect(lines).toHaveLength(3); // header and the two links in main content
     expect(csv).toContain(`'=SUM(1,2) best kettles`);

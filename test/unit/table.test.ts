@@ -228,7 +228,7 @@ describe('export of the view', () => {
     const csv = rowsToCsv(applyTableView(rows, view({ sort: 'domain', descending: false }), NOW));
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'source,source_title,source_domain,target,anchor,rel,followed,region,score,source_authority,flags,first_seen,last_seen,lost_at',
+      '\ufeffsource,source_title,source_domain,target,anchor,rel,followed,region,score,source_authority,flags,first_seen,last_seen,lost_at',
     );
     expect(lines[1]).toContain(`'=HYPERLINK(""http://evil"")`);
     expect(lines[1]).toContain(',sponsored,no,main,40,,paid,');

@@ -481,8 +481,8 @@ describe('linksToCsv', () => {
     'lost_at',
   ];
 
-  it('writes only the header row for no links', () => {
-    expect(linksToCsv([])).toBe(`${HEADER.join(',')}\r\n`);
+  it('writes only the header row for no links, after the byte order mark Excel reads UTF-8 by', () => {
+    expect(linksToCsv([])).toBe(`\ufeff${HEADER.join(',')}\r\n`);
   });
 
   it('writes one row per link with ISO dates and an empty lost_at for live links', () => {
@@ -504,7 +504,7 @@ describe('linksToCsv', () => {
       }),
     ]);
     expect(csv.split('\r\n')).toEqual([
-      HEADER.join(','),
+      `\ufeff${HEADER.join(',')}`,
       'https://a.com/p,https://b.com/,Plain anchor,nofollow ugc,nav,footer comments,3,a.com,b.com,2024-01-02T03:04:05.006Z,2024-06-30T00:00:00.000Z,',
       'https://c.com/,https://b.com/,,,main,,1,c.com,b.com,2024-01-01T00:00:00.000Z,2024-01-01T00:00:00.000Z,2025-12-31T23:59:59.000Z',
       '',
