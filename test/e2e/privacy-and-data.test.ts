@@ -95,11 +95,17 @@ test('every settings change says what it did; a name that is no host is refused'
   await expect.poll(notice).toBe('Type the site to exclude first, such as example.com.');
   expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
 
-  await options.locator('#site-input').fill('example.org');
+  // An address pasted from the address bar excludes its site, www. or not.
+  await options.locator('#site-input').fill('https://www.Example.org/x?y');
   await options.locator('#add-site').click();
   await expect.poll(notice).toBe('example.org and its subdomains will not be recorded.');
   await options.locator('#excluded-sites li[data-site="example.org"] button').click();
   await expect.poll(notice).toBe('example.org will be recorded again.');
+  await options.locator('#site-input').fill('192.0.2.7');
+  await options.locator('#add-site').click();
+  await expect.poll(notice).toBe('192.0.2.7 will not be recorded.');
+  await options.locator('#excluded-sites li[data-site="192.0.2.7"] button').click();
+  await expect.poll(notice).toBe('192.0.2.7 will be recorded again.');
   expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
 
   await options.locator('#paused').check();

@@ -92,7 +92,11 @@ async function addSite(e: Event) {
       await forgetEngineData(site);
       const deleted = forgotten ? ` ${tn('options_site_forgotten', forgotten)}` : '';
       await dataChanged();
-      return t('options_site_excluded', { site }) + deleted;
+      // An IP address has no subdomains to name.
+      const excluded = /^(\d+\.){3}\d+$|^\[/.test(site)
+        ? 'options_site_excluded_address'
+        : 'options_site_excluded';
+      return t(excluded, { site }) + deleted;
     },
     t('options_site_failed'),
   );
