@@ -57,25 +57,28 @@ describe('the badge of a page with more links than an untold first round reads',
     expect(await ensureTargetStats(db, [HOT])).toEqual([HOT]);
   });
 
-  it('counts a page told cold in one round, from counts; untold, in two', async () => {
+  it('counts a page told cold in one round: read at first, then counted; untold, in two', async () => {
     const untold = await countRequestsOf(() => countLiveBacklinks(db, COLD));
     tell([HOT]);
-    const told = await countRequestsOf(() => countLiveBacklinks(db, COLD));
-    expect(told.result).toBe(75);
-    expect(untold.result).toBe(75);
+    const first = await countRequestsOf(() => countLiveBacklinks(db, COLD));
+    const next = await countRequestsOf(() => countLiveBacklinks(db, COLD));
+    for (const { result } of [untold, first, next]) expect(result).toBe(75);
     expect(await live(COLD)).toBe(75);
     expect(untold.count.rounds).toBe(2);
-    expect(told.count.rounds).toBe(1);
-    // No link read, no aggregate to get: the ties, and its links in, lost and from its own site
-    // (cold.com, its one candidate site), counted.
-    expect(linkReads(told.count.byName)).toEqual([
+    expect(first.count.rounds).toBe(1);
+    expect(next.count.rounds).toBe(1);
+    // Told cold, no aggregate to get: its links and the ties, two requests.
+    expect(untold.count.byName['target-stats.get']).toBe(1);
+    expect(linkReads(first.count.byName)).toEqual(['links.by_target.getAll']);
+    expect(first.count.requests).toBe(2);
+    // Its 76 links seen, the next badge counts, reading none: the ties, and its links in, lost
+    // and from its own site (cold.com, the one candidate).
+    expect(linkReads(next.count.byName)).toEqual([
       'links.by_target.count',
       'links.by_target_lost.count',
       'links.by_target_source_domain.count',
     ]);
-    expect(untold.count.byName['target-stats.get']).toBe(1);
-    expect(told.count.byName['target-stats.get']).toBeUndefined();
-    expect(told.count.requests).toBe(4);
+    expect(next.count.requests).toBe(4);
   });
 
   it('reads no link of a page told hot: its aggregate answers', async () => {
@@ -92,15 +95,17 @@ describe('the badge of a page with more links than an untold first round reads',
     expect(await countLiveBacklinks(db, COLD)).toBe(75);
     expect(await countLiveBacklinks(db, HOT)).toBe(229);
     tell([]);
+    // Read (its first 200 links, then counted), then counted from the start.
+    expect(await countLiveBacklinks(db, HOT)).toBe(229);
     expect(await countLiveBacklinks(db, HOT)).toBe(229);
   });
 });
 
-describe('the badge of a page told cold: counted, its links not read', () => {
+describe('the badge of a page told cold with many links: counted, its links not read', () => {
   // Four candidate sites (www.blog.example.co.uk … co.uk); its own is example.co.uk.
   const PAGE = 'https://www.blog.example.co.uk/post';
   const SITE = registrableDomain(hostOf(PAGE));
-  const others = Array.from({ length: 30 }, (_, i) => `https://www.s${i}.com/p`);
+  const others = Array.from({ length: 60 }, (_, i) => `https://www.s${i}.com/p`);
 
   beforeEach(async () => {
     // The tab's page itself was visited (the badge's usual case): it has links out.
@@ -112,6 +117,8 @@ describe('the badge of a page told cold: counted, its links not read', () => {
     );
     await recordPage(db, makeSnapshot(others[0]!, []), at(1)); // lost
     tell([]);
+    // Its first badge reads its links: from then on it is known to have many.
+    expect(await countLiveBacklinks(db, PAGE)).toBe(59);
   });
 
   /** Requests of the link stores that read records, not keys or counts. */
@@ -124,7 +131,7 @@ describe('the badge of a page told cold: counted, its links not read', () => {
   it('reads no link record when no page of its own site links to it: one round', async () => {
     const { result, count } = await countRequestsOf(() => countLiveBacklinks(db, PAGE));
     expect(result).toBe(await live(PAGE));
-    expect(result).toBe(29);
+    expect(result).toBe(59);
     expect(valueReads(count.byName)).toEqual([]);
     expect(count.rounds).toBe(1);
     // Each site a link from the page could be stored under, counted.
@@ -146,36 +153,45 @@ describe('the badge of a page told cold: counted, its links not read', () => {
     ]);
     const { result, count } = await countRequestsOf(() => countLiveBacklinks(db, PAGE));
     expect(result).toBe(await live(PAGE));
-    expect(result).toBe(31);
-    // The 5 links from example.co.uk and the one from blog.example.co.uk, not the 30 others.
+    expect(result).toBe(61);
+    // The 4 links from example.co.uk and the one from blog.example.co.uk, not the 60 others.
     expect(valueReads(count.byName)).toEqual(['links.by_target_source_domain.getAll']);
     expect(count.byName['links.by_target_source_domain.getAll']).toBe(2);
     expect(count.rounds).toBe(2);
   });
 
-  it('counts as loadBacklinks once links are pruned', async () => {
+  it('counts as loadBacklinks once links are pruned, and reads a page left with few', async () => {
     await linkTo(HOT, 230);
     expect(await ensureTargetStats(db, [HOT])).toEqual([HOT]);
     await importSelfLinks([makeLink(PAGE, PAGE, { sourceDomain: SITE })]);
     // Retention takes pages and the links on them: some of the page's sources, the lost one too.
     await removePages(db, [...others.slice(0, 5), 'https://s1.to-httpshotcompage.com/p']);
     for (const url of [PAGE, HOT]) expect(await countLiveBacklinks(db, url)).toBe(await live(url));
-    expect(await countLiveBacklinks(db, PAGE)).toBe(25);
+    expect(await countLiveBacklinks(db, PAGE)).toBe(55);
     expect(await countLiveBacklinks(db, HOT)).toBe(228);
+    // Left with fewer than are worth counting: counted once more, read from then on.
+    await removePages(db, others.slice(5, 15));
+    const counted = await countRequestsOf(() => countLiveBacklinks(db, PAGE));
+    const read = await countRequestsOf(() => countLiveBacklinks(db, PAGE));
+    expect([counted.result, read.result]).toEqual([45, 45]);
+    expect(await live(PAGE)).toBe(45);
+    // Counted: only its self-link's site read (see above).
+    expect(valueReads(counted.count.byName)).toEqual(['links.by_target_source_domain.getAll']);
+    expect(valueReads(read.count.byName)).toEqual(['links.by_target.getAll']);
   });
 });
 
 describe('the badge of a page told cold, links in the old store', () => {
   const PAGE = 'https://cold.com/page';
 
-  it('counts the links of both stores, before the move and after it', async () => {
+  it('reads and counts the links of both stores, before the move and after it', async () => {
     const name = `badge-v1-${Math.random()}`;
     const old = await openBacklinkDb(name, () => {}, NUMBER_KEYS_VERSION - 1);
     const tx = old.transaction('links', 'readwrite');
     // Under [source, target, anchor] then: the key is in the record.
     const store = tx.objectStore('links') as unknown as { put(l: LinkRecord): Promise<unknown> };
     const links = [
-      ...Array.from({ length: 8 }, (_, i) =>
+      ...Array.from({ length: 58 }, (_, i) =>
         makeLink(`https://s${i}.com/`, PAGE, i < 2 ? { lostAt: at(1), lastSeen: at(0) } : {}),
       ),
       makeLink('https://cold.com/other', PAGE),
@@ -186,12 +202,15 @@ describe('the badge of a page told cold, links in the old store', () => {
     db = await openBacklinkDb(name);
     await recordPage(db, makeSnapshot('https://new.com/', [PAGE]), at(2)); // the new store
     tell([]);
-    expect(await db.count('links-v1')).toBe(10);
-    expect(await countLiveBacklinks(db, PAGE)).toBe(await live(PAGE));
-    expect(await countLiveBacklinks(db, PAGE)).toBe(8);
+    expect(await db.count('links-v1')).toBe(60);
+    expect(await live(PAGE)).toBe(58);
+    const read = await countRequestsOf(() => countLiveBacklinks(db, PAGE));
+    const counted = await countRequestsOf(() => countLiveBacklinks(db, PAGE));
+    expect([read.result, counted.result]).toEqual([58, 58]);
+    expect(counted.count.byName['links-v1.by_target.count']).toBe(1);
     await moveOldLinks(db);
     expect(await db.count('links-v1')).toBe(0);
-    expect(await countLiveBacklinks(db, PAGE)).toBe(8);
+    expect(await countLiveBacklinks(db, PAGE)).toBe(58);
     db.close();
   });
 });
