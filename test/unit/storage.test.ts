@@ -22,6 +22,8 @@ import {
 } from '../../src/storage/queries';
 import { linksToCsv, parseExport } from '../../src/core/transfer';
 import { countRequestsOf } from '../support/idb-requests';
+import { hintHotTargets } from '../../src/storage/hot-targets';
+import { parseHotTargets, storedHotTargets } from '../../src/core/hot-targets';
 import { ensureTargetStats } from '../../src/storage/target-stats';
 import { recordPages } from '../../src/storage/bulk';
 import { HOT_TARGET_LINKS } from '../../src/core/target-stats';
@@ -595,14 +597,18 @@ describe('countLiveBacklinks: counted from the indexes', () => {
       skipped: 0,
     });
     const folds: Folds = { 'target.com': { address: true, queryPaths: ['/page'] } };
-    for (const f of [{}, folds]) {
-      const report = await loadBacklinks(db, target, f);
-      expect(await countLiveBacklinks(db, target, f)).toBe(live(report!.links));
-      expect(await countLiveBacklinks(db, canonical, f)).toBe(
-        live((await loadBacklinks(db, canonical, f))!.links),
-      );
+    // With no hint, and told every page is cold (the badge then counts a page alone from counts).
+    for (const hint of [null, parseHotTargets(storedHotTargets([]))]) {
+      hintHotTargets(db, () => hint);
+      for (const f of [{}, folds]) {
+        const report = await loadBacklinks(db, target, f);
+        expect(await countLiveBacklinks(db, target, f)).toBe(live(report!.links));
+        expect(await countLiveBacklinks(db, canonical, f)).toBe(
+          live((await loadBacklinks(db, canonical, f))!.links),
+        );
+      }
+      expect(await countLiveBacklinks(db, target)).toBe(4);
     }
-    expect(await countLiveBacklinks(db, target)).toBe(4);
   });
 });
 
