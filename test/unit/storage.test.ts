@@ -67,6 +67,7 @@ describe('openBacklinkDb', () => {
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
       'authority',
+      'authority-scores',
       'engine-imports',
       'engine-links',
       'graph',
@@ -1392,6 +1393,7 @@ describe('migration from a version 1 database', () => {
     expect(upgraded.version).toBe(DB_VERSION);
     expect([...upgraded.objectStoreNames].sort()).toEqual([
       'authority',
+      'authority-scores',
       'engine-imports',
       'engine-links',
       'graph',
