@@ -17,7 +17,8 @@ import {
 } from '../../src/storage/authority';
 import { loadAuthority } from '../../src/storage/queries';
 import { clearAll, forgetSite } from '../../src/storage/records';
-import { closeTestDbs, makeLink, makePage, openTestDb, T0 } from './helpers';
+import { storeLeaves, stoppingAfter } from './authority-fixtures';
+import { closeTestDbs, openTestDb, T0 } from './helpers';
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -116,36 +117,6 @@ describe('a write of every score', () => {
     upgraded.close();
   });
 });
-
-/** Leaves that each link to the hub, stored as pages and links. */
-async function storeLeaves(db: BacklinkDb, leaves: number) {
-  const tx = db.transaction(['pages', 'links'], 'readwrite');
-  const writes: Promise<unknown>[] = [];
-  for (let i = 0; i < leaves; i++) {
-    const url = `https://leaf${i}.com/`;
-    writes.push(tx.objectStore('pages').put(makePage(url)));
-    writes.push(tx.objectStore('links').put(makeLink(url, 'https://hub.com/')));
-  }
-  await Promise.all([...writes, tx.done]);
-}
-
-/** `db` whose read-write transactions on the scores fail after `chunks`: the worker stopped. */
-function stoppingAfter(db: BacklinkDb, chunks: number): BacklinkDb {
-  let left = chunks;
-  const transaction = ((stores: string | string[], mode?: IDBTransactionMode) => {
-    if (mode === 'readwrite' && [stores].flat().includes('authority-scores') && left-- <= 0) {
-      throw new Error('the worker was stopped');
-    }
-    return db.transaction(stores as never, mode);
-  }) as BacklinkDb['transaction'];
-  return new Proxy(db, {
-    get: (target, prop) => {
-      if (prop === 'transaction') return transaction;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-    },
-  });
-}
 
 /** The job's first computation: every record read, a walk from uniform. */
 async function firstRun(db: BacklinkDb) {
