@@ -485,7 +485,7 @@ export async function writeAuthorityUpdate(
     scores: records.length - from,
     gone: 0,
     kept: kept.graphPatch ? 'patch' : 'graphs',
-    generation: { from, swept: generation.swept },
+    generation: { from, ...generation },
   };
 }
 
@@ -498,9 +498,9 @@ export interface AuthorityWrite {
   kept: 'graphs' | 'patch';
   /**
    * Written as a new generation (else in place): the records a stopped write had stored
-   * already, and the records of other generations deleted after.
+   * already, and the records of other generations deleted after, and in how long.
    */
-  generation?: { from: number; swept: number };
+  generation?: { from: number; swept: number; sweepMs: number };
 }
 
 export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta | null> {
@@ -677,7 +677,7 @@ export async function writeAuthority(
     from = 0,
     started,
   }: { gen?: number; from?: number; started?: (gen: number) => Promise<void> } = {},
-): Promise<{ swept: number } | false> {
+): Promise<{ swept: number; sweepMs: number } | false> {
   const gen = going ?? (await nextGeneration(db));
   if (going === undefined) await started?.(gen);
   for (let i = from; i < records.length; i += AUTHORITY_WRITE_CHUNK) {
@@ -698,12 +698,20 @@ export async function writeAuthority(
     return false;
   }
   await commit(tx, await finishWrite(tx, meta, gen, keep));
-  return { swept: await sweepAuthority(db) };
+  const sweeping = performance.now();
+  const swept = await sweepAuthority(db);
+  return { swept, sweepMs: performance.now() - sweeping };
 }
 
 /**
+ * Keys deleted per transaction when the other generations go: a range of keys is one request,
+ * far cheaper than as many puts, so the chunk is larger than a write's.
+ */
+export const AUTHORITY_SWEEP_CHUNK = 5_000;
+
+/**
  * Delete every score not of the live generation (the last one, a stopped write's, the store
- * from before generations), AUTHORITY_WRITE_CHUNK keys a transaction so that the popup's read
+ * from before generations), AUTHORITY_SWEEP_CHUNK keys a transaction so that the popup's read
  * waits for one chunk at most. Nothing while no generation is live. Returns the count deleted.
  */
 export async function sweepAuthority(db: BacklinkDb): Promise<number> {
@@ -716,12 +724,12 @@ export async function sweepAuthority(db: BacklinkDb): Promise<number> {
   ): Promise<void> => {
     for (;;) {
       const tx = db.transaction(name, 'readwrite');
-      const keys: IDBValidKey[] = await tx.store.getAllKeys(range, AUTHORITY_WRITE_CHUNK);
+      const keys: IDBValidKey[] = await tx.store.getAllKeys(range, AUTHORITY_SWEEP_CHUNK);
       const writes =
         keys.length > 0 ? [tx.store.delete(IDBKeyRange.bound(keys[0], keys[keys.length - 1]))] : [];
       await commit(tx, writes);
       deleted += keys.length;
-      if (keys.length < AUTHORITY_WRITE_CHUNK) return;
+      if (keys.length < AUTHORITY_SWEEP_CHUNK) return;
     }
   };
   await sweep('authority', null);

@@ -598,7 +598,7 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
       info(
         `  the score write: ${w ? `${w.scores} put, ${w.gone} deleted in place` : 'not reported'}` +
           (w?.generation
-            ? `, a new generation (from ${w.generation.from}; ${w.generation.swept} of others deleted after)`
+            ? `, a new generation (from ${w.generation.from}; ${w.generation.swept} of others deleted after, ${w.generation.sweepMs?.toFixed(0)} ms)`
             : '') +
           `; popup's authority read during it: ${describeReads(reads.at(-1)!.write)}; ` +
           `during the rest of the build: ${describeReads(reads.at(-1)!.rest)}`,

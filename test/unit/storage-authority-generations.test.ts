@@ -158,7 +158,7 @@ describe('a write stopped with the worker', () => {
     const written = await writeAuthorityUpdate(db, input, stored!, resume!.computedAt, {
       resume,
     });
-    expect(written?.generation).toEqual({ from: AUTHORITY_WRITE_CHUNK, swept: 0 });
+    expect(written?.generation).toMatchObject({ from: AUTHORITY_WRITE_CHUNK, swept: 0 });
     expect(written?.scores).toBe(LEAVES * 2 + 2 - AUTHORITY_WRITE_CHUNK);
 
     expect(await loadAuthorityScores(db)).toEqual(await loadAuthorityScores(oneGo));
@@ -181,7 +181,7 @@ describe('a write stopped with the worker', () => {
     expect(resumableWrite(await loadAuthorityRun(db), input.graphs, input.epoch)).toBeNull();
     const again = await firstRun(db);
     const written = await writeAuthorityUpdate(db, again.input, again.run, T0 + 6);
-    expect(written?.generation).toEqual({ from: 0, swept: AUTHORITY_WRITE_CHUNK });
+    expect(written?.generation).toMatchObject({ from: 0, swept: AUTHORITY_WRITE_CHUNK });
     expect((await loadAuthorityMeta(db))?.gen).toBe(2);
     expect(await scoresStored(db)).toBe((LEAVES + 1) * 2 + 2);
   }, 60_000);
