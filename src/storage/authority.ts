@@ -51,6 +51,13 @@ import { patchGraphs, priorIndex, type PatchedGraphs } from '../core/authority-p
  * scores waits for one such transaction at most.
  */
 export const AUTHORITY_WRITE_CHUNK = 500;
+/**
+ * At most this many moved scores (and deleted ones) are written in place, in one transaction
+ * that the popup's read waits for (some 0.3 s at 1M, loaded); more, and every score is written
+ * as a new generation. A one-page update at 1M moved 101-943 (s20): kept in place, not turned
+ * into 110,000 puts.
+ */
+export const AUTHORITY_IN_PLACE_MAX = 2_000;
 
 export { readAuthorityInput };
 
@@ -406,6 +413,8 @@ function withPages(changes: AuthorityChanges, urls: readonly string[]): Authorit
 export interface AuthorityWriteOptions {
   /** Past this many link targets, an incremental update stores the graphs whole again. */
   patchMaxTargets?: number;
+  /** Past this many moved scores, every score is written as a new generation. */
+  inPlaceMax?: number;
   /** A write of a generation stopped with the worker (core/authority-job.ts#resumableWrite). */
   resume?: AuthorityWriteStart | null;
   /** Called before the first score of a new generation is put, to store where it stands. */
@@ -425,7 +434,12 @@ export async function writeAuthorityUpdate(
   input: AuthorityInput,
   ranks: { pages: RankState; domains: RankState },
   computedAt: number,
-  { patchMaxTargets = AUTHORITY_PATCH_MAX_TARGETS, resume, started }: AuthorityWriteOptions = {},
+  {
+    patchMaxTargets = AUTHORITY_PATCH_MAX_TARGETS,
+    inPlaceMax = AUTHORITY_IN_PLACE_MAX,
+    resume,
+    started,
+  }: AuthorityWriteOptions = {},
 ): Promise<AuthorityWrite | null> {
   const { graphs, gone } = input;
   const recordsOf = (before?: AuthorityInput['stored']) => ({
@@ -440,12 +454,12 @@ export async function writeAuthorityUpdate(
   });
   const goneCount = (gone?.pages.length ?? 0) + (gone?.domains.length ?? 0);
   // In place only over scores stored under a generation (not an earlier version's), and only
-  // as many as one chunk: the popup's read waits for that transaction.
+  // a few: the popup's read waits for that transaction.
   const stored =
     resume || (await loadAuthorityMeta(db))?.gen === undefined ? undefined : input.stored;
   let written = recordsOf(stored);
   const moved = written.pages.records.length + written.domains.records.length + goneCount;
-  const inPlace = stored !== undefined && moved <= AUTHORITY_WRITE_CHUNK;
+  const inPlace = stored !== undefined && moved <= inPlaceMax;
   if (stored !== undefined && !inPlace) written = recordsOf();
   const { pages, domains } = written;
   const scores = {

@@ -293,7 +293,12 @@ describe('scores computed from data forgotten meanwhile', () => {
 describe('updates after a few pages were recorded', () => {
   /** What the job does: read (patched or whole), rank from the carried scores, write. */
   async function update(
-    options: { full?: boolean; rebuild?: boolean; patchMaxTargets?: number } = {},
+    options: {
+      full?: boolean;
+      rebuild?: boolean;
+      patchMaxTargets?: number;
+      inPlaceMax?: number;
+    } = {},
   ) {
     const input = await readAuthorityGraphs(db, options);
     const { pages, domains } = input.graphs;
@@ -437,6 +442,24 @@ describe('updates after a few pages were recorded', () => {
     expect(rewritten.length).toBeLessThan(Object.keys(after).length / 10);
     await expectColdScores();
     // 4,000 records in fake-indexeddb: slow on a busy machine, not a timing assertion.
+  }, 60_000);
+
+  it('write every score as a new generation when more moved than in place is worth', async () => {
+    // Large enough that one page's change moves few scores: the generation must hold the rest.
+    await store(db, storedGraph(2_000));
+    await update();
+    const gen = (await loadAuthorityMeta(db))!.gen!;
+    await record('https://leaf3.com/', [HUB, 'https://leaf4.com/']);
+    expect((await update({ inPlaceMax: 0 })).plan.mode).toBe('incremental');
+    expect((await loadAuthorityMeta(db))?.gen).toBe(gen + 1);
+    // Every score, not only those that moved; the last generation deleted.
+    await expectColdScores();
+    expect(await scoresStored(db)).toBe((await loadAuthorityScores(db)).length);
+    // The kept scores say what this generation holds: the next update patches it in place.
+    await record('https://leaf5.com/', [HUB]);
+    expect((await update()).plan.mode).toBe('incremental');
+    expect((await loadAuthorityMeta(db))?.gen).toBe(gen + 1);
+    await expectColdScores();
   }, 60_000);
 
   it('read everything when asked, yet rewrite only moved scores and drop gone nodes', async () => {
