@@ -3,6 +3,7 @@ import {
   authorityDueAt,
   authorityRetryDelay,
   rankInSlices,
+  resumableWrite,
   resumeRank,
   type AuthorityRun,
   type FullReason,
@@ -60,6 +61,8 @@ export interface AuthorityOutcome {
   resumed: boolean;
   /** Whether the build of the rows from the records went on from a stopped worker's place. */
   resumedBuild: boolean;
+  /** Whether the write of a new generation of scores went on from a stopped worker's. */
+  resumedWrite: boolean;
   /**
    * Wall time from start to stored scores, and of that, reading (the stores, or the kept
    * graphs and the changed pages), building the graphs, walking and writing time.
@@ -73,7 +76,7 @@ export interface AuthorityOutcome {
   buildMs: number;
   rankMs: number;
   writeMs: number;
-  /** Scores put and deleted, and whether the graphs were stored whole or as a patch. */
+  /** Scores put and deleted, in place or as a generation; the graphs stored whole or patched. */
   written: AuthorityWrite;
   computedAt: number;
 }
@@ -192,27 +195,37 @@ async function computeSteps(
   const { graphs, plan, read } = input;
   const { buildMs } = input;
   const readMs = performance.now() - reading - buildMs;
-  const run: AuthorityRun = {
-    startedAt: stored?.startedAt ?? Date.now(),
-    pages: resumeRank(graphs.pages, stored?.pages, input.warm.pages),
-    domains: resumeRank(graphs.domains, stored?.domains, input.warm.domains),
-  };
+  // A write stopped with the worker goes on with the scores it was writing: the walk is over.
+  const resume = resumableWrite(stored, graphs, input.epoch);
+  const run: AuthorityRun = resume
+    ? stored!
+    : {
+        startedAt: stored?.startedAt ?? Date.now(),
+        pages: resumeRank(graphs.pages, stored?.pages, input.warm.pages),
+        domains: resumeRank(graphs.domains, stored?.domains, input.warm.domains),
+      };
   // Reading and writing are redone after a stop; the walk, the part that grows with
-  // iterations, goes on from here.
+  // iterations, goes on from here, and a new generation's write from its last chunk.
   const checkpoint = () => saveAuthorityRun(db, run);
   const walking = performance.now();
-  run.pages = await rankInSlices(graphs.pages, run.pages, {
-    pause,
-    checkpoint: (s) => ((run.pages = s), checkpoint()),
-  });
-  run.domains = await rankInSlices(graphs.domains, run.domains, {
-    pause,
-    checkpoint: (s) => ((run.domains = s), checkpoint()),
-  });
+  if (!resume) {
+    run.pages = await rankInSlices(graphs.pages, run.pages, {
+      pause,
+      checkpoint: (s) => ((run.pages = s), checkpoint()),
+    });
+    run.domains = await rankInSlices(graphs.domains, run.domains, {
+      pause,
+      checkpoint: (s) => ((run.domains = s), checkpoint()),
+    });
+  }
   const rankMs = performance.now() - walking;
   const writing = performance.now();
-  const computedAt = Date.now();
-  const written = await writeAuthorityUpdate(db, input, run, computedAt);
+  const computedAt = resume?.computedAt ?? Date.now();
+  const written = await writeAuthorityUpdate(db, input, run, computedAt, {
+    resume,
+    // The final states, stored before the first chunk: what a new worker writes on with.
+    started: (write) => saveAuthorityRun(db, { ...run, write }),
+  });
   if (!written) {
     if (attempts <= 1) throw new Error('stored data kept changing while authority was computed');
     return computeSteps(request, attempts - 1);
@@ -232,6 +245,7 @@ async function computeSteps(
     iterations: { pages: run.pages.iterations, domains: run.domains.iterations },
     resumed: stored !== null,
     resumedBuild: input.resumedBuild,
+    resumedWrite: resume !== null,
     putMs: input.putMs,
     built: input.built,
     totalMs: performance.now() - started,

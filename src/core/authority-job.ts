@@ -52,6 +52,11 @@ export interface AuthorityMeta {
   computedAt: number;
   pages: AuthorityScale;
   domains: AuthorityScale;
+  /**
+   * The generation its scores are stored under (storage/authority.ts); absent in what an
+   * earlier version stored, whose scores are in the store from before generations.
+   */
+  gen?: number;
 }
 
 /** Where an unfinished computation stands, stored so that a stopped worker resumes it. */
@@ -59,6 +64,57 @@ export interface AuthorityRun {
   startedAt: number;
   pages: RankState;
   domains: RankState;
+  /** Set when the walk is over (its states final) and its scores are being written. */
+  write?: AuthorityWriteStart;
+}
+
+/**
+ * A write of a new generation of scores under way: a worker stopped during it goes on with the
+ * same scores, the same time and the same generation, from the records already stored.
+ */
+export interface AuthorityWriteStart {
+  gen: number;
+  computedAt: number;
+  /** The data epoch the graphs were read at, and their keys' hash (graphKeysHash). */
+  epoch: number;
+  keys: number;
+}
+
+/**
+ * A hash of the graphs' keys in id order: a stopped write's scores, stored by id, are only
+ * written on for graphs with the same keys at the same ids. FNV-1a, 32 bits.
+ */
+export function graphKeysHash(graphs: { pages: LinkGraph; domains: LinkGraph }): number {
+  let hash = 0x811c9dc5;
+  for (const keys of [graphs.pages.keys, graphs.domains.keys]) {
+    for (const key of keys) {
+      for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+      hash = Math.imul(hash ^ 0x0a, 0x01000193);
+    }
+    hash = Math.imul(hash ^ 0x1e, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * The stopped write `run` was making, when it can go on with these graphs: data forgotten since
+ * or graphs with other keys start a write afresh (its walk from the stored states).
+ */
+export function resumableWrite(
+  run: AuthorityRun | null,
+  graphs: { pages: LinkGraph; domains: LinkGraph },
+  epoch: number,
+): AuthorityWriteStart | null {
+  const write = run?.write;
+  if (
+    !write ||
+    write.epoch !== epoch ||
+    run.pages.scores.length !== graphs.pages.keys.length ||
+    run.domains.scores.length !== graphs.domains.keys.length
+  ) {
+    return null;
+  }
+  return write.keys === graphKeysHash(graphs) ? write : null;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the background authority job reads and writes: the graph's input in batches, its
  * unfinished progress, and the finished scores. The popup reads scores through queries.ts.
  */
-import type { IDBPObjectStore } from 'idb';
+import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import {
   carryScores,
   graphsFromPacked,
@@ -25,10 +25,12 @@ import {
   type AuthorityPatch,
   type AuthorityPlan,
   type AuthorityRun,
+  type AuthorityWriteStart,
+  graphKeysHash,
   type StoredValues,
 } from '../core/authority-job';
 import { asObject } from '../core/guards';
-import type { AuthorityRecord } from '../core/types';
+import type { AuthorityKind, AuthorityRecord } from '../core/types';
 import type { GraphRow } from '../core/authority-rows';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { epochOf, loadDataEpoch } from './epoch';
@@ -44,8 +46,18 @@ import { readPackedGraph, writePackedGraph, type PackedRead } from './graph-pack
 import { indexKeys, indexPacked, splitKeys } from '../core/authority-packed';
 import { patchGraphs, priorIndex, type PatchedGraphs } from '../core/authority-patch';
 
-/** Scores put per turn of the event loop while storing them. */
+/**
+ * Scores put (or deleted) per transaction while storing a generation: the popup's read of the
+ * scores waits for one such transaction at most.
+ */
 export const AUTHORITY_WRITE_CHUNK = 500;
+/**
+ * At most this many moved scores (and deleted ones) are written in place, in one transaction
+ * that the popup's read waits for (some 0.3 s at 1M, loaded); more, and every score is written
+ * as a new generation. A one-page update at 1M moved 101-943 (s20): kept in place, not turned
+ * into 110,000 puts.
+ */
+export const AUTHORITY_IN_PLACE_MAX = 2_000;
 
 export { readAuthorityInput };
 
@@ -397,35 +409,59 @@ function withPages(changes: AuthorityChanges, urls: readonly string[]): Authorit
   return { ...changes, pages };
 }
 
+/** What the write of a computation may go on from, and what it tells once it starts. */
+export interface AuthorityWriteOptions {
+  /** Past this many link targets, an incremental update stores the graphs whole again. */
+  patchMaxTargets?: number;
+  /** Past this many moved scores, every score is written as a new generation. */
+  inPlaceMax?: number;
+  /** A write of a generation stopped with the worker (core/authority-job.ts#resumableWrite). */
+  resume?: AuthorityWriteStart | null;
+  /** Called before the first score of a new generation is put, to store where it stands. */
+  started?: (write: AuthorityWriteStart) => Promise<void>;
+}
+
 /**
  * Store the scores a computation on `input` ended with, and keep its graphs for the next
- * update: every record after a full read, only the records whose value moved after a patch.
- * An incremental update stores its patch of the kept graphs, not the graphs, unless the patch
- * holds more than `patchMaxTargets` link targets. Null when data was forgotten since `input`
- * was read: nothing is written.
+ * update. After a patch of few moved scores, those records only, in place, in one short
+ * transaction; else every score under a new generation (writeAuthority). An incremental update
+ * stores its patch of the kept graphs, not the graphs, unless the patch holds more than
+ * `patchMaxTargets` link targets. Null when data was forgotten since `input` was read: nothing
+ * is written.
  */
 export async function writeAuthorityUpdate(
   db: BacklinkDb,
   input: AuthorityInput,
   ranks: { pages: RankState; domains: RankState },
   computedAt: number,
-  patchMaxTargets = AUTHORITY_PATCH_MAX_TARGETS,
+  {
+    patchMaxTargets = AUTHORITY_PATCH_MAX_TARGETS,
+    inPlaceMax = AUTHORITY_IN_PLACE_MAX,
+    resume,
+    started,
+  }: AuthorityWriteOptions = {},
 ): Promise<AuthorityWrite | null> {
-  const { graphs, stored } = input;
-  const pages = authorityRecords(
-    'page',
-    graphs.pages,
-    ranks.pages.scores,
-    computedAt,
-    stored?.pages,
-  );
-  const domains = authorityRecords(
-    'domain',
-    graphs.domains,
-    ranks.domains.scores,
-    computedAt,
-    stored?.domains,
-  );
+  const { graphs, gone } = input;
+  const recordsOf = (before?: AuthorityInput['stored']) => ({
+    pages: authorityRecords('page', graphs.pages, ranks.pages.scores, computedAt, before?.pages),
+    domains: authorityRecords(
+      'domain',
+      graphs.domains,
+      ranks.domains.scores,
+      computedAt,
+      before?.domains,
+    ),
+  });
+  const goneCount = (gone?.pages.length ?? 0) + (gone?.domains.length ?? 0);
+  // In place only over scores stored under a generation (not an earlier version's), and only
+  // a few: the popup's read waits for that transaction.
+  const stored =
+    resume || (await loadAuthorityMeta(db))?.gen === undefined ? undefined : input.stored;
+  let written = recordsOf(stored);
+  const moved = written.pages.records.length + written.domains.records.length + goneCount;
+  const inPlace = stored !== undefined && moved <= inPlaceMax;
+  if (stored !== undefined && !inPlace) written = recordsOf();
+  const { pages, domains } = written;
   const scores = {
     pageScores: ranks.pages.scores,
     domainScores: ranks.domains.scores,
@@ -445,25 +481,40 @@ export async function writeAuthorityUpdate(
           },
         };
   const records = [...pages.records, ...domains.records];
-  const written = await writeAuthority(
-    db,
-    records,
-    { computedAt, pages: pages.scale, domains: domains.scale },
-    input.epoch,
-    { ...kept, settled: input.settled, patch: stored !== undefined, gone: input.gone },
-  );
-  if (!written) return null;
-  const gone = (input.gone?.pages.length ?? 0) + (input.gone?.domains.length ?? 0);
-  return { scores: records.length, gone, kept: kept.graphPatch ? 'patch' : 'graphs' };
+  const meta = { computedAt, pages: pages.scale, domains: domains.scale };
+  const keep = { ...kept, settled: input.settled };
+  if (inPlace) {
+    if (!(await patchAuthority(db, records, meta, input.epoch, { ...keep, gone }))) return null;
+    return { scores: records.length, gone: goneCount, kept: kept.graphPatch ? 'patch' : 'graphs' };
+  }
+  const from = resume ? await countGeneration(db, resume.gen) : 0;
+  const generation = await writeAuthority(db, records, meta, input.epoch, keep, {
+    ...(resume ? { gen: resume.gen, from } : {}),
+    started: (gen) =>
+      started?.({ gen, computedAt, epoch: input.epoch, keys: graphKeysHash(graphs) }) ??
+      Promise.resolve(),
+  });
+  if (!generation) return null;
+  return {
+    scores: records.length - from,
+    gone: 0,
+    kept: kept.graphPatch ? 'patch' : 'graphs',
+    generation: { from, ...generation },
+  };
 }
 
 /** What a computation wrote: counts, for the job's outcome. */
 export interface AuthorityWrite {
-  /** Score records put, and deleted (of nodes gone from the graphs). */
+  /** Score records put, and deleted in place (of nodes gone from the graphs). */
   scores: number;
   gone: number;
   /** Whether the graphs were stored whole, or a patch of the kept graphs beside them. */
   kept: 'graphs' | 'patch';
+  /**
+   * Written as a new generation (else in place): the records a stopped write had stored
+   * already, and the records of other generations deleted after, and in how long.
+   */
+  generation?: { from: number; swept: number; sweepMs: number };
 }
 
 export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta | null> {
@@ -471,6 +522,21 @@ export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta |
   if (meta?.id !== 'authority') return null;
   const { id: _id, ...rest } = meta;
   return rest;
+}
+
+/** Every score the popup reads now: of the generation the meta record names, else the earlier store's. */
+export async function loadAuthorityScores(db: BacklinkDb): Promise<AuthorityRecord[]> {
+  const tx = db.transaction(['authority', 'authority-scores', 'meta']);
+  const meta = await tx.objectStore('meta').get('authority');
+  const gen = meta?.id === 'authority' ? meta.gen : undefined;
+  const records =
+    gen === undefined
+      ? await tx.objectStore('authority').getAll()
+      : (await tx.objectStore('authority-scores').getAll(generation(gen))).map(
+          ({ gen: _gen, ...record }) => record,
+        );
+  await tx.done;
+  return records;
 }
 
 export async function loadAuthorityRun(db: BacklinkDb): Promise<AuthorityRun | null> {
@@ -495,63 +561,45 @@ type KeptGraphs =
 export type AuthorityKeep = KeptGraphs & {
   /** The change log's number when it was read: those notes are taken in. */
   settled: number;
-  /** `records` are only those that changed: the other stored scores stay. */
-  patch?: boolean;
-  /** With `patch`: the stored scores of nodes no longer in the graphs, to delete. */
-  gone?: { pages: readonly string[]; domains: readonly string[] };
 };
 
+/** The keys of one generation's scores. */
+const generation = (gen: number) => IDBKeyRange.bound([gen], [gen + 1], false, true);
+
+/** Scores of generation `gen` stored so far: a stopped write puts its records in order. */
+function countGeneration(db: BacklinkDb, gen: number): Promise<number> {
+  return db.count('authority-scores', generation(gen));
+}
+
+/** After the live generation and any other stored (a write stopped and not gone on with). */
+async function nextGeneration(db: BacklinkDb): Promise<number> {
+  const tx = db.transaction(['authority-scores', 'meta']);
+  const [meta, last] = await Promise.all([
+    tx.objectStore('meta').get('authority'),
+    tx.objectStore('authority-scores').openKeyCursor(null, 'prev'),
+  ]);
+  await tx.done;
+  const live = meta?.id === 'authority' ? (meta.gen ?? 0) : 0;
+  return Math.max(live, last?.key[0] ?? 0) + 1;
+}
+
+type AuthorityTx = IDBPTransaction<BacklinkSchema, ('authority-scores' | 'meta')[], 'readwrite'>;
+
+/** Whether data was forgotten since `epoch` (none given: not checked), read in `tx`. */
+async function forgottenSince(tx: AuthorityTx, epoch: number | undefined): Promise<boolean> {
+  return epoch !== undefined && epochOf(await tx.objectStore('meta').get('data-epoch')) !== epoch;
+}
+
 /**
- * Replace every stored score with `records` and the scale with `meta`, and drop the finished
- * run's progress, in one transaction: the popup sees the old scores or the new, never a mix.
- * With `keep`, the graphs are stored and the changes they took in settled in it too, so the
- * graphs always match the scores and the notes still open.
+ * Wait for `writes` and the transaction. Contract: a failed request aborts the transaction, so
+ * that none of `writes` lands, and its error is thrown once; no rejection is left unhandled.
  */
-export async function writeAuthority(
-  db: BacklinkDb,
-  records: readonly AuthorityRecord[],
-  meta: AuthorityMeta,
-  epoch?: number,
-  keep?: AuthorityKeep,
-): Promise<boolean> {
-  const tx = db.transaction(['authority', 'meta'], 'readwrite');
-  const store = tx.objectStore('authority');
-  const metaStore = tx.objectStore('meta');
-  // Data forgotten since the links were read (all cleared, a site excluded): these scores would
-  // bring the forgotten URLs back. Nothing is written; the caller computes again.
-  if (epoch !== undefined && epochOf(await metaStore.get('data-epoch')) !== epoch) {
-    await tx.done;
-    return false;
-  }
-  const writes: Promise<unknown>[] = keep?.patch ? [] : [store.clear()];
+async function commit(
+  tx: { done: Promise<void>; abort: () => void },
+  writes: Promise<unknown>[],
+): Promise<void> {
   try {
-    // Every AUTHORITY_WRITE_CHUNK puts, wait for the last one: the transaction stays active
-    // (the next puts are issued from its success), and the worker's event loop gets a turn
-    // (messages, recording) instead of one long synchronous loop of 100,000 puts.
-    for (let i = 0; i < records.length; i++) {
-      const put = store.put(records[i]!);
-      // A put that fails aborts the rest; its rejection is reported once, by Promise.all.
-      put.catch(() => {});
-      writes.push(put);
-      if ((i + 1) % AUTHORITY_WRITE_CHUNK === 0) await put;
-    }
-    for (const key of keep?.gone?.pages ?? []) writes.push(store.delete(['page', key]));
-    for (const key of keep?.gone?.domains ?? []) writes.push(store.delete(['domain', key]));
-    writes.push(metaStore.put({ id: 'authority', ...meta }), metaStore.delete('authority-run'));
-    if (keep) {
-      const changes = changesOf(await metaStore.get('authority-changes'));
-      writes.push(
-        ...(keep.graphPatch
-          ? [metaStore.put({ id: 'authority-graph-patch', ...keep.graphPatch })]
-          : [
-              metaStore.put({ id: 'authority-graph', ...keep.cache }),
-              metaStore.delete('authority-graph-patch'),
-            ]),
-        metaStore.put({ id: 'authority-changes', ...settleChanges(changes, keep.settled) }),
-      );
-    }
     await Promise.all([...writes, tx.done]);
-    return true;
   } catch (error) {
     // A failed put does not abort by itself: abort, so that no half of the scores lands.
     for (const p of [tx.done, ...writes]) p.catch(() => {});
@@ -564,47 +612,195 @@ export async function writeAuthority(
   }
 }
 
+/**
+ * The meta records that end a write, in its last transaction: the scale under generation
+ * `gen`, the finished run's progress dropped, and with `keep` the graphs and the changes they
+ * took in settled, so the graphs always match the scores and the notes still open.
+ */
+async function finishWrite(
+  tx: AuthorityTx,
+  meta: AuthorityMeta,
+  gen: number,
+  keep: AuthorityKeep | undefined,
+): Promise<Promise<unknown>[]> {
+  const store = tx.objectStore('meta');
+  const writes: Promise<unknown>[] = [
+    store.put({ id: 'authority', ...meta, gen }),
+    store.delete('authority-run'),
+  ];
+  if (!keep) return writes;
+  const changes = changesOf(await store.get('authority-changes'));
+  writes.push(
+    ...(keep.graphPatch
+      ? [store.put({ id: 'authority-graph-patch', ...keep.graphPatch })]
+      : [
+          store.put({ id: 'authority-graph', ...keep.cache }),
+          store.delete('authority-graph-patch'),
+        ]),
+    store.put({ id: 'authority-changes', ...settleChanges(changes, keep.settled) }),
+  );
+  return writes;
+}
+
+/**
+ * Put the scores that moved and delete those of nodes gone, in the live generation, in one
+ * transaction with the meta records: the popup sees the old scores or the new, never a mix.
+ * False when data was forgotten since `epoch` (or no generation is live): nothing is written.
+ */
+async function patchAuthority(
+  db: BacklinkDb,
+  records: readonly AuthorityRecord[],
+  meta: AuthorityMeta,
+  epoch: number,
+  keep: AuthorityKeep & { gone?: AuthorityInput['gone'] },
+): Promise<boolean> {
+  const tx = db.transaction(['authority-scores', 'meta'], 'readwrite');
+  const live = await tx.objectStore('meta').get('authority');
+  const gen = live?.id === 'authority' ? live.gen : undefined;
+  if (gen === undefined || (await forgottenSince(tx, epoch))) {
+    await tx.done;
+    return false;
+  }
+  const store = tx.objectStore('authority-scores');
+  const writes: Promise<unknown>[] = records.map((r) => store.put({ gen, ...r }));
+  for (const key of keep.gone?.pages ?? []) writes.push(store.delete([gen, 'page', key]));
+  for (const key of keep.gone?.domains ?? []) writes.push(store.delete([gen, 'domain', key]));
+  writes.push(...(await finishWrite(tx, meta, gen, keep)));
+  await commit(tx, writes);
+  return true;
+}
+
+/**
+ * Replace every stored score with `records` and the scale with `meta`: the records are put
+ * under a new generation, AUTHORITY_WRITE_CHUNK a transaction (the popup's read of the live
+ * one waits for one chunk at most, not for all of them), then one short transaction names it
+ * live and drops the finished run's progress (see finishWrite), and the other generations are
+ * deleted in chunks. The popup sees the old scores or the new, never a mix. A write stopped
+ * with the worker goes on from `from` records of generation `gen`; `started` is told the new
+ * generation before its first chunk. False when data was forgotten since `epoch` (checked in
+ * every chunk, so no chunk of forgotten URLs is stored after the forgetting): nothing is live.
+ */
+export async function writeAuthority(
+  db: BacklinkDb,
+  records: readonly AuthorityRecord[],
+  meta: AuthorityMeta,
+  epoch?: number,
+  keep?: AuthorityKeep,
+  {
+    gen: going,
+    from = 0,
+    started,
+  }: { gen?: number; from?: number; started?: (gen: number) => Promise<void> } = {},
+): Promise<{ swept: number; sweepMs: number } | false> {
+  const gen = going ?? (await nextGeneration(db));
+  if (going === undefined) await started?.(gen);
+  for (let i = from; i < records.length; i += AUTHORITY_WRITE_CHUNK) {
+    const tx = db.transaction(['authority-scores', 'meta'], 'readwrite');
+    const forgotten = forgottenSince(tx, epoch);
+    const store = tx.objectStore('authority-scores');
+    const writes = records.slice(i, i + AUTHORITY_WRITE_CHUNK).map((r) => store.put({ gen, ...r }));
+    if (await forgotten.catch(() => true)) {
+      for (const p of [tx.done, ...writes]) p.catch(() => {});
+      tx.abort();
+      return false;
+    }
+    await commit(tx, writes);
+  }
+  const tx = db.transaction(['authority-scores', 'meta'], 'readwrite');
+  if (await forgottenSince(tx, epoch)) {
+    await tx.done;
+    return false;
+  }
+  await commit(tx, await finishWrite(tx, meta, gen, keep));
+  const sweeping = performance.now();
+  const swept = await sweepAuthority(db);
+  return { swept, sweepMs: performance.now() - sweeping };
+}
+
+/**
+ * Keys deleted per transaction when the other generations go: a range of keys is one request,
+ * far cheaper than as many puts, so the chunk is larger than a write's.
+ */
+export const AUTHORITY_SWEEP_CHUNK = 5_000;
+
+/**
+ * Delete every score not of the live generation (the last one, a stopped write's, the store
+ * from before generations), AUTHORITY_SWEEP_CHUNK keys a transaction so that the popup's read
+ * waits for one chunk at most. Nothing while no generation is live. Returns the count deleted.
+ */
+export async function sweepAuthority(db: BacklinkDb): Promise<number> {
+  const gen = (await loadAuthorityMeta(db))?.gen;
+  if (gen === undefined) return 0;
+  let deleted = 0;
+  const sweep = async (
+    name: 'authority' | 'authority-scores',
+    range: IDBKeyRange | null,
+  ): Promise<void> => {
+    for (;;) {
+      const tx = db.transaction(name, 'readwrite');
+      const keys: IDBValidKey[] = await tx.store.getAllKeys(range, AUTHORITY_SWEEP_CHUNK);
+      const writes =
+        keys.length > 0 ? [tx.store.delete(IDBKeyRange.bound(keys[0], keys[keys.length - 1]))] : [];
+      await commit(tx, writes);
+      deleted += keys.length;
+      if (keys.length < AUTHORITY_SWEEP_CHUNK) return;
+    }
+  };
+  await sweep('authority', null);
+  await sweep('authority-scores', IDBKeyRange.upperBound([gen], true));
+  await sweep('authority-scores', IDBKeyRange.lowerBound([gen + 1]));
+  return deleted;
+}
+
 export { loadDataEpoch };
 
+type ForgetStores = ['authority', 'authority-scores', 'meta'];
+
 /** Count one more forgetting, so that a computation that read the old data writes nothing. */
-async function nextEpoch(
-  meta: IDBPObjectStore<BacklinkSchema, ['authority', 'meta'], 'meta', 'readwrite'>,
-) {
+async function nextEpoch(meta: IDBPObjectStore<BacklinkSchema, ForgetStores, 'meta', 'readwrite'>) {
   return { id: 'data-epoch' as const, epoch: epochOf(await meta.get('data-epoch')) + 1 };
 }
 
-/** Forget every score and the run in progress (all data cleared). */
+/** Forget every score of every generation and the run in progress (all data cleared). */
 export async function clearAuthority(db: BacklinkDb): Promise<void> {
-  const tx = db.transaction(['authority', 'meta'], 'readwrite');
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readwrite');
   const meta = tx.objectStore('meta');
   const epoch = await nextEpoch(meta);
-  await Promise.all([tx.objectStore('authority').clear(), meta.clear(), meta.put(epoch), tx.done]);
+  await Promise.all([
+    tx.objectStore('authority').clear(),
+    tx.objectStore('authority-scores').clear(),
+    meta.clear(),
+    meta.put(epoch),
+    tx.done,
+  ]);
 }
 
 /**
  * Delete the scores of the pages whose URL `matches` (a forgotten site), and of a domain that
- * lies wholly inside it, reading keys only.
+ * lies wholly inside it, in every generation (a write under way included), reading keys only.
  */
 export async function forgetAuthority(
   db: BacklinkDb,
   matches: (url: string) => boolean,
 ): Promise<void> {
-  const tx = db.transaction(['authority', 'meta'], 'readwrite');
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readwrite');
   const meta = tx.objectStore('meta');
   void meta.put(await nextEpoch(meta)).catch(() => {}); // a failure aborts: tx.done reports it
   // The kept graphs and the change log name the site's pages too; the next update reads all.
   void meta.delete('authority-graph').catch(() => {});
   void meta.delete('authority-graph-patch').catch(() => {});
   void meta.delete('authority-changes').catch(() => {});
-  const store = tx.objectStore('authority');
-  let cursor = await store.openKeyCursor();
-  while (cursor) {
-    const [kind, key] = cursor.key;
-    if (matches(kind === 'page' ? key : `https://${key}/`)) {
-      // A failed delete aborts the transaction, and tx.done reports it.
-      store.delete(cursor.key).catch(() => {});
-    }
-    cursor = await cursor.continue();
+  const forgotten = (kind: AuthorityKind, key: string) =>
+    matches(kind === 'page' ? key : `https://${key}/`);
+  const legacy = tx.objectStore('authority');
+  for (let cursor = await legacy.openKeyCursor(); cursor; cursor = await cursor.continue()) {
+    // A failed delete aborts the transaction, and tx.done reports it.
+    if (forgotten(...cursor.key)) legacy.delete(cursor.key).catch(() => {});
+  }
+  const scores = tx.objectStore('authority-scores');
+  for (let cursor = await scores.openKeyCursor(); cursor; cursor = await cursor.continue()) {
+    const [, kind, key] = cursor.key;
+    if (forgotten(kind, key)) scores.delete(cursor.key).catch(() => {});
   }
   await tx.done;
 }

@@ -27,6 +27,9 @@ import type { StagedWrite } from './staged-writes';
 import type { RiskRecord } from './risk-summary';
 import { markStoredTies, type Tie } from './ties';
 
+/** A stored score, under the generation of the computation that wrote it. */
+export type ScoreRecord = AuthorityRecord & { gen: number };
+
 /** One record per kind of fact about the database as a whole, keyed by `id`. */
 export type MetaRecord =
   | ({ id: 'authority' } & AuthorityMeta)
@@ -96,10 +99,22 @@ export interface BacklinkSchema extends DBSchema {
     value: RedirectRecord;
     indexes: { by_to: string; by_from: string };
   };
+  /**
+   * The scores as stored before generations (see 'authority-scores'): read while the meta record
+   * names no generation, emptied by the first write after the upgrade.
+   */
   authority: {
     /** [kind, key]: a page's URL and a domain may be the same string, the kind keeps them apart. */
     key: [AuthorityRecord['kind'], string];
     value: AuthorityRecord;
+  };
+  /**
+   * Authority's scores by generation: the meta record 'authority' names the one to read; a
+   * computation writes the next beside it (storage/authority.ts#writeAuthority).
+   */
+  'authority-scores': {
+    key: [number, AuthorityRecord['kind'], string];
+    value: ScoreRecord;
   };
   meta: {
     key: MetaRecord['id'];
@@ -200,6 +215,15 @@ const numberKeyedLinks: Migration = (db, tx) => {
 const tiesStore: Migration = async (db, tx) => {
   db.createObjectStore('ties', { keyPath: 'url' });
   await markStoredTies(tx);
+};
+
+// Authority's scores by generation (issue 6): a computation writes its scores under a new
+// generation in short transactions and then points the meta record at it in one more, so the
+// popup reads the last scores whole while 110,000 are written (one transaction held its read for
+// 20 s at 1M), and a write stopped with the worker goes on. O(1): the scores already in
+// 'authority' stay readable, under no generation, until the first write replaces them.
+const authorityGenerations: Migration = (db) => {
+  db.createObjectStore('authority-scores', { keyPath: ['gen', 'kind', 'key'] });
 };
 
 const MIGRATIONS: readonly Migration[] = [
@@ -334,6 +358,7 @@ const MIGRATIONS: readonly Migration[] = [
       'top',
     ]);
   },
+  authorityGenerations,
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -341,6 +366,8 @@ export const DB_VERSION = MIGRATIONS.length;
 export const NUMBER_KEYS_VERSION = MIGRATIONS.indexOf(numberKeyedLinks) + 1;
 /** The first version with the ties store: a test builds the one before it. */
 export const TIES_VERSION = MIGRATIONS.indexOf(tiesStore) + 1;
+/** The first version with scores by generation: a test builds the one before it. */
+export const GENERATIONS_VERSION = MIGRATIONS.indexOf(authorityGenerations) + 1;
 
 /**
  * Run the migrations in order, each after the previous one's requests: the upgrade transaction

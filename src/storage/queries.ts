@@ -632,7 +632,9 @@ export async function loadPages(
 /**
  * The stored authority of a page, its domain, its linking pages and (for the quality score)
  * their domains, on the 0–100 scale: one read-only transaction of key lookups, apart from the
- * report's, so it never delays it.
+ * report's, so it never delays it. The scores are those of the generation the meta record
+ * names (storage/authority.ts#writeAuthority): a write of the next one does not hold this read
+ * for more than one of its chunks, and this read never sees a mix of the two.
  */
 export async function loadAuthority(
   db: BacklinkDb,
@@ -641,10 +643,17 @@ export async function loadAuthority(
   sources: readonly string[],
   sourceDomains: readonly string[] = [],
 ): Promise<AuthorityView> {
-  const tx = db.transaction(['authority', 'meta'], 'readonly');
-  const store = tx.objectStore('authority');
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
+  const record = await tx.objectStore('meta').get('authority');
+  const meta = record?.id === 'authority' ? record : null;
+  const gen = meta?.gen;
+  // No generation named: the scores an earlier version stored, in the store it kept them in.
+  const get = (kind: AuthorityKind, key: string) =>
+    gen === undefined
+      ? tx.objectStore('authority').get([kind, key])
+      : tx.objectStore('authority-scores').get([gen, kind, key]);
   const display = (kind: AuthorityKind, key: string) =>
-    store.get([kind, key]).then((r) => r?.display ?? null);
+    get(kind, key).then((r) => r?.display ?? null);
   // Keys the last computation did not score are left out, rather than given a zero.
   const scoredOf = async (kind: AuthorityKind, keys: readonly string[]) => {
     const found = await Promise.all(keys.map((k) => display(kind, k)));
@@ -655,14 +664,18 @@ export async function loadAuthority(
     });
     return byKey;
   };
-  const [meta, page, site, bySource, byDomain] = await Promise.all([
-    tx.objectStore('meta').get('authority'),
+  const [page, site, bySource, byDomain] = await Promise.all([
     display('page', url),
     domain === null ? null : display('domain', domain),
     scoredOf('page', sources),
     scoredOf('domain', sourceDomains),
   ]);
   await tx.done;
-  const computedAt = meta?.id === 'authority' ? meta.computedAt : null;
-  return { computedAt, page, domain: site, sources: bySource, sourceDomains: byDomain };
+  return {
+    computedAt: meta?.computedAt ?? null,
+    page,
+    domain: site,
+    sources: bySource,
+    sourceDomains: byDomain,
+  };
 }

@@ -21,6 +21,11 @@
  * an unpacked extension: run it again with a build at the same AUTHORITY_DIST (or dist/). To
  * compare two builds on one kept profile, copy each in turn into the same directory (another
  * path is another extension, with an empty database).
+ *
+ * With AUTHORITY_ONLY=first, AUTHORITY_SCORES=none|rewrite drops the last scores (or only the
+ * kept graphs) before each build, so that it writes every score; the popup's authority read is
+ * made from an extension page every 100 ms meanwhile, and its wait during the score write
+ * printed against the same read idle. AUTHORITY_FLOORS=0 skips each build's bare reads.
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -316,7 +321,14 @@ const COUNT_LINKS = `async () => {
 /** Every stored score, by kind and key: to compare two computations. */
 const READ_SCORES = `async () => {
   const db = await openDb();
-  const all = await request(db.transaction('authority').objectStore('authority').getAll());
+  // The generation the meta record names; a build without generations: the one store.
+  const generations = db.objectStoreNames.contains('authority-scores');
+  const tx = db.transaction(generations ? ['authority', 'authority-scores', 'meta'] : ['authority']);
+  const meta = generations ? await request(tx.objectStore('meta').get('authority')) : undefined;
+  const gen = meta && meta.gen;
+  const all = await request(gen === undefined
+    ? tx.objectStore('authority').getAll()
+    : tx.objectStore('authority-scores').getAll(IDBKeyRange.bound([gen], [gen + 1], false, true)));
   db.close();
   return all.map((r) => [r.kind + ' ' + r.key, r.score]);
 }`;
@@ -428,6 +440,118 @@ function describePings(pings: number[]): string {
 }
 
 /**
+ * AUTHORITY_SCORES: what each first build finds of the last computation. 'keep' (the default):
+ * its scores and kept graphs, so the build writes the few scores that moved; 'none': nothing,
+ * as on a store never computed, so it writes every score (stop 29: 110,000 puts at 1M, 20.8 s);
+ * 'rewrite': the scores without the kept graphs (as after a site was forgotten), so it replaces
+ * every score.
+ */
+const SCORES = process.env.AUTHORITY_SCORES ?? 'keep';
+/** AUTHORITY_FLOORS=0: the first builds without their bare reads in the same turn. */
+const FLOORS = process.env.AUTHORITY_FLOORS !== '0';
+
+/** Drops the kept graphs and a run's progress, and with `scores: 'none'` every score. */
+const DROP_SCORES = `async ({ scores }) => {
+  const db = await openDb();
+  const names = ['authority', 'authority-scores', 'meta'].filter((n) => db.objectStoreNames.contains(n));
+  const tx = db.transaction(names, 'readwrite');
+  const meta = tx.objectStore('meta');
+  for (const id of ['authority-graph', 'authority-graph-patch', 'authority-run']) meta.delete(id);
+  if (scores === 'none') {
+    meta.delete('authority');
+    for (const name of names) if (name !== 'meta') tx.objectStore(name).clear();
+  }
+  await new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = () => reject(tx.error);
+  });
+  db.close();
+}`;
+
+/**
+ * The popup's authority read, as each build's loadAuthority (storage/queries.ts) makes it, from
+ * an extension page every `every` ms until window.stopReads is set: one read-only transaction of
+ * the meta record and the scores of a page, its domain, 30 linking pages and their domains.
+ * A build without generations reads them all at once; one with them reads the meta record, then
+ * the scores of the generation it names. Each read: when it started, how long it took, how many
+ * of the keys had a score.
+ */
+const POPUP_READS = `async ({ every, pages }) => {
+  const db = await openDb();
+  const ids = Array.from({ length: 31 }, (_, i) => (i * 3331) % pages);
+  const keys = [
+    ...ids.map((id) => ['page', urlOf(id)]),
+    ...ids.map((id) => ['domain', domainOf(id)]),
+  ];
+  const generations = db.objectStoreNames.contains('authority-scores');
+  const scope = generations ? ['authority', 'authority-scores', 'meta'] : ['authority', 'meta'];
+  const reads = [];
+  globalThis.stopReads = false;
+  while (!globalThis.stopReads) {
+    const at = Date.now();
+    const started = performance.now();
+    const tx = db.transaction(scope);
+    const done = new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onabort = () => reject(tx.error);
+    });
+    const get = (gen, [kind, key]) =>
+      request(gen === undefined ? tx.objectStore('authority').get([kind, key]) : tx.objectStore('authority-scores').get([gen, kind, key]));
+    let found;
+    if (generations) {
+      const meta = await request(tx.objectStore('meta').get('authority'));
+      found = await Promise.all(keys.map((k) => get(meta && meta.gen, k)));
+    } else {
+      [, ...found] = await Promise.all([request(tx.objectStore('meta').get('authority')), ...keys.map((k) => get(undefined, k))]);
+    }
+    await done;
+    reads.push({ at, ms: performance.now() - started, scored: found.filter(Boolean).length, of: keys.length });
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+  db.close();
+  return reads;
+}`;
+
+interface PopupRead {
+  /** Wall-clock start (ms), duration, and how many of the `of` keys had a score. */
+  at: number;
+  ms: number;
+  scored: number;
+  of: number;
+}
+
+/** The popup's authority reads (POPUP_READS) from an extension page while `during` runs. */
+async function popupReadsDuring(
+  ext: ExtensionBrowser,
+  during: Promise<unknown>,
+): Promise<PopupRead[]> {
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(ext.extensionUrl('manifest.json'));
+    const arg = JSON.stringify({ every: 100, pages: PAGES });
+    const reads = page.evaluate(
+      `(() => { ${IDB_HELPERS}\n return (${POPUP_READS})(${arg}); })()`,
+    ) as Promise<PopupRead[]>;
+    await during.catch(() => {});
+    await page.evaluate('globalThis.stopReads = true');
+    return await reads;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Reads that overlapped [from, to] (wall clock), or else those that did not. */
+function readsIn(reads: PopupRead[], from: number, to: number, inside = true): PopupRead[] {
+  return reads.filter((r) => (r.at <= to && r.at + r.ms >= from) === inside);
+}
+
+function describeReads(reads: PopupRead[]): string {
+  if (reads.length === 0) return 'no read';
+  const sorted = reads.map((r) => r.ms).sort((a, b) => a - b);
+  return `${reads.length} reads: median ${median(sorted).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms`;
+}
+
+/**
  * AUTHORITY_ONLY=first: the first build of the rows from the records, against the bare read of
  * the same records and against its floor, the read by source and the puts of its rows done
  * bare (each in the build's turn), with how long the worker takes to answer meanwhile (against
@@ -438,6 +562,8 @@ function describePings(pings: number[]): string {
 async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<void> {
   const idle = await pingsDuring(ext, sleep(3_000));
   info(`worker idle: ${describePings(idle)}`);
+  const idleReads = await popupReadsDuring(ext, sleep(3_000));
+  info(`popup's authority read, idle: ${describeReads(idleReads)}`);
   // A place left by a run that was stopped would make the next build a resumed one.
   const left = await inWorker<{ after: string | null } | undefined>(ext, READ_BUILD_PLACE);
   if (left) {
@@ -446,6 +572,8 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
   }
   const builds: AuthorityOutcome[] = [];
   const pings: number[][] = [];
+  /** Per build: the popup's reads that overlapped the score write, and the others. */
+  const reads: { write: PopupRead[]; rest: PopupRead[] }[] = [];
   // Each build's baselines in the same turn, right after it (the load moves by the minute): the
   // bare read in key order, and the build's two floors at the size of chunk it reached on
   // average, its read by source and the puts of its rows (one request each, whatever a row
@@ -456,10 +584,25 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
     'first build',
     async () => {
       await inWorker(ext, EMPTY_GRAPH);
+      if (SCORES !== 'keep') await inWorker(ext, DROP_SCORES, { scores: SCORES });
       const run = computeInWorker(ext, 'rebuild');
+      const popup = popupReadsDuring(ext, run);
       pings.push(await pingsDuring(ext, run));
       const o = await run;
       builds.push(o);
+      // The write starts at computedAt (taken just before it) and ends writeMs later.
+      const all = await popup;
+      const [from, to] = [o.computedAt, o.computedAt + o.writeMs];
+      reads.push({ write: readsIn(all, from, to), rest: readsIn(all, from, to, false) });
+      const w = o.written;
+      info(
+        `  the score write: ${w ? `${w.scores} put, ${w.gone} deleted in place` : 'not reported'}` +
+          (w?.generation
+            ? `, a new generation (from ${w.generation.from}; ${w.generation.swept} of others deleted after, ${w.generation.sweepMs?.toFixed(0)} ms)`
+            : '') +
+          `; popup's authority read during it: ${describeReads(reads.at(-1)!.write)}; ` +
+          `during the rest of the build: ${describeReads(reads.at(-1)!.rest)}`,
+      );
       info(
         `first build: total ${o.totalMs.toFixed(0)} ms (read ${o.readMs.toFixed(0)} of which storing rows ${o.putMs.toFixed(0)}, build ` +
           `${o.buildMs.toFixed(0)}, walk ${o.rankMs.toFixed(0)}, write ${o.writeMs.toFixed(0)}); resumed ${o.resumedBuild}; ` +
@@ -469,6 +612,7 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
       size.rows = Math.ceil(PAGES / o.built.chunks);
       const bare = async (script: string, arg: unknown) =>
         (await inWorker<{ ms: number }>(ext, script, arg)).ms;
+      if (!FLOORS) return 0;
       floors.raw.push(
         await bare(RAW_READ, { batch: GRAPH_READ_BATCH, stores: ['pages', 'links'] }),
       );
@@ -484,6 +628,12 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
     builds.map((o) => `${o.source}, ${o.links} links`).join('; '),
   );
   pings.forEach((p, i) => info(`worker during build ${i + 1}: ${describePings(p)}`));
+  const during = reads.flatMap((r) => r.write);
+  check(
+    "the popup's authority reads during the writes found every score or none (never a mix)",
+    during.every((r) => r.scored === 0 || r.scored === r.of),
+    `${during.length} reads, ${during.filter((r) => r.scored === r.of).length} with every score`,
+  );
   const oneGo = await inWorker<[string, number][]>(ext, READ_SCORES);
   // AUTHORITY_STOP=1: also a build stopped over CDP and resumed by the alarm in a new worker
   // (opt-in: a build and up to a minute's wait more; test/e2e/authority-resume.test.ts checks it).
@@ -496,6 +646,43 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
     samples,
     median: median(samples),
   });
+  // The popup's read while the scores are written, against the same read with nothing running.
+  const perBuild = (of: (ms: number[]) => number) =>
+    reads.map((r) => (r.write.length ? of(r.write.map((x) => x.ms)) : NaN));
+  const readRows = [
+    timing(
+      "popup's authority read, idle (each read)",
+      idleReads.map((r) => r.ms),
+    ),
+    timing('the same during the score write: median, per build', perBuild(median)),
+    timing(
+      'the same during the score write: max, per build',
+      perBuild((ms) => Math.max(...ms)),
+    ),
+    timing(
+      'the score write (job)',
+      builds.map((o) => o.writeMs),
+    ),
+  ];
+  info(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}`,
+  );
+  printTable(readRows, readRows[0]!);
+  const jobRows = [
+    ...outcomeRows('job, first build of the rows from the records', builds),
+    ...(resumed
+      ? outcomeRows(`job, the same resumed after a stop at ${(stopMs / 1000).toFixed(0)} s`, [
+          resumed,
+        ])
+      : []),
+  ];
+  // AUTHORITY_FLOORS=0: no bare reads (minutes at 1M), the job's rows alone.
+  if (!FLOORS) {
+    printTable(jobRows, jobRows[0]!, { extraHeader: 'iterations (pages + domains)' });
+    return;
+  }
   const raw = timing(
     `bare read: getAll pages + links, batches of ${GRAPH_READ_BATCH.toLocaleString('en')}`,
     floors.raw,
@@ -517,26 +704,9 @@ async function runFirstBuild(ext: ExtensionBrowser, stored: number): Promise<voi
         .map((r, i) => `${((floors.bySource[i]! + floors.puts[i]!) / r).toFixed(2)}x`)
         .join(', '),
   );
-  info(
-    `load average (1, 5, 15 min): ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(', ')}`,
-  );
-  printTable(
-    [
-      raw,
-      bySource,
-      puts,
-      ...outcomeRows('job, first build of the rows from the records', builds),
-      ...(resumed
-        ? outcomeRows(`job, the same resumed after a stop at ${(stopMs / 1000).toFixed(0)} s`, [
-            resumed,
-          ])
-        : []),
-    ],
-    raw,
-    { extraHeader: 'iterations (pages + domains)' },
-  );
+  printTable([raw, bySource, puts, ...jobRows], raw, {
+    extraHeader: 'iterations (pages + domains)',
+  });
 }
 
 /**

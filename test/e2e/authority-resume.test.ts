@@ -119,12 +119,17 @@ function readDb(page: Page, after: string): Promise<DbState> {
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);
       });
-    const tx = db.transaction(['meta', 'links', 'authority']);
-    const [place, linksAfter, scores] = await Promise.all([
+    const tx = db.transaction(['meta', 'links', 'authority-scores']);
+    const [place, linksAfter, meta] = await Promise.all([
       ask(tx.objectStore('meta').get('graph-build')),
       ask(tx.objectStore('links').index('by_source').count(IDBKeyRange.lowerBound(after, true))),
-      ask(tx.objectStore('authority').getAll()),
+      ask(tx.objectStore('meta').get('authority')),
     ]);
+    // The scores of the generation the meta record names (none before the first computation).
+    const gen = (meta as { gen?: number } | undefined)?.gen ?? -1;
+    const scores = await ask(
+      tx.objectStore('authority-scores').getAll(IDBKeyRange.bound([gen], [gen + 1], false, true)),
+    );
     db.close();
     return {
       place: (place as DbState['place']) ?? null,

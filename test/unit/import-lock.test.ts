@@ -102,6 +102,6 @@ describe('the authority alarm during an import', () => {
     await running.end();
     await onAuthorityAlarm({ name: AUTHORITY_ALARM });
     expect(authorityStatus.runs).toBe(runs + 1);
-    expect(await db.count('authority')).toBeGreaterThan(0);
+    expect(await db.count('authority-scores')).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import {
   loadAuthorityChanges,
   loadAuthorityMeta,
   loadAuthorityRun,
+  loadAuthorityScores,
   loadDataEpoch,
   noteAuthorityChanges,
   readAuthorityGraphs,
@@ -34,6 +35,10 @@ import {
   openTestDb,
   T0,
 } from './helpers';
+
+/** Scores in any generation, or in the store from before generations. */
+const scoresStored = async (db: BacklinkDb) =>
+  (await db.count('authority')) + (await db.count('authority-scores'));
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -158,9 +163,9 @@ describe('stored scores', () => {
     );
     await db.delete('pages', 'https://leaf3.com/');
     await computeAndWrite(T0 + 1);
-    const keys = (await db.getAll('authority')).map((r) => r.key);
+    const keys = (await loadAuthorityScores(db)).map((r) => r.key);
     expect(keys).not.toContain('https://leaf3.com/');
-    expect(new Set((await db.getAll('authority')).map((r) => r.computedAt))).toEqual(
+    expect(new Set((await loadAuthorityScores(db)).map((r) => r.computedAt))).toEqual(
       new Set([T0 + 1]),
     );
     expect(await loadAuthorityRun(db)).toBeNull();
@@ -181,8 +186,8 @@ describe('stored scores', () => {
       domains: { nodes: 0, top: 0 },
     };
     await writeAuthority(db, records, meta);
-    expect(await db.count('authority')).toBe(records.length);
-    expect(await loadAuthorityMeta(db)).toEqual(meta);
+    expect((await loadAuthorityScores(db)).length).toBe(records.length);
+    expect(await loadAuthorityMeta(db)).toEqual({ ...meta, gen: 1 });
   });
 
   it('stores nothing when a put fails part-way', async () => {
@@ -202,7 +207,7 @@ describe('stored scores', () => {
         domains: { nodes: 0, top: 0 },
       }),
     ).rejects.toThrow();
-    expect(await db.count('authority')).toBe(1);
+    expect((await loadAuthorityScores(db)).length).toBe(1);
     expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0);
   });
 
@@ -231,7 +236,7 @@ describe('stored scores', () => {
     await store(db, storedGraph(4));
     await computeAndWrite(T0);
     await forgetSite(db, 'leaf1.com');
-    const keys = (await db.getAll('authority')).map((r) => `${r.kind} ${r.key}`);
+    const keys = (await loadAuthorityScores(db)).map((r) => `${r.kind} ${r.key}`);
     expect(keys.filter((k) => k.includes('leaf1'))).toEqual([]);
     expect(keys).toContain('page https://leaf2.com/');
     expect(keys).toContain('domain leaf2.com');
@@ -242,11 +247,11 @@ describe('stored scores', () => {
     await store(db, storedGraph(4));
     await computeAndWrite(T0);
     await clearAll(db);
-    expect(await db.count('authority')).toBe(0);
+    expect(await scoresStored(db)).toBe(0);
     expect(await loadAuthorityMeta(db)).toBeNull();
     await computeAndWrite(T0);
     await clearAuthority(db);
-    expect(await db.count('authority')).toBe(0);
+    expect(await scoresStored(db)).toBe(0);
   });
 });
 
@@ -265,7 +270,7 @@ describe('scores computed from data forgotten meanwhile', () => {
     const before = await loadDataEpoch(db);
     await clearAll(db);
     expect(await writeAuthority(db, [score('https://leaf1.com/')], meta, before)).toBe(false);
-    expect(await db.count('authority')).toBe(0);
+    expect(await scoresStored(db)).toBe(0);
     expect(await loadAuthorityMeta(db)).toBeNull();
 
     const afterClear = await loadDataEpoch(db);
@@ -273,20 +278,27 @@ describe('scores computed from data forgotten meanwhile', () => {
     await forgetSite(db, 'leaf2.com');
     expect(await loadDataEpoch(db)).toBe(afterClear + 1);
     expect(await writeAuthority(db, [score('https://leaf2.com/')], meta, afterClear)).toBe(false);
-    expect(await db.count('authority')).toBe(0);
+    expect(await scoresStored(db)).toBe(0);
   });
 
   it('are written when nothing was forgotten since the links were read', async () => {
     const epoch = await loadDataEpoch(db);
-    expect(await writeAuthority(db, [score('https://leaf1.com/')], meta, epoch)).toBe(true);
-    expect(await db.count('authority')).toBe(1);
+    expect(await writeAuthority(db, [score('https://leaf1.com/')], meta, epoch)).toMatchObject({
+      swept: 0,
+    });
+    expect((await loadAuthorityScores(db)).length).toBe(1);
   });
 });
 
 describe('updates after a few pages were recorded', () => {
   /** What the job does: read (patched or whole), rank from the carried scores, write. */
   async function update(
-    options: { full?: boolean; rebuild?: boolean; patchMaxTargets?: number } = {},
+    options: {
+      full?: boolean;
+      rebuild?: boolean;
+      patchMaxTargets?: number;
+      inPlaceMax?: number;
+    } = {},
   ) {
     const input = await readAuthorityGraphs(db, options);
     const { pages, domains } = input.graphs;
@@ -295,9 +307,7 @@ describe('updates after a few pages were recorded', () => {
       domains: rankGraph(domains, { initial: input.warm.domains }),
     };
     const at = (computedAt += 1);
-    expect(
-      await writeAuthorityUpdate(db, input, ranks, at, options.patchMaxTargets),
-    ).not.toBeNull();
+    expect(await writeAuthorityUpdate(db, input, ranks, at, options)).not.toBeNull();
     return input;
   }
   let computedAt = T0;
@@ -319,7 +329,7 @@ describe('updates after a few pages were recorded', () => {
 
   /** Stored scores within 1e-6 of a full computation's, and 0–100 values within a step. */
   async function expectColdScores() {
-    const [stored, cold] = [byKindAndKey(await db.getAll('authority')), await coldRecords()];
+    const [stored, cold] = [byKindAndKey(await loadAuthorityScores(db)), await coldRecords()];
     expect(Object.keys(stored).sort()).toEqual(Object.keys(cold).sort());
     for (const [key, { score, display }] of Object.entries(cold)) {
       expect(Math.abs(stored[key]!.score - score), key).toBeLessThan(1e-6);
@@ -415,12 +425,15 @@ describe('updates after a few pages were recorded', () => {
     // Large enough that one page's change moves most values by less than a step.
     await store(db, storedGraph(2_000));
     await update();
-    const before = byKindAndKey(await db.getAll('authority'));
+    const before = byKindAndKey(await loadAuthorityScores(db));
+    const gen = (await loadAuthorityMeta(db))?.gen;
     await record('https://leaf3.com/', [HUB, 'https://leaf4.com/']);
     const input = await update();
+    // Few moved: written in place, in the generation already live.
+    expect((await loadAuthorityMeta(db))?.gen).toBe(gen);
     expect(input.plan).toEqual({ mode: 'incremental', pages: ['https://leaf3.com/'] });
     expect(input.read).toEqual({ pages: 1, links: 2 });
-    const after = byKindAndKey(await db.getAll('authority'));
+    const after = byKindAndKey(await loadAuthorityScores(db));
     const rewritten = Object.keys(after).filter((k) => after[k]!.score !== before[k]?.score);
     // leaf4 gained a link: its value moved; the hub, still the top, and the leaves hardly did.
     expect(rewritten).toEqual(
@@ -431,14 +444,32 @@ describe('updates after a few pages were recorded', () => {
     // 4,000 records in fake-indexeddb: slow on a busy machine, not a timing assertion.
   }, 60_000);
 
+  it('write every score as a new generation when more moved than in place is worth', async () => {
+    // Large enough that one page's change moves few scores: the generation must hold the rest.
+    await store(db, storedGraph(2_000));
+    await update();
+    const gen = (await loadAuthorityMeta(db))!.gen!;
+    await record('https://leaf3.com/', [HUB, 'https://leaf4.com/']);
+    expect((await update({ inPlaceMax: 0 })).plan.mode).toBe('incremental');
+    expect((await loadAuthorityMeta(db))?.gen).toBe(gen + 1);
+    // Every score, not only those that moved; the last generation deleted.
+    await expectColdScores();
+    expect(await scoresStored(db)).toBe((await loadAuthorityScores(db)).length);
+    // The kept scores say what this generation holds: the next update patches it in place.
+    await record('https://leaf5.com/', [HUB]);
+    expect((await update()).plan.mode).toBe('incremental');
+    expect((await loadAuthorityMeta(db))?.gen).toBe(gen + 1);
+    await expectColdScores();
+  }, 60_000);
+
   it('read everything when asked, yet rewrite only moved scores and drop gone nodes', async () => {
     await store(db, storedGraph(300));
     await update();
-    const before = byKindAndKey(await db.getAll('authority'));
+    const before = byKindAndKey(await loadAuthorityScores(db));
     // Nothing changed: every row is read again, and no score is written again.
     const again = await update({ full: true });
     expect([again.plan, again.source]).toEqual([{ mode: 'full', reason: 'requested' }, 'packed']);
-    const same = byKindAndKey(await db.getAll('authority'));
+    const same = byKindAndKey(await loadAuthorityScores(db));
     expect(Object.keys(same).filter((k) => same[k]!.score !== before[k]?.score)).toEqual([]);
     // A page and its link removed behind the write paths' back (no row marked, no epoch step,
     // graphs kept): a rebuild from the records must still leave no score of it behind.
@@ -449,7 +480,7 @@ describe('updates after a few pages were recorded', () => {
     const input = await update({ rebuild: true });
     expect(input.source).toBe('records');
     expect(input.gone).toEqual({ pages: ['https://leaf7.com/'], domains: ['leaf7.com'] });
-    expect(byKindAndKey(await db.getAll('authority'))['page https://leaf7.com/']).toBeUndefined();
+    expect(byKindAndKey(await loadAuthorityScores(db))['page https://leaf7.com/']).toBeUndefined();
     await expectColdScores();
   }, 60_000);
 
@@ -501,7 +532,7 @@ describe('updates after a few pages were recorded', () => {
     expect(await loadAuthorityCache(db)).toBeNull();
     expect((await update()).plan).toEqual({ mode: 'full', reason: 'no-cache' });
     await expectColdScores();
-    const keys = Object.keys(byKindAndKey(await db.getAll('authority')));
+    const keys = Object.keys(byKindAndKey(await loadAuthorityScores(db)));
     expect(keys.filter((k) => k.includes('leaf1'))).toEqual([]);
 
     // A computation that read the graphs before the forgetting writes nothing of them.
@@ -542,6 +573,7 @@ describe('migration from a version 2 database', () => {
     expect(new Set(dump.links)).toEqual(new Set(graph.links));
     expect(dump.redirects).toEqual([redirect]);
     expect(await upgraded.count('authority')).toBe(0);
+    expect(await upgraded.count('authority-scores')).toBe(0);
     expect(await upgraded.count('meta')).toBe(0);
     expect((await loadBacklinks(upgraded, HUB))?.links).toHaveLength(120);
     expect((await loadAuthority(upgraded, HUB, 'hub.com', [])).computedAt).toBeNull();

@@ -69,6 +69,7 @@ describe('openBacklinkDb', () => {
     expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames].sort()).toEqual([
       'authority',
+      'authority-scores',
       'engine-imports',
       'engine-links',
       'graph',
@@ -1398,6 +1399,7 @@ describe('migration from a version 1 database', () => {
     expect(upgraded.version).toBe(DB_VERSION);
     expect([...upgraded.objectStoreNames].sort()).toEqual([
       'authority',
+      'authority-scores',
       'engine-imports',
       'engine-links',
       'graph',

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BacklinkDb } from '../../src/storage/db';
+import {
+  AUTHORITY_WRITE_CHUNK,
+  loadAuthorityMeta,
+  loadAuthorityRun,
+  loadAuthorityScores,
+} from '../../src/storage/authority';
+import { storeLeaves, stoppingAfter } from './authority-fixtures';
+import { closeTestDbs, openTestDb } from './helpers';
+
+vi.mock('webextension-polyfill', () => ({
+  default: { alarms: { create: async () => {}, clear: async () => true } },
+}));
+/** The connection the job is given: the worker's database, or one that stops mid-write. */
+let db: BacklinkDb;
+vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
+
+const { computeAuthorityNow } = await import('../../src/background/authority-job');
+
+beforeEach(() => vi.spyOn(console, 'error').mockImplementation(() => {}));
+afterEach(() => {
+  vi.restoreAllMocks();
+  closeTestDbs();
+});
+
+/** Each score by kind and key, without the time it was computed. */
+const scoresOf = async (db: BacklinkDb) =>
+  Object.fromEntries(
+    (await loadAuthorityScores(db)).map((r) => [`${r.kind} ${r.key}`, [r.score, r.display]]),
+  );
+
+describe('the authority job stopped while it writes the scores', () => {
+  it('writes on in the next worker, without walking again, to the scores of a run in one go', async () => {
+    // 1,202 scores: three chunks.
+    const oneGo = (db = await openTestDb());
+    await storeLeaves(oneGo, 600);
+    await computeAuthorityNow();
+
+    const worker = await openTestDb();
+    await storeLeaves(worker, 600);
+    db = stoppingAfter(worker, 1);
+    await expect(computeAuthorityNow()).rejects.toThrow('stopped');
+    const stopped = await loadAuthorityRun(worker);
+    expect(stopped?.write).toBeDefined();
+
+    db = worker;
+    const resumed = await computeAuthorityNow();
+    expect(resumed.resumedWrite).toBe(true);
+    expect(resumed.iterations).toEqual({
+      pages: stopped!.pages.iterations,
+      domains: stopped!.domains.iterations,
+    });
+    expect(resumed.written.generation?.from).toBe(AUTHORITY_WRITE_CHUNK);
+    expect(resumed.computedAt).toBe(stopped!.write!.computedAt);
+    expect((await loadAuthorityMeta(worker))?.computedAt).toBe(stopped!.write!.computedAt);
+    expect(await scoresOf(worker)).toEqual(await scoresOf(oneGo));
+    expect(await loadAuthorityRun(worker)).toBeNull();
+  }, 60_000);
+});
