@@ -75,30 +75,36 @@ export interface AuthorityRun {
 export interface AuthorityWriteStart {
   gen: number;
   computedAt: number;
-  /** The data epoch the graphs were read at, and their keys' hash (graphKeysHash). */
+  /** The data epoch the graphs were read at, and a hash of their keys and links (graphHash). */
   epoch: number;
-  keys: number;
+  graph: number;
 }
 
 /**
- * A hash of the graphs' keys in id order: a stopped write's scores, stored by id, are only
- * written on for graphs with the same keys at the same ids. FNV-1a, 32 bits.
+ * A hash of the graphs' keys in id order and of their links: a stopped write's scores, stored
+ * by id, are only written on for graphs with the same keys at the same ids and the same links.
+ * Keys alone let a page recorded again with other links to known pages (the same keys) take
+ * the scores walked before it, and its change was settled unwalked. FNV-1a, 32 bits (a link
+ * target a word at a time).
  */
-export function graphKeysHash(graphs: { pages: LinkGraph; domains: LinkGraph }): number {
+export function graphHash(graphs: { pages: LinkGraph; domains: LinkGraph }): number {
   let hash = 0x811c9dc5;
-  for (const keys of [graphs.pages.keys, graphs.domains.keys]) {
+  for (const { keys, offsets, targets } of [graphs.pages, graphs.domains]) {
     for (const key of keys) {
       for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
       hash = Math.imul(hash ^ 0x0a, 0x01000193);
     }
-    hash = Math.imul(hash ^ 0x1e, 0x01000193);
+    for (const ints of [offsets, targets]) {
+      for (let i = 0; i < ints.length; i++) hash = Math.imul(hash ^ ints[i]!, 0x01000193);
+      hash = Math.imul(hash ^ 0x1e, 0x01000193);
+    }
   }
   return hash >>> 0;
 }
 
 /**
  * The stopped write `run` was making, when it can go on with these graphs: data forgotten since
- * or graphs with other keys start a write afresh (its walk from the stored states).
+ * or graphs with other keys or links start a write afresh (its walk from the stored states).
  */
 export function resumableWrite(
   run: AuthorityRun | null,
@@ -114,7 +120,7 @@ export function resumableWrite(
   ) {
     return null;
   }
-  return write.keys === graphKeysHash(graphs) ? write : null;
+  return write.graph === graphHash(graphs) ? write : null;
 }
 
 /**

@@ -26,7 +26,7 @@ import {
   type AuthorityPlan,
   type AuthorityRun,
   type AuthorityWriteStart,
-  graphKeysHash,
+  graphHash,
   type StoredValues,
 } from '../core/authority-job';
 import { asObject } from '../core/guards';
@@ -491,7 +491,7 @@ export async function writeAuthorityUpdate(
   const generation = await writeAuthority(db, records, meta, input.epoch, keep, {
     ...(resume ? { gen: resume.gen, from } : {}),
     started: (gen) =>
-      started?.({ gen, computedAt, epoch: input.epoch, keys: graphKeysHash(graphs) }) ??
+      started?.({ gen, computedAt, epoch: input.epoch, graph: graphHash(graphs) }) ??
       Promise.resolve(),
   });
   if (!generation) return null;

@@ -7,7 +7,8 @@ import {
   loadAuthorityScores,
 } from '../../src/storage/authority';
 import { storeLeaves, stoppingAfter } from './authority-fixtures';
-import { closeTestDbs, openTestDb } from './helpers';
+import { recordPage } from '../../src/storage/records';
+import { closeTestDbs, makeSnapshot, openTestDb } from './helpers';
 
 vi.mock('webextension-polyfill', () => ({
   default: { alarms: { create: async () => {}, clear: async () => true } },
@@ -56,5 +57,34 @@ describe('the authority job stopped while it writes the scores', () => {
     expect((await loadAuthorityMeta(worker))?.computedAt).toBe(stopped!.write!.computedAt);
     expect(await scoresOf(worker)).toEqual(await scoresOf(oneGo));
     expect(await loadAuthorityRun(worker)).toBeNull();
+  }, 60_000);
+});
+
+describe('the authority job stopped while it writes, and a page recorded before it goes on', () => {
+  it('walks the changed links again rather than writing the scores of the links before', async () => {
+    // leaf0 links to leaf1 instead of the hub: the same pages and sites, other links.
+    const changed = makeSnapshot('https://leaf0.com/', ['https://leaf1.com/']);
+    const oneGo = (db = await openTestDb());
+    await storeLeaves(oneGo, 600);
+    await recordPage(oneGo, changed);
+    await computeAuthorityNow();
+
+    const worker = await openTestDb();
+    await storeLeaves(worker, 600);
+    db = stoppingAfter(worker, 1);
+    await expect(computeAuthorityNow()).rejects.toThrow('stopped');
+    expect((await loadAuthorityRun(worker))?.write).toBeDefined();
+    await recordPage(worker, changed);
+
+    db = worker;
+    const resumed = await computeAuthorityNow();
+    expect(resumed.resumedWrite).toBe(false);
+    const expected = await scoresOf(oneGo);
+    const got = await scoresOf(worker);
+    expect(Object.keys(got).sort()).toEqual(Object.keys(expected).sort());
+    for (const [key, [score, display]] of Object.entries(expected)) {
+      expect(got[key]![0]).toBeCloseTo(score!, 6);
+      expect(got[key]![1]).toBeCloseTo(display!, 4);
+    }
   }, 60_000);
 });
