@@ -184,6 +184,27 @@ describe('the badge of a page told cold with many links: counted, its links not 
 describe('the badge of a page told cold, links in the old store', () => {
   const PAGE = 'https://cold.com/page';
 
+  it('keeps reading a page whose many links are from its own site: the count would read them', async () => {
+    // A site's navigation: 70 of its own pages link to it, 3 pages elsewhere.
+    const NAV = 'https://www.docs.example.org/guide';
+    const own = Array.from({ length: 70 }, (_, i) => `https://docs.example.org/p${i}`);
+    const elsewhere = ['https://a.com/', 'https://b.com/', 'https://c.com/'];
+    await recordPages(
+      db,
+      [...own, ...elsewhere].map((url) => ({ snapshot: makeSnapshot(url, [NAV]), at: at(0) })),
+    );
+    tell([]);
+    const first = await countRequestsOf(() => countLiveBacklinks(db, NAV));
+    const next = await countRequestsOf(() => countLiveBacklinks(db, NAV));
+    expect([first.result, next.result]).toEqual([73, 73]);
+    expect(await live(NAV)).toBe(73);
+    // Read both times (2 requests): 3 links from elsewhere are too few to count it from.
+    for (const { count } of [first, next]) {
+      expect(linkReads(count.byName)).toEqual(['links.by_target.getAll']);
+      expect(count.requests).toBe(2);
+    }
+  });
+
   it('reads and counts the links of both stores, before the move and after it', async () => {
     const name = `badge-v1-${Math.random()}`;
     const old = await openBacklinkDb(name, () => {}, NUMBER_KEYS_VERSION - 1);
