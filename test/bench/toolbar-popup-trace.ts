@@ -93,13 +93,20 @@ function analyze(events: TraceEvent[]): Record<string, number> {
   const all = user.find((e) => e.name === 'bench:all');
   if (!all) throw new Error('no bench:all mark in the trace');
   const { pid, tid } = all;
-  const start = user.find((e) => e.name === 'navigationStart' && e.pid === pid)?.ts ?? NaN;
+  // The popup's own navigation: the last to start before its groups (an about:blank one first).
+  const start =
+    user.filter((e) => e.name === 'navigationStart' && e.pid === pid && e.ts < all.ts).at(-1)?.ts ??
+    NaN;
   const entry = user.find((e) => e.name === 'bl:first-view' && e.pid === pid)?.ts ?? all.ts;
   const first = user.find((e) => e.name === 'bench:first' && e.pid === pid)?.ts ?? all.ts;
   const out: Record<string, number> = {};
   const own = events
     .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined)
     .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // When the popup first painted, and whether it painted between its first rows and the rest.
+  const paints = own.filter((e) => e.name === 'Paint' && e.ts >= start);
+  out['first paint'] = paints.length > 0 ? (paints[0]!.ts - start) / 1000 : Number.NaN;
+  out['paints first→all'] = paints.filter((e) => e.ts > first && e.ts < all.ts).length;
   const cost = (e: TraceEvent) => e.tdur ?? e.dur!;
   const stack: Array<{ e: TraceEvent; children: number }> = [];
   const close = (upTo: number) => {
