@@ -189,6 +189,12 @@ export function isTouchedBy(
 export const POPUP_ROWS = { domains: 30, perDomain: 5 } as const;
 
 /**
+ * Rows in the popup's first render: more than its 580 px hold under the page's heading (a row
+ * is 60-80 px tall). The groups after them render in the next task (ui/popup/main.tsx).
+ */
+export const POPUP_FIRST_ROWS = 10;
+
+/**
  * What an entry holds of the rows: all the popup shows, so the groups below the first viewport
  * render from it with those above, not after the popup's own read. s17 kept the
  * first viewport's only: the 30-group entry stored as an object answered its get after the

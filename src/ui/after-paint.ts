@@ -1,12 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 
 /**
  * How many of a list's `all` items to render: `first` until the browser has painted the list
  * once, then all. Preact runs effects after the next frame, so the rest is rendered in a task
  * of its own behind the first paint: the report table's first screen shows without waiting for
- * the rest of its 200 rows. (The popup renders its 30 groups in one commit since s19, the rows
- * below its fold skipped by content-visibility instead: styles.css.) Once all are shown, they
- * stay shown.
+ * the rest of its 200 rows. Once all are shown, they stay shown.
  */
 export function useAfterPaint(first: number, all: number): number {
   const [painted, setPainted] = useState(false);
@@ -14,4 +12,22 @@ export function useAfterPaint(first: number, all: number): number {
     if (!painted) setPainted(true);
   }, [painted]);
   return painted ? all : Math.min(first, all);
+}
+
+/**
+ * Whether a task queued right after the component's first commit has run: false in its first
+ * render, true from the render that task makes (the commit goes on without it). Not after a
+ * paint, as useAfterPaint: a popup the toolbar opens paints nothing until the browser shows it,
+ * after its load event, so a frame would be waited for in vain (Preact falls back to 35 ms
+ * then). A frame the browser runs before that task paints the first commit alone. Once true,
+ * it stays true.
+ */
+export function useNextTask(): boolean {
+  const [ran, setRan] = useState(false);
+  useLayoutEffect(() => {
+    if (ran) return;
+    const timer = setTimeout(() => setRan(true));
+    return () => clearTimeout(timer);
+  }, [ran]);
+  return ran;
 }

@@ -66,7 +66,7 @@ async function openPopup(tabId: number): Promise<{ first: string[] | null; settl
   try {
     await popup.addInitScript(RECORD_FIRST_VIEW);
     await popup.goto(s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(TARGET)}&tab=${tabId}`));
-    await popup.waitForSelector('.report li.link');
+    await popup.waitForSelector('.report:not(:has([data-rows-pending])) li.link');
     // The usual read replaced it: no longer marked provisional.
     await popup.waitForSelector('#app:not([data-first-view])');
     const settled = await popup.$$eval('li.link', (items) =>

@@ -15,10 +15,10 @@ export interface ShownLink {
 }
 
 /**
- * A report that finished loading (its list with every row rendered, or its empty state), or a
- * final status message.
+ * A report that finished loading (its list with every row rendered: the popup's groups after its
+ * first viewport's come in a task of their own, or its empty state), or a final status message.
  */
-const SETTLED = '.report, .status:not(.loading)';
+const SETTLED = '.report:not(:has([data-rows-pending])), .status:not(.loading)';
 
 export const POPUP = 'src/ui/popup/index.html';
 export const REPORT = 'src/ui/report/index.html';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
-import { Report, type ReportProps } from '../../src/ui/components/Report';
+import { groupsForRows, Report, type ReportProps } from '../../src/ui/components/Report';
 import { summarizeBacklinks, summarizeSite, type SiteSummary } from '../../src/core/summary';
 import type { LinkRecord } from '../../src/core/types';
 import { summarizeProfile, profileTargetOf } from '../../src/core/profile';
@@ -37,6 +37,7 @@ function renderReport(
       site={site}
       perDomainLimit={limits.perDomainLimit ?? Infinity}
       domainLimit={limits.domainLimit ?? Infinity}
+      firstRows={limits.firstRows}
       siteTopTargets={limits.siteTopTargets ?? 10}
       onFold={() => {}}
       notice={null}
@@ -65,6 +66,49 @@ describe('Report', () => {
     const root = renderReport(links, { domainLimit: 8 });
     expect(root.querySelectorAll('.group')).toHaveLength(8);
     expect(text(root.querySelector('.report > .more'))).toMatch(/\b2\b/);
+  });
+
+  it('renders the groups of its firstRows first, the others in the next task (the popup)', async () => {
+    // 12 domains: the first three with 3 links each, the others with 1.
+    const links = Array.from({ length: 18 }, (_, i) =>
+      makeLink(`https://s${i < 9 ? Math.floor(i / 3) : i}.com/p${i}`, TARGET),
+    );
+    const root = renderReport(links, { perDomainLimit: 2, domainLimit: 10, firstRows: 5 });
+    // 2 + 2 rows of the first two groups, then one more group reaches 5.
+    const first = [...root.querySelectorAll('.group')].map((g) => g.getAttribute('data-domain'));
+    expect(first).toHaveLength(3);
+    expect(root.querySelectorAll('li.link')).toHaveLength(6);
+    await vi.waitFor(() => expect(root.querySelectorAll('.group')).toHaveLength(10));
+    const all = [...root.querySelectorAll('.group')].map((g) => g.getAttribute('data-domain'));
+    // The first groups stay where they were, the others after them, in the summary's order.
+    expect(all.slice(0, 3)).toEqual(first);
+    expect(all).toEqual(
+      summarizeBacklinks(links, {})
+        .groups.slice(0, 10)
+        .map((g) => g.domain),
+    );
+    expect(text(root.querySelector('.report > .more'))).toMatch(/\b2\b/);
+  });
+
+  it('groupsForRows: the groups holding the first rows, at least one', () => {
+    const groups = summarizeBacklinks(
+      [1, 3, 1, 2].flatMap((n, d) =>
+        Array.from({ length: n }, (_, i) => makeLink(`https://d${d}.com/${i}`, TARGET)),
+      ),
+      {},
+    ).groups;
+    const sizes = groups.map((g) => g.links.length);
+    const expected = (perDomain: number, rows: number) => {
+      let shown = 0;
+      const count = sizes.findIndex((n) => (shown += Math.min(perDomain, n)) >= rows) + 1;
+      return count === 0 ? groups.length : count;
+    };
+    for (const perDomain of [1, 2, 5]) {
+      for (const rows of [0, 1, 2, 3, 4, 5, 6, 7, 20]) {
+        expect(groupsForRows(groups, perDomain, rows)).toBe(Math.max(1, expected(perDomain, rows)));
+      }
+    }
+    expect(groupsForRows([], 5, 10)).toBe(0);
   });
 
   it('shows each row its own quality once scored, none before', () => {

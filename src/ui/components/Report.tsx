@@ -23,6 +23,7 @@ import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
 import { parseHttpUrl } from '../../core/url';
 import { isSecretPath } from '../../core/secrets';
+import { useNextTask } from '../after-paint';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
@@ -142,6 +143,30 @@ function Group(props: GroupProps) {
   );
 }
 
+/**
+ * How many of `groups` hold their first `rows` rows, `perDomain` shown of each: at least one
+ * group, at most all of them.
+ */
+export function groupsForRows(
+  groups: readonly DomainGroup[],
+  perDomain: number,
+  rows: number,
+): number {
+  let count = 0;
+  for (let shown = 0; count < groups.length && (count === 0 || shown < rows); count++) {
+    shown += Math.min(perDomain, groups[count]!.links.length);
+  }
+  return count;
+}
+
+/**
+ * What `render` returns, in a task of its own after the report's first commit (useNextTask);
+ * until then a hidden `data-rows-pending` mark, which tests wait to be gone.
+ */
+function NextTask({ render }: { render: () => ComponentChildren }) {
+  return useNextTask() ? <>{render()}</> : <div hidden data-rows-pending />;
+}
+
 function Empty({ site }: { site: boolean }) {
   return (
     <div class="empty">
@@ -189,6 +214,11 @@ export interface ReportProps {
   perDomainLimit: number;
   /** Domains shown at most. */
   domainLimit: number;
+  /**
+   * Rows of the first render (the popup's first viewport): the groups holding them come first,
+   * the others in a task of their own right after it. Unset: every group in the first render.
+   */
+  firstRows?: number;
   /** The site's most linked pages listed (0: just the site-wide counts). */
   siteTopTargets: number;
   /** Fold or unfold a group of the page's URL variants. */
@@ -279,9 +309,26 @@ export function Report(props: ReportProps) {
           },
     )
     .filter((g) => g.links.length > 0);
+  const listed = groups.slice(0, domainLimit);
+  const first =
+    props.firstRows === undefined
+      ? listed.length
+      : groupsForRows(listed, perDomainLimit, props.firstRows);
+  const group = (g: DomainGroup) => (
+    <Group
+      group={g}
+      limit={perDomainLimit}
+      sourceAuthority={props.authority?.sources ?? {}}
+      quality={props.quality ?? null}
+      referrals={props.referrals?.byLink ?? {}}
+      flags={props.flags?.status === 'ready' ? props.flags.view.byLink : null}
+      provenance={props.provenance ?? null}
+      key={g.domain}
+    />
+  );
   // A first render holds the shown groups only (ui/head-state.ts), and counts the others; the
   // report page shows every group, so those not read yet are named as more.
-  const shownGroups = Math.min(domainLimit, groups.length);
+  const shownGroups = listed.length;
   const allGroups = state.head
     ? showLost.value
       ? state.head.groups
@@ -336,18 +383,8 @@ export function Report(props: ReportProps) {
             </label>
           )}
           <div class="groups">
-            {groups.slice(0, domainLimit).map((g) => (
-              <Group
-                group={g}
-                limit={perDomainLimit}
-                sourceAuthority={props.authority?.sources ?? {}}
-                quality={props.quality ?? null}
-                referrals={props.referrals?.byLink ?? {}}
-                flags={props.flags?.status === 'ready' ? props.flags.view.byLink : null}
-                provenance={props.provenance ?? null}
-                key={g.domain}
-              />
-            ))}
+            {listed.slice(0, first).map(group)}
+            {first < listed.length && <NextTask render={() => listed.slice(first).map(group)} />}
           </div>
           {allGroups > shownGroups && (
             <p class="more">{tn('more_domains', allGroups - shownGroups)}</p>

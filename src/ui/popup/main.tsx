@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { takeEarly } from '../../platform/early-start';
 import { startFirstReads } from '../boot';
 import { showFirstView } from '../first-view';
-import { POPUP_ROWS } from '../../core/first-view';
+import { POPUP_FIRST_ROWS, POPUP_ROWS } from '../../core/first-view';
 import { Report } from '../components/Report';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
@@ -84,10 +84,10 @@ function Popup() {
         site={siteState.value}
         perDomainLimit={ROWS.perDomain}
         domainLimit={ROWS.domains}
-        // All groups in the first commit, no firstDomains: 4 before the first paint and 26 after
-        // it cost a frame's wait and a second render of the report (10k hot page with its tab's
-        // entry, load 13: 38 ms of thread time from the entry to 30 groups, 26 in one commit).
-        // The rows below the fold skip layout and paint instead (styles.css).
+        // Its first viewport's groups first, the others in the next task: a hot page's 28 other
+        // groups were two thirds of the render's thread time from the tab's entry to its 30
+        // groups (11.5 of 17.3 ms, toolbar, 10k, load 10; test/bench/toolbar-popup-trace.ts).
+        firstRows={POPUP_FIRST_ROWS}
         siteTopTargets={0}
         onFold={(choice) => void setFold(choice)}
         notice={notice.value}
