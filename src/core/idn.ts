@@ -242,17 +242,23 @@ function readablePath(path: string): string {
  * non-ASCII path and query characters decoded. Only for display: keys stay encoded.
  */
 export function displayUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return url;
-  const port = parsed.port ? `:${parsed.port}` : '';
-  const rest = readablePath(parsed.pathname + parsed.search + parsed.hash);
-  return `${parsed.protocol}//${displayHost(parsed.hostname).text}${port}${rest}`;
+  const parsed = webUrl(url);
+  if (!parsed) return url;
+  return `${parsed.protocol}//${displayHost(parsed.hostname).text}${portOf(parsed)}${restOf(parsed)}`;
 }
+
+/** An http(s) URL parsed, or null: the display functions show anything else as it is. */
+function webUrl(url: string): URL | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+const portOf = (url: URL) => (url.port ? `:${url.port}` : '');
+const restOf = (url: URL) => readablePath(url.pathname + url.search + url.hash);
 
 /**
  * A page of a site as the site's table names it: its path and query, after its host only when
@@ -260,15 +266,8 @@ export function displayUrl(url: string): string {
  * site, so "http://coffee-blog.test/" before each path only squeezed the paths apart.
  */
 export function displaySitePath(url: string, siteDomain: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return url;
-  const rest = readablePath(parsed.pathname + parsed.search + parsed.hash);
-  if (parsed.hostname === siteDomain && !parsed.port) return rest;
-  const port = parsed.port ? `:${parsed.port}` : '';
-  return `${displayHost(parsed.hostname).text}${port}${rest}`;
+  const parsed = webUrl(url);
+  if (!parsed) return url;
+  if (parsed.hostname === siteDomain && !parsed.port) return restOf(parsed);
+  return `${displayHost(parsed.hostname).text}${portOf(parsed)}${restOf(parsed)}`;
 }
