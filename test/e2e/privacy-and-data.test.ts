@@ -106,6 +106,10 @@ test('every settings change says what it did; a name that is no host is refused'
   await expect.poll(notice).toBe('192.0.2.7 will not be recorded.');
   await options.locator('#excluded-sites li[data-site="192.0.2.7"] button').click();
   await expect.poll(notice).toBe('192.0.2.7 will be recorded again.');
+  // Its Remove button went with it: focus stays in the list's section, not back at the top.
+  await expect
+    .poll(() => options.evaluate(() => document.activeElement?.closest('fieldset') !== null))
+    .toBe(true);
   expect(await excluded()).toEqual([expect.stringContaining('forum.test')]);
 
   await options.locator('#paused').check();

@@ -1,3 +1,4 @@
+import { keepFocusPlace } from '../keep-focus';
 import { useEffect } from 'preact/hooks';
 import { formatDate, formatNumber, t } from '../../core/i18n';
 import { ConfirmedSiteLine } from './ConfirmedSites';
@@ -27,7 +28,14 @@ function ImportRow({ record }: { record: EngineImportRecord }) {
           file: record.fileName,
         })}
       </span>{' '}
-      <button onClick={() => void removeImport(record)}>{t('engine_import_remove')}</button>
+      <button
+        onClick={(e) => {
+          const refocus = keepFocusPlace(e.currentTarget);
+          void removeImport(record).then(refocus);
+        }}
+      >
+        {t('engine_import_remove')}
+      </button>
       {record.sites.length > 0 && (
         <ul class="engine-sites">
           {record.sites.slice(0, SITES_SHOWN).map((s) => (

@@ -1,3 +1,4 @@
+import { keepFocusPlace } from '../keep-focus';
 import { useSignal } from '@preact/signals';
 import { t, tn } from '../../core/i18n';
 import { richText } from '../rich-text';
@@ -32,7 +33,7 @@ function DomainHints({ domains, kind }: { domains: readonly OutreachDomain[]; ki
 
 export interface RelatedPagesProps {
   pages: readonly string[];
-  onRemove: (url: string) => void;
+  onRemove: (url: string) => void | Promise<void>;
 }
 
 /** The related or competitor pages the user marked, each removable (report and options). */
@@ -43,7 +44,13 @@ export function RelatedPages({ pages, onRemove }: RelatedPagesProps) {
       {pages.map((url) => (
         <li key={url} data-related={url}>
           <SafeLink href={url} />{' '}
-          <button aria-label={t('related_remove_label', { url })} onClick={() => onRemove(url)}>
+          <button
+            aria-label={t('related_remove_label', { url })}
+            onClick={(e) => {
+              const refocus = keepFocusPlace(e.currentTarget);
+              void Promise.resolve(onRemove(url)).then(refocus);
+            }}
+          >
             {t('related_remove')}
           </button>
         </li>
@@ -56,7 +63,7 @@ export interface OutreachProps {
   view: OutreachView;
   notice: Notice | null;
   /** Mark (on) or unmark a page as related or a competitor. */
-  onMark: (url: string, on: boolean) => void;
+  onMark: (url: string, on: boolean) => void | Promise<void>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { keepFocusPlace } from '../keep-focus';
 import { useEffect } from 'preact/hooks';
 import { t } from '../../core/i18n';
 import { PROVIDER_IDS, PROVIDER_NAMES, type ProviderId } from '../../sources/providers/ids';
@@ -40,7 +41,10 @@ function Configured({ config }: { config: ProviderConfig }) {
       <button
         id={`provider-remove-${config.id}`}
         aria-label={t('provider_remove_label', { name })}
-        onClick={() => void removeProvider(config.id)}
+        onClick={(e) => {
+          const refocus = keepFocusPlace(e.currentTarget);
+          void removeProvider(config.id).then(refocus);
+        }}
       >
         {t('provider_remove')}
       </button>

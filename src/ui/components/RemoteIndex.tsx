@@ -1,3 +1,4 @@
+import { keepFocusPlace } from '../keep-focus';
 import { choosePrefixLength, expectedBucketSize } from '../../core/index-protocol';
 import {
   MAX_DECOYS,
@@ -115,7 +116,13 @@ function Configured({ index }: { index: RemoteIndexSettings }) {
         <button id="remote-index-refresh" onClick={() => void refreshInfo()}>
           {t('remote_refresh')}
         </button>
-        <button id="remote-index-remove" onClick={() => void removeIndex()}>
+        <button
+          id="remote-index-remove"
+          onClick={(e) => {
+            const refocus = keepFocusPlace(e.currentTarget);
+            void removeIndex().then(refocus);
+          }}
+        >
           {t('remote_remove')}
         </button>
       </div>

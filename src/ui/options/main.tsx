@@ -1,3 +1,4 @@
+import { keepFocusPlace } from '../keep-focus';
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { siteToExclude } from '../../core/settings';
@@ -196,7 +197,10 @@ function Options() {
               <HostName host={site} />
               <button
                 aria-label={t('options_site_remove_label', { site })}
-                onClick={() => void includeSite(site)}
+                onClick={(e) => {
+                  const refocus = keepFocusPlace(e.currentTarget);
+                  void includeSite(site).then(refocus);
+                }}
               >
                 {t('options_remove')}
               </button>
@@ -220,7 +224,7 @@ function Options() {
         <legend>{t('options_related')}</legend>
         <p>{t('options_related_explain')}</p>
         <div id="related-pages">
-          <RelatedPages pages={s.relatedPages} onRemove={(url) => void removeRelated(url)} />
+          <RelatedPages pages={s.relatedPages} onRemove={(url) => removeRelated(url)} />
         </div>
       </fieldset>
       <StoragePanel

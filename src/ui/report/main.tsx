@@ -171,7 +171,7 @@ function ReportPage() {
           <Outreach.Component
             view={outreachState.value}
             notice={outreachNotice.value}
-            onMark={(u, on) => void markRelated(u, on)}
+            onMark={(u, on) => markRelated(u, on)}
           />
         </>
       )}
