@@ -5,6 +5,8 @@
  * decoder and a handful of regexes instead of a punycode package or the Public Suffix List.
  */
 
+import { parseHttpUrl } from './url';
+
 export interface DisplayHost {
   /** What to show: the Unicode form, or the encoded one when the Unicode form is refused. */
   text: string;
@@ -242,19 +244,9 @@ function readablePath(path: string): string {
  * non-ASCII path and query characters decoded. Only for display: keys stay encoded.
  */
 export function displayUrl(url: string): string {
-  const parsed = webUrl(url);
+  const parsed = parseHttpUrl(url);
   if (!parsed) return url;
   return `${parsed.protocol}//${displayHost(parsed.hostname).text}${portOf(parsed)}${restOf(parsed)}`;
-}
-
-/** An http(s) URL parsed, or null: the display functions show anything else as it is. */
-function webUrl(url: string): URL | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
-  } catch {
-    return null;
-  }
 }
 
 const portOf = (url: URL) => (url.port ? `:${url.port}` : '');
@@ -266,7 +258,7 @@ const restOf = (url: URL) => readablePath(url.pathname + url.search + url.hash);
  * site, so "http://coffee-blog.test/" before each path only squeezed the paths apart.
  */
 export function displaySitePath(url: string, siteDomain: string): string {
-  const parsed = webUrl(url);
+  const parsed = parseHttpUrl(url);
   if (!parsed) return url;
   if (parsed.hostname === siteDomain && !parsed.port) return restOf(parsed);
   return `${displayHost(parsed.hostname).text}${portOf(parsed)}${restOf(parsed)}`;
