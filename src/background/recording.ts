@@ -3,8 +3,7 @@ import type { Message, RecordReply } from '../core/messages';
 import { shouldRecord } from '../core/settings';
 import { parseDelta, parseSnapshot } from '../core/snapshot';
 import { parseVisitId } from '../core/delivery';
-import { isSecretPath } from '../core/secrets';
-import { canonicalizeUrl, parseHttpUrl } from '../core/url';
+import { canonicalizeUrl, isSecretAddress, parseHttpUrl } from '../core/url';
 import { recordDelta, recordPage, type RecordResult } from '../storage/records';
 import { sweepStagedWrites } from '../storage/staged-writes';
 import type { BacklinkDb } from '../storage/db';
@@ -53,7 +52,7 @@ export async function documentUrl(
   const url = canonicalizeUrl(claimed);
   // A page whose address is a one-time secret has no canonical form: refused for what it is,
   // not taken for a document the tab has left (which the sender would read again at once).
-  if (!url && isSecretPath(parseHttpUrl(claimed)?.pathname ?? '')) {
+  if (!url && isSecretAddress(claimed)) {
     return { recorded: false, reason: 'secret' };
   }
   const loaded = parseHttpUrl(sender.url);

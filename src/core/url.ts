@@ -107,6 +107,15 @@ export function parseHttpUrl(input: string, base?: string): URL | null {
 }
 
 /**
+ * Whether `input` is an http(s) address whose path is itself a secret (core/secrets.ts): one
+ * canonicalizeUrl refuses for that, not for being no web address.
+ */
+export function isSecretAddress(input: string): boolean {
+  const url = parseHttpUrl(input);
+  return url !== null && isSecretPath(url.pathname);
+}
+
+/**
  * The one canonical form of a URL, used as the key everywhere. WHATWG URL parsing already
  * lower-cases scheme and host, converts IDN to punycode, drops default ports and resolves
  * dot segments; on top of that we drop the fragment and credentials, strip a trailing dot

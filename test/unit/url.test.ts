@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isSecretAddress,
   asCanonicalUrl,
   canonicalizeUrl,
   hostOf,
@@ -201,6 +202,18 @@ describe('shareableUrl', () => {
     ['', ''],
   ])('%j -> %j', (input, expected) => {
     expect(shareableUrl(input)).toBe(expected);
+  });
+});
+
+describe('isSecretAddress', () => {
+  it.each([
+    ['https://app.test/reset-password/8f14e45fceea167a5a36dedd', true],
+    ['https://app.test/reset-password/', false],
+    ['https://shop.test/cart?session_id=8f14e45fceea167a', false],
+    ['chrome://settings', false],
+    ['', false],
+  ])('%j -> %j', (input, expected) => {
+    expect(isSecretAddress(input)).toBe(expected);
   });
 });
 

@@ -21,8 +21,7 @@ import type { FlagsState, Notice, RemoteStatus, ReportState } from '../state';
 import { Flags } from './Flags';
 import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
-import { parseHttpUrl } from '../../core/url';
-import { isSecretPath } from '../../core/secrets';
+import { isSecretAddress } from '../../core/url';
 import { useNextTask } from '../after-paint';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
@@ -292,9 +291,8 @@ export function Report(props: ReportProps) {
     case 'unsupported': {
       // A web address is refused for its secret path (core/secrets.ts): "http and https only"
       // would not be why.
-      const path = parseHttpUrl(state.url)?.pathname;
-      const secret = path !== undefined && isSecretPath(path);
-      return <p class="status">{t(secret ? 'report_secret_address' : 'report_unsupported')}</p>;
+      const why = isSecretAddress(state.url) ? 'report_secret_address' : 'report_unsupported';
+      return <p class="status">{t(why)}</p>;
     }
   }
   const { summary } = state;
