@@ -27,6 +27,9 @@ export function siteToExclude(input: string): string | null {
   return host !== null && /^www\.[^.]+\.[^.]/.test(host) ? host.slice(4) : host;
 }
 
+/** An excluded site that is an IP address (IPv4, or an IPv6 literal): it has no subdomains. */
+export const isAddressSite = (site: string): boolean => /^(\d+\.){3}\d+$|^\[/.test(site);
+
 /**
  * A host a site can have: letters, digits, '-' and '_' in dot-separated labels (IDN is punycode
  * by then), or an IPv6 literal. Chromium's URL parser keeps what the spec's refuses, escaped:

@@ -7,6 +7,7 @@ import {
   MAX_RELATED_PAGES,
   normalizeSitePattern,
   siteToExclude,
+  isAddressSite,
   shouldRecord,
   withRelatedPage,
 } from '../../src/core/settings';
@@ -64,6 +65,18 @@ describe('siteToExclude', () => {
     ['not a site', null],
   ])('%j -> %j', (input, expected) => {
     expect(siteToExclude(input)).toBe(expected);
+  });
+});
+
+describe('isAddressSite', () => {
+  it.each([
+    ['192.0.2.7', true],
+    ['[::1]', true],
+    ['example.com', false],
+    ['1.2.3.example', false],
+    ['localhost', false],
+  ])('%j -> %j', (site, expected) => {
+    expect(isAddressSite(site)).toBe(expected);
   });
 });
 

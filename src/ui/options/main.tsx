@@ -1,7 +1,7 @@
 import { keepFocusPlace } from '../keep-focus';
 import { render } from 'preact';
 import { signal } from '@preact/signals';
-import { siteToExclude } from '../../core/settings';
+import { isAddressSite, siteToExclude } from '../../core/settings';
 import { DEFAULT_SETTINGS, type RetentionMonths, type Settings } from '../../core/types';
 import { clearAll, forgetSite } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
@@ -93,8 +93,7 @@ async function addSite(e: Event) {
       await forgetEngineData(site);
       const deleted = forgotten ? ` ${tn('options_site_forgotten', forgotten)}` : '';
       await dataChanged();
-      // An IP address has no subdomains to name.
-      const excluded = /^(\d+\.){3}\d+$|^\[/.test(site)
+      const excluded = isAddressSite(site)
         ? 'options_site_excluded_address'
         : 'options_site_excluded';
       return t(excluded, { site }) + deleted;
