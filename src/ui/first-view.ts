@@ -9,8 +9,9 @@ import { reportState, type ReportState } from './state';
  * Show the worker's first view of the page (background/first-view.ts) while the popup's own
  * read waits for IndexedDB: when it is of `url`, with the user's folds, and fresh. It holds
  * the groups and counts the own read shows (core/first-view.ts#FIRST_VIEW_ROWS): the popup
- * renders those of its first viewport, then the others in the next task (ui/popup/main.tsx). Rendered by the same
- * components as a hot page's head, so the read that replaces it changes no layout.
+ * renders those of its first viewport, then the others in the next task (ui/popup/main.tsx).
+ * Rendered by the same components as a hot page's head, so the read that replaces it changes
+ * no layout.
  * Provisional: `data-first-view="entry"` on `root` while it is shown. Resolves to whether it
  * was shown; the usual read goes on either way.
  */

@@ -447,7 +447,9 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       // tab's entry shown, s16: 1.3 s from the entry to its 30 groups at 1M). The report table
       // paints twice: its first screen, then the rest of its first page (ui/after-paint.ts);
       // asked between the two, the requests and their answers held those rows back (boot-hot:
-      // 250 requests before the 200th row, 8). The popup has all its groups in its first paint.
+      // 250 requests before the 200th row, 8). The popup asks after one paint: its groups below
+      // the fold render in the task after its first commit (ui/after-paint.ts#useNextTask),
+      // most often before that paint.
       reportState.value = head;
       await afterPaint();
       if (!shownRows) await afterPaint();
