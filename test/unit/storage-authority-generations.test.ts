@@ -118,6 +118,19 @@ describe('a write of every score', () => {
   });
 });
 
+/**
+ * The job's first computation on `db`, its write stopped with the worker after one chunk (the
+ * run and where its write stands saved, as the job saves them).
+ */
+async function stoppedAfterOneChunk(db: BacklinkDb): Promise<void> {
+  const first = await firstRun(db);
+  await expect(
+    writeAuthorityUpdate(stoppingAfter(db, 1), first.input, first.run, T0 + 5, {
+      started: (write) => saveAuthorityRun(db, { ...first.run, write }),
+    }),
+  ).rejects.toThrow('stopped');
+}
+
 /** The job's first computation: every record read, a walk from uniform. */
 async function firstRun(db: BacklinkDb) {
   const input = await readAuthorityGraphs(db, { now: T0 });
@@ -140,12 +153,7 @@ describe('a write stopped with the worker', () => {
     await writeAuthorityUpdate(oneGo, reference.input, reference.run, T0 + 5);
 
     await storeLeaves(db, LEAVES);
-    const first = await firstRun(db);
-    await expect(
-      writeAuthorityUpdate(stoppingAfter(db, 1), first.input, first.run, T0 + 5, {
-        started: (write) => saveAuthorityRun(db, { ...first.run, write }),
-      }),
-    ).rejects.toThrow('stopped');
+    await stoppedAfterOneChunk(db);
     // Nothing live yet; one chunk of the new generation stored.
     expect(await loadAuthorityMeta(db)).toBeNull();
     expect(await db.count('authority-scores')).toBe(AUTHORITY_WRITE_CHUNK);
@@ -170,12 +178,7 @@ describe('a write stopped with the worker', () => {
 
   it('starts a new generation when the graphs changed, and deletes the stopped one', async () => {
     await storeLeaves(db, LEAVES);
-    const first = await firstRun(db);
-    await expect(
-      writeAuthorityUpdate(stoppingAfter(db, 1), first.input, first.run, T0 + 5, {
-        started: (write) => saveAuthorityRun(db, { ...first.run, write }),
-      }),
-    ).rejects.toThrow('stopped');
+    await stoppedAfterOneChunk(db);
     await storeLeaves(db, LEAVES + 1);
     const input = await readAuthorityGraphs(db, { rebuild: true });
     expect(resumableWrite(await loadAuthorityRun(db), input.graphs, input.epoch)).toBeNull();
