@@ -34,17 +34,17 @@ import {
 } from './boot-hot';
 import { freshEntry } from './first-view-pairs';
 import { median } from './measure';
+import {
+  forEachSelfTime,
+  kindOf,
+  threadEvents,
+  TRACE_CATEGORIES,
+  type TraceEvent,
+} from './trace-events';
 
 const HOT = 'https://www.hot-target.com/the-definitive-guide';
 const NOBODY = 'https://www.hot-target.com/nobody-links-here';
 const TURNS = Number(process.env.TURNS ?? 4);
-const CATEGORIES = [
-  'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
-  'blink.user_timing',
-  'v8.execute',
-].join(',');
-
 /** Marks the first viewport (4 groups) and all groups (or the empty state) in the DOM. */
 const WATCH = `(() => {
   const spin = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
@@ -71,36 +71,6 @@ const WATCH = `(() => {
   observer.observe(document, { childList: true, subtree: true });
 })()`;
 
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  /** Thread time: what the event cost the thread, less the time it was descheduled. */
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string; data?: Record<string, unknown> };
-}
-
-const KINDS: Array<[string, RegExp]> = [
-  ['gc', /GC|Scavenge|MarkCompact|Sweep/i],
-  ['style', /^(UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet)$/],
-  ['layout', /^(Layout|UpdateLayout|IntersectionObserverController)/],
-  [
-    'paint',
-    /^(PrePaint|Paint|PaintImage|Layerize|Commit|UpdateLayer|CompositeLayers|RasterTask|ScrollLayer)/,
-  ],
-  ['parse', /^(ParseHTML)$/],
-  ['compile', /compile|Compile|v8\.parse|CacheScript/],
-  [
-    'script',
-    /^(FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|RunMicrotasks|EventDispatch|v8\.|V8\.|RunTask|FireIdleCallback|XHR|v8\.run|ResourceReceiveResponse)/,
-  ],
-];
-const kindOf = (name: string) => KINDS.find(([, re]) => re.test(name))?.[0] ?? 'other';
-
 type Phases = Record<string, Record<string, number>>;
 const PHASES = ['to entry', 'entry→viewport', 'viewport→30', '30→painted'] as const;
 
@@ -124,9 +94,7 @@ function analyze(events: TraceEvent[]): { phases: Phases; marks: Record<string, 
       (bounds[i]! - start) / 1000,
     ]),
   );
-  const own = events
-    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined)
-    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const own = threadEvents(events, pid, tid);
   // The first frame that painted rows (or the empty state): the first Paint after them.
   const painted = own.find((e) => e.name === 'Paint' && e.ts >= bounds[1]!);
   marks['first paint'] = painted ? (painted.ts + painted.dur! - start) / 1000 : NaN;
@@ -136,29 +104,15 @@ function analyze(events: TraceEvent[]): { phases: Phases; marks: Record<string, 
   marks['CPU to first paint'] = 0;
   marks['CPU to 30 groups'] = 0;
   const phases: Phases = Object.fromEntries(PHASES.map((p) => [p, {}]));
-  // Self time: an event's duration less its children's, nested by time on the one thread.
-  // Thread time where the event has it (a loaded machine deschedules the thread), else wall.
-  const cost = (e: TraceEvent) => e.tdur ?? e.dur!;
-  const stack: Array<{ e: TraceEvent; children: number }> = [];
-  const close = (upTo: number) => {
-    while (stack.length > 0 && stack.at(-1)!.e.ts + stack.at(-1)!.e.dur! <= upTo) {
-      const { e, children } = stack.pop()!;
-      if (stack.length > 0) stack.at(-1)!.children += cost(e);
-      if (e.ts < start || e.ts > bounds[3]!) continue;
-      const phase = PHASES[bounds.findIndex((b) => e.ts <= b)] ?? PHASES[3];
-      const kind = kindOf(e.name);
-      const self = Math.max(0, cost(e) - children) / 1000;
-      if (painted && e.ts <= painted.ts) marks['CPU to first paint']! += self;
-      if (e.ts <= bounds[2]!) marks['CPU to 30 groups']! += self;
-      phases[phase]![kind] = (phases[phase]![kind] ?? 0) + self;
-      phases[phase]![`  ${e.name}`] = (phases[phase]![`  ${e.name}`] ?? 0) + self;
-    }
-  };
-  for (const e of own) {
-    close(e.ts);
-    stack.push({ e, children: 0 });
-  }
-  close(Infinity);
+  forEachSelfTime(own, (e, self) => {
+    if (e.ts < start || e.ts > bounds[3]!) return;
+    const phase = PHASES[bounds.findIndex((b) => e.ts <= b)] ?? PHASES[3];
+    const kind = kindOf(e.name);
+    if (painted && e.ts <= painted.ts) marks['CPU to first paint']! += self;
+    if (e.ts <= bounds[2]!) marks['CPU to 30 groups']! += self;
+    phases[phase]![kind] = (phases[phase]![kind] ?? 0) + self;
+    phases[phase]![`  ${e.name}`] = (phases[phase]![`  ${e.name}`] ?? 0) + self;
+  });
   return { phases, marks };
 }
 
@@ -201,7 +155,10 @@ async function traced(ext: ExtensionBrowser, tab: HotTab, url: string) {
       events.push(...(value as unknown as TraceEvent[])),
     );
     complete = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-    return cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+    return cdp.send('Tracing.start', {
+      categories: TRACE_CATEGORIES,
+      transferMode: 'ReportEvents',
+    });
   });
   try {
     await cdp.send('Tracing.end');

@@ -21,18 +21,7 @@ import { firstScreenRows, TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTa
 import { keyedCopy, loadAverage, manifestKey } from './boot-hot';
 import { COLD, HOT } from './storage-scale-entry';
 import { EMPTY_SHOWN, tableShown } from './popup';
-
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
+import { forEachSelfTime, threadEvents, type TraceEvent } from './trace-events';
 
 /** Marks set in the page when the first screen and all `rows` are in the DOM. */
 const markRows = (screen: string, rows: string) => `(() => {
@@ -102,9 +91,7 @@ function summarize(events: TraceEvent[]): Record<Phase, Record<string, number>> 
       e.args?.name === 'CrRendererMain',
   );
   if (!main) return null;
-  const mine = events
-    .filter((e) => e.pid === pid && e.tid === main.tid && e.ph === 'X' && KINDS[e.name])
-    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const mine = threadEvents(events, pid, main.tid).filter((e) => KINDS[e.name]);
   const phaseOf = (ts: number): Phase | null =>
     ts < read.ts
       ? 'to read'
@@ -119,24 +106,12 @@ function summarize(events: TraceEvent[]): Record<Phase, Record<string, number>> 
     'screen to rows': {},
   };
   // Self time: an event's thread time less that of the counted events nested in it.
-  const stack: Array<{ e: TraceEvent; end: number; child: number }> = [];
-  const close = (upTo: number) => {
-    while (stack.length > 0 && stack[stack.length - 1]!.end <= upTo) {
-      const top = stack.pop()!;
-      const own = (top.e.tdur ?? top.e.dur ?? 0) / 1000;
-      const phase = phaseOf(top.e.ts);
-      if (phase) {
-        const kind = KINDS[top.e.name]!;
-        out[phase][kind] = (out[phase][kind] ?? 0) + Math.max(0, own - top.child);
-      }
-      if (stack.length > 0) stack[stack.length - 1]!.child += own;
-    }
-  };
-  for (const e of mine) {
-    close(e.ts);
-    stack.push({ e, end: e.ts + (e.dur ?? 0), child: 0 });
-  }
-  close(Number.POSITIVE_INFINITY);
+  forEachSelfTime(mine, (e, self) => {
+    const phase = phaseOf(e.ts);
+    if (!phase) return;
+    const kind = KINDS[e.name]!;
+    out[phase][kind] = (out[phase][kind] ?? 0) + self;
+  });
   return out;
 }
 

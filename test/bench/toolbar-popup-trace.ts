@@ -30,6 +30,13 @@ import {
 } from './boot-hot';
 import { freshEntry } from './first-view-pairs';
 import { median } from './measure';
+import {
+  forEachSelfTime,
+  kindOf,
+  threadEvents,
+  TRACE_CATEGORIES,
+  type TraceEvent,
+} from './trace-events';
 import { EMPTY_SHOWN, groupsShown } from './popup';
 import { TOOLBAR_POPUP_ARGS, toolbarPopups, type ToolbarPopups } from './toolbar-popup';
 
@@ -37,13 +44,6 @@ const HOT = 'https://www.hot-target.com/the-definitive-guide';
 const NOBODY = 'https://www.hot-target.com/nobody-links-here';
 const TURNS = Number(process.env.TURNS ?? 6);
 const TRACE = process.env.BENCH_TRACE === '1';
-const CATEGORIES = [
-  'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
-  'blink.user_timing',
-  'v8.execute',
-].join(',');
-
 /** The popup's marks, plain JavaScript (tsx would wrap a named helper). */
 const MARKS = `(() => {
   const at = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
@@ -64,28 +64,7 @@ const MARKS = `(() => {
   };
 })()`;
 
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-}
-
-const KINDS: Array<[string, RegExp]> = [
-  ['gc', /GC|Scavenge|MarkCompact|Sweep/i],
-  ['style', /^(UpdateLayoutTree|RecalculateStyles|ParseAuthorStyleSheet)$/],
-  ['layout', /^(Layout|UpdateLayout|IntersectionObserverController)/],
-  ['paint', /^(PrePaint|Paint|Layerize|Commit|UpdateLayer|CompositeLayers)/],
-  ['parse', /^(ParseHTML)$/],
-  ['compile', /compile|Compile|v8\.parse|CacheScript/],
-  ['script', /^(FunctionCall|EvaluateScript|TimerFire|RunMicrotasks|EventDispatch|v8\.|V8\.)/],
-];
 const PHASES = ['to entry', 'entry→first', 'first→all'];
-const kindOf = (name: string) => KINDS.find(([, re]) => re.test(name))?.[0] ?? 'other';
 
 /** Self thread time (ms) by kind and by event name, in two phases: to the entry, after it. */
 function analyze(events: TraceEvent[]): Record<string, number> {
@@ -100,32 +79,18 @@ function analyze(events: TraceEvent[]): Record<string, number> {
   const entry = user.find((e) => e.name === 'bl:first-view' && e.pid === pid)?.ts ?? all.ts;
   const first = user.find((e) => e.name === 'bench:first' && e.pid === pid)?.ts ?? all.ts;
   const out: Record<string, number> = {};
-  const own = events
-    .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.dur !== undefined)
-    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const own = threadEvents(events, pid, tid);
   // When the popup first painted, and whether it painted between its first rows and the rest.
   const paints = own.filter((e) => e.name === 'Paint' && e.ts >= start);
   out['first paint'] = paints.length > 0 ? (paints[0]!.ts - start) / 1000 : Number.NaN;
   out['paints first→all'] = paints.filter((e) => e.ts > first && e.ts < all.ts).length;
-  const cost = (e: TraceEvent) => e.tdur ?? e.dur!;
-  const stack: Array<{ e: TraceEvent; children: number }> = [];
-  const close = (upTo: number) => {
-    while (stack.length > 0 && stack.at(-1)!.e.ts + stack.at(-1)!.e.dur! <= upTo) {
-      const { e, children } = stack.pop()!;
-      if (stack.length > 0) stack.at(-1)!.children += cost(e);
-      if (e.ts < start || e.ts > all.ts) continue;
-      const phase = e.ts <= entry ? 'to entry' : e.ts <= first ? 'entry→first' : 'first→all';
-      const self = Math.max(0, cost(e) - children) / 1000;
-      for (const key of [phase, `${phase} ${kindOf(e.name)}`, `${phase}   ${e.name}`]) {
-        out[key] = (out[key] ?? 0) + self;
-      }
+  forEachSelfTime(own, (e, self) => {
+    if (e.ts < start || e.ts > all.ts) return;
+    const phase = e.ts <= entry ? 'to entry' : e.ts <= first ? 'entry→first' : 'first→all';
+    for (const key of [phase, `${phase} ${kindOf(e.name)}`, `${phase}   ${e.name}`]) {
+      out[key] = (out[key] ?? 0) + self;
     }
-  };
-  for (const e of own) {
-    close(e.ts);
-    stack.push({ e, children: 0 });
-  }
-  close(Infinity);
+  });
   return out;
 }
 
@@ -151,7 +116,7 @@ async function traced<T>(ext: ExtensionBrowser, run: () => Promise<T>) {
     JSON.stringify({
       id: 1,
       method: 'Tracing.start',
-      params: { categories: CATEGORIES, transferMode: 'ReportEvents' },
+      params: { categories: TRACE_CATEGORIES, transferMode: 'ReportEvents' },
     }),
   );
   await new Promise((r) => setTimeout(r, 200));
