@@ -14,9 +14,10 @@ import type { FlagsState } from '../../src/ui/state';
 
 const TARGET = 'http://xn--caf-dma.test/men%C3%BC';
 
+/** The report of `links` into TARGET; `wholeSite`: as the report of that whole site. */
 function renderReport(
   links: LinkRecord[],
-  { site = null, ...limits }: Partial<ReportProps> = {},
+  { site = null, wholeSite, ...limits }: Partial<ReportProps> & { wholeSite?: string } = {},
 ): HTMLElement {
   const root = document.createElement('div');
   document.body.append(root);
@@ -33,6 +34,7 @@ function renderReport(
         variants: [],
         folded: [],
         choices: [],
+        ...(wholeSite ? { site: { domain: wholeSite, complete: true } } : {}),
       }}
       site={site}
       perDomainLimit={limits.perDomainLimit ?? Infinity}
@@ -278,34 +280,8 @@ describe('Report', () => {
 });
 
 describe('Report of the whole site', () => {
-  function renderSite(links: LinkRecord[]): HTMLElement {
-    const root = document.createElement('div');
-    document.body.append(root);
-    render(
-      <Report
-        state={{
-          status: 'ready',
-          url: TARGET,
-          page: null,
-          summary: summarizeBacklinks(links, {}),
-          profile: null,
-          redirect: null,
-          variants: [],
-          folded: [],
-          choices: [],
-          site: { domain: 'xn--caf-dma.test', complete: true },
-        }}
-        site={null}
-        perDomainLimit={Infinity}
-        domainLimit={Infinity}
-        siteTopTargets={0}
-        onFold={() => {}}
-        notice={null}
-      />,
-      root,
-    );
-    return root;
-  }
+  const renderSite = (links: LinkRecord[]) =>
+    renderReport(links, { wholeSite: 'xn--caf-dma.test' });
 
   it('counts links into the site, not "to this page"', () => {
     const root = renderSite([
