@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  forEachSelfTime,
-  kindOf,
-  threadEvents,
-  type TraceEvent,
-} from '../bench/trace-events';
+import { forEachSelfTime, kindOf, threadEvents, type TraceEvent } from '../bench/trace-events';
 
 // The trace benches' self-time walk (test/bench/trace-events.ts), on a hand-built thread.
 const ev = (name: string, ts: number, dur: number, extra: Partial<TraceEvent> = {}) =>
