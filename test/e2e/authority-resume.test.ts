@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
 import { pageRecord } from '../support/records';
 import { openPopupFor } from '../support/extension-pages';
+import { stopServiceWorker } from '../support/worker-stop';
 import { seededRandom } from '../bench/random';
 import type { WorkerHooks } from '../../src/background/worker';
 import type { AuthorityOutcome, AuthorityRequest } from '../../src/background/authority-job';
@@ -18,8 +19,7 @@ import { AUTHORITY_WRITE_CHUNK } from '../../src/storage/authority';
 //
 // Why the benchmark of the last stop found "no new worker in 3 minutes": Playwright (1.65 with
 // Chromium 156) keeps the same Worker object across a stop and restart of the service worker
-// (its DevTools target survives; the old execution context is destroyed and a new one comes),
-// so a search for a Worker other than the first never ends. The alarm did fire and the build
+// (support/worker-stop.ts), so a search for a Worker other than the first never ends. The alarm did fire and the build
 // did resume (seen with chrome.alarms.getAll and the stored place from an extension page).
 
 const s = useExtensionSession();
@@ -214,23 +214,6 @@ function holdAfterChunk(page: Page, stage: Stage): Promise<void> {
   }, stage);
 }
 
-/** Stop the extension's service worker over CDP, as Chromium stops an idle one; wait for it. */
-async function stopWorker(page: Page): Promise<void> {
-  const cdp = await s.ext.context.newCDPSession(page);
-  let stops = 0;
-  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) {
-      if (v.scriptURL.startsWith(`chrome-extension://${s.ext.extensionId}/`)) {
-        if (v.runningStatus === 'stopped') stops++;
-      }
-    }
-  });
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await expect.poll(() => stops, { timeout: 30_000 }).toBeGreaterThan(0);
-  await cdp.detach();
-}
-
 /**
  * Fire the job's watchdog alarm now rather than up to a minute later (an unpacked extension's
  * alarms have no least delay): a new worker starts for it. Resolves with what it computed.
@@ -365,7 +348,7 @@ test('a first build stopped with the worker goes on from its stored place in the
   const building = computeInWorker('rebuild').catch((error: unknown) => String(error));
   const place = (await control.evaluate(() => window.__holding!)) as BuildPlace;
   const stopped = Date.now();
-  await stopWorker(control);
+  await stopServiceWorker(s.ext, control);
   // The evaluation in the stopped worker never gets its answer.
   expect(await building).toMatch(/restarted|closed|destroyed/i);
   await control.evaluate(() => window.__release!());
@@ -427,7 +410,7 @@ test('a write of every score stopped with the worker: reads see the old scores o
       throw new Error(`ended with no chunk of a new generation held: ${JSON.stringify(ended)}`);
     }),
   ])) as WriteHeld;
-  await stopWorker(control);
+  await stopServiceWorker(s.ext, control);
   expect(await computing).toMatch(/restarted|closed|destroyed/i);
   await control.evaluate(() => window.__release!());
 
