@@ -190,6 +190,13 @@ export interface StoredValues {
   displays: Float64Array;
 }
 
+/** One graph's records to store, its scale, and what each node then has stored. */
+export interface AuthorityRecords {
+  records: AuthorityRecord[];
+  scale: AuthorityScale;
+  stored: StoredValues;
+}
+
 /**
  * The records to store for one graph's scores, each with its 0–100 display value, and what
  * each node then has stored. Given `before` (what the last computation stored, same ids),
@@ -201,11 +208,27 @@ export function authorityRecords(
   scores: Float64Array,
   computedAt: number,
   before?: StoredValues,
-): { records: AuthorityRecord[]; scale: AuthorityScale; stored: StoredValues } {
+): AuthorityRecords {
+  return authorityRecordsUpTo(kind, graph, scores, computedAt, before, Infinity)!;
+}
+
+/**
+ * authorityRecords, or null as soon as more than `max` records would be written: a caller that
+ * then writes every score builds them once, not every moved one first (at most max + 1 here).
+ */
+export function authorityRecordsUpTo(
+  kind: AuthorityKind,
+  graph: LinkGraph,
+  scores: Float64Array,
+  computedAt: number,
+  before: StoredValues | undefined,
+  max: number,
+): AuthorityRecords | null {
+  if (max < 0) return null;
   const scale = authorityScale(scores);
   const records: AuthorityRecord[] = [];
   const stored = { scores: scores.slice(), displays: new Float64Array(scores.length) };
-  graph.keys.forEach((key, id) => {
+  for (let id = 0; id < graph.keys.length; id++) {
     const score = scores[id]!;
     const display = displayAuthority(score, scale);
     const [oldScore, oldDisplay] = [before?.scores[id], before?.displays[id]];
@@ -217,11 +240,12 @@ export function authorityRecords(
     ) {
       stored.scores[id] = oldScore;
       stored.displays[id] = oldDisplay;
-      return;
+      continue;
     }
     stored.displays[id] = display;
-    records.push({ kind, key, score, display, computedAt });
-  });
+    if (records.length === max) return null;
+    records.push({ kind, key: graph.keys[id]!, score, display, computedAt });
+  }
   return { records, scale, stored };
 }
 

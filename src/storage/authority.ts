@@ -12,7 +12,7 @@ import {
 } from '../core/authority';
 import {
   AUTHORITY_PATCH_MAX_TARGETS,
-  authorityRecords,
+  authorityRecordsUpTo,
   carryStored,
   mergePatch,
   NO_CHANGES,
@@ -442,26 +442,37 @@ export async function writeAuthorityUpdate(
   }: AuthorityWriteOptions = {},
 ): Promise<AuthorityWrite | null> {
   const { graphs, gone } = input;
-  const recordsOf = (before?: AuthorityInput['stored']) => ({
-    pages: authorityRecords('page', graphs.pages, ranks.pages.scores, computedAt, before?.pages),
-    domains: authorityRecords(
-      'domain',
-      graphs.domains,
-      ranks.domains.scores,
+  /** The records of both graphs, or null when more than `max` would be written. */
+  const recordsOf = (before?: AuthorityInput['stored'], max = Infinity) => {
+    const pages = authorityRecordsUpTo(
+      'page',
+      graphs.pages,
+      ranks.pages.scores,
       computedAt,
-      before?.domains,
-    ),
-  });
+      before?.pages,
+      max,
+    );
+    const domains =
+      pages &&
+      authorityRecordsUpTo(
+        'domain',
+        graphs.domains,
+        ranks.domains.scores,
+        computedAt,
+        before?.domains,
+        max - pages.records.length,
+      );
+    return pages && domains ? { pages, domains } : null;
+  };
   const goneCount = (gone?.pages.length ?? 0) + (gone?.domains.length ?? 0);
   // In place only over scores stored under a generation (not an earlier version's), and only
   // a few: the popup's read waits for that transaction.
   const stored =
     resume || (await loadAuthorityMeta(db))?.gen === undefined ? undefined : input.stored;
-  let written = recordsOf(stored);
-  const moved = written.pages.records.length + written.domains.records.length + goneCount;
-  const inPlace = stored !== undefined && moved <= inPlaceMax;
-  if (stored !== undefined && !inPlace) written = recordsOf();
-  const { pages, domains } = written;
+  // The moved records, given up past the bound: every record is then built, once.
+  const moved = stored && recordsOf(stored, inPlaceMax - goneCount);
+  const inPlace = !!moved;
+  const { pages, domains } = moved || recordsOf()!;
   const scores = {
     pageScores: ranks.pages.scores,
     domainScores: ranks.domains.scores,

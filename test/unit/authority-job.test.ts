@@ -20,6 +20,7 @@ import {
   AUTHORITY_MAX_RETRY_MS,
   AUTHORITY_RETRY_MS,
   authorityRecords,
+  authorityRecordsUpTo,
   carryStored,
   rankInSlices,
   resumeRank,
@@ -139,6 +140,37 @@ describe('authorityRecords', () => {
     for (const r of records) expect(r.display).toBeLessThanOrEqual(100);
     const byDomain = authorityRecords('domain', domains, rankGraph(domains).scores, T0);
     expect(byDomain.records.map((r) => r.kind)).toEqual(domains.keys.map(() => 'domain'));
+  });
+});
+
+describe('authorityRecordsUpTo', () => {
+  it('gives what authorityRecords gives while at most `max` are written, else null, built no further', () => {
+    const { pages } = hubGraph();
+    const scores = rankGraph(pages).scores;
+    const all = authorityRecords('page', pages, scores, T0);
+    const n = pages.keys.length;
+    expect(authorityRecordsUpTo('page', pages, scores, T0, undefined, n)).toEqual(all);
+    // Two leaves moved by more than a step: two records given what is stored.
+    const next = scores.slice();
+    for (const leaf of ['https://leaf3.com/', 'https://leaf7.com/']) {
+      next[pages.ids.get(leaf)!]! += 1e-6;
+    }
+    const moved = authorityRecords('page', pages, next, T0, all.stored);
+    expect(moved.records.map((r) => r.key)).toEqual(['https://leaf3.com/', 'https://leaf7.com/']);
+    expect(authorityRecordsUpTo('page', pages, next, T0, all.stored, 2)).toEqual(moved);
+    expect(authorityRecordsUpTo('page', pages, next, T0, all.stored, 1)).toBeNull();
+    expect(authorityRecordsUpTo('page', pages, next, T0, all.stored, -1)).toBeNull();
+    // Past the bound it stops: no record built after the first `max` (each reads its key).
+    let keysRead = 0;
+    const counting = new Proxy(pages.keys, {
+      get(target, property, receiver) {
+        if (typeof property === 'string' && /^\d+$/.test(property)) keysRead++;
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const graph = { ...pages, keys: counting };
+    expect(authorityRecordsUpTo('page', graph, scores, T0, undefined, 5)).toBeNull();
+    expect(keysRead).toBe(5);
   });
 });
 
