@@ -169,10 +169,12 @@ export function firstViewStateOf(first: FirstRead, url: string): FirstViewState 
     // Not a web page: canonicalizeUrl said it is, so this is not reached; an empty view then.
     throw new Error(`no first view of ${url}`);
   }
-  const whole = summarizeBacklinks(report.links, report.sources, {
-    via: report.via,
-    domain: report.page?.domain ?? null,
-  });
+  const whole = summarizeBacklinks(
+    report.links,
+    report.sources,
+    { via: report.via, domain: report.page?.domain ?? null },
+    report.domainAuthority,
+  );
   return {
     url: report.url,
     page: pageForFirstView(report.page),

@@ -1,9 +1,11 @@
 import { lastSeenOf, type LinkRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
 import {
+  authorityOf,
   compareGroupRanks,
   compareLinks,
   isUnfollowed,
+  type DomainAuthority,
   type GroupRank,
   type SourceFacts,
 } from './summary';
@@ -40,6 +42,13 @@ export interface TargetStats {
   rows?: Record<string, HeadRow[]>;
   /** Set (to `target`, for the by_refill index) while a kept domain has no rows. */
   refill?: string;
+  /**
+   * Per source domain, its authority (0–100) as the last computation stored it: groups of
+   * equal counts are shown strongest first (core/summary.ts#compareGroupRanks). Set when the
+   * record is built and after each computation (storage/target-stats.ts#refreshStatsAuthority),
+   * not by a write: a domain new to the target ranks as unscored until the next computation.
+   */
+  authority?: Record<string, number>;
 }
 
 /** A link as kept for the first render: its record and its linking page's facts (or null). */
@@ -85,7 +94,10 @@ export function tallyLink(stats: TargetStats, { link, pageNofollow }: Counted, s
   tally[0] += sign;
   tally[1] += live;
   tally[2] += followed;
-  if (tally[0] === 0) delete stats.domains[link.sourceDomain];
+  if (tally[0] === 0) {
+    delete stats.domains[link.sourceDomain];
+    delete stats.authority?.[link.sourceDomain];
+  }
   stats.links += sign;
   stats.targetDomain = stats.links === 0 ? '' : link.targetDomain;
   stats.live += live;
@@ -154,13 +166,51 @@ export function firstInOrder<T>(
 
 /** The ranks of a target's groups as its popup alone orders them (internal: its own site). */
 function ranksOf(stats: TargetStats): GroupRank[] {
+  const authority = stats.authority ?? {};
   return Object.entries(stats.domains).map(([domain, [size, live, followed]]) => ({
     domain,
     internal: domain === stats.targetDomain,
     live,
     followed,
     size,
+    authority: authorityOf(authority, domain),
   }));
+}
+
+/**
+ * The domain authority kept with the aggregates of a page's targets, the first target's where
+ * several keep one (each is of the same computation but for a refresh under way).
+ */
+export function authorityOfTargets(
+  records: Iterable<TargetStats | null | undefined>,
+): DomainAuthority {
+  const merged: Record<string, number> = {};
+  for (const record of records) {
+    for (const [domain, value] of Object.entries(record?.authority ?? {})) {
+      if (!Object.hasOwn(merged, domain)) merged[domain] = value;
+    }
+  }
+  return merged;
+}
+
+/**
+ * Keep with `stats` the authority `scores` give its source domains (those without one are left
+ * out). Returns whether that changed what was kept.
+ */
+export function setAuthority(stats: TargetStats, scores: ReadonlyMap<string, number>): boolean {
+  const next: Record<string, number> = {};
+  for (const domain of Object.keys(stats.domains)) {
+    const score = scores.get(domain);
+    if (score !== undefined) next[domain] = score;
+  }
+  const before = stats.authority ?? {};
+  const same =
+    Object.keys(next).length === Object.keys(before).length &&
+    Object.entries(next).every(([d, v]) => authorityOf(before, d) === v);
+  // None scored (no computation yet): the record stays as one of counts and rows only.
+  if (Object.keys(next).length > 0) stats.authority = next;
+  else delete stats.authority;
+  return !same;
 }
 
 /**

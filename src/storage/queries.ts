@@ -13,9 +13,9 @@ import {
   redirectsInto,
   type RedirectChain,
 } from '../core/redirects';
-import type { SiteSummary, Via } from '../core/summary';
+import type { DomainAuthority, SiteSummary, Via } from '../core/summary';
 import { pendingPages, summarizeSiteStats, topTalliesOf } from '../core/site-stats';
-import { HOT_TARGET_LINKS } from '../core/target-stats';
+import { authorityOfTargets, HOT_TARGET_LINKS } from '../core/target-stats';
 import {
   compareVariants,
   foldedGroups,
@@ -53,6 +53,11 @@ export interface BacklinkReport {
   folded: FoldGroup[];
   /** Stored facts of each linking page, by its URL. */
   sources: Record<string, PageRecord>;
+  /**
+   * The referring domains' authority kept with the targets' aggregates, to rank groups as the
+   * first render of a hot page did (storage/head.ts); absent or empty for a page without one.
+   */
+  domainAuthority?: DomainAuthority;
 }
 
 /** Folds as stored in Settings.folds. */
@@ -62,8 +67,8 @@ export type Folds = Readonly<Record<string, SiteFolds>>;
 export const VARIANT_LIMIT = 50;
 
 export type ReadTx = ReturnType<typeof readTransaction>;
-const readTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'links-v1', 'redirects'], 'readonly');
+const READ_STORES = ['pages', 'links', 'links-v1', 'redirects'] as const;
+const readTransaction = (db: BacklinkDb) => db.transaction([...READ_STORES], 'readonly');
 
 /**
  * The hops core/redirects needs to walk backwards from `targets`: hops into each URL reached,
@@ -264,14 +269,21 @@ export async function loadBacklinks(
 ): Promise<BacklinkReport | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  const tx = readTransaction(db);
+  const full = db.transaction([...READ_STORES, 'target-stats'], 'readonly');
+  // The same transaction has the stores findTargets and readReport read, and one more.
+  const tx = full as unknown as ReadTx;
   // The URL's own links and where it redirects, asked with the first round.
   const [found, [own, hopsFrom]] = await findTargets(tx, url, folds, true, () =>
     Promise.all([getAllLinks(tx, 'by_target', url), readHopsFrom(tx, url)]),
   );
-  const report = await readReport(tx, found, own, hopsFrom);
-  await tx.done;
-  return report;
+  // The scores kept with the aggregates rank the groups as the head did (one get a target).
+  const [report, stats] = await Promise.all([
+    readReport(tx, found, own, hopsFrom),
+    getMany(full.objectStore('target-stats'), found.targets),
+  ]);
+  await full.done;
+  const domainAuthority = authorityOfTargets(stats);
+  return Object.keys(domainAuthority).length > 0 ? { ...report, domainAuthority } : report;
 }
 
 /**
@@ -683,4 +695,24 @@ export async function loadAuthority(
     sources: bySource,
     sourceDomains: byDomain,
   };
+}
+
+/**
+ * Every domain's stored authority (0–100), of the generation loadAuthority reads: a range of
+ * keys, not the pages' scores too. What the aggregates keep to rank groups
+ * (storage/target-stats.ts#refreshStatsAuthority).
+ */
+export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, number>> {
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
+  const record = await tx.objectStore('meta').get('authority');
+  const gen = record?.id === 'authority' ? record.gen : undefined;
+  // Array keys sort after strings: [..., 'domain', []] comes after every [..., 'domain', key].
+  const records =
+    gen === undefined
+      ? await tx.objectStore('authority').getAll(IDBKeyRange.bound(['domain'], ['domain', []]))
+      : await tx
+          .objectStore('authority-scores')
+          .getAll(IDBKeyRange.bound([gen, 'domain'], [gen, 'domain', []]));
+  await tx.done;
+  return new Map(records.map((r) => [r.key, r.display]));
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { applyChange, emptyStats, statsOf, tallyLink } from '../../src/core/target-stats';
+import {
+  applyChange,
+  authorityOfTargets,
+  emptyStats,
+  keptDomains,
+  setAuthority,
+  statsOf,
+  tallyLink,
+} from '../../src/core/target-stats';
 import { makeLink } from './helpers';
 
 const T = 'https://t.com/page';
@@ -47,5 +55,50 @@ describe('tallyLink and applyChange', () => {
     const other = makeLink('https://a.com/1', 'https://u.com/');
     const changed = applyChange(new Map(), [], [{ link: other, pageNofollow: false }]);
     expect(changed.size).toBe(0);
+  });
+});
+
+describe('the authority kept with an aggregate', () => {
+  const oneEach = (domains: string[]) =>
+    statsOf(
+      T,
+      domains.map((d) => ({ link: makeLink(`https://${d}/p`, T), pageNofollow: false })),
+    );
+
+  it("is its domains' scores only, says when it changed, and goes with an emptied domain", () => {
+    const stats = oneEach(['a.com', 'b.com']);
+    const scores = new Map([
+      ['a.com', 40],
+      ['elsewhere.com', 90],
+    ]);
+    expect(setAuthority(stats, scores)).toBe(true);
+    expect(stats.authority).toEqual({ 'a.com': 40 });
+    expect(setAuthority(stats, new Map(scores))).toBe(false);
+    expect(setAuthority(stats, new Map([['a.com', 41]]))).toBe(true);
+    tallyLink(stats, { link: makeLink('https://a.com/p', T), pageNofollow: false }, -1);
+    expect(stats.authority).toEqual({});
+    // None scored: a record of counts only, as before any computation.
+    expect(setAuthority(stats, new Map())).toBe(false);
+    expect(stats).toEqual(oneEach(['b.com']));
+  });
+
+  it('decides which groups keep their rows: the strongest of equal counts', () => {
+    const domains = Array.from({ length: 50 }, (_, i) => `d${String(i).padStart(2, '0')}.com`);
+    const stats = oneEach(domains);
+    expect([...keptDomains(stats)].sort()).toEqual(domains.slice(0, 40));
+    // The last ten by name are the strongest.
+    setAuthority(stats, new Map(domains.slice(40).map((d, i) => [d, 10 + i])));
+    const kept = keptDomains(stats);
+    expect(domains.slice(40).every((d) => kept.has(d))).toBe(true);
+    expect(kept.size).toBe(40);
+  });
+
+  it("is the first target's where several keep one", () => {
+    const first = { ...oneEach(['a.com']), authority: { 'a.com': 3 } };
+    const second = { ...oneEach(['a.com', 'b.com']), authority: { 'a.com': 4, 'b.com': 5 } };
+    expect(authorityOfTargets([undefined, first, null, second])).toEqual({
+      'a.com': 3,
+      'b.com': 5,
+    });
   });
 });
