@@ -696,23 +696,3 @@ export async function loadAuthority(
     sourceDomains: byDomain,
   };
 }
-
-/**
- * Every domain's stored authority (0–100), of the generation loadAuthority reads: a range of
- * keys, not the pages' scores too. What the aggregates keep to rank groups
- * (storage/target-stats.ts#refreshStatsAuthority).
- */
-export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, number>> {
-  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
-  const record = await tx.objectStore('meta').get('authority');
-  const gen = record?.id === 'authority' ? record.gen : undefined;
-  // Array keys sort after strings: [..., 'domain', []] comes after every [..., 'domain', key].
-  const records =
-    gen === undefined
-      ? await tx.objectStore('authority').getAll(IDBKeyRange.bound(['domain'], ['domain', []]))
-      : await tx
-          .objectStore('authority-scores')
-          .getAll(IDBKeyRange.bound([gen, 'domain'], [gen, 'domain', []]));
-  await tx.done;
-  return new Map(records.map((r) => [r.key, r.display]));
-}

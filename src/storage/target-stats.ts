@@ -18,7 +18,6 @@ import {
 import { countLinks, getAllLinks } from './link-keys';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { getMany, putAll } from './requests';
-import { loadDomainAuthority } from './queries';
 
 /**
  * The `target-stats` store: core/target-stats.ts aggregates of hot targets with the popup's
@@ -220,6 +219,25 @@ async function refillRows(tx: Tx, record: TargetStats, pagesOf: PagesOf): Promis
     rows[domain] = firstRows(group.map((link) => ({ link, page: pages.get(link.source) ?? null })));
   });
   markRefill(record);
+}
+
+/**
+ * Every domain's stored authority (0–100), of the generation the popup reads
+ * (queries.ts#loadAuthority): a range of keys, not the pages' scores too.
+ */
+export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, number>> {
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
+  const record = await tx.objectStore('meta').get('authority');
+  const gen = record?.id === 'authority' ? record.gen : undefined;
+  // Array keys sort after strings: [..., 'domain', []] comes after every [..., 'domain', key].
+  const records =
+    gen === undefined
+      ? await tx.objectStore('authority').getAll(IDBKeyRange.bound(['domain'], ['domain', []]))
+      : await tx
+          .objectStore('authority-scores')
+          .getAll(IDBKeyRange.bound([gen, 'domain'], [gen, 'domain', []]));
+  await tx.done;
+  return new Map(records.map((r) => [r.key, r.display]));
 }
 
 /**
