@@ -195,13 +195,14 @@ export function authorityOfTargets(
 
 /**
  * Keep with `stats` the authority `scores` give its source domains (those without one are left
- * out). Returns whether that changed what was kept.
+ * out), to a tenth: a computation moves most scores a little, and a hot target's record is put
+ * again only when one moved past that. Returns whether that changed what was kept.
  */
 export function setAuthority(stats: TargetStats, scores: ReadonlyMap<string, number>): boolean {
   const next: Record<string, number> = {};
   for (const domain of Object.keys(stats.domains)) {
     const score = scores.get(domain);
-    if (score !== undefined) next[domain] = score;
+    if (score !== undefined) next[domain] = Math.round(score * 10) / 10;
   }
   const before = stats.authority ?? {};
   const same =

@@ -253,8 +253,12 @@ export async function refreshStatsAuthority(db: BacklinkDb): Promise<string[]> {
   ]);
   const changed: string[] = [];
   for (const target of targets) {
+    // Read first: a record whose scores did not move is not written (nor a writer held up).
+    const stored = await db.get('target-stats', target);
+    if (!stored || !setAuthority(stored, scores)) continue;
     const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
     const stats = tx.objectStore('target-stats');
+    // Again in the write: a page recorded since changed its counts, and maybe its rows.
     const record = await stats.get(target);
     if (record && setAuthority(record, scores)) {
       markRefill(record);

@@ -74,6 +74,8 @@ describe('the authority kept with an aggregate', () => {
     expect(setAuthority(stats, scores)).toBe(true);
     expect(stats.authority).toEqual({ 'a.com': 40 });
     expect(setAuthority(stats, new Map(scores))).toBe(false);
+    // Kept to a tenth: a score that moved less changes nothing to put.
+    expect(setAuthority(stats, new Map([['a.com', 40.04]]))).toBe(false);
     expect(setAuthority(stats, new Map([['a.com', 41]]))).toBe(true);
     tallyLink(stats, { link: makeLink('https://a.com/p', T), pageNofollow: false }, -1);
     expect(stats.authority).toEqual({});
