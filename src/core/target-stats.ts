@@ -1,7 +1,6 @@
 import { lastSeenOf, type LinkRecord } from './types';
 import { passesAuthority, QUALIFYING_RELS } from './occurrences';
 import {
-  authorityOf,
   compareGroupRanks,
   compareLinks,
   isUnfollowed,
@@ -19,8 +18,15 @@ import {
 /** Stored links into a target from which on it gets an aggregate (and the popup a head). */
 export const HOT_TARGET_LINKS = 200;
 
-/** Per source domain: [links, live, followed]; lost links are links minus live. */
-export type DomainTally = [links: number, live: number, followed: number];
+/**
+ * Per source domain: [links, live, followed, authority]; lost links are links minus live. The
+ * domain's authority is in tenths (0–1000) as the last computation stored it (setAuthority),
+ * absent when it has none: groups of equal counts are shown strongest first
+ * (core/summary.ts#compareGroupRanks). Kept in the tally, as an integer, so that the record
+ * read for a hot page's first render grows by a few bytes a domain (a map of its own by domain
+ * made a record of 2,000 domains a third larger).
+ */
+export type DomainTally = [links: number, live: number, followed: number, authority?: number];
 
 export interface TargetStats {
   target: string;
@@ -42,13 +48,6 @@ export interface TargetStats {
   rows?: Record<string, HeadRow[]>;
   /** Set (to `target`, for the by_refill index) while a kept domain has no rows. */
   refill?: string;
-  /**
-   * Per source domain, its authority (0–100) as the last computation stored it: groups of
-   * equal counts are shown strongest first (core/summary.ts#compareGroupRanks). Set when the
-   * record is built and after each computation (storage/target-stats.ts#refreshStatsAuthority),
-   * not by a write: a domain new to the target ranks as unscored until the next computation.
-   */
-  authority?: Record<string, number>;
 }
 
 /** A link as kept for the first render: its record and its linking page's facts (or null). */
@@ -94,10 +93,7 @@ export function tallyLink(stats: TargetStats, { link, pageNofollow }: Counted, s
   tally[0] += sign;
   tally[1] += live;
   tally[2] += followed;
-  if (tally[0] === 0) {
-    delete stats.domains[link.sourceDomain];
-    delete stats.authority?.[link.sourceDomain];
-  }
+  if (tally[0] === 0) delete stats.domains[link.sourceDomain];
   stats.links += sign;
   stats.targetDomain = stats.links === 0 ? '' : link.targetDomain;
   stats.live += live;
@@ -166,16 +162,19 @@ export function firstInOrder<T>(
 
 /** The ranks of a target's groups as its popup alone orders them (internal: its own site). */
 function ranksOf(stats: TargetStats): GroupRank[] {
-  const authority = stats.authority ?? {};
-  return Object.entries(stats.domains).map(([domain, [size, live, followed]]) => ({
+  return Object.entries(stats.domains).map(([domain, tally]) => ({
     domain,
     internal: domain === stats.targetDomain,
-    live,
-    followed,
-    size,
-    authority: authorityOf(authority, domain),
+    live: tally[1],
+    followed: tally[2],
+    size: tally[0],
+    authority: authorityOfTally(tally),
   }));
 }
+
+/** A tally's kept authority on the 0–100 scale, if it has one. */
+const authorityOfTally = (tally: Readonly<DomainTally>): number | undefined =>
+  tally[3] === undefined ? undefined : tally[3] / 10;
 
 /**
  * The domain authority kept with the aggregates of a page's targets, the first target's where
@@ -186,32 +185,30 @@ export function authorityOfTargets(
 ): DomainAuthority {
   const merged: Record<string, number> = {};
   for (const record of records) {
-    for (const [domain, value] of Object.entries(record?.authority ?? {})) {
-      if (!Object.hasOwn(merged, domain)) merged[domain] = value;
+    for (const [domain, tally] of Object.entries(record?.domains ?? {})) {
+      const authority = authorityOfTally(tally);
+      if (authority !== undefined && !Object.hasOwn(merged, domain)) merged[domain] = authority;
     }
   }
   return merged;
 }
 
 /**
- * Keep with `stats` the authority `scores` give its source domains (those without one are left
- * out), to a tenth: a computation moves most scores a little, and a hot target's record is put
- * again only when one moved past that. Returns whether that changed what was kept.
+ * Keep in the tallies of `stats` the authority `scores` (0–100) give its source domains, to a
+ * tenth (those without one keep none): a computation moves most scores a little, and a hot
+ * target's record is put again only when one moved past that. Returns whether anything changed.
  */
 export function setAuthority(stats: TargetStats, scores: ReadonlyMap<string, number>): boolean {
-  const next: Record<string, number> = {};
-  for (const domain of Object.keys(stats.domains)) {
+  let changed = false;
+  for (const [domain, tally] of Object.entries(stats.domains)) {
     const score = scores.get(domain);
-    if (score !== undefined) next[domain] = Math.round(score * 10) / 10;
+    const next = score === undefined ? undefined : Math.round(score * 10);
+    if (tally[3] === next) continue;
+    changed = true;
+    if (next === undefined) tally.splice(3);
+    else tally[3] = next;
   }
-  const before = stats.authority ?? {};
-  const same =
-    Object.keys(next).length === Object.keys(before).length &&
-    Object.entries(next).every(([d, v]) => authorityOf(before, d) === v);
-  // None scored (no computation yet): the record stays as one of counts and rows only.
-  if (Object.keys(next).length > 0) stats.authority = next;
-  else delete stats.authority;
-  return !same;
+  return changed;
 }
 
 /**

@@ -92,9 +92,9 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   const pageOf = new Map(pages.map((p) => [p.url, p]));
   let rowCount = 0;
   for (const kept of stats) {
-    const { rows, refill, authority, ...counts } = kept;
-    // Scores of its own domains only (a domain emptied takes its score along).
-    for (const domain of Object.keys(authority ?? {})) expect(counts.domains[domain]).toBeDefined();
+    const { rows, refill, ...stored } = kept;
+    // The counts without the scores kept beside them (refreshStatsAuthority).
+    const counts = { ...stored, domains: mapValues(stored.domains, (t) => t.slice(0, 3)) };
     const mine = links.filter((l) => l.target === kept.target);
     const counted = mine.map((link) => ({
       link,
@@ -119,6 +119,9 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   }
   return { aggregates: stats.length, rows: rowCount };
 }
+
+const mapValues = <T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 
 /** Display order: a live link's last sighting is its page's last visit (lastSeenOf). */
 const rowOrder = (a: HeadRow, b: HeadRow) =>

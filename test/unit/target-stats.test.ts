@@ -65,23 +65,26 @@ describe('the authority kept with an aggregate', () => {
       domains.map((d) => ({ link: makeLink(`https://${d}/p`, T), pageNofollow: false })),
     );
 
-  it("is its domains' scores only, says when it changed, and goes with an emptied domain", () => {
+  it("is its domains' scores in tenths, in their tallies; says when it changed", () => {
     const stats = oneEach(['a.com', 'b.com']);
     const scores = new Map([
       ['a.com', 40],
       ['elsewhere.com', 90],
     ]);
     expect(setAuthority(stats, scores)).toBe(true);
-    expect(stats.authority).toEqual({ 'a.com': 40 });
+    expect(stats.domains).toEqual({ 'a.com': [1, 1, 1, 400], 'b.com': [1, 1, 1] });
+    expect(authorityOfTargets([stats])).toEqual({ 'a.com': 40 });
     expect(setAuthority(stats, new Map(scores))).toBe(false);
     // Kept to a tenth: a score that moved less changes nothing to put.
     expect(setAuthority(stats, new Map([['a.com', 40.04]]))).toBe(false);
-    expect(setAuthority(stats, new Map([['a.com', 41]]))).toBe(true);
-    tallyLink(stats, { link: makeLink('https://a.com/p', T), pageNofollow: false }, -1);
-    expect(stats.authority).toEqual({});
-    // None scored: a record of counts only, as before any computation.
+    expect(setAuthority(stats, new Map([['a.com', 41.26]]))).toBe(true);
+    expect(authorityOfTargets([stats])).toEqual({ 'a.com': 41.3 });
+    // A write keeps it; unscored by the next computation, the tally is one of counts again.
+    tallyLink(stats, { link: makeLink('https://a.com/q', T), pageNofollow: false }, 1);
+    expect(stats.domains['a.com']).toEqual([2, 2, 2, 413]);
+    expect(setAuthority(stats, new Map())).toBe(true);
+    expect(stats.domains['a.com']).toEqual([2, 2, 2]);
     expect(setAuthority(stats, new Map())).toBe(false);
-    expect(stats).toEqual(oneEach(['b.com']));
   });
 
   it('decides which groups keep their rows: the strongest of equal counts', () => {
@@ -96,8 +99,16 @@ describe('the authority kept with an aggregate', () => {
   });
 
   it("is the first target's where several keep one", () => {
-    const first = { ...oneEach(['a.com']), authority: { 'a.com': 3 } };
-    const second = { ...oneEach(['a.com', 'b.com']), authority: { 'a.com': 4, 'b.com': 5 } };
+    const first = oneEach(['a.com']);
+    setAuthority(first, new Map([['a.com', 3]]));
+    const second = oneEach(['a.com', 'b.com']);
+    setAuthority(
+      second,
+      new Map([
+        ['a.com', 4],
+        ['b.com', 5],
+      ]),
+    );
     expect(authorityOfTargets([undefined, first, null, second])).toEqual({
       'a.com': 3,
       'b.com': 5,
