@@ -272,17 +272,19 @@ export async function loadBacklinks(
   const full = db.transaction([...READ_STORES, 'target-stats'], 'readonly');
   // The same transaction has the stores findTargets and readReport read, and one more.
   const tx = full as unknown as ReadTx;
-  // The URL's own links and where it redirects, asked with the first round.
-  const [found, [own, hopsFrom]] = await findTargets(tx, url, folds, true, () =>
-    Promise.all([getAllLinks(tx, 'by_target', url), readHopsFrom(tx, url)]),
+  const statsStore = full.objectStore('target-stats');
+  // The URL's own links, where it redirects and its aggregate, asked with the first round: the
+  // scores kept with the aggregates rank the groups as the head did.
+  const [found, [own, hopsFrom, ownStats]] = await findTargets(tx, url, folds, true, () =>
+    Promise.all([getAllLinks(tx, 'by_target', url), readHopsFrom(tx, url), statsStore.get(url)]),
   );
-  // The scores kept with the aggregates rank the groups as the head did (one get a target).
-  const [report, stats] = await Promise.all([
+  // The other targets' aggregates (the URL is the first target) with the rest of the report.
+  const [report, others] = await Promise.all([
     readReport(tx, found, own, hopsFrom),
-    getMany(full.objectStore('target-stats'), found.targets),
+    getMany(statsStore, found.targets.slice(1)),
   ]);
   await full.done;
-  const domainAuthority = authorityOfTargets(stats);
+  const domainAuthority = authorityOfTargets([ownStats, ...others]);
   return Object.keys(domainAuthority).length > 0 ? { ...report, domainAuthority } : report;
 }
 

@@ -120,6 +120,14 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   return { aggregates: stats.length, rows: rowCount };
 }
 
+/** The rounds of requests (each waiting for an answer) a read took, and its result. */
+async function roundsOf<T>(read: () => Promise<T>): Promise<{ rounds: number; result: T }> {
+  const counting = countRequests();
+  let rounds = 0;
+  const result = await read().finally(() => (rounds = counting.stop().rounds));
+  return { rounds, result };
+}
+
 const mapValues = <T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 
@@ -552,7 +560,12 @@ describe('groups of equal counts on a hot page', () => {
 
   it('are shown strongest first, the full read in the same order, from one get', async () => {
     await writeDomainScores(shuffled);
+    const cold = await roundsOf(() => loadBacklinks(db, HOT));
     expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    // The full read asks for the kept scores with its first round: no round more.
+    const full = await roundsOf(() => loadBacklinks(db, HOT));
+    expect(full.rounds).toBe(cold.rounds);
+    expect(Object.keys(full.result!.domainAuthority!)).toHaveLength(shuffled.size);
     expect(await shownOrder()).toEqual(strongestFirst(shuffled).slice(0, 30));
     // The full read that replaces the head ranks them as it did: no row moves.
     expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
@@ -688,14 +701,6 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     for (const [p, url] of sources.entries()) {
       await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
     }
-  }
-
-  /** The rounds of requests (each waiting for an answer) a read took, and its result. */
-  async function roundsOf<T>(read: () => Promise<T>): Promise<{ rounds: number; result: T }> {
-    const counting = countRequests();
-    let rounds = 0;
-    const result = await read().finally(() => (rounds = counting.stop().rounds));
-    return { rounds, result };
   }
 
   it('takes two rounds, as a raw read of its rows: the lookup with its links, then their pages', async () => {
