@@ -220,6 +220,19 @@ export async function dropTouchedFirstViews(
 }
 
 /**
+ * After the aggregates of `targets` took new scores (background/authority-job.ts): their groups
+ * of equal counts may come in another order, so the entries that show them go as after a write
+ * of links to them (no linking page rewritten: no source).
+ */
+export function dropFirstViewsOf(targets: readonly string[]): Promise<void> {
+  return dropTouchedFirstViews(
+    '',
+    targets.map((href) => ({ href })),
+    0,
+  );
+}
+
+/**
  * Every entry removed and the active tabs' prepared again: settings changed (folds, excluded
  * sites) or links were cleared, imported or forgotten.
  */
