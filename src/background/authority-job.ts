@@ -21,6 +21,8 @@ import {
 import { getDb } from '../platform/db-connection';
 import { importRunning } from '../platform/import-lock';
 import { updateTermStatsQuietly } from '../storage/term-stats';
+import { refreshStatsAuthority } from '../storage/target-stats';
+import { dropFirstViewsOf } from './first-view';
 
 /**
  * Source authority in the background. Scheduling is a `chrome.alarms` alarm rather than a
@@ -165,9 +167,24 @@ async function compute(request?: AuthorityRequest): Promise<AuthorityOutcome> {
     const outcome = await computeSteps(request);
     // Relevance's term counts, over the same pages, while the worker is still kept alive.
     await updateTermStatsQuietly(await getDb(), outcome.changedPages);
+    await refreshStatsQuietly();
     return outcome;
   } finally {
     clearInterval(keepAlive);
+  }
+}
+
+/**
+ * The new scores kept with the hot pages' aggregates: their popups show groups of equal counts
+ * strongest first, and a tab's first view in the old order is prepared again. A failure leaves
+ * them in the last computation's order, and is logged here.
+ */
+async function refreshStatsQuietly(): Promise<void> {
+  try {
+    const changed = await refreshStatsAuthority(await getDb());
+    if (changed.length > 0) await dropFirstViewsOf(changed);
+  } catch (error) {
+    console.error('Backlink Lens could not rank the hot pages by the new authority:', error);
   }
 }
 

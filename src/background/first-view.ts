@@ -169,10 +169,12 @@ export function firstViewStateOf(first: FirstRead, url: string): FirstViewState 
     // Not a web page: canonicalizeUrl said it is, so this is not reached; an empty view then.
     throw new Error(`no first view of ${url}`);
   }
-  const whole = summarizeBacklinks(report.links, report.sources, {
-    via: report.via,
-    domain: report.page?.domain ?? null,
-  });
+  const whole = summarizeBacklinks(
+    report.links,
+    report.sources,
+    { via: report.via, domain: report.page?.domain ?? null },
+    report.domainAuthority,
+  );
   return {
     url: report.url,
     page: pageForFirstView(report.page),
@@ -215,6 +217,19 @@ export async function dropTouchedFirstViews(
     .filter(([, entry]) => isTouchedBy(entry, written))
     .map(([tabId]) => tabId);
   await dropFirstViews(touched);
+}
+
+/**
+ * After the aggregates of `targets` took new scores (background/authority-job.ts): their groups
+ * of equal counts may come in another order, so the entries that show them go as after a write
+ * of links to them (no linking page rewritten: no source).
+ */
+export function dropFirstViewsOf(targets: readonly string[]): Promise<void> {
+  return dropTouchedFirstViews(
+    '',
+    targets.map((href) => ({ href })),
+    0,
+  );
 }
 
 /**

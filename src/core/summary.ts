@@ -96,14 +96,29 @@ export function compareLinks(
   );
 }
 
-/** What orders the groups: a group's counts, `size` its links live or lost. */
+/**
+ * What orders the groups: a group's counts, `size` its links live or lost, and the referring
+ * domain's authority (0–100) as kept with the target's aggregate (core/target-stats.ts), when
+ * known.
+ */
 export type GroupRank = Pick<DomainGroup, 'domain' | 'internal' | 'live' | 'followed'> & {
   size: number;
+  authority?: number;
 };
 
+/** A referring domain's stored authority (0–100), by domain: what breaks ties between groups. */
+export type DomainAuthority = Readonly<Record<string, number>>;
+
+/** A domain's entry of `authority`, if it has one of its own (not an Object.prototype key). */
+export const authorityOf = (authority: DomainAuthority, domain: string): number | undefined =>
+  Object.hasOwn(authority, domain) ? authority[domain] : undefined;
+
 /**
- * External before internal, then domains whose links pass authority, then by live links. From
- * counts alone, so that storage/head.ts ranks groups whose links it has not read.
+ * External before internal, then domains whose links pass authority, then by live links, then
+ * the strongest domain first (a domain the last computation did not score after a zero), and
+ * only then by name: a page with hundreds of one-link domains showed the alphabetically first.
+ * From counts and stored scores alone, so that storage/head.ts ranks groups whose links it has
+ * not read.
  */
 export function compareGroupRanks(a: GroupRank, b: GroupRank): number {
   return (
@@ -111,18 +126,21 @@ export function compareGroupRanks(a: GroupRank, b: GroupRank): number {
     b.followed - a.followed ||
     b.live - a.live ||
     b.size - a.size ||
+    (b.authority ?? -1) - (a.authority ?? -1) ||
     a.domain.localeCompare(b.domain)
   );
 }
 
-const compareGroups = (a: DomainGroup, b: DomainGroup) =>
-  compareGroupRanks({ ...a, size: a.links.length }, { ...b, size: b.links.length });
-
-/** Turn stored links to one page into what the popup shows: counts, signals and groups. */
+/**
+ * Turn stored links to one page into what the popup shows: counts, signals and groups, the
+ * groups ranked with `authority` (the scores kept with the page's aggregates, none for a page
+ * without one: storage/queries.ts#loadBacklinks).
+ */
 export function summarizeBacklinks(
   links: readonly LinkRecord[],
   sources: Readonly<Record<string, SourceFacts>>,
   merged: MergedTargets = { via: {}, domain: null },
+  authority: DomainAuthority = {},
 ): BacklinkSummary {
   const groups = new Map<string, DomainGroup>();
   const relCounts = { nofollow: 0, sponsored: 0, ugc: 0 };
@@ -173,7 +191,12 @@ export function summarizeBacklinks(
     followed,
     viaRedirect,
     relCounts,
-    groups: [...groups.values()].sort(compareGroups),
+    groups: [...groups.values()].sort((a, b) =>
+      compareGroupRanks(
+        { ...a, size: a.links.length, authority: authorityOf(authority, a.domain) },
+        { ...b, size: b.links.length, authority: authorityOf(authority, b.domain) },
+      ),
+    ),
   };
 }
 

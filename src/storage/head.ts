@@ -2,13 +2,16 @@ import type { LinkRecord } from '../core/types';
 import { canonicalizeUrl } from '../core/url';
 import { redirectChainFrom } from '../core/redirects';
 import {
+  authorityOf,
   compareGroupRanks,
   summarizeBacklinks,
   type BacklinkSummary,
+  type DomainAuthority,
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
 import {
+  authorityOfTargets,
   firstInOrder,
   HOT_TARGET_LINKS,
   statsOf,
@@ -242,7 +245,9 @@ async function readFirst(
   });
 
   const domain = report.page?.domain ?? null;
-  const { summary, ranks } = countAll(counted, report.via, domain);
+  // As loadBacklinks reads them: from the records as stored (self-links change no score).
+  const authority = authorityOfTargets(stored);
+  const { summary, ranks } = countAll(counted, report.via, domain, authority);
   const shown = shownDomains(ranks, rows);
   const byDomain = {
     getAll: (key: [string, string]) => getAllLinks(tx, 'by_target_source_domain', key),
@@ -257,6 +262,7 @@ async function readFirst(
     rowLinks,
     { ...Object.fromEntries(facts), ...sources, ...rowSources },
     { via: report.via, domain },
+    authority,
   ).groups;
   const head: BacklinkHead = {
     ...report,
@@ -297,6 +303,7 @@ function countAll(
   counted: readonly Counted[],
   via: BacklinkReport['via'],
   domain: string | null,
+  authority: DomainAuthority,
 ): { summary: Omit<BacklinkSummary, 'groups'>; ranks: GroupRank[] } {
   const ranks = new Map<string, GroupRank>();
   const external = new Set<string>();
@@ -316,7 +323,14 @@ function countAll(
       const isInternal = source === home;
       let rank = ranks.get(source);
       if (!rank) {
-        rank = { domain: source, internal: isInternal, live: 0, followed: 0, size: 0 };
+        rank = {
+          domain: source,
+          internal: isInternal,
+          live: 0,
+          followed: 0,
+          size: 0,
+          authority: authorityOf(authority, source),
+        };
         ranks.set(source, rank);
       }
       rank.size += links;

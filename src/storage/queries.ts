@@ -13,9 +13,9 @@ import {
   redirectsInto,
   type RedirectChain,
 } from '../core/redirects';
-import type { SiteSummary, Via } from '../core/summary';
+import type { DomainAuthority, SiteSummary, Via } from '../core/summary';
 import { pendingPages, summarizeSiteStats, topTalliesOf } from '../core/site-stats';
-import { HOT_TARGET_LINKS } from '../core/target-stats';
+import { authorityOfTargets, HOT_TARGET_LINKS } from '../core/target-stats';
 import {
   compareVariants,
   foldedGroups,
@@ -53,6 +53,11 @@ export interface BacklinkReport {
   folded: FoldGroup[];
   /** Stored facts of each linking page, by its URL. */
   sources: Record<string, PageRecord>;
+  /**
+   * The referring domains' authority kept with the targets' aggregates, to rank groups as the
+   * first render of a hot page did (storage/head.ts); absent or empty for a page without one.
+   */
+  domainAuthority?: DomainAuthority;
 }
 
 /** Folds as stored in Settings.folds. */
@@ -62,8 +67,8 @@ export type Folds = Readonly<Record<string, SiteFolds>>;
 export const VARIANT_LIMIT = 50;
 
 export type ReadTx = ReturnType<typeof readTransaction>;
-const readTransaction = (db: BacklinkDb) =>
-  db.transaction(['pages', 'links', 'links-v1', 'redirects'], 'readonly');
+const READ_STORES = ['pages', 'links', 'links-v1', 'redirects'] as const;
+const readTransaction = (db: BacklinkDb) => db.transaction([...READ_STORES], 'readonly');
 
 /**
  * The hops core/redirects needs to walk backwards from `targets`: hops into each URL reached,
@@ -264,14 +269,23 @@ export async function loadBacklinks(
 ): Promise<BacklinkReport | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  const tx = readTransaction(db);
-  // The URL's own links and where it redirects, asked with the first round.
-  const [found, [own, hopsFrom]] = await findTargets(tx, url, folds, true, () =>
-    Promise.all([getAllLinks(tx, 'by_target', url), readHopsFrom(tx, url)]),
+  const full = db.transaction([...READ_STORES, 'target-stats'], 'readonly');
+  // The same transaction has the stores findTargets and readReport read, and one more.
+  const tx = full as unknown as ReadTx;
+  const statsStore = full.objectStore('target-stats');
+  // The URL's own links, where it redirects and its aggregate, asked with the first round: the
+  // scores kept with the aggregates rank the groups as the head did.
+  const [found, [own, hopsFrom, ownStats]] = await findTargets(tx, url, folds, true, () =>
+    Promise.all([getAllLinks(tx, 'by_target', url), readHopsFrom(tx, url), statsStore.get(url)]),
   );
-  const report = await readReport(tx, found, own, hopsFrom);
-  await tx.done;
-  return report;
+  // The other targets' aggregates (the URL is the first target) with the rest of the report.
+  const [report, others] = await Promise.all([
+    readReport(tx, found, own, hopsFrom),
+    getMany(statsStore, found.targets.slice(1)),
+  ]);
+  await full.done;
+  const domainAuthority = authorityOfTargets([ownStats, ...others]);
+  return Object.keys(domainAuthority).length > 0 ? { ...report, domainAuthority } : report;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IDBPObjectStore, StoreNames } from 'idb';
+import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { linkKey, type LinkRecord, type PageSnapshot } from '../core/types';
 import type { SourceFacts } from '../core/summary';
 import {
@@ -8,6 +8,7 @@ import {
   HOT_TARGET_LINKS,
   keptDomains,
   markRefill,
+  setAuthority,
   statsOf,
   stateOf,
   type Counted,
@@ -141,18 +142,16 @@ export async function ensureTargetStats(
   );
   const wanted = targets.filter((_t, i) => counts[i]! >= minLinks || marked[i]);
   if (wanted.length === 0) return [];
+  // Read apart: a write transaction over the scores would hold back the popup's read of them.
+  const scores = await loadDomainAuthority(db);
   const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
   const stats = tx.objectStore('target-stats');
-  const pagesOf = async (links: readonly LinkRecord[]) => {
-    const urls = [...new Set(links.map((l) => l.source))];
-    const found = await getMany(tx.objectStore('pages'), urls);
-    return new Map(urls.map((u, i) => [u, factsOf(found[i])]));
-  };
+  const pagesOf = pagesOfIn(tx);
   const built: string[] = [];
   for (const target of wanted) {
     const stored = await stats.get(target);
     if (stored && !stored.refill) continue; // built or refilled meanwhile by another page
-    const record = stored ?? (await buildStats(tx, target, pagesOf));
+    const record = stored ?? (await buildStats(tx, target, pagesOf, scores));
     if (record.refill) await refillRows(tx, record, pagesOf);
     putAll(stats, [record]);
     built.push(target);
@@ -164,8 +163,28 @@ export async function ensureTargetStats(
 type Tx = Parameters<typeof getAllLinks>[0];
 type PagesOf = (links: readonly LinkRecord[]) => Promise<Map<string, SourceFacts | null>>;
 
-/** A target's aggregate and kept rows from every link into it. */
-async function buildStats(tx: Tx, target: string, pagesOf: PagesOf): Promise<TargetStats> {
+/** The facts of the linking pages of some links, read in `tx`. */
+const pagesOfIn =
+  (
+    tx: IDBPTransaction<
+      BacklinkSchema,
+      ['links', 'links-v1', 'pages', 'target-stats'],
+      'readwrite'
+    >,
+  ): PagesOf =>
+  async (links) => {
+    const urls = [...new Set(links.map((l) => l.source))];
+    const found = await getMany(tx.objectStore('pages'), urls);
+    return new Map(urls.map((u, i) => [u, factsOf(found[i])]));
+  };
+
+/** A target's aggregate, its domains' `scores` and kept rows from every link into it. */
+async function buildStats(
+  tx: Tx,
+  target: string,
+  pagesOf: PagesOf,
+  scores: ReadonlyMap<string, number>,
+): Promise<TargetStats> {
   const links = await getAllLinks(tx, 'by_target', target);
   const pages = await pagesOf(links);
   const counted = links.map((link) => ({
@@ -173,6 +192,7 @@ async function buildStats(tx: Tx, target: string, pagesOf: PagesOf): Promise<Tar
     pageNofollow: Boolean(pages.get(link.source)?.robotsNofollow),
   }));
   const record = statsOf(target, counted);
+  setAuthority(record, scores); // before the kept domains: they are the strongest first
   const groups = new Map<string, HeadRow[]>();
   for (const link of links) {
     if (link.source === target) continue; // never stored; as tallyLink
@@ -199,4 +219,54 @@ async function refillRows(tx: Tx, record: TargetStats, pagesOf: PagesOf): Promis
     rows[domain] = firstRows(group.map((link) => ({ link, page: pages.get(link.source) ?? null })));
   });
   markRefill(record);
+}
+
+/**
+ * Every domain's stored authority (0–100), of the generation the popup reads
+ * (queries.ts#loadAuthority): a range of keys, not the pages' scores too.
+ */
+export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, number>> {
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
+  const record = await tx.objectStore('meta').get('authority');
+  const gen = record?.id === 'authority' ? record.gen : undefined;
+  // Array keys sort after strings: [..., 'domain', []] comes after every [..., 'domain', key].
+  const records =
+    gen === undefined
+      ? await tx.objectStore('authority').getAll(IDBKeyRange.bound(['domain'], ['domain', []]))
+      : await tx
+          .objectStore('authority-scores')
+          .getAll(IDBKeyRange.bound([gen, 'domain'], [gen, 'domain', []]));
+  await tx.done;
+  return new Map(records.map((r) => [r.key, r.display]));
+}
+
+/**
+ * After an authority computation: keep its domain scores with every aggregate whose domains'
+ * scores moved, and the rows of the groups that now come first (refillRows), one target a
+ * transaction (a popup's read of an aggregate waits for one at most). Returns the targets
+ * whose record changed. A target forgotten meanwhile stays forgotten.
+ */
+export async function refreshStatsAuthority(db: BacklinkDb): Promise<string[]> {
+  const [targets, scores] = await Promise.all([
+    db.getAllKeys('target-stats'),
+    loadDomainAuthority(db),
+  ]);
+  const changed: string[] = [];
+  for (const target of targets) {
+    // Read first: a record whose scores did not move is not written (nor a writer held up).
+    const stored = await db.get('target-stats', target);
+    if (!stored || !setAuthority(stored, scores)) continue;
+    const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
+    const stats = tx.objectStore('target-stats');
+    // Again in the write: a page recorded since changed its counts, and maybe its rows.
+    const record = await stats.get(target);
+    if (record && setAuthority(record, scores)) {
+      markRefill(record);
+      if (record.refill) await refillRows(tx, record, pagesOfIn(tx));
+      putAll(stats, [record]);
+      changed.push(target);
+    }
+    await tx.done;
+  }
+  return changed;
 }

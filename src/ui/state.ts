@@ -202,10 +202,12 @@ export function setRelevance(relevance: ReadonlyMap<string, number | null>): voi
 
 /** The page's summary: its profile follows (addProfile). */
 const summarizeReport = (report: BacklinkReport): BacklinkSummary =>
-  summarizeBacklinks(report.links, report.sources, {
-    via: report.via,
-    domain: report.page?.domain ?? null,
-  });
+  summarizeBacklinks(
+    report.links,
+    report.sources,
+    { via: report.via, domain: report.page?.domain ?? null },
+    report.domainAuthority,
+  );
 
 /**
  * Build the profile of the report in `shown` once its code is in: core/profile comes with the

@@ -105,6 +105,19 @@ describe('the full report as a table', () => {
     expect(query(s.page).get('sort')).toBe('anchor');
   });
 
+  test('keeps only what it shows in its address, as it opens', async () => {
+    await s.page.goto(reportUrl('&foo=bar&sort=bogus&list=grid&region=main'));
+    expect((await tableRows(s.page)).map((r) => r.source).sort()).toEqual([
+      'http://alpha.test/a',
+      'http://beta.test/',
+    ]);
+    // The target and the filter stay; the unknown parameter and the invalid values go.
+    expect([...query(s.page)]).toEqual([
+      ['url', TARGET],
+      ['region', 'main'],
+    ]);
+  });
+
   test('sorts by a column from its header, by keyboard too', async () => {
     await s.page.goto(reportUrl());
     await s.page.focus('th button[data-sort="domain"]');

@@ -8,7 +8,9 @@ import {
 } from '../../src/storage/authority';
 import { storeLeaves, stoppingAfter } from './authority-fixtures';
 import { recordPage } from '../../src/storage/records';
-import { closeTestDbs, makeSnapshot, openTestDb } from './helpers';
+import { closeTestDbs, makeSnapshot, openTestDb, rawLink } from './helpers';
+import { ensureTargetStats } from '../../src/storage/target-stats';
+import { loadHead } from '../../src/storage/head';
 
 vi.mock('webextension-polyfill', () => ({
   default: { alarms: { create: async () => {}, clear: async () => true } },
@@ -16,6 +18,12 @@ vi.mock('webextension-polyfill', () => ({
 /** The connection the job is given: the worker's database, or one that stops mid-write. */
 let db: BacklinkDb;
 vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
+
+/** The targets whose tabs' first views the job dropped (their order may have changed). */
+const dropped: string[][] = [];
+vi.mock('../../src/background/first-view', () => ({
+  dropFirstViewsOf: async (targets: string[]) => void dropped.push([...targets]),
+}));
 
 const { computeAuthorityNow } = await import('../../src/background/authority-job');
 
@@ -86,5 +94,30 @@ describe('the authority job stopped while it writes, and a page recorded before 
       expect(got[key]![0]).toBeCloseTo(score!, 6);
       expect(got[key]![1]).toBeCloseTo(display!, 4);
     }
+  }, 60_000);
+});
+
+describe('the authority job and the aggregates of hot pages', () => {
+  it("keeps each referring domain's new score with them, and drops the first views they show", async () => {
+    db = await openTestDb();
+    const hot = 'https://hot.com/page';
+    // Six domains of one link each into the hot page; c.com is linked from the others.
+    const domains = ['a.com', 'b.com', 'c.com', 'd.com', 'e.com', 'f.com'];
+    for (const d of domains) {
+      const links = [rawLink(hot), ...(d === 'c.com' ? [] : [rawLink('https://c.com/')])];
+      await recordPage(db, makeSnapshot(`https://${d}/`, links));
+    }
+    await ensureTargetStats(db, [hot], 1);
+    const order = async () =>
+      (await loadHead(db, hot, {}, { domains: 30 }))!.summary.groups.map((g) => g.domain);
+    expect(await order()).toEqual(domains);
+    dropped.length = 0;
+    await computeAuthorityNow();
+    // The most linked domain first; the others, scored alike, by name.
+    expect(await order()).toEqual(['c.com', 'a.com', 'b.com', 'd.com', 'e.com', 'f.com']);
+    expect(dropped).toEqual([[hot]]);
+    // A computation that moves no score puts nothing and drops nothing.
+    await computeAuthorityNow();
+    expect(dropped).toEqual([[hot]]);
   }, 60_000);
 });

@@ -13,7 +13,8 @@ import { capSourceLinks, removePages } from '../../src/storage/retention';
 import { loadBacklinks, loadVariants, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { firstInOrder, loadFirstRead, loadHead, type HeadRows } from '../../src/storage/head';
-import { ensureTargetStats } from '../../src/storage/target-stats';
+import { ensureTargetStats, refreshStatsAuthority } from '../../src/storage/target-stats';
+import { writeAuthority } from '../../src/storage/authority';
 import { keptDomains, ROWS_NEEDED, statsOf, type HeadRow } from '../../src/core/target-stats';
 import { compareLinks, isUnfollowed, summarizeBacklinks } from '../../src/core/summary';
 import { factsOf } from '../../src/storage/target-stats';
@@ -91,7 +92,9 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   const pageOf = new Map(pages.map((p) => [p.url, p]));
   let rowCount = 0;
   for (const kept of stats) {
-    const { rows, refill, ...counts } = kept;
+    const { rows, refill, ...stored } = kept;
+    // The counts without the scores kept beside them (refreshStatsAuthority).
+    const counts = { ...stored, domains: mapValues(stored.domains, (t) => t.slice(0, 3)) };
     const mine = links.filter((l) => l.target === kept.target);
     const counted = mine.map((link) => ({
       link,
@@ -117,6 +120,17 @@ async function expectStatsExact(): Promise<{ aggregates: number; rows: number }>
   return { aggregates: stats.length, rows: rowCount };
 }
 
+/** The rounds of requests (each waiting for an answer) a read took, and its result. */
+async function roundsOf<T>(read: () => Promise<T>): Promise<{ rounds: number; result: T }> {
+  const counting = countRequests();
+  let rounds = 0;
+  const result = await read().finally(() => (rounds = counting.stop().rounds));
+  return { rounds, result };
+}
+
+const mapValues = <T, U>(record: Record<string, T>, f: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+
 /** Display order: a live link's last sighting is its page's last visit (lastSeenOf). */
 const rowOrder = (a: HeadRow, b: HeadRow) =>
   compareLinks(
@@ -140,10 +154,13 @@ async function expectHeadExact(url: string, folds: Folds, rows = ROWS): Promise<
   const head = await loadHead(db, url, folds, rows);
   if (!head) return false;
   const full = (await loadBacklinks(db, url, folds))!;
-  const { groups, ...counts } = summarizeBacklinks(full.links, full.sources, {
-    via: full.via,
-    domain: full.page?.domain ?? null,
-  });
+  // As the popup summarizes its full read (ui/state.ts#summarizeReport).
+  const { groups, ...counts } = summarizeBacklinks(
+    full.links,
+    full.sources,
+    { via: full.via, domain: full.page?.domain ?? null },
+    full.domainAuthority,
+  );
   const { groups: shown, ...headCounts } = head.summary;
   expect(headCounts).toEqual(counts);
   expect(head.groups).toBe(groups.length);
@@ -168,7 +185,7 @@ async function expectHeadExact(url: string, folds: Folds, rows = ROWS): Promise<
   // A table's first rows are the full table's first rows, in its order.
   const firstRows = (gs: typeof groups) => gs.flatMap((g) => g.links).slice(0, wanted);
   expect(firstRows(shown)).toEqual(firstRows(groups));
-  const { links: _links, sources: _sources, ...found } = full;
+  const { links: _links, sources: _sources, domainAuthority: _authority, ...found } = full;
   const { summary: _summary, groups: _g, liveGroups: _l, ...headFound } = head;
   // Variants come with the head when some are folded (they count then), else after it.
   const listed = head.folded.length > 0;
@@ -213,6 +230,33 @@ async function randomStep(random: () => number, step: number): Promise<void> {
   }
 }
 
+/** Domain scores (0–100) as a computation stores them, kept with the aggregates after it. */
+async function writeDomainScores(displays: ReadonlyMap<string, number>): Promise<void> {
+  const computedAt = Date.now();
+  const records = [...displays].map(([key, display]) => ({
+    kind: 'domain' as const,
+    key,
+    score: display / 1000,
+    display,
+    computedAt,
+  }));
+  const scale = { nodes: records.length, top: 0.1 };
+  await writeAuthority(db, records, { computedAt, pages: { nodes: 0, top: 0 }, domains: scale });
+  await refreshStatsAuthority(db);
+}
+
+/** Random scores for the walk's source domains (a few left unscored), as writeDomainScores. */
+function storeDomainScores(random: () => number): Promise<void> {
+  const domains = [...new Set(SOURCES.map((u) => registrableDomain(hostOf(u)!)!))];
+  return writeDomainScores(
+    new Map(
+      domains
+        .filter(() => random() < 0.8)
+        .map((d) => [d, Math.floor(random() * 4) * 10] as [string, number]),
+    ),
+  );
+}
+
 describe('target aggregates and the popup head', () => {
   // Each seed is a random walk of 50 writes; the aggregates are checked after each, the head of
   // the hot page (folded or not) and of a second target every fifth.
@@ -224,8 +268,12 @@ describe('target aggregates and the popup head', () => {
       let rows = 0;
       await recordRedirect(db, { from: OLD, to: HOT, status: 301 }, at(0));
       const random = seededRandom(seed);
+      // Its own draws, so that the walk's writes are those it was before scores were kept.
+      const scores = seededRandom(seed + 100);
       for (let step = 1; step <= 50; step++) {
         await randomStep(random, step);
+        // A computation now and then: its scores reorder groups of equal counts.
+        if (step % 7 === 0) await storeDomainScores(scores);
         const kept = await expectStatsExact();
         aggregates += kept.aggregates;
         rows += kept.rows;
@@ -490,6 +538,70 @@ describe('the rows kept with an aggregate', () => {
   });
 });
 
+describe('groups of equal counts on a hot page', () => {
+  // 60 referring domains of one link each: the popup shows 30 of them.
+  const SHOWN: HeadRows = { domains: 30, perDomain: 5 };
+  const domains = Array.from({ length: 60 }, (_, d) => `d${String(d).padStart(2, '0')}.com`);
+  /** Scores unrelated to the names, every tenth domain unscored. */
+  const shuffled = new Map(
+    domains.filter((_d, i) => i % 10 !== 0).map((d, i) => [d, ((i * 37) % 59) + 0.5]),
+  );
+  /** The order a person expects: strongest first, then the unscored by name. */
+  const strongestFirst = (scores: ReadonlyMap<string, number>) =>
+    [...domains].sort((a, b) => (scores.get(b) ?? -1) - (scores.get(a) ?? -1) || (a < b ? -1 : 1));
+  const shownOrder = async () =>
+    (await loadHead(db, HOT, {}, SHOWN))!.summary.groups.map((g) => g.domain);
+
+  beforeEach(async () => {
+    for (const [p, domain] of domains.entries()) {
+      await recordPage(db, makeSnapshot(`https://www.${domain}/post`, [rawLink(HOT)]), at(p));
+    }
+  });
+
+  it('are shown strongest first, the full read in the same order, from one get', async () => {
+    await writeDomainScores(shuffled);
+    const cold = await roundsOf(() => loadBacklinks(db, HOT));
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    // The full read asks for the kept scores with its first round: no round more.
+    const full = await roundsOf(() => loadBacklinks(db, HOT));
+    expect(full.rounds).toBe(cold.rounds);
+    expect(Object.keys(full.result!.domainAuthority!)).toHaveLength(shuffled.size);
+    expect(await shownOrder()).toEqual(strongestFirst(shuffled).slice(0, 30));
+    // The full read that replaces the head ranks them as it did: no row moves.
+    expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    // The shown groups' rows are kept with the aggregate: nothing to read but the record.
+    const record = (await db.get('target-stats', HOT))!;
+    expect(record.refill).toBeUndefined();
+    expect(
+      strongestFirst(shuffled)
+        .slice(0, 30)
+        .every((d) => record.rows![d]),
+    ).toBe(true);
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
+  });
+
+  it('follow the next computation, with the rows of the groups now shown', async () => {
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    // Built before any computation: by name, as before scores were kept.
+    expect(await shownOrder()).toEqual(domains.slice(0, 30));
+    await writeDomainScores(shuffled);
+    expect(await shownOrder()).toEqual(strongestFirst(shuffled).slice(0, 30));
+    expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    expect((await db.get('target-stats', HOT))!.refill).toBeUndefined();
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
+    // Scores that did not move leave the record as it is.
+    expect(await refreshStatsAuthority(db)).toEqual([]);
+    const reversed = new Map([...shuffled].map(([d, v]) => [d, 100 - v]));
+    await writeDomainScores(reversed);
+    expect(await shownOrder()).toEqual(strongestFirst(reversed).slice(0, 30));
+    expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    // A new domain ranks as unscored until the next computation; a write keeps it exact.
+    await recordPage(db, makeSnapshot('https://www.new.com/post', [rawLink(HOT)]), at(70));
+    expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
+  });
+});
+
 describe('the first read of a page without aggregates (loadFirstRead)', () => {
   it('reads it whole in one transaction, as loadBacklinks does, its variants after, never counting its own links', async () => {
     for (const [p, url] of EXTERNAL.slice(0, 3).entries()) {
@@ -589,14 +701,6 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
     for (const [p, url] of sources.entries()) {
       await recordPage(db, makeSnapshot(url, [rawLink(HOT)]), at(p));
     }
-  }
-
-  /** The rounds of requests (each waiting for an answer) a read took, and its result. */
-  async function roundsOf<T>(read: () => Promise<T>): Promise<{ rounds: number; result: T }> {
-    const counting = countRequests();
-    let rounds = 0;
-    const result = await read().finally(() => (rounds = counting.stop().rounds));
-    return { rounds, result };
   }
 
   it('takes two rounds, as a raw read of its rows: the lookup with its links, then their pages', async () => {

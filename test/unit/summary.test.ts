@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeBacklinks, summarizeSite } from '../../src/core/summary';
+import { compareGroupRanks, summarizeBacklinks, summarizeSite } from '../../src/core/summary';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { at, makeLink, makePage } from './helpers';
 
@@ -214,6 +214,53 @@ describe('summarizeBacklinks', () => {
       relCounts: { nofollow: 0, sponsored: 0, ugc: 0 },
       groups: [],
     });
+  });
+});
+
+describe('groups of equal counts', () => {
+  // Seven domains of one live followed link each, and one with two: the counts come first.
+  const domains = ['a.com', 'b.com', 'c.com', 'd.com', 'e.com', 'f.com', 'g.com'];
+  const links = [
+    ...domains.map((d) => makeLink(`https://${d}/post`, TARGET)),
+    makeLink('https://z.com/1', TARGET),
+    makeLink('https://z.com/2', TARGET),
+  ];
+  const authority = { 'b.com': 12, 'd.com': 61.5, 'f.com': 0, 'g.com': 12, 'z.com': 1 };
+
+  it("come strongest first by their domain's stored authority, unscored last, then by name", () => {
+    const order = summarizeBacklinks(links, {}, undefined, authority).groups.map((g) => g.domain);
+    expect(order).toEqual(['z.com', 'd.com', 'b.com', 'g.com', 'f.com', 'a.com', 'c.com', 'e.com']);
+  });
+
+  it('come by name when no authority is kept (a page without an aggregate)', () => {
+    const order = summarizeBacklinks(links, {}).groups.map((g) => g.domain);
+    expect(order).toEqual(['z.com', ...domains]);
+  });
+
+  it('are ranked so from counts and stored scores alone (the head of a hot page)', () => {
+    const rank = (domain: string, authority?: number) => ({
+      domain,
+      internal: false,
+      live: 1,
+      followed: 1,
+      size: 1,
+      authority,
+    });
+    expect(compareGroupRanks(rank('a.com', 5), rank('b.com', 50))).toBeGreaterThan(0);
+    expect(compareGroupRanks(rank('a.com', 0), rank('b.com'))).toBeLessThan(0);
+    expect(compareGroupRanks(rank('b.com', 7), rank('a.com', 7))).toBeGreaterThan(0);
+    // A stronger domain does not pass one with more followed links.
+    expect(compareGroupRanks({ ...rank('a.com', 1), followed: 2 }, rank('b.com', 99))).toBeLessThan(
+      0,
+    );
+    // Nor does a key of Object.prototype pass for a score.
+    const order = summarizeBacklinks(
+      [makeLink('https://constructor/x', TARGET), makeLink('https://b.com/x', TARGET)],
+      {},
+      undefined,
+      { 'b.com': 3 },
+    ).groups.map((g) => g.domain);
+    expect(order[0]).toBe('b.com');
   });
 });
 

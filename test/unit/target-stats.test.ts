@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { applyChange, emptyStats, statsOf, tallyLink } from '../../src/core/target-stats';
+import {
+  applyChange,
+  authorityOfTargets,
+  emptyStats,
+  keptDomains,
+  setAuthority,
+  statsOf,
+  tallyLink,
+} from '../../src/core/target-stats';
 import { makeLink } from './helpers';
 
 const T = 'https://t.com/page';
@@ -47,5 +55,63 @@ describe('tallyLink and applyChange', () => {
     const other = makeLink('https://a.com/1', 'https://u.com/');
     const changed = applyChange(new Map(), [], [{ link: other, pageNofollow: false }]);
     expect(changed.size).toBe(0);
+  });
+});
+
+describe('the authority kept with an aggregate', () => {
+  const oneEach = (domains: string[]) =>
+    statsOf(
+      T,
+      domains.map((d) => ({ link: makeLink(`https://${d}/p`, T), pageNofollow: false })),
+    );
+
+  it("is its domains' scores in tenths, in their tallies; says when it changed", () => {
+    const stats = oneEach(['a.com', 'b.com']);
+    const scores = new Map([
+      ['a.com', 40],
+      ['elsewhere.com', 90],
+    ]);
+    expect(setAuthority(stats, scores)).toBe(true);
+    expect(stats.domains).toEqual({ 'a.com': [1, 1, 1, 400], 'b.com': [1, 1, 1] });
+    expect(authorityOfTargets([stats])).toEqual({ 'a.com': 40 });
+    expect(setAuthority(stats, new Map(scores))).toBe(false);
+    // Kept to a tenth: a score that moved less changes nothing to put.
+    expect(setAuthority(stats, new Map([['a.com', 40.04]]))).toBe(false);
+    expect(setAuthority(stats, new Map([['a.com', 41.26]]))).toBe(true);
+    expect(authorityOfTargets([stats])).toEqual({ 'a.com': 41.3 });
+    // A write keeps it; unscored by the next computation, the tally is one of counts again.
+    tallyLink(stats, { link: makeLink('https://a.com/q', T), pageNofollow: false }, 1);
+    expect(stats.domains['a.com']).toEqual([2, 2, 2, 413]);
+    expect(setAuthority(stats, new Map())).toBe(true);
+    expect(stats.domains['a.com']).toEqual([2, 2, 2]);
+    expect(setAuthority(stats, new Map())).toBe(false);
+  });
+
+  it('decides which groups keep their rows: the strongest of equal counts', () => {
+    const domains = Array.from({ length: 50 }, (_, i) => `d${String(i).padStart(2, '0')}.com`);
+    const stats = oneEach(domains);
+    expect([...keptDomains(stats)].sort()).toEqual(domains.slice(0, 40));
+    // The last ten by name are the strongest.
+    setAuthority(stats, new Map(domains.slice(40).map((d, i) => [d, 10 + i])));
+    const kept = keptDomains(stats);
+    expect(domains.slice(40).every((d) => kept.has(d))).toBe(true);
+    expect(kept.size).toBe(40);
+  });
+
+  it("is the first target's where several keep one", () => {
+    const first = oneEach(['a.com']);
+    setAuthority(first, new Map([['a.com', 3]]));
+    const second = oneEach(['a.com', 'b.com']);
+    setAuthority(
+      second,
+      new Map([
+        ['a.com', 4],
+        ['b.com', 5],
+      ]),
+    );
+    expect(authorityOfTargets([undefined, first, null, second])).toEqual({
+      'a.com': 3,
+      'b.com': 5,
+    });
   });
 });

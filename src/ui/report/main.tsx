@@ -4,9 +4,9 @@ import { computed, signal } from '@preact/signals';
 import { Report } from '../components/Report';
 import { LinkTable, TABLE_PAGE_SIZE } from '../components/LinkTable';
 import { displayUrl } from '../../core/idn';
-import { shareableUrl } from '../../core/url';
 import { linkKey } from '../../core/types';
-import { parseTableView, tableRowsOf, tableViewQuery, type TableView } from '../../core/table';
+import { tableRowsOf, type TableView } from '../../core/table';
+import { parseReportView, reportViewQuery, type ReportView } from '../../core/report-view';
 import { ScopeSwitch } from '../components/ScopeSwitch';
 import {
   authorityState,
@@ -49,23 +49,26 @@ const Outreach = lazyComponent(
 
 // The full report: same components as the popup, with room for every link, and the links as a
 // table whose filters and order are kept in this page's URL (a view can be bookmarked).
-const params = new URLSearchParams(location.search);
+const view = parseReportView(new URLSearchParams(location.search));
 // The page as it is stored, without a session id or token its tab's address may carry (a
 // bookmark, an older link): that form is this page's title and, replaced below, its address.
-const url = shareableUrl(params.get('url') ?? '');
+const url = view.url;
 document.title = t('report_title', { url: displayUrl(url) });
 
-type ListMode = 'table' | 'domains';
-const listMode = signal<ListMode>(params.get('list') === 'domains' ? 'domains' : 'table');
-const tableView = signal<TableView>(parseTableView(params));
-scopeState.value = params.get('scope') === 'site' ? 'site' : 'page';
+type ListMode = ReportView['list'];
+const listMode = signal<ListMode>(view.list);
+const tableView = signal<TableView>(view.table);
+scopeState.value = view.scope;
 
+/** The address says the view shown, and nothing else. */
 function writeUrl(): void {
-  const query = new URLSearchParams([['url', url]]);
-  if (scopeState.value === 'site') query.set('scope', 'site');
-  if (listMode.value === 'domains') query.set('list', 'domains');
-  for (const [k, v] of tableViewQuery(tableView.value)) query.set(k, v);
-  history.replaceState(null, '', `?${query.toString()}`);
+  const search = reportViewQuery({
+    url,
+    scope: scopeState.value,
+    list: listMode.value,
+    table: tableView.value,
+  });
+  if (search !== location.search) history.replaceState(null, '', search);
 }
 
 const rows = computed(() => {
@@ -179,7 +182,9 @@ function ReportPage() {
   );
 }
 
-if (url !== (params.get('url') ?? '')) writeUrl();
+// What the address asked for and the page cannot show (an unknown parameter, an invalid value,
+// a secret in the page's URL) leaves it as the page loads, not at the first change of view.
+writeUrl();
 wantOutreach();
 // A hot page's first table rows come from its aggregates, before every link is read.
 showTableRows(TABLE_PAGE_SIZE);
