@@ -188,10 +188,15 @@ export function groupsForRows(
 
 /**
  * What `render` returns, in a task of its own after the report's first commit (useNextTask);
- * until then a hidden `data-rows-pending` mark, which tests wait to be gone.
+ * until then a hidden `data-rows-pending` mark, which tests wait to be gone. `then` runs after
+ * the browser painted them.
  */
-function NextTask({ render }: { render: () => ComponentChildren }) {
-  return useNextTask() ? <>{render()}</> : <div hidden data-rows-pending />;
+function NextTask({ render, then }: { render: () => ComponentChildren; then: () => void }) {
+  const ran = useNextTask();
+  useEffect(() => {
+    if (ran) then();
+  }, [ran, then]);
+  return ran ? <>{render()}</> : <div hidden data-rows-pending />;
 }
 
 function Empty({ site }: { site: boolean }) {
@@ -313,10 +318,13 @@ export function Report(props: ReportProps) {
     props.firstRows === undefined
       ? listed.length
       : groupsForRows(listed, perDomainLimit, props.firstRows);
-  // Effects run after the browser painted: the profile's code loads behind the first rows.
+  const ready = state.status === 'ready';
+  const allFirst = first >= listed.length;
+  // Effects run after the browser painted: the profile's code loads behind the rows, behind
+  // those of the next task too when there are some (NextTask's `then`).
   useEffect(() => {
-    if (state.status === 'ready') Profile.preload();
-  }, [state.status]);
+    if (ready && allFirst) Profile.preload();
+  }, [ready, allFirst]);
   switch (state.status) {
     case 'loading':
       return <p class="status loading">{t('loading')}</p>;
@@ -403,7 +411,9 @@ export function Report(props: ReportProps) {
           )}
           <div class="groups">
             {listed.slice(0, first).map(group)}
-            {first < listed.length && <NextTask render={() => listed.slice(first).map(group)} />}
+            {!allFirst && (
+              <NextTask render={() => listed.slice(first).map(group)} then={Profile.preload} />
+            )}
           </div>
           {allGroups > shownGroups && (
             <p class="more">{tn('more_domains', allGroups - shownGroups)}</p>
