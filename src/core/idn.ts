@@ -244,9 +244,26 @@ function readablePath(path: string): string {
  * non-ASCII path and query characters decoded. Only for display: keys stay encoded.
  */
 export function displayUrl(url: string): string {
-  const parsed = parseHttpUrl(url);
-  if (!parsed) return url;
-  return `${parsed.protocol}//${displayHost(parsed.hostname).text}${portOf(parsed)}${restOf(parsed)}`;
+  return displayHttpUrl(url) ?? url;
+}
+
+/** URLs as displayHttpUrl shows them: a row shows its source twice, and again on each render. */
+const shownUrls = new Map<string, string | null>();
+/** URLs kept shown at most: a popup shows 150 sources, a report's table pages of 200. */
+const URLS_KEPT = 2_000;
+
+/** displayUrl's text for an http(s) URL, null for anything else (which is no link). */
+export function displayHttpUrl(url: string): string | null {
+  let shown = shownUrls.get(url);
+  if (shown === undefined) {
+    const parsed = parseHttpUrl(url);
+    shown =
+      parsed &&
+      `${parsed.protocol}//${displayHost(parsed.hostname).text}${portOf(parsed)}${restOf(parsed)}`;
+    if (shownUrls.size >= URLS_KEPT) shownUrls.clear();
+    shownUrls.set(url, shown);
+  }
+  return shown;
 }
 
 const portOf = (url: URL) => (url.port ? `:${url.port}` : '');

@@ -137,6 +137,97 @@ describe('Report', () => {
     expect(shown('https://good.com/a')).toBeGreaterThan(shown('https://poor.com/b'));
   });
 
+  it('renders its groups again only when what their rows show changed', () => {
+    const links = ['a', 'b', 'c'].flatMap((d) =>
+      [1, 2].map((i) => makeLink(`https://${d}.com/p${i}`, TARGET)),
+    );
+    const summary = summarizeBacklinks(links, {});
+    const scores = scoreBacklinks(summary, {
+      authority: null,
+      anchorTarget: describeAnchorTarget(profileTargetOf(TARGET, null, summary)),
+    });
+    // Each row asks for its quality when it renders.
+    const of = vi.fn(scores.of);
+    const quality = { of, byKey: scores.byKey };
+    const root = document.createElement('div');
+    document.body.append(root);
+    const state: ReportProps['state'] = {
+      status: 'ready',
+      url: TARGET,
+      page: null,
+      summary,
+      profile: null,
+      redirect: null,
+      variants: [],
+      folded: [],
+      choices: [],
+    };
+    const show = (more: Partial<ReportProps>) =>
+      render(
+        <Report
+          state={state}
+          site={null}
+          perDomainLimit={5}
+          domainLimit={30}
+          siteTopTargets={0}
+          onFold={() => {}}
+          notice={null}
+          authority={null}
+          quality={quality}
+          flags={null}
+          {...more}
+        />,
+        root,
+      );
+    show({});
+    expect(of).toHaveBeenCalledTimes(6);
+    // The popup renders again for its notice, its arrival line, a stored risk line of counts
+    // alone (no flag on any row): the rows do not.
+    show({ notice: { text: 'Folded' } });
+    const counts = countsOf([]);
+    show({
+      flags: {
+        status: 'ready',
+        view: { flags: [], byLink: new Map(), risks: 0, spam: [], counts, complete: true },
+      },
+    });
+    expect(of).toHaveBeenCalledTimes(6);
+    // Authority of a linking page: its row shows it.
+    show({
+      authority: {
+        page: null,
+        domain: null,
+        computedAt: T0,
+        sources: { 'https://a.com/p1': 0.5 },
+        sourceDomains: {},
+      },
+    });
+    expect(of).toHaveBeenCalledTimes(12);
+    expect(root.querySelectorAll('[data-source-authority]')).toHaveLength(1);
+  });
+
+  it("opens one row's factor list at a time, each tied to its own badge", async () => {
+    const links = [1, 2].map((i) => makeLink(`https://a.com/p${i}`, TARGET));
+    const summary = summarizeBacklinks(links, {});
+    const quality = scoreBacklinks(summary, {
+      authority: null,
+      anchorTarget: describeAnchorTarget(profileTargetOf(TARGET, null, summary)),
+    });
+    const root = renderReport(links, { quality });
+    const badges = [...root.querySelectorAll<HTMLButtonElement>('button[data-quality]')];
+    expect(badges).toHaveLength(2);
+    const ids = badges.map((b) => b.getAttribute('aria-controls'));
+    expect(new Set(ids).size).toBe(2);
+    badges[1]!.click();
+    await vi.waitFor(() => expect(badges[1]!.getAttribute('aria-expanded')).toBe('true'));
+    expect(badges[0]!.getAttribute('aria-expanded')).toBe('false');
+    const lists = root.querySelectorAll('.quality-factors');
+    expect([...lists].map((l) => l.id)).toEqual([ids[1]]);
+    expect(lists[0]!.closest('li')).toBe(badges[1]!.closest('li'));
+    badges[1]!.click();
+    await vi.waitFor(() => expect(root.querySelector('.quality-factors')).toBeNull());
+  });
+
   it('shows authority only once loaded: in the heading, and on the rows of scored sources', () => {
     const links = [
       makeLink('https://scored.com/a', TARGET),

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -262,6 +262,20 @@ describe('messages in use', () => {
     // Another locale reads its own messages, not the first one's.
     useLocale('de');
     expect(tn('week_new_links', 3)).toBe('3 neue Links');
+    useLocale('en');
+  });
+
+  it('formats each local day once, however many times of it are shown', () => {
+    useMessages(() => '', 'en');
+    // format is a getter of a bound function: each use reads it once.
+    const format = vi.spyOn(Intl.DateTimeFormat.prototype as { format: unknown }, 'format', 'get');
+    const days = [Date.UTC(2024, 2, 11, 12), Date.UTC(2024, 2, 12, 12), Date.UTC(2024, 2, 13, 12)];
+    // A popup's 150 rows: a first and a last sighting each, on three days.
+    const times = Array.from({ length: 300 }, (_, i) => days[i % 3]! + (i % 7) * 60_000);
+    const shown = times.map(formatDate);
+    expect(format).toHaveBeenCalledTimes(3);
+    format.mockRestore();
+    expect(shown).toEqual(times.map((time) => new Date(time).toLocaleDateString('en')));
     useLocale('en');
   });
 

@@ -4,7 +4,12 @@ import type { LinkRegion } from '../../core/types';
 import { safeLink } from './SafeLink';
 import { ViaBadge } from './ViaBadge';
 import { SourceAuthority } from './Authority';
-import { QualityBadge, QualityFactors, useQualityDisclosure } from './Quality';
+import {
+  QualityBadge,
+  QualityFactors,
+  useQualityDisclosure,
+  type QualityDisclosure,
+} from './Quality';
 import type { LinkQuality } from '../../core/quality';
 import { ReferralCount } from './Referrals';
 import type { ReferralTally } from '../../core/referrals';
@@ -43,17 +48,34 @@ interface LinkRowProps {
   provenance?: readonly string[];
 }
 
-/** One inbound link: where from, with what words, how it is qualified and what it is worth. */
-export function LinkRow({ link, authority, quality, referrals, flags, provenance }: LinkRowProps) {
+/** One inbound link on its own: a row with its own factor list's disclosure. */
+export function LinkRow(props: LinkRowProps) {
+  return linkRow(props, useQualityDisclosure());
+}
+
+/**
+ * One inbound link: where from, with what words, how it is qualified and what it is worth. A
+ * plain call, its factor list's disclosure kept by its list (useQualityDisclosures): the
+ * popup's 150 rows were a component each, with two hooks, before any was scored.
+ */
+export function linkRow(
+  { link, authority, quality, referrals, flags, provenance }: LinkRowProps,
+  factors: QualityDisclosure,
+  key?: string,
+) {
   const lost = link.lostAt !== null;
-  const factors = useQualityDisclosure();
   // Repeats on the source page: the row shows the best placement and the followed rel, these
   // say where else the link stands and which other rels it carries there.
   const alsoIn = link.regions.filter((r) => r !== link.region);
   const alsoRel = link.rels.filter((r) => !link.rel.includes(r));
   const robots = PAGE_ROBOTS.filter((r) => r.applies(link));
   return (
-    <li class={`link${lost ? ' lost' : ''}`} data-source={link.source} data-target={link.target}>
+    <li
+      class={`link${lost ? ' lost' : ''}`}
+      data-source={link.source}
+      data-target={link.target}
+      key={key}
+    >
       <div class="source">{safeLink(link.source, link.sourceTitle || undefined)}</div>
       {link.sourceTitle && (
         <div class="source-url" title={link.source}>

@@ -80,8 +80,37 @@ export function QualityFactors({ quality, id }: { quality: LinkQuality; id: stri
 }
 
 /** Whether a row's factor list is open, the id that ties it to its badge, and the toggle. */
-export function useQualityDisclosure(): { open: boolean; id: string; toggle: () => void } {
+export interface QualityDisclosure {
+  open: boolean;
+  id: string;
+  toggle: () => void;
+}
+
+/** One row's disclosure, in a component of its own (LinkRow). */
+export function useQualityDisclosure(): QualityDisclosure {
   const [open, setOpen] = useState(false);
   const id = `quality-${useId()}`;
   return { open, id, toggle: () => setOpen((o) => !o) };
+}
+
+const NONE_OPEN: ReadonlySet<string> = new Set();
+
+/**
+ * The disclosures of a list's rows, kept by the list: its rows are plain calls, not a component
+ * each with hooks of its own (the popup renders 150 of them before any is scored). `key`
+ * names a row's list open (it stays open when rows before it come or go), `index` its id.
+ */
+export function useQualityDisclosures(): (key: string, index: number) => QualityDisclosure {
+  const [open, setOpen] = useState(NONE_OPEN);
+  const base = `quality-${useId()}`;
+  return (key, index) => ({
+    open: open.has(key),
+    id: `${base}-${index}`,
+    toggle: () =>
+      setOpen((now) => {
+        const next = new Set(now);
+        if (!next.delete(key)) next.add(key);
+        return next;
+      }),
+  });
 }

@@ -5,7 +5,7 @@ import { formatNumber, t, tn, type PluralKey, type MessageKey } from '../../core
 import type { BacklinkSummary, DomainGroup, SiteSummary } from '../../core/summary';
 import type { PageRecord } from '../../core/types';
 import { HostName } from './HostName';
-import { LinkRow } from './LinkRow';
+import { linkRow } from './LinkRow';
 import { SafeLink } from './SafeLink';
 import { RedirectNote } from './RedirectNote';
 import { Variants } from './Variants';
@@ -23,6 +23,8 @@ import { RemoteSources } from './Provenance';
 import { lazyComponent } from './Lazy';
 import { isSecretAddress } from '../../core/url';
 import { useNextTask } from '../after-paint';
+import { memo } from '../memo';
+import { useQualityDisclosures } from './Quality';
 
 // The profile's figures and charts are not needed for the first rows: their code loads after
 // the first paint (a hot page's profile comes with the full read, later still).
@@ -108,8 +110,14 @@ interface GroupProps {
   provenance: ReadonlyMap<string, readonly string[]> | null;
 }
 
-function Group(props: GroupProps) {
+/**
+ * One referring domain's rows. Rendered again only when its props change (memo): the popup
+ * renders again on each signal it reads, and a re-render of every row cost as much as the rows
+ * below the fold did.
+ */
+const Group = memo(function Group(props: GroupProps) {
   const { group, limit, sourceAuthority, quality, referrals, flags, provenance } = props;
+  const disclosure = useQualityDisclosures();
   const shown = group.links.slice(0, limit);
   // A first render's group holds its first links only, and says how many it has.
   const total = group.size ?? group.links.length;
@@ -121,17 +129,21 @@ function Group(props: GroupProps) {
         <span class="count">{tn('group_live', group.live)}</span>
       </h2>
       <ul>
-        {shown.map((l) => (
-          <LinkRow
-            link={l}
-            authority={sourceAuthority[l.source]}
-            quality={quality?.of(l)}
-            referrals={referrals[linkKey(l)]}
-            flags={flags?.get(linkKey(l))}
-            provenance={provenance?.get(linkKey(l))}
-            key={`${l.source}|${l.anchor}|${l.target}`}
-          />
-        ))}
+        {shown.map((l, i) => {
+          const key = linkKey(l);
+          return linkRow(
+            {
+              link: l,
+              authority: sourceAuthority[l.source],
+              quality: quality?.of(l),
+              referrals: referrals[key],
+              flags: flags?.get(key),
+              provenance: provenance?.get(key),
+            },
+            disclosure(key, i),
+            key,
+          );
+        })}
       </ul>
       {total > shown.length && (
         <p class="more">
@@ -140,6 +152,22 @@ function Group(props: GroupProps) {
       )}
     </section>
   );
+});
+
+/** Props of a group that has nothing of its kind yet: the same object each render (memo). */
+const NO_SCORES: Record<string, number> = {};
+const NO_REFERRALS: ReferralView['byLink'] = {};
+
+/** The summary's groups with a link to show: with lost links or without. */
+function groupsOf(summary: BacklinkSummary, showLost: boolean): DomainGroup[] {
+  if (showLost) return summary.groups.filter((g) => g.links.length > 0);
+  return summary.groups
+    .map((g) => ({
+      ...g,
+      links: g.links.filter((l) => l.lostAt === null),
+      size: g.size === undefined ? undefined : g.live,
+    }))
+    .filter((g) => g.links.length > 0);
 }
 
 /**
@@ -160,10 +188,15 @@ export function groupsForRows(
 
 /**
  * What `render` returns, in a task of its own after the report's first commit (useNextTask);
- * until then a hidden `data-rows-pending` mark, which tests wait to be gone.
+ * until then a hidden `data-rows-pending` mark, which tests wait to be gone. `then` runs after
+ * the browser painted them.
  */
-function NextTask({ render }: { render: () => ComponentChildren }) {
-  return useNextTask() ? <>{render()}</> : <div hidden data-rows-pending />;
+function NextTask({ render, then }: { render: () => ComponentChildren; then: () => void }) {
+  const ran = useNextTask();
+  useEffect(() => {
+    if (ran) then();
+  }, [ran, then]);
+  return ran ? <>{render()}</> : <div hidden data-rows-pending />;
 }
 
 function Empty({ site }: { site: boolean }) {
@@ -279,10 +312,19 @@ function Heading({ url, page, authority, site }: HeadingProps) {
 export function Report(props: ReportProps) {
   const { state, site, perDomainLimit, domainLimit, siteTopTargets } = props;
   const showLost = useSignal(true);
-  // Effects run after the browser painted: the profile's code loads behind the first rows.
+  const groups = state.status === 'ready' ? groupsOf(state.summary, showLost.value) : [];
+  const listed = groups.slice(0, domainLimit);
+  const first =
+    props.firstRows === undefined
+      ? listed.length
+      : groupsForRows(listed, perDomainLimit, props.firstRows);
+  const ready = state.status === 'ready';
+  const allFirst = first >= listed.length;
+  // Effects run after the browser painted: the profile's code loads behind the rows, behind
+  // those of the next task too when there are some (NextTask's `then`).
   useEffect(() => {
-    if (state.status === 'ready') Profile.preload();
-  }, [state.status]);
+    if (ready && allFirst) Profile.preload();
+  }, [ready, allFirst]);
   switch (state.status) {
     case 'loading':
       return <p class="status loading">{t('loading')}</p>;
@@ -296,30 +338,17 @@ export function Report(props: ReportProps) {
     }
   }
   const { summary } = state;
-  const groups = summary.groups
-    .map((g) =>
-      showLost.value
-        ? g
-        : {
-            ...g,
-            links: g.links.filter((l) => l.lostAt === null),
-            size: g.size === undefined ? undefined : g.live,
-          },
-    )
-    .filter((g) => g.links.length > 0);
-  const listed = groups.slice(0, domainLimit);
-  const first =
-    props.firstRows === undefined
-      ? listed.length
-      : groupsForRows(listed, perDomainLimit, props.firstRows);
+  // A stored risk line has counts but no flags per link: its rows are as before it came.
+  const byLink = props.flags?.status === 'ready' ? props.flags.view.byLink : null;
+  const rowFlags = byLink && byLink.size > 0 ? byLink : null;
   const group = (g: DomainGroup) => (
     <Group
       group={g}
       limit={perDomainLimit}
-      sourceAuthority={props.authority?.sources ?? {}}
+      sourceAuthority={props.authority?.sources ?? NO_SCORES}
       quality={props.quality ?? null}
-      referrals={props.referrals?.byLink ?? {}}
-      flags={props.flags?.status === 'ready' ? props.flags.view.byLink : null}
+      referrals={props.referrals?.byLink ?? NO_REFERRALS}
+      flags={rowFlags}
       provenance={props.provenance ?? null}
       key={g.domain}
     />
@@ -382,7 +411,9 @@ export function Report(props: ReportProps) {
           )}
           <div class="groups">
             {listed.slice(0, first).map(group)}
-            {first < listed.length && <NextTask render={() => listed.slice(first).map(group)} />}
+            {!allFirst && (
+              <NextTask render={() => listed.slice(first).map(group)} then={Profile.preload} />
+            )}
           </div>
           {allGroups > shownGroups && (
             <p class="more">{tn('more_domains', allGroups - shownGroups)}</p>

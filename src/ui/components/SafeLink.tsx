@@ -1,6 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { displayUrl } from '../../core/idn';
-import { isHttpUrl } from '../../core/url';
+import { displayHttpUrl } from '../../core/idn';
 
 /**
  * Stored URLs come from web pages: only http(s) ones become clickable. Without children the
@@ -15,10 +14,12 @@ export function SafeLink({ href, children }: { href: string; children?: Componen
  * for each (its vnode, hooks state and diff) cost more than the link itself.
  */
 export function safeLink(href: string, children?: ComponentChildren) {
-  if (!isHttpUrl(href)) return <span class="url">{children ?? href}</span>;
+  // One parse for both the check and the text (kept: a row shows its source URL again).
+  const shown = displayHttpUrl(href);
+  if (shown === null) return <span class="url">{children ?? href}</span>;
   return (
     <a class="url" href={href} target="_blank" rel="noopener noreferrer" title={href}>
-      {children ?? displayUrl(href)}
+      {children ?? shown}
     </a>
   );
 }
