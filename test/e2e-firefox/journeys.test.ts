@@ -148,6 +148,20 @@ describe('Firefox: backlinks discovered while browsing', () => {
     await report!.close();
   });
 
+  test("the week chart's table for screen readers is not drawn over the page", async () => {
+    await ff.openExtensionPage(popup, `${REPORT}?url=${encodeURIComponent(GUIDE)}`);
+    await popup.waitForSelector('.week-chart caption');
+    // Firefox draws a table's caption outside the table's clip: it showed over the profile's
+    // edge, where a click would land on it.
+    const hit = await popup.$eval('.week-chart caption', (caption) => {
+      caption.scrollIntoView({ block: 'center' });
+      const box = caption.getBoundingClientRect();
+      const found = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return { onScreen: found !== null, caption: caption.contains(found) };
+    });
+    expect(hit).toEqual({ onScreen: true, caption: false });
+  });
+
   test('a removed link shows as lost after the page is revisited', async () => {
     server.setPage(
       'news-daily.test',
