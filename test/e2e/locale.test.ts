@@ -94,3 +94,28 @@ test('the options page is German, its notices and import errors included', async
     .poll(() => page.locator('#notice').innerText())
     .toBe('Die Datei ist kein Export von Backlink Lens.');
 });
+
+test('every placeholder of the German report and settings shows whole', async () => {
+  // Each input's placeholder against the room its box leaves, in its own font: fixed widths
+  // cut "im Anker oder auf der Seite", the competitor's address and the index token's hint.
+  const cut = () =>
+    page.evaluate(() => {
+      const context = document.createElement('canvas').getContext('2d')!;
+      return Array.from(document.querySelectorAll<HTMLInputElement>('input[placeholder]'))
+        .filter((input) => {
+          const style = getComputedStyle(input);
+          context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room =
+            input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return context.measureText(input.placeholder).width > room;
+        })
+        .map((input) => input.placeholder);
+    });
+  await page.goto(ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
+  await page.waitForSelector('#related-input');
+  await page.waitForSelector('input[name="q"]');
+  expect(await cut()).toEqual([]);
+  await page.goto(ext.extensionUrl(OPTIONS));
+  await page.waitForSelector('#remote-index-token');
+  expect(await cut()).toEqual([]);
+});
