@@ -1,6 +1,7 @@
 import type { Settings } from '../core/types';
 import { getDb } from '../platform/db-connection';
 import { loadSettingsEarly } from '../platform/settings-store';
+import { markPageLanguage } from './page-language';
 
 /**
  * A screen's first reads, started as its entry runs (issue 7): the connection and the
@@ -11,6 +12,8 @@ import { loadSettingsEarly } from '../platform/settings-store';
  */
 export function startFirstReads(): Promise<Settings> {
   performance.mark('bl:entry');
+  // Here as every screen but the options page starts here (that one calls it itself).
+  markPageLanguage();
   void getDb().then(
     () => performance.mark('bl:db-open'),
     () => undefined,

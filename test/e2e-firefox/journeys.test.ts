@@ -148,6 +148,38 @@ describe('Firefox: backlinks discovered while browsing', () => {
     await report!.close();
   });
 
+  test("the week chart's table for screen readers is not drawn over the page", async () => {
+    await ff.openExtensionPage(popup, `${REPORT}?url=${encodeURIComponent(GUIDE)}`);
+    await popup.waitForSelector('.week-chart caption');
+    // Firefox draws a table's caption outside the table's clip: it showed over the profile's
+    // edge, where a click would land on it.
+    const hit = await popup.$eval('.week-chart caption', (caption) => {
+      caption.scrollIntoView({ block: 'center' });
+      const box = caption.getBoundingClientRect();
+      const found = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return { onScreen: found !== null, caption: caption.contains(found) };
+    });
+    expect(hit).toEqual({ onScreen: true, caption: false });
+  });
+
+  test("a new tab's popup says why it lists no links, and its Settings button opens the settings", async () => {
+    await ff.openExtensionPage(popup, `${POPUP}?url=${encodeURIComponent('about:newtab')}`);
+    await popup.waitForSelector('.status:not(.loading)');
+    expect(await textOf(popup, '.status')).toBe(
+      'Backlinks are kept for web pages (http and https) only.',
+    );
+    expect(await popup.$('#open-report')).toBeNull();
+    await popup.click('#open-options');
+    // Firefox opens the settings in a tab, or brings forward the one showing them.
+    const activeTab = () =>
+      popup.evaluate(async () => {
+        const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+        return (await api.tabs.query({ active: true, currentWindow: true }))[0]?.url;
+      });
+    await expect.poll(activeTab, { timeout: 10_000 }).toBe(ff.extensionUrl(OPTIONS));
+    await ff.page.bringToFront();
+  });
+
   test('a removed link shows as lost after the page is revisited', async () => {
     server.setPage(
       'news-daily.test',

@@ -30,6 +30,8 @@ test('a German browser gets the German messages', async () => {
   expect(await ext.worker.evaluate(() => chrome.runtime.getManifest().name)).toBe('Backlink Lens');
   await openPopupFor(ext, page, GUIDE);
   expect(page.url()).toContain(POPUP);
+  // Named German, so that a screen reader reads it with a German voice.
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
   await page.waitForSelector('section.profile');
   expect(await page.locator('section.profile').getAttribute('aria-label')).toBe('Backlink-Profil');
   await expect(page.locator('section.profile h2').first().innerText()).resolves.toBe(
@@ -53,6 +55,7 @@ test('a German browser gets the German messages', async () => {
 test('the full report is German, with German dates and numbers', async () => {
   await page.goto(ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
   await page.waitForSelector('.link-table tbody tr');
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
   expect(await page.title()).toMatch(
     /^Links auf http:\/\/coffee-blog\.test\/brewing-guide · Backlink Lens$/,
   );
@@ -76,6 +79,7 @@ test('the options page is German, its notices and import errors included', async
   await page.goto(ext.extensionUrl(OPTIONS));
   await page.waitForSelector('#storage-counts');
   await expect(page.locator('h1').innerText()).resolves.toBe('Backlink Lens – Einstellungen');
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
   await expect(page.locator('#storage legend').innerText()).resolves.toBe('Speicher');
   await expect(page.locator('#storage-counts').innerText()).resolves.toMatch(
     /^\d+ Seiten und \d+ Links gespeichert\.$/,
@@ -93,4 +97,29 @@ test('the options page is German, its notices and import errors included', async
   await expect
     .poll(() => page.locator('#notice').innerText())
     .toBe('Die Datei ist kein Export von Backlink Lens.');
+});
+
+test('every placeholder of the German report and settings shows whole', async () => {
+  // Each input's placeholder against the room its box leaves, in its own font: fixed widths
+  // cut "im Anker oder auf der Seite", the competitor's address and the index token's hint.
+  const cut = () =>
+    page.evaluate(() => {
+      const context = document.createElement('canvas').getContext('2d')!;
+      return Array.from(document.querySelectorAll<HTMLInputElement>('input[placeholder]'))
+        .filter((input) => {
+          const style = getComputedStyle(input);
+          context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room =
+            input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return context.measureText(input.placeholder).width > room;
+        })
+        .map((input) => input.placeholder);
+    });
+  await page.goto(ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(GUIDE)}`));
+  await page.waitForSelector('#related-input');
+  await page.waitForSelector('input[name="q"]');
+  expect(await cut()).toEqual([]);
+  await page.goto(ext.extensionUrl(OPTIONS));
+  await page.waitForSelector('#remote-index-token');
+  expect(await cut()).toEqual([]);
 });

@@ -208,6 +208,8 @@ test('export as JSON and CSV, clear all, import the JSON back', async () => {
 });
 
 test('a file that is not an export is refused and loses nothing', async () => {
+  // Chosen at the settings' foot, as a person scrolls there to it: the outcome shows there too.
+  await options.locator('#import').scrollIntoViewIfNeeded();
   await options.locator('#import').setInputFiles({
     name: 'evil.json',
     mimeType: 'application/json',
@@ -216,6 +218,13 @@ test('a file that is not an export is refused and loses nothing', async () => {
   await expect
     .poll(() => options.locator('#notice').innerText())
     .toBe('The file is not a Backlink Lens export.');
+  const shown = await options
+    .locator('#notice')
+    .evaluate(
+      (el) =>
+        el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().bottom <= innerHeight,
+    );
+  expect(shown).toBe(true);
   const links = await waitForLinks(s.ext, s.page, GUIDE, (l) => l.length === 2);
   expect(links.map((l) => l.source).sort()).toEqual([
     'http://deals.test/',

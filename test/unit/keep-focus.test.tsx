@@ -11,11 +11,24 @@ afterEach(() => {
 
 const PAGES = ['https://a.test/', 'https://b.test/', 'https://c.test/'];
 
-/** The related pages list, each Remove taking its page away after a store's round trip. */
-function List() {
-  const [pages, setPages] = useState(PAGES);
+/**
+ * The related pages list, each Remove taking its page away after a store's round trip. With
+ * `around`, as in the report: a link per page above it (the link intersect, which shrinks with
+ * the page) and the add form's controls after it.
+ */
+function List({ pages: first = PAGES, around = false }: { pages?: string[]; around?: boolean }) {
+  const [pages, setPages] = useState(first);
   return (
     <section>
+      {around && (
+        <ul>
+          {pages.map((url) => (
+            <li key={url}>
+              <a href={`${url}linker`}>linker</a>
+            </li>
+          ))}
+        </ul>
+      )}
       <RelatedPages
         pages={pages}
         onRemove={async (url) => {
@@ -23,6 +36,7 @@ function List() {
           setPages((now) => now.filter((u) => u !== url));
         }}
       />
+      {around && <input id="add-related" />}
     </section>
   );
 }
@@ -49,6 +63,41 @@ describe('a Remove button that takes its row away', () => {
     removeOf(root, PAGES[2]!).click();
     await settle();
     expect(document.activeElement).toBe(removeOf(root, PAGES[0]!));
+  });
+
+  it('counts in its list: controls above it that went with the row do not move focus', async () => {
+    let root!: HTMLElement;
+    await act(() => {
+      root = mount(<List around />);
+    });
+    removeOf(root, PAGES[1]!).focus();
+    removeOf(root, PAGES[1]!).click();
+    await settle();
+    // Counted in the section, the link above that went too put it on the add form's input.
+    expect(document.activeElement).toBe(removeOf(root, PAGES[2]!));
+  });
+
+  it('with no row left, goes on to the first control after the list', async () => {
+    let root!: HTMLElement;
+    await act(() => {
+      root = mount(
+        <>
+          <input id="before" />
+          <fieldset>
+            <List pages={[PAGES[0]!]} />
+          </fieldset>
+          <fieldset>
+            <select id="next" />
+          </fieldset>
+        </>,
+      );
+    });
+    removeOf(root, PAGES[0]!).focus();
+    removeOf(root, PAGES[0]!).click();
+    await settle();
+    // The list is now a line saying none are marked, and the section holds no control.
+    expect(root.querySelector('.empty')).not.toBeNull();
+    expect(document.activeElement?.id).toBe('next');
   });
 
   it('leaves focus alone when something else took it meanwhile', async () => {

@@ -1,4 +1,5 @@
 import { Fragment } from 'preact';
+import { fittedPlaceholder } from '../placeholder';
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatDate, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
@@ -150,7 +151,7 @@ function Filters({
           name="domain"
           type="search"
           value={view.domain}
-          placeholder={t('filter_domain_placeholder')}
+          {...fittedPlaceholder(t('filter_domain_placeholder'))}
           onInput={(e) => set({ domain: e.currentTarget.value.trim().toLowerCase() })}
         />
       </label>
@@ -160,7 +161,7 @@ function Filters({
           name="q"
           type="search"
           value={view.text}
-          placeholder={t('filter_words_placeholder')}
+          {...fittedPlaceholder(t('filter_words_placeholder'))}
           onInput={(e) => set({ text: e.currentTarget.value })}
         />
       </label>

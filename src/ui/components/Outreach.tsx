@@ -1,4 +1,5 @@
 import { keepFocusPlace } from '../keep-focus';
+import { fittedPlaceholder } from '../placeholder';
 import { useSignal } from '@preact/signals';
 import { t, tn } from '../../core/i18n';
 import { richText } from '../rich-text';
@@ -109,7 +110,7 @@ export function Outreach({ view, notice, onMark }: OutreachProps) {
           {t('related_add_label')}{' '}
           <input
             id="related-input"
-            placeholder={t('related_add_placeholder')}
+            {...fittedPlaceholder(t('related_add_placeholder'))}
             value={input.value}
             onInput={(e) => (input.value = e.currentTarget.value)}
           />

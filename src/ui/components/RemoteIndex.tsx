@@ -1,4 +1,5 @@
 import { keepFocusPlace } from '../keep-focus';
+import { fittedPlaceholder } from '../placeholder';
 import { choosePrefixLength, expectedBucketSize } from '../../core/index-protocol';
 import {
   MAX_DECOYS,
@@ -142,7 +143,7 @@ function AddForm() {
       >
         <input
           id="remote-index-url"
-          placeholder="https://index.example.org"
+          {...fittedPlaceholder('https://index.example.org')}
           aria-label={t('remote_url_label')}
           value={urlInput.value}
           onInput={(e) => (urlInput.value = e.currentTarget.value)}
@@ -150,7 +151,7 @@ function AddForm() {
         <input
           id="remote-index-token"
           type="password"
-          placeholder={t('remote_token_placeholder')}
+          {...fittedPlaceholder(t('remote_token_placeholder'))}
           aria-label={t('remote_token_label')}
           autocomplete="off"
           value={tokenInput.value}

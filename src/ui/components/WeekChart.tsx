@@ -3,7 +3,8 @@ import { t, tn } from '../../core/i18n';
 
 /**
  * New (up) and lost (down) links per week as paired SVG columns, the current week last. The
- * picture is hidden from screen readers; a visually hidden table gives the same numbers.
+ * picture is hidden from screen readers; a visually hidden table gives the same numbers. It is
+ * hidden by a box around it: Firefox draws a table's caption outside the table's own clip.
  */
 export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
   const peak = Math.max(1, ...weeks.map((w) => Math.max(w.new, w.lost)));
@@ -40,25 +41,27 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
           </g>
         ))}
       </svg>
-      <table class="visually-hidden">
-        <caption>{t('week_caption', { weeks: weeks.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('week_from')}</th>
-            <th scope="col">{t('week_new')}</th>
-            <th scope="col">{t('week_lost')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {weeks.map((w) => (
-            <tr key={w.start} data-week={day(w.start)} data-new={w.new} data-lost={w.lost}>
-              <th scope="row">{day(w.start)}</th>
-              <td>{tn('week_new_links', w.new)}</td>
-              <td>{tn('week_lost_links', w.lost)}</td>
+      <div class="visually-hidden">
+        <table>
+          <caption>{t('week_caption', { weeks: weeks.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('week_from')}</th>
+              <th scope="col">{t('week_new')}</th>
+              <th scope="col">{t('week_lost')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {weeks.map((w) => (
+              <tr key={w.start} data-week={day(w.start)} data-new={w.new} data-lost={w.lost}>
+                <th scope="row">{day(w.start)}</th>
+                <td>{tn('week_new_links', w.new)}</td>
+                <td>{tn('week_lost_links', w.lost)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

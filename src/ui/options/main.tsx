@@ -1,4 +1,5 @@
 import { keepFocusPlace } from '../keep-focus';
+import { markPageLanguage } from '../page-language';
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { isAddressSite, siteToExclude } from '../../core/settings';
@@ -274,6 +275,7 @@ function Options() {
   );
 }
 
+markPageLanguage();
 render(<Options />, document.getElementById('app')!);
 void loadSettings().then((s) => (settings.value = s));
 void refreshStorage();

@@ -98,14 +98,18 @@ function Popup() {
         provenance={shownProvenance.value}
         remote={scopeState.value === 'page' ? remoteState.value : siteRemoteState.value}
       />
-      {state.status === 'ready' && (
+      {/* Settings on every page once read: on a browser page (a new tab) the popup says only
+          why it shows no links, and pausing or exporting is still what one may come for. */}
+      {state.status !== 'loading' && (
         <div class="actions">
-          <button
-            id="open-report"
-            onClick={() => void browser.tabs.create({ url: reportPageUrl(state.url) })}
-          >
-            {t('popup_full_report')}
-          </button>
+          {state.status === 'ready' && (
+            <button
+              id="open-report"
+              onClick={() => void browser.tabs.create({ url: reportPageUrl(state.url) })}
+            >
+              {t('popup_full_report')}
+            </button>
+          )}
           <button id="open-options" onClick={() => void browser.runtime.openOptionsPage()}>
             {t('popup_settings')}
           </button>
