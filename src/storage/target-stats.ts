@@ -243,10 +243,15 @@ export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, n
 /**
  * After an authority computation: keep its domain scores with every aggregate whose domains'
  * scores moved, and the rows of the groups that now come first (refillRows), one target a
- * transaction (a popup's read of an aggregate waits for one at most). Returns the targets
- * whose record changed. A target forgotten meanwhile stays forgotten.
+ * transaction (a popup's read of an aggregate waits for one at most). `put` is told of each
+ * target as soon as its record is stored, not at the end: a refresh cut short (a failure, the
+ * worker stopped) has told of every record it changed. Returns the targets whose record
+ * changed. A target forgotten meanwhile stays forgotten.
  */
-export async function refreshStatsAuthority(db: BacklinkDb): Promise<string[]> {
+export async function refreshStatsAuthority(
+  db: BacklinkDb,
+  put: (target: string) => Promise<void> = async () => {},
+): Promise<string[]> {
   const [targets, scores] = await Promise.all([
     db.getAllKeys('target-stats'),
     loadDomainAuthority(db),
@@ -267,6 +272,7 @@ export async function refreshStatsAuthority(db: BacklinkDb): Promise<string[]> {
       changed.push(target);
     }
     await tx.done;
+    if (changed.at(-1) === target) await put(target);
   }
   return changed;
 }
