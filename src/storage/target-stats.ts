@@ -143,7 +143,11 @@ export async function ensureTargetStats(
   const wanted = targets.filter((_t, i) => counts[i]! >= minLinks || marked[i]);
   if (wanted.length === 0) return [];
   // Read apart: a write transaction over the scores would hold back the popup's read of them.
-  const scores = await loadDomainAuthority(db);
+  // Only for a build: a refill alone (after writes, at a hot page's badges) reads none of
+  // every domain's scores; a record forgotten since it was seen is built without them, and
+  // takes them with the next computation (refreshStatsAuthority).
+  const building = targets.some((_t, i) => counts[i]! >= minLinks);
+  const scores = building ? await loadDomainAuthority(db) : new Map<string, number>();
   const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
   const stats = tx.objectStore('target-stats');
   const pagesOf = pagesOfIn(tx);
