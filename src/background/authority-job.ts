@@ -176,13 +176,14 @@ async function compute(request?: AuthorityRequest): Promise<AuthorityOutcome> {
 
 /**
  * The new scores kept with the hot pages' aggregates: their popups show groups of equal counts
- * strongest first, and a tab's first view in the old order is prepared again. A failure leaves
- * them in the last computation's order, and is logged here.
+ * strongest first, and a tab's first view in the old order is prepared again, each as soon as
+ * its aggregate is put (a refresh cut short leaves no entry in the old order behind). A
+ * failure leaves the aggregates not yet refreshed in the last computation's order (the next
+ * computation's refresh takes them), and is logged here.
  */
 async function refreshStatsQuietly(): Promise<void> {
   try {
-    const changed = await refreshStatsAuthority(await getDb());
-    if (changed.length > 0) await dropFirstViewsOf(changed);
+    await refreshStatsAuthority(await getDb(), (target) => dropFirstViewsOf([target]));
   } catch (error) {
     console.error('Backlink Lens could not rank the hot pages by the new authority:', error);
   }

@@ -11,6 +11,7 @@ import { canonicalizeUrl } from '../core/url';
 import { ensureTargetStats } from '../storage/target-stats';
 import { buildSiteStatsQuietly } from './site-stats';
 import { noteHotTargets } from './hot-targets';
+import { dropFirstViewsOf } from './first-view';
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
@@ -42,14 +43,22 @@ export async function refreshTabBadge(tabId: number, url: string | undefined): P
  * Resolves to how many were built (0 on failure).
  */
 async function buildQuietly(targets: readonly string[]): Promise<number> {
+  let built: string[];
   try {
-    const built = (await ensureTargetStats(await getDb(), targets)).length;
-    noteHotTargets(targets, built); // their next screen knows they are hot
-    return built;
+    built = await ensureTargetStats(await getDb(), targets);
   } catch (error) {
     console.error('Backlink Lens could not build the aggregate of a page:', error);
     return 0;
   }
+  noteHotTargets(targets, built.length); // their next screen knows they are hot
+  // A tab's first view read before the aggregate was there ranks groups of equal counts by
+  // name; the popup's own read now ranks them by the scores the aggregate keeps.
+  if (built.length > 0) {
+    await dropFirstViewsOf(built).catch((error: unknown) =>
+      console.error('Backlink Lens could not drop the first view of a page:', error),
+    );
+  }
+  return built.length;
 }
 
 /** Targets a popup asks aggregates for at most at once (a page and its aliases, redirects). */

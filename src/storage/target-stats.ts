@@ -143,7 +143,11 @@ export async function ensureTargetStats(
   const wanted = targets.filter((_t, i) => counts[i]! >= minLinks || marked[i]);
   if (wanted.length === 0) return [];
   // Read apart: a write transaction over the scores would hold back the popup's read of them.
-  const scores = await loadDomainAuthority(db);
+  // Only for a build: a refill alone (after writes, at a hot page's badges) reads none of
+  // every domain's scores; a record forgotten since it was seen is built without them, and
+  // takes them with the next computation (refreshStatsAuthority).
+  const building = targets.some((_t, i) => counts[i]! >= minLinks);
+  const scores = building ? await loadDomainAuthority(db) : new Map<string, number>();
   const tx = db.transaction(['links', 'links-v1', 'pages', 'target-stats'], 'readwrite');
   const stats = tx.objectStore('target-stats');
   const pagesOf = pagesOfIn(tx);
@@ -243,10 +247,15 @@ export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, n
 /**
  * After an authority computation: keep its domain scores with every aggregate whose domains'
  * scores moved, and the rows of the groups that now come first (refillRows), one target a
- * transaction (a popup's read of an aggregate waits for one at most). Returns the targets
- * whose record changed. A target forgotten meanwhile stays forgotten.
+ * transaction (a popup's read of an aggregate waits for one at most). `put` is told of each
+ * target as soon as its record is stored, not at the end: a refresh cut short (a failure, the
+ * worker stopped) has told of every record it changed. Returns the targets whose record
+ * changed. A target forgotten meanwhile stays forgotten.
  */
-export async function refreshStatsAuthority(db: BacklinkDb): Promise<string[]> {
+export async function refreshStatsAuthority(
+  db: BacklinkDb,
+  put: (target: string) => Promise<void> = async () => {},
+): Promise<string[]> {
   const [targets, scores] = await Promise.all([
     db.getAllKeys('target-stats'),
     loadDomainAuthority(db),
@@ -267,6 +276,7 @@ export async function refreshStatsAuthority(db: BacklinkDb): Promise<string[]> {
       changed.push(target);
     }
     await tx.done;
+    if (changed.at(-1) === target) await put(target);
   }
   return changed;
 }

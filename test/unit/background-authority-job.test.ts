@@ -120,4 +120,33 @@ describe('the authority job and the aggregates of hot pages', () => {
     await computeAuthorityNow();
     expect(dropped).toEqual([[hot]]);
   }, 60_000);
+
+  it('drops the first view of each aggregate it put, though the refresh of the next fails', async () => {
+    db = await openTestDb();
+    const hot = ['https://hot.com/a', 'https://hot.com/b'];
+    for (const d of ['a.com', 'b.com', 'c.com', 'd.com']) {
+      const links = [
+        ...hot.map((h) => rawLink(h)),
+        ...(d === 'c.com' ? [] : [rawLink('https://c.com/')]),
+      ];
+      await recordPage(db, makeSnapshot(`https://${d}/`, links));
+    }
+    expect(await ensureTargetStats(db, hot, 1)).toEqual(hot);
+    dropped.length = 0;
+    // The refresh's put of the second aggregate fails, as a worker stopped after the first.
+    const transaction = db.transaction.bind(db);
+    let refreshPuts = 0;
+    vi.spyOn(db, 'transaction').mockImplementation(((stores: string[], mode?: string) => {
+      if (mode === 'readwrite' && String(stores) === 'links,links-v1,pages,target-stats') {
+        if (++refreshPuts === 2) throw new Error('stopped');
+      }
+      return transaction(stores as never, mode as never);
+    }) as typeof db.transaction);
+    await computeAuthorityNow();
+    expect(refreshPuts).toBe(2);
+    // The first is stored in the new order: its tabs' entries in the old one are gone.
+    const order = (await loadHead(db, hot[0]!, {}, { domains: 30 }))!.summary.groups;
+    expect(order[0]!.domain).toBe('c.com');
+    expect(dropped).toEqual([[hot[0]]]);
+  }, 60_000);
 });

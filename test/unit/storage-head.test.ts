@@ -15,7 +15,13 @@ import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { firstInOrder, loadFirstRead, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats, refreshStatsAuthority } from '../../src/storage/target-stats';
 import { writeAuthority } from '../../src/storage/authority';
-import { keptDomains, ROWS_NEEDED, statsOf, type HeadRow } from '../../src/core/target-stats';
+import {
+  keptDomains,
+  markRefill,
+  ROWS_NEEDED,
+  statsOf,
+  type HeadRow,
+} from '../../src/core/target-stats';
 import { compareLinks, isUnfollowed, summarizeBacklinks } from '../../src/core/summary';
 import { factsOf } from '../../src/storage/target-stats';
 import { withFold } from '../../src/core/variants';
@@ -598,6 +604,27 @@ describe('groups of equal counts on a hot page', () => {
     // A new domain ranks as unscored until the next computation; a write keeps it exact.
     await recordPage(db, makeSnapshot('https://www.new.com/post', [rawLink(HOT)]), at(70));
     expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
+  });
+
+  it("are refilled without reading every domain's score: a build reads them", async () => {
+    await writeDomainScores(shuffled);
+    const scoreReads = (byName: Record<string, number>) =>
+      Object.keys(byName).filter((name) => name.startsWith('authority'));
+    const built = await countRequestsOf(() => ensureTargetStats(db, [HOT], 10));
+    expect(built.result).toEqual([HOT]);
+    expect(scoreReads(built.count.byName)).toEqual(['authority-scores.getAll']);
+    // A kept group's rows gone (as after writes of its linking pages): marked for a refill.
+    const record = (await db.get('target-stats', HOT))!;
+    const [first] = strongestFirst(shuffled);
+    delete record.rows![first!];
+    markRefill(record);
+    expect(record.refill).toBe(HOT);
+    await db.put('target-stats', record);
+    const refilled = await countRequestsOf(() => ensureTargetStats(db, [HOT], 10));
+    expect(refilled.result).toEqual([HOT]);
+    expect(scoreReads(refilled.count.byName)).toEqual([]);
+    expect(await shownOrder()).toEqual(strongestFirst(shuffled).slice(0, 30));
     expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
   });
 });
