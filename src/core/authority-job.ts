@@ -214,7 +214,7 @@ export function authorityRecords(
 
 /**
  * authorityRecords, or null as soon as more than `max` records would be written: a caller that
- * then writes every score builds them once, not every moved one first (at most max + 1 here).
+ * then writes every score builds them once, not every moved one first (at most max here).
  */
 export function authorityRecordsUpTo(
   kind: AuthorityKind,
