@@ -1,11 +1,12 @@
 import browser from 'webextension-polyfill';
 import { watchPage } from './watcher';
 import { watchClicks } from './clicks';
+import { whenSeeable } from './frame-size';
 import { send } from '../platform/messaging';
 
 // Runs in every frame at document_idle (see manifest): a frame's links belong to its own
 // document. Frames too small to be seen (trackers, hidden helpers) are left alone.
-if (window === window.top || window.innerWidth * window.innerHeight > 1) {
+whenSeeable(window, () => {
   watchPage(document, window, {
     snapshot: (snapshot, visit) => send({ type: 'page/snapshot', snapshot, visit }),
     delta: (delta) => send({ type: 'page/links', delta }),
@@ -17,4 +18,4 @@ if (window === window.top || window.innerWidth * window.innerHeight > 1) {
     // The worker may refuse (paused, excluded) or be gone: a referral is only a hint.
     send({ type: 'referral/click', click }).catch(() => undefined);
   });
-}
+});

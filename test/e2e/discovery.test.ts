@@ -240,6 +240,29 @@ describe('web components and frames', () => {
     expect(await shownLinks(viewer)).toEqual([]);
   });
 
+  test('a frame of another site that learns its size after its document is idle is read', async () => {
+    // The embedding page is busy for 1.5 s once the frame starts loading. A frame of another
+    // site (another process) gets its size from that page's layout, so its document is idle at
+    // 0 × 0, as a busy machine makes it (referrals.test.ts failed so in fresh CI runs).
+    s.server.setPage(
+      'busy-host.test',
+      '/',
+      page(
+        'Busy host',
+        '<main><iframe src="http://widgets.test/late-size" width="400" height="200"></iframe></main>',
+        'const until = Date.now() + 1500; while (Date.now() < until);',
+      ),
+    );
+    s.server.setPage(
+      'widgets.test',
+      '/late-size',
+      page('Widget', '<main><a href="http://target.test/from-late-frame">widget link</a></main>'),
+    );
+    await browse(s.ext, s.page, ['http://busy-host.test/']);
+    const widget = await linksTo('http://target.test/from-late-frame');
+    expect(widget).toEqual([row('http://widgets.test/late-size', 'widget link')]);
+  });
+
   test('a frame inside an excluded site is not recorded', async () => {
     await s.ext.worker.evaluate(() =>
       chrome.storage.local.set({
