@@ -33,6 +33,7 @@ import { asObject } from '../core/guards';
 import type { AuthorityKind, AuthorityRecord } from '../core/types';
 import type { GraphRow } from '../core/authority-rows';
 import type { BacklinkDb, BacklinkSchema } from './db';
+import { generation } from './authority-live';
 import { epochOf, loadDataEpoch } from './epoch';
 import {
   buildGraphRows,
@@ -535,21 +536,6 @@ export async function loadAuthorityMeta(db: BacklinkDb): Promise<AuthorityMeta |
   return rest;
 }
 
-/** Every score the popup reads now: of the generation the meta record names, else the earlier store's. */
-export async function loadAuthorityScores(db: BacklinkDb): Promise<AuthorityRecord[]> {
-  const tx = db.transaction(['authority', 'authority-scores', 'meta']);
-  const meta = await tx.objectStore('meta').get('authority');
-  const gen = meta?.id === 'authority' ? meta.gen : undefined;
-  const records =
-    gen === undefined
-      ? await tx.objectStore('authority').getAll()
-      : (await tx.objectStore('authority-scores').getAll(generation(gen))).map(
-          ({ gen: _gen, ...record }) => record,
-        );
-  await tx.done;
-  return records;
-}
-
 export async function loadAuthorityRun(db: BacklinkDb): Promise<AuthorityRun | null> {
   const run = await db.get('meta', 'authority-run');
   if (run?.id !== 'authority-run') return null;
@@ -573,9 +559,6 @@ export type AuthorityKeep = KeptGraphs & {
   /** The change log's number when it was read: those notes are taken in. */
   settled: number;
 };
-
-/** The keys of one generation's scores. */
-const generation = (gen: number) => IDBKeyRange.bound([gen], [gen + 1], false, true);
 
 /** Scores of generation `gen` stored so far: a stopped write puts its records in order. */
 function countGeneration(db: BacklinkDb, gen: number): Promise<number> {

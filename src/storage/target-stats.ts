@@ -15,6 +15,7 @@ import {
   type HeadRow,
   type TargetStats,
 } from '../core/target-stats';
+import { loadLiveScores } from './authority-live';
 import { countLinks, getAllLinks } from './link-keys';
 import type { BacklinkDb, BacklinkSchema } from './db';
 import { getMany, putAll } from './requests';
@@ -230,18 +231,7 @@ async function refillRows(tx: Tx, record: TargetStats, pagesOf: PagesOf): Promis
  * (queries.ts#loadAuthority): a range of keys, not the pages' scores too.
  */
 export async function loadDomainAuthority(db: BacklinkDb): Promise<Map<string, number>> {
-  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
-  const record = await tx.objectStore('meta').get('authority');
-  const gen = record?.id === 'authority' ? record.gen : undefined;
-  // Array keys sort after strings: [..., 'domain', []] comes after every [..., 'domain', key].
-  const records =
-    gen === undefined
-      ? await tx.objectStore('authority').getAll(IDBKeyRange.bound(['domain'], ['domain', []]))
-      : await tx
-          .objectStore('authority-scores')
-          .getAll(IDBKeyRange.bound([gen, 'domain'], [gen, 'domain', []]));
-  await tx.done;
-  return new Map(records.map((r) => [r.key, r.display]));
+  return new Map((await loadLiveScores(db, 'domain')).map((r) => [r.key, r.display]));
 }
 
 /**

@@ -4,8 +4,8 @@ import {
   AUTHORITY_WRITE_CHUNK,
   loadAuthorityMeta,
   loadAuthorityRun,
-  loadAuthorityScores,
 } from '../../src/storage/authority';
+import { loadLiveScores } from '../../src/storage/authority-live';
 import { storeLeaves, stoppingAfter } from './authority-fixtures';
 import { recordPage } from '../../src/storage/records';
 import { closeTestDbs, makeSnapshot, openTestDb, rawLink } from './helpers';
@@ -36,7 +36,7 @@ afterEach(() => {
 /** Each score by kind and key, without the time it was computed. */
 const scoresOf = async (db: BacklinkDb) =>
   Object.fromEntries(
-    (await loadAuthorityScores(db)).map((r) => [`${r.kind} ${r.key}`, [r.score, r.display]]),
+    (await loadLiveScores(db)).map((r) => [`${r.kind} ${r.key}`, [r.score, r.display]]),
   );
 
 describe('the authority job stopped while it writes the scores', () => {

@@ -8,13 +8,13 @@ import {
   loadAuthorityCache,
   loadAuthorityMeta,
   loadAuthorityRun,
-  loadAuthorityScores,
   loadDataEpoch,
   readAuthorityGraphs,
   saveAuthorityRun,
   writeAuthority,
   writeAuthorityUpdate,
 } from '../../src/storage/authority';
+import { loadLiveScores } from '../../src/storage/authority-live';
 import { loadAuthority } from '../../src/storage/queries';
 import { clearAll, forgetSite } from '../../src/storage/records';
 import { storeLeaves, stoppingAfter } from './authority-fixtures';
@@ -103,14 +103,14 @@ describe('a write of every score', () => {
       computedAt: T0,
       page: 10,
     });
-    expect(await loadAuthorityScores(upgraded)).toEqual(old);
+    expect(await loadLiveScores(upgraded)).toEqual(old);
     const fresh = scores(90, T0 + 1).slice(0, 2);
     await writeAuthority(upgraded, fresh, metaAt(T0 + 1, fresh.length));
     expect(await loadAuthority(upgraded, url, null, [])).toMatchObject({
       computedAt: T0 + 1,
       page: 90,
     });
-    expect(await loadAuthorityScores(upgraded)).toEqual(fresh);
+    expect(await loadLiveScores(upgraded)).toEqual(fresh);
     // The earlier store is emptied: only the live generation stays.
     expect(await upgraded.count('authority')).toBe(0);
     expect(await scoresStored(upgraded)).toBe(fresh.length);
@@ -169,7 +169,7 @@ describe('a write stopped with the worker', () => {
     expect(written?.generation).toMatchObject({ from: AUTHORITY_WRITE_CHUNK, swept: 0 });
     expect(written?.scores).toBe(LEAVES * 2 + 2 - AUTHORITY_WRITE_CHUNK);
 
-    expect(await loadAuthorityScores(db)).toEqual(await loadAuthorityScores(oneGo));
+    expect(await loadLiveScores(db)).toEqual(await loadLiveScores(oneGo));
     expect(await loadAuthorityMeta(db)).toEqual(await loadAuthorityMeta(oneGo));
     expect(await loadAuthorityCache(db)).toEqual(await loadAuthorityCache(oneGo));
     expect(await loadAuthorityRun(db)).toBeNull();

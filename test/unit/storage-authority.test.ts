@@ -11,7 +11,6 @@ import {
   loadAuthorityChanges,
   loadAuthorityMeta,
   loadAuthorityRun,
-  loadAuthorityScores,
   loadDataEpoch,
   noteAuthorityChanges,
   readAuthorityGraphs,
@@ -20,6 +19,7 @@ import {
   writeAuthority,
   writeAuthorityUpdate,
 } from '../../src/storage/authority';
+import { loadLiveScores } from '../../src/storage/authority-live';
 import { loadAuthority, loadBacklinks } from '../../src/storage/queries';
 import type { AuthorityRecord } from '../../src/core/types';
 import { clearAll, forgetSite, importAll, recordPage } from '../../src/storage/records';
@@ -163,11 +163,9 @@ describe('stored scores', () => {
     );
     await db.delete('pages', 'https://leaf3.com/');
     await computeAndWrite(T0 + 1);
-    const keys = (await loadAuthorityScores(db)).map((r) => r.key);
+    const keys = (await loadLiveScores(db)).map((r) => r.key);
     expect(keys).not.toContain('https://leaf3.com/');
-    expect(new Set((await loadAuthorityScores(db)).map((r) => r.computedAt))).toEqual(
-      new Set([T0 + 1]),
-    );
+    expect(new Set((await loadLiveScores(db)).map((r) => r.computedAt))).toEqual(new Set([T0 + 1]));
     expect(await loadAuthorityRun(db)).toBeNull();
     expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0 + 1);
   });
@@ -186,7 +184,7 @@ describe('stored scores', () => {
       domains: { nodes: 0, top: 0 },
     };
     await writeAuthority(db, records, meta);
-    expect((await loadAuthorityScores(db)).length).toBe(records.length);
+    expect((await loadLiveScores(db)).length).toBe(records.length);
     expect(await loadAuthorityMeta(db)).toEqual({ ...meta, gen: 1 });
   });
 
@@ -207,7 +205,7 @@ describe('stored scores', () => {
         domains: { nodes: 0, top: 0 },
       }),
     ).rejects.toThrow();
-    expect((await loadAuthorityScores(db)).length).toBe(1);
+    expect((await loadLiveScores(db)).length).toBe(1);
     expect((await loadAuthorityMeta(db))?.computedAt).toBe(T0);
   });
 
@@ -236,7 +234,7 @@ describe('stored scores', () => {
     await store(db, storedGraph(4));
     await computeAndWrite(T0);
     await forgetSite(db, 'leaf1.com');
-    const keys = (await loadAuthorityScores(db)).map((r) => `${r.kind} ${r.key}`);
+    const keys = (await loadLiveScores(db)).map((r) => `${r.kind} ${r.key}`);
     expect(keys.filter((k) => k.includes('leaf1'))).toEqual([]);
     expect(keys).toContain('page https://leaf2.com/');
     expect(keys).toContain('domain leaf2.com');
@@ -286,7 +284,7 @@ describe('scores computed from data forgotten meanwhile', () => {
     expect(await writeAuthority(db, [score('https://leaf1.com/')], meta, epoch)).toMatchObject({
       swept: 0,
     });
-    expect((await loadAuthorityScores(db)).length).toBe(1);
+    expect((await loadLiveScores(db)).length).toBe(1);
   });
 });
 
@@ -329,7 +327,7 @@ describe('updates after a few pages were recorded', () => {
 
   /** Stored scores within 1e-6 of a full computation's, and 0–100 values within a step. */
   async function expectColdScores() {
-    const [stored, cold] = [byKindAndKey(await loadAuthorityScores(db)), await coldRecords()];
+    const [stored, cold] = [byKindAndKey(await loadLiveScores(db)), await coldRecords()];
     expect(Object.keys(stored).sort()).toEqual(Object.keys(cold).sort());
     for (const [key, { score, display }] of Object.entries(cold)) {
       expect(Math.abs(stored[key]!.score - score), key).toBeLessThan(1e-6);
@@ -425,7 +423,7 @@ describe('updates after a few pages were recorded', () => {
     // Large enough that one page's change moves most values by less than a step.
     await store(db, storedGraph(2_000));
     await update();
-    const before = byKindAndKey(await loadAuthorityScores(db));
+    const before = byKindAndKey(await loadLiveScores(db));
     const gen = (await loadAuthorityMeta(db))?.gen;
     await record('https://leaf3.com/', [HUB, 'https://leaf4.com/']);
     const input = await update();
@@ -433,7 +431,7 @@ describe('updates after a few pages were recorded', () => {
     expect((await loadAuthorityMeta(db))?.gen).toBe(gen);
     expect(input.plan).toEqual({ mode: 'incremental', pages: ['https://leaf3.com/'] });
     expect(input.read).toEqual({ pages: 1, links: 2 });
-    const after = byKindAndKey(await loadAuthorityScores(db));
+    const after = byKindAndKey(await loadLiveScores(db));
     const rewritten = Object.keys(after).filter((k) => after[k]!.score !== before[k]?.score);
     // leaf4 gained a link: its value moved; the hub, still the top, and the leaves hardly did.
     expect(rewritten).toEqual(
@@ -454,7 +452,7 @@ describe('updates after a few pages were recorded', () => {
     expect((await loadAuthorityMeta(db))?.gen).toBe(gen + 1);
     // Every score, not only those that moved; the last generation deleted.
     await expectColdScores();
-    expect(await scoresStored(db)).toBe((await loadAuthorityScores(db)).length);
+    expect(await scoresStored(db)).toBe((await loadLiveScores(db)).length);
     // The kept scores say what this generation holds: the next update patches it in place.
     await record('https://leaf5.com/', [HUB]);
     expect((await update()).plan.mode).toBe('incremental');
@@ -465,11 +463,11 @@ describe('updates after a few pages were recorded', () => {
   it('read everything when asked, yet rewrite only moved scores and drop gone nodes', async () => {
     await store(db, storedGraph(300));
     await update();
-    const before = byKindAndKey(await loadAuthorityScores(db));
+    const before = byKindAndKey(await loadLiveScores(db));
     // Nothing changed: every row is read again, and no score is written again.
     const again = await update({ full: true });
     expect([again.plan, again.source]).toEqual([{ mode: 'full', reason: 'requested' }, 'packed']);
-    const same = byKindAndKey(await loadAuthorityScores(db));
+    const same = byKindAndKey(await loadLiveScores(db));
     expect(Object.keys(same).filter((k) => same[k]!.score !== before[k]?.score)).toEqual([]);
     // A page and its link removed behind the write paths' back (no row marked, no epoch step,
     // graphs kept): a rebuild from the records must still leave no score of it behind.
@@ -480,7 +478,7 @@ describe('updates after a few pages were recorded', () => {
     const input = await update({ rebuild: true });
     expect(input.source).toBe('records');
     expect(input.gone).toEqual({ pages: ['https://leaf7.com/'], domains: ['leaf7.com'] });
-    expect(byKindAndKey(await loadAuthorityScores(db))['page https://leaf7.com/']).toBeUndefined();
+    expect(byKindAndKey(await loadLiveScores(db))['page https://leaf7.com/']).toBeUndefined();
     await expectColdScores();
   }, 60_000);
 
@@ -532,7 +530,7 @@ describe('updates after a few pages were recorded', () => {
     expect(await loadAuthorityCache(db)).toBeNull();
     expect((await update()).plan).toEqual({ mode: 'full', reason: 'no-cache' });
     await expectColdScores();
-    const keys = Object.keys(byKindAndKey(await loadAuthorityScores(db)));
+    const keys = Object.keys(byKindAndKey(await loadLiveScores(db)));
     expect(keys.filter((k) => k.includes('leaf1'))).toEqual([]);
 
     // A computation that read the graphs before the forgetting writes nothing of them.
