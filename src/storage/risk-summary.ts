@@ -11,7 +11,7 @@ import { loadBacklinks, loadSiteLinks, SITE_LINK_LIMIT, type Folds } from './que
 import { getMany, putAll } from './requests';
 
 /**
- * The popup's risk line, stored per page (`risk-summaries`): computed in the background from
+ * The popup's risk line, stored per page (the `risks` store): computed in the background from
  * the full read (buildRiskSummary), read by the popup with one get (risk-line.ts#loadRiskLine), and marked
  * stale inside every write transaction that changes one of its inputs (markRiskStale), so a
  * line that says it is current equals what findFlags gives over the full read.

@@ -8,13 +8,11 @@ import {
   type TrafficSender,
 } from '../core/referrals';
 import { linkIntersect, siteOutreach, type OutreachDomain } from '../core/outreach';
-import { MAX_RELATED_PAGES, withRelatedPage } from '../core/settings';
-import { canonicalizeUrl } from '../core/url';
 import { t } from '../core/i18n';
 import { loadBacklinks, type BacklinkReport } from '../storage/queries';
 import { loadReferralsInto } from '../storage/referrals';
 import type { BacklinkDb } from '../storage/db';
-import { updateSettings } from '../platform/settings-store';
+import { saveRelatedPage } from './related-pages';
 import { loadArrival } from '../platform/arrivals-store';
 
 /** Referral hints of the report: what the list, the popup and the report page show. */
@@ -124,14 +122,7 @@ async function readOutreach(
  */
 export async function markRelated(input: string, on: boolean): Promise<void> {
   try {
-    const url = canonicalizeUrl(input.trim());
-    if (!url) throw new Error(t('related_invalid', { input }));
-    const saved = await updateSettings((s) => {
-      if (on && !s.relatedPages.includes(url) && s.relatedPages.length >= MAX_RELATED_PAGES) {
-        throw new Error(t('related_limit', { max: MAX_RELATED_PAGES }));
-      }
-      return { ...s, relatedPages: withRelatedPage(s.relatedPages, url, on) ?? s.relatedPages };
-    });
+    const { url, settings: saved } = await saveRelatedPage(input, on);
     if (last) {
       await readOutreach(last.db, last.report, last.site, saved.relatedPages, last.isCurrent);
     }

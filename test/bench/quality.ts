@@ -26,6 +26,7 @@ import {
   type AnchorTarget,
 } from '../../src/core/profile';
 import { scoreBacklinks } from '../../src/core/quality';
+import { DB_NAME } from '../../src/storage/db';
 import type { AuthorityView } from '../../src/core/authority-view';
 import { linkKey, type LinkRecord, type PageRecord } from '../../src/core/types';
 import { linkGraph, linkRecord, pageRecord, T0, type LinkGraph } from './fixtures';
@@ -48,6 +49,12 @@ import {
 const BACKLINKS = 5000;
 /** A worktree of another commit, built: its popup is timed beside this one's (the "before"). */
 const BEFORE_DIR = process.env.BENCH_BEFORE;
+/**
+ * BENCH_RISK=computed: each popup computes its risk line, as a page's first popup does (the
+ * stored lines are cleared before it, once the worker's build of the last one has ended);
+ * otherwise the popups read the line the worker stored, as every later popup does.
+ */
+const RISK_COMPUTED = process.env.BENCH_RISK === 'computed';
 const BUDGET_MS = 300;
 const TARGET = 'https://www.hot-target.com/pour-over-guide';
 const ANCHORS = [
@@ -319,6 +326,54 @@ async function storeRiskLine(
   info('the risk line was not stored in time: the popups timed computed it');
 }
 
+type ExtensionSession = Awaited<ReturnType<typeof launchWithExtension>>;
+
+/**
+ * The extension's stored risk lines, from an extension page that reads nothing itself:
+ * 'clear' drops them all (true when done); 'built' tells whether one holds a built line.
+ */
+async function riskLines(ext: ExtensionSession, op: 'clear' | 'built'): Promise<boolean> {
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(ext.extensionUrl(`${POPUP}?url=about:blank`));
+    return await page.evaluate(
+      ([name, op]) =>
+        new Promise<boolean>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('risks', op === 'clear' ? 'readwrite' : 'readonly');
+            const request =
+              op === 'clear' ? tx.objectStore('risks').clear() : tx.objectStore('risks').getAll();
+            tx.onerror = () => reject(tx.error);
+            tx.oncomplete = () => {
+              db.close();
+              const records = (request.result ?? []) as Array<{ line?: unknown }>;
+              resolve(op === 'clear' || records.some((r) => r.line !== undefined));
+            };
+          };
+        }),
+      [DB_NAME, op] as const,
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Wait until the worker has stored the line a popup asked for (RISK_LINE_WAIT_MS at most), so
+ * that its build, which reads every link, does not run beside the next popup.
+ */
+async function riskLineBuilt(ext: ExtensionSession): Promise<void> {
+  const until = Date.now() + RISK_LINE_WAIT_MS;
+  while (Date.now() < until) {
+    if (await riskLines(ext, 'built')) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  info('the risk line was not stored in time: the next popup may run beside its build');
+}
+
 /** What one popup marked, in ms from its navigation. */
 interface PopupMarks {
   report: number;
@@ -377,14 +432,17 @@ async function startPopupSession(
       stored.pages === graph.pages.length && stored.links === graph.links.length,
       `${stored.pages} pages, ${stored.links} links`,
     );
-    await step(`${label}the first popup, and its risk line stored by the worker (untimed)`, () =>
-      storeRiskLine(ext, graph.hot),
-    );
+    if (!RISK_COMPUTED) {
+      await step(`${label}the first popup, and its risk line stored by the worker (untimed)`, () =>
+        storeRiskLine(ext, graph.hot),
+      );
+    }
   } catch (error) {
     await close();
     throw error;
   }
   const open = async (): Promise<PopupMarks> => {
+    if (RISK_COMPUTED) await riskLines(ext, 'clear');
     const page = await ext.context.newPage();
     try {
       await page.addInitScript({ content: WATCH_SCORES });
@@ -419,6 +477,7 @@ async function startPopupSession(
       }));
     } finally {
       await page.close();
+      if (RISK_COMPUTED) await riskLineBuilt(ext);
     }
   };
   return { label, open, close };
@@ -489,6 +548,11 @@ function printSteps(marks: readonly PopupMarks[]): void {
  */
 async function timePopupIn(size: StoreSize): Promise<PopupTimes> {
   heading(`quality (Chromium, ${size.name})`, 'The popup for a page with 5,000 inbound links.');
+  info(
+    RISK_COMPUTED
+      ? "BENCH_RISK=computed: each popup computes its risk line, as a page's first popup does"
+      : "the popups read the risk line the worker stored (BENCH_RISK=computed: a first popup's)",
+  );
   const graph = await step('generate the links (untimed)', () =>
     linkGraph({ seed: 5_000, perDomain: 5, hotBacklinks: BACKLINKS, ...size }),
   );

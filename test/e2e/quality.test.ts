@@ -169,6 +169,19 @@ describe('link quality in the popup', () => {
     expect(authority.reason).toMatch(
       /^authority of the linking page \d+, its site \d+ \(of 100\)$/,
     );
+    // The same run counted the pages' terms: the review, on the guide's topic, reads as related
+    // and the directory's list of sites does not.
+    const relevance = (source: string) =>
+      s.page
+        .locator(`li.link[data-source="${source}"] [data-factor="relevance"]`)
+        .evaluate((li) => ({
+          known: li.getAttribute('data-known') === 'true',
+          points: Number(li.getAttribute('data-points')),
+        }));
+    await expect.poll(() => relevance(REVIEW)).toMatchObject({ known: true });
+    await openFactors(s.page, DIRECTORY, 'Enter');
+    await expect.poll(() => relevance(DIRECTORY)).toMatchObject({ known: true });
+    expect((await relevance(REVIEW)).points).toBeGreaterThan((await relevance(DIRECTORY)).points);
   });
 
   test('the full report shows the same scores', async () => {

@@ -364,6 +364,31 @@ describe('link intersect', () => {
     await openReport(TARGET);
     await expect.poll(() => popup.locator('[data-outreach="intersect"]').count()).toBe(0);
   });
+
+  test('the settings page marks a rival page typed in by its address, and refuses what is none', async () => {
+    await popup.goto(s.ext.extensionUrl(OPTIONS));
+    const listed = () =>
+      popup
+        .locator('#related-pages [data-related]')
+        .evaluateAll((l) => l.map((x) => x.getAttribute('data-related')));
+    await expect.poll(listed).toEqual([RIVAL_A]);
+    await popup.locator('#related-input').fill('not a page');
+    await popup.locator('#related-input').press('Enter');
+    await expect
+      .poll(() => popup.locator('#notice.error').innerText())
+      .toBe('“not a page” is not a web address (http or https).');
+    expect(await listed()).toEqual([RIVAL_A]);
+
+    // Typed as a person copies it: the address is stored in its canonical form.
+    await popup.locator('#related-input').fill(` ${RIVAL_B.replace('http://', 'HTTP://')}#top `);
+    await popup.locator('#add-related').click();
+    await expect
+      .poll(() => popup.locator('#notice').innerText())
+      .toContain(`${RIVAL_B} is marked as a related page`);
+    await expect.poll(listed).toEqual([RIVAL_A, RIVAL_B]);
+    await openReport(TARGET);
+    await expect.poll(() => popup.locator('[data-outreach="intersect"]').count()).toBe(1);
+  });
 });
 
 describe('other ways of following a link', () => {

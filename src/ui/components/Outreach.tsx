@@ -60,6 +60,34 @@ export function RelatedPages({ pages, onRemove }: RelatedPagesProps) {
   );
 }
 
+/** A form that marks the page typed in as related (report and options). */
+export function RelatedPageForm({ onAdd }: { onAdd: (input: string) => void | Promise<void> }) {
+  const input = useSignal('');
+  return (
+    <form
+      class="mark-related"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onAdd(input.value);
+        input.value = '';
+      }}
+    >
+      <label>
+        {t('related_add_label')}{' '}
+        <input
+          id="related-input"
+          {...fittedPlaceholder(t('related_add_placeholder'))}
+          value={input.value}
+          onInput={(e) => (input.value = e.currentTarget.value)}
+        />
+      </label>{' '}
+      <button type="submit" id="add-related">
+        {t('related_add')}
+      </button>
+    </form>
+  );
+}
+
 export interface OutreachProps {
   view: OutreachView;
   notice: Notice | null;
@@ -73,7 +101,6 @@ export interface OutreachProps {
  * that mark related pages.
  */
 export function Outreach({ view, notice, onMark }: OutreachProps) {
-  const input = useSignal('');
   const marked = view.related.includes(view.url);
   return (
     <section class="outreach" data-outreach-for={view.url}>
@@ -98,27 +125,7 @@ export function Outreach({ view, notice, onMark }: OutreachProps) {
       <button data-mark-related={marked ? 'off' : 'on'} onClick={() => onMark(view.url, !marked)}>
         {marked ? t('related_unmark') : t('related_mark')}
       </button>
-      <form
-        class="mark-related"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onMark(input.value, true);
-          input.value = '';
-        }}
-      >
-        <label>
-          {t('related_add_label')}{' '}
-          <input
-            id="related-input"
-            {...fittedPlaceholder(t('related_add_placeholder'))}
-            value={input.value}
-            onInput={(e) => (input.value = e.currentTarget.value)}
-          />
-        </label>{' '}
-        <button type="submit" id="add-related">
-          {t('related_add')}
-        </button>
-      </form>
+      <RelatedPageForm onAdd={(url) => onMark(url, true)} />
       {notice && (
         <p class={`notice${notice.error ? ' error' : ''}`} role="status" data-outreach-notice>
           {notice.text}

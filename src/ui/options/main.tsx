@@ -13,7 +13,8 @@ import { send } from '../../platform/messaging';
 import { removeLeftoverScratchFiles } from '../../platform/scratch-files';
 import { runAction, type Notice } from '../notice';
 import { HostName } from '../components/HostName';
-import { RelatedPages } from '../components/Outreach';
+import { RelatedPageForm, RelatedPages } from '../components/Outreach';
+import { saveRelatedPage } from '../related-pages';
 import { StoragePanel } from '../components/StoragePanel';
 import { describeRetention } from '../../core/retention';
 import { pruneNow, refreshStorage, storageStats } from './storage-model';
@@ -64,12 +65,19 @@ async function update(next: Settings) {
   }));
 }
 
-async function removeRelated(url: string) {
-  settings.value = await updateSettings((current) => ({
-    ...current,
-    relatedPages: current.relatedPages.filter((u) => u !== url),
-  }));
-  notice.value = { text: t('related_removed', { url }) };
+/**
+ * Mark (on) or unmark a related page here, as on a report page: the message of a refusal (not a
+ * web address, the list full) is the notice itself.
+ */
+async function markRelated(input: string, on: boolean) {
+  try {
+    const saved = await saveRelatedPage(input, on);
+    settings.value = saved.settings;
+    const url = saved.url;
+    notice.value = { text: on ? t('related_marked', { url }) : t('related_removed', { url }) };
+  } catch (error) {
+    notice.value = { text: error instanceof Error ? error.message : String(error), error: true };
+  }
 }
 
 async function addSite(e: Event) {
@@ -224,8 +232,9 @@ function Options() {
         <legend>{t('options_related')}</legend>
         <p>{t('options_related_explain')}</p>
         <div id="related-pages">
-          <RelatedPages pages={s.relatedPages} onRemove={(url) => removeRelated(url)} />
+          <RelatedPages pages={s.relatedPages} onRemove={(url) => markRelated(url, false)} />
         </div>
+        <RelatedPageForm onAdd={(input) => markRelated(input, true)} />
       </fieldset>
       <StoragePanel
         stats={storageStats.value}
