@@ -15,6 +15,9 @@ export default defineConfig({
           // Vitest's default is one worker less than the cores: one worker on a 2-core runner,
           // leaving a core idle. Unit files share nothing, so they take both.
           maxWorkers: 2,
+          // 5 s by default: a file's first import of a module graph is transformed on the spot,
+          // seconds on a shared 2-core machine, and a test given up on still runs into the next.
+          testTimeout: 20_000,
         },
       },
       {
