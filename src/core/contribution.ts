@@ -9,7 +9,7 @@
  */
 import { asObject, asString } from './guards';
 import { MAX_URL_LENGTH } from './limits';
-import { EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './transfer';
+import { EXPORT_FORMAT, type ExportFile } from './transfer';
 import { lastSeenOf, type LinkRecord, type PageRecord } from './types';
 
 export interface ContributionState {
@@ -183,6 +183,12 @@ export function sharedLink(link: LinkRecord, page: Pick<PageRecord, 'lastSeen'>)
 }
 
 /**
+ * The export version an upload declares. It has nothing version 5 added (the marked pages stay
+ * here), so it says 4, and an index whose server reads versions up to 4 still takes it.
+ */
+export const UPLOAD_VERSION = 4;
+
+/**
  * The request body for some pages: the extension's export format (core/transfer.ts), which
  * the index reads with the import's own rules. Only live links go (the index takes a link
  * missing from a complete page as removed), and pages are left for a later batch once the
@@ -193,9 +199,10 @@ export function contributionBody(
   exportedAt: string,
   maxBytes = MAX_BATCH_BYTES,
 ): { body: string; included: OutboundPage[] } {
-  const head: Omit<ExportFile, 'pages' | 'links'> = {
+  // Without the marked related pages: a person's settings are not the index's to know.
+  const head: Omit<ExportFile, 'pages' | 'links' | 'relatedPages'> = {
     format: EXPORT_FORMAT,
-    version: EXPORT_VERSION,
+    version: UPLOAD_VERSION,
     exportedAt,
     redirects: [],
     referrals: [],

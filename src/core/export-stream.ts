@@ -23,13 +23,15 @@ export interface ExportPiece {
 /**
  * The JSON export in pieces, one per batch: the same text as JSON.stringify of the whole
  * ExportFile (the same format and version, so any version of the extension reads it back),
- * without ever holding more than a batch.
+ * without ever holding more than a batch. The marked related pages, a short list kept in the
+ * settings, go whole in the header's piece.
  */
 export async function* exportJsonPieces(
   sources: ExportSources,
   exportedAt: string,
+  relatedPages: readonly string[],
 ): AsyncGenerator<ExportPiece> {
-  const head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt };
+  const head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt, relatedPages };
   let text = JSON.stringify(head).slice(0, -1);
   for (const list of EXPORT_LISTS) {
     text += `,${JSON.stringify(list)}:[`;

@@ -9,11 +9,13 @@ import {
   MAX_ROW_CHARS,
   missingList,
   parseRow,
+  relatedPagesOf,
   withoutExcludedSites,
   type ExportList,
-  type ParsedImport,
+  type ImportRows,
 } from './transfer';
 import { formatNumber, t, tn, type MessageKey } from './i18n';
+import { MAX_RELATED_PAGES, type MarkedMerge } from './settings';
 import {
   JsonShapeError,
   parseJson,
@@ -44,15 +46,17 @@ const SHAPE_ERRORS: Record<JsonShapeProblem, MessageKey> = {
  * lists this version does not have (referrals in a version 3 file) are not read.
  */
 export class ExportScanner {
-  /** The header's fields (format, version), as parsed. */
+  /** The header's fields (format, version, relatedPages), as parsed. */
   readonly fields: Record<string, unknown> = {};
   /** The lists met so far. */
   readonly lists = new Set<ExportList>();
   version = 0;
+  private relatedTaken = false;
 
   private readonly reader = new TopLevelJsonReader({
     arrays: new Set(EXPORT_LISTS),
-    values: new Set(['format', 'version']),
+    // The marked pages are a value, not a list: a few URLs, read whole (up to MAX_ROW_CHARS).
+    values: new Set(['format', 'version', 'relatedPages']),
     maxValueChars: MAX_ROW_CHARS,
   });
 
@@ -71,6 +75,18 @@ export class ExportScanner {
       if (event.type === 'end' || !listsOf(this.version).includes(list)) continue;
       onElement(list, event.type === 'element' ? event.text : null, event.start);
     }
+  }
+
+  /**
+   * The file's marked related pages once the version is known and they were read, once: null
+   * before and after. An export writes them in the header, so they come with the first batch.
+   */
+  takeRelatedPages(): string[] | null {
+    if (this.relatedTaken || this.version === 0 || !('relatedPages' in this.fields)) return null;
+    this.relatedTaken = true;
+    const pages = relatedPagesOf(this.version, this.fields.relatedPages);
+    delete this.fields.relatedPages; // up to MAX_ROW_CHARS of text: not kept for the whole read
+    return pages;
   }
 
   /** The file ended: an ImportError when it ended inside the export or lacks a list. */
@@ -103,6 +119,9 @@ export interface ImportProgress {
   skipped: number;
   /** Rows of excluded sites left out. */
   excluded: number;
+  /** Marked related pages the file added, and those it had that the full list left out. */
+  marked: number;
+  markedLeftOut: number;
   /** The links the whole file holds, estimated from the bytes its links took so far. */
   aboutLinks: number | null;
 }
@@ -124,7 +143,12 @@ export interface StreamImportOptions {
   bytes: AsyncIterable<Uint8Array>;
   totalBytes: number;
   /** Store one batch (storage/records#importAll); batches arrive one at a time, in file order. */
-  write: (batch: ParsedImport) => Promise<unknown>;
+  write: (batch: ImportRows) => Promise<unknown>;
+  /**
+   * Add the file's marked related pages to the settings' (platform/settings-store#
+   * markRelatedPages), once, after the first batch is written; never called for none.
+   */
+  markRelated: (pages: readonly string[]) => Promise<MarkedMerge>;
   excludedSites: readonly string[];
   now?: number;
   /** Rows per batch: one transaction each, so a popup's read never waits long behind it. */
@@ -143,7 +167,7 @@ export interface StreamImportOptions {
 const SLICE_CHARS = 64 * 1024;
 
 export async function importStream(options: StreamImportOptions): Promise<ImportOutcome> {
-  const { totalBytes, write, excludedSites, signal, onProgress } = options;
+  const { totalBytes, write, markRelated, excludedSites, signal, onProgress } = options;
   const now = options.now ?? Date.now();
   const batchSize = options.batchSize ?? 2000;
   const progress: ImportProgress = {
@@ -155,6 +179,8 @@ export async function importStream(options: StreamImportOptions): Promise<Import
     referrals: 0,
     skipped: 0,
     excluded: 0,
+    marked: 0,
+    markedLeftOut: 0,
     aboutLinks: null,
   };
   const scanner = new ExportScanner();
@@ -167,13 +193,20 @@ export async function importStream(options: StreamImportOptions): Promise<Import
 
   const flush = async () => {
     const { data, excluded } = withoutExcludedSites(batch, excludedSites);
+    // Not filtered by the exclusions, which keep a site from being recorded: a marked page is
+    // one the person chose to compare with, wherever it is (marking one does not ask either).
+    const related = scanner.takeRelatedPages();
     batch = emptyImport();
     rows = 0;
     await writing; // one batch in flight at most: memory stays bounded
-    writing = write(data).then(() => {
+    writing = write(data).then(async () => {
       for (const list of EXPORT_LISTS) progress[list] += data[list].length;
       progress.skipped += data.skipped;
       progress.excluded += excluded;
+      if (!related?.length) return;
+      const merge = await markRelated(related);
+      progress.marked += merge.added;
+      progress.markedLeftOut += merge.leftOut;
     });
   };
   let pieceStart = 0; // in bytes of the file, and in characters read
@@ -219,7 +252,7 @@ export async function importStream(options: StreamImportOptions): Promise<Import
     await writing;
   } catch (error) {
     await writing.catch(() => undefined);
-    const stored = EXPORT_LISTS.some((list) => progress[list] > 0);
+    const stored = EXPORT_LISTS.some((list) => progress[list] > 0) || progress.marked > 0;
     // Nothing stored yet (a wrong file): the error says it all.
     if (!stored && error instanceof ImportError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -275,8 +308,12 @@ export function importSummary(outcome: ImportOutcome): string {
   const skipped = outcome.skipped ? tn('import_skipped', outcome.skipped) : '';
   const left = outcome.excluded ? tn('import_excluded', outcome.excluded) : '';
   const visits = outcome.referrals ? tn('import_visits', outcome.referrals) : '';
+  const marked = outcome.marked ? tn('import_marked', outcome.marked) : '';
+  const full = outcome.markedLeftOut
+    ? tn('import_marked_full', outcome.markedLeftOut, { max: MAX_RELATED_PAGES })
+    : '';
   return tn('import_done', outcome.pages, {
     links: tn('count_links', outcome.links),
-    rest: visits + skipped + left,
+    rest: visits + marked + full + skipped + left,
   });
 }

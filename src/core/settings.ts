@@ -69,12 +69,39 @@ export function coerceSettings(value: unknown): Settings {
 /** Related or competitor pages kept at most: each costs a lookup when a report is shown. */
 export const MAX_RELATED_PAGES = 20;
 
-/** Marked pages as canonical http(s) URLs, once each, the first MAX_RELATED_PAGES. */
-function coerceRelatedPages(value: unknown): string[] {
+/**
+ * Marked pages as canonical http(s) URLs (secrets stripped, a secret address dropped), once
+ * each, the first MAX_RELATED_PAGES: for the stored settings and an imported file alike.
+ */
+export function coerceRelatedPages(value: unknown): string[] {
   const urls = (Array.isArray(value) ? value.slice(0, MAX_RELATED_PAGES * 4) : [])
     .map(asCanonicalUrl)
     .filter((u): u is string => u !== null);
   return [...new Set(urls)].slice(0, MAX_RELATED_PAGES);
+}
+
+/** Marked pages after an import: the list, how many it added, how many the cap left out. */
+export interface MarkedMerge {
+  pages: string[];
+  added: number;
+  leftOut: number;
+}
+
+/**
+ * The marked pages with an import's added after them (both already coerced): the ones marked
+ * here stay first and are never pushed out, so an import adds only while the list has room.
+ */
+export function withMarkedPages(
+  current: readonly string[],
+  incoming: readonly string[],
+): MarkedMerge {
+  const fresh = [...new Set(incoming)].filter((url) => !current.includes(url));
+  const added = fresh.slice(0, Math.max(0, MAX_RELATED_PAGES - current.length));
+  return {
+    pages: [...current, ...added],
+    added: added.length,
+    leftOut: fresh.length - added.length,
+  };
 }
 
 /** The related pages with `url` marked (on) or unmarked; null when it is not a web page. */

@@ -10,7 +10,7 @@ import { asCount, asObject, asString, asStringArray, asTime, oneOf } from './gua
 import { asCanonicalUrl, hostOf } from './url';
 import { registrableDomain } from './domain';
 import { REDIRECT_STATUSES } from './redirects';
-import { isExcludedUrl } from './settings';
+import { coerceRelatedPages, isExcludedUrl } from './settings';
 import {
   MAX_ANCHOR_LENGTH,
   MAX_LANG_LENGTH,
@@ -25,31 +25,43 @@ import { t, type MessageKey, type Slots } from './i18n';
 
 export const EXPORT_FORMAT = 'backlink-lens';
 /**
- * 4: the visits made by following links (referrals); pages carry their signals and terms, links
- * their context and image flag (each optional: absent on records captured before). 3: the
- * redirects the browser followed. 2: links carry their folded occurrences (regions, rels,
- * occurrences). 1 to 3 still import (with no redirects before 3, no referrals and the capture
- * fields unknown before 4).
+ * 5: the related or competitor pages the person marked (relatedPages, a short list of URLs
+ * after the header; absent reads as none). 4: the visits made by following links (referrals);
+ * pages carry their signals and terms, links their context and image flag (each optional:
+ * absent on records captured before). 3: the redirects the browser followed. 2: links carry
+ * their folded occurrences (regions, rels, occurrences). 1 to 4 still import (with no redirects
+ * before 3, no referrals and the capture fields unknown before 4, no marked pages before 5).
  */
-export const EXPORT_VERSION = 4;
+export const EXPORT_VERSION = 5;
 
 export interface ExportFile {
   format: typeof EXPORT_FORMAT;
   version: number;
   exportedAt: string;
+  /** The marked related pages (settings, not the store): the link intersect's. */
+  relatedPages: string[];
   pages: PageRecord[];
   links: LinkRecord[];
   redirects: RedirectRecord[];
   referrals: ReferralVisit[];
 }
 
-export interface ParsedImport {
+/** The rows of an import, or of one batch of it: what the store takes (records#importAll). */
+export interface ImportRows {
   pages: PageRecord[];
   links: LinkRecord[];
   redirects: RedirectRecord[];
   referrals: ReferralVisit[];
   /** Rows that were not valid records and were left out. */
   skipped: number;
+}
+
+export interface ParsedImport extends ImportRows {
+  /**
+   * The file's marked related pages, checked as the settings check them; they go to the
+   * settings (platform/settings-store#markRelatedPages), not the store.
+   */
+  relatedPages: string[];
 }
 
 export class ImportError extends Error {
@@ -71,10 +83,10 @@ export const importError = (key: MessageKey, slots?: Slots): ImportError =>
  * on them, and redirects from or to them (an export may predate the exclusion). `excluded`
  * counts the rows left out.
  */
-export function withoutExcludedSites(
-  data: ParsedImport,
+export function withoutExcludedSites<T extends ImportRows>(
+  data: T,
   excludedSites: readonly string[],
-): { data: ParsedImport; excluded: number } {
+): { data: T; excluded: number } {
   const out = (url: string) => isExcludedUrl(url, excludedSites);
   const pages = data.pages.filter((p) => !out(p.url));
   const links = data.links.filter((l) => !out(l.source));
@@ -254,8 +266,12 @@ export function missingList(list: ExportList): ImportError {
     : importError('import_no_list', { list });
 }
 
+/** The marked pages a file of this version holds: none before 5, and none that is no web page. */
+export const relatedPagesOf = (version: number, value: unknown): string[] =>
+  version >= 5 ? coerceRelatedPages(value) : [];
+
 /** An empty import, to add rows to. */
-export const emptyImport = (): ParsedImport => ({
+export const emptyImport = (): ImportRows => ({
   pages: [],
   links: [],
   redirects: [],
@@ -264,7 +280,7 @@ export const emptyImport = (): ParsedImport => ({
 });
 
 /** Add a parsed row to an import, or count it skipped. */
-export function addRow(into: ParsedImport, row: ParsedRow | null): void {
+export function addRow(into: ImportRows, row: ParsedRow | null): void {
   if (!row) into.skipped++;
   else (into[row.list] as ParsedRow['record'][]).push(row.record);
 }
@@ -285,7 +301,10 @@ export function parseExport(text: string, now: number = Date.now()): ParsedImpor
   const v = asObject(data);
   if (!v) throw importError('import_not_export');
   const version = checkHeader(v.format, v.version);
-  const out = emptyImport();
+  const out: ParsedImport = {
+    ...emptyImport(),
+    relatedPages: relatedPagesOf(version, v.relatedPages),
+  };
   // Versions before 3 had no redirects and before 4 no referrals: such lists are not read.
   for (const list of listsOf(version)) {
     const rows = v[list];

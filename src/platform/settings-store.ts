@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import { coerceSettings } from '../core/settings';
+import { coerceSettings, withMarkedPages, type MarkedMerge } from '../core/settings';
 import type { Settings } from '../core/types';
 import { parseStorageAlert, type StorageAlert } from '../core/retention';
 import { takeEarly } from './early-start';
@@ -33,6 +33,19 @@ export async function saveSettings(settings: Settings): Promise<Settings> {
  */
 export async function updateSettings(change: (current: Settings) => Settings): Promise<Settings> {
   return saveSettings(change(await loadSettings()));
+}
+
+/**
+ * Add an import's marked related pages to the stored ones (core/settings#withMarkedPages); the
+ * rest of the settings (pause, exclusions) is left as it is.
+ */
+export async function markRelatedPages(pages: readonly string[]): Promise<MarkedMerge> {
+  let merge: MarkedMerge = { pages: [], added: 0, leftOut: 0 };
+  await updateSettings((current) => {
+    merge = withMarkedPages(current.relatedPages, pages);
+    return { ...current, relatedPages: merge.pages };
+  });
+  return merge;
 }
 
 const ALERT_KEY = 'storage-alert';

@@ -16,7 +16,7 @@ import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
   type ExportFile,
-  type ParsedImport,
+  type ImportRows,
   withLastSeen,
 } from '../core/transfer';
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
@@ -711,7 +711,12 @@ export async function clearAll(db: BacklinkDb): Promise<void> {
   await clearAuthority(db);
 }
 
-export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promise<ExportFile> {
+/** The whole store as one export, with the marked pages (settings, not the store) given. */
+export async function exportAll(
+  db: BacklinkDb,
+  now: number = Date.now(),
+  relatedPages: readonly string[] = [],
+): Promise<ExportFile> {
   const tx = db.transaction(['pages', 'links', 'links-v1', 'redirects', 'referrals'], 'readonly');
   const [pages, links, redirects, referrals] = await Promise.all([
     tx.objectStore('pages').getAll(),
@@ -724,6 +729,7 @@ export async function exportAll(db: BacklinkDb, now: number = Date.now()): Promi
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
     exportedAt: new Date(now).toISOString(),
+    relatedPages: [...relatedPages],
     pages,
     links: withLastSeen(links, new Map(pages.map((p) => [p.url, p.lastSeen]))),
     redirects,
@@ -770,7 +776,7 @@ function foldByKey<T>(
 /** Merge an import into the store (nothing stored is dropped), in one transaction. */
 export function importAll(
   db: BacklinkDb,
-  data: ParsedImport,
+  data: ImportRows,
 ): Promise<{ pages: number; links: number; redirects: number; referrals: number }> {
   return writeAtomically(db, ALL_STORES, async (tx, writes) => {
     const pages = tx.objectStore('pages');

@@ -125,7 +125,7 @@ test('Firefox: the JSON export is written to a file on disk and holds what is st
     pages: Array<{ url: string }>;
     links: LinkLine[];
   };
-  expect(file.version).toBe(4);
+  expect(file.version).toBe(5);
   expect(linkLines(file.links)).toEqual(linkLines(LINK_ROWS));
   expect(file.pages.map((p) => p.url).sort()).toEqual(
     Array.from({ length: PAGES }, (_, i) => pageRow(i).url).sort(),

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
 import { browse, OPTIONS, POPUP, REPORT } from '../support/extension-pages';
 import type { WorkerHooks } from '../../src/background/worker';
+import type { Settings } from '../../src/core/types';
 
 /**
  * A page with links to a guide (one straight, one through an old address that 301s there),
@@ -254,7 +255,7 @@ describe('export, import and traffic senders', () => {
       popup.locator('#export-json').click(),
     ]);
     const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
-    expect(exported.version).toBe(4);
+    expect(exported.version).toBe(5);
     expect(
       exported.referrals
         .map((v: { source: string; target: string; href: string }) => [v.source, v.target, v.href])
@@ -312,12 +313,13 @@ describe('export, import and traffic senders', () => {
   });
 });
 
-describe('link intersect', () => {
-  async function openReport(url: string) {
-    await popup.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(url)}`));
-    await popup.waitForSelector('[data-outreach-for]');
-  }
+/** Open the report of `url` in the popup's tab, once its outreach hints are shown. */
+async function openReport(url: string) {
+  await popup.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(url)}`));
+  await popup.waitForSelector('[data-outreach-for]');
+}
 
+describe('link intersect', () => {
   test('mark two rival pages: the report lists the site linking to both, with the pages to open', async () => {
     for (const rival of [RIVAL_A, RIVAL_B]) {
       await openReport(rival);
@@ -478,5 +480,76 @@ describe('other ways of following a link', () => {
     const shown = await shownReferrals(FRAME_TARGET, await tabOf(FRAME_TARGET));
     expect(shown.cameFrom).toBe(WIDGET);
     expect(shown.rows).toEqual([{ source: WIDGET, target: FRAME_TARGET, referrals: 1 }]);
+  });
+});
+
+// Last in the file: it clears all data (and brings it back).
+describe('marked pages go with export, clear and import', () => {
+  /** The stored settings, as the worker reads them. */
+  const storedSettings = () =>
+    s.ext.worker.evaluate(
+      async () => (await chrome.storage.local.get('settings')).settings as Settings,
+    );
+  const listed = () =>
+    popup
+      .locator('#related-pages [data-related]')
+      .evaluateAll((l) => l.map((x) => x.getAttribute('data-related')));
+
+  test('exported, cleared by "Clear all data", and back with an import: the intersect too', async () => {
+    // Marked from their reports (the tests before may have left one marked).
+    for (const rival of [RIVAL_A, RIVAL_B]) {
+      await openReport(rival);
+      const mark = popup.locator('[data-mark-related]');
+      if ((await mark.getAttribute('data-mark-related')) === 'on') await mark.click();
+      await expect.poll(() => mark.getAttribute('data-mark-related')).toBe('off');
+    }
+    await openReport(TARGET);
+    await expect.poll(() => popup.locator('[data-outreach="intersect"]').count()).toBe(1);
+    const before = await storedSettings();
+    expect(before.relatedPages).toEqual([RIVAL_A, RIVAL_B]);
+    expect(before.excludedSites).toEqual(['ref-excluded.test']); // excluded above
+
+    await popup.goto(s.ext.extensionUrl(OPTIONS));
+    const [download] = await Promise.all([
+      popup.waitForEvent('download'),
+      popup.locator('#export-json').click(),
+    ]);
+    const path = await download.path();
+    const exported = JSON.parse(await readFile(path, 'utf8'));
+    expect(exported).toMatchObject({ version: 5, relatedPages: [RIVAL_A, RIVAL_B] });
+
+    let asked = '';
+    popup.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await popup.locator('#clear').click();
+    await expect
+      .poll(() => popup.locator('#notice').innerText())
+      .toBe('All stored data was deleted.');
+    expect(asked).toBe(
+      'Delete every stored page, link and referral visit, and the related pages you marked? This cannot be undone.',
+    );
+    await expect.poll(listed).toEqual([]);
+    // Only the marks went with the data: pause and exclusions stay as they were.
+    expect(await storedSettings()).toEqual({ ...before, relatedPages: [] });
+    await openReport(RIVAL_A);
+    expect(await popup.locator('[data-mark-related]').getAttribute('data-mark-related')).toBe('on');
+
+    await popup.goto(s.ext.extensionUrl(OPTIONS));
+    await popup.locator('#import').setInputFiles(path);
+    await expect
+      .poll(() => popup.locator('#notice').innerText())
+      .toMatch(
+        /^Imported \d+ pages? and \d+ links, \d+ referral visits?, 2 related pages marked\.$/,
+      );
+    // The settings page shows them at once, without a reload.
+    await expect.poll(listed).toEqual([RIVAL_A, RIVAL_B]);
+    expect(await storedSettings()).toEqual(before);
+    await openReport(TARGET);
+    await expect.poll(() => popup.locator('[data-outreach="intersect"]').count()).toBe(1);
+    expect(await popup.locator('[data-outreach="intersect"]').getAttribute('data-domain')).toBe(
+      'dir.test',
+    );
   });
 });

@@ -194,7 +194,7 @@ test('an export streams to a file that holds what is stored and imports back', a
     links: Array<{ source: string; target: string; anchor: string }>;
     pages: Array<{ url: string }>;
   };
-  expect(parsed.version).toBe(4);
+  expect(parsed.version).toBe(5);
   expect(linkLines(parsed.links)).toEqual(expectedLinks());
   expect(parsed.pages.map((p) => p.url).sort()).toEqual(
     ['http://new.test/', ...Array.from({ length: 100 }, (_, i) => `http://src${i}.test/p`)].sort(),

@@ -19,6 +19,8 @@ const progress = {
   referrals: 0,
   skipped: 0,
   excluded: 0,
+  marked: 0,
+  markedLeftOut: 0,
   aboutLinks: 400_000,
 };
 

@@ -176,6 +176,9 @@ describe('the batch sent', () => {
       `${url(1)} item 2`,
       `${url(2)} item 1`,
     ]);
+    // Version 4: an upload carries no marked pages, so an index that reads up to 4 takes it.
+    expect(JSON.parse(body)).toMatchObject({ format: 'backlink-lens', version: 4 });
+    expect(body).not.toContain('relatedPages');
     expect(body).not.toContain('My private reading list');
     expect(body).not.toContain('visitIds');
     expect(body).not.toContain('words the user read');

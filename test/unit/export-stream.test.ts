@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   exportCsvPieces,
   exportJsonPieces,
@@ -11,7 +11,25 @@ import { linksToCsv, parseExport } from '../../src/core/transfer';
 import type { BacklinkDb } from '../../src/storage/db';
 import { storeBatches } from '../../src/storage/batches';
 import { exportAll, importAll } from '../../src/storage/records';
-import { at, closeTestDbs, makeLink, makePage, makeRedirect, openTestDb, T0 } from './helpers';
+import {
+  at,
+  closeTestDbs,
+  dumpDb,
+  makeLink,
+  makePage,
+  makeRedirect,
+  openTestDb,
+  T0,
+} from './helpers';
+import { chunksOf, importStream, importSummary } from '../../src/core/import-stream';
+import { clearAll } from '../../src/storage/records';
+import { loadSettings, markRelatedPages, saveSettings } from '../../src/platform/settings-store';
+import { DEFAULT_SETTINGS } from '../../src/core/types';
+import { storedLocal } from './fake-browser';
+
+vi.mock('webextension-polyfill', async () => ({
+  default: (await import('./fake-browser')).fakeBrowser,
+}));
 
 let db: BacklinkDb;
 beforeEach(async () => {
@@ -70,27 +88,112 @@ describe('storeBatches', () => {
   });
 });
 
+const RELATED = ['https://rival-a.com/p', 'https://rival-b.com/q?x=1'];
+
 describe('exportJsonPieces', () => {
   it.each([1, 4, 1000])(
     'writes, in batches of %i, the same text as the whole export in one piece',
     async (size) => {
       await seed(11);
       const exportedAt = new Date(at(20)).toISOString();
-      const { text, rows } = await textOf(exportJsonPieces(sources(size), exportedAt));
-      expect(text).toBe(JSON.stringify(await exportAll(db, at(20))));
+      const { text, rows } = await textOf(exportJsonPieces(sources(size), exportedAt, RELATED));
+      expect(text).toBe(JSON.stringify(await exportAll(db, at(20), RELATED)));
+      // The marked pages are settings, not records: they add no rows.
       expect(rows).toBe(2 + 11 + 1);
     },
   );
 
+  it('writes the marked pages once, whole, in the header piece before any record', async () => {
+    await seed(5);
+    const pieces: ExportPiece[] = [];
+    for await (const p of exportJsonPieces(sources(2), new Date(T0).toISOString(), RELATED)) {
+      pieces.push(p);
+    }
+    expect(pieces[0]!.text).toMatch(
+      /^\{"format":"backlink-lens","version":5,"exportedAt":"[^"]+","relatedPages":\["https:\/\/rival-a\.com\/p","https:\/\/rival-b\.com\/q\?x=1"\],"pages":\[/,
+    );
+    expect(pieces.filter((p) => p.text.includes('relatedPages'))).toHaveLength(1);
+    expect(parseExport(pieces.map((p) => p.text).join('')).relatedPages).toEqual(RELATED);
+  });
+
   it('writes an empty store as a valid export', async () => {
-    const { text } = await textOf(exportJsonPieces(sources(5), new Date(T0).toISOString()));
+    const { text } = await textOf(exportJsonPieces(sources(5), new Date(T0).toISOString(), []));
     expect(parseExport(text)).toEqual({
+      relatedPages: [],
       pages: [],
       links: [],
       redirects: [],
       referrals: [],
       skipped: 0,
     });
+  });
+});
+
+describe('export, clear, import: the marked pages go with the data', () => {
+  afterEach(() => {
+    for (const key of Object.keys(storedLocal)) delete storedLocal[key];
+  });
+
+  /** Import an export text through the stream, its marks into the stored settings. */
+  async function importText(text: string) {
+    return importStream({
+      bytes: chunksOf(new Blob([text]).stream()),
+      totalBytes: text.length,
+      write: (batch) => importAll(db, batch),
+      markRelated: markRelatedPages,
+      excludedSites: [],
+      now: at(30),
+      batchSize: 3,
+    });
+  }
+
+  it('restores them merged with the ones marked since, pause and exclusions untouched', async () => {
+    await seed(7);
+    await saveSettings({ ...DEFAULT_SETTINGS, relatedPages: RELATED });
+    const before = await dumpDb(db);
+    const { relatedPages } = await loadSettings();
+    const { text } = await textOf(
+      exportJsonPieces(sources(4), new Date(at(20)).toISOString(), relatedPages),
+    );
+
+    // "Clear all data" as the options page does it: the store, then the marks.
+    await clearAll(db);
+    await saveSettings({ ...(await loadSettings()), relatedPages: [] });
+    // Meanwhile: paused, a site excluded, another page marked.
+    const mine = 'https://mine.com/';
+    await saveSettings({
+      ...(await loadSettings()),
+      paused: true,
+      excludedSites: ['elsewhere.com'],
+      relatedPages: [mine],
+    });
+
+    const outcome = await importText(text);
+    expect(outcome).toMatchObject({ status: 'done', marked: 2, markedLeftOut: 0 });
+    expect(importSummary(outcome)).toBe('Imported 2 pages and 7 links, 2 related pages marked.');
+    expect(await loadSettings()).toEqual({
+      ...DEFAULT_SETTINGS,
+      paused: true,
+      excludedSites: ['elsewhere.com'],
+      relatedPages: [mine, ...RELATED],
+    });
+    expect(await dumpDb(db)).toEqual(before);
+
+    // The same file again adds nothing, and says nothing of marks.
+    const again = await importText(text);
+    expect(again).toMatchObject({ marked: 0, markedLeftOut: 0 });
+    expect((await loadSettings()).relatedPages).toEqual([mine, ...RELATED]);
+  });
+
+  it('a version 4 export imports as before: its rows, no marks, the marked pages kept', async () => {
+    await seed(3);
+    const v4 = JSON.parse(JSON.stringify(await exportAll(db, at(20), RELATED)));
+    v4.version = 4;
+    await clearAll(db);
+    await saveSettings({ ...DEFAULT_SETTINGS, relatedPages: ['https://mine.com/'] });
+    const outcome = await importText(JSON.stringify(v4));
+    expect(outcome).toMatchObject({ status: 'done', pages: 2, links: 3, marked: 0 });
+    expect((await loadSettings()).relatedPages).toEqual(['https://mine.com/']);
   });
 });
 

@@ -218,11 +218,17 @@ describe('messages in use', () => {
       referrals: 2,
       skipped: 1,
       excluded: 0,
+      marked: 0,
+      markedLeftOut: 0,
       aboutLinks: null,
     };
     expect(importSummary(outcome)).toBe(
       '1 Seite und 12.000 Links importiert, 2 Besuche über Links, 1 ungültige Zeile übersprungen ' +
         '(eine zu lange Adresse, keine Webseite oder ein Einmal-Geheimnis, oder ein unmögliches Datum).',
+    );
+    expect(importSummary({ ...outcome, skipped: 0, marked: 1, markedLeftOut: 2 })).toBe(
+      '1 Seite und 12.000 Links importiert, 2 Besuche über Links, 1 verwandte Seite markiert, ' +
+        '2 verwandte Seiten nicht markiert (höchstens 20 werden behalten).',
     );
     expect(() => parseExport('{"format":"other"}')).toThrow(
       'Die Datei ist kein Export von Backlink Lens.',

@@ -12,8 +12,10 @@ import {
   ImportError,
   MAX_ROW_CHARS,
   parseExport,
+  type ImportRows,
   type ParsedImport,
 } from '../../src/core/transfer';
+import { MAX_RELATED_PAGES, withMarkedPages, type MarkedMerge } from '../../src/core/settings';
 import type { BacklinkDb } from '../../src/storage/db';
 import { importAll } from '../../src/storage/records';
 import {
@@ -55,18 +57,35 @@ const exportText = (overrides: Record<string, unknown> = {}) =>
     ...overrides,
   });
 
+/** For an import whose file marks no page: the settings are never asked. */
+const noMarks = (): Promise<MarkedMerge> => Promise.reject(new Error('no marked pages expected'));
+
 /** Read a whole file through the scanner and the row parser, as importStream does. */
 async function scanAll(text: string, size: number): Promise<ParsedImport> {
-  const batches: ParsedImport[] = [];
+  const batches: ImportRows[] = [];
+  const marked: string[][] = [];
   await importStream({
     bytes: piecesOf(text, size),
     totalBytes: text.length,
     write: async (b) => void batches.push(b),
+    markRelated: async (pages) => {
+      marked.push([...pages]);
+      return { pages: [...pages], added: pages.length, leftOut: 0 };
+    },
     excludedSites: [],
     now: at(10),
     batchSize: 1,
   });
-  const all: ParsedImport = { pages: [], links: [], redirects: [], referrals: [], skipped: 0 };
+  // Handed over once, whole, or not at all when the file marks none.
+  expect(marked.length).toBeLessThanOrEqual(1);
+  const all: ParsedImport = {
+    relatedPages: marked[0] ?? [],
+    pages: [],
+    links: [],
+    redirects: [],
+    referrals: [],
+    skipped: 0,
+  };
   for (const b of batches) {
     all.pages.push(...b.pages);
     all.links.push(...b.links);
@@ -146,6 +165,113 @@ describe('ExportScanner through importStream', () => {
   });
 });
 
+describe('marked related pages through importStream', () => {
+  const RIVAL_A = 'https://rival-a.example/page';
+  const RIVAL_B = 'https://rival-b.example/page';
+
+  /** An export with these marked pages where the extension writes them: after the header. */
+  const markedFirst = (relatedPages: unknown, overrides: Record<string, unknown> = {}) => {
+    const head = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: '', relatedPages };
+    return JSON.stringify({ ...head, ...JSON.parse(exportText(overrides)), relatedPages });
+  };
+
+  /** Import `text` with marks merged into `marked` (the settings' list), as the options page does. */
+  async function importMarks(text: string, marked: string[], options: { size?: number } = {}) {
+    const calls: string[][] = [];
+    const writes: string[] = [];
+    const outcome = await importStream({
+      bytes: piecesOf(text, options.size ?? 7),
+      totalBytes: text.length,
+      write: async (b) => void writes.push(`rows:${b.pages.length + b.links.length}`),
+      markRelated: async (pages) => {
+        calls.push([...pages]);
+        writes.push('marks');
+        const merge = withMarkedPages(marked, pages);
+        marked.splice(0, marked.length, ...merge.pages);
+        return merge;
+      },
+      excludedSites: ['rival-a.example'],
+      now: at(10),
+      batchSize: 2,
+    });
+    return { outcome, calls, writes };
+  }
+
+  it('hands them over once, after the first batch, merged and summed up', async () => {
+    const marked = ['https://mine.example/'];
+    const text = markedFirst([RIVAL_A, 'https://mine.example/', RIVAL_B]);
+    const { outcome, calls, writes } = await importMarks(text, marked);
+    expect(calls).toEqual([[RIVAL_A, 'https://mine.example/', RIVAL_B]]);
+    expect(writes.indexOf('marks')).toBe(1);
+    expect(writes.length).toBeGreaterThan(2);
+    // Kept though rival-a.example is excluded: an exclusion is about recording, not marking.
+    expect(marked).toEqual(['https://mine.example/', RIVAL_A, RIVAL_B]);
+    expect(outcome).toMatchObject({ status: 'done', marked: 2, markedLeftOut: 0 });
+    expect(importSummary(outcome)).toMatch(
+      /^Imported 1 page and 2 links, 1 referral visit, 2 related pages marked, /,
+    );
+  });
+
+  it(`says how many the full list (${MAX_RELATED_PAGES}) left out`, async () => {
+    const marked = Array.from(
+      { length: MAX_RELATED_PAGES - 1 },
+      (_, i) => `https://m${i}.example/`,
+    );
+    const text = markedFirst([RIVAL_A, RIVAL_B, 'https://m0.example/']);
+    const { outcome } = await importMarks(text, marked);
+    expect(marked).toHaveLength(MAX_RELATED_PAGES);
+    expect(marked.at(-1)).toBe(RIVAL_A);
+    expect(outcome).toMatchObject({ marked: 1, markedLeftOut: 1 });
+    expect(importSummary(outcome)).toContain(
+      ', 1 related page marked, 1 related page not marked (at most 20 are kept), ',
+    );
+  });
+
+  it('reads them wherever the file puts them after its format and version', async () => {
+    for (const size of [1, 3, 64, 100_000]) {
+      const head = `{"format":"${EXPORT_FORMAT}","version":${EXPORT_VERSION},`;
+      const late = `${head}"pages":[],"links":[],"redirects":[],"referrals":[],"relatedPages":["${RIVAL_B}"]}`;
+      const { calls } = await importMarks(late, [], { size });
+      expect(calls).toEqual([[RIVAL_B]]);
+    }
+  });
+
+  it('takes none from a version 4 file, nor from a list too long to be one, nor junk', async () => {
+    for (const text of [
+      markedFirst([RIVAL_A], { version: 4 }),
+      markedFirst([RIVAL_A, 'x'.repeat(MAX_ROW_CHARS)]),
+      markedFirst(['javascript:alert(1)', 'https://a.example/magic-link/abc', 7]),
+      markedFirst({ 0: RIVAL_A }),
+    ]) {
+      const marked: string[] = [];
+      const { outcome, calls } = await importMarks(text, marked, { size: 4096 });
+      expect(calls).toEqual([]);
+      expect(marked).toEqual([]);
+      // The rows are read all the same.
+      expect(outcome).toMatchObject({ status: 'done', pages: 1, links: 2, marked: 0 });
+    }
+  });
+
+  it('a file refused whole, or cancelled before its first batch, marks nothing', async () => {
+    const marked: string[] = [];
+    await expect(importMarks(markedFirst([RIVAL_A], { version: 6 }), marked)).rejects.toThrow(
+      /reads versions 1 to 5/,
+    );
+    const cancel = new AbortController();
+    cancel.abort();
+    const outcome = await importStream({
+      bytes: piecesOf(markedFirst([RIVAL_A]), 7),
+      totalBytes: 1,
+      write: async () => {},
+      markRelated: noMarks,
+      excludedSites: [],
+      signal: cancel.signal,
+    });
+    expect(outcome).toMatchObject({ status: 'cancelled', marked: 0 });
+    expect(marked).toEqual([]);
+  });
+});
+
 // Thousands of rows through fake-indexeddb: seconds on a loaded machine.
 describe('importStream into the store', { timeout: 60_000 }, () => {
   let db: BacklinkDb;
@@ -186,6 +312,7 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
         return importAll(db, b);
       },
       excludedSites: [],
+      markRelated: noMarks,
       now: at(10),
       batchSize: 1,
     });
@@ -206,6 +333,7 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
         return importAll(db, b);
       },
       excludedSites: ['src7.com'],
+      markRelated: noMarks,
       now: at(100),
       batchSize: 500,
       onProgress: (p) => progress.push(p),
@@ -227,6 +355,7 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
       totalBytes: text.length,
       write: async () => {},
       excludedSites: [],
+      markRelated: noMarks,
       now: at(100),
       onProgress: (p) => estimates.push(p.aboutLinks),
     });
@@ -246,6 +375,7 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
       totalBytes: text.length,
       write: (b) => importAll(db, b),
       excludedSites: [],
+      markRelated: noMarks,
       now: at(100),
       batchSize: 300,
       signal: cancel.signal,
@@ -273,6 +403,7 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
       totalBytes: cut.length,
       write: (b) => importAll(db, b),
       excludedSites: [],
+      markRelated: noMarks,
       now: at(100),
       batchSize: 200,
     }).catch((e: unknown) => e);
@@ -298,6 +429,7 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
         await importAll(db, b);
       },
       excludedSites: [],
+      markRelated: noMarks,
       now: at(100),
       batchSize: 100,
     }).catch((e: unknown) => e);
@@ -316,6 +448,8 @@ describe('importStream into the store', { timeout: 60_000 }, () => {
       referrals: 1,
       skipped: 1,
       excluded: 3,
+      marked: 0,
+      markedLeftOut: 0,
       aboutLinks: 5,
     };
     expect(importSummary(done)).toBe(

@@ -9,6 +9,7 @@ import {
   siteToExclude,
   isAddressSite,
   shouldRecord,
+  withMarkedPages,
   withRelatedPage,
 } from '../../src/core/settings';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/types';
@@ -320,6 +321,27 @@ describe('related pages', () => {
     const many = Array.from({ length: MAX_RELATED_PAGES + 5 }, (_, i) => `https://r${i}.com/`);
     const kept = coerceSettings({ relatedPages: many }).relatedPages;
     expect(kept).toEqual(many.slice(0, MAX_RELATED_PAGES));
+  });
+
+  it("adds an import's pages after the marked ones, while the list has room", () => {
+    expect(withMarkedPages(['https://a.com/'], ['https://b.com/', 'https://a.com/'])).toEqual({
+      pages: ['https://a.com/', 'https://b.com/'],
+      added: 1,
+      leftOut: 0,
+    });
+    const full = Array.from({ length: MAX_RELATED_PAGES - 1 }, (_, i) => `https://r${i}.com/`);
+    const incoming = ['https://r0.com/', 'https://x.com/', 'https://y.com/', 'https://x.com/'];
+    expect(withMarkedPages(full, incoming)).toEqual({
+      pages: [...full, 'https://x.com/'],
+      added: 1,
+      leftOut: 1,
+    });
+    const over = [...full, 'https://z.com/'];
+    expect(withMarkedPages(over, ['https://x.com/'])).toEqual({
+      pages: over,
+      added: 0,
+      leftOut: 1,
+    });
   });
 
   it('marks and unmarks a page by its canonical URL', () => {

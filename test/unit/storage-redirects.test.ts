@@ -210,7 +210,14 @@ describe('export and import of redirects', () => {
       links: [],
     });
     const parsed = parseExport(v2);
-    expect(parsed).toEqual({ pages: [], links: [], redirects: [], referrals: [], skipped: 0 });
+    expect(parsed).toEqual({
+      relatedPages: [],
+      pages: [],
+      links: [],
+      redirects: [],
+      referrals: [],
+      skipped: 0,
+    });
     expect(await importAll(db, parsed)).toEqual({ pages: 0, links: 0, redirects: 0, referrals: 0 });
   });
 });

@@ -992,8 +992,10 @@ describe('export and import', () => {
     await populate(db);
     const file = await exportAll(db, at(3));
     expect(file.format).toBe('backlink-lens');
-    expect(file.version).toBe(4);
+    expect(file.version).toBe(5);
     expect(file.exportedAt).toBe('2024-01-04T00:00:00.000Z');
+    // Marked pages are settings, not the store's: none unless given.
+    expect(file.relatedPages).toEqual([]);
     expect(file.pages).toEqual(await db.getAll('pages'));
     expect(file.links).toEqual(await db.getAll('links'));
     expect(file.pages).toHaveLength(3);

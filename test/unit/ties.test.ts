@@ -13,7 +13,7 @@ import { removePages } from '../../src/storage/retention';
 import { countLiveBacklinks, loadBacklinks } from '../../src/storage/queries';
 import { loadFirstRead } from '../../src/storage/head';
 import { tiesOfPage } from '../../src/storage/ties';
-import type { ParsedImport } from '../../src/core/transfer';
+import type { ImportRows } from '../../src/core/transfer';
 import type { PageRecord } from '../../src/core/types';
 import { countRequestsOf } from '../support/idb-requests';
 import {
@@ -56,7 +56,7 @@ async function expectExact(url: string): Promise<number> {
   return live;
 }
 
-const emptyImport: ParsedImport = {
+const emptyImport: ImportRows = {
   pages: [],
   links: [],
   redirects: [],

@@ -11,6 +11,7 @@ import {
 } from '../../src/core/transfer';
 import { DAY, T0, at, makeLink, makePage, makeRedirect } from './helpers';
 import { MAX_URL_LENGTH } from '../../src/core/limits';
+import { MAX_RELATED_PAGES } from '../../src/core/settings';
 import { exportText } from '../support/export-file';
 
 /** A minimal RFC 4180 reader, to check that what linksToCsv writes reads back cell for cell. */
@@ -112,12 +113,72 @@ describe('parseExport: the file as a whole', () => {
 
   it('accepts an empty export', () => {
     expect(parseExport(exportText([], []))).toEqual({
+      relatedPages: [],
       pages: [],
       links: [],
       redirects: [],
       referrals: [],
       skipped: 0,
     });
+  });
+});
+
+describe('parseExport: marked related pages (version 5)', () => {
+  const RIVAL = 'https://rival.example/page';
+
+  it('reads them canonical, once each; junk, overlong and secret addresses left out', () => {
+    const relatedPages = [
+      'HTTPS://Rival.example/page#top',
+      RIVAL,
+      'https://a.example/p?sid=0123456789abcdef&x=1',
+      `https://a.example/${'x'.repeat(20_000)}`,
+      'https://a.example/magic-link/abc',
+      'javascript:alert(1)',
+      'ftp://files.example/',
+      42,
+      null,
+      { url: RIVAL },
+    ];
+    const parsed = parseExport(exportText([], [], { relatedPages }));
+    expect(parsed.relatedPages).toEqual([RIVAL, 'https://a.example/p?x=1']);
+    // Pages that are no web page are no rows: nothing is counted skipped for them.
+    expect(parsed.skipped).toBe(0);
+  });
+
+  it(`keeps at most ${MAX_RELATED_PAGES}, and reads a list that is none as none`, () => {
+    const many = Array.from({ length: 1000 }, (_, i) => `https://r${i}.example/`);
+    const parsed = parseExport(exportText([], [], { relatedPages: many }));
+    expect(parsed.relatedPages).toEqual(many.slice(0, MAX_RELATED_PAGES));
+    for (const relatedPages of [RIVAL, { 0: RIVAL }, 7, null, undefined]) {
+      expect(parseExport(exportText([], [], { relatedPages })).relatedPages).toEqual([]);
+    }
+  });
+
+  it('reads none from a version 4 file (or older), which had none, and its rows as before', () => {
+    const page = makePage('https://example.com/a');
+    const link = makeLink('https://example.com/a', 'https://other.org/');
+    for (const version of [1, 2, 3, 4]) {
+      const text = exportText([page], [link], { version, relatedPages: [RIVAL] });
+      const parsed = parseExport(text);
+      expect(parsed.relatedPages).toEqual([]);
+      const before = JSON.parse(exportText([page], [link], { version }));
+      expect(parsed).toEqual(parseExport(JSON.stringify(before)));
+      expect(parsed.pages.map((p) => p.url)).toEqual(['https://example.com/a']);
+      expect(parsed.links).toHaveLength(1);
+    }
+  });
+
+  it('is the version this extension writes; version 6 is refused in plain words', () => {
+    expect(EXPORT_VERSION).toBe(5);
+    expect(() => parseExport(exportText([], [], { version: 6, relatedPages: [RIVAL] }))).toThrow(
+      'This file is an export of version 6, from a newer Backlink Lens; this version of ' +
+        'Backlink Lens reads versions 1 to 5. Update the extension to import it.',
+    );
+  });
+
+  it('leaves the marked pages of an excluded site: they are not recorded data', () => {
+    const parsed = parseExport(exportText([], [], { relatedPages: [RIVAL] }));
+    expect(withoutExcludedSites(parsed, ['rival.example']).data.relatedPages).toEqual([RIVAL]);
   });
 });
 
@@ -183,6 +244,7 @@ describe('parseExport: redirects', () => {
     for (const version of [1, 2]) {
       const old = exportText([], [], { version, redirects: [hop] });
       expect(parseExport(old)).toEqual({
+        relatedPages: [],
         pages: [],
         links: [],
         redirects: [],
@@ -213,6 +275,7 @@ describe('parseExport: rows', () => {
       lostAt: at(3),
     });
     expect(parseExport(exportText([page, alias], [link]))).toEqual({
+      relatedPages: [],
       pages: [page, alias],
       links: [link],
       redirects: [],
@@ -444,6 +507,7 @@ describe('exportDocument', () => {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
     exportedAt: new Date(T0).toISOString(),
+    relatedPages: ['https://rival.example/page'],
     pages: [makePage('https://example.com/a')],
     // Stored before times were bounded: it must not end the export with a RangeError.
     links: [makeLink('https://example.com/a', 'https://other.org/', { lastSeen: 1e20 })],
@@ -455,6 +519,7 @@ describe('exportDocument', () => {
     const file = exportDocument(data, 'json');
     expect(file).toMatchObject({ name: 'backlink-lens-2024-01-01.json', type: 'application/json' });
     expect(JSON.parse(file.text)).toMatchObject({ pages: [{ url: 'https://example.com/a' }] });
+    expect(parseExport(file.text).relatedPages).toEqual(['https://rival.example/page']);
   });
 
   it('writes CSV with an empty cell for a time no Date holds', () => {

@@ -147,6 +147,8 @@ async function onClear() {
     notice,
     async () => {
       await clearAll(await getDb());
+      // The marked related pages live in the settings, and go with the data too.
+      settings.value = await updateSettings((current) => ({ ...current, relatedPages: [] }));
       await clearEngineData();
       await dataChanged();
       return t('options_cleared');
@@ -167,7 +169,8 @@ async function onImport(e: Event) {
   try {
     await runAction(notice, () => importFile(file), t('options_import_failed'));
   } finally {
-    // Even a cancelled or failed import may have stored some batches.
+    // Even a cancelled or failed import may have stored some batches, and marked pages.
+    settings.value = await loadSettings();
     await dataChanged();
   }
 }

@@ -20,7 +20,7 @@ import { linkBatches, storeBatches } from '../../storage/batches';
 import { importAll } from '../../storage/records';
 import { getDb } from '../../platform/db-connection';
 import { whileImporting } from '../../platform/import-lock';
-import { loadSettings } from '../../platform/settings-store';
+import { loadSettings, markRelatedPages } from '../../platform/settings-store';
 import { createScratchFile } from '../../platform/scratch-files';
 import { downloadBlob } from '../download';
 import { countAllLinks } from '../../storage/link-keys';
@@ -49,11 +49,12 @@ export function cancelTransfer(): void {
  */
 export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
   const db = await getDb();
-  const [pages, links, redirects, referrals] = await Promise.all([
+  const [pages, links, redirects, referrals, { relatedPages }] = await Promise.all([
     db.count('pages'),
     countAllLinks(db),
     db.count('redirects'),
     db.count('referrals'),
+    loadSettings(),
   ]);
   const exportedAt = new Date().toISOString();
   const file = exportFileOf(kind, exportedAt);
@@ -75,6 +76,7 @@ export async function exportFile(kind: 'json' | 'csv'): Promise<string> {
             referrals: storeBatches(db, 'referrals'),
           },
           exportedAt,
+          relatedPages,
         )
       : exportCsvPieces(linkBatches(db));
   const scratch = await createScratchFile();
@@ -120,6 +122,7 @@ export async function importFile(file: File): Promise<string> {
         bytes: chunksOf(file.stream()),
         totalBytes: file.size,
         write: (batch) => importAll(db, batch),
+        markRelated: markRelatedPages,
         excludedSites,
         signal,
         onProgress: (progress) => (transfer.value = { kind: 'import', progress }),
