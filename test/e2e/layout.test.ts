@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useExtensionSession } from '../support/session';
+import { browse, REPORT, openPopupFor, waitForLinks } from '../support/extension-pages';
+
+/*
+ * Layout as a person's Chromium shows it: with scrollbars that take room (Playwright hides them
+ * when headless, and a page that fits only without one passed). A target page linked from
+ * sites with long, hyphenated names, enough of them that the popup is taller than its window.
+ */
+
+const TARGET = 'http://shop.test/widgets';
+const LONG_HOST = 'the-very-long-international-coffee-roasters-association.test';
+const SOURCES = [
+  `http://${LONG_HOST}/`,
+  'http://cheap-links-4-u.test/',
+  'http://partner.test/',
+  'http://review.test/post',
+  'http://blogroll.test/post-1',
+  'http://blogroll.test/post-2',
+];
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+  `<body><main><p>${'Words about widgets and the shops that sell them. '.repeat(10)}</p>` +
+  `${body}</main></body></html>`;
+
+const s = useExtensionSession({ scrollbars: true });
+
+beforeAll(async () => {
+  s.server.setPage('shop.test', '/widgets', page('Blue widgets', '<p>Our widgets.</p>'));
+  for (const url of SOURCES) {
+    const { host, pathname } = new URL(url);
+    s.server.setPage(host, pathname, page(`A page on ${host}`, `<a href="${TARGET}">widgets</a>`));
+  }
+  await browse(s.ext, s.page, [TARGET, ...SOURCES]);
+  await waitForLinks(s.ext, s.page, TARGET, (links) => links.length === SOURCES.length);
+});
+
+/** The page's sideways overflow, and whether it scrolls down (so a scrollbar takes room). */
+const overflow = (p: Page) =>
+  p.evaluate(() => {
+    const doc = document.scrollingElement!;
+    return {
+      sideways: doc.scrollWidth - doc.clientWidth,
+      scrollbar: doc.scrollHeight > doc.clientHeight && doc.clientWidth < innerWidth,
+    };
+  });
+
+describe('the popup', () => {
+  test('in a tab 420 px wide, with a scrollbar, does not scroll sideways', async () => {
+    await s.page.setViewportSize({ width: 420, height: 600 });
+    await openPopupFor(s.ext, s.page, TARGET);
+    expect(await overflow(s.page)).toEqual({ sideways: 0, scrollbar: true });
+  });
+
+  test('from the toolbar, taller than its window, does not scroll sideways', async () => {
+    // An extension page from which the real popup's window can be read.
+    const helper = await s.ext.context.newPage();
+    await helper.goto(s.ext.extensionUrl(`${REPORT}?url=about:blank`));
+    const tab = await s.ext.context.newPage();
+    await tab.goto(TARGET);
+    await tab.bringToFront();
+    await s.ext.worker.evaluate(() => chrome.action.openPopup());
+    const read = () =>
+      helper.evaluate(() => {
+        const view = chrome.extension.getViews({ type: 'popup' })[0];
+        if (!view?.document.querySelector('.report:not(:has([data-rows-pending]))')) return null;
+        const doc = view.document.scrollingElement!;
+        return {
+          sideways: doc.scrollWidth - doc.clientWidth,
+          scrollbar: doc.scrollHeight > doc.clientHeight && doc.clientWidth < view.innerWidth,
+        };
+      });
+    await expect.poll(read, { timeout: 10_000 }).toEqual({ sideways: 0, scrollbar: true });
+    await tab.close();
+    await helper.close();
+  });
+});
