@@ -77,3 +77,42 @@ describe('the popup', () => {
     await helper.close();
   });
 });
+
+test('the report table at 600 px breaks a domain only at its dots and hyphens', async () => {
+  await s.page.setViewportSize({ width: 600, height: 800 });
+  await s.page.goto(s.ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(TARGET)}`));
+  await s.page.waitForSelector('tr.table-link');
+  expect(await overflow(s.page)).toMatchObject({ sideways: 0 });
+  // Each domain's lines, read from where its letters sit.
+  const lines = await s.page.$$eval('tr.table-link .source-url .host', (hosts) =>
+    hosts.map((host) => {
+      const out: string[] = [];
+      let top: number | null = null;
+      const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const y = Math.round(range.getBoundingClientRect().top);
+          // A letter lower than the one before starts a line.
+          if (top === null || y > top + 2) out.push('');
+          out.push(`${out.pop()}${text[i]}`);
+          top = y;
+        }
+      }
+      return out;
+    }),
+  );
+  expect(lines.length).toBe(SOURCES.length);
+  const long = lines.find((l) => l.join('') === LONG_HOST)!;
+  // The long name does wrap at this width; every line ends a label (the next starts with its
+  // dot) or a hyphen.
+  expect(long.length).toBeGreaterThan(1);
+  for (const host of lines) {
+    for (let i = 1; i < host.length; i++) {
+      expect(`${host[i - 1]}|${host[i]}`).toMatch(/(-\||\|\.)/);
+    }
+  }
+});
