@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useExtensionSession } from '../support/session';
-import { browse, REPORT, openPopupFor, waitForLinks } from '../support/extension-pages';
+import { browse, OPTIONS, REPORT, openPopupFor, waitForLinks } from '../support/extension-pages';
 
 /*
  * Layout as a person's Chromium shows it: with scrollbars that take room (Playwright hides them
@@ -114,5 +114,38 @@ test('the report table at 600 px breaks a domain only at its dots and hyphens', 
     for (let i = 1; i < host.length; i++) {
       expect(`${host[i - 1]}|${host[i]}`).toMatch(/(-\||\|\.)/);
     }
+  }
+});
+
+test('the settings notice, stuck to the top, never hides the control the keyboard reaches', async () => {
+  // Low enough that each control below can be scrolled to the top.
+  await s.page.setViewportSize({ width: 1024, height: 400 });
+  await s.page.goto(s.ext.extensionUrl(OPTIONS));
+  await s.page.waitForSelector('#storage-counts');
+  await s.page.click('#prune-now');
+  const notice = s.page.locator('#notice');
+  await notice.waitFor();
+  // Each control in turn, scrolled to just below the window's top edge (where the notice sits),
+  // then reached with Shift+Tab from the control after it: the page scrolls it out from under.
+  for (const id of ['#site-input', '#retention', '#remote-index-url']) {
+    const placed = await s.page.evaluate((sel) => {
+      const control = document.querySelector<HTMLElement>(sel)!;
+      scrollBy(0, control.getBoundingClientRect().top - 2);
+      const all = [...document.querySelectorAll<HTMLElement>('input, select, button')];
+      all[all.indexOf(control) + 1]!.focus({ preventScroll: true });
+      return Math.round(control.getBoundingClientRect().top);
+    }, id);
+    expect(placed, id).toBe(2);
+    await s.page.keyboard.press('Shift+Tab');
+    const shown = await s.page.evaluate(
+      (sel) => ({
+        focused: document.activeElement === document.querySelector(sel),
+        top: document.querySelector(sel)!.getBoundingClientRect().top,
+        noticeBottom: document.getElementById('notice')!.getBoundingClientRect().bottom,
+      }),
+      id,
+    );
+    expect(shown.focused, id).toBe(true);
+    expect(shown.top, id).toBeGreaterThanOrEqual(shown.noticeBottom);
   }
 });
