@@ -93,6 +93,13 @@ export function tn(key: PluralKey, count: number, slots?: Slots): string {
 
 export const formatNumber = (n: number): string => locale().numbers.format(n);
 
+/** A number with exactly `digits` decimals, the UI language's way ("0,87" in German). */
+export const formatDecimal = (n: number, digits: number): string =>
+  n.toLocaleString(locale().language, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
 /** The local calendar day of a date, as one number: the same day, the same words. */
 const dayOf = (date: Date): number =>
   (date.getFullYear() * 12 + date.getMonth()) * 31 + date.getDate();

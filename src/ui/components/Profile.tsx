@@ -1,4 +1,4 @@
-import { formatNumber, t, tn, type MessageKey } from '../../core/i18n';
+import { formatDecimal, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
 import {
   describeDiversity,
   RECENT_DAYS,
@@ -122,7 +122,7 @@ export function Profile({ profile }: { profile: PageProfile }) {
       >
         {diversity.reading !== 'none' && (
           <span class="value">
-            {t('profile_diversity', { index: diversity.index.toFixed(2) })}{' '}
+            {t('profile_diversity', { index: formatDecimal(diversity.index, 2) })}{' '}
           </span>
         )}
         <span data-diversity-line>{describeDiversity(diversity)}</span>
