@@ -15,7 +15,7 @@ import type { LinkRecord, LinkRegion, PageRecord } from './types';
 import { linkKey } from './types';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, describeAnchorTarget, type ProfileTarget } from './profile';
-import { t, tn, type MessageKey } from './i18n';
+import { formatDate, formatDecimal, t, tn, type MessageKey } from './i18n';
 import {
   burstTimes,
   detectBursts,
@@ -607,16 +607,16 @@ function burstFlags(
   links: readonly LinkRecord[],
   own: boolean,
 ): Flag[] {
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return windows.map((b) => ({
     kind: 'burst',
     severity: 'risk',
     burst: { scope, ...b },
     summary: tn(scope === 'page' ? 'flag_burst_page' : 'flag_burst_site', b.baselineWeeks, {
       links: b.count,
-      from: day(b.start),
-      to: day(b.end),
-      weekly: b.baselineWeekly.toFixed(1),
+      // Days and rate as the UI language writes them; an ISO day was UTC's, not the reader's.
+      from: formatDate(b.start),
+      to: formatDate(b.end),
+      weekly: formatDecimal(b.baselineWeekly, 1),
     }),
     evidence: links
       .filter((l) => l.firstSeen > b.start && l.firstSeen <= b.end)

@@ -27,6 +27,7 @@ import { linkKey, type LinkRecord, type PageRecord } from '../../src/core/types'
 import { summarizeBacklinks } from '../../src/core/summary';
 import { summarizeProfile } from '../../src/core/profile';
 import { at, DAY, makeLink, makePage } from './helpers';
+import { useLocale } from '../support/i18n-setup';
 
 const TARGET = 'https://shop.com/blue-widgets';
 const target = { url: TARGET, domain: 'shop.com', title: 'Blue widgets | Shop' };
@@ -51,6 +52,7 @@ afterEach(() => {
   for (const fixture of built.splice(0)) {
     expect(countFlags(fixture)).toEqual(countsOf(findFlags(fixture).flags));
   }
+  useLocale('en');
 });
 
 const inbound = (source: string, overrides: Partial<LinkRecord> = {}) =>
@@ -325,6 +327,19 @@ describe('bursts', () => {
     ]);
     expect(flags[0]!.evidence.map((e) => e.source)).toEqual(recent.map((l) => l.source));
     expect(flags[0]!.summary).toMatch(/^5 new links to this page first seen between/);
+  });
+
+  test("a burst's days and weekly rate read the UI language's way", () => {
+    useLocale('de');
+    const old = inbound('https://a.com/', { firstSeen: NOW - 30 * DAY });
+    const recent = Array.from({ length: 5 }, (_, i) =>
+      inbound(`https://n${i}.com/`, { firstSeen: NOW - DAY }),
+    );
+    const [flag] = findBursts(input([old, ...recent]));
+    const day = (t: number) => new Date(t).toLocaleDateString('de');
+    expect(flag!.summary).toContain(
+      `zwischen ${day(flag!.burst!.start)} und ${day(flag!.burst!.end)}, gegenüber 0,3 pro Woche`,
+    );
   });
 
   test("the site's bursts added to flags found without them: the same report as all at once", () => {
