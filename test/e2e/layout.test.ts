@@ -54,6 +54,18 @@ describe('the popup', () => {
     expect(await overflow(s.page)).toEqual({ sideways: 0, scrollbar: true });
   });
 
+  test("a long domain's heading keeps its count of links on one line", async () => {
+    await s.page.setViewportSize({ width: 420, height: 600 });
+    await openPopupFor(s.ext, s.page, TARGET);
+    const count = s.page.locator(`section.group[data-domain="${LONG_HOST}"] h2 .count`);
+    const lines = await count.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect([await count.innerText(), lines]).toEqual(['1 live link', 1]);
+  });
+
   test('from the toolbar, taller than its window, does not scroll sideways', async () => {
     // An extension page from which the real popup's window can be read.
     const helper = await s.ext.context.newPage();
