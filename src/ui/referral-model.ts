@@ -124,7 +124,10 @@ async function readOutreach(
  */
 export async function markRelated(input: string, on: boolean): Promise<void> {
   try {
-    const url = canonicalizeUrl(input.trim());
+    const typed = input.trim();
+    // Nothing typed read as "“” is not a web address": ask for one, as the settings do.
+    if (!typed) throw new Error(t('related_missing'));
+    const url = canonicalizeUrl(typed);
     if (!url) throw new Error(t('related_invalid', { input }));
     const saved = await updateSettings((s) => {
       if (on && !s.relatedPages.includes(url) && s.relatedPages.length >= MAX_RELATED_PAGES) {
