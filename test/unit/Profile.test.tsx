@@ -89,6 +89,12 @@ describe('Profile', () => {
     expect(text(last)).toContain('1 new link');
     expect(text(rows[0]!)).toContain('0 lost links');
     expect(root.querySelectorAll('[data-profile="timeline"] rect')).toHaveLength(24);
+    // The colours and the scale, in words beside the bars.
+    expect(Array.from(root.querySelectorAll('[data-week-legend] li'), (li) => text(li))).toEqual([
+      'New',
+      'Lost',
+      'tallest bar: 1 link',
+    ]);
   });
 
   it('leaves the bars out when no link is live', () => {

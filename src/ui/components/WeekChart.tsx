@@ -7,7 +7,8 @@ import { formatDate, t, tn } from '../../core/i18n';
  * hidden by a box around it: Firefox draws a table's caption outside the table's own clip.
  */
 export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
-  const peak = Math.max(1, ...weeks.map((w) => Math.max(w.new, w.lost)));
+  const most = Math.max(0, ...weeks.map((w) => Math.max(w.new, w.lost)));
+  const peak = Math.max(1, most);
   const half = 20;
   const step = 10;
   // The hook tests read; people read the local day, their language's way (ISO is UTC's day).
@@ -42,6 +43,19 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
           </g>
         ))}
       </svg>
+      {/* What the colours and heights mean, for the eye: bars alone left both to guess. The
+          table below says the same to a screen reader. */}
+      <ul class="legend" aria-hidden="true" data-week-legend>
+        <li>
+          <span class="swatch week-new" />
+          {t('week_new')}
+        </li>
+        <li>
+          <span class="swatch week-lost" />
+          {t('week_lost')}
+        </li>
+        {most > 0 && <li>{tn('week_peak', most)}</li>}
+      </ul>
       <div class="visually-hidden">
         <table>
           <caption>{t('week_caption', { weeks: weeks.length })}</caption>
