@@ -28,6 +28,7 @@ import { summarizeBacklinks } from '../../src/core/summary';
 import { summarizeProfile } from '../../src/core/profile';
 import { at, DAY, makeLink, makePage } from './helpers';
 import { useLocale } from '../support/i18n-setup';
+import { flagLabel } from '../../src/core/flag-counts';
 
 const TARGET = 'https://shop.com/blue-widgets';
 const target = { url: TARGET, domain: 'shop.com', title: 'Blue widgets | Shop' };
@@ -470,6 +471,15 @@ describe('all flags together', () => {
     });
     expect(describeRisks(countFlags(all))).toBe(line);
     expect(report.spam.find((s) => s.domain === 'cheap-4-u-links.top')?.fired).toBe(4);
+  });
+
+  test('an undeclared paid link is named as possible, in the line and its label', () => {
+    expect(describeRisks({ kinds: { 'paid-undeclared': 2 }, risks: 2 })).toBe(
+      '2 risks to look at: possible undeclared paid links from 2 sites.',
+    );
+    expect(flagLabel('paid-undeclared')).toBe('Possible paid link, not declared');
+    useLocale('de');
+    expect(flagLabel('paid-undeclared')).toBe('Möglicher bezahlter Link, nicht deklariert');
   });
 
   test('no risk, said so', () => {
