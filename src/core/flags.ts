@@ -15,7 +15,7 @@ import type { LinkRecord, LinkRegion, PageRecord } from './types';
 import { linkKey } from './types';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, describeAnchorTarget, type ProfileTarget } from './profile';
-import { formatDate, formatDecimal, t, tn, type MessageKey } from './i18n';
+import { formatDate, formatDecimal, formatPercent, t, tn, type MessageKey } from './i18n';
 import {
   burstTimes,
   detectBursts,
@@ -587,10 +587,10 @@ export function findAnchorOverOptimization(input: FlagInput): Flag[] {
       kind: 'anchor-over-optimization',
       severity: 'risk',
       summary: t('flag_anchor_over', {
-        share: `${Math.round(share * 100)}%`,
+        share: formatPercent(share),
         exact: exact.length,
         total: external.length,
-        limit: `${Math.round(EXACT_ANCHOR_SHARE * 100)}%`,
+        limit: formatPercent(EXACT_ANCHOR_SHARE),
       }),
       evidence: exact.map((l) => evidenceOf(l, true, t('flag_note_exact_anchor'))),
     },

@@ -108,7 +108,7 @@ describe('Profile', () => {
     );
   });
 
-  it("writes the diversity index and the weeks' first days the UI language's way", () => {
+  it("writes the diversity index, shares and the weeks' first days the UI language's way", () => {
     useLocale('de');
     const root = renderProfile([
       makeLink('https://a.com/', TARGET, { firstSeen: NOW - 1000 }),
@@ -116,6 +116,9 @@ describe('Profile', () => {
       makeLink('https://c.net/', TARGET, { firstSeen: NOW - 1000 }),
     ]);
     expect(text(root.querySelector('[data-profile="diversity"] .value'))).toBe('Vielfalt 0,67:');
+    expect(text(root.querySelector('[data-profile="followed-share"]'))).toBe(
+      '100 % der Links gefolgt',
+    );
     // The day the week starts on in this time zone, as German dates read; data-week keeps ISO.
     const last = root.querySelector('[data-profile="timeline"] tr[data-week]:last-child')!;
     const start = NOW - 7 * 24 * 60 * 60 * 1000;

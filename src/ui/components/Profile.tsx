@@ -1,4 +1,11 @@
-import { formatDecimal, formatNumber, t, tn, type MessageKey } from '../../core/i18n';
+import {
+  formatDecimal,
+  formatNumber,
+  formatPercent,
+  t,
+  tn,
+  type MessageKey,
+} from '../../core/i18n';
 import {
   describeDiversity,
   RECENT_DAYS,
@@ -34,7 +41,7 @@ const TYPE_LABELS: Record<LinkType, MessageKey> = {
 const TLDS_SHOWN = 5;
 
 function percent(share: number | null): string {
-  return share === null ? '–' : `${Math.round(share * 100)}%`;
+  return share === null ? '–' : formatPercent(share);
 }
 
 function partsOf<K extends string>(counts: Record<K, number>, labels: Record<K, MessageKey>) {
