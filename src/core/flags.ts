@@ -15,7 +15,7 @@ import type { LinkRecord, LinkRegion, PageRecord } from './types';
 import { linkKey } from './types';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, describeAnchorTarget, type ProfileTarget } from './profile';
-import { t, tn, type MessageKey } from './i18n';
+import { formatDate, formatDecimal, formatPercent, t, tn, type MessageKey } from './i18n';
 import {
   burstTimes,
   detectBursts,
@@ -587,10 +587,10 @@ export function findAnchorOverOptimization(input: FlagInput): Flag[] {
       kind: 'anchor-over-optimization',
       severity: 'risk',
       summary: t('flag_anchor_over', {
-        share: `${Math.round(share * 100)}%`,
+        share: formatPercent(share),
         exact: exact.length,
         total: external.length,
-        limit: `${Math.round(EXACT_ANCHOR_SHARE * 100)}%`,
+        limit: formatPercent(EXACT_ANCHOR_SHARE),
       }),
       evidence: exact.map((l) => evidenceOf(l, true, t('flag_note_exact_anchor'))),
     },
@@ -607,16 +607,16 @@ function burstFlags(
   links: readonly LinkRecord[],
   own: boolean,
 ): Flag[] {
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return windows.map((b) => ({
     kind: 'burst',
     severity: 'risk',
     burst: { scope, ...b },
     summary: tn(scope === 'page' ? 'flag_burst_page' : 'flag_burst_site', b.baselineWeeks, {
       links: b.count,
-      from: day(b.start),
-      to: day(b.end),
-      weekly: b.baselineWeekly.toFixed(1),
+      // Days and rate as the UI language writes them; an ISO day was UTC's, not the reader's.
+      from: formatDate(b.start),
+      to: formatDate(b.end),
+      weekly: formatDecimal(b.baselineWeekly, 1),
     }),
     evidence: links
       .filter((l) => l.firstSeen > b.start && l.firstSeen <= b.end)

@@ -28,6 +28,9 @@ interface Locale {
   language: string;
   plurals: Intl.PluralRules;
   numbers: Intl.NumberFormat;
+  /** Made on first use, then kept: toLocaleString makes a formatter per call (quality's reasons). */
+  percents?: Intl.NumberFormat;
+  decimals: Map<number, Intl.NumberFormat>;
   /** Made on the first date shown: toLocaleDateString made one per call. */
   dates?: Intl.DateTimeFormat;
   /** Dates shown, by local day (dayOf): format() was a tenth of the popup's rows' render. */
@@ -53,6 +56,7 @@ function localeOf(lookup: MessageLookup, language: string): Locale {
     language,
     plurals: new Intl.PluralRules(language),
     numbers: new Intl.NumberFormat(language),
+    decimals: new Map(),
     days: new Map(),
   };
 }
@@ -92,6 +96,30 @@ export function tn(key: PluralKey, count: number, slots?: Slots): string {
 }
 
 export const formatNumber = (n: number): string => locale().numbers.format(n);
+
+/** A share (0.94) as a whole percentage, the UI language's way ("94%", German "94 %"). */
+export function formatPercent(share: number): string {
+  const now = locale();
+  now.percents ??= new Intl.NumberFormat(now.language, {
+    style: 'percent',
+    maximumFractionDigits: 0,
+  });
+  return now.percents.format(share);
+}
+
+/** A number with exactly `digits` decimals, the UI language's way ("0,87" in German). */
+export function formatDecimal(n: number, digits: number): string {
+  const { decimals, language } = locale();
+  let format = decimals.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat(language, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    decimals.set(digits, format);
+  }
+  return format.format(n);
+}
 
 /** The local calendar day of a date, as one number: the same day, the same words. */
 const dayOf = (date: Date): number =>

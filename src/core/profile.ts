@@ -12,7 +12,7 @@
  */
 import type { BacklinkSummary, BacklinkView } from './summary';
 import type { LinkRegion } from './types';
-import { t, tn } from './i18n';
+import { formatPercent, t, tn } from './i18n';
 import { DAY_MS, RECENT_DAYS, type ProfileTarget } from './profile-basics';
 
 // The first paint needs these, not the profile, which is built after it (issue 7).
@@ -294,7 +294,7 @@ export function describeDiversity(diversity: Diversity): string {
       return t('profile_diversity_single');
     case 'concentrated':
       return tn('profile_diversity_concentrated', topDomains, {
-        share: `${Math.round(topShare * 100)}%`,
+        share: formatPercent(topShare),
       });
     case 'diverse':
       return t('profile_diversity_diverse');

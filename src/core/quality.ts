@@ -20,7 +20,7 @@
  */
 import type { AuthorityView } from './authority-view';
 import { authorityLabel } from './authority-view';
-import { t, tn, type MessageKey } from './i18n';
+import { formatPercent, t, tn, type MessageKey } from './i18n';
 import { passesAuthority } from './occurrences';
 import { classifyAnchor, type AnchorClass, type AnchorTarget } from './profile';
 import type { BacklinkSummary, BacklinkView, DomainGroup } from './summary';
@@ -264,7 +264,7 @@ const READERS: Record<QualityFactor, FactorReader> = {
           : similarity >= RELEVANCE_FULL / 2
             ? 'quality_relevance_related'
             : 'quality_relevance_little';
-      return t(key, { similarity: `${Math.round(similarity * 100)}%` });
+      return t(key, { similarity: formatPercent(similarity) });
     },
   },
   placement: {

@@ -16,7 +16,10 @@ export async function saveRelatedPage(
   input: string,
   on: boolean,
 ): Promise<{ url: string; settings: Settings }> {
-  const url = canonicalizeUrl(input.trim());
+  const typed = input.trim();
+  // Nothing typed read as "“” is not a web address": ask for one, as the settings do.
+  if (!typed) throw new Error(t('related_missing'));
+  const url = canonicalizeUrl(typed);
   if (!url) throw new Error(t('related_invalid', { input }));
   const settings = await updateSettings((s) => {
     if (on && !s.relatedPages.includes(url) && s.relatedPages.length >= MAX_RELATED_PAGES) {

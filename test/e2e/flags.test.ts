@@ -153,7 +153,7 @@ describe('risk flags', () => {
     expect(await line.getAttribute('data-risk-count')).toBe('6');
     expect(await s.page.locator('.risk-summary').innerText()).toBe(
       '6 risks to look at: reciprocal links with 1 site, a possible link network, a sitewide link, ' +
-        'undeclared paid links from 1 site, a burst of new links, spam signals on 1 linking site.',
+        'possible undeclared paid links from 1 site, a burst of new links, spam signals on 1 linking site.',
     );
     expect(await s.page.locator('.risk-summary').getAttribute('title')).toMatch(
       /risk to look at, not a verdict/,

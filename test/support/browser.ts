@@ -46,6 +46,11 @@ export async function launchWithExtension(options: {
   distDir?: string;
   /** More Chromium flags (a benchmark's remote debugging port). */
   args?: string[];
+  /**
+   * Scrollbars that take room, as a person's browser has: Playwright hides them when headless
+   * (--hide-scrollbars), and a layout that only fits without one then passes.
+   */
+  scrollbars?: boolean;
 }): Promise<ExtensionBrowser> {
   const dist = options.distDir ?? DIST_DIR;
   if (!existsSync(join(dist, 'manifest.json'))) {
@@ -60,6 +65,7 @@ export async function launchWithExtension(options: {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
+    ...(options.scrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     args: [
       ...chromiumArgs(options.sitePort),
       `--disable-extensions-except=${dist}`,

@@ -12,13 +12,13 @@ export interface Session {
 
 /**
  * One site server and one Chromium with the extension (fresh profile) for a test file.
- * The returned object is filled in by beforeAll.
+ * The returned object is filled in by beforeAll. `scrollbars`: see launchWithExtension.
  */
-export function useExtensionSession(): Session {
+export function useExtensionSession(options: { scrollbars?: boolean } = {}): Session {
   const session = {} as Session;
   beforeAll(async () => {
     session.server = await startSiteServer();
-    session.ext = await launchWithExtension({ sitePort: session.server.port });
+    session.ext = await launchWithExtension({ sitePort: session.server.port, ...options });
     session.page = await session.ext.context.newPage();
   });
   afterAll(async () => {

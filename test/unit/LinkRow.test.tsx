@@ -175,4 +175,27 @@ describe('LinkRow', () => {
     );
     expect(clean!.querySelector('.flag-badge')).toBeNull();
   });
+
+  it('counts a declared sponsored link as noted, not as a risk', () => {
+    const list = document.createElement('ul');
+    document.body.append(list);
+    render(
+      <>
+        <LinkRow link={viewOf('https://a.com/post', null)} flags={['paid-declared', 'burst']} />
+        <LinkRow link={viewOf('https://b.com/post', null)} flags={['paid-declared']} />
+      </>,
+      list,
+    );
+    const [both, noted] = [...list.querySelectorAll('li.link .flag-badge')];
+    expect(both!.getAttribute('data-flags')).toBe('paid-declared burst');
+    expect(both!.textContent).toBe('risk');
+    expect(both!.getAttribute('title')).toBe(
+      'Risks to look at, not verdicts: Burst of new links. Also noted: Declared sponsored link.',
+    );
+    expect(noted!.getAttribute('data-flags')).toBe('paid-declared');
+    expect(noted!.textContent).toBe('noted');
+    expect(noted!.getAttribute('title')).toBe(
+      'Seen and fine as it is, not a risk: Declared sponsored link.',
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { summarizeProfile } from '../../src/core/profile';
 import { summarizeBacklinks } from '../../src/core/summary';
 import type { LinkRecord } from '../../src/core/types';
 import { at, makeLink } from './helpers';
+import { useLocale } from '../support/i18n-setup';
 
 const TARGET = 'https://coffee-blog.com/brewing-guide';
 const NOW = at(100);
@@ -30,6 +31,7 @@ const counts = (root: HTMLElement, hook: string) =>
 
 afterEach(() => {
   document.body.innerHTML = '';
+  useLocale('en');
 });
 
 describe('Profile', () => {
@@ -87,6 +89,12 @@ describe('Profile', () => {
     expect(text(last)).toContain('1 new link');
     expect(text(rows[0]!)).toContain('0 lost links');
     expect(root.querySelectorAll('[data-profile="timeline"] rect')).toHaveLength(24);
+    // The colours and the scale, in words beside the bars.
+    expect(Array.from(root.querySelectorAll('[data-week-legend] li'), (li) => text(li))).toEqual([
+      'New',
+      'Lost',
+      'tallest bar: 1 link',
+    ]);
   });
 
   it('leaves the bars out when no link is live', () => {
@@ -97,6 +105,27 @@ describe('Profile', () => {
     expect(text(root.querySelector('[data-profile="followed-share"]'))).toBe('– of links followed');
     expect(text(root.querySelector('[data-profile="diversity"]'))).toBe(
       'No links from other sites yet.',
+    );
+  });
+
+  it("writes the diversity index, shares and the weeks' first days the UI language's way", () => {
+    useLocale('de');
+    const root = renderProfile([
+      makeLink('https://a.com/', TARGET, { firstSeen: NOW - 1000 }),
+      makeLink('https://b.org/', TARGET, { firstSeen: NOW - 1000 }),
+      makeLink('https://c.net/', TARGET, { firstSeen: NOW - 1000 }),
+    ]);
+    expect(text(root.querySelector('[data-profile="diversity"] .value'))).toBe('Vielfalt 0,67:');
+    expect(text(root.querySelector('[data-profile="followed-share"]'))).toBe(
+      '100 % der Links gefolgt',
+    );
+    // The day the week starts on in this time zone, as German dates read; data-week keeps ISO.
+    const last = root.querySelector('[data-profile="timeline"] tr[data-week]:last-child')!;
+    const start = NOW - 7 * 24 * 60 * 60 * 1000;
+    expect(text(last.querySelector('th'))).toBe(new Date(start).toLocaleDateString('de'));
+    expect(last.getAttribute('data-week')).toBe(new Date(start).toISOString().slice(0, 10));
+    expect(root.querySelector('[data-profile="timeline"] svg title')!.textContent).toMatch(
+      /^Woche ab \d{1,2}\.\d{1,2}\.\d{4}: /,
     );
   });
 });

@@ -27,6 +27,8 @@ import { linkKey, type LinkRecord, type PageRecord } from '../../src/core/types'
 import { summarizeBacklinks } from '../../src/core/summary';
 import { summarizeProfile } from '../../src/core/profile';
 import { at, DAY, makeLink, makePage } from './helpers';
+import { useLocale } from '../support/i18n-setup';
+import { flagLabel } from '../../src/core/flag-counts';
 
 const TARGET = 'https://shop.com/blue-widgets';
 const target = { url: TARGET, domain: 'shop.com', title: 'Blue widgets | Shop' };
@@ -51,6 +53,7 @@ afterEach(() => {
   for (const fixture of built.splice(0)) {
     expect(countFlags(fixture)).toEqual(countsOf(findFlags(fixture).flags));
   }
+  useLocale('en');
 });
 
 const inbound = (source: string, overrides: Partial<LinkRecord> = {}) =>
@@ -327,6 +330,19 @@ describe('bursts', () => {
     expect(flags[0]!.summary).toMatch(/^5 new links to this page first seen between/);
   });
 
+  test("a burst's days and weekly rate read the UI language's way", () => {
+    useLocale('de');
+    const old = inbound('https://a.com/', { firstSeen: NOW - 30 * DAY });
+    const recent = Array.from({ length: 5 }, (_, i) =>
+      inbound(`https://n${i}.com/`, { firstSeen: NOW - DAY }),
+    );
+    const [flag] = findBursts(input([old, ...recent]));
+    const day = (t: number) => new Date(t).toLocaleDateString('de');
+    expect(flag!.summary).toContain(
+      `zwischen ${day(flag!.burst!.start)} und ${day(flag!.burst!.end)}, gegenüber 0,3 pro Woche`,
+    );
+  });
+
   test("the site's bursts added to flags found without them: the same report as all at once", () => {
     const page = [
       inbound('https://a.com/', { firstSeen: NOW - 30 * DAY }),
@@ -455,6 +471,15 @@ describe('all flags together', () => {
     });
     expect(describeRisks(countFlags(all))).toBe(line);
     expect(report.spam.find((s) => s.domain === 'cheap-4-u-links.top')?.fired).toBe(4);
+  });
+
+  test('an undeclared paid link is named as possible, in the line and its label', () => {
+    expect(describeRisks({ kinds: { 'paid-undeclared': 2 }, risks: 2 })).toBe(
+      '2 risks to look at: possible undeclared paid links from 2 sites.',
+    );
+    expect(flagLabel('paid-undeclared')).toBe('Possible paid link, not declared');
+    useLocale('de');
+    expect(flagLabel('paid-undeclared')).toBe('Möglicher bezahlter Link, nicht deklariert');
   });
 
   test('no risk, said so', () => {

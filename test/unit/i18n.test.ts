@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { formatDate, formatNumber, t, tn, uiLanguage, useMessages } from '../../src/core/i18n';
+import {
+  formatDate,
+  formatNumber,
+  formatPercent,
+  t,
+  tn,
+  uiLanguage,
+  useMessages,
+} from '../../src/core/i18n';
 import { importSummary, type ImportOutcome } from '../../src/core/import-stream';
 import { parseExport } from '../../src/core/transfer';
 import { describeRetention, pruneText } from '../../src/core/retention';
@@ -201,6 +209,8 @@ describe('messages in use', () => {
     expect(tn('week_new_links', 1)).toBe('1 neuer Link');
     expect(tn('week_new_links', 3)).toBe('3 neue Links');
     expect(formatNumber(1234567)).toBe('1.234.567');
+    // German sets a (no-break) space before the percent sign.
+    expect(formatPercent(0.944)).toBe('94\u00a0%');
     expect(t('profile_diversity_diverse')).toBe(
       'Die Links kommen von vielen unabhängigen Websites.',
     );

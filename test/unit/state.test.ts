@@ -612,3 +612,18 @@ describe('loadReport in the popup, for a page with hundreds of links', () => {
     }
   });
 });
+
+describe('markRelated', () => {
+  it('asks for an address when none was typed, and names what is not one', async () => {
+    await referralModel.markRelated('  ', true);
+    expect(referralModel.outreachNotice.value).toEqual({
+      text: 'Type the address of a related or competitor page first, such as https://competitor.example/page.',
+      error: true,
+    });
+    await referralModel.markRelated('not a page', true);
+    expect(referralModel.outreachNotice.value).toEqual({
+      text: '“not a page” is not a web address (http or https).',
+      error: true,
+    });
+  });
+});

@@ -49,6 +49,32 @@ interface LinkRowProps {
 }
 
 /** One inbound link on its own: a row with its own factor list's disclosure. */
+/**
+ * The flags a link is evidence for: its risks counted, a declared sponsored link only noted, as
+ * the risk line has it ("Also noted: …"); counted as a risk, it read "2 risks" beside a burst.
+ * A function, not a component, as linkRow is.
+ */
+function flagBadge(flags: readonly FlagKind[]) {
+  const risks = flags.filter((kind) => kind !== 'paid-declared');
+  const noted = flags.filter((kind) => kind === 'paid-declared');
+  const list = (kinds: readonly FlagKind[]) => kinds.map(flagLabel).join('; ');
+  return (
+    <span
+      class={`badge flag-badge${risks.length === 0 ? ' flag-noted' : ''}`}
+      data-flags={flags.join(' ')}
+      title={
+        risks.length === 0
+          ? t('row_noted_title', { list: list(noted) })
+          : noted.length === 0
+            ? t('row_flags_title', { list: list(risks) })
+            : t('row_flags_title_noted', { list: list(risks), noted: list(noted) })
+      }
+    >
+      {risks.length === 0 ? t('row_noted') : tn('row_risks', risks.length)}
+    </span>
+  );
+}
+
 export function LinkRow(props: LinkRowProps) {
   return linkRow(props, useQualityDisclosure());
 }
@@ -101,15 +127,7 @@ export function linkRow(
         )}
         {authority !== undefined && <SourceAuthority value={authority} />}
         {referrals && <ReferralCount tally={referrals} />}
-        {flags && flags.length > 0 && (
-          <span
-            class="badge flag-badge"
-            data-flags={flags.join(' ')}
-            title={t('row_flags_title', { list: flags.map(flagLabel).join('; ') })}
-          >
-            {tn('row_risks', flags.length)}
-          </span>
-        )}
+        {flags && flags.length > 0 && flagBadge(flags)}
         {lost && (
           <span class="badge badge-lost">{t('lost_on', { date: formatDate(link.lostAt!) })}</span>
         )}

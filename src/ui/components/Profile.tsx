@@ -1,4 +1,11 @@
-import { formatNumber, t, tn, type MessageKey } from '../../core/i18n';
+import {
+  formatDecimal,
+  formatNumber,
+  formatPercent,
+  t,
+  tn,
+  type MessageKey,
+} from '../../core/i18n';
 import {
   describeDiversity,
   RECENT_DAYS,
@@ -34,7 +41,7 @@ const TYPE_LABELS: Record<LinkType, MessageKey> = {
 const TLDS_SHOWN = 5;
 
 function percent(share: number | null): string {
-  return share === null ? '–' : `${Math.round(share * 100)}%`;
+  return share === null ? '–' : formatPercent(share);
 }
 
 function partsOf<K extends string>(counts: Record<K, number>, labels: Record<K, MessageKey>) {
@@ -122,7 +129,7 @@ export function Profile({ profile }: { profile: PageProfile }) {
       >
         {diversity.reading !== 'none' && (
           <span class="value">
-            {t('profile_diversity', { index: diversity.index.toFixed(2) })}{' '}
+            {t('profile_diversity', { index: formatDecimal(diversity.index, 2) })}{' '}
           </span>
         )}
         <span data-diversity-line>{describeDiversity(diversity)}</span>

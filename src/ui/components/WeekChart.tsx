@@ -1,5 +1,5 @@
 import type { WeekCounts } from '../../core/profile';
-import { t, tn } from '../../core/i18n';
+import { formatDate, t, tn } from '../../core/i18n';
 
 /**
  * New (up) and lost (down) links per week as paired SVG columns, the current week last. The
@@ -7,10 +7,12 @@ import { t, tn } from '../../core/i18n';
  * hidden by a box around it: Firefox draws a table's caption outside the table's own clip.
  */
 export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
-  const peak = Math.max(1, ...weeks.map((w) => Math.max(w.new, w.lost)));
+  const most = Math.max(0, ...weeks.map((w) => Math.max(w.new, w.lost)));
+  const peak = Math.max(1, most);
   const half = 20;
   const step = 10;
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  // The hook tests read; people read the local day, their language's way (ISO is UTC's day).
+  const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
   return (
     <div class="week-chart">
       <svg
@@ -23,7 +25,7 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
         <line x1={0} x2={weeks.length * step} y1={half} y2={half} class="axis" />
         {weeks.map((w, i) => (
           <g key={w.start}>
-            <title>{t('week_title', { day: day(w.start), new: w.new, lost: w.lost })}</title>
+            <title>{t('week_title', { day: formatDate(w.start), new: w.new, lost: w.lost })}</title>
             <rect
               class="new"
               x={i * step + 1}
@@ -41,6 +43,19 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
           </g>
         ))}
       </svg>
+      {/* What the colours and heights mean, for the eye: bars alone left both to guess. The
+          table below says the same to a screen reader. */}
+      <ul class="legend" aria-hidden="true" data-week-legend>
+        <li>
+          <span class="swatch week-new" />
+          {t('week_new')}
+        </li>
+        <li>
+          <span class="swatch week-lost" />
+          {t('week_lost')}
+        </li>
+        {most > 0 && <li>{tn('week_peak', most)}</li>}
+      </ul>
       <div class="visually-hidden">
         <table>
           <caption>{t('week_caption', { weeks: weeks.length })}</caption>
@@ -53,8 +68,8 @@ export function WeekChart({ weeks }: { weeks: readonly WeekCounts[] }) {
           </thead>
           <tbody>
             {weeks.map((w) => (
-              <tr key={w.start} data-week={day(w.start)} data-new={w.new} data-lost={w.lost}>
-                <th scope="row">{day(w.start)}</th>
+              <tr key={w.start} data-week={isoDay(w.start)} data-new={w.new} data-lost={w.lost}>
+                <th scope="row">{formatDate(w.start)}</th>
                 <td>{tn('week_new_links', w.new)}</td>
                 <td>{tn('week_lost_links', w.lost)}</td>
               </tr>

@@ -1,4 +1,5 @@
 import { keepFocusPlace } from '../keep-focus';
+import { keepRoomForTopBar } from '../sticky-room';
 import { markPageLanguage } from '../page-language';
 import { render } from 'preact';
 import { signal } from '@preact/signals';
@@ -182,7 +183,12 @@ function Options() {
     <>
       <h1>{t('options_title')}</h1>
       {notice.value && (
-        <p id="notice" class={notice.value.error ? 'error' : ''} role="status">
+        <p
+          id="notice"
+          class={notice.value.error ? 'error' : ''}
+          role="status"
+          ref={keepRoomForTopBar}
+        >
           {notice.value.text}
         </p>
       )}
