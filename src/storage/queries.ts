@@ -13,7 +13,7 @@ import {
   redirectsInto,
   type RedirectChain,
 } from '../core/redirects';
-import type { DomainAuthority, SiteSummary, Via } from '../core/summary';
+import { tiedDomains, type DomainAuthority, type SiteSummary, type Via } from '../core/summary';
 import { pendingPages, summarizeSiteStats, topTalliesOf } from '../core/site-stats';
 import { authorityOfTargets, HOT_TARGET_LINKS } from '../core/target-stats';
 import {
@@ -309,10 +309,11 @@ export async function loadBacklinks(
 }
 
 /**
- * A report being read (`reading`), and the live scores of its referring domains: those of the
- * URL's own links (`own`) asked at once, beside its linking pages, no round more; those only
- * the other targets' links have (an alias, a redirect) once it is in. In the report's
- * transaction (`scores`), or else one of their own.
+ * A report being read (`reading`), and the live scores of its referring domains whose groups
+ * may tie (core/summary.ts#tiedDomains): those among the URL's own links (`own`) asked at
+ * once, beside its linking pages, no round more; those the other targets' links make (an
+ * alias, a redirect) once it is in. In the report's transaction (`scores`), or else one of
+ * their own.
  */
 export async function readLiveAuthority(
   db: BacklinkDb,
@@ -320,13 +321,16 @@ export async function readLiveAuthority(
   own: readonly LinkRecord[],
   reading: Promise<BacklinkReport>,
 ): Promise<[BacklinkReport, DomainAuthority]> {
-  const authorityOf = (linked: readonly LinkRecord[]) => {
-    const domains = linked.map((l) => l.sourceDomain);
-    return scores ? domainAuthorityOf(scores, domains) : loadLiveDomainAuthority(db, domains);
-  };
-  const [report, first] = await Promise.all([reading, authorityOf(own)]);
-  const asked = new Set(own.map((l) => l.sourceDomain));
-  const others = report.links.filter((l) => !asked.has(l.sourceDomain));
+  const authorityOf = async (domains: readonly string[]): Promise<DomainAuthority> =>
+    domains.length === 0
+      ? {}
+      : scores
+        ? domainAuthorityOf(scores, domains)
+        : loadLiveDomainAuthority(db, domains);
+  const tied = tiedDomains(own);
+  const [report, first] = await Promise.all([reading, authorityOf(tied)]);
+  const asked = new Set(tied);
+  const others = tiedDomains(report.links).filter((d) => !asked.has(d));
   return [report, others.length > 0 ? { ...first, ...(await authorityOf(others)) } : first];
 }
 

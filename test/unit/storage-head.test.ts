@@ -695,6 +695,23 @@ describe('groups of equal counts on a page without an aggregate', () => {
     }
   });
 
+  it('read the scores of domains whose counts another has, only', async () => {
+    await writeDomainScores(shuffled);
+    // d00 and d01 gain a second link: they tie with each other, and no longer with the rest.
+    for (const d of ['d00.com', 'd01.com']) {
+      await recordPage(db, makeSnapshot(`https://www.${d}/again`, [rawLink(HOT)]), at(70));
+    }
+    // A lost link: d02 (one link, none live) ties with nobody.
+    await recordPage(db, makeSnapshot('https://www.d02.com/post', []), at(71));
+    const counting = countRequests();
+    let byName: Record<string, number> = {};
+    const first = await firstRead().finally(() => ({ byName } = counting.stop()));
+    expect(byName['authority-scores.get']).toBe(domains.length - 1);
+    expect(Object.keys(first.domainAuthority!)).not.toContain('d02.com');
+    const twoLinks = groupsOf(first).slice(0, 2);
+    expect(twoLinks.sort()).toEqual(['d00.com', 'd01.com']);
+  });
+
   it('read the scores an earlier version stored while no generation is named', async () => {
     const computedAt = Date.now();
     const tx = db.transaction('authority', 'readwrite');
