@@ -118,6 +118,37 @@ function entryOrder(tabId: number): Promise<string[] | null> {
 
 const s = useExtensionSession();
 
+/**
+ * The popup as the toolbar opens it, for `tab` made active: each distinct order of its groups seen
+ * while polling it from another extension page (chrome.extension.getViews), until all are in.
+ */
+async function toolbarOrders(tab: Page): Promise<string[][]> {
+  const helper = await s.ext.context.newPage();
+  try {
+    await helper.goto(s.ext.extensionUrl(`${REPORT}?url=about:blank`));
+    await tab.bringToFront();
+    await s.ext.worker.evaluate(() => chrome.action.openPopup());
+    return await helper.evaluate(async (all) => {
+      const seen: string[][] = [];
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const view = chrome.extension.getViews({ type: 'popup' })[0];
+        const groups = view
+          ? [...view.document.querySelectorAll('section.group[data-domain]')].map(
+              (g) => g.getAttribute('data-domain') ?? '',
+            )
+          : [];
+        if (groups.length > 0 && seen.at(-1)?.join() !== groups.join()) seen.push(groups);
+        if (groups.length >= all) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return seen;
+    }, POPUP_ROWS.domains);
+  } finally {
+    await helper.close();
+  }
+}
+
 const computeAuthorityNow = (mode?: 'full') =>
   s.ext.worker.evaluate(
     (m) =>
@@ -162,6 +193,10 @@ test('a page without an aggregate lists its one-link domains strongest first fro
     expect(withEntry.entry).toEqual(EXPECTED.slice(0, withEntry.entry!.length));
     expect(withEntry.first).toEqual(withEntry.entry);
     expect(withEntry.settled).toEqual(EXPECTED);
+    // As the toolbar opens it: every render seen (polled) a part of the same order.
+    const orders = await toolbarOrders(tab);
+    expect(orders.at(-1)).toEqual(EXPECTED);
+    for (const order of orders) expect(order).toEqual(EXPECTED.slice(0, order.length));
   } finally {
     await tab.close();
   }
