@@ -420,6 +420,8 @@ export interface AuthorityWriteOptions {
   resume?: AuthorityWriteStart | null;
   /** Called before the first score of a new generation is put, to store where it stands. */
   started?: (write: AuthorityWriteStart) => Promise<void>;
+  /** Called once other scores are live (before the old generations are swept). */
+  live?: () => Promise<void>;
 }
 
 /**
@@ -440,6 +442,7 @@ export async function writeAuthorityUpdate(
     inPlaceMax = AUTHORITY_IN_PLACE_MAX,
     resume,
     started,
+    live,
   }: AuthorityWriteOptions = {},
 ): Promise<AuthorityWrite | null> {
   const { graphs, gone } = input;
@@ -497,6 +500,7 @@ export async function writeAuthorityUpdate(
   const keep = { ...kept, settled: input.settled };
   if (inPlace) {
     if (!(await patchAuthority(db, records, meta, input.epoch, { ...keep, gone }))) return null;
+    if (records.length + goneCount > 0) await live?.();
     return { scores: records.length, gone: goneCount, kept: kept.graphPatch ? 'patch' : 'graphs' };
   }
   const from = resume ? await countGeneration(db, resume.gen) : 0;
@@ -505,6 +509,7 @@ export async function writeAuthorityUpdate(
     started: (gen) =>
       started?.({ gen, computedAt, epoch: input.epoch, graph: graphHash(graphs) }) ??
       Promise.resolve(),
+    live,
   });
   if (!generation) return null;
   return {
@@ -684,7 +689,13 @@ export async function writeAuthority(
     gen: going,
     from = 0,
     started,
-  }: { gen?: number; from?: number; started?: (gen: number) => Promise<void> } = {},
+    live,
+  }: {
+    gen?: number;
+    from?: number;
+    started?: (gen: number) => Promise<void>;
+    live?: () => Promise<void>;
+  } = {},
 ): Promise<{ swept: number; sweepMs: number } | false> {
   const gen = going ?? (await nextGeneration(db));
   if (going === undefined) await started?.(gen);
@@ -706,6 +717,7 @@ export async function writeAuthority(
     return false;
   }
   await commit(tx, await finishWrite(tx, meta, gen, keep));
+  await live?.();
   const sweeping = performance.now();
   const swept = await sweepAuthority(db);
   return { swept, sweepMs: performance.now() - sweeping };
