@@ -180,6 +180,22 @@ const authorityOfTally = (tally: Readonly<DomainTally>): number | undefined =>
   tally[3] === undefined ? undefined : tally[3] / 10;
 
 /**
+ * One domain's authority as authorityOfTargets gives it, without a map of every domain: a hot
+ * page's first render ranks 2,000 domains at 1M and shows a few dozen (storage/head.ts).
+ */
+export function authorityOfDomain(
+  records: ReadonlyArray<TargetStats | null | undefined>,
+  domain: string,
+): number | undefined {
+  for (const record of records) {
+    if (!record || !Object.hasOwn(record.domains, domain)) continue;
+    const authority = authorityOfTally(record.domains[domain]!);
+    if (authority !== undefined) return authority;
+  }
+  return undefined;
+}
+
+/**
  * The domain authority kept with the aggregates of a page's targets, the first target's where
  * several keep one (each is of the same computation but for a refresh under way).
  */

@@ -2,16 +2,14 @@ import type { LinkRecord } from '../core/types';
 import { canonicalizeUrl } from '../core/url';
 import { redirectChainFrom } from '../core/redirects';
 import {
-  authorityOf,
   compareGroupRanks,
   summarizeBacklinks,
   type BacklinkSummary,
-  type DomainAuthority,
   type GroupRank,
   type SourceFacts,
 } from '../core/summary';
 import {
-  authorityOfTargets,
+  authorityOfDomain,
   firstInOrder,
   HOT_TARGET_LINKS,
   statsOf,
@@ -272,10 +270,17 @@ async function readFirst(
   });
 
   const domain = report.page?.domain ?? null;
-  // As loadBacklinks reads them: from the records as stored (self-links change no score).
-  const authority = authorityOfTargets(stored);
-  const { summary, ranks } = countAll(counted, report.via, domain, authority);
+  // As loadBacklinks reads them: from the records as stored (self-links change no score). Asked
+  // per domain: a map of them all was a pass over a hot page's 2,000 for the few dozen shown.
+  const authorityIn = (d: string) => authorityOfDomain(stored, d);
+  const { summary, ranks } = countAll(counted, report.via, domain, authorityIn);
   const shown = shownDomains(ranks, rows);
+  // The rows are of the groups shown: their scores are all the summary ranks them by.
+  const authority: Record<string, number> = {};
+  for (const d of shown) {
+    const score = authorityIn(d);
+    if (score !== undefined) authority[d] = score;
+  }
   const byDomain = {
     getAll: (key: [string, string]) => getAllLinks(tx, 'by_target_source_domain', key),
   };
@@ -330,7 +335,7 @@ function countAll(
   counted: readonly Counted[],
   via: BacklinkReport['via'],
   domain: string | null,
-  authority: DomainAuthority,
+  authorityOf: (domain: string) => number | undefined,
 ): { summary: Omit<BacklinkSummary, 'groups'>; ranks: GroupRank[] } {
   const ranks = new Map<string, GroupRank>();
   const external = new Set<string>();
@@ -346,7 +351,11 @@ function countAll(
   for (const { target, stats } of counted) {
     const how = via[target] ?? null;
     const home = (how && domain) || stats.targetDomain;
-    for (const [source, [links, live, followed]] of Object.entries(stats.domains)) {
+    // One pass over the tallies, with no array of entries: thousands for a hot page.
+    const { domains } = stats;
+    for (const source in domains) {
+      const [links, live, followed] = domains[source]!;
+      summary.followed += followed;
       const isInternal = source === home;
       let rank = ranks.get(source);
       if (!rank) {
@@ -356,7 +365,7 @@ function countAll(
           live: 0,
           followed: 0,
           size: 0,
-          authority: authorityOf(authority, source),
+          authority: authorityOf(source),
         };
         ranks.set(source, rank);
       }
@@ -368,7 +377,6 @@ function countAll(
     }
     summary.live += stats.live;
     summary.lost += stats.links - stats.live;
-    summary.followed += Object.values(stats.domains).reduce((n, d) => n + d[2], 0);
     if (how?.kind === 'redirect') summary.viaRedirect += stats.live;
     for (const rel of Object.keys(summary.relCounts) as Array<keyof TargetStats['rels']>) {
       summary.relCounts[rel] += stats.rels[rel];
@@ -429,8 +437,8 @@ async function readRows(
       read
         ? read.filter((l) => shown.has(l.sourceDomain))
         : Promise.all(
-            Object.keys(stats.domains)
-              .filter((d) => shown.has(d))
+            [...shown]
+              .filter((d) => Object.hasOwn(stats.domains, d))
               .sort()
               .map(
                 (d) =>

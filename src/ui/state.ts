@@ -32,6 +32,8 @@ import type { AuthorityView } from '../core/authority-view';
 import { FLAG_KINDS, type FlagCounts } from '../core/flag-counts';
 import { HOT_SITE_LINKS } from '../core/site-stats';
 import { getDb } from '../platform/db-connection';
+import { hotByHint } from '../storage/hot-targets';
+import { canonicalizeUrl } from '../core/url';
 import { holdRecording } from '../platform/write-gate';
 import type { FlagView } from '../storage/flags';
 // Scoring, flags and relevance: their code is loaded after the first render (ui/later.ts).
@@ -430,9 +432,14 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
     // read says what is wrong.
     const headRows = shownRows ?? (tableRows !== null ? { domains: 0, rows: tableRows } : null);
     const firstRead = headRows ? loadFirstState(db, url, folds, headRows).catch(() => null) : null;
-    // The scoring's code is fetched while IndexedDB serves the first read (the main thread waits
-    // then), not after the rows render: the quality badges need it right after them.
-    loadLater().catch(() => undefined); // a failed fetch is tried again by scoreReport
+    // The scoring's code is fetched while IndexedDB serves a first read of rounds (a page with
+    // no aggregate): the quality badges need it right after the rows. A page the hint names hot
+    // is read in one get, whose answer the fetch held back (its preload's link elements: 5.5 ms
+    // of the main thread between the get and its answer, 100k hot popup, s23): fetched by its
+    // first scoring, once its rows are painted.
+    if (!headRows || !hotByHint(db, canonicalizeUrl(url) ?? url)) {
+      loadLater().catch(() => undefined); // a failed fetch is tried again by scoreReport
+    }
     const first = await firstRead;
     const head = first && 'head' in first ? first.head : null;
     markStep(head ? 'head-read' : 'head-none');
