@@ -174,6 +174,8 @@ export interface PageProfile {
   diversity: Diversity;
   /** TLDs of the referring domains, most domains first. */
   tlds: Array<{ tld: string; domains: number }>;
+  /** Referring domains under a country-code TLD (isCountryCode), of all tlds' domains. */
+  countryCodeDomains: number;
   linkTypes: Record<LinkType, number>;
   anchors: Record<AnchorGroup, number>;
 }
@@ -264,6 +266,15 @@ export function linkTypeOf(region: LinkRegion): LinkType {
 /** The TLD of a registrable domain: its last label. */
 export function tldOf(domain: string): string {
   return domain.split('.').at(-1) ?? domain;
+}
+
+/**
+ * Whether a TLD is a country's or territory's: IANA gives every two-letter ASCII TLD to one
+ * (ISO 3166-1 codes, and a few such as .uk, .eu, .ac). Internationalized ones (xn--) are not
+ * told apart from generic names here: they count as generic.
+ */
+export function isCountryCode(tld: string): boolean {
+  return /^[a-z]{2}$/.test(tld);
 }
 
 /** Diversity of links per domain: 1 minus the Herfindahl index, and how concentrated they are. */
@@ -364,6 +375,10 @@ export function summarizeProfile(
     tlds: [...tldDomains]
       .map(([tld, domains]) => ({ tld, domains }))
       .sort((a, b) => b.domains - a.domains || a.tld.localeCompare(b.tld)),
+    countryCodeDomains: [...tldDomains].reduce(
+      (n, [tld, d]) => n + (isCountryCode(tld) ? d : 0),
+      0,
+    ),
     linkTypes,
     anchors,
   };

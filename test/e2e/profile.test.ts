@@ -111,6 +111,7 @@ describe('the backlink profile in the popup', () => {
     expect(await figure(s.page, 'new-recent')).toBe('8 new in 30 days');
     expect(await figure(s.page, 'lost-recent')).toBe('0 lost in 30 days');
     expect(await figure(s.page, 'tlds')).toBe('TLDs: .test 4 domains');
+    expect(await figure(s.page, 'country-codes')).toBe('Country codes: 0 of 4 domains (0%)');
     const thisWeek = s.page.locator('[data-profile="timeline"] tr[data-week]').last();
     expect(await thisWeek.getAttribute('data-new')).toBe('8');
   });

@@ -48,6 +48,9 @@ describe('Profile', () => {
       'All links from other sites come from one domain.',
     );
     expect(text(root.querySelector('[data-profile="tlds"]'))).toBe('TLDs: .com 1 domain');
+    expect(text(root.querySelector('[data-profile="country-codes"]'))).toBe(
+      'Country codes: 0 of 1 domain (0%)',
+    );
   });
 
   it('shows anchor classes and link types with their counts and a text alternative', () => {

@@ -8,6 +8,7 @@ import {
   profileTargetOf,
   summarizeProfile,
   tldOf,
+  isCountryCode,
   weeklyTimeline,
   type AnchorClass,
 } from '../../src/core/profile';
@@ -246,6 +247,12 @@ describe('summarizeProfile', () => {
       { tld: 'de', domains: 1 },
     ]);
     expect(tldOf('acme.co.uk')).toBe('uk');
+  });
+
+  it('counts the referring domains under a country code', () => {
+    expect(profile.countryCodeDomains).toBe(1); // d.de
+    expect(['de', 'uk', 'eu', 'io'].every(isCountryCode)).toBe(true);
+    expect(['com', 'org', 'test', 'xn--p1ai', 'd', '1a'].some(isCountryCode)).toBe(false);
   });
 
   it('has no shares without live links', () => {

@@ -68,19 +68,28 @@ function Figure({ name, value, label, explain }: FigureProps) {
   );
 }
 
-function Tlds({ tlds }: { tlds: PageProfile['tlds'] }) {
+function Tlds({ tlds, countryCodes }: { tlds: PageProfile['tlds']; countryCodes: number }) {
   if (tlds.length === 0) return null;
   const rest = tlds.slice(TLDS_SHOWN).reduce((sum, t) => sum + t.domains, 0);
+  const domains = tlds.reduce((sum, t) => sum + t.domains, 0);
   return (
-    <p data-profile="tlds" title={t('profile_tlds_title')}>
-      {t('profile_tlds')}{' '}
-      {tlds.slice(0, TLDS_SHOWN).map((t, i) => (
-        <span key={t.tld} data-tld={t.tld} data-count={t.domains}>
-          {i > 0 && ', '}.{t.tld} {tn('profile_tld_domains', t.domains)}
-        </span>
-      ))}
-      {rest > 0 && `, ${tn('profile_tld_others', rest)}`}
-    </p>
+    <>
+      <p data-profile="tlds" title={t('profile_tlds_title')}>
+        {t('profile_tlds')}{' '}
+        {tlds.slice(0, TLDS_SHOWN).map((t, i) => (
+          <span key={t.tld} data-tld={t.tld} data-count={t.domains}>
+            {i > 0 && ', '}.{t.tld} {tn('profile_tld_domains', t.domains)}
+          </span>
+        ))}
+        {rest > 0 && `, ${tn('profile_tld_others', rest)}`}
+      </p>
+      <p data-profile="country-codes" data-count={countryCodes} title={t('profile_cctlds_title')}>
+        {tn('profile_cctlds', domains, {
+          part: formatNumber(countryCodes),
+          share: formatPercent(countryCodes / domains),
+        })}
+      </p>
+    </>
   );
 }
 
@@ -134,7 +143,7 @@ export function Profile({ profile }: { profile: PageProfile }) {
         )}
         <span data-diversity-line>{describeDiversity(diversity)}</span>
       </p>
-      <Tlds tlds={profile.tlds} />
+      <Tlds tlds={profile.tlds} countryCodes={profile.countryCodeDomains} />
       {profile.live > 0 && (
         <>
           <h2>{t('profile_where')}</h2>
