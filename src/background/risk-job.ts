@@ -33,10 +33,19 @@ export const STALE_DELAY_MS = 5_000;
 export const RISK_QUEUE_LIMIT = 20;
 
 /**
- * What the builds did, counts only: tests wait on it. `noted`: hot pages queued by their
- * badge; `full`: those left out because the queue was full.
+ * What the builds did, counts only (and their time): tests and benches wait on it. `noted`: hot
+ * pages queued by their badge; `full`: those left out because the queue was full; `ms`: the
+ * builds' wall time in all.
  */
-export const riskActivity = { asked: 0, noted: 0, full: 0, built: 0, stale: 0, failed: 0 };
+export const riskActivity = {
+  asked: 0,
+  noted: 0,
+  full: 0,
+  built: 0,
+  stale: 0,
+  failed: 0,
+  ms: 0,
+};
 
 const queue = new Set<string>();
 /** The page whose line is being built now. */
@@ -58,6 +67,7 @@ async function buildQueued(): Promise<void> {
     const [url] = queue;
     queue.delete(url!);
     building = url!;
+    const start = performance.now();
     try {
       const current = await buildRiskSummary(
         db,
@@ -73,6 +83,7 @@ async function buildQueued(): Promise<void> {
       console.error('Backlink Lens could not store a risk line:', error);
     } finally {
       building = null;
+      riskActivity.ms += performance.now() - start;
     }
   }
   try {
