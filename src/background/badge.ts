@@ -8,10 +8,12 @@ import { getDb } from '../platform/db-connection';
 import { loadSettings } from '../platform/settings-store';
 import { HOT_TARGET_LINKS } from '../core/target-stats';
 import { canonicalizeUrl } from '../core/url';
+import { shouldRecord } from '../core/settings';
 import { ensureTargetStats } from '../storage/target-stats';
 import { buildSiteStatsQuietly } from './site-stats';
 import { noteHotTargets } from './hot-targets';
 import { dropFirstViewsOf } from './first-view';
+import { noteHotPage } from './risk-job';
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
@@ -19,17 +21,27 @@ export function badgeText(count: number): string {
   return count < 100_000 ? `${Math.floor(count / 1000)}k` : '99k+';
 }
 
-/** Show the live backlink count of a tab's page on its toolbar icon. */
-export async function refreshTabBadge(tabId: number, url: string | undefined): Promise<void> {
+/**
+ * Show the live backlink count of a tab's page on its toolbar icon. A hot page's aggregate and
+ * risk line are built here, in the background, before its popup is opened.
+ */
+export async function refreshTabBadge(
+  tabId: number,
+  url: string | undefined,
+  incognito: boolean,
+): Promise<void> {
   // The connection and the settings asked together: each may be a round trip of its own.
-  const count = url
-    ? await Promise.all([getDb(), loadSettings()]).then(([db, { folds }]) =>
-        countLiveBacklinks(db, url, folds),
-      )
-    : 0;
-  // A hot page's aggregate is built here, in the background, before its popup is opened.
+  const [db, settings] = url ? await Promise.all([getDb(), loadSettings()]) : [];
+  const count = url && db && settings ? await countLiveBacklinks(db, url, settings.folds) : 0;
   const target = url && count >= HOT_TARGET_LINKS ? canonicalizeUrl(url) : null;
   if (target) void buildQuietly([target]);
+  // Its risk line as the gate allows its recording: a paused, excluded or private tab's page
+  // gets no background build (its popup still computes the line, and may ask for it).
+  if (target && settings && shouldRecord(target, settings, { incognito }).record) {
+    void noteHotPage(target, settings.folds).catch((error: unknown) =>
+      console.error('Backlink Lens could not queue a risk line:', error),
+    );
+  }
   if (url) void buildSiteStatsQuietly(url); // its site line's aggregate (site-stats.ts)
   try {
     await browser.action.setBadgeText({ tabId, text: badgeText(count) });
@@ -80,7 +92,9 @@ export async function onBuildStats(
 
 export async function refreshAllBadges(): Promise<void> {
   const tabs = await browser.tabs.query({});
-  await Promise.all(tabs.map((t) => (t.id === undefined ? null : refreshTabBadge(t.id, t.url))));
+  await Promise.all(
+    tabs.map((t) => (t.id === undefined ? null : refreshTabBadge(t.id, t.url, t.incognito))),
+  );
 }
 
 let pending: ReturnType<typeof setTimeout> | null = null;

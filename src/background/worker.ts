@@ -12,7 +12,7 @@ import {
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { linkMoveProgress, startLinkMove } from './link-move';
-import { onRiskBuild } from './risk-job';
+import { onRiskBuild, riskActivity } from './risk-job';
 import {
   contributeActivity,
   onContributeAlarm,
@@ -129,11 +129,13 @@ browser.runtime.onStartup.addListener(() => void removeLeftoverScratchFiles().ca
 browser.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
 
 browser.tabs.onActivated.addListener(({ tabId }) => {
-  void browser.tabs.get(tabId).then((tab) => refreshTabBadge(tabId, tab.url));
+  void browser.tabs.get(tabId).then((tab) => refreshTabBadge(tabId, tab.url, tab.incognito));
   scheduleFirstView({ id: tabId, active: true });
 });
 browser.tabs.onUpdated.addListener((tabId, change, tab) => {
-  if (change.url || change.status === 'complete') void refreshTabBadge(tabId, tab.url);
+  if (change.url || change.status === 'complete') {
+    void refreshTabBadge(tabId, tab.url, tab.incognito);
+  }
   // Another page in the tab: its entry goes at once, the new page's is prepared.
   if (change.url) void removeFirstView(tabId).catch(() => undefined);
   if (change.url || change.status === 'complete') scheduleFirstView(tab);
@@ -167,6 +169,8 @@ export interface WorkerHooks {
   linkMove: typeof linkMoveProgress;
   /** Note the pages with an aggregate now: benches build some in a page, not here. */
   syncHotTargets: typeof syncHotTargets;
+  /** What became of stored risk lines' builds (asked, noted, built, stale, failed), counts only. */
+  risks: typeof riskActivity;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -185,5 +189,6 @@ const hooks: WorkerHooks = {
   sendContributionsNow: sendContributions,
   linkMove: linkMoveProgress,
   syncHotTargets,
+  risks: riskActivity,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -497,6 +497,11 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
       report && !stored?.current
         ? startFlagReads(db, targetDomainOf(report), report.links, report.sources)
         : undefined;
+    // Where a first popup's risk line waits (test/bench/quality.ts): the full read, these, counts.
+    void earlyFlags?.reads.then(
+      () => markStep('flag-reads'),
+      () => undefined,
+    );
     forgetOtherPage(report?.url);
     markSiteLoading();
     const full = report && summarizeReport(report);

@@ -392,6 +392,8 @@ interface PopupSession {
   /** Empty for this build; the other build's name (BENCH_BEFORE) otherwise. */
   label: string;
   open(): Promise<PopupMarks>;
+  /** The worker's builds of stored risk lines so far and their wall time (null: not counted). */
+  riskBuilds(): Promise<{ built: number; ms: number } | null>;
   close(): Promise<void>;
 }
 
@@ -480,7 +482,15 @@ async function startPopupSession(
       if (RISK_COMPUTED) await riskLineBuilt(ext);
     }
   };
-  return { label, open, close };
+  const riskBuilds = () =>
+    ext.worker
+      .evaluate(() => {
+        const hooks = (globalThis as { backlinkLens?: { risks?: { built: number; ms: number } } })
+          .backlinkLens;
+        return hooks?.risks ? { built: hooks.risks.built, ms: hooks.risks.ms } : null;
+      })
+      .catch(() => null);
+  return { label, open, riskBuilds, close };
 }
 
 /** The rows of one session's popups, from their marks. */
@@ -580,6 +590,13 @@ async function timePopupIn(size: StoreSize): Promise<PopupTimes> {
       if (session.label) info(`${session.label}its popups:`);
       printTable(rowsOf(times[i]!), times[i]!.firstRender);
       printSteps(marks[i]!);
+      const builds = await session.riskBuilds();
+      if (builds?.built) {
+        info(
+          `the worker's builds of the stored risk line: ${builds.built}, ` +
+            `${(builds.ms / builds.built).toFixed(0)} ms each on average (wall)`,
+        );
+      }
     }
     const now = times.at(-1)!;
     if (times.length > 1) {
