@@ -15,19 +15,6 @@ export function useAfterPaint(first: number, all: number): number {
 }
 
 /**
- * How many of a long list's `all` items to render: `first` in its first commit, then `step`
- * more after each paint (effects run after the next frame) until all are shown. Items shown stay
- * shown; render them memoized (ui/memo.ts), or each step renders the earlier ones again.
- */
-export function useInSteps(first: number, step: number, all: number): number {
-  const [shown, setShown] = useState(first);
-  useEffect(() => {
-    if (shown < all) setShown(shown + step);
-  }, [shown, all, step]);
-  return Math.min(shown, all);
-}
-
-/**
  * Whether a task queued right after the component's first commit has run: false in its first
  * render, true from the render that task makes (the commit goes on without it). Not after a
  * paint, as useAfterPaint: a popup the toolbar opens paints nothing until the browser shows it,
