@@ -100,9 +100,11 @@ describe('Flags', () => {
     }));
     const spam = domains.map((domain) => ({ domain, rules: [], fired: 0, unknown: 0 }));
     const view = { flags, byLink: new Map(), risks: 150, spam, counts: countsOf(flags) };
-    const root = mount(
-      <Flags state={{ status: 'ready', view: { ...view, complete: true } }} detailed />,
-    );
+    // The stored line first (its counts, no flags yet) and painted, then the flags computed.
+    const stored = { ...view, flags: [], spam: [], complete: true, building: true as const };
+    const root = mount(<Flags state={{ status: 'ready', view: stored }} detailed />);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    render(<Flags state={{ status: 'ready', view: { ...view, complete: true } }} detailed />, root);
     const first = Math.ceil(innerHeight / 24);
     const listed = () => root.querySelectorAll('.flag-list [data-flag]');
     expect(first).toBeLessThan(150);

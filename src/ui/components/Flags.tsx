@@ -121,13 +121,11 @@ function FlagList({ flags, spam }: { flags: Flag[]; spam: DomainSpam[] }) {
   const whole = shown === flags.length;
   return (
     <>
-      {flags.length > 0 && (
-        <ul class="flag-list" data-flags-pending={whole ? undefined : ''}>
-          {flags.slice(0, shown).map((f, i) => (
-            <FlagItem flag={f} key={`${f.kind}|${f.domain ?? i}`} />
-          ))}
-        </ul>
-      )}
+      <ul class="flag-list" data-flags-pending={whole ? undefined : ''}>
+        {flags.slice(0, shown).map((f, i) => (
+          <FlagItem flag={f} key={`${f.kind}|${f.domain ?? i}`} />
+        ))}
+      </ul>
       {whole && <SpamTable spam={spam} />}
     </>
   );
@@ -209,7 +207,9 @@ export function Flags({ state, detailed }: { state: FlagsState | null; detailed:
       )}
       {/* The line is shown from the counts; the flags and their evidence follow at once. */}
       {detailed && building && <p class="flags status loading">{t('flags_checking')}</p>}
-      {detailed && <FlagList flags={flags} spam={spam} />}
+      {/* Mounted with the first flags: shown with the stored line's none, it had painted. */}
+      {detailed &&
+        (flags.length > 0 ? <FlagList flags={flags} spam={spam} /> : <SpamTable spam={spam} />)}
     </section>
   );
 }
