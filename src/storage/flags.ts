@@ -183,7 +183,9 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * site-wide view reads them (site bursts). Views before the last are given to `onEarly`, as
  * soon as each is known: first the counts alone (the risk line; flags and evidence are built in
  * the next task), then, while the site's links are still on their way, the page's own flags
- * (the site's bursts are added to them after).
+ * (the site's bursts are added to them after). Without `onEarly` (a current stored line says
+ * the counts already) the flags are found at once: neither counted first nor a task waited for,
+ * which behind a 5,000-link page's other reads and renders held its rows' marks back.
  */
 export async function loadFlags(
   db: BacklinkDb,
@@ -192,7 +194,7 @@ export async function loadFlags(
   sources: Readonly<Record<string, PageRecord>>,
   site: SiteLinks | PromiseLike<SiteLinks>,
   now: number,
-  onEarly: (view: FlagView) => void = () => {},
+  onEarly?: (view: FlagView) => void,
   early?: EarlyReads,
 ): Promise<FlagView> {
   const reads = await (early?.domain === target.domain
@@ -210,6 +212,11 @@ export async function loadFlags(
     complete: reads.complete,
     ...(waiting ? { sitePending: true as const } : {}),
   });
+  if (!onEarly) {
+    const page = findFlags(input);
+    const siteLinks = await site;
+    return viewOf(siteLinks ? addSiteFlags(page, { ...input, siteLinks }) : page, false);
+  }
   // The counts first, with the site's bursts when its links are already there.
   let withSite = await siteNow();
   const counts = countFlags(withSite === pending ? input : { ...input, ...withSite });

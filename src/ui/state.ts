@@ -630,13 +630,15 @@ export async function loadReport(url: string, settings?: Promise<Settings>): Pro
           target!.sources,
           site,
           Date.now(),
-          // The page's own flags first: the risk line need not wait for the whole site.
-          (view) => {
-            // A current stored line says all these would: kept until the flags are whole.
-            if (!current() || stored?.current) return;
-            flagsComputed = mine;
-            flagsState.value = { status: 'ready', view };
-          },
+          // The page's own flags first: the risk line need not wait for the whole site. A
+          // current stored line says all these would: kept until the flags are whole.
+          stored?.current
+            ? undefined
+            : (view) => {
+                if (!current()) return;
+                flagsComputed = mine;
+                flagsState.value = { status: 'ready', view };
+              },
           flagReads ?? undefined,
         );
       // Without the site's bursts if its links cannot be read (noted by siteLinks).

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM, DIST_DIR, launchWithExtension } from '../support/browser';
 import { startSiteServer } from '../support/site-server';
-import { POPUP } from '../support/extension-pages';
+import { POPUP, REPORT } from '../support/extension-pages';
 import { seed } from './popup';
 import { summarizeBacklinks, type BacklinkSummary } from '../../src/core/summary';
 import {
@@ -183,15 +183,24 @@ declare global {
     __benchAuthority?: number;
     __benchRisk?: number;
     __benchSiteFlags?: number;
+    /** When every row the popup shows first carried its flag mark. */
+    __benchRowFlags?: number;
+    /** The report page: its first rendered rows, its first row with a flag mark, its flag list. */
+    __benchTableRows?: number;
+    __benchTableFlags?: number;
+    __benchFlagList?: number;
+    __benchFlagListWhole?: number;
     /** The page's long tasks (50 ms or more on the main thread): [start, duration]. */
     __benchLongTasks?: Array<[number, number]>;
   }
 }
 
 /**
- * Installed before the popup's scripts: when the list is first rendered, and when the first
- * quality badge appears (scores come after the list); and the main thread's long tasks, which
- * hold back every answer the page awaits. Plain JavaScript text, as in popup.ts.
+ * Installed before the popup's scripts: when the list is first rendered, when the first
+ * quality badge appears (scores come after the list), and when every shown row carries its flag
+ * mark (each of the hot page's shown rows is flagged: its linking sites link from 5 pages each,
+ * sitewide); and the main thread's long tasks, which hold back every answer the page awaits.
+ * Plain JavaScript text, as in popup.ts.
  */
 const WATCH_SCORES = `(() => {
   window.__benchLongTasks = [];
@@ -218,10 +227,17 @@ const WATCH_SCORES = `(() => {
     ) {
       window.__benchSiteFlags = performance.now();
     }
+    if (window.__benchRowFlags === undefined) {
+      const rows = document.querySelectorAll('.report .group li.link').length;
+      if (rows > 0 && document.querySelectorAll('.report .group li.link .flag-badge').length === rows) {
+        window.__benchRowFlags = performance.now();
+      }
+    }
     if (
       window.__benchScores !== undefined &&
       window.__benchAuthority !== undefined &&
-      window.__benchSiteFlags !== undefined
+      window.__benchSiteFlags !== undefined &&
+      window.__benchRowFlags !== undefined
     ) {
       observer.disconnect();
     }
@@ -255,6 +271,15 @@ interface PopupTimes {
   withAuthority: Timing;
   risks: Timing;
   siteFlags: Timing;
+  rowFlags: Timing;
+}
+
+/** The report page of the same page: its first rows, then its flags. */
+interface ReportTimes {
+  firstRender: Timing;
+  rowFlags: Timing;
+  flagList: Timing;
+  flagListWhole: Timing;
 }
 
 /**
@@ -294,7 +319,56 @@ const rowsOf = (t: PopupTimes): Timing[] => [
   t.withAuthority,
   t.risks,
   t.siteFlags,
+  t.rowFlags,
 ];
+
+/**
+ * Installed before the report page's scripts: its first rendered rows (the table), its first
+ * row with a flag mark (all rows take theirs in one render), and its flag list with evidence,
+ * first shown and whole (its first screen's flags come first, the others a step a paint:
+ * components/Flags.tsx), not while the site's links are read (the site's bursts come then).
+ */
+const WATCH_FLAG_LIST = `(() => {
+  const observer = new MutationObserver(() => {
+    if (window.__benchTableRows === undefined && document.querySelector('.report tr.table-link')) {
+      window.__benchTableRows = performance.now();
+    }
+    if (window.__benchTableRows === undefined) return;
+    if (
+      window.__benchTableFlags === undefined &&
+      document.querySelector('.report tr.table-link:not([data-flags=""])')
+    ) {
+      window.__benchTableFlags = performance.now();
+    }
+    if (
+      window.__benchFlagList === undefined &&
+      document.querySelector('.flags:not([data-site-pending]) .flag-list .evidence')
+    ) {
+      window.__benchFlagList = performance.now();
+    }
+    if (
+      window.__benchFlagListWhole === undefined &&
+      document.querySelector('.flags:not([data-site-pending]) .flag-list:not([data-flags-pending]) .evidence')
+    ) {
+      window.__benchFlagListWhole = performance.now();
+    }
+    if (window.__benchTableFlags !== undefined && window.__benchFlagListWhole !== undefined) {
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+})();`;
+
+/** What one report page marked, in ms from its navigation. */
+interface ReportMarks {
+  rows: number;
+  rowFlags: number;
+  flagList: number;
+  flagListWhole: number;
+  /** Flags listed, and evidence items under them. */
+  flags: number;
+  evidence: number;
+}
 
 /** How long the risk line may take to be stored (minutes on a loaded machine). */
 const RISK_LINE_WAIT_MS = 180_000;
@@ -381,6 +455,7 @@ interface PopupMarks {
   authority: number;
   risk: number;
   siteFlags: number;
+  rowFlags: number;
   /** The popup's own marks of its load (performance.mark 'bl:…' in ui/state.ts), by name. */
   steps: Record<string, number>;
   /** Main-thread time in long tasks from the first render to the authority shown. */
@@ -394,6 +469,8 @@ interface PopupSession {
   open(): Promise<PopupMarks>;
   /** The worker's builds of stored risk lines so far and their wall time (null: not counted). */
   riskBuilds(): Promise<{ built: number; ms: number } | null>;
+  /** The report page of the same page. */
+  openReport(): Promise<ReportMarks>;
   close(): Promise<void>;
 }
 
@@ -455,7 +532,8 @@ async function startPopupSession(
         () =>
           window.__benchScores !== undefined &&
           window.__benchAuthority !== undefined &&
-          window.__benchSiteFlags !== undefined,
+          window.__benchSiteFlags !== undefined &&
+          window.__benchRowFlags !== undefined,
         null,
         { timeout: 60_000 },
       );
@@ -465,6 +543,7 @@ async function startPopupSession(
         authority: window.__benchAuthority!,
         risk: window.__benchRisk!,
         siteFlags: window.__benchSiteFlags!,
+        rowFlags: window.__benchRowFlags!,
         busy: (window.__benchLongTasks ?? []).reduce((sum, [start, duration]) => {
           const from = Math.max(start, window.__benchReport!);
           const to = Math.min(start + duration, window.__benchAuthority!);
@@ -490,7 +569,31 @@ async function startPopupSession(
         return hooks?.risks ? { built: hooks.risks.built, ms: hooks.risks.ms } : null;
       })
       .catch(() => null);
-  return { label, open, riskBuilds, close };
+  const openReport = async (): Promise<ReportMarks> => {
+    const page = await ext.context.newPage();
+    try {
+      await page.addInitScript({ content: WATCH_FLAG_LIST });
+      await page.goto(ext.extensionUrl(`${REPORT}?url=${encodeURIComponent(graph.hot)}`), {
+        waitUntil: 'commit',
+      });
+      await page.waitForFunction(
+        () => window.__benchTableFlags !== undefined && window.__benchFlagListWhole !== undefined,
+        null,
+        { timeout: 60_000 },
+      );
+      return await page.evaluate(() => ({
+        rows: window.__benchTableRows!,
+        rowFlags: window.__benchTableFlags!,
+        flagList: window.__benchFlagList!,
+        flagListWhole: window.__benchFlagListWhole!,
+        flags: document.querySelectorAll('.flag-list li.flag').length,
+        evidence: document.querySelectorAll('.flag-list .evidence').length,
+      }));
+    } finally {
+      await page.close();
+    }
+  };
+  return { label, open, openReport, riskBuilds, close };
 }
 
 /** The rows of one session's popups, from their marks. */
@@ -515,6 +618,30 @@ function timesOf(label: string, marks: readonly PopupMarks[]): PopupTimes {
     siteFlags: since(
       "popup: first render to the site's bursts in it (site links read)",
       (at) => at.siteFlags,
+    ),
+    rowFlags: since("popup: first render to every shown row's flag mark", (at) => at.rowFlags),
+  };
+}
+
+/** The rows of one session's report pages, from their marks. */
+function reportTimesOf(label: string, marks: readonly ReportMarks[]): ReportTimes {
+  const timing = (name: string, of: (at: ReportMarks) => number): Timing => {
+    const samples = marks.map(of);
+    return { name: `${label}${name}`, samples, median: median(samples) };
+  };
+  return {
+    firstRender: timing('report page: first rendered rows (from navigation)', (at) => at.rows),
+    rowFlags: timing(
+      "report page: first render to its rows' flag marks",
+      (at) => at.rowFlags - at.rows,
+    ),
+    flagList: timing(
+      'report page: first render to the flag list with evidence',
+      (at) => at.flagList - at.rows,
+    ),
+    flagListWhole: timing(
+      'report page: first render to the whole flag list',
+      (at) => at.flagListWhole - at.rows,
     ),
   };
 }
@@ -573,21 +700,33 @@ async function timePopupIn(size: StoreSize): Promise<PopupTimes> {
       sessions.push(await startPopupSession(graph, 'BENCH_BEFORE, ', join(BEFORE_DIR, 'dist')));
     }
     sessions.push(await startPopupSession(graph, '', undefined));
-    // One popup gives all the marks: interleaving rows would only reopen it more often.
+    // One popup gives all its marks, one report page all of its: each opened once a turn.
     const marks = sessions.map((): PopupMarks[] => []);
+    const reportMarks = sessions.map((): ReportMarks[] => []);
     await collectInterleaved(
-      sessions.map((session, i) => ({
-        name: session.label,
-        sample: async (rep) => {
-          const at = await session.open();
-          if (rep >= 0) marks[i]!.push(at);
-          return at.report;
+      sessions.flatMap((session, i) => [
+        {
+          name: `${session.label}popup`,
+          sample: async (rep: number) => {
+            const at = await session.open();
+            if (rep >= 0) marks[i]!.push(at);
+            return at.report;
+          },
         },
-      })),
+        {
+          name: `${session.label}report page`,
+          sample: async (rep: number) => {
+            const at = await session.openReport();
+            if (rep >= 0) reportMarks[i]!.push(at);
+            return at.rows;
+          },
+        },
+      ]),
     );
     const times = sessions.map((session, i) => timesOf(session.label, marks[i]!));
+    const reports = sessions.map((session, i) => reportTimesOf(session.label, reportMarks[i]!));
     for (const [i, session] of sessions.entries()) {
-      if (session.label) info(`${session.label}its popups:`);
+      if (session.label) info(`${session.label}its popups and report pages:`);
       printTable(rowsOf(times[i]!), times[i]!.firstRender);
       printSteps(marks[i]!);
       const builds = await session.riskBuilds();
@@ -597,19 +736,43 @@ async function timePopupIn(size: StoreSize): Promise<PopupTimes> {
             `${(builds.ms / builds.built).toFixed(0)} ms each on average (wall)`,
         );
       }
+      const report = reports[i]!;
+      printTable(
+        [report.firstRender, report.rowFlags, report.flagList, report.flagListWhole],
+        report.firstRender,
+      );
+      const last = reportMarks[i]!.at(-1)!;
+      info(`the report page lists ${last.flags} flags with ${last.evidence} links of evidence`);
     }
     const now = times.at(-1)!;
+    const report = reports.at(-1)!;
     if (times.length > 1) {
       const before = times[0]!;
+      const beforeReport = reports[0]!;
       info('this build against BENCH_BEFORE, the same rows:');
       printTable(
-        [before.firstRender, now.firstRender, before.withAuthority, now.withAuthority],
+        [
+          before.firstRender,
+          now.firstRender,
+          before.withAuthority,
+          now.withAuthority,
+          before.rowFlags,
+          now.rowFlags,
+          beforeReport.firstRender,
+          report.firstRender,
+          beforeReport.flagList,
+          report.flagList,
+          beforeReport.flagListWhole,
+          report.flagListWhole,
+        ],
         before.withAuthority,
       );
     }
     info(
       `after the first render: authority ${now.withAuthority.median.toFixed(0)} ms, ` +
-        `flags ${now.risks.median.toFixed(0)} ms (budget ${BUDGET_MS} ms each)`,
+        `risk line ${now.risks.median.toFixed(0)} ms, every shown row's flag mark ` +
+        `${now.rowFlags.median.toFixed(0)} ms; the report page's flag list with evidence ` +
+        `${report.flagList.median.toFixed(0)} ms after its own (budget ${BUDGET_MS} ms each)`,
     );
     return now;
   } finally {

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { Flags } from '../../src/ui/components/Flags';
-import { countsOf, findFlags } from '../../src/core/flags';
+import { countsOf, findFlags, type Flag } from '../../src/core/flags';
 import type { FlagsState } from '../../src/ui/state';
 import { makeLink, makePage, T0 } from './helpers';
 
@@ -87,6 +87,38 @@ describe('Flags', () => {
       'a.com: 0 of 9 rules fired, 4 not known yet',
     );
   });
+
+  it("in the report, many flags: the first screen's with the flags, the others after a paint", async () => {
+    // A sitewide flag from each of 150 sites (a 5,000-link page had a thousand), one link each.
+    const domains = Array.from({ length: 150 }, (_, i) => `site${i}.com`);
+    const flags: Flag[] = domains.map((domain) => ({
+      kind: 'sitewide',
+      severity: 'risk',
+      domain,
+      summary: `${domain} links from 5 of its pages`,
+      evidence: [{ source: `https://${domain}/`, target: TARGET }],
+    }));
+    const spam = domains.map((domain) => ({ domain, rules: [], fired: 0, unknown: 0 }));
+    const view = { flags, byLink: new Map(), risks: 150, spam, counts: countsOf(flags) };
+    // The stored line first (its counts, no flags yet) and painted, then the flags computed.
+    const stored = { ...view, flags: [], spam: [], complete: true, building: true as const };
+    const root = mount(<Flags state={{ status: 'ready', view: stored }} detailed />);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    render(<Flags state={{ status: 'ready', view: { ...view, complete: true } }} detailed />, root);
+    const first = Math.ceil(innerHeight / 24);
+    const listed = () => root.querySelectorAll('.flag-list [data-flag]');
+    expect(first).toBeLessThan(150);
+    expect(listed()).toHaveLength(first);
+    expect(listed()[0]!.querySelector('.evidence')?.getAttribute('data-evidence-source')).toBe(
+      'https://site0.com/',
+    );
+    expect(root.querySelector('.flag-list')?.hasAttribute('data-flags-pending')).toBe(true);
+    expect(root.querySelector('.spam-all')).toBeNull();
+    await vi.waitFor(() => expect(listed()).toHaveLength(150), { timeout: 10_000 });
+    expect(root.querySelector('.flag-list')?.hasAttribute('data-flags-pending')).toBe(false);
+    expect(root.querySelectorAll('.spam-all [data-spam-domain]')).toHaveLength(150);
+    expect([...listed()].map((li) => li.getAttribute('data-flag-domain'))).toEqual(domains);
+  }, 20_000);
 
   it("says while the site's bursts are still checked, and marks the line for it", () => {
     const state = ready();

@@ -145,6 +145,30 @@ describe('reads for the flags', () => {
     expect(ready.risks).toBe(built.risks);
   });
 
+  test('with no one to show the counts first to (a current stored line), the flags in the same task, equal', async () => {
+    await storeNeighbourhood();
+    const report = (await loadBacklinks(db, TARGET))!;
+    const now = T0 + 90 * DAY;
+    const elsewhere = Array.from({ length: 10 }, (_, i) =>
+      makeLink(`https://new${i}.com/`, 'https://shop.com/other', { firstSeen: now - DAY }),
+    );
+    const site = [...report.links, ...elsewhere];
+    const reads = await readFlagInputs(db, 'shop.com', report.links, report.sources);
+    const early = { domain: 'shop.com', reads: Promise.resolve(reads) };
+    const flagsOf = (onEarly?: (view: FlagView) => void) =>
+      loadFlags(db, SHOP, report.links, report.sources, site, now, onEarly, early);
+    const counted = await flagsOf(() => {});
+    // A task queued before: the flags no longer wait behind it (nor behind others queued then).
+    let taskRan = false;
+    setTimeout(() => (taskRan = true));
+    const view = await flagsOf();
+    expect(taskRan).toBe(false);
+    expect(view).toEqual(counted);
+    expect(view.flags.filter((f) => f.kind === 'burst').map((f) => f.burst?.scope)).toEqual([
+      'site',
+    ]);
+  });
+
   test("flags read ahead of the summary equal those read after it, on the target's domain only", async () => {
     await storeNeighbourhood();
     // q.com links from four of its seven pages (sitewide): its pages are counted from the
