@@ -181,7 +181,7 @@ async function compute(request?: AuthorityRequest): Promise<AuthorityOutcome> {
  * failure leaves the aggregates not yet refreshed in the last computation's order (the next
  * computation's refresh takes them), and is logged here.
  */
-async function refreshStatsQuietly(): Promise<void> {
+export async function refreshStatsQuietly(): Promise<void> {
   try {
     await refreshStatsAuthority(await getDb(), (target) => dropFirstViewsOf([target]));
   } catch (error) {

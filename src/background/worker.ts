@@ -9,6 +9,7 @@ import {
   computeAuthorityNow,
   noteRecorded,
   onAuthorityAlarm,
+  refreshStatsQuietly,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { linkMoveProgress, startLinkMove } from './link-move';
@@ -167,6 +168,8 @@ export interface WorkerHooks {
   linkMove: typeof linkMoveProgress;
   /** Note the pages with an aggregate now: benches build some in a page, not here. */
   syncHotTargets: typeof syncHotTargets;
+  /** Keep the live scores with the aggregates now, as after a computation: benches time it. */
+  refreshStats: typeof refreshStatsQuietly;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -185,5 +188,6 @@ const hooks: WorkerHooks = {
   sendContributionsNow: sendContributions,
   linkMove: linkMoveProgress,
   syncHotTargets,
+  refreshStats: refreshStatsQuietly,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;
