@@ -40,12 +40,15 @@ const IDLE_MS = 1_500;
  */
 const WORKER_REFRESH = `(async () => {
   const held = [];
+  const spans = [];
   const transaction = IDBDatabase.prototype.transaction;
   IDBDatabase.prototype.transaction = function (...args) {
     const tx = transaction.apply(this, args);
     if (args[1] === 'readwrite') {
+      const at = Date.now();
       const start = performance.now();
       const end = () => held.push(performance.now() - start);
+      spans.push(at);
       tx.addEventListener('complete', end);
       tx.addEventListener('abort', end);
     }
@@ -58,13 +61,15 @@ const WORKER_REFRESH = `(async () => {
   } finally {
     IDBDatabase.prototype.transaction = transaction;
   }
-  return { startedAt, ms: performance.now() - start, writes: held };
+  return { startedAt, ms: performance.now() - start, writes: held, writesAt: spans };
 })()`;
 
 interface WorkerRefresh {
   startedAt: number;
   ms: number;
   writes: number[];
+  /** When each began (epoch ms), in the order of \`writes\`' ends: windows, roughly. */
+  writesAt: number[];
   /** CPU of Chromium's processes over it, ms (null off Linux). */
   cpuMs: number | null;
 }
@@ -93,6 +98,13 @@ const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const p95 = (xs: readonly number[]) =>
   xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+
+/**
+ * Each write transaction's window, epoch ms: its start and its length (the two lists pair up
+ * where the transactions ran one at a time, as the refresh's do: each ends before the next).
+ */
+const writeWindows = (run: WorkerRefresh): Array<[number, number]> =>
+  run.writesAt.map((at, i) => [at, at + run.writes[i]!]);
 
 export async function measureRefresh(ctx: ScaleContext): Promise<ScaleRow[]> {
   const { label, session: s } = ctx;
@@ -183,9 +195,11 @@ export async function measureRefresh(ctx: ScaleContext): Promise<ScaleRow[]> {
     );
   }
 
-  // The popup's first read of the hot page, looped in the bench page, before and during.
+  // The popup's first read of the hot page, looped in the bench page, before and during; of
+  // those during, the ones that began while a write transaction of the refresh was open.
   const idle: number[] = [];
   const during: number[] = [];
+  const behind: number[] = [];
   for (let turn = 0; turn < TURNS; turn++) {
     await stale(page, 'reordered');
     await page.evaluate((u) => window.BacklinkScale.refresh.startProbe(u), ctx.hot);
@@ -193,16 +207,21 @@ export async function measureRefresh(ctx: ScaleContext): Promise<ScaleRow[]> {
     const run = await workerRefresh(ctx);
     const reads = await page.evaluate(() => window.BacklinkScale.refresh.stopProbe());
     const end = run.startedAt + run.ms;
+    const windows = writeWindows(run);
     for (const [at, ms] of reads) {
       if (at + ms < run.startedAt) idle.push(ms);
-      else if (at < end) during.push(ms);
+      else if (at < end) {
+        during.push(ms);
+        if (windows.some(([from, to]) => at >= from && at < to)) behind.push(ms);
+      }
     }
   }
+  const spread = (xs: number[]) =>
+    `median ${fmt(median(xs))}, p95 ${fmt(p95(xs))}, longest ${fmt(Math.max(...xs))}`;
   info(
-    `the popup's first read of the hot page, looped: ${idle.length} before a refresh, median ` +
-      `${fmt(median(idle))}, p95 ${fmt(p95(idle))}, longest ${fmt(Math.max(...idle))}; ` +
-      `${during.length} during one (${STALE.reordered}), median ${fmt(median(during))}, ` +
-      `p95 ${fmt(p95(during))}, longest ${fmt(Math.max(...during))}`,
+    `the popup's first read of the hot page, looped: ${idle.length} before a refresh, ` +
+      `${spread(idle)}; ${during.length} during one (${STALE.reordered}), ${spread(during)}; ` +
+      `${behind.length} of them begun in one of its write transactions, ${spread(behind)}`,
   );
 
   const row = (operation: string, of: WorkerRefresh[]): ScaleRow => ({
@@ -226,6 +245,15 @@ export async function measureRefresh(ctx: ScaleContext): Promise<ScaleRow[]> {
       baseline: 'the same before it',
       baselineMedian: median(idle),
       note: `longest ${fmt(Math.max(...during))} against ${fmt(Math.max(...idle))}`,
+    },
+    {
+      size: label,
+      operation: "popup's first read, hot, begun in a refresh's write",
+      unit: 'ms',
+      median: median(behind),
+      baseline: 'the same before it',
+      baselineMedian: median(idle),
+      note: `${behind.length} reads; longest ${fmt(Math.max(...behind))}`,
     },
   ];
 }
