@@ -193,7 +193,7 @@ async function dropLiveRankedFirstViewsQuietly(): Promise<void> {
  * failure leaves the aggregates not yet refreshed in the last computation's order (the next
  * computation's refresh takes them), and is logged here.
  */
-async function refreshStatsQuietly(): Promise<void> {
+export async function refreshStatsQuietly(): Promise<void> {
   try {
     await refreshStatsAuthority(await getDb(), (target) => dropFirstViewsOf([target]));
   } catch (error) {

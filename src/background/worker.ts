@@ -9,6 +9,7 @@ import {
   computeAuthorityNow,
   noteRecorded,
   onAuthorityAlarm,
+  refreshStatsQuietly,
 } from './authority-job';
 import { onDelta, onSnapshot } from './recording';
 import { linkMoveProgress, startLinkMove } from './link-move';
@@ -171,6 +172,8 @@ export interface WorkerHooks {
   syncHotTargets: typeof syncHotTargets;
   /** What became of stored risk lines' builds (asked, noted, built, stale, failed), counts only. */
   risks: typeof riskActivity;
+  /** Keep the live scores with the aggregates now, as after a computation: benches time it. */
+  refreshStats: typeof refreshStatsQuietly;
 }
 
 // For end-to-end tests and debugging from the worker's console: the context-menu handler
@@ -190,5 +193,6 @@ const hooks: WorkerHooks = {
   linkMove: linkMoveProgress,
   syncHotTargets,
   risks: riskActivity,
+  refreshStats: refreshStatsQuietly,
 };
 (globalThis as Record<string, unknown>).backlinkLens = hooks;

@@ -17,6 +17,8 @@ import { countRequests, type RequestCount } from '../support/idb-requests';
 
 // The ingest rows' half (storage-ingest.ts), in the same page.
 export { ingestTurn, siteHeadTurn, siteLineExact } from './storage-ingest-entry';
+// The refresh rows' half (measureRefresh in storage-scale.ts).
+export * as refresh from './storage-refresh-entry';
 
 /** The shape of a generated store: same options, same data, in any chunking. */
 export interface ScaleOptions {

@@ -55,6 +55,7 @@ import type { Pair as ScalePair, Requests, ScaleOptions } from './storage-scale-
 import type { RequestCount } from '../support/idb-requests';
 import { TABLE_PAGE_SIZE } from '../../src/ui/components/LinkTable';
 import { measureIngest } from './storage-ingest';
+import { measureRefresh } from './storage-refresh';
 import { TOOLBAR_POPUP_ARGS, toolbarPopups, type ToolbarPopups } from './toolbar-popup';
 import { compactedBytesRow } from './storage-bytes';
 
@@ -73,6 +74,8 @@ const OPS_WANTED = (process.env.BENCH_SCALE_OPS ?? '')
   .split(',')
   .map((part) => part.trim())
   .filter(Boolean);
+/** BENCH_SCALE_OPS=refresh: the aggregates' score refresh alone (storage-refresh.ts). */
+const REFRESH_ONLY = OPS_WANTED.length === 1 && OPS_WANTED[0] === 'refresh';
 const wanted = (name: string) =>
   OPS_WANTED.length === 0 || OPS_WANTED.some((part) => name.includes(part));
 
@@ -1146,7 +1149,8 @@ async function runSize(
     }));
     const resumed = (await s.page.evaluate(() => window.BacklinkScale.countStored())).pages > 0;
     if (resumed) info(`resuming in ${profile}: its store is not empty`);
-    const empty = ingestOnly ? null : await emptyStorePopup(s.ext, server.port, HOT, resumed);
+    const empty =
+      ingestOnly || REFRESH_ONLY ? null : await emptyStorePopup(s.ext, server.port, HOT, resumed);
     // Resumed: the whole store's size (an empty one is a few kilobytes).
     const before = resumed ? 0 : await s.page.evaluate(() => window.BacklinkScale.usageBytes());
     const dirBefore = resumed ? 0 : sizeOf(idbDir(profile, s.ext));
@@ -1190,6 +1194,11 @@ async function runSize(
         `cold (Zipf rank ${COLD_RANK}): ${counts.cold.links} links`,
     );
     check(`${label}: hot target's inbound links`, counts.hot.links === options.hotLinks);
+    if (REFRESH_ONLY) {
+      const refresh = await measureRefresh(ctx);
+      printScaleTable(refresh);
+      return refresh;
+    }
     if (ingestOnly || !empty) {
       const ingest = await measureIngest(ctx);
       printScaleTable(ingest);

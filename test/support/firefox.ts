@@ -38,32 +38,41 @@ export interface FirefoxExtension {
  */
 export async function launchFirefoxWithExtension(options: {
   sitePort: number;
+  /**
+   * Each site in a process of its own (Fission), as Firefox runs for its users. Puppeteer
+   * turns it off (fission.webContentIsolationStrategy 0, for its mouse events: Mozilla bug
+   * 1773393), which puts a frame of another site in its embedding page's process: the frames'
+   * tests need it back.
+   */
+  siteIsolation?: boolean;
 }): Promise<FirefoxExtension> {
   if (!existsSync(join(DIST_FIREFOX_DIR, 'manifest.json'))) {
     throw new Error(`No build in ${DIST_FIREFOX_DIR}: run "npm run build:firefox" first.`);
   }
   const downloads = await mkdtemp(join(tmpdir(), 'backlink-lens-ff-downloads-'));
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    // WebDriver BiDi refuses to navigate to moz-extension:// pages without it.
-    args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
-      'network.proxy.type': 1,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': options.sitePort,
-      'network.proxy.no_proxies_on': '',
-      'network.proxy.allow_hijacking_localhost': true,
-      'browser.download.folderList': 2,
-      'browser.download.dir': downloads,
-      'browser.download.useDownloadDir': true,
-      'browser.download.start_downloads_in_tmp_dir': false,
-      'browser.download.always_ask_before_handling_new_types': false,
-      'browser.download.alwaysOpenPanel': false,
-    },
-  });
+  const browser = await withSiteIsolation(options.siteIsolation === true, () =>
+    puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      // WebDriver BiDi refuses to navigate to moz-extension:// pages without it.
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: {
+        'extensions.webextensions.uuids': JSON.stringify({ [ADDON_ID]: ADDON_UUID }),
+        'network.proxy.type': 1,
+        'network.proxy.http': '127.0.0.1',
+        'network.proxy.http_port': options.sitePort,
+        'network.proxy.no_proxies_on': '',
+        'network.proxy.allow_hijacking_localhost': true,
+        'browser.download.folderList': 2,
+        'browser.download.dir': downloads,
+        'browser.download.useDownloadDir': true,
+        'browser.download.start_downloads_in_tmp_dir': false,
+        'browser.download.always_ask_before_handling_new_types': false,
+        'browser.download.alwaysOpenPanel': false,
+      },
+    }),
+  );
   const close = async () => {
     await browser.close().catch(() => undefined);
     await rm(downloads, { recursive: true, force: true });
@@ -123,6 +132,35 @@ export async function launchFirefoxWithExtension(options: {
     activity,
     close,
   };
+}
+
+/** fission.webContentIsolationStrategy: a process per site, for every site. */
+const ISOLATE_EVERYTHING = 1;
+
+/** Puppeteer's Firefox launcher: the preferences it writes into a new profile, its last word. */
+interface Launcher {
+  getPreferences(extra: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * Run `launch` with every site isolated (Firefox's default on the desktop) when `on`: Puppeteer
+ * sets its switch-off after the caller's own preferences, so only its launcher can undo it.
+ */
+async function withSiteIsolation<T>(on: boolean, launch: () => Promise<T>): Promise<T> {
+  if (!on) return launch();
+  const { FirefoxLauncher } = (await import('puppeteer-core/internal/node/FirefoxLauncher.js')) as {
+    FirefoxLauncher: Launcher;
+  };
+  const preferences = FirefoxLauncher.getPreferences;
+  FirefoxLauncher.getPreferences = (extra) => ({
+    ...preferences(extra),
+    'fission.webContentIsolationStrategy': ISOLATE_EVERYTHING,
+  });
+  try {
+    return await launch();
+  } finally {
+    FirefoxLauncher.getPreferences = preferences;
+  }
 }
 
 /** The next file Firefox finishes saving in `dir` that was not there before (`known`). */

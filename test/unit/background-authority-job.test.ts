@@ -171,7 +171,7 @@ describe('the authority job and the aggregates of hot pages', () => {
     const transaction = db.transaction.bind(db);
     let refreshPuts = 0;
     vi.spyOn(db, 'transaction').mockImplementation(((stores: string[], mode?: string) => {
-      if (mode === 'readwrite' && String(stores) === 'links,links-v1,pages,target-stats') {
+      if (mode === 'readwrite' && String(stores) === 'target-stats') {
         if (++refreshPuts === 2) throw new Error('stopped');
       }
       return transaction(stores as never, mode as never);

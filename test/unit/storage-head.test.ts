@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { unwrap } from 'idb';
 import { moveOldLinks } from '../../src/storage/link-move';
 import type { BacklinkDb } from '../../src/storage/db';
 import {
@@ -568,6 +569,19 @@ async function recordOneLinkDomains(): Promise<void> {
   }
 }
 
+/** Tell `onWrite` the scope of each write transaction opened from now; returns the undo. */
+function watchWrites(onWrite: (scope: string) => void): () => void {
+  const proto = Object.getPrototypeOf(unwrap(db)) as IDBDatabase;
+  const transaction = proto.transaction;
+  proto.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
+    if (args[1] === 'readwrite') onWrite(String(args[0]));
+    return transaction.apply(this, args);
+  } as typeof transaction;
+  return () => {
+    proto.transaction = transaction;
+  };
+}
+
 describe('groups of equal counts on a hot page', () => {
   const shownOrder = async () =>
     (await loadHead(db, HOT, {}, SHOWN))!.summary.groups.map((g) => g.domain);
@@ -614,6 +628,47 @@ describe('groups of equal counts on a hot page', () => {
     // A new domain ranks as unscored until the next computation; a write keeps it exact.
     await recordPage(db, makeSnapshot('https://www.new.com/post', [rawLink(HOT)]), at(70));
     expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
+  });
+
+  it("are put by the refresh in a write of the aggregates' store alone, their rows read before", async () => {
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    await writeDomainScores(shuffled);
+    // The write transactions that hold the aggregates (a popup's read waits for them).
+    const scopes: string[] = [];
+    const restore = watchWrites((scope) => {
+      if (scope.includes('target-stats')) scopes.push(scope);
+    });
+    const reversed = new Map([...shuffled].map(([d, v]) => [d, 100 - v]));
+    const refreshed = await countRequestsOf(() => writeDomainScores(reversed)).finally(restore);
+    // A get and a put: the rows of the groups now first were read before, read-only.
+    expect(scopes).toEqual(['target-stats']);
+    expect(refreshed.count.byName['target-stats.put']).toBe(1);
+    expect(refreshed.count.byName['links.by_target_source_domain.getAll']).toBeGreaterThan(0);
+    expect(await shownOrder()).toEqual(strongestFirst(reversed).slice(0, 30));
+    expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
+  });
+
+  it("keep a page recorded between the refresh's read and its write", async () => {
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual([HOT]);
+    const read = (await db.get('target-stats', HOT))!;
+    await recordPage(db, makeSnapshot('https://www.new.com/post', [rawLink(HOT)]), at(70));
+    const written = (await db.get('target-stats', HOT))!;
+    // The refresh reads the record as it was; the page's write lands just before its own.
+    await db.put('target-stats', read);
+    const restore = watchWrites((scope) => {
+      if (scope !== 'target-stats') return;
+      restore();
+      unwrap(db).transaction('target-stats', 'readwrite').objectStore('target-stats').put(written);
+    });
+    await writeDomainScores(shuffled).finally(restore);
+    const record = (await db.get('target-stats', HOT))!;
+    expect(record.domains['new.com']).toBeDefined();
+    // Its rows are those of the write, the groups now first among them read at its next build.
+    expect(await expectHeadExact(HOT, {}, SHOWN)).toBe(true);
+    expect(await ensureTargetStats(db, [HOT], 10)).toEqual(record.refill ? [HOT] : []);
+    expect(await shownOrder()).toEqual(strongestFirst(shuffled).slice(0, 30));
     expect(await expectStatsExact()).toEqual({ aggregates: 1, rows: 40 });
   });
 
