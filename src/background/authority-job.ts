@@ -22,7 +22,7 @@ import { getDb } from '../platform/db-connection';
 import { importRunning } from '../platform/import-lock';
 import { updateTermStatsQuietly } from '../storage/term-stats';
 import { refreshStatsAuthority } from '../storage/target-stats';
-import { dropFirstViewsOf, dropLiveRankedFirstViews } from './first-view';
+import { dropFirstViewsOf } from './first-view';
 
 /**
  * Source authority in the background. Scheduling is a `chrome.alarms` alarm rather than a
@@ -175,18 +175,6 @@ async function compute(request?: AuthorityRequest): Promise<AuthorityOutcome> {
 }
 
 /**
- * The tabs' first views ranked by the scores before, dropped as soon as the new ones are live: a
- * popup opened after it never shows rows that move when its own read comes in. Logged here.
- */
-async function dropLiveRankedFirstViewsQuietly(): Promise<void> {
-  try {
-    await dropLiveRankedFirstViews();
-  } catch (error) {
-    console.error('Backlink Lens could not drop the first views ranked by old scores:', error);
-  }
-}
-
-/**
  * The new scores kept with the hot pages' aggregates: their popups show groups of equal counts
  * strongest first, and a tab's first view in the old order is prepared again, each as soon as
  * its aggregate is put (a refresh cut short leaves no entry in the old order behind). A
@@ -255,7 +243,6 @@ async function computeSteps(
     resume,
     // The final states, stored before the first chunk: what a new worker writes on with.
     started: (write) => saveAuthorityRun(db, { ...run, write }),
-    live: dropLiveRankedFirstViewsQuietly,
   });
   if (!written) {
     if (attempts <= 1) throw new Error('stored data kept changing while authority was computed');

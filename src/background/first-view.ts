@@ -41,11 +41,8 @@ const PREPARE_DELAY_MS = 100;
  */
 const MAX_ENTRIES = 8;
 
-/**
- * What is known of a stored entry without reading it; `live`: its groups of equal counts are
- * ranked by the live scores (a page without an aggregate, storage/head.ts), not kept ones.
- */
-type Indexed = Pick<FirstViewEntry, 'targets' | 'builtAt'> & { live: boolean };
+/** What is known of a stored entry without reading it. */
+type Indexed = Pick<FirstViewEntry, 'targets' | 'builtAt'>;
 
 /** The stored entries by tab: read from storage.session once per worker. */
 let index: Promise<Map<number, Indexed>> | null = null;
@@ -60,8 +57,7 @@ function entriesIndex(): Promise<Map<number, Indexed>> {
           .filter(([key]) => key.startsWith(KEY_PREFIX))
           .map(([key, value]) => {
             const entry = (decodeFirstView(value) ?? {}) as Partial<FirstViewEntry>;
-            // Not known from the entry: taken for ranked by the live scores (dropped with them).
-            const known = { targets: entry.targets ?? [], builtAt: entry.builtAt ?? 0, live: true };
+            const known = { targets: entry.targets ?? [], builtAt: entry.builtAt ?? 0 };
             return [Number(key.slice(KEY_PREFIX.length)), known];
           }),
       ),
@@ -128,8 +124,7 @@ async function prepareFirstView(tabId: number): Promise<void> {
       scheduleFirstView(tab);
     } else if (fitsFirstView(built)) {
       entry = built;
-      const live = first.kind === 'report';
-      known.set(tabId, { targets: built.targets, builtAt: built.builtAt, live });
+      known.set(tabId, { targets: built.targets, builtAt: built.builtAt });
     }
   } finally {
     if (--inFlight === 0) writesSince = [];
@@ -235,18 +230,6 @@ export function dropFirstViewsOf(targets: readonly string[]): Promise<void> {
     targets.map((href) => ({ href })),
     0,
   );
-}
-
-/**
- * After a computation stored new scores (background/authority-job.ts): the entries of pages
- * without an aggregate rank their groups of equal counts by them, and the popup's own read
- * would show another order, so they go and are prepared again, as a read in flight now. A hot
- * page's go as its aggregate takes the scores (dropFirstViewsOf).
- */
-export async function dropLiveRankedFirstViews(): Promise<void> {
-  if (inFlight > 0) writesSince.push(null);
-  const known = await entriesIndex();
-  await dropFirstViews([...known].filter(([, entry]) => entry.live).map(([tabId]) => tabId));
 }
 
 /**

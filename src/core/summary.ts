@@ -132,29 +132,6 @@ export function compareGroupRanks(a: GroupRank, b: GroupRank): number {
 }
 
 /**
- * The referring domains whose groups may tie on counts (as many links, as many live), of
- * `links` to one page: only their scores can change the order (compareGroupRanks), so a page
- * without an aggregate reads those alone (storage/queries.ts#readLiveAuthority).
- */
-export function tiedDomains(
-  links: ReadonlyArray<Pick<LinkRecord, 'sourceDomain' | 'lostAt'>>,
-): string[] {
-  const counts = new Map<string, { size: number; live: number }>();
-  for (const { sourceDomain, lostAt } of links) {
-    const count = counts.get(sourceDomain) ?? { size: 0, live: 0 };
-    count.size++;
-    if (lostAt === null) count.live++;
-    counts.set(sourceDomain, count);
-  }
-  const byCounts = new Map<string, string[]>();
-  for (const [domain, { size, live }] of counts) {
-    const key = `${size}/${live}`;
-    byCounts.set(key, [...(byCounts.get(key) ?? []), domain]);
-  }
-  return [...byCounts.values()].filter((domains) => domains.length > 1).flat();
-}
-
-/**
  * Turn stored links to one page into what the popup shows: counts, signals and groups, the
  * groups ranked with `authority` (the scores kept with the page's aggregates, none for a page
  * without one: storage/queries.ts#loadBacklinks).

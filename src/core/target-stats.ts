@@ -172,9 +172,6 @@ function ranksOf(stats: TargetStats): GroupRank[] {
   }));
 }
 
-/** A score (0–100) in tenths, as groups are ranked by it: as a hot target's tally keeps it. */
-export const authorityTenths = (score: number): number => Math.round(score * 10);
-
 /** A tally's kept authority on the 0–100 scale, if it has one. */
 const authorityOfTally = (tally: Readonly<DomainTally>): number | undefined =>
   tally[3] === undefined ? undefined : tally[3] / 10;
@@ -221,7 +218,7 @@ export function setAuthority(stats: TargetStats, scores: ReadonlyMap<string, num
   let changed = false;
   for (const [domain, tally] of Object.entries(stats.domains)) {
     const score = scores.get(domain);
-    const next = score === undefined ? undefined : authorityTenths(score);
+    const next = score === undefined ? undefined : Math.round(score * 10);
     if (tally[3] === next) continue;
     changed = true;
     if (next === undefined) tally.splice(3);

@@ -420,8 +420,6 @@ export interface AuthorityWriteOptions {
   resume?: AuthorityWriteStart | null;
   /** Called before the first score of a new generation is put, to store where it stands. */
   started?: (write: AuthorityWriteStart) => Promise<void>;
-  /** Called once other scores are live (before the old generations are swept). */
-  live?: () => Promise<void>;
 }
 
 /**
@@ -442,7 +440,6 @@ export async function writeAuthorityUpdate(
     inPlaceMax = AUTHORITY_IN_PLACE_MAX,
     resume,
     started,
-    live,
   }: AuthorityWriteOptions = {},
 ): Promise<AuthorityWrite | null> {
   const { graphs, gone } = input;
@@ -500,7 +497,6 @@ export async function writeAuthorityUpdate(
   const keep = { ...kept, settled: input.settled };
   if (inPlace) {
     if (!(await patchAuthority(db, records, meta, input.epoch, { ...keep, gone }))) return null;
-    if (records.length + goneCount > 0) await live?.();
     return { scores: records.length, gone: goneCount, kept: kept.graphPatch ? 'patch' : 'graphs' };
   }
   const from = resume ? await countGeneration(db, resume.gen) : 0;
@@ -509,7 +505,6 @@ export async function writeAuthorityUpdate(
     started: (gen) =>
       started?.({ gen, computedAt, epoch: input.epoch, graph: graphHash(graphs) }) ??
       Promise.resolve(),
-    live,
   });
   if (!generation) return null;
   return {
@@ -689,13 +684,7 @@ export async function writeAuthority(
     gen: going,
     from = 0,
     started,
-    live,
-  }: {
-    gen?: number;
-    from?: number;
-    started?: (gen: number) => Promise<void>;
-    live?: () => Promise<void>;
-  } = {},
+  }: { gen?: number; from?: number; started?: (gen: number) => Promise<void> } = {},
 ): Promise<{ swept: number; sweepMs: number } | false> {
   const gen = going ?? (await nextGeneration(db));
   if (going === undefined) await started?.(gen);
@@ -717,7 +706,6 @@ export async function writeAuthority(
     return false;
   }
   await commit(tx, await finishWrite(tx, meta, gen, keep));
-  await live?.();
   const sweeping = performance.now();
   const swept = await sweepAuthority(db);
   return { swept, sweepMs: performance.now() - sweeping };

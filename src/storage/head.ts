@@ -22,16 +22,13 @@ import {
   findTargets,
   readHopsFrom,
   readPages,
-  readLiveAuthority,
   readReport,
-  withAuthority,
   type BacklinkReport,
   type Folds,
   type ReadTx,
 } from './queries';
 import { hotByHint } from './hot-targets';
 import { answered, getMany } from './requests';
-import { liveScores, SCORE_STORES, type ScoreTx } from './authority-live';
 import { isTied } from './ties';
 
 /**
@@ -146,30 +143,16 @@ async function readFirst(
 ): Promise<FirstRead | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  // Whether the page has an aggregate, as its screen was told (undefined: not told).
-  const hot = hotByHint(db, url);
-  // A page without an aggregate ranks its groups of equal counts by its referring domains' live
-  // scores, as a hot page's aggregate keeps them: read in this transaction, the generation with
-  // the first round and the domains' scores beside their linking pages, so no round more. Not
-  // for a page told hot: its read waits for no write of scores (nor of the meta store).
-  const scored = whole && hot !== true;
   const tx = db.transaction(
-    [
-      'pages',
-      'links',
-      'links-v1',
-      'redirects',
-      'target-stats',
-      'ties',
-      ...(scored ? SCORE_STORES : []),
-    ],
+    ['pages', 'links', 'links-v1', 'redirects', 'target-stats', 'ties'],
     'readonly',
   );
-  const scores = scored ? liveScores(tx as unknown as ScoreTx) : null;
   // Whether the old link store is empty, asked first in this transaction when the screen's
   // connection does not know: the link reads wait for that answer, the other reads do not.
   const probed = !oldStoreDrained(db);
   const linksKnown = oldStoreKnown(tx);
+  // Whether the page has an aggregate, as its screen was told (undefined: not told).
+  const hot = hotByHint(db, url);
   // The same transaction has the stores findTargets reads, and one more.
   const readTx = tx as unknown as ReadTx;
   const statsStore = tx.objectStore('target-stats');
@@ -219,20 +202,10 @@ async function readFirst(
     if (!whole) return null;
     // No aggregate: the whole report in this transaction, not read again in one of its own.
     const links = await ownLinks();
-    // Told hot, wrongly: no scores in this transaction; read in one of their own, the same.
-    const [full, authority] = await readLiveAuthority(
-      db,
-      scores,
-      links,
-      readReport(readTx, found, links, hopsFrom),
-    );
+    const full = await readReport(readTx, found, links, hopsFrom);
     // Given once its answers are in, as a hot page's head: not after the commit.
     answered(tx);
-    return {
-      kind: 'report',
-      report: withAuthority(full, authority),
-      variantsLater: found.folded.length === 0,
-    };
+    return { kind: 'report', report: full, variantsLater: found.folded.length === 0 };
   }
 
   // A link from one of the targets to another is a self-link of the page: loadBacklinks drops

@@ -13,7 +13,7 @@ import {
   redirectsInto,
   type RedirectChain,
 } from '../core/redirects';
-import { tiedDomains, type DomainAuthority, type SiteSummary, type Via } from '../core/summary';
+import type { DomainAuthority, SiteSummary, Via } from '../core/summary';
 import { pendingPages, summarizeSiteStats, topTalliesOf } from '../core/site-stats';
 import { authorityOfTargets, HOT_TARGET_LINKS } from '../core/target-stats';
 import {
@@ -32,14 +32,6 @@ import { countLinks, getAllLinkKeys, getAllLinks, LINK_STORES } from './link-key
 import { readSourcePages } from './source-pages';
 import { isTied } from './ties';
 import { hotByHint } from './hot-targets';
-import {
-  domainAuthorityOf,
-  liveScores,
-  loadLiveDomainAuthority,
-  SCORE_STORES,
-  type LiveScores,
-  type ScoreTx,
-} from './authority-live';
 
 // Read-only queries, kept apart from records.ts so the popup's bundle stays small.
 
@@ -277,14 +269,7 @@ export async function loadBacklinks(
 ): Promise<BacklinkReport | null> {
   const url = canonicalizeUrl(rawUrl);
   if (!url) return null;
-  // A page told hot ranks by the scores kept with its aggregates; else the live scores may be
-  // needed (storage/head.ts), asked in this transaction as its first read asks them.
-  const scored = hotByHint(db, url) !== true;
-  const full = db.transaction(
-    [...READ_STORES, 'target-stats', ...(scored ? SCORE_STORES : [])],
-    'readonly',
-  );
-  const scores = scored ? liveScores(full as unknown as ScoreTx) : null;
+  const full = db.transaction([...READ_STORES, 'target-stats'], 'readonly');
   // The same transaction has the stores findTargets and readReport read, and one more.
   const tx = full as unknown as ReadTx;
   const statsStore = full.objectStore('target-stats');
@@ -293,53 +278,15 @@ export async function loadBacklinks(
   const [found, [own, hopsFrom, ownStats]] = await findTargets(tx, url, folds, true, () =>
     Promise.all([getAllLinks(tx, 'by_target', url), readHopsFrom(tx, url), statsStore.get(url)]),
   );
-  // The other targets' aggregates (the URL is the first target) with the rest of the report;
-  // without the URL's, the live scores of its referring domains too.
-  const reading = readReport(tx, found, own, hopsFrom);
-  const [[report, live], others] = await Promise.all([
-    ownStats
-      ? reading.then((r) => [r, null] as const)
-      : readLiveAuthority(db, scores, own, reading),
+  // The other targets' aggregates (the URL is the first target) with the rest of the report.
+  const [report, others] = await Promise.all([
+    readReport(tx, found, own, hopsFrom),
     getMany(statsStore, found.targets.slice(1)),
   ]);
   await full.done;
-  const kept = [ownStats, ...others];
-  // Without an aggregate, by the live scores, as the first read of such a page ranks its groups.
-  return withAuthority(report, kept.some(Boolean) ? authorityOfTargets(kept) : (live ?? {}));
+  const domainAuthority = authorityOfTargets([ownStats, ...others]);
+  return Object.keys(domainAuthority).length > 0 ? { ...report, domainAuthority } : report;
 }
-
-/**
- * A report being read (`reading`), and the live scores of its referring domains whose groups
- * may tie (core/summary.ts#tiedDomains): those among the URL's own links (`own`) asked at
- * once, beside its linking pages, no round more; those the other targets' links make (an
- * alias, a redirect) once it is in. In the report's transaction (`scores`), or else one of
- * their own.
- */
-export async function readLiveAuthority(
-  db: BacklinkDb,
-  scores: LiveScores | null,
-  own: readonly LinkRecord[],
-  reading: Promise<BacklinkReport>,
-): Promise<[BacklinkReport, DomainAuthority]> {
-  const authorityOf = async (domains: readonly string[]): Promise<DomainAuthority> =>
-    domains.length === 0
-      ? {}
-      : scores
-        ? domainAuthorityOf(scores, domains)
-        : loadLiveDomainAuthority(db, domains);
-  const tied = tiedDomains(own);
-  const [report, first] = await Promise.all([reading, authorityOf(tied)]);
-  const asked = new Set(tied);
-  const others = tiedDomains(report.links).filter((d) => !asked.has(d));
-  return [report, others.length > 0 ? { ...first, ...(await authorityOf(others)) } : first];
-}
-
-/** The report with the scores that rank its groups, when it has any. */
-export const withAuthority = (
-  report: BacklinkReport,
-  domainAuthority: DomainAuthority,
-): BacklinkReport =>
-  Object.keys(domainAuthority).length > 0 ? { ...report, domainAuthority } : report;
 
 /**
  * The rest of a report in `tx` once its targets are found: the links of every target but the
@@ -715,18 +662,24 @@ export async function loadAuthority(
   sources: readonly string[],
   sourceDomains: readonly string[] = [],
 ): Promise<AuthorityView> {
-  const tx = db.transaction([...SCORE_STORES], 'readonly');
-  const scores = liveScores(tx);
-  const meta = await scores.meta;
-  const display = async (kind: AuthorityKind, key: string) =>
-    (await scores.get(kind, [key]))[0]?.display ?? null;
+  const tx = db.transaction(['authority', 'authority-scores', 'meta'], 'readonly');
+  const record = await tx.objectStore('meta').get('authority');
+  const meta = record?.id === 'authority' ? record : null;
+  const gen = meta?.gen;
+  // No generation named: the scores an earlier version stored, in the store it kept them in.
+  const get = (kind: AuthorityKind, key: string) =>
+    gen === undefined
+      ? tx.objectStore('authority').get([kind, key])
+      : tx.objectStore('authority-scores').get([gen, kind, key]);
+  const display = (kind: AuthorityKind, key: string) =>
+    get(kind, key).then((r) => r?.display ?? null);
   // Keys the last computation did not score are left out, rather than given a zero.
   const scoredOf = async (kind: AuthorityKind, keys: readonly string[]) => {
-    const found = await scores.get(kind, keys);
+    const found = await Promise.all(keys.map((k) => display(kind, k)));
     const byKey: Record<string, number> = {};
     keys.forEach((k, i) => {
-      const d = found[i]?.display;
-      if (d !== undefined) byKey[k] = d;
+      const d = found[i];
+      if (d !== null && d !== undefined) byKey[k] = d;
     });
     return byKey;
   };

@@ -21,16 +21,8 @@ vi.mock('../../src/platform/db-connection', () => ({ getDb: async () => db }));
 
 /** The targets whose tabs' first views the job dropped (their order may have changed). */
 const dropped: string[][] = [];
-/** The scores that were live when the first views ranked by them were dropped. */
-const liveDrops: Array<Record<string, number>> = [];
 vi.mock('../../src/background/first-view', () => ({
   dropFirstViewsOf: async (targets: string[]) => void dropped.push([...targets]),
-  dropLiveRankedFirstViews: async () =>
-    void liveDrops.push(
-      Object.fromEntries(
-        (await loadLiveScores(db, 'domain')).map((r) => [r.key, Math.round(r.display)]),
-      ),
-    ),
 }));
 
 const { computeAuthorityNow } = await import('../../src/background/authority-job');
@@ -102,32 +94,6 @@ describe('the authority job stopped while it writes, and a page recorded before 
       expect(got[key]![0]).toBeCloseTo(score!, 6);
       expect(got[key]![1]).toBeCloseTo(display!, 4);
     }
-  }, 60_000);
-});
-
-describe('the authority job and the first views of pages without an aggregate', () => {
-  it('drops them once new scores are live, and not after a computation that moved none', async () => {
-    db = await openTestDb();
-    // c.com is linked from the others: its score rises above theirs.
-    for (const d of ['a.com', 'b.com', 'c.com', 'd.com']) {
-      const links = [
-        rawLink('https://cold.com/'),
-        ...(d === 'c.com' ? [] : [rawLink('https://c.com/')]),
-      ];
-      await recordPage(db, makeSnapshot(`https://${d}/`, links));
-    }
-    liveDrops.length = 0;
-    await computeAuthorityNow();
-    // Dropped with the new scores already live: an entry prepared again ranks by them.
-    expect(liveDrops).toHaveLength(1);
-    const live = liveDrops[0]!;
-    expect(live['c.com']).toBeGreaterThan(live['a.com']!);
-    await computeAuthorityNow();
-    expect(liveDrops).toHaveLength(1);
-    // A new page moves the scores (read in full: this test notes no page to the job): again.
-    await recordPage(db, makeSnapshot('https://e.com/', [rawLink('https://a.com/')]));
-    await computeAuthorityNow('full');
-    expect(liveDrops).toHaveLength(2);
   }, 60_000);
 });
 

@@ -22,7 +22,6 @@ import { loadFirstRead, loadHead } from '../../src/storage/head';
 import { loadBacklinks } from '../../src/storage/queries';
 import { recordPage } from '../../src/storage/records';
 import { ensureTargetStats } from '../../src/storage/target-stats';
-import { writeAuthority } from '../../src/storage/authority';
 import { at, closeTestDbs, makePage, makeSnapshot, openTestDb, rawLink } from './helpers';
 
 // The worker's glue, imported for the entry's state it builds (no browser API is called).
@@ -197,47 +196,6 @@ describe('cutSummary', () => {
       // What it cut: more groups than shown, longer ones than shown.
       expect(cut.summary.groups.length).toBeLessThan(whole.groups.length);
       expect(cut.summary.groups.some((g) => g.size! > POPUP_ROWS.perDomain)).toBe(true);
-    },
-    STORING_TIMEOUT,
-  );
-  it(
-    'ranks groups of equal counts strongest first in an entry with or without an aggregate',
-    async () => {
-      await store40Domains();
-      // Scores unrelated to the names; every seventh domain unscored (ranked after, by name).
-      const computedAt = Date.now();
-      const records = Array.from({ length: 40 }, (_, d) => d)
-        .filter((d) => d % 7 !== 3)
-        .map((d) => {
-          const display = (d * 13) % 40;
-          return { kind: 'domain' as const, key: `s${d}.com`, score: display, display, computedAt };
-        });
-      await writeAuthority(db, records, {
-        computedAt,
-        pages: { nodes: 0, top: 0 },
-        domains: { nodes: records.length, top: 1 },
-      });
-      const cold = await loadFirstRead(db, URL_A, {}, POPUP_ROWS);
-      expect(cold.kind).toBe('report');
-      const fromReport = firstViewStateOf(cold, URL_A);
-      // The aggregate keeps the same scores: the popup of a hot page shows the same groups.
-      await ensureTargetStats(db, [URL_A], 1);
-      const hot = await loadFirstRead(db, URL_A, {}, POPUP_ROWS);
-      if (hot.kind !== 'head') throw new Error('no head read');
-      expect(fromReport.summary).toEqual(firstViewStateOf(hot, URL_A).summary);
-      // Of two groups in a row with the same counts, the stronger first (the unscored last).
-      const scoreOf = new Map(records.map((r) => [r.key, r.display]));
-      const groups = fromReport.summary.groups;
-      const tied = groups.slice(1).filter((b, i) => {
-        const a = groups[i]!;
-        return (['internal', 'followed', 'live', 'size'] as const).every((k) => a[k] === b[k]);
-      });
-      expect(tied.length).toBeGreaterThan(5);
-      groups.slice(1).forEach((b, i) => {
-        const a = groups[i]!;
-        if (!tied.includes(b)) return;
-        expect(scoreOf.get(a.domain) ?? -1).toBeGreaterThanOrEqual(scoreOf.get(b.domain) ?? -1);
-      });
     },
     STORING_TIMEOUT,
   );

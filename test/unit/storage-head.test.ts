@@ -11,14 +11,7 @@ import {
   recordRedirect,
 } from '../../src/storage/records';
 import { capSourceLinks, removePages } from '../../src/storage/retention';
-import {
-  loadBacklinks,
-  loadVariants,
-  type BacklinkReport,
-  type Folds,
-} from '../../src/storage/queries';
-import { hintHotTargets } from '../../src/storage/hot-targets';
-import { parseHotTargets, storedHotTargets } from '../../src/core/hot-targets';
+import { loadBacklinks, loadVariants, type Folds } from '../../src/storage/queries';
 import { DB_VERSION, openBacklinkDb } from '../../src/storage/db';
 import { firstInOrder, loadFirstRead, loadHead, type HeadRows } from '../../src/storage/head';
 import { ensureTargetStats, refreshStatsAuthority } from '../../src/storage/target-stats';
@@ -552,23 +545,6 @@ describe('the rows kept with an aggregate', () => {
   });
 });
 
-// 60 referring domains of one link each: the popup shows 30 of them.
-const SHOWN: HeadRows = { domains: 30, perDomain: 5 };
-const domains = Array.from({ length: 60 }, (_, d) => `d${String(d).padStart(2, '0')}.com`);
-/** Scores unrelated to the names, every tenth domain unscored. */
-const shuffled = new Map(
-  domains.filter((_d, i) => i % 10 !== 0).map((d, i) => [d, ((i * 37) % 59) + 0.5]),
-);
-/** The order a person expects: strongest first, then the unscored by name. */
-const strongestFirst = (scores: ReadonlyMap<string, number>) =>
-  [...domains].sort((a, b) => (scores.get(b) ?? -1) - (scores.get(a) ?? -1) || (a < b ? -1 : 1));
-
-async function recordOneLinkDomains(): Promise<void> {
-  for (const [p, domain] of domains.entries()) {
-    await recordPage(db, makeSnapshot(`https://www.${domain}/post`, [rawLink(HOT)]), at(p));
-  }
-}
-
 /** Tell `onWrite` the scope of each write transaction opened from now; returns the undo. */
 function watchWrites(onWrite: (scope: string) => void): () => void {
   const proto = Object.getPrototypeOf(unwrap(db)) as IDBDatabase;
@@ -583,10 +559,24 @@ function watchWrites(onWrite: (scope: string) => void): () => void {
 }
 
 describe('groups of equal counts on a hot page', () => {
+  // 60 referring domains of one link each: the popup shows 30 of them.
+  const SHOWN: HeadRows = { domains: 30, perDomain: 5 };
+  const domains = Array.from({ length: 60 }, (_, d) => `d${String(d).padStart(2, '0')}.com`);
+  /** Scores unrelated to the names, every tenth domain unscored. */
+  const shuffled = new Map(
+    domains.filter((_d, i) => i % 10 !== 0).map((d, i) => [d, ((i * 37) % 59) + 0.5]),
+  );
+  /** The order a person expects: strongest first, then the unscored by name. */
+  const strongestFirst = (scores: ReadonlyMap<string, number>) =>
+    [...domains].sort((a, b) => (scores.get(b) ?? -1) - (scores.get(a) ?? -1) || (a < b ? -1 : 1));
   const shownOrder = async () =>
     (await loadHead(db, HOT, {}, SHOWN))!.summary.groups.map((g) => g.domain);
 
-  beforeEach(recordOneLinkDomains);
+  beforeEach(async () => {
+    for (const [p, domain] of domains.entries()) {
+      await recordPage(db, makeSnapshot(`https://www.${domain}/post`, [rawLink(HOT)]), at(p));
+    }
+  });
 
   it('are shown strongest first, the full read in the same order, from one get', async () => {
     await writeDomainScores(shuffled);
@@ -694,91 +684,6 @@ describe('groups of equal counts on a hot page', () => {
   });
 });
 
-describe('groups of equal counts on a page without an aggregate', () => {
-  /** The groups a report shows, in order, as the popup and the report page rank them. */
-  const groupsOf = (report: BacklinkReport) =>
-    summarizeBacklinks(
-      report.links,
-      report.sources,
-      { via: report.via, domain: report.page?.domain ?? null },
-      report.domainAuthority,
-    ).groups.map((g) => g.domain);
-  const firstRead = async (rows: HeadRows = SHOWN) => {
-    const first = await loadFirstRead(db, HOT, {}, rows);
-    if (first.kind !== 'report') throw new Error('read as a hot page');
-    return first.report!;
-  };
-
-  beforeEach(recordOneLinkDomains);
-
-  it('are shown strongest first by the live scores, in the rounds of a raw read, the full read alike', async () => {
-    await writeDomainScores(shuffled);
-    const first = await roundsOf(() => firstRead());
-    expect(groupsOf(first.result)).toEqual(strongestFirst(shuffled));
-    // No round more: the scores' generation with the lookup (and its first 50 links), the rest
-    // of its links, then the domains' scores with their linking pages.
-    expect(first.rounds).toBe(3);
-    // Whatever reads it next ranks it the same: the full read, the report page's table.
-    const full = await roundsOf(() => loadBacklinks(db, HOT));
-    expect(full.rounds).toBe(2);
-    expect(groupsOf(full.result!)).toEqual(strongestFirst(shuffled));
-    expect(full.result!.domainAuthority).toEqual(first.result.domainAuthority);
-    expect(groupsOf(await firstRead({ domains: 0, rows: 3 }))).toEqual(strongestFirst(shuffled));
-    // To a tenth, as a hot page's aggregate keeps them.
-    expect(Object.keys(first.result.domainAuthority!)).toHaveLength(shuffled.size);
-    expect(first.result.domainAuthority!['d01.com']).toBe(shuffled.get('d01.com'));
-  });
-
-  it('follow each computation, by name while none is stored, and with a wrong hint', async () => {
-    // No computation yet: by name, as before.
-    expect(groupsOf(await firstRead())).toEqual(domains);
-    expect((await firstRead()).domainAuthority).toBeUndefined();
-    await writeDomainScores(shuffled);
-    expect(groupsOf(await firstRead())).toEqual(strongestFirst(shuffled));
-    const reversed = new Map([...shuffled].map(([d, v]) => [d, 100 - v]));
-    await writeDomainScores(reversed);
-    expect(groupsOf(await firstRead())).toEqual(strongestFirst(reversed));
-    // A connection told the page is hot (its aggregate since dropped): the same order.
-    const told = await openBacklinkDb(db.name);
-    try {
-      const hint = parseHotTargets(storedHotTargets([HOT]));
-      hintHotTargets(told, () => hint);
-      const first = await loadFirstRead(told, HOT, {}, SHOWN);
-      expect(first.kind === 'report' && groupsOf(first.report!)).toEqual(strongestFirst(reversed));
-    } finally {
-      told.close();
-    }
-  });
-
-  it('read the scores of domains whose counts another has, only', async () => {
-    await writeDomainScores(shuffled);
-    // d00 and d01 gain a second link: they tie with each other, and no longer with the rest.
-    for (const d of ['d00.com', 'd01.com']) {
-      await recordPage(db, makeSnapshot(`https://www.${d}/again`, [rawLink(HOT)]), at(70));
-    }
-    // A lost link: d02 (one link, none live) ties with nobody.
-    await recordPage(db, makeSnapshot('https://www.d02.com/post', []), at(71));
-    const counting = countRequests();
-    let byName: Record<string, number> = {};
-    const first = await firstRead().finally(() => ({ byName } = counting.stop()));
-    expect(byName['authority-scores.get']).toBe(domains.length - 1);
-    expect(Object.keys(first.domainAuthority!)).not.toContain('d02.com');
-    const twoLinks = groupsOf(first).slice(0, 2);
-    expect(twoLinks.sort()).toEqual(['d00.com', 'd01.com']);
-  });
-
-  it('read the scores an earlier version stored while no generation is named', async () => {
-    const computedAt = Date.now();
-    const tx = db.transaction('authority', 'readwrite');
-    for (const [key, display] of shuffled) {
-      void tx.store.put({ kind: 'domain', key, score: display / 1000, display, computedAt });
-    }
-    await tx.done;
-    expect(groupsOf(await firstRead())).toEqual(strongestFirst(shuffled));
-    expect(groupsOf((await loadBacklinks(db, HOT))!)).toEqual(strongestFirst(shuffled));
-  });
-});
-
 describe('the first read of a page without aggregates (loadFirstRead)', () => {
   it('reads it whole in one transaction, as loadBacklinks does, its variants after, never counting its own links', async () => {
     for (const [p, url] of EXTERNAL.slice(0, 3).entries()) {
@@ -869,10 +774,6 @@ describe('the first read of a page without aggregates (loadFirstRead)', () => {
       // Whether it has an alias or a redirect (it has none: storage/ties.ts), its aggregate.
       'ties.getKey': 1,
       'target-stats.get': 1,
-      // The live scores' generation, and each linking domain's score, asked with its pages
-      // (to rank groups of equal counts): none stored, so the store before generations.
-      'meta.get': 1,
-      'authority.get': 7,
     });
   });
 

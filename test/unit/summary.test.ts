@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareGroupRanks,
-  summarizeBacklinks,
-  summarizeSite,
-  tiedDomains,
-} from '../../src/core/summary';
+import { compareGroupRanks, summarizeBacklinks, summarizeSite } from '../../src/core/summary';
 import type { LinkRecord, PageRecord } from '../../src/core/types';
 import { at, makeLink, makePage } from './helpers';
 
@@ -324,29 +319,5 @@ describe('last sighting', () => {
       ['https://a.com/4', at(4)],
       ['https://a.com/3', at(2)],
     ]);
-  });
-});
-
-describe('tiedDomains', () => {
-  it('names the domains whose groups have as many links and as many live as another', () => {
-    const link = (sourceDomain: string, lost = false) => ({
-      sourceDomain,
-      lostAt: lost ? at(1) : null,
-    });
-    const links = [
-      link('a.com'),
-      link('b.com'),
-      link('c.com'),
-      link('c.com'),
-      link('d.com'),
-      link('d.com', true),
-      link('e.com'),
-      link('e.com', true),
-      link('f.com', true),
-    ];
-    // a and b: one live link each; d and e: two links, one live; c (two live) and f (one
-    // lost) tie with nobody.
-    expect(tiedDomains(links).sort()).toEqual(['a.com', 'b.com', 'd.com', 'e.com']);
-    expect(tiedDomains([link('a.com'), link('a.com')])).toEqual([]);
   });
 });
