@@ -1,5 +1,12 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { decodePunycode, displayHost, displaySitePath, displayUrl } from '../../src/core/idn';
+import {
+  decodePunycode,
+  displayHost,
+  displayHttpUrl,
+  displaySitePath,
+  displayUrl,
+} from '../../src/core/idn';
+import { MAX_URL_LENGTH } from '../../src/core/limits';
 
 /** The encoded host the URL parser stores for a name typed in Unicode. */
 const encode = (unicode: string) => new URL(`http://${unicode}/`).hostname;
@@ -144,6 +151,16 @@ describe('displayUrl', () => {
       expect(displayUrl(url)).toBe(url);
     }
     expect(parsed).toBe(0);
+  });
+
+  it('leaves the plain way to a URL with an A-label, or one too long to be a link', () => {
+    // Plain in every other way (no port, no escape): its host still reads in Unicode.
+    expect(displayUrl('https://www.xn--mnchen-3ya.de/stadt?a=1')).toBe(
+      'https://www.münchen.de/stadt?a=1',
+    );
+    expect(displayUrl('http://xn--pple-43d.test/login')).toBe('http://xn--pple-43d.test/login');
+    const long = `https://a.test/${'a'.repeat(MAX_URL_LENGTH)}`;
+    expect(displayHttpUrl(long)).toBeNull();
   });
 
   it('shows any URL as a parse does, whether it takes the plain way or not', () => {
