@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyChange,
+  authorityOfDomain,
   authorityOfTargets,
   emptyStats,
   keptDomains,
@@ -8,6 +9,7 @@ import {
   statsOf,
   tallyLink,
 } from '../../src/core/target-stats';
+import { authorityOf } from '../../src/core/summary';
 import { makeLink } from './helpers';
 
 const T = 'https://t.com/page';
@@ -113,5 +115,26 @@ describe('the authority kept with an aggregate', () => {
       'a.com': 3,
       'b.com': 5,
     });
+  });
+
+  it('is, domain by domain (authorityOfDomain), what authorityOfTargets gives', () => {
+    // c.com is in the first target's tallies with no score (a refresh under way): the second's.
+    const first = oneEach(['a.com', 'c.com']);
+    setAuthority(first, new Map([['a.com', 3]]));
+    const second = oneEach(['a.com', 'b.com', 'c.com']);
+    setAuthority(
+      second,
+      new Map([
+        ['a.com', 4],
+        ['b.com', 5],
+        ['c.com', 6],
+      ]),
+    );
+    const records = [undefined, first, null, second];
+    const all = authorityOfTargets(records);
+    expect(all).toEqual({ 'a.com': 3, 'b.com': 5, 'c.com': 6 });
+    for (const domain of ['a.com', 'b.com', 'c.com', 'd.com', 'constructor']) {
+      expect(authorityOfDomain(records, domain), domain).toBe(authorityOf(all, domain));
+    }
   });
 });
