@@ -255,6 +255,14 @@ describe('summarizeProfile', () => {
     expect(['com', 'org', 'test', 'xn--p1ai', 'd', '1a'].some(isCountryCode)).toBe(false);
   });
 
+  it('counts domains, not TLDs, under country codes (two .de, one .uk, one .com)', () => {
+    const links = ['https://a.de/1', 'https://b.de/1', 'https://c.co.uk/1', 'https://d.com/1'].map(
+      (source) => makeLink(source, TARGET, { firstSeen: now }),
+    );
+    const mixed = summarizeProfile(summarizeBacklinks(links, {}), TARGET_INFO, now);
+    expect(mixed.countryCodeDomains).toBe(3);
+  });
+
   it('has no shares without live links', () => {
     const empty = summarizeProfile(summarizeBacklinks([], {}), TARGET_INFO, now);
     expect(empty.followedShare).toBeNull();
