@@ -52,13 +52,28 @@ function isTrackingParam(key: string): boolean {
   return TRACKING_PARAMS.has(key) || TRACKING_PREFIXES.some((p) => key.startsWith(p));
 }
 
-/** Decode escapes of unreserved characters, upper-case the hex of the rest (RFC 3986 6.2.2). */
+/**
+ * Decode escapes of unreserved characters, upper-case the hex of the rest (RFC 3986 6.2.2). A hex
+ * digit stays escaped after a lone "%" (and its one hex digit): decoded, "%a%41" would read
+ * "%aA", an escape of another character the next time, so the same URL would canonicalize twice
+ * to two keys.
+ */
 function normalizePercentEncoding(part: string): string {
-  return part.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => {
+  let out = '';
+  let from = 0;
+  for (const m of part.matchAll(/%([0-9a-fA-F]{2})/g)) {
+    out += part.slice(from, m.index);
+    from = m.index + 3;
+    const hex = m[1]!;
     const ch = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
-  });
+    const decode = UNRESERVED.test(ch) && !(HEX_DIGIT.test(ch) && LONE_PERCENT.test(out));
+    out += decode ? ch : `%${hex.toUpperCase()}`;
+  }
+  return out + part.slice(from);
 }
+const HEX_DIGIT = /^[0-9a-fA-F]$/;
+/** Output ending in a "%" that no escape follows yet, maybe with one hex digit after it. */
+const LONE_PERCENT = /%[0-9a-fA-F]?$/;
 
 /** The query without tracking parameters and secrets (core/secrets.ts), escapes normalized. */
 function cleanQuery(search: string): string {

@@ -65,6 +65,21 @@ describe('canonicalizeUrl', () => {
       expect(canonicalizeUrl('https://example.com/%2541')).toBe('https://example.com/%2541');
     });
 
+    it('makes no new escape out of a lone "%" (the same URL, the same key, however often)', () => {
+      expect(canonicalizeUrl('https://example.com/%a%41')).toBe('https://example.com/%a%41');
+      expect(canonicalizeUrl('https://example.com/%%41%41?q=%%41%42')).toBe(
+        'https://example.com/%%41A?q=%%41B',
+      );
+      // Every path and query of lone "%", hex digits and escapes of them: canonical is a fixed point.
+      const bits = ['%', 'a', '4', '%41', '%61', '%34', '%2', 'z'];
+      for (let n = 0; n < 4000; n++) {
+        let path = '';
+        for (let k = n; k > 0; k = Math.floor(k / bits.length)) path += bits[k % bits.length];
+        const once = canonicalizeUrl(`https://example.com/${path}?q=${path}`);
+        expect(once && canonicalizeUrl(once), path).toBe(once);
+      }
+    });
+
     it('normalizes the query too without decoding its delimiters', () => {
       expect(canonicalizeUrl('https://example.com/s?q=a%2fb%26c%3dd&x=%7e')).toBe(
         'https://example.com/s?q=a%2Fb%26c%3Dd&x=~',
