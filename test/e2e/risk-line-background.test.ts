@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useExtensionSession } from '../support/session';
+import { RISK_TARGET as TARGET, serveExchangePair } from '../support/risk-pages';
 import { browse, POPUP } from '../support/extension-pages';
-import { RISK_SUMMARY_MIN_LINKS } from '../../src/storage/risk-line';
 import type { WorkerHooks } from '../../src/background/worker';
 
 /**
@@ -9,14 +9,6 @@ import type { WorkerHooks } from '../../src/background/worker';
  * risk-job.ts#noteHotPage): the page is shown in a tab, its badge counts enough links, and once
  * recording is quiet the line is stored; the page's first popup reads it.
  */
-const TARGET = 'http://shop.test/widgets';
-const MANY = Array.from(
-  { length: RISK_SUMMARY_MIN_LINKS },
-  (_, i) => `<a href="${TARGET}">widget ${i}</a>`,
-).join(' ');
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><title>${title}</title></head><body><main>${body}</main></body></html>`;
-
 const s = useExtensionSession();
 
 const risks = () =>
@@ -43,13 +35,7 @@ const WATCH_RISK = `(() => {
 })();`;
 
 beforeAll(async () => {
-  s.server.setPage('shop.test', '/widgets', page('Widgets | Shop', '<p>Our widgets.</p>'));
-  s.server.setPage('partner.test', '/', page('Partner', MANY));
-  s.server.setPage(
-    'shop.test',
-    '/friends',
-    page('Friends', '<a href="http://partner.test/">P</a>'),
-  );
+  serveExchangePair(s.server);
   // Recorded once the worker has handled each page; no popup opened (it would ask for the line).
   await browse(s.ext, s.page, ['http://partner.test/', 'http://shop.test/friends']);
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { useExtensionSession } from '../support/session';
+import { mainPage, RISK_TARGET as TARGET, serveExchangePair } from '../support/risk-pages';
 import { browse, POPUP, waitForLinks } from '../support/extension-pages';
 import { RISK_SUMMARY_MIN_LINKS } from '../../src/storage/risk-line';
 
@@ -8,14 +9,6 @@ import { RISK_SUMMARY_MIN_LINKS } from '../../src/storage/risk-line';
  * many links as a hot page has: an exchange pair (partner.test links to the target from one
  * page, many times over; the shop links back), then a second pair that changes the line.
  */
-const TARGET = 'http://shop.test/widgets';
-const MANY = Array.from(
-  { length: RISK_SUMMARY_MIN_LINKS },
-  (_, i) => `<a href="${TARGET}">widget ${i}</a>`,
-).join(' ');
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><title>${title}</title></head><body><main>${body}</main></body></html>`;
-
 const s = useExtensionSession();
 const LINE = '[data-risk-count]:not([data-site-pending])';
 
@@ -36,13 +29,7 @@ async function storedLine(): Promise<string> {
 }
 
 beforeAll(async () => {
-  s.server.setPage('shop.test', '/widgets', page('Widgets | Shop', '<p>Our widgets.</p>'));
-  s.server.setPage('partner.test', '/', page('Partner', MANY));
-  s.server.setPage(
-    'shop.test',
-    '/friends',
-    page('Friends', '<a href="http://partner.test/">P</a>'),
-  );
+  serveExchangePair(s.server);
   await browse(s.ext, s.page, [TARGET, 'http://partner.test/', 'http://shop.test/friends']);
   await waitForLinks(s.ext, s.page, TARGET, (l) => l.length === RISK_SUMMARY_MIN_LINKS);
 });
@@ -55,11 +42,14 @@ describe('the stored risk line', () => {
       /reciprocal links with 1 site/,
     );
     // A second exchange: the line stored is stale, shown with its age until the new one is in.
-    s.server.setPage('other.test', '/', page('Other', `<a href="${TARGET}">widgets</a>`));
+    s.server.setPage('other.test', '/', mainPage('Other', `<a href="${TARGET}">widgets</a>`));
     s.server.setPage(
       'shop.test',
       '/friends',
-      page('Friends', '<a href="http://partner.test/">P</a> <a href="http://other.test/">O</a>'),
+      mainPage(
+        'Friends',
+        '<a href="http://partner.test/">P</a> <a href="http://other.test/">O</a>',
+      ),
     );
     await browse(s.ext, s.page, ['http://other.test/', 'http://shop.test/friends']);
     await s.page.goto(s.ext.extensionUrl(`${POPUP}?url=${encodeURIComponent(TARGET)}`));

@@ -43,15 +43,9 @@ async function drain(): Promise<void> {
 beforeEach(async () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   db = await openTestDb();
-  Object.assign(riskActivity, {
-    asked: 0,
-    noted: 0,
-    full: 0,
-    built: 0,
-    stale: 0,
-    failed: 0,
-    ms: 0,
-  });
+  for (const count of Object.keys(riskActivity) as Array<keyof typeof riskActivity>) {
+    riskActivity[count] = 0;
+  }
   delete storedLocal.settings;
 });
 afterEach(async () => {
