@@ -10,7 +10,7 @@ import {
 import { linksToCsv, parseExport } from '../../src/core/transfer';
 import type { BacklinkDb } from '../../src/storage/db';
 import { storeBatches } from '../../src/storage/batches';
-import { exportAll, importAll } from '../../src/storage/records';
+import { clearAll, exportAll, importAll } from '../../src/storage/records';
 import {
   at,
   closeTestDbs,
@@ -22,7 +22,6 @@ import {
   T0,
 } from './helpers';
 import { chunksOf, importStream, importSummary } from '../../src/core/import-stream';
-import { clearAll } from '../../src/storage/records';
 import { loadSettings, markRelatedPages, saveSettings } from '../../src/platform/settings-store';
 import { DEFAULT_SETTINGS } from '../../src/core/types';
 import { storedLocal } from './fake-browser';
